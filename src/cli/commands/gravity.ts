@@ -1,0 +1,4 @@
+import type { Command } from "commander";
+
+/** Registers the `gravity` command (implementation in progress). */
+export function register(_program: Command): void {}

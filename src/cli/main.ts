@@ -1,0 +1,65 @@
+/**
+ * `caravan` — the command-line shell over the pipeline. It only parses arguments, calls the core and prints;
+ * every command lives in src/cli/commands/ and registers itself here.
+ */
+import { Command, CommanderError } from "commander";
+import { isCaravanError } from "../core/errors";
+import { register as registerAssign } from "./commands/assign";
+import { register as registerDemo } from "./commands/demo";
+import { register as registerGravity } from "./commands/gravity";
+import { register as registerMatrix } from "./commands/matrix";
+import { register as registerNetwork } from "./commands/network";
+import { register as registerPlaces } from "./commands/places";
+import { register as registerRoute } from "./commands/route";
+
+export function buildProgram(): Command {
+  const program = new Command();
+  program
+    .name("caravan")
+    .description("Eurasian freight corridors: network, routing, flow assignment, trade impact")
+    .option("--data <dir>", "network dataset directory", "data/eurasia")
+    .showHelpAfterError("(run with --help for usage)")
+    .exitOverride();
+  registerDemo(program);
+  registerRoute(program);
+  registerMatrix(program);
+  registerPlaces(program);
+  registerNetwork(program);
+  registerAssign(program);
+  registerGravity(program);
+  return program;
+}
+
+/** Run the CLI; returns the exit status. User errors print one line (no stack trace). */
+export async function runCli(argv: readonly string[], io: { out: (s: string) => void; err: (s: string) => void } = defaultIo): Promise<number> {
+  const program = buildProgram();
+  program.configureOutput({ writeOut: io.out, writeErr: io.err });
+  try {
+    await program.parseAsync(argv as string[], { from: "user" });
+    return 0;
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      // help and version exit with 0; usage errors were already printed by commander
+      return error.exitCode === 0 ? 0 : 2;
+    }
+    if (isCaravanError(error)) {
+      let line = `caravan: ${error.code}: ${error.message}`;
+      if (error.didYouMean && error.didYouMean.length > 0) line += `\n  did you mean: ${error.didYouMean.join(", ")}?`;
+      io.err(`${line}\n`);
+      return error.exitCode;
+    }
+    io.err(`caravan: internal error (please report): ${(error as Error)?.stack ?? String(error)}\n`);
+    return 70;
+  }
+}
+
+const defaultIo = {
+  out: (s: string) => process.stdout.write(s),
+  err: (s: string) => process.stderr.write(s),
+};
+
+if (import.meta.url === `file://${process.argv[1]}` || process.argv[1]?.endsWith("/src/cli/main.ts")) {
+  runCli(process.argv.slice(2)).then((code) => {
+    process.exitCode = code;
+  });
+}

@@ -1,0 +1,105 @@
+/**
+ * The one error catalogue of Caravan.
+ *
+ * Every error a user can cause has a stable code here. The CLI maps `exitCode` to its exit status and prints one
+ * line (no stack trace); the HTTP API maps `httpStatus` and returns `{code, message, didYouMean?}`. Tests assert on
+ * codes, never on wording. `docs/errors.md` is generated from this table (`npm run docs:generate`) and a test fails
+ * when it drifts.
+ *
+ * Adding a code: append it to the section of its pipeline stage. Never rename or reuse a code.
+ */
+
+export interface ErrorSpec {
+  /** One-line meaning, shown in docs/errors.md. */
+  readonly summary: string;
+  /** Process exit status used by the CLI. 1 = runtime/data problem, 2 = usage problem. */
+  readonly exitCode: 1 | 2;
+  /** HTTP status used by the API. */
+  readonly httpStatus: number;
+}
+
+export const ERROR_CATALOGUE = {
+  // --- general / CLI -------------------------------------------------------------------------------------------
+  E_USAGE: { summary: "A command-line option or argument is missing or invalid.", exitCode: 2, httpStatus: 400 },
+  E_FILE_NOT_FOUND: { summary: "An input file does not exist or cannot be read.", exitCode: 1, httpStatus: 404 },
+  E_FILE_WRITE: { summary: "An output file could not be written (nothing was replaced).", exitCode: 1, httpStatus: 500 },
+  E_PARSE: { summary: "An input file is malformed; the message names file, line and field.", exitCode: 1, httpStatus: 400 },
+
+  // --- network -------------------------------------------------------------------------------------------------
+  E_NETWORK_INVALID: { summary: "The network source files violate the schema or a cross-reference rule.", exitCode: 1, httpStatus: 422 },
+  E_PROVENANCE_MISSING: { summary: "A place, link or figure carries neither a source nor an estimation rule.", exitCode: 1, httpStatus: 422 },
+  E_GRAPH_INVARIANT: { summary: "A compiled graph broke one of its invariants (internal consistency check).", exitCode: 1, httpStatus: 500 },
+  E_GRAPH_CACHE_STALE: { summary: "A cached compiled graph has another format version or source hash.", exitCode: 1, httpStatus: 500 },
+
+  // --- places and routing --------------------------------------------------------------------------------------
+  E_PLACE_UNKNOWN: { summary: "A place name, alias, id or UN/LOCODE matches nothing; suggestions are given.", exitCode: 2, httpStatus: 404 },
+  E_PLACE_AMBIGUOUS: { summary: "A place name matches several places; the candidates are listed.", exitCode: 2, httpStatus: 409 },
+  E_COORDINATE_INVALID: { summary: "A `lon,lat` place is out of range or has no place of a suitable kind nearby.", exitCode: 2, httpStatus: 400 },
+  E_COUNTRY_UNKNOWN: { summary: "An ISO 3166-1 alpha-3 country code is not known to the network.", exitCode: 2, httpStatus: 400 },
+  E_CHOKEPOINT_UNKNOWN: { summary: "A chokepoint name given to --close is not in the network.", exitCode: 2, httpStatus: 400 },
+  E_MODE_UNKNOWN: { summary: "A transport mode is not one of rail, road, sea, ferry, air.", exitCode: 2, httpStatus: 400 },
+  E_CARGO_UNKNOWN: { summary: "A cargo profile is not known (feu, teu, bulk, ...).", exitCode: 2, httpStatus: 400 },
+  E_NO_ROUTE: { summary: "No route exists under the given constraints; the message says which constraint cut it off.", exitCode: 1, httpStatus: 404 },
+
+  // --- assignment ----------------------------------------------------------------------------------------------
+  E_DEMAND_INVALID: { summary: "A demand matrix is malformed or names unknown zones or classes.", exitCode: 1, httpStatus: 422 },
+  E_ALGORITHM_UNKNOWN: { summary: "The assignment algorithm name is not recognised.", exitCode: 2, httpStatus: 400 },
+  E_NOT_CONVERGED: { summary: "An iterative solver stopped before reaching the requested tolerance.", exitCode: 1, httpStatus: 500 },
+
+  // --- trade ---------------------------------------------------------------------------------------------------
+  E_FORMULA_INVALID: { summary: "A model formula cannot be parsed or names unknown columns.", exitCode: 2, httpStatus: 400 },
+  E_DATA_INVALID: { summary: "A trade data file is malformed or lacks required columns.", exitCode: 1, httpStatus: 422 },
+  E_ESTIMATION_FAILED: { summary: "An estimator could not produce estimates (e.g. no observations left).", exitCode: 1, httpStatus: 422 },
+} as const satisfies Record<string, ErrorSpec>;
+
+export type ErrorCode = keyof typeof ERROR_CATALOGUE;
+
+export interface CaravanErrorOptions {
+  /** Suggestions for a mistyped name ("did you mean"). */
+  didYouMean?: readonly string[];
+  /** Structured context (file, line, field, ...), included in the API body. */
+  details?: Readonly<Record<string, unknown>>;
+  cause?: unknown;
+}
+
+/** The only error class thrown for user-caused problems. Everything else is a bug. */
+export class CaravanError extends Error {
+  readonly code: ErrorCode;
+  readonly didYouMean: readonly string[] | undefined;
+  readonly details: Readonly<Record<string, unknown>> | undefined;
+
+  constructor(code: ErrorCode, message: string, options: CaravanErrorOptions = {}) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    this.name = "CaravanError";
+    this.code = code;
+    this.didYouMean = options.didYouMean;
+    this.details = options.details;
+  }
+
+  get exitCode(): number {
+    return ERROR_CATALOGUE[this.code].exitCode;
+  }
+
+  get httpStatus(): number {
+    return ERROR_CATALOGUE[this.code].httpStatus;
+  }
+
+  /** The JSON body used by the API and by `--json` error output. */
+  toJSON(): { code: ErrorCode; message: string; didYouMean?: readonly string[]; details?: Readonly<Record<string, unknown>> } {
+    return {
+      code: this.code,
+      message: this.message,
+      ...(this.didYouMean && this.didYouMean.length > 0 ? { didYouMean: this.didYouMean } : {}),
+      ...(this.details ? { details: this.details } : {}),
+    };
+  }
+}
+
+export function isCaravanError(error: unknown): error is CaravanError {
+  return error instanceof CaravanError;
+}
+
+/** Error for a malformed input file: always names the file, the 1-based line and the field. */
+export function parseError(file: string, line: number, field: string, problem: string): CaravanError {
+  return new CaravanError("E_PARSE", `${file}:${line}: field "${field}": ${problem}`, { details: { file, line, field } });
+}
