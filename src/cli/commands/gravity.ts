@@ -1,4 +1,12 @@
 import type { Command } from "commander";
+import { registerCounterfactual } from "./gravity-counterfactual";
+import { registerEstimate } from "./gravity-estimate";
+import { registerImport } from "./gravity-import";
 
-/** Registers the `gravity` command (implementation in progress). */
-export function register(_program: Command): void {}
+/** Registers `caravan gravity` and its subcommands (estimate, counterfactual, import). */
+export function register(program: Command): void {
+  const gravity = program.command("gravity").description("structural gravity: PPML-HDFE estimation, GE counterfactuals, trade data import");
+  registerEstimate(gravity);
+  registerCounterfactual(gravity);
+  registerImport(gravity);
+}

@@ -1,0 +1,4 @@
+import type { Command } from "commander";
+
+/** Registers `caravan gravity counterfactual` (implementation in progress). */
+export function registerCounterfactual(_gravity: Command): void {}
