@@ -246,7 +246,17 @@ export const modesFileSchema = z.object({
   /** Emissions of ferries, g CO2e per tonne-km. */
   ferryCo2GPerTonneKm: sourcedNumber,
   /** Default handling at a place whose kinds allow a transfer but that has no terminal record. */
-  defaultTransfer: z.object({ handlingTimeH: sourcedNumber, handlingCostUsdPerFeu: sourcedNumber }),
+  defaultTransfer: z.object({
+    handlingTimeH: sourcedNumber,
+    handlingCostUsdPerFeu: sourcedNumber,
+    /** Bulk handling per tonne, USD; absent = the per-FEU charge spread over fixedChargeTonnesPerFeu. */
+    handlingCostUsdPerTonne: sourcedNumber.optional(),
+  }),
+  /**
+   * Tonnes of bulk cargo that bear one per-FEU fixed charge (border fee, handling without a per-tonne figure);
+   * absent = the FEU cargo profile's massT.
+   */
+  fixedChargeTonnesPerFeu: sourcedNumber.optional(),
 });
 
 export const cargoProfileSchema = z.object({
@@ -274,6 +284,6 @@ export const sourceEntrySchema = z.object({
 });
 export const ruleEntrySchema = z.object({ description: z.string().min(1) });
 export const sourcesFileSchema = z.object({
-  sources: z.record(z.string(), sourceEntrySchema),
-  rules: z.record(z.string(), ruleEntrySchema),
+  sources: z.record(z.string(), sourceEntrySchema).default({}),
+  rules: z.record(z.string(), ruleEntrySchema).default({}),
 });

@@ -11,6 +11,27 @@ export interface ShortestPathQuery {
   oneToOne(source: NodeIndex, target: NodeIndex): number;
   /** Arcs of the path found by the last oneToOne/oneToAll run, source to target; empty when unreachable or target = source. */
   pathArcs(target: NodeIndex): ArcIndex[];
+  /** Number of nodes settled by the last run (search-space size, for benchmarks). */
+  readonly settledCount: number;
+}
+
+/** A query that can also settle every node reachable from a source (matrix rows, shortest-path trees). */
+export interface OneToAllQuery extends ShortestPathQuery {
+  /** The graph the query searches (arc ids of predecessorArc refer to it). */
+  readonly graph: CsrGraph;
+  /** Settle every node reachable from source; read results with distanceTo / predecessorArc / pathArcs. */
+  oneToAll(source: NodeIndex): void;
+  /** Distance from the last run's source, INF_WEIGHT if not reached. */
+  distanceTo(node: NodeIndex): number;
+  /** Arc by which node was reached in the last run, NO_ARC for the source or an unreached node. */
+  predecessorArc(node: NodeIndex): ArcIndex;
+  /** Optional: settle only until every target is settled (their distances are then final). */
+  oneToMany?(source: NodeIndex, targets: ArrayLike<NodeIndex>): void;
+}
+
+/** A query whose weight column can be swapped without rebuilding (penalty alternatives, assignment iterations). */
+export interface ReweightableQuery extends ShortestPathQuery {
+  setWeight(weight: Float64Array): void;
 }
 
 export interface DijkstraOptions {
@@ -28,7 +49,7 @@ export interface DijkstraOptions {
  * Weights must be finite and ≥ 0 (checked by checkCsrInvariants at build time). A weight of +Infinity on an arc
  * disables it (used for closed links); such arcs are never relaxed.
  */
-export class DijkstraQuery implements ShortestPathQuery {
+export class DijkstraQuery implements OneToAllQuery, ReweightableQuery {
   readonly graph: CsrGraph;
   private weight: Float64Array;
   private readonly noThrough: Uint8Array | undefined;
@@ -41,6 +62,9 @@ export class DijkstraQuery implements ShortestPathQuery {
   private readonly heap: IndexedMinHeap;
   private round = 0;
   private source: NodeIndex = -1;
+  /** [node] = targetRound when the node is a target of the current oneToMany run (allocated on first use). */
+  private targetMark: Uint32Array | undefined;
+  private targetRound = 0;
   /** Number of nodes settled by the last run (for benchmarks). */
   settledCount = 0;
 
@@ -71,6 +95,28 @@ export class DijkstraQuery implements ShortestPathQuery {
     this.run(source, -1);
   }
 
+  /**
+   * Settle nodes from source until every node of `targets` is settled (or nothing more is reachable). Distances of
+   * the targets are then final; other nodes may hold tentative values. Cheaper than oneToAll when targets are near.
+   */
+  oneToMany(source: NodeIndex, targets: ArrayLike<NodeIndex>): void {
+    if (this.targetMark === undefined) this.targetMark = new Uint32Array(this.graph.nodeCount);
+    this.targetRound++;
+    if (this.targetRound === 0xffffffff) {
+      this.targetMark.fill(0);
+      this.targetRound = 1;
+    }
+    let pending = 0;
+    for (let i = 0; i < targets.length; i++) {
+      const t = targets[i];
+      if (this.targetMark[t] !== this.targetRound) {
+        this.targetMark[t] = this.targetRound;
+        pending++;
+      }
+    }
+    this.run(source, -1, pending);
+  }
+
   /** Distance from the last run's source, INF_WEIGHT if not reached. */
   distanceTo(node: NodeIndex): number {
     return this.stamp[node] === this.round ? this.dist[node] : INF_WEIGHT;
@@ -95,7 +141,8 @@ export class DijkstraQuery implements ShortestPathQuery {
     return arcs;
   }
 
-  private run(source: NodeIndex, target: NodeIndex): void {
+  /** pendingTargets > 0: stop once that many nodes marked in targetMark for this round are settled. */
+  private run(source: NodeIndex, target: NodeIndex, pendingTargets = 0): void {
     const { firstOut, head } = this.graph;
     const weight = this.weight;
     const dist = this.dist;
@@ -103,6 +150,8 @@ export class DijkstraQuery implements ShortestPathQuery {
     const stamp = this.stamp;
     const heap = this.heap;
     const noThrough = this.noThrough;
+    const targetMark = this.targetMark;
+    const targetRound = this.targetRound;
     this.round++;
     if (this.round === 0xffffffff) {
       stamp.fill(0);
@@ -120,6 +169,7 @@ export class DijkstraQuery implements ShortestPathQuery {
       const u = heap.pop();
       settled++;
       if (u === target) break;
+      if (pendingTargets > 0 && targetMark![u] === targetRound && --pendingTargets === 0) break;
       if (noThrough !== undefined && noThrough[u] === 1 && u !== source) continue;
       const du = dist[u];
       const end = firstOut[u + 1];

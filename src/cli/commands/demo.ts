@@ -1,4 +1,40 @@
 import type { Command } from "commander";
+import { isCaravanError } from "../../core/errors";
+import { formatPlan } from "../../routing/format";
+import type { RouteOptions } from "../../routing/options";
+import { planRoutes } from "../../routing/plan";
+import { cargoUnit, routingSession } from "./route";
 
-/** Registers the `demo` command (implementation in progress). */
-export function register(_program: Command): void {}
+/** The well-known corridor questions `caravan demo` answers (also what `npm start` runs). */
+export const DEMO_CASES: readonly { title: string; from: string; to: string; alternatives?: number; options?: RouteOptions }[] = [
+  { title: "China–Europe rail land bridge: three corridors", from: "Xi'an", to: "Duisburg", alternatives: 3 },
+  { title: "Chongqing–Duisburg (Yuxinou)", from: "Chongqing", to: "Duisburg" },
+  { title: "Kazakh grain to the Black Sea, cheapest, per tonne", from: "Kostanay", to: "Novorossiysk", options: { cargo: "bulk", criterion: "cost" } },
+  { title: "Almaty–Tashkent", from: "Almaty", to: "Tashkent" },
+  { title: "Shanghai–Rotterdam by sea", from: "Shanghai", to: "Rotterdam", options: { modes: ["sea"] } },
+  { title: "Shanghai–Rotterdam by sea with Suez closed (around the Cape)", from: "Shanghai", to: "Rotterdam", options: { modes: ["sea"], closeChokepoints: ["suez"] } },
+  { title: "Moscow–Nhava Sheva (INSTC)", from: "Moscow", to: "Nhava Sheva" },
+  { title: "Lianyungang–Istanbul", from: "Lianyungang", to: "Istanbul" },
+];
+
+/** Registers `demo`: routes between well-known pairs, printed as readable tables. */
+export function register(program: Command): void {
+  program
+    .command("demo")
+    .description("routes between well-known corridor pairs (Xi'an→Duisburg with 3 alternatives, grain, INSTC, sea vs Suez closed, ...)")
+    .action((_flags: unknown, cmd: Command) => {
+      const out = program.configureOutput().writeOut ?? ((t: string) => process.stdout.write(t));
+      const { net, ctx, resolver } = routingSession(cmd);
+      for (const c of DEMO_CASES) {
+        out(`\n=== ${c.title} ===\n`);
+        try {
+          const plan = planRoutes(ctx, { from: resolver.resolve(c.from), to: resolver.resolve(c.to), alternatives: c.alternatives ?? 1, ...c.options });
+          out(formatPlan(plan, cargoUnit(net, plan.cargo)));
+        } catch (error) {
+          // one pair the dataset cannot answer does not stop the others; say why
+          if (!isCaravanError(error)) throw error;
+          out(`(no answer: ${error.code}: ${error.message})\n`);
+        }
+      }
+    });
+}

@@ -1,4 +1,106 @@
 import type { Command } from "commander";
+import { writeFileAtomic } from "../../core/atomic-write";
+import { CaravanError } from "../../core/errors";
+import { compileNetwork } from "../../network/build";
+import { formatProblem, loadNetwork, validateNetwork } from "../../network/load";
+import { networkCsv, networkGeoJson, networkStats, type NetworkStats } from "../../network/report";
 
-/** Registers the `network` command (implementation in progress). */
-export function register(_program: Command): void {}
+interface Io {
+  out: (s: string) => void;
+}
+
+function dataDir(command: Command): string {
+  return (command.optsWithGlobals() as { data: string }).data;
+}
+
+/** Registers `network validate | stats | export`. */
+export function register(program: Command): void {
+  const network = program.command("network").description("inspect, validate and export the network dataset");
+  const io: Io = {
+    out: (s) => (program.configureOutput().writeOut ?? ((t: string) => process.stdout.write(t)))(s),
+  };
+
+  network
+    .command("validate")
+    .description("check every source file; list all problems with file, line and field (exit 1 if any)")
+    .option("--json", "print the problems as JSON")
+    .action((options: { json?: boolean }, command: Command) => {
+      const dir = dataDir(command);
+      const result = validateNetwork(dir);
+      if (options.json) {
+        io.out(`${JSON.stringify({ dir, files: result.files.length, problems: result.problems }, null, 2)}\n`);
+      } else {
+        for (const p of result.problems) io.out(`${dir}/${formatProblem(p)}\n`);
+        if (result.network) {
+          const n = result.network;
+          io.out(
+            `${dir}: valid — ${result.files.length} files, ${n.places.length} places, ${n.links.length} links, ${n.crossings.length} crossings, ${n.terminals.length} terminals, ${n.ferries.length} ferries\n`,
+          );
+        }
+      }
+      if (result.problems.length > 0) {
+        const byCode = new Map<string, number>();
+        for (const p of result.problems) byCode.set(p.code, (byCode.get(p.code) ?? 0) + 1);
+        const summary = [...byCode].map(([code, n]) => `${n} ${code}`).join(", ");
+        const first = result.problems[0];
+        throw new CaravanError(first.code, `${result.problems.length} problem(s) in ${dir} (${summary})`, {
+          details: { problems: result.problems },
+        });
+      }
+    });
+
+  network
+    .command("stats")
+    .description("counts by mode, kind, country and status; km by mode; share of estimated distances")
+    .option("--json", "print the statistics as JSON")
+    .action((options: { json?: boolean }, command: Command) => {
+      const net = loadNetwork(dataDir(command));
+      const stats = networkStats(net, compileNetwork(net).graph);
+      io.out(options.json ? `${JSON.stringify(stats, null, 2)}\n` : formatStats(stats));
+    });
+
+  network
+    .command("export")
+    .description("export places and links as GeoJSON or the links table as CSV")
+    .requiredOption("--format <format>", "geojson | csv")
+    .option("--out <file>", "write to a file (atomically) instead of standard output")
+    .action((options: { format: string; out?: string }, command: Command) => {
+      const net = loadNetwork(dataDir(command));
+      let text: string;
+      if (options.format === "geojson") text = `${JSON.stringify(networkGeoJson(net))}\n`;
+      else if (options.format === "csv") text = networkCsv(net);
+      else throw new CaravanError("E_USAGE", `--format must be geojson or csv (got "${options.format}")`, { didYouMean: ["geojson", "csv"] });
+      if (options.out) {
+        writeFileAtomic(options.out, text);
+        io.out(`wrote ${options.out}\n`);
+      } else io.out(text);
+    });
+}
+
+function formatStats(s: NetworkStats): string {
+  const lines: string[] = [];
+  const table = (title: string, rows: Record<string, number>, unit = "") => {
+    lines.push(`${title}:`);
+    const entries = Object.entries(rows);
+    if (entries.length === 0) lines.push("  (none)");
+    const width = Math.max(0, ...entries.map(([k]) => k.length));
+    for (const [k, v] of entries) lines.push(`  ${k.padEnd(width)}  ${formatNumber(v)}${unit}`);
+  };
+  lines.push(`dataset ${s.dir}`);
+  lines.push(
+    `places ${s.places} (${s.nonWaypointPlaces} excluding waypoints), links ${s.links}, crossings ${s.crossings}, terminals ${s.terminals}, ferries ${s.ferries}, projects ${s.projects}, chokepoints ${s.chokepoints}`,
+  );
+  table("links by mode", s.linksByMode);
+  table("links by status", s.linksByStatus);
+  table("km by mode", s.kmByMode, " km");
+  table("places by kind", s.placesByKind);
+  table("places by country", s.placesByCountry);
+  table("terminals by type", s.terminalsByType);
+  lines.push(`estimated distances: ${s.estimatedLinks} of ${s.links} links (${(100 * s.estimatedLinkShare).toFixed(1)} %), ${(100 * s.estimatedKmShare).toFixed(1)} % of km`);
+  lines.push(`compiled graph: ${s.compiledNodes} nodes, ${s.compiledArcs} arcs`);
+  return `${lines.join("\n")}\n`;
+}
+
+function formatNumber(v: number): string {
+  return Number.isInteger(v) ? String(v) : v.toFixed(1);
+}

@@ -1,4 +1,123 @@
 import type { Command } from "commander";
+import { CaravanError } from "../../core/errors";
+import type { CompiledNetwork } from "../../network/compiled";
+import { openNetwork } from "../../network/open";
+import { PlaceResolver } from "../../network/resolve";
+import { RoutingContext } from "../../routing/context";
+import { formatPlan, planGeoJson, planJson } from "../../routing/format";
+import type { Criterion } from "../../routing/options";
+import { planRoutes } from "../../routing/plan";
 
-/** Registers the `route` command (implementation in progress). */
-export function register(_program: Command): void {}
+/** A network opened for routing: the compiled network, its routing context and a place resolver. */
+export interface RoutingSession {
+  readonly net: CompiledNetwork;
+  readonly ctx: RoutingContext;
+  readonly resolver: PlaceResolver;
+}
+
+const sessions = new Map<string, RoutingSession>();
+
+/** Open (and cache per process) the dataset of the global --data option for routing. */
+export function routingSession(command: Command): RoutingSession {
+  const dir = (command.optsWithGlobals() as { data: string }).data;
+  let session = sessions.get(dir);
+  if (!session) {
+    const net = openNetwork(dir);
+    session = { net, ctx: new RoutingContext(net), resolver: new PlaceResolver(net.network.places) };
+    sessions.set(dir, session);
+  }
+  return session;
+}
+
+/** Split a comma-separated list option. */
+export function list(value: string | undefined): string[] | undefined {
+  if (value === undefined) return undefined;
+  return value
+    .split(",")
+    .map((s) => s.trim())
+    .filter((s) => s !== "");
+}
+
+/** Parse a numeric option or throw E_USAGE naming it. */
+export function numberOption(name: string, value: string | undefined, integer = false): number | undefined {
+  if (value === undefined) return undefined;
+  const x = Number(value);
+  if (value.trim() === "" || !Number.isFinite(x) || (integer && !Number.isInteger(x))) {
+    throw new CaravanError("E_USAGE", `${name} must be ${integer ? "an integer" : "a number"}, got "${value}"`);
+  }
+  return x;
+}
+
+/** Options shared by route, matrix and demo: --optimize, --cargo, --modes and the constraints. */
+export interface CommonRouteFlags {
+  optimize?: string;
+  cargo?: string;
+  modes?: string;
+  avoidCountries?: string;
+  avoidCrossings?: string;
+  close?: string;
+  year?: string;
+  month?: string;
+  co2Price?: string;
+}
+
+export function addCommonRouteOptions(command: Command): Command {
+  return command
+    .option("--optimize <criterion>", "time | cost | co2 | generalized (cost + value of time × time + CO2 price × CO2)", "time")
+    .option("--cargo <profile>", "cargo profile from cargo.yaml: feu | teu | bulk", "feu")
+    .option("--modes <list>", "allowed modes, comma-separated from rail,road,sea,ferry,air (default: rail,road,sea,ferry)")
+    .option("--avoid-countries <iso3,...>", "countries the route must not touch")
+    .option("--avoid-crossings <id,...>", "border crossings, links, ferries or terminals (ids) not to use")
+    .option("--close <chokepoint,...>", "close sea chokepoints (suez, bab-el-mandeb, hormuz, bosphorus, malacca, ...)")
+    .option("--year <yyyy>", "include projects open by this year")
+    .option("--month <m>", "month of travel 1–12 (seasonal border closures apply)")
+    .option("--co2-price <usdPerT>", "CO2 price for --optimize generalized, USD per tonne CO2e", "0");
+}
+
+export function routeOptionsOf(flags: CommonRouteFlags) {
+  return {
+    criterion: flags.optimize as Criterion | undefined,
+    cargo: flags.cargo,
+    modes: list(flags.modes),
+    avoidCountries: list(flags.avoidCountries),
+    avoidIds: list(flags.avoidCrossings),
+    closeChokepoints: list(flags.close),
+    year: numberOption("--year", flags.year, true) ?? null,
+    month: numberOption("--month", flags.month, true) ?? null,
+    co2PriceUsdPerT: numberOption("--co2-price", flags.co2Price),
+  };
+}
+
+/** Unit label of a cargo profile for tables ("FEU", "TEU", "t"). */
+export function cargoUnit(net: CompiledNetwork, cargo: string): string {
+  return net.network.cargo.find((c) => c.id === cargo)?.unit ?? cargo;
+}
+
+/** Registers `route FROM TO [--via PLACE] [--alternatives N] [options] [--json | --geojson]`. */
+export function register(program: Command): void {
+  const command = program
+    .command("route")
+    .description("best route(s) between two places: time, cost, CO2, legs, border and transfer events, countries")
+    .argument("<from>", "origin: place id, name, alias, UN/LOCODE or lon,lat")
+    .argument("<to>", "destination (same forms)")
+    .option("--via <place>", "pass through this place")
+    .option("--alternatives <n>", "number of meaningfully different routes (penalty method)", "1");
+  addCommonRouteOptions(command)
+    .option("--json", "print JSON")
+    .option("--geojson", "print a GeoJSON FeatureCollection (one LineString per leg)")
+    .action((from: string, to: string, flags: CommonRouteFlags & { via?: string; alternatives: string; json?: boolean; geojson?: boolean }, cmd: Command) => {
+      const out = program.configureOutput().writeOut ?? ((t: string) => process.stdout.write(t));
+      if (flags.json && flags.geojson) throw new CaravanError("E_USAGE", "choose one of --json and --geojson");
+      const { net, ctx, resolver } = routingSession(cmd);
+      const plan = planRoutes(ctx, {
+        from: resolver.resolve(from),
+        to: resolver.resolve(to),
+        via: flags.via === undefined ? null : resolver.resolve(flags.via),
+        alternatives: numberOption("--alternatives", flags.alternatives, true),
+        ...routeOptionsOf(flags),
+      });
+      if (flags.json) out(`${JSON.stringify(planJson(plan), null, 2)}\n`);
+      else if (flags.geojson) out(`${JSON.stringify(planGeoJson(plan))}\n`);
+      else out(formatPlan(plan, cargoUnit(net, plan.cargo)));
+    });
+}

@@ -1,0 +1,183 @@
+/**
+ * The assignment problem in its working form: a CSR graph, per-arc volume-delay functions, user classes and
+ * commodities (demand), all in typed arrays.
+ *
+ * Units: flows are in one unit for every class (vehicles per period for TNTP, tonnes per year on the corridor
+ * network); times in the problem's time unit (minutes for TNTP, hours on the corridor network). The cost of an arc
+ * for class c is
+ *     cost_c(a) = t_a(X_a) + fixed_c(a)
+ * where X_a is the total flow of all classes and fixed_c(a) is a flow-independent cost already expressed in time
+ * units (toll / value of time, distance factor, tariff / value of time). fixed_c(a) = +Infinity forbids the arc to
+ * the class (modes it may not use). Because every class sees the same t_a(X_a), the multi-class equilibrium is the
+ * minimum of one convex objective (Beckmann 1956):
+ *     B(x) = Σ_a ∫_0^{X_a} t_a(s) ds + Σ_c Σ_a x_ca · fixed_c(a)
+ *
+ * A commodity is the demand of one class from one origin node to a list of destination nodes (on the corridor
+ * network, optionally split further by destination country so that transit tonnes are exact per commodity).
+ */
+import { buildCsr, buildReverse, type CsrGraph, type CsrReverse, permuteToCsr } from "../graph/csr";
+import { CaravanError } from "../core/errors";
+import type { TntpInstance } from "./tntp";
+import { emptyVdf, type VdfColumns } from "./vdf";
+
+/** One user class: its own flow-independent cost per arc. */
+export interface UserClass {
+  readonly id: string;
+  /** [arc] flow-independent cost in time units; +Infinity = the class may not use the arc. */
+  readonly fixedCost: Float64Array;
+}
+
+/** Demand as a list of commodities (struct of arrays). Destinations of commodity k are entries destStart[k] .. destStart[k+1]-1. */
+export interface Commodities {
+  readonly count: number;
+  /** [commodity] class index. */
+  readonly classOf: Uint32Array;
+  /** [commodity] origin node. */
+  readonly origin: Uint32Array;
+  /** [commodity] first destination entry; length count + 1. */
+  readonly destStart: Uint32Array;
+  /** [entry] destination node. */
+  readonly destNode: Uint32Array;
+  /** [entry] demand, flow units. */
+  readonly demand: Float64Array;
+}
+
+export interface AssignmentProblem {
+  readonly graph: CsrGraph;
+  readonly reverse: CsrReverse;
+  /** [node] 1 = zone / access node: paths may start or end here but not pass through. */
+  readonly noThrough: Uint8Array;
+  /** Per-arc VDF parameters in CSR order. */
+  readonly vdf: VdfColumns;
+  readonly classes: readonly UserClass[];
+  readonly commodities: Commodities;
+  /** Demand whose origin equals its destination (loads no arc), flow units. */
+  readonly intrazonalDemand: number;
+  /** Unit names for reports. */
+  readonly timeUnit: string;
+  readonly flowUnit: string;
+}
+
+/** Build commodities from per-commodity lists. Entries with zero demand or origin = destination are dropped. */
+export function buildCommodities(list: readonly { classIndex: number; origin: number; destinations: ArrayLike<number>; demand: ArrayLike<number> }[]): {
+  commodities: Commodities;
+  intrazonal: number;
+} {
+  const kept: { classIndex: number; origin: number; d: number[]; v: number[] }[] = [];
+  let intrazonal = 0;
+  for (const c of list) {
+    const d: number[] = [];
+    const v: number[] = [];
+    for (let i = 0; i < c.destinations.length; i++) {
+      const amount = c.demand[i];
+      if (!(amount > 0)) continue;
+      if (c.destinations[i] === c.origin) {
+        intrazonal += amount;
+        continue;
+      }
+      d.push(c.destinations[i]);
+      v.push(amount);
+    }
+    if (d.length > 0) kept.push({ classIndex: c.classIndex, origin: c.origin, d, v });
+  }
+  kept.sort((p, q) => p.classIndex - q.classIndex || p.origin - q.origin);
+  const count = kept.length;
+  const entries = kept.reduce((s, c) => s + c.d.length, 0);
+  const classOf = new Uint32Array(count);
+  const origin = new Uint32Array(count);
+  const destStart = new Uint32Array(count + 1);
+  const destNode = new Uint32Array(entries);
+  const demand = new Float64Array(entries);
+  let e = 0;
+  for (let k = 0; k < count; k++) {
+    classOf[k] = kept[k].classIndex;
+    origin[k] = kept[k].origin;
+    destStart[k] = e;
+    for (let i = 0; i < kept[k].d.length; i++, e++) {
+      destNode[e] = kept[k].d[i];
+      demand[e] = kept[k].v[i];
+    }
+  }
+  destStart[count] = e;
+  return { commodities: { count, classOf, origin, destStart, destNode, demand }, intrazonal };
+}
+
+/** Total demand of all commodities (excluding intrazonal demand). */
+export function totalDemand(c: Commodities): number {
+  let s = 0;
+  for (let e = 0; e < c.demand.length; e++) s += c.demand[e];
+  return s;
+}
+
+export interface TntpProblemOptions {
+  /** Override the file's `<TOLL FACTOR>` (cost per toll unit, in time units). */
+  readonly tollFactor?: number;
+  /** Override the file's `<DISTANCE FACTOR>` (cost per length unit, in time units). */
+  readonly distanceFactor?: number;
+  /** Multiply every demand entry (e.g. 2 for the doubled-demand ChicagoSketch test). */
+  readonly demandScale?: number;
+}
+
+/** The working form of a TNTP instance. Arc ids are CSR positions; `graph.inputArc[a]` is the file's link index. */
+export function tntpProblem(instance: TntpInstance, options: TntpProblemOptions = {}): AssignmentProblem {
+  const net = instance.network;
+  const graph = buildCsr(net.nodeCount, net.fromNode, net.toNode);
+  const vdf = emptyVdf(net.linkCount);
+  const cap = permuteToCsr(graph, net.capacity);
+  vdf.bprT0.set(permuteToCsr(graph, net.freeFlowTime));
+  vdf.bprB.set(permuteToCsr(graph, net.bprB));
+  vdf.bprPower.set(permuteToCsr(graph, net.bprPower));
+  for (let a = 0; a < graph.arcCount; a++) vdf.bprCapacity[a] = cap[a] > 0 ? cap[a] : Number.POSITIVE_INFINITY;
+  const tollFactor = options.tollFactor ?? net.tollFactor;
+  const distanceFactor = options.distanceFactor ?? net.distanceFactor;
+  const toll = permuteToCsr(graph, net.toll);
+  const length = permuteToCsr(graph, net.length);
+  const fixedCost = new Float64Array(graph.arcCount);
+  for (let a = 0; a < graph.arcCount; a++) fixedCost[a] = tollFactor * toll[a] + distanceFactor * length[a];
+  const noThrough = new Uint8Array(net.nodeCount);
+  for (let v = 0; v < net.firstThruNode - 1 && v < net.nodeCount; v++) noThrough[v] = 1;
+  const z = instance.trips.zoneCount;
+  const scale = options.demandScale ?? 1;
+  const list: { classIndex: number; origin: number; destinations: number[]; demand: number[] }[] = [];
+  for (let o = 0; o < z; o++) {
+    const destinations: number[] = [];
+    const demand: number[] = [];
+    for (let d = 0; d < z; d++) {
+      const v = instance.trips.demand[o * z + d] * scale;
+      if (v > 0) {
+        destinations.push(d);
+        demand.push(v);
+      }
+    }
+    list.push({ classIndex: 0, origin: o, destinations, demand });
+  }
+  const { commodities, intrazonal } = buildCommodities(list);
+  return {
+    graph,
+    reverse: buildReverse(graph),
+    noThrough,
+    vdf,
+    classes: [{ id: "all", fixedCost }],
+    commodities,
+    intrazonalDemand: intrazonal,
+    timeUnit: "time",
+    flowUnit: "flow",
+  };
+}
+
+/** Check that the problem's arrays agree in size; throws E_GRAPH_INVARIANT naming what broke. */
+export function checkProblem(p: AssignmentProblem): void {
+  const m = p.graph.arcCount;
+  const n = p.graph.nodeCount;
+  const problems: string[] = [];
+  for (const [name, col] of Object.entries(p.vdf)) if ((col as Float64Array).length !== m) problems.push(`vdf.${name} has ${(col as Float64Array).length} entries for ${m} arcs`);
+  for (const c of p.classes) if (c.fixedCost.length !== m) problems.push(`class ${c.id}: fixedCost has ${c.fixedCost.length} entries for ${m} arcs`);
+  if (p.noThrough.length !== n) problems.push(`noThrough has ${p.noThrough.length} entries for ${n} nodes`);
+  const k = p.commodities;
+  for (let i = 0; i < k.count; i++) {
+    if (k.classOf[i] >= p.classes.length) problems.push(`commodity ${i} has class ${k.classOf[i]} of ${p.classes.length}`);
+    if (k.origin[i] >= n) problems.push(`commodity ${i} has origin node ${k.origin[i]} of ${n}`);
+  }
+  for (let e = 0; e < k.destNode.length; e++) if (k.destNode[e] >= n) problems.push(`destination entry ${e} is node ${k.destNode[e]} of ${n}`);
+  if (problems.length > 0) throw new CaravanError("E_GRAPH_INVARIANT", `assignment problem is inconsistent: ${problems.slice(0, 5).join("; ")}`);
+}

@@ -1,0 +1,99 @@
+/**
+ * One-to-all shortest-path trees for assignment: Dijkstra on the CSR graph with the arc weight
+ * `time[a] + fixed[a]` (a class's cost; +Infinity in `fixed` forbids the arc), the zone no-through rule, and the
+ * settle order recorded so that flows can be loaded onto the tree in one reverse sweep (all-or-nothing).
+ * Scratch arrays are allocated once; a run allocates nothing.
+ */
+import { type CsrGraph, NO_ARC } from "../graph/csr";
+import { IndexedMinHeap } from "../graph/heap";
+
+export class ShortestPathTree {
+  readonly graph: CsrGraph;
+  private readonly noThrough: Uint8Array;
+  /** [node] distance from the last source; Infinity where not reached. */
+  readonly dist: Float64Array;
+  /** [node] arc by which the node was reached; NO_ARC for the source and unreached nodes. */
+  readonly pred: Int32Array;
+  /** [position] node settled at that position (0 = the source); valid for 0 .. settledCount-1. */
+  readonly order: Int32Array;
+  settledCount = 0;
+  source = -1;
+  private readonly heap: IndexedMinHeap;
+
+  constructor(graph: CsrGraph, noThrough: Uint8Array) {
+    this.graph = graph;
+    this.noThrough = noThrough;
+    this.dist = new Float64Array(graph.nodeCount).fill(Number.POSITIVE_INFINITY);
+    this.pred = new Int32Array(graph.nodeCount).fill(NO_ARC);
+    this.order = new Int32Array(graph.nodeCount);
+    this.heap = new IndexedMinHeap(graph.nodeCount);
+  }
+
+  /** Settle every node reachable from `source` under weights time[a] + fixed[a]. */
+  run(source: number, time: Float64Array, fixed: Float64Array): void {
+    const { firstOut, head } = this.graph;
+    const dist = this.dist;
+    const pred = this.pred;
+    const order = this.order;
+    const noThrough = this.noThrough;
+    const heap = this.heap;
+    for (let i = 0; i < this.settledCount; i++) {
+      const v = order[i];
+      dist[v] = Number.POSITIVE_INFINITY;
+      pred[v] = NO_ARC;
+    }
+    heap.clear();
+    this.source = source;
+    dist[source] = 0;
+    heap.pushOrDecrease(source, 0);
+    let settled = 0;
+    while (!heap.isEmpty()) {
+      const u = heap.pop();
+      order[settled++] = u;
+      if (noThrough[u] === 1 && u !== source) continue;
+      const du = dist[u];
+      const end = firstOut[u + 1];
+      for (let a = firstOut[u]; a < end; a++) {
+        const f = fixed[a];
+        if (f === Number.POSITIVE_INFINITY) continue;
+        const v = head[a];
+        const dv = du + time[a] + f;
+        if (dv < dist[v]) {
+          dist[v] = dv;
+          pred[v] = a;
+          heap.pushOrDecrease(v, dv);
+        }
+      }
+    }
+    // nodes reached but never settled cannot exist (every reached node is pushed and popped)
+    this.settledCount = settled;
+  }
+
+  /**
+   * All-or-nothing: add `demand[e]` for destinations `destNode[e]` (e in from..to-1) onto the tree of the last run,
+   * into `flow[arc]`. `nodeFlow` is a zeroed [node] scratch array and is left zeroed. Returns Σ demand·distance.
+   */
+  load(destNode: Uint32Array, demand: Float64Array, from: number, to: number, flow: Float64Array, nodeFlow: Float64Array): number {
+    const dist = this.dist;
+    let sp = 0;
+    for (let e = from; e < to; e++) {
+      const d = destNode[e];
+      nodeFlow[d] += demand[e];
+      sp += demand[e] * dist[d];
+    }
+    const order = this.order;
+    const pred = this.pred;
+    const tail = this.graph.tail;
+    for (let i = this.settledCount - 1; i > 0; i--) {
+      const v = order[i];
+      const f = nodeFlow[v];
+      if (f === 0) continue;
+      nodeFlow[v] = 0;
+      const a = pred[v];
+      flow[a] += f;
+      nodeFlow[tail[a]] += f;
+    }
+    nodeFlow[this.source] = 0;
+    return sp;
+  }
+}

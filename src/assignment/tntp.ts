@@ -1,0 +1,390 @@
+/**
+ * Readers for the TNTP text formats of the "Transportation Networks for Research" collection: network (`*_net`),
+ * trip table (`*_trips`) and best-known link flows (`*_flow`).
+ *
+ * Quirks handled (all seen in the public files):
+ *   - metadata tags `<NAME> value` until `<END OF METADATA>`; `<ORIGINAL HEADER>` contains `~` and is read as a
+ *     tag before comments are stripped; unknown tags are kept in `metadata` and otherwise ignored;
+ *   - `~` starts a comment anywhere else;
+ *   - fields are separated by any run of tabs and spaces; `;` ends a record and may be glued to the last number;
+ *   - numbers may be written in exponent form (`1.5e-3`);
+ *   - parallel links (same from/to) are distinct links; node ids that no link uses are ordinary isolated nodes;
+ *   - nodes below `<FIRST THRU NODE>` are zones: paths may start or end there but not pass through;
+ *   - trip files list `destination : flow;` entries after each `Origin o` line, several per line, with explicit
+ *     zeros and intrazonal entries (origin = destination; counted but never loaded on a link);
+ *   - `<TOLL FACTOR>` and `<DISTANCE FACTOR>` give the generalized cost `t(x) + tollFactor·toll + distanceFactor·length`.
+ *
+ * Malformed input throws E_PARSE naming file, line and field.
+ */
+import { existsSync, readdirSync, readFileSync } from "node:fs";
+import { basename, join } from "node:path";
+import { CaravanError, parseError } from "../core/errors";
+
+/** A TNTP network in input (file) order. Node k of the file is index k - 1. */
+export interface TntpNetwork {
+  readonly file: string;
+  readonly metadata: ReadonlyMap<string, string>;
+  readonly zoneCount: number;
+  /** Number of nodes (the declared count, or the largest node id used if that is larger). */
+  readonly nodeCount: number;
+  /** 1-based id of the first node that may be passed through; nodes 1 .. firstThruNode-1 are zones only. */
+  readonly firstThruNode: number;
+  readonly linkCount: number;
+  /** [link] 0-based tail node. */
+  readonly fromNode: Uint32Array;
+  /** [link] 0-based head node. */
+  readonly toNode: Uint32Array;
+  /** [link] capacity, flow units per period. */
+  readonly capacity: Float64Array;
+  /** [link] length, the file's length unit. */
+  readonly length: Float64Array;
+  /** [link] free-flow time, the file's time unit. */
+  readonly freeFlowTime: Float64Array;
+  /** [link] BPR B. */
+  readonly bprB: Float64Array;
+  /** [link] BPR power. */
+  readonly bprPower: Float64Array;
+  /** [link] speed (informative). */
+  readonly speed: Float64Array;
+  /** [link] toll. */
+  readonly toll: Float64Array;
+  /** [link] link type (informative). */
+  readonly linkType: Int32Array;
+  /** [link] 1-based line number in the file (for messages). */
+  readonly line: Uint32Array;
+  /** `<TOLL FACTOR>` (0 when absent). */
+  readonly tollFactor: number;
+  /** `<DISTANCE FACTOR>` (0 when absent). */
+  readonly distanceFactor: number;
+}
+
+/** A TNTP trip table: dense zone × zone matrix. */
+export interface TntpTrips {
+  readonly file: string;
+  readonly metadata: ReadonlyMap<string, string>;
+  readonly zoneCount: number;
+  /** [origin * zoneCount + destination] flow, 0-based zones. Includes the diagonal (intrazonal) as given. */
+  readonly demand: Float64Array;
+  /** Sum of all entries including intrazonal ones. */
+  readonly totalDemand: number;
+  /** Sum of the diagonal entries (intrazonal demand, loads no link). */
+  readonly intrazonalDemand: number;
+  /** `<TOTAL OD FLOW>` as declared, NaN when absent. */
+  readonly declaredTotal: number;
+  /** Non-fatal findings (e.g. declared total differs from the sum). */
+  readonly warnings: readonly string[];
+}
+
+/** Best-known link flows, matched to the network's links. */
+export interface TntpFlows {
+  readonly file: string;
+  /** [link, network input order] flow. */
+  readonly flow: Float64Array;
+  /** [link, network input order] cost as given in the file. */
+  readonly cost: Float64Array;
+}
+
+const NUMBER = /^[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?$/;
+const TAG = /^\s*<([^>]+)>(.*)$/;
+
+function num(file: string, line: number, field: string, token: string | undefined): number {
+  if (token === undefined || token === "") throw parseError(file, line, field, "missing value");
+  if (!NUMBER.test(token)) throw parseError(file, line, field, `"${token}" is not a number`);
+  return Number(token);
+}
+
+function int(file: string, line: number, field: string, token: string | undefined, min: number, max: number): number {
+  const v = num(file, line, field, token);
+  if (!Number.isInteger(v)) throw parseError(file, line, field, `"${token}" is not an integer`);
+  if (v < min || v > max) throw parseError(file, line, field, `${v} is outside ${min}..${max}`);
+  return v;
+}
+
+interface Metadata {
+  readonly tags: Map<string, string>;
+  /** Index of the first body line (0-based). */
+  readonly bodyStart: number;
+}
+
+/** Read `<TAG> value` lines up to `<END OF METADATA>` (tags are read before `~` comments are stripped). */
+function readMetadata(file: string, lines: readonly string[]): Metadata {
+  const tags = new Map<string, string>();
+  for (let i = 0; i < lines.length; i++) {
+    const raw = lines[i];
+    const m = TAG.exec(raw);
+    if (m) {
+      const name = m[1].trim().toUpperCase();
+      if (name === "END OF METADATA") return { tags, bodyStart: i + 1 };
+      tags.set(name, m[2].trim());
+      continue;
+    }
+    const stripped = stripComment(raw).trim();
+    if (stripped !== "") throw parseError(file, i + 1, "metadata", `expected a <TAG> line or <END OF METADATA>, found "${stripped.slice(0, 40)}"`);
+  }
+  throw parseError(file, lines.length, "<END OF METADATA>", "the metadata section never ends");
+}
+
+function stripComment(s: string): string {
+  const k = s.indexOf("~");
+  return k < 0 ? s : s.slice(0, k);
+}
+
+function tagInt(file: string, lines: readonly string[], tags: Map<string, string>, name: string, required: boolean): number {
+  const v = tags.get(name);
+  if (v === undefined) {
+    if (required) throw parseError(file, 1, `<${name}>`, "required metadata tag is missing");
+    return Number.NaN;
+  }
+  const line = lines.findIndex((l) => l.toUpperCase().includes(`<${name}>`)) + 1;
+  return int(file, line, `<${name}>`, v.split(/\s+/)[0], 0, 1e9);
+}
+
+function tagNumber(file: string, lines: readonly string[], tags: Map<string, string>, name: string): number {
+  const v = tags.get(name);
+  if (v === undefined) return Number.NaN;
+  const line = lines.findIndex((l) => l.toUpperCase().includes(`<${name}>`)) + 1;
+  return num(file, line, `<${name}>`, v.split(/\s+/)[0]);
+}
+
+function splitLines(text: string): string[] {
+  return text.split(/\r?\n/);
+}
+
+const NET_FIELDS = ["init_node", "term_node", "capacity", "length", "free_flow_time", "b", "power", "speed", "toll", "link_type"] as const;
+
+/** Parse a TNTP network file's text. `file` is used in messages only. */
+export function parseTntpNetwork(text: string, file: string): TntpNetwork {
+  const lines = splitLines(text);
+  const { tags, bodyStart } = readMetadata(file, lines);
+  const zoneCount = tagInt(file, lines, tags, "NUMBER OF ZONES", true);
+  const declaredNodes = tagInt(file, lines, tags, "NUMBER OF NODES", true);
+  const firstThruNodeTag = tagInt(file, lines, tags, "FIRST THRU NODE", false);
+  const declaredLinks = tagInt(file, lines, tags, "NUMBER OF LINKS", true);
+  const tollFactor = tagNumber(file, lines, tags, "TOLL FACTOR");
+  const distanceFactor = tagNumber(file, lines, tags, "DISTANCE FACTOR");
+
+  const cap = Math.max(declaredLinks, 16);
+  let from = new Uint32Array(cap);
+  let to = new Uint32Array(cap);
+  let cols = NET_FIELDS.slice(2).map(() => new Float64Array(cap));
+  let lineNo = new Uint32Array(cap);
+  let count = 0;
+  let maxNode = 0;
+  for (let i = bodyStart; i < lines.length; i++) {
+    let body = stripComment(lines[i]);
+    const semi = body.indexOf(";");
+    if (semi >= 0) {
+      const rest = body.slice(semi + 1).trim();
+      if (rest !== "") throw parseError(file, i + 1, "link", `unexpected text after ';': "${rest.slice(0, 40)}"`);
+      body = body.slice(0, semi);
+    }
+    const tokens = body.trim().split(/\s+/).filter((t) => t !== "");
+    if (tokens.length === 0) continue;
+    if (tokens.length < 7) throw parseError(file, i + 1, NET_FIELDS[tokens.length], `a link needs at least 7 fields (init_node … power), found ${tokens.length}`);
+    if (tokens.length > NET_FIELDS.length) throw parseError(file, i + 1, "link", `a link has at most ${NET_FIELDS.length} fields, found ${tokens.length}`);
+    if (count === from.length) {
+      const grow = <T extends Uint32Array | Float64Array>(a: T): T => {
+        const b = new (a.constructor as new (n: number) => T)(a.length * 2);
+        b.set(a);
+        return b;
+      };
+      from = grow(from);
+      to = grow(to);
+      lineNo = grow(lineNo);
+      cols = cols.map(grow);
+    }
+    const f = int(file, i + 1, "init_node", tokens[0], 1, 0x7fffffff);
+    const t = int(file, i + 1, "term_node", tokens[1], 1, 0x7fffffff);
+    from[count] = f - 1;
+    to[count] = t - 1;
+    maxNode = Math.max(maxNode, f, t);
+    for (let k = 2; k < NET_FIELDS.length; k++) {
+      const tok = tokens[k];
+      const v = tok === undefined ? 0 : num(file, i + 1, NET_FIELDS[k], tok);
+      cols[k - 2][count] = v;
+    }
+    const capacity = cols[0][count];
+    const fft = cols[2][count];
+    if (capacity < 0) throw parseError(file, i + 1, "capacity", `must be ≥ 0, found ${capacity}`);
+    if (fft < 0) throw parseError(file, i + 1, "free_flow_time", `must be ≥ 0, found ${fft}`);
+    if (cols[1][count] < 0) throw parseError(file, i + 1, "length", `must be ≥ 0, found ${cols[1][count]}`);
+    if (cols[3][count] < 0) throw parseError(file, i + 1, "b", `must be ≥ 0, found ${cols[3][count]}`);
+    if (cols[4][count] < 0) throw parseError(file, i + 1, "power", `must be ≥ 0, found ${cols[4][count]}`);
+    if (capacity === 0 && cols[3][count] > 0) throw parseError(file, i + 1, "capacity", "is 0 but b > 0 (the BPR term would be infinite)");
+    lineNo[count] = i + 1;
+    count++;
+  }
+  if (count !== declaredLinks) {
+    throw parseError(file, lines.length, "<NUMBER OF LINKS>", `declares ${declaredLinks} links but the file has ${count}`);
+  }
+  const nodeCount = Math.max(declaredNodes, maxNode);
+  if (zoneCount > nodeCount) throw parseError(file, 1, "<NUMBER OF ZONES>", `${zoneCount} zones but only ${nodeCount} nodes`);
+  const firstThruNode = Number.isNaN(firstThruNodeTag) ? 1 : Math.max(1, firstThruNodeTag);
+  const [capacity, length, freeFlowTime, bprB, bprPower, speed, toll, typeF] = cols.map((c) => c.slice(0, count));
+  return {
+    file,
+    metadata: tags,
+    zoneCount,
+    nodeCount,
+    firstThruNode,
+    linkCount: count,
+    fromNode: from.slice(0, count),
+    toNode: to.slice(0, count),
+    capacity,
+    length,
+    freeFlowTime,
+    bprB,
+    bprPower,
+    speed,
+    toll,
+    linkType: Int32Array.from(typeF),
+    line: lineNo.slice(0, count),
+    tollFactor: Number.isNaN(tollFactor) ? 0 : tollFactor,
+    distanceFactor: Number.isNaN(distanceFactor) ? 0 : distanceFactor,
+  };
+}
+
+const ORIGIN = /^\s*origin\s+(\S+)\s*$/i;
+
+/** Parse a TNTP trip table. Zones are 1-based in the file, 0-based in `demand`. */
+export function parseTntpTrips(text: string, file: string): TntpTrips {
+  const lines = splitLines(text);
+  const { tags, bodyStart } = readMetadata(file, lines);
+  const zoneCount = tagInt(file, lines, tags, "NUMBER OF ZONES", true);
+  const declaredTotal = tagNumber(file, lines, tags, "TOTAL OD FLOW");
+  const demand = new Float64Array(zoneCount * zoneCount);
+  let origin = -1;
+  let total = 0;
+  let intrazonal = 0;
+  for (let i = bodyStart; i < lines.length; i++) {
+    const body = stripComment(lines[i]);
+    if (body.trim() === "") continue;
+    const om = ORIGIN.exec(body.replace(/;\s*$/, ""));
+    if (om) {
+      origin = int(file, i + 1, "Origin", om[1], 1, zoneCount) - 1;
+      continue;
+    }
+    if (/^\s*origin\b/i.test(body)) throw parseError(file, i + 1, "Origin", `expected "Origin <zone>", found "${body.trim().slice(0, 40)}"`);
+    if (origin < 0) throw parseError(file, i + 1, "Origin", "destination entries before the first \"Origin\" line");
+    for (const entry of body.split(";")) {
+      const e = entry.trim();
+      if (e === "") continue;
+      const colon = e.indexOf(":");
+      if (colon < 0) throw parseError(file, i + 1, "destination", `expected "destination : flow", found "${e.slice(0, 40)}"`);
+      const dTok = e.slice(0, colon).trim();
+      const vTok = e.slice(colon + 1).trim();
+      const d = int(file, i + 1, "destination", dTok, 1, zoneCount) - 1;
+      const v = num(file, i + 1, "flow", vTok);
+      if (v < 0) throw parseError(file, i + 1, "flow", `must be ≥ 0, found ${v}`);
+      demand[origin * zoneCount + d] += v;
+      total += v;
+      if (d === origin) intrazonal += v;
+    }
+  }
+  const warnings: string[] = [];
+  if (!Number.isNaN(declaredTotal) && Math.abs(declaredTotal - total) > 1e-6 * Math.max(1, Math.abs(declaredTotal))) {
+    warnings.push(`${file}: <TOTAL OD FLOW> declares ${declaredTotal} but the entries sum to ${total}`);
+  }
+  return { file, metadata: tags, zoneCount, demand, totalDemand: total, intrazonalDemand: intrazonal, declaredTotal, warnings };
+}
+
+/**
+ * Parse a best-known flow file (`From To Volume Cost` per link) and match its rows to the network's links. Parallel
+ * links are matched in order of appearance (the k-th row from→to goes to the k-th link from→to).
+ */
+export function parseTntpFlows(text: string, file: string, network: TntpNetwork): TntpFlows {
+  const lines = splitLines(text);
+  const flow = new Float64Array(network.linkCount).fill(Number.NaN);
+  const cost = new Float64Array(network.linkCount).fill(Number.NaN);
+  // links by from-node for matching, in input order
+  const byPair = new Map<number, number[]>();
+  for (let l = 0; l < network.linkCount; l++) {
+    const key = network.fromNode[l] * network.nodeCount + network.toNode[l];
+    const list = byPair.get(key);
+    if (list) list.push(l);
+    else byPair.set(key, [l]);
+  }
+  const used = new Map<number, number>();
+  let rows = 0;
+  for (let i = 0; i < lines.length; i++) {
+    let body = stripComment(lines[i]);
+    const semi = body.indexOf(";");
+    if (semi >= 0) body = body.slice(0, semi);
+    const tokens = body.trim().split(/\s+/).filter((t) => t !== "");
+    if (tokens.length === 0) continue;
+    if (!NUMBER.test(tokens[0])) {
+      if (rows === 0) continue; // header line (From To Volume Cost)
+      throw parseError(file, i + 1, "From", `"${tokens[0]}" is not a node id`);
+    }
+    if (tokens.length < 3) throw parseError(file, i + 1, tokens.length < 2 ? "To" : "Volume", "missing value");
+    const f = int(file, i + 1, "From", tokens[0], 1, network.nodeCount) - 1;
+    const t = int(file, i + 1, "To", tokens[1], 1, network.nodeCount) - 1;
+    const v = num(file, i + 1, "Volume", tokens[2]);
+    const c = tokens.length > 3 ? num(file, i + 1, "Cost", tokens[3]) : Number.NaN;
+    const key = f * network.nodeCount + t;
+    const list = byPair.get(key);
+    const k = used.get(key) ?? 0;
+    if (!list || k >= list.length) throw parseError(file, i + 1, "From", `link ${f + 1} → ${t + 1} is not in the network ${network.file}`);
+    used.set(key, k + 1);
+    flow[list[k]] = v;
+    cost[list[k]] = c;
+    rows++;
+  }
+  if (rows !== network.linkCount) {
+    throw parseError(file, lines.length, "From", `${rows} flow rows for ${network.linkCount} network links`);
+  }
+  return { file, flow, cost };
+}
+
+/** The files of one TNTP network directory. */
+export interface TntpFiles {
+  readonly dir: string;
+  readonly net: string;
+  readonly trips: string;
+  readonly flow: string | null;
+  readonly node: string | null;
+}
+
+/** Find `*_net.tntp`, `*_trips.tntp` and optionally `*_flow.tntp`, `*_node.tntp` in a directory. */
+export function findTntpFiles(dir: string): TntpFiles {
+  if (!existsSync(dir)) throw new CaravanError("E_FILE_NOT_FOUND", `TNTP directory ${dir} does not exist`);
+  const files = readdirSync(dir).filter((f) => f.toLowerCase().endsWith(".tntp"));
+  const pick = (suffix: string): string | null => {
+    const found = files.filter((f) => f.toLowerCase().endsWith(`_${suffix}.tntp`)).sort();
+    return found.length > 0 ? join(dir, found[0]) : null;
+  };
+  const net = pick("net");
+  const trips = pick("trips");
+  if (net === null) throw new CaravanError("E_FILE_NOT_FOUND", `no *_net.tntp file in ${dir}`, { details: { files } });
+  if (trips === null) throw new CaravanError("E_FILE_NOT_FOUND", `no *_trips.tntp file in ${dir}`, { details: { files } });
+  return { dir, net, trips, flow: pick("flow"), node: pick("node") };
+}
+
+/** A loaded TNTP instance. */
+export interface TntpInstance {
+  readonly name: string;
+  readonly files: TntpFiles;
+  readonly network: TntpNetwork;
+  readonly trips: TntpTrips;
+  readonly bestFlows: TntpFlows | null;
+}
+
+function readText(path: string): string {
+  try {
+    return readFileSync(path, "utf8");
+  } catch (error) {
+    throw new CaravanError("E_FILE_NOT_FOUND", `cannot read ${path}: ${(error as Error).message}`, { cause: error });
+  }
+}
+
+/** Read a TNTP directory: network, trips and (when present) best-known flows. */
+export function loadTntpDir(dir: string): TntpInstance {
+  const files = findTntpFiles(dir);
+  const network = parseTntpNetwork(readText(files.net), files.net);
+  const trips = parseTntpTrips(readText(files.trips), files.trips);
+  if (trips.zoneCount !== network.zoneCount) {
+    throw parseError(files.trips, 1, "<NUMBER OF ZONES>", `${trips.zoneCount} zones but the network ${basename(files.net)} has ${network.zoneCount}`);
+  }
+  const bestFlows = files.flow === null ? null : parseTntpFlows(readText(files.flow), files.flow, network);
+  return { name: basename(dir), files, network, trips, bestFlows };
+}

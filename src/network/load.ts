@@ -1,0 +1,783 @@
+/**
+ * Load a dataset folder (layout in docs/data-format.md) into NetworkData. CSV files are read with csv-parse, YAML
+ * with `yaml` (line numbers from the document's node ranges), and every record is checked by the zod schemas of
+ * schema.ts and then by the cross-reference rules below. All problems are collected (not just the first), each with
+ * file, line, field and an error code: E_PARSE (malformed text or value), E_NETWORK_INVALID (schema or
+ * cross-reference rule), E_PROVENANCE_MISSING (missing or dangling source reference).
+ */
+import { createHash } from "node:crypto";
+import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
+import { join } from "node:path";
+import { parse as parseCsv } from "csv-parse/sync";
+import { type Document, isMap, LineCounter, parseDocument } from "yaml";
+import type { z } from "zod";
+import { CaravanError } from "../core/errors";
+import { suggest } from "../core/suggest";
+import type { LoadedLink, ModesFile, NetworkData, RecordOrigin, RuleEntry, SourceEntry } from "./model";
+import { originKey } from "./model";
+import {
+  type CargoProfile,
+  type Chokepoint,
+  type Crossing,
+  cargoProfileSchema,
+  chokepointSchema,
+  crossingSchema,
+  type Ferry,
+  ferrySchema,
+  GAUGES,
+  type Link,
+  linkSchema,
+  modesFileSchema,
+  type Place,
+  type Project,
+  placeSchema,
+  projectSchema,
+  sourcesFileSchema,
+  type Terminal,
+  terminalSchema,
+} from "./schema";
+
+export type ProblemCode = "E_PARSE" | "E_NETWORK_INVALID" | "E_PROVENANCE_MISSING";
+
+/** One violation found in the source files. `line` is 1-based (0 = the file as a whole). */
+export interface NetworkProblem {
+  readonly code: ProblemCode;
+  readonly file: string;
+  readonly line: number;
+  readonly field: string;
+  readonly message: string;
+}
+
+export interface ValidationResult {
+  /** The loaded network, or null when there was any problem. */
+  readonly network: NetworkData | null;
+  /** Every problem, sorted by file and line. */
+  readonly problems: readonly NetworkProblem[];
+  /** Files read, relative to the dataset folder. */
+  readonly files: readonly string[];
+}
+
+/** The id of the built-in estimation rule for empty link distances. */
+export const GREAT_CIRCLE_RULE = "great-circle-circuity";
+/** Mean Earth radius (IUGG), km, used for great-circle distances. */
+export const EARTH_RADIUS_KM = 6371.0088;
+
+/** One problem as a line: `places/east.csv:12: field "lonDeg": not a number [E_PARSE]`. */
+export function formatProblem(p: NetworkProblem): string {
+  return `${p.file}:${p.line}: field "${p.field}": ${p.message} [${p.code}]`;
+}
+
+/** Load and check a dataset; throws a CaravanError (code of the first problem) listing every problem. */
+export function loadNetwork(dir: string): NetworkData {
+  const result = validateNetwork(dir);
+  if (result.network === null) {
+    const first = result.problems[0];
+    const shown = result.problems.slice(0, 20).map(formatProblem);
+    const more = result.problems.length > 20 ? `\n  … and ${result.problems.length - 20} more (run 'caravan network validate')` : "";
+    throw new CaravanError(first.code, `${result.problems.length} problem(s) in ${dir}:\n  ${shown.join("\n  ")}${more}`, {
+      details: { file: first.file, line: first.line, field: first.field, problems: result.problems },
+    });
+  }
+  return result.network;
+}
+
+/** Great-circle distance between two points, km (haversine). */
+export function haversineKm(lon1Deg: number, lat1Deg: number, lon2Deg: number, lat2Deg: number): number {
+  const toRad = Math.PI / 180;
+  const dLat = (lat2Deg - lat1Deg) * toRad;
+  const dLon = (lon2Deg - lon1Deg) * toRad;
+  const a = Math.sin(dLat / 2) ** 2 + Math.cos(lat1Deg * toRad) * Math.cos(lat2Deg * toRad) * Math.sin(dLon / 2) ** 2;
+  return 2 * EARTH_RADIUS_KM * Math.asin(Math.min(1, Math.sqrt(a)));
+}
+
+// --- records with their location -----------------------------------------------------------------------------
+
+interface Rec<T> {
+  readonly value: T;
+  readonly file: string;
+  readonly line: number;
+  /** Line of a (dotted) field of the record; the record's line when unknown. */
+  readonly at: (field: string) => number;
+}
+
+class Problems {
+  readonly list: NetworkProblem[] = [];
+  add(code: ProblemCode, file: string, line: number, field: string, message: string): void {
+    this.list.push({ code, file, line, field, message });
+  }
+  on<T>(rec: Rec<T>, field: string, message: string, code: ProblemCode = "E_NETWORK_INVALID"): void {
+    this.add(code, rec.file, rec.at(field), field, message);
+  }
+}
+
+const PROVENANCE_FIELDS = new Set(["source", "coordSource", "distanceSource"]);
+
+/** Turn zod issues into problems; issues on provenance fields are E_PROVENANCE_MISSING. */
+function reportIssues(problems: Problems, file: string, issues: readonly z.core.$ZodIssue[], at: (field: string) => number, raw: unknown): void {
+  for (const issue of issues) {
+    const path = issue.path.map(String);
+    const field = path.length > 0 ? path.join(".") : "(record)";
+    const isProvenance = path.some((p) => PROVENANCE_FIELDS.has(p));
+    let message = issue.message;
+    const value = getPath(raw, issue.path as (string | number)[]);
+    if (issue.code === "invalid_type" && (value === null || value === undefined)) message = "required (empty or missing)";
+    else if (value !== undefined && typeof value !== "object") message += ` (got ${JSON.stringify(value)})`;
+    problems.add(isProvenance ? "E_PROVENANCE_MISSING" : "E_NETWORK_INVALID", file, at(field), field, message);
+  }
+}
+
+function getPath(value: unknown, path: readonly (string | number | symbol)[]): unknown {
+  let v = value;
+  for (const key of path) {
+    if (v === null || typeof v !== "object") return undefined;
+    v = (v as Record<string | number, unknown>)[key as string | number];
+  }
+  return v;
+}
+
+// --- CSV -------------------------------------------------------------------------------------------------------
+
+type ColumnKind = "str" | "strOrNull" | "num" | "numOrDefault" | "list" | "bool";
+
+const PLACE_COLUMNS: Record<string, ColumnKind> = {
+  id: "str",
+  name: "str",
+  aliases: "list",
+  country: "strOrNull",
+  lonDeg: "num",
+  latDeg: "num",
+  kinds: "list",
+  locode: "strOrNull",
+  population: "numOrDefault",
+  coordSource: "list",
+  notes: "str",
+};
+
+const LINK_COLUMNS: Record<string, ColumnKind> = {
+  id: "str",
+  from: "str",
+  to: "str",
+  mode: "str",
+  gaugeMm: "num",
+  distanceKm: "num",
+  distanceSource: "list",
+  speedKmh: "numOrDefault",
+  status: "str",
+  openYear: "numOrDefault",
+  oneway: "bool",
+  capacityTonnesPerYear: "numOrDefault",
+  capacityTeuPerYear: "numOrDefault",
+  capacityTrainsPerDay: "numOrDefault",
+  costUsdPerFeuKm: "numOrDefault",
+  border: "strOrNull",
+  chokepoint: "strOrNull",
+  project: "strOrNull",
+  source: "list",
+  notes: "str",
+};
+
+const NUMBER = /^[-+]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][-+]?\d+)?$/;
+
+function readCsv<T>(
+  problems: Problems,
+  dir: string,
+  file: string,
+  columns: Record<string, ColumnKind>,
+  schema: z.ZodType<T>,
+  out: Rec<T>[],
+): void {
+  const text = readFileSync(join(dir, file), "utf8").replace(/^\uFEFF/, "");
+  let rows: { record: string[]; info: { lines: number } }[];
+  try {
+    rows = parseCsv(text, { info: true, skip_empty_lines: true, relax_column_count: true, trim: true }) as never;
+  } catch (error) {
+    const e = error as { lines?: number; message: string };
+    problems.add("E_PARSE", file, e.lines ?? 0, "(file)", `not valid CSV: ${e.message}`);
+    return;
+  }
+  if (rows.length === 0) {
+    problems.add("E_PARSE", file, 1, "(header)", `empty file; expected the header ${Object.keys(columns).join(",")}`);
+    return;
+  }
+  const header = rows[0].record;
+  const expected = Object.keys(columns);
+  let headerOk = true;
+  for (const name of expected) {
+    if (!header.includes(name)) {
+      problems.add("E_PARSE", file, 1, name, `missing column "${name}"; the header must be ${expected.join(",")}`);
+      headerOk = false;
+    }
+  }
+  header.forEach((name, i) => {
+    if (!(name in columns)) {
+      const hint = suggest(name, expected, 1);
+      problems.add("E_PARSE", file, 1, name || `(column ${i + 1})`, `unknown column "${name}"${hint.length ? ` (did you mean "${hint[0]}"?)` : ""}`);
+      headerOk = false;
+    } else if (header.indexOf(name) !== i) {
+      problems.add("E_PARSE", file, 1, name, `column "${name}" appears twice`);
+      headerOk = false;
+    }
+  });
+  if (!headerOk) return;
+  for (let r = 1; r < rows.length; r++) {
+    const { record, info } = rows[r];
+    const line = info.lines;
+    if (record.length !== header.length) {
+      problems.add("E_PARSE", file, line, "(row)", `${record.length} fields, the header has ${header.length} (quote fields that contain commas)`);
+      continue;
+    }
+    const raw: Record<string, unknown> = {};
+    let rowOk = true;
+    for (let c = 0; c < header.length; c++) {
+      const name = header[c];
+      const cell = record[c];
+      const kind = columns[name];
+      switch (kind) {
+        case "str":
+          raw[name] = cell;
+          break;
+        case "strOrNull":
+          raw[name] = cell === "" ? null : cell;
+          break;
+        case "list":
+          raw[name] = cell === "" ? [] : cell.split("|").map((s) => s.trim());
+          break;
+        case "bool":
+          if (cell === "") raw[name] = undefined;
+          else if (cell === "true" || cell === "false") raw[name] = cell === "true";
+          else {
+            problems.add("E_PARSE", file, line, name, `must be true, false or empty (got "${cell}")`);
+            rowOk = false;
+          }
+          break;
+        case "num":
+        case "numOrDefault":
+          if (cell === "") raw[name] = kind === "num" ? null : undefined;
+          else if (NUMBER.test(cell)) raw[name] = Number(cell);
+          else {
+            problems.add("E_PARSE", file, line, name, `not a number: "${cell}" (use a plain decimal such as 1234.5, no units or separators)`);
+            rowOk = false;
+          }
+          break;
+      }
+    }
+    if (!rowOk) continue;
+    const parsed = schema.safeParse(raw);
+    const at = () => line;
+    if (!parsed.success) {
+      reportIssues(problems, file, parsed.error.issues, at, raw);
+      continue;
+    }
+    out.push({ value: parsed.data, file, line, at });
+  }
+}
+
+// --- YAML ------------------------------------------------------------------------------------------------------
+
+interface YamlFile {
+  readonly file: string;
+  readonly doc: Document;
+  readonly lines: LineCounter;
+  readonly data: unknown;
+}
+
+function readYaml(problems: Problems, dir: string, file: string): YamlFile | null {
+  const text = readFileSync(join(dir, file), "utf8");
+  const lines = new LineCounter();
+  const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
+  if (doc.errors.length > 0) {
+    for (const e of doc.errors) {
+      const line = lines.linePos(e.pos[0]).line;
+      problems.add("E_PARSE", file, line, "(yaml)", `not valid YAML: ${e.message.split("\n")[0]}`);
+    }
+    return null;
+  }
+  return { file, doc, lines, data: doc.toJS() };
+}
+
+/** Line of the node at `path` in a YAML document, falling back to the longest prefix that exists. */
+function yamlLine(y: YamlFile, path: readonly (string | number)[]): number {
+  for (let n = path.length; n >= 0; n--) {
+    const node = n === 0 ? y.doc.contents : (y.doc.getIn(path.slice(0, n), true) as { range?: [number, number, number] } | undefined);
+    const range = (node as { range?: [number, number, number] } | null | undefined)?.range;
+    if (range) return y.lines.linePos(range[0]).line;
+  }
+  return 1;
+}
+
+function fieldPath(field: string): (string | number)[] {
+  if (field === "(record)") return [];
+  return field.split(".").map((p) => (/^\d+$/.test(p) ? Number(p) : p));
+}
+
+/** Read the top-level list `key` of a YAML file, validating each item. */
+function readYamlList<T>(problems: Problems, y: YamlFile, key: string, schema: z.ZodType<T>, out: Rec<T>[]): void {
+  const data = y.data as Record<string, unknown> | null;
+  if (data === null || typeof data !== "object" || Array.isArray(data) || !isMap(y.doc.contents)) {
+    problems.add("E_PARSE", y.file, 1, key, `expected a mapping with the list "${key}:" at the top level`);
+    return;
+  }
+  const unknownKeys = Object.keys(data).filter((k) => k !== key);
+  for (const k of unknownKeys) problems.add("E_PARSE", y.file, yamlLine(y, [k]), k, `unexpected top-level key "${k}"; this file holds "${key}:"`);
+  const list = data[key];
+  if (list === undefined || list === null) return;
+  if (!Array.isArray(list)) {
+    problems.add("E_PARSE", y.file, yamlLine(y, [key]), key, `"${key}" must be a list`);
+    return;
+  }
+  const known = shapeKeys(schema);
+  list.forEach((item, i) => {
+    const at = (field: string) => yamlLine(y, [key, i, ...fieldPath(field)]);
+    if (known && item !== null && typeof item === "object" && !Array.isArray(item)) {
+      for (const k of Object.keys(item)) {
+        if (known.includes(k)) continue;
+        const hint = suggest(k, known, 1);
+        problems.add("E_PARSE", y.file, at(k), k, `unknown field "${k}"${hint.length ? ` (did you mean "${hint[0]}"?)` : ""}`);
+      }
+    }
+    const parsed = schema.safeParse(item);
+    if (!parsed.success) {
+      reportIssues(problems, y.file, parsed.error.issues, at, item);
+      return;
+    }
+    out.push({ value: parsed.data, file: y.file, line: at("(record)"), at });
+  });
+}
+
+/** The field names of an object schema (null for other schemas). */
+function shapeKeys(schema: z.ZodType): string[] | null {
+  const shape = (schema as unknown as { shape?: Record<string, unknown> }).shape;
+  return shape && typeof shape === "object" ? Object.keys(shape) : null;
+}
+
+/** Read a YAML file that holds one object validated by `schema`. */
+function readYamlObject<T>(problems: Problems, y: YamlFile, schema: z.ZodType<T>): Rec<T> | null {
+  const at = (field: string) => yamlLine(y, fieldPath(field));
+  let data = y.data;
+  if (data !== null && typeof data === "object" && !Array.isArray(data)) {
+    // `key:` with nothing under it means an empty map here
+    data = Object.fromEntries(Object.entries(data).map(([k, v]) => [k, v === null ? undefined : v]));
+  }
+  const parsed = schema.safeParse(data);
+  if (!parsed.success) {
+    reportIssues(problems, y.file, parsed.error.issues, at, data);
+    return null;
+  }
+  return { value: parsed.data, file: y.file, line: 1, at };
+}
+
+// --- the dataset -----------------------------------------------------------------------------------------------
+
+function listFiles(dir: string, sub: string, ext: string): string[] {
+  const folder = join(dir, sub);
+  if (!existsSync(folder) || !statSync(folder).isDirectory()) return [];
+  return readdirSync(folder)
+    .filter((f) => f.endsWith(ext) && !f.startsWith("."))
+    .sort()
+    .map((f) => `${sub}/${f}`);
+}
+
+const SOURCE_ID = /^[a-z0-9][a-z0-9._-]*$/;
+
+/** Load and check a dataset folder, collecting every problem. */
+export function validateNetwork(dir: string): ValidationResult {
+  if (!existsSync(dir) || !statSync(dir).isDirectory()) {
+    throw new CaravanError("E_FILE_NOT_FOUND", `dataset folder ${dir} does not exist (pass --data <dir>)`, { details: { file: dir } });
+  }
+  const problems = new Problems();
+  const files: string[] = [];
+  const yamlOf = (file: string): YamlFile | null => {
+    files.push(file);
+    return readYaml(problems, dir, file);
+  };
+
+  // sources
+  const sources: Record<string, SourceEntry> = {};
+  const rules: Record<string, RuleEntry> = {};
+  const sourceOrigin = new Map<string, string>();
+  const sourceFiles = listFiles(dir, "sources", ".yaml");
+  if (sourceFiles.length === 0) problems.add("E_PROVENANCE_MISSING", "sources/", 0, "(file)", "no sources/*.yaml file: every reference needs one");
+  for (const file of sourceFiles) {
+    const y = yamlOf(file);
+    if (!y) continue;
+    const rec = readYamlObject(problems, y, sourcesFileSchema);
+    if (!rec) continue;
+    for (const [section, target] of [
+      ["sources", sources],
+      ["rules", rules],
+    ] as const) {
+      for (const [id, entry] of Object.entries(rec.value[section])) {
+        const line = yamlLine(y, [section, id]);
+        const key = `${section}:${id}`;
+        if (!SOURCE_ID.test(id)) problems.add("E_NETWORK_INVALID", file, line, `${section}.${id}`, "ids are lower-case letters, digits, '.', '_' and '-'");
+        const first = sourceOrigin.get(key);
+        if (first !== undefined) {
+          problems.add("E_NETWORK_INVALID", file, line, `${section}.${id}`, `duplicate ${section === "sources" ? "source" : "rule"} id "${id}" (first defined at ${first})`);
+          continue;
+        }
+        sourceOrigin.set(key, `${file}:${line}`);
+        (target as Record<string, unknown>)[id] = entry;
+      }
+    }
+  }
+
+  // modes and cargo
+  let modesRec: Rec<ModesFile> | null = null;
+  if (existsSync(join(dir, "modes.yaml"))) {
+    const y = yamlOf("modes.yaml");
+    if (y) modesRec = readYamlObject(problems, y, modesFileSchema);
+  } else problems.add("E_NETWORK_INVALID", "modes.yaml", 0, "(file)", "missing: every dataset needs modes.yaml (speeds, circuity, tariffs, emissions)");
+  const cargo: Rec<CargoProfile>[] = [];
+  if (existsSync(join(dir, "cargo.yaml"))) {
+    const y = yamlOf("cargo.yaml");
+    if (y) readYamlList(problems, y, "profiles", cargoProfileSchema, cargo);
+  } else problems.add("E_NETWORK_INVALID", "cargo.yaml", 0, "(file)", "missing: every dataset needs cargo.yaml (cargo profiles)");
+  const chokepoints: Rec<Chokepoint>[] = [];
+  if (existsSync(join(dir, "chokepoints.yaml"))) {
+    const y = yamlOf("chokepoints.yaml");
+    if (y) readYamlList(problems, y, "chokepoints", chokepointSchema, chokepoints);
+  }
+
+  // places and links
+  const places: Rec<Place>[] = [];
+  for (const file of listFiles(dir, "places", ".csv")) {
+    files.push(file);
+    readCsv(problems, dir, file, PLACE_COLUMNS, placeSchema, places);
+  }
+  const links: Rec<Link>[] = [];
+  for (const file of listFiles(dir, "links", ".csv")) {
+    files.push(file);
+    readCsv(problems, dir, file, LINK_COLUMNS, linkSchema, links);
+  }
+  const crossings: Rec<Crossing>[] = [];
+  for (const file of listFiles(dir, "borders", ".yaml")) {
+    const y = yamlOf(file);
+    if (y) readYamlList(problems, y, "crossings", crossingSchema, crossings);
+  }
+  const terminals: Rec<Terminal>[] = [];
+  for (const file of listFiles(dir, "terminals", ".yaml")) {
+    const y = yamlOf(file);
+    if (y) readYamlList(problems, y, "terminals", terminalSchema, terminals);
+  }
+  const ferries: Rec<Ferry>[] = [];
+  for (const file of listFiles(dir, "ferries", ".yaml")) {
+    const y = yamlOf(file);
+    if (y) readYamlList(problems, y, "ferries", ferrySchema, ferries);
+  }
+  const projects: Rec<Project>[] = [];
+  for (const file of listFiles(dir, "projects", ".yaml")) {
+    const y = yamlOf(file);
+    if (y) readYamlList(problems, y, "projects", projectSchema, projects);
+  }
+  if (places.length === 0 && !problems.list.some((p) => p.file.startsWith("places/"))) {
+    problems.add("E_NETWORK_INVALID", "places/", 0, "(file)", "no places: the dataset needs at least one places/*.csv file");
+  }
+
+  // unique ids (within each kind, across files)
+  const origins: Record<string, RecordOrigin> = {};
+  const uniq = <T extends { id: string }>(kind: Parameters<typeof originKey>[0], recs: Rec<T>[]): Map<string, number> => {
+    const index = new Map<string, number>();
+    const kept: Rec<T>[] = [];
+    for (const rec of recs) {
+      const key = originKey(kind, rec.value.id);
+      const first = origins[key];
+      if (first !== undefined) {
+        problems.on(rec, "id", `duplicate ${kind} id "${rec.value.id}" (first defined at ${first.file}:${first.line})`);
+        continue;
+      }
+      origins[key] = { file: rec.file, line: rec.line };
+      index.set(rec.value.id, kept.length);
+      kept.push(rec);
+    }
+    recs.length = 0;
+    recs.push(...kept);
+    return index;
+  };
+  const placeIndex = uniq("place", places);
+  const linkIndex = uniq("link", links);
+  const crossingIndex = uniq("crossing", crossings);
+  uniq("terminal", terminals);
+  uniq("ferry", ferries);
+  const projectIndex = uniq("project", projects);
+  const chokepointIndex = uniq("chokepoint", chokepoints);
+  uniq("cargo", cargo);
+  void linkIndex;
+
+  const placeIds = [...placeIndex.keys()];
+  const placeOf = (id: string): Place | undefined => {
+    const i = placeIndex.get(id);
+    return i === undefined ? undefined : places[i].value;
+  };
+  const unknownPlace = <T>(rec: Rec<T>, field: string, id: string, what = "place"): void => {
+    const hint = suggest(id, placeIds, 3);
+    problems.on(rec, field, `unknown ${what} "${id}"${hint.length ? ` (did you mean ${hint.map((h) => `"${h}"`).join(", ")}?)` : ""}`);
+  };
+  const unknownRef = <T>(rec: Rec<T>, field: string, kind: string, id: string, ids: Iterable<string>): void => {
+    const hint = suggest(id, ids, 3);
+    problems.on(rec, field, `unknown ${kind} "${id}"${hint.length ? ` (did you mean ${hint.map((h) => `"${h}"`).join(", ")}?)` : ""}`);
+  };
+
+  // modes: sea and air lanes are traced explicitly, so their circuity must be exactly 1
+  const modes = modesRec?.value ?? null;
+  if (modesRec && modes) {
+    for (const m of ["sea", "air"] as const) {
+      if (modes.modes[m].circuityFactor.value !== 1) {
+        problems.on(modesRec, `modes.${m}.circuityFactor.value`, `must be 1.0 (${m} links are traced with waypoints; got ${modes.modes[m].circuityFactor.value})`);
+      }
+    }
+    for (const m of ["rail", "road", "sea", "air"] as const) {
+      const p = modes.modes[m];
+      if (!(p.speedKmh.value > 0)) problems.on(modesRec, `modes.${m}.speedKmh.value`, "must be > 0");
+      if (p.circuityFactor.value < 1) problems.on(modesRec, `modes.${m}.circuityFactor.value`, "must be ≥ 1 (route distance over great-circle distance)");
+      for (const [table, values] of [
+        ["speedKmhByCountry", p.speedKmhByCountry],
+        ["costUsdPerFeuKmByCountry", p.costUsdPerFeuKmByCountry],
+      ] as const) {
+        for (const [country, v] of Object.entries(values)) {
+          if (!/^[A-Z]{3}$/.test(country)) problems.on(modesRec, `modes.${m}.${table}.${country}`, "keys must be ISO 3166-1 alpha-3 codes such as KAZ");
+          if (table === "speedKmhByCountry" && !(v.value > 0)) problems.on(modesRec, `modes.${m}.${table}.${country}.value`, "must be > 0");
+        }
+      }
+    }
+  }
+  if (cargo.length > 0 && !cargo.some((c) => c.value.costBasis === "feu")) {
+    problems.add("E_NETWORK_INVALID", cargo[0].file, cargo[0].line, "costBasis", 'cargo.yaml needs a profile with costBasis "feu"');
+  }
+
+  // links
+  const railGaugesAt = new Map<string, Set<number>>();
+  const addGauge = (placeId: string, gauge: number) => {
+    let set = railGaugesAt.get(placeId);
+    if (!set) railGaugesAt.set(placeId, (set = new Set()));
+    set.add(gauge);
+  };
+  const loadedLinks: LoadedLink[] = [];
+  for (const rec of links) {
+    const l = rec.value;
+    const from = placeOf(l.from);
+    const to = placeOf(l.to);
+    if (!from) unknownPlace(rec, "from", l.from);
+    if (!to) unknownPlace(rec, "to", l.to);
+    if (l.mode === "rail" && l.gaugeMm !== null) {
+      addGauge(l.from, l.gaugeMm);
+      addGauge(l.to, l.gaugeMm);
+    }
+    if (from && to) {
+      const fromWp = from.kinds.includes("waypoint");
+      const toWp = to.kinds.includes("waypoint");
+      if (l.mode !== "sea" && (fromWp || toWp)) problems.on(rec, fromWp ? "from" : "to", `a ${l.mode} link cannot end at the sea waypoint "${fromWp ? l.from : l.to}"`);
+      if (l.mode === "sea") {
+        for (const [field, p] of [
+          ["from", from],
+          ["to", to],
+        ] as const) {
+          if (!p.kinds.includes("seaport") && !p.kinds.includes("waypoint")) {
+            problems.on(rec, field, `sea links join seaports and waypoints; "${p.id}" has kinds ${p.kinds.join("|")} (add seaport)`);
+          }
+        }
+      }
+      if (l.mode === "air") {
+        for (const [field, p] of [
+          ["from", from],
+          ["to", to],
+        ] as const) {
+          if (!p.kinds.includes("airport")) problems.on(rec, field, `air links join airports; "${p.id}" has kinds ${p.kinds.join("|")} (add airport)`);
+        }
+      }
+      if ((l.mode === "rail" || l.mode === "road") && from.country !== null && to.country !== null && from.country !== to.country && l.border === null) {
+        problems.on(rec, "border", `the link joins ${from.country} and ${to.country}: name the crossing in "border"`);
+      }
+    }
+    if (l.border !== null) {
+      const ci = crossingIndex.get(l.border);
+      if (ci === undefined) unknownRef(rec, "border", "border crossing", l.border, crossingIndex.keys());
+      else {
+        const c = crossings[ci].value;
+        if (l.mode !== "rail" && l.mode !== "road") problems.on(rec, "border", `only rail and road links cross a border (this link is ${l.mode})`);
+        else if (!c.modes.includes(l.mode)) problems.on(rec, "border", `crossing "${c.id}" serves ${c.modes.join(", ")}, not ${l.mode}`);
+        if (from && to) {
+          const pair = [from.country, to.country].sort().join("-");
+          const expected = [...c.countries].sort().join("-");
+          if (pair !== expected) {
+            problems.on(rec, "border", `crossing "${c.id}" joins ${c.countries.join(" and ")} but the link joins ${from.country} and ${to.country}`);
+          }
+        }
+      }
+    }
+    if (l.chokepoint !== null) {
+      if (!chokepointIndex.has(l.chokepoint)) unknownRef(rec, "chokepoint", "chokepoint", l.chokepoint, chokepointIndex.keys());
+      if (l.mode !== "sea") problems.on(rec, "chokepoint", "only sea links pass a chokepoint");
+    }
+    if (l.project !== null && !projectIndex.has(l.project)) unknownRef(rec, "project", "project", l.project, projectIndex.keys());
+    // distance
+    let distanceKm = l.distanceKm ?? Number.NaN;
+    let distanceEstimated = false;
+    if (l.distanceKm === null) {
+      distanceEstimated = true;
+      if (!l.distanceSource.includes(`estimate:${GREAT_CIRCLE_RULE}`)) {
+        problems.on(rec, "distanceSource", `an empty distance is computed only by estimate:${GREAT_CIRCLE_RULE}`, "E_PROVENANCE_MISSING");
+      } else if (from && to && modes) {
+        distanceKm = haversineKm(from.lonDeg, from.latDeg, to.lonDeg, to.latDeg) * modes.modes[l.mode].circuityFactor.value;
+        if (!(distanceKm > 0)) problems.on(rec, "distanceKm", "estimated distance is 0: the two places have the same coordinates; give the distance");
+      }
+    }
+    loadedLinks.push({ ...l, distanceKm, distanceEstimated });
+  }
+
+  // ferries
+  for (const rec of ferries) {
+    const f = rec.value;
+    for (const field of ["from", "to"] as const) {
+      const p = placeOf(f[field]);
+      if (!p) unknownPlace(rec, field, f[field]);
+      else if (p.kinds.includes("waypoint")) problems.on(rec, field, `a ferry cannot end at the sea waypoint "${p.id}"`);
+    }
+    if (f.from === f.to) problems.on(rec, "to", "a ferry must join two different places");
+    if (f.carries.includes("rail")) {
+      if (f.gaugeMm === null) problems.on(rec, "gaugeMm", "required for a ferry that carries rail wagons");
+      else if (!(GAUGES as readonly number[]).includes(f.gaugeMm)) problems.on(rec, "gaugeMm", `unknown gauge ${f.gaugeMm}; known: ${GAUGES.join(", ")}`);
+      else {
+        addGauge(f.from, f.gaugeMm);
+        addGauge(f.to, f.gaugeMm);
+      }
+    } else if (f.gaugeMm !== null) problems.on(rec, "gaugeMm", "only ferries that carry rail wagons have a gauge");
+    if (f.status !== "open" && f.openYear === null) problems.on(rec, "openYear", "required for a ferry under construction or planned");
+  }
+
+  // crossings
+  for (const rec of crossings) {
+    const c = rec.value;
+    if (c.countries[0] === c.countries[1]) problems.on(rec, "countries", "a crossing joins two different countries");
+    c.places.forEach((id, k) => {
+      const p = placeOf(id);
+      if (!p) unknownPlace(rec, `places.${k}`, id);
+      else if (p.country !== c.countries[k]) problems.on(rec, `places.${k}`, `place "${id}" is in ${p.country}, but countries[${k}] is ${c.countries[k]}`);
+    });
+    const seen = new Set<string>();
+    c.dwell.forEach((d, k) => {
+      if (!c.countries.includes(d.fromCountry)) problems.on(rec, `dwell.${k}.fromCountry`, `must be one of the crossing's countries ${c.countries.join(", ")}`);
+      if (seen.has(d.fromCountry)) problems.on(rec, `dwell.${k}.fromCountry`, `two dwell records for leaving ${d.fromCountry}`);
+      seen.add(d.fromCountry);
+      if (d.highH !== null && d.highH < d.medianH) problems.on(rec, `dwell.${k}.highH`, `the high dwell ${d.highH} h is below the median ${d.medianH} h`);
+    });
+    if (c.seasonalClosure) {
+      for (const field of ["from", "to"] as const) {
+        const [mm, dd] = c.seasonalClosure[field].split("-").map(Number);
+        if (!(mm >= 1 && mm <= 12 && dd >= 1 && dd <= 31)) problems.on(rec, `seasonalClosure.${field}`, `"${c.seasonalClosure[field]}" is not a month-day MM-DD`);
+      }
+    }
+    if (new Set(c.openDays).size !== c.openDays.length) problems.on(rec, "openDays", "a weekday is listed twice");
+  }
+
+  // terminals
+  for (const rec of terminals) {
+    const t = rec.value;
+    const p = placeOf(t.place);
+    if (!p) unknownPlace(rec, "place", t.place);
+    if (t.type === "gauge_change") {
+      if (t.gauges.length < 2) problems.on(rec, "gauges", "a gauge_change terminal joins at least two gauges, e.g. [1435, 1520]");
+      t.gauges.forEach((g, k) => {
+        if (!(GAUGES as readonly number[]).includes(g)) problems.on(rec, `gauges.${k}`, `unknown gauge ${g}; known: ${GAUGES.join(", ")}`);
+        else if (p && !railGaugesAt.get(t.place)?.has(g)) problems.on(rec, `gauges.${k}`, `no ${g} mm rail link or ferry reaches "${t.place}"`);
+      });
+    } else {
+      if (t.modes.length < 2) problems.on(rec, "modes", `a ${t.type} terminal joins at least two modes, e.g. [rail, road]`);
+      if (t.type === "port" && !t.modes.includes("sea") && !t.modes.includes("ferry")) problems.on(rec, "modes", "a port terminal joins sea (or ferry) with other modes");
+      if (t.type === "port" && p && t.modes.includes("sea") && !p.kinds.includes("seaport")) problems.on(rec, "place", `"${t.place}" is not a seaport (kinds ${p.kinds.join("|")})`);
+      if (t.type === "airport" && p && !p.kinds.includes("airport")) problems.on(rec, "place", `"${t.place}" is not an airport (kinds ${p.kinds.join("|")})`);
+    }
+    if (t.status !== "open" && t.openYear === null) problems.on(rec, "openYear", "required for a terminal under construction or planned");
+    if (t.project !== null && !projectIndex.has(t.project)) unknownRef(rec, "project", "project", t.project, projectIndex.keys());
+  }
+
+  // provenance references
+  const checkRefs = <T>(rec: Rec<T> | null): void => {
+    if (!rec) return;
+    walkProvenance(rec.value, "", (field, refs) => {
+      refs.forEach((ref, k) => {
+        const colon = ref.indexOf(":");
+        const scheme = ref.slice(0, colon);
+        const id = ref.slice(colon + 1);
+        const f = rec.file.endsWith(".csv") ? field.replace(/\.\d+$/, "") : `${field}.${k}`;
+        if (scheme === "src" && !(id in sources)) {
+          const hint = suggest(id, Object.keys(sources), 2);
+          problems.on(rec, f, `unknown source "src:${id}" (not in sources/*.yaml)${hint.length ? ` (did you mean ${hint.map((h) => `"src:${h}"`).join(", ")}?)` : ""}`, "E_PROVENANCE_MISSING");
+        } else if (scheme === "estimate" && !(id in rules) && id !== GREAT_CIRCLE_RULE) {
+          const hint = suggest(id, Object.keys(rules), 2);
+          problems.on(rec, f, `unknown estimation rule "estimate:${id}" (not in sources/*.yaml rules)${hint.length ? ` (did you mean ${hint.map((h) => `"estimate:${h}"`).join(", ")}?)` : ""}`, "E_PROVENANCE_MISSING");
+        } else if (scheme === "geonames" && !field.endsWith("coordSource")) {
+          problems.on(rec, f, "geonames: references give coordinates only (use them in coordSource)", "E_PROVENANCE_MISSING");
+        }
+      });
+    });
+  };
+  checkRefs(modesRec);
+  for (const group of [places, links, crossings, terminals, ferries, projects, chokepoints, cargo] as Rec<unknown>[][]) for (const rec of group) checkRefs(rec);
+
+  const sorted = problems.list.sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : a.line - b.line));
+  if (sorted.length > 0 || modes === null) return { network: null, problems: sorted, files };
+
+  const network: NetworkData = {
+    dir,
+    sourceHash: hashFiles(dir, datasetFiles(dir)),
+    places: places.map((r) => r.value),
+    links: loadedLinks,
+    crossings: crossings.map((r) => r.value),
+    terminals: terminals.map((r) => r.value),
+    ferries: ferries.map((r) => r.value),
+    projects: projects.map((r) => r.value),
+    chokepoints: chokepoints.map((r) => r.value),
+    modes,
+    cargo: cargo.map((r) => r.value),
+    sources,
+    rules,
+    origins,
+  };
+  return { network, problems: sorted, files };
+}
+
+/** Call `visit(fieldPath, refs)` for every provenance list (source, coordSource, distanceSource) in a record. */
+function walkProvenance(value: unknown, path: string, visit: (field: string, refs: readonly string[]) => void): void {
+  if (value === null || typeof value !== "object") return;
+  if (Array.isArray(value)) {
+    value.forEach((v, i) => {
+      walkProvenance(v, path ? `${path}.${i}` : String(i), visit);
+    });
+    return;
+  }
+  for (const [key, v] of Object.entries(value)) {
+    const field = path ? `${path}.${key}` : key;
+    if (PROVENANCE_FIELDS.has(key) && Array.isArray(v) && v.every((x) => typeof x === "string")) visit(field, v as string[]);
+    else walkProvenance(v, field, visit);
+  }
+}
+
+/** sha256 over every source file's relative path and bytes, in sorted path order. */
+export function hashFiles(dir: string, files: readonly string[]): string {
+  const hash = createHash("sha256");
+  for (const file of [...files].sort()) {
+    hash.update(file);
+    hash.update("\0");
+    hash.update(readFileSync(join(dir, file)));
+    hash.update("\0");
+  }
+  return hash.digest("hex");
+}
+
+/** The dataset files that feed a network (for cache keys), relative to `dir`. */
+export function datasetFiles(dir: string): string[] {
+  const files: string[] = [];
+  for (const f of ["modes.yaml", "cargo.yaml", "chokepoints.yaml"]) if (existsSync(join(dir, f))) files.push(f);
+  for (const [sub, ext] of [
+    ["sources", ".yaml"],
+    ["places", ".csv"],
+    ["links", ".csv"],
+    ["borders", ".yaml"],
+    ["terminals", ".yaml"],
+    ["ferries", ".yaml"],
+    ["projects", ".yaml"],
+  ] as const) {
+    files.push(...listFiles(dir, sub, ext));
+  }
+  return files;
+}

@@ -1,0 +1,80 @@
+import { INF_WEIGHT, NO_ARC, type NodeIndex } from "../graph/csr";
+import type { OneToAllQuery, ShortestPathQuery } from "./dijkstra";
+
+/** Result of a many-to-many computation: row-major over (source, target). */
+export interface DistanceMatrix {
+  readonly sourceCount: number;
+  readonly targetCount: number;
+  /** [source * targetCount + target] shortest distance under the query's weights, INF_WEIGHT when unreachable. */
+  readonly distance: Float64Array;
+  /**
+   * [column][source * targetCount + target] sum of each extra per-arc column along the chosen shortest path (e.g.
+   * distanceKm while optimising time); NaN when unreachable. Same order as `sumColumns` in the call.
+   */
+  readonly sums: Float64Array[];
+}
+
+export interface MatrixOptions {
+  /** Per-arc columns to add up along each chosen path ([arc] each). */
+  readonly sumColumns?: readonly Float64Array[];
+  /** Called after each source row is done (progress reporting). */
+  readonly onRow?: (sourceIndex: number) => void;
+}
+
+function hasOneToAll(query: ShortestPathQuery): query is OneToAllQuery {
+  return typeof (query as Partial<OneToAllQuery>).oneToAll === "function";
+}
+
+/**
+ * Many-to-many shortest paths with ONE query object (its scratch state is reused by every row, nothing is
+ * allocated per row). With a one-to-all query (Dijkstra) each source runs one search that stops when every target is
+ * settled; with any other ShortestPathQuery (bidirectional, A*, future CH) each pair runs one oneToOne.
+ */
+export function manyToMany(
+  query: ShortestPathQuery,
+  sources: ArrayLike<NodeIndex>,
+  targets: ArrayLike<NodeIndex>,
+  options: MatrixOptions = {},
+): DistanceMatrix {
+  const sourceCount = sources.length;
+  const targetCount = targets.length;
+  const distance = new Float64Array(sourceCount * targetCount);
+  const columns = options.sumColumns ?? [];
+  const sums = columns.map(() => new Float64Array(sourceCount * targetCount));
+  const oneToAll = hasOneToAll(query);
+  for (let i = 0; i < sourceCount; i++) {
+    const s = sources[i];
+    if (oneToAll) {
+      if (typeof query.oneToMany === "function") query.oneToMany(s, targets);
+      else query.oneToAll(s);
+    }
+    for (let j = 0; j < targetCount; j++) {
+      const t = targets[j];
+      const cell = i * targetCount + j;
+      const d = oneToAll ? query.distanceTo(t) : query.oneToOne(s, t);
+      distance[cell] = d;
+      if (columns.length === 0) continue;
+      if (d === INF_WEIGHT) {
+        for (let c = 0; c < columns.length; c++) sums[c][cell] = Number.NaN;
+        continue;
+      }
+      if (oneToAll) {
+        // walk the shortest-path tree back from t; no allocation
+        const tail = query.graph.tail;
+        for (let c = 0; c < columns.length; c++) sums[c][cell] = 0;
+        for (let v = t, a = query.predecessorArc(v); a !== NO_ARC; v = tail[a], a = query.predecessorArc(v)) {
+          for (let c = 0; c < columns.length; c++) sums[c][cell] += columns[c][a];
+        }
+      } else {
+        const arcs = query.pathArcs(t);
+        for (let c = 0; c < columns.length; c++) {
+          let total = 0;
+          for (const a of arcs) total += columns[c][a];
+          sums[c][cell] = total;
+        }
+      }
+    }
+    options.onRow?.(i);
+  }
+  return { sourceCount, targetCount, distance, sums };
+}

@@ -1,0 +1,298 @@
+/**
+ * Route options → one weight column per option set. The weight of an arc is its contribution to the optimisation
+ * criterion for one unit of the chosen cargo profile; +Infinity disables it (constraint violated). Columns are built
+ * once per option key and cached on the RoutingContext (routing/context.ts); queries allocate nothing per iteration.
+ */
+import { CaravanError } from "../core/errors";
+import { suggest } from "../core/suggest";
+import {
+  ARC_FERRY,
+  ARC_LINK,
+  ARC_TRANSSHIPMENT,
+  type CompiledNetwork,
+  isArcAvailableInYear,
+  isArcClosedInMonth,
+  LAYER_SEA,
+  MODE_CODES,
+  MODE_NONE,
+  NO_COUNTRY,
+  NO_INDEX,
+} from "../network/compiled";
+import type { CargoProfile, Mode } from "../network/schema";
+
+export const CRITERIA = ["time", "cost", "co2", "generalized"] as const;
+export type Criterion = (typeof CRITERIA)[number];
+
+/** Modes used when the caller names none: every surface mode (a full container or bulk load does not fly). */
+export const DEFAULT_MODES: readonly Mode[] = ["rail", "road", "sea", "ferry"];
+
+/** What the user asks for (names as typed; validated by resolveRouteOptions). */
+export interface RouteOptions {
+  /** What to minimise; default "time". */
+  readonly criterion?: Criterion;
+  /** Cargo profile id from cargo.yaml (feu, teu, bulk, ...); default "feu". */
+  readonly cargo?: string;
+  /** Modes allowed; default DEFAULT_MODES. */
+  readonly modes?: readonly string[];
+  /** ISO3 codes of countries no arc may touch. */
+  readonly avoidCountries?: readonly string[];
+  /** Ids of border crossings, links, ferries or terminals not to use. */
+  readonly avoidIds?: readonly string[];
+  /** Chokepoint ids, names or aliases to close (suez, bab-el-mandeb, hormuz, ...). */
+  readonly closeChokepoints?: readonly string[];
+  /** Include links, ferries and terminals opening up to this year; null = today's open network. */
+  readonly year?: number | null;
+  /** Month (1–12) of travel: seasonally closed crossings are unusable then; null = ignore seasons (reported). */
+  readonly month?: number | null;
+  /** Price of CO2 for the generalized criterion, USD per tonne CO2e; default 0. */
+  readonly co2PriceUsdPerT?: number;
+  /** Override of the profile's value of time for the generalized criterion, USD per unit per hour. */
+  readonly valueOfTimeUsdPerH?: number;
+}
+
+/** Validated options: names turned into indices exactly once. */
+export interface ResolvedRouteOptions {
+  readonly criterion: Criterion;
+  readonly profile: CargoProfile;
+  /** Allowed modes, sorted. */
+  readonly modes: readonly Mode[];
+  /** ISO3 codes, sorted. */
+  readonly avoidCountries: readonly string[];
+  /** Canonical ids of avoided records (`crossing:<id>`, `link:<id>`, `ferry:<id>`, `terminal:<id>`), sorted. */
+  readonly avoidIds: readonly string[];
+  /** Chokepoint ids, sorted. */
+  readonly closeChokepoints: readonly string[];
+  readonly year: number | null;
+  readonly month: number | null;
+  readonly co2PriceUsdPerT: number;
+  readonly valueOfTimeUsdPerH: number;
+}
+
+/** Per-arc figures of one cargo unit, derived once per profile. */
+export interface ProfileColumns {
+  /** [arc] time, hours (travelTimeH + eventTimeH). */
+  readonly timeH: Float64Array;
+  /** [arc] charge for one unit of the profile, USD. */
+  readonly costUsd: Float64Array;
+  /** [arc] the fixed part of costUsd (border fee, handling), USD; the rest is the moving tariff. */
+  readonly eventCostUsd: Float64Array;
+  /** [arc] CO2e emitted for one unit of the profile, kg. */
+  readonly co2Kg: Float64Array;
+}
+
+function ensureFiniteNonNegative(name: string, value: number | undefined): void {
+  if (value !== undefined && !(Number.isFinite(value) && value >= 0)) {
+    throw new CaravanError("E_USAGE", `${name} must be a finite number ≥ 0, got ${value}`);
+  }
+}
+
+/** Validate options against the network; throws CaravanError with did-you-mean suggestions. */
+export function resolveRouteOptions(net: CompiledNetwork, options: RouteOptions = {}): ResolvedRouteOptions {
+  const criterion = options.criterion ?? "time";
+  if (!(CRITERIA as readonly string[]).includes(criterion)) {
+    throw new CaravanError("E_USAGE", `unknown criterion "${criterion}"; use one of ${CRITERIA.join(", ")}`, { didYouMean: suggest(criterion, CRITERIA) });
+  }
+  const cargoId = (options.cargo ?? "feu").toLowerCase();
+  const profile = net.network.cargo.find((c) => c.id === cargoId);
+  if (!profile) {
+    const ids = net.network.cargo.map((c) => c.id);
+    throw new CaravanError("E_CARGO_UNKNOWN", `unknown cargo profile "${options.cargo}"; the network defines ${ids.join(", ") || "none"}`, { didYouMean: suggest(cargoId, ids) });
+  }
+  const modes = [...new Set((options.modes ?? DEFAULT_MODES).map((m) => m.trim().toLowerCase()))].sort() as Mode[];
+  for (const m of modes) {
+    if (!(MODE_CODES as readonly string[]).includes(m)) {
+      throw new CaravanError("E_MODE_UNKNOWN", `unknown mode "${m}"; use rail, road, sea, ferry, air`, { didYouMean: suggest(m, MODE_CODES) });
+    }
+  }
+  if (modes.length === 0) throw new CaravanError("E_USAGE", "no mode allowed: name at least one of rail, road, sea, ferry, air");
+  const avoidCountries = [...new Set((options.avoidCountries ?? []).map((c) => c.trim().toUpperCase()))].sort();
+  for (const c of avoidCountries) {
+    if (!net.countries.includes(c)) {
+      throw new CaravanError("E_COUNTRY_UNKNOWN", `country "${c}" is not in the network (ISO 3166-1 alpha-3, e.g. KAZ)`, { didYouMean: suggest(c, net.countries) });
+    }
+  }
+  const avoidIds = [...new Set((options.avoidIds ?? []).map((id) => canonicalRecordId(net, id.trim())))].sort();
+  const closeChokepoints = [...new Set((options.closeChokepoints ?? []).map((c) => resolveChokepoint(net, c.trim())))].sort();
+  const year = options.year ?? null;
+  if (year !== null && !(Number.isInteger(year) && year >= 1900 && year <= 2100)) throw new CaravanError("E_USAGE", `year must be an integer 1900–2100, got ${year}`);
+  const month = options.month ?? null;
+  if (month !== null && !(Number.isInteger(month) && month >= 1 && month <= 12)) throw new CaravanError("E_USAGE", `month must be an integer 1–12, got ${month}`);
+  ensureFiniteNonNegative("co2 price", options.co2PriceUsdPerT);
+  ensureFiniteNonNegative("value of time", options.valueOfTimeUsdPerH);
+  return {
+    criterion,
+    profile,
+    modes,
+    avoidCountries,
+    avoidIds,
+    closeChokepoints,
+    year,
+    month,
+    co2PriceUsdPerT: options.co2PriceUsdPerT ?? 0,
+    valueOfTimeUsdPerH: options.valueOfTimeUsdPerH ?? profile.valueOfTimeUsdPerH.value,
+  };
+}
+
+/** A stable key of the options that shape the weight column (cache key). */
+export function optionKey(o: ResolvedRouteOptions): string {
+  return JSON.stringify([o.criterion, o.profile.id, o.modes, o.avoidCountries, o.avoidIds, o.closeChokepoints, o.year, o.month, o.co2PriceUsdPerT, o.valueOfTimeUsdPerH]);
+}
+
+/** Chokepoint id from an id, name or alias (case-insensitive); E_CHOKEPOINT_UNKNOWN with suggestions otherwise. */
+export function resolveChokepoint(net: CompiledNetwork, text: string): string {
+  const key = text.toLowerCase();
+  for (const c of net.network.chokepoints) {
+    if (c.id === key || c.name.toLowerCase() === key || c.aliases.some((a) => a.toLowerCase() === key)) return c.id;
+  }
+  const names = net.network.chokepoints.flatMap((c) => [c.id, ...c.aliases.map((a) => a.toLowerCase())]);
+  throw new CaravanError("E_CHOKEPOINT_UNKNOWN", `unknown chokepoint "${text}"; the network knows ${net.network.chokepoints.map((c) => c.id).join(", ") || "none"}`, {
+    didYouMean: suggest(key, names),
+  });
+}
+
+/** `kind:id` of a crossing, link, ferry or terminal id (E_USAGE with suggestions if none has that id). */
+export function canonicalRecordId(net: CompiledNetwork, id: string): string {
+  const n = net.network;
+  if (n.crossings.some((c) => c.id === id)) return `crossing:${id}`;
+  if (n.links.some((l) => l.id === id)) return `link:${id}`;
+  if (n.ferries.some((f) => f.id === id)) return `ferry:${id}`;
+  if (n.terminals.some((t) => t.id === id)) return `terminal:${id}`;
+  const all = [...n.crossings.map((c) => c.id), ...n.ferries.map((f) => f.id), ...n.terminals.map((t) => t.id), ...n.links.map((l) => l.id)];
+  throw new CaravanError("E_USAGE", `"${id}" is not the id of a border crossing, link, ferry or terminal`, { didYouMean: suggest(id, all) });
+}
+
+/** Tariff per tonne-km of the arc's mode (to split a bulk charge into its moving and fixed parts). */
+function movingUsdPerTonneKm(net: CompiledNetwork, mode: number): number {
+  const name = MODE_CODES[mode];
+  if (name === "rail" || name === "road" || name === "sea" || name === "air") return net.network.modes.modes[name].costUsdPerTonneKm.value;
+  return 0;
+}
+
+/**
+ * Per-arc time, cost, fixed cost and CO2 for one unit of a cargo profile:
+ *   costBasis feu → costUsdPerFeu; teu → costUsdPerTeu; tonne → costUsdPerTonne × massT.
+ *   co2Kg = co2GPerTonne × massT / 1000.
+ * The fixed part of a cost (eventCostUsd) is the compiled eventCostUsdPerFeu scaled like the whole charge for TEU;
+ * for bulk it is what remains of the per-tonne charge after the mode's moving tariff × distance (link arcs) or the
+ * whole charge (transfer arcs).
+ */
+export function profileColumns(net: CompiledNetwork, profile: CargoProfile): ProfileColumns {
+  const { arcs, graph } = net;
+  const n = graph.arcCount;
+  const timeH = new Float64Array(n);
+  const costUsd = new Float64Array(n);
+  const eventCostUsd = new Float64Array(n);
+  const co2Kg = new Float64Array(n);
+  const massT = profile.massT.value;
+  for (let a = 0; a < n; a++) {
+    timeH[a] = arcs.travelTimeH[a] + arcs.eventTimeH[a];
+    co2Kg[a] = (arcs.co2GPerTonne[a] * massT) / 1000;
+    const feu = arcs.costUsdPerFeu[a];
+    const eventFeu = arcs.eventCostUsdPerFeu[a];
+    if (profile.costBasis === "feu") {
+      costUsd[a] = feu;
+      eventCostUsd[a] = eventFeu;
+    } else if (profile.costBasis === "teu") {
+      costUsd[a] = arcs.costUsdPerTeu[a];
+      eventCostUsd[a] = feu > 0 ? (arcs.costUsdPerTeu[a] * eventFeu) / feu : 0;
+    } else {
+      const perTonne = arcs.costUsdPerTonne[a];
+      costUsd[a] = perTonne * massT;
+      const kind = arcs.kind[a];
+      let eventPerTonne = 0;
+      if (kind === ARC_LINK) eventPerTonne = Math.max(0, perTonne - arcs.distanceKm[a] * movingUsdPerTonneKm(net, arcs.mode[a]));
+      else if (kind !== ARC_FERRY) eventPerTonne = perTonne;
+      eventCostUsd[a] = eventPerTonne * massT;
+    }
+  }
+  return { timeH, costUsd, eventCostUsd, co2Kg };
+}
+
+/** Why an arc is unusable under the options (bit flags), 0 = usable. Used by the E_NO_ROUTE diagnosis. */
+export const BLOCK_MODE = 1;
+export const BLOCK_COUNTRY = 2;
+export const BLOCK_AVOIDED_ID = 4;
+export const BLOCK_CHOKEPOINT = 8;
+export const BLOCK_YEAR = 16;
+export const BLOCK_SEASON = 32;
+
+/**
+ * Constraint flags per arc ([arc] bit set of BLOCK_*). An arc blocked by anything is disabled; the separate bits
+ * let the no-route diagnosis re-run without one constraint at a time.
+ */
+export function blockedArcs(net: CompiledNetwork, o: ResolvedRouteOptions): Uint8Array {
+  const { arcs, graph } = net;
+  const n = graph.arcCount;
+  const blocked = new Uint8Array(n);
+  const allowedMode = new Uint8Array(256);
+  allowedMode[MODE_NONE] = 1;
+  for (const m of o.modes) allowedMode[MODE_CODES.indexOf(m)] = 1;
+  const avoidCountry = new Uint8Array(0x10000);
+  for (const c of o.avoidCountries) {
+    const i = net.countries.indexOf(c);
+    if (i >= 0) avoidCountry[i] = 1;
+  }
+  const closedChokepoint = new Set(o.closeChokepoints.map((id) => net.network.chokepoints.findIndex((c) => c.id === id)));
+  const avoided = new Set(o.avoidIds);
+  const crossingIds = net.network.crossings.map((c) => `crossing:${c.id}`);
+  const recordKey = (a: number): string | null => {
+    const r = arcs.record[a];
+    if (r === NO_INDEX) return null;
+    const kind = arcs.kind[a];
+    if (kind === ARC_LINK) return `link:${net.network.links[r].id}`;
+    if (kind === ARC_FERRY) return `ferry:${net.network.ferries[r].id}`;
+    return `terminal:${net.network.terminals[r].id}`;
+  };
+  for (let a = 0; a < n; a++) {
+    let b = 0;
+    if (allowedMode[arcs.mode[a]] === 0) b |= BLOCK_MODE;
+    const fc = arcs.fromCountry[a];
+    const tc = arcs.toCountry[a];
+    if ((fc !== NO_COUNTRY && avoidCountry[fc] === 1) || (tc !== NO_COUNTRY && avoidCountry[tc] === 1)) b |= BLOCK_COUNTRY;
+    if (avoided.size > 0) {
+      const key = recordKey(a);
+      if ((key !== null && avoided.has(key)) || (arcs.crossing[a] !== NO_INDEX && avoided.has(crossingIds[arcs.crossing[a]]))) b |= BLOCK_AVOIDED_ID;
+    }
+    if (arcs.chokepoint[a] !== NO_INDEX && closedChokepoint.has(arcs.chokepoint[a])) b |= BLOCK_CHOKEPOINT;
+    if (!isArcAvailableInYear(net, a, o.year)) b |= BLOCK_YEAR;
+    if (o.month !== null && isArcClosedInMonth(net, a, o.month, o.year)) b |= BLOCK_SEASON;
+    blocked[a] = b;
+  }
+  return blocked;
+}
+
+/** The weight column of the criterion ([arc]); arcs with any bit of `blocked & mask` set get +Infinity. */
+export function criterionWeights(columns: ProfileColumns, o: ResolvedRouteOptions, blocked: Uint8Array, mask = 0xff): Float64Array {
+  const n = blocked.length;
+  const weight = new Float64Array(n);
+  const vot = o.valueOfTimeUsdPerH;
+  const co2Usd = o.co2PriceUsdPerT / 1000; // USD per kg
+  for (let a = 0; a < n; a++) {
+    if ((blocked[a] & mask) !== 0) {
+      weight[a] = Number.POSITIVE_INFINITY;
+      continue;
+    }
+    switch (o.criterion) {
+      case "time":
+        weight[a] = columns.timeH[a];
+        break;
+      case "cost":
+        weight[a] = columns.costUsd[a];
+        break;
+      case "co2":
+        weight[a] = columns.co2Kg[a];
+        break;
+      case "generalized":
+        weight[a] = columns.costUsd[a] + vot * columns.timeH[a] + co2Usd * columns.co2Kg[a];
+        break;
+    }
+  }
+  return weight;
+}
+
+/** true when the transfer arc is a port handling (one end in the sea layer). */
+export function isPortHandling(net: CompiledNetwork, arc: number): boolean {
+  if (net.arcs.kind[arc] !== ARC_TRANSSHIPMENT) return false;
+  const { tail, head } = net.graph;
+  return net.nodeLayer[tail[arc]] === LAYER_SEA || net.nodeLayer[head[arc]] === LAYER_SEA;
+}

@@ -1,0 +1,288 @@
+/**
+ * Route report: what a path means for one unit of cargo — totals, legs (maximal same-mode stretches), events
+ * (border, gauge change, transshipment, port handling, ferry wait, opening-days wait), countries in order, the share
+ * of estimated distances, the source references behind the figures, and GeoJSON geometry.
+ *
+ * Every arc's figures go to exactly one place: its moving part to its leg, its fixed part (dwell, waits, handling,
+ * fees) to an event. So Σ legs + Σ events = the route totals = Σ over the path's arcs (tested).
+ */
+import {
+  ARC_ACCESS_ARRIVE,
+  ARC_ACCESS_DEPART,
+  ARC_FERRY,
+  ARC_GAUGE_CHANGE,
+  ARC_LINK,
+  ARC_TRANSSHIPMENT,
+  type CompiledNetwork,
+  MODE_CODES,
+  NO_COUNTRY,
+  NO_INDEX,
+} from "../network/compiled";
+import type { ArcPath, RoutingContext, WeightSet } from "./context";
+import { isPortHandling } from "./options";
+
+export const EVENT_TYPES = ["border", "gauge_change", "transshipment", "port_handling", "ferry_wait", "closure_wait"] as const;
+export type EventType = (typeof EVENT_TYPES)[number];
+
+export interface RouteLeg {
+  /** rail | road | sea | ferry | air */
+  mode: string;
+  /** Place id where the leg starts / ends. */
+  from: string;
+  to: string;
+  fromName: string;
+  toName: string;
+  distanceKm: number;
+  /** Moving time, hours (dwell and waits are events). */
+  timeH: number;
+  /** Moving tariff for one unit of the cargo profile, USD (fees and handling are events). */
+  costUsd: number;
+  co2Kg: number;
+  /** Track gauges used, mm, in order (rail legs). */
+  gaugesMm?: number[];
+}
+
+export interface RouteEvent {
+  type: EventType;
+  /** Place id where it happens. */
+  at: string;
+  atName: string;
+  timeH: number;
+  costUsd: number;
+  /** Id of the crossing, terminal or ferry behind the event (null for a default transfer). */
+  ref: string | null;
+}
+
+export interface SourceRef {
+  ref: string;
+  title: string;
+  url: string | null;
+  year: number | null;
+}
+
+export interface GeoJsonFeature {
+  type: "Feature";
+  geometry: { type: "LineString"; coordinates: [number, number][] };
+  properties: Record<string, string | number | null>;
+}
+
+export interface RouteReport {
+  rank: number;
+  /** Door-to-door time, hours (moving + events). */
+  timeH: number;
+  /** Charges for one unit of the cargo profile, USD. */
+  costUsd: number;
+  /** CO2e for one unit of the cargo profile, kg. */
+  co2Kg: number;
+  distanceKm: number;
+  /** Value of the optimised criterion (h, USD, kg or generalized USD). */
+  criterionValue: number;
+  /** ISO3 codes in the order traversed. */
+  countries: string[];
+  /** Traversed countries other than the origin's and the destination's. */
+  transitCountries: string[];
+  legs: RouteLeg[];
+  events: RouteEvent[];
+  /** Share (0–1) of distanceKm that comes from estimated (great-circle × circuity) distances. */
+  estimatedDistanceShare: number;
+  /** Seasonal closures on the route that the query did not check (no month given). */
+  notes: string[];
+  /** Source documents and estimation rules behind the route's figures. */
+  sources: SourceRef[];
+  /** CSR arc ids of the path (for traceability and further processing). */
+  arcs: number[];
+  geometry: { type: "FeatureCollection"; features: GeoJsonFeature[] };
+}
+
+const MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
+
+function monthList(mask: number): string {
+  return MONTHS.filter((_, m) => (mask & (1 << m)) !== 0).join(", ");
+}
+
+/** Id of the record behind an arc (link, ferry, terminal) or null. */
+export function arcRecordId(net: CompiledNetwork, a: number): string | null {
+  const r = net.arcs.record[a];
+  if (r === NO_INDEX) return null;
+  const kind = net.arcs.kind[a];
+  if (kind === ARC_LINK) return net.network.links[r].id;
+  if (kind === ARC_FERRY) return net.network.ferries[r].id;
+  if (kind === ARC_GAUGE_CHANGE || kind === ARC_TRANSSHIPMENT) return net.network.terminals[r].id;
+  return null;
+}
+
+/** Build the report of one path under a weight set. */
+export function buildRouteReport(ctx: RoutingContext, set: WeightSet, arcsOfPath: ArcPath, rank: number): RouteReport {
+  const net = ctx.net;
+  const { arcs } = net;
+  const places = net.network.places;
+  const { timeH, costUsd, eventCostUsd, co2Kg } = set.columns;
+  const legs: RouteLeg[] = [];
+  const events: RouteEvent[] = [];
+  const features: GeoJsonFeature[] = [];
+  const refs = new Set<string>();
+  const notes: string[] = [];
+  const modes = net.network.modes;
+  let leg: RouteLeg | null = null;
+  let coords: [number, number][] = [];
+  let distanceKm = 0;
+  let estimatedKm = 0;
+  const placeCoord = (p: number): [number, number] => [net.placeLonDeg[p], net.placeLatDeg[p]];
+  const closeLeg = () => {
+    if (!leg) return;
+    legs.push(leg);
+    features.push({
+      type: "Feature",
+      geometry: { type: "LineString", coordinates: coords },
+      properties: { rank, leg: legs.length, mode: leg.mode, from: leg.from, to: leg.to, distanceKm: leg.distanceKm, timeH: leg.timeH, costUsd: leg.costUsd, co2Kg: leg.co2Kg },
+    });
+    leg = null;
+    coords = [];
+  };
+  const placeIndexOf = new Map(places.map((p, i) => [p.id, i]));
+  const event = (type: EventType, a: number, eventTimeH: number, eventCost: number, ref: string | null, atPlace = arcs.fromPlace[a]) => {
+    const p = atPlace;
+    events.push({ type, at: places[p].id, atName: places[p].name, timeH: eventTimeH, costUsd: eventCost, ref });
+  };
+
+  for (const a of arcsOfPath) {
+    const kind = arcs.kind[a];
+    if (kind === ARC_ACCESS_DEPART || kind === ARC_ACCESS_ARRIVE) continue;
+    const from = arcs.fromPlace[a];
+    const to = arcs.toPlace[a];
+    if (kind === ARC_LINK || kind === ARC_FERRY) {
+      const mode = MODE_CODES[arcs.mode[a]];
+      if (!leg || leg.mode !== mode) {
+        closeLeg();
+        leg = { mode, from: places[from].id, to: places[to].id, fromName: places[from].name, toName: places[to].name, distanceKm: 0, timeH: 0, costUsd: 0, co2Kg: 0 };
+        if (mode === "rail") leg.gaugesMm = [];
+        coords = [placeCoord(from)];
+      }
+      const current: RouteLeg = leg;
+      current.to = places[to].id;
+      current.toName = places[to].name;
+      coords.push(placeCoord(to));
+      if (current.gaugesMm && current.gaugesMm[current.gaugesMm.length - 1] !== arcs.gaugeMm[a]) current.gaugesMm.push(arcs.gaugeMm[a]);
+      distanceKm += arcs.distanceKm[a];
+      if (arcs.distanceEstimated[a] === 1) estimatedKm += arcs.distanceKm[a];
+      current.distanceKm += arcs.distanceKm[a];
+      current.co2Kg += co2Kg[a];
+      // the fixed parts of the arc become events; the rest is the leg's
+      let eventTimeH = 0;
+      let eventCost = 0;
+      const record = arcs.record[a];
+      if (kind === ARC_LINK) {
+        const link = net.network.links[record];
+        refs.add(link.source.join("|"));
+        refs.add(link.distanceSource.join("|"));
+        const params = mode === "rail" || mode === "road" || mode === "sea" || mode === "air" ? modes.modes[mode] : null;
+        if (params) {
+          const country = places[from].country ?? "";
+          refs.add((params.speedKmhByCountry[country] ?? params.speedKmh).source.join("|"));
+          refs.add((params.costUsdPerFeuKmByCountry[country] ?? params.costUsdPerFeuKm).source.join("|"));
+          refs.add(params.co2GPerTonneKm.source.join("|"));
+        }
+        const ci = arcs.crossing[a];
+        if (ci !== NO_INDEX) {
+          const crossing = net.network.crossings[ci];
+          refs.add(crossing.source.join("|"));
+          const dwell = crossing.dwell.find((d) => d.fromCountry === places[from].country) ?? crossing.dwell[0];
+          refs.add(dwell.source.join("|"));
+          const waitH = arcs.waitTimeH[a];
+          // the event happens at the crossing's border station on the side being left (the link may start earlier)
+          const side = crossing.countries.indexOf(places[from].country ?? "");
+          const station = placeIndexOf.get(crossing.places[side < 0 ? 0 : side]) ?? from;
+          event("border", a, arcs.eventTimeH[a] - waitH, eventCostUsd[a], crossing.id, station);
+          if (waitH > 0) event("closure_wait", a, waitH, 0, crossing.id, station);
+          eventTimeH = arcs.eventTimeH[a];
+          eventCost = eventCostUsd[a];
+          if (crossing.seasonalClosure && set.options.month === null && arcs.closedMonthMask[a] !== 0) {
+            const last = crossing.seasonalClosure.lastYear;
+            notes.push(`${crossing.name} is closed seasonally (${monthList(arcs.closedMonthMask[a])})${last ? ` up to ${last}` : ""}; give a month to check`);
+          }
+        }
+      } else {
+        const ferry = net.network.ferries[record];
+        refs.add(ferry.source.join("|"));
+        if (arcs.waitTimeH[a] > 0 || arcs.eventTimeH[a] > 0) event("ferry_wait", a, arcs.eventTimeH[a], eventCostUsd[a], ferry.id);
+        eventTimeH = arcs.eventTimeH[a];
+        eventCost = eventCostUsd[a];
+      }
+      current.timeH += timeH[a] - eventTimeH;
+      current.costUsd += costUsd[a] - eventCost;
+      continue;
+    }
+    // transfers: all of the arc is an event
+    const type: EventType = kind === ARC_GAUGE_CHANGE ? "gauge_change" : isPortHandling(net, a) ? "port_handling" : "transshipment";
+    const ref = arcRecordId(net, a);
+    if (ref !== null) refs.add(net.network.terminals[arcs.record[a]].source.join("|"));
+    else {
+      refs.add(modes.defaultTransfer.handlingTimeH.source.join("|"));
+      refs.add(modes.defaultTransfer.handlingCostUsdPerFeu.source.join("|"));
+    }
+    event(type, a, timeH[a], costUsd[a], ref);
+    // a transfer emits nothing by itself, but keep the totals exact if a dataset says otherwise
+    if (co2Kg[a] !== 0 && leg) (leg as RouteLeg).co2Kg += co2Kg[a];
+  }
+  closeLeg();
+
+  // countries in order of traversal
+  const countries: string[] = [];
+  const pushCountry = (c: number) => {
+    if (c === NO_COUNTRY) return;
+    const iso = net.countries[c];
+    if (countries[countries.length - 1] !== iso) countries.push(iso);
+  };
+  for (const a of arcsOfPath) {
+    pushCountry(arcs.fromCountry[a]);
+    pushCountry(arcs.toCountry[a]);
+  }
+  const first = arcsOfPath.length > 0 ? places[arcs.fromPlace[arcsOfPath[0]]].country : null;
+  const last = arcsOfPath.length > 0 ? places[arcs.toPlace[arcsOfPath[arcsOfPath.length - 1]]].country : null;
+  const transitCountries = [...new Set(countries.filter((c) => c !== first && c !== last))];
+
+  const sources: SourceRef[] = [];
+  const seen = new Set<string>();
+  for (const group of refs) {
+    for (const ref of group.split("|")) {
+      if (ref === "" || seen.has(ref)) continue;
+      seen.add(ref);
+      const [kind, id] = [ref.slice(0, ref.indexOf(":")), ref.slice(ref.indexOf(":") + 1)];
+      if (kind === "src") {
+        const s = net.network.sources[id];
+        sources.push({ ref, title: s?.title ?? "(unknown source)", url: s?.url ?? null, year: s?.year ?? null });
+      } else if (kind === "estimate") {
+        sources.push({ ref, title: net.network.rules[id]?.description ?? "estimate", url: null, year: null });
+      } else sources.push({ ref, title: ref, url: null, year: null });
+    }
+  }
+  sources.sort((x, y) => x.ref.localeCompare(y.ref));
+
+  let totalTimeH = 0;
+  let totalCostUsd = 0;
+  let totalCo2Kg = 0;
+  let criterionValue = 0;
+  for (const a of arcsOfPath) {
+    totalTimeH += timeH[a];
+    totalCostUsd += costUsd[a];
+    totalCo2Kg += co2Kg[a];
+    criterionValue += set.weight[a];
+  }
+  return {
+    rank,
+    timeH: totalTimeH,
+    costUsd: totalCostUsd,
+    co2Kg: totalCo2Kg,
+    distanceKm,
+    criterionValue,
+    countries,
+    transitCountries,
+    legs,
+    events,
+    estimatedDistanceShare: distanceKm > 0 ? estimatedKm / distanceKm : 0,
+    notes: [...new Set(notes)],
+    sources,
+    arcs: [...arcsOfPath],
+    geometry: { type: "FeatureCollection", features },
+  };
+}

