@@ -17,7 +17,9 @@ export function buildProgram(): Command {
   program
     .name("caravan")
     .description("Eurasian freight corridors: network, routing, flow assignment, trade impact")
-    .option("--data <dir>", "network dataset directory", "data/eurasia")
+    .option("--data <dir>", "network dataset directory (give it before the command: caravan --data DIR route ...)", "data/eurasia")
+    // Global options are read only before the subcommand, so a subcommand may have its own --data (gravity estimate).
+    .enablePositionalOptions()
     .showHelpAfterError("(run with --help for usage)")
     .exitOverride();
   registerDemo(program);

@@ -9,6 +9,7 @@ import { buildCsr, buildReverse, type CsrGraph, INF_WEIGHT, type NodeIndex } fro
 import { AStarQuery, type LowerBound, ZERO_LOWER_BOUND } from "../../src/routing/astar";
 import { BidirectionalDijkstraQuery } from "../../src/routing/bidirectional";
 import { DijkstraQuery, type ShortestPathQuery } from "../../src/routing/dijkstra";
+import { buildCoreGraph } from "../../src/routing/core-graph";
 import { manyToMany } from "../../src/routing/matrix";
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -313,5 +314,45 @@ describe("manyToManyParallel", () => {
       const result = await manyToManyParallel({ graph: f.graph, weight: f.weight, noThrough: f.noThrough }, nodes, nodes, { workers });
       expect(Array.from(result.distance)).toEqual(Array.from(expected));
     }
+  });
+});
+
+describe("buildCoreGraph", () => {
+  //   t0 ── 1 ── 2 ── 3 ── t4        chain 1-2-3 (both ways, weights 1) contracts to one arc per direction;
+  //               │                  5 hangs off 2 as a dead end and is pruned;
+  //               5                  so the core is {t0, t4} plus nothing else.
+  it("prunes dead ends and contracts chains, keeping the distances between kept nodes", () => {
+    const both = (u: number, v: number, w: number) => [[u, v, w] as const, [v, u, w] as const];
+    const f = fixture(6, [...both(0, 1, 1), ...both(1, 2, 2), ...both(2, 3, 3), ...both(3, 4, 4), ...both(2, 5, 1)]);
+    const core = buildCoreGraph(f.graph, f.weight, [0, 4]);
+    expect(core.graph.nodeCount).toBe(2);
+    expect(core.graph.arcCount).toBe(2);
+    expect(Array.from(core.weight)).toEqual([10, 10]);
+    expect(core.coreOf[5]).toBe(-1);
+  });
+
+  it("keeps one-way chains one-way", () => {
+    const f = fixture(3, [
+      [0, 1, 1],
+      [1, 2, 1],
+    ]);
+    const core = buildCoreGraph(f.graph, f.weight, [0, 2]);
+    const q = new DijkstraQuery(core.graph, core.weight);
+    expect(q.oneToOne(core.coreOf[0], core.coreOf[2])).toBe(2);
+    expect(q.oneToOne(core.coreOf[2], core.coreOf[0])).toBe(INF_WEIGHT);
+  });
+
+  it("gives the same distances between kept nodes as Floyd–Warshall on the full graph (property)", () => {
+    fc.assert(
+      fc.property(RANDOM_GRAPH, fc.array(fc.nat(11), { minLength: 1, maxLength: 4 }), ({ n, arcs, noThrough }, keepRaw) => {
+        const f = fixture(n, arcs, noThrough);
+        const keep = [...new Set(keepRaw.map((k) => k % n))];
+        const core = buildCoreGraph(f.graph, f.weight, keep, f.noThrough);
+        expect(core.graph.nodeCount).toBeLessThanOrEqual(n);
+        const q = new DijkstraQuery(core.graph, core.weight, { noThrough: core.noThrough });
+        for (const s of keep) for (const t of keep) expect(q.oneToOne(core.coreOf[s], core.coreOf[t])).toBe(f.exact[s][t]);
+      }),
+      { numRuns: 300 },
+    );
   });
 });

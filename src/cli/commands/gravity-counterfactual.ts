@@ -52,11 +52,8 @@ function writer(cmd: Command): (s: string) => void {
  * `--data` is also an option of the root program (the network dataset) and commander gives it to the root wherever
  * it appears: take it from there when it was typed on the command line.
  */
-export function dataOption(cmd: Command, own: string | undefined): string {
+export function dataOption(own: string | undefined): string {
   if (own !== undefined) return own;
-  let root: Command = cmd;
-  while (root.parent) root = root.parent;
-  if (root.getOptionValueSource("data") === "cli") return String(root.opts().data);
   throw new CaravanError("E_USAGE", "--data <file> is required (the gravity data CSV)");
 }
 
@@ -106,7 +103,7 @@ export function registerCounterfactual(gravity: Command): void {
     .option("--json", "print JSON")
     .action((opts: CounterfactualOptions, cmd: Command) => {
       const out = writer(cmd);
-      const dataFile = dataOption(cmd, opts.data);
+      const dataFile = dataOption(opts.data);
       const sigma = positiveNumber(opts.sigma, "--sigma");
       if (!(sigma > 1)) throw new CaravanError("E_USAGE", `--sigma must be greater than 1 (got ${sigma})`);
       const tolerance = positiveNumber(opts.tolerance, "--tolerance");
