@@ -346,7 +346,10 @@ export function compileNetwork(net: NetworkData): CompiledNetwork {
   net.places.forEach((place, p) => {
     const k = new Set<string>(place.kinds);
     const pairs: [string, string][] = [];
-    if (k.has("rail_terminal") || k.has("dry_port") || k.has("seaport")) pairs.push(["rail", "road"]);
+    // rail↔road needs a container interchange: a dry port or seaport by kind, else an intermodal terminal record.
+    // A plain rail_terminal (freight station) does not qualify: a block train's containers travel under one
+    // consignment to the train's terminal and are not taken off at stations or border points on the way.
+    if (k.has("dry_port") || k.has("seaport")) pairs.push(["rail", "road"]);
     if (k.has("seaport")) pairs.push(["sea", "rail"], ["sea", "road"]);
     if (k.has("airport")) pairs.push(["air", "road"]);
     for (const [m1, m2] of pairs) {

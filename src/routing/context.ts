@@ -8,8 +8,9 @@
  */
 import { buildReverse, type CsrReverse, INF_WEIGHT, NO_NODE } from "../graph/csr";
 import { CaravanError } from "../core/errors";
-import { accessNode, type CompiledNetwork, LAYER_COUNT, NO_COUNTRY } from "../network/compiled";
+import { ARC_FERRY, ARC_LINK, accessNode, type CompiledNetwork, LAYER_COUNT, NO_COUNTRY } from "../network/compiled";
 import { AStarQuery, consistentWeightPerKm, GreatCircleLowerBound } from "./astar";
+import { BidirectionalDijkstraQuery } from "./bidirectional";
 import { DijkstraQuery } from "./dijkstra";
 import {
   BLOCK_CHOKEPOINT,
@@ -49,9 +50,9 @@ export interface AlternativeParams {
   /** What overlap is measured on: "distance" (km, default) or "time" (h). */
   readonly overlapBasis?: "distance" | "time";
   /**
-   * Max share of the shorter route's transit countries (traversed, excluding origin and destination countries) that
-   * are also transit countries of an accepted route; 1 = no country test. Two routes through the same transit
-   * countries are one corridor for a shipper weighing border and political risk.
+   * Max Jaccard similarity |A ∩ B| / |A ∪ B| between the transit countries (traversed, excluding origin and
+   * destination countries) of an alternative and of every accepted route; 1 = no country test. Two routes through
+   * mostly the same transit countries are one corridor for a shipper weighing border and political risk.
    */
   readonly countryOverlapLimit?: number;
   /** Max criterion value of an alternative relative to the best route (e.g. 2.5 = up to 150 % worse). */
@@ -91,12 +92,29 @@ export class RoutingContext {
   private readonly weightSets = new Map<string, WeightSet>();
   private readonly bound: GreatCircleLowerBound;
   private readonly astar: AStarQuery;
+  private readonly bidirectional: BidirectionalDijkstraQuery;
+  /** Which technique answers one-to-one searches (both give the same distances). */
+  readonly oneToOneTechnique: "bidirectional" | "astar";
   private readonly dijkstra: DijkstraQuery;
-  /** [arc] scratch marks for overlap computation. */
-  private readonly arcMark: Uint32Array;
+  /**
+   * [arc] physical hop of a link or ferry arc: the unordered pair of places it joins, whatever the layer, mode or
+   * direction (rail and road between the same two places are one hop); -1 for transfers and access arcs.
+   */
+  readonly hopOf: Int32Array;
+  /** [hop] first slot in hopArcs; length hopCount + 1. */
+  private readonly hopFirst: Uint32Array;
+  /** [slot] arcs of each hop. */
+  private readonly hopArcs: Uint32Array;
+  /** [hop] scratch marks for overlap computation. */
+  private readonly hopMark: Uint32Array;
   private markRound = 0;
 
-  constructor(net: CompiledNetwork) {
+  /**
+   * @param oneToOne technique for one-to-one searches: bidirectional Dijkstra (default; fastest on the curated
+   *   network, see bench/routing.bench.ts) or A* with the great-circle bound.
+   */
+  constructor(net: CompiledNetwork, oneToOne: "bidirectional" | "astar" = "bidirectional") {
+    this.oneToOneTechnique = oneToOne;
     this.net = net;
     this.reverse = buildReverse(net.graph);
     const n = net.graph.nodeCount;
@@ -109,8 +127,31 @@ export class RoutingContext {
     const zero = new Float64Array(net.graph.arcCount);
     this.bound = new GreatCircleLowerBound(this.nodeLonDeg, this.nodeLatDeg, 0);
     this.astar = new AStarQuery(net.graph, zero, this.bound, { noThrough: net.noThrough });
+    this.bidirectional = new BidirectionalDijkstraQuery(net.graph, this.reverse, zero, { noThrough: net.noThrough });
     this.dijkstra = new DijkstraQuery(net.graph, zero, { noThrough: net.noThrough });
-    this.arcMark = new Uint32Array(net.graph.arcCount);
+    // physical hops
+    const { kind, fromPlace, toPlace } = net.arcs;
+    const hopIds = new Map<number, number>();
+    this.hopOf = new Int32Array(net.graph.arcCount).fill(-1);
+    for (let a = 0; a < net.graph.arcCount; a++) {
+      if (kind[a] !== ARC_LINK && kind[a] !== ARC_FERRY) continue;
+      const [p, q] = fromPlace[a] < toPlace[a] ? [fromPlace[a], toPlace[a]] : [toPlace[a], fromPlace[a]];
+      const key = p * net.placeCount + q;
+      let hop = hopIds.get(key);
+      if (hop === undefined) {
+        hop = hopIds.size;
+        hopIds.set(key, hop);
+      }
+      this.hopOf[a] = hop;
+    }
+    const hopCount = hopIds.size;
+    this.hopFirst = new Uint32Array(hopCount + 1);
+    for (let a = 0; a < net.graph.arcCount; a++) if (this.hopOf[a] >= 0) this.hopFirst[this.hopOf[a] + 1]++;
+    for (let h = 0; h < hopCount; h++) this.hopFirst[h + 1] += this.hopFirst[h];
+    this.hopArcs = new Uint32Array(this.hopFirst[hopCount]);
+    const next = this.hopFirst.slice(0, hopCount);
+    for (let a = 0; a < net.graph.arcCount; a++) if (this.hopOf[a] >= 0) this.hopArcs[next[this.hopOf[a]]++] = a;
+    this.hopMark = new Uint32Array(hopCount);
   }
 
   /** Per-arc time/cost/CO2 of one unit of a profile (cached by profile id). */
@@ -138,13 +179,20 @@ export class RoutingContext {
     return set;
   }
 
-  /** Shortest path between two nodes under a weight column (A* with the great-circle bound), null if none. */
+  /**
+   * Shortest path between two nodes under a weight column, null if none. `weightPerKm` scales the A* great-circle
+   * bound (it must be consistent with `weight`; 0 turns the bound off).
+   */
   shortestBetween(source: number, target: number, weight: Float64Array, weightPerKm: number): { arcs: ArcPath; value: number } | null {
-    this.astar.setWeight(weight);
-    this.bound.setWeightPerKm(weightPerKm);
-    const value = this.astar.oneToOne(source, target);
+    let query: AStarQuery | BidirectionalDijkstraQuery = this.bidirectional;
+    if (this.oneToOneTechnique === "astar") {
+      this.bound.setWeightPerKm(weightPerKm);
+      query = this.astar;
+    }
+    query.setWeight(weight);
+    const value = query.oneToOne(source, target);
     if (value === INF_WEIGHT) return null;
-    return { arcs: this.astar.pathArcs(target), value };
+    return { arcs: query.pathArcs(target), value };
   }
 
   /**
@@ -186,10 +234,12 @@ export class RoutingContext {
   }
 
   /**
-   * Up to k meaningfully different routes by the penalty method: after each search, the weights of the arcs on the
-   * path found are multiplied by (1 + penalty); a new path is accepted when (i) its true criterion value is at most
-   * stretchLimit × the best, (ii) it differs from every accepted route, and (iii) it shares at most overlapLimit of
-   * the shorter route's distance (or time) with every accepted route. Returned best first by the true criterion.
+   * Up to k meaningfully different routes by the penalty method. Generate: after each search, the weights of the
+   * path's arcs (and of the other arcs of the same physical hops) are multiplied by (1 + penalty) and the search is
+   * repeated, maxIterations times; every new path whose true criterion value is at most stretchLimit × the best joins
+   * the pool. Select: from the pool in order of the true criterion, a route is taken when it shares at most
+   * overlapLimit of the shorter route's distance (or time) and at most countryOverlapLimit (Jaccard) of transit
+   * countries with every route already taken. Returned best first.
    */
   alternatives(
     originPlace: number,
@@ -202,36 +252,41 @@ export class RoutingContext {
     const p = { ...DEFAULT_ALTERNATIVES, ...params };
     const first = this.findPath(originPlace, destinationPlace, set.weight, set.weightPerKm, viaPlace);
     if (!first) return [];
-    const accepted: ArcPath[] = [first];
-    if (k <= 1) return accepted;
+    if (k <= 1) return [first];
     const bestValue = RoutingContext.sum(set.weight, first);
+    // 1. generate a pool of candidates by repeated penalised searches
+    const pool: { arcs: ArcPath; value: number }[] = [{ arcs: first, value: bestValue }];
     const penalized = Float64Array.from(set.weight);
     const factor = 1 + p.penalty;
-    const basis = p.overlapBasis === "time" ? set.columns.timeH : this.net.arcs.distanceKm;
     let last = first;
-    const acceptedCountries = [this.transitCountries(first)];
-    for (let iteration = 0; iteration < p.maxIterations && accepted.length < k; iteration++) {
-      for (const a of last) penalized[a] *= factor;
+    for (let iteration = 0; iteration < p.maxIterations; iteration++) {
+      this.penalize(last, penalized, factor);
       // penalties only raise weights, so the bound of the unpenalised column stays consistent
       const candidate = this.findPath(originPlace, destinationPlace, penalized, set.weightPerKm, viaPlace);
       if (!candidate) break;
       last = candidate;
       const value = RoutingContext.sum(set.weight, candidate);
-      // too slow/expensive: penalties keep growing, but a later candidate may still qualify
-      if (value > p.stretchLimit * bestValue) continue;
-      const candidateCountries = this.transitCountries(candidate);
+      if (value > p.stretchLimit * bestValue || pool.some((c) => sameArcs(c.arcs, candidate))) continue;
+      pool.push({ arcs: candidate, value });
+    }
+    // 2. select greedily by the true criterion: each next route must differ enough from every route selected
+    pool.sort((x, y) => x.value - y.value);
+    const basis = p.overlapBasis === "time" ? set.columns.timeH : this.net.arcs.distanceKm;
+    const accepted: ArcPath[] = [];
+    const acceptedCountries: Set<number>[] = [];
+    for (const { arcs } of pool) {
+      if (accepted.length >= k) break;
+      const countries = this.transitCountries(arcs);
       let distinct = true;
       for (let i = 0; i < accepted.length && distinct; i++) {
-        const route = accepted[i];
-        if (sameArcs(route, candidate) || this.overlapShare(route, candidate, basis) > p.overlapLimit) distinct = false;
-        else if (p.countryOverlapLimit < 1 && countryOverlap(acceptedCountries[i], candidateCountries) > p.countryOverlapLimit) distinct = false;
+        if (this.overlapShare(accepted[i], arcs, basis) > p.overlapLimit) distinct = false;
+        else if (p.countryOverlapLimit < 1 && countryOverlap(acceptedCountries[i], countries) > p.countryOverlapLimit) distinct = false;
       }
       if (distinct) {
-        accepted.push(candidate);
-        acceptedCountries.push(candidateCountries);
+        accepted.push(arcs);
+        acceptedCountries.push(countries);
       }
     }
-    accepted.sort((x, y) => RoutingContext.sum(set.weight, x) - RoutingContext.sum(set.weight, y));
     return accepted;
   }
 
@@ -248,19 +303,49 @@ export class RoutingContext {
     return out;
   }
 
-  /** Share of the shorter route's total (by `basis`, [arc]) that lies on arcs both routes use; 0 if both are empty. */
-  overlapShare(a: ArcPath, b: ArcPath, basis: Float64Array): number {
+  private nextMarkRound(): number {
     this.markRound++;
     if (this.markRound === 0xffffffff) {
-      this.arcMark.fill(0);
+      this.hopMark.fill(0);
       this.markRound = 1;
     }
-    const round = this.markRound;
-    for (const arc of a) this.arcMark[arc] = round;
+    return this.markRound;
+  }
+
+  /**
+   * Multiply by `factor` the weight of every arc on the path and of every other arc of the same physical hops (the
+   * other layers and the opposite direction between the same two places), so the next search leaves the corridor
+   * rather than switching to a parallel layer. Transfer arcs on the path are penalised themselves.
+   */
+  private penalize(path: ArcPath, weight: Float64Array, factor: number): void {
+    const round = this.nextMarkRound();
+    for (const a of path) {
+      const hop = this.hopOf[a];
+      if (hop < 0) {
+        weight[a] *= factor;
+        continue;
+      }
+      if (this.hopMark[hop] === round) continue;
+      this.hopMark[hop] = round;
+      for (let s = this.hopFirst[hop]; s < this.hopFirst[hop + 1]; s++) weight[this.hopArcs[s]] *= factor;
+    }
+  }
+
+  /**
+   * Share of the shorter route's total (by `basis`, [arc]) that lies on physical hops both routes use (the same two
+   * places joined, in any layer or mode); 0 if both are empty.
+   */
+  overlapShare(a: ArcPath, b: ArcPath, basis: Float64Array): number {
+    const totalA = RoutingContext.sum(basis, a);
+    const totalB = RoutingContext.sum(basis, b);
+    const [shorter, longer, shorterTotal] = totalA <= totalB ? [a, b, totalA] : [b, a, totalB];
+    if (!(shorterTotal > 0)) return sameArcs(a, b) ? 1 : 0;
+    const round = this.nextMarkRound();
+    for (const arc of longer) if (this.hopOf[arc] >= 0) this.hopMark[this.hopOf[arc]] = round;
+    // measured on the shorter route, so the share is at most 1
     let shared = 0;
-    for (const arc of b) if (this.arcMark[arc] === round) shared += basis[arc];
-    const shorter = Math.min(RoutingContext.sum(basis, a), RoutingContext.sum(basis, b));
-    return shorter > 0 ? shared / shorter : sameArcs(a, b) ? 1 : 0;
+    for (const arc of shorter) if (this.hopOf[arc] >= 0 && this.hopMark[this.hopOf[arc]] === round) shared += basis[arc];
+    return shared / shorterTotal;
   }
 
   /**
@@ -292,13 +377,12 @@ export class RoutingContext {
   }
 }
 
-/** Share of the smaller set's members that are in the other set; 0 when either is empty. */
+/** Jaccard similarity of two country sets, |A ∩ B| / |A ∪ B|; 0 when both are empty. */
 function countryOverlap(a: Set<number>, b: Set<number>): number {
-  const [small, large] = a.size <= b.size ? [a, b] : [b, a];
-  if (small.size === 0) return 0;
   let shared = 0;
-  for (const c of small) if (large.has(c)) shared++;
-  return shared / small.size;
+  for (const c of a) if (b.has(c)) shared++;
+  const union = a.size + b.size - shared;
+  return union === 0 ? 0 : shared / union;
 }
 
 function sameArcs(a: ArcPath, b: ArcPath): boolean {

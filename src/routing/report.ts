@@ -191,7 +191,7 @@ export function buildRouteReport(ctx: RoutingContext, set: WeightSet, arcsOfPath
           const waitH = arcs.waitTimeH[a];
           // the event happens at the crossing's border station on the side being left (the link may start earlier)
           const side = crossing.countries.indexOf(places[from].country ?? "");
-          const station = placeIndexOf.get(crossing.places[side < 0 ? 0 : side]) ?? from;
+          const station = placeIndexOf.get(crossing.places[Math.max(0, side)]) ?? from;
           event("border", a, arcs.eventTimeH[a] - waitH, eventCostUsd[a], crossing.id, station);
           if (waitH > 0) event("closure_wait", a, waitH, 0, crossing.id, station);
           eventTimeH = arcs.eventTimeH[a];

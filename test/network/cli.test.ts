@@ -67,7 +67,7 @@ describe("caravan network", () => {
     expect(s.kmByMode.ferry).toBe(300);
     expect(s.estimatedLinks).toBe(1);
     expect(s.nonWaypointPlaces).toBe(9);
-    expect(s.compiledArcs).toBe(62);
+    expect(s.compiledArcs).toBe(60);
     const text = await run("network", "stats");
     expect(text.out).toMatch(/estimated distances: 1 of 9 links \(11\.1 %\)/);
   });

@@ -36,7 +36,7 @@ import {
 } from "../../src/network/compiled";
 import { loadNetwork } from "../../src/network/load";
 import { openNetwork } from "../../src/network/open";
-import { copyTestbot, edit, TESTBOT } from "./helpers";
+import { append, copyTestbot, edit, TESTBOT } from "./helpers";
 
 const net = compileNetwork(loadNetwork(TESTBOT));
 const place = (id: string) => net.network.places.findIndex((p) => p.id === id);
@@ -106,12 +106,13 @@ describe("compiling the testbot network", () => {
     expect(countKind(net, ARC_LINK)).toBe(18);
     expect(countKind(net, ARC_FERRY)).toBe(4);
     expect(countKind(net, ARC_GAUGE_CHANGE)).toBe(2);
-    // portia sea↔1435 (2), harbor sea↔1520, sea↔road, 1520↔road (6), default rail↔road at gamma and isla (4)
-    expect(countKind(net, ARC_TRANSSHIPMENT)).toBe(12);
+    // portia sea↔1435 (2), harbor sea↔1520, sea↔road, 1520↔road (6), default rail↔road at the dry port gamma (2);
+    // none at isla, a plain rail terminal
+    expect(countKind(net, ARC_TRANSSHIPMENT)).toBe(10);
     // 13 layer nodes outside the sea waypoint, each with depart and arrive
     expect(countKind(net, ARC_ACCESS_DEPART)).toBe(13);
     expect(countKind(net, ARC_ACCESS_ARRIVE)).toBe(13);
-    expect(net.graph.arcCount).toBe(62);
+    expect(net.graph.arcCount).toBe(60);
   });
 
   it("passes its invariant checker", () => {
@@ -174,7 +175,7 @@ describe("compiling the testbot network", () => {
     expect(net.network.terminals[net.arcs.record[g]].id).toBe("west-gate-gauge");
   });
 
-  it("uses the port terminal at ports and the default transfer at rail terminals", () => {
+  it("uses the port terminal at ports and the default transfer at dry ports", () => {
     const port = arc("portia", LAYER_SEA, "portia", LAYER_RAIL_1435);
     expect(net.arcs.eventTimeH[port]).toBe(24);
     expect(net.arcs.costUsdPerTonne[port]).toBe(5);
@@ -183,6 +184,25 @@ describe("compiling the testbot network", () => {
     expect(net.arcs.record[dflt]).toBe(NO_INDEX);
     expect(net.arcs.eventTimeH[dflt]).toBe(2);
     expect(net.arcs.costUsdPerFeu[dflt]).toBe(100);
+  });
+
+  it("allows no rail↔road transfer at a plain rail terminal without an intermodal terminal record", () => {
+    const dir = copyTestbot();
+    edit(dir, "places/testbot.csv", "city|rail_terminal|dry_port,KZGAM", "city|rail_terminal,KZGAM");
+    const plain = compileNetwork(loadNetwork(dir));
+    const g = plain.network.places.findIndex((p) => p.id === "gamma");
+    expect(findArc(plain.graph, layerNode(plain, g, LAYER_RAIL_1520), layerNode(plain, g, LAYER_ROAD))).toBe(-1);
+    expect(findArc(plain.graph, layerNode(plain, g, LAYER_ROAD), layerNode(plain, g, LAYER_RAIL_1520))).toBe(-1);
+    append(
+      dir,
+      "terminals/testbot.yaml",
+      "  - id: gamma-intermodal\n    place: gamma\n    type: intermodal\n    modes: [rail, road]\n    handlingTimeH: 3\n    handlingCostUsdPerFeu: 90\n    source: [src:testbot-manual]\n",
+    );
+    const withTerminal = compileNetwork(loadNetwork(dir));
+    const t = findArc(withTerminal.graph, layerNode(withTerminal, g, LAYER_RAIL_1520), layerNode(withTerminal, g, LAYER_ROAD));
+    expect(t).toBeGreaterThanOrEqual(0);
+    expect(withTerminal.arcs.eventTimeH[t]).toBe(3);
+    expect(withTerminal.network.terminals[withTerminal.arcs.record[t]].id).toBe("gamma-intermodal");
   });
 
   it("computes link columns from distance and the mode parameters", () => {
@@ -273,6 +293,6 @@ describe("openNetwork and its cache", () => {
     const dir = copyTestbot();
     const first = openNetwork(dir, { cacheDir });
     writeFileSync(join(cacheDir, `${first.sourceHash}.bin`), "garbage");
-    expect(openNetwork(dir, { cacheDir }).graph.arcCount).toBe(62);
+    expect(openNetwork(dir, { cacheDir }).graph.arcCount).toBe(60);
   });
 });

@@ -149,6 +149,45 @@ describe("alternatives (penalty method)", () => {
     expect(near).toHaveLength(1);
   });
 
+  it("counts rail and road between the same two places as the same physical hop when measuring overlap", () => {
+    const tb = contextOf(TESTBOT);
+    const [from, to] = [placeIndex(tb.net, "gamma"), placeIndex(tb.net, "harbor")];
+    const rail = planRoutes(tb, { from, to, modes: ["rail"] }).routes[0];
+    const road = planRoutes(tb, { from, to, modes: ["road"] }).routes[0];
+    expect(rail.arcs.some((a) => road.arcs.includes(a))).toBe(false);
+    expect(tb.overlapShare(rail.arcs, road.arcs, tb.net.arcs.distanceKm)).toBe(1);
+  });
+
+  it("every set of alternatives respects the overlap, country and stretch limits and is ranked (property)", () => {
+    const ids = net.network.places.filter((p) => !p.kinds.includes("waypoint")).map((p) => p.id);
+    fc.assert(
+      fc.property(
+        fc.constantFrom(...ids),
+        fc.constantFrom(...ids),
+        fc.constantFrom("time", "cost", "generalized" as const),
+        fc.double({ min: 0.1, max: 0.9, noNaN: true }),
+        fc.double({ min: 1.05, max: 4, noNaN: true }),
+        (a, b, criterion, overlapLimit, stretchLimit) => {
+          const routes = planRoutes(ctx, { from: placeIndex(net, a), to: placeIndex(net, b), criterion, alternatives: 4, alternativeParams: { overlapLimit, stretchLimit } }).routes;
+          const best = routes[0].criterionValue;
+          for (let i = 0; i < routes.length; i++) {
+            expect(routes[i].criterionValue).toBeLessThanOrEqual(stretchLimit * best + 1e-9);
+            if (i > 0) expect(routes[i].criterionValue).toBeGreaterThanOrEqual(routes[i - 1].criterionValue);
+            for (let j = 0; j < i; j++) {
+              expect(ctx.overlapShare(routes[i].arcs, routes[j].arcs, net.arcs.distanceKm)).toBeLessThanOrEqual(overlapLimit);
+              const x = new Set(routes[i].transitCountries);
+              const y = new Set(routes[j].transitCountries);
+              const shared = [...x].filter((c) => y.has(c)).length;
+              const union = x.size + y.size - shared;
+              expect(union === 0 ? 0 : shared / union).toBeLessThanOrEqual(0.5);
+            }
+          }
+        },
+      ),
+      { numRuns: 60 },
+    );
+  });
+
   it("the first alternative is the single best route", () => {
     const one = planRoutes(ctx, { from: ori, to: dest }).routes[0];
     const three = planRoutes(ctx, { from: ori, to: dest, alternatives: 3 }).routes[0];
@@ -170,5 +209,20 @@ describe("alternatives (penalty method)", () => {
   it("a trip from a place to itself is an empty route of zero time and cost", () => {
     const r = planRoutes(ctx, { from: ori, to: ori }).routes[0];
     expect([r.timeH, r.costUsd, r.distanceKm, r.legs.length]).toEqual([0, 0, 0, 0]);
+  });
+});
+
+describe("routing context", () => {
+  it("gives the same routes with A* (great-circle bound) as with bidirectional Dijkstra", () => {
+    const astar = new RoutingContext(net, "astar");
+    const ids = ["ori", "steppe", "aport", "anat", "dest", "volga"];
+    for (const a of ids) {
+      for (const b of ids) {
+        for (const criterion of ["time", "cost", "co2", "generalized"] as const) {
+          const request = { from: placeIndex(net, a), to: placeIndex(net, b), criterion };
+          expect(planRoutes(astar, request).routes[0].criterionValue).toBeCloseTo(planRoutes(ctx, request).routes[0].criterionValue, 9);
+        }
+      }
+    }
   });
 });

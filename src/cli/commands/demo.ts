@@ -7,7 +7,13 @@ import { cargoUnit, routingSession } from "./route";
 
 /** The well-known corridor questions `caravan demo` answers (also what `npm start` runs). */
 export const DEMO_CASES: readonly { title: string; from: string; to: string; alternatives?: number; options?: RouteOptions }[] = [
-  { title: "China–Europe rail land bridge: three corridors", from: "Xi'an", to: "Duisburg", alternatives: 3 },
+  {
+    title: "Xi'an–Duisburg: three corridors by generalized cost (USD + value of time × hours)",
+    from: "Xi'an",
+    to: "Duisburg",
+    alternatives: 3,
+    options: { criterion: "generalized" },
+  },
   { title: "Chongqing–Duisburg (Yuxinou)", from: "Chongqing", to: "Duisburg" },
   { title: "Kazakh grain to the Black Sea, cheapest, per tonne", from: "Kostanay", to: "Novorossiysk", options: { cargo: "bulk", criterion: "cost" } },
   { title: "Almaty–Tashkent", from: "Almaty", to: "Tashkent" },

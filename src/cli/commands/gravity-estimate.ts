@@ -1,4 +1,70 @@
 import type { Command } from "commander";
+import { CaravanError } from "../../core/errors";
+import { estimateGravity, type SmallSampleRule, type VcovType } from "../../trade/estimate";
+import { formatPpmlReport, ppmlResultJson } from "../../trade/ppml-report";
+import { readCsvTable } from "../../trade/table";
 
-/** Registers `caravan gravity estimate` (implementation in progress). */
-export function registerEstimate(_gravity: Command): void {}
+const VCOV_TYPES: readonly VcovType[] = ["iid", "hetero", "cluster"];
+const SSC_RULES: readonly SmallSampleRule[] = ["fixest", "stata"];
+
+interface EstimateOptions {
+  data?: string;
+  formula?: string;
+  cluster?: string;
+  vcov?: string;
+  ssc: string;
+  offset?: string;
+  tol: string;
+  json?: boolean;
+}
+
+/** Registers `caravan gravity estimate`: PPML with high-dimensional fixed effects on a CSV file. */
+export function registerEstimate(gravity: Command): void {
+  gravity
+    .command("estimate")
+    .description("PPML with high-dimensional fixed effects (formula: y ~ x1 + log(x2) | fe1 + fe2^fe3)")
+    .option("--data <file>", "CSV file with a header row (trade data)")
+    .option("--formula <formula>", 'model formula, e.g. "trade ~ log(dist) + rta | exporter^year + importer^year + pair"')
+    .option("--cluster <vars>", "cluster variable(s): a column or an interaction a^b; comma-separated for multi-way")
+    .option("--vcov <type>", "iid | hetero | cluster (default: cluster with --cluster, else hetero)")
+    .option("--ssc <rule>", "small-sample correction: fixest | stata", "fixest")
+    .option("--offset <column>", "column added to the linear predictor with coefficient 1")
+    .option("--tol <x>", "convergence tolerance on the relative deviance change", "1e-8")
+    .option("--json", "print the result as JSON")
+    .action((_opts: EstimateOptions, command: Command) => {
+      const opts = command.optsWithGlobals<EstimateOptions>();
+      // the subcommand's own --data (the root's --data is the network dataset directory)
+      const data = command.getOptionValue("data") as string | undefined;
+      if (!data) {
+        throw new CaravanError("E_USAGE", "--data FILE is required (a CSV with a header row)");
+      }
+      if (!opts.formula) throw new CaravanError("E_USAGE", '--formula is required, e.g. "trade ~ log(dist) | exporter + importer"');
+      if (opts.vcov !== undefined && !VCOV_TYPES.includes(opts.vcov as VcovType)) {
+        throw new CaravanError("E_USAGE", `--vcov must be one of ${VCOV_TYPES.join(", ")}, not "${opts.vcov}"`);
+      }
+      if (!SSC_RULES.includes(opts.ssc as SmallSampleRule)) {
+        throw new CaravanError("E_USAGE", `--ssc must be one of ${SSC_RULES.join(", ")}, not "${opts.ssc}"`);
+      }
+      const tol = Number(opts.tol);
+      if (!(tol > 0 && tol < 1)) throw new CaravanError("E_USAGE", `--tol must be a number in (0, 1), not "${opts.tol}"`);
+      const cluster = opts.cluster
+        ?.split(",")
+        .map((s) => s.trim())
+        .filter((s) => s.length > 0);
+      if (opts.vcov === "cluster" && (cluster === undefined || cluster.length === 0)) {
+        throw new CaravanError("E_USAGE", "--vcov cluster needs --cluster VAR");
+      }
+      const table = readCsvTable(data);
+      const result = estimateGravity(table, opts.formula, {
+        vcov: opts.vcov as VcovType | undefined,
+        cluster: opts.vcov === "iid" || opts.vcov === "hetero" ? undefined : cluster,
+        smallSample: opts.ssc as SmallSampleRule,
+        offset: opts.offset,
+        tol,
+      });
+      let root: Command = command;
+      while (root.parent) root = root.parent;
+      const write = (root.configureOutput() as { writeOut?: (s: string) => void }).writeOut ?? ((s: string) => process.stdout.write(s));
+      write(opts.json ? `${JSON.stringify(ppmlResultJson(result), null, 2)}\n` : formatPpmlReport(result));
+    });
+}

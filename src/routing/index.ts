@@ -1,0 +1,21 @@
+/** The routing stage: shortest paths, alternatives, route reports, matrices. */
+export { AStarQuery, consistentWeightPerKm, EARTH_RADIUS_KM, EuclideanLowerBound, GreatCircleLowerBound, greatCircleKm, ZERO_LOWER_BOUND } from "./astar";
+export type { LowerBound } from "./astar";
+export { BidirectionalDijkstraQuery } from "./bidirectional";
+export { RoutingContext, DEFAULT_ALTERNATIVES } from "./context";
+export type { AlternativeParams, ArcPath, WeightSet } from "./context";
+export { buildCoreGraph } from "./core-graph";
+export type { CoreGraph } from "./core-graph";
+export { DijkstraQuery } from "./dijkstra";
+export type { DijkstraOptions, OneToAllQuery, ReweightableQuery, ShortestPathQuery } from "./dijkstra";
+export { formatPlan, formatRoute, planGeoJson, planJson } from "./format";
+export { manyToMany } from "./matrix";
+export type { DistanceMatrix, MatrixOptions } from "./matrix";
+export { CRITERIA, DEFAULT_MODES, optionKey, profileColumns, resolveRouteOptions } from "./options";
+export type { Criterion, ProfileColumns, ResolvedRouteOptions, RouteOptions } from "./options";
+export { manyToManyParallel } from "./parallel-matrix";
+export type { MatrixProblem, ParallelMatrixOptions } from "./parallel-matrix";
+export { planRoutes } from "./plan";
+export type { RoutePlan, RouteRequest } from "./plan";
+export { buildRouteReport, EVENT_TYPES } from "./report";
+export type { EventType, GeoJsonFeature, RouteEvent, RouteLeg, RouteReport, SourceRef } from "./report";

@@ -1,0 +1,75 @@
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { runCli } from "../../../src/cli/main";
+
+async function run(args: string[]): Promise<{ code: number; out: string; err: string }> {
+  let out = "";
+  let err = "";
+  const code = await runCli(args, { out: (s) => (out += s), err: (s) => (err += s) });
+  return { code, out, err };
+}
+
+//  exporter A, B, C × importer X, Y, Z (diagonal dropped); trade falls with dist
+const dir = mkdtempSync(join(tmpdir(), "caravan-ppml-cli-"));
+const csv = join(dir, "trade.csv");
+writeFileSync(
+  csv,
+  [
+    "exporter,importer,trade,dist,rta",
+    "A,X,100,1,1",
+    "A,Y,40,2,0",
+    "A,Z,9,4,0",
+    "B,X,55,2,1",
+    "B,Y,70,1,1",
+    "B,Z,20,3,0",
+    "C,X,8,4,0",
+    "C,Y,30,2,1",
+    "C,Z,60,1,0",
+    "",
+  ].join("\n"),
+);
+
+describe("caravan gravity estimate", () => {
+  it("prints a coefficient table with estimate, std. error, z and p", async () => {
+    const r = await run(["gravity", "estimate", "--data", csv, "--formula", "trade ~ log(dist) + rta | exporter + importer"]);
+    expect(r.code).toBe(0);
+    expect(r.out).toMatch(/Estimate\s+Std\. Error\s+z value\s+Pr\(>\|z\|\)/);
+    expect(r.out).toMatch(/^log\(dist\)\s+-/m);
+    expect(r.out).toMatch(/Observations: 9 of 9/);
+    expect(r.out).toMatch(/Pseudo R2/);
+  });
+
+  it("--json gives coefficients, observations, dropped, iterations, logLik and pseudoR2", async () => {
+    const r = await run(["gravity", "estimate", "--data", csv, "--formula", "trade ~ log(dist) | exporter + importer", "--cluster", "exporter", "--json"]);
+    expect(r.code).toBe(0);
+    const json = JSON.parse(r.out);
+    expect(json.coefficients[0]).toMatchObject({ name: "log(dist)" });
+    expect(json.coefficients[0].estimate).toBeLessThan(0);
+    expect(json.coefficients[0].se).toBeGreaterThan(0);
+    expect(json).toMatchObject({ observations: 9, dropped: { separated: 0, singletons: 0 }, vcov: { type: "cluster" } });
+    expect(json.iterations).toBeGreaterThan(0);
+    expect(json.logLik).toBeLessThan(0);
+    expect(json.pseudoR2).toBeGreaterThan(0);
+  });
+
+  it("an unknown column in the formula is E_FORMULA_INVALID (exit 2) with a suggestion", async () => {
+    const r = await run(["gravity", "estimate", "--data", csv, "--formula", "trade ~ log(distance) | exporter"]);
+    expect(r.code).toBe(2);
+    expect(r.err).toMatch(/E_FORMULA_INVALID/);
+    expect(r.err).toMatch(/did you mean: dist/);
+  });
+
+  it("usage errors exit 2: no --data, bad --vcov, --vcov cluster without --cluster", async () => {
+    expect((await run(["gravity", "estimate", "--formula", "y ~ x"])).code).toBe(2);
+    expect((await run(["gravity", "estimate", "--data", csv, "--formula", "trade ~ dist", "--vcov", "robust"])).code).toBe(2);
+    expect((await run(["gravity", "estimate", "--data", csv, "--formula", "trade ~ dist", "--vcov", "cluster"])).code).toBe(2);
+  });
+
+  it("a missing data file exits 1 with E_FILE_NOT_FOUND", async () => {
+    const r = await run(["gravity", "estimate", "--data", join(dir, "nope.csv"), "--formula", "trade ~ dist"]);
+    expect(r.code).toBe(1);
+    expect(r.err).toMatch(/E_FILE_NOT_FOUND/);
+  });
+});
