@@ -36,8 +36,8 @@ import {
 
 /** Tuning of the equilibration loop. */
 export interface AlgorithmBTuning {
-  /** Maximum equilibration passes per bush per outer iteration (default 8). */
-  readonly maxInnerPasses?: number;
+  /** Maximum equilibration sweeps over all bushes (without bush changes) per outer iteration (default 20). */
+  readonly maxSweeps?: number;
   /** Threshold for shifting at a node, as a fraction of the current average excess cost (default 0.1). */
   readonly thresholdFraction?: number;
 }
@@ -45,7 +45,7 @@ export interface AlgorithmBTuning {
 export function solveAlgorithmB(problem: AssignmentProblem, options: SolveOptions = {}, tuning: AlgorithmBTuning = {}): AssignmentResult {
   const elapsed = stopwatch();
   const { gap: targetGap, maxIterations, maxSeconds } = resolveOptions(options);
-  const maxInner = tuning.maxInnerPasses ?? 8;
+  const maxSweeps = tuning.maxSweeps ?? 20;
   const thresholdFraction = tuning.thresholdFraction ?? 0.1;
   const { graph, reverse, noThrough, classes, commodities } = problem;
   const { firstOut, head, tail } = graph;
@@ -322,10 +322,15 @@ export function solveAlgorithmB(problem: AssignmentProblem, options: SolveOption
       const threshold = Math.max(gapNow, targetGap * 0.01) * avgCost * thresholdFraction;
       for (let k = 0; k < K; k++) {
         improveBush(k);
-        for (let pass = 0; pass < maxInner; pass++) {
-          const maxDiff = equilibrate(k, threshold);
-          if (maxDiff <= threshold) break;
+        equilibrate(k, threshold);
+      }
+      for (let sweep = 0; sweep < maxSweeps; sweep++) {
+        let maxDiff = 0;
+        for (let k = 0; k < K; k++) {
+          const d = equilibrate(k, threshold);
+          if (d > maxDiff) maxDiff = d;
         }
+        if (maxDiff <= threshold) break;
       }
       rebuildFlows();
       sptt = oracle.run(time, null);

@@ -68,7 +68,7 @@ export const DEFAULT_ALTERNATIVES: Required<AlternativeParams> = {
   overlapBasis: "distance",
   countryOverlapLimit: 0.5,
   stretchLimit: 2.5,
-  penalty: 1,
+  penalty: 0.25,
   maxIterations: 40,
 };
 

@@ -114,7 +114,8 @@ export class DijkstraQuery implements OneToAllQuery, ReweightableQuery {
         pending++;
       }
     }
-    this.run(source, -1, pending);
+    // no target: settle the source only
+    this.run(source, pending === 0 ? source : -1, pending);
   }
 
   /** Distance from the last run's source, INF_WEIGHT if not reached. */

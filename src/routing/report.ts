@@ -127,6 +127,8 @@ export function buildRouteReport(ctx: RoutingContext, set: WeightSet, arcsOfPath
   let coords: [number, number][] = [];
   let distanceKm = 0;
   let estimatedKm = 0;
+  /** CO2 of transfer arcs before the first leg (none in current data), carried into that leg. */
+  let pendingCo2Kg = 0;
   const placeCoord = (p: number): [number, number] => [net.placeLonDeg[p], net.placeLatDeg[p]];
   const closeLeg = () => {
     if (!leg) return;
@@ -154,7 +156,8 @@ export function buildRouteReport(ctx: RoutingContext, set: WeightSet, arcsOfPath
       const mode = MODE_CODES[arcs.mode[a]];
       if (!leg || leg.mode !== mode) {
         closeLeg();
-        leg = { mode, from: places[from].id, to: places[to].id, fromName: places[from].name, toName: places[to].name, distanceKm: 0, timeH: 0, costUsd: 0, co2Kg: 0 };
+        leg = { mode, from: places[from].id, to: places[to].id, fromName: places[from].name, toName: places[to].name, distanceKm: 0, timeH: 0, costUsd: 0, co2Kg: pendingCo2Kg };
+        pendingCo2Kg = 0;
         if (mode === "rail") leg.gaugesMm = [];
         coords = [placeCoord(from)];
       }
@@ -222,7 +225,8 @@ export function buildRouteReport(ctx: RoutingContext, set: WeightSet, arcsOfPath
     }
     event(type, a, timeH[a], costUsd[a], ref);
     // a transfer emits nothing by itself, but keep the totals exact if a dataset says otherwise
-    if (co2Kg[a] !== 0 && leg) (leg as RouteLeg).co2Kg += co2Kg[a];
+    if (leg) (leg as RouteLeg).co2Kg += co2Kg[a];
+    else pendingCo2Kg += co2Kg[a];
   }
   closeLeg();
 

@@ -44,6 +44,8 @@ export class WeightedDemeaner {
   private readonly r: Float64Array;
   private readonly dir: Float64Array;
   private readonly img: Float64Array;
+  /** Dimensions in the order of the symmetric sweep: 0, 1, …, K−1, …, 1, 0. */
+  private readonly sequence: number[];
 
   constructor(fixedEffects: readonly FixedEffect[], n: number) {
     this.n = n;
@@ -52,6 +54,9 @@ export class WeightedDemeaner {
     this.weightSum = fixedEffects.map((fe) => new Float64Array(fe.levelCount));
     this.levelSum = fixedEffects.map((fe) => new Float64Array(fe.levelCount));
     const iterative = fixedEffects.length >= 2;
+    this.sequence = [];
+    for (let k = 0; k < fixedEffects.length; k++) this.sequence.push(k);
+    for (let k = fixedEffects.length - 2; k >= 0; k--) this.sequence.push(k);
     this.r = new Float64Array(iterative ? n : 0);
     this.dir = new Float64Array(iterative ? n : 0);
     this.img = new Float64Array(iterative ? n : 0);
@@ -82,13 +87,53 @@ export class WeightedDemeaner {
     for (let i = 0; i < n; i++) v[i] -= sums[codes[i]];
   }
 
-  /** out ← (I − T) src, T the symmetric sweep. */
-  private applyA(src: Float64Array, out: Float64Array): void {
-    out.set(src);
-    const K = this.fixedEffects.length;
-    for (let k = 0; k < K; k++) this.project(k, out);
-    for (let k = K - 2; k >= 0; k--) this.project(k, out);
-    for (let i = 0; i < this.n; i++) out[i] = src[i] - out[i];
+  /** sums[g] ← Σ w v over group g of dimension k, divided by the group weight (the weighted group means). */
+  private groupMeansFinish(k: number): Float64Array {
+    const sums = this.levelSum[k];
+    const sw = this.weightSum[k];
+    for (let g = 0; g < sums.length; g++) sums[g] = sw[g] > 0 ? sums[g] / sw[g] : 0;
+    return sums;
+  }
+
+  /**
+   * out ← (I − T) src with T the symmetric sweep Q_s1 … Q_sm (s = 0, 1, …, K−1, …, 1, 0); returns ⟨dir, out⟩_W
+   * when `dir` is given. The gather of one projection and the scatter of the next share a pass over the data.
+   */
+  private applyA(src: Float64Array, out: Float64Array, dir?: Float64Array): number {
+    const n = this.n;
+    const w = this.weights;
+    const seq = this.sequence;
+    let codes = this.fixedEffects[seq[0]].codes;
+    let sums = this.levelSum[seq[0]];
+    sums.fill(0);
+    for (let i = 0; i < n; i++) sums[codes[i]] += w[i] * src[i];
+    let means = this.groupMeansFinish(seq[0]);
+    let input = src;
+    for (let s = 1; s < seq.length; s++) {
+      const nextCodes = this.fixedEffects[seq[s]].codes;
+      const nextSums = this.levelSum[seq[s]];
+      nextSums.fill(0);
+      for (let i = 0; i < n; i++) {
+        const t = input[i] - means[codes[i]];
+        out[i] = t;
+        nextSums[nextCodes[i]] += w[i] * t;
+      }
+      input = out;
+      codes = nextCodes;
+      sums = nextSums;
+      means = this.groupMeansFinish(seq[s]);
+    }
+    let dot = 0;
+    if (dir) {
+      for (let i = 0; i < n; i++) {
+        const a = src[i] - (input[i] - means[codes[i]]);
+        out[i] = a;
+        dot += w[i] * dir[i] * a;
+      }
+    } else {
+      for (let i = 0; i < n; i++) out[i] = src[i] - (input[i] - means[codes[i]]);
+    }
+    return dot;
   }
 
   private dotW(a: Float64Array, b: Float64Array): number {
@@ -133,19 +178,21 @@ export class WeightedDemeaner {
     let converged = Math.sqrt(rr) <= threshold;
     dir.set(r);
     while (!converged && iterations < maxIter) {
-      this.applyA(dir, img);
-      const pAp = this.dotW(dir, img);
+      const pAp = this.applyA(dir, img, dir);
       if (!(pAp > 0)) {
         converged = true;
         break;
       }
       const alpha = rr / pAp;
+      const w = this.weights;
+      let rrNew = 0;
       for (let i = 0; i < n; i++) {
         fePart[i] += alpha * dir[i];
-        r[i] -= alpha * img[i];
+        const ri = r[i] - alpha * img[i];
+        r[i] = ri;
+        rrNew += w[i] * ri * ri;
       }
       iterations++;
-      const rrNew = this.dotW(r, r);
       if (Math.sqrt(rrNew) <= threshold) {
         converged = true;
         break;

@@ -38,7 +38,7 @@ export function fitPpmlDummies(y: Float64Array, regressors: readonly Float64Arra
   const z = new Float64Array(n);
   const fitted = new Float64Array(n);
   let deviance = Number.POSITIVE_INFINITY;
-  let beta = new Float64Array(columns.length);
+  let beta: Float64Array = new Float64Array(columns.length);
   let iterations = 0;
   while (iterations < maxIter) {
     iterations++;

@@ -85,7 +85,12 @@ export interface RectifierResult {
   readonly count: number;
   readonly iterations: number;
   readonly converged: boolean;
+  /** Demeaning sweeps spent. */
+  readonly sweeps: number;
 }
+
+/** Demeaning tolerance of the rectifier's regressions (relative; the fit must be accurate well below `tol`). */
+const DEMEAN_TOL = Number(process.env.RELU_DT ?? 1e-13);
 
 export interface RectifierOptions {
   /** Values of the fit with |fit| below this are treated as 0 (default 1e-5, as in ppmlhdfe). */
@@ -105,25 +110,26 @@ export function detectSeparationRelu(
 ): RectifierResult {
   const n = y.length;
   const tol = options.tol ?? 1e-5;
-  const zeroTol = tol;
   // stop only at a fixed point (u reproduced by the projection): intermediate iterates can be positive on rows that
   // the limit certificate leaves at zero
   const fixTol = 0.01 * tol;
+  const tolRelative = 1e-3;
   const maxIter = options.maxIter ?? 1000;
   const separated = new Uint8Array(n);
   let zeros = 0;
   for (let i = 0; i < n; i++) if (y[i] === 0) zeros++;
-  if (zeros === 0) return { separated, count: 0, iterations: 0, converged: true };
+  if (zeros === 0) return { separated, count: 0, iterations: 0, converged: true, sweeps: 0 };
 
   const bigWeight = Math.ceil(zeros / (tol * tol));
   const w = new Float64Array(n);
   for (let i = 0; i < n; i++) w[i] = y[i] > 0 ? bigWeight : 1;
   const demeaner = new WeightedDemeaner(fixedEffects, n);
+  let sweeps = 0;
   demeaner.setWeights(w);
-  const p = regressors.length;
   const xTilde = regressors.map((x) => {
     const out = new Float64Array(n);
-    demeaner.demean(x, out, new Float64Array(n), 1e-14);
+    const st = demeaner.demean(x, out, new Float64Array(n), DEMEAN_TOL);
+    sweeps += st.iterations;
     return out;
   });
   // weighted least squares by QR on √w-scaled columns (the normal equations are too ill-conditioned with weight K)
@@ -145,32 +151,36 @@ export function detectSeparationRelu(
   let iterations = 0;
   while (iterations < maxIter) {
     iterations++;
-    demeaner.demean(u, uTilde, uFe, 1e-14);
+    sweeps += demeaner.demean(u, uTilde, uFe, DEMEAN_TOL).iterations;
     for (let i = 0; i < n; i++) uScaled[i] = uTilde[i] * sqrtW[i];
     qr.solve(uScaled, fitScaled);
-    // fit = u − (ũ − X̃β)
-    for (let i = 0; i < n; i++) {
-      const f = u[i] - (uTilde[i] - fitScaled[i] / sqrtW[i]);
-      fit[i] = Math.abs(f) < zeroTol ? 0 : f;
-    }
+    // fit = u − (ũ − X̃β): the projection of u on regressors and fixed effects, ≈ 0 where y > 0; |fit| < tol → 0
     let negative = false;
     let change = 0;
+    let largest = 0;
     for (let i = 0; i < n; i++) {
-      if (y[i] === 0 && fit[i] < 0) negative = true;
-      if (y[i] === 0) change = Math.max(change, Math.abs(fit[i] - u[i]));
+      const f = u[i] - (uTilde[i] - fitScaled[i] / sqrtW[i]);
+      fit[i] = Math.abs(f) < tol ? 0 : f;
+      if (y[i] === 0) {
+        if (fit[i] < 0) negative = true;
+        change = Math.max(change, Math.abs(fit[i] - u[i]));
+        largest = Math.max(largest, fit[i]);
+      }
     }
-    if (!negative && change > fixTol) negative = true;
-    if (!negative) {
+    // Stop at a fixed point (u reproduced by its projection, no negative value): a certificate of separation.
+    // Entries below tolRelative × the largest are what is left of decaying iterates and are not counted.
+    if (!negative && change <= fixTol) {
+      const threshold = Math.max(tol, tolRelative * largest);
       let count = 0;
       for (let i = 0; i < n; i++) {
-        if (y[i] === 0 && fit[i] > tol) {
+        if (y[i] === 0 && fit[i] > threshold) {
           separated[i] = 1;
           count++;
         }
       }
-      return { separated, count, iterations, converged: true };
+      return { separated, count, iterations, converged: true, sweeps };
     }
     for (let i = 0; i < n; i++) u[i] = y[i] === 0 ? Math.max(fit[i], 0) : 0;
   }
-  return { separated, count: 0, iterations, converged: false };
+  return { separated, count: 0, iterations, converged: false, sweeps };
 }

@@ -2,6 +2,7 @@ import type { Command } from "commander";
 import { registerCounterfactual } from "./gravity-counterfactual";
 import { registerEstimate } from "./gravity-estimate";
 import { registerImport } from "./gravity-import";
+import { registerPairTimes } from "./gravity-pair-times";
 
 /** Registers `caravan gravity` and its subcommands (estimate, counterfactual, import). */
 export function register(program: Command): void {
@@ -9,4 +10,5 @@ export function register(program: Command): void {
   registerEstimate(gravity);
   registerCounterfactual(gravity);
   registerImport(gravity);
+  registerPairTimes(gravity);
 }

@@ -1,0 +1,430 @@
+/**
+ * Country-pair shipment times from the network, as de Soyres, Mulabdic, Murray, Rocha & Ruta (World Bank PRWP 8614,
+ * 2018; FRB IFDP 1274, 2020) computed them for the Belt and Road Initiative: shipment times between cities, routed on
+ * the network in a baseline and a scenario, aggregated to country pairs as population-weighted means. The result is
+ * the `exporter,importer,baselineTimeH,scenarioTimeH` table that `readPairTimes` (time-cost.ts) turns into trade-cost
+ * changes.
+ *
+ * Cities of a country (`chooseCities`):
+ *   1. every place of one of `cityKinds` (default: `city`) with a population ≥ `minPopulation` (and > 0), weighted
+ *      by its population;
+ *   2. if none qualifies but some candidate has a population, the most populous one alone ("largest");
+ *   3. if no candidate has a population, every candidate with equal weight ("unweighted").
+ * A country with no candidate place at all has no cities and no pairs.
+ *
+ * Aggregation, for exporter A and importer B (A = B included: domestic pairs matter in gravity with domestic flows):
+ *
+ *   T_AB = Σ_{i∈A, j∈B, reachable} w_i w_j t_ij / Σ_{i∈A, j∈B, reachable} w_i w_j
+ *
+ * t_ij is the time of the best route from city i to city j (its access node to j's access node); a city's pair with
+ * itself has time 0 (no intra-city leg is modelled). "Reachable" means reachable in BOTH the baseline and the
+ * scenario, so both means are taken over the same city pairs and their difference measures route changes only, not a
+ * change of which cities count. Excluded pairs are counted and their share of the weight w_i w_j is reported. A
+ * country pair without any city pair reachable in both has NaN times.
+ *
+ * With criterion "time" t_ij is the least time; with "generalized" it is the time of the route of least generalized
+ * cost (cost + value of time × time + CO2 price × CO2), the route a shipper would choose.
+ */
+import { CaravanError } from "../core/errors";
+import { suggest } from "../core/suggest";
+import { accessNode, type CompiledNetwork } from "../network/compiled";
+import type { PlaceKind } from "../network/schema";
+import { PLACE_KINDS } from "../network/schema";
+import { DijkstraQuery, manyToMany, optionKey, type ResolvedRouteOptions, type RouteOptions, RoutingContext, resolveRouteOptions } from "../routing/index";
+
+/** What the shipment times minimise. */
+export const PAIR_TIME_CRITERIA = ["time", "generalized"] as const;
+export type PairTimeCriterion = (typeof PAIR_TIME_CRITERIA)[number];
+
+/** One state of the network (baseline or scenario): the route constraints; criterion and cargo are shared. */
+export type NetworkState = Omit<RouteOptions, "criterion" | "cargo">;
+
+export interface PairTimesOptions {
+  /** The network before: default today's open network without closures ({}). */
+  readonly baseline?: NetworkState;
+  /** The network after: projects up to `year`, closed chokepoints, avoided countries, ... */
+  readonly scenario: NetworkState;
+  /** ISO3 codes of the countries whose cities are paired; default every country with a candidate place. */
+  readonly countries?: readonly string[];
+  /** Place kinds a city may have; default ["city"]. */
+  readonly cityKinds?: readonly string[];
+  /** Least population of a chosen city; default 0 (every candidate with a known population). */
+  readonly minPopulation?: number;
+  /** Default "time". */
+  readonly criterion?: PairTimeCriterion;
+  /** Cargo profile id (feu, teu, bulk, ...); default "feu". */
+  readonly cargo?: string;
+  /** A routing context over the same network to reuse (weight columns are cached on it). */
+  readonly context?: RoutingContext;
+}
+
+/** How the cities of a country were chosen. */
+export const CITY_RULES = ["population", "largest", "unweighted"] as const;
+export type CityRule = (typeof CITY_RULES)[number];
+export const RULE_POPULATION = 0;
+export const RULE_LARGEST = 1;
+export const RULE_UNWEIGHTED = 2;
+
+/** The chosen cities, grouped by country: the cities of country k are firstCity[k] .. firstCity[k+1]-1. */
+export interface ChosenCities {
+  /** ISO3 codes of the countries that have cities, sorted. */
+  readonly countries: readonly string[];
+  /** [country] first city; length countries.length + 1. */
+  readonly firstCity: Uint32Array;
+  /** [country] RULE_POPULATION / RULE_LARGEST / RULE_UNWEIGHTED. */
+  readonly rule: Uint8Array;
+  /** [city] place index. */
+  readonly place: Uint32Array;
+  /** [city] index into `countries`. */
+  readonly country: Uint16Array;
+  /** [city] weight: population, or 1 under the "unweighted" rule. */
+  readonly weight: Float64Array;
+  /** Countries asked for (or known to the network) that have no candidate place, sorted. */
+  readonly withoutCities: readonly string[];
+}
+
+export interface CountryPairTimes {
+  readonly cities: ChosenCities;
+  readonly baseline: ResolvedRouteOptions;
+  readonly scenario: ResolvedRouteOptions;
+  /** [i * cityCount + j] time of the chosen route city i → city j in the baseline, hours; +Infinity = unreachable. */
+  readonly cityBaselineTimeH: Float64Array;
+  /** [i * cityCount + j] the same in the scenario. */
+  readonly cityScenarioTimeH: Float64Array;
+  /** [exporter * countryCount + importer] population-weighted mean baseline time, hours; NaN = no pair reachable. */
+  readonly baselineTimeH: Float64Array;
+  /** [exporter * countryCount + importer] population-weighted mean scenario time, hours; NaN = no pair reachable. */
+  readonly scenarioTimeH: Float64Array;
+  /** [exporter * countryCount + importer] number of city pairs. */
+  readonly cityPairs: Uint32Array;
+  /** [exporter * countryCount + importer] city pairs excluded: unreachable in the baseline or in the scenario. */
+  readonly excludedPairs: Uint32Array;
+  /** [exporter * countryCount + importer] share (0–1) of the weight w_i·w_j on excluded city pairs. */
+  readonly excludedWeightShare: Float64Array;
+  /** [exporter * countryCount + importer] share (0–1) of the weight on city pairs unreachable in the baseline. */
+  readonly baselineUnreachableShare: Float64Array;
+  /** [exporter * countryCount + importer] share (0–1) of the weight on city pairs unreachable in the scenario. */
+  readonly scenarioUnreachableShare: Float64Array;
+}
+
+/** Choose the cities of each country and their weights (rule in the file comment). */
+export function chooseCities(
+  net: CompiledNetwork,
+  options: { readonly countries?: readonly string[]; readonly cityKinds?: readonly string[]; readonly minPopulation?: number } = {},
+): ChosenCities {
+  const kinds = [...new Set((options.cityKinds ?? ["city"]).map((k) => k.trim().toLowerCase()))];
+  if (kinds.length === 0) throw new CaravanError("E_USAGE", "no city kind given: name at least one place kind (e.g. city)");
+  for (const k of kinds) {
+    if (!(PLACE_KINDS as readonly string[]).includes(k) || k === "waypoint") {
+      throw new CaravanError("E_USAGE", `"${k}" is not a place kind a city can have; use ${PLACE_KINDS.filter((x) => x !== "waypoint").join(", ")}`, {
+        didYouMean: suggest(k, PLACE_KINDS),
+      });
+    }
+  }
+  const minPopulation = options.minPopulation ?? 0;
+  if (!(Number.isFinite(minPopulation) && minPopulation >= 0)) throw new CaravanError("E_USAGE", `minimum population must be a number ≥ 0, got ${minPopulation}`);
+  let wanted: string[];
+  if (options.countries !== undefined) {
+    wanted = [...new Set(options.countries.map((c) => c.trim().toUpperCase()))].sort();
+    if (wanted.length === 0) throw new CaravanError("E_USAGE", "the country list is empty");
+    for (const c of wanted) {
+      if (!net.countries.includes(c)) {
+        throw new CaravanError("E_COUNTRY_UNKNOWN", `country "${c}" is not in the network (ISO 3166-1 alpha-3, e.g. KAZ)`, { didYouMean: suggest(c, net.countries) });
+      }
+    }
+  } else {
+    wanted = [...net.countries];
+  }
+  const places = net.network.places;
+  const isCandidate = (kindsOfPlace: readonly PlaceKind[]): boolean => kindsOfPlace.some((k) => kinds.includes(k));
+  // candidates by country, in place order (deterministic)
+  const candidates = new Map<string, number[]>();
+  for (const c of wanted) candidates.set(c, []);
+  for (let p = 0; p < places.length; p++) {
+    const c = places[p].country;
+    if (c === null) continue;
+    const list = candidates.get(c);
+    if (list && isCandidate(places[p].kinds)) list.push(p);
+  }
+  const countries: string[] = [];
+  const withoutCities: string[] = [];
+  const rules: number[] = [];
+  const chosenPlaces: number[] = [];
+  const chosenCountry: number[] = [];
+  const chosenWeight: number[] = [];
+  const firstCity: number[] = [0];
+  for (const c of wanted) {
+    const list = candidates.get(c)!;
+    if (list.length === 0) {
+      withoutCities.push(c);
+      continue;
+    }
+    const k = countries.length;
+    countries.push(c);
+    const qualified = list.filter((p) => {
+      const pop = places[p].population;
+      return pop !== null && pop > 0 && pop >= minPopulation;
+    });
+    let rule: number;
+    if (qualified.length > 0) {
+      rule = RULE_POPULATION;
+      for (const p of qualified) {
+        chosenPlaces.push(p);
+        chosenWeight.push(places[p].population!);
+      }
+    } else {
+      let largest = -1;
+      for (const p of list) {
+        const pop = places[p].population;
+        if (pop !== null && pop > 0 && (largest < 0 || pop > places[largest].population!)) largest = p;
+      }
+      if (largest >= 0) {
+        rule = RULE_LARGEST;
+        chosenPlaces.push(largest);
+        chosenWeight.push(places[largest].population!);
+      } else {
+        rule = RULE_UNWEIGHTED;
+        for (const p of list) {
+          chosenPlaces.push(p);
+          chosenWeight.push(1);
+        }
+      }
+    }
+    rules.push(rule);
+    while (chosenCountry.length < chosenPlaces.length) chosenCountry.push(k);
+    firstCity.push(chosenPlaces.length);
+  }
+  if (options.countries !== undefined && withoutCities.length > 0) {
+    throw new CaravanError("E_USAGE", `no place of kind ${kinds.join("|")} in ${withoutCities.join(", ")}: these countries have no city to pair`);
+  }
+  return {
+    countries,
+    firstCity: Uint32Array.from(firstCity),
+    rule: Uint8Array.from(rules),
+    place: Uint32Array.from(chosenPlaces),
+    country: Uint16Array.from(chosenCountry),
+    weight: Float64Array.from(chosenWeight),
+    withoutCities,
+  };
+}
+
+/**
+ * City × city shipment times under one option set ([i * n + j], hours, +Infinity = unreachable), with the routing
+ * engine's many-to-many (one Dijkstra query object reused for every row).
+ */
+export function cityTimes(ctx: RoutingContext, options: ResolvedRouteOptions, nodes: Uint32Array): Float64Array {
+  const set = ctx.weights(options);
+  const query = new DijkstraQuery(ctx.net.graph, set.weight, { noThrough: ctx.net.noThrough });
+  if (options.criterion === "time") return manyToMany(query, nodes, nodes).distance;
+  const m = manyToMany(query, nodes, nodes, { sumColumns: [set.columns.timeH] });
+  const timeH = m.sums[0];
+  for (let cell = 0; cell < timeH.length; cell++) if (m.distance[cell] === Number.POSITIVE_INFINITY) timeH[cell] = Number.POSITIVE_INFINITY;
+  return timeH;
+}
+
+/** Resolve one network state with the shared criterion and cargo. */
+function resolveState(net: CompiledNetwork, state: NetworkState, criterion: PairTimeCriterion, cargo: string): ResolvedRouteOptions {
+  return resolveRouteOptions(net, { ...state, criterion, cargo });
+}
+
+/**
+ * Country-pair shipment times in a baseline and a scenario: choose cities, route every city pair in both, aggregate
+ * to population-weighted means over the city pairs reachable in both (see the file comment).
+ */
+export function computePairTimes(net: CompiledNetwork, options: PairTimesOptions): CountryPairTimes {
+  const criterion = options.criterion ?? "time";
+  if (!(PAIR_TIME_CRITERIA as readonly string[]).includes(criterion)) {
+    throw new CaravanError("E_USAGE", `shipment times can be optimised for ${PAIR_TIME_CRITERIA.join(" or ")}, not "${criterion}"`, {
+      didYouMean: suggest(criterion, PAIR_TIME_CRITERIA),
+    });
+  }
+  const cargo = options.cargo ?? "feu";
+  const baseline = resolveState(net, options.baseline ?? {}, criterion, cargo);
+  const scenario = resolveState(net, options.scenario, criterion, cargo);
+  const cities = chooseCities(net, options);
+  const ctx = options.context ?? new RoutingContext(net);
+  if (ctx.net !== net) throw new RangeError("computePairTimes: the routing context belongs to another network");
+
+  const n = cities.place.length;
+  const nodes = new Uint32Array(n); // [city] access node
+  for (let i = 0; i < n; i++) nodes[i] = accessNode(cities.place[i]);
+  const cityBaselineTimeH = cityTimes(ctx, baseline, nodes);
+  const cityScenarioTimeH = optionKey(scenario) === optionKey(baseline) ? cityBaselineTimeH : cityTimes(ctx, scenario, nodes);
+
+  const k = cities.countries.length;
+  const baselineTimeH = new Float64Array(k * k);
+  const scenarioTimeH = new Float64Array(k * k);
+  const cityPairs = new Uint32Array(k * k);
+  const excludedPairs = new Uint32Array(k * k);
+  const excludedWeightShare = new Float64Array(k * k);
+  const baselineUnreachableShare = new Float64Array(k * k);
+  const scenarioUnreachableShare = new Float64Array(k * k);
+  const { firstCity, weight } = cities;
+  for (let a = 0; a < k; a++) {
+    for (let b = 0; b < k; b++) {
+      let total = 0;
+      let kept = 0;
+      let baseSum = 0;
+      let scenSum = 0;
+      let lostBase = 0;
+      let lostScen = 0;
+      let excluded = 0;
+      for (let i = firstCity[a]; i < firstCity[a + 1]; i++) {
+        const row = i * n;
+        for (let j = firstCity[b]; j < firstCity[b + 1]; j++) {
+          const w = weight[i] * weight[j];
+          total += w;
+          const tb = cityBaselineTimeH[row + j];
+          const ts = cityScenarioTimeH[row + j];
+          const okBase = tb !== Number.POSITIVE_INFINITY;
+          const okScen = ts !== Number.POSITIVE_INFINITY;
+          if (!okBase) lostBase += w;
+          if (!okScen) lostScen += w;
+          if (okBase && okScen) {
+            kept += w;
+            baseSum += w * tb;
+            scenSum += w * ts;
+          } else excluded++;
+        }
+      }
+      const pair = a * k + b;
+      cityPairs[pair] = (firstCity[a + 1] - firstCity[a]) * (firstCity[b + 1] - firstCity[b]);
+      excludedPairs[pair] = excluded;
+      excludedWeightShare[pair] = total > 0 ? (total - kept) / total : 0;
+      baselineUnreachableShare[pair] = total > 0 ? lostBase / total : 0;
+      scenarioUnreachableShare[pair] = total > 0 ? lostScen / total : 0;
+      baselineTimeH[pair] = kept > 0 ? baseSum / kept : Number.NaN;
+      scenarioTimeH[pair] = kept > 0 ? scenSum / kept : Number.NaN;
+    }
+  }
+  return {
+    cities,
+    baseline,
+    scenario,
+    cityBaselineTimeH,
+    cityScenarioTimeH,
+    baselineTimeH,
+    scenarioTimeH,
+    cityPairs,
+    excludedPairs,
+    excludedWeightShare,
+    baselineUnreachableShare,
+    scenarioUnreachableShare,
+  };
+}
+
+/** Number of decimals of the hours written to the CSV (0.01 h = 36 s, finer than any input of the network). */
+export const PAIR_TIME_DECIMALS = 2;
+
+/**
+ * The CSV `exporter,importer,baselineTimeH,scenarioTimeH` that `gravity counterfactual --time-changes` reads: every
+ * country pair (domestic included) with a city pair reachable in both states, exporters and importers in ISO3 order.
+ */
+export function pairTimesCsv(result: CountryPairTimes): string {
+  const { countries } = result.cities;
+  const k = countries.length;
+  const lines = ["exporter,importer,baselineTimeH,scenarioTimeH"];
+  for (let a = 0; a < k; a++) {
+    for (let b = 0; b < k; b++) {
+      const pair = a * k + b;
+      const tb = result.baselineTimeH[pair];
+      const ts = result.scenarioTimeH[pair];
+      if (Number.isNaN(tb) || Number.isNaN(ts)) continue;
+      lines.push(`${countries[a]},${countries[b]},${tb.toFixed(PAIR_TIME_DECIMALS)},${ts.toFixed(PAIR_TIME_DECIMALS)}`);
+    }
+  }
+  return `${lines.join("\n")}\n`;
+}
+
+/** One country pair's change, for summaries. */
+export interface PairTimeChange {
+  readonly exporter: string;
+  readonly importer: string;
+  readonly baselineTimeH: number;
+  readonly scenarioTimeH: number;
+  /** scenario − baseline, hours. */
+  readonly changeH: number;
+  /** 100 · (scenario − baseline) / baseline; 0 when both are 0. */
+  readonly changePct: number;
+}
+
+/** Summary figures of a result: counts, mean change, the pairs with the largest changes. */
+export interface PairTimesSummary {
+  readonly countries: number;
+  readonly cities: number;
+  /** Country pairs with times (rows of the CSV). */
+  readonly pairs: number;
+  /** Country pairs without any city pair reachable in both states (left out of the CSV). */
+  readonly unconnectedPairs: number;
+  /** Country pairs whose time changes by more than 0.005 h. */
+  readonly changedPairs: number;
+  readonly cityPairs: number;
+  readonly excludedCityPairs: number;
+  /** Share (0–1) of the total weight Σ w_i w_j over all city pairs on excluded pairs. */
+  readonly excludedWeightShare: number;
+  /** Unweighted mean over the country pairs with a positive baseline time of changePct. */
+  readonly meanChangePct: number;
+  /** The pair with the most negative changePct (largest saving), null if no pair. */
+  readonly largestDecrease: PairTimeChange | null;
+  /** The pair with the most positive changePct, null if no pair. */
+  readonly largestIncrease: PairTimeChange | null;
+  /** Up to `top` pairs by |changePct|, largest first (ties by exporter, importer). */
+  readonly top: readonly PairTimeChange[];
+}
+
+export function summarizePairTimes(result: CountryPairTimes, top = 10): PairTimesSummary {
+  const { countries, place } = result.cities;
+  const k = countries.length;
+  const changes: PairTimeChange[] = [];
+  let unconnected = 0;
+  let cityPairs = 0;
+  let excludedCityPairs = 0;
+  let totalWeight = 0;
+  let excludedWeight = 0;
+  const { firstCity, weight } = result.cities;
+  const countryWeight = new Float64Array(k); // [country] Σ w_i
+  for (let a = 0; a < k; a++) for (let i = firstCity[a]; i < firstCity[a + 1]; i++) countryWeight[a] += weight[i];
+  for (let a = 0; a < k; a++) {
+    for (let b = 0; b < k; b++) {
+      const pair = a * k + b;
+      cityPairs += result.cityPairs[pair];
+      excludedCityPairs += result.excludedPairs[pair];
+      const w = countryWeight[a] * countryWeight[b];
+      totalWeight += w;
+      excludedWeight += w * result.excludedWeightShare[pair];
+      const tb = result.baselineTimeH[pair];
+      const ts = result.scenarioTimeH[pair];
+      if (Number.isNaN(tb) || Number.isNaN(ts)) {
+        unconnected++;
+        continue;
+      }
+      const changeH = ts - tb;
+      changes.push({ exporter: countries[a], importer: countries[b], baselineTimeH: tb, scenarioTimeH: ts, changeH, changePct: tb > 0 ? (100 * changeH) / tb : 0 });
+    }
+  }
+  const positive = changes.filter((c) => c.baselineTimeH > 0);
+  const meanChangePct = positive.length > 0 ? positive.reduce((s, c) => s + c.changePct, 0) / positive.length : 0;
+  let largestDecrease: PairTimeChange | null = null;
+  let largestIncrease: PairTimeChange | null = null;
+  for (const c of changes) {
+    if (c.changePct < 0 && (largestDecrease === null || c.changePct < largestDecrease.changePct)) largestDecrease = c;
+    if (c.changePct > 0 && (largestIncrease === null || c.changePct > largestIncrease.changePct)) largestIncrease = c;
+  }
+  const ranked = changes
+    .filter((c) => Math.abs(c.changeH) > 0.005)
+    .sort((x, y) => Math.abs(y.changePct) - Math.abs(x.changePct) || x.exporter.localeCompare(y.exporter) || x.importer.localeCompare(y.importer));
+  return {
+    countries: k,
+    cities: place.length,
+    pairs: changes.length,
+    unconnectedPairs: unconnected,
+    changedPairs: ranked.length,
+    cityPairs,
+    excludedCityPairs,
+    excludedWeightShare: totalWeight > 0 ? excludedWeight / totalWeight : 0,
+    meanChangePct,
+    largestDecrease,
+    largestIncrease,
+    top: ranked.slice(0, top),
+  };
+}
