@@ -55,21 +55,37 @@ export interface AlternativeParams {
    * mostly the same transit countries are one corridor for a shipper weighing border and political risk.
    */
   readonly countryOverlapLimit?: number;
+  /**
+   * A transit country is "dominant" on a route when it carries at least this share of the route's distance; the set
+   * of dominant transit countries is the route's corridor signature (Xi'an→Duisburg via Dostyk: {KAZ, RUS}; via the
+   * Caspian: {KAZ, TUR}; by sea: {}). 1 = no signatures (no corridor test, no corridor branching).
+   */
+  readonly dominantShare?: number;
+  /**
+   * Max Jaccard similarity of corridor signatures between an alternative and every accepted route (two routes whose
+   * signatures are both empty are not compared). {KAZ, RUS} vs {RUS} = 0.5 is one corridor at the default 0.4.
+   */
+  readonly corridorOverlapLimit?: number;
   /** Max criterion value of an alternative relative to the best route (e.g. 2.5 = up to 150 % worse). */
   readonly stretchLimit?: number;
   /** Each time an arc lies on a found path its weight is multiplied by (1 + penalty). */
   readonly penalty?: number;
   /** Max number of penalised searches. */
   readonly maxIterations?: number;
+  /** Max number of corridor-branching searches (routes that avoid the dominant transit countries of earlier ones). */
+  readonly maxBranchSearches?: number;
 }
 
 export const DEFAULT_ALTERNATIVES: Required<AlternativeParams> = {
   overlapLimit: 0.5,
   overlapBasis: "distance",
   countryOverlapLimit: 0.5,
+  dominantShare: 0.1,
+  corridorOverlapLimit: 0.4,
   stretchLimit: 2.5,
   penalty: 0.25,
   maxIterations: 40,
+  maxBranchSearches: 24,
 };
 
 const CONSTRAINTS: readonly { bit: number; name: string }[] = [
@@ -234,12 +250,17 @@ export class RoutingContext {
   }
 
   /**
-   * Up to k meaningfully different routes by the penalty method. Generate: after each search, the weights of the
-   * path's arcs (and of the other arcs of the same physical hops) are multiplied by (1 + penalty) and the search is
-   * repeated, maxIterations times; every new path whose true criterion value is at most stretchLimit × the best joins
-   * the pool. Select: from the pool in order of the true criterion, a route is taken when it shares at most
-   * overlapLimit of the shorter route's distance (or time) and at most countryOverlapLimit (Jaccard) of transit
-   * countries with every route already taken. Returned best first.
+   * Up to k meaningfully different routes. Generate a pool of candidates two ways:
+   * - penalty method: after each search, the weights of the path's arcs (and of the other arcs of the same physical
+   *   hops) are multiplied by (1 + penalty) and the search is repeated, maxIterations times;
+   * - corridor branching: a search that forbids the dominant transit countries of a route found so far (never the
+   *   origin's or destination's country), breadth first over growing sets of avoided countries, at most
+   *   maxBranchSearches searches. This reaches corridors the penalty method would need many rounds to find (the
+   *   Middle Corridor when the best route crosses Russia; sea when every land corridor is avoided).
+   * Every path whose true criterion value is at most stretchLimit × the best joins the pool. Select: from the pool in
+   * order of the true criterion, a route is taken when, against every route already taken, it shares at most
+   * overlapLimit of the shorter route's distance (or time), at most countryOverlapLimit (Jaccard) of transit
+   * countries, and at most corridorOverlapLimit (Jaccard) of corridor signatures. Returned best first.
    */
   alternatives(
     originPlace: number,
@@ -269,25 +290,110 @@ export class RoutingContext {
       if (value > p.stretchLimit * bestValue || pool.some((c) => sameArcs(c.arcs, candidate))) continue;
       pool.push({ arcs: candidate, value });
     }
+    this.branchByCorridor(originPlace, destinationPlace, set, viaPlace, p, bestValue, first, pool);
     // 2. select greedily by the true criterion: each next route must differ enough from every route selected
     pool.sort((x, y) => x.value - y.value);
     const basis = p.overlapBasis === "time" ? set.columns.timeH : this.net.arcs.distanceKm;
     const accepted: ArcPath[] = [];
     const acceptedCountries: Set<number>[] = [];
+    const acceptedDominant: Set<number>[] = [];
     for (const { arcs } of pool) {
       if (accepted.length >= k) break;
       const countries = this.transitCountries(arcs);
+      const dominant = this.dominantTransitCountries(arcs, p.dominantShare);
       let distinct = true;
       for (let i = 0; i < accepted.length && distinct; i++) {
         if (this.overlapShare(accepted[i], arcs, basis) > p.overlapLimit) distinct = false;
         else if (p.countryOverlapLimit < 1 && countryOverlap(acceptedCountries[i], countries) > p.countryOverlapLimit) distinct = false;
+        else if (p.dominantShare < 1 && (dominant.size > 0 || acceptedDominant[i].size > 0) && countryOverlap(acceptedDominant[i], dominant) > p.corridorOverlapLimit) {
+          distinct = false;
+        }
       }
       if (distinct) {
         accepted.push(arcs);
         acceptedCountries.push(countries);
+        acceptedDominant.push(dominant);
       }
     }
     return accepted;
+  }
+
+  /** Corridor branching (see alternatives): adds to `pool` the best routes that avoid dominant transit countries. */
+  private branchByCorridor(
+    originPlace: number,
+    destinationPlace: number,
+    set: WeightSet,
+    viaPlace: number | null,
+    p: Required<AlternativeParams>,
+    bestValue: number,
+    first: ArcPath,
+    pool: { arcs: ArcPath; value: number }[],
+  ): void {
+    if (p.maxBranchSearches <= 0 || p.dominantShare >= 1) return;
+    const { fromCountry, toCountry } = this.net.arcs;
+    const endpoints = new Set([this.net.placeCountry[originPlace], this.net.placeCountry[destinationPlace]]);
+    if (viaPlace !== null) endpoints.add(this.net.placeCountry[viaPlace]);
+    const seen = new Set<string>();
+    const queue: number[][] = [];
+    const enqueue = (avoid: readonly number[], route: ArcPath): void => {
+      for (const c of this.dominantTransitCountries(route, p.dominantShare)) {
+        if (endpoints.has(c) || avoid.includes(c)) continue;
+        const next = [...avoid, c].sort((x, y) => x - y);
+        const key = next.join(",");
+        if (!seen.has(key)) {
+          seen.add(key);
+          queue.push(next);
+        }
+      }
+    };
+    enqueue([], first);
+    const weight = new Float64Array(set.weight.length);
+    const avoided = new Uint8Array(0x10000);
+    for (let searches = 0; searches < p.maxBranchSearches && queue.length > 0; searches++) {
+      const avoid = queue.shift()!;
+      for (const c of avoid) avoided[c] = 1;
+      for (let a = 0; a < weight.length; a++) {
+        const fc = fromCountry[a];
+        const tc = toCountry[a];
+        weight[a] = (fc !== NO_COUNTRY && avoided[fc] === 1) || (tc !== NO_COUNTRY && avoided[tc] === 1) ? INF_WEIGHT : set.weight[a];
+      }
+      for (const c of avoid) avoided[c] = 0;
+      // forbidding arcs only raises weights, so the bound of the unrestricted column stays consistent
+      const candidate = this.findPath(originPlace, destinationPlace, weight, set.weightPerKm, viaPlace);
+      if (!candidate) continue;
+      const value = RoutingContext.sum(set.weight, candidate);
+      if (value > p.stretchLimit * bestValue) continue;
+      if (!pool.some((c) => sameArcs(c.arcs, candidate))) pool.push({ arcs: candidate, value });
+      enqueue(avoid, candidate);
+    }
+  }
+
+  /**
+   * Transit countries carrying at least `minShare` of a path's distance (origin and destination countries excluded;
+   * a border arc counts half for each side).
+   */
+  dominantTransitCountries(arcs: ArcPath, minShare: number): Set<number> {
+    const out = new Set<number>();
+    if (arcs.length === 0) return out;
+    const { fromCountry, toCountry, fromPlace, toPlace, distanceKm } = this.net.arcs;
+    const origin = this.net.placeCountry[fromPlace[arcs[0]]];
+    const destination = this.net.placeCountry[toPlace[arcs[arcs.length - 1]]];
+    const km = new Map<number, number>();
+    let total = 0;
+    for (const a of arcs) {
+      const d = distanceKm[a];
+      total += d;
+      const fc = fromCountry[a];
+      const tc = toCountry[a];
+      if (fc === tc) km.set(fc, (km.get(fc) ?? 0) + d);
+      else {
+        km.set(fc, (km.get(fc) ?? 0) + d / 2);
+        km.set(tc, (km.get(tc) ?? 0) + d / 2);
+      }
+    }
+    if (!(total > 0)) return out;
+    for (const [c, d] of km) if (c !== NO_COUNTRY && c !== origin && c !== destination && d >= minShare * total) out.add(c);
+    return out;
   }
 
   /** Country indices traversed by a path, excluding the countries of its first and last place. */

@@ -10,7 +10,11 @@
  *   observation i with y_i = 0 is separated when some linear combination z = Xγ + Dα has z_i > 0, z ≥ 0 where y = 0 and
  *   z = 0 where y > 0. The rectifier regresses u (start: 1 where y = 0) on X and the fixed effects by least squares
  *   with a very large weight on the y > 0 rows (forcing the fit to 0 there), replaces u by max(fit, 0) on the y = 0
- *   rows and repeats until the fit has no negative values; the rows where the fit is positive are separated.
+ *   rows (values below `tol` set to 0) and repeats until u is a fixed point without negative values: a certificate.
+ *   The rows where the certificate exceeds max(tol, 10⁻³ × its largest value) are separated. Smaller positive values
+ *   are what remains of slowly decaying iterates and are not trusted; `estimatePpml` drops the separated rows and
+ *   runs the rectifier again from u = 1 until it finds none, so a truly separated row with a small value in one round
+ *   is found in a later one (dropping separated rows never makes other rows separated or not).
  *
  * All arrays are indexed by observation.
  */
@@ -90,7 +94,7 @@ export interface RectifierResult {
 }
 
 /** Demeaning tolerance of the rectifier's regressions (relative; the fit must be accurate well below `tol`). */
-const DEMEAN_TOL = Number(process.env.RELU_DT ?? 1e-13);
+const DEMEAN_TOL = 1e-13;
 
 export interface RectifierOptions {
   /** Values of the fit with |fit| below this are treated as 0 (default 1e-5, as in ppmlhdfe). */

@@ -40,7 +40,7 @@ describe("caravan route", () => {
   });
 
   it("--geojson prints a FeatureCollection of LineStrings", async () => {
-    const { code, out } = await run("route", "ori", "dest", "--avoid-countries", "RUS", "--geojson");
+    const { code, out } = await run("route", "ori", "dest", "--avoid-countries", "RUS", "--optimize", "time", "--geojson");
     expect(code).toBe(0);
     const body = JSON.parse(out);
     expect(body.type).toBe("FeatureCollection");

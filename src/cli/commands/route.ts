@@ -63,7 +63,7 @@ export interface CommonRouteFlags {
 
 export function addCommonRouteOptions(command: Command): Command {
   return command
-    .option("--optimize <criterion>", "time | cost | co2 | generalized (cost + value of time × time + CO2 price × CO2)", "time")
+    .option("--optimize <criterion>", "time | cost | co2 | generalized (cost + value of time × time + CO2 price × CO2)", "generalized")
     .option("--cargo <profile>", "cargo profile from cargo.yaml: feu | teu | bulk", "feu")
     .option("--modes <list>", "allowed modes, comma-separated from rail,road,sea,ferry,air (default: rail,road,sea,ferry)")
     .option("--avoid-countries <iso3,...>", "countries the route must not touch")

@@ -123,8 +123,8 @@ describe("computePairTimes", () => {
     // AAA→AAA: (9·0 + 3·2 + 3·2 + 1·0) / 16
     expect(at(today, today.baselineTimeH, "AAA", "AAA")).toBeCloseTo(0.75, 9);
     expect(at(today, today.scenarioTimeH, "AAA", "AAA")).toBeCloseTo(0.75, 9);
-    // BBB→BBB today: b1↔b2 4, b1↔b3 2, b2↔b3 6; weights 2, 1, 1 → (2·2·4 + 2·2·2 + 2·1·6) · 2 / 16
-    expect(at(today, today.baselineTimeH, "BBB", "BBB")).toBeCloseTo(56 / 16, 9);
+    // BBB→BBB today: b1↔b2 4 h (weight 2·1), b1↔b3 2 h (2·1), b2↔b3 6 h (1·1), each both ways, over 4·4 = 16
+    expect(at(today, today.baselineTimeH, "BBB", "BBB")).toBeCloseTo((2 * (2 * 4) + 2 * (2 * 2) + 2 * 6) / 16, 9);
     // a country with one reachable city and nothing else has domestic time 0
     expect(at(today, today.baselineTimeH, "CCC", "CCC")).toBe(0);
   });
@@ -202,15 +202,16 @@ describe("pairTimesCsv", () => {
     expect(s.pairs).toBe(5);
     expect(s.unconnectedPairs).toBe(4);
     expect(s.cityPairs).toBe(36);
-    expect(s.excludedCityPairs).toBe(20);
-    // AAA→BBB −3.33 %, BBB→AAA (8·6 + 6·2 + 12·3 + 10·1)/12 → (48 + 12 + 30 + 8)/12: −7.55 %, BBB→BBB 56/16 → 40/16: −28.57 %
+    expect(s.excludedCityPairs).toBe(10); // c1 with the 5 other cities, both ways
+    // AAA→BBB 240/16 → 232/16 (−3.33 %); BBB→AAA (6·8 + 2·6 + 3·12 + 1·10 + 3·10 + 1·8)/16 = 144/16 → 136/16 (−5.56 %);
+    // BBB→BBB 36/16 → (2·2·2 + 2·2·2 + 2·4)/16 = 24/16 (−33.33 %); AAA→AAA unchanged; CCC→CCC has baseline 0
     expect(s.changedPairs).toBe(3);
     expect(s.largestDecrease?.exporter).toBe("BBB");
     expect(s.largestDecrease?.importer).toBe("BBB");
-    expect(s.largestDecrease?.changePct).toBeCloseTo((100 * (40 - 56)) / 56, 9);
+    expect(s.largestDecrease?.changePct).toBeCloseTo((100 * (24 - 36)) / 36, 9);
     expect(s.largestIncrease).toBeNull();
     expect(s.top.map((c) => `${c.exporter}${c.importer}`)).toEqual(["BBBBBB", "BBBAAA", "AAABBB"]);
-    const expectedMean = ((100 * (40 - 56)) / 56 + (100 * (98 - 106)) / 106 + (100 * (232 - 240)) / 240) / 4; // AAA→AAA has 0 change
+    const expectedMean = ((100 * (24 - 36)) / 36 + (100 * (136 - 144)) / 144 + (100 * (232 - 240)) / 240 + 0) / 4;
     expect(s.meanChangePct).toBeCloseTo(expectedMean, 9);
   });
 });
@@ -244,7 +245,7 @@ describe("caravan gravity pair-times", () => {
     expect(code).toBe(0);
     expect(readFileSync(file, "utf8")).toBe(pairTimesCsv(computePairTimes(net, { scenario: { year: 2030, avoidIds: ["b1-b3-road"] }, countries: ["AAA", "BBB", "CCC"] })));
     expect(out).toMatch(/cities: 6 in 3 countries/);
-    expect(out).toMatch(/excluded as unreachable in the baseline or the scenario: 24 /);
+    expect(out).toMatch(/excluded as unreachable in the baseline or the scenario: 18 /);
     expect(out).toMatch(/largest decrease: BBB→BBB 1\.6 → 0\.8 h \(-50\.00 %\)/);
     expect(out).toMatch(/top 3 pairs by change/);
     expect(out).toMatch(/wrote 5 country pairs/);
@@ -253,7 +254,7 @@ describe("caravan gravity pair-times", () => {
   it("takes the network from the global --data and prints the CSV with --out -", async () => {
     const { code, out } = await run("--data", FIXTURE, "gravity", "pair-times", "--countries", "AAA,BBB", "--year", "2030", "--out", "-");
     expect(code).toBe(0);
-    expect(out).toBe(["exporter,importer,baselineTimeH,scenarioTimeH", "AAA,AAA,0.75,0.75", "AAA,BBB,15.00,14.50", "BBB,AAA,8.75,8.25", "BBB,BBB,3.50,2.50", ""].join("\n"));
+    expect(out).toBe(["exporter,importer,baselineTimeH,scenarioTimeH", "AAA,AAA,0.75,0.75", "AAA,BBB,15.00,14.50", "BBB,AAA,9.00,8.50", "BBB,BBB,2.25,1.50", ""].join("\n"));
   });
 
   it("exits 2 on a criterion other than time or generalized, or an unknown country", async () => {
@@ -265,12 +266,10 @@ describe("caravan gravity pair-times", () => {
     expect(unknown.err).toMatch(/E_COUNTRY_UNKNOWN/);
   });
 
-  it("fails with E_NO_ROUTE when no country pair is connected", async () => {
-    const { code, err } = await run("gravity", "pair-times", "--network", FIXTURE, "--countries", "DDD,EEE", "--min-population", "0", "--out", "-");
-    // DDD and EEE have unlinked cities, but a city's pair with itself is always reachable
+  it("keeps a country whose cities are cut off at its domestic self-pairs, unchanged, instead of inventing a saving", async () => {
+    // avoiding AAA cuts a1↔a2 in the scenario: the pair leaves both means, so AAA→AAA is 0 → 0, not 0.75 → 0
+    const { code, out } = await run("gravity", "pair-times", "--network", FIXTURE, "--countries", "AAA", "--avoid-countries", "AAA", "--out", "-");
     expect(code).toBe(0);
-    expect(err).toBe("");
-    const none = await run("gravity", "pair-times", "--network", FIXTURE, "--countries", "AAA", "--avoid-countries", "AAA", "--modes", "rail", "--out", "-");
-    expect(none.code).toBe(0);
+    expect(out).toBe("exporter,importer,baselineTimeH,scenarioTimeH\nAAA,AAA,0.00,0.00\n");
   });
 });
