@@ -149,6 +149,23 @@ describe("alternatives (penalty method)", () => {
     expect(near).toHaveLength(1);
   });
 
+  it("a route's corridor signature is its transit countries carrying at least the dominant share of its distance", () => {
+    const [north, middle, sea] = planRoutes(ctx, { from: ori, to: dest, alternatives: 3 }).routes;
+    const names = (s: Set<number>) => [...s].map((c) => net.countries[c]).sort();
+    expect(names(ctx.dominantTransitCountries(north.arcs, 0.1))).toEqual(["KAZ", "RUS"]);
+    expect(names(ctx.dominantTransitCountries(middle.arcs, 0.1))).toContain("AZE");
+    expect(names(ctx.dominantTransitCountries(sea.arcs, 0.1))).toEqual([]);
+    // a share above every country's share leaves an empty signature
+    expect(names(ctx.dominantTransitCountries(north.arcs, 0.99))).toEqual([]);
+  });
+
+  it("corridor branching finds the other corridors even without penalised searches", () => {
+    const routes = planRoutes(ctx, { from: ori, to: dest, alternatives: 3, alternativeParams: { maxIterations: 0 } }).routes;
+    expect(routes.map((r) => r.transitCountries)).toEqual([["KAZ", "RUS"], ["KAZ", "AZE", "TUR"], []]);
+    const none = planRoutes(ctx, { from: ori, to: dest, alternatives: 3, alternativeParams: { maxIterations: 0, maxBranchSearches: 0 } }).routes;
+    expect(none).toHaveLength(1);
+  });
+
   it("counts rail and road between the same two places as the same physical hop when measuring overlap", () => {
     const tb = contextOf(TESTBOT);
     const [from, to] = [placeIndex(tb.net, "gamma"), placeIndex(tb.net, "harbor")];

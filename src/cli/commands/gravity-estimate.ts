@@ -2,7 +2,7 @@ import type { Command } from "commander";
 import { CaravanError } from "../../core/errors";
 import { estimateGravity, type SmallSampleRule, type VcovType } from "../../trade/estimate";
 import { formatPpmlReport, ppmlResultJson } from "../../trade/ppml-report";
-import { readCsvTable } from "../../trade/table";
+import { readCsvTable, type Table } from "../../trade/table";
 
 const VCOV_TYPES: readonly VcovType[] = ["iid", "hetero", "cluster"];
 const SSC_RULES: readonly SmallSampleRule[] = ["fixest", "stata"];
@@ -15,7 +15,27 @@ interface EstimateOptions {
   ssc: string;
   offset?: string;
   tol: string;
+  where?: string;
   json?: boolean;
+}
+
+/** Keep the rows where every `column=value` condition holds (values compared as text; numbers as numbers). */
+function filterRows(table: Table, where: string): Table {
+  const conditions = where.split(",").map((c) => {
+    const eq = c.indexOf("=");
+    if (eq <= 0) throw new CaravanError("E_USAGE", `--where expects column=value[,column=value…], got "${c}"`);
+    return { column: table.column(c.slice(0, eq).trim()), value: c.slice(eq + 1).trim() };
+  });
+  const keep = new Uint8Array(table.rowCount).fill(1);
+  for (const { column, value } of conditions) {
+    if (column.kind === "number") {
+      const v = Number(value);
+      for (let i = 0; i < table.rowCount; i++) if (column.values[i] !== v) keep[i] = 0;
+    } else {
+      for (let i = 0; i < table.rowCount; i++) if (column.values[i] !== value) keep[i] = 0;
+    }
+  }
+  return table.selectRows(keep);
 }
 
 /** Registers `caravan gravity estimate`: PPML with high-dimensional fixed effects on a CSV file. */
@@ -30,6 +50,7 @@ export function registerEstimate(gravity: Command): void {
     .option("--ssc <rule>", "small-sample correction: fixest | stata", "fixest")
     .option("--offset <column>", "column added to the linear predictor with coefficient 1")
     .option("--tol <x>", "convergence tolerance on the relative deviance change", "1e-8")
+    .option("--where <col=value>", "use only the rows where column = value (comma-separated conditions, all must hold)")
     .option("--json", "print the result as JSON")
     .action((_opts: EstimateOptions, command: Command) => {
       const opts = command.optsWithGlobals<EstimateOptions>();
@@ -54,7 +75,8 @@ export function registerEstimate(gravity: Command): void {
       if (opts.vcov === "cluster" && (cluster === undefined || cluster.length === 0)) {
         throw new CaravanError("E_USAGE", "--vcov cluster needs --cluster VAR");
       }
-      const table = readCsvTable(data);
+      const read = readCsvTable(data);
+      const table = opts.where ? filterRows(read, opts.where) : read;
       const result = estimateGravity(table, opts.formula, {
         vcov: opts.vcov as VcovType | undefined,
         cluster: opts.vcov === "iid" || opts.vcov === "hetero" ? undefined : cluster,
