@@ -100,13 +100,13 @@ export function fitPpml(input: PpmlCoreInput, options: PpmlCoreOptions = {}): Pp
   let iterations = 0;
   let converged = false;
   let demeanSweeps = 0;
-  let demeanTol = 1e-6;
+  let demeanTol = 1e-4; // loose while far from the optimum (as ppmlhdfe starts), then 1% of the deviance change
   let finalPass = false;
 
   while (iterations < maxIter) {
     iterations++;
     const tight = finalPass || iterations === 1;
-    const tolNow = finalPass ? finalDemeanTol : Math.max(finalDemeanTol, Math.min(demeanTol, 1e-6));
+    const tolNow = finalPass ? finalDemeanTol : Math.max(finalDemeanTol, Math.min(demeanTol, 1e-4));
     for (let i = 0; i < n; i++) {
       w[i] = mu[i];
       z[i] = eta[i] - (offset ? offset[i] : 0) + (y[i] - mu[i]) / mu[i];
@@ -115,7 +115,7 @@ export function fitPpml(input: PpmlCoreInput, options: PpmlCoreOptions = {}): Pp
     demeanSweeps += demeaner.demean(z, zTilde, zFe, tolNow).iterations;
     for (let j = 0; j < p; j++) {
       if (!kept[j]) continue;
-      demeanSweeps += demeaner.demean(regressors[j], xTilde[j], xFe[j], tight ? Math.min(tolNow, 1e-10) : tolNow).iterations;
+      demeanSweeps += demeaner.demean(regressors[j], xTilde[j], xFe[j], tight ? Math.min(tolNow, 1e-8) : tolNow).iterations;
     }
     for (let a = 0; a < p; a++) {
       if (!kept[a]) continue;

@@ -257,6 +257,20 @@ describe("caravan gravity pair-times", () => {
     expect(out).toBe(["exporter,importer,baselineTimeH,scenarioTimeH", "AAA,AAA,0.75,0.75", "AAA,BBB,15.00,14.50", "BBB,AAA,9.00,8.50", "BBB,BBB,2.25,1.50", ""].join("\n"));
   });
 
+  it("applies --baseline-year to both states and --optimize generalized to both", async () => {
+    const same = await run("gravity", "pair-times", "--network", FIXTURE, "--countries", "BBB", "--baseline-year", "2030", "--out", "-");
+    expect(same.out).toBe("exporter,importer,baselineTimeH,scenarioTimeH\nBBB,BBB,1.50,1.50\n");
+    const g = await run("gravity", "pair-times", "--network", FIXTURE, "--countries", "AAA", "--optimize", "generalized", "--out", "-");
+    expect(g.out).toBe("exporter,importer,baselineTimeH,scenarioTimeH\nAAA,AAA,1.50,1.50\n");
+  });
+
+  it("names the countries whose cities were chosen by a fallback rule", async () => {
+    const { code, out } = await run("gravity", "pair-times", "--network", FIXTURE, "--countries", "AAA,DDD,EEE", "--min-population", "10000");
+    expect(code).toBe(0);
+    expect(out).toMatch(/cities: 5 in 3 countries \(population ≥ 10000, weighted by population\); by fallback: DDD \(largest\), EEE \(unweighted\)/);
+    expect(out).toMatch(/give --out FILE/);
+  });
+
   it("exits 2 on a criterion other than time or generalized, or an unknown country", async () => {
     const bad = await run("gravity", "pair-times", "--network", FIXTURE, "--optimize", "cost");
     expect(bad.code).toBe(2);
