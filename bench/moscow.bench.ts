@@ -16,27 +16,12 @@ import { AStarQuery, EuclideanLowerBound } from "../src/routing/astar";
 import { BidirectionalDijkstraQuery } from "../src/routing/bidirectional";
 import { DijkstraQuery, type ShortestPathQuery } from "../src/routing/dijkstra";
 import { manyToManyParallel } from "../src/routing/parallel-matrix";
+import { rng, seconds } from "./lib";
 
 const here = dirname(fileURLToPath(import.meta.url));
 const dir = resolve(here, "../../shared/graphs");
 const coFile = resolve(dir, "moscow-roads.co.bin");
 const grFile = resolve(dir, "moscow-roads.gr.bin");
-
-/** mulberry32: a small seeded PRNG so every run draws the same pairs. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-function seconds(start: bigint): number {
-  return Number(process.hrtime.bigint() - start) / 1e9;
-}
 
 function quantile(sorted: Float64Array, q: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))];

@@ -14,25 +14,10 @@ import { accessNode } from "../src/network/compiled";
 import { openNetwork } from "../src/network/open";
 import { manyToManyParallel, RoutingContext, resolveRouteOptions } from "../src/routing/index";
 import { chooseCities, cityTimes, computePairTimes } from "../src/trade/pair-times";
+import { rng, seconds } from "./lib";
 
 const here = dirname(fileURLToPath(import.meta.url));
 const dataset = resolve(here, "../data/eurasia");
-
-/** mulberry32: a small seeded PRNG so every run draws the same pairs. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-function seconds(start: bigint): number {
-  return Number(process.hrtime.bigint() - start) / 1e9;
-}
 
 function median(xs: number[]): number {
   const s = [...xs].sort((a, b) => a - b);

@@ -14,18 +14,7 @@ import { RoutingContext } from "../src/routing/context";
 import { DijkstraQuery, type ShortestPathQuery } from "../src/routing/dijkstra";
 import { manyToMany } from "../src/routing/matrix";
 import { resolveRouteOptions } from "../src/routing/options";
-
-/** mulberry32: a small seeded PRNG so every run draws the same pairs. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { rng } from "./lib";
 
 const seconds = (start: bigint) => Number(process.hrtime.bigint() - start) / 1e9;
 

@@ -18,22 +18,11 @@ import { readSectorMap } from "../src/trade/aggregate";
 import { importBaci, readBaciCountries } from "../src/trade/baci";
 import { solveCounterfactual } from "../src/trade/ge";
 import { costTerms, economyOf, parseCoefficients, parseExperiment, phiForExperiment, phiFromCoefficients, readGravityPanel } from "../src/trade/ge-data";
+import { rng } from "./lib";
 
 const here = dirname(fileURLToPath(import.meta.url));
 const ROWS = Number(process.env.BACI_BENCH_ROWS ?? 11_000_000);
 const TARGET_ROWS_PER_S = 1_000_000;
-
-/** mulberry32: small seeded PRNG. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function generate(dir: string, rows: number): { data: string; countries: string } {
   const random = rng(20240501);

@@ -116,9 +116,24 @@ export interface PpmlResult {
 }
 
 function denseCodes(codes: Int32Array, rows: readonly number[]): { codes: Int32Array; levelCount: number; first: Int32Array } {
-  const map = new Map<number, number>();
   const out = new Int32Array(rows.length);
   const first: number[] = [];
+  const max = maxCode(codes);
+  if (max < 1 << 26) {
+    const lookup = new Int32Array(max + 1).fill(-1); // [input code] dense code
+    for (let i = 0; i < rows.length; i++) {
+      const c = codes[rows[i]];
+      let d = lookup[c];
+      if (d < 0) {
+        d = first.length;
+        lookup[c] = d;
+        first.push(c);
+      }
+      out[i] = d;
+    }
+    return { codes: out, levelCount: first.length, first: Int32Array.from(first) };
+  }
+  const map = new Map<number, number>();
   for (let i = 0; i < rows.length; i++) {
     const c = codes[rows[i]];
     let d = map.get(c);

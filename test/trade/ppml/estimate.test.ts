@@ -113,6 +113,13 @@ describe("PPML estimator against the dummy-variable GLM oracle", () => {
     const clusterOracle = sandwichXX(codes(p.exp)) * (6 / 5) * ((n - 1) / (n - Kc));
     expect(cluster.parameterCount).toBe(Kc);
     expect(cluster.coefficients[0].se ** 2 / clusterOracle).toBeCloseTo(1, 8);
+    // two-way (exporter, importer): V_exp + V_imp − V_(exp∩imp = one row each), factor G_min/(G_min − 1) with
+    // G_min = 5 and K = 2 (both fixed effects nested in a cluster variable)
+    const twoWay = estimatePpml({ ...spec, clusters: [spec.clusters[0], { name: "imp", codes: codes(p.imp) }] }, { tol: 1e-13 });
+    const rowsAsClusters = Int32Array.from({ length: n }, (_, i) => i);
+    const twoWayOracle = (sandwichXX(codes(p.exp)) + sandwichXX(codes(p.imp)) - sandwichXX(rowsAsClusters)) * (5 / 4) * ((n - 1) / (n - 2));
+    expect(twoWay.parameterCount).toBe(2);
+    expect(twoWay.coefficients[0].se ** 2 / twoWayOracle).toBeCloseTo(1, 8);
   });
 });
 
