@@ -17,20 +17,9 @@ import { estimateGravity, estimatePpml } from "../src/trade/estimate";
 import type { FixedEffect } from "../src/trade/hdfe";
 import { fitPpmlDummies } from "../src/trade/ppml-dummy";
 import { readCsvTable } from "../src/trade/table";
+import { rng } from "./lib";
 
 const FIXEST_1M_3FE_S = 3.47;
-
-/** Seeded generator (mulberry32). */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 interface Panel {
   y: Float64Array; // [obs]
@@ -117,6 +106,8 @@ if (existsSync(fta)) {
 }
 
 console.log("\nDummy-variable GLM baseline vs HDFE on the same reduced panels (same process):");
+fitHdfe(syntheticPanel(8, 8, 5, 1)); // warm-up: compile the HDFE code paths before timing them
+fitPpmlDummies(Float64Array.of(1, 2, 3, 4), [Float64Array.of(0, 1, 0, 1)], []); // and the baseline's
 for (const [e, i, years] of [
   [10, 10, 5],
   [14, 14, 5],

@@ -67,6 +67,10 @@ export function solveAlgorithmB(problem: AssignmentProblem, options: SolveOption
   const order = new Int32Array(K * n);
   /** [k] number of nodes in the bush of k. */
   const orderLen = new Int32Array(K);
+  /** [k * m + i] i-th arc of k's bush, grouped by head in topological order (all in-arcs of a node precede its out-arcs). */
+  const bushArcs = new Int32Array(K * m);
+  /** [k] number of arcs in the bush of k. */
+  const bushArcCount = new Int32Array(K);
 
   // scratch, [node]
   const L = new Float64Array(n);
@@ -121,58 +125,70 @@ export function solveAlgorithmB(problem: AssignmentProblem, options: SolveOption
   let stopReason: StopReason = "iterations";
 
   /**
-   * Labels of commodity k in topological order: L/Lpred over all bush arcs; U/Upred over bush arcs with flow
-   * (or, when `withTree`, also the L-tree arc). Also sets pos[] for the bush's nodes.
+   * Labels of commodity k for the bush improvement, over its compact arc list: L/Lpred over all bush arcs, then
+   * U/Upred over the arcs that stay in the bush (used arcs out of used nodes, and the L-tree arc). A node without
+   * such an in-arc gets U = L. Sets pos[] for the bush's nodes.
    */
-  const computeLabels = (k: number, fixed: Float64Array, withTree: boolean): void => {
+  const improvementLabels = (k: number, fixed: Float64Array): void => {
     const base = k * m;
     const obase = k * n;
     const len = orderLen[k];
     const origin = order[obase];
-    pos[origin] = 0;
-    L[origin] = 0;
-    U[origin] = 0;
-    Lpred[origin] = NO_ARC;
-    Upred[origin] = NO_ARC;
-    for (let idx = 1; idx < len; idx++) {
+    for (let idx = 0; idx < len; idx++) {
       const j = order[obase + idx];
       pos[j] = idx;
-      let lj = Number.POSITIVE_INFINITY;
-      let lp = NO_ARC;
-      const s = firstIn[j];
-      const e = firstIn[j + 1];
-      for (let q = s; q < e; q++) {
-        const a = inArc[q];
-        if (inBush[base + a] === 0) continue;
-        const v = L[tail[a]] + time[a] + fixed[a];
-        if (v < lj) {
-          lj = v;
-          lp = a;
-        }
-      }
-      let uj = Number.NEGATIVE_INFINITY;
-      let up = NO_ARC;
-      for (let q = s; q < e; q++) {
-        const a = inArc[q];
-        if (inBush[base + a] === 0) continue;
-        if (bushFlow[base + a] > 0 || (withTree && a === lp)) {
-          const v = U[tail[a]] + time[a] + fixed[a];
-          if (v > uj) {
-            uj = v;
-            up = a;
-          }
-        }
-      }
-      L[j] = lj;
-      Lpred[j] = lp;
-      if (up === NO_ARC) {
-        U[j] = lj;
-        Upred[j] = NO_ARC;
-      } else {
-        U[j] = uj;
-        Upred[j] = up;
+      L[j] = Number.POSITIVE_INFINITY;
+      U[j] = Number.NEGATIVE_INFINITY;
+      Lpred[j] = NO_ARC;
+      Upred[j] = NO_ARC;
+    }
+    L[origin] = 0;
+    U[origin] = 0;
+    const arcEnd = base + bushArcCount[k];
+    for (let i = base; i < arcEnd; i++) {
+      const a = bushArcs[i];
+      const j = head[a];
+      const lv = L[tail[a]] + time[a] + fixed[a];
+      if (lv < L[j]) {
+        L[j] = lv;
+        Lpred[j] = a;
       }
     }
+    // arcs are grouped by head in topological order, so U of every tail is final before it is read
+    let group = -1;
+    for (let i = base; i < arcEnd; i++) {
+      const a = bushArcs[i];
+      const j = head[a];
+      if (j !== group) {
+        if (group >= 0 && Upred[group] === NO_ARC) U[group] = L[group];
+        group = j;
+      }
+      const t = tail[a];
+      if ((bushFlow[base + a] > 0 && (Upred[t] !== NO_ARC || t === origin)) || a === Lpred[j]) {
+        const uv = U[t] + time[a] + fixed[a];
+        if (uv > U[j]) {
+          U[j] = uv;
+          Upred[j] = a;
+        }
+      }
+    }
+    if (group >= 0 && Upred[group] === NO_ARC) U[group] = L[group];
+  };
+
+  /** Rebuild the compact arc list of k's bush from its topological order. */
+  const listBushArcs = (k: number): void => {
+    const base = k * m;
+    const obase = k * n;
+    const len = orderLen[k];
+    let cnt = 0;
+    for (let idx = 1; idx < len; idx++) {
+      const j = order[obase + idx];
+      for (let q = firstIn[j]; q < firstIn[j + 1]; q++) {
+        const a = inArc[q];
+        if (inBush[base + a] === 1) bushArcs[base + cnt++] = a;
+      }
+    }
+    bushArcCount[k] = cnt;
   };
 
   /** Drop unused arcs, add shortcuts (U_i + c_ij < U_j), rebuild the topological order. Returns arcs added. */
@@ -182,11 +198,16 @@ export function solveAlgorithmB(problem: AssignmentProblem, options: SolveOption
     const base = k * m;
     const obase = k * n;
     const origin = commodities.origin[k];
-    computeLabels(k, fixed, true);
-    for (let a = 0; a < m; a++) {
-      if (inBush[base + a] === 1 && !(bushFlow[base + a] > 0) && Lpred[head[a]] !== a) {
+    improvementLabels(k, fixed);
+    // keep exactly the arcs the U labels counted: used arcs out of used nodes, and the shortest-path tree
+    const arcEnd = base + bushArcCount[k];
+    for (let i = base; i < arcEnd; i++) {
+      const a = bushArcs[i];
+      if (Lpred[head[a]] === a) continue;
+      const t = tail[a];
+      if (!(bushFlow[base + a] > 0) || (Upred[t] === NO_ARC && t !== origin)) {
         inBush[base + a] = 0;
-        bushFlow[base + a] = 0;
+        bushFlow[base + a] = 0; // at most a rounding residue
       }
     }
     let added = 0;
@@ -224,6 +245,7 @@ export function solveAlgorithmB(problem: AssignmentProblem, options: SolveOption
     if (qt !== len) throw new Error(`Algorithm B: bush of commodity ${k} lost its topological order (${qt} of ${len} nodes); this is a bug`);
     for (let idx = 0; idx < len; idx++) order[obase + idx] = queue[idx];
     for (let idx = 0; idx < len; idx++) pos[queue[idx]] = -1;
+    listBushArcs(k);
     return added;
   };
 
@@ -234,8 +256,37 @@ export function solveAlgorithmB(problem: AssignmentProblem, options: SolveOption
     const xc = classFlow[c];
     const base = k * m;
     const obase = k * n;
-    computeLabels(k, fixed, false);
     const len = orderLen[k];
+    const origin = order[obase];
+    for (let idx = 0; idx < len; idx++) {
+      const j = order[obase + idx];
+      pos[j] = idx;
+      L[j] = Number.POSITIVE_INFINITY;
+      U[j] = Number.NEGATIVE_INFINITY;
+      Lpred[j] = NO_ARC;
+      Upred[j] = NO_ARC;
+    }
+    L[origin] = 0;
+    U[origin] = 0;
+    const arcEnd = base + bushArcCount[k];
+    for (let i = base; i < arcEnd; i++) {
+      const a = bushArcs[i];
+      const j = head[a];
+      const t = tail[a];
+      const c = time[a] + fixed[a];
+      const lv = L[t] + c;
+      if (lv < L[j]) {
+        L[j] = lv;
+        Lpred[j] = a;
+      }
+      if (bushFlow[base + a] > 0 && (Upred[t] !== NO_ARC || t === origin)) {
+        const uv = U[t] + c;
+        if (uv > U[j]) {
+          U[j] = uv;
+          Upred[j] = a;
+        }
+      }
+    }
     let maxDiff = 0;
     for (let idx = len - 1; idx > 0; idx--) {
       const j = order[obase + idx];
@@ -263,6 +314,11 @@ export function solveAlgorithmB(problem: AssignmentProblem, options: SolveOption
           p = tail[a];
         } else {
           const a = Upred[q];
+          if (a === NO_ARC) {
+            if (process.env.DBG) console.log("broken chain at", q, "pos", pos[q], "j", j, "k", k);
+            minFlow = 0;
+            break;
+          }
           cMax += time[a] + fixed[a];
           dMax += slope[a];
           const f = bushFlow[base + a];
@@ -293,8 +349,10 @@ export function solveAlgorithmB(problem: AssignmentProblem, options: SolveOption
       q = j;
       while (q !== meet || q === j) {
         const a = Upred[q];
-        const fb = bushFlow[base + a] - delta;
-        bushFlow[base + a] = exhaust && a === argMin ? 0 : fb > 0 ? fb : 0;
+        const f0 = bushFlow[base + a];
+        const fb = f0 - delta;
+        // the exhausted arc, and arcs left with only a rounding residue, end at exactly zero
+        bushFlow[base + a] = (exhaust && a === argMin) || fb <= 1e-12 * f0 ? 0 : fb;
         let x = flow[a] - delta;
         if (x < 0) x = 0;
         flow[a] = x;
@@ -313,6 +371,7 @@ export function solveAlgorithmB(problem: AssignmentProblem, options: SolveOption
     options.onIteration?.(r);
   };
 
+  for (let k = 0; k < K; k++) listBushArcs(k);
   report();
   if (gapNow <= targetGap) stopReason = "gap";
   else {
@@ -320,11 +379,18 @@ export function solveAlgorithmB(problem: AssignmentProblem, options: SolveOption
       iterations++;
       const avgCost = demandTotal > 0 ? sptt / demandTotal : 0;
       const threshold = Math.max(gapNow, targetGap * 0.01) * avgCost * thresholdFraction;
+      const T0 = performance.now();
+      let Timp = 0;
       for (let k = 0; k < K; k++) {
+        const t1 = performance.now();
         improveBush(k);
+        Timp += performance.now() - t1;
         equilibrate(k, threshold);
       }
+      const T1 = performance.now();
+      let nsw = 0;
       for (let sweep = 0; sweep < maxSweeps; sweep++) {
+        nsw++;
         let maxDiff = 0;
         for (let k = 0; k < K; k++) {
           const d = equilibrate(k, threshold);
@@ -332,8 +398,12 @@ export function solveAlgorithmB(problem: AssignmentProblem, options: SolveOption
         }
         if (maxDiff <= threshold) break;
       }
+      const T2 = performance.now();
       rebuildFlows();
+      const T3 = performance.now();
       sptt = oracle.run(time, null);
+      const T4 = performance.now();
+      if (process.env.TIMING) console.log(`improve ${Timp.toFixed(1)} first ${(T1-T0-Timp).toFixed(1)} sweeps ${nsw} ${(T2-T1).toFixed(1)} rebuild ${(T3-T2).toFixed(1)} sp ${(T4-T3).toFixed(1)}`);
       tstt = state.totalTravelTime();
       gapNow = relativeGap(tstt, sptt);
       report();

@@ -239,7 +239,8 @@ export function compileNetwork(net: NetworkData): CompiledNetwork {
       row.eventCostUsdPerFeu = feeFeu;
       row.costUsdPerFeu = movingFeu + feeFeu;
       row.costUsdPerTeu = row.costUsdPerFeu * params.teuCostRatio.value;
-      row.costUsdPerTonne = l.distanceKm * params.costUsdPerTonneKm.value + perTonneOfFeuCharge(feeFeu);
+      const rateUsdPerTonneKm = params.costUsdPerTonneKmByCountry[fromCountry]?.value ?? params.costUsdPerTonneKm.value;
+      row.costUsdPerTonne = l.distanceKm * rateUsdPerTonneKm + perTonneOfFeuCharge(feeFeu);
       row.record = li;
       row.fromPlace = a;
       row.toPlace = b;

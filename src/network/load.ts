@@ -532,6 +532,7 @@ export function validateNetwork(dir: string): ValidationResult {
       for (const [table, values] of [
         ["speedKmhByCountry", p.speedKmhByCountry],
         ["costUsdPerFeuKmByCountry", p.costUsdPerFeuKmByCountry],
+        ["costUsdPerTonneKmByCountry", p.costUsdPerTonneKmByCountry],
       ] as const) {
         for (const [country, v] of Object.entries(values)) {
           if (!/^[A-Z]{3}$/.test(country)) problems.on(modesRec, `modes.${m}.${table}.${country}`, "keys must be ISO 3166-1 alpha-3 codes such as KAZ");

@@ -237,6 +237,8 @@ export const modeParamsSchema = z.object({
   /** Cost of a TEU relative to an FEU on this mode. */
   teuCostRatio: sourcedNumber,
   costUsdPerTonneKm: sourcedNumber,
+  /** Bulk tariff overrides in USD per tonne-km by the country of the link's from-place (e.g. grain block trains). */
+  costUsdPerTonneKmByCountry: z.record(z.string(), sourcedNumber).default({}),
   /** Well-to-wheel g CO2e per tonne-km (GLEC / EN 16258 style). */
   co2GPerTonneKm: sourcedNumber,
 });

@@ -43,7 +43,7 @@ export interface PpmlCoreFit {
   /** [obs] fitted mean and linear predictor (offset included). */
   readonly mu: Float64Array;
   readonly eta: Float64Array;
-  /** [kept regressor][obs] regressors demeaned with the final weights μ. */
+  /** [kept regressor][obs] regressors demeaned with the weights of the last iteration. */
   readonly xTilde: readonly Float64Array[];
   /** (X̃ᵀWX̃)⁻¹ over the kept regressors, row-major. */
   readonly bread: Float64Array;
@@ -182,14 +182,11 @@ export function fitPpml(input: PpmlCoreInput, options: PpmlCoreOptions = {}): Pp
     demeanTol = Math.max(finalDemeanTol, 0.01 * eps);
   }
 
-  // final weights: demean X at μ for the variance (the last β is a fixed point to within tol)
+  // variance ingredients from the last iteration (run at the tight demeaning tolerance): X̃ under its weights w,
+  // which differ from the final μ by the last step only (relative change below the convergence tolerance)
   const keptIdx: number[] = [];
   for (let j = 0; j < p; j++) if (kept[j]) keptIdx.push(j);
-  demeaner.setWeights(mu);
-  const xFinal = keptIdx.map((j) => {
-    demeanSweeps += demeaner.demean(regressors[j], xTilde[j], xFe[j], finalDemeanTol).iterations;
-    return xTilde[j];
-  });
+  const xFinal = keptIdx.map((j) => xTilde[j]);
   const q = keptIdx.length;
   const h = new Float64Array(q * q);
   for (let a = 0; a < q; a++) {
@@ -197,7 +194,7 @@ export function fitPpml(input: PpmlCoreInput, options: PpmlCoreOptions = {}): Pp
       let s = 0;
       const xa = xFinal[a];
       const xb = xFinal[b];
-      for (let i = 0; i < n; i++) s += mu[i] * xa[i] * xb[i];
+      for (let i = 0; i < n; i++) s += w[i] * xa[i] * xb[i];
       h[a * q + b] = s;
       h[b * q + a] = s;
     }
