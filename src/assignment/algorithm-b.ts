@@ -198,7 +198,9 @@ export function solveAlgorithmB(problem: AssignmentProblem, options: SolveOption
     const base = k * m;
     const obase = k * n;
     const origin = commodities.origin[k];
+    let tt = performance.now();
     improvementLabels(k, fixed);
+    (globalThis as any).TL = ((globalThis as any).TL ?? 0) + performance.now() - tt; tt = performance.now();
     // keep exactly the arcs the U labels counted: used arcs out of used nodes, and the shortest-path tree
     const arcEnd = base + bushArcCount[k];
     for (let i = base; i < arcEnd; i++) {
@@ -210,6 +212,7 @@ export function solveAlgorithmB(problem: AssignmentProblem, options: SolveOption
         bushFlow[base + a] = 0; // at most a rounding residue
       }
     }
+    (globalThis as any).TR = ((globalThis as any).TR ?? 0) + performance.now() - tt; tt = performance.now();
     let added = 0;
     for (let a = 0; a < m; a++) {
       if (inBush[base + a] === 1) continue;
@@ -224,8 +227,15 @@ export function solveAlgorithmB(problem: AssignmentProblem, options: SolveOption
         added++;
       }
     }
-    // Kahn's topological sort over the bush arcs
+    (globalThis as any).TA = ((globalThis as any).TA ?? 0) + performance.now() - tt; tt = performance.now();
     const len = orderLen[k];
+    if (added === 0) {
+      // removing arcs keeps the order topological
+      for (let idx = 0; idx < len; idx++) pos[order[obase + idx]] = -1;
+      listBushArcs(k);
+      return 0;
+    }
+    // Kahn's topological sort over the bush arcs
     for (let idx = 0; idx < len; idx++) indeg[order[obase + idx]] = 0;
     for (let idx = 0; idx < len; idx++) {
       const i = order[obase + idx];
