@@ -118,6 +118,9 @@ export function solveAlgorithmB(problem: AssignmentProblem, options: SolveOption
 
   const demandTotal = totalDemand(commodities);
   const history: IterationReport[] = [];
+  /** [k] 1 = the last equilibration pass of k found a node above the threshold. */
+  const active = new Uint8Array(K);
+  const lazy = process.env.LAZY === "1";
   let sptt = oracle.run(time, null);
   let tstt = state.totalTravelTime();
   let gapNow = relativeGap(tstt, sptt);
@@ -198,9 +201,7 @@ export function solveAlgorithmB(problem: AssignmentProblem, options: SolveOption
     const base = k * m;
     const obase = k * n;
     const origin = commodities.origin[k];
-    let tt = performance.now();
     improvementLabels(k, fixed);
-    (globalThis as any).TL = ((globalThis as any).TL ?? 0) + performance.now() - tt; tt = performance.now();
     // keep exactly the arcs the U labels counted: used arcs out of used nodes, and the shortest-path tree
     const arcEnd = base + bushArcCount[k];
     for (let i = base; i < arcEnd; i++) {
@@ -212,7 +213,6 @@ export function solveAlgorithmB(problem: AssignmentProblem, options: SolveOption
         bushFlow[base + a] = 0; // at most a rounding residue
       }
     }
-    (globalThis as any).TR = ((globalThis as any).TR ?? 0) + performance.now() - tt; tt = performance.now();
     let added = 0;
     for (let a = 0; a < m; a++) {
       if (inBush[base + a] === 1) continue;
@@ -227,7 +227,6 @@ export function solveAlgorithmB(problem: AssignmentProblem, options: SolveOption
         added++;
       }
     }
-    (globalThis as any).TA = ((globalThis as any).TA ?? 0) + performance.now() - tt; tt = performance.now();
     const len = orderLen[k];
     if (added === 0) {
       // removing arcs keeps the order topological
@@ -395,7 +394,7 @@ export function solveAlgorithmB(problem: AssignmentProblem, options: SolveOption
         const t1 = performance.now();
         improveBush(k);
         Timp += performance.now() - t1;
-        equilibrate(k, threshold);
+        active[k] = equilibrate(k, threshold) > threshold ? 1 : 0;
       }
       const T1 = performance.now();
       let nsw = 0;
@@ -403,7 +402,9 @@ export function solveAlgorithmB(problem: AssignmentProblem, options: SolveOption
         nsw++;
         let maxDiff = 0;
         for (let k = 0; k < K; k++) {
+          if (lazy && active[k] === 0) continue;
           const d = equilibrate(k, threshold);
+          active[k] = d > threshold ? 1 : 0;
           if (d > maxDiff) maxDiff = d;
         }
         if (maxDiff <= threshold) break;

@@ -162,10 +162,13 @@ export function canonicalRecordId(net: CompiledNetwork, id: string): string {
 }
 
 /** Tariff per tonne-km of the arc's mode (to split a bulk charge into its moving and fixed parts). */
-function movingUsdPerTonneKm(net: CompiledNetwork, mode: number): number {
-  const name = MODE_CODES[mode];
-  if (name === "rail" || name === "road" || name === "sea" || name === "air") return net.network.modes.modes[name].costUsdPerTonneKm.value;
-  return 0;
+/**
+ * Tonnes of bulk that bear one per-FEU fixed charge: the same rule as the compiler (modes.yaml
+ * fixedChargeTonnesPerFeu, else the FEU profile's mass), so a link's fixed part is its border fee spread per tonne.
+ */
+function bulkTonnesPerFeu(net: CompiledNetwork): number {
+  const feu = net.network.cargo.find((c) => c.costBasis === "feu");
+  return net.network.modes.fixedChargeTonnesPerFeu?.value ?? feu?.massT.value ?? Number.NaN;
 }
 
 /**
@@ -173,8 +176,8 @@ function movingUsdPerTonneKm(net: CompiledNetwork, mode: number): number {
  *   costBasis feu → costUsdPerFeu; teu → costUsdPerTeu; tonne → costUsdPerTonne × massT.
  *   co2Kg = co2GPerTonne × massT / 1000.
  * The fixed part of a cost (eventCostUsd) is the compiled eventCostUsdPerFeu scaled like the whole charge for TEU;
- * for bulk it is what remains of the per-tonne charge after the mode's moving tariff × distance (link arcs) or the
- * whole charge (transfer arcs).
+ * for bulk it is the link's per-FEU fee spread over the tonnes that bear one FEU charge (link arcs), nothing (ferry
+ * arcs, whose tariff is all freight) or the whole charge (transfer arcs).
  */
 export function profileColumns(net: CompiledNetwork, profile: CargoProfile): ProfileColumns {
   const { arcs, graph } = net;
@@ -184,6 +187,7 @@ export function profileColumns(net: CompiledNetwork, profile: CargoProfile): Pro
   const eventCostUsd = new Float64Array(n);
   const co2Kg = new Float64Array(n);
   const massT = profile.massT.value;
+  const tonnesPerFeu = bulkTonnesPerFeu(net);
   for (let a = 0; a < n; a++) {
     timeH[a] = arcs.travelTimeH[a] + arcs.eventTimeH[a];
     co2Kg[a] = (arcs.co2GPerTonne[a] * massT) / 1000;
@@ -200,7 +204,7 @@ export function profileColumns(net: CompiledNetwork, profile: CargoProfile): Pro
       costUsd[a] = perTonne * massT;
       const kind = arcs.kind[a];
       let eventPerTonne = 0;
-      if (kind === ARC_LINK) eventPerTonne = Math.max(0, perTonne - arcs.distanceKm[a] * movingUsdPerTonneKm(net, arcs.mode[a]));
+      if (kind === ARC_LINK) eventPerTonne = eventFeu === 0 ? 0 : Math.min(perTonne, eventFeu / tonnesPerFeu);
       else if (kind !== ARC_FERRY) eventPerTonne = perTonne;
       eventCostUsd[a] = eventPerTonne * massT;
     }

@@ -182,7 +182,11 @@ export function buildRouteReport(ctx: RoutingContext, set: WeightSet, arcsOfPath
         if (params) {
           const country = places[from].country ?? "";
           refs.add((params.speedKmhByCountry[country] ?? params.speedKmh).source.join("|"));
-          refs.add((params.costUsdPerFeuKmByCountry[country] ?? params.costUsdPerFeuKm).source.join("|"));
+          const tariff =
+            set.options.profile.costBasis === "tonne"
+              ? (params.costUsdPerTonneKmByCountry?.[country] ?? params.costUsdPerTonneKm)
+              : (params.costUsdPerFeuKmByCountry[country] ?? params.costUsdPerFeuKm);
+          refs.add(tariff.source.join("|"));
           refs.add(params.co2GPerTonneKm.source.join("|"));
         }
         const ci = arcs.crossing[a];
