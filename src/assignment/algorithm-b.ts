@@ -36,17 +36,17 @@ import {
 
 /** Tuning of the equilibration loop. */
 export interface AlgorithmBTuning {
-  /** Maximum equilibration sweeps over all bushes (without bush changes) per outer iteration (default 20). */
+  /** Maximum equilibration sweeps over the still-unbalanced bushes (without bush changes) per outer iteration (default 15). */
   readonly maxSweeps?: number;
-  /** Threshold for shifting at a node, as a fraction of the current average excess cost (default 0.1). */
+  /** Threshold for shifting at a node, as a fraction of the current average excess cost (default 0.01). */
   readonly thresholdFraction?: number;
 }
 
 export function solveAlgorithmB(problem: AssignmentProblem, options: SolveOptions = {}, tuning: AlgorithmBTuning = {}): AssignmentResult {
   const elapsed = stopwatch();
   const { gap: targetGap, maxIterations, maxSeconds } = resolveOptions(options);
-  const maxSweeps = tuning.maxSweeps ?? 20;
-  const thresholdFraction = tuning.thresholdFraction ?? 0.1;
+  const maxSweeps = tuning.maxSweeps ?? 15;
+  const thresholdFraction = tuning.thresholdFraction ?? 0.01;
   const { graph, reverse, noThrough, classes, commodities } = problem;
   const { firstOut, head, tail } = graph;
   const { firstIn, inArc } = reverse;
@@ -120,7 +120,6 @@ export function solveAlgorithmB(problem: AssignmentProblem, options: SolveOption
   const history: IterationReport[] = [];
   /** [k] 1 = the last equilibration pass of k found a node above the threshold. */
   const active = new Uint8Array(K);
-  const lazy = process.env.LAZY === "1";
   let sptt = oracle.run(time, null);
   let tstt = state.totalTravelTime();
   let gapNow = relativeGap(tstt, sptt);
@@ -324,8 +323,7 @@ export function solveAlgorithmB(problem: AssignmentProblem, options: SolveOption
         } else {
           const a = Upred[q];
           if (a === NO_ARC) {
-            if (process.env.DBG) console.log("broken chain at", q, "pos", pos[q], "j", j, "k", k);
-            minFlow = 0;
+            minFlow = 0; // cannot happen while flows are conserved; never shift along a broken chain
             break;
           }
           cMax += time[a] + fixed[a];
@@ -346,7 +344,7 @@ export function solveAlgorithmB(problem: AssignmentProblem, options: SolveOption
       if (exhaust) delta = minFlow;
       const meet = p;
       p = j;
-      while (p !== meet || p === j) {
+      while (p !== meet) {
         const a = Lpred[p];
         bushFlow[base + a] += delta;
         const x = flow[a] + delta;
@@ -356,7 +354,7 @@ export function solveAlgorithmB(problem: AssignmentProblem, options: SolveOption
         p = tail[a];
       }
       q = j;
-      while (q !== meet || q === j) {
+      while (q !== meet) {
         const a = Upred[q];
         const f0 = bushFlow[base + a];
         const fb = f0 - delta;
@@ -388,33 +386,22 @@ export function solveAlgorithmB(problem: AssignmentProblem, options: SolveOption
       iterations++;
       const avgCost = demandTotal > 0 ? sptt / demandTotal : 0;
       const threshold = Math.max(gapNow, targetGap * 0.01) * avgCost * thresholdFraction;
-      const T0 = performance.now();
-      let Timp = 0;
       for (let k = 0; k < K; k++) {
-        const t1 = performance.now();
         improveBush(k);
-        Timp += performance.now() - t1;
         active[k] = equilibrate(k, threshold) > threshold ? 1 : 0;
       }
-      const T1 = performance.now();
-      let nsw = 0;
       for (let sweep = 0; sweep < maxSweeps; sweep++) {
-        nsw++;
         let maxDiff = 0;
         for (let k = 0; k < K; k++) {
-          if (lazy && active[k] === 0) continue;
+          if (active[k] === 0) continue; // settled in its last pass: the next outer iteration revisits it
           const d = equilibrate(k, threshold);
           active[k] = d > threshold ? 1 : 0;
           if (d > maxDiff) maxDiff = d;
         }
         if (maxDiff <= threshold) break;
       }
-      const T2 = performance.now();
       rebuildFlows();
-      const T3 = performance.now();
       sptt = oracle.run(time, null);
-      const T4 = performance.now();
-      if (process.env.TIMING) console.log(`improve ${Timp.toFixed(1)} first ${(T1-T0-Timp).toFixed(1)} sweeps ${nsw} ${(T2-T1).toFixed(1)} rebuild ${(T3-T2).toFixed(1)} sp ${(T4-T3).toFixed(1)}`);
       tstt = state.totalTravelTime();
       gapNow = relativeGap(tstt, sptt);
       report();

@@ -22,11 +22,12 @@
  *           ν = −d̄ᵀH(y_k − x_k) / d̄ᵀH d̄ + μ τ_{k−1} / (1 − τ_{k−1}),
  *           β0 = 1 / (1 + μ + ν), β1 = ν β0, β2 = μ β0.
  *
- * Safeguards (CFW/BFW): α is clipped to [0, 1 − 1e-5] (α < 0 or an undefined ratio gives α = 0, the FW target);
- * μ and ν are clipped at 0 so that s_k stays a convex combination of feasible loadings; BFW falls back to the CFW
- * direction when it lacks a second previous target or a denominator vanishes, and both fall back to the FW
- * direction after a full step (τ = 1 leaves s_{k−1} − x_k = 0) and whenever the conjugate direction is not a
- * descent direction of B. A class's target uses the same α / β for every class: the Hessian of B in class flows is
+ * Safeguards (CFW/BFW): α < 0 or an undefined ratio gives α = 0 (the FW target); μ and ν are clipped at 0 so
+ * that s_k stays a convex combination of feasible loadings; BFW falls back to the CFW direction when it lacks a
+ * second previous target or a denominator vanishes. Both restart with the FW direction after a full step (τ = 1
+ * leaves s_{k−1} − x_k = 0), when the weight of the previous targets exceeds 1 − 1e-5 (α, or 1 − β0: the
+ * direction would nearly repeat the last one, along which the exact line search left no descent, and the method
+ * would crawl) and whenever the conjugate direction is not a descent direction of B. A class's target uses the same α / β for every class: the Hessian of B in class flows is
  * t'_a on every pair of classes of arc a, so the products above on total flows are the exact ones.
  *
  * Exact line search: τ solves φ'(τ) = Σ_a t_a(X_a + τ D_a) D_a + F = 0 on [0, 1], with D the total direction and
@@ -56,7 +57,11 @@ import type { VdfEvaluator } from "./vdf";
 export const LINK_BASED_METHODS = ["msa", "fw", "cfw", "bfw"] as const;
 export type LinkBasedMethod = (typeof LINK_BASED_METHODS)[number];
 
-/** Largest conjugate weight α (CFW) kept; larger values make the direction nearly repeat the previous one. */
+/**
+ * Largest weight of the previous targets kept (α for CFW, 1 − β0 for BFW). Beyond it the new direction nearly
+ * repeats the previous one, along which the last exact line search left no descent, and the method would crawl;
+ * the iteration restarts with the FW direction instead.
+ */
 const ALPHA_MAX = 1 - 1e-5;
 /** A step at least this close to 1 ends the conjugate sequence (the previous direction vanishes at x_{k+1}). */
 const FULL_STEP = 1 - 1e-12;
@@ -354,7 +359,7 @@ export function solveLinkBased(problem: AssignmentProblem, method: LinkBasedMeth
             if (!(mu > 0)) mu = 0;
             let nu = -d1HYx / d1HD1 + (mu * tauPrev) / (1 - tauPrev);
             if (!(nu > 0)) nu = 0;
-            if (Number.isFinite(mu) && Number.isFinite(nu)) {
+            if (Number.isFinite(mu) && Number.isFinite(nu) && 1 / (1 + mu + nu) >= 1 - ALPHA_MAX) {
               b0 = 1 / (1 + mu + nu);
               b1 = nu * b0;
               b2 = mu * b0;
@@ -366,8 +371,7 @@ export function solveLinkBased(problem: AssignmentProblem, method: LinkBasedMeth
             // CFW: α = d̄ᵀH(y − x) / d̄ᵀH(y − s1), with y − s1 = (y − x) − d̄
             const den = d1HYx - d1HD1;
             let alpha = den !== 0 ? d1HYx / den : 0;
-            if (!(alpha > 0)) alpha = 0;
-            if (alpha > ALPHA_MAX) alpha = ALPHA_MAX;
+            if (!(alpha > 0) || alpha > ALPHA_MAX) alpha = 0;
             b0 = 1 - alpha;
             b1 = alpha;
             kind = alpha > 0 ? "cfw" : "fw";
@@ -390,7 +394,7 @@ export function solveLinkBased(problem: AssignmentProblem, method: LinkBasedMeth
           const sc = sNew[c];
           for (let a = 0; a < m; a++) {
             const v = xc[a] + tau * (sc[a] - xc[a]);
-            xc[a] = v > 0 ? v : 0;
+            xc[a] = Math.max(v, 0);
           }
         }
         state.refresh();

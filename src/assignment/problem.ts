@@ -181,3 +181,92 @@ export function checkProblem(p: AssignmentProblem): void {
   for (let e = 0; e < k.destNode.length; e++) if (k.destNode[e] >= n) problems.push(`destination entry ${e} is node ${k.destNode[e]} of ${n}`);
   if (problems.length > 0) throw new CaravanError("E_GRAPH_INVARIANT", `assignment problem is inconsistent: ${problems.slice(0, 5).join("; ")}`);
 }
+
+/** One arc of a problem given as a list (see buildProblem). */
+export interface ArcSpec {
+  readonly from: number;
+  readonly to: number;
+  /** Free-flow time of the BPR part. */
+  readonly timeFree: number;
+  /** BPR capacity (Infinity or omitted = uncongested). */
+  readonly capacity?: number;
+  readonly bprB?: number;
+  readonly bprPower?: number;
+  /** Queueing part: base time, capacity, α, ρmax (omitted = none). */
+  readonly queue?: { readonly timeBase: number; readonly capacity: number; readonly alpha: number; readonly rhoMax?: number };
+  /** Flow-independent cost per class id (missing class = 0; Infinity = forbidden to the class). */
+  readonly fixedCost?: Readonly<Record<string, number>>;
+}
+
+export interface DemandSpec {
+  readonly origin: number;
+  readonly destination: number;
+  readonly amount: number;
+  /** Class id (default the first class). */
+  readonly classId?: string;
+}
+
+/** Build a problem from arc and demand lists (tests, small networks, the corridor adapter). Arc ids in the result are CSR positions; `graph.inputArc` maps back to list order. */
+export function buildProblem(spec: {
+  readonly nodeCount: number;
+  readonly arcs: readonly ArcSpec[];
+  readonly demand: readonly DemandSpec[];
+  readonly classIds?: readonly string[];
+  readonly noThrough?: readonly number[];
+  readonly timeUnit?: string;
+  readonly flowUnit?: string;
+}): AssignmentProblem {
+  const classIds = spec.classIds ?? ["all"];
+  const graph = buildCsr(
+    spec.nodeCount,
+    spec.arcs.map((a) => a.from),
+    spec.arcs.map((a) => a.to),
+  );
+  const vdf = emptyVdf(graph.arcCount);
+  const fixed = classIds.map(() => new Float64Array(graph.arcCount));
+  for (let a = 0; a < graph.arcCount; a++) {
+    const s = spec.arcs[graph.inputArc[a]];
+    vdf.bprT0[a] = s.timeFree;
+    vdf.bprCapacity[a] = s.capacity ?? Number.POSITIVE_INFINITY;
+    vdf.bprB[a] = s.bprB ?? 0.15;
+    vdf.bprPower[a] = s.bprPower ?? 4;
+    if (s.queue) {
+      vdf.queueT0[a] = s.queue.timeBase;
+      vdf.queueCapacity[a] = s.queue.capacity;
+      vdf.queueAlpha[a] = s.queue.alpha;
+      vdf.queueRhoMax[a] = s.queue.rhoMax ?? 0.95;
+    }
+    classIds.forEach((id, c) => {
+      fixed[c][a] = s.fixedCost?.[id] ?? 0;
+    });
+  }
+  const noThrough = new Uint8Array(spec.nodeCount);
+  for (const v of spec.noThrough ?? []) noThrough[v] = 1;
+  const byKey = new Map<string, { classIndex: number; origin: number; destinations: number[]; demand: number[] }>();
+  for (const d of spec.demand) {
+    const classIndex = d.classId === undefined ? 0 : classIds.indexOf(d.classId);
+    if (classIndex < 0) throw new CaravanError("E_DEMAND_INVALID", `demand names unknown class "${d.classId}"`, { details: { classIds } });
+    const key = `${classIndex}:${d.origin}`;
+    let entry = byKey.get(key);
+    if (!entry) {
+      entry = { classIndex, origin: d.origin, destinations: [], demand: [] };
+      byKey.set(key, entry);
+    }
+    entry.destinations.push(d.destination);
+    entry.demand.push(d.amount);
+  }
+  const { commodities, intrazonal } = buildCommodities([...byKey.values()]);
+  const problem: AssignmentProblem = {
+    graph,
+    reverse: buildReverse(graph),
+    noThrough,
+    vdf,
+    classes: classIds.map((id, c) => ({ id, fixedCost: fixed[c] })),
+    commodities,
+    intrazonalDemand: intrazonal,
+    timeUnit: spec.timeUnit ?? "time",
+    flowUnit: spec.flowUnit ?? "flow",
+  };
+  checkProblem(problem);
+  return problem;
+}

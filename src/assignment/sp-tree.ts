@@ -5,7 +5,6 @@
  * Scratch arrays are allocated once; a run allocates nothing.
  */
 import { type CsrGraph, NO_ARC } from "../graph/csr";
-import { IndexedMinHeap } from "../graph/heap";
 
 export class ShortestPathTree {
   readonly graph: CsrGraph;
@@ -18,7 +17,10 @@ export class ShortestPathTree {
   readonly order: Int32Array;
   settledCount = 0;
   source = -1;
-  private readonly heap: IndexedMinHeap;
+  /** [slot] node in the binary heap slot (keys are dist[node]). */
+  private readonly heapNode: Int32Array;
+  /** [node] heap slot of the node, -1 when not in the heap. */
+  private readonly heapSlot: Int32Array;
 
   constructor(graph: CsrGraph, noThrough: Uint8Array) {
     this.graph = graph;
@@ -26,7 +28,8 @@ export class ShortestPathTree {
     this.dist = new Float64Array(graph.nodeCount).fill(Number.POSITIVE_INFINITY);
     this.pred = new Int32Array(graph.nodeCount).fill(NO_ARC);
     this.order = new Int32Array(graph.nodeCount);
-    this.heap = new IndexedMinHeap(graph.nodeCount);
+    this.heapNode = new Int32Array(graph.nodeCount);
+    this.heapSlot = new Int32Array(graph.nodeCount).fill(-1);
   }
 
   /** Settle every node reachable from `source` under weights time[a] + fixed[a]. */
@@ -36,19 +39,45 @@ export class ShortestPathTree {
     const pred = this.pred;
     const order = this.order;
     const noThrough = this.noThrough;
-    const heap = this.heap;
+    const heapNode = this.heapNode;
+    const heapSlot = this.heapSlot;
     for (let i = 0; i < this.settledCount; i++) {
       const v = order[i];
       dist[v] = Number.POSITIVE_INFINITY;
       pred[v] = NO_ARC;
     }
-    heap.clear();
     this.source = source;
     dist[source] = 0;
-    heap.pushOrDecrease(source, 0);
+    // binary min-heap on dist[], inlined (the hot loop of every assignment iteration)
+    let size = 1;
+    heapNode[0] = source;
+    heapSlot[source] = 0;
     let settled = 0;
-    while (!heap.isEmpty()) {
-      const u = heap.pop();
+    while (size > 0) {
+      const u = heapNode[0];
+      heapSlot[u] = -1;
+      size--;
+      if (size > 0) {
+        // sift the last node down from the root
+        const last = heapNode[size];
+        const key = dist[last];
+        let slot = 0;
+        for (;;) {
+          let child = 2 * slot + 1;
+          if (child >= size) break;
+          let cn = heapNode[child];
+          if (child + 1 < size && dist[heapNode[child + 1]] < dist[cn]) {
+            child++;
+            cn = heapNode[child];
+          }
+          if (dist[cn] >= key) break;
+          heapNode[slot] = cn;
+          heapSlot[cn] = slot;
+          slot = child;
+        }
+        heapNode[slot] = last;
+        heapSlot[last] = slot;
+      }
       order[settled++] = u;
       if (noThrough[u] === 1 && u !== source) continue;
       const du = dist[u];
@@ -61,7 +90,19 @@ export class ShortestPathTree {
         if (dv < dist[v]) {
           dist[v] = dv;
           pred[v] = a;
-          heap.pushOrDecrease(v, dv);
+          let slot = heapSlot[v];
+          if (slot < 0) slot = size++;
+          // sift up
+          while (slot > 0) {
+            const parent = (slot - 1) >> 1;
+            const pn = heapNode[parent];
+            if (dist[pn] <= dv) break;
+            heapNode[slot] = pn;
+            heapSlot[pn] = slot;
+            slot = parent;
+          }
+          heapNode[slot] = v;
+          heapSlot[v] = slot;
         }
       }
     }

@@ -179,6 +179,14 @@ export function compileNetwork(net: NetworkData): CompiledNetwork {
   }
   const nodeAt = (p: number, layer: number) => layerNodeOf[p * LAYER_COUNT + layer];
 
+  /** Bulk voyage fixed element per port call, USD per tonne: the highest of the place's port terminals. */
+  const portCallUsdPerTonne = new Float64Array(placeCount); // [place]
+  for (const t of net.terminals) {
+    if (t.type !== "port" || t.portCallUsdPerTonne === null) continue;
+    const p = placeIdx.get(t.place)!;
+    portCallUsdPerTonne[p] = Math.max(portCallUsdPerTonne[p], t.portCallUsdPerTonne);
+  }
+
   // 2. arcs in input order
   const tails: number[] = [];
   const heads: number[] = [];
@@ -241,6 +249,7 @@ export function compileNetwork(net: NetworkData): CompiledNetwork {
       row.costUsdPerTeu = row.costUsdPerFeu * params.teuCostRatio.value;
       const rateUsdPerTonneKm = params.costUsdPerTonneKmByCountry[fromCountry]?.value ?? params.costUsdPerTonneKm.value;
       row.costUsdPerTonne = l.distanceKm * rateUsdPerTonneKm + perTonneOfFeuCharge(feeFeu);
+      if (l.mode === "sea") row.costUsdPerTonne += portCallUsdPerTonne[a] + portCallUsdPerTonne[b];
       row.record = li;
       row.fromPlace = a;
       row.toPlace = b;

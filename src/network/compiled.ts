@@ -42,8 +42,8 @@ import type { CsrGraph, NodeIndex } from "../graph/csr";
 import { NO_NODE } from "../graph/csr";
 import type { NetworkData } from "./model";
 
-/** Format version of the binary form; bump on any change of layout or meaning. */
-export const COMPILED_FORMAT_VERSION = 1;
+/** Format version of the binary form; bump on any change of layout or meaning (2: sea arcs carry port-call bulk charges). */
+export const COMPILED_FORMAT_VERSION = 2;
 
 // --- layers ----------------------------------------------------------------------------------------------------
 

@@ -684,9 +684,11 @@ export function validateNetwork(dir: string): ValidationResult {
     } else {
       if (t.modes.length < 2) problems.on(rec, "modes", `a ${t.type} terminal joins at least two modes, e.g. [rail, road]`);
       if (t.type === "port" && !t.modes.includes("sea") && !t.modes.includes("ferry")) problems.on(rec, "modes", "a port terminal joins sea (or ferry) with other modes");
+      if (t.type === "port" && t.portCallUsdPerTonne !== null && !t.modes.includes("sea")) problems.on(rec, "portCallUsdPerTonne", "a per-call bulk voyage charge needs a port terminal that joins sea");
       if (t.type === "port" && p && t.modes.includes("sea") && !p.kinds.includes("seaport")) problems.on(rec, "place", `"${t.place}" is not a seaport (kinds ${p.kinds.join("|")})`);
       if (t.type === "airport" && p && !p.kinds.includes("airport")) problems.on(rec, "place", `"${t.place}" is not an airport (kinds ${p.kinds.join("|")})`);
     }
+    if (t.type !== "port" && t.portCallUsdPerTonne !== null) problems.on(rec, "portCallUsdPerTonne", "only port terminals have a per-call bulk voyage charge");
     if (t.status !== "open" && t.openYear === null) problems.on(rec, "openYear", "required for a terminal under construction or planned");
     if (t.project !== null && !projectIndex.has(t.project)) unknownRef(rec, "project", "project", t.project, projectIndex.keys());
   }

@@ -166,6 +166,14 @@ export const terminalSchema = z.object({
   handlingCostUsdPerFeu: z.number().nonnegative(),
   /** Bulk handling cost per tonne (ports), USD. */
   handlingCostUsdPerTonne: z.number().nonnegative().nullable().default(null),
+  /**
+   * Port terminals: the fixed element of a bulk voyage freight per port call (loading or discharge), USD per tonne.
+   * Added to the bulk cost of every sea link that starts or ends at the place, so a voyage between two such ports
+   * costs call + distance × the sea per-tonne-km rate + call. Short-sea and Caspian grain freights are mostly this
+   * element (small ships, port days at daily hire, port dues); null = none (deep-sea rate only). Containers (per-FEU
+   * and per-TEU tariffs) are not affected.
+   */
+  portCallUsdPerTonne: z.number().nonnegative().nullable().default(null),
   capacityTeuPerYear: z.number().positive().nullable().default(null),
   capacityTonnesPerYear: z.number().positive().nullable().default(null),
   capacityTrainsPerDay: z.number().positive().nullable().default(null),

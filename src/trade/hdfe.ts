@@ -38,28 +38,35 @@ export class WeightedDemeaner {
   private weights: Float64Array; // [obs]
   /** [fe][level] sum of weights. */
   private readonly weightSum: Float64Array[];
-  /** [fe][level] scratch sums. */
-  private readonly levelSum: Float64Array[];
-  /** [obs] CG scratch: fixed-effect part, residual of the normal equations, direction, operator image. */
-  private readonly r: Float64Array;
-  private readonly dir: Float64Array;
-  private readonly img: Float64Array;
   /** Dimensions in the order of the symmetric sweep: 0, 1, …, K−1, …, 1, 0. */
   private readonly sequence: number[];
+  /** Number of columns the block scratch below is sized for (grown on demand, then reused). */
+  private capacity = 0;
+  /** [fe][level * m + column] level sums, turned into weighted means in place. */
+  private levelSum: Float64Array[] = [];
+  /** [level * m + column] sums of the previous direction over the levels of the first swept dimension. */
+  private dirSum = new Float64Array(0);
+  /** [obs * m + column] CG state of a block of m columns: fixed-effect part, residual of the normal equations, direction, work. */
+  private xBlock = new Float64Array(0);
+  private rBlock = new Float64Array(0);
+  private dBlock = new Float64Array(0);
+  private uBlock = new Float64Array(0);
+  /** [column] CG scalars and state. */
+  private alpha = new Float64Array(0);
+  private beta = new Float64Array(0);
+  private rr = new Float64Array(0);
+  private acc = new Float64Array(0);
+  private threshold = new Float64Array(0);
+  private active = new Uint8Array(0);
 
   constructor(fixedEffects: readonly FixedEffect[], n: number) {
     this.n = n;
     this.fixedEffects = fixedEffects;
     this.weights = new Float64Array(n).fill(1);
     this.weightSum = fixedEffects.map((fe) => new Float64Array(fe.levelCount));
-    this.levelSum = fixedEffects.map((fe) => new Float64Array(fe.levelCount));
-    const iterative = fixedEffects.length >= 2;
     this.sequence = [];
     for (let k = 0; k < fixedEffects.length; k++) this.sequence.push(k);
     for (let k = fixedEffects.length - 2; k >= 0; k--) this.sequence.push(k);
-    this.r = new Float64Array(iterative ? n : 0);
-    this.dir = new Float64Array(iterative ? n : 0);
-    this.img = new Float64Array(iterative ? n : 0);
     this.setWeights(this.weights);
   }
 
@@ -74,73 +81,89 @@ export class WeightedDemeaner {
     }
   }
 
-  /** In place: v ← Q_k v (subtract weighted group means of dimension k). */
-  private project(k: number, v: Float64Array): void {
-    const codes = this.fixedEffects[k].codes;
-    const sw = this.weightSum[k];
-    const sums = this.levelSum[k];
-    const w = this.weights;
-    const n = this.n;
-    sums.fill(0);
-    for (let i = 0; i < n; i++) sums[codes[i]] += w[i] * v[i];
-    for (let g = 0; g < sums.length; g++) sums[g] = sw[g] > 0 ? sums[g] / sw[g] : 0;
-    for (let i = 0; i < n; i++) v[i] -= sums[codes[i]];
+  /** Size the block scratch for m columns (allocates only when m exceeds every earlier block). */
+  private reserve(m: number): void {
+    if (m <= this.capacity) return;
+    const size = this.n * m;
+    this.levelSum = this.fixedEffects.map((fe) => new Float64Array(fe.levelCount * m));
+    this.dirSum = new Float64Array(this.fixedEffects[0].levelCount * m);
+    this.xBlock = new Float64Array(size);
+    this.rBlock = new Float64Array(size);
+    this.dBlock = new Float64Array(size);
+    this.uBlock = new Float64Array(size);
+    this.alpha = new Float64Array(m);
+    this.beta = new Float64Array(m);
+    this.rr = new Float64Array(m);
+    this.acc = new Float64Array(m);
+    this.threshold = new Float64Array(m);
+    this.active = new Uint8Array(m);
+    this.capacity = m;
   }
 
-  /** sums[g] ← Σ w v over group g of dimension k, divided by the group weight (the weighted group means). */
-  private groupMeansFinish(k: number): Float64Array {
+  /** sums[level * m + c] ← sums / (weight of the level): the weighted group means of dimension k. */
+  private finishMeans(k: number, m: number): Float64Array {
     const sums = this.levelSum[k];
     const sw = this.weightSum[k];
-    for (let g = 0; g < sums.length; g++) sums[g] = sw[g] > 0 ? sums[g] / sw[g] : 0;
+    for (let g = 0; g < sw.length; g++) {
+      const s = sw[g];
+      const base = g * m;
+      if (s > 0) for (let c = 0; c < m; c++) sums[base + c] /= s;
+      else for (let c = 0; c < m; c++) sums[base + c] = 0;
+    }
     return sums;
   }
 
   /**
-   * out ← (I − T) src with T the symmetric sweep Q_s1 … Q_sm (s = 0, 1, …, K−1, …, 1, 0); returns ⟨dir, out⟩_W
-   * when `dir` is given. The gather of one projection and the scatter of the next share a pass over the data.
+   * The inner projections of the symmetric sweep on the block u (in place): on entry the sums of the first swept
+   * dimension are in levelSum; each pass subtracts the means of one dimension and gathers the sums of the next; on
+   * exit u holds Q_s(m−2) … Q_s1 Q_s0 applied to the input except the last subtraction, whose means are returned.
+   * With `fromDirection`, the first pass builds the direction d ← r + β d and reads it as its input.
    */
-  private applyA(src: Float64Array, out: Float64Array, dir?: Float64Array): number {
+  private innerSweep(m: number, fromDirection: boolean): Float64Array {
     const n = this.n;
     const w = this.weights;
     const seq = this.sequence;
+    const u = this.uBlock;
     let codes = this.fixedEffects[seq[0]].codes;
-    let sums = this.levelSum[seq[0]];
-    sums.fill(0);
-    for (let i = 0; i < n; i++) sums[codes[i]] += w[i] * src[i];
-    let means = this.groupMeansFinish(seq[0]);
-    let input = src;
+    let means = this.finishMeans(seq[0], m);
     for (let s = 1; s < seq.length; s++) {
       const nextCodes = this.fixedEffects[seq[s]].codes;
-      const nextSums = this.levelSum[seq[s]];
-      nextSums.fill(0);
-      for (let i = 0; i < n; i++) {
-        const t = input[i] - means[codes[i]];
-        out[i] = t;
-        nextSums[nextCodes[i]] += w[i] * t;
+      const next = this.levelSum[seq[s]];
+      next.fill(0, 0, this.fixedEffects[seq[s]].levelCount * m);
+      if (s === 1 && fromDirection) {
+        const r = this.rBlock;
+        const d = this.dBlock;
+        const beta = this.beta;
+        for (let i = 0; i < n; i++) {
+          const wi = w[i];
+          const g = codes[i] * m;
+          const h = nextCodes[i] * m;
+          const o = i * m;
+          for (let c = 0; c < m; c++) {
+            const di = r[o + c] + beta[c] * d[o + c];
+            d[o + c] = di;
+            const t = di - means[g + c];
+            u[o + c] = t;
+            next[h + c] += wi * t;
+          }
+        }
+      } else {
+        for (let i = 0; i < n; i++) {
+          const wi = w[i];
+          const g = codes[i] * m;
+          const h = nextCodes[i] * m;
+          const o = i * m;
+          for (let c = 0; c < m; c++) {
+            const t = u[o + c] - means[g + c];
+            u[o + c] = t;
+            next[h + c] += wi * t;
+          }
+        }
       }
-      input = out;
       codes = nextCodes;
-      sums = nextSums;
-      means = this.groupMeansFinish(seq[s]);
+      means = this.finishMeans(seq[s], m);
     }
-    let dot = 0;
-    if (dir) {
-      for (let i = 0; i < n; i++) {
-        const a = src[i] - (input[i] - means[codes[i]]);
-        out[i] = a;
-        dot += w[i] * dir[i] * a;
-      }
-    } else {
-      for (let i = 0; i < n; i++) out[i] = src[i] - (input[i] - means[codes[i]]);
-    }
-    return dot;
-  }
-
-  private dotW(a: Float64Array, b: Float64Array): number {
-    const w = this.weights;
-    let s = 0;
-    for (let i = 0; i < this.n; i++) s += w[i] * a[i] * b[i];
-    return s;
+    return means;
   }
 
   /**
@@ -149,60 +172,208 @@ export class WeightedDemeaner {
    * Stops when one more sweep would change the residual by less than `tol` × ‖v‖ (W-norms).
    */
   demean(v: Float64Array, out: Float64Array, fePart: Float64Array, tol = 1e-10, maxIter = 10_000): DemeanStats {
+    return this.demeanColumns([v], [out], [fePart], [tol], maxIter)[0];
+  }
+
+  /**
+   * `demean` for several columns at once (same weights): one pass over the observations serves every column, the
+   * columns being interleaved in the scratch. Column c stops at its own tolerance `tols[c]`; the result of every
+   * column is the one `demean` would give it alone (up to rounding). Statistics per column; the sweeps actually run
+   * are the largest `iterations`.
+   */
+  demeanColumns(
+    vs: readonly Float64Array[],
+    outs: readonly Float64Array[],
+    feParts: readonly Float64Array[],
+    tols: ArrayLike<number>,
+    maxIter = 10_000,
+  ): DemeanStats[] {
     const n = this.n;
+    const m = vs.length;
     const K = this.fixedEffects.length;
+    const stats: DemeanStats[] = vs.map(() => ({ iterations: 0, converged: true }));
+    if (m === 0) return stats;
     if (K === 0) {
-      out.set(v);
-      fePart.fill(0);
-      return { iterations: 0, converged: true };
+      for (let c = 0; c < m; c++) {
+        outs[c].set(vs[c]);
+        feParts[c].fill(0);
+      }
+      return stats;
     }
     if (K === 1) {
-      out.set(v);
-      this.project(0, out);
-      for (let i = 0; i < n; i++) fePart[i] = v[i] - out[i];
-      return { iterations: 0, converged: true };
+      for (let c = 0; c < m; c++) this.projectOne(vs[c], outs[c], feParts[c]);
+      return stats;
     }
-    const { r, dir, img } = this;
-    const normV = Math.sqrt(this.dotW(v, v));
-    if (normV === 0) {
-      out.fill(0);
-      fePart.fill(0);
-      return { iterations: 0, converged: true };
-    }
-    const threshold = tol * normV;
-    // r = A (v − x0)
-    for (let i = 0; i < n; i++) out[i] = v[i] - fePart[i];
-    this.applyA(out, r);
-    let rr = this.dotW(r, r);
-    let iterations = 0;
-    let converged = Math.sqrt(rr) <= threshold;
-    dir.set(r);
-    while (!converged && iterations < maxIter) {
-      const pAp = this.applyA(dir, img, dir);
-      if (!(pAp > 0)) {
-        converged = true;
-        break;
+    this.reserve(m);
+    const w = this.weights;
+    const { xBlock: x, rBlock: r, dBlock: d, uBlock: u, alpha, beta, rr, acc, threshold, active } = this;
+    const seq = this.sequence;
+    const first = seq[0];
+    const firstCodes = this.fixedEffects[first].codes;
+    const firstLevels = this.fixedEffects[first].levelCount;
+    const lastCodes = firstCodes; // the sweep is symmetric: it ends with the dimension it starts with
+
+    // x ← warm start, u ← v − x, sums of the first dimension, ‖v‖²
+    let firstSum = this.levelSum[first];
+    firstSum.fill(0, 0, firstLevels * m);
+    acc.fill(0, 0, m);
+    for (let i = 0; i < n; i++) {
+      const wi = w[i];
+      const g = firstCodes[i] * m;
+      const o = i * m;
+      for (let c = 0; c < m; c++) {
+        const vi = vs[c][i];
+        const xi = feParts[c][i];
+        x[o + c] = xi;
+        const t = vi - xi;
+        u[o + c] = t;
+        firstSum[g + c] += wi * t;
+        acc[c] += wi * vi * vi;
       }
-      const alpha = rr / pAp;
-      const w = this.weights;
-      let rrNew = 0;
+    }
+    const zeroNorm: boolean[] = [];
+    for (let c = 0; c < m; c++) {
+      const normV = Math.sqrt(acc[c]);
+      threshold[c] = tols[c] * normV;
+      zeroNorm.push(normV === 0);
+      active[c] = normV === 0 ? 0 : 1;
+    }
+    // r = A (v − x0) = (v − x0) − T (v − x0); d = r
+    let means = this.innerSweep(m, false);
+    acc.fill(0, 0, m);
+    for (let i = 0; i < n; i++) {
+      const wi = w[i];
+      const g = lastCodes[i] * m;
+      const o = i * m;
+      for (let c = 0; c < m; c++) {
+        const ri = vs[c][i] - x[o + c] - (u[o + c] - means[g + c]);
+        r[o + c] = ri;
+        d[o + c] = ri;
+        acc[c] += wi * ri * ri;
+      }
+    }
+    let running = 0;
+    for (let c = 0; c < m; c++) {
+      rr[c] = acc[c];
+      if (active[c] && Math.sqrt(rr[c]) <= threshold[c]) active[c] = 0;
+      if (active[c]) running++;
+      beta[c] = 0;
+    }
+    const dirSum = this.dirSum;
+    let step = 0;
+    let directionBuilt = true; // d is up to date (first step) or still to be formed as r + β d in the first pass
+    while (running > 0 && step < maxIter) {
+      // img = A d (in u), pAp = ⟨d, A d⟩
+      if (directionBuilt) {
+        firstSum = this.levelSum[first];
+        firstSum.fill(0, 0, firstLevels * m);
+        for (let i = 0; i < n; i++) {
+          const wi = w[i];
+          const g = firstCodes[i] * m;
+          const o = i * m;
+          for (let c = 0; c < m; c++) firstSum[g + c] += wi * d[o + c];
+        }
+      }
+      means = this.innerSweep(m, !directionBuilt);
+      directionBuilt = false;
+      acc.fill(0, 0, m);
       for (let i = 0; i < n; i++) {
-        fePart[i] += alpha * dir[i];
-        const ri = r[i] - alpha * img[i];
-        r[i] = ri;
-        rrNew += w[i] * ri * ri;
+        const wi = w[i];
+        const g = lastCodes[i] * m;
+        const o = i * m;
+        for (let c = 0; c < m; c++) {
+          const di = d[o + c];
+          const img = di - (u[o + c] - means[g + c]);
+          u[o + c] = img;
+          acc[c] += wi * di * img;
+        }
       }
-      iterations++;
-      if (Math.sqrt(rrNew) <= threshold) {
-        converged = true;
-        break;
+      for (let c = 0; c < m; c++) {
+        alpha[c] = 0;
+        if (!active[c]) continue;
+        const pAp = acc[c];
+        if (!(pAp > 0)) {
+          active[c] = 0;
+          running--;
+          continue;
+        }
+        alpha[c] = rr[c] / pAp;
       }
-      const beta = rrNew / rr;
-      rr = rrNew;
-      for (let i = 0; i < n; i++) dir[i] = r[i] + beta * dir[i];
+      if (running === 0) break;
+      step++;
+      // x += α d, r −= α A d, ‖r‖²; sums of r and of d over the first dimension for the next direction r + β d
+      firstSum = this.levelSum[first];
+      firstSum.fill(0, 0, firstLevels * m);
+      dirSum.fill(0, 0, firstLevels * m);
+      acc.fill(0, 0, m);
+      for (let i = 0; i < n; i++) {
+        const wi = w[i];
+        const g = firstCodes[i] * m;
+        const o = i * m;
+        for (let c = 0; c < m; c++) {
+          const a = alpha[c];
+          const di = d[o + c];
+          x[o + c] += a * di;
+          const ri = r[o + c] - a * u[o + c];
+          r[o + c] = ri;
+          acc[c] += wi * ri * ri;
+          firstSum[g + c] += wi * ri;
+          dirSum[g + c] += wi * di;
+        }
+      }
+      for (let c = 0; c < m; c++) {
+        beta[c] = 0;
+        if (!active[c]) continue;
+        stats[c].iterations++;
+        const rrNew = acc[c];
+        if (Math.sqrt(rrNew) <= threshold[c]) {
+          active[c] = 0;
+          running--;
+          continue;
+        }
+        beta[c] = rrNew / rr[c];
+        rr[c] = rrNew;
+      }
+      if (running === 0) break;
+      for (let g = 0; g < firstLevels; g++) {
+        const base = g * m;
+        for (let c = 0; c < m; c++) firstSum[base + c] += beta[c] * dirSum[base + c];
+      }
     }
-    for (let i = 0; i < n; i++) out[i] = v[i] - fePart[i];
-    return { iterations, converged };
+    for (let i = 0; i < n; i++) {
+      const o = i * m;
+      for (let c = 0; c < m; c++) {
+        const xi = x[o + c];
+        feParts[c][i] = xi;
+        outs[c][i] = vs[c][i] - xi;
+      }
+    }
+    for (let c = 0; c < m; c++) {
+      stats[c].converged = !active[c];
+      if (zeroNorm[c]) {
+        // ‖v‖ = 0: nothing to remove
+        outs[c].fill(0);
+        feParts[c].fill(0);
+      }
+    }
+    return stats;
+  }
+
+  /** One dimension: out ← v minus its weighted group means (exact), fePart ← v − out. */
+  private projectOne(v: Float64Array, out: Float64Array, fePart: Float64Array): void {
+    const n = this.n;
+    const codes = this.fixedEffects[0].codes;
+    const sw = this.weightSum[0];
+    const w = this.weights;
+    this.reserve(1);
+    const sums = this.levelSum[0];
+    sums.fill(0, 0, sw.length);
+    for (let i = 0; i < n; i++) sums[codes[i]] += w[i] * v[i];
+    for (let g = 0; g < sw.length; g++) sums[g] = sw[g] > 0 ? sums[g] / sw[g] : 0;
+    for (let i = 0; i < n; i++) {
+      out[i] = v[i] - sums[codes[i]];
+      fePart[i] = v[i] - out[i];
+    }
   }
 }
 

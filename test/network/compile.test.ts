@@ -186,6 +186,34 @@ describe("compiling the testbot network", () => {
     expect(net.arcs.costUsdPerFeu[dflt]).toBe(100);
   });
 
+  it("adds a port's per-call bulk voyage charge to the bulk cost of sea links at that port only, not to container costs", () => {
+    // portia (call 6 USD/t) ~~sea 1000~~ sea-narrows ~~sea 1000~~ harbor (no call): bulk sea rate 0.01 USD/t-km
+    const dir = copyTestbot();
+    edit(dir, "terminals/testbot.yaml", "    handlingCostUsdPerTonne: 5\n", "    handlingCostUsdPerTonne: 5\n    portCallUsdPerTonne: 6\n");
+    const withCall = compileNetwork(loadNetwork(dir));
+    const arcOf = (n: CompiledNetwork, a: string, b: string) =>
+      findArc(
+        n.graph,
+        layerNode(n, n.network.places.findIndex((p) => p.id === a), LAYER_SEA),
+        layerNode(n, n.network.places.findIndex((p) => p.id === b), LAYER_SEA),
+      );
+    for (const [a, b] of [
+      ["portia", "sea-narrows"],
+      ["sea-narrows", "portia"],
+    ]) {
+      const before = arcOf(net, a, b);
+      const after = arcOf(withCall, a, b);
+      expect(withCall.arcs.costUsdPerTonne[after]).toBeCloseTo(net.arcs.costUsdPerTonne[before] + 6, 12);
+      expect(withCall.arcs.costUsdPerFeu[after]).toBe(net.arcs.costUsdPerFeu[before]);
+      expect(withCall.arcs.costUsdPerTeu[after]).toBe(net.arcs.costUsdPerTeu[before]);
+    }
+    const far = arcOf(withCall, "sea-narrows", "harbor");
+    expect(withCall.arcs.costUsdPerTonne[far]).toBeCloseTo(net.arcs.costUsdPerTonne[arcOf(net, "sea-narrows", "harbor")], 12);
+    // a voyage portia → harbor now costs call 6 + 2,000 km × 0.01 + 0 USD/t
+    const voyage = withCall.arcs.costUsdPerTonne[arcOf(withCall, "portia", "sea-narrows")] + withCall.arcs.costUsdPerTonne[far];
+    expect(voyage).toBeCloseTo(6 + (withCall.arcs.distanceKm[far] + withCall.arcs.distanceKm[arcOf(withCall, "portia", "sea-narrows")]) * 0.01, 9);
+  });
+
   it("allows no rail↔road transfer at a plain rail terminal without an intermodal terminal record", () => {
     const dir = copyTestbot();
     edit(dir, "places/testbot.csv", "city|rail_terminal|dry_port,KZGAM", "city|rail_terminal,KZGAM");

@@ -224,6 +224,16 @@ describe("validation rules name code, file, line and field", () => {
     });
   });
 
+  it("only a port terminal may carry a per-call bulk voyage charge", () => {
+    expect(problemsAfter((d) => edit(d, "terminals/testbot.yaml", "    capacityTonnesPerYear: 4000000\n", "    capacityTonnesPerYear: 4000000\n    portCallUsdPerTonne: 3\n"))).toContainEqual({
+      code: "E_NETWORK_INVALID",
+      file: "terminals/testbot.yaml",
+      line: 9,
+      field: "portCallUsdPerTonne",
+    });
+    expect(problemsAfter((d) => edit(d, "terminals/testbot.yaml", "    handlingCostUsdPerTonne: 5\n", "    handlingCostUsdPerTonne: 5\n    portCallUsdPerTonne: 3\n"))).toEqual([]);
+  });
+
   it("a ferry that carries rail wagons needs a gauge", () => {
     expect(problemsAfter((d) => edit(d, "ferries/testbot.yaml", "    gaugeMm: 1520\n", ""))).toContainEqual({
       code: "E_NETWORK_INVALID",

@@ -1,4 +1,144 @@
 import type { Command } from "commander";
+import { type TntpProblemOptions, tntpProblem } from "../../assignment/problem";
+import { isAlgorithmName, solve } from "../../assignment/solve";
+import { ALGORITHMS, type AssignmentResult, type IterationReport } from "../../assignment/state";
+import { loadTntpDir } from "../../assignment/tntp";
+import { writeFileAtomic } from "../../core/atomic-write";
+import { CaravanError } from "../../core/errors";
+import { suggest } from "../../core/suggest";
 
-/** Registers the `assign` command (implementation in progress). */
-export function register(_program: Command): void {}
+interface AssignFlags {
+  tntp?: string;
+  demand?: string;
+  algorithm: string;
+  gap: string;
+  maxIterations?: string;
+  maxSeconds?: string;
+  flowsOut?: string;
+  json?: boolean;
+  tollFactor?: string;
+  distanceFactor?: string;
+  demandScale?: string;
+  theta?: string;
+}
+
+function positive(name: string, value: string | undefined, integer: boolean): number | undefined {
+  if (value === undefined) return undefined;
+  const v = Number(value);
+  if (!Number.isFinite(v) || v < 0 || (integer && !Number.isInteger(v))) {
+    throw new CaravanError("E_USAGE", `${name} must be a ${integer ? "non-negative integer" : "non-negative number"}, got "${value}"`);
+  }
+  return v;
+}
+
+/** A one-line progress bar on a TTY (iteration, gap, objective); nothing otherwise. */
+function progressPrinter(targetGap: number): { update: (r: IterationReport) => void; done: () => void } {
+  const tty = process.stderr.isTTY === true;
+  if (!tty) return { update: () => {}, done: () => {} };
+  const width = 30;
+  return {
+    update: (r) => {
+      // progress in decades of the gap: from 1 down to the target
+      const span = Math.max(1, -Math.log10(Math.max(targetGap, 1e-16)));
+      const frac = Math.min(1, Math.max(0, -Math.log10(Math.max(r.relativeGap, 1e-300)) / span));
+      const filled = Math.round(frac * width);
+      process.stderr.write(
+        `\r[${"#".repeat(filled)}${" ".repeat(width - filled)}] it ${r.iteration}  gap ${r.relativeGap.toExponential(3)}  objective ${r.beckmann.toPrecision(12)}  ${r.elapsedS.toFixed(1)} s`,
+      );
+    },
+    done: () => process.stderr.write("\n"),
+  };
+}
+
+/** Registers `assign --tntp DIR | --demand FILE [--algorithm …] [--gap …] …`. */
+export function register(program: Command): void {
+  program
+    .command("assign")
+    .description("equilibrium flow assignment: a TNTP test network (--tntp DIR) or corridor demand on the network (--demand FILE)")
+    .option("--tntp <dir>", "a TNTP directory with *_net.tntp and *_trips.tntp (and optionally *_flow.tntp)")
+    .option("--demand <file>", "a corridor demand CSV (origin,destination,class,amount) assigned on the --data network")
+    .option("--algorithm <name>", `one of ${ALGORITHMS.join(", ")}`, "b")
+    .option("--gap <x>", "stop at this relative gap (TSTT − SPTT) / SPTT (logit: relative flow change)", "1e-6")
+    .option("--max-iterations <n>", "stop after N iterations")
+    .option("--max-seconds <s>", "stop after S seconds of solving")
+    .option("--flows-out <file>", "write from,to,flow per link in input order (atomic write)")
+    .option("--toll-factor <x>", "TNTP: override <TOLL FACTOR> (cost per toll unit)")
+    .option("--distance-factor <x>", "TNTP: override <DISTANCE FACTOR> (cost per length unit)")
+    .option("--demand-scale <x>", "multiply every demand entry (e.g. 2 for doubled demand)")
+    .option("--theta <x>", "logit dispersion per unit of cost (default 10 / mean free-flow O-D cost)")
+    .option("--json", "print the result summary as JSON")
+    .action((flags: AssignFlags) => {
+      const out = program.configureOutput().writeOut ?? ((t: string) => process.stdout.write(t));
+      if ((flags.tntp === undefined) === (flags.demand === undefined)) throw new CaravanError("E_USAGE", "give exactly one of --tntp DIR and --demand FILE");
+      if (!isAlgorithmName(flags.algorithm)) {
+        throw new CaravanError("E_ALGORITHM_UNKNOWN", `unknown assignment algorithm "${flags.algorithm}"; expected one of ${ALGORITHMS.join(", ")}`, {
+          didYouMean: suggest(flags.algorithm, ALGORITHMS),
+        });
+      }
+      const gap = positive("--gap", flags.gap, false) ?? 1e-6;
+      const maxIterations = positive("--max-iterations", flags.maxIterations, true);
+      const maxSeconds = positive("--max-seconds", flags.maxSeconds, false);
+      const theta = positive("--theta", flags.theta, false);
+      if (flags.demand !== undefined) {
+        throw new CaravanError("E_USAGE", "--demand (corridor assignment) is not available in this build; use --tntp DIR");
+      }
+      const t0 = performance.now();
+      const inst = loadTntpDir(flags.tntp as string);
+      const problemOptions: TntpProblemOptions = {
+        tollFactor: positive("--toll-factor", flags.tollFactor, false),
+        distanceFactor: positive("--distance-factor", flags.distanceFactor, false),
+        demandScale: positive("--demand-scale", flags.demandScale, false),
+      };
+      const problem = tntpProblem(inst, problemOptions);
+      const progress = progressPrinter(gap);
+      let result: AssignmentResult;
+      try {
+        result = solve(problem, flags.algorithm, { gap, maxIterations, maxSeconds, logitTheta: theta, onIteration: progress.update });
+      } finally {
+        progress.done();
+      }
+      const elapsedS = (performance.now() - t0) / 1000;
+      if (flags.flowsOut) {
+        const byInput = new Float64Array(problem.graph.arcCount);
+        for (let a = 0; a < problem.graph.arcCount; a++) byInput[problem.graph.inputArc[a]] = result.flow[a];
+        const net = inst.network;
+        const lines = ["from,to,flow"];
+        for (let l = 0; l < net.linkCount; l++) lines.push(`${net.fromNode[l] + 1},${net.toNode[l] + 1},${byInput[l]}`);
+        writeFileAtomic(flags.flowsOut, `${lines.join("\n")}\n`);
+      }
+      const summary = {
+        network: inst.name,
+        algorithm: result.algorithm,
+        iterations: result.iterations,
+        relativeGap: result.relativeGap,
+        beckmann: result.beckmann,
+        totalTravelTime: result.totalTravelTime,
+        shortestPathTravelTime: result.shortestPathTravelTime,
+        converged: result.converged,
+        stopReason: result.stopReason,
+        solveS: result.elapsedS,
+        elapsedS,
+        intrazonalDemand: problem.intrazonalDemand,
+        ...(result.logitTheta !== undefined ? { logitTheta: result.logitTheta } : {}),
+        warnings: inst.trips.warnings,
+      };
+      if (flags.json) {
+        out(`${JSON.stringify(summary, null, 2)}\n`);
+        return;
+      }
+      const rows: [string, string][] = [
+        ["network", `${inst.name} (${problem.graph.nodeCount} nodes, ${problem.graph.arcCount} links, ${problem.commodities.count} origins)`],
+        ["algorithm", result.algorithm],
+        ["iterations", String(result.iterations)],
+        ["relative gap", result.relativeGap.toExponential(3)],
+        ["Beckmann objective", result.beckmann.toPrecision(15)],
+        ["total travel time", result.totalTravelTime.toPrecision(12)],
+        ["stopped by", `${result.stopReason}${result.converged ? "" : " (gap not reached)"}`],
+        ["time", `${elapsedS.toFixed(3)} s (solve ${result.elapsedS.toFixed(3)} s)`],
+      ];
+      if (flags.flowsOut) rows.push(["flows written to", flags.flowsOut]);
+      for (const w of inst.trips.warnings) rows.push(["warning", w]);
+      const width = Math.max(...rows.map((r) => r[0].length));
+      out(rows.map(([k, v]) => `${k.padEnd(width)}  ${v}`).join("\n") + "\n");
+    });
+}
