@@ -19,6 +19,7 @@
  * Memory: commodity flow and bush membership per (commodity, arc), a topological order per (commodity, node).
  * The hot loops read typed arrays only and allocate nothing.
  */
+import { CaravanError } from "../core/errors";
 import { NO_ARC } from "../graph/csr";
 import type { AssignmentProblem } from "./problem";
 import { totalDemand } from "./problem";
@@ -28,11 +29,16 @@ import {
   type IterationReport,
   relativeGap,
   resolveOptions,
-  ShortestPathOracle,
   type SolveOptions,
   type StopReason,
   stopwatch,
 } from "./state";
+import { ShortestPathTree } from "./sp-tree";
+
+/** Predecessor position meaning "no in-arc". */
+const NO_POS = -1;
+/** Predecessor position of the bush's origin (its longest used path is empty). */
+const ROOT_POS = -2;
 
 /** Tuning of the equilibration loop. */
 export interface AlgorithmBTuning {
@@ -56,52 +62,112 @@ export function solveAlgorithmB(problem: AssignmentProblem, options: SolveOption
 
   const state = new FlowState(problem);
   const { flow, time, slope, classFlow, evaluator } = state;
-  const oracle = new ShortestPathOracle(problem);
-  oracle.checkReachable(time);
 
-  /** [k * m + a] flow of commodity k on arc a. */
-  const bushFlow = new Float64Array(K * m);
+  // Bush storage, one fixed-size slice per commodity k ("CSR of the bush"): the bush's nodes in topological order,
+  // and its arcs grouped by head in that order, with the commodity's flow stored beside each arc. The label passes
+  // and flow shifts then read arcs and flows sequentially; predecessors are positions in the arc list.
   /** [k * m + a] 1 = arc a is in the bush of commodity k. */
   const inBush = new Uint8Array(K * m);
-  /** [k * n + i] i-th node of commodity k's bush in topological order. */
+  /** [k * n + i] i-th node of commodity k's bush in topological order (i = 0: the origin). */
   const order = new Int32Array(K * n);
   /** [k] number of nodes in the bush of k. */
   const orderLen = new Int32Array(K);
-  /** [k * m + i] i-th arc of k's bush, grouped by head in topological order (all in-arcs of a node precede its out-arcs). */
-  const bushArcs = new Int32Array(K * m);
-  /** [k] number of arcs in the bush of k. */
-  const bushArcCount = new Int32Array(K);
+  /** [k * (n + 1) + i] first position in k's arc list of the in-arcs of its i-th node; entry i + 1 ends them. */
+  const groupStart = new Int32Array(K * (n + 1));
+  /** [k * m + p] arc at position p of k's arc list (grouped by head in topological order). */
+  const bushArc = new Int32Array(K * m);
+  /** [k * m + p] flow of commodity k on the arc at position p of its arc list. */
+  const bushFlow = new Float64Array(K * m);
 
   // scratch, [node]
   const L = new Float64Array(n);
   const U = new Float64Array(n);
+  /** [node] position (in the current bush's arc list) of the shortest-path in-arc; NO_POS at the origin. */
   const Lpred = new Int32Array(n);
+  /** [node] position of the longest-used-path in-arc; NO_POS when none, ROOT_POS at the origin. */
   const Upred = new Int32Array(n);
-  const pos = new Int32Array(n).fill(-1);
+  /** [node] index in the current bush's topological order (valid for the bush's nodes only). */
+  const pos = new Int32Array(n);
+  /** [node] = stamp when the node belongs to the bush being improved. */
+  const member = new Int32Array(n);
+  let stamp = 0;
   const indeg = new Int32Array(n);
   const queue = new Int32Array(n);
+  /** [arc] zeroed scratch: flow of the bush being rebuilt, by arc. */
+  const flowByArc = new Float64Array(m);
+  /** [node] zeroed scratch for all-or-nothing loading. */
+  const nodeFlow = new Float64Array(n);
+  const tree = new ShortestPathTree(graph, noThrough);
+  const classCount = classes.length;
+  /** [class][arc] generalized cost time[a] + fixed_c[a], kept in step with `time` (+Infinity = forbidden to the class). */
+  const classCost = classes.map(() => new Float64Array(m));
+  const classFixed = classes.map((cl) => cl.fixedCost);
+  const refreshClassCosts = (): void => {
+    for (let c = 0; c < classCount; c++) {
+      const cost = classCost[c];
+      const fixed = classFixed[c];
+      for (let a = 0; a < m; a++) cost[a] = time[a] + fixed[a];
+    }
+  };
+  /** Time, slope and every class's cost of arc a at total flow x. */
+  const updateArc = (a: number, x: number): void => {
+    evaluator.update(a, x, time, slope);
+    const t = time[a];
+    for (let c = 0; c < classCount; c++) classCost[c][a] = t + classFixed[c][a];
+  };
+
+  /** Rebuild k's arc list (and group starts) from its topological order and inBush; flows are taken from flowByArc, which is left zeroed. */
+  const listBushArcs = (k: number): void => {
+    const base = k * m;
+    const obase = k * n;
+    const sbase = k * (n + 1);
+    const len = orderLen[k];
+    let cnt = 0;
+    groupStart[sbase] = 0;
+    for (let idx = 1; idx < len; idx++) {
+      const j = order[obase + idx];
+      groupStart[sbase + idx] = cnt;
+      const qEnd = firstIn[j + 1];
+      for (let q = firstIn[j]; q < qEnd; q++) {
+        const a = inArc[q];
+        if (inBush[base + a] === 1) {
+          bushArc[base + cnt] = a;
+          bushFlow[base + cnt] = flowByArc[a];
+          flowByArc[a] = 0;
+          cnt++;
+        }
+      }
+    }
+    groupStart[sbase + len] = cnt;
+  };
 
   // --- initial bushes: the free-flow shortest-path trees, loaded all-or-nothing -------------------------------
-  {
-    const tree = oracle.tree;
-    const nodeFlow = new Float64Array(n);
-    const tmp = new Float64Array(m);
-    for (let k = 0; k < K; k++) {
-      const c = commodities.classOf[k];
-      tree.run(commodities.origin[k], time, classes[c].fixedCost);
-      const base = k * m;
-      const obase = k * n;
-      for (let i = 0; i < tree.settledCount; i++) {
-        const v = tree.order[i];
-        order[obase + i] = v;
-        const a = tree.pred[v];
-        if (a !== NO_ARC) inBush[base + a] = 1;
+  for (let k = 0; k < K; k++) {
+    const c = commodities.classOf[k];
+    const o = commodities.origin[k];
+    // commodities are sorted by (class, origin): consecutive commodities of one origin share a tree
+    if (k === 0 || c !== commodities.classOf[k - 1] || o !== commodities.origin[k - 1]) tree.run(o, time, classes[c].fixedCost);
+    const from = commodities.destStart[k];
+    const to = commodities.destStart[k + 1];
+    for (let e = from; e < to; e++) {
+      const d = commodities.destNode[e];
+      if (tree.dist[d] === Number.POSITIVE_INFINITY) {
+        throw new CaravanError("E_NO_ROUTE", `class "${classes[c].id}" has demand ${commodities.demand[e]} from node ${o} to node ${d} but no route connects them`, {
+          details: { classId: classes[c].id, originNode: o, destinationNode: d },
+        });
       }
-      orderLen[k] = tree.settledCount;
-      tmp.fill(0);
-      tree.load(commodities.destNode, commodities.demand, commodities.destStart[k], commodities.destStart[k + 1], tmp, nodeFlow);
-      for (let a = 0; a < m; a++) if (tmp[a] !== 0) bushFlow[base + a] = tmp[a];
     }
+    const base = k * m;
+    const obase = k * n;
+    for (let i = 0; i < tree.settledCount; i++) {
+      const v = tree.order[i];
+      order[obase + i] = v;
+      const a = tree.pred[v];
+      if (a !== NO_ARC) inBush[base + a] = 1;
+    }
+    orderLen[k] = tree.settledCount;
+    tree.load(commodities.destNode, commodities.demand, from, to, flowByArc, nodeFlow);
+    listBushArcs(k);
   }
 
   /** Recompute class and total flows exactly from the bushes (removes drift of incremental updates). */
@@ -110,141 +176,163 @@ export function solveAlgorithmB(problem: AssignmentProblem, options: SolveOption
     for (let k = 0; k < K; k++) {
       const xc = classFlow[commodities.classOf[k]];
       const base = k * m;
-      for (let a = 0; a < m; a++) xc[a] += bushFlow[base + a];
+      const end = base + groupStart[k * (n + 1) + orderLen[k]];
+      for (let p = base; p < end; p++) xc[bushArc[p]] += bushFlow[p];
     }
     state.refresh();
+    refreshClassCosts();
   };
   rebuildFlows();
+
+  /** SPTT at the current times: one shortest-path tree per (class, origin) on the class's generalized cost. */
+  const shortestPathTravelTime = (): number => {
+    let total = 0;
+    for (let k = 0; k < K; k++) {
+      const c = commodities.classOf[k];
+      const o = commodities.origin[k];
+      if (k === 0 || c !== commodities.classOf[k - 1] || o !== commodities.origin[k - 1]) tree.runCost(o, classCost[c]);
+      const dist = tree.dist;
+      for (let e = commodities.destStart[k]; e < commodities.destStart[k + 1]; e++) total += commodities.demand[e] * dist[commodities.destNode[e]];
+    }
+    return total;
+  };
 
   const demandTotal = totalDemand(commodities);
   const history: IterationReport[] = [];
   /** [k] 1 = the last equilibration pass of k found a node above the threshold. */
   const active = new Uint8Array(K);
-  let sptt = oracle.run(time, null);
+  let sptt = shortestPathTravelTime();
   let tstt = state.totalTravelTime();
   let gapNow = relativeGap(tstt, sptt);
   let iterations = 0;
   let stopReason: StopReason = "iterations";
 
-  /**
-   * Labels of commodity k for the bush improvement, over its compact arc list: L/Lpred over all bush arcs, then
-   * U/Upred over the arcs that stay in the bush (used arcs out of used nodes, and the L-tree arc). A node without
-   * such an in-arc gets U = L. Sets pos[] for the bush's nodes.
-   */
-  const improvementLabels = (k: number, fixed: Float64Array): void => {
+  /** Drop unused arcs, add shortcuts (U_i + c_ij < U_j), restore the topological order. Returns arcs added. */
+  const improveBush = (k: number): number => {
+    const cost = classCost[commodities.classOf[k]];
     const base = k * m;
     const obase = k * n;
+    const sbase = k * (n + 1);
     const len = orderLen[k];
     const origin = order[obase];
-    for (let idx = 0; idx < len; idx++) {
-      const j = order[obase + idx];
-      pos[j] = idx;
-      L[j] = Number.POSITIVE_INFINITY;
-      U[j] = Number.NEGATIVE_INFINITY;
-      Lpred[j] = NO_ARC;
-      Upred[j] = NO_ARC;
-    }
+    stamp++;
+    // Labels over the bush's arcs: L over all of them, then U over those that stay in the bush (used arcs out of
+    // used nodes, and the L-tree arc). A node without such an in-arc gets U = L.
+    member[origin] = stamp;
+    pos[origin] = 0;
     L[origin] = 0;
     U[origin] = 0;
-    const arcEnd = base + bushArcCount[k];
-    for (let i = base; i < arcEnd; i++) {
-      const a = bushArcs[i];
-      const j = head[a];
-      const lv = L[tail[a]] + time[a] + fixed[a];
-      if (lv < L[j]) {
-        L[j] = lv;
-        Lpred[j] = a;
-      }
-    }
-    // arcs are grouped by head in topological order, so U of every tail is final before it is read
-    let group = -1;
-    for (let i = base; i < arcEnd; i++) {
-      const a = bushArcs[i];
-      const j = head[a];
-      if (j !== group) {
-        if (group >= 0 && Upred[group] === NO_ARC) U[group] = L[group];
-        group = j;
-      }
-      const t = tail[a];
-      if ((bushFlow[base + a] > 0 && (Upred[t] !== NO_ARC || t === origin)) || a === Lpred[j]) {
-        const uv = U[t] + time[a] + fixed[a];
-        if (uv > U[j]) {
-          U[j] = uv;
-          Upred[j] = a;
-        }
-      }
-    }
-    if (group >= 0 && Upred[group] === NO_ARC) U[group] = L[group];
-  };
-
-  /** Rebuild the compact arc list of k's bush from its topological order. */
-  const listBushArcs = (k: number): void => {
-    const base = k * m;
-    const obase = k * n;
-    const len = orderLen[k];
-    let cnt = 0;
+    Upred[origin] = ROOT_POS;
     for (let idx = 1; idx < len; idx++) {
       const j = order[obase + idx];
-      for (let q = firstIn[j]; q < firstIn[j + 1]; q++) {
-        const a = inArc[q];
-        if (inBush[base + a] === 1) bushArcs[base + cnt++] = a;
+      member[j] = stamp;
+      pos[j] = idx;
+      const pEnd = base + groupStart[sbase + idx + 1];
+      const pStart = base + groupStart[sbase + idx];
+      let lBest = Number.POSITIVE_INFINITY;
+      let lArg = NO_POS;
+      for (let p = pStart; p < pEnd; p++) {
+        const a = bushArc[p];
+        const lv = L[tail[a]] + cost[a];
+        if (lv < lBest) {
+          lBest = lv;
+          lArg = p;
+        }
       }
+      let uBest = Number.NEGATIVE_INFINITY;
+      let uArg = NO_POS;
+      for (let p = pStart; p < pEnd; p++) {
+        const a = bushArc[p];
+        const t = tail[a];
+        if ((bushFlow[p] > 0 && Upred[t] !== NO_POS) || p === lArg) {
+          const uv = U[t] + cost[a];
+          if (uv > uBest) {
+            uBest = uv;
+            uArg = p;
+          }
+        }
+      }
+      L[j] = lBest;
+      Lpred[j] = lArg;
+      U[j] = uArg === NO_POS ? lBest : uBest;
+      Upred[j] = uArg;
     }
-    bushArcCount[k] = cnt;
-  };
-
-  /** Drop unused arcs, add shortcuts (U_i + c_ij < U_j), rebuild the topological order. Returns arcs added. */
-  const improveBush = (k: number): number => {
-    const c = commodities.classOf[k];
-    const fixed = classes[c].fixedCost;
-    const base = k * m;
-    const obase = k * n;
-    const origin = commodities.origin[k];
-    improvementLabels(k, fixed);
     // keep exactly the arcs the U labels counted: used arcs out of used nodes, and the shortest-path tree
-    const arcEnd = base + bushArcCount[k];
-    for (let i = base; i < arcEnd; i++) {
-      const a = bushArcs[i];
-      if (Lpred[head[a]] === a) continue;
-      const t = tail[a];
-      if (!(bushFlow[base + a] > 0) || (Upred[t] === NO_ARC && t !== origin)) {
-        inBush[base + a] = 0;
-        bushFlow[base + a] = 0; // at most a rounding residue
+    // (indeg counts the in-arcs each node keeps, for the topological sort below)
+    let removed = 0;
+    indeg[origin] = 0;
+    for (let idx = 1; idx < len; idx++) {
+      const j = order[obase + idx];
+      const lArg = Lpred[j];
+      const pStart = base + groupStart[sbase + idx];
+      const pEnd = base + groupStart[sbase + idx + 1];
+      let kept = pEnd - pStart;
+      for (let p = pStart; p < pEnd; p++) {
+        if (p === lArg) continue;
+        const a = bushArc[p];
+        if (!(bushFlow[p] > 0) || Upred[tail[a]] === NO_POS) {
+          inBush[base + a] = 0;
+          bushFlow[p] = 0; // at most a rounding residue
+          kept--;
+        }
       }
+      removed += pEnd - pStart - kept;
+      indeg[j] = kept;
     }
     let added = 0;
+    /** An added arc runs against the current order, so a new topological order is needed. */
+    let reorder = false;
     for (let a = 0; a < m; a++) {
       if (inBush[base + a] === 1) continue;
       const i = tail[a];
       const j = head[a];
-      if (j === origin || pos[i] < 0 || pos[j] < 0) continue;
+      if (j === origin || member[i] !== stamp || member[j] !== stamp) continue;
       if (noThrough[i] === 1 && i !== origin) continue;
-      const f = fixed[a];
-      if (f === Number.POSITIVE_INFINITY) continue;
-      if (U[i] + time[a] + f < U[j]) {
+      // a forbidden arc has cost +Infinity and never qualifies
+      if (U[i] + cost[a] < U[j]) {
         inBush[base + a] = 1;
+        if (pos[i] > pos[j]) reorder = true;
+        indeg[j]++;
         added++;
       }
     }
-    const len = orderLen[k];
+    if (removed === 0 && added === 0) return 0;
     if (added === 0) {
-      // removing arcs keeps the order topological
-      for (let idx = 0; idx < len; idx++) pos[order[obase + idx]] = -1;
-      listBushArcs(k);
+      // removing arcs keeps the order topological: compact the arc list in place
+      let cnt = 0;
+      for (let idx = 1; idx < len; idx++) {
+        const pEnd = base + groupStart[sbase + idx + 1];
+        const pStart = base + groupStart[sbase + idx];
+        groupStart[sbase + idx] = cnt;
+        for (let p = pStart; p < pEnd; p++) {
+          const a = bushArc[p];
+          if (inBush[base + a] === 0) continue;
+          bushArc[base + cnt] = a;
+          bushFlow[base + cnt] = bushFlow[p];
+          cnt++;
+        }
+      }
+      groupStart[sbase + len] = cnt;
       return 0;
     }
-    // Kahn's topological sort over the bush arcs
-    for (let idx = 0; idx < len; idx++) indeg[order[obase + idx]] = 0;
-    for (let idx = 0; idx < len; idx++) {
-      const i = order[obase + idx];
-      for (let a = firstOut[i]; a < firstOut[i + 1]; a++) if (inBush[base + a] === 1) indeg[head[a]]++;
+    const arcEnd = base + groupStart[sbase + len];
+    for (let p = base; p < arcEnd; p++) {
+      const f = bushFlow[p];
+      if (f !== 0) flowByArc[bushArc[p]] = f;
     }
+    if (!reorder) {
+      // every added arc runs forward in the current order, which therefore stays topological
+      listBushArcs(k);
+      return added;
+    }
+    // Kahn's topological sort over the bush arcs, then the arc list again in the new order
     let qh = 0;
     let qt = 0;
     queue[qt++] = origin;
     while (qh < qt) {
       const i = queue[qh++];
-      for (let a = firstOut[i]; a < firstOut[i + 1]; a++) {
+      const aEnd = firstOut[i + 1];
+      for (let a = firstOut[i]; a < aEnd; a++) {
         if (inBush[base + a] === 0) continue;
         const j = head[a];
         if (--indeg[j] === 0) queue[qt++] = j;
@@ -252,7 +340,6 @@ export function solveAlgorithmB(problem: AssignmentProblem, options: SolveOption
     }
     if (qt !== len) throw new Error(`Algorithm B: bush of commodity ${k} lost its topological order (${qt} of ${len} nodes); this is a bug`);
     for (let idx = 0; idx < len; idx++) order[obase + idx] = queue[idx];
-    for (let idx = 0; idx < len; idx++) pos[queue[idx]] = -1;
     listBushArcs(k);
     return added;
   };
@@ -260,78 +347,91 @@ export function solveAlgorithmB(problem: AssignmentProblem, options: SolveOption
   /** One equilibration pass over the bush of k; returns the largest U − L seen at a node with flow. */
   const equilibrate = (k: number, threshold: number): number => {
     const c = commodities.classOf[k];
-    const fixed = classes[c].fixedCost;
+    const cost = classCost[c];
     const xc = classFlow[c];
     const base = k * m;
     const obase = k * n;
+    const sbase = k * (n + 1);
     const len = orderLen[k];
     const origin = order[obase];
-    for (let idx = 0; idx < len; idx++) {
-      const j = order[obase + idx];
-      pos[j] = idx;
-      L[j] = Number.POSITIVE_INFINITY;
-      U[j] = Number.NEGATIVE_INFINITY;
-      Lpred[j] = NO_ARC;
-      Upred[j] = NO_ARC;
-    }
+    // L and U labels in one sweep over the arc list (grouped by head in topological order)
+    pos[origin] = 0;
     L[origin] = 0;
     U[origin] = 0;
-    const arcEnd = base + bushArcCount[k];
-    for (let i = base; i < arcEnd; i++) {
-      const a = bushArcs[i];
-      const j = head[a];
-      const t = tail[a];
-      const c = time[a] + fixed[a];
-      const lv = L[t] + c;
-      if (lv < L[j]) {
-        L[j] = lv;
-        Lpred[j] = a;
-      }
-      if (bushFlow[base + a] > 0 && (Upred[t] !== NO_ARC || t === origin)) {
-        const uv = U[t] + c;
-        if (uv > U[j]) {
-          U[j] = uv;
-          Upred[j] = a;
+    Upred[origin] = ROOT_POS;
+    let pStart = base;
+    for (let idx = 1; idx < len; idx++) {
+      const j = order[obase + idx];
+      pos[j] = idx;
+      const pEnd = base + groupStart[sbase + idx + 1];
+      let lBest = Number.POSITIVE_INFINITY;
+      let lArg = NO_POS;
+      let uBest = Number.NEGATIVE_INFINITY;
+      let uArg = NO_POS;
+      for (let p = pStart; p < pEnd; p++) {
+        const a = bushArc[p];
+        const t = tail[a];
+        const ca = cost[a];
+        const lv = L[t] + ca;
+        if (lv < lBest) {
+          lBest = lv;
+          lArg = p;
+        }
+        // a tail without used inflow has U = -Infinity and never gives the longest used path
+        if (bushFlow[p] > 0) {
+          const uv = U[t] + ca;
+          if (uv > uBest) {
+            uBest = uv;
+            uArg = p;
+          }
         }
       }
+      L[j] = lBest;
+      Lpred[j] = lArg;
+      U[j] = uBest;
+      Upred[j] = uArg;
+      pStart = pEnd;
     }
     let maxDiff = 0;
     for (let idx = len - 1; idx > 0; idx--) {
       const j = order[obase + idx];
-      if (Upred[j] === NO_ARC) continue;
+      const b0 = Upred[j];
+      if (b0 === NO_POS) continue;
       const diff = U[j] - L[j];
       if (diff > maxDiff) maxDiff = diff;
       if (diff <= threshold) continue;
       // walk both paths back to where they meet (the first arc of each is taken unconditionally)
       const a0 = Lpred[j];
-      const b0 = Upred[j];
       if (a0 === b0) continue;
-      let p = tail[a0];
-      let q = tail[b0];
-      let cMin = time[a0] + fixed[a0];
-      let dMin = slope[a0];
-      let cMax = time[b0] + fixed[b0];
-      let dMax = slope[b0];
-      let minFlow = bushFlow[base + b0];
+      const arcA0 = bushArc[a0];
+      const arcB0 = bushArc[b0];
+      let p = tail[arcA0];
+      let q = tail[arcB0];
+      let cMin = cost[arcA0];
+      let dMin = slope[arcA0];
+      let cMax = cost[arcB0];
+      let dMax = slope[arcB0];
+      let minFlow = bushFlow[b0];
       let argMin = b0;
       while (p !== q) {
         if (pos[p] > pos[q]) {
-          const a = Lpred[p];
-          cMin += time[a] + fixed[a];
+          const a = bushArc[Lpred[p]];
+          cMin += cost[a];
           dMin += slope[a];
           p = tail[a];
         } else {
-          const a = Upred[q];
-          if (a === NO_ARC) {
+          const pq = Upred[q];
+          if (pq < 0) {
             minFlow = 0; // cannot happen while flows are conserved; never shift along a broken chain
             break;
           }
-          cMax += time[a] + fixed[a];
+          const a = bushArc[pq];
+          cMax += cost[a];
           dMax += slope[a];
-          const f = bushFlow[base + a];
+          const f = bushFlow[pq];
           if (f < minFlow) {
             minFlow = f;
-            argMin = a;
+            argMin = pq;
           }
           q = tail[a];
         }
@@ -345,31 +445,43 @@ export function solveAlgorithmB(problem: AssignmentProblem, options: SolveOption
       const meet = p;
       p = j;
       while (p !== meet) {
-        const a = Lpred[p];
-        bushFlow[base + a] += delta;
+        const pp = Lpred[p];
+        const a = bushArc[pp];
+        bushFlow[pp] += delta;
         const x = flow[a] + delta;
         flow[a] = x;
         xc[a] += delta;
-        evaluator.update(a, x, time, slope);
+        updateArc(a, x);
         p = tail[a];
       }
       q = j;
       while (q !== meet) {
-        const a = Upred[q];
-        const f0 = bushFlow[base + a];
+        const pq = Upred[q];
+        const a = bushArc[pq];
+        const f0 = bushFlow[pq];
         const fb = f0 - delta;
         // the exhausted arc, and arcs left with only a rounding residue, end at exactly zero
-        bushFlow[base + a] = (exhaust && a === argMin) || fb <= 1e-12 * f0 ? 0 : fb;
+        bushFlow[pq] = (exhaust && pq === argMin) || fb <= 1e-12 * f0 ? 0 : fb;
         let x = flow[a] - delta;
         if (x < 0) x = 0;
         flow[a] = x;
         xc[a] -= delta;
-        evaluator.update(a, x, time, slope);
+        updateArc(a, x);
         q = tail[a];
       }
     }
-    for (let idx = 0; idx < len; idx++) pos[order[obase + idx]] = -1;
     return maxDiff;
+  };
+
+  /** Commodity flows in the result's layout, [k * m + a]. */
+  const commodityFlowByArc = (): Float64Array => {
+    const out = new Float64Array(K * m);
+    for (let k = 0; k < K; k++) {
+      const base = k * m;
+      const end = base + groupStart[k * (n + 1) + orderLen[k]];
+      for (let p = base; p < end; p++) out[base + bushArc[p]] = bushFlow[p];
+    }
+    return out;
   };
 
   const report = (): void => {
@@ -378,7 +490,6 @@ export function solveAlgorithmB(problem: AssignmentProblem, options: SolveOption
     options.onIteration?.(r);
   };
 
-  for (let k = 0; k < K; k++) listBushArcs(k);
   report();
   if (gapNow <= targetGap) stopReason = "gap";
   else {
@@ -401,7 +512,7 @@ export function solveAlgorithmB(problem: AssignmentProblem, options: SolveOption
         if (maxDiff <= threshold) break;
       }
       rebuildFlows();
-      sptt = oracle.run(time, null);
+      sptt = shortestPathTravelTime();
       tstt = state.totalTravelTime();
       gapNow = relativeGap(tstt, sptt);
       report();
@@ -434,6 +545,6 @@ export function solveAlgorithmB(problem: AssignmentProblem, options: SolveOption
     classFlow,
     time,
     history,
-    commodityFlow: bushFlow,
+    commodityFlow: commodityFlowByArc(),
   };
 }

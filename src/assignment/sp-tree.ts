@@ -17,10 +17,14 @@ export class ShortestPathTree {
   readonly order: Int32Array;
   settledCount = 0;
   source = -1;
-  /** [slot] node in the binary heap slot (keys are dist[node]). */
+  /** [slot] node in the binary heap slot. */
   private readonly heapNode: Int32Array;
+  /** [slot] key (dist) of the node in the slot, kept beside it so that sifting reads one array. */
+  private readonly heapKey: Float64Array;
   /** [node] heap slot of the node, -1 when not in the heap. */
   private readonly heapSlot: Int32Array;
+  /** [arc] zeros, the fixed cost of `runCost`. */
+  private readonly zeroCost: Float64Array;
 
   constructor(graph: CsrGraph, noThrough: Uint8Array) {
     this.graph = graph;
@@ -29,7 +33,14 @@ export class ShortestPathTree {
     this.pred = new Int32Array(graph.nodeCount).fill(NO_ARC);
     this.order = new Int32Array(graph.nodeCount);
     this.heapNode = new Int32Array(graph.nodeCount);
+    this.heapKey = new Float64Array(graph.nodeCount);
     this.heapSlot = new Int32Array(graph.nodeCount).fill(-1);
+    this.zeroCost = new Float64Array(graph.arcCount);
+  }
+
+  /** Settle every node reachable from `source` under weights cost[a] (a class's time + fixed cost; +Infinity forbids the arc). */
+  runCost(source: number, cost: Float64Array): void {
+    this.run(source, cost, this.zeroCost);
   }
 
   /** Settle every node reachable from `source` under weights time[a] + fixed[a]. */
@@ -40,6 +51,7 @@ export class ShortestPathTree {
     const order = this.order;
     const noThrough = this.noThrough;
     const heapNode = this.heapNode;
+    const heapKey = this.heapKey;
     const heapSlot = this.heapSlot;
     for (let i = 0; i < this.settledCount; i++) {
       const v = order[i];
@@ -51,6 +63,7 @@ export class ShortestPathTree {
     // binary min-heap on dist[], inlined (the hot loop of every assignment iteration)
     let size = 1;
     heapNode[0] = source;
+    heapKey[0] = 0;
     heapSlot[source] = 0;
     let settled = 0;
     while (size > 0) {
@@ -60,22 +73,25 @@ export class ShortestPathTree {
       if (size > 0) {
         // sift the last node down from the root
         const last = heapNode[size];
-        const key = dist[last];
+        const key = heapKey[size];
         let slot = 0;
         for (;;) {
           let child = 2 * slot + 1;
           if (child >= size) break;
-          let cn = heapNode[child];
-          if (child + 1 < size && dist[heapNode[child + 1]] < dist[cn]) {
+          let ck = heapKey[child];
+          if (child + 1 < size && heapKey[child + 1] < ck) {
             child++;
-            cn = heapNode[child];
+            ck = heapKey[child];
           }
-          if (dist[cn] >= key) break;
+          if (ck >= key) break;
+          const cn = heapNode[child];
           heapNode[slot] = cn;
+          heapKey[slot] = ck;
           heapSlot[cn] = slot;
           slot = child;
         }
         heapNode[slot] = last;
+        heapKey[slot] = key;
         heapSlot[last] = slot;
       }
       order[settled++] = u;
@@ -83,10 +99,9 @@ export class ShortestPathTree {
       const du = dist[u];
       const end = firstOut[u + 1];
       for (let a = firstOut[u]; a < end; a++) {
-        const f = fixed[a];
-        if (f === Number.POSITIVE_INFINITY) continue;
+        // a forbidden arc (fixed = +Infinity) gives dv = +Infinity, which never improves dist[v]
+        const dv = du + time[a] + fixed[a];
         const v = head[a];
-        const dv = du + time[a] + f;
         if (dv < dist[v]) {
           dist[v] = dv;
           pred[v] = a;
@@ -95,13 +110,16 @@ export class ShortestPathTree {
           // sift up
           while (slot > 0) {
             const parent = (slot - 1) >> 1;
+            const pk = heapKey[parent];
+            if (pk <= dv) break;
             const pn = heapNode[parent];
-            if (dist[pn] <= dv) break;
             heapNode[slot] = pn;
+            heapKey[slot] = pk;
             heapSlot[pn] = slot;
             slot = parent;
           }
           heapNode[slot] = v;
+          heapKey[slot] = dv;
           heapSlot[v] = slot;
         }
       }

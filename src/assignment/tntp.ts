@@ -246,6 +246,85 @@ export function parseTntpNetwork(text: string, file: string): TntpNetwork {
 
 const ORIGIN = /^\s*origin\s+(\S+)\s*$/i;
 
+/** Length of the decimal number (grammar of NUMBER, without sign) starting at `i`, 0 when there is none. */
+function scanUnsignedNumber(s: string, i: number): number {
+  const start = i;
+  let digits = 0;
+  let c = s.charCodeAt(i);
+  while (c >= 48 && c <= 57) {
+    digits++;
+    c = s.charCodeAt(++i);
+  }
+  if (c === 46) {
+    c = s.charCodeAt(++i);
+    while (c >= 48 && c <= 57) {
+      digits++;
+      c = s.charCodeAt(++i);
+    }
+  }
+  if (digits === 0) return 0;
+  if (c === 101 || c === 69) {
+    let j = i + 1;
+    let e = s.charCodeAt(j);
+    if (e === 43 || e === 45) e = s.charCodeAt(++j);
+    if (e >= 48 && e <= 57) {
+      while (e >= 48 && e <= 57) e = s.charCodeAt(++j);
+      i = j;
+    }
+  }
+  return i - start;
+}
+
+/**
+ * Fast path for one trip-table line of `destination : flow ;` entries (the bulk of a trip file): adds them to
+ * `demand` and returns true, or changes nothing and returns false when the line holds anything else (the general
+ * parser then reads it and reports any error). `scratch` holds the line's entries until the whole line is valid.
+ */
+function fastTripEntries(body: string, origin: number, zoneCount: number, demand: Float64Array, scratch: { d: Int32Array; v: Float64Array }, sums: { total: number; intrazonal: number }): boolean {
+  const len = body.length;
+  let i = 0;
+  let count = 0;
+  for (;;) {
+    let c = body.charCodeAt(i);
+    while (c === 32 || c === 9 || c === 13) c = body.charCodeAt(++i);
+    if (i >= len) break;
+    // destination: a positive integer
+    let d = 0;
+    const dStart = i;
+    while (c >= 48 && c <= 57) {
+      d = d * 10 + (c - 48);
+      c = body.charCodeAt(++i);
+    }
+    if (i === dStart || i - dStart > 9 || d < 1 || d > zoneCount) return false;
+    while (c === 32 || c === 9) c = body.charCodeAt(++i);
+    if (c !== 58) return false; // ':'
+    c = body.charCodeAt(++i);
+    while (c === 32 || c === 9) c = body.charCodeAt(++i);
+    const vStart = i;
+    if (c === 43) i++; // a leading '+'; negative flows go to the general parser, which rejects them
+    const n = scanUnsignedNumber(body, i);
+    if (n === 0) return false;
+    i += n;
+    const v = Number(body.slice(vStart, i));
+    c = body.charCodeAt(i);
+    while (c === 32 || c === 9 || c === 13) c = body.charCodeAt(++i);
+    if (c === 59) i++; // ';'
+    else if (i < len) return false;
+    if (count === scratch.d.length) return false;
+    scratch.d[count] = d - 1;
+    scratch.v[count] = v;
+    count++;
+  }
+  for (let e = 0; e < count; e++) {
+    const d = scratch.d[e];
+    const v = scratch.v[e];
+    demand[origin * zoneCount + d] += v;
+    sums.total += v;
+    if (d === origin) sums.intrazonal += v;
+  }
+  return true;
+}
+
 /** Parse a TNTP trip table. Zones are 1-based in the file, 0-based in `demand`. */
 export function parseTntpTrips(text: string, file: string): TntpTrips {
   const lines = splitLines(text);
@@ -254,10 +333,11 @@ export function parseTntpTrips(text: string, file: string): TntpTrips {
   const declaredTotal = tagNumber(file, lines, tags, "TOTAL OD FLOW");
   const demand = new Float64Array(zoneCount * zoneCount);
   let origin = -1;
-  let total = 0;
-  let intrazonal = 0;
+  const sums = { total: 0, intrazonal: 0 };
+  const scratch = { d: new Int32Array(64), v: new Float64Array(64) };
   for (let i = bodyStart; i < lines.length; i++) {
     const body = stripComment(lines[i]);
+    if (origin >= 0 && fastTripEntries(body, origin, zoneCount, demand, scratch, sums)) continue;
     if (body.trim() === "") continue;
     const om = ORIGIN.exec(body.replace(/;\s*$/, ""));
     if (om) {
@@ -277,10 +357,12 @@ export function parseTntpTrips(text: string, file: string): TntpTrips {
       const v = num(file, i + 1, "flow", vTok);
       if (v < 0) throw parseError(file, i + 1, "flow", `must be ≥ 0, found ${v}`);
       demand[origin * zoneCount + d] += v;
-      total += v;
-      if (d === origin) intrazonal += v;
+      sums.total += v;
+      if (d === origin) sums.intrazonal += v;
     }
   }
+  const total = sums.total;
+  const intrazonal = sums.intrazonal;
   const warnings: string[] = [];
   if (!Number.isNaN(declaredTotal) && Math.abs(declaredTotal - total) > 1e-6 * Math.max(1, Math.abs(declaredTotal))) {
     warnings.push(`${file}: <TOTAL OD FLOW> declares ${declaredTotal} but the entries sum to ${total}`);

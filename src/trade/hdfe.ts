@@ -32,6 +32,9 @@ export interface DemeanStats {
   converged: boolean;
 }
 
+/** Columns interleaved in a block (`[obs * DEMEAN_BLOCK + column]`); wider requests are split into blocks of this size. */
+export const DEMEAN_BLOCK = 4;
+
 export class WeightedDemeaner {
   readonly n: number;
   readonly fixedEffects: readonly FixedEffect[];
@@ -40,24 +43,9 @@ export class WeightedDemeaner {
   private readonly weightSum: Float64Array[];
   /** Dimensions in the order of the symmetric sweep: 0, 1, …, K−1, …, 1, 0. */
   private readonly sequence: number[];
-  /** Number of columns the block scratch below is sized for (grown on demand, then reused). */
-  private capacity = 0;
-  /** [fe][level * m + column] level sums, turned into weighted means in place. */
-  private levelSum: Float64Array[] = [];
-  /** [level * m + column] sums of the previous direction over the levels of the first swept dimension. */
-  private dirSum = new Float64Array(0);
-  /** [obs * m + column] CG state of a block of m columns: fixed-effect part, residual of the normal equations, direction, work. */
-  private xBlock = new Float64Array(0);
-  private rBlock = new Float64Array(0);
-  private dBlock = new Float64Array(0);
-  private uBlock = new Float64Array(0);
-  /** [column] CG scalars and state. */
-  private alpha = new Float64Array(0);
-  private beta = new Float64Array(0);
-  private rr = new Float64Array(0);
-  private acc = new Float64Array(0);
-  private threshold = new Float64Array(0);
-  private active = new Uint8Array(0);
+  /** Scratch for one column (stride 1) and for blocks of DEMEAN_BLOCK columns, allocated on first use and then reused. */
+  private single?: CgScratch;
+  private block?: CgScratch;
 
   constructor(fixedEffects: readonly FixedEffect[], n: number) {
     this.n = n;
@@ -81,91 +69,6 @@ export class WeightedDemeaner {
     }
   }
 
-  /** Size the block scratch for m columns (allocates only when m exceeds every earlier block). */
-  private reserve(m: number): void {
-    if (m <= this.capacity) return;
-    const size = this.n * m;
-    this.levelSum = this.fixedEffects.map((fe) => new Float64Array(fe.levelCount * m));
-    this.dirSum = new Float64Array(this.fixedEffects[0].levelCount * m);
-    this.xBlock = new Float64Array(size);
-    this.rBlock = new Float64Array(size);
-    this.dBlock = new Float64Array(size);
-    this.uBlock = new Float64Array(size);
-    this.alpha = new Float64Array(m);
-    this.beta = new Float64Array(m);
-    this.rr = new Float64Array(m);
-    this.acc = new Float64Array(m);
-    this.threshold = new Float64Array(m);
-    this.active = new Uint8Array(m);
-    this.capacity = m;
-  }
-
-  /** sums[level * m + c] ← sums / (weight of the level): the weighted group means of dimension k. */
-  private finishMeans(k: number, m: number): Float64Array {
-    const sums = this.levelSum[k];
-    const sw = this.weightSum[k];
-    for (let g = 0; g < sw.length; g++) {
-      const s = sw[g];
-      const base = g * m;
-      if (s > 0) for (let c = 0; c < m; c++) sums[base + c] /= s;
-      else for (let c = 0; c < m; c++) sums[base + c] = 0;
-    }
-    return sums;
-  }
-
-  /**
-   * The inner projections of the symmetric sweep on the block u (in place): on entry the sums of the first swept
-   * dimension are in levelSum; each pass subtracts the means of one dimension and gathers the sums of the next; on
-   * exit u holds Q_s(m−2) … Q_s1 Q_s0 applied to the input except the last subtraction, whose means are returned.
-   * With `fromDirection`, the first pass builds the direction d ← r + β d and reads it as its input.
-   */
-  private innerSweep(m: number, fromDirection: boolean): Float64Array {
-    const n = this.n;
-    const w = this.weights;
-    const seq = this.sequence;
-    const u = this.uBlock;
-    let codes = this.fixedEffects[seq[0]].codes;
-    let means = this.finishMeans(seq[0], m);
-    for (let s = 1; s < seq.length; s++) {
-      const nextCodes = this.fixedEffects[seq[s]].codes;
-      const next = this.levelSum[seq[s]];
-      next.fill(0, 0, this.fixedEffects[seq[s]].levelCount * m);
-      if (s === 1 && fromDirection) {
-        const r = this.rBlock;
-        const d = this.dBlock;
-        const beta = this.beta;
-        for (let i = 0; i < n; i++) {
-          const wi = w[i];
-          const g = codes[i] * m;
-          const h = nextCodes[i] * m;
-          const o = i * m;
-          for (let c = 0; c < m; c++) {
-            const di = r[o + c] + beta[c] * d[o + c];
-            d[o + c] = di;
-            const t = di - means[g + c];
-            u[o + c] = t;
-            next[h + c] += wi * t;
-          }
-        }
-      } else {
-        for (let i = 0; i < n; i++) {
-          const wi = w[i];
-          const g = codes[i] * m;
-          const h = nextCodes[i] * m;
-          const o = i * m;
-          for (let c = 0; c < m; c++) {
-            const t = u[o + c] - means[g + c];
-            u[o + c] = t;
-            next[h + c] += wi * t;
-          }
-        }
-      }
-      codes = nextCodes;
-      means = this.finishMeans(seq[s], m);
-    }
-    return means;
-  }
-
   /**
    * Residual of `v` on all fixed effects, written to `out`; `fePart` holds on entry a warm start (any vector in the
    * span of the dummies, e.g. zeros or the fixed-effect part of a previous call) and on exit v − out.
@@ -176,10 +79,11 @@ export class WeightedDemeaner {
   }
 
   /**
-   * `demean` for several columns at once (same weights): one pass over the observations serves every column, the
-   * columns being interleaved in the scratch. Column c stops at its own tolerance `tols[c]`; the result of every
-   * column is the one `demean` would give it alone (up to rounding). Statistics per column; the sweeps actually run
-   * are the largest `iterations`.
+   * `demean` for several columns under the same weights: `outs[c]`, `feParts[c]` as in `demean` for `vs[c]`, column
+   * c stopping at its own tolerance `tols[c]`. Columns are interleaved in blocks of four so that one pass over the
+   * observations (codes, weights) serves all of them; each column follows exactly its own CG iteration, so the
+   * result is the one `demean` gives it alone (up to rounding). Statistics per column; the sweeps run for a block
+   * are the largest `iterations` of its columns.
    */
   demeanColumns(
     vs: readonly Float64Array[],
@@ -188,11 +92,9 @@ export class WeightedDemeaner {
     tols: ArrayLike<number>,
     maxIter = 10_000,
   ): DemeanStats[] {
-    const n = this.n;
     const m = vs.length;
     const K = this.fixedEffects.length;
     const stats: DemeanStats[] = vs.map(() => ({ iterations: 0, converged: true }));
-    if (m === 0) return stats;
     if (K === 0) {
       for (let c = 0; c < m; c++) {
         outs[c].set(vs[c]);
@@ -204,157 +106,14 @@ export class WeightedDemeaner {
       for (let c = 0; c < m; c++) this.projectOne(vs[c], outs[c], feParts[c]);
       return stats;
     }
-    this.reserve(m);
-    const w = this.weights;
-    const { xBlock: x, rBlock: r, dBlock: d, uBlock: u, alpha, beta, rr, acc, threshold, active } = this;
-    const seq = this.sequence;
-    const first = seq[0];
-    const firstCodes = this.fixedEffects[first].codes;
-    const firstLevels = this.fixedEffects[first].levelCount;
-    const lastCodes = firstCodes; // the sweep is symmetric: it ends with the dimension it starts with
-
-    // x ← warm start, u ← v − x, sums of the first dimension, ‖v‖²
-    let firstSum = this.levelSum[first];
-    firstSum.fill(0, 0, firstLevels * m);
-    acc.fill(0, 0, m);
-    for (let i = 0; i < n; i++) {
-      const wi = w[i];
-      const g = firstCodes[i] * m;
-      const o = i * m;
-      for (let c = 0; c < m; c++) {
-        const vi = vs[c][i];
-        const xi = feParts[c][i];
-        x[o + c] = xi;
-        const t = vi - xi;
-        u[o + c] = t;
-        firstSum[g + c] += wi * t;
-        acc[c] += wi * vi * vi;
-      }
+    if (m === 1) {
+      this.single ??= new CgScratch(this.fixedEffects, this.n, 1);
+      this.solve(this.single, vs, outs, feParts, tols, 0, 1, stats, maxIter);
+      return stats;
     }
-    const zeroNorm: boolean[] = [];
-    for (let c = 0; c < m; c++) {
-      const normV = Math.sqrt(acc[c]);
-      threshold[c] = tols[c] * normV;
-      zeroNorm.push(normV === 0);
-      active[c] = normV === 0 ? 0 : 1;
-    }
-    // r = A (v − x0) = (v − x0) − T (v − x0); d = r
-    let means = this.innerSweep(m, false);
-    acc.fill(0, 0, m);
-    for (let i = 0; i < n; i++) {
-      const wi = w[i];
-      const g = lastCodes[i] * m;
-      const o = i * m;
-      for (let c = 0; c < m; c++) {
-        const ri = vs[c][i] - x[o + c] - (u[o + c] - means[g + c]);
-        r[o + c] = ri;
-        d[o + c] = ri;
-        acc[c] += wi * ri * ri;
-      }
-    }
-    let running = 0;
-    for (let c = 0; c < m; c++) {
-      rr[c] = acc[c];
-      if (active[c] && Math.sqrt(rr[c]) <= threshold[c]) active[c] = 0;
-      if (active[c]) running++;
-      beta[c] = 0;
-    }
-    const dirSum = this.dirSum;
-    let step = 0;
-    let directionBuilt = true; // d is up to date (first step) or still to be formed as r + β d in the first pass
-    while (running > 0 && step < maxIter) {
-      // img = A d (in u), pAp = ⟨d, A d⟩
-      if (directionBuilt) {
-        firstSum = this.levelSum[first];
-        firstSum.fill(0, 0, firstLevels * m);
-        for (let i = 0; i < n; i++) {
-          const wi = w[i];
-          const g = firstCodes[i] * m;
-          const o = i * m;
-          for (let c = 0; c < m; c++) firstSum[g + c] += wi * d[o + c];
-        }
-      }
-      means = this.innerSweep(m, !directionBuilt);
-      directionBuilt = false;
-      acc.fill(0, 0, m);
-      for (let i = 0; i < n; i++) {
-        const wi = w[i];
-        const g = lastCodes[i] * m;
-        const o = i * m;
-        for (let c = 0; c < m; c++) {
-          const di = d[o + c];
-          const img = di - (u[o + c] - means[g + c]);
-          u[o + c] = img;
-          acc[c] += wi * di * img;
-        }
-      }
-      for (let c = 0; c < m; c++) {
-        alpha[c] = 0;
-        if (!active[c]) continue;
-        const pAp = acc[c];
-        if (!(pAp > 0)) {
-          active[c] = 0;
-          running--;
-          continue;
-        }
-        alpha[c] = rr[c] / pAp;
-      }
-      if (running === 0) break;
-      step++;
-      // x += α d, r −= α A d, ‖r‖²; sums of r and of d over the first dimension for the next direction r + β d
-      firstSum = this.levelSum[first];
-      firstSum.fill(0, 0, firstLevels * m);
-      dirSum.fill(0, 0, firstLevels * m);
-      acc.fill(0, 0, m);
-      for (let i = 0; i < n; i++) {
-        const wi = w[i];
-        const g = firstCodes[i] * m;
-        const o = i * m;
-        for (let c = 0; c < m; c++) {
-          const a = alpha[c];
-          const di = d[o + c];
-          x[o + c] += a * di;
-          const ri = r[o + c] - a * u[o + c];
-          r[o + c] = ri;
-          acc[c] += wi * ri * ri;
-          firstSum[g + c] += wi * ri;
-          dirSum[g + c] += wi * di;
-        }
-      }
-      for (let c = 0; c < m; c++) {
-        beta[c] = 0;
-        if (!active[c]) continue;
-        stats[c].iterations++;
-        const rrNew = acc[c];
-        if (Math.sqrt(rrNew) <= threshold[c]) {
-          active[c] = 0;
-          running--;
-          continue;
-        }
-        beta[c] = rrNew / rr[c];
-        rr[c] = rrNew;
-      }
-      if (running === 0) break;
-      for (let g = 0; g < firstLevels; g++) {
-        const base = g * m;
-        for (let c = 0; c < m; c++) firstSum[base + c] += beta[c] * dirSum[base + c];
-      }
-    }
-    for (let i = 0; i < n; i++) {
-      const o = i * m;
-      for (let c = 0; c < m; c++) {
-        const xi = x[o + c];
-        feParts[c][i] = xi;
-        outs[c][i] = vs[c][i] - xi;
-      }
-    }
-    for (let c = 0; c < m; c++) {
-      stats[c].converged = !active[c];
-      if (zeroNorm[c]) {
-        // ‖v‖ = 0: nothing to remove
-        outs[c].fill(0);
-        feParts[c].fill(0);
-      }
+    for (let from = 0; from < m; from += DEMEAN_BLOCK) {
+      this.block ??= new CgScratch(this.fixedEffects, this.n, DEMEAN_BLOCK);
+      this.solve(this.block, vs, outs, feParts, tols, from, Math.min(DEMEAN_BLOCK, m - from), stats, maxIter);
     }
     return stats;
   }
@@ -365,16 +124,462 @@ export class WeightedDemeaner {
     const codes = this.fixedEffects[0].codes;
     const sw = this.weightSum[0];
     const w = this.weights;
-    this.reserve(1);
-    const sums = this.levelSum[0];
-    sums.fill(0, 0, sw.length);
-    for (let i = 0; i < n; i++) sums[codes[i]] += w[i] * v[i];
-    for (let g = 0; g < sw.length; g++) sums[g] = sw[g] > 0 ? sums[g] / sw[g] : 0;
+    const means = new Float64Array(sw.length); // [level]
+    for (let i = 0; i < n; i++) means[codes[i]] += w[i] * v[i];
+    for (let g = 0; g < sw.length; g++) means[g] = sw[g] > 0 ? means[g] / sw[g] : 0;
     for (let i = 0; i < n; i++) {
-      out[i] = v[i] - sums[codes[i]];
+      out[i] = v[i] - means[codes[i]];
       fePart[i] = v[i] - out[i];
     }
   }
+
+  /** sums[level · S + c] ← (sums + β_c · extra) / (weight of the level): weighted group means of dimension k. */
+  private finishMeans(sums: Float64Array, k: number, S: number, beta?: Float64Array, extra?: Float64Array): void {
+    const sw = this.weightSum[k];
+    for (let g = 0; g < sw.length; g++) {
+      const base = g * S;
+      const s = sw[g];
+      for (let c = 0; c < S; c++) {
+        const total = beta && extra ? sums[base + c] + beta[c] * extra[base + c] : sums[base + c];
+        sums[base + c] = s > 0 ? total / s : 0;
+      }
+    }
+  }
+
+  /**
+   * CG on (I − T) x = (I − T) v for columns from .. from+count−1 of the request, interleaved with stride S in `cg`.
+   * Every CG step is L + 1 passes over the observations (L = 2K − 1 projections): the first projection pass also
+   * forms the new direction d ← r + β d (its group sums come from the previous update pass), the middle passes each
+   * subtract one dimension's means and gather the next one's sums, the last forms A d and ⟨d, A d⟩, and the update
+   * pass moves x and r and gathers the sums of r and d for the next direction.
+   */
+  private solve(
+    cg: CgScratch,
+    vs: readonly Float64Array[],
+    outs: readonly Float64Array[],
+    feParts: readonly Float64Array[],
+    tols: ArrayLike<number>,
+    from: number,
+    count: number,
+    stats: DemeanStats[],
+    maxIter: number,
+  ): void {
+    const n = this.n;
+    const S = cg.stride;
+    const w = this.weights;
+    const seq = this.sequence;
+    const fes = this.fixedEffects;
+    const first = seq[0];
+    const firstCodes = fes[first].codes; // the sweep also ends with this dimension
+    const { x, r, d, u, alpha, beta, rr, acc, threshold, active, dirSum } = cg;
+    const firstSum = cg.levelSum[first];
+    const zeroNorm = new Uint8Array(S);
+
+    // x ← warm start, u ← v − x, group sums of u over the first dimension, ‖v‖²_W
+    firstSum.fill(0);
+    acc.fill(0);
+    for (let i = 0; i < n; i++) {
+      const wi = w[i];
+      const g = firstCodes[i] * S;
+      const o = i * S;
+      for (let c = 0; c < S; c++) {
+        let xi = 0;
+        let t = 0;
+        if (c < count) {
+          const vi = vs[from + c][i];
+          xi = feParts[from + c][i];
+          t = vi - xi;
+          acc[c] += wi * vi * vi;
+        }
+        x[o + c] = xi;
+        u[o + c] = t;
+        firstSum[g + c] += wi * t;
+      }
+    }
+    for (let c = 0; c < S; c++) {
+      const normV = Math.sqrt(acc[c]);
+      threshold[c] = c < count ? tols[from + c] * normV : 0;
+      zeroNorm[c] = normV === 0 ? 1 : 0;
+    }
+    // r = A (v − x) = (v − x) − T (v − x); the first direction is r (d = 0, β = 0)
+    this.finishMeans(firstSum, first, S);
+    this.projectionChain(cg, u, false);
+    const lastMeans = firstSum; // the sweep ends with the dimension it starts with
+    acc.fill(0);
+    dirSum.fill(0);
+    for (let i = 0; i < n; i++) {
+      const wi = w[i];
+      const g = firstCodes[i] * S;
+      const o = i * S;
+      for (let c = 0; c < S; c++) {
+        const ri = c < count ? vs[from + c][i] - x[o + c] - (u[o + c] - lastMeans[g + c]) : 0;
+        r[o + c] = ri;
+        acc[c] += wi * ri * ri;
+        dirSum[g + c] += wi * ri;
+      }
+    }
+    // group sums of the first direction (r) into firstSum; the previous direction is 0
+    firstSum.set(dirSum);
+    dirSum.fill(0);
+    d.fill(0);
+    let running = 0;
+    for (let c = 0; c < S; c++) {
+      rr[c] = acc[c];
+      beta[c] = 0;
+      active[c] = !zeroNorm[c] && !(Math.sqrt(rr[c]) <= threshold[c]) ? 1 : 0;
+      running += active[c];
+    }
+    let step = 0;
+    while (running > 0 && step < maxIter) {
+      this.finishMeans(firstSum, first, S, beta, dirSum);
+      this.projectionChain(cg, u, true);
+      // u ← A d = d − T d, acc ← ⟨d, A d⟩_W
+      if (S === 1) finalPass1(n, w, firstCodes, lastMeans, d, u, acc);
+      else finalPass4(n, w, firstCodes, lastMeans, d, u, acc);
+      for (let c = 0; c < S; c++) {
+        alpha[c] = 0;
+        if (!active[c]) continue;
+        if (!(acc[c] > 0)) {
+          active[c] = 0;
+          running--;
+          continue;
+        }
+        alpha[c] = rr[c] / acc[c];
+      }
+      if (running === 0) break;
+      step++;
+      // x += α d, r −= α A d, acc ← ‖r‖²_W, group sums of r and d over the first dimension
+      firstSum.fill(0);
+      dirSum.fill(0);
+      if (S === 1) updatePass1(n, w, firstCodes, alpha, x, d, r, u, firstSum, dirSum, acc);
+      else updatePass4(n, w, firstCodes, alpha, x, d, r, u, firstSum, dirSum, acc);
+      for (let c = 0; c < S; c++) {
+        beta[c] = 0;
+        if (!active[c]) continue;
+        stats[from + c].iterations++;
+        if (Math.sqrt(acc[c]) <= threshold[c]) {
+          active[c] = 0;
+          running--;
+          continue;
+        }
+        beta[c] = acc[c] / rr[c];
+        rr[c] = acc[c];
+      }
+    }
+    for (let i = 0; i < n; i++) {
+      const o = i * S;
+      for (let c = 0; c < count; c++) {
+        const xi = x[o + c];
+        feParts[from + c][i] = xi;
+        outs[from + c][i] = vs[from + c][i] - xi;
+      }
+    }
+    for (let c = 0; c < count; c++) {
+      stats[from + c].converged = !active[c];
+      if (zeroNorm[c]) {
+        // ‖v‖ = 0: nothing to remove
+        outs[from + c].fill(0);
+        feParts[from + c].fill(0);
+      }
+    }
+  }
+
+  /**
+   * The projections of the sweep but the last subtraction: on entry the means of the first dimension are in its
+   * level sums; the input is u, or with `build` the new direction d ← r + β d (written back to d). On exit u holds
+   * the input minus the means of every dimension but the last, whose means are in its level sums.
+   */
+  private projectionChain(cg: CgScratch, u: Float64Array, build: boolean): void {
+    const n = this.n;
+    const S = cg.stride;
+    const w = this.weights;
+    const seq = this.sequence;
+    for (let s = 1; s < seq.length; s++) {
+      const codes = this.fixedEffects[seq[s - 1]].codes;
+      const means = cg.levelSum[seq[s - 1]];
+      const nextCodes = this.fixedEffects[seq[s]].codes;
+      const next = cg.levelSum[seq[s]];
+      next.fill(0);
+      if (s === 1 && build) {
+        if (S === 1) buildPass1(n, w, codes, means, nextCodes, next, cg.beta, cg.r, cg.d, u);
+        else buildPass4(n, w, codes, means, nextCodes, next, cg.beta, cg.r, cg.d, u);
+      } else if (S === 1) chainPass1(n, w, codes, means, nextCodes, next, u);
+      else chainPass4(n, w, codes, means, nextCodes, next, u);
+      this.finishMeans(next, seq[s], S);
+    }
+  }
+}
+
+/** Per-request CG state for columns interleaved with a given stride: [obs · stride + column], [level · stride + column]. */
+class CgScratch {
+  readonly stride: number;
+  /** [fe][level · stride + column] group sums, turned into weighted means in place. */
+  readonly levelSum: Float64Array[];
+  /** [level · stride + column] group sums of the previous direction over the first swept dimension. */
+  readonly dirSum: Float64Array;
+  /** [obs · stride + column] fixed-effect part, residual of the normal equations, direction, work / A d. */
+  readonly x: Float64Array;
+  readonly r: Float64Array;
+  readonly d: Float64Array;
+  readonly u: Float64Array;
+  /** [column] */
+  readonly alpha: Float64Array;
+  readonly beta: Float64Array;
+  readonly rr: Float64Array;
+  readonly acc: Float64Array;
+  readonly threshold: Float64Array;
+  readonly active: Uint8Array;
+
+  constructor(fixedEffects: readonly FixedEffect[], n: number, stride: number) {
+    this.stride = stride;
+    this.levelSum = fixedEffects.map((fe) => new Float64Array(fe.levelCount * stride));
+    this.dirSum = new Float64Array(fixedEffects[0].levelCount * stride);
+    this.x = new Float64Array(n * stride);
+    this.r = new Float64Array(n * stride);
+    this.d = new Float64Array(n * stride);
+    this.u = new Float64Array(n * stride);
+    this.alpha = new Float64Array(stride);
+    this.beta = new Float64Array(stride);
+    this.rr = new Float64Array(stride);
+    this.acc = new Float64Array(stride);
+    this.threshold = new Float64Array(stride);
+    this.active = new Uint8Array(stride);
+  }
+}
+
+// Pass kernels, one column (…1) and four interleaved columns (…4, unrolled: a loop over the columns inside the loop
+// over observations costs about half the speed). `codes` [obs] level of the dimension whose means are subtracted,
+// `nextCodes` [obs] level of the dimension whose sums are gathered.
+
+/** u ← u − means[codes], next[nextCodes] += w u. */
+function chainPass1(n: number, w: Float64Array, codes: Int32Array, means: Float64Array, nextCodes: Int32Array, next: Float64Array, u: Float64Array): void {
+  for (let i = 0; i < n; i++) {
+    const t = u[i] - means[codes[i]];
+    u[i] = t;
+    next[nextCodes[i]] += w[i] * t;
+  }
+}
+
+function chainPass4(n: number, w: Float64Array, codes: Int32Array, means: Float64Array, nextCodes: Int32Array, next: Float64Array, u: Float64Array): void {
+  for (let i = 0; i < n; i++) {
+    const wi = w[i];
+    const g = codes[i] << 2;
+    const h = nextCodes[i] << 2;
+    const o = i << 2;
+    const t0 = u[o] - means[g];
+    const t1 = u[o + 1] - means[g + 1];
+    const t2 = u[o + 2] - means[g + 2];
+    const t3 = u[o + 3] - means[g + 3];
+    u[o] = t0;
+    u[o + 1] = t1;
+    u[o + 2] = t2;
+    u[o + 3] = t3;
+    next[h] += wi * t0;
+    next[h + 1] += wi * t1;
+    next[h + 2] += wi * t2;
+    next[h + 3] += wi * t3;
+  }
+}
+
+/** d ← r + β d, u ← d − means[codes], next[nextCodes] += w u. */
+function buildPass1(
+  n: number,
+  w: Float64Array,
+  codes: Int32Array,
+  means: Float64Array,
+  nextCodes: Int32Array,
+  next: Float64Array,
+  beta: Float64Array,
+  r: Float64Array,
+  d: Float64Array,
+  u: Float64Array,
+): void {
+  const b = beta[0];
+  for (let i = 0; i < n; i++) {
+    const di = r[i] + b * d[i];
+    d[i] = di;
+    const t = di - means[codes[i]];
+    u[i] = t;
+    next[nextCodes[i]] += w[i] * t;
+  }
+}
+
+function buildPass4(
+  n: number,
+  w: Float64Array,
+  codes: Int32Array,
+  means: Float64Array,
+  nextCodes: Int32Array,
+  next: Float64Array,
+  beta: Float64Array,
+  r: Float64Array,
+  d: Float64Array,
+  u: Float64Array,
+): void {
+  const b0 = beta[0];
+  const b1 = beta[1];
+  const b2 = beta[2];
+  const b3 = beta[3];
+  for (let i = 0; i < n; i++) {
+    const wi = w[i];
+    const g = codes[i] << 2;
+    const h = nextCodes[i] << 2;
+    const o = i << 2;
+    const d0 = r[o] + b0 * d[o];
+    const d1 = r[o + 1] + b1 * d[o + 1];
+    const d2 = r[o + 2] + b2 * d[o + 2];
+    const d3 = r[o + 3] + b3 * d[o + 3];
+    d[o] = d0;
+    d[o + 1] = d1;
+    d[o + 2] = d2;
+    d[o + 3] = d3;
+    const t0 = d0 - means[g];
+    const t1 = d1 - means[g + 1];
+    const t2 = d2 - means[g + 2];
+    const t3 = d3 - means[g + 3];
+    u[o] = t0;
+    u[o + 1] = t1;
+    u[o + 2] = t2;
+    u[o + 3] = t3;
+    next[h] += wi * t0;
+    next[h + 1] += wi * t1;
+    next[h + 2] += wi * t2;
+    next[h + 3] += wi * t3;
+  }
+}
+
+/** u ← d − (u − means[codes]) = A d, acc ← ⟨d, A d⟩_W. */
+function finalPass1(n: number, w: Float64Array, codes: Int32Array, means: Float64Array, d: Float64Array, u: Float64Array, acc: Float64Array): void {
+  let s = 0;
+  for (let i = 0; i < n; i++) {
+    const di = d[i];
+    const a = di - (u[i] - means[codes[i]]);
+    u[i] = a;
+    s += w[i] * di * a;
+  }
+  acc[0] = s;
+}
+
+function finalPass4(n: number, w: Float64Array, codes: Int32Array, means: Float64Array, d: Float64Array, u: Float64Array, acc: Float64Array): void {
+  let s0 = 0;
+  let s1 = 0;
+  let s2 = 0;
+  let s3 = 0;
+  for (let i = 0; i < n; i++) {
+    const wi = w[i];
+    const g = codes[i] << 2;
+    const o = i << 2;
+    const d0 = d[o];
+    const d1 = d[o + 1];
+    const d2 = d[o + 2];
+    const d3 = d[o + 3];
+    const a0 = d0 - (u[o] - means[g]);
+    const a1 = d1 - (u[o + 1] - means[g + 1]);
+    const a2 = d2 - (u[o + 2] - means[g + 2]);
+    const a3 = d3 - (u[o + 3] - means[g + 3]);
+    u[o] = a0;
+    u[o + 1] = a1;
+    u[o + 2] = a2;
+    u[o + 3] = a3;
+    s0 += wi * d0 * a0;
+    s1 += wi * d1 * a1;
+    s2 += wi * d2 * a2;
+    s3 += wi * d3 * a3;
+  }
+  acc[0] = s0;
+  acc[1] = s1;
+  acc[2] = s2;
+  acc[3] = s3;
+}
+
+/** x += α d, r −= α u (u = A d), acc ← ‖r‖²_W, rSum[codes] += w r, dSum[codes] += w d. */
+function updatePass1(
+  n: number,
+  w: Float64Array,
+  codes: Int32Array,
+  alpha: Float64Array,
+  x: Float64Array,
+  d: Float64Array,
+  r: Float64Array,
+  u: Float64Array,
+  rSum: Float64Array,
+  dSum: Float64Array,
+  acc: Float64Array,
+): void {
+  const a = alpha[0];
+  let s = 0;
+  for (let i = 0; i < n; i++) {
+    const wi = w[i];
+    const g = codes[i];
+    const di = d[i];
+    x[i] += a * di;
+    const ri = r[i] - a * u[i];
+    r[i] = ri;
+    s += wi * ri * ri;
+    rSum[g] += wi * ri;
+    dSum[g] += wi * di;
+  }
+  acc[0] = s;
+}
+
+function updatePass4(
+  n: number,
+  w: Float64Array,
+  codes: Int32Array,
+  alpha: Float64Array,
+  x: Float64Array,
+  d: Float64Array,
+  r: Float64Array,
+  u: Float64Array,
+  rSum: Float64Array,
+  dSum: Float64Array,
+  acc: Float64Array,
+): void {
+  const a0 = alpha[0];
+  const a1 = alpha[1];
+  const a2 = alpha[2];
+  const a3 = alpha[3];
+  let s0 = 0;
+  let s1 = 0;
+  let s2 = 0;
+  let s3 = 0;
+  for (let i = 0; i < n; i++) {
+    const wi = w[i];
+    const g = codes[i] << 2;
+    const o = i << 2;
+    const d0 = d[o];
+    const d1 = d[o + 1];
+    const d2 = d[o + 2];
+    const d3 = d[o + 3];
+    x[o] += a0 * d0;
+    x[o + 1] += a1 * d1;
+    x[o + 2] += a2 * d2;
+    x[o + 3] += a3 * d3;
+    const r0 = r[o] - a0 * u[o];
+    const r1 = r[o + 1] - a1 * u[o + 1];
+    const r2 = r[o + 2] - a2 * u[o + 2];
+    const r3 = r[o + 3] - a3 * u[o + 3];
+    r[o] = r0;
+    r[o + 1] = r1;
+    r[o + 2] = r2;
+    r[o + 3] = r3;
+    s0 += wi * r0 * r0;
+    s1 += wi * r1 * r1;
+    s2 += wi * r2 * r2;
+    s3 += wi * r3 * r3;
+    rSum[g] += wi * r0;
+    rSum[g + 1] += wi * r1;
+    rSum[g + 2] += wi * r2;
+    rSum[g + 3] += wi * r3;
+    dSum[g] += wi * d0;
+    dSum[g + 1] += wi * d1;
+    dSum[g + 2] += wi * d2;
+    dSum[g + 3] += wi * d3;
+  }
+  acc[0] = s0;
+  acc[1] = s1;
+  acc[2] = s2;
+  acc[3] = s3;
 }
 
 /** Number of connected components of the bipartite graph linking the levels of two fixed effects through observations. */

@@ -14,7 +14,7 @@
  * Arrays are indexed by observation unless stated; regressors are columns (`regressors[j][obs]`).
  */
 import { CaravanError } from "../core/errors";
-import { type FixedEffect, WeightedDemeaner } from "./hdfe";
+import { DEMEAN_BLOCK, type FixedEffect, WeightedDemeaner } from "./hdfe";
 import { choleskyDropCollinear, choleskyInverse, choleskySolve } from "./ppml-linalg";
 
 export interface PpmlCoreInput {
@@ -112,10 +112,24 @@ export function fitPpml(input: PpmlCoreInput, options: PpmlCoreOptions = {}): Pp
       z[i] = eta[i] - (offset ? offset[i] : 0) + (y[i] - mu[i]) / mu[i];
     }
     demeaner.setWeights(w);
-    demeanSweeps += demeaner.demean(z, zTilde, zFe, tolNow).iterations;
+    // z and the kept regressors in one call: one pass over the observations serves every column
+    const vs: Float64Array[] = [z];
+    const outs: Float64Array[] = [zTilde];
+    const parts: Float64Array[] = [zFe];
+    const tols = [tolNow];
     for (let j = 0; j < p; j++) {
       if (!kept[j]) continue;
-      demeanSweeps += demeaner.demean(regressors[j], xTilde[j], xFe[j], tight ? Math.min(tolNow, 1e-8) : tolNow).iterations;
+      vs.push(regressors[j]);
+      outs.push(xTilde[j]);
+      parts.push(xFe[j]);
+      tols.push(tight ? Math.min(tolNow, 1e-8) : tolNow);
+    }
+    const stats = demeaner.demeanColumns(vs, outs, parts, tols);
+    // sweeps run: the most any column of a block of interleaved columns needed
+    for (let b = 0; b < stats.length; b += DEMEAN_BLOCK) {
+      let most = 0;
+      for (let c = b; c < Math.min(stats.length, b + DEMEAN_BLOCK); c++) most = Math.max(most, stats[c].iterations);
+      demeanSweeps += most;
     }
     for (let a = 0; a < p; a++) {
       if (!kept[a]) continue;

@@ -127,6 +127,46 @@ describe("Algorithm B", () => {
     expect(flowOfInput(r, p.graph, 1)).toBeCloseTo(12.5, 8);
   });
 
+  it("keeps every commodity's flow conserved and summing to the class flows on random congested networks", () => {
+    // a ring 0 → 1 → … → n-1 → 0 keeps every node reachable; random chords with BPR congestion add route choice
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 3, max: 9 }),
+        fc.array(fc.tuple(fc.nat(8), fc.nat(8), fc.integer({ min: 1, max: 9 }), fc.integer({ min: 1, max: 20 })), { maxLength: 20 }),
+        fc.array(fc.tuple(fc.nat(8), fc.nat(8), fc.integer({ min: 1, max: 30 })), { minLength: 1, maxLength: 8 }),
+        (n, chords, od) => {
+          const arcs = [
+            ...Array.from({ length: n }, (_, v) => ({ from: v, to: (v + 1) % n, timeFree: 5, capacity: 10, bprPower: 2 })),
+            ...chords.filter(([u, v]) => u % n !== v % n).map(([u, v, t, cap]) => ({ from: u % n, to: v % n, timeFree: t, capacity: cap, bprPower: 2 })),
+          ];
+          const p = buildProblem({ nodeCount: n, arcs, demand: od.map(([o, d, amount]) => ({ origin: o % n, destination: d % n, amount })) });
+          const r = solveAlgorithmB(p, { gap: 1e-10, maxIterations: 200 });
+          expect(r.relativeGap).toBeLessThanOrEqual(1e-10);
+          const m = p.graph.arcCount;
+          const k = p.commodities;
+          const sum = new Float64Array(m);
+          for (let c = 0; c < k.count; c++) {
+            const balance = new Float64Array(n);
+            for (let a = 0; a < m; a++) {
+              const f = r.commodityFlow![c * m + a];
+              expect(f).toBeGreaterThanOrEqual(0);
+              sum[a] += f;
+              balance[p.graph.tail[a]] += f;
+              balance[p.graph.head[a]] -= f;
+            }
+            for (let e = k.destStart[c]; e < k.destStart[c + 1]; e++) {
+              balance[k.origin[c]] -= k.demand[e];
+              balance[k.destNode[e]] += k.demand[e];
+            }
+            for (const b of balance) expect(Math.abs(b)).toBeLessThan(1e-8);
+          }
+          for (let a = 0; a < m; a++) expect(sum[a]).toBeCloseTo(r.classFlow[0][a], 8);
+        },
+      ),
+      { numRuns: 60, seed: 11 },
+    );
+  });
+
   it("throws E_NO_ROUTE when a destination cannot be reached", () => {
     const p = buildProblem({ nodeCount: 3, arcs: [{ from: 0, to: 1, timeFree: 1 }], demand: [{ origin: 0, destination: 2, amount: 1 }] });
     expect(() => solveAlgorithmB(p)).toThrow(expect.objectContaining({ code: "E_NO_ROUTE" }));

@@ -1,4 +1,8 @@
 import type { Command } from "commander";
+import { corridorProblem } from "../../assignment/corridor";
+import { readDemandCsv } from "../../assignment/corridor-demand";
+import { corridorSummary, formatCorridorSummary } from "../../assignment/corridor-report";
+import { linkFlowsCsv, linkFlowsGeoJson } from "../../assignment/results";
 import { type TntpProblemOptions, tntpProblem } from "../../assignment/problem";
 import { isAlgorithmName, solve } from "../../assignment/solve";
 import { ALGORITHMS, type AssignmentResult, type IterationReport } from "../../assignment/state";
@@ -6,6 +10,7 @@ import { loadTntpDir } from "../../assignment/tntp";
 import { writeFileAtomic } from "../../core/atomic-write";
 import { CaravanError } from "../../core/errors";
 import { suggest } from "../../core/suggest";
+import { openNetwork } from "../../network/index";
 
 interface AssignFlags {
   tntp?: string;
@@ -20,6 +25,9 @@ interface AssignFlags {
   distanceFactor?: string;
   demandScale?: string;
   theta?: string;
+  year?: string;
+  geojsonOut?: string;
+  top?: string;
 }
 
 function positive(name: string, value: string | undefined, integer: boolean): number | undefined {
@@ -61,13 +69,16 @@ export function register(program: Command): void {
     .option("--gap <x>", "stop at this relative gap (TSTT − SPTT) / SPTT (logit: relative flow change)", "1e-6")
     .option("--max-iterations <n>", "stop after N iterations")
     .option("--max-seconds <s>", "stop after S seconds of solving")
-    .option("--flows-out <file>", "write from,to,flow per link in input order (atomic write)")
+    .option("--flows-out <file>", "write link flows (TNTP: from,to,flow; corridor: linkId,from,to,mode,flowT,capacityT,vc), atomically")
+    .option("--geojson-out <file>", "corridor: write link flows as GeoJSON LineStrings (atomic write)")
+    .option("--year <y>", "corridor: include links, ferries and terminals open by this year (default: today's open network)")
+    .option("--top <n>", "corridor: number of bottlenecks to list", "10")
     .option("--toll-factor <x>", "TNTP: override <TOLL FACTOR> (cost per toll unit)")
     .option("--distance-factor <x>", "TNTP: override <DISTANCE FACTOR> (cost per length unit)")
     .option("--demand-scale <x>", "multiply every demand entry (e.g. 2 for doubled demand)")
     .option("--theta <x>", "logit dispersion per unit of cost (default 10 / mean free-flow O-D cost)")
     .option("--json", "print the result summary as JSON")
-    .action((flags: AssignFlags) => {
+    .action((flags: AssignFlags, command: Command) => {
       const out = program.configureOutput().writeOut ?? ((t: string) => process.stdout.write(t));
       if ((flags.tntp === undefined) === (flags.demand === undefined)) throw new CaravanError("E_USAGE", "give exactly one of --tntp DIR and --demand FILE");
       if (!isAlgorithmName(flags.algorithm)) {
@@ -80,8 +91,30 @@ export function register(program: Command): void {
       const maxSeconds = positive("--max-seconds", flags.maxSeconds, false);
       const theta = positive("--theta", flags.theta, false);
       if (flags.demand !== undefined) {
-        throw new CaravanError("E_USAGE", "--demand (corridor assignment) is not available in this build; use --tntp DIR");
+        const t0 = performance.now();
+        const dataDir = (command.optsWithGlobals() as { data: string }).data;
+        const year = positive("--year", flags.year, true);
+        const top = positive("--top", flags.top, true) ?? 10;
+        const net = openNetwork(dataDir);
+        const cp = corridorProblem(net, readDemandCsv(flags.demand), {
+          year: year ?? null,
+          demandScale: positive("--demand-scale", flags.demandScale, false),
+        });
+        const progress = progressPrinter(gap);
+        let result: AssignmentResult;
+        try {
+          result = solve(cp.problem, flags.algorithm, { gap, maxIterations, maxSeconds, logitTheta: theta, onIteration: progress.update });
+        } finally {
+          progress.done();
+        }
+        if (flags.flowsOut) writeFileAtomic(flags.flowsOut, linkFlowsCsv(cp, result));
+        if (flags.geojsonOut) writeFileAtomic(flags.geojsonOut, linkFlowsGeoJson(cp, result));
+        const summary = corridorSummary(cp, result, flags.demand, (performance.now() - t0) / 1000, top);
+        if (flags.json) out(`${JSON.stringify(summary, null, 2)}\n`);
+        else out(formatCorridorSummary(summary));
+        return;
       }
+      if (flags.geojsonOut !== undefined || flags.year !== undefined) throw new CaravanError("E_USAGE", "--geojson-out and --year apply to corridor demand (--demand FILE) only");
       const t0 = performance.now();
       const inst = loadTntpDir(flags.tntp as string);
       const problemOptions: TntpProblemOptions = {

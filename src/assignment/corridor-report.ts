@@ -1,0 +1,150 @@
+/**
+ * The summary of a corridor assignment (the `caravan assign --demand` JSON) and its text rendering: convergence,
+ * bottlenecks, crossing volumes, corridor volumes and transit by country with Kazakhstan's observed figure beside it.
+ */
+import type { CorridorProblem } from "./corridor";
+import {
+  type Bottleneck,
+  bottlenecks,
+  type CorridorVolume,
+  corridorVolumes,
+  type CrossingVolume,
+  crossingVolumes,
+  KAZ_TRANSIT_OBSERVED,
+  type TransitRow,
+  transitTable,
+} from "./results";
+import type { AssignmentResult } from "./state";
+
+export interface CorridorSummary {
+  readonly demandFile: string;
+  readonly year: number | null;
+  readonly algorithm: string;
+  readonly iterations: number;
+  readonly relativeGap: number;
+  readonly beckmann: number;
+  /** Σ flow × generalized cost, tonne-hours per year. */
+  readonly totalTravelTime: number;
+  readonly converged: boolean;
+  readonly stopReason: string;
+  readonly solveS: number;
+  readonly elapsedS: number;
+  readonly demandT: number;
+  readonly commodities: number;
+  readonly classes: readonly string[];
+  readonly bottlenecks: readonly Bottleneck[];
+  readonly crossings: readonly CrossingVolume[];
+  /** null when the algorithm keeps no per-commodity flows (only Algorithm B does). */
+  readonly corridors: readonly CorridorVolume[] | null;
+  readonly transitByCountry: readonly TransitRow[] | null;
+  readonly observedTransit: typeof KAZ_TRANSIT_OBSERVED;
+}
+
+export function corridorSummary(cp: CorridorProblem, result: AssignmentResult, demandFile: string, elapsedS: number, top = 10): CorridorSummary {
+  return {
+    demandFile,
+    year: cp.year,
+    algorithm: result.algorithm,
+    iterations: result.iterations,
+    relativeGap: result.relativeGap,
+    beckmann: result.beckmann,
+    totalTravelTime: result.totalTravelTime,
+    converged: result.converged,
+    stopReason: result.stopReason,
+    solveS: result.elapsedS,
+    elapsedS,
+    demandT: cp.totalDemandT,
+    commodities: cp.problem.commodities.count,
+    classes: cp.classIds,
+    bottlenecks: bottlenecks(cp, result, top),
+    crossings: crossingVolumes(cp, result),
+    corridors: corridorVolumes(cp, result),
+    transitByCountry: transitTable(cp, result),
+    observedTransit: KAZ_TRANSIT_OBSERVED,
+  };
+}
+
+const mt = (t: number): string => (t / 1e6).toFixed(2);
+
+function table(header: readonly string[], rows: readonly (readonly string[])[], rightAlign: readonly boolean[]): string {
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
+  const line = (r: readonly string[]) => r.map((c, i) => (rightAlign[i] ? c.padStart(widths[i]) : c.padEnd(widths[i]))).join("  ").trimEnd();
+  return [line(header), ...rows.map(line)].join("\n");
+}
+
+/** Text report of a corridor summary. */
+export function formatCorridorSummary(s: CorridorSummary, topCrossings = 12): string {
+  const out: string[] = [];
+  const kv: [string, string][] = [
+    ["demand", `${s.demandFile} (${mt(s.demandT)} Mt/yr, ${s.commodities} commodities, classes ${s.classes.join(", ")})`],
+    ["network year", s.year === null ? "today's open network" : String(s.year)],
+    ["algorithm", s.algorithm],
+    ["iterations", String(s.iterations)],
+    ["relative gap", s.relativeGap.toExponential(3)],
+    ["Beckmann objective", s.beckmann.toPrecision(12)],
+    ["total travel time", `${s.totalTravelTime.toPrecision(6)} t·h (generalized)`],
+    ["stopped by", `${s.stopReason}${s.converged ? "" : " (gap not reached)"}`],
+    ["time", `${s.elapsedS.toFixed(2)} s (solve ${s.solveS.toFixed(2)} s)`],
+  ];
+  const w = Math.max(...kv.map((r) => r[0].length));
+  out.push(kv.map(([k, v]) => `${k.padEnd(w)}  ${v}`).join("\n"));
+
+  out.push("\nBottlenecks (arcs with a known capacity, by volume/capacity)");
+  out.push(
+    table(
+      ["arc", "from→to", "VDF", "flow Mt", "cap Mt", "v/c", "delay h"],
+      s.bottlenecks.map((b) => [b.linkId, `${b.from}→${b.to}`, b.vdf, mt(b.flowT), `${mt(b.capacityT)}${b.capacityFromTeu ? "*" : ""}`, b.vc.toFixed(3), b.delayH.toFixed(1)]),
+      [false, false, false, true, true, true, true],
+    ),
+  );
+  if (s.bottlenecks.some((b) => b.capacityFromTeu)) out.push("* TEU capacity × t per TEU");
+
+  out.push("\nBorder crossings (Mt/yr, both directions)");
+  out.push(
+    table(
+      ["crossing", "total", "by direction", "max v/c"],
+      s.crossings.slice(0, topCrossings).map((c) => [
+        c.crossing,
+        mt(c.totalT),
+        Object.entries(c.byDirectionT)
+          .map(([d, t]) => `${d} ${mt(t)}`)
+          .join(", "),
+        c.maxVc === null ? "-" : c.maxVc.toFixed(3),
+      ]),
+      [false, true, false, true],
+    ),
+  );
+  if (s.crossings.length > topCrossings) out.push(`(${s.crossings.length - topCrossings} more crossings with flow in --json)`);
+
+  if (s.corridors === null) {
+    out.push("\nCorridors and transit by country need per-commodity flows: run with --algorithm b.");
+    return `${out.join("\n")}\n`;
+  }
+  out.push("\nCorridors (gateways on China's borders, Caspian ferries, Suez; Mt/yr)");
+  out.push(
+    table(
+      ["gateways used", "Mt"],
+      s.corridors.map((c) => [c.corridor, mt(c.totalT)]),
+      [false, true],
+    ),
+  );
+
+  const transit = s.transitByCountry ?? [];
+  out.push("\nTransit by country (tonnes crossing a country without starting or ending there; Mt/yr)");
+  out.push(
+    table(
+      ["country", "model Mt", "container Mt", "bulk Mt", "container TEU", "observed"],
+      transit.map((r) => {
+        const containerT = Object.entries(r.byClassT)
+          .filter(([id]) => id !== "bulk")
+          .reduce((acc, [, t]) => acc + t, 0);
+        const observed =
+          r.country === s.observedTransit.country ? `${mt(s.observedTransit.lowT)}–${mt(s.observedTransit.highT)} Mt, ${(s.observedTransit.containerTeu / 1e6).toFixed(1)} m TEU (${s.observedTransit.year})` : "";
+        return [r.country, mt(r.transitT), mt(containerT), mt(r.byClassT.bulk ?? 0), Math.round(r.containerTeu).toLocaleString("en-US"), observed];
+      }),
+      [false, true, true, true, true, false],
+    ),
+  );
+  out.push(`observed: ${s.observedTransit.source}`);
+  return `${out.join("\n")}\n`;
+}
