@@ -133,14 +133,22 @@ export class WeightedDemeaner {
     }
   }
 
-  /** sums[level · S + c] ← (sums + β_c · extra) / (weight of the level): weighted group means of dimension k. */
-  private finishMeans(sums: Float64Array, k: number, S: number, beta?: Float64Array, extra?: Float64Array): void {
+  /**
+   * sums[level · S + c] ← total / (weight of the level), the weighted group means of dimension k, where total = sums,
+   * or with `beta` and `dirSum` total = sums + β_c · dirSum, also stored back into dirSum (the group sums of the new
+   * direction r + β d, which the next step needs as the sums of its previous direction).
+   */
+  private finishMeans(sums: Float64Array, k: number, S: number, beta?: Float64Array, dirSum?: Float64Array): void {
     const sw = this.weightSum[k];
     for (let g = 0; g < sw.length; g++) {
       const base = g * S;
       const s = sw[g];
       for (let c = 0; c < S; c++) {
-        const total = beta && extra ? sums[base + c] + beta[c] * extra[base + c] : sums[base + c];
+        let total = sums[base + c];
+        if (beta && dirSum) {
+          total += beta[c] * dirSum[base + c];
+          dirSum[base + c] = total;
+        }
         sums[base + c] = s > 0 ? total / s : 0;
       }
     }
@@ -149,9 +157,10 @@ export class WeightedDemeaner {
   /**
    * CG on (I − T) x = (I − T) v for columns from .. from+count−1 of the request, interleaved with stride S in `cg`.
    * Every CG step is L + 1 passes over the observations (L = 2K − 1 projections): the first projection pass also
-   * forms the new direction d ← r + β d (its group sums come from the previous update pass), the middle passes each
-   * subtract one dimension's means and gather the next one's sums, the last forms A d and ⟨d, A d⟩, and the update
-   * pass moves x and r and gathers the sums of r and d for the next direction.
+   * forms the new direction d ← r + β d (its group sums over the first dimension are those of r, gathered by the
+   * previous update pass, plus β times those of the previous direction), the middle passes each subtract one
+   * dimension's means and gather the next one's sums, the last forms A d and ⟨d, A d⟩, and the update pass moves x
+   * and r and gathers the sums of r.
    */
   private solve(
     cg: CgScratch,
@@ -167,59 +176,33 @@ export class WeightedDemeaner {
     const n = this.n;
     const S = cg.stride;
     const w = this.weights;
-    const seq = this.sequence;
-    const fes = this.fixedEffects;
-    const first = seq[0];
-    const firstCodes = fes[first].codes; // the sweep also ends with this dimension
+    const first = this.sequence[0];
+    const firstCodes = this.fixedEffects[first].codes; // the sweep also ends with this dimension
     const { x, r, d, u, alpha, beta, rr, acc, threshold, active, dirSum } = cg;
     const firstSum = cg.levelSum[first];
     const zeroNorm = new Uint8Array(S);
+    // [column] input, warm start / fixed-effect part and residual arrays; padding columns read zeros, write a sink
+    const col = (arrays: readonly Float64Array[], c: number, pad: Float64Array): Float64Array => (c < count ? arrays[from + c] : pad);
+    const v0 = col(vs, 0, cg.zeros);
+    const f0 = col(feParts, 0, cg.zeros);
 
     // x ← warm start, u ← v − x, group sums of u over the first dimension, ‖v‖²_W
     firstSum.fill(0);
-    acc.fill(0);
-    for (let i = 0; i < n; i++) {
-      const wi = w[i];
-      const g = firstCodes[i] * S;
-      const o = i * S;
-      for (let c = 0; c < S; c++) {
-        let xi = 0;
-        let t = 0;
-        if (c < count) {
-          const vi = vs[from + c][i];
-          xi = feParts[from + c][i];
-          t = vi - xi;
-          acc[c] += wi * vi * vi;
-        }
-        x[o + c] = xi;
-        u[o + c] = t;
-        firstSum[g + c] += wi * t;
-      }
-    }
+    if (S === 1) initPass1(n, w, firstCodes, v0, f0, x, u, firstSum, acc);
+    else initPass4(n, w, firstCodes, v0, col(vs, 1, cg.zeros), col(vs, 2, cg.zeros), col(vs, 3, cg.zeros), f0, col(feParts, 1, cg.zeros), col(feParts, 2, cg.zeros), col(feParts, 3, cg.zeros), x, u, firstSum, acc);
     for (let c = 0; c < S; c++) {
       const normV = Math.sqrt(acc[c]);
       threshold[c] = c < count ? tols[from + c] * normV : 0;
       zeroNorm[c] = normV === 0 ? 1 : 0;
     }
-    // r = A (v − x) = (v − x) − T (v − x); the first direction is r (d = 0, β = 0)
+    // r = A (v − x) = (v − x) − T (v − x); the first direction is r (previous direction d = 0, β = 0)
     this.finishMeans(firstSum, first, S);
     this.projectionChain(cg, u, false);
     const lastMeans = firstSum; // the sweep ends with the dimension it starts with
-    acc.fill(0);
     dirSum.fill(0);
-    for (let i = 0; i < n; i++) {
-      const wi = w[i];
-      const g = firstCodes[i] * S;
-      const o = i * S;
-      for (let c = 0; c < S; c++) {
-        const ri = c < count ? vs[from + c][i] - x[o + c] - (u[o + c] - lastMeans[g + c]) : 0;
-        r[o + c] = ri;
-        acc[c] += wi * ri * ri;
-        dirSum[g + c] += wi * ri;
-      }
-    }
-    // group sums of the first direction (r) into firstSum; the previous direction is 0
-    firstSum.set(dirSum);
+    if (S === 1) residualPass1(n, w, firstCodes, lastMeans, v0, x, u, r, dirSum, acc);
+    else residualPass4(n, w, firstCodes, lastMeans, v0, col(vs, 1, cg.zeros), col(vs, 2, cg.zeros), col(vs, 3, cg.zeros), x, u, r, dirSum, acc);
+    firstSum.set(dirSum); // group sums of r; those of the previous direction are 0
     dirSum.fill(0);
     d.fill(0);
     let running = 0;
@@ -248,11 +231,10 @@ export class WeightedDemeaner {
       }
       if (running === 0) break;
       step++;
-      // x += α d, r −= α A d, acc ← ‖r‖²_W, group sums of r and d over the first dimension
+      // x += α d, r −= α A d, acc ← ‖r‖²_W, group sums of r over the first dimension
       firstSum.fill(0);
-      dirSum.fill(0);
-      if (S === 1) updatePass1(n, w, firstCodes, alpha, x, d, r, u, firstSum, dirSum, acc);
-      else updatePass4(n, w, firstCodes, alpha, x, d, r, u, firstSum, dirSum, acc);
+      if (S === 1) updatePass1(n, w, firstCodes, alpha, x, d, r, u, firstSum, acc);
+      else updatePass4(n, w, firstCodes, alpha, x, d, r, u, firstSum, acc);
       for (let c = 0; c < S; c++) {
         beta[c] = 0;
         if (!active[c]) continue;
@@ -266,13 +248,16 @@ export class WeightedDemeaner {
         rr[c] = acc[c];
       }
     }
-    for (let i = 0; i < n; i++) {
-      const o = i * S;
-      for (let c = 0; c < count; c++) {
-        const xi = x[o + c];
-        feParts[from + c][i] = xi;
-        outs[from + c][i] = vs[from + c][i] - xi;
-      }
+    // fixed-effect part and residual out
+    if (S === 1) finishPass1(n, v0, x, f0, col(outs, 0, cg.sink));
+    else {
+      finishPass4(
+        n,
+        [v0, col(vs, 1, cg.zeros), col(vs, 2, cg.zeros), col(vs, 3, cg.zeros)],
+        x,
+        [col(feParts, 0, cg.sink), col(feParts, 1, cg.sink), col(feParts, 2, cg.sink), col(feParts, 3, cg.sink)],
+        [col(outs, 0, cg.sink), col(outs, 1, cg.sink), col(outs, 2, cg.sink), col(outs, 3, cg.sink)],
+      );
     }
     for (let c = 0; c < count; c++) {
       stats[from + c].converged = !active[c];
@@ -329,6 +314,9 @@ class CgScratch {
   readonly acc: Float64Array;
   readonly threshold: Float64Array;
   readonly active: Uint8Array;
+  /** [obs] zeros read for the padding columns of a block, and where their (zero) results are written. */
+  readonly zeros: Float64Array;
+  readonly sink: Float64Array;
 
   constructor(fixedEffects: readonly FixedEffect[], n: number, stride: number) {
     this.stride = stride;
@@ -344,6 +332,8 @@ class CgScratch {
     this.acc = new Float64Array(stride);
     this.threshold = new Float64Array(stride);
     this.active = new Uint8Array(stride);
+    this.zeros = new Float64Array(stride > 1 ? n : 0);
+    this.sink = new Float64Array(stride > 1 ? n : 0);
   }
 }
 
@@ -492,7 +482,7 @@ function finalPass4(n: number, w: Float64Array, codes: Int32Array, means: Float6
   acc[3] = s3;
 }
 
-/** x += α d, r −= α u (u = A d), acc ← ‖r‖²_W, rSum[codes] += w r, dSum[codes] += w d. */
+/** x += α d, r −= α u (u = A d), acc ← ‖r‖²_W, rSum[codes] += w r. */
 function updatePass1(
   n: number,
   w: Float64Array,
@@ -503,21 +493,17 @@ function updatePass1(
   r: Float64Array,
   u: Float64Array,
   rSum: Float64Array,
-  dSum: Float64Array,
   acc: Float64Array,
 ): void {
   const a = alpha[0];
   let s = 0;
   for (let i = 0; i < n; i++) {
     const wi = w[i];
-    const g = codes[i];
-    const di = d[i];
-    x[i] += a * di;
+    x[i] += a * d[i];
     const ri = r[i] - a * u[i];
     r[i] = ri;
     s += wi * ri * ri;
-    rSum[g] += wi * ri;
-    dSum[g] += wi * di;
+    rSum[codes[i]] += wi * ri;
   }
   acc[0] = s;
 }
@@ -532,7 +518,6 @@ function updatePass4(
   r: Float64Array,
   u: Float64Array,
   rSum: Float64Array,
-  dSum: Float64Array,
   acc: Float64Array,
 ): void {
   const a0 = alpha[0];
@@ -547,14 +532,10 @@ function updatePass4(
     const wi = w[i];
     const g = codes[i] << 2;
     const o = i << 2;
-    const d0 = d[o];
-    const d1 = d[o + 1];
-    const d2 = d[o + 2];
-    const d3 = d[o + 3];
-    x[o] += a0 * d0;
-    x[o + 1] += a1 * d1;
-    x[o + 2] += a2 * d2;
-    x[o + 3] += a3 * d3;
+    x[o] += a0 * d[o];
+    x[o + 1] += a1 * d[o + 1];
+    x[o + 2] += a2 * d[o + 2];
+    x[o + 3] += a3 * d[o + 3];
     const r0 = r[o] - a0 * u[o];
     const r1 = r[o + 1] - a1 * u[o + 1];
     const r2 = r[o + 2] - a2 * u[o + 2];
@@ -571,15 +552,189 @@ function updatePass4(
     rSum[g + 1] += wi * r1;
     rSum[g + 2] += wi * r2;
     rSum[g + 3] += wi * r3;
-    dSum[g] += wi * d0;
-    dSum[g + 1] += wi * d1;
-    dSum[g + 2] += wi * d2;
-    dSum[g + 3] += wi * d3;
   }
   acc[0] = s0;
   acc[1] = s1;
   acc[2] = s2;
   acc[3] = s3;
+}
+
+/** x ← warm start f, u ← v − f, sums[codes] += w u, acc ← ‖v‖²_W. */
+function initPass1(n: number, w: Float64Array, codes: Int32Array, v: Float64Array, f: Float64Array, x: Float64Array, u: Float64Array, sums: Float64Array, acc: Float64Array): void {
+  let s = 0;
+  for (let i = 0; i < n; i++) {
+    const wi = w[i];
+    const vi = v[i];
+    const xi = f[i];
+    x[i] = xi;
+    const t = vi - xi;
+    u[i] = t;
+    sums[codes[i]] += wi * t;
+    s += wi * vi * vi;
+  }
+  acc[0] = s;
+}
+
+function initPass4(
+  n: number,
+  w: Float64Array,
+  codes: Int32Array,
+  v0: Float64Array,
+  v1: Float64Array,
+  v2: Float64Array,
+  v3: Float64Array,
+  f0: Float64Array,
+  f1: Float64Array,
+  f2: Float64Array,
+  f3: Float64Array,
+  x: Float64Array,
+  u: Float64Array,
+  sums: Float64Array,
+  acc: Float64Array,
+): void {
+  let s0 = 0;
+  let s1 = 0;
+  let s2 = 0;
+  let s3 = 0;
+  for (let i = 0; i < n; i++) {
+    const wi = w[i];
+    const g = codes[i] << 2;
+    const o = i << 2;
+    const a0 = v0[i];
+    const a1 = v1[i];
+    const a2 = v2[i];
+    const a3 = v3[i];
+    const x0 = f0[i];
+    const x1 = f1[i];
+    const x2 = f2[i];
+    const x3 = f3[i];
+    x[o] = x0;
+    x[o + 1] = x1;
+    x[o + 2] = x2;
+    x[o + 3] = x3;
+    const t0 = a0 - x0;
+    const t1 = a1 - x1;
+    const t2 = a2 - x2;
+    const t3 = a3 - x3;
+    u[o] = t0;
+    u[o + 1] = t1;
+    u[o + 2] = t2;
+    u[o + 3] = t3;
+    sums[g] += wi * t0;
+    sums[g + 1] += wi * t1;
+    sums[g + 2] += wi * t2;
+    sums[g + 3] += wi * t3;
+    s0 += wi * a0 * a0;
+    s1 += wi * a1 * a1;
+    s2 += wi * a2 * a2;
+    s3 += wi * a3 * a3;
+  }
+  acc[0] = s0;
+  acc[1] = s1;
+  acc[2] = s2;
+  acc[3] = s3;
+}
+
+/** r ← (v − x) − (u − means[codes]) = A (v − x), sums[codes] += w r, acc ← ‖r‖²_W. */
+function residualPass1(
+  n: number,
+  w: Float64Array,
+  codes: Int32Array,
+  means: Float64Array,
+  v: Float64Array,
+  x: Float64Array,
+  u: Float64Array,
+  r: Float64Array,
+  sums: Float64Array,
+  acc: Float64Array,
+): void {
+  let s = 0;
+  for (let i = 0; i < n; i++) {
+    const wi = w[i];
+    const g = codes[i];
+    const ri = v[i] - x[i] - (u[i] - means[g]);
+    r[i] = ri;
+    sums[g] += wi * ri;
+    s += wi * ri * ri;
+  }
+  acc[0] = s;
+}
+
+function residualPass4(
+  n: number,
+  w: Float64Array,
+  codes: Int32Array,
+  means: Float64Array,
+  v0: Float64Array,
+  v1: Float64Array,
+  v2: Float64Array,
+  v3: Float64Array,
+  x: Float64Array,
+  u: Float64Array,
+  r: Float64Array,
+  sums: Float64Array,
+  acc: Float64Array,
+): void {
+  let s0 = 0;
+  let s1 = 0;
+  let s2 = 0;
+  let s3 = 0;
+  for (let i = 0; i < n; i++) {
+    const wi = w[i];
+    const g = codes[i] << 2;
+    const o = i << 2;
+    const r0 = v0[i] - x[o] - (u[o] - means[g]);
+    const r1 = v1[i] - x[o + 1] - (u[o + 1] - means[g + 1]);
+    const r2 = v2[i] - x[o + 2] - (u[o + 2] - means[g + 2]);
+    const r3 = v3[i] - x[o + 3] - (u[o + 3] - means[g + 3]);
+    r[o] = r0;
+    r[o + 1] = r1;
+    r[o + 2] = r2;
+    r[o + 3] = r3;
+    sums[g] += wi * r0;
+    sums[g + 1] += wi * r1;
+    sums[g + 2] += wi * r2;
+    sums[g + 3] += wi * r3;
+    s0 += wi * r0 * r0;
+    s1 += wi * r1 * r1;
+    s2 += wi * r2 * r2;
+    s3 += wi * r3 * r3;
+  }
+  acc[0] = s0;
+  acc[1] = s1;
+  acc[2] = s2;
+  acc[3] = s3;
+}
+
+/** fePart ← x, out ← v − x. */
+function finishPass1(n: number, v: Float64Array, x: Float64Array, fePart: Float64Array, out: Float64Array): void {
+  for (let i = 0; i < n; i++) {
+    const xi = x[i];
+    fePart[i] = xi;
+    out[i] = v[i] - xi;
+  }
+}
+
+/** The same for four interleaved columns (`v`, `fePart`, `out`: four arrays each). */
+function finishPass4(n: number, v: readonly Float64Array[], x: Float64Array, fePart: readonly Float64Array[], out: readonly Float64Array[]): void {
+  const [v0, v1, v2, v3] = v;
+  const [f0, f1, f2, f3] = fePart;
+  const [o0, o1, o2, o3] = out;
+  for (let i = 0; i < n; i++) {
+    const o = i << 2;
+    const x0 = x[o];
+    const x1 = x[o + 1];
+    const x2 = x[o + 2];
+    const x3 = x[o + 3];
+    f0[i] = x0;
+    f1[i] = x1;
+    f2[i] = x2;
+    f3[i] = x3;
+    o0[i] = v0[i] - x0;
+    o1[i] = v1[i] - x1;
+    o2[i] = v2[i] - x2;
+    o3[i] = v3[i] - x3;
+  }
 }
 
 /** Number of connected components of the bipartite graph linking the levels of two fixed effects through observations. */

@@ -21,6 +21,7 @@ import {
   readGravityPanel,
 } from "../../trade/ge-data";
 import { DEFAULT_SIGMA, readPairTimes, readSectorWeights, readTimeCostTable, timeChangesToCostChanges } from "../../trade/time-cost";
+import { stdoutOf } from "../io";
 
 interface CounterfactualOptions {
   data?: string;
@@ -39,13 +40,6 @@ interface CounterfactualOptions {
   tolerance: string;
   pairs?: boolean;
   json?: boolean;
-}
-
-function writer(cmd: Command): (s: string) => void {
-  let root: Command = cmd;
-  while (root.parent) root = root.parent;
-  const out = (root.configureOutput() as { writeOut?: (s: string) => void }).writeOut;
-  return out ?? ((s: string) => process.stdout.write(s));
 }
 
 /**
@@ -102,7 +96,7 @@ export function registerCounterfactual(gravity: Command): void {
     .option("--pairs", "list every pair, not only those whose costs change")
     .option("--json", "print JSON")
     .action((opts: CounterfactualOptions, cmd: Command) => {
-      const out = writer(cmd);
+      const out = stdoutOf(cmd);
       const dataFile = dataOption(opts.data);
       const sigma = positiveNumber(opts.sigma, "--sigma");
       if (!(sigma > 1)) throw new CaravanError("E_USAGE", `--sigma must be greater than 1 (got ${sigma})`);

@@ -3,6 +3,7 @@ import { CaravanError } from "../../core/errors";
 import { estimateGravity, type SmallSampleRule, type VcovType } from "../../trade/estimate";
 import { formatPpmlReport, ppmlResultJson } from "../../trade/ppml-report";
 import { readCsvTable, type Table } from "../../trade/table";
+import { stdoutOf } from "../io";
 
 const VCOV_TYPES: readonly VcovType[] = ["iid", "hetero", "cluster"];
 const SSC_RULES: readonly SmallSampleRule[] = ["fixest", "stata"];
@@ -84,9 +85,7 @@ export function registerEstimate(gravity: Command): void {
         offset: opts.offset,
         tol,
       });
-      let root: Command = command;
-      while (root.parent) root = root.parent;
-      const write = (root.configureOutput() as { writeOut?: (s: string) => void }).writeOut ?? ((s: string) => process.stdout.write(s));
+      const write = stdoutOf(command);
       write(opts.json ? `${JSON.stringify(ppmlResultJson(result), null, 2)}\n` : formatPpmlReport(result));
     });
 }

@@ -4,6 +4,7 @@ import { CaravanError } from "../../core/errors";
 import { type AggregatedTrade, aggregatedTradeCsv, readDensityTable, readSectorMap, type SectorMap, totalSectorMap } from "../../trade/aggregate";
 import { type ImportProgress, importBaci, readBaciCountries } from "../../trade/baci";
 import { importComtrade } from "../../trade/comtrade";
+import { stdoutOf } from "../io";
 
 interface ImportOptions {
   baci?: string;
@@ -15,13 +16,6 @@ interface ImportOptions {
   sectors: string;
   densities?: string;
   json?: boolean;
-}
-
-function writer(cmd: Command): (s: string) => void {
-  let root: Command = cmd;
-  while (root.parent) root = root.parent;
-  const out = (root.configureOutput() as { writeOut?: (s: string) => void }).writeOut;
-  return out ?? ((s: string) => process.stdout.write(s));
 }
 
 /** A progress bar on stderr, drawn only when stderr is a terminal. */
@@ -95,7 +89,7 @@ export function registerImport(gravity: Command): void {
     .option("--out <file>", "write the table here (CSV); default: print it")
     .option("--json", "print the import summary as JSON")
     .action(async (opts: ImportOptions, cmd: Command) => {
-      const out = writer(cmd);
+      const out = stdoutOf(cmd);
       if ((opts.baci === undefined) === (opts.comtrade === undefined)) throw new CaravanError("E_USAGE", "give exactly one of --baci FILE (with --countries FILE) or --comtrade FILE");
       if (opts.baci !== undefined && opts.countries === undefined) throw new CaravanError("E_USAGE", "--baci needs --countries FILE (the country-code file of the same BACI release)");
       if (opts.flow !== "M" && opts.flow !== "X") throw new CaravanError("E_USAGE", `--flow must be M or X (got "${opts.flow}")`);

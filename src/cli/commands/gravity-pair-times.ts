@@ -17,6 +17,7 @@ import {
   summarizePairTimes,
 } from "../../trade/pair-times";
 import { list, numberOption, routingSession } from "./route";
+import { stdoutOf } from "../io";
 
 interface PairTimesFlags {
   network?: string;
@@ -32,13 +33,6 @@ interface PairTimesFlags {
   cargo: string;
   optimize: string;
   out?: string;
-}
-
-function writer(cmd: Command): (s: string) => void {
-  let root: Command = cmd;
-  while (root.parent) root = root.parent;
-  const out = (root.configureOutput() as { writeOut?: (s: string) => void }).writeOut;
-  return out ?? ((s: string) => process.stdout.write(s));
 }
 
 const pct = (x: number): string => `${x >= 0 ? "+" : ""}${x.toFixed(2)} %`;
@@ -108,7 +102,7 @@ export function registerPairTimes(gravity: Command): void {
     .option("--optimize <criterion>", "time (fastest route) | generalized (time of the route of least generalized cost)", "time")
     .option("--out <file>", "write the CSV exporter,importer,baselineTimeH,scenarioTimeH to FILE (atomically; '-' = standard output)")
     .action((flags: PairTimesFlags, cmd: Command) => {
-      const out = writer(cmd);
+      const out = stdoutOf(cmd);
       const criterion = flags.optimize as PairTimeCriterion;
       if (!(PAIR_TIME_CRITERIA as readonly string[]).includes(criterion)) {
         throw new CaravanError("E_USAGE", `--optimize must be ${PAIR_TIME_CRITERIA.join(" or ")} for shipment times (got "${flags.optimize}")`);
