@@ -60,6 +60,8 @@ export interface AssignmentResult {
   readonly commodityFlow: Float64Array | null;
   /** Logit only: the dispersion parameter used. */
   readonly logitTheta?: number;
+  /** Logit only: the user-equilibrium gap (TSTT − SPTT) / SPTT at the stochastic equilibrium (not zero there). */
+  readonly ueRelativeGap?: number;
 }
 
 /** Flows, times and slopes of one solution, with the objective measures. */

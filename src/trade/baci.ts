@@ -100,7 +100,7 @@ export async function importBaci(path: string, countries: BaciCountries, options
   const agg = new PairSectorAggregator(options.sectorMap);
   const idOfCode = countries.idOfCode;
 
-  const state: ParseState = { path, line: 0, headerDone: false, idOfCode, agg };
+  const state: ParseState = { path, line: 0, headerDone: false, idOfCode, agg, batch: newBatch() };
   let carry: Buffer | null = null;
   let lastReport = 0;
 
@@ -131,6 +131,8 @@ interface ParseState {
   headerDone: boolean;
   readonly idOfCode: Int32Array;
   readonly agg: PairSectorAggregator;
+  /** Rows of the fast path not yet added to `agg`. */
+  readonly batch: RowBatch;
 }
 
 function fail(state: ParseState, fieldIndex: number, problem: string): never {
@@ -141,6 +143,7 @@ function fail(state: ParseState, fieldIndex: number, problem: string): never {
 function parseBaciLines(buf: Uint8Array, end: number, state: ParseState): void {
   const idOfCode = state.idOfCode;
   const agg = state.agg;
+  const batch = state.batch;
   let line = state.line;
   let pos = 0;
   while (pos < end) {
@@ -169,6 +172,14 @@ function parseBaciLines(buf: Uint8Array, end: number, state: ParseState): void {
       pos += first === CR && buf[pos + 1] === NL ? 2 : 1;
       continue;
     }
+    const fastEnd = parseFastRow(buf, pos, end, idOfCode, batch);
+    if (fastEnd >= 0) {
+      if (batch.size === BATCH_ROWS) flushBatch(batch, agg);
+      pos = fastEnd;
+      continue;
+    }
+    // anything else (quotes, exponents, stray text, errors): the general parser below, after the rows before it
+    flushBatch(batch, agg);
     // Fields are parsed in one pass; `stop` bounds the scan (the line end is found after the last field).
     const stop = end;
     let p = pos;
@@ -285,7 +296,169 @@ function parseBaciLines(buf: Uint8Array, end: number, state: ParseState): void {
     agg.add(exporter, importer, hs6, value * 1000, mass);
     pos = p + 1;
   }
+  flushBatch(batch, agg);
   state.line = line;
+}
+
+/** Rows parsed by the fast path, added to the aggregator in one tight loop (its table lookups then overlap). */
+interface RowBatch {
+  size: number;
+  readonly exporter: Int32Array; // [row] country id
+  readonly importer: Int32Array; // [row] country id
+  readonly hs6: Int32Array; // [row] HS6 code
+  readonly valueUsd: Float64Array; // [row]
+  readonly massT: Float64Array; // [row] NaN = not reported
+}
+
+const BATCH_ROWS = 4096;
+
+function newBatch(): RowBatch {
+  return {
+    size: 0,
+    exporter: new Int32Array(BATCH_ROWS),
+    importer: new Int32Array(BATCH_ROWS),
+    hs6: new Int32Array(BATCH_ROWS),
+    valueUsd: new Float64Array(BATCH_ROWS),
+    massT: new Float64Array(BATCH_ROWS),
+  };
+}
+
+function flushBatch(batch: RowBatch, agg: PairSectorAggregator): void {
+  const { exporter, importer, hs6, valueUsd, massT } = batch;
+  for (let r = 0; r < batch.size; r++) agg.add(exporter[r], importer[r], hs6[r], valueUsd[r], massT[r]);
+  batch.size = 0;
+}
+
+/**
+ * Fast path for the common row shape `t,i,j,k,v,q` with unquoted fields, whole-number codes, `v` and `q` as plain
+ * decimals (spaces allowed before and after them) or `q` = `NA`, known country codes and HS6 codes. Appends the row
+ * to the batch and returns the position after its line end, or −1 (nothing appended) when the row has any other
+ * shape or a problem; the general parser then handles it and reports errors exactly. Numbers are computed with the
+ * same arithmetic as the general parser.
+ */
+function parseFastRow(buf: Uint8Array, pos: number, end: number, idOfCode: Int32Array, batch: RowBatch): number {
+  let p = pos;
+  let c = 0;
+  // t: digits
+  let digits = 0;
+  while (p < end) {
+    c = buf[p];
+    if (c < ZERO || c > NINE) break;
+    digits++;
+    p++;
+  }
+  if (digits === 0 || c !== COMMA) return -1;
+  p++;
+  // i, j, k: whole numbers
+  let exporterCode = 0;
+  digits = 0;
+  while (p < end) {
+    c = buf[p];
+    if (c < ZERO || c > NINE) break;
+    exporterCode = exporterCode * 10 + (c - ZERO);
+    digits++;
+    p++;
+  }
+  if (digits === 0 || c !== COMMA || exporterCode > MAX_COUNTRY_CODE) return -1;
+  p++;
+  let importerCode = 0;
+  digits = 0;
+  while (p < end) {
+    c = buf[p];
+    if (c < ZERO || c > NINE) break;
+    importerCode = importerCode * 10 + (c - ZERO);
+    digits++;
+    p++;
+  }
+  if (digits === 0 || c !== COMMA || importerCode > MAX_COUNTRY_CODE) return -1;
+  p++;
+  let hs6 = 0;
+  digits = 0;
+  while (p < end) {
+    c = buf[p];
+    if (c < ZERO || c > NINE) break;
+    hs6 = hs6 * 10 + (c - ZERO);
+    digits++;
+    p++;
+  }
+  if (digits === 0 || c !== COMMA || hs6 >= HS6_CODES) return -1;
+  p++;
+  const exporter = idOfCode[exporterCode];
+  const importer = idOfCode[importerCode];
+  if (exporter < 0 || importer < 0) return -1;
+  // v
+  while (p < end && buf[p] === SPACE) p++;
+  let intPart = 0;
+  digits = 0;
+  while (p < end) {
+    c = buf[p];
+    if (c < ZERO || c > NINE) break;
+    intPart = intPart * 10 + (c - ZERO);
+    digits++;
+    p++;
+  }
+  let value = intPart;
+  if (p < end && buf[p] === DOT) {
+    p++;
+    let frac = 0;
+    let scale = 1;
+    while (p < end) {
+      c = buf[p];
+      if (c < ZERO || c > NINE) break;
+      frac = frac * 10 + (c - ZERO);
+      scale *= 10;
+      digits++;
+      p++;
+    }
+    value += frac / scale;
+  }
+  if (digits === 0) return -1;
+  while (p < end && buf[p] === SPACE) p++;
+  if (p >= end || buf[p] !== COMMA) return -1;
+  p++;
+  // q: a decimal or NA
+  while (p < end && buf[p] === SPACE) p++;
+  let mass: number;
+  if (p + 1 < end && buf[p] === 78 /* N */ && buf[p + 1] === 65 /* A */) {
+    mass = Number.NaN;
+    p += 2;
+  } else {
+    intPart = 0;
+    digits = 0;
+    while (p < end) {
+      c = buf[p];
+      if (c < ZERO || c > NINE) break;
+      intPart = intPart * 10 + (c - ZERO);
+      digits++;
+      p++;
+    }
+    mass = intPart;
+    if (p < end && buf[p] === DOT) {
+      p++;
+      let frac = 0;
+      let scale = 1;
+      while (p < end) {
+        c = buf[p];
+        if (c < ZERO || c > NINE) break;
+        frac = frac * 10 + (c - ZERO);
+        scale *= 10;
+        digits++;
+        p++;
+      }
+      mass += frac / scale;
+    }
+    if (digits === 0) return -1;
+  }
+  while (p < end && buf[p] === SPACE) p++;
+  if (p < end && buf[p] === CR) p++;
+  if (p < end && buf[p] !== NL) return -1;
+  const r = batch.size++;
+  batch.exporter[r] = exporter;
+  batch.importer[r] = importer;
+  batch.hs6[r] = hs6;
+  batch.valueUsd[r] = value * 1000;
+  batch.massT[r] = mass;
+  return p + 1;
 }
 
 function fieldText(buf: Uint8Array, from: number, stop: number): string {

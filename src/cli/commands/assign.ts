@@ -152,7 +152,7 @@ export function register(program: Command): void {
         solveS: result.elapsedS,
         elapsedS,
         intrazonalDemand: problem.intrazonalDemand,
-        ...(result.logitTheta !== undefined ? { logitTheta: result.logitTheta } : {}),
+        ...(result.logitTheta !== undefined ? { logitTheta: result.logitTheta, ueRelativeGap: result.ueRelativeGap } : {}),
         warnings: inst.trips.warnings,
       };
       if (flags.json) {
@@ -163,7 +163,10 @@ export function register(program: Command): void {
         ["network", `${inst.name} (${problem.graph.nodeCount} nodes, ${problem.graph.arcCount} links, ${problem.commodities.count} origins)`],
         ["algorithm", result.algorithm],
         ["iterations", String(result.iterations)],
-        ["relative gap", result.relativeGap.toExponential(3)],
+        [result.logitTheta !== undefined ? "flow change (logit)" : "relative gap", result.relativeGap.toExponential(3)],
+        ...(result.logitTheta !== undefined && result.ueRelativeGap !== undefined
+          ? [["UE gap (TSTT−SPTT)/SPTT", result.ueRelativeGap.toExponential(3)] as [string, string]]
+          : []),
         ["Beckmann objective", result.beckmann.toPrecision(15)],
         ["total travel time", result.totalTravelTime.toPrecision(12)],
         ["stopped by", `${result.stopReason}${result.converged ? "" : " (gap not reached)"}`],
