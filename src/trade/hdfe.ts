@@ -11,9 +11,13 @@
  * one sweep; a previous fixed-effect part is a valid warm start (the IRLS loop passes the one of its last iteration).
  * One dimension needs no iteration (a single projection is exact).
  *
- * Data layout: every fixed effect is an Int32Array of dense level codes indexed by observation; weights, vectors and
- * scratch are Float64Arrays indexed by observation; per-level sums are Float64Arrays indexed by level. A demeaner
- * owns its scratch and allocates nothing per call.
+ * Data layout: every fixed effect is an Int32Array of dense level codes indexed by observation; weights and vectors
+ * are Float64Arrays indexed by observation. Several columns demeaned under the same weights (the working response
+ * and the regressors of one IRLS iteration) are interleaved in blocks of four (`[obs * 4 + column]`, level sums
+ * `[level * 4 + column]`): a pass then reads the codes and weights once for four columns, and the kernels are
+ * unrolled by hand. A CG step is 2K passes over the observations (K dimensions): the direction update rides on the
+ * first projection, the update of x and r gathers the next step's first sums. A demeaner owns its scratch (allocated
+ * on first use, then reused) and allocates no observation-sized array per call.
  */
 
 export interface FixedEffect {

@@ -5,7 +5,8 @@
  *
  * One iteration, with μ the current fitted mean and η = log μ:
  *   weights w = μ, working response z = η − offset + (y − μ)/μ;
- *   z̃, X̃ = residuals of z and X on the fixed effects under weights w (WeightedDemeaner, warm-started);
+ *   z̃, X̃ = residuals of z and X on the fixed effects under weights w (WeightedDemeaner, warm-started, all columns
+ *   in one call);
  *   β = (X̃ᵀWX̃)⁻¹ X̃ᵀW z̃, e = z̃ − X̃β, new η = z − e + offset.
  * Convergence: |D − D_prev| / max(min(D, D_prev), 0.1) < tol on the deviance D = 2 Σ [y log(y/μ) − (y − μ)].
  * The demeaning tolerance follows the deviance change (loose early, tight at the end); the last iteration always
@@ -50,7 +51,7 @@ export interface PpmlCoreFit {
   readonly deviance: number;
   readonly iterations: number;
   readonly converged: boolean;
-  /** Total conjugate-gradient sweeps spent demeaning. */
+  /** Total conjugate-gradient sweeps spent demeaning (a sweep over a block of interleaved columns counts once). */
   readonly demeanSweeps: number;
 }
 

@@ -89,7 +89,7 @@ export interface RectifierResult {
   readonly count: number;
   readonly iterations: number;
   readonly converged: boolean;
-  /** Demeaning sweeps spent. */
+  /** Demeaning sweeps spent (a sweep over a block of interleaved columns counts once). */
   readonly sweeps: number;
 }
 
@@ -130,12 +130,19 @@ export function detectSeparationRelu(
   const demeaner = new WeightedDemeaner(fixedEffects, n);
   let sweeps = 0;
   demeaner.setWeights(w);
-  const xTilde = regressors.map((x) => {
-    const out = new Float64Array(n);
-    const st = demeaner.demean(x, out, new Float64Array(n), DEMEAN_TOL);
-    sweeps += st.iterations;
-    return out;
-  });
+  // the regressors and the first u (1 where y = 0) in one call: one pass over the observations serves all columns
+  const u = new Float64Array(n);
+  for (let i = 0; i < n; i++) u[i] = y[i] === 0 ? 1 : 0;
+  const uTilde = new Float64Array(n);
+  const uFe = new Float64Array(n);
+  const xTilde = regressors.map(() => new Float64Array(n));
+  const firstStats = demeaner.demeanColumns(
+    [...regressors, u],
+    [...xTilde, uTilde],
+    [...regressors.map(() => new Float64Array(n)), uFe],
+    new Array<number>(regressors.length + 1).fill(DEMEAN_TOL),
+  );
+  for (const st of firstStats) sweeps = Math.max(sweeps, st.iterations);
   // weighted least squares by QR on √w-scaled columns (the normal equations are too ill-conditioned with weight K)
   const sqrtW = new Float64Array(n);
   for (let i = 0; i < n; i++) sqrtW[i] = Math.sqrt(w[i]);
@@ -146,16 +153,12 @@ export function detectSeparationRelu(
   });
   const qr = new QrLeastSquares(xScaled, n, 1e-9);
   const fitScaled = new Float64Array(n);
-  const u = new Float64Array(n);
-  for (let i = 0; i < n; i++) u[i] = y[i] === 0 ? 1 : 0;
-  const uTilde = new Float64Array(n);
-  const uFe = new Float64Array(n);
   const uScaled = new Float64Array(n);
   const fit = new Float64Array(n);
   let iterations = 0;
   while (iterations < maxIter) {
     iterations++;
-    sweeps += demeaner.demean(u, uTilde, uFe, DEMEAN_TOL).iterations;
+    if (iterations > 1) sweeps += demeaner.demean(u, uTilde, uFe, DEMEAN_TOL).iterations;
     for (let i = 0; i < n; i++) uScaled[i] = uTilde[i] * sqrtW[i];
     qr.solve(uScaled, fitScaled);
     // fit = u − (ũ − X̃β): the projection of u on regressors and fixed effects, ≈ 0 where y > 0; |fit| < tol → 0
