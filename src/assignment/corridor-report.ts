@@ -89,15 +89,26 @@ export function formatCorridorSummary(s: CorridorSummary, topCrossings = 12): st
   const w = Math.max(...kv.map((r) => r[0].length));
   out.push(kv.map(([k, v]) => `${k.padEnd(w)}  ${v}`).join("\n"));
 
-  out.push("\nBottlenecks (arcs with a known capacity, by volume/capacity)");
+  out.push("\nBottlenecks (arcs and shared capacities with a known capacity, by volume/capacity)");
   out.push(
     table(
       ["arc", "from→to", "VDF", "flow Mt", "cap Mt", "v/c", "delay h"],
-      s.bottlenecks.map((b) => [b.linkId, `${b.from}→${b.to}`, b.vdf, mt(b.flowT), `${mt(b.capacityT)}${b.capacityFromTeu ? "*" : ""}`, b.vc.toFixed(3), b.delayH.toFixed(1)]),
+      s.bottlenecks.map((b) => [
+        `${b.linkId}${b.arcs > 1 ? ` (${b.arcs} arcs)` : ""}${b.sharedInAssignment ? "" : " †"}`,
+        `${b.from}→${b.to}`,
+        b.vdf,
+        mt(b.flowT),
+        `${mt(b.capacityT)}${b.capacityFromTeu ? "*" : ""}`,
+        b.vc.toFixed(3),
+        b.delayH.toFixed(1),
+      ]),
       [false, false, false, true, true, true, true],
     ),
   );
   if (s.bottlenecks.some((b) => b.capacityFromTeu)) out.push("* TEU capacity × t per TEU");
+  if (s.bottlenecks.some((b) => !b.sharedInAssignment)) {
+    out.push("† v/c of the summed flow over the shared capacity; the delay was assigned per arc with the whole capacity each (understated; docs/assignment.md)");
+  }
 
   out.push("\nBorder crossings (Mt/yr, both directions)");
   out.push(

@@ -18,20 +18,37 @@
  *   - Other links and ferries with a capacity: BPR with t0 = travelTimeH + eventTimeH, b = 0.15, p = 4.
  *   - No capacity known: constant time travelTimeH + eventTimeH (no delay is invented).
  *   Capacity = capacityTonnesPerYear; where only capacityTeuPerYear is known it is converted with the TEU profile's
- *   cargo mass (t per TEU). Both are annual, like the demand, so v/c is an annual utilisation. The capacity of an
- *   arc is taken per direction, as the compiled network gives it per arc.
+ *   cargo mass (t per TEU). Both are annual, like the demand, so v/c is an annual utilisation.
+ *
+ * Shared capacities. Several compiled arcs can stand for one physical capacity:
+ *   - a border crossing's arcs of one mode in one direction (one arc per gauge layer): the crossing's capacity is
+ *     taken per direction, as the sources give a design capacity or a train exchange per day without a direction
+ *     split (docs/assignment.md);
+ *   - a terminal's transfer arcs (every layer pair, both directions): the terminal's capacity is its handling
+ *     throughput, tonnes or TEU handled per year whatever the direction.
+ * Such a group must see the delay of its summed flow. Where it can be done exactly with a separable objective, the
+ * assignment graph routes the group through one shared bottleneck arc:
+ *       tail_i ──entry_i──▶ P ══bottleneck══▶ Q ──exit_i──▶ head_i        (P, Q virtual nodes of the group)
+ * entry_i keeps member i's moving time and its per-class fixed cost (+Infinity where the class may not use it), the
+ * bottleneck carries the group's VDF, exits are free. A path may leave Q by any exit, so this is exact only when no
+ * exit other than a member's own leads anywhere new: the group is a pair tail_0 = head_1, tail_1 = head_0 (a terminal
+ * joining two layers, both directions; a "wrong" exit returns to the node it came from, a cycle no shortest path
+ * uses). A crossing's gauge arcs (tail a@1435 → head b@1435, a@1520 → b@1520) would let a path enter on one gauge
+ * and leave on the other without a gauge change, so no separable network form of their shared capacity exists;
+ * those groups keep one VDF per arc with the whole capacity (the delay is understated when both gauges carry flow)
+ * and the reports give their v/c on the summed flow (`SharedCapacityGroup.shared` = false).
  *
  * Commodities: one per (class, origin, destination country), so that transit by country is exact for every path
  * decomposition (transit.ts).
  */
-import { buildReverse } from "../graph/csr";
+import { buildCsr, buildReverse, type CsrGraph } from "../graph/csr";
 import { CaravanError } from "../core/errors";
-import { ARC_GAUGE_CHANGE, ARC_TRANSSHIPMENT, type CompiledNetwork, NO_COUNTRY, NO_INDEX } from "../network/compiled";
+import { ARC_GAUGE_CHANGE, ARC_TRANSSHIPMENT, type CompiledNetwork, MODE_CODES, NO_COUNTRY, NO_INDEX } from "../network/compiled";
 import { blockedArcs, DEFAULT_MODES, profileColumns, resolveRouteOptions } from "../routing/options";
 import { type ResolvedDemandRow, resolveDemand, type DemandTable } from "./corridor-demand";
 import { type AssignmentProblem, buildCommodities, checkProblem } from "./problem";
 import { ShortestPathTree } from "./sp-tree";
-import { emptyVdf } from "./vdf";
+import { emptyVdf, type VdfColumns } from "./vdf";
 
 export interface CorridorOptions {
   /** Include links, ferries and terminals open by this year; null = today's open network. */
@@ -46,6 +63,25 @@ export interface CorridorOptions {
   readonly queueRhoMax?: number;
   /** Multiply every demand amount (sensitivity runs). */
   readonly demandScale?: number;
+  /** Route arcs that share one capacity through a shared bottleneck arc where exact (default true). */
+  readonly sharedCapacity?: boolean;
+}
+
+/** Compiled arcs that stand for one physical capacity (a crossing in one direction and mode, or a terminal). */
+export interface SharedCapacityGroup {
+  /** `crossing:<id>:<FROM>→<TO>:<mode>` or `terminal:<id>`. */
+  readonly id: string;
+  readonly kind: "crossing" | "terminal";
+  /** Compiled arc ids of the members (two or more). */
+  readonly arcs: readonly number[];
+  /** The shared capacity, tonnes per year (the largest member capacity). */
+  readonly capacityT: number;
+  /** True: the assignment routes the members through one bottleneck arc (exact); false: one VDF per arc. */
+  readonly shared: boolean;
+  /** Problem arc of the shared bottleneck; -1 when not shared. */
+  readonly bottleneckArc: number;
+  /** Why the group is not shared in the assignment, null when it is. */
+  readonly reason: string | null;
 }
 
 /** `vdfKind` values. */
@@ -60,7 +96,16 @@ export const CAPACITY_FROM_TEU = 2;
 
 export interface CorridorProblem {
   readonly net: CompiledNetwork;
+  /** The assignment problem: the compiled graph plus, for every shared group, two virtual nodes and its bottleneck and exit arcs. */
   readonly problem: AssignmentProblem;
+  /** [compiled arc] problem arc carrying the arc's flow (its entry arc when the arc is in a shared group). */
+  readonly problemArcOf: Int32Array;
+  /** [problem arc] compiled arc, -1 for a virtual bottleneck or exit arc. */
+  readonly compiledArcOf: Int32Array;
+  /** Groups of compiled arcs sharing one capacity. */
+  readonly groups: readonly SharedCapacityGroup[];
+  /** [compiled arc] index into `groups`, -1 for an arc with a capacity of its own. */
+  readonly arcGroup: Int32Array;
   readonly demand: readonly ResolvedDemandRow[];
   /** Class ids in problem order (the demand's class names). */
   readonly classIds: readonly string[];
@@ -74,7 +119,7 @@ export interface CorridorProblem {
   readonly vdfKind: Uint8Array;
   /** [arc] free-flow time, hours (travelTimeH + eventTimeH). */
   readonly freeFlowTimeH: Float64Array;
-  /** [node] country index of the node's place, -1 for sea waypoints (transit.ts NO_COUNTRY_INDEX). */
+  /** [problem node] country index of the node's place, -1 for sea waypoints (transit.ts NO_COUNTRY_INDEX); a group's virtual nodes take its place's country. */
   readonly nodeCountry: Int32Array;
   /** [commodity] destination country index (-1 = none). */
   readonly commodityDestCountry: Int32Array;
@@ -167,7 +212,22 @@ export function corridorProblem(net: CompiledNetwork, demandTable: DemandTable, 
     const c = net.placeCountry[net.nodePlace[v]];
     nodeCountry[v] = c === NO_COUNTRY ? -1 : c;
   }
-  const noThrough = new Uint8Array(net.noThrough);
+  const shared = sharedCapacityGroups(net, capacityT, vdfKind, vdf, options.sharedCapacity ?? true);
+  const noThrough = new Uint8Array(shared.graph.nodeCount);
+  noThrough.set(net.noThrough);
+  const problemNodeCountry = new Int32Array(shared.graph.nodeCount);
+  problemNodeCountry.set(nodeCountry);
+  for (const g of shared.groups) {
+    if (!g.shared) continue;
+    const c = nodeCountry[graph.tail[g.arcs[0]]];
+    problemNodeCountry[shared.graph.tail[g.bottleneckArc]] = c;
+    problemNodeCountry[shared.graph.head[g.bottleneckArc]] = c;
+  }
+  const problemClasses = classes.map((cl) => {
+    const fixedCost = new Float64Array(shared.graph.arcCount); // [problem arc] hours; virtual arcs 0
+    fixedCost.set(cl.fixedCost);
+    return { id: cl.id, fixedCost };
+  });
 
   // commodities: (class, origin, destination country) → destinations
   const byKey = new Map<string, { classIndex: number; origin: number; destCountry: number; dest: Map<number, number> }>();
@@ -189,13 +249,23 @@ export function corridorProblem(net: CompiledNetwork, demandTable: DemandTable, 
   const { commodities, intrazonal } = buildCommodities(list);
   const commodityDestCountry = new Int32Array(commodities.count);
   for (let k = 0; k < commodities.count; k++) commodityDestCountry[k] = nodeCountry[commodities.destNode[commodities.destStart[k]]];
+  const problemArcOf = new Int32Array(m); // [compiled arc] problem arc
+  const compiledArcOf = new Int32Array(shared.graph.arcCount).fill(-1); // [problem arc] compiled arc, -1 = virtual
+  for (let p = 0; p < shared.graph.arcCount; p++) {
+    // the compiled graph's own inputArc refers to the network build's edge list: without groups the ids are the same
+    const i = shared.graph === graph ? p : shared.graph.inputArc[p];
+    if (i < m) {
+      compiledArcOf[p] = i;
+      problemArcOf[i] = p;
+    }
+  }
 
   const problem: AssignmentProblem = {
-    graph,
-    reverse: buildReverse(graph),
+    graph: shared.graph,
+    reverse: buildReverse(shared.graph),
     noThrough,
-    vdf,
-    classes,
+    vdf: shared.vdf,
+    classes: problemClasses,
     commodities,
     intrazonalDemand: intrazonal,
     timeUnit: "h",
@@ -206,6 +276,10 @@ export function corridorProblem(net: CompiledNetwork, demandTable: DemandTable, 
   return {
     net,
     problem,
+    problemArcOf,
+    compiledArcOf,
+    groups: shared.groups,
+    arcGroup: shared.arcGroup,
     demand,
     classIds,
     classProfiles,
@@ -213,12 +287,121 @@ export function corridorProblem(net: CompiledNetwork, demandTable: DemandTable, 
     capacityBasis,
     vdfKind,
     freeFlowTimeH,
-    nodeCountry,
+    nodeCountry: problemNodeCountry,
     commodityDestCountry,
     totalDemandT,
     tonnesPerTeu,
     year,
   };
+}
+
+const VDF_COLUMN_NAMES = ["bprT0", "bprCapacity", "bprB", "bprPower", "queueT0", "queueCapacity", "queueAlpha", "queueRhoMax"] as const;
+
+/**
+ * Find the groups of compiled arcs that share one capacity and build the assignment graph: the compiled graph with,
+ * for every group that can be shared exactly, two virtual nodes P, Q, the bottleneck arc P→Q and one exit Q→head per
+ * member; each member's head becomes P. Virtual arcs have tails ≥ the compiled node count, so the stable CSR build
+ * keeps every compiled arc at its own id and appends the virtual arcs after them.
+ */
+function sharedCapacityGroups(
+  net: CompiledNetwork,
+  capacityT: Float64Array,
+  vdfKind: Uint8Array,
+  vdf0: VdfColumns,
+  enabled: boolean,
+): { graph: CsrGraph; vdf: VdfColumns; groups: SharedCapacityGroup[]; arcGroup: Int32Array } {
+  const { graph, arcs, network, countries } = net;
+  const m = graph.arcCount;
+  const n = graph.nodeCount;
+  const index = new Map<string, number>();
+  const drafts: { id: string; kind: "crossing" | "terminal"; arcs: number[] }[] = [];
+  for (let a = 0; a < m; a++) {
+    if (!(capacityT[a] < Number.POSITIVE_INFINITY) || vdfKind[a] === VDF_NONE) continue;
+    const x = arcs.crossing[a];
+    const kind = arcs.kind[a];
+    let id: string | null = null;
+    let groupKind: "crossing" | "terminal" = "crossing";
+    if (x !== NO_INDEX) {
+      const c = network.crossings[x];
+      if (!((c.capacityTonnesPerYear ?? 0) > 0)) continue; // link capacities of their own are not shared
+      id = `crossing:${c.id}:${countries[arcs.fromCountry[a]]}→${countries[arcs.toCountry[a]]}:${MODE_CODES[arcs.mode[a]] ?? "other"}`;
+    } else if ((kind === ARC_GAUGE_CHANGE || kind === ARC_TRANSSHIPMENT) && arcs.record[a] !== NO_INDEX) {
+      id = `terminal:${network.terminals[arcs.record[a]].id}`;
+      groupKind = "terminal";
+    }
+    if (id === null) continue;
+    let g = index.get(id);
+    if (g === undefined) {
+      g = drafts.length;
+      index.set(id, g);
+      drafts.push({ id, kind: groupKind, arcs: [] });
+    }
+    drafts[g].arcs.push(a);
+  }
+  const { tail, head } = graph;
+  const sameVdf = (a: number, b: number): boolean => vdfKind[a] === vdfKind[b] && VDF_COLUMN_NAMES.every((k) => vdf0[k][a] === vdf0[k][b]);
+  const groups: SharedCapacityGroup[] = [];
+  const arcGroup = new Int32Array(m).fill(-1); // [compiled arc] group index
+  const sharedList: number[] = []; // indices into groups of the shared ones
+  for (const d of drafts) {
+    if (d.arcs.length < 2) continue;
+    let reason: string | null = null;
+    const [a0, a1] = d.arcs;
+    if (!enabled) reason = "shared capacities disabled";
+    else if (!d.arcs.every((a) => sameVdf(a, a0))) reason = "members differ in their volume-delay parameters";
+    else if (d.arcs.length !== 2 || tail[a0] !== head[a1] || tail[a1] !== head[a0]) {
+      reason = "members join different node pairs: one bottleneck would let a path leave on another layer without the transfer";
+    }
+    const gi = groups.length;
+    for (const a of d.arcs) arcGroup[a] = gi;
+    groups.push({ id: d.id, kind: d.kind, arcs: d.arcs, capacityT: Math.max(...d.arcs.map((a) => capacityT[a])), shared: reason === null, bottleneckArc: -1, reason });
+    if (reason === null) sharedList.push(gi);
+  }
+  if (sharedList.length === 0) return { graph, vdf: vdf0, groups, arcGroup };
+
+  // edge list: compiled arcs (members re-headed to their group's P), then per shared group the bottleneck and exits
+  const tails: number[] = Array.from(tail);
+  const heads: number[] = Array.from(head);
+  const virtualInput: { group: number; member: number }[] = []; // input index - m → (group, -1 = bottleneck | member arc)
+  sharedList.forEach((gi, s) => {
+    const pNode = n + 2 * s;
+    const qNode = pNode + 1;
+    tails.push(pNode);
+    heads.push(qNode);
+    virtualInput.push({ group: gi, member: -1 });
+    for (const a of groups[gi].arcs) {
+      heads[a] = pNode;
+      tails.push(qNode);
+      heads.push(head[a]);
+      virtualInput.push({ group: gi, member: a });
+    }
+  });
+  const g2 = buildCsr(n + 2 * sharedList.length, tails, heads);
+  const vdf = emptyVdf(g2.arcCount);
+  const bottleneckOf = new Int32Array(groups.length).fill(-1);
+  for (let p = 0; p < g2.arcCount; p++) {
+    const i = g2.inputArc[p];
+    if (i < m) {
+      for (const k of VDF_COLUMN_NAMES) vdf[k][p] = vdf0[k][i];
+      if (arcGroup[i] >= 0 && groups[arcGroup[i]].shared) {
+        // entry arc: the member's moving time only; the group's VDF sits on the bottleneck
+        vdf.bprT0[p] = vdfKind[i] === VDF_QUEUE ? vdf0.bprT0[i] : 0;
+        vdf.bprCapacity[p] = Number.POSITIVE_INFINITY;
+        vdf.queueT0[p] = 0;
+        vdf.queueCapacity[p] = Number.POSITIVE_INFINITY;
+        vdf.queueAlpha[p] = 0;
+      }
+      continue;
+    }
+    const v = virtualInput[i - m];
+    if (v.member !== -1) continue; // exit: free (emptyVdf)
+    const a0 = groups[v.group].arcs[0];
+    for (const k of VDF_COLUMN_NAMES) vdf[k][p] = vdf0[k][a0];
+    if (vdfKind[a0] === VDF_QUEUE) vdf.bprT0[p] = 0;
+    bottleneckOf[v.group] = p;
+  }
+  const done = groups.map((g, gi) => (g.shared ? { ...g, bottleneckArc: bottleneckOf[gi] } : g));
+  return { graph: g2, vdf, groups: done, arcGroup };
 }
 
 /** E_NO_ROUTE naming the places, the class and the demand line when some demand cannot reach its destination. */

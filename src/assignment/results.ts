@@ -9,6 +9,11 @@
  * transit.ts): the share of the flow reaching node v that has used each set S of gateway groups is the
  * inflow-weighted mean over v's in-arcs of the tail's shares, with the arc's group added to S. A destination's
  * demand times its shares gives tonnes per gateway set.
+ *
+ * Arcs that share one capacity (corridor.ts `SharedCapacityGroup`) are reported with the capacity they share: their
+ * v/c is the group's summed flow over that capacity, and the bottleneck list has one row per group. Flows and times
+ * are read back from the assignment graph onto the compiled arcs (a member's time is its entry arc's plus the
+ * group's bottleneck's).
  */
 import { ARC_ACCESS_ARRIVE, ARC_ACCESS_DEPART, ARC_FERRY, ARC_GAUGE_CHANGE, ARC_KINDS, ARC_LINK, MODE_CODES, NO_INDEX } from "../network/compiled";
 import { CAPACITY_FROM_TEU, type CorridorProblem, VDF_BPR, VDF_QUEUE } from "./corridor";
@@ -50,17 +55,49 @@ function isAccess(cp: CorridorProblem, a: number): boolean {
   return k === ARC_ACCESS_DEPART || k === ARC_ACCESS_ARRIVE;
 }
 
-/** CSV `linkId,from,to,mode,flowT,capacityT,vc` of every arc except access arcs (capacity and v/c empty if unknown). */
+/** [compiled arc] flow, tonnes per year. */
+export function arcFlowT(cp: CorridorProblem, result: AssignmentResult, a: number): number {
+  return result.flow[cp.problemArcOf[a]];
+}
+
+/** [compiled arc] time at the equilibrium flow, hours (for a member of a shared group: entry + bottleneck). */
+export function arcTimeH(cp: CorridorProblem, result: AssignmentResult, a: number): number {
+  const g = cp.arcGroup[a];
+  const t = result.time[cp.problemArcOf[a]];
+  return g >= 0 && cp.groups[g].shared ? t + result.time[cp.groups[g].bottleneckArc] : t;
+}
+
+/** [group] summed flow of the members of each shared-capacity group, tonnes per year. */
+export function groupFlowT(cp: CorridorProblem, result: AssignmentResult): Float64Array {
+  const out = new Float64Array(cp.groups.length);
+  cp.groups.forEach((g, i) => {
+    for (const a of g.arcs) out[i] += arcFlowT(cp, result, a);
+  });
+  return out;
+}
+
+/** Capacity an arc uses (its group's when it shares one) and the flow loading it, tonnes per year. */
+function loadOf(cp: CorridorProblem, result: AssignmentResult, groupFlow: Float64Array, a: number): { capT: number; loadT: number } {
+  const g = cp.arcGroup[a];
+  if (g >= 0) return { capT: cp.groups[g].capacityT, loadT: groupFlow[g] };
+  return { capT: cp.capacityT[a], loadT: arcFlowT(cp, result, a) };
+}
+
+/**
+ * CSV `linkId,from,to,mode,flowT,capacityT,vc` of every compiled arc except access arcs, in compiled arc order
+ * (capacity and v/c empty if unknown; for an arc sharing a capacity, the shared capacity and the group's v/c).
+ */
 export function linkFlowsCsv(cp: CorridorProblem, result: AssignmentResult): string {
   const { arcs, network } = cp.net;
   const lines = ["linkId,from,to,mode,flowT,capacityT,vc"];
+  const groupFlow = groupFlowT(cp, result);
   for (let a = 0; a < cp.net.graph.arcCount; a++) {
     if (isAccess(cp, a)) continue;
-    const cap = cp.capacityT[a];
-    const finite = cap < Number.POSITIVE_INFINITY;
-    const flow = result.flow[a];
+    const { capT, loadT } = loadOf(cp, result, groupFlow, a);
+    const finite = capT < Number.POSITIVE_INFINITY;
+    const flow = arcFlowT(cp, result, a);
     lines.push(
-      [arcLabel(cp, a), network.places[arcs.fromPlace[a]].id, network.places[arcs.toPlace[a]].id, modeName(cp, a), flow.toFixed(1), finite ? cap.toFixed(0) : "", finite ? (flow / cap).toFixed(4) : ""].join(","),
+      [arcLabel(cp, a), network.places[arcs.fromPlace[a]].id, network.places[arcs.toPlace[a]].id, modeName(cp, a), flow.toFixed(1), finite ? capT.toFixed(0) : "", finite ? (loadT / capT).toFixed(4) : ""].join(","),
     );
   }
   return `${lines.join("\n")}\n`;
@@ -70,12 +107,14 @@ export function linkFlowsCsv(cp: CorridorProblem, result: AssignmentResult): str
 export function linkFlowsGeoJson(cp: CorridorProblem, result: AssignmentResult): string {
   const { arcs, network, placeLonDeg, placeLatDeg } = cp.net;
   const features: unknown[] = [];
+  const groupFlow = groupFlowT(cp, result);
   for (let a = 0; a < cp.net.graph.arcCount; a++) {
     const kind = arcs.kind[a];
-    if ((kind !== ARC_LINK && kind !== ARC_FERRY) || !(result.flow[a] > 0)) continue;
+    const flow = arcFlowT(cp, result, a);
+    if ((kind !== ARC_LINK && kind !== ARC_FERRY) || !(flow > 0)) continue;
     const p = arcs.fromPlace[a];
     const q = arcs.toPlace[a];
-    const cap = cp.capacityT[a];
+    const { capT: cap, loadT } = loadOf(cp, result, groupFlow, a);
     features.push({
       type: "Feature",
       geometry: {
@@ -90,9 +129,9 @@ export function linkFlowsGeoJson(cp: CorridorProblem, result: AssignmentResult):
         from: network.places[p].id,
         to: network.places[q].id,
         mode: modeName(cp, a),
-        flowT: Math.round(result.flow[a]),
+        flowT: Math.round(flow),
         capacityT: cap < Number.POSITIVE_INFINITY ? cap : null,
-        vc: cap < Number.POSITIVE_INFINITY ? result.flow[a] / cap : null,
+        vc: cap < Number.POSITIVE_INFINITY ? loadT / cap : null,
       },
     });
   }
@@ -100,6 +139,7 @@ export function linkFlowsGeoJson(cp: CorridorProblem, result: AssignmentResult):
 }
 
 export interface Bottleneck {
+  /** Arc label, or the group id (`crossing:<id>:<FROM>→<TO>:<mode>`, `terminal:<id>`) for arcs sharing a capacity. */
   readonly linkId: string;
   readonly from: string;
   readonly to: string;
@@ -112,18 +152,47 @@ export interface Bottleneck {
   /** True when the capacity is a TEU capacity converted to tonnes. */
   readonly capacityFromTeu: boolean;
   readonly vc: number;
-  /** Congestion delay at the equilibrium flow, hours: t(x) − t(0). */
+  /** Congestion delay at the equilibrium flow, hours: t(x) − t(0) (a group: the flow-weighted mean over its members). */
   readonly delayH: number;
+  /** Number of compiled arcs behind the row (2 or more for a shared capacity). */
+  readonly arcs: number;
+  /**
+   * False for a group whose capacity the assignment could not share (a crossing's gauge arcs): its v/c is on the
+   * summed flow, but the delay was assigned per arc with the whole capacity each, so it is understated.
+   */
+  readonly sharedInAssignment: boolean;
 }
 
-/** Arcs with a capacity, by volume/capacity ratio descending (ties by flow), the first `top`. */
+/** Arcs and shared-capacity groups with a capacity, by volume/capacity ratio descending (ties by flow), the first `top`. */
 export function bottlenecks(cp: CorridorProblem, result: AssignmentResult, top = 10): Bottleneck[] {
   const { arcs, network } = cp.net;
   const list: Bottleneck[] = [];
+  const groupFlow = groupFlowT(cp, result);
+  cp.groups.forEach((g, i) => {
+    const a0 = g.arcs[0];
+    let weighted = 0;
+    for (const a of g.arcs) weighted += arcFlowT(cp, result, a) * (arcTimeH(cp, result, a) - cp.freeFlowTimeH[a]);
+    const flow = groupFlow[i];
+    list.push({
+      linkId: g.id,
+      from: network.places[arcs.fromPlace[a0]].id,
+      to: network.places[arcs.toPlace[a0]].id,
+      mode: modeName(cp, a0),
+      vdf: cp.vdfKind[a0] === VDF_QUEUE ? "queue" : "bpr",
+      crossing: arcs.crossing[a0] === NO_INDEX ? null : network.crossings[arcs.crossing[a0]].id,
+      flowT: flow,
+      capacityT: g.capacityT,
+      capacityFromTeu: cp.capacityBasis[a0] === CAPACITY_FROM_TEU,
+      vc: flow / g.capacityT,
+      delayH: flow > 0 ? weighted / flow : arcTimeH(cp, result, a0) - cp.freeFlowTimeH[a0],
+      arcs: g.arcs.length,
+      sharedInAssignment: g.shared,
+    });
+  });
   for (let a = 0; a < cp.net.graph.arcCount; a++) {
     const cap = cp.capacityT[a];
-    if (!(cap < Number.POSITIVE_INFINITY) || (cp.vdfKind[a] !== VDF_BPR && cp.vdfKind[a] !== VDF_QUEUE)) continue;
-    const flow = result.flow[a];
+    if (cp.arcGroup[a] >= 0 || !(cap < Number.POSITIVE_INFINITY) || (cp.vdfKind[a] !== VDF_BPR && cp.vdfKind[a] !== VDF_QUEUE)) continue;
+    const flow = arcFlowT(cp, result, a);
     list.push({
       linkId: arcLabel(cp, a),
       from: network.places[arcs.fromPlace[a]].id,
@@ -135,7 +204,9 @@ export function bottlenecks(cp: CorridorProblem, result: AssignmentResult, top =
       capacityT: cap,
       capacityFromTeu: cp.capacityBasis[a] === CAPACITY_FROM_TEU,
       vc: flow / cap,
-      delayH: result.time[a] - cp.freeFlowTimeH[a],
+      delayH: arcTimeH(cp, result, a) - cp.freeFlowTimeH[a],
+      arcs: 1,
+      sharedInAssignment: true,
     });
   }
   list.sort((p, q) => q.vc - p.vc || q.flowT - p.flowT);
@@ -151,7 +222,7 @@ export interface CrossingVolume {
   /** Tonnes per year by class id. */
   readonly byClassT: Readonly<Record<string, number>>;
   readonly totalT: number;
-  /** Highest v/c of the crossing's arcs, null when no capacity is known. */
+  /** Highest v/c of the crossing's arcs (of its direction groups where arcs share the capacity), null when no capacity is known. */
   readonly maxVc: number | null;
 }
 
@@ -159,23 +230,25 @@ export interface CrossingVolume {
 export function crossingVolumes(cp: CorridorProblem, result: AssignmentResult): CrossingVolume[] {
   const { arcs, network, countries } = cp.net;
   const acc = new Map<number, { dir: Record<string, number>; cls: Record<string, number>; total: number; maxVc: number | null }>();
+  const groupFlow = groupFlowT(cp, result);
   for (let a = 0; a < cp.net.graph.arcCount; a++) {
     const x = arcs.crossing[a];
-    if (x === NO_INDEX || !(result.flow[a] > 0)) continue;
+    const flow = arcFlowT(cp, result, a);
+    if (x === NO_INDEX || !(flow > 0)) continue;
     let e = acc.get(x);
     if (!e) {
       e = { dir: {}, cls: {}, total: 0, maxVc: null };
       acc.set(x, e);
     }
     const dir = `${countries[arcs.fromCountry[a]]}→${countries[arcs.toCountry[a]]}`;
-    e.dir[dir] = (e.dir[dir] ?? 0) + result.flow[a];
+    e.dir[dir] = (e.dir[dir] ?? 0) + flow;
     cp.classIds.forEach((id, c) => {
-      const f = result.classFlow[c][a];
+      const f = result.classFlow[c][cp.problemArcOf[a]];
       if (f > 0) e.cls[id] = (e.cls[id] ?? 0) + f;
     });
-    e.total += result.flow[a];
-    const cap = cp.capacityT[a];
-    if (cap < Number.POSITIVE_INFINITY) e.maxVc = Math.max(e.maxVc ?? 0, result.flow[a] / cap);
+    e.total += flow;
+    const { capT, loadT } = loadOf(cp, result, groupFlow, a);
+    if (capT < Number.POSITIVE_INFINITY) e.maxVc = Math.max(e.maxVc ?? 0, loadT / capT);
   }
   return [...acc.entries()]
     .map(([x, e]) => ({
@@ -228,7 +301,7 @@ export interface GatewayGroup {
   readonly label: string;
 }
 
-/** Gateway groups: every crossing on a border of China, the Caspian ferries, and the Suez chokepoint. */
+/** Gateway groups: every crossing on a border of China, the Caspian ferries, and the Suez chokepoint (`arcGroup` by compiled arc). */
 export function gatewayGroups(cp: CorridorProblem): { groups: GatewayGroup[]; arcGroup: Int32Array } {
   const { arcs, network, countries } = cp.net;
   const groups: GatewayGroup[] = [];
@@ -308,7 +381,8 @@ export function corridorVolumes(cp: CorridorProblem, result: AssignmentResult): 
         const f = cf[base + a];
         const from = share[tail[a]];
         if (!(f > 0) || from === null) continue;
-        const bit = arcGroup[a] >= 0 ? 2 ** arcGroup[a] : 0;
+        const c = cp.compiledArcOf[a];
+        const bit = c >= 0 && arcGroup[c] >= 0 ? 2 ** arcGroup[c] : 0;
         for (const [key, w] of from) {
           const nk = bit === 0 ? key : bitOr(key, bit);
           s.set(nk, (s.get(nk) ?? 0) + (w * f) / total);
