@@ -12,7 +12,10 @@
  *   3. equilibrates the bush: for every node j, last to first in topological order, moves flow from the longest
  *      used path to the shortest path between j and the node where the two paths diverge, by the Newton step
  *      Δ = (C_max − C_min) / (Σ t' over both segments), capped by the least bush flow on the longest segment.
- *      Arc times and slopes are updated immediately. Step 3 repeats (with fresh labels) while the bush still has
+ *      Arc times and slopes are updated immediately. With volume-delay groups (vdf.ts) the slope of a member is
+ *      its diagonal term ∂t_a/∂x_a, so Σ t' is a diagonal approximation of the segments' second derivative: when
+ *      one member lies on each segment (parallel gauge arcs of a crossing) the shift leaves the group's sum
+ *      unchanged and the true derivative is smaller, so the step is only more conservative. Step 3 repeats (with fresh labels) while the bush still has
  *      a node whose U − L exceeds the current threshold.
  * The relative gap is measured after every outer iteration with a full shortest-path pass.
  *
@@ -109,11 +112,25 @@ export function solveAlgorithmB(problem: AssignmentProblem, options: SolveOption
       for (let a = 0; a < m; a++) cost[a] = time[a] + fixed[a];
     }
   };
-  /** Time, slope and every class's cost of arc a at total flow x. */
+  const { groupOf, groupStart: vdfGroupStart, groupArc: vdfGroupArc } = evaluator;
+  /**
+   * Time, slope and every class's cost of arc a at total flow x. For a member of a volume-delay group the group's
+   * summed flow changes, so every member's time and costs are refreshed.
+   */
   const updateArc = (a: number, x: number): void => {
     evaluator.update(a, x, time, slope);
-    const t = time[a];
-    for (let c = 0; c < classCount; c++) classCost[c][a] = t + classFixed[c][a];
+    const g = groupOf === null ? -1 : groupOf[a];
+    if (g < 0) {
+      const t = time[a];
+      for (let c = 0; c < classCount; c++) classCost[c][a] = t + classFixed[c][a];
+      return;
+    }
+    const end = vdfGroupStart[g + 1];
+    for (let i = vdfGroupStart[g]; i < end; i++) {
+      const b = vdfGroupArc[i];
+      const t = time[b];
+      for (let c = 0; c < classCount; c++) classCost[c][b] = t + classFixed[c][b];
+    }
   };
 
   /** Rebuild k's arc list (and group starts) from its topological order and inBush; flows are taken from flowByArc, which is left zeroed. */

@@ -94,7 +94,7 @@ export function formatCorridorSummary(s: CorridorSummary, topCrossings = 12): st
     table(
       ["arc", "from→to", "VDF", "flow Mt", "cap Mt", "v/c", "delay h"],
       s.bottlenecks.map((b) => [
-        `${b.linkId}${b.arcs > 1 ? ` (${b.arcs} arcs)` : ""}${b.sharedInAssignment ? "" : " †"}`,
+        `${b.linkId}${b.arcs > 1 ? ` (${b.arcs} arcs)` : ""}${b.delayExact ? "" : " †"}`,
         `${b.from}→${b.to}`,
         b.vdf,
         mt(b.flowT),
@@ -106,7 +106,7 @@ export function formatCorridorSummary(s: CorridorSummary, topCrossings = 12): st
     ),
   );
   if (s.bottlenecks.some((b) => b.capacityFromTeu)) out.push("* TEU capacity × t per TEU");
-  if (s.bottlenecks.some((b) => !b.sharedInAssignment)) {
+  if (s.bottlenecks.some((b) => !b.delayExact)) {
     out.push("† v/c of the summed flow over the shared capacity; the delay was assigned per arc with the whole capacity each (understated; docs/assignment.md)");
   }
 

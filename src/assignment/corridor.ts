@@ -34,9 +34,13 @@
  * exit other than a member's own leads anywhere new: the group is a pair tail_0 = head_1, tail_1 = head_0 (a terminal
  * joining two layers, both directions; a "wrong" exit returns to the node it came from, a cycle no shortest path
  * uses). A crossing's gauge arcs (tail a@1435 → head b@1435, a@1520 → b@1520) would let a path enter on one gauge
- * and leave on the other without a gauge change, so no separable network form of their shared capacity exists;
- * those groups keep one VDF per arc with the whole capacity (the delay is understated when both gauges carry flow)
- * and the reports give their v/c on the summed flow (`SharedCapacityGroup.shared` = false).
+ * and leave on the other without a gauge change, so no separable network form of their shared capacity exists.
+ * Such groups (`SharedCapacityGroup.shared` = false) keep their arcs; when the members have one queueing VDF (the
+ * crossing's dwell, capacity, α, ρmax; moving times may differ) they form a volume-delay group
+ * (`AssignmentProblem.vdfGroup`, `groupVdf` = true): every member's queueing part is evaluated at the group's summed
+ * flow, t_a = moving_a + q_g(Σ x), the gradient of a convex objective, so the equilibrium is exact. Any other
+ * unshared group keeps one VDF per arc with the whole capacity (delay understated when several members carry flow).
+ * The reports give every group's v/c on the summed flow.
  *
  * Commodities: one per (class, origin, destination country), so that transit by country is exact for every path
  * decomposition (transit.ts).
@@ -78,6 +82,11 @@ export interface SharedCapacityGroup {
   readonly capacityT: number;
   /** True: the assignment routes the members through one bottleneck arc (exact); false: one VDF per arc. */
   readonly shared: boolean;
+  /**
+   * True for a group that is not shared through a bottleneck but whose members' queueing part is evaluated at the
+   * group's summed flow (AssignmentProblem.vdfGroup; exact). False when shared, or when neither form applies.
+   */
+  readonly groupVdf: boolean;
   /** Problem arc of the shared bottleneck; -1 when not shared. */
   readonly bottleneckArc: number;
   /** Why the group is not shared in the assignment, null when it is. */
@@ -265,6 +274,7 @@ export function corridorProblem(net: CompiledNetwork, demandTable: DemandTable, 
     reverse: buildReverse(shared.graph),
     noThrough,
     vdf: shared.vdf,
+    ...(shared.vdfGroup ? { vdfGroup: shared.vdfGroup } : {}),
     classes: problemClasses,
     commodities,
     intrazonalDemand: intrazonal,
@@ -296,6 +306,7 @@ export function corridorProblem(net: CompiledNetwork, demandTable: DemandTable, 
 }
 
 const VDF_COLUMN_NAMES = ["bprT0", "bprCapacity", "bprB", "bprPower", "queueT0", "queueCapacity", "queueAlpha", "queueRhoMax"] as const;
+const QUEUE_COLUMN_NAMES = ["queueT0", "queueCapacity", "queueAlpha", "queueRhoMax"] as const;
 
 /**
  * Find the groups of compiled arcs that share one capacity and build the assignment graph: the compiled graph with,
@@ -309,7 +320,7 @@ function sharedCapacityGroups(
   vdfKind: Uint8Array,
   vdf0: VdfColumns,
   enabled: boolean,
-): { graph: CsrGraph; vdf: VdfColumns; groups: SharedCapacityGroup[]; arcGroup: Int32Array } {
+): { graph: CsrGraph; vdf: VdfColumns; groups: SharedCapacityGroup[]; arcGroup: Int32Array; vdfGroup: Int32Array | null } {
   const { graph, arcs, network, countries } = net;
   const m = graph.arcCount;
   const n = graph.nodeCount;
@@ -340,6 +351,10 @@ function sharedCapacityGroups(
   }
   const { tail, head } = graph;
   const sameVdf = (a: number, b: number): boolean => vdfKind[a] === vdfKind[b] && VDF_COLUMN_NAMES.every((k) => vdf0[k][a] === vdf0[k][b]);
+  /** Queueing VDFs with one set of queueing parameters (moving times may differ): a volume-delay group can share them. */
+  const sameQueue = (a: number, b: number): boolean => vdfKind[a] === VDF_QUEUE && vdfKind[b] === VDF_QUEUE && QUEUE_COLUMN_NAMES.every((k) => vdf0[k][a] === vdf0[k][b]);
+  let vdfGroupCount = 0;
+  const vdfGroupOf = new Int32Array(m).fill(-1); // [compiled arc] volume-delay group, -1 = none
   const groups: SharedCapacityGroup[] = [];
   const arcGroup = new Int32Array(m).fill(-1); // [compiled arc] group index
   const sharedList: number[] = []; // indices into groups of the shared ones
@@ -354,10 +369,16 @@ function sharedCapacityGroups(
     }
     const gi = groups.length;
     for (const a of d.arcs) arcGroup[a] = gi;
-    groups.push({ id: d.id, kind: d.kind, arcs: d.arcs, capacityT: Math.max(...d.arcs.map((a) => capacityT[a])), shared: reason === null, bottleneckArc: -1, reason });
+    // no exact bottleneck form: evaluate the members' common queueing VDF at their summed flow instead
+    const groupVdf = enabled && reason !== null && d.arcs.every((a) => sameQueue(a, a0));
+    if (groupVdf) {
+      for (const a of d.arcs) vdfGroupOf[a] = vdfGroupCount;
+      vdfGroupCount++;
+    }
+    groups.push({ id: d.id, kind: d.kind, arcs: d.arcs, capacityT: Math.max(...d.arcs.map((a) => capacityT[a])), shared: reason === null, groupVdf, bottleneckArc: -1, reason });
     if (reason === null) sharedList.push(gi);
   }
-  if (sharedList.length === 0) return { graph, vdf: vdf0, groups, arcGroup };
+  if (sharedList.length === 0) return { graph, vdf: vdf0, groups, arcGroup, vdfGroup: vdfGroupCount > 0 ? vdfGroupOf : null };
 
   // edge list: compiled arcs (members re-headed to their group's P), then per shared group the bottleneck and exits
   const tails: number[] = Array.from(tail);
@@ -401,7 +422,15 @@ function sharedCapacityGroups(
     bottleneckOf[v.group] = p;
   }
   const done = groups.map((g, gi) => (g.shared ? { ...g, bottleneckArc: bottleneckOf[gi] } : g));
-  return { graph: g2, vdf, groups: done, arcGroup };
+  let vdfGroup: Int32Array | null = null;
+  if (vdfGroupCount > 0) {
+    vdfGroup = new Int32Array(g2.arcCount).fill(-1); // [problem arc]
+    for (let p = 0; p < g2.arcCount; p++) {
+      const i = g2.inputArc[p];
+      if (i < m) vdfGroup[p] = vdfGroupOf[i];
+    }
+  }
+  return { graph: g2, vdf, groups: done, arcGroup, vdfGroup };
 }
 
 /** E_NO_ROUTE naming the places, the class and the demand line when some demand cannot reach its destination. */

@@ -30,6 +30,10 @@
  * would crawl) and whenever the conjugate direction is not a descent direction of B. A class's target uses the same α / β for every class: the Hessian of B in class flows is
  * t'_a on every pair of classes of arc a, so the products above on total flows are the exact ones.
  *
+ * Volume-delay groups (vdf.ts): a member's queueing part sees its group's summed flow, so H gains q_g' on every
+ * pair of members of g; the conjugation products and φ'' below include those terms (exact), and the line search
+ * evaluates each member at X_g + τ·D_g.
+ *
  * Exact line search: τ solves φ'(τ) = Σ_a t_a(X_a + τ D_a) D_a + F = 0 on [0, 1], with D the total direction and
  * F = Σ_c Σ_a fixed_c(a)·d_ca the (constant) derivative of the fixed-cost part; safeguarded Newton steps inside a
  * bisection bracket (φ is convex, φ'' = Σ t'_a D_a²).
@@ -79,6 +83,15 @@ export class BeckmannLineSearch {
   /** [position] arcs with a non-zero direction, valid for 0 .. activeCount-1. */
   private readonly active: Int32Array;
   private activeCount = 0;
+  /** [group] summed flow X_g at τ = 0 (volume-delay groups only). */
+  private readonly groupBase: Float64Array;
+  /** [group] summed direction D_g (volume-delay groups only). */
+  private readonly groupDir: Float64Array;
+  /** [position] groups with an active member, valid for 0 .. activeGroupCount-1. */
+  private readonly activeGroups: Int32Array;
+  private activeGroupCount = 0;
+  /** [group] 1 = listed in activeGroups by the current search. */
+  private readonly groupListed: Uint8Array;
   /** φ'(0) of the last search (negative for a descent direction). */
   derivativeAtZero = 0;
   /** φ'(τ) at the returned step of the last search. */
@@ -92,11 +105,19 @@ export class BeckmannLineSearch {
     this.trialTime = new Float64Array(m);
     this.trialSlope = new Float64Array(m);
     this.active = new Int32Array(m);
+    this.groupBase = new Float64Array(evaluator.groupCount);
+    this.groupDir = new Float64Array(evaluator.groupCount);
+    this.activeGroups = new Int32Array(evaluator.groupCount);
+    this.groupListed = new Uint8Array(evaluator.groupCount);
   }
 
-  /** φ'(τ) (written to `this.derivativeAtStep`) and φ''(τ) (returned) over the active arcs. */
+  /**
+   * φ'(τ) (written to `this.derivativeAtStep`) and φ''(τ) (returned) over the active arcs. A volume-delay group
+   * member's queueing part is evaluated at X_g + τ·D_g; φ'' counts q_g'·D_g² once per group (the exact value).
+   */
   private derivatives(flow: Float64Array, direction: Float64Array, fixedSlope: number, tau: number): number {
     const ev = this.evaluator;
+    const groupOf = ev.groupOf;
     const tt = this.trialTime;
     const ts = this.trialSlope;
     const active = this.active;
@@ -107,9 +128,25 @@ export class BeckmannLineSearch {
       const d = direction[a];
       let x = flow[a] + tau * d;
       if (x < 0) x = 0;
-      ev.update(a, x, tt, ts);
-      g += tt[a] * d;
-      h += ts[a] * d * d;
+      const grp = groupOf === null ? -1 : groupOf[a];
+      if (grp < 0) {
+        ev.evaluate(a, x, x, tt, ts);
+        g += tt[a] * d;
+        h += ts[a] * d * d;
+      } else {
+        let xg = this.groupBase[grp] + tau * this.groupDir[grp];
+        if (xg < 0) xg = 0;
+        ev.evaluate(a, x, xg, tt, ts);
+        g += tt[a] * d;
+        h += (ts[a] - ev.groupQueueDerivative(grp, xg)) * d * d;
+      }
+    }
+    for (let i = 0; i < this.activeGroupCount; i++) {
+      const grp = this.activeGroups[i];
+      const dg = this.groupDir[grp];
+      let xg = this.groupBase[grp] + tau * dg;
+      if (xg < 0) xg = 0;
+      h += ev.groupQueueDerivative(grp, xg) * dg * dg;
     }
     this.evaluations++;
     this.derivativeAtStep = g;
@@ -133,6 +170,23 @@ export class BeckmannLineSearch {
       }
     }
     this.activeCount = count;
+    this.activeGroupCount = 0;
+    const groupOf = this.evaluator.groupOf;
+    if (groupOf !== null) {
+      this.evaluator.sumGroups(flow, this.groupBase);
+      this.groupDir.fill(0);
+      this.groupListed.fill(0);
+      for (let i = 0; i < count; i++) {
+        const a = active[i];
+        const grp = groupOf[a];
+        if (grp < 0) continue;
+        if (this.groupListed[grp] === 0) {
+          this.groupListed[grp] = 1;
+          this.activeGroups[this.activeGroupCount++] = grp;
+        }
+        this.groupDir[grp] += direction[a];
+      }
+    }
     this.evaluations = 0;
     this.derivativeAtZero = g0;
     this.derivativeAtStep = g0;
@@ -256,6 +310,7 @@ export function solveLinkBased(problem: AssignmentProblem, method: LinkBasedMeth
   const { flow, time, slope, classFlow } = state;
   const oracle = new ShortestPathOracle(problem);
   const search = new BeckmannLineSearch(state.evaluator);
+  const { groupOf, groupCount, groupStart, groupArc } = state.evaluator;
 
   // buffers, allocated once: per class [class][arc], totals [arc]
   const y = problem.classes.map(() => new Float64Array(m)); // all-or-nothing loading at x_k
@@ -351,6 +406,47 @@ export function solveLinkBased(problem: AssignmentProblem, method: LinkBasedMeth
               const d2 = tauPrev * s1Total[a] - x + (1 - tauPrev) * s2Total[a];
               d2HYx += h * d2 * yx;
               d2HS21 += h * d2 * (s2Total[a] - s1Total[a]);
+            }
+          }
+          if (groupOf !== null) {
+            // H is not diagonal for volume-delay groups: add q_g'(X_g)·(U_g V_g − Σ_{a∈g} u_a v_a) per group
+            for (let g = 0; g < groupCount; g++) {
+              const end = groupStart[g + 1];
+              if (end === groupStart[g]) continue;
+              const hg = state.evaluator.groupQueueDerivative(g, state.evaluator.groupFlow[g]);
+              if (hg === 0) continue;
+              let sYx = 0;
+              let sD1 = 0;
+              let sD2 = 0;
+              let sS21 = 0;
+              let pD1Yx = 0;
+              let pD1D1 = 0;
+              let pD2Yx = 0;
+              let pD2S21 = 0;
+              for (let i = groupStart[g]; i < end; i++) {
+                const a = groupArc[i];
+                const x = flow[a];
+                const yx = yTotal[a] - x;
+                const d1 = s1Total[a] - x;
+                sYx += yx;
+                sD1 += d1;
+                pD1Yx += d1 * yx;
+                pD1D1 += d1 * d1;
+                if (useBfw) {
+                  const d2 = tauPrev * s1Total[a] - x + (1 - tauPrev) * s2Total[a];
+                  const s21 = s2Total[a] - s1Total[a];
+                  sD2 += d2;
+                  sS21 += s21;
+                  pD2Yx += d2 * yx;
+                  pD2S21 += d2 * s21;
+                }
+              }
+              d1HYx += hg * (sD1 * sYx - pD1Yx);
+              d1HD1 += hg * (sD1 * sD1 - pD1D1);
+              if (useBfw) {
+                d2HYx += hg * (sD2 * sYx - pD2Yx);
+                d2HS21 += hg * (sD2 * sS21 - pD2S21);
+              }
             }
           }
           let bfwDone = false;

@@ -49,6 +49,12 @@ export interface AssignmentProblem {
   readonly noThrough: Uint8Array;
   /** Per-arc VDF parameters in CSR order. */
   readonly vdf: VdfColumns;
+  /**
+   * Optional volume-delay groups: [arc] group id or -1. The queueing part of every member of group g is evaluated
+   * at the group's summed flow X_g (vdf.ts `VdfEvaluator`); the Beckmann objective then has ∫_0^{X_g} q_g once per
+   * group. Members must have identical queueing parameters. Absent (TNTP problems) = every arc on its own flow.
+   */
+  readonly vdfGroup?: Int32Array;
   readonly classes: readonly UserClass[];
   readonly commodities: Commodities;
   /** Demand whose origin equals its destination (loads no arc), flow units. */
@@ -172,6 +178,7 @@ export function checkProblem(p: AssignmentProblem): void {
   const problems: string[] = [];
   for (const [name, col] of Object.entries(p.vdf)) if ((col as Float64Array).length !== m) problems.push(`vdf.${name} has ${(col as Float64Array).length} entries for ${m} arcs`);
   for (const c of p.classes) if (c.fixedCost.length !== m) problems.push(`class ${c.id}: fixedCost has ${c.fixedCost.length} entries for ${m} arcs`);
+  if (p.vdfGroup && p.vdfGroup.length !== m) problems.push(`vdfGroup has ${p.vdfGroup.length} entries for ${m} arcs`);
   if (p.noThrough.length !== n) problems.push(`noThrough has ${p.noThrough.length} entries for ${n} nodes`);
   const k = p.commodities;
   for (let i = 0; i < k.count; i++) {
@@ -196,6 +203,8 @@ export interface ArcSpec {
   readonly queue?: { readonly timeBase: number; readonly capacity: number; readonly alpha: number; readonly rhoMax?: number };
   /** Flow-independent cost per class id (missing class = 0; Infinity = forbidden to the class). */
   readonly fixedCost?: Readonly<Record<string, number>>;
+  /** Volume-delay group (arcs of one group share their queueing capacity; see AssignmentProblem.vdfGroup). */
+  readonly vdfGroup?: number;
 }
 
 export interface DemandSpec {
@@ -242,6 +251,11 @@ export function buildProblem(spec: {
   }
   const noThrough = new Uint8Array(spec.nodeCount);
   for (const v of spec.noThrough ?? []) noThrough[v] = 1;
+  let vdfGroup: Int32Array | undefined;
+  if (spec.arcs.some((s) => s.vdfGroup !== undefined)) {
+    vdfGroup = new Int32Array(graph.arcCount).fill(-1);
+    for (let a = 0; a < graph.arcCount; a++) vdfGroup[a] = spec.arcs[graph.inputArc[a]].vdfGroup ?? -1;
+  }
   const byKey = new Map<string, { classIndex: number; origin: number; destinations: number[]; demand: number[] }>();
   for (const d of spec.demand) {
     const classIndex = d.classId === undefined ? 0 : classIds.indexOf(d.classId);
@@ -261,6 +275,7 @@ export function buildProblem(spec: {
     reverse: buildReverse(graph),
     noThrough,
     vdf,
+    ...(vdfGroup ? { vdfGroup } : {}),
     classes: classIds.map((id, c) => ({ id, fixedCost: fixed[c] })),
     commodities,
     intrazonalDemand: intrazonal,

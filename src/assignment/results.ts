@@ -157,10 +157,16 @@ export interface Bottleneck {
   /** Number of compiled arcs behind the row (2 or more for a shared capacity). */
   readonly arcs: number;
   /**
-   * False for a group whose capacity the assignment could not share (a crossing's gauge arcs): its v/c is on the
-   * summed flow, but the delay was assigned per arc with the whole capacity each, so it is understated.
+   * False for a group the assignment does not route through one shared bottleneck arc (a crossing's gauge arcs);
+   * see `delayExact` for whether its delay is still that of the summed flow.
    */
   readonly sharedInAssignment: boolean;
+  /**
+   * True when the delay is that of the summed flow on the capacity: a single arc, a shared bottleneck, or a
+   * volume-delay group (queueing part at the group's summed flow). False for a group assigned per arc with the
+   * whole capacity each (its v/c is on the summed flow, its delay understated).
+   */
+  readonly delayExact: boolean;
 }
 
 /** Arcs and shared-capacity groups with a capacity, by volume/capacity ratio descending (ties by flow), the first `top`. */
@@ -187,6 +193,7 @@ export function bottlenecks(cp: CorridorProblem, result: AssignmentResult, top =
       delayH: flow > 0 ? weighted / flow : arcTimeH(cp, result, a0) - cp.freeFlowTimeH[a0],
       arcs: g.arcs.length,
       sharedInAssignment: g.shared,
+      delayExact: g.shared || g.groupVdf,
     });
   });
   for (let a = 0; a < cp.net.graph.arcCount; a++) {
@@ -207,6 +214,7 @@ export function bottlenecks(cp: CorridorProblem, result: AssignmentResult, top =
       delayH: arcTimeH(cp, result, a) - cp.freeFlowTimeH[a],
       arcs: 1,
       sharedInAssignment: true,
+      delayExact: true,
     });
   }
   list.sort((p, q) => q.vc - p.vc || q.flowT - p.flowT);

@@ -6,6 +6,7 @@
  *   SPTT = Σ_od demand_od · (shortest cost o→d)   (the same demand on current shortest paths)
  *   relative gap = (TSTT − SPTT) / SPTT ≥ 0, zero exactly at user equilibrium (Wardrop's first principle)
  *   Beckmann = Σ_a ∫_0^{X_a} t_a + Σ_c Σ_a x_ca · fixed_c(a)
+ *   (with volume-delay groups, vdf.ts: the queueing integral once per group at its summed flow)
  */
 import { CaravanError } from "../core/errors";
 import type { AssignmentProblem } from "./problem";
@@ -74,13 +75,13 @@ export class FlowState {
   readonly flow: Float64Array;
   /** [arc] t_a(flow). */
   readonly time: Float64Array;
-  /** [arc] t_a'(flow). */
+  /** [arc] ∂t_a/∂x_a at the flow (for a volume-delay group member: own BPR slope + the group's q_g'(X_g)). */
   readonly slope: Float64Array;
 
   constructor(problem: AssignmentProblem) {
     this.problem = problem;
     const m = problem.graph.arcCount;
-    this.evaluator = new VdfEvaluator(problem.vdf);
+    this.evaluator = new VdfEvaluator(problem.vdf, problem.vdfGroup ?? null);
     this.classFlow = problem.classes.map(() => new Float64Array(m));
     this.flow = new Float64Array(m);
     this.time = new Float64Array(m);

@@ -18,6 +18,7 @@
  * All three of value, derivative and integral (for the Beckmann objective) are given here; the hot loops inline
  * the same formulas through `updateArcTimes`.
  */
+import { CaravanError } from "../core/errors";
 
 /** Per-arc VDF parameters, all indexed by arc ([arc]). Capacity `Infinity` (or b/α = 0) makes a part constant. */
 export interface VdfColumns {
@@ -128,7 +129,20 @@ export function arcIntegral(v: VdfColumns, a: number, x: number): number {
 
 /**
  * Precomputed per-arc evaluation for hot loops: the BPR part as `t0 + k·x^p` with k = t0·b/cap^p and an integer
- * power fast path, plus a flag for arcs with a queueing part. Immutable; built once per problem.
+ * power fast path, plus a flag for arcs with a queueing part. Built once per problem.
+ *
+ * Volume-delay groups (optional `vdfGroup: Int32Array // [arc] group id or -1`): arcs that stand for one physical
+ * capacity but cannot share one bottleneck arc (a border crossing's parallel gauge arcs). Their queueing part is
+ * evaluated at the group's summed flow X_g = Σ_{a∈g} x_a, their BPR part at their own flow:
+ *     t_a = tB_a(x_a) + q_g(X_g)
+ * This is the gradient of Σ_a ∫_0^{x_a} tB_a + Σ_g ∫_0^{X_g} q_g, a convex function, so the equilibrium is still the
+ * minimum of one convex objective; `integralSum` counts each group's integral once. Members must have identical
+ * queueing parameters (those of q_g). `slope[a]` of a member is ∂t_a/∂x_a = tB_a'(x_a) + q_g'(X_g), the diagonal of
+ * the (no longer diagonal) Jacobian; the off-diagonal terms ∂t_a/∂x_b = q_g'(X_g) for a ≠ b in g are available
+ * through the group accessors. Without groups every evaluation is exactly the per-arc one.
+ *
+ * State: the evaluator mirrors the flows of group members and the group sums (`update` moves them, `updateAll`
+ * recomputes them from scratch); the pure `evaluate` reads nothing but its arguments.
  */
 export class VdfEvaluator {
   readonly arcCount: number;
@@ -143,8 +157,22 @@ export class VdfEvaluator {
   private readonly hasQueue: Uint8Array;
   /** True when every BPR power is exactly 4 (the common case: fast path without Math.pow). */
   private readonly allPower4: boolean;
+  /** Number of volume-delay groups (0 = every arc on its own flow). */
+  readonly groupCount: number;
+  /** [arc] group id or -1; null when there are no groups. */
+  readonly groupOf: Int32Array | null;
+  /** [group] first position in `groupArc` of the group's members; entry g + 1 ends them. */
+  readonly groupStart: Int32Array;
+  /** [position] member arcs grouped by group. */
+  readonly groupArc: Int32Array;
+  /** [group] representative member whose queueing parameters are the group's. */
+  private readonly groupRep: Int32Array;
+  /** [group] summed flow X_g of the members, as last set through `update` / `updateAll`. */
+  readonly groupFlow: Float64Array;
+  /** [arc] flow of a group member as last set through `update` / `updateAll` (0 for other arcs). */
+  private readonly memberFlow: Float64Array;
 
-  constructor(vdf: VdfColumns) {
+  constructor(vdf: VdfColumns, vdfGroup: Int32Array | null = null) {
     this.vdf = vdf;
     const n = vdf.bprT0.length;
     this.arcCount = n;
@@ -165,10 +193,69 @@ export class VdfEvaluator {
       this.hasQueue[a] = vdf.queueT0[a] !== 0 && vdf.queueAlpha[a] !== 0 && vdf.queueCapacity[a] !== Number.POSITIVE_INFINITY ? 1 : 0;
     }
     this.allPower4 = all4;
+    let groupCount = 0;
+    if (vdfGroup) {
+      if (vdfGroup.length !== n) throw new CaravanError("E_GRAPH_INVARIANT", `vdfGroup has ${vdfGroup.length} entries for ${n} arcs`);
+      for (let a = 0; a < n; a++) if (vdfGroup[a] >= groupCount) groupCount = vdfGroup[a] + 1;
+    }
+    this.groupCount = groupCount;
+    this.groupOf = groupCount > 0 ? vdfGroup : null;
+    this.groupStart = new Int32Array(groupCount + 1);
+    this.groupRep = new Int32Array(groupCount).fill(-1);
+    this.groupFlow = new Float64Array(groupCount);
+    this.memberFlow = new Float64Array(groupCount > 0 ? n : 0);
+    let members = 0;
+    if (vdfGroup && groupCount > 0) {
+      for (let a = 0; a < n; a++) if (vdfGroup[a] >= 0) this.groupStart[vdfGroup[a] + 1]++;
+      for (let g = 0; g < groupCount; g++) this.groupStart[g + 1] += this.groupStart[g];
+      members = this.groupStart[groupCount];
+    }
+    this.groupArc = new Int32Array(members);
+    if (vdfGroup && groupCount > 0) {
+      const fill = this.groupStart.slice(0, groupCount);
+      for (let a = 0; a < n; a++) {
+        const g: number = vdfGroup[a];
+        if (g < 0) continue;
+        this.groupArc[fill[g]++] = a;
+        const r = this.groupRep[g];
+        if (r < 0) this.groupRep[g] = a;
+        else if (
+          this.hasQueue[a] !== this.hasQueue[r] ||
+          vdf.queueT0[a] !== vdf.queueT0[r] ||
+          vdf.queueCapacity[a] !== vdf.queueCapacity[r] ||
+          vdf.queueAlpha[a] !== vdf.queueAlpha[r] ||
+          vdf.queueRhoMax[a] !== vdf.queueRhoMax[r]
+        ) {
+          throw new CaravanError("E_GRAPH_INVARIANT", `arcs ${r} and ${a} share volume-delay group ${g} but differ in their queueing parameters`, { details: { group: g, arcs: [r, a] } });
+        }
+      }
+    }
   }
 
-  /** Time and derivative of arc `a` at flow x, written to time[a] and slope[a]. */
-  update(a: number, x: number, time: Float64Array, slope: Float64Array): void {
+  /** Group of arc `a`, or -1. */
+  groupOfArc(a: number): number {
+    return this.groupOf === null ? -1 : this.groupOf[a];
+  }
+
+  /** Queueing time q_g(X) of group g (its base time included; t0 of the group when it has no congestible part). */
+  groupQueueTime(g: number, x: number): number {
+    const r = this.groupRep[g];
+    const v = this.vdf;
+    return this.hasQueue[r] === 1 ? queueTime(v.queueT0[r], v.queueCapacity[r], v.queueAlpha[r], v.queueRhoMax[r], x) : v.queueT0[r];
+  }
+
+  /** q_g'(X) of group g. */
+  groupQueueDerivative(g: number, x: number): number {
+    const r = this.groupRep[g];
+    const v = this.vdf;
+    return this.hasQueue[r] === 1 ? queueDerivative(v.queueT0[r], v.queueCapacity[r], v.queueAlpha[r], v.queueRhoMax[r], x) : 0;
+  }
+
+  /**
+   * Time and derivative of arc `a` at its own flow x and, for a group member, the group's summed flow xGroup
+   * (ignored for other arcs), written to time[a] and slope[a]. Reads and changes no state.
+   */
+  evaluate(a: number, x: number, xGroup: number, time: Float64Array, slope: Float64Array): void {
     const k = this.bprK[a];
     let t = this.zeroFlowTime[a];
     let d = 0;
@@ -186,14 +273,38 @@ export class VdfEvaluator {
     }
     if (this.hasQueue[a] === 1) {
       const v = this.vdf;
-      t += queueTime(v.queueT0[a], v.queueCapacity[a], v.queueAlpha[a], v.queueRhoMax[a], x) - v.queueT0[a];
-      d += queueDerivative(v.queueT0[a], v.queueCapacity[a], v.queueAlpha[a], v.queueRhoMax[a], x);
+      const xq = this.groupOf !== null && this.groupOf[a] >= 0 ? xGroup : x;
+      t += queueTime(v.queueT0[a], v.queueCapacity[a], v.queueAlpha[a], v.queueRhoMax[a], xq) - v.queueT0[a];
+      d += queueDerivative(v.queueT0[a], v.queueCapacity[a], v.queueAlpha[a], v.queueRhoMax[a], xq);
     }
     time[a] = t;
     slope[a] = d;
   }
 
-  /** Time of arc `a` at flow x. */
+  /**
+   * Set the flow of arc `a` to x and write its time and slope to time[a] and slope[a]. For a group member, the
+   * group's sum moves by the change and every member's time and slope are rewritten (the caller refreshes anything
+   * it derives from them for arcs groupArc[groupStart[g] .. groupStart[g + 1] − 1]).
+   */
+  update(a: number, x: number, time: Float64Array, slope: Float64Array): void {
+    const g = this.groupOf === null ? -1 : this.groupOf[a];
+    if (g < 0) {
+      this.evaluate(a, x, x, time, slope);
+      return;
+    }
+    const mf = this.memberFlow;
+    let xg = this.groupFlow[g] + (x - mf[a]);
+    if (xg < 0) xg = 0;
+    mf[a] = x;
+    this.groupFlow[g] = xg;
+    const end = this.groupStart[g + 1];
+    for (let i = this.groupStart[g]; i < end; i++) {
+      const b = this.groupArc[i];
+      this.evaluate(b, mf[b], xg, time, slope);
+    }
+  }
+
+  /** Time of arc `a` at flow x (its own flow only; for a group member use `evaluate`). */
   time(a: number, x: number): number {
     const k = this.bprK[a];
     let t = this.zeroFlowTime[a];
@@ -210,15 +321,52 @@ export class VdfEvaluator {
     return t;
   }
 
-  /** Update time and slope of every arc from the flow column. */
-  updateAll(flow: Float64Array, time: Float64Array, slope: Float64Array): void {
-    for (let a = 0; a < this.arcCount; a++) this.update(a, flow[a], time, slope);
+  /** Summed flow of every group from the flow column, written to `out` [group]. */
+  sumGroups(flow: Float64Array, out: Float64Array): void {
+    for (let g = 0; g < this.groupCount; g++) {
+      let s = 0;
+      const end = this.groupStart[g + 1];
+      for (let i = this.groupStart[g]; i < end; i++) s += flow[this.groupArc[i]];
+      out[g] = s;
+    }
   }
 
-  /** Σ_a ∫_0^{flow[a]} t_a (the congestion part of the Beckmann objective). */
+  /** Update time and slope of every arc from the flow column (and the group sums from scratch). */
+  updateAll(flow: Float64Array, time: Float64Array, slope: Float64Array): void {
+    if (this.groupOf === null) {
+      for (let a = 0; a < this.arcCount; a++) this.evaluate(a, flow[a], flow[a], time, slope);
+      return;
+    }
+    const groupOf = this.groupOf;
+    this.sumGroups(flow, this.groupFlow);
+    for (let a = 0; a < this.arcCount; a++) {
+      const g = groupOf[a];
+      if (g >= 0) this.memberFlow[a] = flow[a];
+      this.evaluate(a, flow[a], g >= 0 ? this.groupFlow[g] : flow[a], time, slope);
+    }
+  }
+
+  /** Σ_a ∫_0^{x_a} t_a for ungrouped arcs, plus for group members the BPR integral per arc and Σ_g ∫_0^{X_g} q_g once per group. */
   integralSum(flow: Float64Array): number {
     let s = 0;
-    for (let a = 0; a < this.arcCount; a++) s += arcIntegral(this.vdf, a, flow[a]);
+    const v = this.vdf;
+    if (this.groupOf === null) {
+      for (let a = 0; a < this.arcCount; a++) s += arcIntegral(v, a, flow[a]);
+      return s;
+    }
+    const groupOf = this.groupOf;
+    for (let a = 0; a < this.arcCount; a++) {
+      if (groupOf[a] < 0) s += arcIntegral(v, a, flow[a]);
+      else s += bprIntegral(v.bprT0[a], v.bprCapacity[a], v.bprB[a], v.bprPower[a], flow[a]);
+    }
+    for (let g = 0; g < this.groupCount; g++) {
+      if (this.groupStart[g + 1] === this.groupStart[g]) continue;
+      let xg = 0;
+      const end = this.groupStart[g + 1];
+      for (let i = this.groupStart[g]; i < end; i++) xg += flow[this.groupArc[i]];
+      const r = this.groupRep[g];
+      s += queueIntegral(v.queueT0[r], v.queueCapacity[r], v.queueAlpha[r], v.queueRhoMax[r], xg);
+    }
     return s;
   }
 }
