@@ -115,26 +115,32 @@ export interface PpmlResult {
   readonly demeanSweeps: number;
 }
 
-function denseCodes(codes: Int32Array, rows: readonly number[]): { codes: Int32Array; levelCount: number; first: Int32Array } {
-  const out = new Int32Array(rows.length);
-  const first: number[] = [];
-  const max = maxCode(codes);
+/**
+ * Dense codes 0 .. levelCount-1 of `codes` restricted to `rows`, numbered in order of first appearance; `max` is the
+ * largest code (from `maxCode`). `first` is [dense code] input code.
+ */
+function denseCodes(codes: Int32Array, rows: Int32Array, max: number): { codes: Int32Array; levelCount: number; first: Int32Array } {
+  const m = rows.length;
+  const out = new Int32Array(m); // [kept obs] dense code
   if (max < 1 << 26) {
+    const first = new Int32Array(Math.min(m, max + 1)); // [dense code] input code
     const lookup = new Int32Array(max + 1).fill(-1); // [input code] dense code
-    for (let i = 0; i < rows.length; i++) {
+    let levelCount = 0;
+    for (let i = 0; i < m; i++) {
       const c = codes[rows[i]];
       let d = lookup[c];
       if (d < 0) {
-        d = first.length;
+        d = levelCount++;
         lookup[c] = d;
-        first.push(c);
+        first[d] = c;
       }
       out[i] = d;
     }
-    return { codes: out, levelCount: first.length, first: Int32Array.from(first) };
+    return { codes: out, levelCount, first: first.slice(0, levelCount) };
   }
+  const first: number[] = [];
   const map = new Map<number, number>();
-  for (let i = 0; i < rows.length; i++) {
+  for (let i = 0; i < m; i++) {
     const c = codes[rows[i]];
     let d = map.get(c);
     if (d === undefined) {
@@ -145,6 +151,42 @@ function denseCodes(codes: Int32Array, rows: readonly number[]): { codes: Int32A
     out[i] = d;
   }
   return { codes: out, levelCount: map.size, first: Int32Array.from(first) };
+}
+
+/** [kept obs] values[rows[i]], one pass without callbacks. */
+function gather(values: ArrayLike<number>, rows: Int32Array): Float64Array {
+  const m = rows.length;
+  const out = new Float64Array(m);
+  for (let i = 0; i < m; i++) out[i] = values[rows[i]];
+  return out;
+}
+
+/** Integer outcomes up to this value have their log Γ(y + 1) cached. */
+const LOG_FACTORIAL_CACHE = 1 << 16;
+
+/**
+ * [obs] log Γ(y + 1), computed once per row and shared by the log-likelihood and the null log-likelihood; for
+ * integer y below LOG_FACTORIAL_CACHE once per distinct value (the same function, so the same bits).
+ */
+function logFactorials(y: Float64Array): Float64Array {
+  const m = y.length;
+  const out = new Float64Array(m);
+  let cache: Float64Array | undefined; // [integer y] log Γ(y + 1), NaN = not yet computed
+  for (let i = 0; i < m; i++) {
+    const yi = y[i];
+    if (yi < LOG_FACTORIAL_CACHE && Math.floor(yi) === yi) {
+      cache ??= new Float64Array(LOG_FACTORIAL_CACHE).fill(Number.NaN);
+      let g = cache[yi];
+      if (Number.isNaN(g)) {
+        g = logGamma(yi + 1);
+        cache[yi] = g;
+      }
+      out[i] = g;
+    } else {
+      out[i] = logGamma(yi + 1);
+    }
+  }
+  return out;
 }
 
 function maxCode(codes: Int32Array): number {
@@ -175,20 +217,26 @@ export function estimatePpml(spec: PpmlSpec, options: PpmlOptions = {}): PpmlRes
   const y = Float64Array.from(spec.y);
   const status = new Uint8Array(n);
   let missing = 0;
+  // one pass per column; the outcome first, so the first negative outcome is reported as before
+  const missingCode = ObsStatus.missing;
   for (let i = 0; i < n; i++) {
-    let bad = !Number.isFinite(y[i]);
-    if (!bad && y[i] < 0) {
-      throw new CaravanError("E_DATA_INVALID", `the outcome must be ≥ 0 for Poisson estimation; row ${i + 1} has ${y[i]}`, { details: { row: i + 1 } });
-    }
-    for (let j = 0; !bad && j < regs.length; j++) bad = !Number.isFinite(regs[j].values[i]);
-    if (!bad && spec.offset) bad = !Number.isFinite(spec.offset[i]);
-    for (let k = 0; !bad && k < fes.length; k++) bad = fes[k].codes[i] < 0;
-    for (let k = 0; !bad && k < clusterSpecs.length; k++) bad = clusterSpecs[k].codes[i] < 0;
-    if (bad) {
-      status[i] = ObsStatus.missing;
-      missing++;
+    const yi = y[i];
+    if (!Number.isFinite(yi)) status[i] = missingCode;
+    else if (yi < 0) {
+      throw new CaravanError("E_DATA_INVALID", `the outcome must be ≥ 0 for Poisson estimation; row ${i + 1} has ${yi}`, { details: { row: i + 1 } });
     }
   }
+  const markNonFinite = (values: ArrayLike<number>): void => {
+    for (let i = 0; i < n; i++) if (!Number.isFinite(values[i])) status[i] = missingCode;
+  };
+  const markNegative = (codes: Int32Array): void => {
+    for (let i = 0; i < n; i++) if (codes[i] < 0) status[i] = missingCode;
+  };
+  for (const r of regs) markNonFinite(r.values);
+  if (spec.offset) markNonFinite(spec.offset);
+  for (const f of fes) markNegative(f.codes);
+  for (const c of clusterSpecs) markNegative(c.codes);
+  for (let i = 0; i < n; i++) if (status[i] === missingCode) missing++;
 
   const rawCodes = fes.map((f) => f.codes);
   const rawLevelCounts = fes.map((f) => maxCode(f.codes) + 1);
@@ -200,10 +248,12 @@ export function estimatePpml(spec: PpmlSpec, options: PpmlOptions = {}): PpmlRes
   let separatedRelu = 0;
   const messages: string[] = [];
 
-  const keptRows = (): number[] => {
-    const rows: number[] = [];
-    for (let i = 0; i < n; i++) if (status[i] === ObsStatus.kept) rows.push(i);
-    return rows;
+  const keptRows = (): Int32Array => {
+    const kept = ObsStatus.kept;
+    const rows = new Int32Array(n); // [kept obs] row, trimmed below
+    let count = 0;
+    for (let i = 0; i < n; i++) if (status[i] === kept) rows[count++] = i;
+    return count === n ? rows : rows.slice(0, count);
   };
   const restrictFe = (): void => {
     if (fes.length === 0) return;
@@ -213,28 +263,33 @@ export function estimatePpml(spec: PpmlSpec, options: PpmlOptions = {}): PpmlRes
     singletons += r.singletons;
     separatedFe += r.separatedFe;
   };
-  const buildFixedEffects = (rows: readonly number[]): FixedEffect[] =>
-    fes.map((f) => {
-      const d = denseCodes(f.codes, rows);
-      const levels = Array.from(d.first, (c) => (f.levels ? f.levels[c] : String(c)));
+  const buildFixedEffects = (rows: Int32Array): FixedEffect[] =>
+    fes.map((f, k) => {
+      const d = denseCodes(f.codes, rows, rawLevelCounts[k] - 1);
+      const levels = new Array<string>(d.levelCount); // [level] label
+      for (let l = 0; l < d.levelCount; l++) levels[l] = f.levels ? f.levels[d.first[l]] : String(d.first[l]);
       return { name: f.name, codes: d.codes, levelCount: d.levelCount, levels };
     });
-  const buildRegressors = (rows: readonly number[]): Float64Array[] => {
-    const cols = regs.map((r) => {
-      const v = new Float64Array(rows.length);
-      for (let i = 0; i < rows.length; i++) v[i] = r.values[rows[i]];
-      return v;
-    });
-    if (intercept) cols.unshift(new Float64Array(rows.length).fill(1));
+  const buildRegressors = (rows: Int32Array): Float64Array[] => {
+    const cols: Float64Array[] = [];
+    if (intercept) cols.push(new Float64Array(rows.length).fill(1));
+    for (const r of regs) cols.push(gather(r.values, rows));
     return cols;
+  };
+  // the sample as built for the separation check, reused for the fit when no row was dropped after it (the check
+  // reads its inputs without changing them)
+  let built: { rows: Int32Array; yk: Float64Array; regressors: Float64Array[]; fixedEffects: FixedEffect[] } | undefined;
+  const build = (rows: Int32Array) => {
+    if (built?.rows !== rows) built = { rows, yk: gather(y, rows), regressors: buildRegressors(rows), fixedEffects: buildFixedEffects(rows) };
+    return built;
   };
 
   restrictFe();
   let rows = keptRows();
   if (reluSeparation) {
     for (let round = 0; round < 100; round++) {
-      const yk = Float64Array.from(rows, (i) => y[i]);
-      const relu = detectSeparationRelu(yk, buildRegressors(rows), buildFixedEffects(rows));
+      const b = build(rows);
+      const relu = detectSeparationRelu(b.yk, b.regressors, b.fixedEffects);
       if (!relu.converged) {
         messages.push(`the separation check (iterative rectifier) did not converge after ${relu.iterations} iterations; no observation was dropped by it`);
         break;
@@ -258,11 +313,9 @@ export function estimatePpml(spec: PpmlSpec, options: PpmlOptions = {}): PpmlRes
   if (rows.length === 0) throw new CaravanError("E_ESTIMATION_FAILED", "no observations left after dropping missing values, singletons and separated observations");
 
   const m = rows.length;
-  const yk = Float64Array.from(rows, (i) => y[i]);
-  const fixedEffects = buildFixedEffects(rows);
-  const regressors = buildRegressors(rows);
+  const { yk, fixedEffects, regressors } = build(rows);
   const names = [...(intercept ? ["(Intercept)"] : []), ...regs.map((r) => r.name)];
-  const offset = spec.offset ? Float64Array.from(rows, (i) => spec.offset![i]) : undefined;
+  const offset = spec.offset ? gather(spec.offset, rows) : undefined;
 
   const fit = fitPpml({ y: yk, regressors, names, fixedEffects, offset }, { tol: options.tol, maxIter: options.maxIter, demeanTol: options.demeanTol });
   if (!fit.converged) {
@@ -274,7 +327,7 @@ export function estimatePpml(spec: PpmlSpec, options: PpmlOptions = {}): PpmlRes
 
   // clusters, nested fixed effects and the parameter count
   const clusters: ClusterVariable[] = clusterSpecs.map((c) => {
-    const d = denseCodes(c.codes, rows);
+    const d = denseCodes(c.codes, rows, maxCode(c.codes));
     return { name: c.name, codes: d.codes, count: d.levelCount };
   });
   const nested = fixedEffects.map((fe) => vcovType === "cluster" && clusters.some((c) => isNestedIn(fe, c.codes)));
@@ -294,31 +347,47 @@ export function estimatePpml(spec: PpmlSpec, options: PpmlOptions = {}): PpmlRes
   });
 
   // fit statistics
+  const mu = fit.mu;
+  const logFact = logFactorials(yk); // [kept obs] log Γ(y + 1)
   let logLik = 0;
   let ySum = 0;
   for (let i = 0; i < m; i++) {
-    logLik += (yk[i] > 0 ? yk[i] * Math.log(fit.mu[i]) : 0) - fit.mu[i] - logGamma(yk[i] + 1);
-    ySum += yk[i];
+    const yi = yk[i];
+    logLik += (yi > 0 ? yi * Math.log(mu[i]) : 0) - mu[i] - logFact[i];
+    ySum += yi;
   }
+  const expOffset = offset ? new Float64Array(m) : undefined; // [kept obs] exp(offset)
   let expOffSum = 0;
-  for (let i = 0; i < m; i++) expOffSum += offset ? Math.exp(offset[i]) : 1;
+  if (offset && expOffset) {
+    for (let i = 0; i < m; i++) {
+      expOffset[i] = Math.exp(offset[i]);
+      expOffSum += expOffset[i];
+    }
+  } else {
+    for (let i = 0; i < m; i++) expOffSum += 1;
+  }
   let nullLogLik = 0;
   let nullDeviance = 0;
   for (let i = 0; i < m; i++) {
-    const mu0 = ((offset ? Math.exp(offset[i]) : 1) * ySum) / expOffSum;
-    nullLogLik += (yk[i] > 0 ? yk[i] * Math.log(mu0) : 0) - mu0 - logGamma(yk[i] + 1);
-    nullDeviance += 2 * (yk[i] > 0 ? yk[i] * Math.log(yk[i] / mu0) - (yk[i] - mu0) : mu0);
+    const yi = yk[i];
+    const mu0 = ((expOffset ? expOffset[i] : 1) * ySum) / expOffSum;
+    nullLogLik += (yi > 0 ? yi * Math.log(mu0) : 0) - mu0 - logFact[i];
+    nullDeviance += 2 * (yi > 0 ? yi * Math.log(yi / mu0) - (yi - mu0) : mu0);
   }
 
   // fixed-effect sum per observation, estimates and the Stata-style constant
   let fixedEffectEstimates: FixedEffectEstimates[] = [];
   let constant: { estimate: number; se: number } | undefined;
   if (fixedEffects.length > 0) {
-    const feSum = new Float64Array(m);
-    for (let i = 0; i < m; i++) {
-      let s = fit.eta[i] - (offset ? offset[i] : 0);
-      for (const j of keptIdx) s -= regressors[j][i] * fit.beta[j];
-      feSum[i] = s;
+    // column by column; every element gets the same operations in the same order as a row-wise sum
+    const feSum = new Float64Array(m); // [kept obs] η − offset − Xβ
+    const eta = fit.eta;
+    if (offset) for (let i = 0; i < m; i++) feSum[i] = eta[i] - offset[i];
+    else feSum.set(eta);
+    for (const j of keptIdx) {
+      const x = regressors[j];
+      const bj = fit.beta[j];
+      for (let i = 0; i < m; i++) feSum[i] -= x[i] * bj;
     }
     if (options.recoverFixedEffects ?? true) {
       const rec = recoverFixedEffects(fixedEffects, feSum);
@@ -390,15 +459,19 @@ function stataConstant(
     design.push(col);
   }
   const q = design.length;
-  const h = new Float64Array(q * q);
-  for (let a = 0; a < q; a++) {
-    for (let b = 0; b <= a; b++) {
-      let s = 0;
-      for (let i = 0; i < m; i++) s += mu[i] * design[a][i] * design[b][i];
-      h[a * q + b] = s;
-      h[b * q + a] = s;
+  // H = Σ μ_i d_i d_iᵀ in one pass; each entry accumulates its terms in observation order
+  const h = new Float64Array(q * q); // [a * q + b], lower triangle filled first
+  const rowValues = new Float64Array(q); // [column] design value of the current observation
+  for (let i = 0; i < m; i++) {
+    const mi = mu[i];
+    for (let a = 0; a < q; a++) rowValues[a] = design[a][i];
+    for (let a = 0; a < q; a++) {
+      const wa = mi * rowValues[a];
+      const base = a * q;
+      for (let b = 0; b <= a; b++) h[base + b] += wa * rowValues[b];
     }
   }
+  for (let a = 0; a < q; a++) for (let b = 0; b < a; b++) h[b * q + a] = h[a * q + b];
   const hc = choleskyDropCollinear(h, q, 1e-14);
   const bread = choleskyInverse(hc.l, hc.kept, q);
   const v = computeVcov({ design, bread, residual, n: m, parameterCount, type, clusters, smallSample });
