@@ -26,16 +26,7 @@ import { CaravanError } from "../core/errors";
 import { NO_ARC } from "../graph/csr";
 import type { AssignmentProblem } from "./problem";
 import { totalDemand } from "./problem";
-import {
-  type AssignmentResult,
-  FlowState,
-  type IterationReport,
-  relativeGap,
-  resolveOptions,
-  type SolveOptions,
-  type StopReason,
-  stopwatch,
-} from "./state";
+import { type AssignmentResult, FlowState, type IterationReport, relativeGap, resolveOptions, type SolveOptions, type StopReason, stopReasonAfter, stopwatch } from "./state";
 import { ShortestPathTree } from "./sp-tree";
 
 /** Predecessor position meaning "no in-arc". */
@@ -533,16 +524,9 @@ export function solveAlgorithmB(problem: AssignmentProblem, options: SolveOption
       tstt = state.totalTravelTime();
       gapNow = relativeGap(tstt, sptt);
       report();
-      if (gapNow <= targetGap) {
-        stopReason = "gap";
-        break;
-      }
-      if (iterations >= maxIterations) {
-        stopReason = "iterations";
-        break;
-      }
-      if (elapsed() >= maxSeconds) {
-        stopReason = "time";
+      const stop = stopReasonAfter(gapNow, targetGap, iterations, maxIterations, elapsed(), maxSeconds);
+      if (stop !== null) {
+        stopReason = stop;
         break;
       }
     }

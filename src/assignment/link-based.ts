@@ -44,17 +44,7 @@
  */
 import { CaravanError } from "../core/errors";
 import type { AssignmentProblem } from "./problem";
-import {
-  type AssignmentResult,
-  FlowState,
-  type IterationReport,
-  relativeGap,
-  resolveOptions,
-  ShortestPathOracle,
-  type SolveOptions,
-  type StopReason,
-  stopwatch,
-} from "./state";
+import { type AssignmentResult, FlowState, type IterationReport, relativeGap, resolveOptions, ShortestPathOracle, type SolveOptions, type StopReason, stopReasonAfter, stopwatch } from "./state";
 import type { VdfEvaluator } from "./vdf";
 
 /** The iterative link-based methods (AON is a single loading, see solveAon). */
@@ -510,16 +500,9 @@ export function solveLinkBased(problem: AssignmentProblem, method: LinkBasedMeth
       tstt = state.totalTravelTime();
       gapNow = relativeGap(tstt, sptt);
       rep.report(iterations, gapNow, state.beckmann());
-      if (gapNow <= targetGap) {
-        stopReason = "gap";
-        break;
-      }
-      if (iterations >= maxIterations) {
-        stopReason = "iterations";
-        break;
-      }
-      if (elapsed() >= maxSeconds) {
-        stopReason = "time";
+      const stop = stopReasonAfter(gapNow, targetGap, iterations, maxIterations, elapsed(), maxSeconds);
+      if (stop !== null) {
+        stopReason = stop;
         break;
       }
     }

@@ -34,17 +34,7 @@ import { CaravanError } from "../core/errors";
 import type { AssignmentProblem } from "./problem";
 import { totalDemand } from "./problem";
 import { ShortestPathTree } from "./sp-tree";
-import {
-  type AssignmentResult,
-  FlowState,
-  type IterationReport,
-  relativeGap,
-  resolveOptions,
-  ShortestPathOracle,
-  type SolveOptions,
-  type StopReason,
-  stopwatch,
-} from "./state";
+import { type AssignmentResult, FlowState, type IterationReport, relativeGap, resolveOptions, ShortestPathOracle, type SolveOptions, type StopReason, stopReasonAfter, stopwatch } from "./state";
 
 export interface LogitResult extends AssignmentResult {
   readonly logitTheta: number;
@@ -284,16 +274,9 @@ export function solveLogit(problem: AssignmentProblem, options: SolveOptions = {
       loader.load(time, theta, y);
       gapNow = residual();
       report(iterations, gapNow);
-      if (gapNow <= targetGap) {
-        stopReason = "gap";
-        break;
-      }
-      if (iterations >= maxIterations) {
-        stopReason = "iterations";
-        break;
-      }
-      if (elapsed() >= maxSeconds) {
-        stopReason = "time";
+      const stop = stopReasonAfter(gapNow, targetGap, iterations, maxIterations, elapsed(), maxSeconds);
+      if (stop !== null) {
+        stopReason = stop;
         break;
       }
     }

@@ -38,6 +38,17 @@ export interface SolveOptions {
 
 export type StopReason = "gap" | "iterations" | "time";
 
+/**
+ * The stopping rule every iterative solver applies after an iteration, in this order: the gap reached, the iteration
+ * budget spent, the time budget spent. null = go on.
+ */
+export function stopReasonAfter(gap: number, targetGap: number, iterations: number, maxIterations: number, elapsedS: number, maxSeconds: number): StopReason | null {
+  if (gap <= targetGap) return "gap";
+  if (iterations >= maxIterations) return "iterations";
+  if (elapsedS >= maxSeconds) return "time";
+  return null;
+}
+
 export interface AssignmentResult {
   readonly algorithm: AlgorithmName;
   readonly iterations: number;
