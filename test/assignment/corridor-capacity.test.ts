@@ -25,6 +25,7 @@ import { solve } from "../../src/assignment/solve";
 import { queueTime } from "../../src/assignment/vdf";
 import { ARC_GAUGE_CHANGE, ARC_LINK, MODE_SEA } from "../../src/network/compiled";
 import { openNetwork } from "../../src/network/index";
+import { moveHarborToUzbekistan } from "./testbot-variants";
 
 const testbotDir = resolve(__dirname, "../fixtures/testbot");
 const HEADER = "origin,destination,class,amount,source";
@@ -144,37 +145,7 @@ describe("a terminal's two directions share its capacity", () => {
 describe("the transformation leaves totals unchanged", () => {
   // Harbor moved to UZB with a Gamma–Harbor border (rail and road only): every tonne crosses the West Gate terminal
   //   harbor (UZB) → alpha (CHN) 300 t and portia (CHN) → harbor (UZB) 200 t: 500 t through KAZ.
-  const dir = fixture((d) => {
-    replaceIn(join(d, "places/testbot.csv"), "harbor,Harbor,,KAZ", "harbor,Harbor,,UZB");
-    const links = join(d, "links/testbot.csv");
-    writeFileSync(
-      links,
-      readFileSync(links, "utf8")
-        .split("\n")
-        .map((l) => {
-          if (!l.startsWith("gamma-harbor-")) return l;
-          const f = l.split(",");
-          f[15] = "gamma-harbor";
-          return f.join(",");
-        })
-        .join("\n"),
-    );
-    const borders = join(d, "borders/testbot.yaml");
-    writeFileSync(
-      borders,
-      `${readFileSync(borders, "utf8").trimEnd()}
-  - id: gamma-harbor
-    name: Gamma–Harbor
-    countries: [KAZ, UZB]
-    places: [gamma, harbor]
-    modes: [rail, road]
-    dwell:
-      - { fromCountry: KAZ, medianH: 1, source: [src:testbot-manual] }
-      - { fromCountry: UZB, medianH: 1, source: [src:testbot-manual] }
-    source: [src:testbot-manual]
-`,
-    );
-  });
+  const dir = fixture(moveHarborToUzbekistan);
 
   it("keeps crossing volumes and transit by country with and without the shared bottleneck", () => {
     const rows: [string, string, number][] = [

@@ -23,6 +23,7 @@ import { CaravanError } from "../../src/core/errors";
 import { ARC_ACCESS_ARRIVE, ARC_ACCESS_DEPART, ARC_LINK, MODE_SEA } from "../../src/network/compiled";
 import { openNetwork } from "../../src/network/index";
 import { runCli } from "../../src/cli/main";
+import { moveHarborToUzbekistan } from "./testbot-variants";
 
 const root = resolve(__dirname, "../..");
 const testbotDir = join(root, "test/fixtures/testbot");
@@ -159,37 +160,7 @@ describe("transit by country, hand-checkable", () => {
   const dir = mkdtempSync(join(tmpdir(), "caravan-transit-"));
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
   cpSync(testbotDir, dir, { recursive: true });
-  const places = join(dir, "places/testbot.csv");
-  writeFileSync(places, readFileSync(places, "utf8").replace("harbor,Harbor,,KAZ", "harbor,Harbor,,UZB"));
-  const links = join(dir, "links/testbot.csv");
-  writeFileSync(
-    links,
-    readFileSync(links, "utf8")
-      .split("\n")
-      .map((l) => {
-        if (!l.startsWith("gamma-harbor-")) return l;
-        const f = l.split(",");
-        f[15] = "gamma-harbor";
-        return f.join(",");
-      })
-      .join("\n"),
-  );
-  const borders = join(dir, "borders/testbot.yaml");
-  writeFileSync(
-    borders,
-    `${readFileSync(borders, "utf8").trimEnd()}
-  - id: gamma-harbor
-    name: Gamma–Harbor
-    countries: [KAZ, UZB]
-    places: [gamma, harbor]
-    modes: [rail, road]
-    dwell:
-      - { fromCountry: KAZ, medianH: 1, source: [src:testbot-manual] }
-      - { fromCountry: UZB, medianH: 1, source: [src:testbot-manual] }
-    openDays: [1, 2, 3, 4, 5, 6, 7]
-    source: [src:testbot-manual]
-`,
-  );
+  moveHarborToUzbekistan(dir);
 
   it("counts tonnes that cross Kazakhstan without starting or ending there, exactly", () => {
     const net = openNetwork(dir, { cacheDir: false });
