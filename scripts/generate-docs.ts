@@ -2,7 +2,9 @@
 import { writeFileAtomic } from "../src/core/atomic-write";
 import { renderCliDocs, renderErrorDocs } from "../src/core/docs";
 import { buildProgram } from "../src/cli/main";
+import { scenarioJsonSchema } from "../src/scenarios/index";
 
 writeFileAtomic("docs/errors.md", renderErrorDocs());
 writeFileAtomic("docs/cli.md", renderCliDocs(buildProgram()));
-console.log("wrote docs/errors.md and docs/cli.md");
+writeFileAtomic("docs/scenario.schema.json", scenarioJsonSchema());
+console.log("wrote docs/errors.md, docs/cli.md and docs/scenario.schema.json");
