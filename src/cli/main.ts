@@ -4,6 +4,7 @@
  */
 import { Command, CommanderError } from "commander";
 import { isCaravanError } from "../core/errors";
+import { register as registerAppraise } from "./commands/appraise";
 import { register as registerAssign } from "./commands/assign";
 import { register as registerDemo } from "./commands/demo";
 import { register as registerGravity } from "./commands/gravity";
@@ -29,6 +30,7 @@ export function buildProgram(): Command {
   registerNetwork(program);
   registerAssign(program);
   registerGravity(program);
+  registerAppraise(program);
   return program;
 }
 

@@ -50,6 +50,11 @@ export const ERROR_CATALOGUE = {
   E_FORMULA_INVALID: { summary: "A model formula cannot be parsed or names unknown columns.", exitCode: 2, httpStatus: 400 },
   E_DATA_INVALID: { summary: "A trade data file is malformed or lacks required columns.", exitCode: 1, httpStatus: 422 },
   E_ESTIMATION_FAILED: { summary: "An estimator could not produce estimates (e.g. no observations left).", exitCode: 1, httpStatus: 422 },
+
+  // --- appraisal -----------------------------------------------------------------------------------------------
+  E_DISCOUNT_RATE_INVALID: { summary: "A discount rate is not a number above -100 %.", exitCode: 2, httpStatus: 400 },
+  E_PROJECT_COST_MISSING: { summary: "A project to appraise has no capital cost in the project library.", exitCode: 1, httpStatus: 422 },
+  E_PROJECT_NOT_FOUND: { summary: "A project id given to appraise is not in the project library; suggestions are given.", exitCode: 2, httpStatus: 404 },
 } as const satisfies Record<string, ErrorSpec>;
 
 export type ErrorCode = keyof typeof ERROR_CATALOGUE;
