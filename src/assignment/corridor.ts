@@ -48,6 +48,7 @@
 import { buildCsr, buildReverse, type CsrGraph } from "../graph/csr";
 import { CaravanError } from "../core/errors";
 import { ARC_GAUGE_CHANGE, ARC_TRANSSHIPMENT, type CompiledNetwork, MODE_CODES, NO_COUNTRY, NO_INDEX } from "../network/compiled";
+import type { NetworkState } from "../network/state";
 import { blockedArcs, DEFAULT_MODES, profileColumns, resolveRouteOptions } from "../routing/options";
 import { type ResolvedDemandRow, resolveDemand, type DemandTable } from "./corridor-demand";
 import { type AssignmentProblem, buildCommodities, checkProblem } from "./problem";
@@ -55,8 +56,15 @@ import { ShortestPathTree } from "./sp-tree";
 import { emptyVdf, type VdfColumns } from "./vdf";
 
 export interface CorridorOptions {
+  /**
+   * The network state to assign on (a scenario's overlay: times, costs, capacities, closures); default the compiled
+   * network. `year` below, when given, replaces the state's year.
+   */
+  readonly state?: NetworkState;
   /** Include links, ferries and terminals open by this year; null = today's open network. */
   readonly year?: number | null;
+  /** Value of time by cargo profile id, USD per unit per hour (default: the profile's). */
+  readonly valueOfTimeUsdPerH?: Readonly<Record<string, number>>;
   /** Modes every class may use (default rail, road, sea, ferry). */
   readonly modes?: readonly string[];
   /** BPR b and power on capacity-limited links (default 0.15 and 4). */
@@ -143,10 +151,12 @@ export interface CorridorProblem {
 export function corridorProblem(net: CompiledNetwork, demandTable: DemandTable, options: CorridorOptions = {}): CorridorProblem {
   const demand = resolveDemand(net, demandTable);
   if (demand.length === 0) throw new CaravanError("E_DEMAND_INVALID", `${demandTable.file}: no demand rows`, { details: { file: demandTable.file } });
-  const { graph, arcs } = net;
+  const { graph } = net;
+  if (options.state !== undefined && options.state.net !== net) throw new RangeError("corridorProblem: the network state belongs to another network");
+  const arcs = options.state?.arcs ?? net.arcs;
   const m = graph.arcCount;
   const n = graph.nodeCount;
-  const year = options.year ?? null;
+  const year = options.year !== undefined ? options.year : (options.state?.year ?? null);
   const scale = options.demandScale ?? 1;
   if (!(scale >= 0 && Number.isFinite(scale))) throw new CaravanError("E_USAGE", `demand scale must be a finite number ≥ 0, got ${scale}`);
   const bprB = options.bprB ?? 0.15;
@@ -164,10 +174,10 @@ export function corridorProblem(net: CompiledNetwork, demandTable: DemandTable, 
     }
   }
   const classes = classIds.map((id, c) => {
-    const resolved = resolveRouteOptions(net, { cargo: classProfiles[c], modes: options.modes ?? DEFAULT_MODES, year });
-    const columns = profileColumns(net, resolved.profile);
+    const resolved = resolveRouteOptions(net, { cargo: classProfiles[c], modes: options.modes ?? DEFAULT_MODES, year, ...(options.state ? { state: options.state } : {}) });
+    const columns = profileColumns(net, resolved.profile, arcs);
     const blocked = blockedArcs(net, resolved);
-    const vot = resolved.profile.valueOfTimeUsdPerH.value;
+    const vot = options.valueOfTimeUsdPerH?.[resolved.profile.id] ?? resolved.profile.valueOfTimeUsdPerH.value;
     if (!(vot > 0)) throw new CaravanError("E_NETWORK_INVALID", `cargo profile "${resolved.profile.id}" has no positive value of time; corridor assignment needs one`);
     const fixedCost = new Float64Array(m); // [arc] hours
     for (let a = 0; a < m; a++) fixedCost[a] = blocked[a] !== 0 ? Number.POSITIVE_INFINITY : columns.costUsd[a] / vot;
@@ -221,7 +231,7 @@ export function corridorProblem(net: CompiledNetwork, demandTable: DemandTable, 
     const c = net.placeCountry[net.nodePlace[v]];
     nodeCountry[v] = c === NO_COUNTRY ? -1 : c;
   }
-  const shared = sharedCapacityGroups(net, capacityT, vdfKind, vdf, options.sharedCapacity ?? true);
+  const shared = sharedCapacityGroups(net, arcs, capacityT, vdfKind, vdf, options.sharedCapacity ?? true);
   const noThrough = new Uint8Array(shared.graph.nodeCount);
   noThrough.set(net.noThrough);
   const problemNodeCountry = new Int32Array(shared.graph.nodeCount);
@@ -316,12 +326,13 @@ const QUEUE_COLUMN_NAMES = ["queueT0", "queueCapacity", "queueAlpha", "queueRhoM
  */
 function sharedCapacityGroups(
   net: CompiledNetwork,
+  arcs: CompiledNetwork["arcs"],
   capacityT: Float64Array,
   vdfKind: Uint8Array,
   vdf0: VdfColumns,
   enabled: boolean,
 ): { graph: CsrGraph; vdf: VdfColumns; groups: SharedCapacityGroup[]; arcGroup: Int32Array; vdfGroup: Int32Array | null } {
-  const { graph, arcs, network, countries } = net;
+  const { graph, network, countries } = net;
   const m = graph.arcCount;
   const n = graph.nodeCount;
   const index = new Map<string, number>();

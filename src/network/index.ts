@@ -55,5 +55,7 @@ export type { OpenOptions } from "./open";
 export { networkCsv, networkGeoJson, networkStats } from "./report";
 export type { NetworkStats } from "./report";
 export { PlaceResolver, resolvePlace } from "./resolve";
+export { ArcPatchBuilder, canonicalRecordId, deriveNetworkState, isArcOpenInState, resolveChokepoint, resolveNetworkState } from "./state";
+export type { ArcPatch, NetworkState, StateOptions } from "./state";
 export type { ResolveOptions } from "./resolve";
 export type { LoadedLink, ModesFile, NetworkData, RecordOrigin, RuleEntry, SourceEntry } from "./model";

@@ -19,6 +19,7 @@ import {
   BLOCK_SEASON,
   BLOCK_YEAR,
   BLOCK_AVOIDED_ID,
+  BLOCK_SCENARIO,
   blockedArcs,
   criterionWeights,
   optionKey,
@@ -95,42 +96,32 @@ const CONSTRAINTS: readonly { bit: number; name: string }[] = [
   { bit: BLOCK_CHOKEPOINT, name: "the closed chokepoints (--close)" },
   { bit: BLOCK_YEAR, name: "the network year (projects not yet open; try --year)" },
   { bit: BLOCK_SEASON, name: "the seasonal closures of the chosen month" },
+  { bit: BLOCK_SCENARIO, name: "the closures of the scenario" },
 ];
 
-export class RoutingContext {
+/**
+ * The immutable routing index of one compiled network: reverse adjacency, node coordinates and physical hops. Built
+ * once; any number of RoutingContexts (one per thread of queries, e.g. per request of a server or per scenario
+ * variant) share it and never write it.
+ */
+export class RoutingIndex {
   readonly net: CompiledNetwork;
   readonly reverse: CsrReverse;
   /** [node] longitude of the node's place, degrees. */
   readonly nodeLonDeg: Float64Array;
   /** [node] latitude of the node's place, degrees. */
   readonly nodeLatDeg: Float64Array;
-  private readonly profiles = new Map<string, ProfileColumns>();
-  private readonly weightSets = new Map<string, WeightSet>();
-  private readonly bound: GreatCircleLowerBound;
-  private readonly astar: AStarQuery;
-  private readonly bidirectional: BidirectionalDijkstraQuery;
-  /** Which technique answers one-to-one searches (both give the same distances). */
-  readonly oneToOneTechnique: "bidirectional" | "astar";
-  private readonly dijkstra: DijkstraQuery;
   /**
    * [arc] physical hop of a link or ferry arc: the unordered pair of places it joins, whatever the layer, mode or
    * direction (rail and road between the same two places are one hop); -1 for transfers and access arcs.
    */
   readonly hopOf: Int32Array;
   /** [hop] first slot in hopArcs; length hopCount + 1. */
-  private readonly hopFirst: Uint32Array;
+  readonly hopFirst: Uint32Array;
   /** [slot] arcs of each hop. */
-  private readonly hopArcs: Uint32Array;
-  /** [hop] scratch marks for overlap computation. */
-  private readonly hopMark: Uint32Array;
-  private markRound = 0;
+  readonly hopArcs: Uint32Array;
 
-  /**
-   * @param oneToOne technique for one-to-one searches: bidirectional Dijkstra (default; fastest on the curated
-   *   network, see bench/routing.bench.ts) or A* with the great-circle bound.
-   */
-  constructor(net: CompiledNetwork, oneToOne: "bidirectional" | "astar" = "bidirectional") {
-    this.oneToOneTechnique = oneToOne;
+  constructor(net: CompiledNetwork) {
     this.net = net;
     this.reverse = buildReverse(net.graph);
     const n = net.graph.nodeCount;
@@ -140,12 +131,6 @@ export class RoutingContext {
       this.nodeLonDeg[v] = net.placeLonDeg[net.nodePlace[v]];
       this.nodeLatDeg[v] = net.placeLatDeg[net.nodePlace[v]];
     }
-    const zero = new Float64Array(net.graph.arcCount);
-    this.bound = new GreatCircleLowerBound(this.nodeLonDeg, this.nodeLatDeg, 0);
-    this.astar = new AStarQuery(net.graph, zero, this.bound, { noThrough: net.noThrough });
-    this.bidirectional = new BidirectionalDijkstraQuery(net.graph, this.reverse, zero, { noThrough: net.noThrough });
-    this.dijkstra = new DijkstraQuery(net.graph, zero, { noThrough: net.noThrough });
-    // physical hops
     const { kind, fromPlace, toPlace } = net.arcs;
     const hopIds = new Map<number, number>();
     this.hopOf = new Int32Array(net.graph.arcCount).fill(-1);
@@ -167,21 +152,81 @@ export class RoutingContext {
     this.hopArcs = new Uint32Array(this.hopFirst[hopCount]);
     const next = this.hopFirst.slice(0, hopCount);
     for (let a = 0; a < net.graph.arcCount; a++) if (this.hopOf[a] >= 0) this.hopArcs[next[this.hopOf[a]]++] = a;
-    this.hopMark = new Uint32Array(hopCount);
   }
 
-  /** Per-arc time/cost/CO2 of one unit of a profile (cached by profile id). */
+  get hopCount(): number {
+    return this.hopFirst.length - 1;
+  }
+}
+
+/**
+ * One querying context over a shared RoutingIndex: its own query objects and scratch marks, and caches of profile
+ * and weight columns by (query, network state). Not for concurrent use; make one per thread of queries.
+ */
+export class RoutingContext {
+  readonly index: RoutingIndex;
+  readonly net: CompiledNetwork;
+  readonly reverse: CsrReverse;
+  /** [node] longitude of the node's place, degrees. */
+  readonly nodeLonDeg: Float64Array;
+  /** [node] latitude of the node's place, degrees. */
+  readonly nodeLatDeg: Float64Array;
+  private readonly profiles = new Map<string, ProfileColumns>();
+  private readonly weightSets = new Map<string, WeightSet>();
+  private readonly bound: GreatCircleLowerBound;
+  private readonly astar: AStarQuery;
+  private readonly bidirectional: BidirectionalDijkstraQuery;
+  /** Which technique answers one-to-one searches (both give the same distances). */
+  readonly oneToOneTechnique: "bidirectional" | "astar";
+  private readonly dijkstra: DijkstraQuery;
+  /** [arc] physical hop (RoutingIndex.hopOf). */
+  readonly hopOf: Int32Array;
+  private readonly hopFirst: Uint32Array;
+  private readonly hopArcs: Uint32Array;
+  /** [hop] scratch marks for overlap computation. */
+  private readonly hopMark: Uint32Array;
+  private markRound = 0;
+
+  /**
+   * @param source the compiled network (a private index is built) or a shared RoutingIndex.
+   * @param oneToOne technique for one-to-one searches: bidirectional Dijkstra (default; fastest on the curated
+   *   network, see bench/routing.bench.ts) or A* with the great-circle bound.
+   */
+  constructor(source: CompiledNetwork | RoutingIndex, oneToOne: "bidirectional" | "astar" = "bidirectional") {
+    const index = source instanceof RoutingIndex ? source : new RoutingIndex(source);
+    this.index = index;
+    this.oneToOneTechnique = oneToOne;
+    const net = index.net;
+    this.net = net;
+    this.reverse = index.reverse;
+    this.nodeLonDeg = index.nodeLonDeg;
+    this.nodeLatDeg = index.nodeLatDeg;
+    const zero = new Float64Array(net.graph.arcCount);
+    this.bound = new GreatCircleLowerBound(this.nodeLonDeg, this.nodeLatDeg, 0);
+    this.astar = new AStarQuery(net.graph, zero, this.bound, { noThrough: net.noThrough });
+    this.bidirectional = new BidirectionalDijkstraQuery(net.graph, this.reverse, zero, { noThrough: net.noThrough });
+    this.dijkstra = new DijkstraQuery(net.graph, zero, { noThrough: net.noThrough });
+    this.hopOf = index.hopOf;
+    this.hopFirst = index.hopFirst;
+    this.hopArcs = index.hopArcs;
+    this.hopMark = new Uint32Array(index.hopCount);
+  }
+
+  /** Per-arc time/cost/CO2 of one unit of a profile in the options' state (cached by profile id and patch; at most 16 kept). */
   profile(o: ResolvedRouteOptions): ProfileColumns {
-    let columns = this.profiles.get(o.profile.id);
+    const key = `${o.profile.id}|${o.state.patch?.key ?? ""}`;
+    let columns = this.profiles.get(key);
     if (!columns) {
-      columns = profileColumns(this.net, o.profile);
-      this.profiles.set(o.profile.id, columns);
+      columns = profileColumns(this.net, o.profile, o.state.arcs);
+      if (this.profiles.size >= 16) this.profiles.delete(this.profiles.keys().next().value as string);
+      this.profiles.set(key, columns);
     }
     return columns;
   }
 
   /** The weight set of an option set, built once and cached by optionKey (at most 32 kept). */
   weights(o: ResolvedRouteOptions): WeightSet {
+    if (o.state.net !== this.net) throw new RangeError("RoutingContext.weights: the options' network state belongs to another network");
     const key = optionKey(o);
     const cached = this.weightSets.get(key);
     if (cached) return cached;

@@ -2,7 +2,7 @@
 export { AStarQuery, consistentWeightPerKm, EARTH_RADIUS_KM, EuclideanLowerBound, GreatCircleLowerBound, greatCircleKm, ZERO_LOWER_BOUND } from "./astar";
 export type { LowerBound } from "./astar";
 export { BidirectionalDijkstraQuery } from "./bidirectional";
-export { RoutingContext, DEFAULT_ALTERNATIVES } from "./context";
+export { RoutingContext, RoutingIndex, DEFAULT_ALTERNATIVES } from "./context";
 export type { AlternativeParams, ArcPath, WeightSet } from "./context";
 export { buildCoreGraph } from "./core-graph";
 export type { CoreGraph } from "./core-graph";

@@ -9,6 +9,7 @@ import {
   ARC_FERRY,
   ARC_LINK,
   ARC_TRANSSHIPMENT,
+  type CompiledArcs,
   type CompiledNetwork,
   isArcAvailableInYear,
   isArcClosedInMonth,
@@ -19,6 +20,9 @@ import {
   NO_INDEX,
 } from "../network/compiled";
 import type { CargoProfile, Mode } from "../network/schema";
+import { canonicalRecordId, isArcOpenInState, type NetworkState, resolveChokepoint, deriveNetworkState, resolveNetworkState, type StateOptions } from "../network/state";
+
+export { canonicalRecordId, resolveChokepoint };
 
 export const CRITERIA = ["time", "cost", "co2", "generalized"] as const;
 export type Criterion = (typeof CRITERIA)[number];
@@ -26,24 +30,20 @@ export type Criterion = (typeof CRITERIA)[number];
 /** Modes used when the caller names none: every surface mode (a full container or bulk load does not fly). */
 export const DEFAULT_MODES: readonly Mode[] = ["rail", "road", "sea", "ferry"];
 
-/** What the user asks for (names as typed; validated by resolveRouteOptions). */
-export interface RouteOptions {
+/**
+ * What the user asks for (names as typed; validated by resolveRouteOptions): a query (criterion, cargo, modes,
+ * prices) of a network state. The state is `state` (e.g. a scenario's) with the open/closed fields below applied on
+ * top (closures add, year and month replace), or, without `state`, the compiled network with those fields.
+ */
+export interface RouteOptions extends StateOptions {
+  /** The network state to ask (default: the compiled network under the fields below). */
+  readonly state?: NetworkState;
   /** What to minimise; default "time". */
   readonly criterion?: Criterion;
   /** Cargo profile id from cargo.yaml (feu, teu, bulk, ...); default "feu". */
   readonly cargo?: string;
   /** Modes allowed; default DEFAULT_MODES. */
   readonly modes?: readonly string[];
-  /** ISO3 codes of countries no arc may touch. */
-  readonly avoidCountries?: readonly string[];
-  /** Ids of border crossings, links, ferries or terminals not to use. */
-  readonly avoidIds?: readonly string[];
-  /** Chokepoint ids, names or aliases to close (suez, bab-el-mandeb, hormuz, ...). */
-  readonly closeChokepoints?: readonly string[];
-  /** Include links, ferries and terminals opening up to this year; null = today's open network. */
-  readonly year?: number | null;
-  /** Month (1–12) of travel: seasonally closed crossings are unusable then; null = ignore seasons (reported). */
-  readonly month?: number | null;
   /** Price of CO2 for the generalized criterion, USD per tonne CO2e; default 0. */
   readonly co2PriceUsdPerT?: number;
   /** Override of the profile's value of time for the generalized criterion, USD per unit per hour. */
@@ -52,6 +52,8 @@ export interface RouteOptions {
 
 /** Validated options: names turned into indices exactly once. */
 export interface ResolvedRouteOptions {
+  /** The network state the query asks (the fields year … closeChokepoints below mirror it). */
+  readonly state: NetworkState;
   readonly criterion: Criterion;
   readonly profile: CargoProfile;
   /** Allowed modes, sorted. */
@@ -105,60 +107,41 @@ export function resolveRouteOptions(net: CompiledNetwork, options: RouteOptions 
     }
   }
   if (modes.length === 0) throw new CaravanError("E_USAGE", "no mode allowed: name at least one of rail, road, sea, ferry, air");
-  const avoidCountries = [...new Set((options.avoidCountries ?? []).map((c) => c.trim().toUpperCase()))].sort();
-  for (const c of avoidCountries) {
-    if (!net.countries.includes(c)) {
-      throw new CaravanError("E_COUNTRY_UNKNOWN", `country "${c}" is not in the network (ISO 3166-1 alpha-3, e.g. KAZ)`, { didYouMean: suggest(c, net.countries) });
-    }
-  }
-  const avoidIds = [...new Set((options.avoidIds ?? []).map((id) => canonicalRecordId(net, id.trim())))].sort();
-  const closeChokepoints = [...new Set((options.closeChokepoints ?? []).map((c) => resolveChokepoint(net, c.trim())))].sort();
-  const year = options.year ?? null;
-  if (year !== null && !(Number.isInteger(year) && year >= 1900 && year <= 2100)) throw new CaravanError("E_USAGE", `year must be an integer 1900–2100, got ${year}`);
-  const month = options.month ?? null;
-  if (month !== null && !(Number.isInteger(month) && month >= 1 && month <= 12)) throw new CaravanError("E_USAGE", `month must be an integer 1–12, got ${month}`);
+  const state = stateOfOptions(net, options);
   ensureFiniteNonNegative("co2 price", options.co2PriceUsdPerT);
   ensureFiniteNonNegative("value of time", options.valueOfTimeUsdPerH);
   return {
+    state,
     criterion,
     profile,
     modes,
-    avoidCountries,
-    avoidIds,
-    closeChokepoints,
-    year,
-    month,
+    avoidCountries: state.avoidCountries,
+    avoidIds: state.avoidIds,
+    closeChokepoints: state.closeChokepoints,
+    year: state.year,
+    month: state.month,
     co2PriceUsdPerT: options.co2PriceUsdPerT ?? 0,
     valueOfTimeUsdPerH: options.valueOfTimeUsdPerH ?? profile.valueOfTimeUsdPerH.value,
   };
 }
 
+/** The state of route options: `options.state` with the open/closed fields applied, or the compiled network's. */
+function stateOfOptions(net: CompiledNetwork, options: RouteOptions): NetworkState {
+  const fields: StateOptions = {
+    ...(options.year !== undefined ? { year: options.year } : {}),
+    ...(options.month !== undefined ? { month: options.month } : {}),
+    ...(options.closeChokepoints !== undefined ? { closeChokepoints: options.closeChokepoints } : {}),
+    ...(options.avoidCountries !== undefined ? { avoidCountries: options.avoidCountries } : {}),
+    ...(options.avoidIds !== undefined ? { avoidIds: options.avoidIds } : {}),
+  };
+  if (options.state === undefined) return resolveNetworkState(net, fields);
+  if (options.state.net !== net) throw new RangeError("resolveRouteOptions: the network state belongs to another network");
+  return Object.keys(fields).length === 0 ? options.state : deriveNetworkState(options.state, fields);
+}
+
 /** A stable key of the options that shape the weight column (cache key). */
 export function optionKey(o: ResolvedRouteOptions): string {
-  return JSON.stringify([o.criterion, o.profile.id, o.modes, o.avoidCountries, o.avoidIds, o.closeChokepoints, o.year, o.month, o.co2PriceUsdPerT, o.valueOfTimeUsdPerH]);
-}
-
-/** Chokepoint id from an id, name or alias (case-insensitive); E_CHOKEPOINT_UNKNOWN with suggestions otherwise. */
-export function resolveChokepoint(net: CompiledNetwork, text: string): string {
-  const key = text.toLowerCase();
-  for (const c of net.network.chokepoints) {
-    if (c.id === key || c.name.toLowerCase() === key || c.aliases.some((a) => a.toLowerCase() === key)) return c.id;
-  }
-  const names = net.network.chokepoints.flatMap((c) => [c.id, ...c.aliases.map((a) => a.toLowerCase())]);
-  throw new CaravanError("E_CHOKEPOINT_UNKNOWN", `unknown chokepoint "${text}"; the network knows ${net.network.chokepoints.map((c) => c.id).join(", ") || "none"}`, {
-    didYouMean: suggest(key, names),
-  });
-}
-
-/** `kind:id` of a crossing, link, ferry or terminal id (E_USAGE with suggestions if none has that id). */
-export function canonicalRecordId(net: CompiledNetwork, id: string): string {
-  const n = net.network;
-  if (n.crossings.some((c) => c.id === id)) return `crossing:${id}`;
-  if (n.links.some((l) => l.id === id)) return `link:${id}`;
-  if (n.ferries.some((f) => f.id === id)) return `ferry:${id}`;
-  if (n.terminals.some((t) => t.id === id)) return `terminal:${id}`;
-  const all = [...n.crossings.map((c) => c.id), ...n.ferries.map((f) => f.id), ...n.terminals.map((t) => t.id), ...n.links.map((l) => l.id)];
-  throw new CaravanError("E_USAGE", `"${id}" is not the id of a border crossing, link, ferry or terminal`, { didYouMean: suggest(id, all) });
+  return JSON.stringify([o.criterion, o.profile.id, o.modes, o.state.key, o.co2PriceUsdPerT, o.valueOfTimeUsdPerH]);
 }
 
 /** Tariff per tonne-km of the arc's mode (to split a bulk charge into its moving and fixed parts). */
@@ -179,8 +162,8 @@ function bulkTonnesPerFeu(net: CompiledNetwork): number {
  * for bulk it is the link's per-FEU fee spread over the tonnes that bear one FEU charge (link arcs), nothing (ferry
  * arcs, whose tariff is all freight) or the whole charge (transfer arcs).
  */
-export function profileColumns(net: CompiledNetwork, profile: CargoProfile): ProfileColumns {
-  const { arcs, graph } = net;
+export function profileColumns(net: CompiledNetwork, profile: CargoProfile, arcs: CompiledArcs = net.arcs): ProfileColumns {
+  const { graph } = net;
   const n = graph.arcCount;
   const timeH = new Float64Array(n);
   const costUsd = new Float64Array(n);
@@ -219,6 +202,7 @@ export const BLOCK_AVOIDED_ID = 4;
 export const BLOCK_CHOKEPOINT = 8;
 export const BLOCK_YEAR = 16;
 export const BLOCK_SEASON = 32;
+export const BLOCK_SCENARIO = 64;
 
 /**
  * Constraint flags per arc ([arc] bit set of BLOCK_*). An arc blocked by anything is disabled; the separate bits
@@ -226,6 +210,8 @@ export const BLOCK_SEASON = 32;
  */
 export function blockedArcs(net: CompiledNetwork, o: ResolvedRouteOptions): Uint8Array {
   const { arcs, graph } = net;
+  const state = o.state;
+  const patch = state.patch;
   const n = graph.arcCount;
   const blocked = new Uint8Array(n);
   const allowedMode = new Uint8Array(256);
@@ -258,7 +244,8 @@ export function blockedArcs(net: CompiledNetwork, o: ResolvedRouteOptions): Uint
       if ((key !== null && avoided.has(key)) || (arcs.crossing[a] !== NO_INDEX && avoided.has(crossingIds[arcs.crossing[a]]))) b |= BLOCK_AVOIDED_ID;
     }
     if (arcs.chokepoint[a] !== NO_INDEX && closedChokepoint.has(arcs.chokepoint[a])) b |= BLOCK_CHOKEPOINT;
-    if (!isArcAvailableInYear(net, a, o.year)) b |= BLOCK_YEAR;
+    if (patch !== null && patch.closed[a] === 1) b |= BLOCK_SCENARIO;
+    else if (!isArcOpenInState(state, a, isArcAvailableInYear(net, a, o.year))) b |= BLOCK_YEAR;
     if (o.month !== null && isArcClosedInMonth(net, a, o.month, o.year)) b |= BLOCK_SEASON;
     blocked[a] = b;
   }

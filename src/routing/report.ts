@@ -114,7 +114,7 @@ export function arcRecordId(net: CompiledNetwork, a: number): string | null {
 /** Build the report of one path under a weight set. */
 export function buildRouteReport(ctx: RoutingContext, set: WeightSet, arcsOfPath: ArcPath, rank: number): RouteReport {
   const net = ctx.net;
-  const { arcs } = net;
+  const arcs = set.options.state.arcs;
   const places = net.network.places;
   const { timeH, costUsd, eventCostUsd, co2Kg } = set.columns;
   const legs: RouteLeg[] = [];

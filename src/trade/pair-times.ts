@@ -36,14 +36,18 @@ import { DijkstraQuery, manyToMany, optionKey, type ResolvedRouteOptions, type R
 export const PAIR_TIME_CRITERIA = ["time", "generalized"] as const;
 export type PairTimeCriterion = (typeof PAIR_TIME_CRITERIA)[number];
 
-/** One state of the network (baseline or scenario): the route constraints; criterion and cargo are shared. */
-export type NetworkState = Omit<RouteOptions, "criterion" | "cargo">;
+/**
+ * One side of the comparison (baseline or scenario): a network state (`state`, e.g. a scenario's overlay) and/or the
+ * open/closed names applied on it, plus the query settings that may differ (modes, prices); criterion and cargo are
+ * shared.
+ */
+export type PairTimesState = Omit<RouteOptions, "criterion" | "cargo">;
 
 export interface PairTimesOptions {
   /** The network before: default today's open network without closures ({}). */
-  readonly baseline?: NetworkState;
+  readonly baseline?: PairTimesState;
   /** The network after: projects up to `year`, closed chokepoints, avoided countries, ... */
-  readonly scenario: NetworkState;
+  readonly scenario: PairTimesState;
   /** ISO3 codes of the countries whose cities are paired; default every country with a candidate place. */
   readonly countries?: readonly string[];
   /** Place kinds a city may have; default ["city"]. */
@@ -223,7 +227,7 @@ export function cityTimes(ctx: RoutingContext, options: ResolvedRouteOptions, no
 }
 
 /** Resolve one network state with the shared criterion and cargo. */
-function resolveState(net: CompiledNetwork, state: NetworkState, criterion: PairTimeCriterion, cargo: string): ResolvedRouteOptions {
+function resolveState(net: CompiledNetwork, state: PairTimesState, criterion: PairTimeCriterion, cargo: string): ResolvedRouteOptions {
   return resolveRouteOptions(net, { ...state, criterion, cargo });
 }
 

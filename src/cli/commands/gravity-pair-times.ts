@@ -7,7 +7,7 @@ import {
   CITY_RULES,
   type CountryPairTimes,
   computePairTimes,
-  type NetworkState,
+  type PairTimesState,
   PAIR_TIME_CRITERIA,
   type PairTimeChange,
   type PairTimeCriterion,
@@ -42,7 +42,7 @@ function describeChange(c: PairTimeChange): string {
   return `${c.exporter}→${c.importer} ${hours(c.baselineTimeH)} → ${hours(c.scenarioTimeH)} h (${pct(c.changePct)})`;
 }
 
-function describeState(state: NetworkState): string {
+function describeState(state: PairTimesState): string {
   const parts: string[] = [state.year == null ? "today's open network" : `projects open by ${state.year}`];
   if (state.closeChokepoints && state.closeChokepoints.length > 0) parts.push(`closed ${state.closeChokepoints.join(", ")}`);
   if (state.avoidCountries && state.avoidCountries.length > 0) parts.push(`avoiding ${state.avoidCountries.join(", ")}`);
@@ -51,7 +51,7 @@ function describeState(state: NetworkState): string {
 }
 
 /** The summary printed after the computation. */
-export function formatPairTimesSummary(result: CountryPairTimes, s: PairTimesSummary, baseline: NetworkState, scenario: NetworkState, minPopulation: number): string {
+export function formatPairTimesSummary(result: CountryPairTimes, s: PairTimesSummary, baseline: PairTimesState, scenario: PairTimesState, minPopulation: number): string {
   const { cities } = result;
   const lines: string[] = [];
   lines.push(`shipment times (${result.scenario.criterion === "time" ? "fastest route" : "route of least generalized cost"}, ${result.scenario.profile.id}, modes ${result.scenario.modes.join(",")})`);
@@ -109,8 +109,8 @@ export function registerPairTimes(gravity: Command): void {
       }
       const minPopulation = numberOption("--min-population", flags.minPopulation)!;
       const modes = list(flags.modes);
-      const baseline: NetworkState = { year: numberOption("--baseline-year", flags.baselineYear, true) ?? null, modes };
-      const scenario: NetworkState = {
+      const baseline: PairTimesState = { year: numberOption("--baseline-year", flags.baselineYear, true) ?? null, modes };
+      const scenario: PairTimesState = {
         year: numberOption("--year", flags.year, true) ?? baseline.year,
         modes,
         closeChokepoints: list(flags.close),
