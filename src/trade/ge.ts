@@ -18,8 +18,16 @@
  * arrays, with the reference importer's imrPow pinned to 1 after every sweep.
  *
  * Stages: baseline (MRs for the baseline costs), conditional (MRs for the new costs with outputs and expenditures
- * held fixed) and full endowment (factory-gate prices p_i adjust; Y'_i = p_i Y_i, E'_j = (E_j/Y_j) Y'_j, with the
- * supply equation y'_i = (β_i p_i Π'_i)^(1-σ) whose β_i is calibrated in the baseline with p_i = 1).
+ * held fixed) and full endowment (factory-gate prices p_i adjust; Y'_i = p_i Y_i, with the supply equation
+ * y'_i = (β_i p_i Π'_i)^(1-σ) whose β_i is calibrated in the baseline with p_i = 1).
+ *
+ * Trade imbalances in the full-endowment stage (`imbalances`):
+ *   multiplicative  E'_j = (E_j/Y_j) Y'_j: deficit ratios held (Anderson & Yotov 2016); numeraire P_ref = 1.
+ *   additive        E'_j = Y'_j + D_j with D_j = E_j − Y_j fixed in nominal terms; numeraire world output
+ *                   (Σ Y' = Σ Y), as GEGravity (Baier, Yotov & Zylkin; Zylkin's ge_gravity) does by default. The MR
+ *                   system fixes Π^(1-σ), P^(1-σ) only up to a factor c; the supply equation with world output fixed
+ *                   pins it: Π'_true^(1-σ) = c Π'^(1-σ), P'_true^(1-σ) = P'^(1-σ)/c with c = p_i^σ Π_i^(1-σ)/Π'_i^(1-σ).
+ * Welfare E'/E ÷ P̂ equals real GDP p ÷ P̂ under the multiplicative rule, not under the additive one.
  */
 import { CaravanError } from "../core/errors";
 
@@ -41,9 +49,15 @@ export interface GeEconomy {
   readonly phi: Float64Array;
 }
 
+/** How trade imbalances carry into the counterfactual (see the file comment). */
+export const GE_IMBALANCE_RULES = ["multiplicative", "additive"] as const;
+export type GeImbalanceRule = (typeof GE_IMBALANCE_RULES)[number];
+
 export interface GeOptions {
   /** Elasticity of substitution σ (> 1). */
   readonly sigma: number;
+  /** Default "multiplicative" (E/Y held). */
+  readonly imbalances?: GeImbalanceRule;
   /** Position of the reference importer, whose inward multilateral resistance is 1 in every stage. */
   readonly referenceImporter: number;
   /** Max |ln(lhs/rhs)| accepted for every equation; default GE_DEFAULT_TOLERANCE. */
@@ -91,6 +105,7 @@ export interface GeResult {
   readonly countries: readonly string[];
   readonly sigma: number;
   readonly referenceImporter: number;
+  readonly imbalances: GeImbalanceRule;
   readonly baseline: GeStage;
   readonly conditional: GeStage;
   readonly full: GeStage;
@@ -298,8 +313,24 @@ export function solveCounterfactual(economy: GeEconomy, phiCounterfactual: Float
 
   // 3. Full endowment: iterate factory-gate prices p_i^σ = (ΣY'/ΣY) Π'_i^(1-σ) / Π_i^(1-σ) (from the supply
   //    equation with β calibrated at p = 1), re-solving the MRs for the implied output and expenditure shares.
-  const deficitRatio = new Float64Array(n); // [country] E_j / Y_j, held constant
-  for (let k = 0; k < n; k++) deficitRatio[k] = economy.expenditureValue[k] / economy.outputValue[k];
+  const additive = (options.imbalances ?? "multiplicative") === "additive";
+  const deficitRatio = new Float64Array(n); // [country] E_j / Y_j, held constant (multiplicative)
+  const deficit = new Float64Array(n); // [country] D_j = E_j − Y_j, held constant (additive)
+  for (let k = 0; k < n; k++) {
+    deficitRatio[k] = economy.expenditureValue[k] / economy.outputValue[k];
+    deficit[k] = economy.expenditureValue[k] - economy.outputValue[k];
+  }
+  const setValues = (): void => {
+    for (let k = 0; k < n; k++) {
+      outputValue[k] = price[k] * economy.outputValue[k];
+      expenditureValue[k] = additive ? outputValue[k] + deficit[k] : deficitRatio[k] * outputValue[k];
+      if (!(expenditureValue[k] > 0)) {
+        throw new CaravanError("E_NOT_CONVERGED", `additive imbalances: the expenditure of ${economy.countries[k]} (output + fixed deficit) fell to ${expenditureValue[k]}; use --imbalances multiplicative`, {
+          details: { country: economy.countries[k] },
+        });
+      }
+    }
+  };
   const price = new Float64Array(n).fill(1);
   const outputValue = new Float64Array(n);
   const expenditureValue = new Float64Array(n);
@@ -311,17 +342,21 @@ export function solveCounterfactual(economy: GeEconomy, phiCounterfactual: Float
   let errorEstimate = Number.POSITIVE_INFINITY;
   const invSigma = 1 / sigma;
   while (iterations < maxPriceIterations) {
-    for (let k = 0; k < n; k++) {
-      outputValue[k] = price[k] * economy.outputValue[k];
-      expenditureValue[k] = deficitRatio[k] * outputValue[k];
-    }
+    setValues();
     mr = solveMultilateralResistances(phiCounterfactual, shares(outputValue), shares(expenditureValue), ref, tolerance * 0.1, maxSweeps, mr);
     fullSweeps += mr.sweeps;
     iterations++;
     const worldRatio = sum(outputValue) / world0;
     change = 0;
+    // additive: the MR scale is free (see the file comment), so p_i ∝ (Π'_i/Π_i)^(1/σ) rescaled to Σ p Y = Σ Y
+    let scale = 1;
+    if (additive) {
+      let world = 0;
+      for (let k = 0; k < n; k++) world += ((mr.omrPow[k] / base.omrPow[k]) ** invSigma) * economy.outputValue[k];
+      scale = world0 / world;
+    }
     for (let k = 0; k < n; k++) {
-      const next = ((worldRatio * mr.omrPow[k]) / base.omrPow[k]) ** invSigma;
+      const next = additive ? scale * (mr.omrPow[k] / base.omrPow[k]) ** invSigma : ((worldRatio * mr.omrPow[k]) / base.omrPow[k]) ** invSigma;
       const d = Math.abs(Math.log(next / price[k]));
       if (d > change || Number.isNaN(d)) change = d;
       price[k] = next;
@@ -340,12 +375,19 @@ export function solveCounterfactual(economy: GeEconomy, phiCounterfactual: Float
     });
   }
   // Final MR solve at the converged prices so that every reported quantity is mutually consistent.
-  for (let k = 0; k < n; k++) {
-    outputValue[k] = price[k] * economy.outputValue[k];
-    expenditureValue[k] = deficitRatio[k] * outputValue[k];
-  }
+  setValues();
   mr = solveMultilateralResistances(phiCounterfactual, shares(outputValue), shares(expenditureValue), ref, tolerance * 0.1, maxSweeps, mr);
   fullSweeps += mr.sweeps;
+  if (additive) {
+    // the MR scale consistent with the supply equation at world-output numeraire: c = p_i^σ Π_i / Π'_i (geometric
+    // mean over countries; equal for all i at the fixed point)
+    let logC = 0;
+    for (let k = 0; k < n; k++) logC += Math.log((price[k] ** sigma * base.omrPow[k]) / mr.omrPow[k]);
+    const c = Math.exp(logC / n);
+    const omrPow = mr.omrPow.map((x) => x * c);
+    const imrPow = mr.imrPow.map((x) => x / c);
+    mr = { ...mr, omrPow, imrPow };
+  }
 
   const baseline = stage(economy.phi, Float64Array.from(economy.outputValue), Float64Array.from(economy.expenditureValue), base);
   const conditional = stage(phiCounterfactual, Float64Array.from(economy.outputValue), Float64Array.from(economy.expenditureValue), cond);
@@ -355,6 +397,7 @@ export function solveCounterfactual(economy: GeEconomy, phiCounterfactual: Float
     countries: economy.countries,
     sigma,
     referenceImporter: ref,
+    imbalances: additive ? "additive" : "multiplicative",
     baseline,
     conditional,
     full,
@@ -375,6 +418,7 @@ export function solveCounterfactual(economy: GeEconomy, phiCounterfactual: Float
 function supplyResidual(base: MrSolution, cf: MrSolution, price: Float64Array, output0: Float64Array, output1: Float64Array, sigma: number): number {
   const y0 = shares(output0);
   const y1 = shares(output1);
+  // with world output as numeraire (additive rule) Σ Y' = Σ Y and y'_i = p_i Y_i / Σ Y' holds in the same form
   let worst = 0;
   for (let k = 0; k < price.length; k++) {
     const rhs = (y0[k] / base.omrPow[k]) * price[k] ** (1 - sigma) * cf.omrPow[k];
@@ -421,8 +465,10 @@ export interface GeCountryResult {
   readonly imrConditionalChangePct: number;
   /** Factory-gate (producer) price p_i, %. */
   readonly producerPriceChangePct: number;
-  /** Real GDP Y_i / P_i, %; equal to the welfare change E_i / P_i since E_i / Y_i is held constant. */
+  /** Real GDP Y_i / P_i, %. */
   readonly realGdpChangePct: number;
+  /** Welfare (real expenditure) (E'_i/E_i) / P̂_i − 1, %; equal to realGdpChangePct under multiplicative imbalances. */
+  readonly welfareChangePct: number;
 }
 
 export interface GePairResult {
@@ -478,6 +524,7 @@ export function countryResults(result: GeResult): GeCountryResult[] {
       imrConditionalChangePct: pct(mrLevel(c.imrPow[k], sigma), imrB),
       producerPriceChangePct: 100 * (result.producerPrice[k] - 1),
       realGdpChangePct: pct(result.producerPrice[k] / imrF, 1 / imrB),
+      welfareChangePct: pct(f.expenditureValue[k] / b.expenditureValue[k] / imrF, 1 / imrB),
     });
   }
   return out;

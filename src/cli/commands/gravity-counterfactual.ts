@@ -3,7 +3,7 @@ import { CaravanError } from "../../core/errors";
 import { suggest } from "../../core/suggest";
 import { estimateGravity } from "../../trade/estimate";
 import { parseFormula } from "../../trade/formula";
-import { countryResults, GE_DEFAULT_TOLERANCE, type GeEconomy, pairResults, solveCounterfactual } from "../../trade/ge";
+import { countryResults, GE_DEFAULT_TOLERANCE, GE_IMBALANCE_RULES, type GeEconomy, type GeImbalanceRule, pairResults, solveCounterfactual } from "../../trade/ge";
 import {
   type CostChanges,
   costTerms,
@@ -40,6 +40,7 @@ interface CounterfactualOptions {
   tolerance: string;
   pairs?: boolean;
   json?: boolean;
+  imbalances: string;
 }
 
 /**
@@ -93,6 +94,7 @@ export function registerCounterfactual(gravity: Command): void {
     .option("--sigma <σ>", "elasticity of substitution (Head & Mayer 2014; Yotov et al. 2016)", String(DEFAULT_SIGMA))
     .option("--reference-importer <iso3>", "country whose inward multilateral resistance is 1 (default: largest expenditure)")
     .option("--tolerance <x>", "max |ln(lhs/rhs)| of every equation at the solution", String(GE_DEFAULT_TOLERANCE))
+    .option("--imbalances <rule>", "trade imbalances: multiplicative (E/Y held) | additive (nominal deficits held, world output numeraire, as GEGravity)", "multiplicative")
     .option("--pairs", "list every pair, not only those whose costs change")
     .option("--json", "print JSON")
     .action((opts: CounterfactualOptions, cmd: Command) => {
@@ -162,7 +164,11 @@ export function registerCounterfactual(gravity: Command): void {
       } else {
         ref = defaultReferenceImporter(economy);
       }
-      const result = solveCounterfactual(economy, phiCf, { sigma, referenceImporter: ref, tolerance });
+      const imbalances = opts.imbalances as GeImbalanceRule;
+      if (!(GE_IMBALANCE_RULES as readonly string[]).includes(imbalances)) {
+        throw new CaravanError("E_USAGE", `--imbalances must be ${GE_IMBALANCE_RULES.join(" or ")} (got "${opts.imbalances}")`, { didYouMean: suggest(opts.imbalances, GE_IMBALANCE_RULES) });
+      }
+      const result = solveCounterfactual(economy, phiCf, { sigma, referenceImporter: ref, tolerance, imbalances });
       const countries = countryResults(result);
       const pairs = pairResults(result, economy, !opts.pairs);
       const d = result.diagnostics;
@@ -174,6 +180,7 @@ export function registerCounterfactual(gravity: Command): void {
               countries: panel.countries.length,
               sigma,
               referenceImporter: panel.countries[ref],
+              imbalances,
               costs: costSource,
               shock: shockLabel,
               diagnostics: d,
@@ -187,7 +194,7 @@ export function registerCounterfactual(gravity: Command): void {
         return;
       }
       const lines: string[] = [];
-      lines.push(`GE counterfactual: ${dataFile}, ${panel.countries.length} countries, σ = ${sigma}, reference importer ${panel.countries[ref]}`);
+      lines.push(`GE counterfactual: ${dataFile}, ${panel.countries.length} countries, σ = ${sigma}, reference importer ${panel.countries[ref]}, ${imbalances} imbalances`);
       lines.push(`baseline costs: ${costSource}`);
       lines.push(`shock: ${shockLabel}`);
       lines.push(
@@ -196,7 +203,7 @@ export function registerCounterfactual(gravity: Command): void {
       );
       lines.push("");
       lines.push("changes in % (full endowment; exports/imports exclude domestic flows; OMR/IMR are multilateral resistances)");
-      const head = ["country", "exports", "imports", "OMR", "IMR", "prodPrice", "realGDP", "baseOMR", "baseIMR"];
+      const head = ["country", "exports", "imports", "OMR", "IMR", "prodPrice", "realGDP", "welfare", "baseOMR", "baseIMR"];
       const rows = countries.map((c) => [
         c.country,
         f4(c.exportsChangePct),
@@ -205,6 +212,7 @@ export function registerCounterfactual(gravity: Command): void {
         f4(c.imrChangePct),
         f4(c.producerPriceChangePct),
         f4(c.realGdpChangePct),
+        f4(c.welfareChangePct),
         c.omrBaseline.toPrecision(6),
         c.imrBaseline.toPrecision(6),
       ]);
