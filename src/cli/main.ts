@@ -12,6 +12,7 @@ import { register as registerMatrix } from "./commands/matrix";
 import { register as registerNetwork } from "./commands/network";
 import { register as registerPlaces } from "./commands/places";
 import { register as registerRoute } from "./commands/route";
+import { register as registerRuns } from "./commands/runs";
 
 export function buildProgram(): Command {
   const program = new Command();
@@ -30,6 +31,7 @@ export function buildProgram(): Command {
   registerNetwork(program);
   registerAssign(program);
   registerGravity(program);
+  registerRuns(program);
   registerAppraise(program);
   return program;
 }

@@ -55,6 +55,20 @@ export const ERROR_CATALOGUE = {
   E_DISCOUNT_RATE_INVALID: { summary: "A discount rate is not a number above -100 %.", exitCode: 2, httpStatus: 400 },
   E_PROJECT_COST_MISSING: { summary: "A project to appraise has no capital cost in the project library.", exitCode: 1, httpStatus: 422 },
   E_PROJECT_NOT_FOUND: { summary: "A project id given to appraise is not in the project library; suggestions are given.", exitCode: 2, httpStatus: 404 },
+
+  // --- store and sweeps ----------------------------------------------------------------------------------------
+  E_STORE_OPEN: { summary: "The run store (SQLite file or PostgreSQL URL) cannot be opened or reached.", exitCode: 1, httpStatus: 503 },
+  E_STORE_MIGRATION: { summary: "A migration of the run store's schema failed (nothing of it was applied).", exitCode: 1, httpStatus: 500 },
+  E_STORE_SCHEMA: { summary: "A result table or column is not part of the store's schema.", exitCode: 1, httpStatus: 500 },
+  E_RUN_UNKNOWN: { summary: "No stored run has this id or id prefix; suggestions are given.", exitCode: 2, httpStatus: 404 },
+  E_RUN_AMBIGUOUS: { summary: "A run id prefix matches several stored runs; the candidates are listed.", exitCode: 2, httpStatus: 409 },
+  E_RUN_STATE: { summary: "A run is not in the state the operation needs (e.g. results for a run no longer running).", exitCode: 1, httpStatus: 409 },
+  E_SWEEP_INVALID: { summary: "A sweep definition is malformed; the message names file and field.", exitCode: 1, httpStatus: 400 },
+  E_SWEEP_UNKNOWN: { summary: "No sweep with this id is stored.", exitCode: 2, httpStatus: 404 },
+  E_SWEEP_CANCELLED: { summary: "The sweep was cancelled (caravan sweep cancel) before all its jobs finished.", exitCode: 1, httpStatus: 409 },
+  E_SWEEP_FAILED: { summary: "Some jobs of a sweep failed after every retry; their errors are listed.", exitCode: 1, httpStatus: 500 },
+  E_JOB_KIND_UNKNOWN: { summary: "A sweep job kind is not in the job registry; suggestions are given.", exitCode: 2, httpStatus: 400 },
+  E_QUEUE_UNAVAILABLE: { summary: "The Redis job queue cannot be reached (give --redis URL or CARAVAN_REDIS).", exitCode: 1, httpStatus: 503 },
 } as const satisfies Record<string, ErrorSpec>;
 
 export type ErrorCode = keyof typeof ERROR_CATALOGUE;

@@ -11,6 +11,8 @@ import { writeFileAtomic } from "../../core/atomic-write";
 import { CaravanError } from "../../core/errors";
 import { suggest } from "../../core/suggest";
 import { openNetwork } from "../../network/index";
+import { corridorTables, tntpLinkFlowRows } from "../../store/stage-tables";
+import { addStoreOptions, recordRun } from "../store-option";
 
 interface AssignFlags {
   tntp?: string;
@@ -60,8 +62,8 @@ function progressPrinter(targetGap: number): { update: (r: IterationReport) => v
 
 /** Registers `assign --tntp DIR | --demand FILE [--algorithm …] [--gap …] …`. */
 export function register(program: Command): void {
-  program
-    .command("assign")
+  const assign = program.command("assign");
+  assign
     .description("equilibrium flow assignment: a TNTP test network (--tntp DIR) or corridor demand on the network (--demand FILE)")
     .option("--tntp <dir>", "a TNTP directory with *_net.tntp and *_trips.tntp (and optionally *_flow.tntp)")
     .option("--demand <file>", "a corridor demand CSV (origin,destination,class,amount) assigned on the --data network")
@@ -78,8 +80,7 @@ export function register(program: Command): void {
     .option("--demand-scale <x>", "multiply every demand entry (e.g. 2 for doubled demand)")
     .option("--theta <x>", "logit dispersion per unit of cost (default 10 / mean free-flow O-D cost)")
     .option("--json", "print the result summary as JSON")
-    .action((flags: AssignFlags, command: Command) => {
-      const out = program.configureOutput().writeOut ?? ((t: string) => process.stdout.write(t));
+    .action(async (flags: AssignFlags, command: Command) => {
       if ((flags.tntp === undefined) === (flags.demand === undefined)) throw new CaravanError("E_USAGE", "give exactly one of --tntp DIR and --demand FILE");
       if (!isAlgorithmName(flags.algorithm)) {
         throw new CaravanError("E_ALGORITHM_UNKNOWN", `unknown assignment algorithm "${flags.algorithm}"; expected one of ${ALGORITHMS.join(", ")}`, {
@@ -95,8 +96,13 @@ export function register(program: Command): void {
         const dataDir = (command.optsWithGlobals() as { data: string }).data;
         const year = positive("--year", flags.year, true);
         const top = positive("--top", flags.top, true) ?? 10;
+        const demandFile = flags.demand;
+        const corridorParameters = { algorithm: flags.algorithm, gap, maxIterations, maxSeconds, theta, year, top, demandScale: flags.demandScale, json: flags.json === true };
+        const reusable = flags.flowsOut === undefined && flags.geojsonOut === undefined;
+        await recordRun(command, { kind: "assignment", files: { demand: demandFile }, datasetDir: dataDir, parameters: corridorParameters, reusable }, (run) => {
+        const out = run.out;
         const net = openNetwork(dataDir);
-        const cp = corridorProblem(net, readDemandCsv(flags.demand), {
+        const cp = corridorProblem(net, readDemandCsv(demandFile), {
           year: year ?? null,
           demandScale: positive("--demand-scale", flags.demandScale, false),
         });
@@ -109,12 +115,18 @@ export function register(program: Command): void {
         }
         if (flags.flowsOut) writeFileAtomic(flags.flowsOut, linkFlowsCsv(cp, result));
         if (flags.geojsonOut) writeFileAtomic(flags.geojsonOut, linkFlowsGeoJson(cp, result));
-        const summary = corridorSummary(cp, result, flags.demand, (performance.now() - t0) / 1000, top);
+        const summary = corridorSummary(cp, result, demandFile, (performance.now() - t0) / 1000, top);
         if (flags.json) out(`${JSON.stringify(summary, null, 2)}\n`);
         else out(formatCorridorSummary(summary));
+        run.tables(corridorTables(cp, result, summary));
+        run.summary(summary);
+        });
         return;
       }
       if (flags.geojsonOut !== undefined || flags.year !== undefined) throw new CaravanError("E_USAGE", "--geojson-out and --year apply to corridor demand (--demand FILE) only");
+      const tntpParameters = { algorithm: flags.algorithm, gap, maxIterations, maxSeconds, theta, tollFactor: flags.tollFactor, distanceFactor: flags.distanceFactor, demandScale: flags.demandScale, json: flags.json === true };
+      await recordRun(command, { kind: "assignment", dirs: { tntp: flags.tntp as string }, parameters: tntpParameters, reusable: flags.flowsOut === undefined }, (run) => {
+      const out = run.out;
       const t0 = performance.now();
       const inst = loadTntpDir(flags.tntp as string);
       const problemOptions: TntpProblemOptions = {
@@ -131,6 +143,9 @@ export function register(program: Command): void {
         progress.done();
       }
       const elapsedS = (performance.now() - t0) / 1000;
+      const flowByLink = new Float64Array(problem.graph.arcCount);
+      for (let a = 0; a < problem.graph.arcCount; a++) flowByLink[problem.graph.inputArc[a]] = result.flow[a];
+      run.table("link_flows", tntpLinkFlowRows(inst.network.fromNode, inst.network.toNode, flowByLink));
       if (flags.flowsOut) {
         const byInput = new Float64Array(problem.graph.arcCount);
         for (let a = 0; a < problem.graph.arcCount; a++) byInput[problem.graph.inputArc[a]] = result.flow[a];
@@ -155,6 +170,7 @@ export function register(program: Command): void {
         ...(result.logitTheta !== undefined ? { logitTheta: result.logitTheta, ueRelativeGap: result.ueRelativeGap } : {}),
         warnings: inst.trips.warnings,
       };
+      run.summary(summary);
       if (flags.json) {
         out(`${JSON.stringify(summary, null, 2)}\n`);
         return;
@@ -176,5 +192,7 @@ export function register(program: Command): void {
       for (const w of inst.trips.warnings) rows.push(["warning", w]);
       const width = Math.max(...rows.map((r) => r[0].length));
       out(rows.map(([k, v]) => `${k.padEnd(width)}  ${v}`).join("\n") + "\n");
+      });
     });
+  addStoreOptions(assign);
 }

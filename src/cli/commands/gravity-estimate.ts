@@ -3,7 +3,8 @@ import { CaravanError } from "../../core/errors";
 import { estimateGravity, type SmallSampleRule, type VcovType } from "../../trade/estimate";
 import { formatPpmlReport, ppmlResultJson } from "../../trade/ppml-report";
 import { readCsvTable, type Table } from "../../trade/table";
-import { stdoutOf } from "../io";
+import { coefficientRows } from "../../store/stage-tables";
+import { addStoreOptions, recordRun } from "../store-option";
 
 const VCOV_TYPES: readonly VcovType[] = ["iid", "hetero", "cluster"];
 const SSC_RULES: readonly SmallSampleRule[] = ["fixest", "stata"];
@@ -41,8 +42,8 @@ function filterRows(table: Table, where: string): Table {
 
 /** Registers `caravan gravity estimate`: PPML with high-dimensional fixed effects on a CSV file. */
 export function registerEstimate(gravity: Command): void {
-  gravity
-    .command("estimate")
+  const estimate = gravity.command("estimate");
+  estimate
     .description("PPML with high-dimensional fixed effects (formula: y ~ x1 + log(x2) | fe1 + fe2^fe3)")
     .option("--data <file>", "CSV file with a header row (trade data)")
     .option("--formula <formula>", 'model formula, e.g. "trade ~ log(dist) + rta | exporter^year + importer^year + pair"')
@@ -53,7 +54,7 @@ export function registerEstimate(gravity: Command): void {
     .option("--tol <x>", "convergence tolerance on the relative deviance change", "1e-8")
     .option("--where <col=value>", "use only the rows where column = value (comma-separated conditions, all must hold)")
     .option("--json", "print the result as JSON")
-    .action((_opts: EstimateOptions, command: Command) => {
+    .action(async (_opts: EstimateOptions, command: Command) => {
       const opts = command.optsWithGlobals<EstimateOptions>();
       // the subcommand's own --data (the root's --data is the network dataset directory)
       const data = command.getOptionValue("data") as string | undefined;
@@ -76,16 +77,23 @@ export function registerEstimate(gravity: Command): void {
       if (opts.vcov === "cluster" && (cluster === undefined || cluster.length === 0)) {
         throw new CaravanError("E_USAGE", "--vcov cluster needs --cluster VAR");
       }
+      const formula = opts.formula;
+      const parameters = { formula: opts.formula, cluster: opts.cluster, vcov: opts.vcov, ssc: opts.ssc, offset: opts.offset, tol, where: opts.where, json: opts.json === true };
+      await recordRun(command, { kind: "estimation", files: { data }, parameters }, (run) => {
       const read = readCsvTable(data);
       const table = opts.where ? filterRows(read, opts.where) : read;
-      const result = estimateGravity(table, opts.formula, {
+      const result = estimateGravity(table, formula, {
         vcov: opts.vcov as VcovType | undefined,
         cluster: opts.vcov === "iid" || opts.vcov === "hetero" ? undefined : cluster,
         smallSample: opts.ssc as SmallSampleRule,
         offset: opts.offset,
         tol,
       });
-      const write = stdoutOf(command);
-      write(opts.json ? `${JSON.stringify(ppmlResultJson(result), null, 2)}\n` : formatPpmlReport(result));
+      const json = ppmlResultJson(result);
+      run.out(opts.json ? `${JSON.stringify(json, null, 2)}\n` : formatPpmlReport(result));
+      run.table("coefficients", coefficientRows(result.coefficients));
+      run.summary(json);
+      });
     });
+  addStoreOptions(estimate);
 }
