@@ -218,17 +218,85 @@ export const chokepointSchema = z.object({
 });
 export type Chokepoint = z.infer<typeof chokepointSchema>;
 
-export const projectSchema = z.object({
-  id: idSchema,
-  name: z.string().min(1),
-  country: z.array(iso3Schema).min(1),
-  status: z.enum(LINK_STATUSES),
-  openYear: z.number().int().nullable(),
-  lengthKm: z.number().positive().nullable().default(null),
-  costUsd: z.number().positive().nullable().default(null),
-  description: z.string().default(""),
-  source: provenanceSchema,
-});
+/** Provenance of one figure of a project: where it was read, or (for a null figure) why it is unknown. */
+export const projectFigureProvenanceSchema = z
+  .object({
+    source: provenanceSchema.optional(),
+    /** How the figure was read or converted (original currency, conversion rule), or why it is null. */
+    note: z.string().min(1).optional(),
+  })
+  .strict();
+
+/** The figures of a project that carry their own provenance (`provenance.<key>`). */
+export const PROJECT_FIGURES = ["openYear", "lengthKm", "capitalCostUsd", "capacity", "bri"] as const;
+
+/**
+ * A modification a project implies, checked loosely here (an object naming a target, or an `add`); the scenarios
+ * stage validates the full fixed shape (src/scenarios/schema.ts) and the library test checks every project with it.
+ */
+export const projectModificationShape = z.union([
+  z.object({ target: z.string().min(1) }).passthrough(),
+  z.object({ add: z.object({ target: z.string().min(1) }).passthrough() }).passthrough(),
+]);
+
+/**
+ * An infrastructure or facilitation project (data/<dataset>/projects/*.yaml): sourced figures, whether it is a Belt
+ * and Road transport project, and the modifications of the network it implies (a named bundle for scenarios).
+ * Every figure that is given cites `provenance.<figure>.source`; every figure left null says why in
+ * `provenance.<figure>.note` (`capacity` covers the six capacity fields, `capitalCostUsd` covers costPriceYear).
+ */
+export const projectSchema = z
+  .object({
+    id: idSchema,
+    name: z.string().min(1),
+    country: z.array(iso3Schema).min(1),
+    status: z.enum(LINK_STATUSES),
+    openYear: z.number().int().nullable(),
+    lengthKm: z.number().positive().nullable().default(null),
+    /** Capital cost in US dollars of `costPriceYear` (a figure in another currency is converted; see its note). */
+    capitalCostUsd: z.number().positive().nullable().default(null),
+    costPriceYear: z.number().int().min(1990).max(2100).nullable().default(null),
+    capacityBeforeMtPerYear: z.number().nonnegative().nullable().default(null),
+    capacityAfterMtPerYear: z.number().positive().nullable().default(null),
+    capacityBeforeTeuPerYear: z.number().nonnegative().nullable().default(null),
+    capacityAfterTeuPerYear: z.number().positive().nullable().default(null),
+    /** Rail lines and terminals whose sources count trains: train pairs (trains each way) per day. */
+    capacityBeforeTrainPairsPerDay: z.number().nonnegative().nullable().default(null),
+    capacityAfterTrainPairsPerDay: z.number().positive().nullable().default(null),
+    /** Whether it is a Belt and Road transport project (null = unknown, with a note). */
+    bri: z.boolean().nullable().default(null),
+    provenance: z.partialRecord(z.enum(PROJECT_FIGURES), projectFigureProvenanceSchema).default({}),
+    modifications: z.array(projectModificationShape).default([]),
+    /** Why a project implies no modification (e.g. the network has no place for it yet). */
+    modificationsNote: z.string().default(""),
+    description: z.string().default(""),
+    source: provenanceSchema,
+  })
+  .strict()
+  .superRefine((p, ctx) => {
+    const capacity = [
+      p.capacityBeforeMtPerYear,
+      p.capacityAfterMtPerYear,
+      p.capacityBeforeTeuPerYear,
+      p.capacityAfterTeuPerYear,
+      p.capacityBeforeTrainPairsPerDay,
+      p.capacityAfterTrainPairsPerDay,
+    ];
+    const given: Record<(typeof PROJECT_FIGURES)[number], boolean> = {
+      openYear: p.openYear !== null,
+      lengthKm: p.lengthKm !== null,
+      capitalCostUsd: p.capitalCostUsd !== null,
+      capacity: capacity.some((c) => c !== null),
+      bri: p.bri !== null,
+    };
+    for (const key of PROJECT_FIGURES) {
+      const prov = p.provenance[key];
+      if (given[key] && prov?.source === undefined) ctx.addIssue({ code: "custom", path: ["provenance", key, "source"], message: `${key} is given: cite it (src:<id> or estimate:<rule>)` });
+      if (!given[key] && prov?.note === undefined) ctx.addIssue({ code: "custom", path: ["provenance", key, "note"], message: `${key} is null: say why in a note` });
+    }
+    if ((p.capitalCostUsd === null) !== (p.costPriceYear === null)) ctx.addIssue({ code: "custom", path: ["costPriceYear"], message: "a capital cost needs its price year (and a price year a cost)" });
+    if (p.modifications.length === 0 && p.modificationsNote === "") ctx.addIssue({ code: "custom", path: ["modifications"], message: "list the modifications the project implies, or say in modificationsNote why there are none" });
+  });
 export type Project = z.infer<typeof projectSchema>;
 
 /** A sourced number: every parameter in modes.yaml and cargo.yaml is one of these. */
