@@ -1,9 +1,14 @@
 #!/usr/bin/env node
-// Thin launcher: runs the TypeScript CLI through tsx (a runtime dependency), so no build step is needed.
-import { spawnSync } from "node:child_process";
-import { dirname, join } from "node:path";
-import { fileURLToPath } from "node:url";
+/**
+ * The `caravan` command: runs the built program (dist/cli, made by `npm run build`, which `npm install` runs through
+ * `prepare`) in this process, so signals reach it directly and no TypeScript compiler runs at start-up.
+ */
+import { existsSync } from "node:fs";
 
-const root = join(dirname(fileURLToPath(import.meta.url)), "..");
-const result = spawnSync(process.execPath, ["--import", "tsx", join(root, "src/cli/main.ts"), ...process.argv.slice(2)], { stdio: "inherit" });
-process.exit(result.status ?? 1);
+const entry = new URL("../dist/cli/main.js", import.meta.url);
+if (!existsSync(entry)) {
+  process.stderr.write("caravan: E_INTERNAL: the built program (dist/cli/main.js) is missing; run `npm run build` in the Caravan folder\n");
+  process.exit(1);
+}
+const { main } = await import(entry.href);
+await main(process.argv.slice(2));

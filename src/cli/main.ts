@@ -2,8 +2,9 @@
  * `caravan` — the command-line shell over the pipeline. It only parses arguments, calls the core and prints;
  * every command lives in src/cli/commands/ and registers itself here.
  */
-import { Command, CommanderError } from "commander";
+import { Command, CommanderError, Option } from "commander";
 import { isCaravanError } from "../core/errors";
+import { embeddedDatasetDir, packageInfo } from "../core/package";
 import { register as registerAppraise } from "./commands/appraise";
 import { register as registerAssign } from "./commands/assign";
 import { register as registerDemo } from "./commands/demo";
@@ -19,7 +20,13 @@ export function buildProgram(): Command {
   program
     .name("caravan")
     .description("Eurasian freight corridors: network, routing, flow assignment, trade impact")
-    .option("--data <dir>", "network dataset directory (give it before the command: caravan --data DIR route ...)", "data/eurasia")
+    .version(packageInfo().version, "-V, --version", "print the version")
+    .addOption(
+      new Option("--data <dir>", "network dataset directory, relative to the current folder (give it before the command: caravan --data DIR route ...)").default(
+        embeddedDatasetDir(),
+        "the embedded Eurasia dataset, data/eurasia of the package",
+      ),
+    )
     // Global options are read only before the subcommand, so a subcommand may have its own --data (gravity estimate).
     .enablePositionalOptions()
     .showHelpAfterError("(run with --help for usage)")
@@ -64,8 +71,16 @@ const defaultIo = {
   err: (s: string) => process.stderr.write(s),
 };
 
+/**
+ * The program as a process (bin/caravan.js calls this in the built dist/cli/main.js): guards standard output, runs
+ * the command and sets the exit status. SIGINT and SIGTERM keep their immediate effect (the shell sees 130/143)
+ * except inside an atomic write or a worker pool, which hold them until the work is safe to drop
+ * (src/core/signals.ts): a stopped run leaves no temporary file, no half-written output and no thread behind.
+ */
+export async function main(argv: readonly string[]): Promise<void> {
+  process.exitCode = await runCli(argv);
+}
+
 if (import.meta.url === `file://${process.argv[1]}` || process.argv[1]?.endsWith("/src/cli/main.ts")) {
-  runCli(process.argv.slice(2)).then((code) => {
-    process.exitCode = code;
-  });
+  void main(process.argv.slice(2));
 }

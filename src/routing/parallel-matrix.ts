@@ -1,5 +1,6 @@
 import { availableParallelism } from "node:os";
 import { Worker } from "node:worker_threads";
+import { holdTerminationSignals } from "../core/signals";
 import type { CsrGraph, NodeIndex } from "../graph/csr";
 import { buildCoreGraph } from "./core-graph";
 import { DijkstraQuery } from "./dijkstra";
@@ -84,14 +85,22 @@ export async function manyToManyParallel(
     computeMatrixRows({ ...base, firstRow: 0, stride: 1 });
     return { distance, workers: 1, searchedNodes, contractS };
   }
+  // a SIGINT/SIGTERM while the pool runs terminates its threads before the process exits (src/core/signals.ts)
+  const running = new Set<Worker>();
+  const release = holdTerminationSignals(() => {
+    for (const worker of running) void worker.terminate();
+  });
   try {
     await Promise.all(
-      Array.from({ length: workerCount }, (_, w) => runWorker({ ...base, firstRow: w, stride: workerCount })),
+      Array.from({ length: workerCount }, (_, w) => runWorker({ ...base, firstRow: w, stride: workerCount }, running)),
     );
     return { distance, workers: workerCount, searchedNodes, contractS };
   } catch {
+    for (const worker of running) void worker.terminate();
     const m = manyToMany(new DijkstraQuery(problem.graph, problem.weight, { noThrough: problem.noThrough }), sourceArray, targetArray);
     return { distance: m.distance, workers: 1, searchedNodes, contractS };
+  } finally {
+    release();
   }
 }
 
@@ -112,10 +121,15 @@ function startWorker(input: MatrixWorkerInput): Worker {
   return new Worker(bootstrap, { eval: true, workerData: input });
 }
 
-function runWorker(input: MatrixWorkerInput): Promise<void> {
+function runWorker(input: MatrixWorkerInput, running: Set<Worker>): Promise<void> {
   return new Promise((resolvePromise, reject) => {
     const worker = startWorker(input);
+    running.add(worker);
     worker.once("error", reject);
-    worker.once("exit", (code) => (code === 0 ? resolvePromise() : reject(new Error(`matrix worker exited with ${code}`))));
+    worker.once("exit", (code) => {
+      running.delete(worker);
+      if (code === 0) resolvePromise();
+      else reject(new Error(`matrix worker exited with ${code}`));
+    });
   });
 }

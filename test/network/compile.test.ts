@@ -35,7 +35,7 @@ import {
   STATUS_PLANNED,
 } from "../../src/network/compiled";
 import { loadNetwork } from "../../src/network/load";
-import { openNetwork } from "../../src/network/open";
+import { cacheEntryPaths, openNetwork } from "../../src/network/open";
 import { append, copyTestbot, edit, TESTBOT } from "./helpers";
 
 const net = compileNetwork(loadNetwork(TESTBOT));
@@ -320,7 +320,7 @@ describe("openNetwork and its cache", () => {
     const cacheDir = mkdtempSync(join(tmpdir(), "caravan-cache-"));
     const dir = copyTestbot();
     const first = openNetwork(dir, { cacheDir });
-    writeFileSync(join(cacheDir, `${first.sourceHash}.bin`), "garbage");
+    writeFileSync(cacheEntryPaths(cacheDir, first.sourceHash).bin, "garbage");
     expect(openNetwork(dir, { cacheDir }).graph.arcCount).toBe(60);
   });
 });

@@ -1,8 +1,6 @@
 import type { Command } from "commander";
 import { isCaravanError } from "../../core/errors";
-import { formatPlan } from "../../routing/format";
 import type { RouteOptions } from "../../routing/options";
-import { planRoutes } from "../../routing/plan";
 import { cargoUnit, routingSession } from "./route";
 
 /** The well-known corridor questions `caravan demo` answers (also what `npm start` runs). */
@@ -28,9 +26,10 @@ export function register(program: Command): void {
   program
     .command("demo")
     .description("routes between well-known corridor pairs (Xi'an→Duisburg with 3 alternatives, grain, INSTC, sea vs Suez closed, ...)")
-    .action((_flags: unknown, cmd: Command) => {
+    .action(async (_flags: unknown, cmd: Command) => {
       const out = program.configureOutput().writeOut ?? ((t: string) => process.stdout.write(t));
-      const { net, ctx, resolver } = routingSession(cmd);
+      const { net, ctx, resolver } = await routingSession(cmd);
+      const [{ planRoutes }, { formatPlan }] = await Promise.all([import("../../routing/plan"), import("../../routing/format")]);
       for (const c of DEMO_CASES) {
         out(`\n=== ${c.title} ===\n`);
         try {

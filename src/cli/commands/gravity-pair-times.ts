@@ -1,21 +1,8 @@
 import type { Command } from "commander";
 import { writeFileAtomic } from "../../core/atomic-write";
 import { CaravanError } from "../../core/errors";
-import { openNetwork } from "../../network/open";
-import { RoutingContext } from "../../routing/index";
-import {
-  CITY_RULES,
-  type CountryPairTimes,
-  computePairTimes,
-  type PairTimesState,
-  PAIR_TIME_CRITERIA,
-  type PairTimeChange,
-  type PairTimeCriterion,
-  type PairTimesSummary,
-  pairTimesCsv,
-  RULE_POPULATION,
-  summarizePairTimes,
-} from "../../trade/pair-times";
+import type { RoutingContext } from "../../routing/index";
+import type { PairTimeCriterion, PairTimesState } from "../../trade/pair-times";
 import { list, numberOption, routingSession } from "./route";
 import { stdoutOf } from "../io";
 
@@ -33,54 +20,6 @@ interface PairTimesFlags {
   cargo: string;
   optimize: string;
   out?: string;
-}
-
-const pct = (x: number): string => `${x >= 0 ? "+" : ""}${x.toFixed(2)} %`;
-const hours = (x: number): string => x.toFixed(1);
-
-function describeChange(c: PairTimeChange): string {
-  return `${c.exporter}→${c.importer} ${hours(c.baselineTimeH)} → ${hours(c.scenarioTimeH)} h (${pct(c.changePct)})`;
-}
-
-function describeState(state: PairTimesState): string {
-  const parts: string[] = [state.year == null ? "today's open network" : `projects open by ${state.year}`];
-  if (state.closeChokepoints && state.closeChokepoints.length > 0) parts.push(`closed ${state.closeChokepoints.join(", ")}`);
-  if (state.avoidCountries && state.avoidCountries.length > 0) parts.push(`avoiding ${state.avoidCountries.join(", ")}`);
-  if (state.avoidIds && state.avoidIds.length > 0) parts.push(`without ${state.avoidIds.join(", ")}`);
-  return parts.join("; ");
-}
-
-/** The summary printed after the computation. */
-export function formatPairTimesSummary(result: CountryPairTimes, s: PairTimesSummary, baseline: PairTimesState, scenario: PairTimesState, minPopulation: number): string {
-  const { cities } = result;
-  const lines: string[] = [];
-  lines.push(`shipment times (${result.scenario.criterion === "time" ? "fastest route" : "route of least generalized cost"}, ${result.scenario.profile.id}, modes ${result.scenario.modes.join(",")})`);
-  lines.push(`baseline: ${describeState(baseline)}`);
-  lines.push(`scenario: ${describeState(scenario)}`);
-  const fallback: string[] = [];
-  for (let k = 0; k < cities.countries.length; k++) if (cities.rule[k] !== RULE_POPULATION) fallback.push(`${cities.countries[k]} (${CITY_RULES[cities.rule[k]]})`);
-  lines.push(
-    `cities: ${s.cities} in ${s.countries} countries (population ≥ ${minPopulation}, weighted by population)` +
-      (fallback.length > 0 ? `; by fallback: ${fallback.join(", ")}` : "") +
-      (cities.withoutCities.length > 0 ? `; no city: ${cities.withoutCities.join(", ")}` : ""),
-  );
-  lines.push(
-    `city pairs: ${s.cityPairs}, excluded as unreachable in the baseline or the scenario: ${s.excludedCityPairs} ` +
-      `(${(100 * s.excludedWeightShare).toFixed(2)} % of the population weight)`,
-  );
-  lines.push(`country pairs: ${s.pairs} with times (domestic included), ${s.unconnectedPairs} without any connected city pair (left out)`);
-  lines.push(`changed pairs: ${s.changedPairs}; mean change ${pct(s.meanChangePct)} (unweighted over pairs)`);
-  lines.push(`largest decrease: ${s.largestDecrease ? describeChange(s.largestDecrease) : "none"}`);
-  lines.push(`largest increase: ${s.largestIncrease ? describeChange(s.largestIncrease) : "none"}`);
-  if (s.top.length > 0) {
-    lines.push("");
-    lines.push(`top ${s.top.length} pairs by change:`);
-    const rows = [["exporter", "importer", "baselineH", "scenarioH", "changeH", "change%"]];
-    for (const c of s.top) rows.push([c.exporter, c.importer, hours(c.baselineTimeH), hours(c.scenarioTimeH), c.changeH.toFixed(1), c.changePct.toFixed(2)]);
-    const widths = rows[0].map((_, k) => Math.max(...rows.map((r) => r[k].length)));
-    for (const r of rows) lines.push(r.map((cell, k) => (k < 2 ? cell.padEnd(widths[k]) : cell.padStart(widths[k]))).join("  "));
-  }
-  return `${lines.join("\n")}\n`;
 }
 
 /** Registers `caravan gravity pair-times`: country-pair shipment times from the network (docs/trade-ge.md §4). */
@@ -101,8 +40,12 @@ export function registerPairTimes(gravity: Command): void {
     .option("--cargo <profile>", "cargo profile from cargo.yaml: feu | teu | bulk", "feu")
     .option("--optimize <criterion>", "time (fastest route) | generalized (time of the route of least generalized cost)", "time")
     .option("--out <file>", "write the CSV exporter,importer,baselineTimeH,scenarioTimeH to FILE (atomically; '-' = standard output)")
-    .action((flags: PairTimesFlags, cmd: Command) => {
+    .action(async (flags: PairTimesFlags, cmd: Command) => {
       const out = stdoutOf(cmd);
+      const [{ PAIR_TIME_CRITERIA, computePairTimes, pairTimesCsv, summarizePairTimes }, { formatPairTimesSummary }] = await Promise.all([
+        import("../../trade/pair-times"),
+        import("./gravity-pair-times-report"),
+      ]);
       const criterion = flags.optimize as PairTimeCriterion;
       if (!(PAIR_TIME_CRITERIA as readonly string[]).includes(criterion)) {
         throw new CaravanError("E_USAGE", `--optimize must be ${PAIR_TIME_CRITERIA.join(" or ")} for shipment times (got "${flags.optimize}")`);
@@ -118,8 +61,10 @@ export function registerPairTimes(gravity: Command): void {
         avoidIds: list(flags.avoidCrossings),
       };
       let ctx: RoutingContext;
-      if (flags.network !== undefined) ctx = new RoutingContext(openNetwork(flags.network));
-      else ctx = routingSession(cmd).ctx;
+      if (flags.network !== undefined) {
+        const [{ openNetwork }, { RoutingContext }] = await Promise.all([import("../../network/open"), import("../../routing/context")]);
+        ctx = new RoutingContext(openNetwork(flags.network));
+      } else ctx = (await routingSession(cmd)).ctx;
       const result = computePairTimes(ctx.net, {
         baseline,
         scenario,

@@ -1,10 +1,6 @@
 import type { Command } from "commander";
 import { writeFileAtomic } from "../../core/atomic-write";
 import { CaravanError } from "../../core/errors";
-import { accessNode } from "../../network/compiled";
-import { DijkstraQuery } from "../../routing/dijkstra";
-import { manyToMany } from "../../routing/matrix";
-import { resolveRouteOptions } from "../../routing/options";
 import { addCommonRouteOptions, type CommonRouteFlags, list, routeOptionsOf, routingSession } from "./route";
 
 /** Registers `matrix [--places A,B,C | --all-cities] [options] [--out FILE]`: an origin–destination CSV. */
@@ -15,10 +11,16 @@ export function register(program: Command): void {
     .option("--places <list>", "places, comma-separated (ids, names, aliases, UN/LOCODEs)")
     .option("--all-cities", "every place of kind city (the default when --places is not given)")
     .option("--out <file>", "write the CSV to FILE (atomically) instead of standard output");
-  addCommonRouteOptions(command).action((flags: CommonRouteFlags & { places?: string; allCities?: boolean; out?: string }, cmd: Command) => {
+  addCommonRouteOptions(command).action(async (flags: CommonRouteFlags & { places?: string; allCities?: boolean; out?: string }, cmd: Command) => {
     const out = program.configureOutput().writeOut ?? ((t: string) => process.stdout.write(t));
     if (flags.places !== undefined && flags.allCities) throw new CaravanError("E_USAGE", "choose one of --places and --all-cities");
-    const { net, ctx, resolver } = routingSession(cmd);
+    const { net, ctx, resolver } = await routingSession(cmd);
+    const [{ accessNode }, { DijkstraQuery }, { manyToMany }, { resolveRouteOptions }] = await Promise.all([
+      import("../../network/compiled"),
+      import("../../routing/dijkstra"),
+      import("../../routing/matrix"),
+      import("../../routing/options"),
+    ]);
     const places = net.network.places;
     const chosen =
       flags.places !== undefined

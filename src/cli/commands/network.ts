@@ -1,9 +1,7 @@
 import type { Command } from "commander";
 import { writeFileAtomic } from "../../core/atomic-write";
 import { CaravanError } from "../../core/errors";
-import { compileNetwork } from "../../network/build";
-import { formatProblem, loadNetwork, validateNetwork } from "../../network/load";
-import { networkCsv, networkGeoJson, networkStats, type NetworkStats } from "../../network/report";
+import type { NetworkStats } from "../../network/report";
 
 interface Io {
   out: (s: string) => void;
@@ -24,7 +22,8 @@ export function register(program: Command): void {
     .command("validate")
     .description("check every source file; list all problems with file, line and field (exit 1 if any)")
     .option("--json", "print the problems as JSON")
-    .action((options: { json?: boolean }, command: Command) => {
+    .action(async (options: { json?: boolean }, command: Command) => {
+      const { formatProblem, validateNetwork } = await import("../../network/load");
       const dir = dataDir(command);
       const result = validateNetwork(dir);
       if (options.json) {
@@ -53,7 +52,8 @@ export function register(program: Command): void {
     .command("stats")
     .description("counts by mode, kind, country and status; km by mode; share of estimated distances")
     .option("--json", "print the statistics as JSON")
-    .action((options: { json?: boolean }, command: Command) => {
+    .action(async (options: { json?: boolean }, command: Command) => {
+      const [{ compileNetwork }, { loadNetwork }, { networkStats }] = await Promise.all([import("../../network/build"), import("../../network/load"), import("../../network/report")]);
       const net = loadNetwork(dataDir(command));
       const stats = networkStats(net, compileNetwork(net).graph);
       io.out(options.json ? `${JSON.stringify(stats, null, 2)}\n` : formatStats(stats));
@@ -64,7 +64,8 @@ export function register(program: Command): void {
     .description("export places and links as GeoJSON or the links table as CSV")
     .requiredOption("--format <format>", "geojson | csv")
     .option("--out <file>", "write to a file (atomically) instead of standard output")
-    .action((options: { format: string; out?: string }, command: Command) => {
+    .action(async (options: { format: string; out?: string }, command: Command) => {
+      const [{ loadNetwork }, { networkCsv, networkGeoJson }] = await Promise.all([import("../../network/load"), import("../../network/report")]);
       const net = loadNetwork(dataDir(command));
       let text: string;
       if (options.format === "geojson") text = `${JSON.stringify(networkGeoJson(net))}\n`;

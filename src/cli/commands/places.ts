@@ -1,7 +1,5 @@
 import type { Command } from "commander";
 import { fold } from "../../core/suggest";
-import { loadNetwork } from "../../network/load";
-import { PlaceResolver } from "../../network/resolve";
 import type { Place } from "../../network/schema";
 
 /** Registers `places [QUERY] [--json]`: list or search places (id, name, country, kinds). */
@@ -12,7 +10,8 @@ export function register(program: Command): void {
     .argument("[query]", "text to search for, or lon,lat")
     .option("--json", "print JSON")
     .option("--all", "include sea waypoints")
-    .action((query: string | undefined, options: { json?: boolean; all?: boolean }, command: Command) => {
+    .action(async (query: string | undefined, options: { json?: boolean; all?: boolean }, command: Command) => {
+      const [{ loadNetwork }, { PlaceResolver }] = await Promise.all([import("../../network/load"), import("../../network/resolve")]);
       const out = program.configureOutput().writeOut ?? ((t: string) => process.stdout.write(t));
       const dir = (command.optsWithGlobals() as { data: string }).data;
       const net = loadNetwork(dir);

@@ -1,12 +1,9 @@
 import type { Command } from "commander";
 import { CaravanError } from "../../core/errors";
 import type { CompiledNetwork } from "../../network/compiled";
-import { openNetwork } from "../../network/open";
-import { PlaceResolver } from "../../network/resolve";
-import { RoutingContext } from "../../routing/context";
-import { formatPlan, planGeoJson, planJson } from "../../routing/format";
+import type { PlaceResolver } from "../../network/resolve";
+import type { RoutingContext } from "../../routing/context";
 import type { Criterion } from "../../routing/options";
-import { planRoutes } from "../../routing/plan";
 
 /** A network opened for routing: the compiled network, its routing context and a place resolver. */
 export interface RoutingSession {
@@ -17,11 +14,19 @@ export interface RoutingSession {
 
 const sessions = new Map<string, RoutingSession>();
 
-/** Open (and cache per process) the dataset of the global --data option for routing. */
-export function routingSession(command: Command): RoutingSession {
+/**
+ * Open (and cache per process) the dataset of the global --data option for routing. The network and routing code is
+ * imported here, on first use, so defining the commands (and `caravan --help`) stays cheap.
+ */
+export async function routingSession(command: Command): Promise<RoutingSession> {
   const dir = (command.optsWithGlobals() as { data: string }).data;
   let session = sessions.get(dir);
   if (!session) {
+    const [{ openNetwork }, { PlaceResolver }, { RoutingContext }] = await Promise.all([
+      import("../../network/open"),
+      import("../../network/resolve"),
+      import("../../routing/context"),
+    ]);
     const net = openNetwork(dir);
     session = { net, ctx: new RoutingContext(net), resolver: new PlaceResolver(net.network.places) };
     sessions.set(dir, session);
@@ -105,10 +110,11 @@ export function register(program: Command): void {
   addCommonRouteOptions(command)
     .option("--json", "print JSON")
     .option("--geojson", "print a GeoJSON FeatureCollection (one LineString per leg)")
-    .action((from: string, to: string, flags: CommonRouteFlags & { via?: string; alternatives: string; json?: boolean; geojson?: boolean }, cmd: Command) => {
+    .action(async (from: string, to: string, flags: CommonRouteFlags & { via?: string; alternatives: string; json?: boolean; geojson?: boolean }, cmd: Command) => {
       const out = program.configureOutput().writeOut ?? ((t: string) => process.stdout.write(t));
       if (flags.json && flags.geojson) throw new CaravanError("E_USAGE", "choose one of --json and --geojson");
-      const { net, ctx, resolver } = routingSession(cmd);
+      const { net, ctx, resolver } = await routingSession(cmd);
+      const [{ planRoutes }, { formatPlan, planGeoJson, planJson }] = await Promise.all([import("../../routing/plan"), import("../../routing/format")]);
       const plan = planRoutes(ctx, {
         from: resolver.resolve(from),
         to: resolver.resolve(to),

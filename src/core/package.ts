@@ -1,0 +1,39 @@
+/**
+ * Where the Caravan package lives and which version it is, found from this module's own location (the source tree
+ * under tsx/vitest or the built dist/cli of an installed package), never from the current folder: the embedded
+ * dataset and reference tables are read relative to the package, so the program works from any folder.
+ */
+import { existsSync, readFileSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+
+export interface PackageInfo {
+  /** Absolute path of the package folder (the one with Caravan's package.json). */
+  readonly root: string;
+  /** The package version (package.json `version`). */
+  readonly version: string;
+}
+
+let cached: PackageInfo | undefined;
+
+/** The package folder and version: the nearest ancestor folder of this module whose package.json names `caravan`. */
+export function packageInfo(): PackageInfo {
+  if (cached) return cached;
+  const start = dirname(fileURLToPath(import.meta.url));
+  for (let dir = start; ; dir = dirname(dir)) {
+    const file = join(dir, "package.json");
+    if (existsSync(file)) {
+      const pkg = JSON.parse(readFileSync(file, "utf8")) as { name?: string; version?: string };
+      if (pkg.name === "caravan" && typeof pkg.version === "string") {
+        cached = { root: dir, version: pkg.version };
+        return cached;
+      }
+    }
+    if (dirname(dir) === dir) throw new Error(`no package.json of caravan above ${start}`);
+  }
+}
+
+/** The embedded Eurasia network dataset shipped with the package (`data/eurasia`), as an absolute path. */
+export function embeddedDatasetDir(): string {
+  return join(packageInfo().root, "data", "eurasia");
+}

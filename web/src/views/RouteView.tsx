@@ -1,0 +1,387 @@
+/**
+ * Route planner: from/to with autocomplete, options (alternatives, optimise by, cargo, modes, avoided countries,
+ * closed chokepoints, year), the alternatives on the map in distinct colours with a legend, and per route its
+ * totals, time/cost/CO2 bars, legs, events timeline and sources. The query lives in the URL.
+ */
+import { type LayerSpecification, Marker } from "maplibre-gl";
+import { useEffect, useMemo, useRef, useState } from "preact/hooks";
+import { apiGet, type Route, type RouteResponse } from "../api";
+import { Bars, Strip } from "../components/Bars";
+import { ErrorBox } from "../components/ErrorBox";
+import { PlaceInput } from "../components/PlaceInput";
+import { fmt1, fmtCo2, fmtDuration, fmtInt, fmtKm, fmtPct, fmtUsd } from "../format";
+import { fitToFeatures, useMap, useMapLayers } from "../map/MapPane";
+import { type AppState, CARGO, CHOKEPOINTS, MODES, OPTIMIZE, YEAR_MAX, YEAR_MIN } from "../url-state";
+import { EVENT_COLORS, EVENT_LABELS, MODE_COLORS, routeColor } from "./route-colors";
+
+const OPTIMIZE_LABELS: Record<string, string> = {
+  generalized: "generalised cost (USD + value of time)",
+  time: "time",
+  cost: "cost",
+  co2: "CO2",
+};
+const CARGO_LABELS: Record<string, string> = { feu: "40-ft container (FEU)", teu: "20-ft container (TEU)", bulk: "bulk (per tonne load)" };
+
+export function routeParams(state: AppState): Record<string, string | number | undefined> {
+  return {
+    from: state.from,
+    to: state.to,
+    alternatives: state.alternatives,
+    optimize: state.optimize,
+    cargo: state.cargo,
+    modes: state.modes.join(","),
+    avoidCountries: state.avoidCountries.join(",") || undefined,
+    close: state.close.join(",") || undefined,
+    year: state.year ?? undefined,
+  };
+}
+
+/** One MultiLineString per route (its legs joined): the layer the legend and the tests count. */
+function routeFeatures(legs: GeoJSON.FeatureCollection): GeoJSON.FeatureCollection {
+  const byRank = new Map<number, number[][][]>();
+  for (const f of legs.features) {
+    const rank = Number(f.properties?.rank ?? 1);
+    const lines = byRank.get(rank) ?? [];
+    if (f.geometry.type === "LineString") lines.push(f.geometry.coordinates as number[][]);
+    else if (f.geometry.type === "MultiLineString") lines.push(...(f.geometry.coordinates as number[][][]));
+    byRank.set(rank, lines);
+  }
+  return {
+    type: "FeatureCollection",
+    features: [...byRank.entries()]
+      .sort((a, b) => a[0] - b[0])
+      .map(([rank, coordinates]) => ({ type: "Feature", id: rank, geometry: { type: "MultiLineString", coordinates }, properties: { rank, color: routeColor(rank) } })),
+  };
+}
+
+const ROUTE_LAYERS: LayerSpecification[] = [
+  {
+    id: "route-casing",
+    type: "line",
+    source: "routes",
+    layout: { "line-join": "round", "line-cap": "round" },
+    paint: { "line-color": "#ffffff", "line-width": ["case", ["boolean", ["feature-state", "selected"], false], 9, 6], "line-opacity": 0.9 },
+  },
+  {
+    id: "route-line",
+    type: "line",
+    source: "routes",
+    layout: { "line-join": "round", "line-cap": "round" },
+    paint: {
+      "line-color": ["get", "color"],
+      "line-width": ["case", ["boolean", ["feature-state", "selected"], false], 5.5, 3.5],
+      "line-opacity": ["case", ["boolean", ["feature-state", "selected"], false], 1, 0.8],
+    },
+  },
+];
+
+/** Summary of one route: where its hours go (moving by mode, dwell by event type), in route order of appearance. */
+function timeParts(route: Route) {
+  const moving = new Map<string, number>();
+  for (const leg of route.legs) moving.set(leg.mode, (moving.get(leg.mode) ?? 0) + leg.timeH);
+  const dwell = new Map<string, number>();
+  for (const ev of route.events) dwell.set(ev.type, (dwell.get(ev.type) ?? 0) + ev.timeH);
+  return [
+    ...[...moving].map(([mode, h]) => ({ key: `m-${mode}`, value: h, color: MODE_COLORS[mode] ?? "#999", title: `${mode} moving: ${fmtDuration(h)}` })),
+    ...[...dwell].map(([type, h]) => ({ key: `e-${type}`, value: h, color: EVENT_COLORS[type] ?? "#777", title: `${EVENT_LABELS[type] ?? type}: ${fmtDuration(h)}` })),
+  ];
+}
+
+function RouteDetails(props: { route: Route; selected: boolean; onSelect: () => void }) {
+  const { route } = props;
+  const dwellH = route.events.reduce((s, e) => s + e.timeH, 0);
+  let cumulativeH = 0;
+  return (
+    <article class={`route-card${props.selected ? " selected" : ""}`} data-rank={route.rank} style={{ borderLeftColor: routeColor(route.rank) }}>
+      <header>
+        <button type="button" class="route-title" aria-pressed={props.selected} onClick={props.onSelect}>
+          <span class="swatch" style={{ background: routeColor(route.rank) }} aria-hidden="true" />
+          Route {route.rank}: {route.transitCountries.length > 0 ? `via ${route.transitCountries.join(", ")}` : "no transit country"}
+        </button>
+        <p class="totals">
+          {fmtDuration(route.timeH)} · {fmtUsd(route.costUsd)} · {fmtCo2(route.co2Kg)} · {fmtKm(route.distanceKm)}
+        </p>
+        <p class="muted small">
+          Countries {route.countries.join(" → ")}. {fmtPct(route.estimatedDistanceShare)} of the distance from great-circle estimates.
+        </p>
+      </header>
+      <Strip parts={timeParts(route)} label={`Time: ${fmtDuration(route.timeH - dwellH)} moving, ${fmtDuration(dwellH)} at borders, terminals and ports`} />
+      <p class="muted small">
+        {fmtDuration(route.timeH - dwellH)} moving, {fmtDuration(dwellH)} at borders, terminals and ports
+      </p>
+      <details open={props.selected}>
+        <summary>Legs ({route.legs.length})</summary>
+        <table class="data">
+          <thead>
+            <tr>
+              <th scope="col">mode</th>
+              <th scope="col">from → to</th>
+              <th scope="col" class="num">km</th>
+              <th scope="col" class="num">moving</th>
+              <th scope="col" class="num">USD</th>
+            </tr>
+          </thead>
+          <tbody>
+            {route.legs.map((leg, i) => (
+              <tr key={`${leg.from}-${leg.to}-${i}`}>
+                <td>
+                  <span class="swatch" style={{ background: MODE_COLORS[leg.mode] ?? "#999" }} aria-hidden="true" />
+                  {leg.mode}
+                  {leg.gaugesMm && leg.gaugesMm.length > 0 ? <span class="muted"> {leg.gaugesMm.join("/")} mm</span> : null}
+                </td>
+                <td>
+                  {leg.fromName} → {leg.toName}
+                </td>
+                <td class="num">{fmtInt(leg.distanceKm)}</td>
+                <td class="num">{fmtDuration(leg.timeH)}</td>
+                <td class="num">{fmtInt(leg.costUsd)}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </details>
+      <details open={props.selected}>
+        <summary>Events ({route.events.length})</summary>
+        <ol class="timeline">
+          {route.events.map((ev, i) => {
+            cumulativeH += ev.timeH;
+            return (
+              <li key={`${ev.at}-${ev.type}-${i}`} style={{ borderLeftColor: EVENT_COLORS[ev.type] ?? "#777" }}>
+                <strong>{EVENT_LABELS[ev.type] ?? ev.type}</strong> at {ev.atName}: {fmt1(ev.timeH)} h, {fmtUsd(ev.costUsd)}
+                <span class="muted"> (stops so far {fmtDuration(cumulativeH)})</span>
+              </li>
+            );
+          })}
+        </ol>
+      </details>
+      {route.notes.length > 0 ? (
+        <ul class="notes">
+          {route.notes.map((n) => (
+            <li key={n}>{n}</li>
+          ))}
+        </ul>
+      ) : null}
+      <details>
+        <summary>Sources ({route.sources.length})</summary>
+        <ul class="sources">
+          {route.sources.map((s) => (
+            <li key={s.ref}>
+              {s.url ? (
+                <a href={s.url} rel="noreferrer" target="_blank">
+                  {s.title}
+                </a>
+              ) : (
+                s.title
+              )}
+              {s.year ? ` (${s.year})` : ""} <code class="muted">{s.ref}</code>
+            </li>
+          ))}
+        </ul>
+      </details>
+    </article>
+  );
+}
+
+export function RouteView(props: { state: AppState; update: (patch: Partial<AppState>) => void }) {
+  const { state, update } = props;
+  const map = useMap();
+  const [result, setResult] = useState<RouteResponse | null>(null);
+  const [legs, setLegs] = useState<GeoJSON.FeatureCollection | null>(null);
+  const [error, setError] = useState<unknown>(null);
+  const [loading, setLoading] = useState(false);
+  const [selected, setSelected] = useState(1);
+  const [avoidText, setAvoidText] = useState(state.avoidCountries.join(", "));
+  const request = useRef<AbortController | null>(null);
+
+  const routes = useMemo(() => (legs ? routeFeatures(legs) : null), [legs]);
+  useMapLayers(map, { sourceId: "routes", data: routes, layers: ROUTE_LAYERS });
+
+  // the key of the query in the URL: a change (also by back/forward or a shared link) plans again
+  const queryKey = JSON.stringify(routeParams(state));
+  useEffect(() => {
+    if (!state.from || !state.to) return;
+    request.current?.abort();
+    const controller = new AbortController();
+    request.current = controller;
+    setLoading(true);
+    setError(null);
+    const params = routeParams(state);
+    Promise.all([apiGet<RouteResponse>("route", params, controller.signal), apiGet<GeoJSON.FeatureCollection>("route", { ...params, format: "geojson" }, controller.signal)])
+      .then(([json, geojson]) => {
+        setResult(json);
+        setLegs(geojson);
+        setSelected(1);
+        if (map) fitToFeatures(map, geojson);
+      })
+      .catch((e: Error) => {
+        if (e.name === "AbortError") return;
+        setError(e);
+        setResult(null);
+        setLegs(null);
+      })
+      .finally(() => {
+        if (request.current === controller) setLoading(false);
+      });
+    return () => controller.abort();
+  }, [queryKey, map]);
+
+  // highlight the selected route
+  useEffect(() => {
+    if (!map || !routes || !map.getSource("routes")) return;
+    for (const f of routes.features) map.setFeatureState({ source: "routes", id: f.id as number }, { selected: f.id === selected });
+  }, [map, routes, selected]);
+
+  // origin and destination labels as HTML markers (the offline style has no glyphs)
+  useEffect(() => {
+    if (!map || !legs || legs.features.length === 0) return;
+    const first = legs.features.find((f) => f.properties?.rank === 1) ?? legs.features[0];
+    const rank1 = legs.features.filter((f) => f.properties?.rank === first.properties?.rank);
+    const start = (first.geometry as GeoJSON.LineString).coordinates[0];
+    const lastLeg = rank1[rank1.length - 1].geometry as GeoJSON.LineString;
+    const end = lastLeg.coordinates[lastLeg.coordinates.length - 1];
+    const markers = [
+      [start, result?.fromName ?? state.from],
+      [end, result?.toName ?? state.to],
+    ].map(([lngLat, name]) => {
+      const el = document.createElement("div");
+      el.className = "place-label";
+      el.textContent = String(name);
+      return new Marker({ element: el, anchor: "bottom", offset: [0, -4] }).setLngLat(lngLat as [number, number]).addTo(map);
+    });
+    return () => {
+      for (const m of markers) m.remove();
+    };
+  }, [map, legs]);
+
+  const submit = (e: Event) => {
+    e.preventDefault();
+    const form = e.currentTarget as HTMLFormElement;
+    const data = new FormData(form);
+    update({
+      from: String(data.get("from") ?? "").trim(),
+      to: String(data.get("to") ?? "").trim(),
+      avoidCountries: avoidText
+        .split(/[\s,]+/)
+        .map((c) => c.trim().toUpperCase())
+        .filter((c) => c.length > 0),
+    });
+  };
+
+  const toggleIn = (list: string[], item: string, on: boolean) => (on ? [...new Set([...list, item])] : list.filter((x) => x !== item));
+  const routesList = result?.routes ?? [];
+
+  return (
+    <section class="panel-section" aria-labelledby="route-title">
+      <h2 id="route-title">Route planner</h2>
+      <form class="route-form" onSubmit={submit}>
+        <div class="row">
+          <PlaceInput id="from" label="From" value={state.from} onChange={(v) => v !== state.from && update({ from: v })} />
+          <PlaceInput id="to" label="To" value={state.to} onChange={(v) => v !== state.to && update({ to: v })} />
+        </div>
+        <div class="row">
+          <label>
+            Optimise by
+            <select name="optimize" value={state.optimize} onChange={(e) => update({ optimize: e.currentTarget.value })}>
+              {OPTIMIZE.map((o) => (
+                <option key={o} value={o}>
+                  {OPTIMIZE_LABELS[o]}
+                </option>
+              ))}
+            </select>
+          </label>
+          <label>
+            Cargo
+            <select name="cargo" value={state.cargo} onChange={(e) => update({ cargo: e.currentTarget.value })}>
+              {CARGO.map((c) => (
+                <option key={c} value={c}>
+                  {CARGO_LABELS[c]}
+                </option>
+              ))}
+            </select>
+          </label>
+          <label>
+            Alternatives
+            <input type="number" name="alternatives" min={1} max={5} value={state.alternatives} onChange={(e) => update({ alternatives: Math.max(1, Math.min(5, Number(e.currentTarget.value) || 1)) })} />
+          </label>
+        </div>
+        <fieldset class="inline">
+          <legend>Modes</legend>
+          {MODES.map((m) => (
+            <label key={m} class="check">
+              <input type="checkbox" name={`mode-${m}`} checked={state.modes.includes(m)} onChange={(e) => update({ modes: MODES.filter((x) => toggleIn(state.modes, m, e.currentTarget.checked).includes(x)) })} />
+              {m}
+            </label>
+          ))}
+        </fieldset>
+        <div class="row">
+          <label class="grow">
+            Avoid countries (ISO3, comma-separated)
+            <input type="text" name="avoidCountries" value={avoidText} placeholder="e.g. RUS, BLR" onInput={(e) => setAvoidText(e.currentTarget.value)} />
+          </label>
+          <label>
+            Year
+            <select name="year" value={state.year === null ? "" : String(state.year)} onChange={(e) => update({ year: e.currentTarget.value ? Number(e.currentTarget.value) : null })}>
+              <option value="">today</option>
+              {Array.from({ length: YEAR_MAX - YEAR_MIN + 1 }, (_, i) => YEAR_MIN + i).map((y) => (
+                <option key={y} value={y}>
+                  {y}
+                </option>
+              ))}
+            </select>
+          </label>
+        </div>
+        <details class="chokepoints" open={state.close.length > 0}>
+          <summary>Close chokepoints{state.close.length > 0 ? ` (${state.close.length} closed)` : ""}</summary>
+          <fieldset class="inline">
+            <legend class="visually-hidden">Closed chokepoints</legend>
+            {CHOKEPOINTS.map((c) => (
+              <label key={c.id} class="check">
+                <input type="checkbox" name={`close-${c.id}`} checked={state.close.includes(c.id)} onChange={(e) => update({ close: toggleIn(state.close, c.id, e.currentTarget.checked) })} />
+                {c.name}
+              </label>
+            ))}
+          </fieldset>
+        </details>
+        <button type="submit" class="primary" disabled={loading}>
+          {loading ? "Planning…" : "Plan route"}
+        </button>
+      </form>
+      <ErrorBox
+        error={error}
+        onPick={(s) => {
+          // a suggestion replaces whichever end was unknown
+          const e = error as { message?: string };
+          const msg = e.message ?? "";
+          if (msg.includes(`"${state.from}"`)) update({ from: s });
+          else if (msg.includes(`"${state.to}"`)) update({ to: s });
+          else update({ to: s });
+        }}
+      />
+      {result && routesList.length > 0 ? (
+        <div class="route-results" aria-live="polite">
+          <h3>
+            {result.fromName} → {result.toName}: {routesList.length} route{routesList.length === 1 ? "" : "s"}
+          </h3>
+          <ul class="legend" aria-label="Route legend">
+            {routesList.map((r) => (
+              <li key={r.rank}>
+                <span class="swatch line" style={{ background: routeColor(r.rank) }} aria-hidden="true" />
+                Route {r.rank}: {fmtDuration(r.timeH)}, {fmtUsd(r.costUsd)}
+              </li>
+            ))}
+          </ul>
+          <Bars title="Time" items={routesList.map((r) => ({ key: `t${r.rank}`, label: `Route ${r.rank}`, value: r.timeH, color: routeColor(r.rank), text: fmtDuration(r.timeH) }))} />
+          <Bars title="Cost per unit" items={routesList.map((r) => ({ key: `c${r.rank}`, label: `Route ${r.rank}`, value: r.costUsd, color: routeColor(r.rank), text: fmtUsd(r.costUsd) }))} />
+          <Bars title="CO2 per unit" items={routesList.map((r) => ({ key: `e${r.rank}`, label: `Route ${r.rank}`, value: r.co2Kg, color: routeColor(r.rank), text: fmtCo2(r.co2Kg) }))} />
+          {routesList.map((r) => (
+            <RouteDetails key={r.rank} route={r} selected={r.rank === selected} onSelect={() => setSelected(r.rank)} />
+          ))}
+          <p class="muted small">
+            Optimised by {OPTIMIZE_LABELS[result.criterion] ?? result.criterion}; cargo {CARGO_LABELS[result.cargo] ?? result.cargo}. Costs and CO2 per cargo unit.
+          </p>
+        </div>
+      ) : null}
+      {result && routesList.length === 0 ? <p>No route found.</p> : null}
+    </section>
+  );
+}
