@@ -51,6 +51,13 @@ export const ERROR_CATALOGUE = {
   E_DATA_INVALID: { summary: "A trade data file is malformed or lacks required columns.", exitCode: 1, httpStatus: 422 },
   E_ESTIMATION_FAILED: { summary: "An estimator could not produce estimates (e.g. no observations left).", exitCode: 1, httpStatus: 422 },
 
+  // --- scenarios -----------------------------------------------------------------------------------------------
+  E_SCENARIO_INVALID: { summary: "A scenario file is not valid YAML or breaks the scenario schema; the message names file, line and field.", exitCode: 1, httpStatus: 422 },
+  E_SCENARIO_CYCLE: { summary: "Scenario files extend each other in a cycle; the chain is named.", exitCode: 1, httpStatus: 422 },
+  E_SCENARIO_CONFLICT: { summary: "Two modifications of a scenario contradict each other (e.g. close and open, or two different set values).", exitCode: 1, httpStatus: 422 },
+  E_ID_UNKNOWN: { summary: "A scenario names a link, crossing, terminal, ferry, chokepoint, country or project the network lacks; suggestions are given.", exitCode: 1, httpStatus: 422 },
+  E_RUN_INVALID: { summary: "A folder given as a scenario run lacks a readable manifest.json or its tables.", exitCode: 1, httpStatus: 422 },
+
   // --- appraisal -----------------------------------------------------------------------------------------------
   E_DISCOUNT_RATE_INVALID: { summary: "A discount rate is not a number above -100 %.", exitCode: 2, httpStatus: 400 },
   E_PROJECT_COST_MISSING: { summary: "A project to appraise has no capital cost in the project library.", exitCode: 1, httpStatus: 422 },

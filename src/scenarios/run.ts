@@ -1,0 +1,502 @@
+/**
+ * A scenario run: the scenario and its baseline as two network states over one compiled network (apply.ts), and
+ * for each of them
+ *   - the city-pair matrix of every city (places of kind city): time, cost, CO2 and distance of the best route under
+ *     the scenario's criterion and cargo, with the route's corridor (its transit countries in order, `~sea~` for a
+ *     stretch through sea waypoints);
+ *   - the corridor assignment of the scenario's demand (Algorithm B to the relative gap `assignmentGap`, default
+ *     1e-4): crossing volumes and v/c, ferry volumes, bottlenecks, transit by country, link flows;
+ *   - the country-pair shipment times of the trade stage (trade/pair-times.ts, population-weighted, over the city
+ *     pairs reachable in both states).
+ * Demand rows that start or end in a closed country, or that no route connects in a state, are dropped in that
+ * state and reported (tonnes and rows), rather than failing the run.
+ *
+ * The run folder (writeRun): manifest.json (inputs with sha256, dataset hash, code version, parameters, counts;
+ * byte-identical for the same inputs), timings.json (wall-clock seconds; differs between runs), and under
+ * baseline/ and scenario/ the tables as CSV and Parquet (pairs, crossings, ferries, transit, bottlenecks) plus
+ * link-flows.geojson; country-pairs.csv/.parquet at the top holds both states' pair times.
+ */
+import { execFileSync } from "node:child_process";
+import { createHash } from "node:crypto";
+import { readFileSync, writeFileSync } from "node:fs";
+import { dirname, join, relative } from "node:path";
+import { fileURLToPath } from "node:url";
+import { type DemandTable, resolveDemand } from "../assignment/corridor-demand";
+import { corridorProblem } from "../assignment/corridor";
+import { type Bottleneck, bottlenecks, crossingVolumes, linkFlowsGeoJson, transitTable, arcFlowT } from "../assignment/results";
+import { solve } from "../assignment/solve";
+import { CaravanError } from "../core/errors";
+import { INF_WEIGHT, NO_ARC } from "../graph/csr";
+import { ARC_FERRY, accessNode, type CompiledNetwork, NO_COUNTRY } from "../network/compiled";
+import type { NetworkState } from "../network/state";
+import { RoutingContext, RoutingIndex } from "../routing/context";
+import { DijkstraQuery } from "../routing/dijkstra";
+import { type ResolvedRouteOptions, resolveRouteOptions } from "../routing/options";
+import { computePairTimes } from "../trade/pair-times";
+import { type AppliedScenario, applyScenario, extendedNetwork } from "./apply";
+import { scenarioDemand, type ScenarioDemandTable } from "./demand";
+import { loadScenario, type Scenario } from "./load";
+import { type Table, tableOf, writeFolderAtomic, writeTable } from "./tables";
+
+/** Default relative gap of the corridor assignment in a run. */
+export const DEFAULT_ASSIGNMENT_GAP = 1e-4;
+
+export interface PairRow {
+  readonly from: string;
+  readonly to: string;
+  readonly timeH: number;
+  readonly costUsd: number;
+  readonly co2Kg: number;
+  readonly distanceKm: number;
+  readonly corridor: string;
+}
+
+export interface CrossingRow {
+  readonly crossing: string;
+  readonly name: string;
+  readonly countries: string;
+  readonly volumeT: number;
+  /** Highest v/c of its capacity groups; null when no capacity is known. */
+  readonly vc: number | null;
+}
+
+export interface FerryRow {
+  readonly ferry: string;
+  readonly name: string;
+  readonly volumeT: number;
+}
+
+export interface TransitRowOut {
+  readonly country: string;
+  readonly transitT: number;
+  readonly containerTeu: number;
+}
+
+export interface AssignmentFacts {
+  readonly demandT: number;
+  readonly droppedT: number;
+  readonly droppedRows: number;
+  readonly iterations: number;
+  readonly relativeGap: number;
+  readonly converged: boolean;
+}
+
+/** Everything computed for one state. */
+export interface SideResult {
+  readonly label: "baseline" | "scenario";
+  readonly pairs: readonly PairRow[];
+  /** City pairs without a route. */
+  readonly unreachablePairs: number;
+  readonly crossings: readonly CrossingRow[];
+  readonly ferries: readonly FerryRow[];
+  readonly transit: readonly TransitRowOut[];
+  readonly bottlenecks: readonly Bottleneck[];
+  readonly linkFlowsGeoJson: string;
+  readonly assignment: AssignmentFacts | null;
+  readonly applied: AppliedScenario;
+}
+
+export interface CountryPairRow {
+  readonly exporter: string;
+  readonly importer: string;
+  readonly baselineTimeH: number;
+  readonly scenarioTimeH: number;
+}
+
+export interface ScenarioRun {
+  readonly scenario: Scenario;
+  readonly baselineScenario: Scenario | null;
+  readonly net: CompiledNetwork;
+  readonly baseline: SideResult;
+  readonly result: SideResult;
+  readonly countryPairs: readonly CountryPairRow[];
+  readonly demand: ScenarioDemandTable | null;
+  readonly manifest: RunManifest;
+  /** Wall-clock seconds by phase (not part of the manifest, so the manifest is byte-identical between runs). */
+  readonly timings: Readonly<Record<string, number>>;
+}
+
+export interface RunOptions {
+  /** Another scenario as the baseline (default: the scenario without its projects and modifications). */
+  readonly baseline?: Scenario | null;
+  /** Skip the corridor assignment (no demand, or only matrices wanted). */
+  readonly assignment?: boolean;
+  /** Skip the country-pair shipment times. */
+  readonly pairTimes?: boolean;
+  /** Reuse a routing index of the same network (sweeps). */
+  readonly index?: RoutingIndex;
+}
+
+export interface RunManifest {
+  readonly format: "caravan-scenario-run/1";
+  readonly scenario: { readonly name: string; readonly description: string; readonly files: readonly FileRef[] };
+  readonly baseline: { readonly kind: "scenario-without-edits" | "scenario"; readonly name: string; readonly files: readonly FileRef[] };
+  readonly demand: (FileRef & { readonly baseYear: number; readonly year: number }) | null;
+  readonly dataset: { readonly dir: string; readonly sourceHash: string };
+  readonly code: { readonly version: string; readonly gitDescribe: string | null };
+  readonly parameters: Record<string, unknown>;
+  readonly counts: Record<string, number>;
+}
+
+export interface FileRef {
+  readonly path: string;
+  readonly sha256: string;
+}
+
+function fileRef(path: string): FileRef {
+  return { path: relative(process.cwd(), path) || path, sha256: createHash("sha256").update(readFileSync(path)).digest("hex") };
+}
+
+let codeVersionMemo: { version: string; gitDescribe: string | null } | null = null;
+
+/** package.json version and `git describe --always --tags` of the source tree (null when git is unavailable); once per process. */
+export function codeVersion(): { version: string; gitDescribe: string | null } {
+  if (codeVersionMemo) return codeVersionMemo;
+  let version = "unknown";
+  let gitDescribe: string | null = null;
+  let dir = dirname(fileURLToPath(import.meta.url));
+  for (let i = 0; i < 5; i++) {
+    try {
+      version = (JSON.parse(readFileSync(join(dir, "package.json"), "utf8")) as { version: string }).version;
+      break;
+    } catch {
+      dir = dirname(dir);
+    }
+  }
+  try {
+    gitDescribe = execFileSync("git", ["describe", "--always", "--tags"], { cwd: dir, stdio: ["ignore", "pipe", "ignore"], timeout: 2000 }).toString().trim() || null;
+  } catch {
+    gitDescribe = null;
+  }
+  codeVersionMemo = { version, gitDescribe };
+  return codeVersionMemo;
+}
+
+/** Query settings of the city matrix from the scenario parameters. */
+function matrixQuery(net: CompiledNetwork, scenario: Scenario, state: NetworkState): ResolvedRouteOptions {
+  const p = scenario.parameters;
+  const cargo = p.cargo ?? "feu";
+  return resolveRouteOptions(net, {
+    state,
+    criterion: p.criterion ?? "time",
+    cargo,
+    co2PriceUsdPerT: p.co2PriceUsdPerT ?? 0,
+    ...(p.valueOfTimeUsdPerH[cargo] !== undefined ? { valueOfTimeUsdPerH: p.valueOfTimeUsdPerH[cargo] } : {}),
+  });
+}
+
+/** The corridor of a route: its transit countries in order (origin and destination countries left out). */
+function corridorOf(net: CompiledNetwork, pathArcs: readonly number[], origin: number, destination: number): string {
+  const { fromCountry, toCountry } = net.arcs;
+  const parts: string[] = [];
+  let last = -2;
+  const visit = (c: number) => {
+    if (c === last) return;
+    last = c;
+    if (c === NO_COUNTRY) parts.push("~sea~");
+    else if (c !== origin && c !== destination) parts.push(net.countries[c]);
+  };
+  for (const a of pathArcs) {
+    visit(fromCountry[a]);
+    visit(toCountry[a]);
+  }
+  const out: string[] = [];
+  for (const p of parts) if (out[out.length - 1] !== p) out.push(p);
+  return out.join(">");
+}
+
+/** City-pair matrix of one state (see the file comment). */
+export function cityPairs(ctx: RoutingContext, options: ResolvedRouteOptions): { pairs: PairRow[]; unreachable: number } {
+  const net = ctx.net;
+  const places = net.network.places;
+  const cities = places.flatMap((p, i) => (p.kinds.includes("city") ? [i] : []));
+  const set = ctx.weights(options);
+  const query = new DijkstraQuery(net.graph, set.weight, { noThrough: net.noThrough });
+  const nodes = Uint32Array.from(cities.map(accessNode));
+  const { timeH, costUsd, co2Kg } = set.columns;
+  const distanceKm = net.arcs.distanceKm;
+  const tail = net.graph.tail;
+  const pairs: PairRow[] = [];
+  let unreachable = 0;
+  const path: number[] = [];
+  for (let i = 0; i < cities.length; i++) {
+    query.oneToMany(nodes[i], nodes);
+    for (let j = 0; j < cities.length; j++) {
+      if (i === j) continue;
+      const t = nodes[j];
+      if (query.distanceTo(t) === INF_WEIGHT) {
+        unreachable++;
+        continue;
+      }
+      path.length = 0;
+      let time = 0;
+      let cost = 0;
+      let co2 = 0;
+      let km = 0;
+      for (let v = t, a = query.predecessorArc(v); a !== NO_ARC; v = tail[a], a = query.predecessorArc(v)) {
+        path.push(a);
+        time += timeH[a];
+        cost += costUsd[a];
+        co2 += co2Kg[a];
+        km += distanceKm[a];
+      }
+      path.reverse();
+      pairs.push({
+        from: places[cities[i]].id,
+        to: places[cities[j]].id,
+        timeH: time,
+        costUsd: cost,
+        co2Kg: co2,
+        distanceKm: km,
+        corridor: corridorOf(net, path, net.placeCountry[cities[i]], net.placeCountry[cities[j]]),
+      });
+    }
+  }
+  return { pairs, unreachable };
+}
+
+/**
+ * Demand of one state: rows touching a closed country and rows no route connects (under the class's cargo profile
+ * and the default modes) are dropped.
+ */
+function demandOfState(ctx: RoutingContext, applied: AppliedScenario, table: DemandTable): { table: DemandTable; droppedT: number; droppedRows: number } {
+  const net = ctx.net;
+  const resolved = resolveDemand(net, table);
+  const closed = new Set(applied.closedCountries);
+  const keep: boolean[] = resolved.map((r) => !closed.has(net.network.places[r.originPlace].country ?? "") && !closed.has(net.network.places[r.destinationPlace].country ?? ""));
+  const byProfile = new Map<string, number[]>();
+  resolved.forEach((r, i) => {
+    if (!keep[i]) return;
+    const list = byProfile.get(r.profileId);
+    if (list) list.push(i);
+    else byProfile.set(r.profileId, [i]);
+  });
+  for (const [profile, rows] of byProfile) {
+    const set = ctx.weights(resolveRouteOptions(net, { state: applied.state, cargo: profile, criterion: "time" }));
+    const query = new DijkstraQuery(net.graph, set.weight, { noThrough: net.noThrough });
+    let lastOrigin = -1;
+    for (const i of [...rows].sort((x, y) => resolved[x].originPlace - resolved[y].originPlace)) {
+      const r = resolved[i];
+      if (r.originPlace !== lastOrigin) {
+        query.oneToAll(accessNode(r.originPlace));
+        lastOrigin = r.originPlace;
+      }
+      if (query.distanceTo(accessNode(r.destinationPlace)) === INF_WEIGHT) keep[i] = false;
+    }
+  }
+  let droppedT = 0;
+  let droppedRows = 0;
+  const rows = table.rows.filter((r, i) => {
+    if (!keep[i]) {
+      droppedT += r.amountT;
+      droppedRows++;
+    }
+    return keep[i];
+  });
+  return { table: { file: table.file, rows }, droppedT, droppedRows };
+}
+
+function assignState(
+  ctx: RoutingContext,
+  scenario: Scenario,
+  applied: AppliedScenario,
+  demand: ScenarioDemandTable,
+): Pick<SideResult, "crossings" | "ferries" | "transit" | "bottlenecks" | "linkFlowsGeoJson" | "assignment"> {
+  const net = ctx.net;
+  const { table, droppedT, droppedRows } = demandOfState(ctx, applied, demand.table);
+  if (table.rows.length === 0) throw new CaravanError("E_DEMAND_INVALID", `${demand.file}: no demand row is connected in scenario "${scenario.name}"`, { details: { file: demand.file } });
+  const cp = corridorProblem(net, table, { state: applied.state, valueOfTimeUsdPerH: scenario.parameters.valueOfTimeUsdPerH });
+  const result = solve(cp.problem, "b", { gap: scenario.parameters.assignmentGap ?? DEFAULT_ASSIGNMENT_GAP });
+  const volumes = crossingVolumes(cp, result);
+  const byId = new Map(volumes.map((v) => [v.crossing, v]));
+  const crossings: CrossingRow[] = net.network.crossings
+    .map((c) => {
+      const v = byId.get(c.id);
+      return { crossing: c.id, name: c.name, countries: c.countries.join("-"), volumeT: v?.totalT ?? 0, vc: v?.maxVc ?? null };
+    })
+    .sort((x, y) => (x.crossing < y.crossing ? -1 : x.crossing > y.crossing ? 1 : 0));
+  const ferryFlow = new Float64Array(net.network.ferries.length);
+  for (let a = 0; a < net.graph.arcCount; a++) if (net.arcs.kind[a] === ARC_FERRY) ferryFlow[net.arcs.record[a]] += arcFlowT(cp, result, a);
+  const ferries: FerryRow[] = net.network.ferries.map((f, i) => ({ ferry: f.id, name: f.name, volumeT: ferryFlow[i] })).sort((x, y) => (x.ferry < y.ferry ? -1 : 1));
+  const transit = (transitTable(cp, result) ?? []).map((t) => ({ country: t.country, transitT: t.transitT, containerTeu: t.containerTeu }));
+  transit.sort((x, y) => (x.country < y.country ? -1 : 1));
+  return {
+    crossings,
+    ferries,
+    transit,
+    bottlenecks: bottlenecks(cp, result, 20),
+    linkFlowsGeoJson: linkFlowsGeoJson(cp, result),
+    assignment: { demandT: cp.totalDemandT, droppedT, droppedRows, iterations: result.iterations, relativeGap: result.relativeGap, converged: result.converged },
+  };
+}
+
+/** Run a scenario (a file path or a loaded scenario): see the file comment. */
+export async function runScenario(net0: CompiledNetwork, input: string | Scenario, options: RunOptions = {}): Promise<ScenarioRun> {
+  const timings: Record<string, number> = {};
+  let t = performance.now();
+  const lap = (name: string) => {
+    const now = performance.now();
+    timings[name] = Math.round(now - t) / 1000;
+    t = now;
+  };
+  const scenario = typeof input === "string" ? loadScenario(input) : input;
+  const baselineScenario = options.baseline ?? null;
+  const net = extendedNetwork(net0, baselineScenario ? [scenario, baselineScenario] : [scenario]);
+  const demand = options.assignment === false ? null : scenarioDemand(net, scenario);
+  const scenApplied = applyScenario(net, scenario);
+  const baseApplied = baselineScenario ? applyScenario(net, baselineScenario) : applyScenario(net, scenario, { edits: false });
+  lap("loadAndApplyS");
+  const index = options.index && options.index.net === net ? options.index : new RoutingIndex(net);
+  const ctx = new RoutingContext(index);
+  const sides: SideResult[] = [];
+  for (const [label, applied] of [
+    ["baseline", baseApplied],
+    ["scenario", scenApplied],
+  ] as const) {
+    const { pairs, unreachable } = cityPairs(ctx, matrixQuery(net, scenario, applied.state));
+    lap(`${label}MatrixS`);
+    const assigned = demand
+      ? assignState(ctx, label === "baseline" && baselineScenario ? baselineScenario : scenario, applied, demand)
+      : { crossings: [], ferries: [], transit: [], bottlenecks: [], linkFlowsGeoJson: `${JSON.stringify({ type: "FeatureCollection", features: [] })}\n`, assignment: null };
+    lap(`${label}AssignmentS`);
+    sides.push({ label, pairs, unreachablePairs: unreachable, ...assigned, applied });
+  }
+  let countryPairs: CountryPairRow[] = [];
+  if (options.pairTimes !== false) {
+    const p = scenario.parameters;
+    const pt = computePairTimes(net, {
+      baseline: { state: baseApplied.state },
+      scenario: { state: scenApplied.state },
+      criterion: p.criterion === "generalized" ? "generalized" : "time",
+      cargo: p.cargo ?? "feu",
+      context: ctx,
+    });
+    const k = pt.cities.countries.length;
+    for (let a = 0; a < k; a++) {
+      for (let b = 0; b < k; b++) {
+        const tb = pt.baselineTimeH[a * k + b];
+        const ts = pt.scenarioTimeH[a * k + b];
+        if (Number.isNaN(tb) || Number.isNaN(ts)) continue;
+        countryPairs.push({ exporter: pt.cities.countries[a], importer: pt.cities.countries[b], baselineTimeH: tb, scenarioTimeH: ts });
+      }
+    }
+    lap("pairTimesS");
+  } else countryPairs = [];
+  const [baseline, result] = sides;
+  const manifest = buildManifest(net0, scenario, baselineScenario, demand, baseline, result, countryPairs.length);
+  return { scenario, baselineScenario, net, baseline, result, countryPairs, demand, manifest, timings };
+}
+
+function buildManifest(
+  net: CompiledNetwork,
+  scenario: Scenario,
+  baselineScenario: Scenario | null,
+  demand: ScenarioDemandTable | null,
+  baseline: SideResult,
+  result: SideResult,
+  countryPairs: number,
+): RunManifest {
+  const p = scenario.parameters;
+  const sideCounts = (s: SideResult): Record<string, number> => ({
+    [`${s.label}Pairs`]: s.pairs.length,
+    [`${s.label}UnreachablePairs`]: s.unreachablePairs,
+    [`${s.label}DemandT`]: Math.round(s.assignment?.demandT ?? 0),
+    [`${s.label}DroppedDemandT`]: Math.round(s.assignment?.droppedT ?? 0),
+    [`${s.label}DroppedDemandRows`]: s.assignment?.droppedRows ?? 0,
+    [`${s.label}AssignmentIterations`]: s.assignment?.iterations ?? 0,
+    [`${s.label}EditCount`]: s.applied.editCount,
+    [`${s.label}TouchedArcs`]: s.applied.touchedArcs,
+  });
+  return {
+    format: "caravan-scenario-run/1",
+    scenario: { name: scenario.name, description: scenario.description, files: scenario.chain.map(fileRef) },
+    baseline: baselineScenario
+      ? { kind: "scenario", name: baselineScenario.name, files: baselineScenario.chain.map(fileRef) }
+      : { kind: "scenario-without-edits", name: `${scenario.name} (baseline)`, files: [] },
+    demand: demand ? { ...fileRef(demand.file), baseYear: demand.baseYear, year: demand.year } : null,
+    dataset: { dir: relative(process.cwd(), net.network.dir) || net.network.dir, sourceHash: net.sourceHash },
+    code: codeVersion(),
+    parameters: {
+      year: scenario.year,
+      month: p.month ?? null,
+      projectsOn: scenario.projectsOn,
+      projectsOff: scenario.projectsOff,
+      criterion: p.criterion ?? "time",
+      cargo: p.cargo ?? "feu",
+      co2PriceUsdPerT: p.co2PriceUsdPerT ?? 0,
+      valueOfTimeUsdPerH: p.valueOfTimeUsdPerH,
+      tradeElasticity: p.tradeElasticity ?? null,
+      assignmentGap: p.assignmentGap ?? DEFAULT_ASSIGNMENT_GAP,
+      assignmentAlgorithm: "b",
+    },
+    counts: { ...sideCounts(baseline), ...sideCounts(result), countryPairs },
+  };
+}
+
+/** The tables of one side. */
+export function sideTables(s: SideResult): Table[] {
+  return [
+    tableOf("pairs", s.pairs, [
+      ["from", "STRING", (r) => r.from],
+      ["to", "STRING", (r) => r.to],
+      ["timeH", "DOUBLE", (r) => r.timeH],
+      ["costUsd", "DOUBLE", (r) => r.costUsd],
+      ["co2Kg", "DOUBLE", (r) => r.co2Kg],
+      ["distanceKm", "DOUBLE", (r) => r.distanceKm],
+      ["corridor", "STRING", (r) => r.corridor],
+    ]),
+    tableOf("crossings", s.crossings, [
+      ["crossing", "STRING", (r) => r.crossing],
+      ["name", "STRING", (r) => r.name],
+      ["countries", "STRING", (r) => r.countries],
+      ["volumeT", "DOUBLE", (r) => r.volumeT],
+      ["vc", "DOUBLE", (r) => r.vc],
+    ]),
+    tableOf("ferries", s.ferries, [
+      ["ferry", "STRING", (r) => r.ferry],
+      ["name", "STRING", (r) => r.name],
+      ["volumeT", "DOUBLE", (r) => r.volumeT],
+    ]),
+    tableOf("transit", s.transit, [
+      ["country", "STRING", (r) => r.country],
+      ["transitT", "DOUBLE", (r) => r.transitT],
+      ["containerTeu", "DOUBLE", (r) => r.containerTeu],
+    ]),
+    tableOf("bottlenecks", s.bottlenecks, [
+      ["id", "STRING", (r) => r.linkId],
+      ["from", "STRING", (r) => r.from],
+      ["to", "STRING", (r) => r.to],
+      ["mode", "STRING", (r) => r.mode],
+      ["crossing", "STRING", (r) => r.crossing],
+      ["flowT", "DOUBLE", (r) => r.flowT],
+      ["capacityT", "DOUBLE", (r) => r.capacityT],
+      ["vc", "DOUBLE", (r) => r.vc],
+      ["delayH", "DOUBLE", (r) => r.delayH],
+    ]),
+  ];
+}
+
+export function countryPairsTable(rows: readonly CountryPairRow[]): Table {
+  return tableOf("country-pairs", rows, [
+    ["exporter", "STRING", (r) => r.exporter],
+    ["importer", "STRING", (r) => r.importer],
+    ["baselineTimeH", "DOUBLE", (r) => r.baselineTimeH],
+    ["scenarioTimeH", "DOUBLE", (r) => r.scenarioTimeH],
+  ]);
+}
+
+/** Write a run folder atomically (see the file comment). */
+export async function writeRun(run: ScenarioRun, dir: string): Promise<void> {
+  await writeFolderAtomic(dir, async (tmp) => {
+    writeFileSync(join(tmp, "manifest.json"), `${JSON.stringify(run.manifest, null, 2)}\n`);
+    writeFileSync(join(tmp, "timings.json"), `${JSON.stringify(run.timings, null, 2)}\n`);
+    await writeTable(tmp, countryPairsTable(run.countryPairs));
+    for (const side of [run.baseline, run.result]) {
+      const sub = join(tmp, side.label);
+      const { mkdirSync } = await import("node:fs");
+      mkdirSync(sub);
+      for (const t of sideTables(side)) await writeTable(sub, t);
+      writeFileSync(join(sub, "link-flows.geojson"), side.linkFlowsGeoJson);
+    }
+  });
+}
