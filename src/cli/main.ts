@@ -14,6 +14,8 @@ import { register as registerNetwork } from "./commands/network";
 import { register as registerPlaces } from "./commands/places";
 import { register as registerRoute } from "./commands/route";
 import { register as registerRuns } from "./commands/runs";
+import { register as registerSweep } from "./commands/sweep";
+import { register as registerWorker } from "./commands/worker";
 
 export function buildProgram(): Command {
   const program = new Command();
@@ -39,6 +41,8 @@ export function buildProgram(): Command {
   registerAssign(program);
   registerGravity(program);
   registerRuns(program);
+  registerSweep(program);
+  registerWorker(program);
   registerAppraise(program);
   return program;
 }

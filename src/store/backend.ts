@@ -163,7 +163,8 @@ export async function openPostgres(url: string): Promise<Backend> {
   if (schema !== undefined && !/^[A-Za-z_][A-Za-z0-9_]*$/.test(schema)) throw new CaravanError("E_USAGE", `schema "${schema}" in the store URL must be a plain identifier`);
   const pg = (await import("pg")).default;
   const pool = new pg.Pool({ connectionString: parsed.toString(), max: 4, ...(schema ? { options: `-c search_path=${schema}` } : {}) });
-  const shown = `${parsed.protocol}//${parsed.username ? `${parsed.username}@` : ""}${parsed.host}${parsed.pathname}${schema ? ` (schema ${schema})` : ""}`;
+  // the URL without its password: shown to users and written into queued jobs so workers can check they share the store
+  const shown = `${parsed.protocol}//${parsed.username ? `${parsed.username}@` : ""}${parsed.host}${parsed.pathname}${schema ? `?schema=${schema}` : ""}`;
   try {
     await pool.query("select 1");
     if (schema) await pool.query(`create schema if not exists ${quote(schema)}`).catch((e: { code?: string }) => {

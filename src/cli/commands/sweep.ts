@@ -1,0 +1,137 @@
+/**
+ * `caravan sweep FILE` (run or resume a sweep: queue + remote workers, or local threads) and `caravan sweep cancel
+ * ID`. The store and queue modules load only when a sweep command runs.
+ */
+import { availableParallelism } from "node:os";
+import type { Command } from "commander";
+import { CaravanError } from "../../core/errors";
+import { stdoutOf } from "../io";
+
+interface SweepFlags {
+  store?: string;
+  redis?: string;
+  local?: boolean;
+  threads?: string;
+  wait: boolean;
+  json?: boolean;
+  top: string;
+}
+
+const stderrTty = (text: string) => {
+  process.stderr.write(text);
+};
+
+function positiveInt(name: string, value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  if (!(Number.isInteger(n) && n > 0)) throw new CaravanError("E_USAGE", `${name} must be a positive integer, not "${value}"`);
+  return n;
+}
+
+function formatCell(v: unknown): string {
+  if (v === null || v === undefined) return "—";
+  if (typeof v === "number") return Number.isInteger(v) ? String(v) : Math.abs(v) >= 1e5 || Math.abs(v) < 1e-3 ? v.toExponential(4) : v.toPrecision(6);
+  if (Array.isArray(v)) return v.length === 0 ? "none" : v.join("+");
+  return String(v);
+}
+
+/** Registers `caravan sweep FILE` and `caravan sweep cancel ID`. */
+export function register(program: Command): void {
+  const sweep = program
+    .command("sweep")
+    .description("run a sweep of jobs (grid, combinations, Monte Carlo draws) on a Redis queue with workers anywhere, or on local threads; resumes when run again")
+    .argument("[file]", "the sweep definition (YAML)")
+    .option("--store <file|url>", "where results go: a SQLite file or a postgres:// URL shared by the workers (default: $CARAVAN_STORE, else ./caravan.db)")
+    .option("--redis <url>", "the Redis queue (default: $CARAVAN_REDIS, else redis://127.0.0.1:6379)")
+    .option("--local", "run the jobs on local worker threads instead of the queue")
+    .option("--threads <n>", "local worker threads (default: the number of cores)")
+    .option("--no-wait", "queue the jobs and return without waiting for them")
+    .option("--top <n>", "job results listed after the sweep", "20")
+    .option("--json", "print the sweep report and every job's result as JSON")
+    .action(async (file: string | undefined, flags: SweepFlags, cmd: Command) => {
+      if (file === undefined) throw new CaravanError("E_USAGE", "give a sweep file (caravan sweep FILE) or a subcommand (caravan sweep cancel ID)");
+      const threads = positiveInt("--threads", flags.threads);
+      const top = positiveInt("--top", flags.top) ?? 20;
+      const [{ openStore, resolveStoreLocation }, sweeps] = await Promise.all([import("../../store/index"), import("../../sweeps/index")]);
+      const plan = sweeps.readSweepFile(file);
+      const redisUrl = sweeps.resolveRedisUrl(flags.redis);
+      const store = await openStore(resolveStoreLocation(flags.store));
+      try {
+        const report = await sweeps.runSweep({
+          store,
+          plan,
+          local: flags.local === true,
+          redisUrl,
+          threads: threads ?? availableParallelism(),
+          noWait: flags.wait === false,
+          progress: sweeps.progressBar(plan.jobs.length, `sweep ${plan.id}`),
+          note: stderrTty,
+        });
+        const results = await sweeps.sweepResults(store, plan.id);
+        const out = stdoutOf(cmd);
+        if (flags.json) {
+          out(`${JSON.stringify({ ...report, failures: Object.fromEntries(report.failures), name: plan.name, kind: plan.kind, results }, null, 2)}\n`);
+        } else {
+          const lines = [
+            `sweep ${plan.id} (${plan.name}): ${plan.jobs.length} ${plan.kind} jobs, ${report.done} with stored results ` +
+              `(${report.alreadyDone} from before, ${report.done - report.alreadyDone} now), ${report.failures.size} failed; ` +
+              `${report.mode === "local" ? "local threads" : `queue ${redisUrl}`}; ${report.elapsedS.toFixed(1)} s; store ${store.location}`,
+          ];
+          if (!report.waited) lines.push("jobs queued; not waiting (--no-wait). Run the same command again to wait for them or resume.");
+          const byPosition = new Map(plan.jobs.map((j) => [j.id, j]));
+          const shown = results.slice(0, top);
+          if (shown.length > 0) {
+            const variantKeys = [...new Set(shown.flatMap((r) => Object.keys(byPosition.get(r.jobId)?.variant ?? {})))];
+            const metricKeys = [...new Set(shown.flatMap((r) => Object.keys(r.metrics)))].slice(0, 6);
+            const rows = [["job", ...variantKeys, ...metricKeys, "run", "worker"]];
+            for (const r of shown) {
+              const v = byPosition.get(r.jobId)?.variant ?? {};
+              rows.push([String(r.position + 1), ...variantKeys.map((k) => formatCell(v[k])), ...metricKeys.map((k) => formatCell(r.metrics[k])), r.runId, r.worker]);
+            }
+            const widths = rows[0].map((_, k) => Math.max(...rows.map((row) => row[k].length)));
+            lines.push("", ...rows.map((row) => row.map((c, k) => (k === 0 || k > variantKeys.length + metricKeys.length ? c.padEnd(widths[k]) : c.padStart(widths[k]))).join("  ").trimEnd()));
+            if (results.length > shown.length) lines.push(`… ${results.length - shown.length} more (--top N, --json, or SQL on the job_results table)`);
+          }
+          for (const [id, message] of report.failures) lines.push(`failed: job ${id.slice(0, 16)}: ${message}`);
+          out(`${lines.join("\n")}\n`);
+        }
+        if (report.waited && report.failures.size > 0) {
+          throw new CaravanError("E_SWEEP_FAILED", `${report.failures.size} of ${plan.jobs.length} jobs failed after every retry; run the file again to retry them`);
+        }
+      } finally {
+        await store.close();
+      }
+    });
+
+  sweep
+    .command("cancel")
+    .description("cancel a sweep: its waiting jobs leave the queue, workers skip the rest; running jobs finish")
+    .argument("<id>", "sweep id (or a unique prefix)")
+    .option("--store <file|url>", "the store of the sweep (default: $CARAVAN_STORE, else ./caravan.db)")
+    .option("--redis <url>", "the Redis queue (default: $CARAVAN_REDIS, else redis://127.0.0.1:6379)")
+    .action(async (id: string, flags: { store?: string; redis?: string }, cmd: Command) => {
+      const [{ openStore, resolveStoreLocation }, sweeps] = await Promise.all([import("../../store/index"), import("../../sweeps/index")]);
+      const store = await openStore(resolveStoreLocation(flags.store));
+      try {
+        const c = await sweeps.cancelSweep(store, id);
+        let removed = 0;
+        const redisUrl = sweeps.resolveRedisUrl(flags.redis);
+        const reach = await sweeps.redisReachable(redisUrl);
+        if (reach.ok) {
+          const queue = await sweeps.SweepQueue.open(redisUrl);
+          try {
+            removed = await queue.removeSweep(c.id);
+          } finally {
+            await queue.close();
+          }
+        }
+        stdoutOf(cmd)(
+          `cancelled sweep ${c.id} (${c.name}): ${c.finished} of ${c.total} jobs done; ` +
+            (reach.ok ? `${removed} queued job(s) removed from ${redisUrl}` : `queue ${redisUrl} not reachable (${reach.reason}); workers skip the sweep's jobs`) +
+            "\n",
+        );
+      } finally {
+        await store.close();
+      }
+    });
+}

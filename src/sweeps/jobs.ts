@@ -1,0 +1,171 @@
+/**
+ * The job registry of sweeps: job kind → input schema, which input fields are files or folders (resolved against
+ * the sweep file and hashed into the job id), and the async function that computes a job's result (named metrics
+ * and result rows for the store). The same function runs on a BullMQ worker, on a local worker thread or inline:
+ * one code path for the job itself.
+ */
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { z } from "zod";
+import type { ResultTables } from "../store/schema";
+
+/** What a job produces: scalar metrics (also kept as the job's result JSON) and result-table rows. */
+export interface JobOutput {
+  readonly metrics: Readonly<Record<string, number | string | null>>;
+  readonly tables?: ResultTables;
+}
+
+export interface JobKind {
+  readonly description: string;
+  /** The input after defaults; parse errors name the field. */
+  readonly schema: z.ZodType<Record<string, unknown>>;
+  /** Input fields holding a file path (hashed by content into the job id). */
+  readonly fileFields: readonly string[];
+  /** Input fields holding a folder (every file hashed). */
+  readonly dirFields: readonly string[];
+  run(input: Record<string, unknown>): Promise<JobOutput>;
+}
+
+/** The embedded network dataset of the package (default `data` of network jobs). */
+export const DEFAULT_DATASET_DIR = join(dirname(fileURLToPath(import.meta.url)), "..", "..", "data", "eurasia");
+
+type Network = import("../network/compiled").CompiledNetwork;
+const networks = new Map<string, Network>();
+
+/** A network opened once per thread and kept (jobs of a sweep mostly share one dataset). */
+async function network(dir: string): Promise<Network> {
+  let net = networks.get(dir);
+  if (!net) {
+    const { openNetwork } = await import("../network/open");
+    net = openNetwork(dir);
+    networks.set(dir, net);
+  }
+  return net;
+}
+
+const nonNegative = z.number().finite().min(0);
+
+const corridorSchema = z
+  .object({
+    demand: z.string().min(1),
+    data: z.string().min(1).default(DEFAULT_DATASET_DIR),
+    algorithm: z.string().default("b"),
+    gap: z.number().positive().max(1).default(1e-4),
+    maxIterations: z.number().int().positive().optional(),
+    demandScale: nonNegative.default(1),
+    year: z.number().int().min(1900).max(2200).nullable().default(null),
+    queueAlpha: z.number().positive().optional(),
+    linkFlows: z.boolean().default(true),
+  })
+  .strict();
+
+const pairTimesSchema = z
+  .object({
+    data: z.string().min(1).default(DEFAULT_DATASET_DIR),
+    year: z.number().int().min(1900).max(2200).nullable().default(null),
+    baselineYear: z.number().int().min(1900).max(2200).nullable().default(null),
+    close: z.array(z.string()).default([]),
+    avoidCountries: z.array(z.string()).default([]),
+    countries: z.array(z.string()).optional(),
+    minPopulation: nonNegative.default(0),
+    cargo: z.string().default("feu"),
+  })
+  .strict();
+
+const probeSchema = z
+  .object({
+    value: z.number().finite().default(0),
+    /** Deterministic CPU work: this many iterations of a small floating-point loop. */
+    iterations: z.number().int().min(0).max(1e10).default(0),
+    /** Wall-clock wait, milliseconds (for tests of crashes and cancellation). */
+    sleepMs: z.number().int().min(0).max(3_600_000).default(0),
+  })
+  .strict();
+
+export const JOB_KINDS: Readonly<Record<string, JobKind>> = {
+  "corridor-assignment": {
+    description: "corridor demand assigned on the network (caravan assign --demand): demand scale, year, queueing α, algorithm, gap",
+    schema: corridorSchema as unknown as z.ZodType<Record<string, unknown>>,
+    fileFields: ["demand"],
+    dirFields: ["data"],
+    async run(raw) {
+      const input = corridorSchema.parse(raw);
+      const [{ corridorProblem }, { readDemandCsv }, { solve, isAlgorithmName }, { corridorSummary }, { corridorTables }] = await Promise.all([
+        import("../assignment/corridor"),
+        import("../assignment/corridor-demand"),
+        import("../assignment/solve"),
+        import("../assignment/corridor-report"),
+        import("../store/stage-tables"),
+      ]);
+      if (!isAlgorithmName(input.algorithm)) throw new Error(`unknown assignment algorithm "${input.algorithm}"`);
+      const t0 = performance.now();
+      const net = await network(input.data);
+      const cp = corridorProblem(net, readDemandCsv(input.demand), { year: input.year, demandScale: input.demandScale, queueAlpha: input.queueAlpha });
+      const result = solve(cp.problem, input.algorithm, { gap: input.gap, maxIterations: input.maxIterations });
+      const summary = corridorSummary(cp, result, input.demand, (performance.now() - t0) / 1000, 10);
+      const metrics: Record<string, number | string | null> = {
+        iterations: summary.iterations,
+        relative_gap: summary.relativeGap,
+        beckmann: summary.beckmann,
+        total_travel_time_th: summary.totalTravelTime,
+        demand_t: summary.demandT,
+        converged: summary.converged ? 1 : 0,
+      };
+      for (const t of summary.transitByCountry ?? []) metrics[`transit_${t.country.toLowerCase()}_t`] = t.transitT;
+      const tables = corridorTables(cp, result, summary);
+      return { metrics, tables: input.linkFlows ? tables : { ...tables, link_flows: [] } };
+    },
+  },
+  "pair-times": {
+    description: "country-pair shipment-time changes between a baseline and a scenario (caravan gravity pair-times): year, close, avoidCountries",
+    schema: pairTimesSchema as unknown as z.ZodType<Record<string, unknown>>,
+    fileFields: [],
+    dirFields: ["data"],
+    async run(raw) {
+      const input = pairTimesSchema.parse(raw);
+      const [{ computePairTimes, summarizePairTimes }, { pairChangeRows }] = await Promise.all([import("../trade/pair-times"), import("../store/stage-tables")]);
+      const net = await network(input.data);
+      const result = computePairTimes(net, {
+        baseline: { year: input.baselineYear },
+        scenario: { year: input.year ?? input.baselineYear, closeChokepoints: input.close, avoidCountries: input.avoidCountries },
+        countries: input.countries,
+        minPopulation: input.minPopulation,
+        cargo: input.cargo,
+      });
+      const s = summarizePairTimes(result, 0);
+      return {
+        metrics: {
+          pairs: s.pairs,
+          changed_pairs: s.changedPairs,
+          mean_change_pct: s.meanChangePct,
+          excluded_weight_share: s.excludedWeightShare,
+          largest_decrease_pct: s.largestDecrease?.changePct ?? null,
+          largest_increase_pct: s.largestIncrease?.changePct ?? null,
+        },
+        tables: { pair_changes: pairChangeRows(result) },
+      };
+    },
+  },
+  probe: {
+    description: "a probe job for measuring queue overhead and checking a worker fleet: deterministic CPU work (iterations) and/or a wait (sleepMs)",
+    schema: probeSchema as unknown as z.ZodType<Record<string, unknown>>,
+    fileFields: [],
+    dirFields: [],
+    async run(raw) {
+      const input = probeSchema.parse(raw);
+      if (input.sleepMs > 0) await new Promise((r) => setTimeout(r, input.sleepMs));
+      let x = 0;
+      for (let i = 0; i < input.iterations; i++) x += Math.sin(input.value + i * 1e-3);
+      return { metrics: { value: input.value, result: x }, tables: { metrics: [{ key: "probe_result", value: x, text_value: null }] } };
+    },
+  },
+};
+
+export const JOB_KIND_NAMES = Object.keys(JOB_KINDS);
+
+/** Compute one job (the function every executor calls). */
+export async function runJob(kind: string, input: Record<string, unknown>): Promise<JobOutput> {
+  const spec = JOB_KINDS[kind];
+  if (!spec) throw new Error(`unknown job kind "${kind}"`);
+  return spec.run(input);
+}

@@ -1,0 +1,157 @@
+/**
+ * The sweep tables of the store: a sweep and its job list (registered idempotently, so re-running a sweep file
+ * resumes it), job results stored exactly once (primary key on the job id, written in the same transaction as the
+ * job's run and its result rows), progress counts and cancellation.
+ */
+import { hostname } from "node:os";
+import { CaravanError } from "../core/errors";
+import { canonicalJson } from "../store/hash";
+import type { Store } from "../store/store";
+import type { JobOutput } from "./jobs";
+import type { SweepJob, SweepPlan } from "./definition";
+
+export type SweepStatus = "running" | "done" | "cancelled" | "failed";
+
+const now = (): string => new Date().toISOString();
+
+/** Insert the sweep and its jobs where missing; a cancelled or finished sweep run again goes back to running. */
+export async function registerSweep(store: Store, plan: SweepPlan): Promise<void> {
+  const db = store.db;
+  await store.write(async (w) => {
+    await w.run(
+      db
+        .insertInto("sweeps")
+        .values({ id: plan.id, name: plan.name, kind: plan.kind, definition: canonicalJson(plan.definition), status: "running", created_at: now(), updated_at: now(), job_count: plan.jobs.length })
+        .onConflict((oc) => oc.column("id").doUpdateSet({ status: "running", updated_at: now() })),
+    );
+    for (let i = 0; i < plan.jobs.length; i += 200) {
+      const chunk = plan.jobs.slice(i, i + 200);
+      await w.run(
+        db
+          .insertInto("sweep_jobs")
+          .values(chunk.map((j) => ({ sweep_id: plan.id, job_id: j.id, position: j.position, input: canonicalJson(j.input) })))
+          .onConflict((oc) => oc.columns(["sweep_id", "job_id"]).doNothing()),
+      );
+    }
+  });
+}
+
+/** Ids of the sweep's jobs that have a stored result. */
+export async function finishedJobIds(store: Store, sweepId: string): Promise<Set<string>> {
+  const rows = await store.db
+    .selectFrom("sweep_jobs")
+    .innerJoin("job_results", "job_results.job_id", "sweep_jobs.job_id")
+    .select("sweep_jobs.job_id")
+    .where("sweep_jobs.sweep_id", "=", sweepId)
+    .execute();
+  return new Set(rows.map((r) => r.job_id));
+}
+
+export async function countFinished(store: Store, sweepId: string): Promise<number> {
+  const row = await store.db
+    .selectFrom("sweep_jobs")
+    .innerJoin("job_results", "job_results.job_id", "sweep_jobs.job_id")
+    .select((eb) => eb.fn.countAll<number | string>().as("n"))
+    .where("sweep_jobs.sweep_id", "=", sweepId)
+    .executeTakeFirst();
+  return Number(row?.n ?? 0);
+}
+
+export async function sweepStatus(store: Store, sweepId: string): Promise<SweepStatus | null> {
+  const row = await store.db.selectFrom("sweeps").select("status").where("id", "=", sweepId).executeTakeFirst();
+  return (row?.status as SweepStatus | undefined) ?? null;
+}
+
+export async function setSweepStatus(store: Store, sweepId: string, status: SweepStatus): Promise<void> {
+  await store.write(async (w) => {
+    await w.run(store.db.updateTable("sweeps").set({ status, updated_at: now() }).where("id", "=", sweepId));
+  });
+}
+
+/** Mark a sweep cancelled; E_SWEEP_UNKNOWN (with suggestions) for an unknown id. Returns the sweep's name. */
+export async function cancelSweep(store: Store, sweepId: string): Promise<{ id: string; name: string; finished: number; total: number }> {
+  const rows = await store.db.selectFrom("sweeps").select(["id", "name", "job_count"]).where("id", "like", `${sweepId}%`).execute();
+  if (rows.length !== 1) {
+    const all = await store.db.selectFrom("sweeps").select("id").orderBy("created_at", "desc").limit(100).execute();
+    const { suggest } = await import("../core/suggest");
+    throw new CaravanError("E_SWEEP_UNKNOWN", rows.length === 0 ? `no sweep "${sweepId}" in ${store.location}` : `sweep id prefix "${sweepId}" matches several sweeps`, {
+      didYouMean: suggest(sweepId, all.map((r) => r.id)),
+    });
+  }
+  await setSweepStatus(store, rows[0].id, "cancelled");
+  return { id: rows[0].id, name: rows[0].name, finished: await countFinished(store, rows[0].id), total: Number(rows[0].job_count) };
+}
+
+export async function hasResult(store: Store, jobId: string): Promise<boolean> {
+  const row = await store.db.selectFrom("job_results").select("job_id").where("job_id", "=", jobId).executeTakeFirst();
+  return row !== undefined;
+}
+
+/** The job-execution record of one attempt: begin (run row, running) and finish (results exactly once). */
+export interface JobAttempt {
+  readonly runId: string;
+  /** Store the output; false when another attempt stored this job's result first (then this run is removed). */
+  finish(output: JobOutput, timings: Record<string, number>): Promise<boolean>;
+  fail(message: string): Promise<void>;
+}
+
+export async function beginJob(store: Store, job: Pick<SweepJob, "id" | "kind" | "input">, workerName = `${hostname()}:${process.pid}`): Promise<JobAttempt> {
+  const run = await store.beginRun({ kind: job.kind, inputs: job.input, parameters: {}, jobId: job.id });
+  return {
+    runId: run.id,
+    async finish(output, timings) {
+      const duplicate = new Error("job result already stored");
+      try {
+        await store.write(async (w) => {
+          const inserted = await w.run(
+            store.db
+              .insertInto("job_results")
+              .values({ job_id: job.id, kind: job.kind, run_id: run.id, input: canonicalJson(job.input), result: JSON.stringify(output.metrics), worker: workerName, finished_at: now() })
+              .onConflict((oc) => oc.column("job_id").doNothing()),
+          );
+          if (inserted.affected !== 1) throw duplicate; // rolls back: this attempt's rows never land
+          const metricRows = Object.entries(output.metrics).map(([key, v]) => ({ key, value: typeof v === "number" ? v : null, text_value: typeof v === "string" ? v : null }));
+          const tables = { ...(output.tables ?? {}) };
+          tables.metrics = [...metricRows, ...(tables.metrics ?? [])];
+          await store.writeResults(w, run.id, { tables, summary: output.metrics, timings });
+        });
+        return true;
+      } catch (error) {
+        if (error !== duplicate) throw error;
+        await store.removeRun(run.id);
+        return false;
+      }
+    },
+    async fail(message) {
+      await store.failRun(run.id, message);
+    },
+  };
+}
+
+/** One stored job result of a sweep, in sweep order. */
+export interface SweepResultRow {
+  readonly position: number;
+  readonly jobId: string;
+  readonly runId: string;
+  readonly input: Record<string, unknown>;
+  readonly metrics: Record<string, number | string | null>;
+  readonly worker: string;
+}
+
+export async function sweepResults(store: Store, sweepId: string): Promise<SweepResultRow[]> {
+  const rows = await store.db
+    .selectFrom("sweep_jobs")
+    .innerJoin("job_results", "job_results.job_id", "sweep_jobs.job_id")
+    .select(["sweep_jobs.position", "sweep_jobs.job_id", "job_results.run_id", "sweep_jobs.input", "job_results.result", "job_results.worker"])
+    .where("sweep_jobs.sweep_id", "=", sweepId)
+    .orderBy("sweep_jobs.position")
+    .execute();
+  return rows.map((r) => ({
+    position: Number(r.position),
+    jobId: r.job_id,
+    runId: r.run_id,
+    input: JSON.parse(r.input) as Record<string, unknown>,
+    metrics: JSON.parse(r.result) as Record<string, number | string | null>,
+    worker: r.worker,
+  }));
+}
