@@ -7,7 +7,8 @@
  * - `origin`, `destination`: a place id, name, alias or UN/LOCODE of the network (resolved once, with suggestions).
  * - `class`: a user class; `container` (FEU costs and value of time), `bulk` (per-tonne costs), or any cargo profile
  *   id of the network (`feu`, `teu`, `bulk`, …).
- * - `amount`: tonnes per year, a finite number ≥ 0.
+ * - `amount`: tonnes per year, a plain decimal 0 … 1e12 (the one number rule of src/core/numbers.ts; `0x10`, `1e400`,
+ *   `Infinity` are refused).
  * - `source`: one or more `src:<id>` / `estimate:<id>` references separated by `;`, each defined in the network's
  *   sources/*.yaml (every number carries its provenance).
  * Lines starting with `#` and blank lines are ignored. Fields are plain (no quoting, no commas inside a field).
@@ -16,6 +17,7 @@
  */
 import { readFileSync } from "node:fs";
 import { CaravanError, parseError } from "../core/errors";
+import { NUMBER_FIELDS, numberProblem } from "../core/numbers";
 import { suggest } from "../core/suggest";
 import type { CompiledNetwork } from "../network/compiled";
 import { PlaceResolver } from "../network/resolve";
@@ -70,8 +72,9 @@ export function parseDemandCsv(text: string, file: string): DemandTable {
     if (destination === "") throw parseError(file, lineNo, "destination", "empty");
     if (classId === "") throw parseError(file, lineNo, "class", "empty");
     const amountText = get("amount");
+    const amountProblem = numberProblem(amountText, NUMBER_FIELDS["corridor demand CSV"].amount);
+    if (amountProblem !== null) throw parseError(file, lineNo, "amount", `${amountProblem} (tonnes per year)`);
     const amountT = Number(amountText);
-    if (amountText === "" || !Number.isFinite(amountT) || amountT < 0) throw parseError(file, lineNo, "amount", `"${amountText}" is not a number of tonnes ≥ 0`);
     const source = get("source")
       .split(";")
       .map((s) => s.trim())
@@ -140,7 +143,7 @@ export function resolveDemand(net: CompiledNetwork, table: DemandTable): Resolve
     }
     for (const ref of row.source) {
       const [scheme, id] = ref.split(":");
-      const known = scheme === "src" ? id in sources : id in rules;
+      const known = scheme === "src" ? Object.hasOwn(sources, id) : Object.hasOwn(rules, id);
       if (!known) {
         const pool = scheme === "src" ? Object.keys(sources) : Object.keys(rules);
         throw new CaravanError("E_DEMAND_INVALID", `${table.file}:${row.line}: field "source": "${ref}" is not defined in the network's sources/*.yaml`, {

@@ -18,7 +18,7 @@
 import { buildCsr, buildReverse, type CsrGraph, type CsrReverse, permuteToCsr } from "../graph/csr";
 import { CaravanError } from "../core/errors";
 import type { TntpInstance } from "./tntp";
-import { emptyVdf, type VdfColumns } from "./vdf";
+import { arcDerivative, arcIntegral, arcTime, emptyVdf, type VdfColumns } from "./vdf";
 
 /** One user class: its own flow-independent cost per arc. */
 export interface UserClass {
@@ -169,6 +169,56 @@ export function tntpProblem(instance: TntpInstance, options: TntpProblemOptions 
     timeUnit: "time",
     flowUnit: "flow",
   };
+}
+
+/**
+ * Largest accepted bound on total demand × worst-case path cost (and the like) of a problem: far below the double
+ * range (1.8e308) so that the objective, gaps, line searches and Newton steps of every solver stay finite.
+ */
+export const MAX_PROBLEM_MAGNITUDE = 1e150;
+
+/**
+ * Refuse, before solving, a problem whose numbers could overflow: every demand entry finite and ≥ 0; for every arc
+ * its time, slope and integral at the whole demand D on that one arc finite; and
+ *     D × Σ_a (t_a(D) + D·t'_a(D) + max_c fixed_c(a)) ≤ MAX_PROBLEM_MAGNITUDE
+ * (an upper bound on any path cost times any flow a solver forms). Each input may be in range on its own while
+ * the combination is not (demand 1e12 × scale 1e6 through a capacity of 1e-6 at power 16); such a problem gets
+ * E_NUMERIC_RANGE naming the arc or quantity instead of NaN/Infinity results or a broken solver invariant.
+ */
+export function checkNumericRange(p: AssignmentProblem): void {
+  const fail = (what: string): never => {
+    throw new CaravanError("E_NUMERIC_RANGE", `${what}; the assignment would overflow floating point — scale the demand down or check capacities, b and power`, {
+      details: { limit: MAX_PROBLEM_MAGNITUDE },
+    });
+  };
+  const demand = p.commodities.demand;
+  let total = 0;
+  for (let e = 0; e < demand.length; e++) {
+    const v = demand[e];
+    if (!(v >= 0 && v < Number.POSITIVE_INFINITY)) fail(`demand entry ${e} is ${v}`);
+    total += v;
+  }
+  if (!(total < MAX_PROBLEM_MAGNITUDE)) fail(`total demand ${total} exceeds ${MAX_PROBLEM_MAGNITUDE}`);
+  if (total === 0) return;
+  let bound = 0;
+  for (let a = 0; a < p.graph.arcCount; a++) {
+    const t = arcTime(p.vdf, a, total);
+    const slope = arcDerivative(p.vdf, a, total);
+    const integral = arcIntegral(p.vdf, a, total);
+    if (!Number.isFinite(t) || !Number.isFinite(slope) || !Number.isFinite(integral) || t < 0) {
+      fail(`arc ${a} (${p.graph.inputArc ? `input link ${p.graph.inputArc[a] + 1}` : "no input index"}) has time ${t}, slope ${slope} at the total demand ${total}`);
+    }
+    let fixedMax = 0;
+    for (const c of p.classes) {
+      const f = c.fixedCost[a];
+      if (Number.isNaN(f)) fail(`class ${c.id}: the fixed cost of arc ${a} is not a number`);
+      if (f !== Number.POSITIVE_INFINITY && Math.abs(f) > fixedMax) fixedMax = Math.abs(f);
+    }
+    bound += t + total * slope + fixedMax;
+  }
+  if (!(total * bound <= MAX_PROBLEM_MAGNITUDE)) {
+    fail(`total demand ${total.toExponential(3)} × worst-case path cost ${bound.toExponential(3)} exceeds ${MAX_PROBLEM_MAGNITUDE}`);
+  }
 }
 
 /** Check that the problem's arrays agree in size; throws E_GRAPH_INVARIANT naming what broke. */

@@ -16,7 +16,7 @@ import { suggest } from "../core/suggest";
 import { solveAlgorithmB } from "./algorithm-b";
 import { solveAon, solveLinkBased } from "./link-based";
 import { solveLogit } from "./logit";
-import type { AssignmentProblem } from "./problem";
+import { type AssignmentProblem, checkNumericRange } from "./problem";
 import { ALGORITHMS, type AlgorithmName, type AssignmentResult, type SolveOptions } from "./state";
 
 /** True when `name` is one of ALGORITHMS. */
@@ -32,6 +32,7 @@ export function solve(problem: AssignmentProblem, algorithm: string, options: So
       details: { algorithm, known: [...ALGORITHMS] },
     });
   }
+  checkNumericRange(problem);
   switch (algorithm) {
     case "aon":
       return solveAon(problem, options);

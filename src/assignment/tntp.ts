@@ -14,11 +14,14 @@
  *     zeros and intrazonal entries (origin = destination; counted but never loaded on a link);
  *   - `<TOLL FACTOR>` and `<DISTANCE FACTOR>` give the generalized cost `t(x) + tollFactor·toll + distanceFactor·length`.
  *
- * Malformed input throws E_PARSE naming file, line and field.
+ * Every number follows the one number rule (src/core/numbers.ts) with the ranges of NUMBER_FIELDS: sizes declared in
+ * the metadata are checked against TNTP_MAX_* before anything is allocated, node ids must not exceed
+ * `<NUMBER OF NODES>`, zones not `<NUMBER OF ZONES>`. Malformed input throws E_PARSE naming file, line and field.
  */
-import { existsSync, readdirSync, readFileSync } from "node:fs";
-import { basename, join } from "node:path";
+import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
+import { basename, dirname, join } from "node:path";
 import { CaravanError, parseError } from "../core/errors";
+import { MIN_NORMAL, NUMBER_FIELDS, type NumberRule, numberProblem } from "../core/numbers";
 
 /** A TNTP network in input (file) order. Node k of the file is index k - 1. */
 export interface TntpNetwork {
@@ -84,18 +87,26 @@ export interface TntpFlows {
   readonly cost: Float64Array;
 }
 
-const NUMBER = /^[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?$/;
 const TAG = /^\s*<([^>]+)>(.*)$/;
 
-function num(file: string, line: number, field: string, token: string | undefined): number {
-  if (token === undefined || token === "") throw parseError(file, line, field, "missing value");
-  if (!NUMBER.test(token)) throw parseError(file, line, field, `"${token}" is not a number`);
+const NET_RULES: Readonly<Record<string, NumberRule>> = NUMBER_FIELDS["TNTP network (*_net.tntp)"];
+const TRIP_RULES: Readonly<Record<string, NumberRule>> = NUMBER_FIELDS["TNTP trips (*_trips.tntp)"];
+const FLOW_RULES: Readonly<Record<string, NumberRule>> = NUMBER_FIELDS["TNTP best-known flows (*_flow.tntp)"];
+/** Largest trip-table entry (the fast path checks it without the general parser). */
+const MAX_TRIP_FLOW = TRIP_RULES.flow.max;
+/** Smallest positive capacity of a congested link (b > 0): smaller ones make (x / capacity)^power overflow. */
+const MIN_CONGESTED_CAPACITY = 1e-6;
+
+/** A number under the one number rule and `rule`; E_PARSE naming file, line and field otherwise. */
+function num(file: string, line: number, field: string, token: string | undefined, rule: NumberRule): number {
+  const problem = numberProblem(token, rule);
+  if (problem !== null) throw parseError(file, line, field, problem);
   return Number(token);
 }
 
-function int(file: string, line: number, field: string, token: string | undefined, min: number, max: number): number {
-  const v = num(file, line, field, token);
-  if (!Number.isInteger(v)) throw parseError(file, line, field, `"${token}" is not an integer`);
+/** A whole number under `rule`, further limited to `min` … `max` (e.g. a node id up to the declared node count). */
+function int(file: string, line: number, field: string, token: string | undefined, rule: NumberRule, min = rule.min, max = rule.max): number {
+  const v = num(file, line, field, token, { ...rule, integer: true });
   if (v < min || v > max) throw parseError(file, line, field, `${v} is outside ${min}..${max}`);
   return v;
 }
@@ -129,21 +140,21 @@ function stripComment(s: string): string {
   return k < 0 ? s : s.slice(0, k);
 }
 
-function tagInt(file: string, lines: readonly string[], tags: Map<string, string>, name: string, required: boolean): number {
+function tagInt(file: string, lines: readonly string[], tags: Map<string, string>, name: string, required: boolean, rules: Readonly<Record<string, NumberRule>>): number {
   const v = tags.get(name);
   if (v === undefined) {
     if (required) throw parseError(file, 1, `<${name}>`, "required metadata tag is missing");
     return Number.NaN;
   }
   const line = lines.findIndex((l) => l.toUpperCase().includes(`<${name}>`)) + 1;
-  return int(file, line, `<${name}>`, v.split(/\s+/)[0], 0, 1e9);
+  return int(file, line, `<${name}>`, v.split(/\s+/)[0], rules[`<${name}>`]);
 }
 
-function tagNumber(file: string, lines: readonly string[], tags: Map<string, string>, name: string): number {
+function tagNumber(file: string, lines: readonly string[], tags: Map<string, string>, name: string, rules: Readonly<Record<string, NumberRule>>): number {
   const v = tags.get(name);
   if (v === undefined) return Number.NaN;
   const line = lines.findIndex((l) => l.toUpperCase().includes(`<${name}>`)) + 1;
-  return num(file, line, `<${name}>`, v.split(/\s+/)[0]);
+  return num(file, line, `<${name}>`, v.split(/\s+/)[0], rules[`<${name}>`]);
 }
 
 function splitLines(text: string): string[] {
@@ -156,20 +167,21 @@ const NET_FIELDS = ["init_node", "term_node", "capacity", "length", "free_flow_t
 export function parseTntpNetwork(text: string, file: string): TntpNetwork {
   const lines = splitLines(text);
   const { tags, bodyStart } = readMetadata(file, lines);
-  const zoneCount = tagInt(file, lines, tags, "NUMBER OF ZONES", true);
-  const declaredNodes = tagInt(file, lines, tags, "NUMBER OF NODES", true);
-  const firstThruNodeTag = tagInt(file, lines, tags, "FIRST THRU NODE", false);
-  const declaredLinks = tagInt(file, lines, tags, "NUMBER OF LINKS", true);
-  const tollFactor = tagNumber(file, lines, tags, "TOLL FACTOR");
-  const distanceFactor = tagNumber(file, lines, tags, "DISTANCE FACTOR");
+  const zoneCount = tagInt(file, lines, tags, "NUMBER OF ZONES", true, NET_RULES);
+  const declaredNodes = tagInt(file, lines, tags, "NUMBER OF NODES", true, NET_RULES);
+  const firstThruNodeTag = tagInt(file, lines, tags, "FIRST THRU NODE", false, NET_RULES);
+  const declaredLinks = tagInt(file, lines, tags, "NUMBER OF LINKS", true, NET_RULES);
+  const tollFactor = tagNumber(file, lines, tags, "TOLL FACTOR", NET_RULES);
+  const distanceFactor = tagNumber(file, lines, tags, "DISTANCE FACTOR", NET_RULES);
+  if (zoneCount > declaredNodes) throw parseError(file, lines.findIndex((l) => l.toUpperCase().includes("<NUMBER OF ZONES>")) + 1, "<NUMBER OF ZONES>", `${zoneCount} zones but only ${declaredNodes} nodes`);
 
-  const cap = Math.max(declaredLinks, 16);
+  // the declared count is checked against the file at the end; allocate by what the file can hold, not by the claim
+  const cap = Math.max(16, Math.min(declaredLinks, lines.length));
   let from = new Uint32Array(cap);
   let to = new Uint32Array(cap);
   let cols = NET_FIELDS.slice(2).map(() => new Float64Array(cap));
   let lineNo = new Uint32Array(cap);
   let count = 0;
-  let maxNode = 0;
   for (let i = bodyStart; i < lines.length; i++) {
     let body = stripComment(lines[i]);
     const semi = body.indexOf(";");
@@ -193,32 +205,27 @@ export function parseTntpNetwork(text: string, file: string): TntpNetwork {
       lineNo = grow(lineNo);
       cols = cols.map(grow);
     }
-    const f = int(file, i + 1, "init_node", tokens[0], 1, 0x7fffffff);
-    const t = int(file, i + 1, "term_node", tokens[1], 1, 0x7fffffff);
+    const f = int(file, i + 1, "init_node", tokens[0], NET_RULES.init_node, 1, declaredNodes);
+    const t = int(file, i + 1, "term_node", tokens[1], NET_RULES.term_node, 1, declaredNodes);
     from[count] = f - 1;
     to[count] = t - 1;
-    maxNode = Math.max(maxNode, f, t);
     for (let k = 2; k < NET_FIELDS.length; k++) {
       const tok = tokens[k];
-      const v = tok === undefined ? 0 : num(file, i + 1, NET_FIELDS[k], tok);
+      const v = tok === undefined ? 0 : num(file, i + 1, NET_FIELDS[k], tok, NET_RULES[NET_FIELDS[k]]);
       cols[k - 2][count] = v;
     }
     const capacity = cols[0][count];
-    const fft = cols[2][count];
-    if (capacity < 0) throw parseError(file, i + 1, "capacity", `must be ≥ 0, found ${capacity}`);
-    if (fft < 0) throw parseError(file, i + 1, "free_flow_time", `must be ≥ 0, found ${fft}`);
-    if (cols[1][count] < 0) throw parseError(file, i + 1, "length", `must be ≥ 0, found ${cols[1][count]}`);
-    if (cols[3][count] < 0) throw parseError(file, i + 1, "b", `must be ≥ 0, found ${cols[3][count]}`);
-    if (cols[4][count] < 0) throw parseError(file, i + 1, "power", `must be ≥ 0, found ${cols[4][count]}`);
-    if (capacity === 0 && cols[3][count] > 0) throw parseError(file, i + 1, "capacity", "is 0 but b > 0 (the BPR term would be infinite)");
+    const b = cols[3][count];
+    if (capacity === 0 && b > 0) throw parseError(file, i + 1, "capacity", "is 0 but b > 0 (the BPR term would be infinite)");
+    if (b > 0 && capacity < MIN_CONGESTED_CAPACITY) throw parseError(file, i + 1, "capacity", `${capacity} is below ${MIN_CONGESTED_CAPACITY} with b > 0 ((flow / capacity)^power would overflow)`);
+    if (b > 0 && cols[4][count] < 1) throw parseError(file, i + 1, "power", `${cols[4][count]} with b > 0: the power of a congested link must be ≥ 1 (use b = 0 for a constant time)`);
     lineNo[count] = i + 1;
     count++;
   }
   if (count !== declaredLinks) {
     throw parseError(file, lines.length, "<NUMBER OF LINKS>", `declares ${declaredLinks} links but the file has ${count}`);
   }
-  const nodeCount = Math.max(declaredNodes, maxNode);
-  if (zoneCount > nodeCount) throw parseError(file, 1, "<NUMBER OF ZONES>", `${zoneCount} zones but only ${nodeCount} nodes`);
+  const nodeCount = declaredNodes;
   const firstThruNode = Number.isNaN(firstThruNodeTag) ? 1 : Math.max(1, firstThruNodeTag);
   const [capacity, length, freeFlowTime, bprB, bprPower, speed, toll, typeF] = cols.map((c) => c.slice(0, count));
   return {
@@ -306,6 +313,7 @@ function fastTripEntries(body: string, origin: number, zoneCount: number, demand
     if (n === 0) return false;
     i += n;
     const v = Number(body.slice(vStart, i));
+    if (!(v <= MAX_TRIP_FLOW) || (v !== 0 && v < MIN_NORMAL)) return false; // overflow, out of range or subnormal: the general parser says which
     c = body.charCodeAt(i);
     while (c === 32 || c === 9 || c === 13) c = body.charCodeAt(++i);
     if (c === 59) i++; // ';'
@@ -329,8 +337,8 @@ function fastTripEntries(body: string, origin: number, zoneCount: number, demand
 export function parseTntpTrips(text: string, file: string): TntpTrips {
   const lines = splitLines(text);
   const { tags, bodyStart } = readMetadata(file, lines);
-  const zoneCount = tagInt(file, lines, tags, "NUMBER OF ZONES", true);
-  const declaredTotal = tagNumber(file, lines, tags, "TOTAL OD FLOW");
+  const zoneCount = tagInt(file, lines, tags, "NUMBER OF ZONES", true, TRIP_RULES);
+  const declaredTotal = tagNumber(file, lines, tags, "TOTAL OD FLOW", TRIP_RULES);
   const demand = new Float64Array(zoneCount * zoneCount);
   let origin = -1;
   const sums = { total: 0, intrazonal: 0 };
@@ -341,7 +349,7 @@ export function parseTntpTrips(text: string, file: string): TntpTrips {
     if (body.trim() === "") continue;
     const om = ORIGIN.exec(body.replace(/;\s*$/, ""));
     if (om) {
-      origin = int(file, i + 1, "Origin", om[1], 1, zoneCount) - 1;
+      origin = int(file, i + 1, "Origin", om[1], TRIP_RULES.Origin, 1, zoneCount) - 1;
       continue;
     }
     if (/^\s*origin\b/i.test(body)) throw parseError(file, i + 1, "Origin", `expected "Origin <zone>", found "${body.trim().slice(0, 40)}"`);
@@ -353,9 +361,8 @@ export function parseTntpTrips(text: string, file: string): TntpTrips {
       if (colon < 0) throw parseError(file, i + 1, "destination", `expected "destination : flow", found "${e.slice(0, 40)}"`);
       const dTok = e.slice(0, colon).trim();
       const vTok = e.slice(colon + 1).trim();
-      const d = int(file, i + 1, "destination", dTok, 1, zoneCount) - 1;
-      const v = num(file, i + 1, "flow", vTok);
-      if (v < 0) throw parseError(file, i + 1, "flow", `must be ≥ 0, found ${v}`);
+      const d = int(file, i + 1, "destination", dTok, TRIP_RULES.destination, 1, zoneCount) - 1;
+      const v = num(file, i + 1, "flow", vTok, TRIP_RULES.flow);
       demand[origin * zoneCount + d] += v;
       sums.total += v;
       if (d === origin) sums.intrazonal += v;
@@ -394,15 +401,15 @@ export function parseTntpFlows(text: string, file: string, network: TntpNetwork)
     if (semi >= 0) body = body.slice(0, semi);
     const tokens = body.trim().split(/\s+/).filter((t) => t !== "");
     if (tokens.length === 0) continue;
-    if (!NUMBER.test(tokens[0])) {
+    if (!/^[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?$/.test(tokens[0])) {
       if (rows === 0) continue; // header line (From To Volume Cost)
       throw parseError(file, i + 1, "From", `"${tokens[0]}" is not a node id`);
     }
     if (tokens.length < 3) throw parseError(file, i + 1, tokens.length < 2 ? "To" : "Volume", "missing value");
-    const f = int(file, i + 1, "From", tokens[0], 1, network.nodeCount) - 1;
-    const t = int(file, i + 1, "To", tokens[1], 1, network.nodeCount) - 1;
-    const v = num(file, i + 1, "Volume", tokens[2]);
-    const c = tokens.length > 3 ? num(file, i + 1, "Cost", tokens[3]) : Number.NaN;
+    const f = int(file, i + 1, "From", tokens[0], FLOW_RULES.From, 1, network.nodeCount) - 1;
+    const t = int(file, i + 1, "To", tokens[1], FLOW_RULES.To, 1, network.nodeCount) - 1;
+    const v = num(file, i + 1, "Volume", tokens[2], FLOW_RULES.Volume);
+    const c = tokens.length > 3 ? num(file, i + 1, "Cost", tokens[3], FLOW_RULES.Cost) : Number.NaN;
     const key = f * network.nodeCount + t;
     const list = byPair.get(key);
     const k = used.get(key) ?? 0;
@@ -427,12 +434,26 @@ export interface TntpFiles {
   readonly node: string | null;
 }
 
-/** Find `*_net.tntp`, `*_trips.tntp` and optionally `*_flow.tntp`, `*_node.tntp` in a directory. */
+/**
+ * Find `*_net.tntp`, `*_trips.tntp` and optionally `*_flow.tntp`, `*_node.tntp` in a directory. A TNTP instance is
+ * a folder: a path to a file is refused (E_USAGE naming its folder), and so is a folder with two candidates for one
+ * role (E_USAGE naming both), rather than silently picking one.
+ */
 export function findTntpFiles(dir: string): TntpFiles {
-  if (!existsSync(dir)) throw new CaravanError("E_FILE_NOT_FOUND", `TNTP directory ${dir} does not exist`);
+  if (!existsSync(dir)) throw new CaravanError("E_FILE_NOT_FOUND", `TNTP directory ${dir} does not exist`, { details: { file: dir } });
+  if (!statSync(dir).isDirectory()) {
+    throw new CaravanError("E_USAGE", `${dir} is a file; --tntp takes the folder of a TNTP instance (here ${dirname(dir)}) holding one *_net.tntp and one *_trips.tntp`, {
+      details: { file: dir },
+    });
+  }
   const files = readdirSync(dir).filter((f) => f.toLowerCase().endsWith(".tntp"));
   const pick = (suffix: string): string | null => {
     const found = files.filter((f) => f.toLowerCase().endsWith(`_${suffix}.tntp`)).sort();
+    if (found.length > 1) {
+      throw new CaravanError("E_USAGE", `${dir} holds ${found.length} *_${suffix}.tntp files (${found.join(", ")}); keep one instance per folder`, {
+        details: { file: dir, candidates: found },
+      });
+    }
     return found.length > 0 ? join(dir, found[0]) : null;
   };
   const net = pick("net");

@@ -1,4 +1,27 @@
+/**
+ * Output helpers of the CLI: the standard-output writer every command prints through, and the guard that ends the
+ * process quietly when the reader of standard output goes away (`caravan matrix --all-cities | head -1`).
+ */
 import type { Command } from "commander";
+
+let pipeGuarded = false;
+
+/**
+ * Make a closed standard output (EPIPE: the reading end of a pipe was closed) end the process quietly with exit 0
+ * instead of an unhandled 'error' event and a stack trace. Any other stdout error is reported on one line with
+ * E_FILE_WRITE's exit status. Idempotent.
+ */
+export function guardStdoutPipe(stream: NodeJS.WriteStream = process.stdout): void {
+  if (pipeGuarded) return;
+  pipeGuarded = true;
+  stream.on("error", (error: NodeJS.ErrnoException) => {
+    if (error.code === "EPIPE" || error.code === "ERR_STREAM_DESTROYED") process.exit(0);
+    process.stderr.write(`caravan: E_FILE_WRITE: cannot write to standard output: ${error.message}\n`);
+    process.exit(1);
+  });
+}
+
+guardStdoutPipe();
 
 /**
  * The standard-output writer of the program a command belongs to: what runCli configured (tests capture it), or

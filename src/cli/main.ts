@@ -14,6 +14,8 @@ import { register as registerNetwork } from "./commands/network";
 import { register as registerPlaces } from "./commands/places";
 import { register as registerRoute } from "./commands/route";
 import { register as registerRuns } from "./commands/runs";
+import { guardStdoutPipe } from "./io";
+import { protectNegativeCoordinates } from "./options";
 import { register as registerSweep } from "./commands/sweep";
 import { register as registerWorker } from "./commands/worker";
 
@@ -52,7 +54,7 @@ export async function runCli(argv: readonly string[], io: { out: (s: string) => 
   const program = buildProgram();
   program.configureOutput({ writeOut: io.out, writeErr: io.err });
   try {
-    await program.parseAsync(argv as string[], { from: "user" });
+    await program.parseAsync(protectNegativeCoordinates(argv), { from: "user" });
     return 0;
   } catch (error) {
     if (error instanceof CommanderError) {
@@ -82,6 +84,7 @@ const defaultIo = {
  * (src/core/signals.ts): a stopped run leaves no temporary file, no half-written output and no thread behind.
  */
 export async function main(argv: readonly string[]): Promise<void> {
+  guardStdoutPipe();
   process.exitCode = await runCli(argv);
 }
 

@@ -1,14 +1,75 @@
+/**
+ * Atomic file output. A regular file (or a new one) is written to a temporary file beside it, which is then renamed
+ * over the target: readers see the old file or the new one, never a half-written one, and a failure leaves the old
+ * file untouched (E_FILE_WRITE). A target that is not a regular file is never replaced: a character device or FIFO
+ * (`/dev/stdout`, `/dev/full`, a named pipe) is written directly, with write errors such as ENOSPC reported as
+ * E_FILE_WRITE; a directory is refused.
+ *
+ * Temporary files are named `.<target>.caravan-tmp-<pid>-<random>` and registered while they exist, so a signal
+ * handler can remove them with `cleanupTempFiles()` before the process exits.
+ */
 import { randomBytes } from "node:crypto";
-import { renameSync, unlinkSync, writeFileSync } from "node:fs";
+import { renameSync, statSync, unlinkSync, writeFileSync } from "node:fs";
 import { basename, dirname, join } from "node:path";
 import { CaravanError } from "./errors";
 
+/** The marker in every temporary file name (`.<target>.caravan-tmp-<pid>-<random>`). */
+export const TEMP_MARKER = ".caravan-tmp-";
+
+const liveTempFiles = new Set<string>();
+
+/** Remove every temporary file of an atomic write still in progress (for signal handlers). Returns the paths removed. */
+export function cleanupTempFiles(): string[] {
+  const removed: string[] = [];
+  for (const tmp of liveTempFiles) {
+    try {
+      unlinkSync(tmp);
+      removed.push(tmp);
+    } catch {
+      // already gone
+    }
+  }
+  liveTempFiles.clear();
+  return removed;
+}
+
+/** Temporary files of atomic writes in progress (for tests and signal handlers). */
+export function pendingTempFiles(): readonly string[] {
+  return [...liveTempFiles];
+}
+
+function writeError(path: string, error: unknown): CaravanError {
+  const e = error as NodeJS.ErrnoException;
+  return new CaravanError("E_FILE_WRITE", `cannot write ${path}: ${e.code ? `${e.code} ` : ""}${(e.message ?? String(error)).replace(/^\w+: /, "")}`, {
+    details: { file: path, errno: e.code },
+    cause: error,
+  });
+}
+
 /**
- * Write a file atomically: the data goes to a temporary file in the same directory, which is then renamed over the
- * target. A failure leaves the previous file untouched and raises E_FILE_WRITE.
+ * Write a file atomically (see the module comment). Throws E_FILE_WRITE when the target is a directory or cannot be
+ * written; the previous content of a regular file is then untouched.
  */
 export function writeFileAtomic(path: string, data: string | Uint8Array): void {
-  const tmp = join(dirname(path), `.${basename(path)}.${randomBytes(6).toString("hex")}.tmp`);
+  let kind: "none" | "file" | "dir" | "special" = "none";
+  try {
+    const st = statSync(path);
+    kind = st.isFile() ? "file" : st.isDirectory() ? "dir" : "special";
+  } catch {
+    kind = "none";
+  }
+  if (kind === "dir") throw new CaravanError("E_FILE_WRITE", `cannot write ${path}: it is a directory; give a file name`, { details: { file: path } });
+  if (kind === "special") {
+    // a device or FIFO: renaming over it would replace it by a regular file, so write through it
+    try {
+      writeFileSync(path, data);
+    } catch (error) {
+      throw writeError(path, error);
+    }
+    return;
+  }
+  const tmp = join(dirname(path), `.${basename(path)}${TEMP_MARKER}${process.pid}-${randomBytes(6).toString("hex")}`);
+  liveTempFiles.add(tmp);
   try {
     writeFileSync(tmp, data);
     renameSync(tmp, path);
@@ -18,6 +79,8 @@ export function writeFileAtomic(path: string, data: string | Uint8Array): void {
     } catch {
       // the temporary file may not exist
     }
-    throw new CaravanError("E_FILE_WRITE", `cannot write ${path}: ${(error as Error).message}`, { cause: error });
+    throw writeError(path, error);
+  } finally {
+    liveTempFiles.delete(tmp);
   }
 }

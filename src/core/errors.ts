@@ -24,6 +24,7 @@ export const ERROR_CATALOGUE = {
   E_FILE_NOT_FOUND: { summary: "An input file does not exist or cannot be read.", exitCode: 1, httpStatus: 404 },
   E_FILE_WRITE: { summary: "An output file could not be written (nothing was replaced).", exitCode: 1, httpStatus: 500 },
   E_PARSE: { summary: "An input file is malformed; the message names file, line and field.", exitCode: 1, httpStatus: 400 },
+  E_NUMERIC_RANGE: { summary: "Inputs that are each in range would overflow together (e.g. total demand × worst-case path cost); refused before solving.", exitCode: 1, httpStatus: 422 },
 
   // --- network -------------------------------------------------------------------------------------------------
   E_NETWORK_INVALID: { summary: "The network source files violate the schema or a cross-reference rule.", exitCode: 1, httpStatus: 422 },

@@ -1,4 +1,6 @@
 export { CaravanError, ERROR_CATALOGUE, isCaravanError, parseError } from "./errors";
 export type { CaravanErrorOptions, ErrorCode, ErrorSpec } from "./errors";
 export { suggest } from "./suggest";
-export { writeFileAtomic } from "./atomic-write";
+export { cleanupTempFiles, pendingTempFiles, TEMP_MARKER, writeFileAtomic } from "./atomic-write";
+export type { NumberRule } from "./numbers";
+export { checkNumber, DECIMAL, describeRule, isPlainDecimal, MIN_NORMAL, NUMBER_FIELDS, numberProblem, optionRule, parseNumber, rangeProblem, renderNumberDocs } from "./numbers";

@@ -9,9 +9,10 @@ import { createHash } from "node:crypto";
 import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { parse as parseCsv } from "csv-parse/sync";
-import { type Document, isMap, LineCounter, parseDocument } from "yaml";
+import { type Document, isMap, LineCounter, parseDocument, visit } from "yaml";
 import type { z } from "zod";
 import { CaravanError } from "../core/errors";
+import { NUMBER_FIELDS, numberProblem, rangeProblem } from "../core/numbers";
 import { suggest } from "../core/suggest";
 import type { LoadedLink, ModesFile, NetworkData, RecordOrigin, RuleEntry, SourceEntry } from "./model";
 import { originKey } from "./model";
@@ -176,7 +177,22 @@ const LINK_COLUMNS: Record<string, ColumnKind> = {
   notes: "str",
 };
 
-const NUMBER = /^[-+]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][-+]?\d+)?$/;
+/** The range every dataset number must be in (the one number rule; schemas narrow it per field). */
+const DATASET_NUMBER = NUMBER_FIELDS["dataset CSV/YAML (data/*)"]["(any number)"];
+/** Most YAML aliases a dataset file may expand (a file of nested aliases could otherwise expand exponentially). */
+const MAX_YAML_ALIASES = 100;
+
+/** The text of a dataset file, or null (with an E_PARSE problem) when it cannot be read, e.g. a directory. */
+function readDatasetText(problems: Problems, dir: string, file: string): string | null {
+  try {
+    return readFileSync(join(dir, file), "utf8");
+  } catch (error) {
+    const e = error as NodeJS.ErrnoException;
+    const why = e.code === "EISDIR" ? "is a directory, not a file" : `cannot be read (${e.code ?? e.message})`;
+    problems.add("E_PARSE", file, 0, "(file)", why);
+    return null;
+  }
+}
 
 function readCsv<T>(
   problems: Problems,
@@ -186,7 +202,9 @@ function readCsv<T>(
   schema: z.ZodType<T>,
   out: Rec<T>[],
 ): void {
-  const text = readFileSync(join(dir, file), "utf8").replace(/^\uFEFF/, "");
+  const fileText = readDatasetText(problems, dir, file);
+  if (fileText === null) return;
+  const text = fileText.replace(/^\uFEFF/, "");
   let rows: { record: string[]; info: { lines: number } }[];
   try {
     rows = parseCsv(text, { info: true, skip_empty_lines: true, relax_column_count: true, trim: true }) as never;
@@ -209,7 +227,7 @@ function readCsv<T>(
     }
   }
   header.forEach((name, i) => {
-    if (!(name in columns)) {
+    if (!Object.hasOwn(columns, name)) {
       const hint = suggest(name, expected, 1);
       problems.add("E_PARSE", file, 1, name || `(column ${i + 1})`, `unknown column "${name}"${hint.length ? ` (did you mean "${hint[0]}"?)` : ""}`);
       headerOk = false;
@@ -226,7 +244,7 @@ function readCsv<T>(
       problems.add("E_PARSE", file, line, "(row)", `${record.length} fields, the header has ${header.length} (quote fields that contain commas)`);
       continue;
     }
-    const raw: Record<string, unknown> = {};
+    const raw: Record<string, unknown> = Object.create(null);
     let rowOk = true;
     for (let c = 0; c < header.length; c++) {
       const name = header[c];
@@ -253,10 +271,13 @@ function readCsv<T>(
         case "num":
         case "numOrDefault":
           if (cell === "") raw[name] = kind === "num" ? null : undefined;
-          else if (NUMBER.test(cell)) raw[name] = Number(cell);
           else {
-            problems.add("E_PARSE", file, line, name, `not a number: "${cell}" (use a plain decimal such as 1234.5, no units or separators)`);
-            rowOk = false;
+            const problem = numberProblem(cell, DATASET_NUMBER);
+            if (problem === null) raw[name] = Number(cell);
+            else {
+              problems.add("E_PARSE", file, line, name, `${problem} (use a plain decimal such as 1234.5, no units or separators)`);
+              rowOk = false;
+            }
           }
           break;
       }
@@ -282,7 +303,8 @@ interface YamlFile {
 }
 
 function readYaml(problems: Problems, dir: string, file: string): YamlFile | null {
-  const text = readFileSync(join(dir, file), "utf8");
+  const text = readDatasetText(problems, dir, file);
+  if (text === null) return null;
   const lines = new LineCounter();
   const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
   if (doc.errors.length > 0) {
@@ -292,7 +314,28 @@ function readYaml(problems: Problems, dir: string, file: string): YamlFile | nul
     }
     return null;
   }
-  return { file, doc, lines, data: doc.toJS() };
+  // every number follows the one number rule: plain decimals only (no 0x10, .inf, .nan), finite and in range
+  let numbersOk = true;
+  visit(doc, {
+    Scalar(_key, node) {
+      if (typeof node.value !== "number" || !node.range) return;
+      const source = text.slice(node.range[0], node.range[1]).trim();
+      const problem = numberProblem(source, DATASET_NUMBER) ?? rangeProblem(node.value, DATASET_NUMBER);
+      if (problem !== null) {
+        problems.add("E_PARSE", file, lines.linePos(node.range[0]).line, "(number)", `${problem} (use a plain decimal such as 1234.5)`);
+        numbersOk = false;
+      }
+    },
+  });
+  if (!numbersOk) return null;
+  let data: unknown;
+  try {
+    data = doc.toJS({ maxAliasCount: MAX_YAML_ALIASES });
+  } catch (error) {
+    problems.add("E_PARSE", file, 1, "(yaml)", `cannot expand the document: ${(error as Error).message.split("\n")[0]} (at most ${MAX_YAML_ALIASES} alias expansions)`);
+    return null;
+  }
+  return { file, doc, lines, data };
 }
 
 /** Line of the node at `path` in a YAML document, falling back to the longest prefix that exists. */
@@ -392,8 +435,9 @@ export function validateNetwork(dir: string): ValidationResult {
   };
 
   // sources
-  const sources: Record<string, SourceEntry> = {};
-  const rules: Record<string, RuleEntry> = {};
+  // null-prototype records: an id such as "constructor" or "toString" is looked up as data, never as Object.prototype
+  const sources: Record<string, SourceEntry> = Object.create(null);
+  const rules: Record<string, RuleEntry> = Object.create(null);
   const sourceOrigin = new Map<string, string>();
   const sourceFiles = listFiles(dir, "sources", ".yaml");
   if (sourceFiles.length === 0) problems.add("E_PROVENANCE_MISSING", "sources/", 0, "(file)", "no sources/*.yaml file: every reference needs one");
@@ -474,7 +518,7 @@ export function validateNetwork(dir: string): ValidationResult {
   }
 
   // unique ids (within each kind, across files)
-  const origins: Record<string, RecordOrigin> = {};
+  const origins: Record<string, RecordOrigin> = Object.create(null);
   const uniq = <T extends { id: string }>(kind: Parameters<typeof originKey>[0], recs: Rec<T>[]): Map<string, number> => {
     const index = new Map<string, number>();
     const kept: Rec<T>[] = [];
@@ -702,10 +746,10 @@ export function validateNetwork(dir: string): ValidationResult {
         const scheme = ref.slice(0, colon);
         const id = ref.slice(colon + 1);
         const f = rec.file.endsWith(".csv") ? field.replace(/\.\d+$/, "") : `${field}.${k}`;
-        if (scheme === "src" && !(id in sources)) {
+        if (scheme === "src" && !Object.hasOwn(sources, id)) {
           const hint = suggest(id, Object.keys(sources), 2);
           problems.on(rec, f, `unknown source "src:${id}" (not in sources/*.yaml)${hint.length ? ` (did you mean ${hint.map((h) => `"src:${h}"`).join(", ")}?)` : ""}`, "E_PROVENANCE_MISSING");
-        } else if (scheme === "estimate" && !(id in rules) && id !== GREAT_CIRCLE_RULE) {
+        } else if (scheme === "estimate" && !Object.hasOwn(rules, id) && id !== GREAT_CIRCLE_RULE) {
           const hint = suggest(id, Object.keys(rules), 2);
           problems.on(rec, f, `unknown estimation rule "estimate:${id}" (not in sources/*.yaml rules)${hint.length ? ` (did you mean ${hint.map((h) => `"estimate:${h}"`).join(", ")}?)` : ""}`, "E_PROVENANCE_MISSING");
         } else if (scheme === "geonames" && !field.endsWith("coordSource")) {

@@ -10,6 +10,7 @@
 import { createReadStream, statSync } from "node:fs";
 import { createGunzip } from "node:zlib";
 import { CaravanError, parseError } from "../core/errors";
+import { MIN_NORMAL, NUMBER_FIELDS } from "../core/numbers";
 import { type AggregatedTrade, type DensityTable, HS6_CODES, PairSectorAggregator, type SectorMap } from "./aggregate";
 import { readCsvTable } from "./table";
 
@@ -80,6 +81,8 @@ const MINUS = 45;
 const ZERO = 48;
 const NINE = 57;
 const FIELD_NAMES = ["t", "i", "j", "k", "v", "q"] as const;
+/** Largest accepted value (v, thousand USD) and quantity (q, tonnes) of a BACI row (docs/numbers.md). */
+const BACI_MAX = Math.min(NUMBER_FIELDS["BACI / Comtrade import"]["v (BACI, thousand USD)"].max, NUMBER_FIELDS["BACI / Comtrade import"]["q (BACI, tonnes)"].max);
 
 /** Stream-import a BACI file into a pair × sector table. */
 export async function importBaci(path: string, countries: BaciCountries, options: BaciImportOptions): Promise<AggregatedTrade> {
@@ -267,6 +270,10 @@ function parseBaciLines(buf: Uint8Array, end: number, state: ParseState): void {
           if (digits === 0 || Number.isNaN(x) || neg) {
             state.line = line;
             fail(state, f, neg ? `negative ${f === 4 ? "value" : "quantity"} ${fieldText(buf, start, stop)}` : `"${fieldText(buf, start, stop)}" is not a number`);
+          }
+          if (!(x <= BACI_MAX) || (x !== 0 && x < MIN_NORMAL)) {
+            state.line = line;
+            fail(state, f, `${fieldText(buf, start, stop)} is out of range; expected a number 0 … ${BACI_MAX.toExponential()} (one number rule, docs/numbers.md)`);
           }
           if (f === 4) value = x;
           else mass = x;

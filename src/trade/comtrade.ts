@@ -15,9 +15,12 @@ import { createReadStream, statSync } from "node:fs";
 import { createGunzip } from "node:zlib";
 import { parse } from "csv-parse";
 import { CaravanError, parseError } from "../core/errors";
+import { NUMBER_FIELDS, numberProblem } from "../core/numbers";
 import { suggest } from "../core/suggest";
 import { type AggregatedTrade, type DensityTable, MAX_COUNTRIES, PairSectorAggregator, type SectorMap } from "./aggregate";
 import type { ImportProgress } from "./baci";
+
+const COMTRADE_RULES = NUMBER_FIELDS["BACI / Comtrade import"];
 
 export type ComtradeFlow = "M" | "X";
 
@@ -142,13 +145,15 @@ export async function importComtrade(path: string, options: ComtradeImportOption
       if (!/^[A-Z0-9_]{3}$/.test(reporter)) throw parseError(path, line, FIELDS.reporter[0], `"${reporter}" is not an ISO3 code`);
       if (!/^[A-Z0-9_]{3}$/.test(partner)) throw parseError(path, line, FIELDS.partner[0], `"${partner}" is not an ISO3 code`);
       const valueText = cell("value");
+      const valueProblem = numberProblem(valueText, COMTRADE_RULES["primaryValue (Comtrade, USD)"]);
+      if (valueProblem !== null) throw parseError(path, line, header[col.value!], valueProblem);
       const valueUsd = Number(valueText);
-      if (valueText === "" || !Number.isFinite(valueUsd) || valueUsd < 0) throw parseError(path, line, header[col.value!], `"${valueText}" is not a non-negative number`);
       const weightText = cell("netWeight");
       let massT = Number.NaN;
       if (weightText !== "") {
+        const weightProblem = numberProblem(weightText, COMTRADE_RULES["netWgt (Comtrade, kg)"]);
+        if (weightProblem !== null) throw parseError(path, line, header[col.netWeight!], weightProblem);
         const kg = Number(weightText);
-        if (!Number.isFinite(kg) || kg < 0) throw parseError(path, line, header[col.netWeight!], `"${weightText}" is not a non-negative number`);
         if (kg > 0 || valueUsd === 0) massT = kg / 1000;
       }
       const hs6 = Number(commodity) * 10 ** (6 - hsDigits);

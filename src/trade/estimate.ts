@@ -113,6 +113,21 @@ export interface PpmlResult {
   /** Notes on dropped rows and regressors, for display. */
   readonly messages: readonly string[];
   readonly demeanSweeps: number;
+  /**
+   * Why standard errors could not be computed (no residual degrees of freedom, a single cluster, a non-finite
+   * variance); `se`, `z`, `p` and `vcov` are then NaN and front ends must refuse to print them as numbers.
+   */
+  readonly standardErrorsUnavailable?: string;
+}
+
+/** computeVcov, or the reason standard errors are not defined (E_ESTIMATION_FAILED of computeVcov). */
+function vcovOrReason(input: Parameters<typeof computeVcov>[0]): ReturnType<typeof computeVcov> | string {
+  try {
+    return computeVcov(input);
+  } catch (error) {
+    if (error instanceof CaravanError && error.code === "E_ESTIMATION_FAILED") return error.message;
+    throw error;
+  }
 }
 
 /**
@@ -336,7 +351,9 @@ export function estimatePpml(spec: PpmlSpec, options: PpmlOptions = {}): PpmlRes
   const residual = new Float64Array(m);
   for (let i = 0; i < m; i++) residual[i] = yk[i] - fit.mu[i];
   const smallSample = options.smallSample ?? "fixest";
-  const v = computeVcov({ design: fit.xTilde, bread: fit.bread, residual, n: m, parameterCount, type: vcovType, clusters, smallSample });
+  const vOrReason = vcovOrReason({ design: fit.xTilde, bread: fit.bread, residual, n: m, parameterCount, type: vcovType, clusters, smallSample });
+  const seReason = typeof vOrReason === "string" ? vOrReason : undefined;
+  const v = typeof vOrReason === "string" ? { matrix: new Float64Array(fit.xTilde.length ** 2).fill(Number.NaN), clipped: 0 } : vOrReason;
   if (v.clipped > 0) messages.push(`the multi-way clustered variance matrix had ${v.clipped} negative eigenvalue(s), set to 0`);
   const q = keptIdx.length;
   const coefficients: Coefficient[] = keptIdx.map((j, a) => {
@@ -393,7 +410,7 @@ export function estimatePpml(spec: PpmlSpec, options: PpmlOptions = {}): PpmlRes
       const rec = recoverFixedEffects(fixedEffects, feSum);
       fixedEffectEstimates = fixedEffects.map((fe, k) => ({ name: fe.name, levels: fe.levels ?? [], values: rec.values[k] }));
     }
-    constant = stataConstant(fit.mu, feSum, keptIdx.map((j) => regressors[j]), fit.xTilde, residual, parameterCount, vcovType, clusters, smallSample);
+    constant = stataConstant(seReason !== undefined, fit.mu, feSum, keptIdx.map((j) => regressors[j]), fit.xTilde, residual, parameterCount, vcovType, clusters, smallSample);
   }
 
   const fitted = new Float64Array(n).fill(Number.NaN);
@@ -428,10 +445,12 @@ export function estimatePpml(spec: PpmlSpec, options: PpmlOptions = {}): PpmlRes
     constant,
     messages,
     demeanSweeps: fit.demeanSweeps,
+    ...(seReason === undefined ? {} : { standardErrorsUnavailable: seReason }),
   };
 }
 
 function stataConstant(
+  skipSe: boolean,
   mu: Float64Array,
   feSum: Float64Array,
   xRaw: readonly Float64Array[],
@@ -474,8 +493,9 @@ function stataConstant(
   for (let a = 0; a < q; a++) for (let b = 0; b < a; b++) h[b * q + a] = h[a * q + b];
   const hc = choleskyDropCollinear(h, q, 1e-14);
   const bread = choleskyInverse(hc.l, hc.kept, q);
-  const v = computeVcov({ design, bread, residual, n: m, parameterCount, type, clusters, smallSample });
-  return { estimate: c / sw, se: Math.sqrt(v.matrix[0]) };
+  if (skipSe) return { estimate: c / sw, se: Number.NaN };
+  const v = vcovOrReason({ design, bread, residual, n: m, parameterCount, type, clusters, smallSample });
+  return { estimate: c / sw, se: typeof v === "string" ? Number.NaN : Math.sqrt(v.matrix[0]) };
 }
 
 export interface GravityOptions extends PpmlOptions {

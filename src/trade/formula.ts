@@ -90,10 +90,18 @@ export function exprLabel(expr: Expr): string {
   }
 }
 
-/** Parse a formula; E_FORMULA_INVALID with the position of the problem. Column existence is checked by `checkFormulaColumns`. */
+/** Deepest nesting of function calls accepted in a formula (`log(exp(log(x)))` has depth 3). */
+export const MAX_FORMULA_DEPTH = 32;
+
+/**
+ * Parse a formula; E_FORMULA_INVALID with the position of the problem. Column existence is checked by
+ * `checkFormulaColumns`. Calls nest at most MAX_FORMULA_DEPTH deep, and a formula must leave something to
+ * estimate (a regressor, the intercept or a fixed effect): `trade ~ 0` is refused.
+ */
 export function parseFormula(text: string): Formula {
   const tokens = tokenize(text);
   let k = 0;
+  let depth = 0;
   const peek = (): Token | undefined => tokens[k];
   const end = text.length;
   const expectOp = (op: string): void => {
@@ -117,7 +125,9 @@ export function parseFormula(text: string): Formula {
         throw formulaError(text, t.pos, `unknown function "${t.text}" (known: ${FUNCTIONS.join(", ")})`);
       }
       k++;
+      if (++depth > MAX_FORMULA_DEPTH) throw formulaError(text, t.pos, `function calls nest deeper than ${MAX_FORMULA_DEPTH} levels`);
       const arg = parseTerm();
+      depth--;
       expectOp(")");
       return { kind: "call", fn: t.text as FunctionName, arg };
     }
@@ -196,6 +206,9 @@ export function parseFormula(text: string): Formula {
       }
       throw formulaError(text, sep.pos, `expected "+" between fixed effects, found "${sep.text}"`);
     }
+  }
+  if (regressors.length === 0 && !intercept && fixedEffects.length === 0) {
+    throw formulaError(text, end, "nothing to estimate: give at least one regressor, the intercept (1) or a fixed effect after '|'");
   }
   if (fixedEffects.length > 0) intercept = false;
   return { text, response: { label: exprLabel(response), expr: response }, regressors, intercept, fixedEffects };

@@ -14,6 +14,7 @@
 import { readFileSync } from "node:fs";
 import { CsvError, parse } from "csv-parse/sync";
 import { CaravanError, parseError } from "../core/errors";
+import { isPlainDecimal, MIN_NORMAL, NUMBER_FIELDS, rangeProblem } from "../core/numbers";
 import { suggest } from "../core/suggest";
 
 export type ColumnType = "number" | "string";
@@ -88,7 +89,7 @@ export class Table {
   numeric(name: string): Float64Array {
     const column = this.column(name);
     if (column.kind !== "number") {
-      const row = column.values.findIndex((v) => v !== "" && !Number.isFinite(Number(v)));
+      const row = column.values.findIndex((v) => v !== "" && !isPlainDecimal(v));
       throw new CaravanError("E_DATA_INVALID", `${this.source}: column "${name}" is not numeric (row ${row + 1}: "${column.values[row]}")`, {
         details: { file: this.source, column: name },
       });
@@ -155,11 +156,19 @@ export interface ReadCsvOptions {
 }
 
 const MISSING_TOKENS = new Set(["", "NA", "NaN", "nan", "."]);
+/** The range of every numeric cell (the one number rule, src/core/numbers.ts). */
+const CELL_RULE = NUMBER_FIELDS["gravity tables (CSV)"]["(any numeric cell)"];
+/** Flag of parseNumberCell: the cell is not a plain decimal (the column is text). */
+const NOT_DECIMAL = Number.POSITIVE_INFINITY;
+/** Flag of parseNumberCell: the cell is a decimal whose value is out of range (overflow, subnormal, beyond CELL_RULE). */
+const OUT_OF_RANGE = Number.NEGATIVE_INFINITY;
 
+/** A cell's value: NaN for a missing value, or one of the flags NOT_DECIMAL / OUT_OF_RANGE. Allocates nothing. */
 function parseNumberCell(cell: string): number {
   if (MISSING_TOKENS.has(cell)) return Number.NaN;
+  if (!isPlainDecimal(cell)) return NOT_DECIMAL;
   const value = Number(cell);
-  return Number.isFinite(value) && cell.trim() !== "" ? value : Number.POSITIVE_INFINITY; // +Inf flags "not a number"
+  return value >= CELL_RULE.min && value <= CELL_RULE.max && (value === 0 || Math.abs(value) >= MIN_NORMAL) ? value : OUT_OF_RANGE;
 }
 
 /** Read a CSV file with a header row into a Table. E_FILE_NOT_FOUND if unreadable, E_PARSE for malformed rows. */
@@ -232,9 +241,13 @@ export function parseCsvTable(text: string, file: string, options: ReadCsvOption
       let badRow = -1;
       for (let r = 0; r < rowCount; r++) {
         const v = parseNumberCell(records[r + 1].record[j]);
-        if (v === Number.POSITIVE_INFINITY) {
+        if (v === NOT_DECIMAL) {
           badRow = r;
           break;
+        }
+        if (v === OUT_OF_RANGE) {
+          const cell = records[r + 1].record[j];
+          throw parseError(file, records[r + 1].info.lines, name, rangeProblem(Number(cell), CELL_RULE) ?? `"${cell}" is out of range`);
         }
         values[r] = v;
       }

@@ -14,6 +14,7 @@
  * with clustering a fixed effect nested in a cluster variable (every group inside one cluster) is not counted
  * (fixest's fixef.K = "nested"; its parameters are already accounted for by the G/(G − 1) factor).
  */
+import { CaravanError } from "../core/errors";
 import { clipNegativeEigenvalues, sandwich } from "./ppml-linalg";
 
 export type VcovType = "iid" | "hetero" | "cluster";
@@ -116,10 +117,37 @@ export function intersectClusters(vars: readonly ClusterVariable[]): ClusterVari
   return { name: vars.map((v) => v.name).join("^"), codes, count };
 }
 
+/**
+ * The variance–covariance matrix of the coefficients. Degenerate cases are refused with E_ESTIMATION_FAILED rather
+ * than reported as Infinity or NaN: no residual degrees of freedom (n ≤ K where the correction divides by n − K),
+ * fewer than 2 clusters, or a matrix with a non-finite variance.
+ */
 export function computeVcov(input: VcovInput): VcovResult {
+  const result = computeVcovUnchecked(input);
+  const q = input.design.length;
+  for (let j = 0; j < q; j++) {
+    const v = result.matrix[j * q + j];
+    if (!Number.isFinite(v)) {
+      throw new CaravanError("E_ESTIMATION_FAILED", `the ${input.type} variance of coefficient ${j + 1} is not finite (${v}); standard errors are not available for this model and data`, {
+        details: { vcov: input.type, n: input.n, parameters: input.parameterCount },
+      });
+    }
+  }
+  return result;
+}
+
+function computeVcovUnchecked(input: VcovInput): VcovResult {
   const { design, bread, residual, n, parameterCount, type } = input;
   const q = design.length;
   const stata = input.smallSample === "stata";
+  const dividesByResidualDf = !stata || type === "cluster";
+  if ((dividesByResidualDf && n <= parameterCount) || n <= 1) {
+    throw new CaravanError(
+      "E_ESTIMATION_FAILED",
+      `no residual degrees of freedom: ${n} observations for ${parameterCount} parameters (coefficients and fixed effects); standard errors are not defined — use more data or fewer regressors / fixed effects`,
+      { details: { n, parameters: parameterCount, vcov: type } },
+    );
+  }
   const adj = stata ? 1 : (n - 1) / (n - parameterCount);
   if (type === "iid") {
     return { matrix: bread.map((v) => v * adj), factor: adj, clipped: 0 };
@@ -131,6 +159,12 @@ export function computeVcov(input: VcovInput): VcovResult {
   const clusters = input.clusters ?? [];
   if (clusters.length === 0) throw new RangeError("computeVcov: cluster type without cluster variables");
   const gMin = Math.min(...clusters.map((c) => c.count));
+  if (gMin < 2) {
+    const one = clusters.find((c) => c.count === gMin);
+    throw new CaravanError("E_ESTIMATION_FAILED", `cluster variable "${one?.name}" has ${gMin} cluster(s) in the estimation sample; clustered standard errors need at least 2 (use --vcov hetero)`, {
+      details: { cluster: one?.name, clusters: gMin },
+    });
+  }
   const factor = (gMin / (gMin - 1)) * adj;
   const meat = new Float64Array(q * q);
   const m = clusters.length;

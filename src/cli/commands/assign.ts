@@ -10,6 +10,7 @@ import { loadTntpDir } from "../../assignment/tntp";
 import { writeFileAtomic } from "../../core/atomic-write";
 import { CaravanError } from "../../core/errors";
 import { suggest } from "../../core/suggest";
+import { numberOption } from "../options";
 import { openNetwork } from "../../network/index";
 import { corridorTables, tntpLinkFlowRows } from "../../store/stage-tables";
 import { addStoreOptions, recordRun } from "../store-option";
@@ -32,13 +33,9 @@ interface AssignFlags {
   top?: string;
 }
 
+/** A numeric option under its documented range (src/core/numbers.ts). */
 function positive(name: string, value: string | undefined, integer: boolean): number | undefined {
-  if (value === undefined) return undefined;
-  const v = Number(value);
-  if (!Number.isFinite(v) || v < 0 || (integer && !Number.isInteger(v))) {
-    throw new CaravanError("E_USAGE", `${name} must be a ${integer ? "non-negative integer" : "non-negative number"}, got "${value}"`);
-  }
-  return v;
+  return numberOption(name, value, integer);
 }
 
 /** A one-line progress bar on a TTY (iteration, gap, objective); nothing otherwise. */

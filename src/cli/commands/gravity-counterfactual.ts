@@ -22,6 +22,7 @@ import {
 } from "../../trade/ge-data";
 import { DEFAULT_SIGMA, readPairTimes, readSectorWeights, readTimeCostTable, timeChangesToCostChanges } from "../../trade/time-cost";
 import { stdoutOf } from "../io";
+import { numberOption, requiredNumberOption } from "../options";
 
 interface CounterfactualOptions {
   data?: string;
@@ -67,10 +68,9 @@ function parseColumns(spec: string | undefined): GravityColumns {
   return out as unknown as GravityColumns;
 }
 
+/** A numeric option under its documented range (src/core/numbers.ts). */
 function positiveNumber(text: string, option: string): number {
-  const v = Number(text);
-  if (!Number.isFinite(v) || v <= 0) throw new CaravanError("E_USAGE", `${option} must be a positive number (got "${text}")`);
-  return v;
+  return requiredNumberOption(option, text);
 }
 
 const f4 = (x: number): string => (Math.abs(x) < 5e-5 ? "0.0000" : x.toFixed(4));
@@ -142,8 +142,7 @@ export function registerCounterfactual(gravity: Command): void {
           shockLabel = `cost changes from ${opts.costChanges}`;
         } else {
           const times = readPairTimes(opts.timeChanges!);
-          const pctPerDay = opts.pctPerDay === undefined ? undefined : Number(opts.pctPerDay);
-          if (pctPerDay !== undefined && !(pctPerDay >= 0)) throw new CaravanError("E_USAGE", `--pct-per-day must be a non-negative number (got "${opts.pctPerDay}")`);
+          const pctPerDay = numberOption("--pct-per-day", opts.pctPerDay);
           changes = timeChangesToCostChanges(times, {
             sigma,
             pctPerDay,

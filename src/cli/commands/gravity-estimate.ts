@@ -4,6 +4,7 @@ import { estimateGravity, type SmallSampleRule, type VcovType } from "../../trad
 import { formatPpmlReport, ppmlResultJson } from "../../trade/ppml-report";
 import { readCsvTable, type Table } from "../../trade/table";
 import { coefficientRows } from "../../store/stage-tables";
+import { requiredNumberOption } from "../options";
 import { addStoreOptions, recordRun } from "../store-option";
 
 const VCOV_TYPES: readonly VcovType[] = ["iid", "hetero", "cluster"];
@@ -31,7 +32,7 @@ function filterRows(table: Table, where: string): Table {
   const keep = new Uint8Array(table.rowCount).fill(1);
   for (const { column, value } of conditions) {
     if (column.kind === "number") {
-      const v = Number(value);
+      const v = requiredNumberOption(`--where ${column.name}`, value, false, { min: -Number.MAX_VALUE, max: Number.MAX_VALUE });
       for (let i = 0; i < table.rowCount; i++) if (column.values[i] !== v) keep[i] = 0;
     } else {
       for (let i = 0; i < table.rowCount; i++) if (column.values[i] !== value) keep[i] = 0;
@@ -68,8 +69,7 @@ export function registerEstimate(gravity: Command): void {
       if (!SSC_RULES.includes(opts.ssc as SmallSampleRule)) {
         throw new CaravanError("E_USAGE", `--ssc must be one of ${SSC_RULES.join(", ")}, not "${opts.ssc}"`);
       }
-      const tol = Number(opts.tol);
-      if (!(tol > 0 && tol < 1)) throw new CaravanError("E_USAGE", `--tol must be a number in (0, 1), not "${opts.tol}"`);
+      const tol = requiredNumberOption("--tol", opts.tol);
       const cluster = opts.cluster
         ?.split(",")
         .map((s) => s.trim())
@@ -89,6 +89,7 @@ export function registerEstimate(gravity: Command): void {
         offset: opts.offset,
         tol,
       });
+      if (result.standardErrorsUnavailable !== undefined) throw new CaravanError("E_ESTIMATION_FAILED", result.standardErrorsUnavailable);
       const json = ppmlResultJson(result);
       run.out(opts.json ? `${JSON.stringify(json, null, 2)}\n` : formatPpmlReport(result));
       run.table("coefficients", coefficientRows(result.coefficients));

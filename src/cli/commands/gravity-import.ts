@@ -5,6 +5,7 @@ import { type AggregatedTrade, aggregatedTradeCsv, readDensityTable, readSectorM
 import { type ImportProgress, importBaci, readBaciCountries } from "../../trade/baci";
 import { importComtrade } from "../../trade/comtrade";
 import { stdoutOf } from "../io";
+import { requiredNumberOption } from "../options";
 
 interface ImportOptions {
   baci?: string;
@@ -93,7 +94,7 @@ export function registerImport(gravity: Command): void {
       if ((opts.baci === undefined) === (opts.comtrade === undefined)) throw new CaravanError("E_USAGE", "give exactly one of --baci FILE (with --countries FILE) or --comtrade FILE");
       if (opts.baci !== undefined && opts.countries === undefined) throw new CaravanError("E_USAGE", "--baci needs --countries FILE (the country-code file of the same BACI release)");
       if (opts.flow !== "M" && opts.flow !== "X") throw new CaravanError("E_USAGE", `--flow must be M or X (got "${opts.flow}")`);
-      const hsDigits = Number(opts.hsDigits);
+      const hsDigits = requiredNumberOption("--hs-digits", opts.hsDigits, true);
       if (hsDigits !== 2 && hsDigits !== 4 && hsDigits !== 6) throw new CaravanError("E_USAGE", `--hs-digits must be 2, 4 or 6 (got "${opts.hsDigits}")`);
       const sectorMap = sectorMapOf(opts.sectors);
       const densities = opts.densities ? readDensityTable(opts.densities) : undefined;

@@ -4,6 +4,7 @@ import type { CompiledNetwork } from "../../network/compiled";
 import type { PlaceResolver } from "../../network/resolve";
 import type { RoutingContext } from "../../routing/context";
 import type { Criterion } from "../../routing/options";
+import { numberOption as sharedNumberOption } from "../options";
 
 /** A network opened for routing: the compiled network, its routing context and a place resolver. */
 export interface RoutingSession {
@@ -45,12 +46,7 @@ export function list(value: string | undefined): string[] | undefined {
 
 /** Parse a numeric option or throw E_USAGE naming it. */
 export function numberOption(name: string, value: string | undefined, integer = false): number | undefined {
-  if (value === undefined) return undefined;
-  const x = Number(value);
-  if (value.trim() === "" || !Number.isFinite(x) || (integer && !Number.isInteger(x))) {
-    throw new CaravanError("E_USAGE", `${name} must be ${integer ? "an integer" : "a number"}, got "${value}"`);
-  }
-  return x;
+  return sharedNumberOption(name, value, integer);
 }
 
 /** Options shared by route, matrix and demo: --optimize, --cargo, --modes and the constraints. */
