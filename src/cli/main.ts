@@ -14,6 +14,7 @@ import { register as registerNetwork } from "./commands/network";
 import { register as registerPlaces } from "./commands/places";
 import { register as registerRoute } from "./commands/route";
 import { register as registerRuns } from "./commands/runs";
+import { register as registerServe } from "./commands/serve";
 import { guardStdoutPipe } from "./io";
 import { protectNegativeCoordinates } from "./options";
 import { register as registerSweep } from "./commands/sweep";
@@ -46,6 +47,7 @@ export function buildProgram(): Command {
   registerSweep(program);
   registerWorker(program);
   registerAppraise(program);
+  registerServe(program);
   return program;
 }
 

@@ -64,6 +64,17 @@ export const ERROR_CATALOGUE = {
   E_PROJECT_COST_MISSING: { summary: "A project to appraise has no capital cost in the project library.", exitCode: 1, httpStatus: 422 },
   E_PROJECT_NOT_FOUND: { summary: "A project id given to appraise is not in the project library; suggestions are given.", exitCode: 2, httpStatus: 404 },
 
+  // --- server (HTTP API) ---------------------------------------------------------------------------------------
+  E_NOT_FOUND: { summary: "No API route or resource at this path (or wrong method).", exitCode: 2, httpStatus: 404 },
+  E_UNAUTHORIZED: { summary: "A compute or write route needs `Authorization: Bearer <token>` and none or a wrong one was sent.", exitCode: 2, httpStatus: 401 },
+  E_PATH_FORBIDDEN: { summary: "A file path in a request resolves outside the configured data folders.", exitCode: 2, httpStatus: 403 },
+  E_LIMIT: { summary: "A request exceeds a size or cost cap (body size, alternatives, matrix size, upload size).", exitCode: 2, httpStatus: 413 },
+  E_QUEUE_FULL: { summary: "The job queue is full; retry later.", exitCode: 1, httpStatus: 429 },
+  E_JOB_UNKNOWN: { summary: "No job with this id (never submitted, or expired from the finished-job history).", exitCode: 2, httpStatus: 404 },
+  E_TIMEOUT: { summary: "A request or job ran longer than its time limit and was stopped.", exitCode: 1, httpStatus: 503 },
+  E_NOT_AVAILABLE: { summary: "The feature behind this request is not available in this build (its pipeline stage is missing).", exitCode: 1, httpStatus: 501 },
+  E_INTERNAL: { summary: "An unexpected internal error (a bug); the body never carries a stack trace.", exitCode: 1, httpStatus: 500 },
+
   // --- store and sweeps ----------------------------------------------------------------------------------------
   E_STORE_OPEN: { summary: "The run store (SQLite file or PostgreSQL URL) cannot be opened or reached.", exitCode: 1, httpStatus: 503 },
   E_STORE_MIGRATION: { summary: "A migration of the run store's schema failed (nothing of it was applied).", exitCode: 1, httpStatus: 500 },

@@ -1,0 +1,236 @@
+/**
+ * buildServer: the Fastify application of the HTTP API, built over one shared ServerState. Every route comes from
+ * the route table of schemas.ts (one request and one response schema each); a global error handler turns anything
+ * thrown into `{code, message, didYouMean?}` with the catalogue's HTTP status and never a stack trace. With
+ * `validateResponses` (tests, CARAVAN_VALIDATE_RESPONSES=1) every response body is checked against its schema and a
+ * mismatch becomes a 500 E_INTERNAL that names the mismatch.
+ */
+import { existsSync } from "node:fs";
+import { join } from "node:path";
+import { Ajv } from "ajv";
+import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from "fastify";
+import { CaravanError } from "../core/errors";
+import { suggest } from "../core/suggest";
+import { toErrorBody } from "./errors";
+import { EXPLORER_HTML, NO_WEB_APP_HTML } from "./explorer";
+import { JobQueue } from "./jobs/queue";
+import { buildOpenApi } from "./openapi";
+import { prepareJob } from "./routes/jobs";
+import { crossingsList, networkLayers, terminalsList } from "./routes/network";
+import { searchPlaces } from "./routes/places";
+import { matrixResponse, routeResponse } from "./routes/routing";
+import { API_PREFIX, type JobKind, LIMITS, ROUTES } from "./schemas";
+import { checkBearer } from "./security";
+import { caravanPackage, type ServerState } from "./state";
+
+export interface ServerOptions {
+  readonly state: ServerState;
+  /** Bearer token required on compute routes; null/undefined = none (loopback only, enforced by startServer). */
+  readonly token?: string | null;
+  /** The one origin allowed by CORS ("*" = any); null/undefined = CORS off. */
+  readonly cors?: string | null;
+  /** Validate every response against its schema (tests). Default: CARAVAN_VALIDATE_RESPONSES=1. */
+  readonly validateResponses?: boolean;
+  /** Folder of the built web app (index.html); default dist/web of the Caravan package; null = none. */
+  readonly webRoot?: string | null;
+  /** Overrides of the job limits (tests). */
+  readonly jobs?: { readonly maxQueued?: number; readonly jobSeconds?: number; readonly keepFinished?: number };
+  /** Compiled-network cache folder for the job worker. */
+  readonly cacheDir?: string | false;
+  /** Where unexpected errors (with stacks) are reported; default stderr. */
+  readonly log?: (line: string) => void;
+}
+
+type Handler = (request: FastifyRequest, reply: FastifyReply) => unknown;
+
+declare module "fastify" {
+  interface FastifyContextConfig {
+    access?: "open" | "compute";
+  }
+}
+
+export async function buildServer(options: ServerOptions): Promise<FastifyInstance> {
+  const { state } = options;
+  const log = options.log ?? ((line: string) => process.stderr.write(`${line}\n`));
+  const app = Fastify({
+    logger: false,
+    bodyLimit: LIMITS.bodyBytes,
+    requestTimeout: LIMITS.requestTimeoutMs,
+    routerOptions: { ignoreTrailingSlash: true },
+    ajv: { customOptions: { removeAdditional: false, coerceTypes: "array", useDefaults: true, allErrors: false } },
+  });
+
+  const validate = options.validateResponses ?? process.env.CARAVAN_VALIDATE_RESPONSES === "1";
+  if (validate) {
+    const ajv = new Ajv({ strict: false, allErrors: true });
+    app.setSerializerCompiler(({ schema, method, url, httpStatus }) => {
+      const check = ajv.compile(schema as object);
+      return (data: unknown) => {
+        if (!check(data)) {
+          const problems = (check.errors ?? []).slice(0, 5).map((e) => `${e.instancePath || "/"} ${e.message}${e.keyword === "additionalProperties" ? ` (${String(e.params.additionalProperty)})` : ""}`);
+          throw new CaravanError("E_INTERNAL", `response of ${method} ${url} (${httpStatus}) does not match its schema: ${problems.join("; ")}`);
+        }
+        return JSON.stringify(data);
+      };
+    });
+  }
+
+  const queue = new JobQueue({
+    dataDir: state.dataDir,
+    cacheDir: options.cacheDir,
+    maxQueued: options.jobs?.maxQueued ?? LIMITS.queueLength,
+    keepFinished: options.jobs?.keepFinished ?? LIMITS.finishedJobsKept,
+    jobSeconds: options.jobs?.jobSeconds ?? LIMITS.jobSeconds,
+    log,
+  });
+  app.addHook("onClose", async () => queue.close());
+
+  app.addContentTypeParser("text/csv", { parseAs: "string", bodyLimit: LIMITS.uploadBytes }, (_req, body, done) => done(null, body));
+
+  const knownParams = (request: FastifyRequest) => (context: string) => {
+    const schema = request.routeOptions.schema as Record<string, { properties?: Record<string, unknown>; content?: Record<string, { schema: { properties?: object } }> }> | undefined;
+    const s = context === "querystring" ? schema?.querystring : context === "body" ? schema?.body : schema?.params;
+    const props = s?.properties ?? s?.content?.["application/json"]?.schema?.properties ?? {};
+    return Object.keys(props);
+  };
+  app.setErrorHandler((error, request, reply) => {
+    const { status, body } = toErrorBody(error, { query: request.query, body: request.body, params: request.params }, knownParams(request), (e) =>
+      log(`caravan server: internal error on ${request.method} ${request.url}: ${(e as Error)?.stack ?? String(e)}`),
+    );
+    reply.code(status).type("application/json").send(body);
+  });
+  const apiPaths = ROUTES.map((r) => r.url);
+  app.setNotFoundHandler((request, reply) => {
+    const path = request.url.split("?")[0];
+    reply
+      .code(404)
+      .type("application/json")
+      .send({ code: "E_NOT_FOUND", message: `no route ${request.method} ${path}`, ...(path.startsWith("/api") ? { didYouMean: suggest(path, apiPaths, 3) } : {}) });
+  });
+
+  if (options.cors) {
+    const allowed = options.cors;
+    app.addHook("onRequest", async (request, reply) => {
+      const origin = request.headers.origin;
+      if (origin && (allowed === "*" || origin === allowed)) {
+        reply.header("access-control-allow-origin", allowed === "*" ? "*" : origin);
+        reply.header("vary", "Origin");
+      }
+    });
+    app.options(`${API_PREFIX}/*`, async (_request, reply) => {
+      reply
+        .code(204)
+        .header("access-control-allow-methods", "GET, POST, OPTIONS")
+        .header("access-control-allow-headers", "authorization, content-type")
+        .header("access-control-max-age", "600")
+        .send();
+    });
+  }
+
+  if (options.token) {
+    const token = options.token;
+    app.addHook("onRequest", async (request) => {
+      if (request.routeOptions.config?.access === "compute") checkBearer(request.headers.authorization, token);
+    });
+  }
+
+  const handlers: Record<string, Handler> = {
+    health: () => ({
+      status: "ok",
+      version: state.version,
+      dataset: {
+        dir: state.dataDir.split(/[\\/]/).slice(-1)[0],
+        places: state.catalogue.places.length,
+        links: state.catalogue.linkCount,
+        crossings: state.catalogue.crossings.length,
+        terminals: state.catalogue.terminals.length,
+        sourceHash: state.net.sourceHash,
+      },
+      jobs: queue.counts(),
+    }),
+    searchPlaces: (request) => searchPlaces(state, request.query as Parameters<typeof searchPlaces>[1]),
+    route: (request, reply) => {
+      const { type, body } = routeResponse(state, request.query as Parameters<typeof routeResponse>[1]);
+      return reply.type(type).send(body);
+    },
+    routePost: (request, reply) => {
+      const { type, body } = routeResponse(state, request.body as Parameters<typeof routeResponse>[1]);
+      return reply.type(type).send(body);
+    },
+    matrix: (request) => matrixResponse(state, request.query as Parameters<typeof matrixResponse>[1]),
+    networkLayers: (request, reply) => reply.type("application/geo+json").send(networkLayers(state, request.query as Parameters<typeof networkLayers>[1])),
+    crossings: (request) => crossingsList(state, request.query as { country?: string }),
+    terminals: (request) => terminalsList(state, request.query as { type?: string; country?: string }),
+    submitJob: (request, reply) => {
+      const q = request.query as { kind?: JobKind; formula?: string; vcov?: string; cluster?: string; ssc?: string };
+      let kind: JobKind;
+      let input: unknown;
+      if (typeof request.body === "string") {
+        if (q.kind !== "gravity-estimate") throw new CaravanError("E_USAGE", "a text/csv body is a gravity-estimate upload: add ?kind=gravity-estimate&formula=…");
+        kind = q.kind;
+        input = {
+          csv: request.body,
+          ...(q.formula !== undefined ? { formula: q.formula } : {}),
+          ...(q.vcov !== undefined ? { vcov: q.vcov } : {}),
+          ...(q.ssc !== undefined ? { ssc: q.ssc } : {}),
+          ...(q.cluster !== undefined ? { cluster: q.cluster.split(",").map((s) => s.trim()) } : {}),
+        };
+      } else {
+        const body = request.body as { kind: JobKind; input?: unknown };
+        kind = body.kind;
+        input = body.input;
+      }
+      const job = queue.submit(kind, prepareJob(state, kind, input));
+      return reply.code(202).send({ jobId: job.id, status: job.status });
+    },
+    getJob: (request) => queue.get((request.params as { id: string }).id),
+    jobEvents: (request, reply) => {
+      const id = (request.params as { id: string }).id;
+      const job = queue.get(id);
+      reply.hijack();
+      const raw = reply.raw;
+      raw.writeHead(200, { ...(reply.getHeaders() as Record<string, string>), "content-type": "text/event-stream; charset=utf-8", "cache-control": "no-cache", connection: "keep-alive" });
+      const send = (event: string, data: unknown) => raw.write(`event: ${event}\ndata: ${JSON.stringify(data)}\n\n`);
+      const progress = (j: typeof job) => ({ id: j.id, status: j.status, progress: j.progress, message: j.message });
+      if (job.status === "done" || job.status === "failed") {
+        send(job.status, job);
+        raw.end();
+        return;
+      }
+      send("progress", progress(job));
+      const heartbeat = setInterval(() => raw.write(": keep-alive\n\n"), 15_000);
+      const stop = queue.subscribe(id, (event) => {
+        if (event.type === "progress") send("progress", progress(event.job));
+        else {
+          send(event.type, event.job);
+          finish();
+          raw.end();
+        }
+      });
+      const finish = () => {
+        clearInterval(heartbeat);
+        stop();
+      };
+      request.raw.on("close", finish);
+    },
+  };
+
+  for (const spec of ROUTES) {
+    const handler = handlers[spec.operationId];
+    if (!handler) throw new Error(`no handler for ${spec.operationId}`);
+    app.route({ method: spec.method, url: spec.url, schema: spec.schema, config: { access: spec.access }, handler });
+  }
+
+  const openapi = buildOpenApi(state.version);
+  app.get(`${API_PREFIX}/openapi.json`, async (_request, reply) => reply.type("application/json").send(openapi));
+  app.get("/api/docs", async (_request, reply) => reply.type("text/html; charset=utf-8").send(EXPLORER_HTML));
+
+  const webRoot = options.webRoot === undefined ? join(caravanPackage().root, "dist", "web") : options.webRoot;
+  if (webRoot !== null && existsSync(join(webRoot, "index.html"))) {
+    const { default: fastifyStatic } = await import("@fastify/static");
+    await app.register(fastifyStatic, { root: webRoot, prefix: "/", index: ["index.html"] });
+  } else {
+    app.get("/", async (_request, reply) => reply.type("text/html; charset=utf-8").send(NO_WEB_APP_HTML));
+  }
+  return app;
+}

@@ -1,0 +1,100 @@
+/**
+ * What each job kind computes. Runs inside the job worker thread (worker.ts) on already validated input whose file
+ * paths were checked against the data folders on the main thread (queue.ts). Results are plain JSON-able objects.
+ */
+import { readFileSync } from "node:fs";
+import { appraiseStreams, parseStreamsCsv, sensitivityTable } from "../../appraisal/index";
+import { corridorProblem } from "../../assignment/corridor";
+import { parseDemandCsv, readDemandCsv } from "../../assignment/corridor-demand";
+import { corridorSummary } from "../../assignment/corridor-report";
+import { linkFlowsGeoJson } from "../../assignment/results";
+import { solve } from "../../assignment/solve";
+import { CaravanError } from "../../core/errors";
+import type { CompiledNetwork } from "../../network/compiled";
+import { estimateGravity, type SmallSampleRule, type VcovType } from "../../trade/estimate";
+import { ppmlResultJson } from "../../trade/ppml-report";
+import { parseCsvTable } from "../../trade/table";
+
+/** A job as the worker receives it. */
+export interface PreparedJob {
+  readonly id: string;
+  readonly kind: string;
+  readonly input: Readonly<Record<string, unknown>>;
+  /** Absolute path of a file the input named (checked inside the data folders), or null. */
+  readonly filePath: string | null;
+  /** The file as the user named it (for reports; never the server's absolute path). */
+  readonly fileLabel: string | null;
+  /** Seconds the job may run. */
+  readonly maxSeconds: number;
+}
+
+export interface JobEnv {
+  readonly net: () => CompiledNetwork;
+  readonly progress: (fraction: number, message: string) => void;
+}
+
+function assignment(job: PreparedJob, env: JobEnv): unknown {
+  const t0 = performance.now();
+  const input = job.input as { demandCsv?: string; algorithm?: string; gap?: number; maxIterations?: number; year?: number; demandScale?: number; top?: number };
+  const net = env.net();
+  env.progress(0.02, "reading demand");
+  const table = input.demandCsv !== undefined ? parseDemandCsv(input.demandCsv, "upload.csv") : readDemandCsv(job.filePath!);
+  const label = input.demandCsv !== undefined ? "upload.csv" : job.fileLabel!;
+  const cp = corridorProblem(net, table, { year: input.year ?? null, demandScale: input.demandScale });
+  const gap = input.gap ?? 1e-6;
+  env.progress(0.05, "solving");
+  const decades = Math.max(1, -Math.log10(gap));
+  const result = solve(cp.problem, input.algorithm ?? "b", {
+    gap,
+    maxIterations: input.maxIterations,
+    maxSeconds: job.maxSeconds,
+    onIteration: (r) => {
+      const done = Math.min(1, Math.max(0, -Math.log10(Math.max(r.relativeGap, 1e-300)) / decades));
+      env.progress(0.05 + 0.9 * done, `iteration ${r.iteration}, relative gap ${r.relativeGap.toExponential(3)}`);
+    },
+  });
+  env.progress(0.97, "summarising");
+  const summary = corridorSummary(cp, result, label.replace(/^\/+/, ""), (performance.now() - t0) / 1000, input.top ?? 10);
+  return { summary, flows: JSON.parse(linkFlowsGeoJson(cp, result)) };
+}
+
+function gravityEstimate(job: PreparedJob, env: JobEnv): unknown {
+  const input = job.input as { formula: string; csv?: string; vcov?: VcovType; cluster?: string[]; ssc?: SmallSampleRule; tol?: number };
+  env.progress(0.05, "reading data");
+  const text = input.csv ?? readFileSync(job.filePath!, "utf8");
+  const table = parseCsvTable(text, input.csv !== undefined ? "upload.csv" : job.fileLabel!);
+  if (input.vcov === "cluster" && (input.cluster === undefined || input.cluster.length === 0)) throw new CaravanError("E_USAGE", "vcov cluster needs cluster variables");
+  env.progress(0.2, `estimating on ${table.rowCount} rows`);
+  const result = estimateGravity(table, input.formula, {
+    vcov: input.vcov,
+    cluster: input.vcov === "iid" || input.vcov === "hetero" ? undefined : input.cluster,
+    smallSample: input.ssc ?? "fixest",
+    tol: input.tol ?? 1e-8,
+  });
+  return ppmlResultJson(result);
+}
+
+function appraisal(job: PreparedJob, env: JobEnv): unknown {
+  const input = job.input as { streamsCsv?: string; discountRatePct?: number };
+  env.progress(0.1, "reading streams");
+  const label = input.streamsCsv !== undefined ? "upload.csv" : job.fileLabel!;
+  const streams = parseStreamsCsv(input.streamsCsv ?? readFileSync(job.filePath!, "utf8"), label);
+  const rate = input.discountRatePct ?? 6;
+  env.progress(0.5, "appraising");
+  // the object `caravan appraise --json` prints
+  return { source: label, benefitColumns: streams.benefitColumns, ...appraiseStreams(streams, rate), sensitivity: sensitivityTable(streams, rate) };
+}
+
+/** Run one job; throws CaravanError for user problems. */
+export function runJob(job: PreparedJob, env: JobEnv): unknown {
+  switch (job.kind) {
+    case "assignment":
+      return assignment(job, env);
+    case "gravity-estimate":
+      return gravityEstimate(job, env);
+    case "appraisal":
+      return appraisal(job, env);
+    default:
+      throw new CaravanError("E_NOT_AVAILABLE", `job kind "${job.kind}" is not available in this build`);
+  }
+}

@@ -1,0 +1,122 @@
+/**
+ * GET/POST /api/v1/route and GET /api/v1/matrix: the routing stage behind the API. The route body is built by the
+ * same library functions as `caravan route --json` / `--geojson` (planRoutes, planJson, planGeoJson).
+ */
+import { CaravanError } from "../../core/errors";
+import { accessNode } from "../../network/compiled";
+import { planGeoJson, planJson } from "../../routing/format";
+import { manyToMany } from "../../routing/matrix";
+import { type Criterion, type RouteOptions, resolveRouteOptions } from "../../routing/options";
+import { planRoutes } from "../../routing/plan";
+import { LIMITS } from "../schemas";
+import type { ServerState } from "../state";
+
+/** Route options as they arrive: comma-separated strings (GET) or arrays (POST). */
+export interface RouteInput {
+  from: string;
+  to: string;
+  via?: string;
+  alternatives?: number;
+  optimize?: string;
+  cargo?: string;
+  modes?: string | string[];
+  avoidCountries?: string | string[];
+  avoidCrossings?: string | string[];
+  close?: string | string[];
+  year?: number;
+  month?: number;
+  co2Price?: number;
+  format?: "json" | "geojson";
+}
+
+function list(value: string | string[] | undefined): string[] | undefined {
+  if (value === undefined) return undefined;
+  const items = Array.isArray(value) ? value : value.split(",");
+  return items.map((s) => s.trim()).filter((s) => s !== "");
+}
+
+/** The routing options of a request, in the form resolveRouteOptions takes. */
+export function routeOptionsOf(input: Omit<RouteInput, "from" | "to">): RouteOptions {
+  return {
+    criterion: (input.optimize ?? "generalized") as Criterion,
+    cargo: input.cargo ?? "feu",
+    modes: list(input.modes),
+    avoidCountries: list(input.avoidCountries),
+    avoidIds: list(input.avoidCrossings),
+    closeChokepoints: list(input.close),
+    year: input.year ?? null,
+    month: input.month ?? null,
+    co2PriceUsdPerT: input.co2Price ?? 0,
+  };
+}
+
+/** The response body of the route endpoints and its content type. */
+export function routeResponse(state: ServerState, input: RouteInput): { type: string; body: unknown } {
+  const alternatives = input.alternatives ?? 1;
+  if (alternatives > LIMITS.alternatives) {
+    throw new CaravanError("E_LIMIT", `alternatives is capped at ${LIMITS.alternatives} per request, got ${alternatives}`, { details: { limit: LIMITS.alternatives } });
+  }
+  const { resolver, ctx } = state;
+  const plan = planRoutes(ctx, {
+    from: resolver.resolve(input.from),
+    to: resolver.resolve(input.to),
+    via: input.via === undefined ? null : resolver.resolve(input.via),
+    alternatives,
+    ...routeOptionsOf(input),
+  });
+  return input.format === "geojson" ? { type: "application/geo+json", body: planGeoJson(plan) } : { type: "application/json", body: planJson(plan) };
+}
+
+export interface MatrixInput extends Omit<RouteInput, "from" | "to" | "via" | "alternatives" | "avoidCrossings" | "format"> {
+  places: string;
+}
+
+export interface MatrixBody {
+  places: { id: string; name: string }[];
+  criterion: string;
+  cargo: string;
+  timeH: number[][];
+  costUsd: number[][];
+  co2Kg: number[][];
+  distanceKm: number[][];
+  reachable: boolean[][];
+  unreachablePairs: number;
+}
+
+/** Figures along the best route of every ordered pair (one Dijkstra per origin, stopping when all are settled). */
+export function matrixResponse(state: ServerState, input: MatrixInput): MatrixBody {
+  const names = list(input.places) ?? [];
+  if (names.length > LIMITS.matrixPlaces) {
+    throw new CaravanError("E_LIMIT", `a matrix takes at most ${LIMITS.matrixPlaces} places, got ${names.length}`, { details: { limit: LIMITS.matrixPlaces } });
+  }
+  if (names.length < 2) throw new CaravanError("E_USAGE", `a matrix needs at least 2 places, got ${names.length}`);
+  const { net, ctx, resolver } = state;
+  const chosen = names.map((p) => resolver.resolve(p));
+  const options = resolveRouteOptions(net, routeOptionsOf(input));
+  const set = ctx.weights(options);
+  const nodes = chosen.map(accessNode);
+  const query = state.matrixQuery;
+  query.setWeight(set.weight);
+  const m = manyToMany(query, nodes, nodes, { sumColumns: [set.columns.timeH, set.columns.costUsd, set.columns.co2Kg, net.arcs.distanceKm] });
+  const n = chosen.length;
+  const figure = (s: number) =>
+    Array.from({ length: n }, (_, i) =>
+      Array.from({ length: n }, (_, j) => {
+        const v = m.sums[s][i * n + j];
+        return Number.isFinite(v) ? v : 0;
+      }),
+    );
+  const reachable = Array.from({ length: n }, (_, i) => Array.from({ length: n }, (_, j) => Number.isFinite(m.sums[0][i * n + j])));
+  const places = net.network.places;
+  return {
+    places: chosen.map((p) => ({ id: places[p].id, name: places[p].name })),
+    criterion: options.criterion,
+    cargo: options.profile.id,
+    timeH: figure(0),
+    costUsd: figure(1),
+    co2Kg: figure(2),
+    distanceKm: figure(3),
+    reachable,
+    unreachablePairs: reachable.flat().filter((r) => !r).length,
+  };
+}

@@ -1,0 +1,661 @@
+/**
+ * The JSON Schemas of the HTTP API: one request and one response schema per route. Fastify validates requests and
+ * serialises responses with them, the OpenAPI 3.1 document (openapi.ts) embeds them verbatim, docs/api.md is
+ * rendered from that document, and the contract tests validate every response against them (strict mode: no
+ * unknown property, no missing one, no wrong type).
+ *
+ * Plain JSON Schema objects rather than zod: Fastify consumes JSON Schema directly (Ajv for requests,
+ * fast-json-stringify for responses), and OpenAPI 3.1 uses JSON Schema as is, so there is no conversion step that
+ * could drift or lose a keyword. The TypeScript types of the bodies live beside the code that builds them.
+ */
+import { EVENT_TYPES } from "../routing/report";
+import { CRITERIA } from "../routing/options";
+import { LINK_STATUSES, MODES, PLACE_KINDS } from "../network/schema";
+
+type Schema = Record<string, unknown>;
+
+const str: Schema = { type: "string" };
+const num: Schema = { type: "number" };
+const int: Schema = { type: "integer" };
+const bool: Schema = { type: "boolean" };
+const strN: Schema = { type: ["string", "null"] };
+const numN: Schema = { type: ["number", "null"] };
+const intN: Schema = { type: ["integer", "null"] };
+const strings: Schema = { type: "array", items: str };
+
+/** A closed object: every listed property required unless named in `optional`. */
+function obj(properties: Record<string, Schema>, optional: readonly string[] = [], description?: string): Schema {
+  return {
+    type: "object",
+    ...(description ? { description } : {}),
+    additionalProperties: false,
+    required: Object.keys(properties).filter((k) => !optional.includes(k)),
+    properties,
+  };
+}
+
+const d = (description: string, schema: Schema): Schema => ({ ...schema, description });
+
+// --- limits ------------------------------------------------------------------------------------------------------
+
+export const LIMITS = {
+  /** Largest JSON request body, bytes. */
+  bodyBytes: 1_048_576,
+  /** Largest uploaded CSV (gravity estimation), bytes. */
+  uploadBytes: 20 * 1_048_576,
+  /** Most route alternatives per request. */
+  alternatives: 5,
+  /** Most places in a matrix request (the matrix has at most this squared cells). */
+  matrixPlaces: 50,
+  /** Most places a search returns. */
+  placesLimit: 100,
+  /** Most jobs waiting in the queue (running ones not counted). */
+  queueLength: 16,
+  /** Finished jobs kept for GET /jobs/:id (oldest dropped first). */
+  finishedJobsKept: 100,
+  /** A job running longer is stopped (E_TIMEOUT), seconds. */
+  jobSeconds: 300,
+  /** A request whose body has not arrived by then is answered 408, ms. */
+  requestTimeoutMs: 30_000,
+} as const;
+
+// --- shared pieces -----------------------------------------------------------------------------------------------
+
+export const errorSchema = obj(
+  {
+    code: d("Stable error code from the catalogue (docs/errors.md).", str),
+    message: str,
+    didYouMean: d("Suggestions for a mistyped name or parameter.", strings),
+    details: { type: "object", additionalProperties: true, description: "Structured context (file, line, field, query, ...)." },
+  },
+  ["didYouMean", "details"],
+  "Every error: HTTP status from the error catalogue, never a stack trace.",
+);
+
+const errors = { "4xx": errorSchema, "5xx": errorSchema };
+
+const sourceSchema = obj({ ref: str, title: str, url: strN, year: intN }, [], "A document (src:) or estimation rule (estimate:) behind a figure.");
+
+const lineString: Schema = obj({
+  type: { type: "string", enum: ["LineString"] },
+  coordinates: { type: "array", items: { type: "array", items: num, minItems: 2, maxItems: 2 }, description: "[lonDeg, latDeg] pairs" },
+});
+
+// --- route -------------------------------------------------------------------------------------------------------
+
+const legSchema = obj(
+  {
+    mode: d("rail | road | sea | ferry | air", str),
+    from: d("place id", str),
+    to: d("place id", str),
+    fromName: str,
+    toName: str,
+    distanceKm: num,
+    timeH: d("moving time, hours (dwell and waits are events)", num),
+    costUsd: d("moving tariff for one cargo unit, USD", num),
+    co2Kg: num,
+    gaugesMm: d("track gauges used, mm, in order (rail legs)", { type: "array", items: int }),
+  },
+  ["gaugesMm"],
+);
+
+const eventSchema = obj({
+  type: { type: "string", enum: [...EVENT_TYPES] },
+  at: d("place id", str),
+  atName: str,
+  timeH: num,
+  costUsd: num,
+  ref: d("crossing, terminal or ferry id; null for a default transfer", strN),
+});
+
+const routeSchema = obj({
+  rank: d("1 = best by the criterion", int),
+  timeH: num,
+  costUsd: d("USD per cargo unit", num),
+  co2Kg: d("kg CO2e per cargo unit", num),
+  distanceKm: num,
+  countries: d("ISO3 codes in order of traversal", strings),
+  transitCountries: strings,
+  legs: { type: "array", items: legSchema },
+  events: { type: "array", items: eventSchema },
+  estimatedDistanceShare: d("share (0–1) of km from great-circle × circuity estimates", num),
+  notes: strings,
+  sources: { type: "array", items: sourceSchema },
+});
+
+/** Exactly the object `caravan route --json` prints (routing/format.ts planJson). */
+export const routePlanSchema = obj(
+  {
+    from: d("origin place id", str),
+    to: d("destination place id", str),
+    fromName: str,
+    toName: str,
+    via: strN,
+    criterion: str,
+    cargo: str,
+    routes: { type: "array", items: routeSchema },
+  },
+  [],
+  "The route plan: exactly the object `caravan route --json` prints.",
+);
+
+/** Exactly the FeatureCollection `caravan route --geojson` prints: one LineString per leg. */
+export const routeGeoJsonSchema = obj(
+  {
+    type: { type: "string", enum: ["FeatureCollection"] },
+    features: {
+      type: "array",
+      items: obj({
+        type: { type: "string", enum: ["Feature"] },
+        geometry: lineString,
+        properties: obj({ rank: int, leg: int, mode: str, from: str, to: str, distanceKm: num, timeH: num, costUsd: num, co2Kg: num }),
+      }),
+    },
+  },
+  [],
+  "`caravan route --geojson`: one LineString feature per leg of every route.",
+);
+
+const routeOptionProps = {
+  optimize: { type: "string", enum: [...CRITERIA], default: "generalized", description: "criterion to minimise" },
+  cargo: { type: "string", default: "feu", maxLength: 40, description: "cargo profile: feu | teu | bulk" },
+  year: { type: "integer", minimum: 1900, maximum: 2100, description: "include projects open by this year" },
+  month: { type: "integer", minimum: 1, maximum: 12, description: "month of travel (seasonal closures apply)" },
+  co2Price: { type: "number", minimum: 0, default: 0, description: "USD per tonne CO2e (generalized criterion)" },
+} as const;
+
+const listParam = (what: string): Schema => ({ type: "string", maxLength: 1000, description: `${what}, comma-separated` });
+const listBody = (what: string): Schema => ({ type: "array", maxItems: 50, items: { type: "string", maxLength: 100 }, description: what });
+
+const placeParam = (what: string): Schema => ({
+  type: "string",
+  minLength: 1,
+  maxLength: 200,
+  description: `${what}: place id, name, alias, UN/LOCODE or lon,lat`,
+});
+
+const formatParam = { type: "string", enum: ["json", "geojson"], default: "json", description: "json: the route plan; geojson: one LineString per leg" };
+const alternativesParam = {
+  type: "integer",
+  minimum: 1,
+  default: 1,
+  description: `number of meaningfully different routes (at most ${LIMITS.alternatives}; more is E_LIMIT)`,
+};
+
+export const routeQuerySchema = {
+  type: "object",
+  additionalProperties: false,
+  required: ["from", "to"],
+  properties: {
+    from: placeParam("origin"),
+    to: placeParam("destination"),
+    via: placeParam("pass through this place"),
+    alternatives: alternativesParam,
+    ...routeOptionProps,
+    modes: listParam("allowed modes from rail,road,sea,ferry,air (default rail,road,sea,ferry)"),
+    avoidCountries: listParam("ISO3 countries the route must not touch"),
+    avoidCrossings: listParam("border crossings, links, ferries or terminals (ids) not to use"),
+    close: listParam("sea chokepoints to close (suez, hormuz, ...)"),
+    format: formatParam,
+  },
+};
+
+export const routeBodySchema = {
+  type: "object",
+  additionalProperties: false,
+  required: ["from", "to"],
+  properties: {
+    from: placeParam("origin"),
+    to: placeParam("destination"),
+    via: placeParam("pass through this place"),
+    alternatives: alternativesParam,
+    ...routeOptionProps,
+    modes: listBody("allowed modes from rail, road, sea, ferry, air"),
+    avoidCountries: listBody("ISO3 countries the route must not touch"),
+    avoidCrossings: listBody("crossing, link, ferry or terminal ids not to use"),
+    close: listBody("sea chokepoints to close"),
+    format: formatParam,
+  },
+};
+
+const routeResponse = {
+  200: {
+    description: "The route plan (format=json) or its GeoJSON (format=geojson).",
+    content: {
+      "application/json": { schema: routePlanSchema },
+      "application/geo+json": { schema: routeGeoJsonSchema },
+    },
+  },
+  ...errors,
+};
+
+// --- places ------------------------------------------------------------------------------------------------------
+
+export const placeViewSchema = obj(
+  {
+    id: str,
+    name: str,
+    country: d("ISO3", str),
+    kind: d("main kind", str),
+    kinds: strings,
+    lonDeg: num,
+    latDeg: num,
+    aliases: strings,
+    locode: strN,
+    population: intN,
+  },
+  [],
+);
+
+const placesQuery = {
+  type: "object",
+  additionalProperties: false,
+  properties: {
+    q: { type: "string", maxLength: 200, default: "", description: "text in an id, name, alias or UN/LOCODE; empty lists the most populous places" },
+    limit: { type: "integer", minimum: 1, maximum: LIMITS.placesLimit, default: 20 },
+    kind: { type: "string", enum: PLACE_KINDS.filter((k) => k !== "waypoint"), description: "only places of this kind" },
+  },
+};
+
+const placesResponse = {
+  200: obj(
+    {
+      places: { type: "array", items: placeViewSchema },
+      total: d("number of matching places before the limit", int),
+      didYouMean: d("place ids close to a query that matched nothing", strings),
+    },
+    ["didYouMean"],
+  ),
+  ...errors,
+};
+
+// --- matrix ------------------------------------------------------------------------------------------------------
+
+const matrixOf = (what: string): Schema => ({
+  type: "array",
+  items: { type: "array", items: num },
+  description: `[i][j] ${what} from places[i] to places[j]; 0 where reachable[i][j] is false`,
+});
+
+const matrixQuery = {
+  type: "object",
+  additionalProperties: false,
+  required: ["places"],
+  properties: {
+    places: { type: "string", minLength: 1, maxLength: 10_000, description: `places, comma-separated (2 to ${LIMITS.matrixPlaces}; more is E_LIMIT)` },
+    ...routeOptionProps,
+    modes: listParam("allowed modes"),
+    avoidCountries: listParam("ISO3 countries no route may touch"),
+    close: listParam("sea chokepoints to close"),
+  },
+};
+
+const matrixResponse = {
+  200: obj(
+    {
+      places: { type: "array", items: obj({ id: str, name: str }) },
+      criterion: str,
+      cargo: str,
+      timeH: matrixOf("door-to-door hours"),
+      costUsd: matrixOf("USD per cargo unit"),
+      co2Kg: matrixOf("kg CO2e per cargo unit"),
+      distanceKm: matrixOf("km"),
+      reachable: { type: "array", items: { type: "array", items: bool }, description: "[i][j] true when a route exists under the constraints" },
+      unreachablePairs: int,
+    },
+    [],
+    "Figures along the best route (by the criterion) of every ordered pair. An unreachable pair has reachable[i][j] = false and 0 in every figure matrix (never null).",
+  ),
+  ...errors,
+};
+
+// --- network -----------------------------------------------------------------------------------------------------
+
+export const linkFeatureSchema = obj({
+  type: { type: "string", enum: ["Feature"] },
+  geometry: lineString,
+  properties: obj({
+    id: str,
+    name: d("ferry service name; null for links", strN),
+    mode: str,
+    from: str,
+    to: str,
+    gaugeMm: intN,
+    status: { type: "string", enum: [...LINK_STATUSES] },
+    openYear: intN,
+    distanceKm: num,
+    distanceEstimated: bool,
+    countries: strings,
+    border: d("border crossing id", strN),
+    chokepoint: strN,
+    project: strN,
+    capacityTonnesPerYear: numN,
+    sources: d("provenance references (src:, estimate:)", strings),
+  }),
+});
+
+const layersQuery = {
+  type: "object",
+  additionalProperties: false,
+  properties: {
+    mode: { type: "string", enum: [...MODES], description: "only links of this mode (ferry = ferry services)" },
+    status: { type: "string", enum: [...LINK_STATUSES], description: "only links with this status" },
+    year: { type: "integer", minimum: 1900, maximum: 2100, description: "the network of this year: open links plus projects opening by then" },
+  },
+};
+
+const layersResponse = {
+  200: {
+    description: "Links (and ferries) as GeoJSON LineStrings.",
+    content: { "application/geo+json": { schema: obj({ type: { type: "string", enum: ["FeatureCollection"] }, features: { type: "array", items: linkFeatureSchema } }) } },
+  },
+  ...errors,
+};
+
+const crossingSchema = obj({
+  id: str,
+  name: str,
+  countries: strings,
+  places: d("the two border stations, in the order of countries", strings),
+  modes: strings,
+  lonDeg: d("midpoint of the two stations", num),
+  latDeg: num,
+  dwell: {
+    type: "array",
+    items: obj({
+      fromCountry: str,
+      medianH: d("median time to clear the crossing leaving fromCountry, hours", num),
+      highH: d("high percentile (p90 or top of range), hours; null where sources give no spread", numN),
+      feeUsdPerFeu: num,
+      sources: { type: "array", items: sourceSchema },
+    }),
+  },
+  openDays: d("ISO weekdays the crossing works (1 = Monday)", { type: "array", items: int }),
+  seasonalClosure: { anyOf: [{ type: "null" }, obj({ from: str, to: str, lastYear: intN })] },
+  capacityTonnesPerYear: numN,
+  capacityTrainsPerDay: numN,
+  capacityVehiclesPerDay: numN,
+  notes: str,
+  sources: { type: "array", items: sourceSchema },
+});
+
+const terminalSchema = obj({
+  id: str,
+  place: str,
+  placeName: str,
+  country: strN,
+  type: str,
+  lonDeg: num,
+  latDeg: num,
+  gauges: { type: "array", items: int },
+  modes: strings,
+  handlingTimeH: num,
+  handlingCostUsdPerFeu: num,
+  handlingCostUsdPerTonne: numN,
+  capacityTeuPerYear: numN,
+  capacityTonnesPerYear: numN,
+  capacityTrainsPerDay: numN,
+  status: str,
+  openYear: intN,
+  project: strN,
+  notes: str,
+  sources: { type: "array", items: sourceSchema },
+});
+
+const listQuery = (extra: Record<string, Schema>) => ({ type: "object", additionalProperties: false, properties: extra });
+
+// --- jobs --------------------------------------------------------------------------------------------------------
+
+export const JOB_KINDS = ["assignment", "scenario-run", "scenario-compare", "gravity-estimate", "appraisal"] as const;
+export type JobKind = (typeof JOB_KINDS)[number];
+export const JOB_STATUSES = ["queued", "running", "done", "failed"] as const;
+
+/** Input of each job kind (validated when the job is submitted). */
+export const JOB_INPUT_SCHEMAS: Record<JobKind, Schema> = {
+  assignment: {
+    type: "object",
+    additionalProperties: false,
+    description:
+      "Corridor assignment (`caravan assign --demand`). `demand` names a CSV inside the data folders (default demand/corridors-2024.csv of the dataset); `demandCsv` gives the CSV text instead.",
+    properties: {
+      demand: { type: "string", maxLength: 500, description: "path relative to the dataset folder (no '..')" },
+      demandCsv: { type: "string", maxLength: LIMITS.bodyBytes, description: "demand CSV text: origin,destination,class,amount,source" },
+      algorithm: { type: "string", enum: ["aon", "msa", "fw", "cfw", "bfw", "b", "logit"], default: "b" },
+      gap: { type: "number", exclusiveMinimum: 0, default: 1e-6 },
+      maxIterations: { type: "integer", minimum: 1, maximum: 100_000 },
+      year: { type: "integer", minimum: 1900, maximum: 2100 },
+      demandScale: { type: "number", minimum: 0 },
+      top: { type: "integer", minimum: 1, maximum: 1000, default: 10 },
+    },
+  },
+  "gravity-estimate": {
+    type: "object",
+    additionalProperties: false,
+    required: ["formula"],
+    description: "PPML with high-dimensional fixed effects (`caravan gravity estimate`) on an uploaded CSV: `csv` in JSON, or POST the file as text/csv with kind and formula in the query.",
+    properties: {
+      formula: { type: "string", minLength: 3, maxLength: 2000 },
+      csv: { type: "string", description: "the CSV text (header row first)" },
+      data: { type: "string", maxLength: 500, description: "or: path of a CSV inside the data folders (no '..')" },
+      vcov: { type: "string", enum: ["iid", "hetero", "cluster"] },
+      cluster: { type: "array", items: { type: "string" }, maxItems: 4 },
+      ssc: { type: "string", enum: ["fixest", "stata"], default: "fixest" },
+      tol: { type: "number", exclusiveMinimum: 0, exclusiveMaximum: 1, default: 1e-8 },
+    },
+  },
+  "scenario-run": { type: "object", description: "A scenario run (scenarios stage); E_NOT_AVAILABLE until that stage is present.", additionalProperties: true },
+  "scenario-compare": { type: "object", description: "A comparison of two scenario runs; E_NOT_AVAILABLE until the scenarios stage is present.", additionalProperties: true },
+  appraisal: {
+    type: "object",
+    additionalProperties: false,
+    description:
+      "Cost–benefit analysis of yearly streams (`caravan appraise --streams`): ENPV, EIRR, B/C, payback, switching values, sensitivity. Result: the object `caravan appraise --json` prints.",
+    properties: {
+      streamsCsv: { type: "string", maxLength: LIMITS.bodyBytes, description: "CSV text: year,capitalCostUsd,operatingCostUsd,benefitsUsd[,...][,residualValueUsd]" },
+      streams: { type: "string", maxLength: 500, description: "or: path of such a CSV inside the data folders (no '..')" },
+      discountRatePct: { type: "number", exclusiveMinimum: -100, maximum: 100, default: 6, description: "real discount rate, %" },
+    },
+  },
+};
+
+const jobErrorSchema = obj({ code: str, message: str }, [], "why the job failed");
+
+export const jobViewSchema = obj(
+  {
+    id: str,
+    kind: { type: "string", enum: [...JOB_KINDS] },
+    status: { type: "string", enum: [...JOB_STATUSES] },
+    progress: d("0..1", num),
+    message: d("last progress message", str),
+    createdAt: d("ISO 8601", str),
+    startedAt: strN,
+    finishedAt: strN,
+    result: { type: "object", additionalProperties: true, description: "the result (status done); shape by kind, see the job kinds" },
+    error: jobErrorSchema,
+  },
+  ["result", "error"],
+);
+
+const jobsBody = {
+  type: "object",
+  additionalProperties: false,
+  required: ["kind"],
+  properties: {
+    kind: { type: "string", enum: [...JOB_KINDS] },
+    input: { type: "object", additionalProperties: true, default: {}, description: "kind-specific input (components.schemas.<Kind>Input)" },
+  },
+};
+
+const jobsQuery = {
+  type: "object",
+  additionalProperties: false,
+  properties: {
+    kind: { type: "string", enum: [...JOB_KINDS], description: "with a text/csv body: the job kind (gravity-estimate)" },
+    formula: { type: "string", maxLength: 2000, description: "with a text/csv body: the model formula" },
+    vcov: { type: "string", enum: ["iid", "hetero", "cluster"] },
+    cluster: { type: "string", maxLength: 200, description: "comma-separated cluster variables" },
+    ssc: { type: "string", enum: ["fixest", "stata"] },
+  },
+};
+
+// --- route table -------------------------------------------------------------------------------------------------
+
+export type Access = "open" | "compute";
+
+export interface RouteSpec {
+  readonly method: "GET" | "POST";
+  /** Fastify path (`:id` params). */
+  readonly url: string;
+  readonly operationId: string;
+  readonly summary: string;
+  readonly description?: string;
+  readonly tag: string;
+  /** "compute": needs the token when one is configured (compute and write routes). */
+  readonly access: Access;
+  readonly schema: {
+    readonly querystring?: Schema;
+    readonly params?: Schema;
+    readonly body?: Schema;
+    readonly response: Record<string, unknown>;
+  };
+}
+
+const idParams = { type: "object", additionalProperties: false, required: ["id"], properties: { id: { type: "string", maxLength: 64 } } };
+
+export const API_PREFIX = "/api/v1";
+
+export const ROUTES: readonly RouteSpec[] = [
+  {
+    method: "GET",
+    url: `${API_PREFIX}/health`,
+    operationId: "health",
+    summary: "Server status, version and dataset size",
+    tag: "meta",
+    access: "open",
+    schema: {
+      response: {
+        200: obj({
+          status: { type: "string", enum: ["ok"] },
+          version: str,
+          dataset: obj({ dir: str, places: int, links: d("links plus ferry services", int), crossings: int, terminals: int, sourceHash: str }),
+          jobs: obj({ queued: int, running: int }),
+        }),
+        ...errors,
+      },
+    },
+  },
+  {
+    method: "GET",
+    url: `${API_PREFIX}/places`,
+    operationId: "searchPlaces",
+    summary: "Search places by id, name, alias or UN/LOCODE (did-you-mean on a typo)",
+    description:
+      "Exact matches first, then prefix, then substring matches, each by population. An empty q lists the most populous places. A query that matches nothing returns no places and didYouMean.",
+    tag: "places",
+    access: "open",
+    schema: { querystring: placesQuery, response: placesResponse },
+  },
+  {
+    method: "GET",
+    url: `${API_PREFIX}/route`,
+    operationId: "route",
+    summary: "Best route(s) between two places",
+    description: "The response is exactly the object of `caravan route --json` (or `--geojson` with format=geojson).",
+    tag: "routing",
+    access: "compute",
+    schema: { querystring: routeQuerySchema, response: routeResponse },
+  },
+  {
+    method: "POST",
+    url: `${API_PREFIX}/route`,
+    operationId: "routePost",
+    summary: "Best route(s) between two places (options as JSON; lists as arrays)",
+    tag: "routing",
+    access: "compute",
+    schema: { body: routeBodySchema, response: routeResponse },
+  },
+  {
+    method: "GET",
+    url: `${API_PREFIX}/matrix`,
+    operationId: "matrix",
+    summary: `Time, cost, CO2 and distance matrix between up to ${LIMITS.matrixPlaces} places`,
+    tag: "routing",
+    access: "compute",
+    schema: { querystring: matrixQuery, response: matrixResponse },
+  },
+  {
+    method: "GET",
+    url: `${API_PREFIX}/network/layers`,
+    operationId: "networkLayers",
+    summary: "Links and ferries as GeoJSON, by mode, status and year",
+    tag: "network",
+    access: "open",
+    schema: { querystring: layersQuery, response: layersResponse },
+  },
+  {
+    method: "GET",
+    url: `${API_PREFIX}/crossings`,
+    operationId: "crossings",
+    summary: "Border crossings with dwell (median, high), fees, opening days, capacities and sources",
+    tag: "network",
+    access: "open",
+    schema: {
+      querystring: listQuery({ country: { type: "string", pattern: "^[A-Za-z]{3}$", description: "only crossings of this ISO3 country" } }),
+      response: { 200: obj({ crossings: { type: "array", items: crossingSchema } }), ...errors },
+    },
+  },
+  {
+    method: "GET",
+    url: `${API_PREFIX}/terminals`,
+    operationId: "terminals",
+    summary: "Gauge-change, intermodal, port and airport terminals with handling figures, capacities and sources",
+    tag: "network",
+    access: "open",
+    schema: {
+      querystring: listQuery({ type: { type: "string", enum: ["gauge_change", "intermodal", "port", "airport"] }, country: { type: "string", pattern: "^[A-Za-z]{3}$" } }),
+      response: { 200: obj({ terminals: { type: "array", items: terminalSchema } }), ...errors },
+    },
+  },
+  {
+    method: "POST",
+    url: `${API_PREFIX}/jobs`,
+    operationId: "submitJob",
+    summary: "Submit a job (assignment, scenario run/compare, gravity estimation, appraisal); 202 with its id",
+    description: `JSON body {kind, input}, or a text/csv body (gravity-estimate) with kind and formula in the query. At most ${LIMITS.queueLength} jobs wait (429 E_QUEUE_FULL beyond); jobs run one at a time in a worker thread and stop after ${LIMITS.jobSeconds} s (E_TIMEOUT).`,
+    tag: "jobs",
+    access: "compute",
+    schema: {
+      querystring: jobsQuery,
+      body: {
+        content: {
+          "application/json": { schema: jobsBody },
+          "text/csv": { schema: { type: "string", description: `CSV upload, at most ${LIMITS.uploadBytes} bytes` } },
+        },
+      },
+      response: { 202: obj({ jobId: str, status: { type: "string", enum: [...JOB_STATUSES] } }), ...errors },
+    },
+  },
+  {
+    method: "GET",
+    url: `${API_PREFIX}/jobs/:id`,
+    operationId: "getJob",
+    summary: "A job's status, progress and result or error",
+    tag: "jobs",
+    access: "compute",
+    schema: { params: idParams, response: { 200: jobViewSchema, ...errors } },
+  },
+  {
+    method: "GET",
+    url: `${API_PREFIX}/jobs/:id/events`,
+    operationId: "jobEvents",
+    summary: "Server-Sent Events of a job: progress, then done or failed",
+    description:
+      "text/event-stream. Events: `progress` (data: {progress, message}), `done` (data: the job view with its result), `failed` (data: the job view with its error). The stream starts with the current state and ends after done or failed.",
+    tag: "jobs",
+    access: "compute",
+    schema: {
+      params: idParams,
+      response: { 200: { description: "event stream", content: { "text/event-stream": { schema: { type: "string" } } } }, ...errors },
+    },
+  },
+];

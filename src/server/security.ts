@@ -1,0 +1,41 @@
+/**
+ * Request guards: the bearer token of compute and write routes, the loopback rule for binding, and the path guard
+ * that keeps every file a request names inside the configured data folders.
+ */
+import { createHash, timingSafeEqual } from "node:crypto";
+import { existsSync, realpathSync } from "node:fs";
+import { isAbsolute, relative, resolve, sep } from "node:path";
+import { CaravanError } from "../core/errors";
+
+/** true for host names that only this machine can reach. */
+export function isLoopbackHost(host: string): boolean {
+  const h = host.trim().toLowerCase().replace(/^\[|\]$/g, "");
+  return h === "localhost" || h === "::1" || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(h);
+}
+
+const digest = (s: string) => createHash("sha256").update(s).digest();
+
+/** Constant-time check of an `Authorization: Bearer <token>` header against the configured token. */
+export function checkBearer(header: string | undefined, token: string): void {
+  const m = /^Bearer\s+(\S+)\s*$/i.exec(header ?? "");
+  if (!m) throw new CaravanError("E_UNAUTHORIZED", "this route needs Authorization: Bearer <token> (the server was started with --token or CARAVAN_TOKEN)");
+  if (!timingSafeEqual(digest(m[1]), digest(token))) throw new CaravanError("E_UNAUTHORIZED", "wrong bearer token");
+}
+
+/**
+ * Resolve a path named in a request to an existing file inside one of `folders` (absolute real paths); relative
+ * paths are taken from the first folder (the dataset). `..` segments, absolute paths elsewhere and symbolic links
+ * that lead outside are refused with E_PATH_FORBIDDEN; messages repeat the path as given, never the server's folders.
+ */
+export function resolveDataPath(folders: readonly string[], requested: string): string {
+  if (requested.includes("\0") || requested.trim() === "") throw new CaravanError("E_PATH_FORBIDDEN", "empty or malformed path");
+  const parts = requested.split(/[\\/]+/);
+  if (parts.includes("..")) throw new CaravanError("E_PATH_FORBIDDEN", `"${requested}": '..' is not allowed; name a file inside the data folders`);
+  const inside = (p: string) => folders.some((f) => p === f || (p.startsWith(f + sep) && !relative(f, p).startsWith("..")));
+  const candidate = isAbsolute(requested) ? resolve(requested) : resolve(folders[0], requested);
+  if (!inside(candidate)) throw new CaravanError("E_PATH_FORBIDDEN", `"${requested}" is outside the data folders`);
+  if (!existsSync(candidate)) throw new CaravanError("E_FILE_NOT_FOUND", `"${requested}" does not exist in the data folders`, { details: { file: requested } });
+  const real = realpathSync(candidate);
+  if (!inside(real)) throw new CaravanError("E_PATH_FORBIDDEN", `"${requested}" leads outside the data folders`);
+  return real;
+}

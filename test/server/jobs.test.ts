@@ -1,0 +1,165 @@
+/**
+ * API contract, jobs: POST /jobs answers 202 with an id, the job runs in the worker thread, GET /jobs/:id shows
+ * status, progress and the result or error, and /jobs/:id/events streams progress then done or failed (SSE). Over
+ * the "corridors" fixture with a two-row demand (helpers.ts), hand-checkable: all 1.5 Mt reach Destport.
+ */
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { FastifyInstance } from "fastify";
+import { appOver, fixtureCopy, json } from "./helpers";
+
+let app: FastifyInstance;
+beforeAll(async () => {
+  app = await appOver(fixtureCopy());
+});
+afterAll(async () => {
+  await app.close();
+});
+
+interface JobBody {
+  id: string;
+  kind: string;
+  status: string;
+  progress: number;
+  result?: Record<string, unknown>;
+  error?: { code: string; message: string };
+}
+
+async function submit(payload: unknown): Promise<string> {
+  const r = await app.inject({ method: "POST", url: "/api/v1/jobs", payload: payload as Record<string, unknown> });
+  expect(r.statusCode, r.body).toBe(202);
+  return json<{ jobId: string }>(r).jobId;
+}
+
+async function waitFor(id: string): Promise<JobBody> {
+  for (let i = 0; i < 600; i++) {
+    const job = json<JobBody>(await app.inject({ method: "GET", url: `/api/v1/jobs/${id}` }));
+    if (job.status === "done" || job.status === "failed") return job;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  throw new Error(`job ${id} did not finish`);
+}
+
+/** Parse a text/event-stream body into its events. */
+function events(body: string): { event: string; data: Record<string, unknown> }[] {
+  return body
+    .split("\n\n")
+    .filter((block) => block.startsWith("event:"))
+    .map((block) => {
+      const [eventLine, dataLine] = block.split("\n");
+      return { event: eventLine.slice("event: ".length), data: JSON.parse(dataLine.slice("data: ".length)) };
+    });
+}
+
+describe("assignment jobs", () => {
+  it("the default demand (demand/corridors-2024.csv) is assigned: flows as GeoJSON, bottlenecks, transit by country", async () => {
+    const id = await submit({ kind: "assignment", input: {} });
+    const job = await waitFor(id);
+    expect(job.status, JSON.stringify(job.error)).toBe("done");
+    expect(job.progress).toBe(1);
+    const result = job.result as { summary: { demandT: number; demandFile: string; converged: boolean; bottlenecks: unknown[]; transitByCountry: { country: string; transitT: number }[] }; flows: { type: string; features: { properties: { flowT: number; to: string } }[] } };
+    expect(result.summary.demandT).toBe(1_500_000);
+    expect(result.summary.demandFile).toBe("demand/corridors-2024.csv");
+    expect(result.summary.converged).toBe(true);
+    expect(Array.isArray(result.summary.bottlenecks)).toBe(true);
+    expect(result.flows.type).toBe("FeatureCollection");
+    // everything ends at Destport: the flow into dest sums to the demand
+    const intoDest = result.flows.features.filter((f) => f.properties.to === "dest").reduce((s, f) => s + f.properties.flowT, 0);
+    expect(intoDest).toBeCloseTo(1_500_000, -1);
+    // the 1 Mt Orient → Destport container flow crosses Kazakhstan without starting or ending there
+    const kaz = result.summary.transitByCountry.find((r) => r.country === "KAZ");
+    expect(kaz?.transitT).toBeGreaterThanOrEqual(1_000_000 - 1);
+  });
+
+  it("the event stream sends progress and ends with done carrying the result", async () => {
+    const id = await submit({ kind: "assignment", input: { demandCsv: "origin,destination,class,amount,source\nori,dest,container,200000,src:corridors-manual\n" } });
+    const r = await app.inject({ method: "GET", url: `/api/v1/jobs/${id}/events` });
+    expect(r.statusCode).toBe(200);
+    expect(r.headers["content-type"]).toMatch(/^text\/event-stream/);
+    const list = events(r.body);
+    expect(list[0].event).toBe("progress");
+    expect(list.at(-1)!.event).toBe("done");
+    expect((list.at(-1)!.data.result as { summary: { demandT: number } }).summary.demandT).toBe(200_000);
+    const progress = list.filter((e) => e.event === "progress").map((e) => e.data.progress as number);
+    expect(progress.every((p, i) => p >= 0 && p <= 1 && (i === 0 || p >= progress[i - 1]))).toBe(true);
+    // a finished job's stream is its final event at once
+    const again = events((await app.inject({ method: "GET", url: `/api/v1/jobs/${id}/events` })).body);
+    expect(again.map((e) => e.event)).toEqual(["done"]);
+  });
+
+  it("a demand naming an unknown place fails with E_DEMAND_INVALID (streamed as failed)", async () => {
+    const id = await submit({ kind: "assignment", input: { demandCsv: "origin,destination,class,amount,source\nori,Atlantis,container,1,src:corridors-manual\n" } });
+    const r = await app.inject({ method: "GET", url: `/api/v1/jobs/${id}/events` });
+    const last = events(r.body).at(-1)!;
+    expect(last.event).toBe("failed");
+    expect((last.data.error as { code: string }).code).toBe("E_DEMAND_INVALID");
+    const job = json<JobBody>(await app.inject({ method: "GET", url: `/api/v1/jobs/${id}` }));
+    expect(job.status).toBe("failed");
+    expect(job.error?.code).toBe("E_DEMAND_INVALID");
+  });
+
+  it("bad input is refused at submission: unknown kind, unknown input field, missing file", async () => {
+    const kind = await app.inject({ method: "POST", url: "/api/v1/jobs", payload: { kind: "asignment" } });
+    expect(kind.statusCode).toBe(400);
+    expect(json(kind)).toMatchObject({ code: "E_USAGE", didYouMean: ["assignment"] });
+    const field = await app.inject({ method: "POST", url: "/api/v1/jobs", payload: { kind: "assignment", input: { algoritm: "b" } } });
+    expect(field.statusCode).toBe(400);
+    expect(json<{ message: string }>(field).message).toMatch(/algoritm/);
+    const missing = await app.inject({ method: "POST", url: "/api/v1/jobs", payload: { kind: "assignment", input: { demand: "demand/none.csv" } } });
+    expect(missing.statusCode).toBe(404);
+    expect(json(missing).code).toBe("E_FILE_NOT_FOUND");
+    const unknown = await app.inject({ method: "GET", url: "/api/v1/jobs/no-such-job" });
+    expect(unknown.statusCode).toBe(404);
+    expect(json(unknown).code).toBe("E_JOB_UNKNOWN");
+  });
+});
+
+describe("gravity estimation and appraisal jobs", () => {
+  // y = exp(a_g + 0.5 x) exactly, so PPML recovers the slope 0.5
+  const csv = ["y,x,g", ...Array.from({ length: 12 }, (_, i) => `${Math.exp((i % 2 ? 1 : 2) + 0.5 * i * 0.3)},${i * 0.3},${i % 2 ? "a" : "b"}`)].join("\n");
+
+  it("a CSV uploaded as text/csv is estimated: slope 0.5 recovered", async () => {
+    const r = await app.inject({ method: "POST", url: "/api/v1/jobs?kind=gravity-estimate&formula=y%20~%20x%20%7C%20g", headers: { "content-type": "text/csv" }, payload: csv });
+    expect(r.statusCode, r.body).toBe(202);
+    const job = await waitFor(json<{ jobId: string }>(r).jobId);
+    expect(job.status, JSON.stringify(job.error)).toBe("done");
+    const coefficients = (job.result as { coefficients: { name: string; estimate: number }[] }).coefficients;
+    expect(coefficients[0].name).toBe("x");
+    expect(coefficients[0].estimate).toBeCloseTo(0.5, 9);
+  });
+
+  it("the same CSV in JSON works; a text/csv body without kind is E_USAGE", async () => {
+    const job = await waitFor(await submit({ kind: "gravity-estimate", input: { formula: "y ~ x | g", csv } }));
+    expect((job.result as { coefficients: { estimate: number }[] }).coefficients[0].estimate).toBeCloseTo(0.5, 9);
+    const r = await app.inject({ method: "POST", url: "/api/v1/jobs", headers: { "content-type": "text/csv" }, payload: csv });
+    expect(r.statusCode).toBe(400);
+  });
+
+  it("appraisal: -100 now and 110 a year later at 10 % is an ENPV of 0", async () => {
+    const streamsCsv = "year,capitalCostUsd,operatingCostUsd,benefitsUsd\n2025,100,0,0\n2026,0,0,110\n";
+    const job = await waitFor(await submit({ kind: "appraisal", input: { streamsCsv, discountRatePct: 10 } }));
+    expect(job.status, JSON.stringify(job.error)).toBe("done");
+    expect((job.result as { enpvUsd: number }).enpvUsd).toBeCloseTo(0, 9);
+  });
+
+  it("scenario kinds answer 501 E_NOT_AVAILABLE until the scenarios stage is present", async () => {
+    const r = await app.inject({ method: "POST", url: "/api/v1/jobs", payload: { kind: "scenario-run", input: {} } });
+    expect(r.statusCode).toBe(501);
+    expect(json(r).code).toBe("E_NOT_AVAILABLE");
+  });
+});
+
+describe("queue cap", () => {
+  it("beyond the cap of waiting jobs a submission is 429 E_QUEUE_FULL", async () => {
+    const small = await appOver(fixtureCopy(), { jobs: { maxQueued: 1 } });
+    try {
+      const responses = await Promise.all(Array.from({ length: 4 }, () => small.inject({ method: "POST", url: "/api/v1/jobs", payload: { kind: "assignment" } })));
+      const codes = responses.map((r) => r.statusCode).sort();
+      expect(codes.filter((c) => c === 202).length).toBeGreaterThanOrEqual(1);
+      expect(codes.filter((c) => c === 202).length).toBeLessThanOrEqual(2);
+      const full = responses.find((r) => r.statusCode === 429)!;
+      expect(json(full).code).toBe("E_QUEUE_FULL");
+    } finally {
+      await small.close();
+    }
+  });
+});
