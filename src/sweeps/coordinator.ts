@@ -18,6 +18,8 @@ export interface SweepRunOptions {
   /** Run on local worker threads, never the queue. */
   readonly local?: boolean;
   readonly redisUrl: string;
+  /** The BullMQ queue name (default caravan-jobs); workers must take jobs from the same one. */
+  readonly queueName?: string;
   /** Local threads (default: available cores). */
   readonly threads?: number;
   /** Return after enqueueing instead of waiting (queue mode). */
@@ -87,7 +89,7 @@ export async function runSweep(options: SweepRunOptions): Promise<SweepReport> {
   }
 
   const { SweepQueue } = await import("./queue");
-  const queue = await SweepQueue.open(options.redisUrl);
+  const queue = await SweepQueue.open(options.redisUrl, options.queueName);
   try {
     const queued = await queue.enqueue(plan.id, store.location, missing);
     note(`caravan: sweep ${plan.id}: ${total} jobs, ${alreadyDone} already stored, ${queued} queued on ${options.redisUrl}\n`);
@@ -104,7 +106,7 @@ export async function runSweep(options: SweepRunOptions): Promise<SweepReport> {
       if (done + failures.size >= total) return finish(failures, true);
       if ((await sweepStatus(store, plan.id)) === "cancelled") return finish(failures, true);
       if (!warnedNoWorker && Date.now() - started > 3000 && (await queue.workerCount()) === 0) {
-        note(`caravan: no worker is connected to ${options.redisUrl}; start one with: caravan worker --store ${store.location} --redis ${options.redisUrl}\n`);
+        note(`caravan: no worker is connected to ${options.redisUrl}; start one with: caravan worker --store ${store.location} --redis ${options.redisUrl}${options.queueName ? ` --queue ${options.queueName}` : ""}\n`);
         warnedNoWorker = true;
       }
       await new Promise((r) => setTimeout(r, poll));

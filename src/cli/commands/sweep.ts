@@ -10,6 +10,7 @@ import { stdoutOf } from "../io";
 interface SweepFlags {
   store?: string;
   redis?: string;
+  queue?: string;
   local?: boolean;
   threads?: string;
   wait: boolean;
@@ -43,6 +44,7 @@ export function register(program: Command): void {
     .argument("[file]", "the sweep definition (YAML)")
     .option("--store <file|url>", "where results go: a SQLite file or a postgres:// URL shared by the workers (default: $CARAVAN_STORE, else ./caravan.db)")
     .option("--redis <url>", "the Redis queue (default: $CARAVAN_REDIS, else redis://127.0.0.1:6379)")
+    .option("--queue <name>", "the queue's name, shared with the workers", "caravan-jobs")
     .option("--local", "run the jobs on local worker threads instead of the queue")
     .option("--threads <n>", "local worker threads (default: the number of cores)")
     .option("--no-wait", "queue the jobs and return without waiting for them")
@@ -62,6 +64,7 @@ export function register(program: Command): void {
           plan,
           local: flags.local === true,
           redisUrl,
+          queueName: flags.queue,
           threads: threads ?? availableParallelism(),
           noWait: flags.wait === false,
           progress: sweeps.progressBar(plan.jobs.length, `sweep ${plan.id}`),
@@ -109,7 +112,8 @@ export function register(program: Command): void {
     .argument("<id>", "sweep id (or a unique prefix)")
     .option("--store <file|url>", "the store of the sweep (default: $CARAVAN_STORE, else ./caravan.db)")
     .option("--redis <url>", "the Redis queue (default: $CARAVAN_REDIS, else redis://127.0.0.1:6379)")
-    .action(async (id: string, flags: { store?: string; redis?: string }, cmd: Command) => {
+    .option("--queue <name>", "the queue's name", "caravan-jobs")
+    .action(async (id: string, flags: { store?: string; redis?: string; queue: string }, cmd: Command) => {
       const [{ openStore, resolveStoreLocation }, sweeps] = await Promise.all([import("../../store/index"), import("../../sweeps/index")]);
       const store = await openStore(resolveStoreLocation(flags.store));
       try {
@@ -118,7 +122,7 @@ export function register(program: Command): void {
         const redisUrl = sweeps.resolveRedisUrl(flags.redis);
         const reach = await sweeps.redisReachable(redisUrl);
         if (reach.ok) {
-          const queue = await sweeps.SweepQueue.open(redisUrl);
+          const queue = await sweeps.SweepQueue.open(redisUrl, flags.queue);
           try {
             removed = await queue.removeSweep(c.id);
           } finally {

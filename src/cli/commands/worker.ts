@@ -17,9 +17,10 @@ export function register(program: Command): void {
     .option("--concurrency <n>", "jobs computed at once, each on its own thread (default: the number of cores)")
     .option("--store <file|url>", "where results go; must be the sweep's store (default: $CARAVAN_STORE, else ./caravan.db)")
     .option("--redis <url>", "the Redis queue (default: $CARAVAN_REDIS, else redis://127.0.0.1:6379)")
+    .option("--queue <name>", "the queue's name, as given to caravan sweep", "caravan-jobs")
     .option("--lock-seconds <s>", "a job whose worker stops renewing its lock this long goes back to the queue", "30")
     .option("--max-jobs <n>", "exit after this many jobs (default: run until stopped)")
-    .action(async (flags: { concurrency?: string; store?: string; redis?: string; lockSeconds: string; maxJobs?: string }, cmd: Command) => {
+    .action(async (flags: { concurrency?: string; store?: string; redis?: string; lockSeconds: string; maxJobs?: string; queue: string }, cmd: Command) => {
       const concurrency = flags.concurrency === undefined ? availableParallelism() : Number(flags.concurrency);
       if (!(Number.isInteger(concurrency) && concurrency > 0)) throw new CaravanError("E_USAGE", `--concurrency must be a positive integer, not "${flags.concurrency}"`);
       const lockS = Number(flags.lockSeconds);
@@ -46,6 +47,7 @@ export function register(program: Command): void {
           store,
           concurrency,
           lockMs: lockS * 1000,
+          queueName: flags.queue,
           onEvent: (e) => {
             out(`${new Date().toISOString()} ${e.type} ${e.jobId.slice(0, 16)}${e.message ? `: ${e.message}` : ""}\n`);
             if (++handled >= maxJobs) requestStop();
