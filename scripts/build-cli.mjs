@@ -12,7 +12,7 @@
  */
 import { createHash } from "node:crypto";
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
-import { dirname, join, relative } from "node:path";
+import { basename, dirname, join, relative } from "node:path";
 import { fileURLToPath } from "node:url";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
@@ -45,56 +45,84 @@ function compilerSourceHash() {
   return hash.digest("hex");
 }
 
-async function main() {
-  const { build } = await import("esbuild");
+/**
+ * Put the new build in place: the old one is renamed aside (complete until then), the new one renamed in, the old
+ * one removed. Another build finishing at the same moment makes a rename fail; the swap then simply runs again.
+ */
+function swapIn(tmpDir, finalDir, oldDir) {
+  for (let attempt = 0; ; attempt++) {
+    try {
+      if (existsSync(finalDir)) renameSync(finalDir, `${oldDir}-${attempt}`);
+      renameSync(tmpDir, finalDir);
+      break;
+    } catch (error) {
+      if (attempt >= 10 || !["ENOENT", "ENOTEMPTY", "EEXIST"].includes(error?.code)) throw error;
+    }
+  }
+  for (const name of readdirSync(dirname(oldDir))) {
+    if (name.startsWith(basename(oldDir))) rmSync(join(dirname(oldDir), name), { recursive: true, force: true });
+  }
+}
+
+/**
+ * esbuild options of the CLI build: `entryPoints` (name → source) bundled into `outdir`. The matrix worker is always
+ * an entry of its own, written beside the chunks, where src/routing/parallel-matrix.ts looks for it
+ * (`new URL("./matrix-worker.js", import.meta.url)`). Exported so tests can bundle another entry the same way.
+ */
+export function cliBuildOptions(outdir, entryPoints = { main: "src/cli/main.ts" }) {
   const external = [...Object.keys(pkg.dependencies ?? {}), ...Object.keys(pkg.devDependencies ?? {}), ...Object.keys(pkg.optionalDependencies ?? {})].filter(
     (name) => !BUNDLED.has(name),
   );
+  return {
+    absWorkingDir: root,
+    entryPoints: { ...entryPoints, "matrix-worker": "src/routing/matrix-worker.ts" },
+    outdir,
+    // chunks stay beside the entries: modules locate siblings (the matrix worker, ../../data) from import.meta.url
+    chunkNames: "[name]-[hash]",
+    bundle: true,
+    splitting: true,
+    format: "esm",
+    platform: "node",
+    target: "node20",
+    external,
+    // not minified: stack traces of internal errors keep their function names
+    metafile: true,
+    logLevel: "warning",
+    legalComments: "linked",
+    define: { __CARAVAN_COMPILER_HASH__: JSON.stringify(compilerSourceHash()) },
+    // bundled CommonJS dependencies call require() for Node built-ins
+    banner: { js: 'import { createRequire as __caravanCreateRequire } from "node:module";\nconst require = __caravanCreateRequire(import.meta.url);' },
+  };
+}
+
+async function main() {
+  const { build } = await import("esbuild");
   const distDir = join(root, "dist");
   const finalDir = join(distDir, "cli");
   const tmpDir = join(distDir, `.cli-build-${process.pid}`);
   const oldDir = join(distDir, `.cli-old-${process.pid}`);
   mkdirSync(distDir, { recursive: true });
   rmSync(tmpDir, { recursive: true, force: true });
-  const compilerHash = compilerSourceHash();
   try {
-    const result = await build({
-      absWorkingDir: root,
-      entryPoints: { main: "src/cli/main.ts", "matrix-worker": "src/routing/matrix-worker.ts" },
-      outdir: tmpDir,
-      // chunks stay beside the entries: modules locate siblings (the matrix worker, ../../data) from import.meta.url
-      chunkNames: "[name]-[hash]",
-      bundle: true,
-      splitting: true,
-      format: "esm",
-      platform: "node",
-      target: "node20",
-      external,
-      // not minified: stack traces of internal errors keep their function names
-      metafile: true,
-      logLevel: "warning",
-      legalComments: "linked",
-      define: { __CARAVAN_COMPILER_HASH__: JSON.stringify(compilerHash) },
-      // bundled CommonJS dependencies call require() for Node built-ins
-      banner: { js: 'import { createRequire as __caravanCreateRequire } from "node:module";\nconst require = __caravanCreateRequire(import.meta.url);' },
-    });
+    const options = cliBuildOptions(tmpDir);
+    const result = await build(options);
+    const compilerHash = JSON.parse(options.define.__CARAVAN_COMPILER_HASH__);
+    const external = options.external;
     const info = { name: pkg.name, version: pkg.version, compilerHash, external, bundled: [...BUNDLED] };
     writeFileSync(join(tmpDir, "build-info.json"), `${JSON.stringify(info, null, 2)}\n`);
     if (process.argv.includes("--metafile")) writeFileSync(join(tmpDir, "meta.json"), JSON.stringify(result.metafile));
-    // swap in: the old build stays complete until the new one is in place
-    if (existsSync(finalDir)) renameSync(finalDir, oldDir);
-    renameSync(tmpDir, finalDir);
-    rmSync(oldDir, { recursive: true, force: true });
+    swapIn(tmpDir, finalDir, oldDir);
     const bytes = Object.values(result.metafile.outputs).reduce((sum, o) => sum + o.bytes, 0);
     console.log(`built ${relative(root, finalDir)}: ${Object.keys(result.metafile.outputs).filter((f) => f.endsWith(".js")).length} files, ${(bytes / 1e6).toFixed(2)} MB`);
   } catch (error) {
     rmSync(tmpDir, { recursive: true, force: true });
-    if (existsSync(oldDir) && !existsSync(finalDir)) renameSync(oldDir, finalDir);
     throw error;
   }
 }
 
-main().catch((error) => {
-  console.error(`build-cli: ${error?.message ?? error}`);
-  process.exit(1);
-});
+if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
+  main().catch((error) => {
+    console.error(`build-cli: ${error?.message ?? error}`);
+    process.exit(1);
+  });
+}
