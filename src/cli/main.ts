@@ -13,6 +13,7 @@ import { register as registerMatrix } from "./commands/matrix";
 import { register as registerNetwork } from "./commands/network";
 import { register as registerPlaces } from "./commands/places";
 import { register as registerRoute } from "./commands/route";
+import { register as registerScenario } from "./commands/scenario";
 import { register as registerRuns } from "./commands/runs";
 import { register as registerServe } from "./commands/serve";
 import { guardStdoutPipe } from "./io";
@@ -42,6 +43,7 @@ export function buildProgram(): Command {
   registerPlaces(program);
   registerNetwork(program);
   registerAssign(program);
+  registerScenario(program);
   registerGravity(program);
   registerRuns(program);
   registerSweep(program);

@@ -93,6 +93,8 @@ export interface SideResult {
   readonly bottlenecks: readonly Bottleneck[];
   readonly linkFlowsGeoJson: string;
   readonly assignment: AssignmentFacts | null;
+  /** The demand assigned in this state (after growth and dropped rows), tonnes per year by place pair and class. */
+  readonly demandRows: readonly { readonly origin: string; readonly destination: string; readonly classId: string; readonly amountT: number }[];
   readonly applied: AppliedScenario;
 }
 
@@ -301,7 +303,7 @@ function assignState(
   scenario: Scenario,
   applied: AppliedScenario,
   demand: ScenarioDemandTable,
-): Pick<SideResult, "crossings" | "ferries" | "transit" | "bottlenecks" | "linkFlowsGeoJson" | "assignment"> {
+): Pick<SideResult, "crossings" | "ferries" | "transit" | "bottlenecks" | "linkFlowsGeoJson" | "assignment" | "demandRows"> {
   const net = ctx.net;
   const { table, droppedT, droppedRows } = demandOfState(ctx, applied, demand.table);
   if (table.rows.length === 0) throw new CaravanError("E_DEMAND_INVALID", `${demand.file}: no demand row is connected in scenario "${scenario.name}"`, { details: { file: demand.file } });
@@ -327,7 +329,35 @@ function assignState(
     bottlenecks: bottlenecks(cp, result, 20),
     linkFlowsGeoJson: linkFlowsGeoJson(cp, result),
     assignment: { demandT: cp.totalDemandT, droppedT, droppedRows, iterations: result.iterations, relativeGap: result.relativeGap, converged: result.converged },
+    demandRows: cp.demand.map((r) => ({
+      origin: net.network.places[r.originPlace].id,
+      destination: net.network.places[r.destinationPlace].id,
+      classId: r.classId,
+      amountT: r.amountT,
+    })),
   };
+}
+
+/**
+ * One state of a run: the city matrix (under the query of `scenario`'s parameters) and the corridor assignment of
+ * the demand (with the value of time of `owner`'s parameters, the scenario the state belongs to).
+ */
+export function runSide(
+  ctx: RoutingContext,
+  scenario: Scenario,
+  applied: AppliedScenario,
+  demand: ScenarioDemandTable | null,
+  label: "baseline" | "scenario",
+  owner: Scenario = scenario,
+  lap: (name: string) => void = () => {},
+): SideResult {
+  const { pairs, unreachable } = cityPairs(ctx, matrixQuery(ctx.net, scenario, applied.state));
+  lap(`${label}MatrixS`);
+  const assigned = demand
+    ? assignState(ctx, owner, applied, demand)
+    : { crossings: [], ferries: [], transit: [], bottlenecks: [], linkFlowsGeoJson: `${JSON.stringify({ type: "FeatureCollection", features: [] })}\n`, assignment: null, demandRows: [] };
+  lap(`${label}AssignmentS`);
+  return { label, pairs, unreachablePairs: unreachable, ...assigned, applied };
 }
 
 /** Run a scenario (a file path or a loaded scenario): see the file comment. */
@@ -353,13 +383,8 @@ export async function runScenario(net0: CompiledNetwork, input: string | Scenari
     ["baseline", baseApplied],
     ["scenario", scenApplied],
   ] as const) {
-    const { pairs, unreachable } = cityPairs(ctx, matrixQuery(net, scenario, applied.state));
-    lap(`${label}MatrixS`);
-    const assigned = demand
-      ? assignState(ctx, label === "baseline" && baselineScenario ? baselineScenario : scenario, applied, demand)
-      : { crossings: [], ferries: [], transit: [], bottlenecks: [], linkFlowsGeoJson: `${JSON.stringify({ type: "FeatureCollection", features: [] })}\n`, assignment: null };
-    lap(`${label}AssignmentS`);
-    sides.push({ label, pairs, unreachablePairs: unreachable, ...assigned, applied });
+    const owner = label === "baseline" && baselineScenario ? baselineScenario : scenario;
+    sides.push(runSide(ctx, scenario, applied, demand, label, owner, lap));
   }
   let countryPairs: CountryPairRow[] = [];
   if (options.pairTimes !== false) {
@@ -461,6 +486,12 @@ export function sideTables(s: SideResult): Table[] {
       ["country", "STRING", (r) => r.country],
       ["transitT", "DOUBLE", (r) => r.transitT],
       ["containerTeu", "DOUBLE", (r) => r.containerTeu],
+    ]),
+    tableOf("demand", s.demandRows, [
+      ["origin", "STRING", (r) => r.origin],
+      ["destination", "STRING", (r) => r.destination],
+      ["class", "STRING", (r) => r.classId],
+      ["amountT", "DOUBLE", (r) => r.amountT],
     ]),
     tableOf("bottlenecks", s.bottlenecks, [
       ["id", "STRING", (r) => r.linkId],
