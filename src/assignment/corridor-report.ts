@@ -1,7 +1,9 @@
 /**
  * The summary of a corridor assignment (the `caravan assign --demand` JSON) and its text rendering: convergence,
- * bottlenecks, crossing volumes, corridor volumes and transit by country with Kazakhstan's observed figure beside it.
+ * bottlenecks, crossing volumes, corridor volumes and transit by country with the observed figures of the dataset
+ * (data/<dataset>/observations/*.yaml, transit rows) beside it.
  */
+import { type ObservedTransit, observedTransitByCountry } from "../network/observations";
 import type { CorridorProblem } from "./corridor";
 import {
   type Bottleneck,
@@ -10,7 +12,6 @@ import {
   corridorVolumes,
   type CrossingVolume,
   crossingVolumes,
-  KAZ_TRANSIT_OBSERVED,
   type TransitRow,
   transitTable,
 } from "./results";
@@ -37,10 +38,20 @@ export interface CorridorSummary {
   /** null when the algorithm keeps no per-commodity flows (only Algorithm B does). */
   readonly corridors: readonly CorridorVolume[] | null;
   readonly transitByCountry: readonly TransitRow[] | null;
-  readonly observedTransit: typeof KAZ_TRANSIT_OBSERVED;
+  /** Observed transit by country from the dataset's observations files (empty when it has none). */
+  readonly observedTransit: readonly ObservedTransit[];
+  /** The documents behind observedTransit: "title, url" of each src: reference. */
+  readonly observedSources: readonly string[];
 }
 
 export function corridorSummary(cp: CorridorProblem, result: AssignmentResult, demandFile: string, elapsedS: number, top = 10): CorridorSummary {
+  const { dir, sources } = cp.net.network;
+  const observedTransit = observedTransitByCountry(dir);
+  const refs = [...new Set(observedTransit.flatMap((o) => o.sources))].filter((r) => r.startsWith("src:"));
+  const observedSources = refs.map((r) => {
+    const s = sources[r.slice(4)];
+    return s === undefined ? r : `${s.title}${s.url ? `, ${s.url}` : ""}`;
+  });
   return {
     demandFile,
     year: cp.year,
@@ -60,11 +71,18 @@ export function corridorSummary(cp: CorridorProblem, result: AssignmentResult, d
     crossings: crossingVolumes(cp, result),
     corridors: corridorVolumes(cp, result),
     transitByCountry: transitTable(cp, result),
-    observedTransit: KAZ_TRANSIT_OBSERVED,
+    observedTransit,
+    observedSources,
   };
 }
 
 const mt = (t: number): string => (t / 1e6).toFixed(2);
+
+function observedText(o: ObservedTransit): string {
+  const tonnes = o.highT === null ? `≥ ${mt(o.lowT)} Mt` : `${mt(o.lowT)}–${mt(o.highT)} Mt`;
+  const teu = o.lowTeu === null ? "" : `, ${(o.lowTeu / 1e6).toFixed(2)}–${((o.highTeu ?? o.lowTeu) / 1e6).toFixed(2)} m TEU`;
+  return `${tonnes}${teu} (${o.year})`;
+}
 
 function table(header: readonly string[], rows: readonly (readonly string[])[], rightAlign: readonly boolean[]): string {
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
@@ -149,13 +167,13 @@ export function formatCorridorSummary(s: CorridorSummary, topCrossings = 12): st
         const containerT = Object.entries(r.byClassT)
           .filter(([id]) => id !== "bulk")
           .reduce((acc, [, t]) => acc + t, 0);
-        const observed =
-          r.country === s.observedTransit.country ? `${mt(s.observedTransit.lowT)}–${mt(s.observedTransit.highT)} Mt, ${(s.observedTransit.containerTeu / 1e6).toFixed(1)} m TEU (${s.observedTransit.year})` : "";
+        const o = s.observedTransit.find((x) => x.country === r.country);
+        const observed = o === undefined ? "" : observedText(o);
         return [r.country, mt(r.transitT), mt(containerT), mt(r.byClassT.bulk ?? 0), Math.round(r.containerTeu).toLocaleString("en-US"), observed];
       }),
       [false, true, true, true, true, false],
     ),
   );
-  out.push(`observed: ${s.observedTransit.source}`);
+  if (s.observedSources.length > 0) out.push(`observed (data/…/observations): ${s.observedSources.join(" ; ")}`);
   return `${out.join("\n")}\n`;
 }

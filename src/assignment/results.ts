@@ -20,17 +20,6 @@ import { CAPACITY_FROM_TEU, type CorridorProblem, VDF_BPR, VDF_QUEUE } from "./c
 import type { AssignmentResult } from "./state";
 import { transitByCountry } from "./transit";
 
-/** Seed figure for Kazakhstan transit (observed, all modes, 2024), for side-by-side reporting only. */
-export const KAZ_TRANSIT_OBSERVED = {
-  country: "KAZ",
-  year: 2024,
-  lowT: 27.4e6,
-  highT: 27.5e6,
-  containerTeu: 1.4e6,
-  source:
-    "Minister Sauranbayev (Aug 2025) 27.4 Mt and PM Bektenov (Nov 2025) 27.5 Mt, https://qazinform.com/news/kazakh-pm-bektenov-says-sco-internal-trade-nears-1tln-9e6766 ; KTZ container transit 1.4 m TEU, https://zakonkz.com/en/news/glava-nk-tzh-nurlan-sauranbaev-otchitals-1",
-} as const;
-
 /** A printable id of an arc: `link:<id>`, `ferry:<id>`, `terminal:<id>`, or `<kind>@<place>`. */
 export function arcLabel(cp: CorridorProblem, a: number): string {
   const { arcs, network } = cp.net;

@@ -7,6 +7,7 @@ import { isCaravanError } from "../core/errors";
 import { embeddedDatasetDir, packageInfo } from "../core/package";
 import { register as registerAppraise } from "./commands/appraise";
 import { register as registerAssign } from "./commands/assign";
+import { register as registerCalibrate } from "./commands/calibrate";
 import { register as registerDemo } from "./commands/demo";
 import { register as registerGravity } from "./commands/gravity";
 import { register as registerMatrix } from "./commands/matrix";
@@ -43,6 +44,7 @@ export function buildProgram(): Command {
   registerPlaces(program);
   registerNetwork(program);
   registerAssign(program);
+  registerCalibrate(program);
   registerScenario(program);
   registerGravity(program);
   registerRuns(program);

@@ -1,0 +1,167 @@
+/**
+ * Observed corridor figures of a dataset (data/<dataset>/observations/*.yaml): route times and corridor volumes as
+ * published, each with its year and sources, for calibration (`caravan calibrate`) and for the observed column the
+ * corridor assignment prints beside its transit table. Format: docs/calibration.md § "caravan calibrate".
+ *
+ * Every figure is a range low–high in its unit. A source that gives one figure is recorded as the interval its
+ * rounding covers (rule obs-rounding: 9 d → 8.5–9.5 d); an open-ended figure (">32 Mt") has high: null.
+ * Malformed files fail with file, line and field (E_PARSE); `src:`/`estimate:` ids are checked against the
+ * dataset's sources by the caller (it knows them).
+ */
+import { existsSync, readdirSync, readFileSync } from "node:fs";
+import { join, relative } from "node:path";
+import { LineCounter, parseDocument } from "yaml";
+import { z } from "zod";
+import { parseError } from "../core/errors";
+import { idSchema, iso3Schema, provenanceSchema } from "./schema";
+
+const routeQuerySchema = z
+  .object({
+    from: z.string().min(1).describe("place id, name or alias"),
+    to: z.string().min(1),
+    via: z.string().min(1).optional(),
+    modes: z.array(z.enum(["rail", "road", "sea", "ferry", "air"])).min(1).optional(),
+    avoidCountries: z.array(iso3Schema).optional(),
+    closeChokepoints: z.array(idSchema).optional(),
+    criterion: z.enum(["time", "cost", "co2", "generalized"]).default("time"),
+    cargo: z.string().min(1).default("feu"),
+    /** Which part of the route's time is observed: all of it, or the sailing time of its sea legs. */
+    part: z.enum(["total", "sea"]).default("total"),
+  })
+  .strict();
+export type ObservedRouteQuery = z.infer<typeof routeQuerySchema>;
+
+const volumeQuerySchema = z.discriminatedUnion("kind", [
+  z.object({ kind: z.literal("transit"), country: iso3Schema }).strict(),
+  z.object({ kind: z.literal("crossings"), ids: z.array(idSchema).min(1).describe("border crossings whose volumes (both directions) add up") }).strict(),
+  z.object({ kind: z.literal("corridor"), gateway: z.string().min(1).describe("a gateway label of the assignment's corridor table; every gateway set containing it counts") }).strict(),
+]);
+export type ObservedVolumeQuery = z.infer<typeof volumeQuerySchema>;
+
+const common = {
+  id: idSchema,
+  description: z.string().min(1),
+  low: z.number().nonnegative(),
+  high: z.number().nonnegative().nullable(),
+  year: z.number().int().min(1990).max(2100),
+  /** false when the figure was an input of the dataset (demand construction, a fitted parameter): not an independent check. */
+  independent: z.boolean().default(true),
+  source: provenanceSchema,
+  notes: z.string().default(""),
+};
+
+export const observationSchema = z.discriminatedUnion("metric", [
+  z.object({ metric: z.literal("time"), unit: z.literal("d"), route: routeQuerySchema, ...common }).strict(),
+  z.object({ metric: z.literal("volume"), unit: z.enum(["Mt", "TEU"]), volume: volumeQuerySchema, ...common }).strict(),
+]);
+export type Observation = z.infer<typeof observationSchema>;
+export type TimeObservation = Extract<Observation, { metric: "time" }>;
+export type VolumeObservation = Extract<Observation, { metric: "volume" }>;
+
+export const observationsFileSchema = z
+  .object({
+    /** The demand file (relative to the dataset folder) whose assignment the volumes are compared with. */
+    demand: z.string().min(1).optional(),
+    /** Network year of the comparison (null = today's open network). */
+    year: z.number().int().nullable().default(null),
+    observations: z.array(observationSchema).min(1),
+  })
+  .strict();
+
+export interface ObservationsFile {
+  /** Path as given (for messages). */
+  readonly file: string;
+  readonly demand: string | null;
+  readonly year: number | null;
+  readonly observations: readonly Observation[];
+  /** [observation] 1-based line of its entry. */
+  readonly lines: readonly number[];
+  /** 1-based line of the node at a path (["observations", 3, "route", "from"]), or of its longest existing prefix. */
+  readonly lineOf: (path: readonly (string | number)[]) => number;
+}
+
+/** Read and validate one observations file; malformed → E_PARSE naming file, line and field. */
+export function readObservationsFile(path: string, displayName = path): ObservationsFile {
+  const text = readFileSync(path, "utf8");
+  const lines = new LineCounter();
+  const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
+  if (doc.errors.length > 0) {
+    const e = doc.errors[0];
+    throw parseError(displayName, lines.linePos(e.pos[0]).line, "(yaml)", `not valid YAML: ${e.message.split("\n")[0]}`);
+  }
+  const lineOf = (path: readonly (string | number)[]): number => {
+    for (let n = path.length; n >= 0; n--) {
+      const node = n === 0 ? doc.contents : doc.getIn(path.slice(0, n), true);
+      const range = (node as { range?: [number, number, number] } | null | undefined)?.range;
+      if (range) return lines.linePos(range[0]).line;
+    }
+    return 1;
+  };
+  const parsed = observationsFileSchema.safeParse(doc.toJS({ maxAliasCount: 100 }));
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    const path = issue.path as (string | number)[];
+    throw parseError(displayName, lineOf(path), path.join(".") || "(file)", issue.message);
+  }
+  const obs = parsed.data.observations;
+  const ids = new Set<string>();
+  obs.forEach((o, i) => {
+    if (ids.has(o.id)) throw parseError(displayName, lineOf(["observations", i, "id"]), `observations.${i}.id`, `id "${o.id}" is used twice`);
+    ids.add(o.id);
+    if (o.high !== null && o.high < o.low) throw parseError(displayName, lineOf(["observations", i, "high"]), `observations.${i}.high`, `high ${o.high} is below low ${o.low}`);
+  });
+  return {
+    file: displayName,
+    demand: parsed.data.demand ?? null,
+    year: parsed.data.year,
+    observations: obs,
+    lines: obs.map((_, i) => lineOf(["observations", i])),
+    lineOf,
+  };
+}
+
+/** Every observations file of a dataset (observations/*.yaml, sorted by name); [] when the folder is absent. */
+export function readDatasetObservations(dataDir: string): ObservationsFile[] {
+  const dir = join(dataDir, "observations");
+  if (!existsSync(dir)) return [];
+  return readdirSync(dir)
+    .filter((f) => f.endsWith(".yaml"))
+    .sort()
+    .map((f) => readObservationsFile(join(dir, f), relative(dataDir, join(dir, f))));
+}
+
+/** Observed transit of a country as the corridor assignment prints it beside the model (Mt and TEU rows merged). */
+export interface ObservedTransit {
+  readonly country: string;
+  readonly year: number;
+  readonly lowT: number;
+  readonly highT: number | null;
+  readonly lowTeu: number | null;
+  readonly highTeu: number | null;
+  /** The observations' provenance references (src:<id>, estimate:<id>). */
+  readonly sources: readonly string[];
+}
+
+/** The dataset's observed transit figures by country (from observations/*.yaml), for the assignment report. */
+export function observedTransitByCountry(dataDir: string): ObservedTransit[] {
+  const byCountry = new Map<string, { year: number; lowT: number; highT: number | null; lowTeu: number | null; highTeu: number | null; source: string[] }>();
+  for (const f of readDatasetObservations(dataDir)) {
+    for (const o of f.observations) {
+      if (o.metric !== "volume" || o.volume.kind !== "transit") continue;
+      const row = byCountry.get(o.volume.country) ?? { year: o.year, lowT: Number.NaN, highT: null, lowTeu: null, highTeu: null, source: [] };
+      if (o.unit === "Mt") {
+        row.lowT = o.low * 1e6;
+        row.highT = o.high === null ? null : o.high * 1e6;
+        row.year = o.year;
+      } else {
+        row.lowTeu = o.low;
+        row.highTeu = o.high;
+      }
+      for (const s of o.source) if (!row.source.includes(s)) row.source.push(s);
+      byCountry.set(o.volume.country, row);
+    }
+  }
+  return [...byCountry.entries()]
+    .filter(([, r]) => Number.isFinite(r.lowT))
+    .map(([country, r]) => ({ country, year: r.year, lowT: r.lowT, highT: r.highT, lowTeu: r.lowTeu, highTeu: r.highTeu, sources: r.source }));
+}
