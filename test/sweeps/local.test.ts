@@ -1,0 +1,88 @@
+/**
+ * Sweeps on local worker threads (no Redis): every job's result stored once, a second run resumes (nothing
+ * recomputed), cancellation stops a sweep and running the file again finishes it; network job kinds compute the
+ * same figures as the CLI commands they stand for.
+ */
+import { join } from "node:path";
+import { afterAll, describe, expect, it } from "vitest";
+import { runCli } from "../../src/cli/main";
+import { isCaravanError } from "../../src/core/errors";
+import { openStore } from "../../src/store/index";
+import { cancelSweep, planSweep, runJob, runSweep, sweepResults } from "../../src/sweeps/index";
+import { tempDir } from "../store/helpers";
+
+const tmp = tempDir("sweep-local");
+afterAll(() => tmp.cleanup());
+const noRedis = "redis://127.0.0.1:1"; // never answers: the sweep must say so and run locally
+
+describe("local sweeps", () => {
+  it("runs every job once on threads, and a second run finds them all stored", async () => {
+    const store = await openStore(join(tmp.dir, "local.db"));
+    const notes: string[] = [];
+    try {
+      const plan = planSweep({ name: "probe", kind: "probe", base: { iterations: 20_000 }, grid: { value: [1, 2, 3, 4, 5, 6, 7, 8] } }, join(tmp.dir, "s.yaml"));
+      const report = await runSweep({ store, plan, redisUrl: noRedis, threads: 2, note: (t) => notes.push(t) });
+      expect(report.mode).toBe("local");
+      expect(notes.join("")).toMatch(/does not answer.*local worker threads/);
+      expect(report.done).toBe(8);
+      const results = await sweepResults(store, plan.id);
+      expect(results.map((r) => r.position)).toEqual([0, 1, 2, 3, 4, 5, 6, 7]);
+      // each result is the job's own computation
+      for (const r of results) {
+        const direct = await runJob("probe", r.input);
+        expect(r.metrics.result).toBe(direct.metrics.result);
+      }
+      const again = await runSweep({ store, plan, local: true, redisUrl: noRedis, threads: 2 });
+      expect(again.alreadyDone).toBe(8);
+      expect(again.done).toBe(8);
+      const runs = await store.listRuns({ kind: "probe" });
+      expect(runs.length).toBe(8);
+    } finally {
+      await store.close();
+    }
+  });
+
+  it("a cancelled sweep stops with E_SWEEP_CANCELLED and finishes when run again", async () => {
+    const file = join(tmp.dir, "cancel.db");
+    const store = await openStore(file);
+    try {
+      const plan = planSweep({ name: "slow", kind: "probe", base: { sleepMs: 60 }, grid: { value: Array.from({ length: 40 }, (_, i) => i) } }, join(tmp.dir, "c.yaml"));
+      const running = runSweep({ store, plan, local: true, redisUrl: noRedis, threads: 2 });
+      await new Promise((r) => setTimeout(r, 400));
+      const other = await openStore(file);
+      await cancelSweep(other, plan.id.slice(0, 8));
+      await other.close();
+      const error = await running.then(
+        () => null,
+        (e) => e,
+      );
+      expect(isCaravanError(error) && error.code).toBe("E_SWEEP_CANCELLED");
+      const partial = (await sweepResults(store, plan.id)).length;
+      expect(partial).toBeGreaterThan(0);
+      expect(partial).toBeLessThan(40);
+      const resumed = await runSweep({ store, plan, local: true, redisUrl: noRedis, threads: 2 });
+      expect(resumed.alreadyDone).toBe(partial);
+      expect(resumed.done).toBe(40);
+    } finally {
+      await store.close();
+    }
+  });
+
+  it("a corridor-assignment job computes the transit the assign command records for the same inputs", async () => {
+    const demand = join(import.meta.dirname, "..", "..", "data", "eurasia", "demand", "corridors-2024.csv");
+    const db = join(tmp.dir, "assign.db");
+    const code = await runCli(["assign", "--demand", demand, "--demand-scale", "0.5", "--gap", "1e-4", "--store", db], { out: () => {}, err: () => {} });
+    expect(code).toBe(0);
+    const job = await runJob("corridor-assignment", { demand, demandScale: 0.5, gap: 1e-4 });
+    const store = await openStore(db);
+    try {
+      const [run] = await store.listRuns({ kind: "assignment" });
+      const transit = await store.readTable(run.id, "transit_by_country");
+      expect(transit.length).toBeGreaterThan(0);
+      for (const t of transit) expect(job.metrics[`transit_${String(t.country).toLowerCase()}_t`]).toBeCloseTo(Number(t.transit_t), 0);
+      expect(job.tables?.link_flows?.length).toBe((await store.resultCounts(run.id)).link_flows);
+    } finally {
+      await store.close();
+    }
+  });
+});
