@@ -41,6 +41,7 @@ export interface ServerOptions {
   readonly log?: (line: string) => void;
 }
 
+/** A route handler: returns the body (never the reply; Fastify sends what a handler returns). */
 type Handler = (request: FastifyRequest, reply: FastifyReply) => unknown;
 
 declare module "fastify" {
@@ -151,14 +152,19 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
     searchPlaces: (request) => searchPlaces(state, request.query as Parameters<typeof searchPlaces>[1]),
     route: (request, reply) => {
       const { type, body } = routeResponse(state, request.query as Parameters<typeof routeResponse>[1]);
-      return reply.type(type).send(body);
+      reply.type(type);
+      return body;
     },
     routePost: (request, reply) => {
       const { type, body } = routeResponse(state, request.body as Parameters<typeof routeResponse>[1]);
-      return reply.type(type).send(body);
+      reply.type(type);
+      return body;
     },
     matrix: (request) => matrixResponse(state, request.query as Parameters<typeof matrixResponse>[1]),
-    networkLayers: (request, reply) => reply.type("application/geo+json").send(networkLayers(state, request.query as Parameters<typeof networkLayers>[1])),
+    networkLayers: (request, reply) => {
+      reply.type("application/geo+json");
+      return networkLayers(state, request.query as Parameters<typeof networkLayers>[1]);
+    },
     crossings: (request) => crossingsList(state, request.query as { country?: string }),
     terminals: (request) => terminalsList(state, request.query as { type?: string; country?: string }),
     submitJob: (request, reply) => {
@@ -181,7 +187,8 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
         input = body.input;
       }
       const job = queue.submit(kind, prepareJob(state, kind, input));
-      return reply.code(202).send({ jobId: job.id, status: job.status });
+      reply.code(202);
+      return { jobId: job.id, status: job.status };
     },
     getJob: (request) => queue.get((request.params as { id: string }).id),
     jobEvents: (request, reply) => {

@@ -1,0 +1,118 @@
+/**
+ * HTTP API load: `caravan serve` on the embedded dataset in a child process (its own core), autocannon on loopback
+ * sending GET /api/v1/route for seeded random city pairs at fixed rates of 200 and 500 requests per second (10 s
+ * each, after a warm-up), and the latency percentiles it measures. Target: p99 < 20 ms at 500 req/s on 2 cores.
+ * Beside it, the same route answers built in-process with the library (planRoutes + planJson + JSON.stringify), so
+ * the ratio shows what HTTP, validation and serialisation add. Prints figures only; asserts nothing.
+ */
+import { type ChildProcess, spawn } from "node:child_process";
+import { availableParallelism, loadavg } from "node:os";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import autocannon from "autocannon";
+import { isCaravanError } from "../src/core/errors";
+import { openNetwork } from "../src/network/open";
+import { RoutingContext } from "../src/routing/context";
+import { planJson } from "../src/routing/format";
+import { planRoutes } from "../src/routing/plan";
+import { rng } from "./lib";
+
+const root = join(dirname(fileURLToPath(import.meta.url)), "..");
+const DATA = join(root, "data", "eurasia");
+const RATES = [200, 500];
+const DURATION_S = 10;
+
+function percentile(sorted: Float64Array, p: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))];
+}
+
+/** Start `caravan serve --port 0` and return its URL once it prints it. */
+function startServer(): Promise<{ child: ChildProcess; url: string }> {
+  const child = spawn(process.execPath, ["--import", "tsx", join(root, "src/cli/main.ts"), "serve", "--data", DATA, "--port", "0"], { cwd: root, stdio: ["ignore", "pipe", "inherit"] });
+  return new Promise((resolve, reject) => {
+    let out = "";
+    const timer = setTimeout(() => reject(new Error(`the server did not start: ${out}`)), 30_000);
+    child.stdout!.on("data", (d) => {
+      out += d;
+      const m = /http:\/\/127\.0\.0\.1:\d+\//.exec(out);
+      if (m) {
+        clearTimeout(timer);
+        resolve({ child, url: m[0] });
+      }
+    });
+    child.on("exit", (code) => reject(new Error(`the server exited with ${code}: ${out}`)));
+  });
+}
+
+async function main(): Promise<void> {
+  let net: ReturnType<typeof openNetwork>;
+  try {
+    net = openNetwork(DATA);
+  } catch (error) {
+    if (!isCaravanError(error)) throw error;
+    console.warn(`api.bench: SKIPPED — ${DATA} does not load: ${error.message.split("\n")[0]}`);
+    return;
+  }
+  const cities = net.network.places.flatMap((p, i) => (p.kinds.includes("city") ? [i] : []));
+  const random = rng(11);
+  const pairCount = 2000;
+  const pairs: [number, number][] = [];
+  while (pairs.length < pairCount) {
+    const a = cities[Math.floor(random() * cities.length)];
+    const b = cities[Math.floor(random() * cities.length)];
+    if (a !== b) pairs.push([a, b]);
+  }
+
+  // reference: the same answers in-process (library only), after a warm-up of the weight cache
+  const ctx = new RoutingContext(net);
+  const reachable: [number, number][] = [];
+  for (const [a, b] of pairs) {
+    try {
+      planRoutes(ctx, { from: a, to: b, criterion: "generalized", cargo: "feu" });
+      reachable.push([a, b]);
+    } catch (error) {
+      if (!isCaravanError(error)) throw error;
+    }
+  }
+  const libraryMs = new Float64Array(reachable.length);
+  reachable.forEach(([a, b], i) => {
+    const t = process.hrtime.bigint();
+    JSON.stringify(planJson(planRoutes(ctx, { from: a, to: b, criterion: "generalized", cargo: "feu" })));
+    libraryMs[i] = Number(process.hrtime.bigint() - t) / 1e6;
+  });
+  libraryMs.sort();
+  const libP50 = percentile(libraryMs, 0.5);
+  const libP99 = percentile(libraryMs, 0.99);
+  console.log(`${reachable.length} seeded city pairs (of ${pairCount}; the rest have no surface route), criterion generalized, FEU`);
+  console.log(`library in-process (planRoutes + planJson + JSON.stringify): p50 ${libP50.toFixed(3)} ms, p99 ${libP99.toFixed(3)} ms`);
+
+  const ids = net.network.places.map((p) => p.id);
+  const paths = reachable.map(([a, b]) => `/api/v1/route?from=${encodeURIComponent(ids[a])}&to=${encodeURIComponent(ids[b])}`);
+  const load = () => loadavg()[0].toFixed(1);
+  console.log(`machine: ${availableParallelism()} cores, load average ${load()} before the run (other processes share the cores; autocannon latencies are whole ms)`);
+  const { child, url } = await startServer();
+  try {
+    let next = 0;
+    const requests: autocannon.Request[] = [{ method: "GET", setupRequest: (req) => ({ ...req, path: paths[next++ % paths.length] }) }];
+    // warm-up: JIT and the weight cache of the server
+    await autocannon({ url, connections: 4, amount: 1000, requests });
+    for (const rate of RATES) {
+      const r = await autocannon({ url, connections: 10, overallRate: rate, duration: DURATION_S, requests });
+      const ok = r["2xx"];
+      const bad = r.non2xx + r.errors + r.timeouts;
+      console.log(
+        `GET /api/v1/route at ${rate} req/s for ${DURATION_S} s: ${ok} answered (${(ok / DURATION_S).toFixed(0)}/s), ${bad} errors; ` +
+          `latency p50 ${r.latency.p50} ms, p90 ${r.latency.p90} ms, p99 ${r.latency.p99} ms, max ${r.latency.max} ms` +
+          `${rate === 500 ? `  (target p99 < 20 ms: ${r.latency.p99 < 20 ? "met" : "NOT met"})` : ""}` +
+          `; p50 over the library alone ×${(r.latency.p50 / libP50).toFixed(1)}; load average ${load()}`,
+      );
+    }
+  } finally {
+    child.kill("SIGTERM");
+  }
+}
+
+main().catch((error) => {
+  console.error(error);
+  process.exitCode = 1;
+});
