@@ -97,7 +97,7 @@ export function rangeProblem(value: number, rule: NumberRule): string | null {
 /** Why `text` is not acceptable as a number under `rule` (null when it is). */
 export function numberProblem(text: string | undefined, rule: NumberRule): string | null {
   if (text === undefined || text.trim() === "") return "missing value (empty)";
-  if (!isPlainDecimal(text)) return `"${text.length > 40 ? `${text.slice(0, 40)}…` : text}" is not a plain decimal number`;
+  if (!isPlainDecimal(text)) return `${JSON.stringify(text.length > 40 ? `${text.slice(0, 40)}…` : text)} is not a plain decimal number`;
   return rangeProblem(Number(text), rule);
 }
 
@@ -205,6 +205,7 @@ export const NUMBER_FIELDS = {
     "--tol": positive(1),
     "--hs-digits": int(2, 6),
     "--pct-per-day": r(0, 100, { unit: "% of value per day" }),
+    "--experiment value": r(-1e6, 1e6, { note: "the value of variable=value@PAIRS" }),
   },
 } as const satisfies Record<string, Record<string, NumberRule>>;
 

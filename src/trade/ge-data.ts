@@ -11,6 +11,7 @@
  *     of costs are then needed.
  */
 import { CaravanError } from "../core/errors";
+import { NUMBER_FIELDS, numberProblem } from "../core/numbers";
 import { suggest } from "../core/suggest";
 import { evaluateExpr, type Expr, exprColumns, type Formula } from "./formula";
 import type { GeEconomy } from "./ge";
@@ -279,8 +280,9 @@ export function parseExperiment(spec: string): ExperimentAssignment[] {
     if (item === "") continue;
     const m = /^([A-Za-z_][A-Za-z0-9_.]*)\s*=\s*([^@\s]+)\s*@\s*(.+)$/.exec(item);
     if (!m) throw new CaravanError("E_USAGE", `experiment "${item}" is not variable=value@PAIRS (e.g. pta=1@CAN-JPN)`);
+    const valueProblem = numberProblem(m[2], NUMBER_FIELDS["command-line options"]["--experiment value"]);
+    if (valueProblem !== null) throw new CaravanError("E_USAGE", `--experiment "${item}": ${valueProblem}`);
     const value = Number(m[2]);
-    if (!Number.isFinite(value)) throw new CaravanError("E_USAGE", `experiment "${item}": "${m[2]}" is not a number`);
     const pairs: [string, string][] = [];
     for (const token of m[3].split(",")) {
       const t = token.trim();

@@ -19,11 +19,15 @@ export interface CliRun {
   readonly errorCode: string | null;
 }
 
+/** Commands that record their runs in a store by default: the tests run them with --no-store (nothing reused). */
+const RECORDING = new Set(["assign", "estimate"]);
+
 /** Run `caravan ARGS` in this process and capture stdout, stderr and the exit status. */
 export async function cli(args: readonly string[]): Promise<CliRun> {
   const out: string[] = [];
   const err: string[] = [];
-  const code = await runCli(args, { out: (s) => out.push(s), err: (s) => err.push(s) });
+  const argv = args.some((a) => RECORDING.has(a)) && !args.includes("--") ? [...args, "--no-store"] : [...args];
+  const code = await runCli(argv, { out: (s) => out.push(s), err: (s) => err.push(s) });
   const e = err.join("");
   const m = /^caravan: (E_[A-Z_]+): /.exec(e);
   return { code, out: out.join(""), err: e, errorCode: m ? m[1] : null };
