@@ -193,6 +193,37 @@ export function eirr(net: Float64Array): EirrResult {
   };
 }
 
+/**
+ * EIRR for repeated use (Monte Carlo): with exactly one sign change of the net flows the rate is unique (Descartes)
+ * and found by bracketing on g ∈ [1/101, 100] without a grid; otherwise the full search of `eirr`. NaN = no rate
+ * or several rates.
+ */
+export function eirrPctFast(net: Float64Array): number {
+  if (countSignChanges(net) !== 1) {
+    const r = eirr(net);
+    return r.eirrPct ?? Number.NaN;
+  }
+  const lo = 1 / 101;
+  const hi = 100;
+  const flo = npvAtG(net, lo);
+  const fhi = npvAtG(net, hi);
+  if (flo === 0) return 100 * (1 / lo - 1);
+  if (fhi === 0) return 100 * (1 / hi - 1);
+  if (Math.sign(flo) === Math.sign(fhi)) return Number.NaN;
+  // bisection on ln g: the polynomial spans many orders of magnitude over [1/101, 100], where secant steps stall
+  let a = Math.log(lo);
+  let b = Math.log(hi);
+  const sa = Math.sign(flo);
+  for (let k = 0; k < 80 && b - a > 1e-15; k++) {
+    const m = 0.5 * (a + b);
+    const fm = npvAtG(net, Math.exp(m));
+    if (fm === 0) return 100 * (Math.exp(-m) - 1);
+    if (Math.sign(fm) === sa) a = m;
+    else b = m;
+  }
+  return 100 * (Math.exp(-0.5 * (a + b)) - 1);
+}
+
 /** Appraise yearly streams at a discount rate (in %). */
 export function appraiseStreams(s: CbaStreams, discountRatePct: number): CbaResult {
   checkDiscountRate(discountRatePct);

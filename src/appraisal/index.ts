@@ -7,12 +7,39 @@ export {
   delayStreams,
   discountFactors,
   eirr,
+  eirrPctFast,
   netFlows,
   presentValue,
   scaleStreams,
   sensitivityTable,
 } from "./cba";
 export type { CbaResult, CbaStreams, EirrResult, SensitivityRow, SwitchingValues } from "./cba";
+export { BASE_FACTORS, BenefitModel } from "./benefits";
+export type { BenefitComponents, ProjectCost, RiskFactors } from "./benefits";
+export { computeEffects, projectArcMask, projectRecordIds } from "./effects";
+export type { ProjectEffects, StateRouteOptions } from "./effects";
 export { formatCba } from "./format";
+export { barChart, esc, htmlTable, page, yearBars } from "./html";
+export { DEFAULT_RISKS, runMonteCarlo, sample, seededRandom, triangular } from "./monte-carlo";
+export type { Distribution, MonteCarloResult } from "./monte-carlo";
+export { co2PriceUsdPerT, DEFAULT_PARAMETERS, readCo2Path, readValueOfTime } from "./params";
+export type { AppraisalParameters, Co2PricePath, ValueOfTime } from "./params";
+export { appraisePackage, readPackage } from "./portfolio";
+export type { PackageFile, PortfolioPair, PortfolioProjectRow, PortfolioResult } from "./portfolio";
+export {
+  appraiseProject,
+  appraiseScenarioFile,
+  appraiseSubject,
+  costOf,
+  effectsOf,
+  findProject,
+  networkYear,
+  projectSubject,
+  subjectModel,
+} from "./project";
+export type { AppraisalSubject, ProjectAppraisal, ProjectAppraisalInputs, ProjectInfo } from "./project";
+export { formatPortfolio, formatProjectAppraisal, projectAppraisalHtml } from "./report";
+export { comparisonStates, scenarioFileStates, switchable } from "./states";
+export type { ComparisonStates, ProjectSwitches } from "./states";
 export { parseStreamsCsv, readStreamsCsv } from "./streams-csv";
 export type { ParsedStreams } from "./streams-csv";

@@ -1,10 +1,12 @@
 /**
- * `caravan appraise`: cost–benefit analysis of yearly streams (--streams) or of a project of the library
- * (--project), docs/appraisal.md.
+ * `caravan appraise`: cost–benefit analysis of yearly streams (--streams), of a project of the library (--project),
+ * of a scenario file's projects (--scenario) or of a package of projects (--package); docs/appraisal.md. The
+ * appraisal stage is loaded on demand so that `caravan --help` stays fast.
  */
+import { join } from "node:path";
 import type { Command } from "commander";
+import { writeFileAtomic } from "../../core/atomic-write";
 import { CaravanError } from "../../core/errors";
-import { appraiseStreams, formatCba, readStreamsCsv, sensitivityTable } from "../../appraisal/index";
 import { stdoutOf } from "../io";
 
 interface AppraiseFlags {
@@ -12,9 +14,31 @@ interface AppraiseFlags {
   project?: string;
   scenario?: string;
   package?: string;
+  demand?: string;
   discountRate: string;
+  capitalCost?: string;
+  openYear?: string;
+  constructionYears: string;
+  delay: string;
+  operationYears: string;
+  omPct: string;
+  serviceLife: string;
+  demandGrowth: string;
+  elasticity: string;
+  reliabilityRatio: string;
+  co2Path: string;
+  co2Level: string;
+  rampUp: string;
+  draws: string;
+  seed: string;
   json?: boolean;
   report?: string;
+}
+
+function num(option: string, text: string, check: (v: number) => boolean, rule: string): number {
+  const v = Number(text);
+  if (text.trim() === "" || !Number.isFinite(v) || !check(v)) throw new CaravanError("E_USAGE", `${option} must be ${rule} (got "${text}")`);
+  return v;
 }
 
 function rateOption(text: string): number {
@@ -24,25 +48,112 @@ function rateOption(text: string): number {
   return v;
 }
 
+/** A progress bar on standard error, only when it is a terminal. */
+function progressBar(label: string): ((done: number, total: number) => void) | undefined {
+  if (!process.stderr.isTTY) return undefined;
+  return (done, total) => {
+    const width = 30;
+    const filled = Math.round((width * done) / total);
+    process.stderr.write(`\r${label} [${"#".repeat(filled)}${" ".repeat(width - filled)}] ${done}/${total}${done === total ? "\n" : ""}`);
+  };
+}
+
 export function register(program: Command): void {
   program
     .command("appraise")
-    .description("cost–benefit analysis: ENPV, EIRR, B/C, payback, switching values, sensitivity (docs/appraisal.md)")
+    .description("cost–benefit analysis: ENPV, EIRR, B/C, payback, switching values, sensitivity, Monte Carlo, portfolios (docs/appraisal.md)")
     .option("--streams <file.csv>", "yearly streams year,capitalCostUsd,operatingCostUsd,benefitsUsd[,...][,residualValueUsd]")
+    .option("--project <id>", "a project of the library (data/eurasia/projects), appraised on the network")
+    .option("--scenario <file.yaml>", "the projects a scenario file switches on, against its baseline")
+    .option("--package <file.yaml>", "a package of projects (projects: [ids], budgetUsd: N): rankings, pairs, best portfolio")
+    .option("--demand <file.csv>", "corridor demand (default: the network's demand/corridors-2024.csv)")
     .option("--discount-rate <pct>", "real discount rate in % (first year undiscounted)", "6")
+    .option("--capital-cost <usd>", "override the library's capital cost")
+    .option("--open-year <yyyy>", "override the library's opening year")
+    .option("--construction-years <n>", "years of construction before opening", "4")
+    .option("--delay <years>", "construction delay: opening later, capital spread over more years", "0")
+    .option("--operation-years <n>", "years of operation in the evaluation period", "30")
+    .option("--om-pct <pct>", "operation and maintenance per year, % of the capital cost", "1")
+    .option("--service-life <years>", "service life of the works for the residual value", "50")
+    .option("--demand-growth <pct>", "demand growth per year from the 2024 base, %", "3")
+    .option("--elasticity <e>", "elasticity of tonnes to the generalized cost (generated traffic)", "-0.5")
+    .option("--reliability-ratio <r>", "value of an hour of dwell buffer relative to the value of time", "1")
+    .option("--co2-path <name>", "carbon price path in data/appraisal/co2-shadow-price.csv: world-bank-2017 | eib-2020", "world-bank-2017")
+    .option("--co2-level <level>", "low | high | mid of the carbon price path", "low")
+    .option("--ramp-up <shares>", "benefit shares of the first operating years, comma-separated", "0.5,0.75")
+    .option("--draws <n>", "Monte Carlo draws (0 = none)", "0")
+    .option("--seed <n>", "Monte Carlo seed", "1")
     .option("--json", "print the result as JSON")
-    .action((flags: AppraiseFlags, cmd: Command) => {
+    .option("--report <file.html>", "write a self-contained HTML report (atomically)")
+    .action(async (flags: AppraiseFlags, cmd: Command) => {
       const out = stdoutOf(cmd);
       const rate = rateOption(flags.discountRate);
-      if (flags.streams === undefined) throw new CaravanError("E_USAGE", "give --streams FILE.csv (yearly streams to appraise)");
-      const streams = readStreamsCsv(flags.streams);
-      const result = appraiseStreams(streams, rate);
-      const sensitivity = sensitivityTable(streams, rate);
-      if (flags.json) {
-        out(`${JSON.stringify({ source: flags.streams, benefitColumns: streams.benefitColumns, ...result, sensitivity }, null, 2)}\n`);
+      const modes = [flags.streams, flags.project, flags.scenario, flags.package].filter((x) => x !== undefined).length;
+      if (modes !== 1) throw new CaravanError("E_USAGE", "give exactly one of --streams FILE.csv, --project ID, --scenario FILE, --package FILE");
+      const A = await import("../../appraisal/index");
+      if (flags.streams !== undefined) {
+        const streams = A.readStreamsCsv(flags.streams);
+        const result = A.appraiseStreams(streams, rate);
+        const sensitivity = A.sensitivityTable(streams, rate);
+        if (flags.json) out(`${JSON.stringify({ source: flags.streams, benefitColumns: streams.benefitColumns, ...result, sensitivity }, null, 2)}\n`);
+        else {
+          out(`appraisal of ${flags.streams} (benefit columns: ${streams.benefitColumns.join(", ")})\n`);
+          out(A.formatCba(result, sensitivity));
+        }
         return;
       }
-      out(`appraisal of ${flags.streams} (benefit columns: ${streams.benefitColumns.join(", ")})\n`);
-      out(formatCba(result, sensitivity));
+      const co2Level = { low: 0, high: 1, mid: 0.5 }[flags.co2Level];
+      if (co2Level === undefined) throw new CaravanError("E_USAGE", `--co2-level must be low, high or mid (got "${flags.co2Level}")`);
+      const rampUp = flags.rampUp.trim() === "" ? [] : flags.rampUp.split(",").map((x) => num("--ramp-up", x.trim(), (v) => v >= 0 && v <= 1, "shares between 0 and 1"));
+      const parameters = {
+        ...A.DEFAULT_PARAMETERS,
+        discountRatePct: rate,
+        constructionYears: num("--construction-years", flags.constructionYears, (v) => Number.isInteger(v) && v >= 1 && v <= 30, "an integer 1–30"),
+        delayYears: num("--delay", flags.delay, (v) => Number.isInteger(v) && v >= 0 && v <= 20, "an integer 0–20"),
+        operationYears: num("--operation-years", flags.operationYears, (v) => Number.isInteger(v) && v >= 1 && v <= 100, "an integer 1–100"),
+        omPct: num("--om-pct", flags.omPct, (v) => v >= 0 && v <= 100, "a percentage 0–100"),
+        serviceLifeYears: num("--service-life", flags.serviceLife, (v) => v > 0 && v <= 200, "a number of years 0–200"),
+        demandGrowthPct: num("--demand-growth", flags.demandGrowth, (v) => v > -100 && v <= 50, "a percentage above -100 and at most 50"),
+        elasticity: num("--elasticity", flags.elasticity, (v) => v <= 0 && v >= -5, "a number between -5 and 0"),
+        reliabilityRatio: num("--reliability-ratio", flags.reliabilityRatio, (v) => v >= 0 && v <= 10, "a number 0–10"),
+        co2Path: flags.co2Path,
+        co2Level,
+        rampUp,
+      };
+      const draws = num("--draws", flags.draws, (v) => Number.isInteger(v) && v >= 0 && v <= 10_000_000, "an integer 0–10,000,000");
+      const seed = num("--seed", flags.seed, (v) => Number.isInteger(v) && v >= 0, "a non-negative integer");
+      const capitalCostUsd = flags.capitalCost === undefined ? undefined : num("--capital-cost", flags.capitalCost, (v) => v > 0, "a positive number of USD");
+      const openYear = flags.openYear === undefined ? undefined : num("--open-year", flags.openYear, (v) => Number.isInteger(v) && v >= 1900 && v <= 2200, "a year");
+      // the network and the demand
+      const [{ openNetwork }, { RoutingContext }, D] = await Promise.all([import("../../network/open"), import("../../routing/index"), import("../../assignment/corridor-demand")]);
+      const dir = (cmd.optsWithGlobals() as { data: string }).data;
+      const net = openNetwork(dir);
+      const ctx = new RoutingContext(net);
+      const demandFile = flags.demand ?? join(net.network.dir ?? dir, "demand", "corridors-2024.csv");
+      const demand = D.resolveDemand(net, D.readDemandCsv(demandFile));
+      const inputs = {
+        ctx,
+        demand,
+        parameters,
+        ...(capitalCostUsd !== undefined ? { capitalCostUsd } : {}),
+        ...(openYear !== undefined ? { openYear } : {}),
+        ...(draws > 0 ? { monteCarlo: { draws, seed, progress: progressBar("Monte Carlo") } } : {}),
+      };
+      if (flags.package !== undefined) {
+        const pkg = A.readPackage(flags.package);
+        const result = A.appraisePackage(pkg, inputs);
+        if (flags.json) out(`${JSON.stringify(result, null, 2)}\n`);
+        else out(A.formatPortfolio(result));
+        return;
+      }
+      const appraisal = flags.project !== undefined ? A.appraiseProject(A.findProject(net, flags.project), inputs) : A.appraiseScenarioFile(flags.scenario!, inputs);
+      if (flags.report !== undefined) writeFileAtomic(flags.report, A.projectAppraisalHtml(appraisal));
+      if (flags.json) {
+        const { result, ...rest } = appraisal;
+        out(`${JSON.stringify({ ...result, ...rest }, null, 2)}\n`);
+      } else {
+        out(A.formatProjectAppraisal(appraisal));
+        if (flags.report !== undefined) out(`wrote ${flags.report}\n`);
+      }
     });
 }

@@ -1,0 +1,205 @@
+/**
+ * Portfolio appraisal of a package of projects (`caravan appraise --package FILE`):
+ *   - standalone: each project alone (the other projects of the package off) against none of them;
+ *   - incremental: all the others on, with and without the project;
+ *   - pairs: the interaction I_ab = ENPV(a and b) − ENPV(a) − ENPV(b) with each alone as above; I_ab > 0 means
+ *     complementary (the projects serve each other's flows), < 0 competing (they serve the same flows, e.g. two
+ *     crossings); the combined appraisal adds the two capital costs and opens at the later opening year;
+ *   - best portfolio under a budget: the subset of largest ENPV(S) ≈ Σ standalone ENPV + Σ pair interactions within S
+ *     (second order: interactions among three or more projects are left out) whose capital costs fit the budget;
+ *     n ≤ 20 projects are enumerated exactly on that approximation.
+ * Package file (YAML): `projects: [id, ...]`, optional `budgetUsd: N`.
+ */
+import { readFileSync } from "node:fs";
+import { parse as parseYaml } from "yaml";
+import type { ResolvedDemandRow } from "../assignment/corridor-demand";
+import { CaravanError, parseError } from "../core/errors";
+import type { RoutingContext } from "../routing/index";
+import { appraiseStreams } from "./cba";
+import { computeEffects, type ProjectEffects, projectArcMask } from "./effects";
+import type { AppraisalParameters, Co2PricePath, ValueOfTime } from "./params";
+import { type AppraisalSubject, effectsOf, findProject, networkYear, projectSubject, subjectModel } from "./project";
+import { comparisonStates } from "./states";
+
+export interface PackageFile {
+  readonly file: string;
+  readonly projects: readonly string[];
+  readonly budgetUsd: number | null;
+}
+
+/** Read a package file (E_PARSE naming the field; E_PROJECT_NOT_FOUND is raised later with suggestions). */
+export function readPackage(file: string): PackageFile {
+  let text: string;
+  try {
+    text = readFileSync(file, "utf8");
+  } catch (error) {
+    throw new CaravanError("E_FILE_NOT_FOUND", `cannot read ${file}: ${(error as Error).message}`, { cause: error });
+  }
+  let doc: unknown;
+  try {
+    doc = parseYaml(text);
+  } catch (error) {
+    const line = (error as { linePos?: { line: number }[] }).linePos?.[0]?.line ?? 1;
+    throw parseError(file, line, "yaml", (error as Error).message.split("\n")[0]);
+  }
+  const d = (doc ?? {}) as Record<string, unknown>;
+  if (!Array.isArray(d.projects) || d.projects.length === 0 || !d.projects.every((x) => typeof x === "string")) {
+    throw parseError(file, 1, "projects", "expected a non-empty list of project ids");
+  }
+  if (new Set(d.projects).size !== d.projects.length) throw parseError(file, 1, "projects", "a project is listed twice");
+  if (d.projects.length > 20) throw parseError(file, 1, "projects", `at most 20 projects in a package (got ${d.projects.length})`);
+  let budget: number | null = null;
+  if (d.budgetUsd !== undefined) {
+    if (typeof d.budgetUsd !== "number" || !(d.budgetUsd > 0) || !Number.isFinite(d.budgetUsd)) throw parseError(file, 1, "budgetUsd", "expected a positive number of US dollars");
+    budget = d.budgetUsd;
+  }
+  return { file, projects: d.projects as string[], budgetUsd: budget };
+}
+
+export interface PortfolioProjectRow {
+  readonly id: string;
+  readonly name: string;
+  readonly capitalCostUsd: number;
+  readonly openYear: number;
+  readonly standaloneEnpvUsd: number;
+  readonly standaloneBcr: number | null;
+  readonly incrementalEnpvUsd: number;
+  readonly incrementalBcr: number | null;
+  readonly rankByEnpv: number;
+  readonly rankByBcr: number;
+}
+
+export interface PortfolioPair {
+  readonly a: string;
+  readonly b: string;
+  readonly interactionEnpvUsd: number;
+  readonly relation: "complementary" | "competing" | "independent";
+}
+
+export interface PortfolioResult {
+  readonly package: string;
+  readonly discountRatePct: number;
+  readonly projects: readonly PortfolioProjectRow[];
+  readonly pairs: readonly PortfolioPair[];
+  readonly budgetUsd: number | null;
+  readonly best: { readonly projects: readonly string[]; readonly capitalCostUsd: number; readonly approxEnpvUsd: number } | null;
+  readonly method: string;
+}
+
+interface Inputs {
+  readonly ctx: RoutingContext;
+  readonly demand: readonly ResolvedDemandRow[];
+  readonly parameters: AppraisalParameters;
+  readonly valuesOfTime?: readonly ValueOfTime[];
+  readonly co2?: Co2PricePath;
+}
+
+function enpvOf(subject: AppraisalSubject, on: readonly string[], off: readonly string[], inputs: Inputs): { enpv: number; bcr: number | null } {
+  const effects = effectsOf(inputs.ctx, inputs.demand, subject.year, on, off);
+  const s = subjectModel(subject, effects, inputs).streams();
+  const r = appraiseStreams(s, inputs.parameters.discountRatePct);
+  return { enpv: r.enpvUsd, bcr: r.bcr };
+}
+
+/** Appraise a package (see the file comment). */
+export function appraisePackage(pkg: PackageFile, inputs: Inputs): PortfolioResult {
+  const net = inputs.ctx.net;
+  const infos = pkg.projects.map((id) => findProject(net, id));
+  const subjects = infos.map((p) => projectSubject(net, p));
+  const ids = pkg.projects;
+  const n = ids.length;
+  // one network year for the package: the latest opening, so every project can be on
+  const year = Math.max(...subjects.map((s) => networkYear(net, [s.project.id], s.openYear)));
+  const standalone: { enpv: number; bcr: number | null }[] = [];
+  const incremental: { enpv: number; bcr: number | null }[] = [];
+  for (let k = 0; k < n; k++) {
+    const others = ids.filter((_, j) => j !== k);
+    const subject = { ...subjects[k], year };
+    standalone.push(enpvOf(subject, [ids[k]], others, inputs));
+    // incremental: the others on in both states; switching this one on
+    const effects = incrementalEffects(inputs, year, ids[k], others);
+    const r = appraiseStreams(subjectModel(subject, effects, inputs).streams(), inputs.parameters.discountRatePct);
+    incremental.push({ enpv: r.enpvUsd, bcr: r.bcr });
+  }
+  const pairs: PortfolioPair[] = [];
+  const interaction = new Float64Array(n * n);
+  for (let a = 0; a < n; a++) {
+    for (let b = a + 1; b < n; b++) {
+      const both: AppraisalSubject = {
+        project: { id: `${ids[a]}+${ids[b]}`, name: "", capitalCostUsd: null, costPriceYear: null, openYear: null, bri: null },
+        capitalCostUsd: subjects[a].capitalCostUsd + subjects[b].capitalCostUsd,
+        openYear: Math.max(subjects[a].openYear, subjects[b].openYear),
+        records: [],
+        year,
+      };
+      const rest = ids.filter((_, j) => j !== a && j !== b);
+      const joint = enpvOf(both, [ids[a], ids[b]], rest, inputs).enpv;
+      // the stand-alone values re-timed to the joint opening, so that the interaction measures flows, not timing
+      const ea = enpvOf({ ...subjects[a], openYear: both.openYear, year }, [ids[a]], ids.filter((_, j) => j !== a), inputs).enpv;
+      const eb = enpvOf({ ...subjects[b], openYear: both.openYear, year }, [ids[b]], ids.filter((_, j) => j !== b), inputs).enpv;
+      const i = joint - ea - eb;
+      interaction[a * n + b] = i;
+      interaction[b * n + a] = i;
+      const scale = Math.max(Math.abs(ea), Math.abs(eb), 1);
+      pairs.push({ a: ids[a], b: ids[b], interactionEnpvUsd: i, relation: i > 1e-6 * scale ? "complementary" : i < -1e-6 * scale ? "competing" : "independent" });
+    }
+  }
+  const rank = (values: (number | null)[]): number[] => {
+    const order = values.map((v, k) => ({ v: v ?? Number.NEGATIVE_INFINITY, k })).sort((x, y) => y.v - x.v || x.k - y.k);
+    const out = new Array<number>(values.length);
+    order.forEach((o, r) => {
+      out[o.k] = r + 1;
+    });
+    return out;
+  };
+  const byEnpv = rank(standalone.map((s) => s.enpv));
+  const byBcr = rank(standalone.map((s) => s.bcr));
+  const projects = infos.map((p, k) => ({
+    id: p.id,
+    name: p.name,
+    capitalCostUsd: subjects[k].capitalCostUsd,
+    openYear: subjects[k].openYear,
+    standaloneEnpvUsd: standalone[k].enpv,
+    standaloneBcr: standalone[k].bcr,
+    incrementalEnpvUsd: incremental[k].enpv,
+    incrementalBcr: incremental[k].bcr,
+    rankByEnpv: byEnpv[k],
+    rankByBcr: byBcr[k],
+  }));
+  let best: PortfolioResult["best"] = null;
+  const budget = pkg.budgetUsd ?? Number.POSITIVE_INFINITY;
+  let bestValue = 0;
+  let bestMask = 0;
+  let bestCost = 0;
+  for (let mask = 1; mask < 1 << n; mask++) {
+    let cost = 0;
+    let value = 0;
+    for (let k = 0; k < n; k++) {
+      if (!(mask & (1 << k))) continue;
+      cost += subjects[k].capitalCostUsd;
+      value += standalone[k].enpv;
+      for (let j = k + 1; j < n; j++) if (mask & (1 << j)) value += interaction[k * n + j];
+    }
+    if (cost <= budget && value > bestValue) {
+      bestValue = value;
+      bestMask = mask;
+      bestCost = cost;
+    }
+  }
+  if (bestMask !== 0) best = { projects: ids.filter((_, k) => bestMask & (1 << k)), capitalCostUsd: bestCost, approxEnpvUsd: bestValue };
+  return {
+    package: pkg.file,
+    discountRatePct: inputs.parameters.discountRatePct,
+    projects,
+    pairs,
+    budgetUsd: pkg.budgetUsd,
+    best,
+    method: "standalone: the project alone vs none of the package; incremental: all others on, with vs without it; pair interaction ENPV(a+b) − ENPV(a) − ENPV(b) at the later opening year; best portfolio: largest Σ standalone ENPV + Σ pair interactions with positive value within the budget (interactions of three or more projects left out)",
+  };
+}
+
+/** Effects of switching `id` on with `others` on in both states. */
+function incrementalEffects(inputs: Inputs, year: number, id: string, others: readonly string[]): ProjectEffects {
+  const states = comparisonStates(inputs.ctx, year, { on: others, off: [id] }, { on: [...others, id], off: [] });
+  return computeEffects(states.ctx, inputs.demand, { state: states.without }, { state: states.with }, projectArcMask(states.ctx.net, [id]));
+}

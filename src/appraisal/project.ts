@@ -1,0 +1,225 @@
+/**
+ * Appraisal of a project of the library (data/<dataset>/projects/*.yaml) on the network: the corridor demand routed
+ * without and with the project, the yearly streams (benefits.ts), the CBA indicators (cba.ts), the sensitivity table
+ * and, on request, the Monte Carlo risk analysis (monte-carlo.ts).
+ *
+ * Without / with: both states are the network of the project's opening year (so every other project open by then is
+ * in both); "without" also avoids the project's own records (links and terminals whose `project` is its id). A
+ * project whose effect is a change of existing records (a second track raising capacity, a faster border) changes no
+ * route here until the scenarios stage applies its modifications; its benefits are then zero and the result says so.
+ */
+import type { ResolvedDemandRow } from "../assignment/corridor-demand";
+import { CaravanError } from "../core/errors";
+import { suggest } from "../core/suggest";
+import type { CompiledNetwork } from "../network/compiled";
+import type { RoutingContext } from "../routing/index";
+import { appraiseStreams, type CbaResult, type SensitivityRow, sensitivityTable } from "./cba";
+import { BenefitModel, type BenefitComponents } from "./benefits";
+import { computeEffects, type ProjectEffects, projectArcMask, projectRecordIds } from "./effects";
+import { type MonteCarloResult, runMonteCarlo } from "./monte-carlo";
+import { comparisonStates, scenarioFileStates } from "./states";
+import { type AppraisalParameters, type Co2PricePath, readCo2Path, readValueOfTime, type ValueOfTime } from "./params";
+
+/** The figures of a library project the appraisal needs (schema fields read defensively across dataset versions). */
+export interface ProjectInfo {
+  readonly id: string;
+  readonly name: string;
+  readonly capitalCostUsd: number | null;
+  readonly costPriceYear: number | null;
+  readonly openYear: number | null;
+  readonly bri: boolean | null;
+}
+
+/** Read a project of the network's library (E_PROJECT_NOT_FOUND with suggestions). */
+export function findProject(net: CompiledNetwork, id: string): ProjectInfo {
+  const projects = net.network.projects as readonly Record<string, unknown>[];
+  const p = projects.find((x) => x.id === id);
+  if (!p) {
+    throw new CaravanError("E_PROJECT_NOT_FOUND", `no project "${id}" in the project library (${projects.length} projects)`, {
+      didYouMean: suggest(
+        id,
+        projects.map((x) => String(x.id)),
+      ),
+    });
+  }
+  const numberOrNull = (v: unknown): number | null => (typeof v === "number" && Number.isFinite(v) ? v : null);
+  return {
+    id,
+    name: String(p.name ?? id),
+    // current library: capitalCostUsd + costPriceYear; earlier datasets: costUsd
+    capitalCostUsd: numberOrNull(p.capitalCostUsd) ?? numberOrNull(p.costUsd),
+    costPriceYear: numberOrNull(p.costPriceYear),
+    openYear: numberOrNull(p.openYear),
+    bri: typeof p.bri === "boolean" ? p.bri : null,
+  };
+}
+
+/** Capital cost and opening year of a project, or the error a user can act on. */
+export function costOf(project: ProjectInfo, overrides: { capitalCostUsd?: number; openYear?: number } = {}): { capitalCostUsd: number; openYear: number } {
+  const capitalCostUsd = overrides.capitalCostUsd ?? project.capitalCostUsd;
+  if (capitalCostUsd === null || !(capitalCostUsd > 0)) {
+    throw new CaravanError("E_PROJECT_COST_MISSING", `project "${project.id}" has no capital cost in the library; give one with --capital-cost USD`, {
+      details: { project: project.id },
+    });
+  }
+  const openYear = overrides.openYear ?? project.openYear;
+  if (openYear === null) throw new CaravanError("E_USAGE", `project "${project.id}" has no opening year in the library; give one with --open-year YYYY`);
+  return { capitalCostUsd, openYear };
+}
+
+export interface ProjectAppraisal {
+  readonly project: ProjectInfo;
+  readonly capitalCostUsd: number;
+  readonly openYear: number;
+  /** Price base of the capital cost (the library's costPriceYear); benefit unit values keep their own price years. */
+  readonly priceBaseYear: number | null;
+  readonly parameters: AppraisalParameters;
+  readonly co2Path: { readonly path: string; readonly source: string };
+  readonly network: {
+    readonly year: number;
+    readonly projectRecords: readonly string[];
+    readonly demandRows: number;
+    readonly routedRows: number;
+    readonly rowsOnProject: number;
+    readonly unroutedTonnesPerYear: number;
+    readonly note?: string;
+  };
+  readonly firstFullYear: BenefitComponents;
+  readonly streams: { year: number; capitalCostUsd: number; operatingCostUsd: number; benefitsUsd: number; residualValueUsd: number }[];
+  readonly result: CbaResult;
+  readonly sensitivity: readonly SensitivityRow[];
+  readonly monteCarlo?: MonteCarloResult;
+}
+
+export interface ProjectAppraisalInputs {
+  readonly ctx: RoutingContext;
+  readonly demand: readonly ResolvedDemandRow[];
+  readonly parameters: AppraisalParameters;
+  readonly valuesOfTime?: readonly ValueOfTime[];
+  readonly co2?: Co2PricePath;
+  readonly capitalCostUsd?: number;
+  readonly openYear?: number;
+  readonly monteCarlo?: { readonly draws: number; readonly seed: number; readonly progress?: (done: number, total: number) => void };
+}
+
+/**
+ * The effects of switching `on` on in the network of `year` (scenarios stage: their links and terminals opened and
+ * their modifications applied), with `alwaysOff` switched off in both states and everything else as in that year.
+ */
+export function effectsOf(ctx: RoutingContext, demand: readonly ResolvedDemandRow[], year: number, on: readonly string[], alwaysOff: readonly string[] = []): ProjectEffects {
+  const states = comparisonStates(ctx, year, { on: [], off: [...on, ...alwaysOff] }, { on, off: alwaysOff });
+  return computeEffects(states.ctx, demand, { state: states.without }, { state: states.with }, projectArcMask(states.ctx.net, on));
+}
+
+/** The network year of a set of projects: the latest opening year of the projects and of their records. */
+export function networkYear(net: CompiledNetwork, projectIds: readonly string[], openYear: number): number {
+  let year = openYear;
+  const want = new Set(projectIds);
+  for (const l of net.network.links) if (l.project !== null && want.has(l.project) && l.openYear !== null) year = Math.max(year, l.openYear);
+  for (const t of net.network.terminals) if (t.project !== null && want.has(t.project) && t.openYear !== null) year = Math.max(year, t.openYear);
+  return year;
+}
+
+/** What is appraised: one project, or the projects a scenario switches on, with the cost side. */
+export interface AppraisalSubject {
+  readonly project: ProjectInfo;
+  readonly capitalCostUsd: number;
+  readonly openYear: number;
+  /** Records the subject builds (for reports). */
+  readonly records: readonly string[];
+  /** Network year of the comparison. */
+  readonly year: number;
+}
+
+/** The subject of a library project. */
+export function projectSubject(net: CompiledNetwork, project: ProjectInfo, overrides: { capitalCostUsd?: number; openYear?: number } = {}): AppraisalSubject {
+  const cost = costOf(project, overrides);
+  return { project, ...cost, records: projectRecordIds(net, [project.id]), year: networkYear(net, [project.id], cost.openYear) };
+}
+
+/** The benefit model of a subject from its effects. */
+export function subjectModel(subject: AppraisalSubject, effects: ProjectEffects, inputs: Pick<ProjectAppraisalInputs, "parameters" | "valuesOfTime" | "co2">): BenefitModel {
+  const vot = inputs.valuesOfTime ?? readValueOfTime();
+  const co2 = inputs.co2 ?? readCo2Path(inputs.parameters.co2Path);
+  return new BenefitModel(effects, vot, inputs.parameters, co2, { capitalCostUsd: subject.capitalCostUsd, openYear: subject.openYear });
+}
+
+/** Appraise one project of the library. */
+export function appraiseProject(project: ProjectInfo, inputs: ProjectAppraisalInputs): ProjectAppraisal {
+  const subject = projectSubject(inputs.ctx.net, project, { capitalCostUsd: inputs.capitalCostUsd, openYear: inputs.openYear });
+  const effects = effectsOf(inputs.ctx, inputs.demand, subject.year, [project.id]);
+  return appraiseSubject(subject, effects, inputs);
+}
+
+/** Appraise a scenario file: its projects switched on against its baseline; the cost is the sum of theirs. */
+export function appraiseScenarioFile(file: string, inputs: ProjectAppraisalInputs): ProjectAppraisal {
+  const states = scenarioFileStates(inputs.ctx, file);
+  const sc = states.scenario;
+  if (sc.projectsOn.length === 0) throw new CaravanError("E_USAGE", `${file}: the scenario switches no project on; there is no capital cost to appraise`);
+  const net = states.ctx.net;
+  let capital = 0;
+  let open = sc.year ?? 0;
+  for (const id of sc.projectsOn) {
+    const c = costOf(findProject(net, id));
+    capital += c.capitalCostUsd;
+    open = Math.max(open, c.openYear);
+  }
+  const project: ProjectInfo = { id: sc.name, name: `scenario ${sc.name} (${sc.projectsOn.join(", ")})`, capitalCostUsd: capital, costPriceYear: null, openYear: open, bri: null };
+  const subject: AppraisalSubject = { project, capitalCostUsd: inputs.capitalCostUsd ?? capital, openYear: inputs.openYear ?? open, records: projectRecordIds(net, sc.projectsOn), year: sc.year ?? open };
+  const effects = computeEffects(states.ctx, inputs.demand, { state: states.without }, { state: states.with }, projectArcMask(net, sc.projectsOn));
+  return appraiseSubject(subject, effects, inputs);
+}
+
+/** The appraisal of a subject from its effects. */
+export function appraiseSubject(subject: AppraisalSubject, effects: ProjectEffects, inputs: ProjectAppraisalInputs): ProjectAppraisal {
+  const p = inputs.parameters;
+  const model = subjectModel(subject, effects, inputs);
+  const co2 = inputs.co2 ?? readCo2Path(p.co2Path);
+  const s = model.streams();
+  const streams = Array.from(s.year, (y, k) => ({
+    year: y,
+    capitalCostUsd: s.capitalCostUsd[k],
+    operatingCostUsd: s.operatingCostUsd[k],
+    benefitsUsd: s.benefitsUsd[k],
+    residualValueUsd: s.residualValueUsd[k],
+  }));
+  const base = { year: s.year, capitalCostUsd: s.capitalCostUsd.slice(), operatingCostUsd: s.operatingCostUsd.slice(), benefitsUsd: s.benefitsUsd.slice(), residualValueUsd: s.residualValueUsd.slice() };
+  const result = appraiseStreams(base, p.discountRatePct);
+  const sensitivity = sensitivityTable(base, p.discountRatePct, model.demandStreams(0.8));
+  let routedRows = 0;
+  let rowsOnProject = 0;
+  for (let r = 0; r < effects.rows.length; r++) {
+    routedRows += effects.routed[r];
+    rowsOnProject += effects.usesProject[r];
+  }
+  const firstFullYear = model.components();
+  const changed = firstFullYear.timeSavingsUsd !== 0 || firstFullYear.transportCostSavingsUsd !== 0 || firstFullYear.reliabilityUsd !== 0 || firstFullYear.co2SavedT !== 0;
+  const note = changed
+    ? undefined
+    : subject.records.length === 0
+      ? "the project builds no link or terminal of its own (it changes existing records through its modifications) and no route of the corridor demand changes time, charges, dwell or CO2 in uncongested routing (capacity changes matter only under congestion, see caravan assign): benefits 0"
+      : "no route of the corridor demand changes with the project in the network of its opening year: benefits 0";
+  const monteCarlo = inputs.monteCarlo ? runMonteCarlo(model, p.discountRatePct, inputs.monteCarlo) : undefined;
+  return {
+    project: subject.project,
+    capitalCostUsd: subject.capitalCostUsd,
+    openYear: subject.openYear,
+    priceBaseYear: subject.project.costPriceYear,
+    parameters: p,
+    co2Path: { path: co2.path, source: co2.source },
+    network: {
+      year: subject.year,
+      projectRecords: subject.records,
+      demandRows: effects.rows.length,
+      routedRows,
+      rowsOnProject,
+      unroutedTonnesPerYear: effects.unroutedTonnes,
+      ...(note ? { note } : {}),
+    },
+    firstFullYear,
+    streams,
+    result,
+    sensitivity,
+    ...(monteCarlo ? { monteCarlo } : {}),
+  };
+}
