@@ -249,7 +249,11 @@ function summary(rows: readonly CalibrationRow[]): MetricSummary {
 }
 
 /** Compare the model with every observation of `files` (all read from the dataset of `net`). */
-export function calibrate(net: CompiledNetwork, files: readonly ObservationsFile[], options: CalibrateOptions & { readonly demandPath?: string | null } = {}): CalibrationReport {
+export function calibrate(
+  net: CompiledNetwork,
+  files: readonly ObservationsFile[],
+  options: CalibrateOptions & { readonly demandPath?: string | null; readonly demandLabel?: string } = {},
+): CalibrationReport {
   const t0 = performance.now();
   if (files.length === 0 || files.every((f) => f.observations.length === 0)) {
     throw new CaravanError("E_USAGE", `no observations: ${net.network.dir}/observations/*.yaml is absent or empty; give --observations FILE`);
@@ -294,7 +298,7 @@ export function calibrate(net: CompiledNetwork, files: readonly ObservationsFile
     .map((r) => r.id);
   return {
     observationsFiles: files.map((f) => f.file),
-    demandFile: demandPath,
+    demandFile: demandPath === null ? null : (options.demandLabel ?? demandPath),
     networkYear: year,
     all: summary(rows),
     independent: summary(rows.filter((r) => r.independent)),

@@ -3,7 +3,7 @@
  * volumes against the dataset's observed figures (data/<dataset>/observations/*.yaml), with the share inside the
  * observed ranges, MAPE of times, WAPE and GEH of volumes and the worst fits (docs/calibration.md).
  */
-import { dirname, isAbsolute, join, resolve } from "node:path";
+import { isAbsolute, join, relative, resolve } from "node:path";
 import type { Command } from "commander";
 import { CaravanError } from "../../core/errors";
 import { stdoutOf } from "../io";
@@ -42,10 +42,11 @@ export function register(program: Command): void {
       const declared = files.map((f) => f.demand).find((d) => d !== null) ?? null;
       const demandPath = flags.demand ?? (declared === null ? null : isAbsolute(declared) ? declared : join(resolve(dataDir), declared));
       if (flags.demand === undefined && demandPath !== null && !existsSync(demandPath)) {
-        throw new CaravanError("E_FILE_NOT_FOUND", `demand file of ${files[0].file} not found: ${demandPath} (relative to ${dirname(join(resolve(dataDir), "x"))})`);
+        throw new CaravanError("E_FILE_NOT_FOUND", `demand file of ${files[0].file} not found: ${declared} (relative to the dataset ${dataDir})`);
       }
       const net = openNetwork(dataDir);
-      const report = calibrate(net, files, { demandPath, top });
+      const demandLabel = flags.demand ?? (declared === null ? undefined : `${declared} (in ${relative(process.cwd(), resolve(dataDir)) || "."})`);
+      const report = calibrate(net, files, { demandPath, demandLabel, top });
       out(flags.json ? `${JSON.stringify(report, null, 2)}\n` : formatCalibrationReport(report));
     });
 }
