@@ -16,7 +16,7 @@
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { CaravanError } from "../core/errors";
-import type { CrossingRow, FerryRow, PairRow, ScenarioRun, SideResult, TransitRowOut } from "./run";
+import type { CrossingDirectionRow, CrossingRow, FerryRow, PairRow, ScenarioRun, SideResult, TransitRowOut } from "./run";
 import { readCsvRows } from "./tables";
 
 /** v/c at or above which a capacity counts as a bottleneck. */
@@ -29,6 +29,7 @@ export interface ResultView {
   readonly origin: string;
   readonly pairs: readonly PairRow[];
   readonly crossings: readonly CrossingRow[];
+  readonly crossingDirections: readonly CrossingDirectionRow[];
   readonly ferries: readonly FerryRow[];
   readonly transit: readonly TransitRowOut[];
   readonly bottlenecks: readonly { readonly id: string; readonly vc: number }[];
@@ -44,6 +45,7 @@ export function viewOfSide(run: ScenarioRun, side: "baseline" | "scenario"): Res
     origin: `scenario:${run.scenario.file}#${side}`,
     pairs: s.pairs,
     crossings: s.crossings,
+    crossingDirections: s.crossingDirections,
     ferries: s.ferries,
     transit: s.transit,
     bottlenecks: s.bottlenecks.map((b) => ({ id: b.linkId, vc: b.vc })),
@@ -78,6 +80,13 @@ export function viewOfRunFolder(dir: string, side: "baseline" | "scenario" = "sc
     origin: `run:${sub}`,
     pairs,
     crossings: readCsvRows(join(sub, "crossings.csv")).map((r) => ({ crossing: r.crossing, name: r.name, countries: r.countries, volumeT: num(r.volumeT), vc: r.vc === "" ? null : num(r.vc) })),
+    crossingDirections: readCsvRows(join(sub, "crossing-directions.csv")).map((r) => ({
+      crossing: r.crossing,
+      direction: r.direction,
+      volumeT: num(r.volumeT),
+      capacityT: r.capacityT === "" ? null : num(r.capacityT),
+      vc: r.vc === "" ? null : num(r.vc),
+    })),
     ferries: readCsvRows(join(sub, "ferries.csv")).map((r) => ({ ferry: r.ferry, name: r.name, volumeT: num(r.volumeT) })),
     transit: readCsvRows(join(sub, "transit.csv")).map((r) => ({ country: r.country, transitT: num(r.transitT), containerTeu: num(r.containerTeu) })),
     bottlenecks: readCsvRows(join(sub, "bottlenecks.csv")).map((r) => ({ id: r.id, vc: num(r.vc) })),
@@ -128,6 +137,8 @@ export interface Comparison {
     readonly changeT: number;
     readonly baselineVc: number | null;
     readonly scenarioVc: number | null;
+    /** By direction `FROM→TO`. */
+    readonly directions: readonly { readonly direction: string; readonly baselineT: number; readonly scenarioT: number; readonly baselineVc: number | null; readonly scenarioVc: number | null }[];
   }[];
   readonly ferries: readonly { readonly id: string; readonly name: string; readonly baselineT: number; readonly scenarioT: number; readonly changeT: number }[];
   readonly bottlenecks: { readonly appeared: readonly string[]; readonly vanished: readonly string[]; readonly threshold: number };
@@ -238,7 +249,16 @@ export function compareViews(base: ResultView, scen: ResultView): Comparison {
     const s = cs.get(id);
     const baselineT = b?.volumeT ?? 0;
     const scenarioT = s?.volumeT ?? 0;
-    return { id, name: (s ?? b)!.name, baselineT, scenarioT, changeT: scenarioT - baselineT, baselineVc: b?.vc ?? null, scenarioVc: s?.vc ?? null };
+    const db = new Map(base.crossingDirections.filter((d) => d.crossing === id).map((d) => [d.direction, d]));
+    const ds = new Map(scen.crossingDirections.filter((d) => d.crossing === id).map((d) => [d.direction, d]));
+    const directions = [...new Set([...db.keys(), ...ds.keys()])].sort(byString).map((direction) => ({
+      direction,
+      baselineT: db.get(direction)?.volumeT ?? 0,
+      scenarioT: ds.get(direction)?.volumeT ?? 0,
+      baselineVc: db.get(direction)?.vc ?? null,
+      scenarioVc: ds.get(direction)?.vc ?? null,
+    }));
+    return { id, name: (s ?? b)!.name, baselineT, scenarioT, changeT: scenarioT - baselineT, baselineVc: b?.vc ?? null, scenarioVc: s?.vc ?? null, directions };
   });
   const fb = new Map(base.ferries.map((f) => [f.ferry, f]));
   const fs = new Map(scen.ferries.map((f) => [f.ferry, f]));

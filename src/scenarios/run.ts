@@ -23,7 +23,7 @@ import { dirname, join, relative } from "node:path";
 import { fileURLToPath } from "node:url";
 import { type DemandTable, resolveDemand } from "../assignment/corridor-demand";
 import { corridorProblem } from "../assignment/corridor";
-import { type Bottleneck, bottlenecks, crossingVolumes, linkFlowsGeoJson, transitTable, arcFlowT } from "../assignment/results";
+import { arcFlowT, type Bottleneck, bottlenecks, linkFlowsGeoJson, transitTable } from "../assignment/results";
 import { solve } from "../assignment/solve";
 import { CaravanError } from "../core/errors";
 import { INF_WEIGHT, NO_ARC } from "../graph/csr";
@@ -56,7 +56,17 @@ export interface CrossingRow {
   readonly name: string;
   readonly countries: string;
   readonly volumeT: number;
-  /** Highest v/c of its capacity groups; null when no capacity is known. */
+  /** Highest v/c of its directions; null when no capacity is known. */
+  readonly vc: number | null;
+}
+
+/** One direction (`FROM→TO`, ISO3) of a crossing: tonnes per year over its arcs and v/c on its capacity. */
+export interface CrossingDirectionRow {
+  readonly crossing: string;
+  readonly direction: string;
+  readonly volumeT: number;
+  /** Capacity of the direction, tonnes per year (the largest of its arcs'); null when unknown. */
+  readonly capacityT: number | null;
   readonly vc: number | null;
 }
 
@@ -88,6 +98,7 @@ export interface SideResult {
   /** City pairs without a route. */
   readonly unreachablePairs: number;
   readonly crossings: readonly CrossingRow[];
+  readonly crossingDirections: readonly CrossingDirectionRow[];
   readonly ferries: readonly FerryRow[];
   readonly transit: readonly TransitRowOut[];
   readonly bottlenecks: readonly Bottleneck[];
@@ -303,18 +314,37 @@ function assignState(
   scenario: Scenario,
   applied: AppliedScenario,
   demand: ScenarioDemandTable,
-): Pick<SideResult, "crossings" | "ferries" | "transit" | "bottlenecks" | "linkFlowsGeoJson" | "assignment" | "demandRows"> {
+): Pick<SideResult, "crossings" | "crossingDirections" | "ferries" | "transit" | "bottlenecks" | "linkFlowsGeoJson" | "assignment" | "demandRows"> {
   const net = ctx.net;
   const { table, droppedT, droppedRows } = demandOfState(ctx, applied, demand.table);
   if (table.rows.length === 0) throw new CaravanError("E_DEMAND_INVALID", `${demand.file}: no demand row is connected in scenario "${scenario.name}"`, { details: { file: demand.file } });
   const cp = corridorProblem(net, table, { state: applied.state, valueOfTimeUsdPerH: scenario.parameters.valueOfTimeUsdPerH });
   const result = solve(cp.problem, "b", { gap: scenario.parameters.assignmentGap ?? DEFAULT_ASSIGNMENT_GAP });
-  const volumes = crossingVolumes(cp, result);
-  const byId = new Map(volumes.map((v) => [v.crossing, v]));
+  // per crossing and direction: summed flow of its arcs over the direction's capacity (the largest of its arcs')
+  const dirs = new Map<string, { crossing: string; direction: string; volumeT: number; capacityT: number }>();
+  for (let a = 0; a < net.graph.arcCount; a++) {
+    const x = net.arcs.crossing[a];
+    if (x < 0) continue;
+    const crossing = net.network.crossings[x].id;
+    const direction = `${net.countries[net.arcs.fromCountry[a]]}→${net.countries[net.arcs.toCountry[a]]}`;
+    const k = `${crossing} ${direction}`;
+    let e = dirs.get(k);
+    if (!e) {
+      e = { crossing, direction, volumeT: 0, capacityT: 0 };
+      dirs.set(k, e);
+    }
+    e.volumeT += arcFlowT(cp, result, a);
+    const cap = cp.capacityT[a];
+    if (cap < Number.POSITIVE_INFINITY) e.capacityT = Math.max(e.capacityT, cap);
+  }
+  const crossingDirections: CrossingDirectionRow[] = [...dirs.values()]
+    .map((d) => ({ crossing: d.crossing, direction: d.direction, volumeT: d.volumeT, capacityT: d.capacityT > 0 ? d.capacityT : null, vc: d.capacityT > 0 ? d.volumeT / d.capacityT : null }))
+    .sort((x, y) => (x.crossing < y.crossing ? -1 : x.crossing > y.crossing ? 1 : x.direction < y.direction ? -1 : 1));
   const crossings: CrossingRow[] = net.network.crossings
     .map((c) => {
-      const v = byId.get(c.id);
-      return { crossing: c.id, name: c.name, countries: c.countries.join("-"), volumeT: v?.totalT ?? 0, vc: v?.maxVc ?? null };
+      const own = crossingDirections.filter((d) => d.crossing === c.id);
+      const vcs = own.flatMap((d) => (d.vc === null ? [] : [d.vc]));
+      return { crossing: c.id, name: c.name, countries: c.countries.join("-"), volumeT: own.reduce((s, d) => s + d.volumeT, 0), vc: vcs.length > 0 ? Math.max(...vcs) : null };
     })
     .sort((x, y) => (x.crossing < y.crossing ? -1 : x.crossing > y.crossing ? 1 : 0));
   const ferryFlow = new Float64Array(net.network.ferries.length);
@@ -324,6 +354,7 @@ function assignState(
   transit.sort((x, y) => (x.country < y.country ? -1 : 1));
   return {
     crossings,
+    crossingDirections,
     ferries,
     transit,
     bottlenecks: bottlenecks(cp, result, 20),
@@ -355,7 +386,7 @@ export function runSide(
   lap(`${label}MatrixS`);
   const assigned = demand
     ? assignState(ctx, owner, applied, demand)
-    : { crossings: [], ferries: [], transit: [], bottlenecks: [], linkFlowsGeoJson: `${JSON.stringify({ type: "FeatureCollection", features: [] })}\n`, assignment: null, demandRows: [] };
+    : { crossings: [], crossingDirections: [], ferries: [], transit: [], bottlenecks: [], linkFlowsGeoJson: `${JSON.stringify({ type: "FeatureCollection", features: [] })}\n`, assignment: null, demandRows: [] };
   lap(`${label}AssignmentS`);
   return { label, pairs, unreachablePairs: unreachable, ...assigned, applied };
 }
@@ -475,6 +506,13 @@ export function sideTables(s: SideResult): Table[] {
       ["name", "STRING", (r) => r.name],
       ["countries", "STRING", (r) => r.countries],
       ["volumeT", "DOUBLE", (r) => r.volumeT],
+      ["vc", "DOUBLE", (r) => r.vc],
+    ]),
+    tableOf("crossing-directions", s.crossingDirections, [
+      ["crossing", "STRING", (r) => r.crossing],
+      ["direction", "STRING", (r) => r.direction],
+      ["volumeT", "DOUBLE", (r) => r.volumeT],
+      ["capacityT", "DOUBLE", (r) => r.capacityT],
       ["vc", "DOUBLE", (r) => r.vc],
     ]),
     tableOf("ferries", s.ferries, [

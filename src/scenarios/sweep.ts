@@ -207,6 +207,7 @@ function sideView(name: string, s: SideResult): ResultView {
     origin: "sweep",
     pairs: s.pairs,
     crossings: s.crossings,
+    crossingDirections: s.crossingDirections,
     ferries: s.ferries,
     transit: s.transit,
     bottlenecks: s.bottlenecks.map((b) => ({ id: b.linkId, vc: b.vc })),

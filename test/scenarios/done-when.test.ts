@@ -1,0 +1,85 @@
+/**
+ * The "Done when" contracts of the scenarios stage, over hand-checkable fixtures (testbot, test/fixtures/testbot/
+ * README.md) and the embedded Eurasia dataset:
+ *
+ *   portia ==rail== alpha == east-gate =gate-crossing (leaving CHN: 30 h)= west-gate ==rail== gamma
+ *     \                                                                                      //
+ *      sea — narrows — sea ———————————————————————————————————————— harbor ==rail 200==
+ */
+import { join, resolve } from "node:path";
+import { describe, expect, it } from "vitest";
+import { openNetwork } from "../../src/network/index";
+import { RoutingContext } from "../../src/routing/context";
+import { planRoutes } from "../../src/routing/plan";
+import { applyScenario, compareViews, loadScenario, runScenario, viewOfSide } from "../../src/scenarios/index";
+
+const root = resolve(__dirname, "../..");
+const fixtures = join(root, "test/fixtures/scenarios");
+const testbot = openNetwork(join(root, "test/fixtures/testbot"), { cacheDir: false });
+
+describe("a scenario's edits on the testbot", () => {
+  it("halving the dwell of one crossing lowers the time of a route through it by exactly that amount (30 h → 15 h)", () => {
+    const scenario = loadScenario(join(fixtures, "testbot-half-dwell.yaml"));
+    const ctx = new RoutingContext(testbot);
+    const portia = testbot.network.places.findIndex((p) => p.id === "portia");
+    const gamma = testbot.network.places.findIndex((p) => p.id === "gamma");
+    const before = planRoutes(ctx, { from: portia, to: gamma, criterion: "time" }).routes[0];
+    const { state } = applyScenario(testbot, scenario);
+    const after = planRoutes(ctx, { from: portia, to: gamma, criterion: "time", state }).routes[0];
+    expect(before.events.some((e) => e.type === "border" && e.ref === "gate-crossing")).toBe(true);
+    expect(before.timeH - after.timeH).toBeCloseTo(15, 9);
+    // the compiled network itself is untouched: a query without the state sees the old time
+    expect(planRoutes(ctx, { from: portia, to: gamma, criterion: "time" }).routes[0].timeH).toBe(before.timeH);
+  });
+
+  it("closing a crossing moves its flow to the next-best corridor (the sea route through the Narrows and Harbor)", async () => {
+    const run = await runScenario(testbot, join(fixtures, "testbot-close-gate.yaml"), { pairTimes: false });
+    const c = compareViews(viewOfSide(run, "baseline"), viewOfSide(run, "scenario"));
+    const gate = c.crossings.find((x) => x.id === "gate-crossing")!;
+    expect(gate.baselineT).toBeCloseTo(1e6, 3);
+    expect(gate.scenarioT).toBe(0);
+    const seaFlow = (geojson: string) =>
+      (JSON.parse(geojson).features as { properties: { linkId: string; flowT: number } }[])
+        .filter((f) => f.properties.linkId === "link:sea-narrows-harbor-sea")
+        .reduce((s, f) => s + f.properties.flowT, 0);
+    expect(seaFlow(run.baseline.linkFlowsGeoJson)).toBe(0);
+    expect(seaFlow(run.result.linkFlowsGeoJson)).toBe(1e6);
+    const pg = c.pairs.find((p) => p.from === "portia" && p.to === "gamma")!;
+    expect(pg.corridorSwitch).toBe(true);
+    expect(pg.change!.timeH).toBeGreaterThan(0);
+  });
+});
+
+describe("a scenario's edits on the Eurasia dataset", () => {
+  const eurasia = openNetwork(join(root, "data/eurasia"));
+
+  it("switching on Bakhty–Ayagoz under 2030 demand takes flow off Dostyk–Alashankou and lowers its v/c (no direction rises)", async () => {
+    const run = await runScenario(eurasia, join(fixtures, "eurasia-bakhty-2030.yaml"), { pairTimes: false });
+    const c = compareViews(viewOfSide(run, "baseline"), viewOfSide(run, "scenario"));
+    const bakhty = c.crossings.find((x) => x.id === "bakhty-tacheng-rail")!;
+    expect(bakhty.baselineT).toBe(0);
+    expect(bakhty.scenarioT).toBeGreaterThan(1e6);
+    const dostyk = c.crossings.find((x) => x.id === "dostyk-alashankou")!;
+    expect(dostyk.scenarioT).toBeLessThan(dostyk.baselineT);
+    const directions = dostyk.directions.filter((d) => d.baselineVc !== null);
+    expect(directions.length).toBe(2);
+    for (const d of directions) expect(d.scenarioVc!).toBeLessThanOrEqual(d.baselineVc! + 1e-12);
+    expect(directions.some((d) => d.scenarioVc! < d.baselineVc! - 1e-6)).toBe(true);
+  });
+
+  it("closing transit through Russia moves China–Europe flows to the Middle Corridor and raises Caspian ferry volumes", async () => {
+    const run = await runScenario(eurasia, join(fixtures, "eurasia-no-russia.yaml"), { pairTimes: false });
+    const c = compareViews(viewOfSide(run, "baseline"), viewOfSide(run, "scenario"));
+    const transit = (iso3: string) => c.transitByCountry.find((t) => t.country === iso3) ?? { baselineT: 0, scenarioT: 0 };
+    expect(transit("RUS").scenarioT).toBe(0);
+    expect(transit("BLR").scenarioT).toBe(0);
+    for (const middle of ["AZE", "GEO"]) expect(transit(middle).scenarioT).toBeGreaterThan(transit(middle).baselineT + 1e6);
+    const caspian = (side: "baselineT" | "scenarioT") => c.ferries.filter((f) => ["aktau-alat-ferry", "kuryk-alat-ferry", "turkmenbashi-alat-ferry"].includes(f.id)).reduce((s, f) => s + f[side], 0);
+    expect(caspian("scenarioT")).toBeGreaterThan(caspian("baselineT") + 1e6);
+    // a China–Europe city pair now routes through Azerbaijan and Georgia
+    const xianDuisburg = c.pairs.find((p) => p.from === "xian" && p.to === "duisburg")!;
+    expect(xianDuisburg.baseline!.corridor).toContain("RUS");
+    expect(xianDuisburg.scenario!.corridor).not.toContain("RUS");
+    expect(xianDuisburg.scenario!.corridor).toMatch(/AZE|~sea~/);
+  });
+});
