@@ -7,6 +7,7 @@ import { dirname, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { CaravanError, parseError } from "../core/errors";
 import { suggest } from "../core/suggest";
+import { numberProblem } from "../core/numbers";
 
 const here = dirname(fileURLToPath(import.meta.url));
 export const APPRAISAL_DATA_DIR = resolve(here, "../../data/appraisal");
@@ -57,8 +58,9 @@ function csvRows(path: string): { header: string[]; rows: { line: number; cells:
 }
 
 function num(path: string, line: number, field: string, text: string, min = 0): number {
+  const problem = numberProblem(text, { min, max: 1e15 });
+  if (problem !== null) throw parseError(path, line, field, problem);
   const v = Number(text);
-  if (text === "" || !Number.isFinite(v) || v < min) throw parseError(path, line, field, `"${text}" is not a number ≥ ${min}`);
   return v;
 }
 

@@ -206,6 +206,13 @@ export const NUMBER_FIELDS = {
     "--hs-digits": int(2, 6),
     "--pct-per-day": r(0, 100, { unit: "% of value per day" }),
     "--experiment value": r(-1e6, 1e6, { note: "the value of variable=value@PAIRS" }),
+    "--concurrency": int(1, 1024),
+    "--threads": int(1, 1024),
+    "--lock-seconds": r(1, 3600, { unit: "seconds" }),
+    "--max-jobs": int(1, 1e9),
+    "--limit": int(1, 1_000_000),
+    "--port": int(0, 65535),
+    "(appraisal options)": r(-1e15, 1e15, { note: "each option's own range is checked by caravan appraise (see its --help)" }),
   },
 } as const satisfies Record<string, Record<string, NumberRule>>;
 

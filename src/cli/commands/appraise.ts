@@ -8,6 +8,8 @@ import type { Command } from "commander";
 import { writeFileAtomic } from "../../core/atomic-write";
 import { CaravanError } from "../../core/errors";
 import { stdoutOf } from "../io";
+import { NUMBER_FIELDS, numberProblem } from "../../core/numbers";
+import { numberOption } from "../options";
 
 interface AppraiseFlags {
   streams?: string;
@@ -36,12 +38,14 @@ interface AppraiseFlags {
 }
 
 function num(option: string, text: string, check: (v: number) => boolean, rule: string): number {
-  const v = Number(text);
+  const v = numberOption(option, text, false, NUMBER_FIELDS["command-line options"]["(appraisal options)"]) as number;
   if (text.trim() === "" || !Number.isFinite(v) || !check(v)) throw new CaravanError("E_USAGE", `${option} must be ${rule} (got "${text}")`);
   return v;
 }
 
 function rateOption(text: string): number {
+  const problem = numberProblem(text, NUMBER_FIELDS["command-line options"]["(appraisal options)"]);
+  if (problem !== null) throw new CaravanError("E_DISCOUNT_RATE_INVALID", `--discount-rate: ${problem}`);
   const v = Number(text);
   if (text.trim() === "" || !Number.isFinite(v)) throw new CaravanError("E_DISCOUNT_RATE_INVALID", `--discount-rate must be a number in % (got "${text}")`);
   if (v <= -100) throw new CaravanError("E_DISCOUNT_RATE_INVALID", `--discount-rate must be above -100 % (got ${v})`);

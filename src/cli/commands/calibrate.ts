@@ -7,6 +7,7 @@ import { isAbsolute, join, relative, resolve } from "node:path";
 import type { Command } from "commander";
 import { CaravanError } from "../../core/errors";
 import { stdoutOf } from "../io";
+import { numberOption } from "../options";
 
 interface CalibrateFlags {
   observations?: string;
@@ -26,7 +27,7 @@ export function register(program: Command): void {
     .option("--json", "print the report as JSON")
     .action(async (flags: CalibrateFlags, command: Command) => {
       const out = stdoutOf(command);
-      const top = Number(flags.top);
+      const top = numberOption("--top", flags.top, true) as number;
       if (!Number.isInteger(top) || top < 0) throw new CaravanError("E_USAGE", `--top must be a non-negative integer, got "${flags.top}"`);
       const dataDir = (command.optsWithGlobals() as { data: string }).data;
       const [{ openNetwork }, { readDatasetObservations, readObservationsFile }, { calibrate, formatCalibrationReport }, { existsSync }] = await Promise.all([

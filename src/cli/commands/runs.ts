@@ -8,6 +8,7 @@ import { CaravanError } from "../../core/errors";
 import { suggest } from "../../core/suggest";
 import type { Store } from "../../store/index";
 import { stdoutOf } from "../io";
+import { numberOption } from "../options";
 
 const STATUSES = ["running", "done", "failed", "interrupted"];
 const FORMATS = ["csv", "parquet", "geojson"];
@@ -51,7 +52,7 @@ export function register(program: Command): void {
       if (flags.status !== undefined && !STATUSES.includes(flags.status)) {
         throw new CaravanError("E_USAGE", `--status must be one of ${STATUSES.join(", ")}, not "${flags.status}"`, { didYouMean: suggest(flags.status, STATUSES) });
       }
-      const limit = flags.limit === undefined ? undefined : Number(flags.limit);
+      const limit = numberOption("--limit", flags.limit);
       if (limit !== undefined && !(Number.isInteger(limit) && limit > 0)) throw new CaravanError("E_USAGE", `--limit must be a positive integer, not "${flags.limit}"`);
       const out = stdoutOf(cmd);
       const list = await withStore(cmd, (store) => store.listRuns({ kind: flags.kind, status: flags.status as never, limit }));

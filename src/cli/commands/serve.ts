@@ -7,6 +7,7 @@
 import type { Command } from "commander";
 import { CaravanError } from "../../core/errors";
 import { stdoutOf } from "../io";
+import { numberOption } from "../options";
 
 interface ServeFlags {
   data?: string;
@@ -28,7 +29,7 @@ export function register(program: Command): void {
     .option("--cors <origin>", "allow this browser origin to call the API (CORS is off by default)")
     .action(async (flags: ServeFlags, cmd: Command) => {
       const out = stdoutOf(cmd);
-      const port = Number(flags.port);
+      const port = numberOption("--port", flags.port) as number;
       if (flags.port.trim() === "" || !Number.isInteger(port) || port < 0 || port > 65535) throw new CaravanError("E_USAGE", `--port must be an integer 0–65535, got "${flags.port}"`);
       const token = flags.token ?? process.env.CARAVAN_TOKEN ?? null;
       if (token !== null && token.length < 16) throw new CaravanError("E_USAGE", "the token must have at least 16 characters (e.g. the output of `openssl rand -hex 24`)");

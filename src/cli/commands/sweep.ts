@@ -6,6 +6,7 @@ import { availableParallelism } from "node:os";
 import type { Command } from "commander";
 import { CaravanError } from "../../core/errors";
 import { stdoutOf } from "../io";
+import { numberOption } from "../options";
 
 interface SweepFlags {
   store?: string;
@@ -24,7 +25,7 @@ const stderrTty = (text: string) => {
 
 function positiveInt(name: string, value: string | undefined): number | undefined {
   if (value === undefined) return undefined;
-  const n = Number(value);
+  const n = numberOption(name, value, true) as number;
   if (!(Number.isInteger(n) && n > 0)) throw new CaravanError("E_USAGE", `${name} must be a positive integer, not "${value}"`);
   return n;
 }

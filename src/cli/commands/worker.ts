@@ -8,6 +8,7 @@ import { availableParallelism } from "node:os";
 import type { Command } from "commander";
 import { CaravanError } from "../../core/errors";
 import { stdoutOf } from "../io";
+import { numberOption } from "../options";
 
 /** Registers `caravan worker [--concurrency N] [--store …] [--redis …]`. */
 export function register(program: Command): void {
@@ -21,11 +22,11 @@ export function register(program: Command): void {
     .option("--lock-seconds <s>", "a job whose worker stops renewing its lock this long goes back to the queue", "30")
     .option("--max-jobs <n>", "exit after this many jobs (default: run until stopped)")
     .action(async (flags: { concurrency?: string; store?: string; redis?: string; lockSeconds: string; maxJobs?: string; queue: string }, cmd: Command) => {
-      const concurrency = flags.concurrency === undefined ? availableParallelism() : Number(flags.concurrency);
+      const concurrency = numberOption("--concurrency", flags.concurrency) ?? availableParallelism();
       if (!(Number.isInteger(concurrency) && concurrency > 0)) throw new CaravanError("E_USAGE", `--concurrency must be a positive integer, not "${flags.concurrency}"`);
-      const lockS = Number(flags.lockSeconds);
+      const lockS = numberOption("--lock-seconds", flags.lockSeconds) as number;
       if (!(lockS >= 1 && lockS <= 3600)) throw new CaravanError("E_USAGE", `--lock-seconds must be between 1 and 3600, not "${flags.lockSeconds}"`);
-      const maxJobs = flags.maxJobs === undefined ? Number.POSITIVE_INFINITY : Number(flags.maxJobs);
+      const maxJobs = numberOption("--max-jobs", flags.maxJobs) ?? Number.POSITIVE_INFINITY;
       if (!(maxJobs > 0)) throw new CaravanError("E_USAGE", `--max-jobs must be a positive integer, not "${flags.maxJobs}"`);
       const [{ openStore, resolveStoreLocation }, sweeps] = await Promise.all([import("../../store/index"), import("../../sweeps/index")]);
       const redisUrl = sweeps.resolveRedisUrl(flags.redis);
