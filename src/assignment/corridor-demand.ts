@@ -134,7 +134,7 @@ export function resolveDemand(net: CompiledNetwork, table: DemandTable): Resolve
     }
   };
   return table.rows.map((row) => {
-    const profileId = CLASS_PROFILES[row.classId] ?? row.classId;
+    const profileId = Object.hasOwn(CLASS_PROFILES, row.classId) ? CLASS_PROFILES[row.classId] : row.classId;
     if (!profileIds.includes(profileId)) {
       throw new CaravanError("E_DEMAND_INVALID", `${table.file}:${row.line}: field "class": unknown class "${row.classId}"; use one of ${classNames.join(", ")}`, {
         didYouMean: suggest(row.classId, classNames),

@@ -121,6 +121,12 @@ describe("class 5: ids named like JavaScript object keys do not pass validation"
       expect(r.code).toBe(1);
     });
   }
+  it("a demand class named constructor or __proto__ is E_DEMAND_INVALID", async () => {
+    for (const cls of ["constructor", "__proto__", "toString"]) {
+      const demand = tmpFile("demand.csv", `origin,destination,class,amount,source\nportia,alpha,${cls},100,src:testbot-manual\n`);
+      await expectError(["--data", TESTBOT, "assign", "--demand", demand], "E_DEMAND_INVALID");
+    }
+  });
   it("a demand row citing src:constructor is E_DEMAND_INVALID", async () => {
     const demand = tmpFile("demand.csv", "origin,destination,class,amount,source\nportia,alpha,container,100,src:constructor\n");
     await expectError(["--data", TESTBOT, "assign", "--demand", demand], "E_DEMAND_INVALID");
