@@ -145,6 +145,28 @@ describe("project library (data/eurasia/projects)", () => {
     expect(unknown).toEqual([]);
   });
 
+  it("selects at least one record with every selector, unless the project's note says why not", () => {
+    const countryOf = new Map(net.places.map((p) => [p.id, p.country]));
+    const empty: string[] = [];
+    for (const p of projects) {
+      for (const raw of p.modifications) {
+        const m = raw as { target?: string; select?: { country: string; mode?: string } };
+        if (m.select === undefined) continue;
+        const { country, mode } = m.select;
+        const n =
+          m.target === "link"
+            ? net.links.filter((l) => countryOf.get(l.from) === country && (mode === undefined || l.mode === mode)).length
+            : m.target === "crossing"
+              ? net.crossings.filter((c) => c.countries.includes(country) && (mode === undefined || (c.modes as readonly string[]).includes(mode))).length
+              : m.target === "ferry"
+                ? net.ferries.filter((f) => countryOf.get(f.from) === country || countryOf.get(f.to) === country).length
+                : net.terminals.filter((t) => countryOf.get(t.place) === country).length;
+        if (n === 0 && p.modificationsNote === "") empty.push(`${p.id}: ${m.target} ${country}/${mode ?? "*"}`);
+      }
+    }
+    expect(empty).toEqual([]);
+  });
+
   it("cites only sources and rules that sources/*.yaml defines, in modification texts too", () => {
     const unknown: string[] = [];
     for (const p of projects) {
