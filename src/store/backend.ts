@@ -1,10 +1,12 @@
 /**
  * The two database back ends behind one interface: Kysely for schema, migrations and queries (one query builder,
  * two dialects), and a dialect-specific fast path for bulk result rows (SQLite: cached multi-row prepared statements
- * inside BEGIN IMMEDIATE; PostgreSQL: INSERT … SELECT FROM unnest(array per column), a whole column per parameter).
+ * inside BEGIN IMMEDIATE; PostgreSQL: COPY … FROM STDIN in text format through pg-copy-streams, on the transaction's
+ * own pool connection).
  * The drivers are imported lazily, so the SQLite path never loads pg and vice versa.
  */
-import { type Compilable, CompiledQuery, Kysely, Migrator, PostgresDialect, SqliteDialect } from "kysely";
+import type { Writable } from "node:stream";
+import { type Compilable, type CompiledQuery, Kysely, Migrator, PostgresDialect, SqliteDialect } from "kysely";
 import { CaravanError } from "../core/errors";
 import { migrationProvider } from "./migrations";
 import { type ColumnType, RESULT_TABLES, type ResultRow, type ResultTableName, type StoreSchema } from "./schema";
@@ -152,8 +154,23 @@ export async function openSqlite(file: string, busyTimeoutMs = 15_000): Promise<
   return backend;
 }
 
-const PG_ARRAY_TYPE: Record<ColumnType, string> = { text: "text[]", json: "text[]", real: "float8[]", integer: "int4[]" };
-const PG_CHUNK_ROWS = 20_000;
+/** One field of COPY's text format: \\N for NULL; backslash, tab, newline and carriage return escaped. */
+function copyField(value: string | number | null): string {
+  if (value === null) return "\\N";
+  if (typeof value === "number") return String(value);
+  return /[\\\t\n\r]/.test(value) ? value.replace(/\\/g, "\\\\").replace(/\t/g, "\\t").replace(/\n/g, "\\n").replace(/\r/g, "\\r") : value;
+}
+
+/** Resolves when a COPY stream has finished (the server acknowledged), rejects on its error. */
+function pipelineDone(stream: Writable): Promise<void> {
+  return new Promise((resolve, reject) => {
+    stream.once("finish", resolve);
+    stream.once("error", reject);
+  });
+}
+
+/** Rows per chunk written to the COPY stream. */
+const PG_COPY_CHUNK_ROWS = 5_000;
 
 /** PostgreSQL through pg: `?schema=NAME` in the URL selects (and creates) a schema, e.g. one per test run. */
 export async function openPostgres(url: string): Promise<Backend> {
@@ -162,6 +179,7 @@ export async function openPostgres(url: string): Promise<Backend> {
   parsed.searchParams.delete("schema");
   if (schema !== undefined && !/^[A-Za-z_][A-Za-z0-9_]*$/.test(schema)) throw new CaravanError("E_USAGE", `schema "${schema}" in the store URL must be a plain identifier`);
   const pg = (await import("pg")).default;
+  const { from: copyFrom } = await import("pg-copy-streams");
   const pool = new pg.Pool({ connectionString: parsed.toString(), max: 4, ...(schema ? { options: `-c search_path=${schema}` } : {}) });
   // the URL without its password: shown to users and written into queued jobs so workers can check they share the store
   const shown = `${parsed.protocol}//${parsed.username ? `${parsed.username}@` : ""}${parsed.host}${parsed.pathname}${schema ? `?schema=${schema}` : ""}`;
@@ -179,35 +197,51 @@ export async function openPostgres(url: string): Promise<Backend> {
     dialect: "postgres",
     location: shown,
     db,
-    write<T>(fn: (w: Writer) => Promise<T>): Promise<T> {
-      return db.transaction().execute(async (trx) => {
-        const writer: Writer = {
-          async run(query) {
-            const result = await trx.executeQuery("compile" in query ? query.compile() : query);
-            return { rows: result.rows as unknown[], affected: Number(result.numAffectedRows ?? 0) };
-          },
-          async insertRows(table, runId, rows, firstRowNo = 0) {
-            const { names, types } = columnsOf(table);
-            const head = `insert into ${quote(table)} (run_id, row_no, ${names.map(quote).join(", ")}) select * from unnest($1::text[], $2::int4[], ${types
-              .map((t, c) => `$${c + 3}::${PG_ARRAY_TYPE[t]}`)
-              .join(", ")})`;
-            for (let start = 0; start < rows.length; start += PG_CHUNK_ROWS) {
-              const end = Math.min(rows.length, start + PG_CHUNK_ROWS);
-              const n = end - start;
-              const runIds = new Array<string>(n).fill(runId);
-              const rowNos = new Array<number>(n);
-              const columns = names.map(() => new Array<string | number | null>(n));
-              for (let r = 0; r < n; r++) {
-                const row = rows[start + r];
-                rowNos[r] = firstRowNo + start + r;
-                for (let c = 0; c < names.length; c++) columns[c][r] = cell(row[names[c]], types[c]);
-              }
-              await trx.executeQuery(CompiledQuery.raw(head, [runIds, rowNos, ...columns]));
+    async write<T>(fn: (w: Writer) => Promise<T>): Promise<T> {
+      // a pool connection of its own: plain queries compiled by Kysely, result rows through COPY FROM STDIN
+      const client = await pool.connect();
+      const writer: Writer = {
+        async run(query) {
+          const compiled = "compile" in query ? query.compile() : query;
+          const result = await client.query(compiled.sql, compiled.parameters as unknown[]);
+          return { rows: result.rows as unknown[], affected: result.rowCount ?? 0 };
+        },
+        async insertRows(table, runId, rows, firstRowNo = 0) {
+          if (rows.length === 0) return;
+          const { names, types } = columnsOf(table);
+          const stream = client.query(copyFrom(`copy ${quote(table)} (run_id, row_no, ${names.map(quote).join(", ")}) from stdin`));
+          const done = pipelineDone(stream);
+          const id = copyField(runId);
+          for (let start = 0; start < rows.length; start += PG_COPY_CHUNK_ROWS) {
+            const end = Math.min(rows.length, start + PG_COPY_CHUNK_ROWS);
+            let text = "";
+            for (let r = start; r < end; r++) {
+              const row = rows[r];
+              text += `${id}\t${firstRowNo + r}`;
+              for (let c = 0; c < names.length; c++) text += `\t${copyField(cell(row[names[c]], types[c]))}`;
+              text += "\n";
             }
-          },
-        };
-        return fn(writer);
-      });
+            if (!stream.write(text)) await new Promise((resolve) => stream.once("drain", resolve));
+          }
+          stream.end();
+          await done;
+        },
+      };
+      try {
+        await client.query("begin");
+        const value = await fn(writer);
+        await client.query("commit");
+        client.release();
+        return value;
+      } catch (error) {
+        try {
+          await client.query("rollback");
+          client.release();
+        } catch {
+          client.release(true); // the connection is broken: drop it from the pool
+        }
+        throw error;
+      }
     },
     async close() {
       await db.destroy();

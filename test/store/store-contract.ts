@@ -32,6 +32,8 @@ export function storeContract(open: (key: string) => Promise<Store>): void {
       expect((await store.getRun(run.id)).status).toBe("running");
       expect(await store.findReusable("assignment", run.inputsHash)).toBeNull();
       const rows = Array.from({ length: 1234 }, (_, i) => ({ key: `k${i}`, value: i / 4, text_value: i % 2 ? "odd" : null }));
+      const awkward = 'tab\there, new\nline, back\\slash, "quoted", comma, \\N, ünïcödé';
+      rows[3] = { key: "awkward", value: Number.NaN, text_value: awkward };
       await store.completeRun(run.id, { tables: { metrics: rows }, summary: { n: 1234 }, output: "printed\n" });
       const got = await store.getRun(run.id);
       expect(got.status).toBe("done");
@@ -40,6 +42,8 @@ export function storeContract(open: (key: string) => Promise<Store>): void {
       const back = await store.readTable(run.id, "metrics");
       expect(back.length).toBe(1234);
       expect(back[7]).toEqual({ key: "k7", value: 1.75, text_value: "odd" });
+      // text survives every escape of both bulk paths; a non-finite number is stored as NULL
+      expect(back[3]).toEqual({ key: "awkward", value: null, text_value: awkward });
       expect((await store.findReusable("assignment", run.inputsHash))?.id).toBe(run.id);
       // parameters in another key order hash the same; another value does not
       const same = await store.beginRun({ ...spec, parameters: { algorithm: "b", gap: 1e-4 } });
