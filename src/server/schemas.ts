@@ -443,8 +443,29 @@ export const JOB_INPUT_SCHEMAS: Record<JobKind, Schema> = {
       tol: { type: "number", exclusiveMinimum: 0, exclusiveMaximum: 1, default: 1e-8 },
     },
   },
-  "scenario-run": { type: "object", description: "A scenario run (scenarios stage); E_NOT_AVAILABLE until that stage is present.", additionalProperties: true },
-  "scenario-compare": { type: "object", description: "A comparison of two scenario runs; E_NOT_AVAILABLE until the scenarios stage is present.", additionalProperties: true },
+  "scenario-run": {
+    type: "object",
+    additionalProperties: false,
+    required: ["scenario"],
+    description:
+      "A scenario file run against its baseline (`caravan scenario run --json`): all-city matrix, corridor assignment of its demand, country-pair shipment times. Result: {comparison (the CLI's JSON), flows: {baseline, scenario} link-flow GeoJSON, timings}. The scenario, its extends chain and its demand file must lie inside the data folders.",
+    properties: {
+      scenario: { type: "string", minLength: 1, maxLength: 500, description: "scenario YAML, path relative to the dataset folder (no '..')" },
+      baseline: { type: "string", minLength: 1, maxLength: 500, description: "another scenario as the baseline (default: the scenario without its projects and modifications)" },
+      pairTimes: { type: "boolean", default: true, description: "also compute the country-pair shipment times" },
+    },
+  },
+  "scenario-compare": {
+    type: "object",
+    additionalProperties: false,
+    required: ["base", "scenario"],
+    description:
+      "Two scenario files run and compared (`caravan scenario compare BASE SCENARIO --json`). Result: {comparison, flows: {baseline, scenario}}. Files as for scenario-run.",
+    properties: {
+      base: { type: "string", minLength: 1, maxLength: 500, description: "the base scenario file" },
+      scenario: { type: "string", minLength: 1, maxLength: 500, description: "the scenario file compared with it" },
+    },
+  },
   appraisal: {
     type: "object",
     additionalProperties: false,

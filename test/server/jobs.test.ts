@@ -3,13 +3,29 @@
  * status, progress and the result or error, and /jobs/:id/events streams progress then done or failed (SSE). Over
  * the "corridors" fixture with a two-row demand (helpers.ts), hand-checkable: all 1.5 Mt reach Destport.
  */
+import { mkdirSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { FastifyInstance } from "fastify";
 import { appOver, fixtureCopy, json } from "./helpers";
 
 let app: FastifyInstance;
 beforeAll(async () => {
-  app = await appOver(fixtureCopy());
+  const data = fixtureCopy();
+  // scenarios of the fixture: the Kazakhstan–Russia crossing shut (the North corridor is cut), and one that extends a file outside
+  mkdirSync(join(data, "scenarios"));
+  writeFileSync(
+    join(data, "scenarios", "north-closed.yaml"),
+    [
+      "name: North corridor closed",
+      "demand: { file: ../demand/corridors-2024.csv, baseYear: 2024 }",
+      "modifications:",
+      '  - { target: crossing, id: kz-ru, close: true, assumption: "test: the crossing is shut" }',
+      "",
+    ].join("\n"),
+  );
+  writeFileSync(join(data, "scenarios", "escape.yaml"), "name: escape\nextends: ../../../outside.yaml\n");
+  app = await appOver(data);
 });
 afterAll(async () => {
   await app.close();
@@ -141,10 +157,32 @@ describe("gravity estimation and appraisal jobs", () => {
     expect((job.result as { enpvUsd: number }).enpvUsd).toBeCloseTo(0, 9);
   });
 
-  it("scenario kinds answer 501 E_NOT_AVAILABLE until the scenarios stage is present", async () => {
-    const r = await app.inject({ method: "POST", url: "/api/v1/jobs", payload: { kind: "scenario-run", input: {} } });
-    expect(r.statusCode).toBe(501);
-    expect(json(r).code).toBe("E_NOT_AVAILABLE");
+});
+
+describe("scenario jobs", () => {
+  it("scenario-run: closing the KAZ–RUS crossing moves the Orient → Destport flow off Russia", async () => {
+    const job = await waitFor(await submit({ kind: "scenario-run", input: { scenario: "scenarios/north-closed.yaml", pairTimes: false } }));
+    expect(job.status, JSON.stringify(job.error)).toBe("done");
+    const result = job.result as {
+      comparison: { scenario: { name: string; origin: string }; transitByCountry: { country: string; baselineT: number; scenarioT: number }[] };
+      flows: { baseline: { features: unknown[] }; scenario: { features: unknown[] } };
+    };
+    expect(result.comparison.scenario.name).toBe("North corridor closed");
+    expect(result.comparison.scenario.origin).not.toMatch(/^scenario:\//);
+    const rus = result.comparison.transitByCountry.find((r) => r.country === "RUS");
+    expect(rus?.baselineT).toBeGreaterThan(0);
+    expect(rus?.scenarioT ?? 0).toBe(0);
+    expect(result.flows.scenario.features.length).toBeGreaterThan(0);
+  });
+
+  it("scenario-compare runs two scenario files; a scenario extending a file outside the data folders is 403", async () => {
+    const job = await waitFor(await submit({ kind: "scenario-compare", input: { base: "scenarios/north-closed.yaml", scenario: "scenarios/north-closed.yaml" } }));
+    expect(job.status, JSON.stringify(job.error)).toBe("done");
+    const escape = await app.inject({ method: "POST", url: "/api/v1/jobs", payload: { kind: "scenario-run", input: { scenario: "scenarios/escape.yaml" } } });
+    expect(escape.statusCode).toBe(403);
+    expect(json(escape).code).toBe("E_PATH_FORBIDDEN");
+    const missing = await app.inject({ method: "POST", url: "/api/v1/jobs", payload: { kind: "scenario-run", input: {} } });
+    expect(missing.statusCode).toBe(400);
   });
 });
 

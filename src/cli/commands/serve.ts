@@ -11,31 +11,34 @@ import { numberOption } from "../options";
 
 interface ServeFlags {
   data?: string;
-  port: string;
+  port?: string;
   host: string;
   token?: string;
   cors?: string;
+  dataFolder?: string[];
 }
 
-/** Registers `serve [--data DIR] [--port N] [--host H] [--token T] [--cors ORIGIN]`. */
+/** Registers `serve [--data DIR] [--port N] [--host H] [--token T] [--cors ORIGIN] [--data-folder DIR ...]`. */
 export function register(program: Command): void {
   program
     .command("serve")
     .description("start the HTTP API and web app (http://127.0.0.1:8080/ by default; prints the URL; Ctrl+C stops it)")
     .option("--data <dir>", "network dataset directory (default: the global --data)")
-    .option("--port <n>", "port to listen on (0 = any free port)", process.env.CARAVAN_PORT ?? "8080")
+    .option("--port <n>", "port to listen on, 0 = any free port (default: $CARAVAN_PORT, else 8080)")
     .option("--host <address>", "address to bind; anything but loopback requires a token", "127.0.0.1")
     .option("--token <token>", "bearer token required on compute routes (default: the CARAVAN_TOKEN environment variable)")
     .option("--cors <origin>", "allow this browser origin to call the API (CORS is off by default)")
+    .option("--data-folder <dir>", "another folder whose files requests may name (scenario files, demand, trade data); repeatable", (dir: string, all: string[] | undefined) => [...(all ?? []), dir])
     .action(async (flags: ServeFlags, cmd: Command) => {
       const out = stdoutOf(cmd);
-      const port = numberOption("--port", flags.port) as number;
-      if (flags.port.trim() === "" || !Number.isInteger(port) || port < 0 || port > 65535) throw new CaravanError("E_USAGE", `--port must be an integer 0–65535, got "${flags.port}"`);
+      const portText = flags.port ?? process.env.CARAVAN_PORT ?? "8080";
+      const port = numberOption("--port", portText, true) as number;
+      if (port < 0 || port > 65535) throw new CaravanError("E_USAGE", `--port must be an integer 0–65535, got "${portText}"`);
       const token = flags.token ?? process.env.CARAVAN_TOKEN ?? null;
       if (token !== null && token.length < 16) throw new CaravanError("E_USAGE", "the token must have at least 16 characters (e.g. the output of `openssl rand -hex 24`)");
       const dataDir = flags.data ?? (cmd.optsWithGlobals() as { data: string }).data;
       const { startServer } = await import("../../server/index");
-      const server = await startServer({ dataDir, host: flags.host, port, token, cors: flags.cors ?? null });
+      const server = await startServer({ dataDir, extraDataFolders: flags.dataFolder ?? [], host: flags.host, port, token, cors: flags.cors ?? null });
       const d = server.state.catalogue;
       out(
         `Caravan ${server.state.version} serving ${dataDir} (${d.places.length} places, ${d.linkCount} links) at ${server.url}\n` +

@@ -24,6 +24,10 @@ export interface PreparedJob {
   readonly filePath: string | null;
   /** The file as the user named it (for reports; never the server's absolute path). */
   readonly fileLabel: string | null;
+  /** Further files by input field (absolute paths, checked like filePath): a scenario comparison's second file. */
+  readonly extraFiles: Readonly<Record<string, string>>;
+  /** The data folders (absolute), cut from paths that results would otherwise show. */
+  readonly dataFolders: readonly string[];
   /** Seconds the job may run. */
   readonly maxSeconds: number;
 }
@@ -85,8 +89,59 @@ function appraisal(job: PreparedJob, env: JobEnv): unknown {
   return { source: label, benefitColumns: streams.benefitColumns, ...appraiseStreams(streams, rate), sensitivity: sensitivityTable(streams, rate) };
 }
 
+/** Paths inside results relative to the data folders (a response never shows the server's folders). */
+function relativeOrigin(job: PreparedJob, origin: string): string {
+  let out = origin;
+  for (const folder of job.dataFolders) out = out.split(`${folder}/`).join("");
+  return out;
+}
+
+async function scenarioRun(job: PreparedJob, env: JobEnv): Promise<unknown> {
+  const [{ loadScenario }, { runScenario }, { compareViews, viewOfSide }] = await Promise.all([
+    import("../../scenarios/load"),
+    import("../../scenarios/run"),
+    import("../../scenarios/compare"),
+  ]);
+  const input = job.input as { pairTimes?: boolean };
+  env.progress(0.05, "loading the scenario");
+  const scenario = loadScenario(job.filePath!);
+  const baseline = job.extraFiles.baseline === undefined ? null : loadScenario(job.extraFiles.baseline);
+  env.progress(0.1, "running baseline and scenario (matrix, assignment, pair times)");
+  const run = await runScenario(env.net(), scenario, { baseline, pairTimes: input.pairTimes ?? true });
+  env.progress(0.95, "comparing");
+  const comparison = compareViews(viewOfSide(run, "baseline"), viewOfSide(run, "scenario"));
+  return {
+    // the object `caravan scenario run --json` prints, with paths relative to the data folders
+    comparison: {
+      ...comparison,
+      baseline: { ...comparison.baseline, origin: relativeOrigin(job, comparison.baseline.origin) },
+      scenario: { ...comparison.scenario, origin: relativeOrigin(job, comparison.scenario.origin) },
+    },
+    flows: { baseline: JSON.parse(run.baseline.linkFlowsGeoJson), scenario: JSON.parse(run.result.linkFlowsGeoJson) },
+    timings: run.timings,
+  };
+}
+
+async function scenarioCompare(job: PreparedJob, env: JobEnv): Promise<unknown> {
+  const [{ runScenario }, { compareViews, viewOfSide }] = await Promise.all([import("../../scenarios/run"), import("../../scenarios/compare")]);
+  env.progress(0.05, "running the base scenario");
+  const base = await runScenario(env.net(), job.filePath!, { pairTimes: false });
+  env.progress(0.5, "running the other scenario");
+  const other = await runScenario(env.net(), job.extraFiles.scenario, { pairTimes: false });
+  env.progress(0.95, "comparing");
+  const comparison = compareViews(viewOfSide(base, "scenario"), viewOfSide(other, "scenario"));
+  return {
+    comparison: {
+      ...comparison,
+      baseline: { ...comparison.baseline, origin: relativeOrigin(job, comparison.baseline.origin) },
+      scenario: { ...comparison.scenario, origin: relativeOrigin(job, comparison.scenario.origin) },
+    },
+    flows: { baseline: JSON.parse(base.result.linkFlowsGeoJson), scenario: JSON.parse(other.result.linkFlowsGeoJson) },
+  };
+}
+
 /** Run one job; throws CaravanError for user problems. */
-export function runJob(job: PreparedJob, env: JobEnv): unknown {
+export async function runJob(job: PreparedJob, env: JobEnv): Promise<unknown> {
   switch (job.kind) {
     case "assignment":
       return assignment(job, env);
@@ -94,6 +149,10 @@ export function runJob(job: PreparedJob, env: JobEnv): unknown {
       return gravityEstimate(job, env);
     case "appraisal":
       return appraisal(job, env);
+    case "scenario-run":
+      return scenarioRun(job, env);
+    case "scenario-compare":
+      return scenarioCompare(job, env);
     default:
       throw new CaravanError("E_NOT_AVAILABLE", `job kind "${job.kind}" is not available in this build`);
   }

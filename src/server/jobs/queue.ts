@@ -196,7 +196,7 @@ export class JobQueue {
       view.message = "done";
       view.result = outcome.result;
     }
-    entry.prepared = { kind: entry.prepared.kind, input: {}, filePath: null, fileLabel: null };
+    entry.prepared = { kind: entry.prepared.kind, input: {}, filePath: null, fileLabel: null, extraFiles: {}, dataFolders: [] };
     this.events.emit(id, { type: view.status === "done" ? "done" : "failed", job: view });
     this.finished.push(id);
     while (this.finished.length > this.options.keepFinished) this.jobs.delete(this.finished.shift()!);

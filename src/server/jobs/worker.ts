@@ -11,7 +11,7 @@ import { type PreparedJob, runJob } from "./kinds";
 const { dataDir, cacheDir } = workerData as { dataDir: string; cacheDir: string | false | undefined };
 let net: CompiledNetwork | null = null;
 
-parentPort!.on("message", (job: PreparedJob) => {
+parentPort!.on("message", async (job: PreparedJob) => {
   let last = 0;
   const env = {
     net: () => (net ??= openNetwork(dataDir, cacheDir === undefined ? {} : { cacheDir })),
@@ -24,7 +24,7 @@ parentPort!.on("message", (job: PreparedJob) => {
     },
   };
   try {
-    const result = runJob(job, env);
+    const result = await runJob(job, env);
     parentPort!.postMessage({ type: "done", id: job.id, result });
   } catch (error) {
     if (isCaravanError(error)) parentPort!.postMessage({ type: "failed", id: job.id, error: { code: error.code, message: error.message } });

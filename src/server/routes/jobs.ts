@@ -2,8 +2,11 @@
  * POST /api/v1/jobs: validate a job's kind-specific input against its schema (schemas.ts JOB_INPUT_SCHEMAS), check
  * every file it names against the data folders, and queue it. GET /jobs/:id and /jobs/:id/events read the queue.
  */
+import { readFileSync } from "node:fs";
+import { dirname, resolve } from "node:path";
 import { Ajv, type ValidateFunction } from "ajv";
 import { CaravanError } from "../../core/errors";
+import { loadScenario, parseScenarioText } from "../../scenarios/load";
 import type { PreparedJob } from "../jobs/kinds";
 import { JOB_INPUT_SCHEMAS, type JobKind } from "../schemas";
 import { resolveDataPath } from "../security";
@@ -21,18 +24,36 @@ function validatorOf(kind: JobKind): ValidateFunction {
   return v;
 }
 
-/** Stages that other parts of Caravan provide; a job kind whose stage is missing answers E_NOT_AVAILABLE. */
-const STAGE_OF: Partial<Record<JobKind, string>> = {
-  "scenario-run": "the scenarios stage (src/scenarios)",
-  "scenario-compare": "the scenarios stage (src/scenarios)",
-};
+/**
+ * A scenario file inside the data folders whose `extends` chain and demand file are inside them too (the loader
+ * follows those references; a scenario must not lead a request outside). Returns the scenario's absolute path.
+ */
+function checkedScenario(state: ServerState, requested: string): string {
+  const path = resolveDataPath(state.dataFolders, requested);
+  const outside = () => new CaravanError("E_PATH_FORBIDDEN", `scenario "${requested}" refers (extends or demand) to a file outside the data folders`);
+  const inside = (file: string) => {
+    try {
+      return resolveDataPath(state.dataFolders, file);
+    } catch (error) {
+      if (error instanceof CaravanError && error.code === "E_PATH_FORBIDDEN") throw outside();
+      throw error;
+    }
+  };
+  // walk the extends chain before the loader follows it, so no file outside is ever read
+  let current: string | null = path;
+  for (let depth = 0; current !== null && depth < 32; depth++) {
+    const parsed = parseScenarioText(readFileSync(current, "utf8"), current);
+    current = parsed.data.extends !== undefined ? inside(resolve(dirname(current), parsed.data.extends)) : null;
+  }
+  const scenario = loadScenario(path);
+  if (scenario.demand) inside(scenario.demand.file);
+  return path;
+}
 
 /** Default demand of an assignment job: the dataset's 2024 corridor demand. */
 export const DEFAULT_DEMAND = "demand/corridors-2024.csv";
 
 export function prepareJob(state: ServerState, kind: JobKind, rawInput: unknown): Omit<PreparedJob, "id" | "maxSeconds"> {
-  const stage = STAGE_OF[kind];
-  if (stage !== undefined) throw new CaravanError("E_NOT_AVAILABLE", `job kind "${kind}" needs ${stage}, which this build does not include yet`);
   const input = structuredClone((rawInput ?? {}) as Record<string, unknown>);
   const validate = validatorOf(kind);
   if (!validate(input)) {
@@ -43,7 +64,16 @@ export function prepareJob(state: ServerState, kind: JobKind, rawInput: unknown)
   }
   let fileLabel: string | null = null;
   let filePath: string | null = null;
-  if (kind === "assignment") {
+  const extraFiles: Record<string, string> = {};
+  if (kind === "scenario-run") {
+    fileLabel = input.scenario as string;
+    filePath = checkedScenario(state, fileLabel);
+    if (input.baseline !== undefined) extraFiles.baseline = checkedScenario(state, input.baseline as string);
+  } else if (kind === "scenario-compare") {
+    fileLabel = input.base as string;
+    filePath = checkedScenario(state, fileLabel);
+    extraFiles.scenario = checkedScenario(state, input.scenario as string);
+  } else if (kind === "assignment") {
     if (input.demand !== undefined && input.demandCsv !== undefined) throw new CaravanError("E_USAGE", "give input.demand or input.demandCsv, not both");
     if (input.demandCsv === undefined) {
       fileLabel = (input.demand as string | undefined) ?? DEFAULT_DEMAND;
@@ -62,5 +92,5 @@ export function prepareJob(state: ServerState, kind: JobKind, rawInput: unknown)
       filePath = resolveDataPath(state.dataFolders, fileLabel);
     }
   }
-  return { kind, input, filePath, fileLabel };
+  return { kind, input, filePath, fileLabel, extraFiles, dataFolders: state.dataFolders };
 }
