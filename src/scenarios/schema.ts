@@ -56,7 +56,7 @@ const positive = z.number().finite().positive();
 export const setEditSchema = z
   .object({
     dwellH: nonNegative.optional().describe("border dwell (median; the high figure keeps its ratio) or handling time, hours"),
-    capacity: nonNegative.optional().describe("capacity, tonnes per year"),
+    capacity: positive.optional().describe("capacity, tonnes per year (> 0; use close: true to shut a record)"),
     speedKmh: positive.optional().describe("commercial speed, km/h"),
     tariff: nonNegative.optional().describe("charge per FEU, USD (link arc, border fee, handling, ferry fare)"),
     headwayH: positive.optional().describe("mean time between ferry departures, hours"),
@@ -66,7 +66,7 @@ export const setEditSchema = z
 export const scaleEditSchema = z
   .object({
     dwellH: nonNegative.optional().describe("multiplier of the median and the high dwell (or the handling time)"),
-    capacity: nonNegative.optional().describe("multiplier of the capacity"),
+    capacity: positive.optional().describe("multiplier of the capacity (> 0)"),
     speedKmh: positive.optional().describe("multiplier of the speed"),
     tariff: nonNegative.optional().describe("multiplier of every charge"),
     headwayH: positive.optional().describe("multiplier of the ferry headway"),
