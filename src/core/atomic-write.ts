@@ -12,6 +12,7 @@ import { randomBytes } from "node:crypto";
 import { renameSync, statSync, unlinkSync, writeFileSync } from "node:fs";
 import { basename, dirname, join } from "node:path";
 import { CaravanError } from "./errors";
+import { holdTerminationSignals } from "./signals";
 
 /** The marker in every temporary file name (`.<target>.caravan-tmp-<pid>-<random>`). */
 export const TEMP_MARKER = ".caravan-tmp-";
@@ -69,6 +70,8 @@ export function writeFileAtomic(path: string, data: string | Uint8Array): void {
     return;
   }
   const tmp = join(dirname(path), `.${basename(path)}${TEMP_MARKER}${process.pid}-${randomBytes(6).toString("hex")}`);
+  // a signal during the write is held until the temporary file is renamed or removed (src/core/signals.ts)
+  const release = holdTerminationSignals(cleanupTempFiles);
   liveTempFiles.add(tmp);
   try {
     writeFileSync(tmp, data);
@@ -82,5 +85,6 @@ export function writeFileAtomic(path: string, data: string | Uint8Array): void {
     throw writeError(path, error);
   } finally {
     liveTempFiles.delete(tmp);
+    release();
   }
 }

@@ -20,7 +20,7 @@ if (!haveChicago) console.warn(`skipping the signal tests on an assignment: ${CH
 
 /** Environment with the cache redirected into `dir` (XDG_CACHE_HOME) and no CARAVAN_CACHE_DIR / store. */
 function envWithCache(dir: string, extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
-  const env = { ...process.env, XDG_CACHE_HOME: dir, ...extra };
+  const env: NodeJS.ProcessEnv = { ...process.env, XDG_CACHE_HOME: dir, ...extra };
   if (!("CARAVAN_CACHE_DIR" in extra)) delete env.CARAVAN_CACHE_DIR;
   return env;
 }

@@ -1,23 +1,16 @@
 import type { Command } from "commander";
-import { corridorProblem } from "../../assignment/corridor";
-import { readDemandCsv } from "../../assignment/corridor-demand";
-import { corridorSummary, formatCorridorSummary } from "../../assignment/corridor-report";
-import { linkFlowsCsv, linkFlowsGeoJson } from "../../assignment/results";
-import { type TntpProblemOptions, tntpProblem } from "../../assignment/problem";
-import { isAlgorithmName, solve } from "../../assignment/solve";
+import type { TntpProblemOptions } from "../../assignment/problem";
 import { ALGORITHMS, type AssignmentResult, type IterationReport } from "../../assignment/state";
-import { loadTntpDir } from "../../assignment/tntp";
 import { writeFileAtomic } from "../../core/atomic-write";
 import { CaravanError } from "../../core/errors";
 import { suggest } from "../../core/suggest";
-import { numberOption } from "../options";
-import { openNetwork } from "../../network/index";
-import { corridorTables, tntpLinkFlowRows } from "../../store/stage-tables";
 import { addStoreOptions, recordRun } from "../store-option";
+import { numberOption } from "../options";
 
 interface AssignFlags {
   tntp?: string;
   demand?: string;
+  scenario?: string;
   algorithm: string;
   gap: string;
   maxIterations?: string;
@@ -71,6 +64,7 @@ export function register(program: Command): void {
     .option("--flows-out <file>", "write link flows (TNTP: from,to,flow; corridor: linkId,from,to,mode,flowT,capacityT,vc), atomically")
     .option("--geojson-out <file>", "corridor: write link flows as GeoJSON LineStrings (atomic write)")
     .option("--year <y>", "corridor: include links, ferries and terminals open by this year (default: today's open network)")
+    .option("--scenario <file>", "corridor: assign on the network state of a scenario file (its year, projects, modifications, closures)")
     .option("--top <n>", "corridor: number of bottlenecks to list", "10")
     .option("--toll-factor <x>", "TNTP: override <TOLL FACTOR> (cost per toll unit)")
     .option("--distance-factor <x>", "TNTP: override <DISTANCE FACTOR> (cost per length unit)")
@@ -78,6 +72,28 @@ export function register(program: Command): void {
     .option("--theta <x>", "logit dispersion per unit of cost (default 10 / mean free-flow O-D cost)")
     .option("--json", "print the result summary as JSON")
     .action(async (flags: AssignFlags, command: Command) => {
+      // the solvers, loaders and reports load with the command, not when the program is defined (fast --help)
+      const [
+        { corridorProblem },
+        { readDemandCsv },
+        { corridorSummary, formatCorridorSummary },
+        { linkFlowsCsv, linkFlowsGeoJson },
+        { tntpProblem },
+        { isAlgorithmName, solve },
+        { loadTntpDir },
+        { openNetwork },
+        { corridorTables, tntpLinkFlowRows },
+      ] = await Promise.all([
+        import("../../assignment/corridor"),
+        import("../../assignment/corridor-demand"),
+        import("../../assignment/corridor-report"),
+        import("../../assignment/results"),
+        import("../../assignment/problem"),
+        import("../../assignment/solve"),
+        import("../../assignment/tntp"),
+        import("../../network/index"),
+        import("../../store/stage-tables"),
+      ]);
       if ((flags.tntp === undefined) === (flags.demand === undefined)) throw new CaravanError("E_USAGE", "give exactly one of --tntp DIR and --demand FILE");
       if (!isAlgorithmName(flags.algorithm)) {
         throw new CaravanError("E_ALGORITHM_UNKNOWN", `unknown assignment algorithm "${flags.algorithm}"; expected one of ${ALGORITHMS.join(", ")}`, {
@@ -96,11 +112,13 @@ export function register(program: Command): void {
         const demandFile = flags.demand;
         const corridorParameters = { algorithm: flags.algorithm, gap, maxIterations, maxSeconds, theta, year, top, demandScale: flags.demandScale, json: flags.json === true };
         const reusable = flags.flowsOut === undefined && flags.geojsonOut === undefined;
-        await recordRun(command, { kind: "assignment", files: { demand: demandFile }, datasetDir: dataDir, parameters: corridorParameters, reusable }, (run) => {
+        const scenario = flags.scenario === undefined ? null : await (await import("../scenario-option")).scenarioSession(command, flags.scenario);
+        await recordRun(command, { kind: "assignment", files: { demand: demandFile, ...(flags.scenario !== undefined ? { scenario: flags.scenario } : {}) }, datasetDir: dataDir, parameters: corridorParameters, reusable }, (run) => {
         const out = run.out;
-        const net = openNetwork(dataDir);
+        const net = scenario?.net ?? openNetwork(dataDir);
         const cp = corridorProblem(net, readDemandCsv(demandFile), {
-          year: year ?? null,
+          ...(scenario ? { state: scenario.state } : {}),
+          year: year ?? (scenario ? undefined : null),
           demandScale: positive("--demand-scale", flags.demandScale, false),
         });
         const progress = progressPrinter(gap);

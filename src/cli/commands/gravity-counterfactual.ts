@@ -1,26 +1,9 @@
 import type { Command } from "commander";
 import { CaravanError } from "../../core/errors";
 import { suggest } from "../../core/suggest";
-import { estimateGravity } from "../../trade/estimate";
-import { parseFormula } from "../../trade/formula";
 import { countryResults, GE_DEFAULT_TOLERANCE, GE_IMBALANCE_RULES, type GeEconomy, type GeImbalanceRule, pairResults, solveCounterfactual } from "../../trade/ge";
-import {
-  type CostChanges,
-  costTerms,
-  DEFAULT_GRAVITY_COLUMNS,
-  defaultReferenceImporter,
-  economyOf,
-  type GravityColumns,
-  parseCoefficients,
-  parseExperiment,
-  phiCalibrated,
-  phiForExperiment,
-  phiFromTerms,
-  phiWithCostChanges,
-  readCostChanges,
-  readGravityPanel,
-} from "../../trade/ge-data";
-import { DEFAULT_SIGMA, readPairTimes, readSectorWeights, readTimeCostTable, timeChangesToCostChanges } from "../../trade/time-cost";
+import type { CostChanges, GravityColumns } from "../../trade/ge-data";
+import { DEFAULT_SIGMA } from "../../trade/time-cost";
 import { stdoutOf } from "../io";
 import { numberOption, requiredNumberOption } from "../options";
 
@@ -53,7 +36,7 @@ export function dataOption(own: string | undefined): string {
   throw new CaravanError("E_USAGE", "--data <file> is required (the gravity data CSV)");
 }
 
-function parseColumns(spec: string | undefined): GravityColumns {
+function parseColumns(spec: string | undefined, DEFAULT_GRAVITY_COLUMNS: GravityColumns): GravityColumns {
   if (!spec) return DEFAULT_GRAVITY_COLUMNS;
   const out: Record<string, string> = { ...DEFAULT_GRAVITY_COLUMNS };
   for (const part of spec.split(",")) {
@@ -97,7 +80,16 @@ export function registerCounterfactual(gravity: Command): void {
     .option("--imbalances <rule>", "trade imbalances: multiplicative (E/Y held) | additive (nominal deficits held, world output numeraire, as GEGravity)", "multiplicative")
     .option("--pairs", "list every pair, not only those whose costs change")
     .option("--json", "print JSON")
-    .action((opts: CounterfactualOptions, cmd: Command) => {
+    .action(async (opts: CounterfactualOptions, cmd: Command) => {
+      // estimation and data loading load with the command, not when the program is defined (fast --help)
+      const [{ estimateGravity }, { parseFormula }, geData, { readPairTimes, readSectorWeights, readTimeCostTable, timeChangesToCostChanges }] = await Promise.all([
+        import("../../trade/estimate"),
+        import("../../trade/formula"),
+        import("../../trade/ge-data"),
+        import("../../trade/time-cost"),
+      ]);
+      const { costTerms, defaultReferenceImporter, economyOf, parseCoefficients, parseExperiment, phiCalibrated, phiForExperiment, phiFromTerms, phiWithCostChanges, readCostChanges, readGravityPanel } =
+        geData;
       const out = stdoutOf(cmd);
       const dataFile = dataOption(opts.data);
       const sigma = positiveNumber(opts.sigma, "--sigma");
@@ -106,7 +98,7 @@ export function registerCounterfactual(gravity: Command): void {
       const shocks = [opts.experiment, opts.costChanges, opts.timeChanges].filter((x) => x !== undefined).length;
       if (shocks !== 1) throw new CaravanError("E_USAGE", "give exactly one of --experiment, --cost-changes, --time-changes");
 
-      const panel = readGravityPanel(dataFile, parseColumns(opts.columns), opts.year);
+      const panel = readGravityPanel(dataFile, parseColumns(opts.columns, geData.DEFAULT_GRAVITY_COLUMNS), opts.year);
       const formula = opts.baselineFormula ? parseFormula(opts.baselineFormula) : undefined;
       let costSource: string;
       let terms = undefined as ReturnType<typeof costTerms> | undefined;

@@ -1,11 +1,9 @@
 import type { Command } from "commander";
 import { CaravanError } from "../../core/errors";
-import { estimateGravity, type SmallSampleRule, type VcovType } from "../../trade/estimate";
-import { formatPpmlReport, ppmlResultJson } from "../../trade/ppml-report";
-import { readCsvTable, type Table } from "../../trade/table";
-import { coefficientRows } from "../../store/stage-tables";
-import { requiredNumberOption } from "../options";
+import type { SmallSampleRule, VcovType } from "../../trade/estimate";
+import type { Table } from "../../trade/table";
 import { addStoreOptions, recordRun } from "../store-option";
+import { requiredNumberOption } from "../options";
 
 const VCOV_TYPES: readonly VcovType[] = ["iid", "hetero", "cluster"];
 const SSC_RULES: readonly SmallSampleRule[] = ["fixest", "stata"];
@@ -56,6 +54,12 @@ export function registerEstimate(gravity: Command): void {
     .option("--where <col=value>", "use only the rows where column = value (comma-separated conditions, all must hold)")
     .option("--json", "print the result as JSON")
     .action(async (_opts: EstimateOptions, command: Command) => {
+      const [{ estimateGravity }, { formatPpmlReport, ppmlResultJson }, { readCsvTable }, { coefficientRows }] = await Promise.all([
+        import("../../trade/estimate"),
+        import("../../trade/ppml-report"),
+        import("../../trade/table"),
+        import("../../store/stage-tables"),
+      ]);
       const opts = command.optsWithGlobals<EstimateOptions>();
       // the subcommand's own --data (the root's --data is the network dataset directory)
       const data = command.getOptionValue("data") as string | undefined;

@@ -1,9 +1,8 @@
 import type { Command } from "commander";
 import { writeFileAtomic } from "../../core/atomic-write";
 import { CaravanError } from "../../core/errors";
-import { type AggregatedTrade, aggregatedTradeCsv, readDensityTable, readSectorMap, type SectorMap, totalSectorMap } from "../../trade/aggregate";
-import { type ImportProgress, importBaci, readBaciCountries } from "../../trade/baci";
-import { importComtrade } from "../../trade/comtrade";
+import type { AggregatedTrade, SectorMap } from "../../trade/aggregate";
+import type { ImportProgress } from "../../trade/baci";
 import { stdoutOf } from "../io";
 import { requiredNumberOption } from "../options";
 
@@ -43,7 +42,8 @@ function progressBar(label: string): { update: (p: ImportProgress) => void; done
   };
 }
 
-function sectorMapOf(spec: string): SectorMap {
+async function sectorMapOf(spec: string): Promise<SectorMap> {
+  const { readSectorMap, totalSectorMap } = await import("../../trade/aggregate");
   if (spec === "sections") return readSectorMap();
   if (spec === "none") return totalSectorMap();
   return readSectorMap(spec);
@@ -90,13 +90,18 @@ export function registerImport(gravity: Command): void {
     .option("--out <file>", "write the table here (CSV); default: print it")
     .option("--json", "print the import summary as JSON")
     .action(async (opts: ImportOptions, cmd: Command) => {
+      const [{ aggregatedTradeCsv, readDensityTable }, { importBaci, readBaciCountries }, { importComtrade }] = await Promise.all([
+        import("../../trade/aggregate"),
+        import("../../trade/baci"),
+        import("../../trade/comtrade"),
+      ]);
       const out = stdoutOf(cmd);
       if ((opts.baci === undefined) === (opts.comtrade === undefined)) throw new CaravanError("E_USAGE", "give exactly one of --baci FILE (with --countries FILE) or --comtrade FILE");
       if (opts.baci !== undefined && opts.countries === undefined) throw new CaravanError("E_USAGE", "--baci needs --countries FILE (the country-code file of the same BACI release)");
       if (opts.flow !== "M" && opts.flow !== "X") throw new CaravanError("E_USAGE", `--flow must be M or X (got "${opts.flow}")`);
       const hsDigits = requiredNumberOption("--hs-digits", opts.hsDigits, true);
       if (hsDigits !== 2 && hsDigits !== 4 && hsDigits !== 6) throw new CaravanError("E_USAGE", `--hs-digits must be 2, 4 or 6 (got "${opts.hsDigits}")`);
-      const sectorMap = sectorMapOf(opts.sectors);
+      const sectorMap = await sectorMapOf(opts.sectors);
       const densities = opts.densities ? readDensityTable(opts.densities) : undefined;
       const bar = progressBar(opts.baci ? "BACI" : "Comtrade");
       const t0 = performance.now();
