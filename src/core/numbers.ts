@@ -96,9 +96,10 @@ export function rangeProblem(value: number, rule: NumberRule): string | null {
 
 /** Why `text` is not acceptable as a number under `rule` (null when it is). */
 export function numberProblem(text: string | undefined, rule: NumberRule): string | null {
-  if (text === undefined || text.trim() === "") return "missing value (empty)";
-  if (!isPlainDecimal(text)) return `${JSON.stringify(text.length > 40 ? `${text.slice(0, 40)}…` : text)} is not a plain decimal number`;
-  return rangeProblem(Number(text), rule);
+  if (text === undefined) return "missing value (empty)";
+  if (isPlainDecimal(text)) return rangeProblem(Number(text), rule);
+  if (text.trim() === "") return "missing value (empty)";
+  return `${JSON.stringify(text.length > 40 ? `${text.slice(0, 40)}…` : text)} is not a plain decimal number`;
 }
 
 /**
