@@ -37,3 +37,14 @@ export async function scenarioSession(command: Command, file: string): Promise<S
 export function keepScenarioYear(flags: { year?: string; month?: string }): { year?: undefined; month?: undefined } {
   return { ...(flags.year === undefined ? { year: undefined } : {}), ...(flags.month === undefined ? { month: undefined } : {}) };
 }
+
+/** A routing session for route and matrix: the scenario's when --scenario is given, else the plain dataset's. */
+export async function scenarioRouting(
+  command: Command,
+  flags: { scenario?: string; year?: string; month?: string },
+  plain: (command: Command) => Promise<{ net: CompiledNetwork; ctx: RoutingContext; resolver: PlaceResolver }>,
+): Promise<{ net: CompiledNetwork; ctx: RoutingContext; resolver: PlaceResolver; scenarioOptions: { state?: NetworkState; year?: undefined; month?: undefined } }> {
+  if (flags.scenario === undefined) return { ...(await plain(command)), scenarioOptions: {} };
+  const s = await scenarioSession(command, flags.scenario);
+  return { net: s.net, ctx: s.ctx, resolver: s.resolver, scenarioOptions: { state: s.state, ...keepScenarioYear(flags) } };
+}

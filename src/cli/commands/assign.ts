@@ -111,7 +111,8 @@ export function register(program: Command): void {
         const top = positive("--top", flags.top, true) ?? 10;
         const demandFile = flags.demand;
         const corridorParameters = { algorithm: flags.algorithm, gap, maxIterations, maxSeconds, theta, year, top, demandScale: flags.demandScale, json: flags.json === true };
-        const reusable = flags.flowsOut === undefined && flags.geojsonOut === undefined;
+        // a scenario's extends chain and project library are not among the hashed inputs: never replay its runs
+        const reusable = flags.flowsOut === undefined && flags.geojsonOut === undefined && flags.scenario === undefined;
         const scenario = flags.scenario === undefined ? null : await (await import("../scenario-option")).scenarioSession(command, flags.scenario);
         await recordRun(command, { kind: "assignment", files: { demand: demandFile, ...(flags.scenario !== undefined ? { scenario: flags.scenario } : {}) }, datasetDir: dataDir, parameters: corridorParameters, reusable }, (run) => {
         const out = run.out;

@@ -14,7 +14,8 @@ export function register(program: Command): void {
   addCommonRouteOptions(command).action(async (flags: CommonRouteFlags & { places?: string; allCities?: boolean; out?: string }, cmd: Command) => {
     const out = program.configureOutput().writeOut ?? ((t: string) => process.stdout.write(t));
     if (flags.places !== undefined && flags.allCities) throw new CaravanError("E_USAGE", "choose one of --places and --all-cities");
-    const { net, ctx, resolver } = await routingSession(cmd);
+    const { scenarioRouting } = await import("../scenario-option");
+    const { net, ctx, resolver, scenarioOptions } = await scenarioRouting(cmd, flags, routingSession);
     const [{ accessNode }, { DijkstraQuery }, { manyToMany }, { resolveRouteOptions }] = await Promise.all([
       import("../../network/compiled"),
       import("../../routing/dijkstra"),
@@ -27,7 +28,7 @@ export function register(program: Command): void {
         ? (list(flags.places) ?? []).map((p) => resolver.resolve(p))
         : places.flatMap((p, i) => (p.kinds.includes("city") ? [i] : []));
     if (chosen.length === 0) throw new CaravanError("E_USAGE", "no places to compute a matrix for");
-    const options = resolveRouteOptions(net, routeOptionsOf(flags));
+    const options = resolveRouteOptions(net, { ...routeOptionsOf(flags), ...scenarioOptions });
     const set = ctx.weights(options);
     const nodes = chosen.map(accessNode);
     const query = new DijkstraQuery(net.graph, set.weight, { noThrough: net.noThrough });

@@ -60,6 +60,7 @@ export interface CommonRouteFlags {
   year?: string;
   month?: string;
   co2Price?: string;
+  scenario?: string;
 }
 
 export function addCommonRouteOptions(command: Command): Command {
@@ -72,7 +73,8 @@ export function addCommonRouteOptions(command: Command): Command {
     .option("--close <chokepoint,...>", "close sea chokepoints (suez, bab-el-mandeb, hormuz, bosphorus, malacca, ...)")
     .option("--year <yyyy>", "include projects open by this year")
     .option("--month <m>", "month of travel 1–12 (seasonal border closures apply)")
-    .option("--co2-price <usdPerT>", "CO2 price for --optimize generalized, USD per tonne CO2e", "0");
+    .option("--co2-price <usdPerT>", "CO2 price for --optimize generalized, USD per tonne CO2e", "0")
+    .option("--scenario <file>", "ask the network state of a scenario file (year, projects, modifications, closures); the flags above apply on top");
 }
 
 export function routeOptionsOf(flags: CommonRouteFlags) {
@@ -109,7 +111,8 @@ export function register(program: Command): void {
     .action(async (from: string, to: string, flags: CommonRouteFlags & { via?: string; alternatives: string; json?: boolean; geojson?: boolean }, cmd: Command) => {
       const out = program.configureOutput().writeOut ?? ((t: string) => process.stdout.write(t));
       if (flags.json && flags.geojson) throw new CaravanError("E_USAGE", "choose one of --json and --geojson");
-      const { net, ctx, resolver } = await routingSession(cmd);
+      const { scenarioRouting } = await import("../scenario-option");
+      const { net, ctx, resolver, scenarioOptions } = await scenarioRouting(cmd, flags, routingSession);
       const [{ planRoutes }, { formatPlan, planGeoJson, planJson }] = await Promise.all([import("../../routing/plan"), import("../../routing/format")]);
       const plan = planRoutes(ctx, {
         from: resolver.resolve(from),
@@ -117,6 +120,7 @@ export function register(program: Command): void {
         via: flags.via === undefined ? null : resolver.resolve(flags.via),
         alternatives: numberOption("--alternatives", flags.alternatives, true),
         ...routeOptionsOf(flags),
+        ...scenarioOptions,
       });
       if (flags.json) out(`${JSON.stringify(planJson(plan), null, 2)}\n`);
       else if (flags.geojson) out(`${JSON.stringify(planGeoJson(plan))}\n`);
