@@ -2,7 +2,13 @@
  * Text and JSON renderings of a PPML result: a coefficient table in the manner of fixest's summary (estimate,
  * standard error, z, p, significance stars) followed by the sample and fit statistics.
  */
+import { CaravanError } from "../core/errors";
 import type { GravityResult, PpmlResult } from "./estimate";
+
+/** Reports never show undefined standard errors as numbers: E_ESTIMATION_FAILED with the reason instead. */
+function requireStandardErrors(r: PpmlResult): void {
+  if (r.standardErrorsUnavailable !== undefined) throw new CaravanError("E_ESTIMATION_FAILED", r.standardErrorsUnavailable);
+}
 
 function stars(p: number): string {
   if (p < 0.001) return "***";
@@ -38,6 +44,7 @@ function vcovLabel(r: PpmlResult): string {
 
 /** Multi-line report ending with a newline. */
 export function formatPpmlReport(r: GravityResult | PpmlResult): string {
+  requireStandardErrors(r);
   const lines: string[] = [];
   const formula = "formula" in r ? r.formula : undefined;
   lines.push(`PPML estimation, dep. var.: ${formula ? formula.response.label : "y"}`);
@@ -72,6 +79,7 @@ export function formatPpmlReport(r: GravityResult | PpmlResult): string {
 
 /** The JSON document of `caravan gravity estimate --json`. */
 export function ppmlResultJson(r: GravityResult | PpmlResult): Record<string, unknown> {
+  requireStandardErrors(r);
   return {
     formula: "formula" in r ? r.formula.text : undefined,
     coefficients: r.coefficients.map((c) => ({ name: c.name, estimate: c.estimate, se: c.se, z: c.z, p: c.p })),
