@@ -14,6 +14,7 @@ import { register as registerMatrix } from "./commands/matrix";
 import { register as registerNetwork } from "./commands/network";
 import { register as registerPlaces } from "./commands/places";
 import { register as registerRoute } from "./commands/route";
+import { register as registerStudy } from "./commands/study";
 import { register as registerScenario } from "./commands/scenario";
 import { register as registerRuns } from "./commands/runs";
 import { register as registerServe } from "./commands/serve";
@@ -51,6 +52,7 @@ export function buildProgram(): Command {
   registerSweep(program);
   registerWorker(program);
   registerAppraise(program);
+  registerStudy(program);
   registerServe(program);
   return program;
 }

@@ -1,0 +1,83 @@
+/**
+ * `caravan study belt-and-road`: the Belt and Road study end to end (docs/belt-and-road.md). The study stage is
+ * loaded on demand so that `caravan --help` stays fast.
+ */
+import { join } from "node:path";
+import type { Command } from "commander";
+import { CaravanError } from "../../core/errors";
+import { stdoutOf } from "../io";
+
+interface StudyFlags {
+  trade?: string;
+  tradeUnit: string;
+  gdp?: string;
+  gdpYear?: string;
+  sigma: string;
+  imbalances: string;
+  pctPerDay?: string;
+  out?: string;
+  report?: string;
+  json?: boolean;
+}
+
+export function register(program: Command): void {
+  const study = program.command("study").description("end-to-end studies built on the whole pipeline (docs/belt-and-road.md)");
+  study
+    .command("belt-and-road")
+    .description("Belt and Road study: shipment times between economies in four network states, trade costs, GE trade and real income")
+    .option("--trade <file.csv>", "trade matrix: exporter,importer,trade[,sector] or a gravity import output (required)")
+    .option("--trade-unit <unit>", "unit of the trade column: usd | thousand-usd | million-usd", "usd")
+    .option("--gdp <file.csv>", "GDP in the WDI layout (Country Name,Country Code,Year,Value) for domestic flows and the rest of the world")
+    .option("--gdp-year <yyyy>", "GDP year (default: the latest in the file)")
+    .option("--sigma <σ>", "elasticity of substitution of the GE model", "5")
+    .option("--imbalances <rule>", "trade imbalances in the GE: additive | multiplicative", "additive")
+    .option("--pct-per-day <x>", "one ad valorem % per day of shipment time (default: per HS section with sectors, else 1.35)")
+    .option("--out <dir>", "write economies.csv, groups.csv and study.json (atomically) into DIR")
+    .option("--report <file.html>", "write a self-contained HTML report (atomically)")
+    .option("--json", "print the result as JSON")
+    .action(async (flags: StudyFlags, cmd: Command) => {
+      const out = stdoutOf(cmd);
+      if (flags.trade === undefined) throw new CaravanError("E_USAGE", "give --trade FILE.csv (a trade matrix: exporter,importer,trade[,sector])");
+      const sigma = Number(flags.sigma);
+      if (!(sigma > 1) || !Number.isFinite(sigma)) throw new CaravanError("E_USAGE", `--sigma must be a number greater than 1 (got "${flags.sigma}")`);
+      if (flags.imbalances !== "additive" && flags.imbalances !== "multiplicative") throw new CaravanError("E_USAGE", `--imbalances must be additive or multiplicative (got "${flags.imbalances}")`);
+      let pctPerDay: number | undefined;
+      if (flags.pctPerDay !== undefined) {
+        pctPerDay = Number(flags.pctPerDay);
+        if (!(pctPerDay >= 0 && pctPerDay < 100)) throw new CaravanError("E_USAGE", `--pct-per-day must be a number in [0, 100) (got "${flags.pctPerDay}")`);
+      }
+      let gdpYear: number | undefined;
+      if (flags.gdpYear !== undefined) {
+        gdpYear = Number(flags.gdpYear);
+        if (!Number.isInteger(gdpYear)) throw new CaravanError("E_USAGE", `--gdp-year must be a year (got "${flags.gdpYear}")`);
+      }
+      const [S, { openNetwork }, { RoutingContext }, { writeFileAtomic }, { mkdirSync }] = await Promise.all([
+        import("../../studies/belt-and-road/index"),
+        import("../../network/open"),
+        import("../../routing/index"),
+        import("../../core/atomic-write"),
+        import("node:fs"),
+      ]);
+      // read and check every input before any work or output
+      const trade = S.readTradeMatrix(flags.trade, flags.tradeUnit);
+      const gdp = flags.gdp !== undefined ? S.readGdp(flags.gdp, gdpYear) : null;
+      const dir = (cmd.optsWithGlobals() as { data: string }).data;
+      const ctx = new RoutingContext(openNetwork(dir));
+      const result = S.runBeltAndRoadStudy({ ctx, trade, gdp, sigma, imbalances: flags.imbalances, ...(pctPerDay !== undefined ? { pctPerDay } : {}) });
+      const json = S.studyJson(result);
+      if (flags.out !== undefined) {
+        try {
+          mkdirSync(flags.out, { recursive: true });
+        } catch (error) {
+          throw new CaravanError("E_FILE_WRITE", `cannot create ${flags.out}: ${(error as Error).message}`, { cause: error });
+        }
+        const csv = S.studyCsv(result);
+        writeFileAtomic(join(flags.out, "economies.csv"), csv.economies);
+        writeFileAtomic(join(flags.out, "groups.csv"), csv.groups);
+        writeFileAtomic(join(flags.out, "study.json"), `${JSON.stringify(json, null, 2)}\n`);
+      }
+      if (flags.report !== undefined) writeFileAtomic(flags.report, S.studyHtml(result));
+      if (flags.json) out(`${JSON.stringify(json, null, 2)}\n`);
+      else out(S.formatStudy(result));
+    });
+}

@@ -1,0 +1,106 @@
+/**
+ * The network states of the Belt and Road study, built by the scenarios stage on today's network:
+ *   baseline   today's open network;
+ *   projects   every project of the library with `bri: true` switched on (links and terminals opened, modifications
+ *              applied);
+ *   borders    the median and high border dwell halved at every border crossing of the network (the corridor
+ *              crossings: the dataset is the corridor network);
+ *   both       projects and borders together.
+ * and the country-pair shipment times of each variant against the baseline (population-weighted city pairs,
+ * src/trade/pair-times.ts), for all modes and for land and sea (no air).
+ */
+import type { CompiledNetwork } from "../../network/compiled";
+import type { NetworkState } from "../../network/state";
+import { RoutingContext } from "../../routing/index";
+import { applyScenario, extendedNetwork } from "../../scenarios/apply";
+import type { PlacedModification, Scenario } from "../../scenarios/load";
+import { type CountryPairTimes, computePairTimes } from "../../trade/pair-times";
+
+export const VARIANTS = ["projects", "borders", "both"] as const;
+export type VariantName = (typeof VARIANTS)[number];
+
+export const ALL_MODES = ["rail", "road", "sea", "ferry", "air"] as const;
+export const LAND_SEA_MODES = ["rail", "road", "sea", "ferry"] as const;
+
+/** Ids of the library's Belt and Road projects (bri: true). */
+export function briProjects(net: CompiledNetwork): string[] {
+  return (net.network.projects as readonly { id: string; bri?: boolean | null }[]).filter((p) => p.bri === true).map((p) => p.id);
+}
+
+/** ISO3 codes of the economies hosting a Belt and Road project of the library. */
+export function briEconomies(net: CompiledNetwork): string[] {
+  const out = new Set<string>();
+  for (const p of net.network.projects as readonly { bri?: boolean | null; country: readonly string[] }[]) if (p.bri === true) for (const c of p.country) out.add(c);
+  return [...out].sort();
+}
+
+function scenario(name: string, projectsOn: readonly string[], modifications: readonly PlacedModification[]): Scenario {
+  return {
+    name,
+    description: "",
+    file: `belt-and-road:${name}`,
+    chain: [],
+    year: null,
+    projectsOn: [...projectsOn].sort(),
+    projectsOff: [],
+    modifications,
+    demand: null,
+    parameters: { valueOfTimeUsdPerH: {} },
+  };
+}
+
+function halvedDwell(net: CompiledNetwork): PlacedModification[] {
+  return net.network.crossings.map((c, index) => ({
+    modification: { target: "crossing", id: c.id, scale: { dwellH: 0.5 }, assumption: "study variant: border dwell halved at the corridor crossings" } as PlacedModification["modification"],
+    file: "belt-and-road:borders",
+    line: 0,
+    index,
+  }));
+}
+
+export interface StudyStates {
+  readonly ctx: RoutingContext;
+  readonly baseline: NetworkState;
+  readonly variants: Readonly<Record<VariantName, NetworkState>>;
+  readonly projects: readonly string[];
+}
+
+/** Build the four states (on the network extended by any link the projects add). */
+export function studyStates(base: RoutingContext): StudyStates {
+  const net0 = base.net;
+  const projects = briProjects(net0);
+  const dwell = halvedDwell(net0);
+  const scs = {
+    baseline: scenario("baseline", [], []),
+    projects: scenario("projects", projects, []),
+    borders: scenario("borders", [], dwell),
+    both: scenario("both", projects, dwell),
+  };
+  const net = extendedNetwork(net0, Object.values(scs));
+  const ctx = net === net0 ? base : new RoutingContext(net);
+  return {
+    ctx,
+    baseline: applyScenario(net, scs.baseline).state,
+    variants: { projects: applyScenario(net, scs.projects).state, borders: applyScenario(net, scs.borders).state, both: applyScenario(net, scs.both).state },
+    projects,
+  };
+}
+
+export interface VariantTimes {
+  readonly all: CountryPairTimes;
+  readonly landSea: CountryPairTimes;
+}
+
+/** Country-pair times of a variant against the baseline, for both mode sets. */
+export function variantTimes(states: StudyStates, variant: VariantName, options: { countries?: readonly string[]; cargo?: string } = {}): VariantTimes {
+  const run = (modes: readonly string[]) =>
+    computePairTimes(states.ctx.net, {
+      baseline: { state: states.baseline, modes },
+      scenario: { state: states.variants[variant], modes },
+      ...(options.countries ? { countries: options.countries } : {}),
+      cargo: options.cargo ?? "feu",
+      criterion: "time",
+      context: states.ctx,
+    });
+  return { all: run(ALL_MODES), landSea: run(LAND_SEA_MODES) };
+}
