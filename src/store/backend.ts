@@ -81,6 +81,28 @@ export async function openSqlite(file: string, busyTimeoutMs = 15_000): Promise<
     return stmt;
   };
   let queue: Promise<unknown> = Promise.resolve();
+  /**
+   * Take the write lock. SQLite's own busy handler sleeps in growing steps (up to 100 ms) while another process
+   * writes, which throttles several writers far below what the file can take; here the lock is tried without
+   * waiting and retried after a short random pause (0.2–2 ms, growing slowly) until the busy timeout is spent.
+   */
+  const beginImmediate = async () => {
+    const deadline = Date.now() + busyTimeoutMs;
+    raw.pragma("busy_timeout = 0");
+    try {
+      for (let attempt = 0; ; attempt++) {
+        try {
+          raw.exec("BEGIN IMMEDIATE");
+          return;
+        } catch (error) {
+          if ((error as { code?: string }).code !== "SQLITE_BUSY" || Date.now() > deadline) throw error;
+          await new Promise((r) => setTimeout(r, Math.random() * Math.min(2, 0.2 + attempt * 0.05)));
+        }
+      }
+    } finally {
+      raw.pragma(`busy_timeout = ${busyTimeoutMs}`);
+    }
+  };
   const writer: Writer = {
     async run(query) {
       const compiled = "compile" in query ? query.compile() : query;
@@ -127,7 +149,7 @@ export async function openSqlite(file: string, busyTimeoutMs = 15_000): Promise<
     write<T>(fn: (w: Writer) => Promise<T>): Promise<T> {
       // one write transaction at a time in this process (one connection); other processes wait on the busy timeout
       const next = queue.then(async () => {
-        raw.exec("BEGIN IMMEDIATE");
+        await beginImmediate();
         try {
           const value = await fn(writer);
           raw.exec("COMMIT");
