@@ -18,6 +18,7 @@ import { buildOpenApi } from "./openapi";
 import { prepareJob } from "./routes/jobs";
 import { crossingsList, networkLayers, terminalsList } from "./routes/network";
 import { searchPlaces } from "./routes/places";
+import { listScenarios } from "./routes/scenarios";
 import { matrixResponse, routeResponse } from "./routes/routing";
 import { API_PREFIX, type JobKind, LIMITS, ROUTES } from "./schemas";
 import { checkBearer } from "./security";
@@ -81,6 +82,7 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
     cacheDir: options.cacheDir,
     maxQueued: options.jobs?.maxQueued ?? LIMITS.queueLength,
     keepFinished: options.jobs?.keepFinished ?? LIMITS.finishedJobsKept,
+    keepResultBytes: LIMITS.finishedResultBytes,
     jobSeconds: options.jobs?.jobSeconds ?? LIMITS.jobSeconds,
     log,
   });
@@ -167,6 +169,7 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
     },
     crossings: (request) => crossingsList(state, request.query as { country?: string }),
     terminals: (request) => terminalsList(state, request.query as { type?: string; country?: string }),
+    scenarios: () => listScenarios(state),
     submitJob: (request, reply) => {
       const q = request.query as { kind?: JobKind; formula?: string; vcov?: string; cluster?: string; ssc?: string };
       let kind: JobKind;

@@ -143,7 +143,7 @@ export function renderApiDocs(doc: Schema): string {
     `| matrix places | ${LIMITS.matrixPlaces} × ${LIMITS.matrixPlaces} (E_LIMIT) |`,
     `| place search results | ${LIMITS.placesLimit} |`,
     `| waiting jobs | ${LIMITS.queueLength} (429 E_QUEUE_FULL) |`,
-    `| finished jobs kept | ${LIMITS.finishedJobsKept} (older ones: E_JOB_UNKNOWN) |`,
+    `| finished jobs kept | ${LIMITS.finishedJobsKept}, results up to ${LIMITS.finishedResultBytes / 1_048_576} MiB in all (older ones: E_JOB_UNKNOWN) |`,
     `| job run time | ${LIMITS.jobSeconds} s (E_TIMEOUT) |`,
     `| request (body arrival) time | ${LIMITS.requestTimeoutMs / 1000} s |`,
     "",

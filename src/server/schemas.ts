@@ -53,6 +53,8 @@ export const LIMITS = {
   queueLength: 16,
   /** Finished jobs kept for GET /jobs/:id (oldest dropped first). */
   finishedJobsKept: 100,
+  /** Total JSON size of the kept job results, bytes (oldest dropped first). */
+  finishedResultBytes: 256 * 1_048_576,
   /** A job running longer is stopped (E_TIMEOUT), seconds. */
   jobSeconds: 300,
   /** A request whose body has not arrived by then is answered 408, ms. */
@@ -448,7 +450,7 @@ export const JOB_INPUT_SCHEMAS: Record<JobKind, Schema> = {
     additionalProperties: false,
     required: ["scenario"],
     description:
-      "A scenario file run against its baseline (`caravan scenario run --json`): all-city matrix, corridor assignment of its demand, country-pair shipment times. Result: {comparison (the CLI's JSON), flows: {baseline, scenario} link-flow GeoJSON, timings}. The scenario, its extends chain and its demand file must lie inside the data folders.",
+      "A scenario file run against its baseline (`caravan scenario run --json`): all-city matrix, corridor assignment of its demand, country-pair shipment times. Result: {comparison (the CLI's JSON), diff (link-flow changes as GeoJSON: baseFlowT, scenarioFlowT, changeT), flows: {baseline, scenario} link-flow GeoJSON, timings}. The scenario, its extends chain and its demand file must lie inside the data folders.",
     properties: {
       scenario: { type: "string", minLength: 1, maxLength: 500, description: "scenario YAML, path relative to the dataset folder (no '..')" },
       baseline: { type: "string", minLength: 1, maxLength: 500, description: "another scenario as the baseline (default: the scenario without its projects and modifications)" },
@@ -460,9 +462,9 @@ export const JOB_INPUT_SCHEMAS: Record<JobKind, Schema> = {
     additionalProperties: false,
     required: ["base", "scenario"],
     description:
-      "Two scenario files run and compared (`caravan scenario compare BASE SCENARIO --json`). Result: {comparison, flows: {baseline, scenario}}. Files as for scenario-run.",
+      "Two scenario files run and compared (`caravan scenario compare BASE SCENARIO --json`); base `baseline` compares the scenario with its own baseline. Result: {comparison, diff, flows: {baseline, scenario}}; diff is GeoJSON of every link arc with flow on either side (baseFlowT, scenarioFlowT, changeT in t/yr). Files as for scenario-run.",
     properties: {
-      base: { type: "string", minLength: 1, maxLength: 500, description: "the base scenario file" },
+      base: { type: "string", minLength: 1, maxLength: 500, description: "the base scenario file, or `baseline` (the scenario's own baseline)" },
       scenario: { type: "string", minLength: 1, maxLength: 500, description: "the scenario file compared with it" },
     },
   },
@@ -635,6 +637,31 @@ export const ROUTES: readonly RouteSpec[] = [
     schema: {
       querystring: listQuery({ type: { type: "string", enum: ["gauge_change", "intermodal", "port", "airport"] }, country: { type: "string", pattern: "^[A-Za-z]{3}$" } }),
       response: { 200: obj({ terminals: { type: "array", items: terminalSchema } }), ...errors },
+    },
+  },
+  {
+    method: "GET",
+    url: `${API_PREFIX}/scenarios`,
+    operationId: "scenarios",
+    summary: "Scenario files that scenario jobs can run (dataset scenarios/ folder and the extra data folders)",
+    tag: "jobs",
+    access: "open",
+    schema: {
+      response: {
+        200: obj({
+          scenarios: {
+            type: "array",
+            items: obj({
+              id: d("path relative to its data folder: the value scenario jobs take", str),
+              name: str,
+              description: str,
+              year: intN,
+              problem: d("why the file does not parse as a scenario; null when it does", strN),
+            }),
+          },
+        }),
+        ...errors,
+      },
     },
   },
   {

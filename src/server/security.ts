@@ -23,8 +23,8 @@ export function checkBearer(header: string | undefined, token: string): void {
 }
 
 /**
- * Resolve a path named in a request to an existing file inside one of `folders` (absolute real paths); relative
- * paths are taken from the first folder (the dataset). `..` segments, absolute paths elsewhere and symbolic links
+ * Resolve a path named in a request to an existing file inside one of `folders` (absolute real paths); a relative
+ * path is looked up in each folder in turn (the dataset first). `..` segments, absolute paths elsewhere and symbolic links
  * that lead outside are refused with E_PATH_FORBIDDEN; messages repeat the path as given, never the server's folders.
  */
 export function resolveDataPath(folders: readonly string[], requested: string): string {
@@ -32,9 +32,11 @@ export function resolveDataPath(folders: readonly string[], requested: string): 
   const parts = requested.split(/[\\/]+/);
   if (parts.includes("..")) throw new CaravanError("E_PATH_FORBIDDEN", `"${requested}": '..' is not allowed; name a file inside the data folders`);
   const inside = (p: string) => folders.some((f) => p === f || (p.startsWith(f + sep) && !relative(f, p).startsWith("..")));
-  const candidate = isAbsolute(requested) ? resolve(requested) : resolve(folders[0], requested);
-  if (!inside(candidate)) throw new CaravanError("E_PATH_FORBIDDEN", `"${requested}" is outside the data folders`);
-  if (!existsSync(candidate)) throw new CaravanError("E_FILE_NOT_FOUND", `"${requested}" does not exist in the data folders`, { details: { file: requested } });
+  // a relative path is looked up in each folder in turn (the dataset first)
+  const candidates = isAbsolute(requested) ? [resolve(requested)] : folders.map((f) => resolve(f, requested));
+  if (!candidates.every(inside)) throw new CaravanError("E_PATH_FORBIDDEN", `"${requested}" is outside the data folders`);
+  const candidate = candidates.find((c) => existsSync(c));
+  if (candidate === undefined) throw new CaravanError("E_FILE_NOT_FOUND", `"${requested}" does not exist in the data folders`, { details: { file: requested } });
   const real = realpathSync(candidate);
   if (!inside(real)) throw new CaravanError("E_PATH_FORBIDDEN", `"${requested}" leads outside the data folders`);
   return real;

@@ -175,9 +175,31 @@ describe("scenario jobs", () => {
     expect(result.flows.scenario.features.length).toBeGreaterThan(0);
   });
 
-  it("scenario-compare runs two scenario files; a scenario extending a file outside the data folders is 403", async () => {
-    const job = await waitFor(await submit({ kind: "scenario-compare", input: { base: "scenarios/north-closed.yaml", scenario: "scenarios/north-closed.yaml" } }));
+  it("GET /scenarios lists the dataset's scenario files with their names; one that does not parse carries its problem", async () => {
+    const r = await app.inject({ method: "GET", url: "/api/v1/scenarios" });
+    expect(r.statusCode).toBe(200);
+    const list = json<{ scenarios: { id: string; name: string; problem: string | null }[] }>(r).scenarios;
+    expect(list.map((s) => s.id)).toEqual(["scenarios/escape.yaml", "scenarios/north-closed.yaml"]);
+    expect(list[1]).toMatchObject({ name: "North corridor closed", problem: null });
+  });
+
+  it("scenario-compare: the same file on both sides changes nothing; base `baseline` gives the diff of the closure", async () => {
+    const same = await waitFor(await submit({ kind: "scenario-compare", input: { base: "scenarios/north-closed.yaml", scenario: "scenarios/north-closed.yaml" } }));
+    expect(same.status, JSON.stringify(same.error)).toBe("done");
+    const sameDiff = (same.result as { diff: { features: { properties: { changeT: number } }[] } }).diff;
+    expect(sameDiff.features.every((f) => f.properties.changeT === 0)).toBe(true);
+    const job = await waitFor(await submit({ kind: "scenario-compare", input: { base: "baseline", scenario: "scenarios/north-closed.yaml" } }));
     expect(job.status, JSON.stringify(job.error)).toBe("done");
+    const diff = (job.result as { diff: { features: { properties: { linkId: string; baseFlowT: number; scenarioFlowT: number; changeT: number } }[] } }).diff;
+    // the KAZ–RUS border link loses all its flow; its changeT is scenario − base
+    const border = diff.features.find((f) => f.properties.linkId.includes("kzrgate-rugate"))!;
+    expect(border.properties.baseFlowT).toBeGreaterThan(0);
+    expect(border.properties.scenarioFlowT).toBe(0);
+    expect(border.properties.changeT).toBe(-border.properties.baseFlowT);
+    expect(diff.features.some((f) => f.properties.changeT > 0)).toBe(true);
+  });
+
+  it("a scenario extending a file outside the data folders is 403 and nothing runs", async () => {
     const escape = await app.inject({ method: "POST", url: "/api/v1/jobs", payload: { kind: "scenario-run", input: { scenario: "scenarios/escape.yaml" } } });
     expect(escape.statusCode).toBe(403);
     expect(json(escape).code).toBe("E_PATH_FORBIDDEN");
@@ -186,7 +208,23 @@ describe("scenario jobs", () => {
   });
 });
 
-describe("queue cap", () => {
+describe("queue cap and finished-job history", () => {
+  it("finished jobs beyond the kept count are dropped oldest first (E_JOB_UNKNOWN)", async () => {
+    const small = await appOver(fixtureCopy(), { jobs: { keepFinished: 1 } });
+    try {
+      const ids: string[] = [];
+      for (let i = 0; i < 2; i++) {
+        const r = await small.inject({ method: "POST", url: "/api/v1/jobs", payload: { kind: "appraisal", input: { streamsCsv: "year,capitalCostUsd,operatingCostUsd,benefitsUsd\n2025,1,0,2\n" } } });
+        ids.push(json<{ jobId: string }>(r).jobId);
+        await small.inject({ method: "GET", url: `/api/v1/jobs/${ids[i]}/events` });
+      }
+      expect((await small.inject({ method: "GET", url: `/api/v1/jobs/${ids[0]}` })).statusCode).toBe(404);
+      expect(json<JobBody>(await small.inject({ method: "GET", url: `/api/v1/jobs/${ids[1]}` })).status).toBe("done");
+    } finally {
+      await small.close();
+    }
+  });
+
   it("beyond the cap of waiting jobs a submission is 429 E_QUEUE_FULL", async () => {
     const small = await appOver(fixtureCopy(), { jobs: { maxQueued: 1 } });
     try {

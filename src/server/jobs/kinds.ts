@@ -96,6 +96,35 @@ function relativeOrigin(job: PreparedJob, origin: string): string {
   return out;
 }
 
+interface FlowFeature {
+  type: "Feature";
+  geometry: unknown;
+  properties: { linkId: string; from: string; to: string; mode: string; flowT: number };
+}
+
+/**
+ * The link-flow difference of two assignments as GeoJSON: one LineString per link arc with flow on either side,
+ * with baseFlowT, scenarioFlowT and changeT (tonnes per year; scenario − base), largest change first.
+ */
+export function flowDiff(base: { features: FlowFeature[] }, scenario: { features: FlowFeature[] }): unknown {
+  const key = (f: FlowFeature) => `${f.properties.linkId}\u0000${f.properties.from}\u0000${f.properties.to}`;
+  const rows = new Map<string, { f: FlowFeature; baseT: number; scenT: number }>();
+  for (const f of base.features) rows.set(key(f), { f, baseT: f.properties.flowT, scenT: 0 });
+  for (const f of scenario.features) {
+    const row = rows.get(key(f));
+    if (row) row.scenT = f.properties.flowT;
+    else rows.set(key(f), { f, baseT: 0, scenT: f.properties.flowT });
+  }
+  const features = [...rows.values()]
+    .map(({ f, baseT, scenT }) => ({
+      type: "Feature" as const,
+      geometry: f.geometry,
+      properties: { linkId: f.properties.linkId, from: f.properties.from, to: f.properties.to, mode: f.properties.mode, baseFlowT: baseT, scenarioFlowT: scenT, changeT: scenT - baseT },
+    }))
+    .sort((a, b) => Math.abs(b.properties.changeT) - Math.abs(a.properties.changeT));
+  return { type: "FeatureCollection", features };
+}
+
 async function scenarioRun(job: PreparedJob, env: JobEnv): Promise<unknown> {
   const [{ loadScenario }, { runScenario }, { compareViews, viewOfSide }] = await Promise.all([
     import("../../scenarios/load"),
@@ -110,6 +139,7 @@ async function scenarioRun(job: PreparedJob, env: JobEnv): Promise<unknown> {
   const run = await runScenario(env.net(), scenario, { baseline, pairTimes: input.pairTimes ?? true });
   env.progress(0.95, "comparing");
   const comparison = compareViews(viewOfSide(run, "baseline"), viewOfSide(run, "scenario"));
+  const flows = { baseline: JSON.parse(run.baseline.linkFlowsGeoJson), scenario: JSON.parse(run.result.linkFlowsGeoJson) };
   return {
     // the object `caravan scenario run --json` prints, with paths relative to the data folders
     comparison: {
@@ -117,12 +147,15 @@ async function scenarioRun(job: PreparedJob, env: JobEnv): Promise<unknown> {
       baseline: { ...comparison.baseline, origin: relativeOrigin(job, comparison.baseline.origin) },
       scenario: { ...comparison.scenario, origin: relativeOrigin(job, comparison.scenario.origin) },
     },
-    flows: { baseline: JSON.parse(run.baseline.linkFlowsGeoJson), scenario: JSON.parse(run.result.linkFlowsGeoJson) },
+    diff: flowDiff(flows.baseline, flows.scenario),
+    flows,
     timings: run.timings,
   };
 }
 
 async function scenarioCompare(job: PreparedJob, env: JobEnv): Promise<unknown> {
+  // base "baseline": the scenario against its own baseline, as scenario-run
+  if (job.filePath === null) return scenarioRun({ ...job, filePath: job.extraFiles.scenario, extraFiles: {}, input: { pairTimes: false } }, env);
   const [{ runScenario }, { compareViews, viewOfSide }] = await Promise.all([import("../../scenarios/run"), import("../../scenarios/compare")]);
   env.progress(0.05, "running the base scenario");
   const base = await runScenario(env.net(), job.filePath!, { pairTimes: false });
@@ -130,13 +163,15 @@ async function scenarioCompare(job: PreparedJob, env: JobEnv): Promise<unknown> 
   const other = await runScenario(env.net(), job.extraFiles.scenario, { pairTimes: false });
   env.progress(0.95, "comparing");
   const comparison = compareViews(viewOfSide(base, "scenario"), viewOfSide(other, "scenario"));
+  const flows = { baseline: JSON.parse(base.result.linkFlowsGeoJson), scenario: JSON.parse(other.result.linkFlowsGeoJson) };
   return {
     comparison: {
       ...comparison,
       baseline: { ...comparison.baseline, origin: relativeOrigin(job, comparison.baseline.origin) },
       scenario: { ...comparison.scenario, origin: relativeOrigin(job, comparison.scenario.origin) },
     },
-    flows: { baseline: JSON.parse(base.result.linkFlowsGeoJson), scenario: JSON.parse(other.result.linkFlowsGeoJson) },
+    diff: flowDiff(flows.baseline, flows.scenario),
+    flows,
   };
 }
 

@@ -37,6 +37,8 @@ export interface JobQueueOptions {
   readonly cacheDir?: string | false;
   readonly maxQueued: number;
   readonly keepFinished: number;
+  /** Total size of the kept results (JSON bytes) above which the oldest finished jobs are dropped. */
+  readonly keepResultBytes?: number;
   readonly jobSeconds: number;
   /** Where unexpected worker errors are reported (with stacks; never sent to clients). */
   readonly log?: (message: string) => void;
@@ -44,6 +46,8 @@ export interface JobQueueOptions {
 
 interface Entry {
   view: JobView;
+  /** Size of the result as JSON, bytes (0 until finished). */
+  bytes: number;
   prepared: Omit<PreparedJob, "id" | "maxSeconds">;
 }
 
@@ -70,6 +74,7 @@ export class JobQueue {
   private readonly jobs = new Map<string, Entry>();
   private readonly waiting: string[] = [];
   private readonly finished: string[] = [];
+  private finishedBytes = 0;
   private readonly events = new EventEmitter();
   private worker: Worker | null = null;
   private running: string | null = null;
@@ -92,7 +97,7 @@ export class JobQueue {
       throw new CaravanError("E_QUEUE_FULL", `${this.waiting.length} jobs are waiting (the cap); retry when some have finished`, { details: { limit: this.options.maxQueued } });
     }
     const view: JobView = { id: randomUUID(), kind, status: "queued", progress: 0, message: "queued", createdAt: new Date().toISOString(), startedAt: null, finishedAt: null };
-    this.jobs.set(view.id, { view, prepared });
+    this.jobs.set(view.id, { view, prepared, bytes: 0 });
     this.waiting.push(view.id);
     queueMicrotask(() => this.pump());
     return view;
@@ -198,7 +203,15 @@ export class JobQueue {
     }
     entry.prepared = { kind: entry.prepared.kind, input: {}, filePath: null, fileLabel: null, extraFiles: {}, dataFolders: [] };
     this.events.emit(id, { type: view.status === "done" ? "done" : "failed", job: view });
+    entry.bytes = view.result === undefined ? 0 : (JSON.stringify(view.result)?.length ?? 0);
     this.finished.push(id);
-    while (this.finished.length > this.options.keepFinished) this.jobs.delete(this.finished.shift()!);
+    this.finishedBytes += entry.bytes;
+    const maxBytes = this.options.keepResultBytes ?? 256 * 1_048_576;
+    // bounded memory for a long-running server: by count and by total result size (the newest job is always kept)
+    while (this.finished.length > this.options.keepFinished || (this.finishedBytes > maxBytes && this.finished.length > 1)) {
+      const old = this.finished.shift()!;
+      this.finishedBytes -= this.jobs.get(old)?.bytes ?? 0;
+      this.jobs.delete(old);
+    }
   }
 }

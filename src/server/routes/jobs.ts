@@ -70,8 +70,10 @@ export function prepareJob(state: ServerState, kind: JobKind, rawInput: unknown)
     filePath = checkedScenario(state, fileLabel);
     if (input.baseline !== undefined) extraFiles.baseline = checkedScenario(state, input.baseline as string);
   } else if (kind === "scenario-compare") {
-    fileLabel = input.base as string;
-    filePath = checkedScenario(state, fileLabel);
+    if (input.base !== "baseline") {
+      fileLabel = input.base as string;
+      filePath = checkedScenario(state, fileLabel);
+    }
     extraFiles.scenario = checkedScenario(state, input.scenario as string);
   } else if (kind === "assignment") {
     if (input.demand !== undefined && input.demandCsv !== undefined) throw new CaravanError("E_USAGE", "give input.demand or input.demandCsv, not both");
