@@ -12,7 +12,7 @@ import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join, relative } from "node:path";
 import { LineCounter, parseDocument } from "yaml";
 import { z } from "zod";
-import { parseError } from "../core/errors";
+import { CaravanError, parseError } from "../core/errors";
 import { idSchema, iso3Schema, provenanceSchema } from "./schema";
 
 const routeQuerySchema = z
@@ -82,7 +82,12 @@ export interface ObservationsFile {
 
 /** Read and validate one observations file; malformed → E_PARSE naming file, line and field. */
 export function readObservationsFile(path: string, displayName = path): ObservationsFile {
-  const text = readFileSync(path, "utf8");
+  let text: string;
+  try {
+    text = readFileSync(path, "utf8");
+  } catch (error) {
+    throw new CaravanError("E_FILE_NOT_FOUND", `cannot read observations file ${displayName}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
+  }
   const lines = new LineCounter();
   const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
   if (doc.errors.length > 0) {
@@ -97,7 +102,14 @@ export function readObservationsFile(path: string, displayName = path): Observat
     }
     return 1;
   };
-  const parsed = observationsFileSchema.safeParse(doc.toJS({ maxAliasCount: 100 }));
+  let data: unknown;
+  try {
+    data = doc.toJS({ maxAliasCount: 100 });
+  } catch (error) {
+    // unresolved or exploding aliases
+    throw parseError(displayName, 1, "(yaml)", `cannot expand the document: ${(error as Error).message.split("\n")[0]}`);
+  }
+  const parsed = observationsFileSchema.safeParse(data);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
     const path = issue.path as (string | number)[];

@@ -7,6 +7,8 @@
 import { cpSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
+import fc from "fast-check";
+import { stringify } from "yaml";
 import { afterAll, describe, expect, it } from "vitest";
 import { corridorProblem } from "../../src/assignment/corridor";
 import { parseDemandCsv } from "../../src/assignment/corridor-demand";
@@ -151,6 +153,42 @@ describe("bad observation files", () => {
     const code = await runCli(["--data", testbotDir, "calibrate", "--observations", join(tmp, "nope.yaml")], { out: () => {}, err: (s) => (err += s) });
     expect(code).not.toBe(0);
     expect(err).toContain("E_FILE_NOT_FOUND");
+  });
+});
+
+describe("observations parser fuzzing (fast-check)", () => {
+  const parseOrCode = (text: string): string => {
+    const path = join(tmp, "fuzz.yaml");
+    writeFileSync(path, text);
+    try {
+      readObservationsFile(path, "fuzz.yaml");
+      return "ok";
+    } catch (error) {
+      if (error instanceof CaravanError) return error.code;
+      throw error;
+    }
+  };
+
+  it("random text either parses or fails with E_PARSE naming a line (no crash, no other error)", () => {
+    fc.assert(
+      fc.property(fc.string({ maxLength: 200 }), (text) => {
+        expect(["ok", "E_PARSE"]).toContain(parseOrCode(text));
+      }),
+      { numRuns: 300, seed: 14 },
+    );
+  });
+
+  it("random edits of a valid observation either parse or fail with E_PARSE", () => {
+    const valueArb = fc.oneof(fc.string({ maxLength: 8 }), fc.double(), fc.integer(), fc.constant(null), fc.boolean(), fc.array(fc.string({ maxLength: 5 }), { maxLength: 3 }));
+    const keyArb = fc.constantFrom("id", "metric", "unit", "description", "route", "volume", "low", "high", "year", "source", "independent", "extra");
+    fc.assert(
+      fc.property(fc.dictionary(keyArb, valueArb, { maxKeys: 4 }), (edits) => {
+        const base = { id: "x", metric: "time", unit: "d", description: "d", route: { from: "alpha", to: "gamma" }, low: 1, high: 2, year: 2024, source: ["src:testbot-manual"] };
+        const code = parseOrCode(stringify({ observations: [{ ...base, ...edits }] }));
+        expect(["ok", "E_PARSE"]).toContain(code);
+      }),
+      { numRuns: 300, seed: 15 },
+    );
   });
 });
 
