@@ -46,6 +46,39 @@ function compilerSourceHash() {
 }
 
 /**
+ * A stamp of everything the build reads: sha256 over the sources under src/, package.json and this script (sorted
+ * paths and bytes). build-info.json records it, so a caller can tell whether dist/cli is up to date.
+ */
+export function sourceStamp() {
+  const files = ["package.json", "scripts/build-cli.mjs"];
+  const walk = (dir) => {
+    for (const entry of readdirSync(join(root, dir), { withFileTypes: true })) {
+      const path = `${dir}/${entry.name}`;
+      if (entry.isDirectory()) walk(path);
+      else files.push(path);
+    }
+  };
+  walk("src");
+  files.sort();
+  const hash = createHash("sha256");
+  for (const file of files) {
+    hash.update(`${file}\0`);
+    hash.update(readFileSync(join(root, file)));
+    hash.update("\0");
+  }
+  return hash.digest("hex");
+}
+
+/** True when dist/cli exists and was built from the sources as they are now. */
+export function isBuildCurrent() {
+  try {
+    return JSON.parse(readFileSync(join(root, "dist", "cli", "build-info.json"), "utf8")).sourceStamp === sourceStamp();
+  } catch {
+    return false;
+  }
+}
+
+/**
  * Put the new build in place: the old one is renamed aside (complete until then), the new one renamed in, the old
  * one removed. Another build finishing at the same moment makes a rename fail; the swap then simply runs again.
  */
@@ -104,11 +137,12 @@ async function main() {
   mkdirSync(distDir, { recursive: true });
   rmSync(tmpDir, { recursive: true, force: true });
   try {
+    const stamp = sourceStamp();
     const options = cliBuildOptions(tmpDir);
     const result = await build(options);
     const compilerHash = JSON.parse(options.define.__CARAVAN_COMPILER_HASH__);
     const external = options.external;
-    const info = { name: pkg.name, version: pkg.version, compilerHash, external, bundled: [...BUNDLED] };
+    const info = { name: pkg.name, version: pkg.version, compilerHash, sourceStamp: stamp, external, bundled: [...BUNDLED] };
     writeFileSync(join(tmpDir, "build-info.json"), `${JSON.stringify(info, null, 2)}\n`);
     if (process.argv.includes("--metafile")) writeFileSync(join(tmpDir, "meta.json"), JSON.stringify(result.metafile));
     swapIn(tmpDir, finalDir, oldDir);

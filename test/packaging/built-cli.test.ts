@@ -25,8 +25,8 @@ function envWithCache(dir: string, extra: NodeJS.ProcessEnv = {}): NodeJS.Proces
   return env;
 }
 
-beforeAll(() => {
-  buildCli();
+beforeAll(async () => {
+  await buildCli();
 });
 
 describe("bin/caravan.js from another folder", () => {

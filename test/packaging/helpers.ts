@@ -6,14 +6,20 @@ import { type SpawnOptions, spawn, spawnSync } from "node:child_process";
 import { existsSync, readFileSync } from "node:fs";
 import { constants } from "node:os";
 import { join } from "node:path";
+import { pathToFileURL } from "node:url";
 
 export const ROOT = join(import.meta.dirname, "../..");
 export const BIN = join(ROOT, "bin", "caravan.js");
 export const SHARED = join(ROOT, "..", "shared");
 export const VERSION: string = JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8")).version;
 
-/** Build dist/cli from the current sources (so the tests never run a stale build); throws with the build's output. */
-export function buildCli(): void {
+/**
+ * Make dist/cli current: build it unless build-info.json says it was built from the sources as they are now (so the
+ * tests never run a stale build, and test files starting together rarely build twice); throws with the output.
+ */
+export async function buildCli(): Promise<void> {
+  const script = (await import(pathToFileURL(join(ROOT, "scripts", "build-cli.mjs")).href)) as { isBuildCurrent: () => boolean };
+  if (script.isBuildCurrent()) return;
   const r = spawnSync(process.execPath, [join(ROOT, "scripts", "build-cli.mjs")], { cwd: ROOT, encoding: "utf8" });
   if (r.status !== 0 || !existsSync(join(ROOT, "dist", "cli", "main.js"))) throw new Error(`build failed (${r.status}): ${r.stdout}${r.stderr}`);
 }
