@@ -128,6 +128,7 @@ export function jobIdOf(kind: string, input: Record<string, unknown>): string {
   const contents: Record<string, unknown> = {};
   for (const f of spec?.fileFields ?? []) if (typeof input[f] === "string") contents[f] = fileInput(input[f] as string).sha256;
   for (const f of spec?.dirFields ?? []) if (typeof input[f] === "string") contents[f] = sha256(canonicalJson(dirInput(input[f] as string).files));
+  if (spec?.dependencies) Object.assign(contents, spec.dependencies(input));
   return sha256(canonicalJson({ kind, input, contents, code: codeVersion() }));
 }
 
@@ -165,12 +166,15 @@ export function planSweep(raw: unknown, file: string, where: (path: (string | nu
       const path = field in fields ? [Object.hasOwn(def.grid ?? {}, field) ? "grid" : "draws", field] : ["base", ...issue.path.map(String)];
       throw new CaravanError("E_SWEEP_INVALID", `${where(path)}: field "${field}" (job ${position + 1}, kind ${def.kind}): ${issue.message}`, { details: { file, field } });
     }
-    const input = checked.data;
-    if (input.data === DEFAULT_DATASET_DIR) delete input.data; // the package's dataset: left implicit, hashed through the code version
-    const id = jobIdOf(def.kind, input);
-    if (seen.has(id)) continue; // the same variant twice (e.g. equal draws): one job
-    seen.add(id);
-    jobs.push({ id, kind: def.kind, position: jobs.length, input, variant });
+    for (const expanded of spec.expand ? spec.expand(checked.data) : [checked.data]) {
+      const input = { ...expanded };
+      if (input.data === DEFAULT_DATASET_DIR) delete input.data; // the package's dataset: left implicit, hashed through the code version
+      const id = jobIdOf(def.kind, input);
+      if (seen.has(id)) continue; // the same variant twice (e.g. equal draws): one job
+      seen.add(id);
+      const extra = expanded === checked.data ? {} : { variant: expanded.variant };
+      jobs.push({ id, kind: def.kind, position: jobs.length, input, variant: { ...variant, ...extra } });
+    }
   }
   const id = sha256(`${def.name}\n${jobs.map((j) => j.id).join("\n")}`).slice(0, 16);
   return { id, name: def.name, kind: def.kind, file: resolve(file), definition: def, jobs };

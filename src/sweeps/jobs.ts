@@ -7,6 +7,8 @@
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { z } from "zod";
+import { loadSweep } from "../scenarios/sweep";
+import { fileInput } from "../store/hash";
 import type { ResultTables } from "../store/schema";
 
 /** What a job produces: scalar metrics (also kept as the job's result JSON) and result-table rows. */
@@ -23,6 +25,10 @@ export interface JobKind {
   readonly fileFields: readonly string[];
   /** Input fields holding a folder (every file hashed). */
   readonly dirFields: readonly string[];
+  /** Content hashes of further files the input depends on (beyond fileFields and dirFields), for the job id. */
+  readonly dependencies?: (input: Record<string, unknown>) => Record<string, string>;
+  /** Turn one input into several (e.g. every variant of a scenario sweep file); default: the input itself. */
+  readonly expand?: (input: Record<string, unknown>) => Record<string, unknown>[];
   run(input: Record<string, unknown>): Promise<JobOutput>;
 }
 
@@ -71,6 +77,34 @@ const pairTimesSchema = z
     cargo: z.string().default("feu"),
   })
   .strict();
+
+const scenarioVariantSchema = z
+  .object({
+    /** A sweep file of the scenarios stage (`caravan scenario sweep`): the scenario and its variants. */
+    sweep: z.string().min(1),
+    /** The variant's name in that file (left out in a sweep definition: one job per variant). */
+    variant: z.string().min(1),
+    data: z.string().min(1).default(DEFAULT_DATASET_DIR),
+  })
+  .strict();
+
+type ScenarioSweep = { spec: import("../scenarios/sweep").SweepSpec; context: import("../scenarios/sweep").SweepContext };
+const scenarioSweeps = new Map<string, Promise<ScenarioSweep>>();
+
+/** A scenario sweep file loaded and its shared baseline computed once per thread. */
+function scenarioSweep(data: string, file: string): Promise<ScenarioSweep> {
+  const key = `${data}\n${file}`;
+  let entry = scenarioSweeps.get(key);
+  if (!entry) {
+    entry = (async () => {
+      const { prepareSweep } = await import("../scenarios/index");
+      const spec = loadSweep(file);
+      return { spec, context: await prepareSweep(await network(data), spec.scenario) };
+    })();
+    scenarioSweeps.set(key, entry);
+  }
+  return entry;
+}
 
 const probeSchema = z
   .object({
@@ -143,6 +177,41 @@ export const JOB_KINDS: Readonly<Record<string, JobKind>> = {
           largest_increase_pct: s.largestIncrease?.changePct ?? null,
         },
         tables: { pair_changes: pairChangeRows(result) },
+      };
+    },
+  },
+  "scenario-variant": {
+    description: "one variant of a scenario sweep file (src/scenarios runScenarioVariant) compared with the scenario's baseline",
+    schema: scenarioVariantSchema.partial({ variant: true }) as unknown as z.ZodType<Record<string, unknown>>,
+    fileFields: ["sweep"],
+    dirFields: ["data"],
+    dependencies(input) {
+      // the scenario file the sweep starts from is an input too (its content is hashed into the job id)
+      return { scenario: fileInput(loadSweep(String(input.sweep)).scenario.file).sha256 };
+    },
+    expand(input) {
+      if (input.variant !== undefined) return [input];
+      return loadSweep(String(input.sweep)).variants.map((v) => ({ ...input, variant: v.name }));
+    },
+    async run(raw) {
+      const input = scenarioVariantSchema.parse(raw);
+      const { runScenarioVariant } = await import("../scenarios/index");
+      const { spec, context } = await scenarioSweep(input.data, input.sweep);
+      const variant = spec.variants.find((v) => v.name === input.variant);
+      if (!variant) throw new Error(`${input.sweep} has no variant "${input.variant}"`);
+      const row = await runScenarioVariant(context, variant);
+      return {
+        metrics: {
+          mean_time_change_h: row.meanTimeChangeH,
+          mean_time_change_pct: row.meanTimeChangePct,
+          demand_weighted_time_change_pct: row.demandWeightedTimeChangePct,
+          corridor_switches: row.corridorSwitches,
+          pairs_lost_route: row.pairsLostRoute,
+          transit_kaz_t: row.transitKazT,
+          max_vc: row.maxVc,
+          max_vc_crossing: row.maxVcCrossing,
+          bottlenecks: row.bottlenecks,
+        },
       };
     },
   },

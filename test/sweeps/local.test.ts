@@ -3,10 +3,13 @@
  * recomputed), cancellation stops a sweep and running the file again finishes it; network job kinds compute the
  * same figures as the CLI commands they stand for.
  */
+import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { runCli } from "../../src/cli/main";
 import { isCaravanError } from "../../src/core/errors";
+import { openNetwork } from "../../src/network/index";
+import { loadSweep, runSweep as runScenarioSweep } from "../../src/scenarios/index";
 import { openStore } from "../../src/store/index";
 import { cancelSweep, planSweep, runJob, runSweep, sweepResults } from "../../src/sweeps/index";
 import { tempDir } from "../store/helpers";
@@ -81,6 +84,37 @@ describe("local sweeps", () => {
       expect(transit.length).toBeGreaterThan(0);
       for (const t of transit) expect(job.metrics[`transit_${String(t.country).toLowerCase()}_t`]).toBeCloseTo(Number(t.transit_t), 0);
       expect(job.tables?.link_flows?.length).toBe((await store.resultCounts(run.id)).link_flows);
+    } finally {
+      await store.close();
+    }
+  });
+
+  it("scenario-variant jobs expand a scenario sweep file into one job per variant and give the scenarios stage's rows", async () => {
+    const root = join(import.meta.dirname, "..", "..");
+    const testbotDir = join(root, "test/fixtures/testbot");
+    const scenarioSweep = join(tmp.dir, "scenario-sweep.yaml");
+    writeFileSync(
+      scenarioSweep,
+      `scenario: ${join(root, "test/fixtures/scenarios/testbot-half-dwell.yaml")}
+grid:
+  - name: dwell
+    values: [1, 0]
+    modification: { target: crossing, id: gate-crossing, scale: { dwellH: $value }, assumption: "sweep axis" }
+`,
+    );
+    const plan = planSweep({ name: "variants", kind: "scenario-variant", base: { sweep: scenarioSweep, data: testbotDir } }, join(tmp.dir, "v.yaml"));
+    expect(plan.jobs.map((j) => j.input.variant)).toEqual(["dwell=1", "dwell=0"]);
+    const store = await openStore(join(tmp.dir, "variants.db"));
+    try {
+      const report = await runSweep({ store, plan, local: true, redisUrl: noRedis, threads: 2 });
+      expect(report.done).toBe(2);
+      const results = await sweepResults(store, plan.id);
+      const reference = await runScenarioSweep(openNetwork(testbotDir, { cacheDir: false }), loadSweep(scenarioSweep), { workers: 1 });
+      for (const [i, row] of reference.rows.entries()) {
+        expect(results[i].metrics.mean_time_change_h).toBeCloseTo(row.meanTimeChangeH, 9);
+        expect(results[i].metrics.transit_kaz_t).toBeCloseTo(row.transitKazT, 6);
+        expect(results[i].metrics.max_vc).toBe(row.maxVc);
+      }
     } finally {
       await store.close();
     }
