@@ -39,7 +39,7 @@ export {
 } from "./project";
 export type { AppraisalSubject, ProjectAppraisal, ProjectAppraisalInputs, ProjectInfo } from "./project";
 export { formatPortfolio, formatProjectAppraisal, projectAppraisalHtml } from "./report";
-export { comparisonStates, scenarioFileStates, switchable } from "./states";
+export { comparisonStates, scenarioDemandFile, scenarioFileStates, switchable } from "./states";
 export type { ComparisonStates, ProjectSwitches } from "./states";
 export { parseStreamsCsv, readStreamsCsv } from "./streams-csv";
 export type { ParsedStreams } from "./streams-csv";

@@ -69,3 +69,8 @@ export function scenarioFileStates(base: RoutingContext, file: string): Comparis
   const ctx = ext === base.net ? base : new RoutingContext(ext);
   return { ctx, scenario, without: applyScenario(ext, scenario, { edits: false }).state, with: applyScenario(ext, scenario).state };
 }
+
+/** The demand file a scenario file names (absolute path), or null. */
+export function scenarioDemandFile(file: string): string | null {
+  return loadScenario(file).demand?.file ?? null;
+}

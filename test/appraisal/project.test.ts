@@ -165,6 +165,18 @@ describe("portfolio", () => {
   });
 });
 
+describe("caravan appraise --scenario", () => {
+  it("appraises the projects a scenario switches on against its baseline (same streams as the project with the rail off)", async () => {
+    const c = capture();
+    expect(await runCli(["--data", dir, "appraise", "--scenario", join(dir, "scenario-bypass.yaml"), "--demand-growth", "0", "--ramp-up", "", "--json"], c.io)).toBe(0);
+    const j = JSON.parse(c.out.join(""));
+    const subject = projectSubject(net, findProject(net, "b-bypass"));
+    const direct = appraiseSubject(subject, effectsOf(ctx, demand, 2030, ["b-bypass"], ["b-rail"]), { ctx, demand, parameters: params });
+    expect(j.capitalCostUsd).toBe(50e6);
+    expect(j.enpvUsd).toBeCloseTo(direct.result.enpvUsd, 3);
+  });
+});
+
 describe("caravan appraise --project", () => {
   it("prints the appraisal as JSON with Monte Carlo and writes an offline HTML report", async () => {
     const tmp = mkdtempSync(join(tmpdir(), "caravan-appraise-"));

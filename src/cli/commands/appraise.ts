@@ -70,7 +70,7 @@ export function register(program: Command): void {
     .option("--project <id>", "a project of the library (data/eurasia/projects), appraised on the network")
     .option("--scenario <file.yaml>", "the projects a scenario file switches on, against its baseline")
     .option("--package <file.yaml>", "a package of projects (projects: [ids], budgetUsd: N): rankings, pairs, best portfolio")
-    .option("--demand <file.csv>", "corridor demand (default: the network's demand/corridors-2024.csv)")
+    .option("--demand <file.csv>", "corridor demand (default: the scenario's demand file, else the network's demand/corridors-2024.csv)")
     .option("--discount-rate <pct>", "real discount rate in % (first year undiscounted)", "6")
     .option("--capital-cost <usd>", "override the library's capital cost")
     .option("--open-year <yyyy>", "override the library's opening year")
@@ -133,7 +133,7 @@ export function register(program: Command): void {
       const dir = (cmd.optsWithGlobals() as { data: string }).data;
       const net = openNetwork(dir);
       const ctx = new RoutingContext(net);
-      const demandFile = flags.demand ?? join(net.network.dir ?? dir, "demand", "corridors-2024.csv");
+      const demandFile = flags.demand ?? (flags.scenario !== undefined ? A.scenarioDemandFile(flags.scenario) : null) ?? join(net.network.dir ?? dir, "demand", "corridors-2024.csv");
       const demand = D.resolveDemand(net, D.readDemandCsv(demandFile));
       const inputs = {
         ctx,

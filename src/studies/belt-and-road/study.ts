@@ -337,10 +337,17 @@ export function runBeltAndRoadStudy(options: StudyOptions): StudyResult {
     }
   }
   const bn = (x: number): string => `USD ${(x / 1e9).toFixed(1)} bn`;
+  const seed = new Map(readCsvRows(resolve(DATA, "belt-and-road-seed-figures.csv")).map((r) => [r.figure, r]));
+  const publishedOf = (id: string): { text: string; source: string } => {
+    const r = seed.get(id);
+    if (!r) return { text: "n/a", source: "" };
+    const text = r.valueUsd !== "" ? `USD ${(Number(r.valueUsd) / 1e9).toFixed(0)} bn` : `${(Number(r.valueT) / 1e6).toFixed(1)} Mt`;
+    return { text: `${r.qualifier ? `${r.qualifier} ` : ""}${text} (${r.year})`, source: r.source };
+  };
   const seedFigures: SeedFigure[] = [
-    { figure: "SCO internal trade (exports between members)", published: "near USD 1 trillion (2024)", fromData: bn(scoInternal), source: "src:qazinform-sco-2025" },
-    { figure: "Kazakhstan trade with SCO members (exports + imports)", published: "above USD 67 bn (2024)", fromData: kaz >= 0 ? bn(kazSco) : "KAZ not in the trade file", source: "src:qazinform-sco-2025" },
-    { figure: "Kazakhstan transit", published: "27.5 Mt (2024)", fromData: "not measured by this study (a flow assignment result: caravan assign)", source: "src:qazinform-sco-2025" },
+    { figure: "SCO internal trade (exports between members)", published: publishedOf("sco-internal-trade").text, fromData: bn(scoInternal), source: publishedOf("sco-internal-trade").source },
+    { figure: "Kazakhstan trade with SCO members (exports + imports)", published: publishedOf("kaz-sco-trade").text, fromData: kaz >= 0 ? bn(kazSco) : "KAZ not in the trade file", source: publishedOf("kaz-sco-trade").source },
+    { figure: "Kazakhstan transit", published: publishedOf("kaz-transit").text, fromData: "not measured by this study (a flow assignment result: caravan assign)", source: publishedOf("kaz-transit").source },
   ];
   const cities = firstTimes!.cities;
   // economies with a time to at least one other economy (reached in both states)
