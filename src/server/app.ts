@@ -18,6 +18,7 @@ import { buildOpenApi } from "./openapi";
 import { prepareJob } from "./routes/jobs";
 import { crossingsList, networkLayers, terminalsList } from "./routes/network";
 import { searchPlaces } from "./routes/places";
+import { getRun, listRuns, type RunReader } from "./routes/runs";
 import { listScenarios } from "./routes/scenarios";
 import { matrixResponse, routeResponse } from "./routes/routing";
 import { API_PREFIX, type JobKind, LIMITS, ROUTES } from "./schemas";
@@ -36,6 +37,8 @@ export interface ServerOptions {
   readonly webRoot?: string | null;
   /** Overrides of the job limits (tests). */
   readonly jobs?: { readonly maxQueued?: number; readonly jobSeconds?: number; readonly keepFinished?: number };
+  /** The run store the /runs routes read (src/store's Store, opened by `caravan serve --store`); none = 501. */
+  readonly store?: RunReader | null;
   /** Compiled-network cache folder for the job worker. */
   readonly cacheDir?: string | false;
   /** Where unexpected errors (with stacks) are reported; default stderr. */
@@ -170,6 +173,8 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
     crossings: (request) => crossingsList(state, request.query as { country?: string }),
     terminals: (request) => terminalsList(state, request.query as { type?: string; country?: string }),
     scenarios: () => listScenarios(state),
+    runs: (request) => listRuns(options.store, request.query as Parameters<typeof listRuns>[1]),
+    getRun: (request) => getRun(options.store, (request.params as { id: string }).id),
     submitJob: (request, reply) => {
       const q = request.query as { kind?: JobKind; formula?: string; vcov?: string; cluster?: string; ssc?: string };
       let kind: JobKind;

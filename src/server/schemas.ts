@@ -543,6 +543,8 @@ export interface RouteSpec {
   };
 }
 
+const RUN_LISTING = obj({ id: str, kind: str, status: { type: "string", enum: ["running", "done", "failed", "interrupted"] }, startedAt: str, finishedAt: strN, inputsHash: str });
+
 const idParams = { type: "object", additionalProperties: false, required: ["id"], properties: { id: { type: "string", maxLength: 64 } } };
 
 export const API_PREFIX = "/api/v1";
@@ -659,6 +661,55 @@ export const ROUTES: readonly RouteSpec[] = [
               problem: d("why the file does not parse as a scenario; null when it does", strN),
             }),
           },
+        }),
+        ...errors,
+      },
+    },
+  },
+  {
+    method: "GET",
+    url: `${API_PREFIX}/runs`,
+    operationId: "runs",
+    summary: "Runs recorded in the run store, newest first (server started with --store)",
+    tag: "runs",
+    access: "compute",
+    schema: {
+      querystring: listQuery({
+        kind: { type: "string", maxLength: 40, description: "only runs of this kind (assignment, estimation, scenario, …)" },
+        status: { type: "string", enum: ["running", "done", "failed", "interrupted"] },
+        limit: { type: "integer", minimum: 1, maximum: 1000, default: 50 },
+      }),
+      response: { 200: obj({ runs: { type: "array", items: RUN_LISTING } }), ...errors },
+    },
+  },
+  {
+    method: "GET",
+    url: `${API_PREFIX}/runs/:id`,
+    operationId: "getRun",
+    summary: "One recorded run: inputs with content hashes, dataset and code version, parameters, timings, summary, result table sizes",
+    tag: "runs",
+    access: "compute",
+    schema: {
+      params: idParams,
+      response: {
+        200: obj({
+          run: obj({
+            id: str,
+            kind: str,
+            status: str,
+            startedAt: str,
+            finishedAt: strN,
+            inputsHash: str,
+            inputs: d("input files {path, sha256, bytes} and other inputs", {}),
+            datasetHash: strN,
+            codeVersion: str,
+            parameters: {},
+            timings: {},
+            summary: {},
+            output: strN,
+            error: strN,
+          }),
+          resultCounts: { type: "object", additionalProperties: { type: "integer" }, description: "rows per result table" },
         }),
         ...errors,
       },

@@ -16,6 +16,7 @@ interface ServeFlags {
   token?: string;
   cors?: string;
   dataFolder?: string[];
+  store?: string;
 }
 
 /** Registers `serve [--data DIR] [--port N] [--host H] [--token T] [--cors ORIGIN] [--data-folder DIR ...]`. */
@@ -29,6 +30,7 @@ export function register(program: Command): void {
     .option("--token <token>", "bearer token required on compute routes (default: the CARAVAN_TOKEN environment variable)")
     .option("--cors <origin>", "allow this browser origin to call the API (CORS is off by default)")
     .option("--data-folder <dir>", "another folder whose files requests may name (scenario files, demand, trade data); repeatable", (dir: string, all: string[] | undefined) => [...(all ?? []), dir])
+    .option("--store <file|url>", "serve the runs recorded in this run store at /api/v1/runs: a SQLite file or a postgres:// URL")
     .action(async (flags: ServeFlags, cmd: Command) => {
       const out = stdoutOf(cmd);
       const portText = flags.port ?? process.env.CARAVAN_PORT ?? "8080";
@@ -38,7 +40,14 @@ export function register(program: Command): void {
       if (token !== null && token.length < 16) throw new CaravanError("E_USAGE", "the token must have at least 16 characters (e.g. the output of `openssl rand -hex 24`)");
       const dataDir = flags.data ?? (cmd.optsWithGlobals() as { data: string }).data;
       const { startServer } = await import("../../server/index");
-      const server = await startServer({ dataDir, extraDataFolders: flags.dataFolder ?? [], host: flags.host, port, token, cors: flags.cors ?? null });
+      const store = flags.store === undefined ? null : await (await import("../../store/index")).openStore(flags.store);
+      let server: Awaited<ReturnType<typeof startServer>>;
+      try {
+        server = await startServer({ dataDir, extraDataFolders: flags.dataFolder ?? [], host: flags.host, port, token, cors: flags.cors ?? null, store });
+      } catch (error) {
+        await store?.close();
+        throw error;
+      }
       const d = server.state.catalogue;
       out(
         `Caravan ${server.state.version} serving ${dataDir} (${d.places.length} places, ${d.linkCount} links) at ${server.url}\n` +
@@ -50,7 +59,10 @@ export function register(program: Command): void {
           process.off("SIGINT", stop);
           process.off("SIGTERM", stop);
           out(`stopping (${signal})\n`);
-          server.close().then(resolve, reject);
+          server
+            .close()
+            .then(() => store?.close())
+            .then(resolve, reject);
         };
         process.on("SIGINT", stop);
         process.on("SIGTERM", stop);
