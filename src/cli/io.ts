@@ -24,6 +24,25 @@ export function guardStdoutPipe(stream: NodeJS.WriteStream = process.stdout): vo
 guardStdoutPipe();
 
 /**
+ * Route the output of the program and of every subcommand through `io` (commander copies output settings to a
+ * subcommand only when it is created, so setting them on the root alone would leave subcommands printing to the
+ * process), and print commander's own usage errors (unknown option, missing argument, …) in the one-line form of
+ * every user error: `caravan: E_USAGE: message (run with --help for usage)`.
+ */
+export function configureCliOutput(program: Command, io: { out: (s: string) => void; err: (s: string) => void }): void {
+  const visit = (cmd: Command): void => {
+    cmd.configureOutput({
+      writeOut: io.out,
+      writeErr: io.err,
+      outputError: (text, write) => write(`caravan: E_USAGE: ${text.replace(/^error: /, "").replace(/\s+/g, " ").trim()} (run with --help for usage)\n`),
+    });
+    cmd.showHelpAfterError(false);
+    for (const sub of cmd.commands) visit(sub as Command);
+  };
+  visit(program);
+}
+
+/**
  * The standard-output writer of the program a command belongs to: what runCli configured (tests capture it), or
  * process.stdout. Every command prints through this, never through console.log.
  */

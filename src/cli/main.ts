@@ -18,7 +18,7 @@ import { register as registerStudy } from "./commands/study";
 import { register as registerScenario } from "./commands/scenario";
 import { register as registerRuns } from "./commands/runs";
 import { register as registerServe } from "./commands/serve";
-import { guardStdoutPipe } from "./io";
+import { configureCliOutput, guardStdoutPipe } from "./io";
 import { protectNegativeCoordinates } from "./options";
 import { register as registerSweep } from "./commands/sweep";
 import { register as registerWorker } from "./commands/worker";
@@ -60,7 +60,7 @@ export function buildProgram(): Command {
 /** Run the CLI; returns the exit status. User errors print one line (no stack trace). */
 export async function runCli(argv: readonly string[], io: { out: (s: string) => void; err: (s: string) => void } = defaultIo): Promise<number> {
   const program = buildProgram();
-  program.configureOutput({ writeOut: io.out, writeErr: io.err });
+  configureCliOutput(program, io);
   try {
     await program.parseAsync(protectNegativeCoordinates(argv), { from: "user" });
     return 0;

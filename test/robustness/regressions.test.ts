@@ -224,3 +224,20 @@ describe("class 12: hexadecimal amounts", () => {
     await expectError(["--data", TESTBOT, "assign", "--demand", demand], "E_PARSE");
   });
 });
+
+describe("every user error is one line caravan: E_CODE: message", () => {
+  for (const args of [["route", "a", "b", "c"], ["rout"], ["route", "--no-such-option", "a", "b"], ["assign", "--gap"], ["--data"]]) {
+    it(`commander's usage error for ${JSON.stringify(args)} is E_USAGE on one line with exit 2`, async () => {
+      const r = await cli(args);
+      expect(r.errorCode).toBe("E_USAGE");
+      expect(r.code).toBe(exitOf("E_USAGE"));
+      expect(r.err.trimEnd().split("\n")).toHaveLength(1);
+      expect(r.out).toBe("");
+    });
+  }
+  it("a subcommand's --help goes to the program's output, not to the process", async () => {
+    const r = await cli(["route", "--help"]);
+    expect(r.code).toBe(0);
+    expect(r.out).toMatch(/Usage: caravan route/);
+  });
+});
