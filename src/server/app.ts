@@ -14,6 +14,7 @@ import { suggest } from "../core/suggest";
 import { toErrorBody } from "./errors";
 import { EXPLORER_HTML, NO_WEB_APP_HTML } from "./explorer";
 import { JobQueue } from "./jobs/queue";
+import { type FormData, parseMultipart } from "./multipart";
 import { buildOpenApi } from "./openapi";
 import { prepareJob } from "./routes/jobs";
 import { crossingsList, networkLayers, terminalsList } from "./routes/network";
@@ -92,6 +93,13 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
   app.addHook("onClose", async () => queue.close());
 
   app.addContentTypeParser("text/csv", { parseAs: "string", bodyLimit: LIMITS.uploadBytes }, (_req, body, done) => done(null, body));
+  app.addContentTypeParser("multipart/form-data", { parseAs: "buffer", bodyLimit: LIMITS.uploadBytes }, (request, body, done) => {
+    try {
+      done(null, parseMultipart(body as Buffer, request.headers["content-type"] ?? ""));
+    } catch (error) {
+      done(error as Error, undefined);
+    }
+  });
 
   const knownParams = (request: FastifyRequest) => (context: string) => {
     const schema = request.routeOptions.schema as Record<string, { properties?: Record<string, unknown>; content?: Record<string, { schema: { properties?: object } }> }> | undefined;
@@ -179,7 +187,24 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
       const q = request.query as { kind?: JobKind; formula?: string; vcov?: string; cluster?: string; ssc?: string };
       let kind: JobKind;
       let input: unknown;
-      if (typeof request.body === "string") {
+      const contentType = request.headers["content-type"] ?? "";
+      if (contentType.startsWith("multipart/form-data")) {
+        // an upload form: kind and the options as fields (or in the query), the CSV as the file part `data` (or `file`)
+        const form = request.body as FormData;
+        const field = (name: string) => form.fields[name] ?? (q as Record<string, string | undefined>)[name];
+        if (field("kind") !== "gravity-estimate") throw new CaravanError("E_USAGE", "a multipart upload is a gravity-estimate job: send the field kind=gravity-estimate");
+        const file = form.files.data ?? form.files.file ?? Object.values(form.files)[0];
+        if (!file) throw new CaravanError("E_USAGE", "the multipart upload has no file part (name it data)");
+        kind = "gravity-estimate";
+        const cluster = field("cluster");
+        input = {
+          csv: file.text,
+          ...(field("formula") !== undefined ? { formula: field("formula") } : {}),
+          ...(field("vcov") !== undefined ? { vcov: field("vcov") } : {}),
+          ...(field("ssc") !== undefined ? { ssc: field("ssc") } : {}),
+          ...(cluster !== undefined ? { cluster: cluster.split(",").map((s) => s.trim()) } : {}),
+        };
+      } else if (typeof request.body === "string") {
         if (q.kind !== "gravity-estimate") throw new CaravanError("E_USAGE", "a text/csv body is a gravity-estimate upload: add ?kind=gravity-estimate&formula=…");
         kind = q.kind;
         input = {

@@ -720,7 +720,7 @@ export const ROUTES: readonly RouteSpec[] = [
     url: `${API_PREFIX}/jobs`,
     operationId: "submitJob",
     summary: "Submit a job (assignment, scenario run/compare, gravity estimation, appraisal); 202 with its id",
-    description: `JSON body {kind, input}, or a text/csv body (gravity-estimate) with kind and formula in the query. At most ${LIMITS.queueLength} jobs wait (429 E_QUEUE_FULL beyond); jobs run one at a time in a worker thread and stop after ${LIMITS.jobSeconds} s (E_TIMEOUT).`,
+    description: `JSON body {kind, input}; or, for gravity-estimate, the CSV as a text/csv body (kind and formula in the query) or as a multipart/form-data upload (file part data, the options as fields). At most ${LIMITS.queueLength} jobs wait (429 E_QUEUE_FULL beyond); jobs run one at a time in a worker thread and stop after ${LIMITS.jobSeconds} s (E_TIMEOUT).`,
     tag: "jobs",
     access: "compute",
     schema: {
@@ -729,6 +729,12 @@ export const ROUTES: readonly RouteSpec[] = [
         content: {
           "application/json": { schema: jobsBody },
           "text/csv": { schema: { type: "string", description: `CSV upload, at most ${LIMITS.uploadBytes} bytes` } },
+          "multipart/form-data": {
+            schema: {
+              type: "object",
+              description: `an upload form (gravity-estimate): fields kind, formula, vcov, ssc, cluster and the CSV as the file part data; at most ${LIMITS.uploadBytes} bytes`,
+            },
+          },
         },
       },
       response: { 202: obj({ jobId: str, status: { type: "string", enum: [...JOB_STATUSES] } }), ...errors },

@@ -143,6 +143,23 @@ describe("gravity estimation and appraisal jobs", () => {
     expect(coefficients[0].estimate).toBeCloseTo(0.5, 9);
   });
 
+  it("a CSV uploaded as multipart/form-data (file part data, options as fields) is estimated the same", async () => {
+    const boundary = "----caravan-test-boundary";
+    const part = (headers: string, content: string) => `--${boundary}\r\n${headers}\r\n\r\n${content}\r\n`;
+    const payload =
+      part('Content-Disposition: form-data; name="kind"', "gravity-estimate") +
+      part('Content-Disposition: form-data; name="formula"', "y ~ x | g") +
+      part('Content-Disposition: form-data; name="data"; filename="panel.csv"\r\nContent-Type: text/csv', csv) +
+      `--${boundary}--\r\n`;
+    const r = await app.inject({ method: "POST", url: "/api/v1/jobs", headers: { "content-type": `multipart/form-data; boundary=${boundary}` }, payload });
+    expect(r.statusCode, r.body).toBe(202);
+    const job = await waitFor(json<{ jobId: string }>(r).jobId);
+    expect((job.result as { coefficients: { estimate: number }[] }).coefficients[0].estimate).toBeCloseTo(0.5, 9);
+    const broken = await app.inject({ method: "POST", url: "/api/v1/jobs", headers: { "content-type": `multipart/form-data; boundary=${boundary}` }, payload: "no parts here" });
+    expect(broken.statusCode).toBe(400);
+    expect(json(broken).code).toBe("E_USAGE");
+  });
+
   it("the same CSV in JSON works; a text/csv body without kind is E_USAGE", async () => {
     const job = await waitFor(await submit({ kind: "gravity-estimate", input: { formula: "y ~ x | g", csv } }));
     expect((job.result as { coefficients: { estimate: number }[] }).coefficients[0].estimate).toBeCloseTo(0.5, 9);
