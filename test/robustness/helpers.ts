@@ -26,7 +26,8 @@ const RECORDING = new Set(["assign", "estimate"]);
 export async function cli(args: readonly string[]): Promise<CliRun> {
   const out: string[] = [];
   const err: string[] = [];
-  const argv = args.some((a) => RECORDING.has(a)) && !args.includes("--") ? [...args, "--no-store"] : [...args];
+  const at = args.findIndex((a) => RECORDING.has(a));
+  const argv = at < 0 ? [...args] : [...args.slice(0, at + 1), "--no-store", ...args.slice(at + 1)];
   const code = await runCli(argv, { out: (s) => out.push(s), err: (s) => err.push(s) });
   const e = err.join("");
   const m = /^caravan: (E_[A-Z_]+): /.exec(e);
