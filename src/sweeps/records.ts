@@ -5,9 +5,9 @@
  */
 import { hostname } from "node:os";
 import { CaravanError } from "../core/errors";
-import { canonicalJson } from "../store/hash";
+import { canonicalJson, fileInput } from "../store/hash";
 import type { Store } from "../store/store";
-import type { JobOutput } from "./jobs";
+import { DEFAULT_DATASET_DIR, JOB_KINDS, type JobOutput } from "./jobs";
 import type { SweepJob, SweepPlan } from "./definition";
 
 export type SweepStatus = "running" | "done" | "cancelled" | "failed";
@@ -95,8 +95,22 @@ export interface JobAttempt {
   fail(message: string): Promise<void>;
 }
 
+/** The run record of a job's inputs: files with their content hashes, the dataset's hash (jobs reading the network). */
+async function jobInputs(job: Pick<SweepJob, "kind" | "input">): Promise<{ inputs: Record<string, unknown>; datasetHash: string | null }> {
+  const spec = JOB_KINDS[job.kind];
+  const inputs: Record<string, unknown> = { ...job.input };
+  for (const f of spec?.fileFields ?? []) if (typeof inputs[f] === "string") inputs[f] = fileInput(inputs[f] as string);
+  let datasetHash: string | null = null;
+  if (spec?.dirFields.includes("data")) {
+    const { datasetHash: hashDataset } = await import("../network/open");
+    datasetHash = hashDataset(typeof inputs.data === "string" ? inputs.data : DEFAULT_DATASET_DIR);
+  }
+  return { inputs, datasetHash };
+}
+
 export async function beginJob(store: Store, job: Pick<SweepJob, "id" | "kind" | "input">, workerName = `${hostname()}:${process.pid}`): Promise<JobAttempt> {
-  const run = await store.beginRun({ kind: job.kind, inputs: job.input, parameters: {}, jobId: job.id });
+  const { inputs, datasetHash } = await jobInputs(job);
+  const run = await store.beginRun({ kind: job.kind, inputs, parameters: {}, datasetHash, jobId: job.id });
   return {
     runId: run.id,
     async finish(output, timings) {

@@ -5,6 +5,7 @@
 import { availableParallelism } from "node:os";
 import type { Command } from "commander";
 import { CaravanError } from "../../core/errors";
+import { suggest } from "../../core/suggest";
 import { stdoutOf } from "../io";
 import { numberOption } from "../options";
 
@@ -17,6 +18,7 @@ interface SweepFlags {
   wait: boolean;
   json?: boolean;
   top: string;
+  metrics?: string;
 }
 
 const stderrTty = (text: string) => {
@@ -32,7 +34,12 @@ function positiveInt(name: string, value: string | undefined): number | undefine
 
 function formatCell(v: unknown): string {
   if (v === null || v === undefined) return "—";
-  if (typeof v === "number") return Number.isInteger(v) ? String(v) : Math.abs(v) >= 1e5 || Math.abs(v) < 1e-3 ? v.toExponential(4) : v.toPrecision(6);
+  if (typeof v === "number") {
+    if (v !== 0 && Math.abs(v) < 1e-3) return v.toExponential(3);
+    if (Number.isInteger(v) && Math.abs(v) < 10_000) return String(v); // years, counts
+    if (Math.abs(v) >= 1000) return Math.round(v).toLocaleString("en-US");
+    return String(Number(v.toPrecision(6)));
+  }
   if (Array.isArray(v)) return v.length === 0 ? "none" : v.join("+");
   return String(v);
 }
@@ -50,6 +57,7 @@ export function register(program: Command): void {
     .option("--threads <n>", "local worker threads (default: the number of cores)")
     .option("--no-wait", "queue the jobs and return without waiting for them")
     .option("--top <n>", "job results listed after the sweep", "20")
+    .option("--metrics <names>", "comma-separated metrics to list (default: the first six of the job kind)")
     .option("--json", "print the sweep report and every job's result as JSON")
     .action(async (file: string | undefined, flags: SweepFlags, cmd: Command) => {
       if (file === undefined) throw new CaravanError("E_USAGE", "give a sweep file (caravan sweep FILE) or a subcommand (caravan sweep cancel ID)");
@@ -86,7 +94,12 @@ export function register(program: Command): void {
           const shown = results.slice(0, top);
           if (shown.length > 0) {
             const variantKeys = [...new Set(shown.flatMap((r) => Object.keys(byPosition.get(r.jobId)?.variant ?? {})))];
-            const metricKeys = [...new Set(shown.flatMap((r) => Object.keys(r.metrics)))].slice(0, 6);
+            const available = [...new Set(shown.flatMap((r) => Object.keys(r.metrics)))];
+            const wanted = flags.metrics?.split(",").map((m) => m.trim()).filter((m) => m.length > 0);
+            for (const m of wanted ?? []) {
+              if (!available.includes(m)) throw new CaravanError("E_USAGE", `--metrics: no metric "${m}" in this sweep's results`, { didYouMean: suggest(m, available) });
+            }
+            const metricKeys = wanted ?? available.slice(0, 6);
             const rows = [["job", ...variantKeys, ...metricKeys, "run", "worker"]];
             for (const r of shown) {
               const v = byPosition.get(r.jobId)?.variant ?? {};
