@@ -177,5 +177,10 @@ export function fromBuffer(data: ArrayBuffer | Uint8Array, sidecarJson: string, 
   if (sidecar.sourceHash !== hash) throw stale("sidecar and buffer come from different sources");
   if (expectedSourceHash !== undefined && expectedSourceHash !== hash) throw stale(`source files changed (cache ${hash.slice(0, 12)}…, sources ${expectedSourceHash.slice(0, 12)}…)`);
   if (sidecar.countries.length !== view.getUint32(20, true)) throw stale("country count differs between sidecar and buffer");
-  return viewsOf(buffer, hash, sidecar.countries, sidecar.network);
+  // id-keyed records are null-prototype objects, as loadNetwork makes them: "constructor" or "toString" is never found
+  const network = sidecar.network as { -readonly [K in keyof NetworkData]: NetworkData[K] };
+  network.sources = Object.assign(Object.create(null), network.sources);
+  network.rules = Object.assign(Object.create(null), network.rules);
+  network.origins = Object.assign(Object.create(null), network.origins);
+  return viewsOf(buffer, hash, sidecar.countries, network);
 }

@@ -8,6 +8,7 @@ import { describe, expect, it } from "vitest";
 import { loadTntpDir } from "../../src/assignment/tntp";
 import { protectNegativeCoordinates } from "../../src/cli/options";
 import { validateNetwork } from "../../src/network/load";
+import { openNetwork } from "../../src/network/open";
 import { cli, copyTestbot, exitOf, TESTBOT, TINY_NET, TINY_TRIPS, tinyNetText, tmp, tmpFile, tntpDir } from "./helpers";
 
 const STACK = /\n\s+at /;
@@ -121,6 +122,17 @@ describe("class 5: ids named like JavaScript object keys do not pass validation"
       expect(r.code).toBe(1);
     });
   }
+  it("a network revived from the compiled cache keeps its id records free of Object.prototype keys", () => {
+    const cacheDir = tmp("caravan-robust-cache-");
+    openNetwork(TESTBOT, { cacheDir });
+    const revived = openNetwork(TESTBOT, { cacheDir });
+    for (const key of ["constructor", "toString", "__proto__", "hasOwnProperty"]) {
+      expect(key in revived.network.sources).toBe(false);
+      expect(key in revived.network.rules).toBe(false);
+      expect(key in revived.network.origins).toBe(false);
+    }
+    expect(Object.keys(revived.network.sources).length).toBeGreaterThan(0);
+  });
   it("a demand class named constructor or __proto__ is E_DEMAND_INVALID", async () => {
     for (const cls of ["constructor", "__proto__", "toString"]) {
       const demand = tmpFile("demand.csv", `origin,destination,class,amount,source\nportia,alpha,${cls},100,src:testbot-manual\n`);
