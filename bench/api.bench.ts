@@ -107,6 +107,15 @@ async function main(): Promise<void> {
           `; p50 over the library alone ×${(r.latency.p50 / libP50).toFixed(1)}; load average ${load()}`,
       );
     }
+    // the most expensive requests the caps allow, one at a time: they hold the event loop this long
+    const cityIds = cities.slice(0, 50).map((c) => ids[c]);
+    for (const [label, path] of [
+      ["route Xi'an → Duisburg, 5 alternatives", "/api/v1/route?from=xian&to=duisburg&alternatives=5"],
+      ["matrix 50 × 50 cities", `/api/v1/matrix?places=${cityIds.join(",")}`],
+    ] as const) {
+      const r = await autocannon({ url: `${url.replace(/\/$/, "")}${path}`, connections: 1, amount: 40 });
+      console.log(`${label}, sequential: p50 ${r.latency.p50} ms, p99 ${r.latency.p99} ms (${r["2xx"]} answered, ${r.non2xx + r.errors} errors)`);
+    }
   } finally {
     child.kill("SIGTERM");
   }
