@@ -11,6 +11,8 @@ export function PlaceInput(props: { id: string; label: string; value: string; on
   const [didYouMean, setDidYouMean] = useState<string[]>([]);
   const [open, setOpen] = useState(false);
   const [active, setActive] = useState(-1);
+  /** The text the shown suggestions answer; Enter picks only when it is the text in the field. */
+  const [listFor, setListFor] = useState("");
   const typed = useRef(false);
   const listId = `${props.id}-list`;
 
@@ -31,6 +33,7 @@ export function PlaceInput(props: { id: string; label: string; value: string; on
       apiGet<PlacesResponse>("places", { q, limit: 8 }, controller.signal)
         .then((r) => {
           setPlaces(r.places);
+          setListFor(q);
           setDidYouMean(r.didYouMean ?? []);
           setActive(r.places.length > 0 ? 0 : -1);
           setOpen(true);
@@ -63,7 +66,7 @@ export function PlaceInput(props: { id: string; label: string; value: string; on
       e.preventDefault();
       setActive((a) => Math.max(0, a - 1));
     } else if (e.key === "Enter") {
-      if (open && active >= 0 && places[active]) {
+      if (open && active >= 0 && places[active] && listFor === text.trim()) {
         // Enter picks the highlighted place; a second Enter submits the form
         e.preventDefault();
         pick(places[active].name);

@@ -44,7 +44,7 @@ export function MapPane(props: { onMap: (map: MapLibreMap) => void; onError: (me
       renderWorldCopies: false,
       attributionControl: { compact: true, customAttribution: "Natural Earth · Caravan Eurasia dataset (sources in data/eurasia/sources)" },
       // the pixels stay readable for screenshots and the end-to-end pixel check
-      canvasContextAttributes: { preserveDrawingBuffer: true, antialias: true },
+      canvasContextAttributes: { preserveDrawingBuffer: true },
       dragRotate: false,
       pitchWithRotate: false,
     });
@@ -58,9 +58,9 @@ export function MapPane(props: { onMap: (map: MapLibreMap) => void; onError: (me
       loadBasemap()
         .then((basemap) => {
           if (cancelled) return;
-          (map.getSource("land") as GeoJSONSource).setData(basemap.land);
           (map.getSource("countries") as GeoJSONSource).setData(basemap.countries);
           (map.getSource("borders") as GeoJSONSource).setData(basemap.borders);
+          (map.getSource("coast") as GeoJSONSource).setData(basemap.coast);
           map.once("idle", () => {
             window.caravanBasemapReady = true;
           });

@@ -1,5 +1,5 @@
 /**
- * Offline basemap: Natural Earth 1:50m land, countries and borders from the world-atlas package (TopoJSON, shipped
+ * Offline basemap: Natural Earth 1:50m countries, borders and coastline from the world-atlas package (TopoJSON, shipped
  * as a static asset of the build), converted to GeoJSON in the browser with topojson-client. The MapLibre style has
  * no tile server, glyph or sprite URL: the app needs no internet.
  */
@@ -10,9 +10,12 @@ import countriesUrl from "world-atlas/countries-50m.json?url";
 import { ISO3_BY_NUMERIC } from "./iso3";
 
 export interface Basemap {
+  /** Country polygons: the land fill and the choropleths (feature id = ISO3 where known). */
   countries: GeoJSON.FeatureCollection;
+  /** Arcs shared by two countries. */
   borders: GeoJSON.MultiLineString;
-  land: GeoJSON.FeatureCollection;
+  /** Arcs of one country only: the coastline. */
+  coast: GeoJSON.MultiLineString;
 }
 
 export const COLORS = {
@@ -24,18 +27,37 @@ export const COLORS = {
 
 const EMPTY: GeoJSON.FeatureCollection = { type: "FeatureCollection", features: [] };
 
-/** A ring or line that crosses ±180° (Russia's Chukotka, Fiji): shift its western longitudes by +360 so it stays continuous. */
-function unwrapLine(line: GeoJSON.Position[]): GeoJSON.Position[] {
+/**
+ * A ring that crosses ±180° (Russia's Chukotka, Fiji): shift its far-western longitudes (west of 90° W) by +360 so
+ * it stays continuous. Country rings that cross the antimeridian have no points between 90° W and 0°.
+ */
+function unwrapRing(ring: GeoJSON.Position[]): GeoJSON.Position[] {
   let crosses = false;
-  for (let i = 1; i < line.length && !crosses; i++) crosses = Math.abs(line[i][0] - line[i - 1][0]) > 180;
-  return crosses ? line.map(([lon, lat]) => [lon < 0 ? lon + 360 : lon, lat]) : line;
+  for (let i = 1; i < ring.length && !crosses; i++) crosses = Math.abs(ring[i][0] - ring[i - 1][0]) > 180;
+  return crosses ? ring.map(([lon, lat]) => [lon < -90 ? lon + 360 : lon, lat]) : ring;
+}
+
+/** Lines split where they jump across ±180° (a line needs no closing, so it is cut instead of shifted). */
+function splitAtAntimeridian(lines: GeoJSON.Position[][]): GeoJSON.Position[][] {
+  const out: GeoJSON.Position[][] = [];
+  for (const line of lines) {
+    let start = 0;
+    for (let i = 1; i < line.length; i++) {
+      if (Math.abs(line[i][0] - line[i - 1][0]) > 180) {
+        if (i - start > 1) out.push(line.slice(start, i));
+        start = i;
+      }
+    }
+    if (line.length - start > 1) out.push(line.slice(start));
+  }
+  return out;
 }
 
 /** Polygons of a geometry, Antarctica's (reaching below 60° S, which Mercator cannot draw) left out, rings unwrapped. */
 function cleanPolygons(geometry: GeoJSON.Geometry | null): GeoJSON.MultiPolygon | null {
   if (!geometry || (geometry.type !== "Polygon" && geometry.type !== "MultiPolygon")) return null;
   const polygons = geometry.type === "Polygon" ? [geometry.coordinates] : geometry.coordinates;
-  const kept = polygons.filter((poly) => poly[0].every(([, lat]) => lat > -60)).map((poly) => poly.map(unwrapLine));
+  const kept = polygons.filter((poly) => poly[0].every(([, lat]) => lat > -60)).map((poly) => poly.map(unwrapRing));
   return kept.length > 0 ? { type: "MultiPolygon", coordinates: kept } : null;
 }
 
@@ -57,11 +79,12 @@ export async function loadBasemap(): Promise<Basemap> {
     const numeric = String(f.id ?? "");
     f.properties = { ...(f.properties ?? {}), iso3: ISO3_BY_NUMERIC[numeric] ?? "" };
   }
-  const mesh0 = mesh(topology, topology.objects.countries, (a, b) => a !== b) as GeoJSON.MultiLineString;
-  const borders: GeoJSON.MultiLineString = { type: "MultiLineString", coordinates: mesh0.coordinates.map(unwrapLine) };
-  const landObject = feature(topology, topology.objects.land) as unknown as GeoJSON.Feature | GeoJSON.FeatureCollection;
-  const land = cleanCollection(landObject.type === "FeatureCollection" ? landObject : { type: "FeatureCollection", features: [landObject] });
-  return { countries, borders, land };
+  const unwrapMesh = (m: GeoJSON.MultiLineString): GeoJSON.MultiLineString => ({ type: "MultiLineString", coordinates: splitAtAntimeridian(m.coordinates) });
+  const borders = unwrapMesh(mesh(topology, topology.objects.countries, (a, b) => a !== b) as GeoJSON.MultiLineString);
+  // arcs of one country only, south of 60° S left out with Antarctica
+  const coastAll = unwrapMesh(mesh(topology, topology.objects.countries, (a, b) => a === b) as GeoJSON.MultiLineString);
+  const coast: GeoJSON.MultiLineString = { type: "MultiLineString", coordinates: coastAll.coordinates.filter((line) => line.every(([, lat]) => lat > -60)) };
+  return { countries, borders, coast };
 }
 
 /** The base style: ocean background, land, country fills (for choropleths) and borders; data is set once loaded. */
@@ -70,24 +93,22 @@ export function baseStyle(): StyleSpecification {
     version: 8,
     name: "caravan-offline",
     sources: {
-      land: { type: "geojson", data: EMPTY },
       countries: { type: "geojson", data: EMPTY, promoteId: "iso3" },
       borders: { type: "geojson", data: EMPTY },
+      coast: { type: "geojson", data: EMPTY },
     },
     layers: [
       { id: "background", type: "background", paint: { "background-color": COLORS.ocean } },
-      { id: "land", type: "fill", source: "land", paint: { "fill-color": COLORS.land } },
       {
         id: "countries-fill",
         type: "fill",
         source: "countries",
         paint: {
-          // choropleths and avoided countries set feature state; otherwise transparent
-          "fill-color": ["coalesce", ["feature-state", "fill"], "rgba(0,0,0,0)"],
-          "fill-opacity": 0.75,
+          // land colour, or a choropleth's colour set as feature state
+          "fill-color": ["coalesce", ["feature-state", "fill"], COLORS.land],
         },
       },
-      { id: "coast", type: "line", source: "land", paint: { "line-color": COLORS.coast, "line-width": 0.6 } },
+      { id: "coast", type: "line", source: "coast", paint: { "line-color": COLORS.coast, "line-width": 0.6 } },
       { id: "borders", type: "line", source: "borders", paint: { "line-color": COLORS.border, "line-width": 0.8, "line-dasharray": [3, 2] } },
     ],
   };

@@ -2,7 +2,7 @@
  * Flows view: runs a corridor assignment job (2024 corridor demand on the network of the chosen year) and shows
  * link flows (width by tonnes, colour by volume/capacity), the bottleneck list and transit by country as a chart.
  */
-import type { LayerSpecification } from "maplibre-gl";
+import type { ExpressionSpecification, LayerSpecification } from "maplibre-gl";
 import { useEffect, useRef, useState } from "preact/hooks";
 import { type JobState, runJob } from "../api";
 import { Bars } from "../components/Bars";
@@ -12,6 +12,7 @@ import { fmt2, fmtDuration, fmtMt } from "../format";
 import { useMap, useMapLayers } from "../map/MapPane";
 import type { AppState } from "../url-state";
 import { findArray, findFeatureCollection, findField } from "./job-result";
+import { loadNetwork } from "./NetworkView";
 
 interface BottleneckRow {
   linkId: string;
@@ -22,6 +23,13 @@ interface BottleneckRow {
   capacityT: number;
   vc: number;
   delayH: number;
+}
+
+interface CrossingVolume {
+  crossing: string;
+  name: string;
+  totalT: number;
+  maxVc: number | null;
 }
 
 interface TransitRow {
@@ -40,6 +48,29 @@ export const VC_STOPS: readonly [number, string, string][] = [
 ];
 const NO_CAPACITY = "#8c8c8c";
 
+const vcColor = (get: ExpressionSpecification): ExpressionSpecification => [
+  "case",
+  ["==", get, null],
+  NO_CAPACITY,
+  ["step", ["to-number", get, 0], VC_STOPS[0][1], VC_STOPS[1][0], VC_STOPS[1][1], VC_STOPS[2][0], VC_STOPS[2][1], VC_STOPS[3][0], VC_STOPS[3][1], VC_STOPS[4][0], VC_STOPS[4][1]],
+];
+
+/** Border crossings with flow: area ∝ tonnes, colour by the highest v/c of their direction groups. */
+const CROSSING_FLOW_LAYERS: LayerSpecification[] = [
+  {
+    id: "flows-crossings",
+    type: "circle",
+    source: "flows-crossings",
+    paint: {
+      "circle-radius": ["interpolate", ["linear"], ["sqrt", ["get", "totalT"]], 0, 2, 1000, 5, 4000, 16],
+      "circle-color": vcColor(["get", "maxVc"]),
+      "circle-stroke-color": "#333333",
+      "circle-stroke-width": 1,
+      "circle-opacity": 0.9,
+    },
+  },
+];
+
 const FLOW_LAYERS: LayerSpecification[] = [
   {
     id: "flows-line",
@@ -49,12 +80,7 @@ const FLOW_LAYERS: LayerSpecification[] = [
     paint: {
       // width ∝ √tonnes: 1 Mt ≈ 2.5 px, 25 Mt ≈ 12 px
       "line-width": ["interpolate", ["linear"], ["sqrt", ["max", ["to-number", ["get", "flowT"], 0], 0]], 0, 0.5, 1000, 2.5, 5000, 12],
-      "line-color": [
-        "case",
-        ["==", ["get", "vc"], null],
-        NO_CAPACITY,
-        ["step", ["to-number", ["get", "vc"], 0], VC_STOPS[0][1], VC_STOPS[1][0], VC_STOPS[1][1], VC_STOPS[2][0], VC_STOPS[2][1], VC_STOPS[3][0], VC_STOPS[3][1], VC_STOPS[4][0], VC_STOPS[4][1]],
-      ],
+      "line-color": vcColor(["get", "vc"]),
       "line-opacity": 0.85,
     },
   },
@@ -63,6 +89,7 @@ const FLOW_LAYERS: LayerSpecification[] = [
 export interface AssignmentView {
   flows: GeoJSON.FeatureCollection | null;
   bottlenecks: BottleneckRow[];
+  crossings: CrossingVolume[];
   transit: TransitRow[] | null;
   demandT: number | null;
   relativeGap: number | null;
@@ -77,6 +104,7 @@ export function readAssignment(result: unknown): AssignmentView {
   return {
     flows: findFeatureCollection(result, ["flows", "linkFlows", "geojson", "links"]),
     bottlenecks: findArray<BottleneckRow>(result, ["bottlenecks"]) ?? [],
+    crossings: findArray<CrossingVolume>(result, ["crossings"]) ?? [],
     transit: findArray<TransitRow>(result, ["transitByCountry", "transit"]),
     demandT: num("demandT"),
     relativeGap: num("relativeGap"),
@@ -97,7 +125,32 @@ export function FlowsView(props: { state: AppState; update: (patch: Partial<AppS
   const [running, setRunning] = useState(false);
   const abort = useRef<AbortController | null>(null);
 
+  const [crossingPoints, setCrossingPoints] = useState<GeoJSON.FeatureCollection | null>(null);
   useMapLayers(map, { sourceId: "flows", data: view?.flows ?? null, layers: FLOW_LAYERS });
+  useMapLayers(map, { sourceId: "flows-crossings", data: crossingPoints, layers: CROSSING_FLOW_LAYERS });
+
+  // crossing volumes placed at the crossings' coordinates from the network catalogue
+  useEffect(() => {
+    if (!view || view.crossings.length === 0) {
+      setCrossingPoints(null);
+      return;
+    }
+    let live = true;
+    loadNetwork()
+      .then((net) => {
+        const at = new Map(net.crossings.features.map((f) => [String(f.properties?.id), f.geometry]));
+        const features: GeoJSON.Feature[] = [];
+        for (const c of view.crossings) {
+          const geometry = at.get(c.crossing);
+          if (geometry && c.totalT > 0) features.push({ type: "Feature", geometry, properties: { id: c.crossing, name: c.name, totalT: c.totalT, maxVc: c.maxVc } });
+        }
+        if (live) setCrossingPoints({ type: "FeatureCollection", features });
+      })
+      .catch(() => live && setCrossingPoints(null));
+    return () => {
+      live = false;
+    };
+  }, [view]);
   useEffect(() => () => abort.current?.abort(), []);
 
   const run = () => {
@@ -123,6 +176,7 @@ export function FlowsView(props: { state: AppState; update: (patch: Partial<AppS
       .finally(() => setRunning(false));
   };
 
+  const bottlenecks = (view?.bottlenecks ?? []).filter((b) => b.flowT > 0);
   const transit = (view?.transit ?? []).filter((t) => t.transitT > 0).slice(0, 12);
   return (
     <section class="panel-section" aria-labelledby="flows-title">
@@ -156,11 +210,11 @@ export function FlowsView(props: { state: AppState; update: (patch: Partial<AppS
                 <span class="swatch line" style={{ background: NO_CAPACITY }} aria-hidden="true" /> capacity unknown
               </li>
             </ul>
-            <p class="muted small">Line width ∝ √(tonnes per year).</p>
+            <p class="muted small">Line width ∝ √(tonnes per year); circles: border crossings, area ∝ tonnes, colour by the busiest direction's v/c.</p>
           </figure>
           <h3>Bottlenecks</h3>
-          {view.bottlenecks.length === 0 ? (
-            <p class="muted">No link or crossing with a known capacity carries flow.</p>
+          {bottlenecks.length === 0 ? (
+            <p class="muted">No link, crossing or terminal with a known capacity carries flow.</p>
           ) : (
             <table class="data">
               <thead>
@@ -172,7 +226,7 @@ export function FlowsView(props: { state: AppState; update: (patch: Partial<AppS
                 </tr>
               </thead>
               <tbody>
-                {view.bottlenecks.map((b) => (
+                {bottlenecks.map((b) => (
                   <tr key={b.linkId}>
                     <td>
                       {b.linkId} <span class="muted">({b.mode})</span>

@@ -1,0 +1,46 @@
+/**
+ * Shared set-up of the browser tests and the web benchmark: find Chromium, build the web app when dist/web is
+ * missing, start the real Caravan server in-process on a random loopback port, and launch headless Chromium with
+ * WebGL on SwiftShader (software; no GPU, no network).
+ */
+import { existsSync } from "node:fs";
+import { join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+
+export const ROOT = resolve(fileURLToPath(new URL(".", import.meta.url)), "../..");
+export const WEB_DIST = join(ROOT, "dist/web");
+export const CHROMIUM = process.env.CARAVAN_CHROMIUM ?? "/usr/bin/chromium";
+
+/** Flags that give headless Chromium WebGL without a GPU or any network access. */
+export const CHROMIUM_ARGS = ["--no-sandbox", "--headless=new", "--use-angle=swiftshader", "--enable-unsafe-swiftshader", "--ignore-gpu-blocklist", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"];
+
+/** Why the browser tests cannot run here, or null when they can. */
+export function browserUnavailable(): string | null {
+  if (!existsSync(CHROMIUM)) return `Chromium not found at ${CHROMIUM} (install Debian's chromium or set CARAVAN_CHROMIUM)`;
+  if (!existsSync(join(ROOT, "src/server/index.ts"))) return "the HTTP server (src/server) is not in this tree";
+  return null;
+}
+
+/** Build dist/web with Vite unless it is there already (CARAVAN_WEB_REBUILD=1 forces a build). */
+export async function ensureWebBuild(): Promise<void> {
+  if (existsSync(join(WEB_DIST, "index.html")) && process.env.CARAVAN_WEB_REBUILD !== "1") return;
+  const { build } = await import("vite");
+  await build({ configFile: join(ROOT, "web/vite.config.ts"), logLevel: "warn" });
+}
+
+export interface TestServer {
+  url: string;
+  close(): Promise<void>;
+}
+
+/** The real server (src/server) over data/eurasia serving dist/web, on 127.0.0.1 and a free port. */
+export async function startTestServer(): Promise<TestServer> {
+  const { startServer } = await import("../../src/server/index");
+  const server = await startServer({ dataDir: join(ROOT, "data/eurasia"), host: "127.0.0.1", port: 0, webRoot: WEB_DIST });
+  return { url: server.url, close: () => server.close() };
+}
+
+export async function launchChromium() {
+  const { chromium } = await import("playwright-core");
+  return chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+}

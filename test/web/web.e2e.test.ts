@@ -1,0 +1,214 @@
+/**
+ * Browser end-to-end tests of the web app against the real server (src/server, in-process, loopback) in headless
+ * Chromium with software WebGL: typo suggestions, three Xi'an → Duisburg alternatives on the map and in the panel,
+ * layer toggles and the year slider, a corridor assignment job, the scenario diff, and a screenshot whose map region
+ * must hold a drawn map. Screenshots go to docs/img/ for docs/web.md and the README. Skips with a message when
+ * Chromium or the server is missing.
+ */
+import { mkdirSync } from "node:fs";
+import { join } from "node:path";
+import type { Browser, Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { browserUnavailable, ensureWebBuild, launchChromium, ROOT, startTestServer, type TestServer } from "./harness";
+import { countDiffering, countNear, decodePng, hexToRgb } from "./png";
+
+const missing = browserUnavailable();
+if (missing) console.warn(`test/web: browser tests skipped: ${missing}`);
+
+const IMG = join(ROOT, "docs/img");
+const OCEAN = "#d6e4ee";
+const ROUTE_COLORS = ["#e41a1c", "#377eb8", "#4daf4a"];
+const RAIL_1520 = "#7b3294";
+
+describe.skipIf(missing !== null)("web app in Chromium", () => {
+  let server: TestServer;
+  let browser: Browser;
+  let page: Page;
+
+  beforeAll(async () => {
+    await ensureWebBuild();
+    server = await startTestServer();
+    browser = await launchChromium();
+    page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+    page.on("pageerror", (e) => console.error("page error:", e.message));
+    mkdirSync(IMG, { recursive: true });
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await server?.close();
+  });
+
+  let loaded = false;
+  /**
+   * Show the app at a URL: the first call loads the page; later calls change the URL in place and let the app follow
+   * it as it does for back/forward (popstate), so the map and basemap load once for the whole suite.
+   */
+  async function open(search: string): Promise<void> {
+    if (!loaded) {
+      await page.goto(`${server.url}${search}`);
+      await page.waitForFunction("window.caravanBasemapReady === true", null, { timeout: 30_000 });
+      loaded = true;
+      return;
+    }
+    await page.evaluate(`history.pushState(null, "", ${JSON.stringify(search)}); dispatchEvent(new PopStateEvent("popstate"));`);
+  }
+
+  /** Resolve once the map has loaded every source change and drawn it (two animation frames later). */
+  async function mapIdle(): Promise<void> {
+    await page.waitForFunction("window.caravanMap.loaded() && !window.caravanMap.isMoving()", null, { timeout: 20_000 });
+    await page.evaluate("new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve)))");
+  }
+
+  async function renderedCount(layer: string): Promise<number> {
+    return page.evaluate(`window.caravanMap.queryRenderedFeatures({ layers: [${JSON.stringify(layer)}] }).length`);
+  }
+
+  async function mapRegion() {
+    const box = await page.locator("section.map").boundingBox();
+    if (!box) throw new Error("no map element");
+    return { x: Math.round(box.x), y: Math.round(box.y), width: Math.round(box.width), height: Math.round(box.height) };
+  }
+
+  it("suggests the right place for a typo in the place field", async () => {
+    await open("?view=route");
+    await page.locator("#to").fill("Duisberg");
+    const suggestion = page.locator(".suggestions .did-you-mean");
+    await suggestion.waitFor({ timeout: 5000 });
+    expect(await suggestion.textContent()).toMatch(/Did you mean.*duisburg/i);
+    // picking the suggestion fills the field
+    await suggestion.getByRole("button", { name: /duisburg/i }).click();
+    expect(await page.locator("#to").inputValue()).toBe("duisburg");
+  });
+
+  it("plans Xi'an → Duisburg by keyboard and shows three alternatives on the map and in the panel", async () => {
+    await open("?view=route");
+    const from = page.locator("#from");
+    await from.focus();
+    await page.keyboard.type("Xi'a");
+    await page.locator('#from-list [role="option"]', { hasText: "Xi'an" }).waitFor();
+    // arrow keys move the highlight (the list is ranked by match, then population)
+    for (let i = 0; i < 8 && !((await page.locator('#from-list [aria-selected="true"]').textContent()) ?? "").startsWith("Xi'an"); i++) await page.keyboard.press("ArrowDown");
+    await page.keyboard.press("Enter"); // picks the highlighted suggestion
+    expect(await from.inputValue()).toBe("Xi'an");
+    await page.keyboard.press("Tab");
+    await page.keyboard.type("Duisbu");
+    await page.locator('#to-list [role="option"]', { hasText: "Duisburg" }).first().waitFor();
+    await page.keyboard.press("ArrowDown");
+    await page.keyboard.press("ArrowUp");
+    await page.keyboard.press("Enter");
+    expect(await page.locator("#to").inputValue()).toBe("Duisburg");
+    await page.keyboard.press("Enter"); // submits the form
+    await page.locator(".route-card").nth(2).waitFor({ timeout: 15_000 });
+    expect(await page.locator(".route-card").count()).toBe(3);
+    expect(page.url()).toContain("from=Xi%27an");
+    expect(page.url()).toContain("to=Duisburg");
+
+    // the panel shows what the API computes for the same query
+    const api = (await (await fetch(`${server.url}api/v1/route?from=${encodeURIComponent("Xi'an")}&to=Duisburg&alternatives=3`)).json()) as {
+      routes: { rank: number; transitCountries: string[] }[];
+    };
+    expect(api.routes).toHaveLength(3);
+    for (const [i, r] of api.routes.entries()) {
+      const title = await page.locator(".route-card .route-title").nth(i).textContent();
+      expect(title).toContain(r.transitCountries.length > 0 ? `via ${r.transitCountries.join(", ")}` : "no transit country");
+    }
+    expect(await page.locator('ul.legend[aria-label="Route legend"] li').count()).toBe(3);
+
+    // the map holds one feature per route and draws all three
+    expect(await page.evaluate("window.caravanMap.getSource('routes').getData().then((d) => d.features.length)")).toBe(3);
+    await mapIdle();
+    const ranks = await page.evaluate("[...new Set(window.caravanMap.queryRenderedFeatures({ layers: ['route-line'] }).map((f) => f.properties.rank))].sort()");
+    expect(ranks).toEqual([1, 2, 3]);
+    const png = await page.screenshot({ path: join(IMG, "web-route.png") });
+    const img = decodePng(png);
+    const region = await mapRegion();
+    for (const color of ROUTE_COLORS) expect(countNear(img, region, hexToRgb(color), 40), `pixels of route colour ${color}`).toBeGreaterThan(150);
+  });
+
+  it("toggles network layers and moves projects with the year slider", async () => {
+    await open("?view=network");
+    await page.locator('[data-testid="network-counts"]').waitFor({ timeout: 10_000 });
+    await mapIdle();
+    expect(await renderedCount("net-rail-1520")).toBeGreaterThan(50);
+
+    const rail1520 = page.getByLabel("Rail, 1520 mm gauge");
+    await rail1520.focus();
+    await page.keyboard.press("Space");
+    expect(await rail1520.isChecked()).toBe(false);
+    await mapIdle();
+    expect(await page.evaluate("window.caravanMap.getLayoutProperty('net-rail-1520', 'visibility')")).toBe("none");
+    expect(await renderedCount("net-rail-1520")).toBe(0);
+    expect(await renderedCount("net-rail-1435")).toBeGreaterThan(50);
+    expect(new URL(page.url()).searchParams.get("layers")).not.toContain("rail1520");
+
+    await rail1520.check();
+    await mapIdle();
+    expect(await renderedCount("net-rail-1520")).toBeGreaterThan(50);
+
+    // today no project link is open; by 2030 those opening by then are drawn as built
+    expect(await renderedCount("net-projects-built")).toBe(0);
+    const later = await renderedCount("net-projects-later");
+    expect(later).toBeGreaterThan(0);
+    await page.getByLabel("Show the network of a future year").check();
+    await page.locator('input[name="year"]').fill("2030");
+    await mapIdle();
+    expect(new URL(page.url()).searchParams.get("year")).toBe("2030");
+    expect(await renderedCount("net-projects-built")).toBeGreaterThan(0);
+    expect(await renderedCount("net-projects-later")).toBeLessThan(later);
+  });
+
+  it("draws a map on the main view (screenshot checked pixel by pixel)", async () => {
+    await open("?view=network");
+    await page.locator('[data-testid="network-counts"]').waitFor({ timeout: 10_000 });
+    await mapIdle();
+    const png = await page.screenshot({ path: join(IMG, "web-network.png") });
+    const img = decodePng(png);
+    expect([img.width, img.height]).toEqual([1280, 800]);
+    const region = await mapRegion();
+    const area = region.width * region.height;
+    // land, borders and the network cover a good part of the map; a blank or failed canvas is one flat colour
+    const notOcean = countDiffering(img, region, hexToRgb(OCEAN), 12);
+    expect(notOcean / area).toBeGreaterThan(0.3);
+    expect(notOcean / area).toBeLessThan(0.95);
+    expect(countNear(img, region, hexToRgb(RAIL_1520), 30)).toBeGreaterThan(500);
+    expect(countNear(img, region, hexToRgb(OCEAN), 6)).toBeGreaterThan(area * 0.05);
+  });
+
+  it("runs a corridor assignment job and shows flows, bottlenecks and transit by country", async () => {
+    await open("?view=flows");
+    await page.getByRole("button", { name: "Run corridor assignment" }).click();
+    await page.locator('[data-testid="flows-summary"]').waitFor({ timeout: 30_000 });
+    const features = (await page.evaluate("window.caravanMap.getSource('flows').getData().then((d) => d.features.length)")) as number;
+    expect(features).toBeGreaterThan(50);
+    expect(await page.locator(".flows-results table.data tbody tr").count()).toBeGreaterThan(0);
+    const transit = await page.locator(".flows-results .bars .bar-label").allTextContents();
+    expect(transit[0]).toBe("KAZ");
+    await mapIdle();
+    expect(await renderedCount("flows-line")).toBeGreaterThan(20);
+    // the busiest crossing (Dostyk–Alashankou in the 2024 demand) is drawn with its v/c colour
+    expect(await renderedCount("flows-crossings")).toBeGreaterThan(3);
+    await page.screenshot({ path: join(IMG, "web-flows.png") });
+  });
+
+  it("compares a scenario with its base and shows the diff", async (ctx) => {
+    const probe = await fetch(`${server.url}api/v1/jobs`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ kind: "scenario-compare", input: {} }),
+    });
+    const body = (await probe.json()) as { code?: string; message?: string };
+    if (body.code === "E_NOT_AVAILABLE") ctx.skip(`scenario-compare job not available: ${body.message}`);
+    const list = await fetch(`${server.url}api/v1/scenarios`);
+    const scenarios = list.ok ? ((await list.json()) as { scenarios?: { id: string }[] }).scenarios ?? [] : [];
+    if (scenarios.length === 0) ctx.skip("the server lists no scenarios (GET /api/v1/scenarios), so there is none to compare");
+    await open(`?view=scenarios&scenario=${encodeURIComponent(scenarios[0].id)}`);
+    await page.getByRole("button", { name: "Compare" }).click();
+    await page.locator('[data-testid="diff-summary"]').waitFor({ timeout: 30_000 });
+    expect(await page.locator('[data-testid="diff-table"] tbody tr').count()).toBeGreaterThan(0);
+    expect((await page.evaluate("window.caravanMap.getSource('scenario-diff').getData().then((d) => d.features.length)")) as number).toBeGreaterThan(0);
+    await mapIdle();
+    expect(await renderedCount("diff-line")).toBeGreaterThan(0);
+    await page.screenshot({ path: join(IMG, "web-scenarios.png") });
+  });
+});
