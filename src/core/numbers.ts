@@ -207,6 +207,7 @@ export const NUMBER_FIELDS = {
     "--hs-digits": int(2, 6),
     "--pct-per-day": r(0, 100, { unit: "% of value per day" }),
     "--experiment value": r(-1e6, 1e6, { note: "the value of variable=value@PAIRS" }),
+    "--coefficients value": r(-1000, 1000, { note: "name=value or the coefficient column of a CSV; exp(coefficient × regressor) must stay finite" }),
     "--concurrency": int(1, 1024),
     "--threads": int(1, 1024),
     "--lock-seconds": r(1, 3600, { unit: "seconds" }),

@@ -11,11 +11,14 @@
  *     of costs are then needed.
  */
 import { CaravanError } from "../core/errors";
-import { NUMBER_FIELDS, numberProblem } from "../core/numbers";
+import { NUMBER_FIELDS, numberProblem, rangeProblem } from "../core/numbers";
 import { suggest } from "../core/suggest";
 import { evaluateExpr, type Expr, exprColumns, type Formula } from "./formula";
 import type { GeEconomy } from "./ge";
 import { readCsvTable, type Table } from "./table";
+
+/** The range of a cost coefficient given to the counterfactual (docs/numbers.md). */
+const COEFFICIENT_RULE = NUMBER_FIELDS["command-line options"]["--coefficients value"];
 
 export interface GravityColumns {
   readonly exporter: string;
@@ -246,9 +249,10 @@ export function parseCoefficients(spec: string, readFile: (path: string) => Tabl
       const item = part.trim();
       if (item === "") continue;
       const m = /^([A-Za-z_(][A-Za-z0-9_.()]*)\s*=\s*(\S+)$/.exec(item);
-      const value = m ? Number(m[2]) : Number.NaN;
-      if (!m || !Number.isFinite(value)) throw new CaravanError("E_USAGE", `coefficient "${item}" is not name=number`);
-      out.set(m[1], value);
+      if (!m) throw new CaravanError("E_USAGE", `coefficient "${item}" is not name=number`);
+      const problem = numberProblem(m[2], COEFFICIENT_RULE);
+      if (problem !== null) throw new CaravanError("E_USAGE", `--coefficients "${item}": ${problem}`);
+      out.set(m[1], Number(m[2]));
     }
     return out;
   }
@@ -256,7 +260,15 @@ export function parseCoefficients(spec: string, readFile: (path: string) => Tabl
   const names = table.column("variable");
   const values = table.numeric("coefficient");
   if (names.kind !== "string") throw new CaravanError("E_DATA_INVALID", `${spec}: column "variable" must hold names`);
-  for (let r = 0; r < table.rowCount; r++) out.set(names.values[r], values[r]);
+  for (let r = 0; r < table.rowCount; r++) {
+    const problem = rangeProblem(values[r], COEFFICIENT_RULE);
+    if (problem !== null) {
+      throw new CaravanError("E_DATA_INVALID", `${spec}: row ${r + 1} ("${names.values[r]}"): field "coefficient": ${Number.isNaN(values[r]) ? "missing value" : problem}`, {
+        details: { file: spec, row: r + 1, field: "coefficient" },
+      });
+    }
+    out.set(names.values[r], values[r]);
+  }
   return out;
 }
 
