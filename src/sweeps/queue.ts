@@ -43,13 +43,16 @@ function connectionOf(url: string): Record<string, unknown> {
 export async function redisReachable(url: string, timeoutMs = 1500): Promise<{ ok: true } | { ok: false; reason: string }> {
   const { Redis } = await import("ioredis");
   const client = new Redis({ ...connectionOf(url), lazyConnect: true, connectTimeout: timeoutMs, maxRetriesPerRequest: 0, retryStrategy: () => null, enableOfflineQueue: false });
-  client.on("error", () => {});
+  let cause: string | undefined;
+  client.on("error", (error: Error) => {
+    cause ??= error.message; // the socket's own error (ECONNREFUSED …), clearer than "Connection is closed."
+  });
   try {
     await client.connect();
     await client.ping();
     return { ok: true };
   } catch (error) {
-    return { ok: false, reason: (error as Error)?.message ?? String(error) };
+    return { ok: false, reason: cause ?? (error as Error)?.message ?? String(error) };
   } finally {
     client.disconnect();
   }

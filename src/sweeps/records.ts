@@ -69,8 +69,8 @@ export async function setSweepStatus(store: Store, sweepId: string, status: Swee
 }
 
 /** Mark a sweep cancelled; E_SWEEP_UNKNOWN (with suggestions) for an unknown id. Returns the sweep's name. */
-export async function cancelSweep(store: Store, sweepId: string): Promise<{ id: string; name: string; finished: number; total: number }> {
-  const rows = await store.db.selectFrom("sweeps").select(["id", "name", "job_count"]).where("id", "like", `${sweepId}%`).execute();
+export async function cancelSweep(store: Store, sweepId: string): Promise<{ id: string; name: string; finished: number; total: number; wasDone: boolean }> {
+  const rows = await store.db.selectFrom("sweeps").select(["id", "name", "job_count", "status"]).where("id", "like", `${sweepId}%`).execute();
   if (rows.length !== 1) {
     const all = await store.db.selectFrom("sweeps").select("id").orderBy("created_at", "desc").limit(100).execute();
     const { suggest } = await import("../core/suggest");
@@ -78,8 +78,11 @@ export async function cancelSweep(store: Store, sweepId: string): Promise<{ id: 
       didYouMean: suggest(sweepId, all.map((r) => r.id)),
     });
   }
-  await setSweepStatus(store, rows[0].id, "cancelled");
-  return { id: rows[0].id, name: rows[0].name, finished: await countFinished(store, rows[0].id), total: Number(rows[0].job_count) };
+  const finished = await countFinished(store, rows[0].id);
+  const total = Number(rows[0].job_count);
+  const wasDone = rows[0].status === "done" && finished === total;
+  if (!wasDone) await setSweepStatus(store, rows[0].id, "cancelled");
+  return { id: rows[0].id, name: rows[0].name, finished, total, wasDone };
 }
 
 export async function hasResult(store: Store, jobId: string): Promise<boolean> {

@@ -62,7 +62,7 @@ export function register(program: Command): void {
     .action(async (file: string | undefined, flags: SweepFlags, cmd: Command) => {
       if (file === undefined) throw new CaravanError("E_USAGE", "give a sweep file (caravan sweep FILE) or a subcommand (caravan sweep cancel ID)");
       const threads = positiveInt("--threads", flags.threads);
-      const top = positiveInt("--top", flags.top) ?? 20;
+      const top = flags.top === "0" ? 0 : (positiveInt("--top", flags.top) ?? 20);
       const [{ openStore, resolveStoreLocation }, sweeps] = await Promise.all([import("../../store/index"), import("../../sweeps/index")]);
       const plan = sweeps.readSweepFile(file);
       const redisUrl = sweeps.resolveRedisUrl(flags.redis);
@@ -132,6 +132,10 @@ export function register(program: Command): void {
       const store = await openStore(resolveStoreLocation(flags.store));
       try {
         const c = await sweeps.cancelSweep(store, id);
+        if (c.wasDone) {
+          stdoutOf(cmd)(`sweep ${c.id} (${c.name}) has finished (${c.finished} of ${c.total} jobs done); nothing to cancel\n`);
+          return;
+        }
         let removed = 0;
         const redisUrl = sweeps.resolveRedisUrl(flags.redis);
         const reach = await sweeps.redisReachable(redisUrl);
