@@ -37,7 +37,7 @@ export interface ServerOptions {
   /** Folder of the built web app (index.html); default dist/web of the Caravan package; null = none. */
   readonly webRoot?: string | null;
   /** Overrides of the job limits (tests). */
-  readonly jobs?: { readonly maxQueued?: number; readonly jobSeconds?: number; readonly keepFinished?: number };
+  readonly jobs?: { readonly maxQueued?: number; readonly jobSeconds?: number; readonly keepFinished?: number; readonly graceMs?: number };
   /** The run store the /runs routes read (src/store's Store, opened by `caravan serve --store`); none = 501. */
   readonly store?: RunReader | null;
   /** Compiled-network cache folder for the job worker. */
@@ -88,6 +88,7 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
     keepFinished: options.jobs?.keepFinished ?? LIMITS.finishedJobsKept,
     keepResultBytes: LIMITS.finishedResultBytes,
     jobSeconds: options.jobs?.jobSeconds ?? LIMITS.jobSeconds,
+    graceMs: options.jobs?.graceMs,
     log,
   });
   app.addHook("onClose", async () => queue.close());

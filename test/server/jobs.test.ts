@@ -225,7 +225,21 @@ describe("scenario jobs", () => {
   });
 });
 
-describe("queue cap and finished-job history", () => {
+describe("queue cap, time limit and finished-job history", () => {
+  it("a job past its time limit fails with E_TIMEOUT (its worker is stopped) and the queue goes on with the next job", async () => {
+    const small = await appOver(fixtureCopy(), { jobs: { jobSeconds: 0.001, graceMs: 0 } });
+    try {
+      const submitTo = async () => json<{ jobId: string }>(await small.inject({ method: "POST", url: "/api/v1/jobs", payload: { kind: "assignment" } })).jobId;
+      const first = events((await small.inject({ method: "GET", url: `/api/v1/jobs/${await submitTo()}/events` })).body).at(-1)!;
+      expect(first.event).toBe("failed");
+      expect((first.data.error as { code: string }).code).toBe("E_TIMEOUT");
+      const second = events((await small.inject({ method: "GET", url: `/api/v1/jobs/${await submitTo()}/events` })).body).at(-1)!;
+      expect((second.data.error as { code: string }).code).toBe("E_TIMEOUT");
+    } finally {
+      await small.close();
+    }
+  });
+
   it("finished jobs beyond the kept count are dropped oldest first (E_JOB_UNKNOWN)", async () => {
     const small = await appOver(fixtureCopy(), { jobs: { keepFinished: 1 } });
     try {

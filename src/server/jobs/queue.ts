@@ -40,6 +40,8 @@ export interface JobQueueOptions {
   /** Total size of the kept results (JSON bytes) above which the oldest finished jobs are dropped. */
   readonly keepResultBytes?: number;
   readonly jobSeconds: number;
+  /** Extra time after jobSeconds before the worker is terminated (the job's own time check comes first), ms. */
+  readonly graceMs?: number;
   /** Where unexpected worker errors are reported (with stacks; never sent to clients). */
   readonly log?: (message: string) => void;
 }
@@ -172,7 +174,7 @@ export class JobQueue {
       this.worker = null;
       this.finishRunning({ error: { code: "E_TIMEOUT", message: `the job ran longer than ${this.options.jobSeconds} s and was stopped` } });
       void w?.terminate();
-    }, this.options.jobSeconds * 1000 + 2000);
+    }, this.options.jobSeconds * 1000 + (this.options.graceMs ?? 2000));
     this.timer.unref();
   }
 
