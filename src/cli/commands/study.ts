@@ -9,7 +9,8 @@ import { stdoutOf } from "../io";
 
 interface StudyFlags {
   trade?: string;
-  tradeUnit: string;
+  tradeUnit?: string;
+  tradeYear?: string;
   gdp?: string;
   gdpYear?: string;
   sigma: string;
@@ -25,8 +26,9 @@ export function register(program: Command): void {
   study
     .command("belt-and-road")
     .description("Belt and Road study: shipment times between economies in four network states, trade costs, GE trade and real income")
-    .option("--trade <file.csv>", "trade matrix: exporter,importer,trade[,sector] or a gravity import output (required)")
-    .option("--trade-unit <unit>", "unit of the trade column: usd | thousand-usd | million-usd", "usd")
+    .option("--trade <file.csv>", "trade matrix: exporter,importer,trade[,sector], a gravity import output (BACI) or ITPD-E (required)")
+    .option("--trade-unit <unit>", "unit of the trade column: usd | thousand-usd | million-usd (default: usd; million-usd for ITPD-E)")
+    .option("--trade-year <yyyy>", "year of a trade file that holds several")
     .option("--gdp <file.csv>", "GDP in the WDI layout (Country Name,Country Code,Year,Value) for domestic flows and the rest of the world")
     .option("--gdp-year <yyyy>", "GDP year (default: the latest in the file)")
     .option("--sigma <σ>", "elasticity of substitution of the GE model", "5")
@@ -59,7 +61,12 @@ export function register(program: Command): void {
         import("node:fs"),
       ]);
       // read and check every input before any work or output
-      const trade = S.readTradeMatrix(flags.trade, flags.tradeUnit);
+      let tradeYear: number | undefined;
+      if (flags.tradeYear !== undefined) {
+        tradeYear = Number(flags.tradeYear);
+        if (!Number.isInteger(tradeYear)) throw new CaravanError("E_USAGE", `--trade-year must be a year (got "${flags.tradeYear}")`);
+      }
+      const trade = S.readTradeMatrix(flags.trade, flags.tradeUnit, tradeYear);
       const gdp = flags.gdp !== undefined ? S.readGdp(flags.gdp, gdpYear) : null;
       const dir = (cmd.optsWithGlobals() as { data: string }).data;
       const ctx = new RoutingContext(openNetwork(dir));

@@ -2,8 +2,10 @@
  * Inputs of the Belt and Road study: the user's trade matrix and GDP file, turned into a square matrix of flows with
  * domestic flows and a rest of the world.
  *
- * Trade file (CSV, one header line, `#` comments): `exporter,importer,trade[,sector]` (value in USD unless
- * `tradeUnit` says otherwise) or the output of `caravan gravity import` (`exporter,importer,sector,valueUsd,...`).
+ * Trade file (CSV, one header line, `#` comments): `exporter,importer,trade[,sector][,year]` (value in USD unless
+ * `tradeUnit` says otherwise), the output of `caravan gravity import` (`exporter,importer,sector,valueUsd,...`), or
+ * USITC ITPD-E (`exporter_iso3,importer_iso3,year,industry_id,...,trade`, trade in million USD, domestic flows
+ * included; `industry_id` is the sector). A file with several years needs `year` to choose one.
  * Codes are ISO 3166-1 alpha-3 (three capital letters); rows of the same pair (several sectors) are summed; a row with
  * exporter = importer is a domestic flow. Negative, missing or non-numeric values and malformed codes are E_PARSE with
  * file, line and field.
@@ -69,10 +71,12 @@ export interface TradeMatrixInput {
 
 export const TRADE_UNITS: Readonly<Record<string, number>> = { usd: 1, "thousand-usd": 1e3, "million-usd": 1e6 };
 
-/** Read a trade matrix file (see the file comment). */
-export function readTradeMatrix(file: string, unit = "usd"): TradeMatrixInput {
-  const factor = TRADE_UNITS[unit];
-  if (factor === undefined) throw new CaravanError("E_USAGE", `trade unit must be one of ${Object.keys(TRADE_UNITS).join(", ")} (got "${unit}")`);
+/** Read a trade matrix file (see the file comment); `unit` defaults to USD (million USD for ITPD-E). */
+export function readTradeMatrix(file: string, unit?: string, year?: number): TradeMatrixInput {
+  if (unit !== undefined && TRADE_UNITS[unit] === undefined) throw new CaravanError("E_USAGE", `trade unit must be one of ${Object.keys(TRADE_UNITS).join(", ")} (got "${unit}")`);
+  let factor = TRADE_UNITS[unit ?? "usd"];
+  let iy = -1;
+  const years = new Set<string>();
   const lines = readText(file).split(/\r?\n/);
   let header: string[] | null = null;
   let ie = -1;
@@ -92,9 +96,13 @@ export function readTradeMatrix(file: string, unit = "usd"): TradeMatrixInput {
     const line = k + 1;
     if (header === null) {
       header = cells;
-      ie = header.indexOf("exporter");
-      ii = header.indexOf("importer");
-      is = header.indexOf("sector");
+      const itpd = header.includes("exporter_iso3") && header.includes("importer_iso3");
+      if (itpd && unit === undefined) factor = TRADE_UNITS["million-usd"];
+      scale = factor;
+      ie = header.indexOf(itpd ? "exporter_iso3" : "exporter");
+      ii = header.indexOf(itpd ? "importer_iso3" : "importer");
+      is = header.indexOf(itpd ? "industry_id" : "sector");
+      iy = header.indexOf("year");
       iv = header.indexOf("trade");
       valueName = "trade";
       if (iv < 0) {
@@ -108,6 +116,10 @@ export function readTradeMatrix(file: string, unit = "usd"): TradeMatrixInput {
       continue;
     }
     if (cells.length < header.length) throw parseError(file, line, header[cells.length], `${cells.length} values for ${header.length} columns`);
+    if (iy >= 0) {
+      years.add(cells[iy]);
+      if (year !== undefined && Number(cells[iy]) !== year) continue;
+    }
     const a = cells[ie];
     const b = cells[ii];
     if (!ISO3.test(a)) throw parseError(file, line, "exporter", `"${a}" is not an ISO 3166-1 alpha-3 code (three capital letters)`);
@@ -135,7 +147,10 @@ export function readTradeMatrix(file: string, unit = "usd"): TradeMatrixInput {
     }
   }
   if (header === null) throw parseError(file, 1, "header", "empty file");
-  if (rows === 0) throw parseError(file, 2, "exporter", "no data rows");
+  if (year === undefined && years.size > 1) {
+    throw new CaravanError("E_USAGE", `${file} holds several years (${[...years].sort().slice(0, 8).join(", ")}${years.size > 8 ? ", …" : ""}); choose one with --trade-year`);
+  }
+  if (rows === 0) throw parseError(file, 2, "exporter", year !== undefined ? `no data rows for year ${year}` : "no data rows");
   return { file, flows, sectors: is >= 0 ? sectors : null, economies: [...economies].sort(), rows };
 }
 
