@@ -88,7 +88,9 @@ const BACI_MAX = Math.min(NUMBER_FIELDS["BACI / Comtrade import"]["v (BACI, thou
 export async function importBaci(path: string, countries: BaciCountries, options: BaciImportOptions): Promise<AggregatedTrade> {
   let totalBytes: number;
   try {
-    totalBytes = statSync(path).size;
+    const st = statSync(path);
+    if (st.isDirectory()) throw Object.assign(new Error("it is a directory, not a file"), { code: "EISDIR" });
+    totalBytes = st.size;
   } catch (error) {
     throw new CaravanError("E_FILE_NOT_FOUND", `cannot read ${path}: ${(error as Error).message}`, { details: { file: path }, cause: error });
   }
@@ -99,7 +101,9 @@ export async function importBaci(path: string, countries: BaciCountries, options
     bytesRead += chunk.length;
   });
   const gz = path.endsWith(".gz");
-  const source: AsyncIterable<Buffer> = gz ? raw.pipe(createGunzip({ chunkSize: 1 << 20 })) : raw;
+  const gunzip = gz ? createGunzip({ chunkSize: 1 << 20 }) : null;
+  if (gunzip) raw.on("error", (error) => gunzip.destroy(error)); // pipe() does not forward read errors
+  const source: AsyncIterable<Buffer> = gunzip ? raw.pipe(gunzip) : raw;
   const agg = new PairSectorAggregator(options.sectorMap);
   const idOfCode = countries.idOfCode;
 
@@ -107,7 +111,14 @@ export async function importBaci(path: string, countries: BaciCountries, options
   let carry: Buffer | null = null;
   let lastReport = 0;
 
-  for await (const chunk of source) {
+  const chunks = (async function* () {
+    try {
+      for await (const chunk of source) yield chunk as Buffer;
+    } catch (error) {
+      throw streamReadError(path, error);
+    }
+  })();
+  for await (const chunk of chunks) {
     const buf: Buffer = carry ? Buffer.concat([carry, chunk]) : chunk;
     const lastNl = buf.lastIndexOf(NL);
     if (lastNl < 0) {
@@ -125,6 +136,22 @@ export async function importBaci(path: string, countries: BaciCountries, options
   if (!state.headerDone) throw parseError(path, 1, "(header)", "the file is empty; the BACI header t,i,j,k,v,q is required");
   options.onProgress?.({ bytesRead: totalBytes, totalBytes, rows: agg.rows });
   return agg.finish(countries.labels, options.densities);
+}
+
+/**
+ * A read error of a streamed input file as a CaravanError: a file that is not gzip data (or is truncated) is E_PARSE,
+ * any other read failure E_FILE_NOT_FOUND. CaravanErrors pass unchanged.
+ */
+export function streamReadError(path: string, error: unknown): unknown {
+  if (error instanceof CaravanError) return error;
+  const e = error as NodeJS.ErrnoException;
+  if (typeof e.code === "string" && (e.code.startsWith("Z_") || e.code === "ERR_ZLIB_INITIALIZATION_FAILED" || /zlib|gzip|header check|unexpected end/i.test(e.message ?? ""))) {
+    return parseError(path, 0, "(file)", `not a readable gzip file: ${e.message}`);
+  }
+  if (typeof e.code === "string" && (e.code.startsWith("E") || e.code.startsWith("ERR_"))) {
+    return new CaravanError("E_FILE_NOT_FOUND", `cannot read ${path}: ${e.message}`, { details: { file: path }, cause: error });
+  }
+  return error;
 }
 
 interface ParseState {
@@ -273,7 +300,7 @@ function parseBaciLines(buf: Uint8Array, end: number, state: ParseState): void {
           }
           if (!(x <= BACI_MAX) || (x !== 0 && x < MIN_NORMAL)) {
             state.line = line;
-            fail(state, f, `${fieldText(buf, start, stop)} is out of range; expected a number 0 … ${BACI_MAX.toExponential()} (one number rule, docs/numbers.md)`);
+            fail(state, f, `${fieldText(buf, start, stop)} is out of range; expected a number 0 … ${BACI_MAX.toExponential().replace("e+", "e")} (one number rule, docs/numbers.md)`);
           }
           if (f === 4) value = x;
           else mass = x;

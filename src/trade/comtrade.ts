@@ -18,7 +18,7 @@ import { CaravanError, parseError } from "../core/errors";
 import { NUMBER_FIELDS, numberProblem } from "../core/numbers";
 import { suggest } from "../core/suggest";
 import { type AggregatedTrade, type DensityTable, MAX_COUNTRIES, PairSectorAggregator, type SectorMap } from "./aggregate";
-import type { ImportProgress } from "./baci";
+import { type ImportProgress, streamReadError } from "./baci";
 
 const COMTRADE_RULES = NUMBER_FIELDS["BACI / Comtrade import"];
 
@@ -60,7 +60,9 @@ function flowMatches(code: string, wanted: ComtradeFlow): boolean {
 export async function importComtrade(path: string, options: ComtradeImportOptions): Promise<AggregatedTrade> {
   let totalBytes: number;
   try {
-    totalBytes = statSync(path).size;
+    const st = statSync(path);
+    if (st.isDirectory()) throw Object.assign(new Error("it is a directory, not a file"), { code: "EISDIR" });
+    totalBytes = st.size;
   } catch (error) {
     throw new CaravanError("E_FILE_NOT_FOUND", `cannot read ${path}: ${(error as Error).message}`, { details: { file: path }, cause: error });
   }
@@ -71,7 +73,8 @@ export async function importComtrade(path: string, options: ComtradeImportOption
   raw.on("data", (chunk) => {
     bytesRead += chunk.length;
   });
-  const text = path.endsWith(".gz") ? raw.pipe(createGunzip()) : raw;
+  const gunzip = path.endsWith(".gz") ? createGunzip() : null;
+  const text = gunzip ? raw.pipe(gunzip) : raw;
   const parser = text.pipe(
     parse({
       bom: true,
@@ -81,6 +84,9 @@ export async function importComtrade(path: string, options: ComtradeImportOption
       skip_empty_lines: true,
     }),
   );
+  // pipe() does not forward errors: a read or gunzip failure ends the parser, whose loop below reports it
+  raw.on("error", (error) => parser.destroy(error));
+  gunzip?.on("error", (error) => parser.destroy(error));
   const agg = new PairSectorAggregator(options.sectorMap);
   const labels: string[] = [];
   const idOf = new Map<string, number>();
@@ -170,7 +176,7 @@ export async function importComtrade(path: string, options: ComtradeImportOption
     if (error instanceof CaravanError) throw error;
     const e = error as { code?: string; lines?: number; message: string };
     if (typeof e.code === "string" && e.code.startsWith("CSV_")) throw parseError(path, e.lines ?? 0, "(row)", e.message);
-    throw error;
+    throw streamReadError(path, error);
   }
   if (header === null) throw parseError(path, 1, "(header)", "the file is empty; a header row is required");
   options.onProgress?.({ bytesRead: totalBytes, totalBytes, rows: agg.rows });

@@ -253,3 +253,18 @@ describe("every user error is one line caravan: E_CODE: message", () => {
     expect(r.out).toMatch(/Usage: caravan route/);
   });
 });
+
+describe("class 6 (trade imports): directories, broken gzip and overflowing values", () => {
+  const countries = () => tmpFile("countries.csv", "country_code,country_name,country_iso2,country_iso3\n398,Kazakhstan,KZ,KAZ\n156,China,CN,CHN\n");
+  it("a directory as --comtrade or --baci is E_FILE_NOT_FOUND", async () => {
+    await expectError(["gravity", "import", "--comtrade", tmp()], "E_FILE_NOT_FOUND");
+    await expectError(["gravity", "import", "--baci", tmp(), "--countries", countries()], "E_FILE_NOT_FOUND");
+  });
+  it("a .gz file that is not gzip data is E_PARSE (no unhandled stream error)", async () => {
+    await expectError(["gravity", "import", "--comtrade", tmpFile("x.csv.gz", "not gzip")], "E_PARSE");
+    await expectError(["gravity", "import", "--baci", tmpFile("b.csv.gz", "not gzip"), "--countries", countries()], "E_PARSE");
+  });
+  it("a BACI value of 1e400 is E_PARSE", async () => {
+    await expectError(["gravity", "import", "--baci", tmpFile("b.csv", "t,i,j,k,v,q\n2022,398,156,010121,1e400,3\n"), "--countries", countries()], "E_PARSE");
+  });
+});
