@@ -14,6 +14,7 @@ import { suggest } from "../core/suggest";
 import { toErrorBody } from "./errors";
 import { EXPLORER_HTML, NO_WEB_APP_HTML } from "./explorer";
 import { JobQueue } from "./jobs/queue";
+import { type RunWriter, storeRecorder } from "./jobs/record";
 import { type FormData, parseMultipart } from "./multipart";
 import { buildOpenApi } from "./openapi";
 import { prepareJob } from "./routes/jobs";
@@ -38,8 +39,11 @@ export interface ServerOptions {
   readonly webRoot?: string | null;
   /** Overrides of the job limits (tests). */
   readonly jobs?: { readonly maxQueued?: number; readonly jobSeconds?: number; readonly keepFinished?: number; readonly graceMs?: number };
-  /** The run store the /runs routes read (src/store's Store, opened by `caravan serve --store`); none = 501. */
-  readonly store?: RunReader | null;
+  /**
+   * The run store (src/store's Store, opened by `caravan serve --store`): the /runs routes read it and, when it can
+   * write, every job is recorded as a run. None = /runs answers 501 and jobs are not recorded.
+   */
+  readonly store?: (RunReader & Partial<RunWriter>) | null;
   /** Compiled-network cache folder for the job worker. */
   readonly cacheDir?: string | false;
   /** Where unexpected errors (with stacks) are reported; default stderr. */
@@ -87,6 +91,7 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
     maxQueued: options.jobs?.maxQueued ?? LIMITS.queueLength,
     keepFinished: options.jobs?.keepFinished ?? LIMITS.finishedJobsKept,
     keepResultBytes: LIMITS.finishedResultBytes,
+    recorder: options.store?.beginRun && options.store.completeRun && options.store.failRun ? storeRecorder(options.store as RunWriter, state.net.sourceHash) : null,
     jobSeconds: options.jobs?.jobSeconds ?? LIMITS.jobSeconds,
     graceMs: options.jobs?.graceMs,
     log,

@@ -495,8 +495,9 @@ export const jobViewSchema = obj(
     finishedAt: strN,
     result: { type: "object", additionalProperties: true, description: "the result (status done); shape by kind, see the job kinds" },
     error: jobErrorSchema,
+    runId: d("the run recorded in the run store (servers started with --store)", str),
   },
-  ["result", "error"],
+  ["result", "error", "runId"],
 );
 
 const jobsBody = {

@@ -34,6 +34,33 @@ describe("GET /api/v1/runs", () => {
     }
   });
 
+  it("with a store, every job is recorded as a run: uploaded text as its hash, the summary, the job id", async () => {
+    const store = await openStore(join(mkdtempSync(join(tmpdir(), "caravan-runs-")), "runs.db"));
+    const app = await appOver(CORRIDORS, { store });
+    try {
+      const streamsCsv = "year,capitalCostUsd,operatingCostUsd,benefitsUsd\n2025,100,0,0\n2026,0,0,110\n";
+      const r = await app.inject({ method: "POST", url: "/api/v1/jobs", payload: { kind: "appraisal", input: { streamsCsv, discountRatePct: 10 } } });
+      const jobId = json<{ jobId: string }>(r).jobId;
+      await app.inject({ method: "GET", url: `/api/v1/jobs/${jobId}/events` });
+      type RunView = { id: string; status: string; inputs: { streamsCsv: { bytes: number } }; parameters: { discountRatePct: number }; summary: { enpvUsd: number } };
+      let run = null as RunView | null;
+      for (let i = 0; i < 100 && run?.status !== "done"; i++) {
+        const runs = json<{ runs: { id: string }[] }>(await app.inject({ method: "GET", url: "/api/v1/runs?kind=appraisal" })).runs;
+        if (runs.length > 0) run = json<{ run: RunView }>(await app.inject({ method: "GET", url: `/api/v1/runs/${runs[0].id}` })).run;
+        await new Promise((res) => setTimeout(res, 50));
+      }
+      expect(run?.status).toBe("done");
+      expect(run!.inputs.streamsCsv.bytes).toBe(streamsCsv.length);
+      expect(run!.parameters.discountRatePct).toBe(10);
+      expect(run!.summary.enpvUsd).toBeCloseTo(0, 9);
+      const job = json<{ runId: string }>(await app.inject({ method: "GET", url: `/api/v1/jobs/${jobId}` }));
+      expect(job.runId).toBe(run!.id);
+    } finally {
+      await app.close();
+      await store.close();
+    }
+  });
+
   it("without a store is 501 E_NOT_AVAILABLE", async () => {
     const app = await appOver(CORRIDORS);
     try {

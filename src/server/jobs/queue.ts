@@ -28,6 +28,15 @@ export interface JobView {
   finishedAt: string | null;
   result?: unknown;
   error?: { code: string; message: string };
+  /** Id of the run recorded in the run store (servers started with --store). */
+  runId?: string;
+}
+
+/** Records jobs as runs of the run store (src/store): begun when a job starts, completed or failed when it ends. */
+export interface JobRecorder {
+  begin(view: JobView, input: Readonly<Record<string, unknown>>): Promise<string>;
+  done(runId: string, view: JobView): Promise<void>;
+  failed(runId: string, view: JobView): Promise<void>;
 }
 
 export type JobEvent = { type: "progress"; job: JobView } | { type: "done"; job: JobView } | { type: "failed"; job: JobView };
@@ -42,6 +51,8 @@ export interface JobQueueOptions {
   readonly jobSeconds: number;
   /** Extra time after jobSeconds before the worker is terminated (the job's own time check comes first), ms. */
   readonly graceMs?: number;
+  /** Records every job as a run of the run store; none = not recorded. */
+  readonly recorder?: JobRecorder | null;
   /** Where unexpected worker errors are reported (with stacks; never sent to clients). */
   readonly log?: (message: string) => void;
 }
@@ -50,6 +61,8 @@ interface Entry {
   view: JobView;
   /** Size of the result as JSON, bytes (0 until finished). */
   bytes: number;
+  /** The run being recorded (resolves to its id; null when recording failed or is off). */
+  run?: Promise<string | null>;
   prepared: Omit<PreparedJob, "id" | "maxSeconds">;
 }
 
@@ -82,6 +95,8 @@ export class JobQueue {
   private running: string | null = null;
   private timer: NodeJS.Timeout | null = null;
   private closed = false;
+  /** Recordings in flight (awaited by close, so the store is not closed under them). */
+  private readonly recording = new Set<Promise<unknown>>();
 
   constructor(private readonly options: JobQueueOptions) {
     this.events.setMaxListeners(0);
@@ -127,6 +142,7 @@ export class JobQueue {
     const w = this.worker;
     this.worker = null;
     if (w) await w.terminate();
+    await Promise.allSettled([...this.recording]);
   }
 
   private ensureWorker(): Worker {
@@ -168,6 +184,19 @@ export class JobQueue {
     entry.view.message = "started";
     this.events.emit(id, { type: "progress", job: entry.view });
     const job: PreparedJob = { id, ...entry.prepared, maxSeconds: this.options.jobSeconds };
+    const recorder = this.options.recorder;
+    if (recorder) {
+      const begun = recorder.begin(entry.view, entry.prepared.input);
+      this.recording.add(begun);
+      void begun.finally(() => this.recording.delete(begun)).catch(() => {});
+      entry.run = begun.then(
+        (runId) => (entry.view.runId = runId),
+        (error) => {
+          this.options.log?.(`job ${id}: recording the run failed: ${(error as Error)?.message ?? error}`);
+          return null;
+        },
+      );
+    }
     this.ensureWorker().postMessage(job);
     this.timer = setTimeout(() => {
       const w = this.worker;
@@ -204,6 +233,19 @@ export class JobQueue {
       view.result = outcome.result;
     }
     entry.prepared = { kind: entry.prepared.kind, input: {}, filePath: null, fileLabel: null, extraFiles: {}, dataFolders: [] };
+    const recorder = this.options.recorder;
+    if (recorder && entry.run) {
+      const p = entry.run.then(async (runId) => {
+        if (runId === null) return;
+        try {
+          await (view.status === "done" ? recorder.done(runId, view) : recorder.failed(runId, view));
+        } catch (error) {
+          this.options.log?.(`job ${id}: recording the run failed: ${(error as Error)?.message ?? error}`);
+        }
+      });
+      this.recording.add(p);
+      void p.finally(() => this.recording.delete(p));
+    }
     this.events.emit(id, { type: view.status === "done" ? "done" : "failed", job: view });
     entry.bytes = view.result === undefined ? 0 : (JSON.stringify(view.result)?.length ?? 0);
     this.finished.push(id);

@@ -1,0 +1,67 @@
+/**
+ * Recording API jobs as runs of the run store (src/store), for servers started with `--store`: a run is begun
+ * (`running`) when a job starts and completed or failed when it ends, with the job id, the dataset hash, the job's
+ * input (uploaded texts replaced by their sha256 and size) and a compact summary of the result.
+ */
+import { createHash } from "node:crypto";
+import type { JobRecorder, JobView } from "./queue";
+
+/** What recording needs of a run store (the store's Store class satisfies it). */
+export interface RunWriter {
+  beginRun(spec: {
+    kind: string;
+    inputs: Readonly<Record<string, unknown>>;
+    parameters: Readonly<Record<string, unknown>>;
+    datasetHash?: string | null;
+    jobId?: string | null;
+  }): Promise<{ id: string }>;
+  completeRun(id: string, results: { summary?: unknown; timings?: Readonly<Record<string, number>> }): Promise<void>;
+  failRun(id: string, message: string): Promise<void>;
+}
+
+/** Run kinds of the store for the API's job kinds (the CLI records the same computations under these). */
+const RUN_KIND: Readonly<Record<string, string>> = {
+  assignment: "assignment",
+  "gravity-estimate": "estimation",
+  "scenario-run": "scenario",
+  "scenario-compare": "scenario-compare",
+  appraisal: "appraisal",
+};
+
+/** Input fields that hold uploaded texts or name files (inputs); everything else is a parameter. */
+const TEXT_FIELDS = new Set(["csv", "demandCsv", "streamsCsv"]);
+const FILE_FIELDS = new Set(["demand", "data", "streams", "scenario", "base", "baseline"]);
+
+function seconds(view: JobView): number {
+  return view.startedAt && view.finishedAt ? (Date.parse(view.finishedAt) - Date.parse(view.startedAt)) / 1000 : 0;
+}
+
+function summaryOf(view: JobView): unknown {
+  const r = view.result as Record<string, unknown> | undefined;
+  if (r === undefined) return null;
+  if (view.kind === "assignment") return r.summary ?? null;
+  if (view.kind === "scenario-run" || view.kind === "scenario-compare") return (r.comparison as { summary?: unknown } | undefined)?.summary ?? null;
+  return r;
+}
+
+export function storeRecorder(store: RunWriter, datasetHash: string): JobRecorder {
+  return {
+    async begin(view, input) {
+      const inputs: Record<string, unknown> = { via: "api" };
+      const parameters: Record<string, unknown> = {};
+      for (const [k, v] of Object.entries(input)) {
+        if (TEXT_FIELDS.has(k) && typeof v === "string") inputs[k] = { sha256: createHash("sha256").update(v).digest("hex"), bytes: Buffer.byteLength(v) };
+        else if (FILE_FIELDS.has(k)) inputs[k] = v;
+        else parameters[k] = v;
+      }
+      const { id } = await store.beginRun({ kind: RUN_KIND[view.kind] ?? view.kind, inputs, parameters, datasetHash, jobId: view.id });
+      return id;
+    },
+    async done(runId, view) {
+      await store.completeRun(runId, { summary: summaryOf(view), timings: { jobS: seconds(view) } });
+    },
+    async failed(runId, view) {
+      await store.failRun(runId, `${view.error?.code ?? "E_INTERNAL"}: ${view.error?.message ?? "failed"}`);
+    },
+  };
+}
