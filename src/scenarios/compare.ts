@@ -157,13 +157,41 @@ const pct = (delta: number, base: number): number | null => (base > 0 ? (100 * d
 const byString = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
 
 /** Compare two result views (see the file comment). */
-export function compareViews(base: ResultView, scen: ResultView): Comparison {
+export function compareViews(base: ResultView, scen: ResultView, options: { readonly pairs?: boolean } = {}): Comparison {
+  const keepPairs = options.pairs ?? true;
   const key = (from: string, to: string) => `${from}\u0000${to}`;
-  const baseMap = new Map(base.pairs.map((p) => [key(p.from, p.to), p]));
-  const scenMap = new Map(scen.pairs.map((p) => [key(p.from, p.to), p]));
-  const demand = new Map<string, number>();
-  for (const d of scen.demand) demand.set(key(d.origin, d.destination), (demand.get(key(d.origin, d.destination)) ?? 0) + d.amountT);
-  const keys = [...new Set([...baseMap.keys(), ...scenMap.keys()])].sort(byString);
+  const demand = new Map<string, Map<string, number>>(); // origin → destination → tonnes
+  for (const d of scen.demand) {
+    let row = demand.get(d.origin);
+    if (!row) {
+      row = new Map();
+      demand.set(d.origin, row);
+    }
+    row.set(d.destination, (row.get(d.destination) ?? 0) + d.amountT);
+  }
+  // Matched pairs in baseline order, then pairs only the scenario has. Runs over one network list the same city
+  // pairs in the same order except for unreachable ones, so a merge walk finds the matches without a key map.
+  const matched: [PairRow | null, PairRow | null][] = [];
+  const bp = base.pairs;
+  const sp = scen.pairs;
+  // greedy subsequence match: exact when the scenario's pairs are the baseline's in the same order, some missing
+  let j = 0;
+  for (const b of bp) {
+    if (j < sp.length && sp[j].from === b.from && sp[j].to === b.to) matched.push([b, sp[j++]]);
+    else matched.push([b, null]);
+  }
+  if (j < sp.length) {
+    // general case: match by key
+    matched.length = 0;
+    const scenMap = new Map(sp.map((p) => [key(p.from, p.to), p]));
+    const seen = new Set<string>();
+    for (const b of bp) {
+      const k = key(b.from, b.to);
+      seen.add(k);
+      matched.push([b, scenMap.get(k) ?? null]);
+    }
+    for (const s of sp) if (!seen.has(key(s.from, s.to))) matched.push([null, s]);
+  }
   const pairs: PairChange[] = [];
   let unchanged = 0;
   let lost = 0;
@@ -172,15 +200,14 @@ export function compareViews(base: ResultView, scen: ResultView): Comparison {
   const acc = { n: 0, t: 0, tp: 0, c: 0, cp: 0, e: 0, ep: 0 };
   const wacc = { w: 0, n: 0, t: 0, tp: 0, c: 0, cp: 0, e: 0, ep: 0 };
   const fig = (p: PairRow): PairFigures => ({ timeH: p.timeH, costUsd: p.costUsd, co2Kg: p.co2Kg, corridor: p.corridor });
-  for (const k of keys) {
-    const b = baseMap.get(k) ?? null;
-    const s = scenMap.get(k) ?? null;
-    const [from, to] = k.split("\u0000");
-    const w = demand.get(k) ?? 0;
+  for (const [b, s] of matched) {
+    const from = (b ?? s)!.from;
+    const to = (b ?? s)!.to;
+    const w = demand.get(from)?.get(to) ?? 0;
     if (b === null || s === null) {
       if (b === null) gained++;
       else lost++;
-      pairs.push({ from, to, baseline: b && fig(b), scenario: s && fig(s), change: null, corridorSwitch: false, demandT: w });
+      if (keepPairs) pairs.push({ from, to, baseline: b && fig(b), scenario: s && fig(s), change: null, corridorSwitch: false, demandT: w });
       continue;
     }
     const dt = s.timeH - b.timeH;
@@ -213,7 +240,7 @@ export function compareViews(base: ResultView, scen: ResultView): Comparison {
       unchanged++;
       continue;
     }
-    pairs.push({
+    if (keepPairs) pairs.push({
       from,
       to,
       baseline: fig(b),

