@@ -4,9 +4,9 @@
  */
 import { createHash } from "node:crypto";
 import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
-import { dirname, join, resolve } from "node:path";
-import { fileURLToPath } from "node:url";
+import { join, resolve } from "node:path";
 import { CaravanError } from "../core/errors";
+import { packageInfo } from "../core/package";
 
 /** JSON with object keys sorted at every level, so equal values always give equal text. */
 export function canonicalJson(value: unknown): string {
@@ -56,13 +56,7 @@ let version: string | undefined;
 /** `caravan@<package version>+<git commit, 12 hex>` (just the package version outside a git checkout). */
 export function codeVersion(): string {
   if (version) return version;
-  const root = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
-  let pkg = "0.0.0";
-  try {
-    pkg = (JSON.parse(readFileSync(join(root, "package.json"), "utf8")) as { version: string }).version;
-  } catch {
-    // keep the placeholder: the code is not in its package layout
-  }
+  const { root, version: pkg } = packageInfo();
   version = `caravan@${pkg}`;
   const commit = gitCommit(join(root, ".git"));
   if (commit) version += `+${commit.slice(0, 12)}`;

@@ -4,9 +4,8 @@
  * and result rows for the store). The same function runs on a BullMQ worker, on a local worker thread or inline:
  * one code path for the job itself.
  */
-import { dirname, join } from "node:path";
-import { fileURLToPath } from "node:url";
 import { z } from "zod";
+import { embeddedDatasetDir } from "../core/package";
 import { loadSweep } from "../scenarios/sweep";
 import { fileInput } from "../store/hash";
 import type { ResultTables } from "../store/schema";
@@ -33,7 +32,7 @@ export interface JobKind {
 }
 
 /** The embedded network dataset of the package (default `data` of network jobs). */
-export const DEFAULT_DATASET_DIR = join(dirname(fileURLToPath(import.meta.url)), "..", "..", "data", "eurasia");
+export const DEFAULT_DATASET_DIR = embeddedDatasetDir();
 
 type Network = import("../network/compiled").CompiledNetwork;
 const networks = new Map<string, Network>();

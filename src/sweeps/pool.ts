@@ -1,9 +1,11 @@
 /**
  * A pool of worker threads that compute jobs (jobs.ts runJob), so CPU-bound jobs never block the event loop of the
  * process that talks to Redis and the store (BullMQ must keep renewing its job locks). A thread that dies fails its
- * job and is replaced. Where threads cannot start (a runtime without TypeScript loading for workers) jobs run in
- * this thread and `threaded` says so.
+ * job and is replaced. Where there is no thread entry (a build without it) jobs run in this thread and `threaded`
+ * says so.
  */
+import { existsSync } from "node:fs";
+import { fileURLToPath } from "node:url";
 import { Worker } from "node:worker_threads";
 import { type JobOutput, runJob } from "./jobs";
 
@@ -23,9 +25,21 @@ interface Slot {
 /** Messages: main → thread {id, kind, input}; thread → main {id, ok: true, output} | {id, ok: false, message}. */
 export type ThreadReply = { id: number; ok: true; output: JobOutput } | { id: number; ok: false; message: string };
 
+/**
+ * The thread entry: the built bundle's `sweep-thread.js` beside this chunk (scripts/build-cli.mjs entry
+ * "sweep-thread": src/sweeps/thread.ts), or thread.ts through tsx's ESM API from the sources. Null when the bundle
+ * has no such entry: jobs then run in this thread.
+ */
+function threadEntry(): URL | null {
+  const here = import.meta.url;
+  if (here.endsWith(".ts")) return new URL("./thread.ts", here);
+  const built = new URL("./sweep-thread.js", here);
+  return existsSync(fileURLToPath(built)) ? built : null;
+}
+
 function startThread(): Worker {
   const here = import.meta.url;
-  if (!here.endsWith(".ts")) return new Worker(new URL("./thread.js", here));
+  if (!here.endsWith(".ts")) return new Worker(new URL("./sweep-thread.js", here));
   const entry = new URL("./thread.ts", here).href;
   const api = import.meta.resolve("tsx/esm/api");
   const bootstrap = `import(${JSON.stringify(api)}).then((m) => m.tsImport(${JSON.stringify(entry)}, ${JSON.stringify(here)}))`;
@@ -39,9 +53,9 @@ export class JobPool {
   private closed = false;
   readonly threaded: boolean;
 
-  /** `size` threads (0 = compute inline in this thread). */
+  /** `size` threads (0 = compute inline in this thread; so are builds without the thread entry). */
   constructor(readonly size: number) {
-    this.threaded = size > 0;
+    this.threaded = size > 0 && threadEntry() !== null;
   }
 
   run(kind: string, input: Record<string, unknown>): Promise<JobOutput> {
