@@ -195,6 +195,30 @@ describe("signals during atomic writes", () => {
   });
 });
 
+describe("signals in a program with its own handler (a server's graceful shutdown)", () => {
+  it("reach that handler, not the write guard's exit, once the write is done", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "caravan-own-handler-"));
+    const script = join(dir, "server.mts");
+    writeFileSync(
+      script,
+      [
+        `import { writeFileAtomic } from ${JSON.stringify(join(ROOT, "src/core/atomic-write.ts"))};`,
+        `process.on("SIGTERM", () => { process.stdout.write("graceful\\n"); process.exit(0); });`,
+        `const data = new Uint8Array(${16 * 1024 * 1024}).fill(98);`,
+        `process.stdout.write("ready\\n");`,
+        `for (;;) {`,
+        `  writeFileAtomic(${JSON.stringify(join(dir, "state.bin"))}, data);`,
+        `  await new Promise((r) => setImmediate(r));`,
+        `}`,
+      ].join("\n"),
+    );
+    const r = await runAndSignal(process.execPath, ["--import", "tsx", script], { cwd: ROOT }, "SIGTERM", (out, ms) => out.includes("ready") && ms > 300);
+    expect(r.status).toBe(0);
+    expect(r.stdout).toMatch(/graceful/);
+    expect(readdirSync(dir).sort()).toEqual(["server.mts", "state.bin"]);
+  });
+});
+
 describe("npm run caravan (development, from the sources)", () => {
   it("still runs the CLI through tsx", () => {
     const r = spawnSync("npm", ["run", "--silent", "caravan", "--", "--version"], { cwd: ROOT, encoding: "utf8" });
