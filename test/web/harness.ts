@@ -33,10 +33,14 @@ export interface TestServer {
   close(): Promise<void>;
 }
 
+/** Scenario files the browser tests may compare besides the dataset's own scenarios/ folder. */
+export const SCENARIO_FIXTURES = join(ROOT, "test/fixtures/scenarios");
+
 /** The real server (src/server) over data/eurasia serving dist/web, on 127.0.0.1 and a free port. */
-export async function startTestServer(): Promise<TestServer> {
+export async function startTestServer(options: { extraDataFolders?: string[] } = {}): Promise<TestServer> {
   const { startServer } = await import("../../src/server/index");
-  const server = await startServer({ dataDir: join(ROOT, "data/eurasia"), host: "127.0.0.1", port: 0, webRoot: WEB_DIST });
+  const extra = (options.extraDataFolders ?? []).filter((d) => existsSync(d));
+  const server = await startServer({ dataDir: join(ROOT, "data/eurasia"), host: "127.0.0.1", port: 0, webRoot: WEB_DIST, extraDataFolders: extra });
   return { url: server.url, close: () => server.close() };
 }
 

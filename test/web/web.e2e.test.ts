@@ -5,11 +5,11 @@
  * must hold a drawn map. Screenshots go to docs/img/ for docs/web.md and the README. Skips with a message when
  * Chromium or the server is missing.
  */
-import { mkdirSync } from "node:fs";
+import { existsSync, mkdirSync } from "node:fs";
 import { join } from "node:path";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { browserUnavailable, ensureWebBuild, launchChromium, ROOT, startTestServer, type TestServer } from "./harness";
+import { browserUnavailable, ensureWebBuild, launchChromium, ROOT, SCENARIO_FIXTURES, startTestServer, type TestServer } from "./harness";
 import { countDiffering, countNear, decodePng, hexToRgb } from "./png";
 
 const missing = browserUnavailable();
@@ -27,7 +27,7 @@ describe.skipIf(missing !== null)("web app in Chromium", () => {
 
   beforeAll(async () => {
     await ensureWebBuild();
-    server = await startTestServer();
+    server = await startTestServer({ extraDataFolders: [SCENARIO_FIXTURES] });
     browser = await launchChromium();
     page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
     page.on("pageerror", (e) => console.error("page error:", e.message));
@@ -200,13 +200,27 @@ describe.skipIf(missing !== null)("web app in Chromium", () => {
     const body = (await probe.json()) as { code?: string; message?: string };
     if (body.code === "E_NOT_AVAILABLE") ctx.skip(`scenario-compare job not available: ${body.message}`);
     const list = await fetch(`${server.url}api/v1/scenarios`);
-    const scenarios = list.ok ? ((await list.json()) as { scenarios?: { id: string }[] }).scenarios ?? [] : [];
-    if (scenarios.length === 0) ctx.skip("the server lists no scenarios (GET /api/v1/scenarios), so there is none to compare");
-    await open(`?view=scenarios&scenario=${encodeURIComponent(scenarios[0].id)}`);
+    const scenarios = list.ok ? (((await list.json()) as { scenarios?: { id: string; problem: string | null }[] }).scenarios ?? []) : [];
+    const runnable = scenarios.filter((s) => s.problem === null).map((s) => s.id);
+    // a scenario of the dataset itself, else the Bakhty–Ayagoz 2030 fixture of the scenarios stage
+    const pick = runnable.find((id) => existsSync(join(ROOT, "data/eurasia/scenarios", id))) ?? runnable.find((id) => id === "eurasia-bakhty-2030.yaml");
+    if (!pick) ctx.skip(`no runnable Eurasia scenario listed by GET /api/v1/scenarios (got ${runnable.join(", ") || "none"})`);
+    await open("?view=scenarios");
+    await page.locator('select[name="scenario"]').selectOption(pick!);
     await page.getByRole("button", { name: "Compare" }).click();
-    await page.locator('[data-testid="diff-summary"]').waitFor({ timeout: 30_000 });
-    expect(await page.locator('[data-testid="diff-table"] tbody tr').count()).toBeGreaterThan(0);
-    expect((await page.evaluate("window.caravanMap.getSource('scenario-diff').getData().then((d) => d.features.length)")) as number).toBeGreaterThan(0);
+    // progress is shown while the job runs
+    await page.locator(".job-progress progress").waitFor({ timeout: 5000 });
+    await page.locator('[data-testid="diff-summary"]').waitFor({ timeout: 60_000 });
+    expect(new URL(page.url()).searchParams.get("scenario")).toBe(pick);
+    const rows = page.locator('[data-testid="diff-table"] tbody tr');
+    expect(await rows.count()).toBeGreaterThan(0);
+    // gains and losses both appear: switching a corridor moves flow from one line to another
+    expect(await page.locator('[data-testid="diff-table"] td.gain').count()).toBeGreaterThan(0);
+    expect(await page.locator('[data-testid="diff-table"] td.loss').count()).toBeGreaterThan(0);
+    const changes = (await page.evaluate(
+      "window.caravanMap.getSource('scenario-diff').getData().then((d) => d.features.map((f) => f.properties.changeT))",
+    )) as number[];
+    expect(changes.some((c) => c > 0) && changes.some((c) => c < 0)).toBe(true);
     await mapIdle();
     expect(await renderedCount("diff-line")).toBeGreaterThan(0);
     await page.screenshot({ path: join(IMG, "web-scenarios.png") });

@@ -36,6 +36,8 @@ export function MapPane(props: { onMap: (map: MapLibreMap) => void; onError: (me
   const container = useRef<HTMLDivElement>(null);
   useEffect(() => {
     if (!container.current) return;
+    // the basemap downloads and converts while MapLibre starts its workers
+    const basemap = loadBasemap();
     const map = new MapLibreMap({
       container: container.current,
       style: baseStyle(),
@@ -55,7 +57,7 @@ export function MapPane(props: { onMap: (map: MapLibreMap) => void; onError: (me
     map.once("load", () => {
       if (cancelled) return;
       props.onMap(map);
-      loadBasemap()
+      basemap
         .then((basemap) => {
           if (cancelled) return;
           (map.getSource("countries") as GeoJSONSource).setData(basemap.countries);

@@ -7,10 +7,10 @@ import { useEffect, useMemo, useRef, useState } from "preact/hooks";
 import { ApiError, apiGet, type JobState, runJob } from "../api";
 import { ErrorBox } from "../components/ErrorBox";
 import { JobProgress } from "../components/JobProgress";
-import { fmtMt, signed } from "../format";
-import { useMap, useMapLayers } from "../map/MapPane";
+import { fmt1, fmt2, fmtMt, signed } from "../format";
+import { fitToFeatures, useMap, useMapLayers } from "../map/MapPane";
 import type { AppState } from "../url-state";
-import { findFeatureCollection } from "./job-result";
+import { findArray, findField, findFeatureCollection } from "./job-result";
 
 export const GAIN_COLOR = "#1a9850";
 export const LOSS_COLOR = "#d73027";
@@ -43,7 +43,52 @@ const DIFF_LAYERS: LayerSpecification[] = [
 interface ScenarioInfo {
   id: string;
   name?: string;
-  title?: string;
+  year?: number | null;
+  /** why the file does not parse as a scenario (listed but not runnable) */
+  problem?: string | null;
+}
+
+interface VolumeChange {
+  id?: string;
+  country?: string;
+  name?: string;
+  baselineT: number;
+  scenarioT: number;
+  changeT: number;
+}
+
+interface MeanChange {
+  pairs: number;
+  timeH: number;
+  timePct: number;
+  costUsd: number;
+  costPct: number;
+  co2Pct: number;
+}
+
+/** What the comparison says beyond the link diff: means, crossing and transit changes, its own summary text. */
+export interface ComparisonView {
+  summaryText: string | null;
+  pairsChanged: number | null;
+  corridorSwitches: number | null;
+  demandWeighted: MeanChange | null;
+  crossings: VolumeChange[];
+  transit: VolumeChange[];
+}
+
+export function readComparison(result: unknown): ComparisonView {
+  const comparison = findField(result, ["comparison"]) ?? result;
+  const summary = findField(comparison, ["summary"]) as Record<string, unknown> | undefined;
+  const means = findField(comparison, ["means"]) as { demandWeighted?: MeanChange } | undefined;
+  const changed = (rows: VolumeChange[] | null) => (rows ?? []).filter((r) => typeof r.changeT === "number" && r.changeT !== 0).sort((a, b) => Math.abs(b.changeT) - Math.abs(a.changeT));
+  return {
+    summaryText: typeof summary?.text === "string" ? summary.text : null,
+    pairsChanged: typeof summary?.pairsChanged === "number" ? summary.pairsChanged : null,
+    corridorSwitches: typeof summary?.corridorSwitches === "number" ? summary.corridorSwitches : null,
+    demandWeighted: means?.demandWeighted ?? null,
+    crossings: changed(findArray<VolumeChange>(comparison, ["crossings"])),
+    transit: changed(findArray<VolumeChange>(comparison, ["transitByCountry"])),
+  };
 }
 
 interface DiffView {
@@ -84,7 +129,7 @@ export function readDiff(result: unknown): DiffView | null {
   };
 }
 
-let lastRun: { key: string; diff: DiffView | null; raw: unknown } | null = null;
+let lastRun: { key: string; diff: DiffView | null; comparison: ComparisonView } | null = null;
 
 export function ScenariosView(props: { state: AppState; update: (patch: Partial<AppState>) => void }) {
   const { state, update } = props;
@@ -92,6 +137,7 @@ export function ScenariosView(props: { state: AppState; update: (patch: Partial<
   const key = `${state.base}|${state.scenario}`;
   const [scenarios, setScenarios] = useState<ScenarioInfo[] | null>(null);
   const [diff, setDiff] = useState<DiffView | null>(lastRun?.key === key ? lastRun.diff : null);
+  const [comparison, setComparison] = useState<ComparisonView | null>(lastRun?.key === key ? lastRun.comparison : null);
   const [job, setJob] = useState<JobState | null>(null);
   const [error, setError] = useState<unknown>(null);
   const [running, setRunning] = useState(false);
@@ -121,8 +167,11 @@ export function ScenariosView(props: { state: AppState; update: (patch: Partial<
     runJob<unknown>("scenario-compare", { base: state.base || "baseline", scenario: state.scenario }, setJob, controller.signal)
       .then((result) => {
         const d = readDiff(result);
-        lastRun = { key, diff: d, raw: result };
+        const c = readComparison(result);
+        lastRun = { key, diff: d, comparison: c };
         setDiff(d);
+        setComparison(c);
+        if (map && d && d.features.features.length > 0) fitToFeatures(map, d.features, 80);
         if (!d) setError(new ApiError("E_RESULT_SHAPE", "the comparison finished but its result holds no link changes to map", 200));
         setJob(null);
       })
@@ -139,33 +188,68 @@ export function ScenariosView(props: { state: AppState; update: (patch: Partial<
     <section class="panel-section" aria-labelledby="scenarios-title">
       <h2 id="scenarios-title">Scenarios</h2>
       <form onSubmit={run} class="scenario-form">
-        <datalist id="scenario-list">
-          {options.map((s) => (
-            <option key={s.id} value={s.id}>
-              {s.name ?? s.title ?? s.id}
-            </option>
-          ))}
-        </datalist>
-        <label>
-          Base
-          <input type="text" name="base" list="scenario-list" placeholder="baseline" value={state.base} onChange={(e) => update({ base: e.currentTarget.value.trim() })} />
-        </label>
-        <label>
-          Scenario
-          <input type="text" name="scenario" list="scenario-list" required value={state.scenario} onChange={(e) => update({ scenario: e.currentTarget.value.trim() })} />
-        </label>
+        {scenarios !== null && scenarios.length > 0 ? (
+          <div class="row">
+            <label>
+              Base
+              <select name="base" value={state.base || "baseline"} onChange={(e) => update({ base: e.currentTarget.value === "baseline" ? "" : e.currentTarget.value })}>
+                <option value="baseline">the scenario's own baseline</option>
+                {options.map((s) => (
+                  <option key={s.id} value={s.id} disabled={!!s.problem}>
+                    {s.name ?? s.id}
+                  </option>
+                ))}
+              </select>
+            </label>
+            <label>
+              Scenario
+              <select name="scenario" required value={state.scenario} onChange={(e) => update({ scenario: e.currentTarget.value })}>
+                <option value="" disabled>
+                  choose a scenario
+                </option>
+                {options.map((s) => (
+                  <option key={s.id} value={s.id} disabled={!!s.problem} title={s.problem ?? s.id}>
+                    {s.name ?? s.id}
+                    {s.year ? ` (${s.year})` : ""}
+                  </option>
+                ))}
+              </select>
+            </label>
+          </div>
+        ) : (
+          <div class="row">
+            <label>
+              Base
+              <input type="text" name="base" placeholder="baseline" value={state.base} onChange={(e) => update({ base: e.currentTarget.value.trim() })} />
+            </label>
+            <label>
+              Scenario file
+              <input type="text" name="scenario" required value={state.scenario} onChange={(e) => update({ scenario: e.currentTarget.value.trim() })} />
+            </label>
+          </div>
+        )}
         <button type="submit" class="primary" disabled={running || !state.scenario}>
           {running ? "Comparing…" : "Compare"}
         </button>
       </form>
-      {scenarios === null ? <p class="muted small">The server lists no scenarios; type a scenario id or file name known to the server.</p> : null}
+      {scenarios !== null && scenarios.length === 0 ? (
+        <p class="muted small">The server lists no scenario files (data folder scenarios/); type the path of one inside its data folders.</p>
+      ) : null}
       <JobProgress state={job} label="Comparison" />
       <ErrorBox error={error} onPick={(s) => update({ scenario: s })} />
       {diff ? (
         <div class="diff-results" aria-live="polite">
           <p data-testid="diff-summary">
-            {diff.gains} links gain flow, {diff.losses} lose flow.
+            {diff.gains} links gain flow, {diff.losses} lose flow
+            {comparison?.pairsChanged !== null && comparison?.pairsChanged !== undefined ? `; ${comparison.pairsChanged.toLocaleString("en-GB")} city pairs change route or time` : ""}
+            {comparison?.corridorSwitches ? `, ${comparison.corridorSwitches.toLocaleString("en-GB")} switch corridor` : ""}.
           </p>
+          {comparison?.demandWeighted ? (
+            <p class="muted small">
+              Demand-weighted mean change over {comparison.demandWeighted.pairs} pairs with demand: time {signed(comparison.demandWeighted.timeH, fmt1)} h ({signed(comparison.demandWeighted.timePct, fmt2)} %), cost{" "}
+              {signed(comparison.demandWeighted.costPct, fmt2)} %, CO2 {signed(comparison.demandWeighted.co2Pct, fmt2)} %.
+            </p>
+          ) : null}
           <ul class="legend">
             <li>
               <span class="swatch line" style={{ background: GAIN_COLOR }} aria-hidden="true" /> gain
@@ -195,8 +279,51 @@ export function ScenariosView(props: { state: AppState; update: (patch: Partial<
               ))}
             </tbody>
           </table>
+          {comparison && comparison.crossings.length > 0 ? (
+            <>
+              <h3>Border crossings</h3>
+              <VolumeTable rows={comparison.crossings.slice(0, 10)} label="crossing" />
+            </>
+          ) : null}
+          {comparison && comparison.transit.length > 0 ? (
+            <>
+              <h3>Transit by country</h3>
+              <VolumeTable rows={comparison.transit} label="country" />
+            </>
+          ) : null}
+          {comparison?.summaryText ? (
+            <details>
+              <summary>Full comparison report</summary>
+              <pre class="report">{comparison.summaryText}</pre>
+            </details>
+          ) : null}
         </div>
       ) : null}
     </section>
+  );
+}
+
+function VolumeTable(props: { rows: VolumeChange[]; label: string }) {
+  return (
+    <table class="data">
+      <thead>
+        <tr>
+          <th scope="col">{props.label}</th>
+          <th scope="col" class="num">base</th>
+          <th scope="col" class="num">scenario</th>
+          <th scope="col" class="num">change</th>
+        </tr>
+      </thead>
+      <tbody>
+        {props.rows.map((r) => (
+          <tr key={r.id ?? r.country ?? r.name}>
+            <td>{r.name ?? r.country ?? r.id}</td>
+            <td class="num">{fmtMt(r.baselineT)}</td>
+            <td class="num">{fmtMt(r.scenarioT)}</td>
+            <td class={`num ${r.changeT > 0 ? "gain" : "loss"}`}>{signed(r.changeT, fmtMt)}</td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
   );
 }
