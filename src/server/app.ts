@@ -24,7 +24,7 @@ import { getRun, listRuns, type RunReader } from "./routes/runs";
 import { listScenarios } from "./routes/scenarios";
 import { matrixResponse, routeResponse } from "./routes/routing";
 import { API_PREFIX, type JobKind, LIMITS, ROUTES } from "./schemas";
-import { checkBearer } from "./security";
+import { checkBearer, TOKEN_COOKIE, tokenMatches } from "./security";
 import { caravanPackage, type ServerState } from "./state";
 
 export interface ServerOptions {
@@ -149,8 +149,19 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
 
   if (options.token) {
     const token = options.token;
-    app.addHook("onRequest", async (request) => {
-      if (request.routeOptions.config?.access === "compute") checkBearer(request.headers.authorization, token);
+    app.addHook("onRequest", async (request, reply) => {
+      if (request.routeOptions.config?.access === "compute") checkBearer(request.headers.authorization, token, request.headers.cookie);
+      // the web app: opening /?token=… once stores the token in a same-site cookie and drops it from the address
+      const url = new URL(request.url, "http://local");
+      const given = url.searchParams.get("token");
+      if (request.method === "GET" && !url.pathname.startsWith("/api/") && given !== null) {
+        if (!tokenMatches(given, token)) throw new CaravanError("E_UNAUTHORIZED", "wrong token in the address");
+        url.searchParams.delete("token");
+        reply
+          .header("set-cookie", `${TOKEN_COOKIE}=${encodeURIComponent(token)}; HttpOnly; SameSite=Strict; Path=/`)
+          .redirect(`${url.pathname}${url.search}`, 303);
+        return reply;
+      }
     });
   }
 

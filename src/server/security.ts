@@ -15,11 +15,32 @@ export function isLoopbackHost(host: string): boolean {
 
 const digest = (s: string) => createHash("sha256").update(s).digest();
 
-/** Constant-time check of an `Authorization: Bearer <token>` header against the configured token. */
-export function checkBearer(header: string | undefined, token: string): void {
+/** Constant-time comparison of a presented token with the configured one. */
+export function tokenMatches(presented: string, token: string): boolean {
+  return timingSafeEqual(digest(presented), digest(token));
+}
+
+/** Name of the cookie that carries the token for the web app (set by opening `/?token=…` once). */
+export const TOKEN_COOKIE = "caravan_token";
+
+/** The token cookie's value in a Cookie header, or null. */
+export function tokenCookie(header: string | undefined): string | null {
+  for (const part of (header ?? "").split(";")) {
+    const eq = part.indexOf("=");
+    if (eq > 0 && part.slice(0, eq).trim() === TOKEN_COOKIE) return decodeURIComponent(part.slice(eq + 1).trim());
+  }
+  return null;
+}
+
+/**
+ * Check a request of a compute route: `Authorization: Bearer <token>`, or the token cookie of the web app (same-site
+ * only: the cookie is SameSite=Strict, so another site's page cannot send it). Constant-time comparison.
+ */
+export function checkBearer(header: string | undefined, token: string, cookieHeader?: string): void {
   const m = /^Bearer\s+(\S+)\s*$/i.exec(header ?? "");
-  if (!m) throw new CaravanError("E_UNAUTHORIZED", "this route needs Authorization: Bearer <token> (the server was started with --token or CARAVAN_TOKEN)");
-  if (!timingSafeEqual(digest(m[1]), digest(token))) throw new CaravanError("E_UNAUTHORIZED", "wrong bearer token");
+  const presented = m ? m[1] : tokenCookie(cookieHeader);
+  if (presented === null) throw new CaravanError("E_UNAUTHORIZED", "this route needs Authorization: Bearer <token> (the server was started with --token or CARAVAN_TOKEN)");
+  if (!tokenMatches(presented, token)) throw new CaravanError("E_UNAUTHORIZED", "wrong bearer token");
 }
 
 /**

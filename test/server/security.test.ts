@@ -34,6 +34,25 @@ describe("bearer token", () => {
     }
   });
 
+  it("the web app gets the token once through /?token=…: a same-site HttpOnly cookie, then compute routes accept the cookie", async () => {
+    const app = await appOver(CORRIDORS, { token: TOKEN });
+    try {
+      const wrong = await app.inject({ method: "GET", url: "/?token=nope" });
+      expect(wrong.statusCode).toBe(401);
+      const login = await app.inject({ method: "GET", url: `/?view=route&token=${TOKEN}` });
+      expect(login.statusCode).toBe(303);
+      expect(login.headers.location).toBe("/?view=route");
+      const cookie = String(login.headers["set-cookie"]);
+      expect(cookie).toMatch(/^caravan_token=.*HttpOnly; SameSite=Strict; Path=\//);
+      const withCookie = await app.inject({ method: "GET", url: "/api/v1/route?from=ori&to=dest", headers: { cookie: cookie.split(";")[0] } });
+      expect(withCookie.statusCode).toBe(200);
+      const badCookie = await app.inject({ method: "GET", url: "/api/v1/route?from=ori&to=dest", headers: { cookie: "caravan_token=guess" } });
+      expect(badCookie.statusCode).toBe(401);
+    } finally {
+      await app.close();
+    }
+  });
+
   it("binding beyond loopback without a token is refused before listening", async () => {
     const error = await startServer({ dataDir: CORRIDORS, host: "0.0.0.0", port: 0, cacheDir: false, webRoot: null }).catch((e) => e);
     expect(isCaravanError(error) && error.code).toBe("E_USAGE");

@@ -52,6 +52,7 @@ export function register(program: Command): void {
       out(
         `Caravan ${server.state.version} serving ${dataDir} (${d.places.length} places, ${d.linkCount} links) at ${server.url}\n` +
           `  API: ${server.url}api/v1/health   explorer: ${server.url}api/docs${token ? "   (compute routes need the bearer token)" : ""}\n` +
+          (token ? `  web app with the token: ${server.url}?token=<your token> (stored in a same-site cookie)\n` : "") +
           "  press Ctrl+C to stop\n",
       );
       await new Promise<void>((resolve, reject) => {
