@@ -138,8 +138,8 @@ function childrenOf(pid: number): string {
       .map((tid) => readFileSync(`/proc/${pid}/task/${tid}/children`, "utf8").trim())
       .filter((s) => s !== "")
       .join(" ");
-  } catch {
-    return "";
+  } catch (error) {
+    return `(cannot read /proc/${pid}/task/*/children: ${(error as Error).message})`;
   }
 }
 
@@ -152,11 +152,14 @@ describe.skipIf(!haveChicago)("signals (assignment on ChicagoSketch with --flows
       const cwd = mkdtempSync(join(tmpdir(), "caravan-signal-"));
       const args = [BIN, "assign", "--tntp", CHICAGO, "--algorithm", "fw", "--gap", "1e-14", "--max-seconds", "60", "--flows-out", "flows.csv", "--no-store"];
       let children = "unchecked";
+      let seenAsOurChild = false;
       const r = await runAndSignal(process.execPath, args, { cwd, env: envWithCache(mkdtempSync(join(tmpdir(), "caravan-xdg-"))) }, signal, (_out, ms, pid) => {
         if (ms < 2500) return false; // loading done, solving
         children = childrenOf(pid);
+        seenAsOurChild = childrenOf(process.pid).split(" ").includes(String(pid)); // the check sees children at all
         return true;
       });
+      expect(seenAsOurChild).toBe(true);
       expect(r.status).toBe(status);
       expect(r.endedAfterSignalMs).toBeLessThan(5000);
       expect(r.stderr).not.toMatch(/\n\s+at /);
