@@ -71,6 +71,21 @@ describe("local sweeps", () => {
     }
   });
 
+  it("a job that keeps failing is retried, then reported with its error; its attempts are failed runs", async () => {
+    const store = await openStore(join(tmp.dir, "fail.db"));
+    try {
+      const demand = join(import.meta.dirname, "..", "..", "data", "eurasia", "demand", "corridors-2024.csv");
+      const plan = planSweep({ name: "bad", kind: "corridor-assignment", base: { demand, algorithm: "no-such-solver" } }, join(tmp.dir, "bad.yaml"));
+      const report = await runSweep({ store, plan, local: true, redisUrl: noRedis, threads: 1 });
+      expect(report.done).toBe(0);
+      expect([...report.failures.values()]).toEqual([expect.stringMatching(/unknown assignment algorithm "no-such-solver"/)]);
+      const failed = await store.listRuns({ kind: "corridor-assignment", status: "failed" });
+      expect(failed.length).toBe(3); // JOB_ATTEMPTS
+    } finally {
+      await store.close();
+    }
+  });
+
   it("a corridor-assignment job computes the transit the assign command records for the same inputs", async () => {
     const demand = join(import.meta.dirname, "..", "..", "data", "eurasia", "demand", "corridors-2024.csv");
     const db = join(tmp.dir, "assign.db");
