@@ -10,8 +10,9 @@ import type { FastifyInstance } from "fastify";
 import { appOver, fixtureCopy, json } from "./helpers";
 
 let app: FastifyInstance;
+let data: string;
 beforeAll(async () => {
-  const data = fixtureCopy();
+  data = fixtureCopy();
   // scenarios of the fixture: the Kazakhstan–Russia crossing shut (the North corridor is cut), and one that extends a file outside
   mkdirSync(join(data, "scenarios"));
   writeFileSync(
@@ -111,6 +112,15 @@ describe("assignment jobs", () => {
     const job = json<JobBody>(await app.inject({ method: "GET", url: `/api/v1/jobs/${id}` }));
     expect(job.status).toBe("failed");
     expect(job.error?.code).toBe("E_DEMAND_INVALID");
+  });
+
+  it("a malformed demand file fails naming it by its path in the data folder, never the server's folders", async () => {
+    writeFileSync(join(data, "demand", "bad.csv"), "origin,destination,class,amount,source\nori,dest,container,lots,src:corridors-manual\n");
+    const id = await submit({ kind: "assignment", input: { demand: "demand/bad.csv" } });
+    const job = await waitFor(id);
+    expect(job.status).toBe("failed");
+    expect(job.error?.message).toMatch(/^demand\/bad\.csv:2/);
+    expect(job.error?.message).not.toContain(data);
   });
 
   it("bad input is refused at submission: unknown kind, unknown input field, missing file", async () => {

@@ -5,7 +5,7 @@
 import { readFileSync } from "node:fs";
 import { appraiseStreams, parseStreamsCsv, sensitivityTable } from "../../appraisal/index";
 import { corridorProblem } from "../../assignment/corridor";
-import { parseDemandCsv, readDemandCsv } from "../../assignment/corridor-demand";
+import { parseDemandCsv } from "../../assignment/corridor-demand";
 import { corridorSummary } from "../../assignment/corridor-report";
 import { linkFlowsGeoJson } from "../../assignment/results";
 import { solve } from "../../assignment/solve";
@@ -42,7 +42,7 @@ function assignment(job: PreparedJob, env: JobEnv): unknown {
   const input = job.input as { demandCsv?: string; algorithm?: string; gap?: number; maxIterations?: number; year?: number; demandScale?: number; top?: number };
   const net = env.net();
   env.progress(0.02, "reading demand");
-  const table = input.demandCsv !== undefined ? parseDemandCsv(input.demandCsv, "upload.csv") : readDemandCsv(job.filePath!);
+  const table = input.demandCsv !== undefined ? parseDemandCsv(input.demandCsv, "upload.csv") : parseDemandCsv(readFileSync(job.filePath!, "utf8"), job.fileLabel!);
   const label = input.demandCsv !== undefined ? "upload.csv" : job.fileLabel!;
   const cp = corridorProblem(net, table, { year: input.year ?? null, demandScale: input.demandScale });
   const gap = input.gap ?? 1e-6;
@@ -89,8 +89,8 @@ function appraisal(job: PreparedJob, env: JobEnv): unknown {
   return { source: label, benefitColumns: streams.benefitColumns, ...appraiseStreams(streams, rate), sensitivity: sensitivityTable(streams, rate) };
 }
 
-/** Paths inside results relative to the data folders (a response never shows the server's folders). */
-function relativeOrigin(job: PreparedJob, origin: string): string {
+/** Paths inside results and messages relative to the data folders (a response never shows the server's folders). */
+export function relativeOrigin(job: Pick<PreparedJob, "dataFolders">, origin: string): string {
   let out = origin;
   for (const folder of job.dataFolders) out = out.split(`${folder}/`).join("");
   return out;

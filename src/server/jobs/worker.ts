@@ -6,7 +6,7 @@ import { parentPort, workerData } from "node:worker_threads";
 import { isCaravanError } from "../../core/errors";
 import type { CompiledNetwork } from "../../network/compiled";
 import { openNetwork } from "../../network/open";
-import { type PreparedJob, runJob } from "./kinds";
+import { type PreparedJob, relativeOrigin, runJob } from "./kinds";
 
 const { dataDir, cacheDir } = workerData as { dataDir: string; cacheDir: string | false | undefined };
 let net: CompiledNetwork | null = null;
@@ -27,7 +27,7 @@ parentPort!.on("message", async (job: PreparedJob) => {
     const result = await runJob(job, env);
     parentPort!.postMessage({ type: "done", id: job.id, result });
   } catch (error) {
-    if (isCaravanError(error)) parentPort!.postMessage({ type: "failed", id: job.id, error: { code: error.code, message: error.message } });
+    if (isCaravanError(error)) parentPort!.postMessage({ type: "failed", id: job.id, error: { code: error.code, message: relativeOrigin(job, error.message) } });
     else parentPort!.postMessage({ type: "failed", id: job.id, error: { code: "E_INTERNAL", message: "internal error in the job (the server log has the details)" }, stack: String((error as Error)?.stack ?? error) });
   }
 });
