@@ -166,8 +166,13 @@ export class JobQueue {
       this.worker = null;
       if (this.running) this.finishRunning({ error: { code: "E_INTERNAL", message: "the job worker stopped unexpectedly" } });
     });
-    w.on("exit", () => {
-      if (this.worker === w) this.worker = null;
+    w.on("exit", (code) => {
+      if (this.worker !== w) return; // terminated on purpose (time limit, close)
+      this.worker = null;
+      if (this.running) {
+        this.options.log?.(`job worker exited with status ${code} during job ${this.running}`);
+        this.finishRunning({ error: { code: "E_INTERNAL", message: "the job worker stopped unexpectedly" } });
+      }
     });
     w.unref();
     this.worker = w;
@@ -197,7 +202,15 @@ export class JobQueue {
         },
       );
     }
-    this.ensureWorker().postMessage(job);
+    try {
+      this.ensureWorker().postMessage(job);
+    } catch (error) {
+      // no worker can start (e.g. an installation without the worker entry): the job fails, the server stays up
+      this.options.log?.(`job ${id}: the job worker did not start: ${(error as Error)?.stack ?? error}`);
+      const code = error instanceof CaravanError ? error.code : "E_INTERNAL";
+      this.finishRunning({ error: { code, message: error instanceof CaravanError ? error.message : "the job worker did not start (the server log has the details)" } });
+      return;
+    }
     this.timer = setTimeout(() => {
       const w = this.worker;
       this.worker = null;
