@@ -1,5 +1,6 @@
 /**
- * Distributed sweeps on this machine (Redis on 127.0.0.1:6379, results into a SQLite store file):
+ * Distributed sweeps on this machine (Redis on 127.0.0.1:6379; results into a SQLite file, or with
+ * CARAVAN_BENCH_STORE=postgres into PostgreSQL on 127.0.0.1:5432 as a team would):
  *   - queue overhead per job: 1,000 trivial probe jobs (no work) through one `caravan worker --concurrency 1`
  *     process, end to end (enqueue, BullMQ hand-over, run row, result transaction, completion seen in the store),
  *     beside the same jobs on one local worker thread (no queue);
@@ -26,8 +27,12 @@ const JOBS = 1000;
 
 function redisUp(): Promise<boolean> {
   const u = new URL(redisUrl);
+  return portAnswers(Number(u.port || 6379), u.hostname);
+}
+
+function portAnswers(port: number, host = "127.0.0.1"): Promise<boolean> {
   return new Promise((resolve) => {
-    const s = connect({ host: u.hostname, port: Number(u.port || 6379) });
+    const s = connect({ host, port });
     const done = (ok: boolean) => {
       s.destroy();
       resolve(ok);
@@ -103,7 +108,11 @@ async function main(): Promise<void> {
   const iterations = Math.round(0.01 / perIteration[2]);
   console.log(`load average before the run: ${loadavg()[0].toFixed(1)} on ${availableParallelism()} cores (figures are noisy when other work shares the machine)`);
   const dir = mkdtempSync(join(tmpdir(), "caravan-bench-sweeps-"));
-  const db = join(dir, "sweeps.db");
+  // a SQLite file, or with CARAVAN_BENCH_STORE=postgres the team setup's PostgreSQL (a schema dropped after)
+  const pgSchema = `caravan_bench_sweeps_${process.pid}`;
+  const usePg = process.env.CARAVAN_BENCH_STORE === "postgres" && (await portAnswers(5432));
+  const db = usePg ? `postgres://postgres@127.0.0.1:5432/test?schema=${pgSchema}` : join(dir, "sweeps.db");
+  console.log(`store: ${usePg ? "PostgreSQL (127.0.0.1:5432)" : "SQLite file"}`);
   const store = await openStore(db);
   let workers: ChildProcess[] = [];
   try {
@@ -129,6 +138,13 @@ async function main(): Promise<void> {
     await q.obliterate({ force: true });
     await q.close();
     rmSync(dir, { recursive: true, force: true });
+    if (usePg) {
+      const pg = (await import("pg")).default;
+      const client = new pg.Client({ connectionString: "postgres://postgres@127.0.0.1:5432/test" });
+      await client.connect();
+      await client.query(`drop schema if exists ${pgSchema} cascade`);
+      await client.end();
+    }
   }
 }
 

@@ -166,6 +166,9 @@ export class Store {
     const inputsHash = inputsHashOf(spec);
     const me = currentProcess();
     await this.write(async (w) => {
+      // the running row need not wait for the disk: lost in a database-server crash it only loses a run that never
+      // finished (PostgreSQL; the results commit stays synchronous)
+      if (this.dialect === "postgres") await w.run(sql`set local synchronous_commit = off`.compile(this.db));
       await w.run(
         this.db.insertInto("runs").values({
           id,
