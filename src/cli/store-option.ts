@@ -100,7 +100,16 @@ export async function recordRun(cmd: Command, spec: RecordSpec, body: (run: RunR
     datasetHash = hashDataset(spec.datasetDir);
   }
   const runSpec = { kind: spec.kind, inputs, parameters: spec.parameters, datasetHash };
-  const db = await store.openStore(store.resolveStoreLocation(flags.store));
+  let db: Awaited<ReturnType<typeof store.openStore>>;
+  try {
+    db = await store.openStore(store.resolveStoreLocation(flags.store));
+  } catch (error) {
+    // a store the user named must work; the implicit ./caravan.db (e.g. in a read-only folder) must not block the run
+    if (flags.store !== undefined || process.env.CARAVAN_STORE !== undefined) throw error;
+    process.stderr.write(`caravan: this run is not recorded: ${(error as Error).message} (--no-store silences this)\n`);
+    await body(recorder(null));
+    return;
+  }
   try {
     if (db.interruptedOnOpen.length > 0) note(`caravan: marked ${db.interruptedOnOpen.length} run(s) interrupted (their process ended): ${db.interruptedOnOpen.join(", ")}\n`);
     if (spec.reusable !== false && !flags.force) {
