@@ -3,14 +3,14 @@
  * over the target: readers see the old file or the new one, never a half-written one, and a failure leaves the old
  * file untouched (E_FILE_WRITE). A target that is not a regular file is never replaced: a character device or FIFO
  * (`/dev/stdout`, `/dev/full`, a named pipe) is written directly, with write errors such as ENOSPC reported as
- * E_FILE_WRITE; a directory is refused.
+ * E_FILE_WRITE; a directory is refused; a symbolic link stays a link, the file it points to is replaced atomically.
  *
  * Temporary files are named `.<target>.caravan-tmp-<pid>-<random>` and registered while they exist, so a signal
  * handler can remove them with `cleanupTempFiles()` before the process exits.
  */
 import { randomBytes } from "node:crypto";
-import { renameSync, statSync, unlinkSync, writeFileSync } from "node:fs";
-import { basename, dirname, join } from "node:path";
+import { lstatSync, readlinkSync, realpathSync, renameSync, statSync, unlinkSync, writeFileSync } from "node:fs";
+import { basename, dirname, join, resolve } from "node:path";
 import { CaravanError } from "./errors";
 import { holdTerminationSignals } from "./signals";
 
@@ -51,7 +51,20 @@ function writeError(path: string, error: unknown): CaravanError {
  * Write a file atomically (see the module comment). Throws E_FILE_WRITE when the target is a directory or cannot be
  * written; the previous content of a regular file is then untouched.
  */
-export function writeFileAtomic(path: string, data: string | Uint8Array): void {
+export function writeFileAtomic(target: string, data: string | Uint8Array): void {
+  // a symbolic link stays a link: the file it points to is replaced (or created, for a dangling link)
+  let path = target;
+  try {
+    if (lstatSync(target).isSymbolicLink()) {
+      try {
+        path = realpathSync(target);
+      } catch {
+        path = resolve(dirname(target), readlinkSync(target));
+      }
+    }
+  } catch {
+    path = target;
+  }
   let kind: "none" | "file" | "dir" | "special" = "none";
   try {
     const st = statSync(path);

@@ -225,6 +225,17 @@ describe("class 11: non-regular output targets are never replaced by a regular f
     await expectError(["assign", "--tntp", tntpDir(), "--flows-out", "/dev/full"], "E_FILE_WRITE");
     expect(statSync("/dev/full").isCharacterDevice()).toBe(true);
   });
+  it("a symbolic link as --flows-out stays a link; its target gets the flows, and no temporary file is left", async () => {
+    const { symlinkSync, lstatSync, readdirSync } = await import("node:fs");
+    const dir = tmp();
+    writeFileSync(join(dir, "real.csv"), "old");
+    symlinkSync(join(dir, "real.csv"), join(dir, "link.csv"));
+    const r = await cli(["assign", "--tntp", tntpDir(), "--flows-out", join(dir, "link.csv")]);
+    expect(r.code, r.err).toBe(0);
+    expect(lstatSync(join(dir, "link.csv")).isSymbolicLink()).toBe(true);
+    expect(readFileSync(join(dir, "real.csv"), "utf8")).not.toBe("old");
+    expect(readdirSync(dir).sort()).toEqual(["link.csv", "real.csv"]);
+  });
   it("--flows-out naming a directory is E_FILE_WRITE", async () => {
     await expectError(["assign", "--tntp", tntpDir(), "--flows-out", tmp()], "E_FILE_WRITE");
   });
