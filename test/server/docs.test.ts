@@ -64,7 +64,7 @@ describe("caravan serve", () => {
     child.stderr.on("data", (d) => (out += d));
     const exited = new Promise<number | null>((res) => child.on("exit", (code) => res(code)));
     try {
-      for (let i = 0; i < 300 && !/http:\/\/127\.0\.0\.1:\d+\//.test(out); i++) await new Promise((r) => setTimeout(r, 50));
+      for (let i = 0; i < 1200 && !/http:\/\/127\.0\.0\.1:\d+\//.test(out); i++) await new Promise((r) => setTimeout(r, 50));
       const url = /http:\/\/127\.0\.0\.1:\d+\//.exec(out)?.[0];
       expect(url, out).toBeDefined();
       const health = (await (await fetch(`${url}api/v1/health`)).json()) as { status: string; dataset: { places: number } };

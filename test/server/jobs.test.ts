@@ -48,7 +48,7 @@ async function submit(payload: unknown): Promise<string> {
 }
 
 async function waitFor(id: string): Promise<JobBody> {
-  for (let i = 0; i < 600; i++) {
+  for (let i = 0; i < 2000; i++) {
     const job = json<JobBody>(await app.inject({ method: "GET", url: `/api/v1/jobs/${id}` }));
     if (job.status === "done" || job.status === "failed") return job;
     await new Promise((r) => setTimeout(r, 50));
