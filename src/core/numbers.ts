@@ -201,6 +201,8 @@ export const NUMBER_FIELDS = {
     "--co2-price": r(0, 1e5, { unit: "USD per tonne CO2e" }),
     "--min-population": r(0, 1e10),
     "--baseline-year": int(1900, 2100),
+    "--gdp-year": int(1900, 2100),
+    "--trade-year": int(1900, 2100),
     "--sigma": r(1, 100, { minExclusive: true, note: "elasticity of substitution" }),
     "--tolerance": positive(1),
     "--tol": positive(1),

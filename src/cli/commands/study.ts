@@ -6,6 +6,7 @@ import { join } from "node:path";
 import type { Command } from "commander";
 import { CaravanError } from "../../core/errors";
 import { stdoutOf } from "../io";
+import { numberOption } from "../options";
 
 interface StudyFlags {
   trade?: string;
@@ -40,17 +41,17 @@ export function register(program: Command): void {
     .action(async (flags: StudyFlags, cmd: Command) => {
       const out = stdoutOf(cmd);
       if (flags.trade === undefined) throw new CaravanError("E_USAGE", "give --trade FILE.csv (a trade matrix: exporter,importer,trade[,sector])");
-      const sigma = Number(flags.sigma);
+      const sigma = numberOption("--sigma", flags.sigma) as number;
       if (!(sigma > 1) || !Number.isFinite(sigma)) throw new CaravanError("E_USAGE", `--sigma must be a number greater than 1 (got "${flags.sigma}")`);
       if (flags.imbalances !== "additive" && flags.imbalances !== "multiplicative") throw new CaravanError("E_USAGE", `--imbalances must be additive or multiplicative (got "${flags.imbalances}")`);
       let pctPerDay: number | undefined;
       if (flags.pctPerDay !== undefined) {
-        pctPerDay = Number(flags.pctPerDay);
+        pctPerDay = numberOption("--pct-per-day", flags.pctPerDay) as number;
         if (!(pctPerDay >= 0 && pctPerDay < 100)) throw new CaravanError("E_USAGE", `--pct-per-day must be a number in [0, 100) (got "${flags.pctPerDay}")`);
       }
       let gdpYear: number | undefined;
       if (flags.gdpYear !== undefined) {
-        gdpYear = Number(flags.gdpYear);
+        gdpYear = numberOption("--gdp-year", flags.gdpYear, true) as number;
         if (!Number.isInteger(gdpYear)) throw new CaravanError("E_USAGE", `--gdp-year must be a year (got "${flags.gdpYear}")`);
       }
       const [S, { openNetwork }, { RoutingContext }, { writeFileAtomic }, { mkdirSync }] = await Promise.all([
@@ -63,7 +64,7 @@ export function register(program: Command): void {
       // read and check every input before any work or output
       let tradeYear: number | undefined;
       if (flags.tradeYear !== undefined) {
-        tradeYear = Number(flags.tradeYear);
+        tradeYear = numberOption("--trade-year", flags.tradeYear, true) as number;
         if (!Number.isInteger(tradeYear)) throw new CaravanError("E_USAGE", `--trade-year must be a year (got "${flags.tradeYear}")`);
       }
       const trade = S.readTradeMatrix(flags.trade, flags.tradeUnit, tradeYear);
