@@ -65,6 +65,14 @@ describe("recorded runs through the CLI", () => {
     expect(new Set(list.runs.map((r: { inputsHash: string }) => r.inputsHash)).size).toBe(2);
   });
 
+  it("runs commands never create a store: a missing file is E_STORE_OPEN", async () => {
+    const missing = join(tmp.dir, "missing.db");
+    const r = await run(["runs", "list", "--store", missing]);
+    expect(r.code).toBe(1);
+    expect(r.err).toMatch(/^caravan: E_STORE_OPEN: no store at /);
+    expect(existsSync(missing)).toBe(false);
+  });
+
   it("--no-store records nothing", async () => {
     const other = join(tmp.dir, "none.db");
     const r = await run(["gravity", "estimate", "--data", csv, "--formula", "trade ~ log(dist) | exporter + importer", "--store", other, "--no-store"]);

@@ -2,6 +2,8 @@
  * `caravan runs list | show ID | export ID | rm ID | gc`: the recorded runs of a store (SQLite file or PostgreSQL
  * URL; --store, else CARAVAN_STORE, else ./caravan.db). The store modules load only when one of these runs.
  */
+import { existsSync } from "node:fs";
+import { resolve } from "node:path";
 import type { Command } from "commander";
 import { writeFileAtomic } from "../../core/atomic-write";
 import { CaravanError } from "../../core/errors";
@@ -21,9 +23,14 @@ function storeOption(cmd: Command): Command {
   return cmd.option("--store <file|url>", "the store: a SQLite file or a postgres:// URL (default: $CARAVAN_STORE, else ./caravan.db)");
 }
 
+/** Open the store for reading or maintenance; a SQLite file that does not exist is not created (E_STORE_OPEN). */
 async function withStore<T>(cmd: Command, fn: (store: Store) => Promise<T>): Promise<T> {
-  const { openStore, resolveStoreLocation } = await import("../../store/index");
-  const store = await openStore(resolveStoreLocation(cmd.opts<StoreOnly>().store));
+  const { isPostgresUrl, openStore, resolveStoreLocation } = await import("../../store/index");
+  const location = resolveStoreLocation(cmd.opts<StoreOnly>().store);
+  if (!isPostgresUrl(location) && !existsSync(location)) {
+    throw new CaravanError("E_STORE_OPEN", `no store at ${resolve(location)} (runs are recorded there by assign, gravity estimate, sweeps, …; --store FILE|URL names another)`);
+  }
+  const store = await openStore(location);
   try {
     return await fn(store);
   } finally {
