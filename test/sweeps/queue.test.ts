@@ -8,7 +8,7 @@ import { join } from "node:path";
 import { sql } from "kysely";
 import { afterAll, describe, expect, it } from "vitest";
 import { openStore } from "../../src/store/index";
-import { planSweep, runSweep, sweepResults } from "../../src/sweeps/index";
+import { planSweep, runSweep, startQueueWorker, sweepResults } from "../../src/sweeps/index";
 import { REDIS_UP, tempDir, tsxArgs } from "../store/helpers";
 
 const tmp = tempDir("sweep-queue");
@@ -96,5 +96,27 @@ describe.skipIf(!REDIS_UP)("sweeps on the Redis queue (127.0.0.1:6379)", () => {
       await again.close();
     }
     b.child.kill("SIGTERM");
+  });
+
+  it("a worker writing to another store refuses the sweep's jobs at once; the sweep reports them failed", async () => {
+    const mine = await openStore(join(tmp.dir, "mine.db"));
+    const other = await openStore(join(tmp.dir, "other.db"));
+    const worker = await startQueueWorker({ redisUrl, store: other, concurrency: 1, queueName: `${queueName}-mismatch`, lockMs: 2000 });
+    try {
+      const plan = planSweep({ name: "elsewhere", kind: "probe", grid: { value: [1, 2] } }, join(tmp.dir, "m.yaml"));
+      const report = await runSweep({ store: mine, plan, redisUrl, queueName: `${queueName}-mismatch`, pollMs: 100 });
+      expect(report.done).toBe(0);
+      expect(report.failures.size).toBe(2);
+      for (const message of report.failures.values()) expect(message).toMatch(/belongs to the store .*mine\.db; this worker writes to .*other\.db/);
+      expect(await other.listRuns()).toEqual([]);
+    } finally {
+      await worker.stop();
+      await mine.close();
+      await other.close();
+      const { Queue } = await import("bullmq");
+      const q = new Queue(`${queueName}-mismatch`, { connection: { host: "127.0.0.1", port: 6379 } });
+      await q.obliterate({ force: true });
+      await q.close();
+    }
   });
 });
