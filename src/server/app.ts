@@ -5,6 +5,7 @@
  * `validateResponses` (tests, CARAVAN_VALIDATE_RESPONSES=1) every response body is checked against its schema and a
  * mismatch becomes a 500 E_INTERNAL that names the mismatch.
  */
+import { createHash } from "node:crypto";
 import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { Ajv } from "ajv";
@@ -56,6 +57,7 @@ type Handler = (request: FastifyRequest, reply: FastifyReply) => unknown;
 declare module "fastify" {
   interface FastifyContextConfig {
     access?: "open" | "compute";
+    cacheable?: boolean;
   }
 }
 
@@ -164,6 +166,17 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
       }
     });
   }
+
+  // read-only views of the dataset: an ETag of (dataset, URL); a matching If-None-Match is answered 304 at once
+  app.addHook("onRequest", async (request, reply) => {
+    if (!request.routeOptions.config?.cacheable || request.method !== "GET") return;
+    const etag = `"${createHash("sha256").update(state.net.sourceHash).update(request.url).digest("base64url").slice(0, 27)}"`;
+    reply.header("etag", etag).header("cache-control", "no-cache");
+    if (request.headers["if-none-match"] === etag) {
+      reply.code(304).send();
+      return reply;
+    }
+  });
 
   const handlers: Record<string, Handler> = {
     health: () => ({
@@ -275,7 +288,7 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
   for (const spec of ROUTES) {
     const handler = handlers[spec.operationId];
     if (!handler) throw new Error(`no handler for ${spec.operationId}`);
-    app.route({ method: spec.method, url: spec.url, schema: spec.schema, config: { access: spec.access }, handler });
+    app.route({ method: spec.method, url: spec.url, schema: spec.schema, config: { access: spec.access, cacheable: spec.cacheable ?? false }, handler });
   }
 
   const openapi = buildOpenApi(state.version);

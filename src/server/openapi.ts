@@ -41,6 +41,9 @@ function operation(spec: RouteSpec): Schema {
     op.requestBody = { required: true, content: "content" in body ? body.content : { "application/json": { schema: body } } };
   }
   op.responses = Object.fromEntries(Object.entries(spec.schema.response).map(([status, value]) => [status.replace("xx", "XX"), responseObject(status, value as Schema)]));
+  if (spec.cacheable) {
+    (op.responses as Schema)["304"] = { description: "Not modified: If-None-Match named the response's ETag (a function of the dataset and the URL)" };
+  }
   if (spec.access === "compute") op.security = [{ bearerAuth: [] }];
   return op;
 }
@@ -198,7 +201,7 @@ export function renderApiDocs(doc: Schema): string {
         }
       }
       for (const [status, r] of Object.entries(op.responses as Record<string, Schema>)) {
-        if (status.endsWith("XX")) continue;
+        if (status.endsWith("XX") || r.content === undefined) continue;
         for (const [type, { schema }] of Object.entries(r.content as Record<string, { schema: Schema }>)) {
           out.push(`Response ${status} (\`${type}\`)${schema.description ? `: ${schema.description as string}` : ""}`, "");
           if (schema.type === "object") out.push(...table("| field | type | meaning |", fieldRows(schema)));

@@ -536,6 +536,8 @@ export interface RouteSpec {
   readonly tag: string;
   /** "compute": needs the token when one is configured (compute and write routes). */
   readonly access: Access;
+  /** The response is a function of the dataset and the URL alone: served with an ETag (304 when unchanged). */
+  readonly cacheable?: boolean;
   readonly schema: {
     readonly querystring?: Schema;
     readonly params?: Schema;
@@ -579,6 +581,7 @@ export const ROUTES: readonly RouteSpec[] = [
       "Exact matches first, then prefix, then substring matches, each by population. An empty q lists the most populous places. A query that matches nothing returns no places and didYouMean.",
     tag: "places",
     access: "open",
+    cacheable: true,
     schema: { querystring: placesQuery, response: placesResponse },
   },
   {
@@ -616,6 +619,7 @@ export const ROUTES: readonly RouteSpec[] = [
     summary: "Links and ferries as GeoJSON, by mode, status and year",
     tag: "network",
     access: "open",
+    cacheable: true,
     schema: { querystring: layersQuery, response: layersResponse },
   },
   {
@@ -625,6 +629,7 @@ export const ROUTES: readonly RouteSpec[] = [
     summary: "Border crossings with dwell (median, high), fees, opening days, capacities and sources",
     tag: "network",
     access: "open",
+    cacheable: true,
     schema: {
       querystring: listQuery({ country: { type: "string", pattern: "^[A-Za-z]{3}$", description: "only crossings of this ISO3 country" } }),
       response: { 200: obj({ crossings: { type: "array", items: crossingSchema } }), ...errors },
@@ -637,6 +642,7 @@ export const ROUTES: readonly RouteSpec[] = [
     summary: "Gauge-change, intermodal, port and airport terminals with handling figures, capacities and sources",
     tag: "network",
     access: "open",
+    cacheable: true,
     schema: {
       querystring: listQuery({ type: { type: "string", enum: ["gauge_change", "intermodal", "port", "airport"] }, country: { type: "string", pattern: "^[A-Za-z]{3}$" } }),
       response: { 200: obj({ terminals: { type: "array", items: terminalSchema } }), ...errors },

@@ -224,6 +224,21 @@ describe("GET /api/v1/network/layers, /crossings, /terminals", () => {
   });
 });
 
+describe("ETags of the read-only views", () => {
+  it("places, layers, crossings and terminals carry an ETag; If-None-Match with it is 304 with no body", async () => {
+    for (const url of ["/api/v1/network/layers?mode=rail", "/api/v1/crossings", "/api/v1/terminals", "/api/v1/places?q=ori"]) {
+      const first = await get(url);
+      const etag = first.headers.etag as string;
+      expect(etag, url).toMatch(/^"[\w-]+"$/);
+      const again = await app.inject({ method: "GET", url, headers: { "if-none-match": etag } });
+      expect(again.statusCode, url).toBe(304);
+      expect(again.body).toBe("");
+    }
+    expect((await get("/api/v1/network/layers?mode=road")).headers.etag).not.toBe((await get("/api/v1/network/layers?mode=rail")).headers.etag);
+    expect((await get("/api/v1/route?from=ori&to=dest")).headers.etag).toBeUndefined();
+  });
+});
+
 describe("unknown paths", () => {
   it("are 404 E_NOT_FOUND with the closest API path suggested", async () => {
     const r = await get("/api/v1/rout?from=ori&to=dest");
