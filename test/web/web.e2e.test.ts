@@ -5,7 +5,8 @@
  * must hold a drawn map. Screenshots go to docs/img/ for docs/web.md and the README. Skips with a message when
  * Chromium or the server is missing.
  */
-import { existsSync, mkdirSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -54,8 +55,12 @@ describe.skipIf(missing !== null)("web app in Chromium", () => {
     await page.evaluate(`history.pushState(null, "", ${JSON.stringify(search)}); dispatchEvent(new PopStateEvent("popstate"));`);
   }
 
-  /** Resolve once the map has loaded every source change and drawn it (two animation frames later). */
+  /**
+   * Resolve once the app's effects of the last input have run (Preact runs them after the next frame), the map has
+   * loaded every source and style change they made, and has drawn it (two animation frames later).
+   */
   async function mapIdle(): Promise<void> {
+    await page.evaluate("new Promise((resolve) => requestAnimationFrame(() => setTimeout(() => setTimeout(resolve, 0), 0)))");
     await page.waitForFunction("window.caravanMap.loaded() && !window.caravanMap.isMoving()", null, { timeout: 20_000 });
     await page.evaluate("new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve)))");
   }
@@ -136,8 +141,8 @@ describe.skipIf(missing !== null)("web app in Chromium", () => {
     await rail1520.focus();
     await page.keyboard.press("Space");
     expect(await rail1520.isChecked()).toBe(false);
+    await page.waitForFunction("window.caravanMap.getLayoutProperty('net-rail-1520', 'visibility') === 'none'", null, { timeout: 5000 });
     await mapIdle();
-    expect(await page.evaluate("window.caravanMap.getLayoutProperty('net-rail-1520', 'visibility')")).toBe("none");
     expect(await renderedCount("net-rail-1520")).toBe(0);
     expect(await renderedCount("net-rail-1435")).toBeGreaterThan(50);
     expect(new URL(page.url()).searchParams.get("layers")).not.toContain("rail1520");
@@ -224,5 +229,59 @@ describe.skipIf(missing !== null)("web app in Chromium", () => {
     await mapIdle();
     expect(await renderedCount("diff-line")).toBeGreaterThan(0);
     await page.screenshot({ path: join(IMG, "web-scenarios.png") });
+  });
+
+  it("shows general-equilibrium results from a results file as a choropleth with a table", async (ctx) => {
+    const sample = join(ROOT, "../shared/gravity/gegravity_sample_data_set.csv");
+    if (!existsSync(sample)) ctx.skip(`${sample} is absent (reference data in ../shared)`);
+    // the results file is computed here by the CLI, as a user would produce it
+    const { runCli } = await import("../../src/cli/main");
+    let out = "";
+    let err = "";
+    const status = await runCli(
+      [
+        "gravity",
+        "counterfactual",
+        "--data",
+        sample,
+        "--baseline-formula",
+        "trade ~ lndist + contiguity + common_language + pta + international | exporter + importer",
+        "--experiment",
+        "pta=1@CHN-DEU",
+        "--reference-importer",
+        "DEU",
+        "--json",
+      ],
+      { out: (t) => (out += t), err: (t) => (err += t) },
+    );
+    expect(status, err).toBe(0);
+    const ge = JSON.parse(out) as { results: { country: string; realGdpChangePct: number }[] };
+    const dir = mkdtempSync(join(tmpdir(), "caravan-web-"));
+    try {
+      const file = join(dir, "ge.json");
+      writeFileSync(file, out);
+      await open("?view=trade");
+      await page.locator('input[name="ge-file"]').setInputFiles(file);
+      const rows = page.locator('[data-testid="trade-table"] tbody tr');
+      await rows.first().waitFor({ timeout: 5000 });
+      expect(await rows.count()).toBe(ge.results.length);
+      // the table is sorted by the real GDP change and shows the file's figures
+      const best = [...ge.results].sort((a, b) => b.realGdpChangePct - a.realGdpChangePct)[0];
+      expect(await rows.first().locator("td").first().textContent()).toBe(best.country);
+      // the choropleth colours the countries of the file, the largest change in the darkest blue
+      const fillOf = (iso3: string) => `window.caravanMap.getFeatureState({ source: "countries", id: ${JSON.stringify(iso3)} }).fill`;
+      await page.waitForFunction(`${fillOf(best.country)} !== undefined`, null, { timeout: 5000 });
+      expect(await page.evaluate(fillOf(best.country))).toBe("#2166ac");
+      expect(await page.evaluate('window.caravanMap.getFeatureState({ source: "countries", id: "KAZ" }).fill')).toBeUndefined();
+      await mapIdle();
+      await page.screenshot({ path: join(IMG, "web-trade.png") });
+      // a file that is not a results file is refused with a message
+      const bad = join(dir, "bad.json");
+      writeFileSync(bad, JSON.stringify({ hello: 1 }));
+      await page.locator('input[name="ge-file"]').setInputFiles(bad);
+      expect(await page.locator(".panel .error").textContent()).toContain('no "results" array');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

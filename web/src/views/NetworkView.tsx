@@ -7,7 +7,7 @@ import { useEffect, useMemo, useState } from "preact/hooks";
 import { apiGet } from "../api";
 import { ErrorBox } from "../components/ErrorBox";
 import { fmt1, fmtInt } from "../format";
-import { setLayerVisible, useMap, useMapLayers } from "../map/MapPane";
+import { EURASIA_BOUNDS, setLayerVisible, useMap, useMapLayers } from "../map/MapPane";
 import { type AppState, NETWORK_LAYERS, type NetworkLayer, YEAR_MAX, YEAR_MIN } from "../url-state";
 import { CROSSING_LAYERS, LAYER_GROUPS, linkLayers, openByYear, TERMINAL_LAYERS } from "./network-layers";
 
@@ -156,6 +156,11 @@ export function NetworkView(props: { state: AppState; update: (patch: Partial<Ap
   useMapLayers(map, { sourceId: "net-links", data: data?.links ?? null, layers: initialLinkLayers });
   useMapLayers(map, { sourceId: "net-terminals", data: data?.terminals ?? null, layers: TERMINAL_LAYERS });
   useMapLayers(map, { sourceId: "net-crossings", data: data?.crossings ?? null, layers: CROSSING_LAYERS });
+
+  // the network view is the overview: it shows the whole region whatever the previous view zoomed to
+  useEffect(() => {
+    map?.fitBounds(EURASIA_BOUNDS, { padding: 20, duration: 0 });
+  }, [map]);
 
   // visibility follows the toggles
   useEffect(() => {
