@@ -51,7 +51,8 @@ export { datasetFiles, EARTH_RADIUS_KM, formatProblem, GREAT_CIRCLE_RULE, havers
 export type { NetworkProblem, ProblemCode, ValidationResult } from "./load";
 export { originKey } from "./model";
 export { compilerCacheKey, compilerCodeHash } from "./code-hash";
-export { cacheEntryPaths, datasetHash, defaultCacheDir, MAX_CACHE_ENTRIES, openNetwork, readCompiledCache, writeCompiledCache } from "./open";
+export { cacheEntryPaths, datasetHash, defaultCacheDir, MAX_CACHE_ENTRIES, openCachedNetwork, readCompiledCache, writeCompiledCache } from "./cache";
+export { openNetwork } from "./open";
 export type { OpenOptions } from "./open";
 export { networkCsv, networkGeoJson, networkStats } from "./report";
 export type { NetworkStats } from "./report";

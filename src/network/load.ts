@@ -5,8 +5,7 @@
  * file, line, field and an error code: E_PARSE (malformed text or value), E_NETWORK_INVALID (schema or
  * cross-reference rule), E_PROVENANCE_MISSING (missing or dangling source reference).
  */
-import { createHash } from "node:crypto";
-import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
+import { existsSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { parse as parseCsv } from "csv-parse/sync";
 import { type Document, isMap, LineCounter, parseDocument, visit } from "yaml";
@@ -14,6 +13,8 @@ import type { z } from "zod";
 import { CaravanError } from "../core/errors";
 import { NUMBER_FIELDS, numberProblem, rangeProblem } from "../core/numbers";
 import { suggest } from "../core/suggest";
+import { datasetFiles, hashFiles, listFiles } from "./files";
+import { EARTH_RADIUS_KM, haversineKm } from "./geo";
 import type { LoadedLink, ModesFile, NetworkData, RecordOrigin, RuleEntry, SourceEntry } from "./model";
 import { originKey } from "./model";
 import {
@@ -58,10 +59,11 @@ export interface ValidationResult {
   readonly files: readonly string[];
 }
 
+// the dataset file list, its hash and great-circle distances live in files.ts and geo.ts (light modules)
+export { datasetFiles, EARTH_RADIUS_KM, hashFiles, haversineKm };
+
 /** The id of the built-in estimation rule for empty link distances. */
 export const GREAT_CIRCLE_RULE = "great-circle-circuity";
-/** Mean Earth radius (IUGG), km, used for great-circle distances. */
-export const EARTH_RADIUS_KM = 6371.0088;
 
 /** One problem as a line: `places/east.csv:12: field "lonDeg": not a number [E_PARSE]`. */
 export function formatProblem(p: NetworkProblem): string {
@@ -82,14 +84,6 @@ export function loadNetwork(dir: string): NetworkData {
   return result.network;
 }
 
-/** Great-circle distance between two points, km (haversine). */
-export function haversineKm(lon1Deg: number, lat1Deg: number, lon2Deg: number, lat2Deg: number): number {
-  const toRad = Math.PI / 180;
-  const dLat = (lat2Deg - lat1Deg) * toRad;
-  const dLon = (lon2Deg - lon1Deg) * toRad;
-  const a = Math.sin(dLat / 2) ** 2 + Math.cos(lat1Deg * toRad) * Math.cos(lat2Deg * toRad) * Math.sin(dLon / 2) ** 2;
-  return 2 * EARTH_RADIUS_KM * Math.asin(Math.min(1, Math.sqrt(a)));
-}
 
 // --- records with their location -----------------------------------------------------------------------------
 
@@ -410,15 +404,6 @@ function readYamlObject<T>(problems: Problems, y: YamlFile, schema: z.ZodType<T>
 }
 
 // --- the dataset -----------------------------------------------------------------------------------------------
-
-function listFiles(dir: string, sub: string, ext: string): string[] {
-  const folder = join(dir, sub);
-  if (!existsSync(folder) || !statSync(folder).isDirectory()) return [];
-  return readdirSync(folder)
-    .filter((f) => f.endsWith(ext) && !f.startsWith("."))
-    .sort()
-    .map((f) => `${sub}/${f}`);
-}
 
 const SOURCE_ID = /^[a-z0-9][a-z0-9._-]*$/;
 
@@ -799,32 +784,3 @@ function walkProvenance(value: unknown, path: string, visit: (field: string, ref
   }
 }
 
-/** sha256 over every source file's relative path and bytes, in sorted path order. */
-export function hashFiles(dir: string, files: readonly string[]): string {
-  const hash = createHash("sha256");
-  for (const file of [...files].sort()) {
-    hash.update(file);
-    hash.update("\0");
-    hash.update(readFileSync(join(dir, file)));
-    hash.update("\0");
-  }
-  return hash.digest("hex");
-}
-
-/** The dataset files that feed a network (for cache keys), relative to `dir`. */
-export function datasetFiles(dir: string): string[] {
-  const files: string[] = [];
-  for (const f of ["modes.yaml", "cargo.yaml", "chokepoints.yaml"]) if (existsSync(join(dir, f))) files.push(f);
-  for (const [sub, ext] of [
-    ["sources", ".yaml"],
-    ["places", ".csv"],
-    ["links", ".csv"],
-    ["borders", ".yaml"],
-    ["terminals", ".yaml"],
-    ["ferries", ".yaml"],
-    ["projects", ".yaml"],
-  ] as const) {
-    files.push(...listFiles(dir, sub, ext));
-  }
-  return files;
-}

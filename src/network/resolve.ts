@@ -9,7 +9,7 @@
  */
 import { CaravanError } from "../core/errors";
 import { fold, suggest } from "../core/suggest";
-import { haversineKm } from "./load";
+import { haversineKm } from "./geo";
 import type { Place, PlaceKind } from "./schema";
 
 export interface ResolveOptions {

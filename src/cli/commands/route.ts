@@ -23,12 +23,13 @@ export async function routingSession(command: Command): Promise<RoutingSession> 
   const dir = (command.optsWithGlobals() as { data: string }).data;
   let session = sessions.get(dir);
   if (!session) {
-    const [{ openNetwork }, { PlaceResolver }, { RoutingContext }] = await Promise.all([
-      import("../../network/open"),
+    const [{ openCachedNetwork }, { PlaceResolver }, { RoutingContext }] = await Promise.all([
+      import("../../network/cache"),
       import("../../network/resolve"),
       import("../../routing/context"),
     ]);
-    const net = openNetwork(dir);
+    // from the cache without loading the parsers; the loader and compiler load only when the cache misses
+    const net = openCachedNetwork(dir) ?? (await import("../../network/open")).openNetwork(dir);
     session = { net, ctx: new RoutingContext(net), resolver: new PlaceResolver(net.network.places) };
     sessions.set(dir, session);
   }
