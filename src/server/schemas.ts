@@ -288,6 +288,7 @@ const matrixQuery = {
     ...routeOptionProps,
     modes: listParam("allowed modes"),
     avoidCountries: listParam("ISO3 countries no route may touch"),
+    avoidCrossings: listParam("border crossings, links, ferries or terminals (ids) not to use"),
     close: listParam("sea chokepoints to close"),
   },
 };

@@ -161,6 +161,11 @@ describe("GET /api/v1/matrix", () => {
     expect(m.timeH[0][2]).toBeCloseTo(route.routes[0].timeH, 9);
   });
 
+  it("takes the routing constraints: avoiding the KAZ–RUS crossing makes Orient → Destport the 5,730 km Middle corridor", async () => {
+    const m = json<{ distanceKm: number[][] }>(await get("/api/v1/matrix?places=ori,dest&optimize=time&avoidCrossings=kz-ru&modes=rail,road,ferry"));
+    expect(m.distanceKm[0][1]).toBeCloseTo(5730, 6);
+  });
+
   it("unreachable pairs are flagged in reachable (figures 0, never null)", async () => {
     const m = json<{ reachable: boolean[][]; timeH: number[][]; unreachablePairs: number }>(await get("/api/v1/matrix?places=ori,dest&modes=sea&close=canal,cape"));
     expect(m.reachable).toEqual([

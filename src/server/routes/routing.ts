@@ -67,7 +67,7 @@ export function routeResponse(state: ServerState, input: RouteInput): { type: st
   return input.format === "geojson" ? { type: "application/geo+json", body: planGeoJson(plan) } : { type: "application/json", body: planJson(plan) };
 }
 
-export interface MatrixInput extends Omit<RouteInput, "from" | "to" | "via" | "alternatives" | "avoidCrossings" | "format"> {
+export interface MatrixInput extends Omit<RouteInput, "from" | "to" | "via" | "alternatives" | "format"> {
   places: string;
 }
 
