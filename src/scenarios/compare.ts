@@ -17,7 +17,7 @@ import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { CaravanError } from "../core/errors";
 import type { CrossingDirectionRow, CrossingRow, FerryRow, PairRow, ScenarioRun, SideResult, TransitRowOut } from "./run";
-import { readCsvRows } from "./tables";
+import { readCsvRows, readCsvTable } from "./tables";
 
 /** v/c at or above which a capacity counts as a bottleneck. */
 export const BOTTLENECK_VC = 0.9;
@@ -66,14 +66,16 @@ export function viewOfRunFolder(dir: string, side: "baseline" | "scenario" = "sc
     throw new CaravanError("E_RUN_INVALID", `${manifestFile} is not valid JSON`, { details: { file: manifestFile } });
   }
   const sub = join(dir, side);
-  const pairs = readCsvRows(join(sub, "pairs.csv")).map((r) => ({
-    from: r.from,
-    to: r.to,
-    timeH: num(r.timeH),
-    costUsd: num(r.costUsd),
-    co2Kg: num(r.co2Kg),
-    distanceKm: num(r.distanceKm),
-    corridor: r.corridor,
+  const t = readCsvTable(join(sub, "pairs.csv"));
+  const [from, to, timeH, costUsd, co2Kg, distanceKm, corridor] = ["from", "to", "timeH", "costUsd", "co2Kg", "distanceKm", "corridor"].map(t.column);
+  const pairs = t.rows.map((r) => ({
+    from: r[from],
+    to: r[to],
+    timeH: num(r[timeH]),
+    costUsd: num(r[costUsd]),
+    co2Kg: num(r[co2Kg]),
+    distanceKm: num(r[distanceKm]),
+    corridor: r[corridor],
   }));
   return {
     name: (side === "baseline" ? manifest.baseline?.name : manifest.scenario?.name) ?? dir,

@@ -73,6 +73,29 @@ export async function tableParquet(t: Table): Promise<Uint8Array> {
   return new Uint8Array(buffer);
 }
 
+/** Parse a CSV written by tableCsv into its header and rows of fields (E_RUN_INVALID when malformed). */
+export function readCsvTable(file: string): { header: string[]; rows: string[][]; column: (name: string) => number } {
+  let text: string;
+  try {
+    text = readFileSync(file, "utf8");
+  } catch {
+    throw new CaravanError("E_RUN_INVALID", `${file} is missing or unreadable`, { details: { file } });
+  }
+  const records = parseCsv(text);
+  if (records.length === 0) throw new CaravanError("E_RUN_INVALID", `${file}: no header`, { details: { file } });
+  const header = records[0];
+  const rows = records.slice(1);
+  rows.forEach((r, i) => {
+    if (r.length !== header.length) throw new CaravanError("E_RUN_INVALID", `${file}:${i + 2}: ${r.length} fields for ${header.length} columns`, { details: { file, line: i + 2 } });
+  });
+  const column = (name: string): number => {
+    const k = header.indexOf(name);
+    if (k < 0) throw new CaravanError("E_RUN_INVALID", `${file}: no column "${name}"`, { details: { file, field: name } });
+    return k;
+  };
+  return { header, rows, column };
+}
+
 /** Parse a CSV written by tableCsv back into rows of strings keyed by column (E_RUN_INVALID when malformed). */
 export function readCsvRows(file: string): Record<string, string>[] {
   let text: string;
