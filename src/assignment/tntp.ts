@@ -333,11 +333,19 @@ function fastTripEntries(body: string, origin: number, zoneCount: number, demand
   return true;
 }
 
-/** Parse a TNTP trip table. Zones are 1-based in the file, 0-based in `demand`. */
-export function parseTntpTrips(text: string, file: string): TntpTrips {
+/**
+ * Parse a TNTP trip table. Zones are 1-based in the file, 0-based in `demand`. With `networkZones` (the zone count of
+ * the network the table belongs to) a different `<NUMBER OF ZONES>` is refused before the zones × zones matrix is
+ * allocated.
+ */
+export function parseTntpTrips(text: string, file: string, networkZones?: number): TntpTrips {
   const lines = splitLines(text);
   const { tags, bodyStart } = readMetadata(file, lines);
   const zoneCount = tagInt(file, lines, tags, "NUMBER OF ZONES", true, TRIP_RULES);
+  if (networkZones !== undefined && zoneCount !== networkZones) {
+    const line = lines.findIndex((l) => l.toUpperCase().includes("<NUMBER OF ZONES>")) + 1;
+    throw parseError(file, line, "<NUMBER OF ZONES>", `${zoneCount} zones but the network has ${networkZones}`);
+  }
   const declaredTotal = tagNumber(file, lines, tags, "TOTAL OD FLOW", TRIP_RULES);
   const demand = new Float64Array(zoneCount * zoneCount);
   let origin = -1;
@@ -484,7 +492,7 @@ function readText(path: string): string {
 export function loadTntpDir(dir: string): TntpInstance {
   const files = findTntpFiles(dir);
   const network = parseTntpNetwork(readText(files.net), files.net);
-  const trips = parseTntpTrips(readText(files.trips), files.trips);
+  const trips = parseTntpTrips(readText(files.trips), files.trips, network.zoneCount);
   if (trips.zoneCount !== network.zoneCount) {
     throw parseError(files.trips, 1, "<NUMBER OF ZONES>", `${trips.zoneCount} zones but the network ${basename(files.net)} has ${network.zoneCount}`);
   }
