@@ -61,6 +61,12 @@ declare module "fastify" {
   }
 }
 
+/** The folder of the built web app the server serves at /, or null when there is none (dist/web not built). */
+export function webRootOf(options: Pick<ServerOptions, "webRoot">): string | null {
+  const webRoot = options.webRoot === undefined ? join(caravanPackage().root, "dist", "web") : options.webRoot;
+  return webRoot !== null && existsSync(join(webRoot, "index.html")) ? webRoot : null;
+}
+
 export async function buildServer(options: ServerOptions): Promise<FastifyInstance> {
   const { state } = options;
   const log = options.log ?? ((line: string) => process.stderr.write(`${line}\n`));
@@ -295,8 +301,8 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
   app.get(`${API_PREFIX}/openapi.json`, async (_request, reply) => reply.type("application/json").send(openapi));
   app.get("/api/docs", async (_request, reply) => reply.type("text/html; charset=utf-8").send(EXPLORER_HTML));
 
-  const webRoot = options.webRoot === undefined ? join(caravanPackage().root, "dist", "web") : options.webRoot;
-  if (webRoot !== null && existsSync(join(webRoot, "index.html"))) {
+  const webRoot = webRootOf(options);
+  if (webRoot !== null) {
     const { default: fastifyStatic } = await import("@fastify/static");
     await app.register(fastifyStatic, { root: webRoot, prefix: "/", index: ["index.html"] });
   } else {

@@ -3,7 +3,7 @@
  * startServer, which opens the dataset, enforces the binding rule (beyond loopback only with a token) and listens.
  */
 import { CaravanError } from "../core/errors";
-import { buildServer, type ServerOptions } from "./app";
+import { buildServer, type ServerOptions, webRootOf } from "./app";
 import { isLoopbackHost } from "./security";
 import { openServerState, type ServerState, type StateOptions } from "./state";
 
@@ -24,6 +24,8 @@ export interface StartOptions extends Omit<ServerOptions, "state">, StateOptions
 
 export interface RunningServer {
   readonly url: string;
+  /** Whether the web app (dist/web) is served at /. */
+  readonly webApp: boolean;
   readonly state: ServerState;
   close(): Promise<void>;
 }
@@ -48,5 +50,5 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
   const address = app.server.address();
   const port = typeof address === "object" && address ? address.port : options.port;
   const host = options.host.includes(":") ? `[${options.host}]` : options.host;
-  return { url: `http://${host}:${port}/`, state, close: () => app.close() };
+  return { url: `http://${host}:${port}/`, webApp: webRootOf(options) !== null, state, close: () => app.close() };
 }

@@ -53,6 +53,7 @@ export function register(program: Command): void {
         `Caravan ${server.state.version} serving ${dataDir} (${d.places.length} places, ${d.linkCount} links) at ${server.url}\n` +
           `  API: ${server.url}api/v1/health   explorer: ${server.url}api/docs${token ? "   (compute routes need the bearer token)" : ""}\n` +
           (token ? `  web app with the token: ${server.url}?token=<your token> (stored in a same-site cookie)\n` : "") +
+          (server.webApp ? "" : "  the web app is not built (dist/web): run `npm run build:web`, then reload the page\n") +
           "  press Ctrl+C to stop\n",
       );
       await new Promise<void>((resolve, reject) => {
