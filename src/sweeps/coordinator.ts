@@ -77,12 +77,14 @@ export async function runSweep(options: SweepRunOptions): Promise<SweepReport> {
 
   if (mode === "local") {
     const threads = Math.max(1, options.threads ?? availableParallelism());
-    let settled = 0;
+    let stored = 0;
+    let failed = 0;
     const result = await runLocally(store, plan.id, missing, {
       threads,
-      onSettled: () => {
-        settled++;
-        options.progress?.update(alreadyDone + settled, 0);
+      onSettled: (ok) => {
+        if (ok) stored++;
+        else failed++;
+        options.progress?.update(alreadyDone + stored, failed);
       },
     });
     return finish(result.failures, true);
@@ -101,7 +103,10 @@ export async function runSweep(options: SweepRunOptions): Promise<SweepReport> {
     for (;;) {
       const done = await countFinished(store, plan.id);
       const failures = await queue.failures(ids);
-      for (const id of failures.keys()) if ((await finishedJobIds(store, plan.id)).has(id)) failures.delete(id);
+      if (failures.size > 0) {
+        const stored = await finishedJobIds(store, plan.id);
+        for (const id of [...failures.keys()]) if (stored.has(id)) failures.delete(id); // failed once, stored by a later attempt
+      }
       options.progress?.update(done, failures.size);
       if (done + failures.size >= total) return finish(failures, true);
       if ((await sweepStatus(store, plan.id)) === "cancelled") return finish(failures, true);

@@ -21,7 +21,7 @@ export async function runLocally(
   store: Store,
   sweepId: string,
   jobs: readonly SweepJob[],
-  options: { threads: number; onSettled?: () => void; backoffMs?: number },
+  options: { threads: number; onSettled?: (stored: boolean) => void; backoffMs?: number },
 ): Promise<LocalRunResult> {
   const pool = new JobPool(options.threads);
   const outcomes = new Map<string, JobOutcome>();
@@ -49,7 +49,7 @@ export async function runLocally(
           await new Promise((r) => setTimeout(r, backoff * 2 ** (attempt - 1)));
         }
       }
-      options.onSettled?.();
+      options.onSettled?.(!failures.has(job.id));
     }
   };
   try {

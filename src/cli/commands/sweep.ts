@@ -21,7 +21,8 @@ interface SweepFlags {
   metrics?: string;
 }
 
-const stderrTty = (text: string) => {
+/** Notes about where the jobs run (queue, Redis unreachable, no worker connected) go to stderr. */
+const note = (text: string) => {
   process.stderr.write(text);
 };
 
@@ -77,7 +78,7 @@ export function register(program: Command): void {
           threads: threads ?? availableParallelism(),
           noWait: flags.wait === false,
           progress: sweeps.progressBar(plan.jobs.length, `sweep ${plan.id}`),
-          note: stderrTty,
+          note,
         });
         const results = await sweeps.sweepResults(store, plan.id);
         const out = stdoutOf(cmd);
