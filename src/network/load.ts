@@ -8,10 +8,10 @@
 import { existsSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { parse as parseCsv } from "csv-parse/sync";
-import { type Document, isMap, LineCounter, parseDocument, visit } from "yaml";
+import { type Document, isMap, LineCounter, parseDocument } from "yaml";
 import type { z } from "zod";
 import { CaravanError } from "../core/errors";
-import { NUMBER_FIELDS, numberProblem, rangeProblem } from "../core/numbers";
+import { NUMBER_FIELDS, numberProblem } from "../core/numbers";
 import { suggest } from "../core/suggest";
 import { datasetFiles, hashFiles, listFiles } from "./files";
 import { EARTH_RADIUS_KM, haversineKm } from "./geo";
@@ -38,6 +38,7 @@ import {
   type Terminal,
   terminalSchema,
 } from "./schema";
+import { yamlNumberProblems } from "./yaml-numbers";
 
 export type ProblemCode = "E_PARSE" | "E_NETWORK_INVALID" | "E_PROVENANCE_MISSING";
 
@@ -309,19 +310,9 @@ function readYaml(problems: Problems, dir: string, file: string): YamlFile | nul
     return null;
   }
   // every number follows the one number rule: plain decimals only (no 0x10, .inf, .nan), finite and in range
-  let numbersOk = true;
-  visit(doc, {
-    Scalar(_key, node) {
-      if (typeof node.value !== "number" || !node.range) return;
-      const source = text.slice(node.range[0], node.range[1]).trim();
-      const problem = numberProblem(source, DATASET_NUMBER) ?? rangeProblem(node.value, DATASET_NUMBER);
-      if (problem !== null) {
-        problems.add("E_PARSE", file, lines.linePos(node.range[0]).line, "(number)", `${problem} (use a plain decimal such as 1234.5)`);
-        numbersOk = false;
-      }
-    },
-  });
-  if (!numbersOk) return null;
+  const badNumbers = yamlNumberProblems(doc, text, lines, DATASET_NUMBER);
+  for (const b of badNumbers) problems.add("E_PARSE", file, b.line, "(number)", b.problem);
+  if (badNumbers.length > 0) return null;
   let data: unknown;
   try {
     data = doc.toJS({ maxAliasCount: MAX_YAML_ALIASES });

@@ -14,6 +14,8 @@ import { LineCounter, parseDocument } from "yaml";
 import { z } from "zod";
 import { CaravanError, parseError } from "../core/errors";
 import { idSchema, iso3Schema, provenanceSchema } from "./schema";
+import { NUMBER_FIELDS } from "../core/numbers";
+import { yamlNumberProblems } from "./yaml-numbers";
 
 const routeQuerySchema = z
   .object({
@@ -94,6 +96,8 @@ export function readObservationsFile(path: string, displayName = path): Observat
     const e = doc.errors[0];
     throw parseError(displayName, lines.linePos(e.pos[0]).line, "(yaml)", `not valid YAML: ${e.message.split("\n")[0]}`);
   }
+  const badNumber = yamlNumberProblems(doc, text, lines, NUMBER_FIELDS["dataset CSV/YAML (data/*)"]["(any number)"])[0];
+  if (badNumber) throw parseError(displayName, badNumber.line, "(number)", badNumber.problem);
   const lineOf = (path: readonly (string | number)[]): number => {
     for (let n = path.length; n >= 0; n--) {
       const node = n === 0 ? doc.contents : doc.getIn(path.slice(0, n), true);
