@@ -125,6 +125,17 @@ describe.skipIf(missing !== null)("web app in Chromium", () => {
     await mapIdle();
     const ranks = await page.evaluate("[...new Set(window.caravanMap.queryRenderedFeatures({ layers: ['route-line'] }).map((f) => f.properties.rank))].sort()");
     expect(ranks).toEqual([1, 2, 3]);
+    // the selected (first) route's stops: borders and gauge changes where the report puts them
+    await page.waitForFunction("window.caravanMap.getSource('route-events') !== undefined", null, { timeout: 5000 });
+    await page.waitForFunction(
+      "window.caravanMap.queryRenderedFeatures({ layers: ['route-events'] }).length > 0",
+      null,
+      { timeout: 10_000 },
+    );
+    const stops = (await page.evaluate(
+      "[...new Set(window.caravanMap.queryRenderedFeatures({ layers: ['route-events'] }).map((f) => f.properties.rank))]",
+    )) as number[];
+    expect(stops).toEqual([1]);
     const png = await page.screenshot({ path: join(IMG, "web-route.png") });
     const img = decodePng(png);
     const region = await mapRegion();

@@ -10,7 +10,7 @@ import { ErrorBox } from "../components/ErrorBox";
 import { JobProgress } from "../components/JobProgress";
 import { fmt2, fmtDuration, fmtMt } from "../format";
 import { useMap, useMapLayers } from "../map/MapPane";
-import type { AppState } from "../url-state";
+import { type AppState, YEAR_MAX, YEAR_MIN } from "../url-state";
 import { findArray, findFeatureCollection, findField } from "./job-result";
 import { loadNetwork } from "./NetworkView";
 
@@ -185,6 +185,17 @@ export function FlowsView(props: { state: AppState; update: (patch: Partial<AppS
         Corridor assignment of the 2024 corridor demand (data/eurasia/demand/corridors-2024.csv) on the network of {state.year ?? "today"}: user equilibrium with
         capacities and queueing at crossings and terminals.
       </p>
+      <label>
+        Network year
+        <select name="year" value={state.year === null ? "" : String(state.year)} onChange={(e) => props.update({ year: e.currentTarget.value ? Number(e.currentTarget.value) : null })}>
+          <option value="">today (open links only)</option>
+          {Array.from({ length: YEAR_MAX - YEAR_MIN + 1 }, (_, i) => YEAR_MIN + i).map((y) => (
+            <option key={y} value={y}>
+              {y} (projects open by then)
+            </option>
+          ))}
+        </select>
+      </label>
       <button type="button" class="primary" onClick={run} disabled={running}>
         {running ? "Running…" : "Run corridor assignment"}
       </button>

@@ -5,7 +5,7 @@
  */
 import { type LayerSpecification, Marker } from "maplibre-gl";
 import { useEffect, useMemo, useRef, useState } from "preact/hooks";
-import { apiGet, type Route, type RouteResponse } from "../api";
+import { apiGet, type PlacesResponse, type Route, type RouteResponse } from "../api";
 import { Bars, Strip } from "../components/Bars";
 import { ErrorBox } from "../components/ErrorBox";
 import { PlaceInput } from "../components/PlaceInput";
@@ -13,6 +13,9 @@ import { fmt1, fmtCo2, fmtDuration, fmtInt, fmtKm, fmtPct, fmtUsd } from "../for
 import { fitToFeatures, useMap, useMapLayers } from "../map/MapPane";
 import { type AppState, CARGO, CHOKEPOINTS, MODES, OPTIMIZE, YEAR_MAX, YEAR_MIN } from "../url-state";
 import { EVENT_COLORS, EVENT_LABELS, MODE_COLORS, routeColor } from "./route-colors";
+
+/** Basemap tint of the countries a route must avoid. */
+const AVOIDED_FILL = "#e9c9c5";
 
 const OPTIMIZE_LABELS: Record<string, string> = {
   generalized: "generalised cost (USD + value of time)",
@@ -74,6 +77,63 @@ const ROUTE_LAYERS: LayerSpecification[] = [
     },
   },
 ];
+
+const EVENT_LAYERS: LayerSpecification[] = [
+  {
+    id: "route-events",
+    type: "circle",
+    source: "route-events",
+    // the longest stops drawn first, so a short one at the same place stays visible on top
+    layout: { "circle-sort-key": ["-", 0, ["get", "timeH"]] },
+    paint: {
+      // area ∝ hours spent at the stop
+      "circle-radius": ["+", 3, ["*", 1.5, ["sqrt", ["get", "timeH"]]]],
+      "circle-color": [
+        "match",
+        ["get", "type"],
+        "border",
+        EVENT_COLORS.border,
+        "gauge_change",
+        EVENT_COLORS.gauge_change,
+        "transshipment",
+        EVENT_COLORS.transshipment,
+        "port_handling",
+        EVENT_COLORS.port_handling,
+        "ferry_wait",
+        EVENT_COLORS.ferry_wait,
+        "closure_wait",
+        EVENT_COLORS.closure_wait,
+        "#777777",
+      ],
+      "circle-stroke-color": "#ffffff",
+      "circle-stroke-width": 1.5,
+    },
+  },
+];
+
+/**
+ * The stops (events) of every route as points: the report names each event's place by id, so the places are looked
+ * up once through /api/v1/places (an id matches itself exactly). Places that cannot be found are left off the map.
+ */
+async function eventPoints(routes: Route[], signal: AbortSignal): Promise<GeoJSON.FeatureCollection> {
+  const ids = [...new Set(routes.flatMap((r) => r.events.map((e) => e.at)))];
+  const found = await Promise.all(
+    ids.map((id) =>
+      apiGet<PlacesResponse>("places", { q: id, limit: 1 }, signal)
+        .then((r) => r.places.find((p) => p.id === id) ?? null)
+        .catch(() => null),
+    ),
+  );
+  const at = new Map(found.filter((p) => p !== null).map((p) => [p.id, [p.lonDeg, p.latDeg]]));
+  const features: GeoJSON.Feature[] = [];
+  for (const r of routes) {
+    r.events.forEach((e, i) => {
+      const coordinates = at.get(e.at);
+      if (coordinates && e.timeH > 0) features.push({ type: "Feature", geometry: { type: "Point", coordinates }, properties: { rank: r.rank, i, type: e.type, atName: e.atName, timeH: e.timeH } });
+    });
+  }
+  return { type: "FeatureCollection", features };
+}
 
 /** Summary of one route: where its hours go (moving by mode, dwell by event type), in route order of appearance. */
 function timeParts(route: Route) {
@@ -194,7 +254,23 @@ export function RouteView(props: { state: AppState; update: (patch: Partial<AppS
   const request = useRef<AbortController | null>(null);
 
   const routes = useMemo(() => (legs ? routeFeatures(legs) : null), [legs]);
+  const [events, setEvents] = useState<GeoJSON.FeatureCollection | null>(null);
   useMapLayers(map, { sourceId: "routes", data: routes, layers: ROUTE_LAYERS });
+  useMapLayers(map, { sourceId: "route-events", data: events, layers: EVENT_LAYERS });
+
+  // the selected route's stops on the map
+  useEffect(() => {
+    setEvents(null);
+    if (!result || result.routes.length === 0) return;
+    const controller = new AbortController();
+    eventPoints(result.routes, controller.signal)
+      .then(setEvents)
+      .catch(() => setEvents(null));
+    return () => controller.abort();
+  }, [result]);
+  useEffect(() => {
+    if (map?.getLayer("route-events")) map.setFilter("route-events", ["==", ["get", "rank"], selected]);
+  }, [map, selected, events]);
 
   // the key of the query in the URL: a change (also by back/forward or a shared link) plans again
   const queryKey = JSON.stringify(routeParams(state));
@@ -224,6 +300,18 @@ export function RouteView(props: { state: AppState; update: (patch: Partial<AppS
       });
     return () => controller.abort();
   }, [queryKey, map]);
+
+  // avoided countries are tinted on the basemap
+  const avoidKey = state.avoidCountries.join(",");
+  useEffect(() => {
+    if (!map || state.avoidCountries.length === 0) return;
+    const ids = [...state.avoidCountries];
+    for (const id of ids) map.setFeatureState({ source: "countries", id }, { fill: AVOIDED_FILL });
+    return () => {
+      if (!map.getSource("countries")) return;
+      for (const id of ids) map.removeFeatureState({ source: "countries", id }, "fill");
+    };
+  }, [map, avoidKey]);
 
   // highlight the selected route
   useEffect(() => {
@@ -315,7 +403,7 @@ export function RouteView(props: { state: AppState; update: (patch: Partial<AppS
         </fieldset>
         <div class="row">
           <label class="grow">
-            Avoid countries (ISO3, comma-separated)
+            Avoid countries (ISO3, comma-separated; tinted on the map)
             <input type="text" name="avoidCountries" value={avoidText} placeholder="e.g. RUS, BLR" onInput={(e) => setAvoidText(e.currentTarget.value)} />
           </label>
           <label>
@@ -370,6 +458,17 @@ export function RouteView(props: { state: AppState; update: (patch: Partial<AppS
               </li>
             ))}
           </ul>
+          <p class="legend-row">
+            Stops of the selected route (area ∝ hours):
+            {Object.entries(EVENT_LABELS)
+              .filter(([type]) => routesList.some((r) => r.events.some((e) => e.type === type)))
+              .map(([type, label]) => (
+                <span key={type} class="legend-item">
+                  <span class="swatch dot" style={{ background: EVENT_COLORS[type] }} aria-hidden="true" />
+                  {label}
+                </span>
+              ))}
+          </p>
           <Bars title="Time" items={routesList.map((r) => ({ key: `t${r.rank}`, label: `Route ${r.rank}`, value: r.timeH, color: routeColor(r.rank), text: fmtDuration(r.timeH) }))} />
           <Bars title="Cost per unit" items={routesList.map((r) => ({ key: `c${r.rank}`, label: `Route ${r.rank}`, value: r.costUsd, color: routeColor(r.rank), text: fmtUsd(r.costUsd) }))} />
           <Bars title="CO2 per unit" items={routesList.map((r) => ({ key: `e${r.rank}`, label: `Route ${r.rank}`, value: r.co2Kg, color: routeColor(r.rank), text: fmtCo2(r.co2Kg) }))} />
