@@ -1,8 +1,8 @@
 #!/usr/bin/env node
 /**
  * Builds the command-line program into dist/cli (`npm run build:cli`; `prepare` runs it on install): esbuild bundles
- * src/cli/main.ts and the routing matrix worker (its own entry, found beside the chunks at run time) as ES modules
- * for Node 20, split into chunks so each command loads only its own code. Pure-JavaScript light dependencies are
+ * src/cli/main.ts and the worker-thread entries (routing matrix, sweeps, server jobs; each found beside the chunks at
+ * run time) as ES modules for Node 20, split into chunks so each command loads only its own code. Pure-JavaScript light dependencies are
  * bundled; every other dependency (native or heavy: better-sqlite3, pg, fastify, …) stays external and is loaded
  * from node_modules only by the command that needs it.
  *
@@ -20,6 +20,17 @@ const pkg = JSON.parse(readFileSync(join(root, "package.json"), "utf8"));
 
 /** Dependencies small and pure enough to bundle (parsed once with the program instead of resolved from node_modules). */
 const BUNDLED = new Set(["commander", "csv-parse", "yaml", "zod"]);
+
+/**
+ * Worker-thread entries, built beside the chunks where the modules that start them look (`new URL("./<name>.js",
+ * import.meta.url)`): name → source. An entry whose source is absent is left out (its starter then falls back).
+ */
+export const WORKER_ENTRIES = {
+  "matrix-worker": "src/routing/matrix-worker.ts",
+  "sweep-worker": "src/scenarios/sweep-worker.ts",
+  "sweep-thread": "src/sweeps/thread.ts",
+  "job-worker": "src/server/jobs/worker.ts",
+};
 
 /** Source folders whose code shapes the compiled network; their hash is part of the network cache key. */
 const COMPILER_SOURCE_DIRS = ["src/network", "src/graph"];
@@ -98,9 +109,9 @@ function swapIn(tmpDir, finalDir, oldDir) {
 }
 
 /**
- * esbuild options of the CLI build: `entryPoints` (name → source) bundled into `outdir`. The matrix worker is always
- * an entry of its own, written beside the chunks, where src/routing/parallel-matrix.ts looks for it
- * (`new URL("./matrix-worker.js", import.meta.url)`). Exported so tests can bundle another entry the same way.
+ * esbuild options of the CLI build: `entryPoints` (name → source) bundled into `outdir`, plus the worker entries
+ * (WORKER_ENTRIES), written beside the chunks where their starters look for them. Exported so tests can bundle
+ * another entry the same way.
  */
 export function cliBuildOptions(outdir, entryPoints = { main: "src/cli/main.ts" }) {
   const external = [...Object.keys(pkg.dependencies ?? {}), ...Object.keys(pkg.devDependencies ?? {}), ...Object.keys(pkg.optionalDependencies ?? {})].filter(
@@ -108,7 +119,7 @@ export function cliBuildOptions(outdir, entryPoints = { main: "src/cli/main.ts" 
   );
   return {
     absWorkingDir: root,
-    entryPoints: { ...entryPoints, "matrix-worker": "src/routing/matrix-worker.ts" },
+    entryPoints: { ...entryPoints, ...Object.fromEntries(Object.entries(WORKER_ENTRIES).filter(([, source]) => existsSync(join(root, source)))) },
     outdir,
     // chunks stay beside the entries: modules locate siblings (the matrix worker, ../../data) from import.meta.url
     chunkNames: "[name]-[hash]",

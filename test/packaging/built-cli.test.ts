@@ -131,6 +131,24 @@ describe("the build", () => {
   });
 });
 
+/** Every `.ts` file under `dir`, recursively. */
+function sourceFiles(dir: string): string[] {
+  return readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? sourceFiles(join(dir, e.name)) : e.name.endsWith(".ts") ? [join(dir, e.name)] : []));
+}
+
+describe("worker entries", () => {
+  it("every worker file a module starts from the bundle (new URL(\"./x.js\", …) or join(dirname(here), \"x.js\")) is built beside the chunks", () => {
+    const started = new Set<string>();
+    for (const file of sourceFiles(join(ROOT, "src"))) {
+      const text = readFileSync(file, "utf8");
+      for (const m of text.matchAll(/new URL\("\.\/([\w-]+\.js)", (?:import\.meta\.url|here)\)|join\(dirname\(here\), "([\w-]+\.js)"\)/g)) started.add(m[1] ?? m[2]);
+    }
+    expect(started).toContain("matrix-worker.js");
+    const built = new Set(readdirSync(DIST));
+    expect([...started].filter((name) => !built.has(name))).toEqual([]);
+  });
+});
+
 /** Thread ids of a process's children (Linux /proc), to show the launcher starts none. */
 function childrenOf(pid: number): string {
   try {

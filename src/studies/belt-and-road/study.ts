@@ -13,8 +13,8 @@
  *   group realIncomeChangePct: expenditure-weighted mean of the members' welfare changes (E'/E)/P̂ − 1.
  */
 import { readFileSync } from "node:fs";
-import { dirname, resolve } from "node:path";
-import { fileURLToPath } from "node:url";
+import { join, resolve } from "node:path";
+import { packageInfo } from "../../core/package";
 import type { RoutingContext } from "../../routing/index";
 import { countryResults, type GeImbalanceRule, solveCounterfactual } from "../../trade/ge";
 import type { CountryPairTimes } from "../../trade/pair-times";
@@ -22,8 +22,8 @@ import { DEFAULT_SIGMA, type PairTimes, readTimeCostTable, type SectorWeights, t
 import { buildFlowMatrix, type FlowMatrix, type GdpInput, ROW, splitCsvLine, type TradeMatrixInput } from "./inputs";
 import { briEconomies, type StudyStates, studyStates, VARIANTS, type VariantName, variantTimes } from "./variants";
 
-const here = dirname(fileURLToPath(import.meta.url));
-const DATA = resolve(here, "../../../data/appraisal");
+// from the package root, not this module's folder: the build bundles this module into dist/cli (another depth)
+const DATA = join(packageInfo().root, "data", "appraisal");
 
 export const GROUPS = ["world", "bri", "corridor", "sco"] as const;
 export type GroupName = (typeof GROUPS)[number];
