@@ -6,7 +6,8 @@
  *   - finish within a bounded time,
  *   - exit with 0 or with the one-line `caravan: E_CODE: message` whose code is in the catalogue with that status,
  *   - print no NaN/Infinity, and no null where the unbroken input gives a number.
- * Seeds are fixed; the whole file runs in a few seconds.
+ * Seeds are fixed; the whole file runs in a few seconds. For a deeper local run, FUZZ_SEED_OFFSET=k shifts every seed
+ * and FUZZ_SCALE=n multiplies the number of cases (`FUZZ_SCALE=20 npx vitest run test/robustness/byteflip.test.ts`).
  */
 import { cpSync, existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
@@ -79,7 +80,12 @@ function checkRun(r: CliRun, ms: number, numeric: ReadonlySet<string>, label: st
  * Fuzz `cases` runs of `args(dir)` where `files` (relative to `dir`) get bytes flipped one at a time. The baseline
  * (unflipped) run must succeed; its JSON tells which keys hold numbers.
  */
-async function fuzz(seed: number, cases: number, dir: string, files: readonly string[], args: (dir: string) => string[], freshDir?: () => string): Promise<void> {
+const SEED_OFFSET = Number.parseInt(process.env.FUZZ_SEED_OFFSET ?? "0", 10) || 0;
+const SCALE = Math.max(1, Number.parseInt(process.env.FUZZ_SCALE ?? "1", 10) || 1);
+
+async function fuzz(seedBase: number, baseCases: number, dir: string, files: readonly string[], args: (dir: string) => string[], freshDir?: () => string): Promise<void> {
+  const seed = seedBase + SEED_OFFSET;
+  const cases = baseCases * SCALE;
   const rnd = prng(seed);
   const base = await cli(args(dir));
   expect(base.code, base.err).toBe(0);
