@@ -3,14 +3,14 @@
  * year (data/appraisal/, sources in data/appraisal/sources.yaml), and the defaults of a project appraisal.
  */
 import { readFileSync } from "node:fs";
-import { dirname, resolve } from "node:path";
-import { fileURLToPath } from "node:url";
+import { join, resolve } from "node:path";
 import { CaravanError, parseError } from "../core/errors";
-import { suggest } from "../core/suggest";
 import { numberProblem } from "../core/numbers";
+import { packageInfo } from "../core/package";
+import { suggest } from "../core/suggest";
 
-const here = dirname(fileURLToPath(import.meta.url));
-export const APPRAISAL_DATA_DIR = resolve(here, "../../data/appraisal");
+// from the package root, not this module's folder: the build bundles this module into dist/cli (another depth)
+export const APPRAISAL_DATA_DIR = join(packageInfo().root, "data", "appraisal");
 export const DEFAULT_VOT_FILE = resolve(APPRAISAL_DATA_DIR, "value-of-freight-time.csv");
 export const DEFAULT_CO2_FILE = resolve(APPRAISAL_DATA_DIR, "co2-shadow-price.csv");
 
