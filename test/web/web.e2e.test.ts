@@ -2,8 +2,8 @@
  * Browser end-to-end tests of the web app against the real server (src/server, in-process, loopback) in headless
  * Chromium with software WebGL: typo suggestions, three Xi'an → Duisburg alternatives on the map and in the panel,
  * layer toggles and the year slider, a corridor assignment job, the scenario diff, and a screenshot whose map region
- * must hold a drawn map. Screenshots go to docs/img/ for docs/web.md and the README. Skips with a message when
- * Chromium or the server is missing.
+ * must hold a drawn map. With CARAVAN_UPDATE_SCREENSHOTS=1 the screenshots replace those of docs/img/ (docs/web.md,
+ * the README). Skips with a message when Chromium or the server is missing.
  */
 import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -16,7 +16,16 @@ import { countDiffering, countNear, decodePng, hexToRgb } from "./png";
 const missing = browserUnavailable();
 if (missing) console.warn(`test/web: browser tests skipped: ${missing}`);
 
-const IMG = join(ROOT, "docs/img");
+const DOCS_IMG = join(ROOT, "docs/img");
+/**
+ * Where a screenshot goes: docs/img (the pictures of docs/web.md and the README) when CARAVAN_UPDATE_SCREENSHOTS=1 or
+ * the picture is not there yet; otherwise a temporary folder, so an ordinary test run leaves the tree unchanged.
+ */
+const SHOTS = mkdtempSync(join(tmpdir(), "caravan-web-shots-"));
+function shot(name: string): string {
+  const doc = join(DOCS_IMG, name);
+  return process.env.CARAVAN_UPDATE_SCREENSHOTS === "1" || !existsSync(doc) ? doc : join(SHOTS, name);
+}
 const OCEAN = "#d6e4ee";
 const ROUTE_COLORS = ["#e41a1c", "#377eb8", "#4daf4a"];
 const RAIL_1520 = "#7b3294";
@@ -32,12 +41,13 @@ describe.skipIf(missing !== null)("web app in Chromium", () => {
     browser = await launchChromium();
     page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
     page.on("pageerror", (e) => console.error("page error:", e.message));
-    mkdirSync(IMG, { recursive: true });
+    mkdirSync(DOCS_IMG, { recursive: true });
   });
 
   afterAll(async () => {
     await browser?.close();
     await server?.close();
+    rmSync(SHOTS, { recursive: true, force: true });
   });
 
   let loaded = false;
@@ -136,7 +146,7 @@ describe.skipIf(missing !== null)("web app in Chromium", () => {
       "[...new Set(window.caravanMap.queryRenderedFeatures({ layers: ['route-events'] }).map((f) => f.properties.rank))]",
     )) as number[];
     expect(stops).toEqual([1]);
-    const png = await page.screenshot({ path: join(IMG, "web-route.png") });
+    const png = await page.screenshot({ path: shot("web-route.png") });
     const img = decodePng(png);
     const region = await mapRegion();
     for (const color of ROUTE_COLORS) expect(countNear(img, region, hexToRgb(color), 40), `pixels of route colour ${color}`).toBeGreaterThan(150);
@@ -178,7 +188,7 @@ describe.skipIf(missing !== null)("web app in Chromium", () => {
     await open("?view=network");
     await page.locator('[data-testid="network-counts"]').waitFor({ timeout: 10_000 });
     await mapIdle();
-    const png = await page.screenshot({ path: join(IMG, "web-network.png") });
+    const png = await page.screenshot({ path: shot("web-network.png") });
     const img = decodePng(png);
     expect([img.width, img.height]).toEqual([1280, 800]);
     const region = await mapRegion();
@@ -204,7 +214,7 @@ describe.skipIf(missing !== null)("web app in Chromium", () => {
     expect(await renderedCount("flows-line")).toBeGreaterThan(20);
     // the busiest crossing (Dostyk–Alashankou in the 2024 demand) is drawn with its v/c colour
     expect(await renderedCount("flows-crossings")).toBeGreaterThan(3);
-    await page.screenshot({ path: join(IMG, "web-flows.png") });
+    await page.screenshot({ path: shot("web-flows.png") });
   });
 
   it("compares a scenario with its base and shows the diff", async (ctx) => {
@@ -239,7 +249,7 @@ describe.skipIf(missing !== null)("web app in Chromium", () => {
     expect(changes.some((c) => c > 0) && changes.some((c) => c < 0)).toBe(true);
     await mapIdle();
     expect(await renderedCount("diff-line")).toBeGreaterThan(0);
-    await page.screenshot({ path: join(IMG, "web-scenarios.png") });
+    await page.screenshot({ path: shot("web-scenarios.png") });
   });
 
   it("shows general-equilibrium results from a results file as a choropleth with a table", async (ctx) => {
@@ -285,7 +295,7 @@ describe.skipIf(missing !== null)("web app in Chromium", () => {
       expect(await page.evaluate(fillOf(best.country))).toBe("#2166ac");
       expect(await page.evaluate('window.caravanMap.getFeatureState({ source: "countries", id: "KAZ" }).fill')).toBeUndefined();
       await mapIdle();
-      await page.screenshot({ path: join(IMG, "web-trade.png") });
+      await page.screenshot({ path: shot("web-trade.png") });
       // a file that is not a results file is refused with a message
       const bad = join(dir, "bad.json");
       writeFileSync(bad, JSON.stringify({ hello: 1 }));
