@@ -27,6 +27,7 @@
  *   headwayH   mean time between ferry departures, hours (expected wait = headwayH / 2).
  */
 import { z } from "zod";
+import { GAUGES, type GaugeMm } from "../network/schema";
 
 export const MODIFICATION_TARGETS = ["link", "crossing", "terminal", "ferry", "chokepoint", "country"] as const;
 export type ModificationTarget = (typeof MODIFICATION_TARGETS)[number];
@@ -135,7 +136,7 @@ export const newLinkSchema = z
     from: idText.describe("place id"),
     to: idText.describe("place id"),
     mode: z.enum(["rail", "road", "sea"]),
-    gaugeMm: z.union([z.literal(1435), z.literal(1520), z.literal(1000), z.literal(1067), z.literal(1668)]).nullable().optional(),
+    gaugeMm: z.union(GAUGES.map((g) => z.literal(g)) as unknown as [z.ZodLiteral<GaugeMm>, z.ZodLiteral<GaugeMm>, ...z.ZodLiteral<GaugeMm>[]]).nullable().optional().describe("track gauge, mm (one of the network's gauges)"),
     distanceKm: positive.optional().describe("route length, km (with the modification's source)"),
     distanceRule: z.string().min(1).optional().describe("estimation rule id when the distance is estimated (e.g. great-circle-circuity)"),
     speedKmh: positive.optional(),

@@ -26,6 +26,7 @@ import { Worker } from "node:worker_threads";
 import { parseDocument } from "yaml";
 import { z } from "zod";
 import { CaravanError } from "../core/errors";
+import { holdTerminationSignals } from "../core/signals";
 import type { CompiledNetwork } from "../network/compiled";
 import { RoutingContext, RoutingIndex } from "../routing/context";
 import { applyScenario, extendedNetwork } from "./apply";
@@ -276,34 +277,42 @@ export async function runSweep(net: CompiledNetwork, spec: SweepSpec, options: S
   }
   const init: SweepWorkerInit = { datasetDir: net.network.dir, scenarioFile: spec.scenario.file, sweepFile: spec.file };
   let next = 0;
-  await Promise.all(
-    Array.from({ length: workers }, () => {
-      return new Promise<void>((resolvePromise, reject) => {
-        const worker = startWorker(init);
-        const feed = () => {
-          if (next >= total) {
-            worker.postMessage({ stop: true });
-            return;
-          }
-          worker.postMessage({ index: next++ });
-        };
-        worker.on("message", (msg: { ready?: true; index?: number; row?: SweepRow; error?: { code?: string; message: string } }) => {
-          if (msg.error) {
-            worker.terminate();
-            reject(msg.error.code ? new CaravanError(msg.error.code as "E_USAGE", msg.error.message) : new Error(msg.error.message));
-            return;
-          }
-          if (msg.row !== undefined && msg.index !== undefined) {
-            rows[msg.index] = msg.row;
-            options.onProgress?.(++done, total);
-          }
-          feed();
-        });
-        worker.once("error", reject);
-        worker.once("exit", (code) => (code === 0 ? resolvePromise() : reject(new Error(`sweep worker exited with ${code}`))));
+  const pool: Worker[] = [];
+  const stopAll = () => {
+    for (const w of pool) void w.terminate();
+  };
+  // SIGINT/SIGTERM during the sweep end the worker threads before the process exits
+  const release = holdTerminationSignals(stopAll);
+  const one = (): Promise<void> =>
+    new Promise<void>((resolvePromise, reject) => {
+      const worker = startWorker(init);
+      pool.push(worker);
+      const feed = () => {
+        if (next >= total) worker.postMessage({ stop: true });
+        else worker.postMessage({ index: next++ });
+      };
+      worker.on("message", (msg: { ready?: true; index?: number; row?: SweepRow; error?: { code?: string; message: string } }) => {
+        if (msg.error) {
+          reject(msg.error.code ? new CaravanError(msg.error.code as "E_USAGE", msg.error.message) : new Error(msg.error.message));
+          return;
+        }
+        if (msg.row !== undefined && msg.index !== undefined) {
+          rows[msg.index] = msg.row;
+          options.onProgress?.(++done, total);
+        }
+        feed();
       });
-    }),
-  );
+      worker.once("error", reject);
+      worker.once("exit", (code) => (code === 0 ? resolvePromise() : reject(new Error(`sweep worker exited with ${code}`))));
+    });
+  try {
+    await Promise.all(Array.from({ length: workers }, one));
+  } catch (error) {
+    stopAll();
+    throw error;
+  } finally {
+    release();
+  }
   return { rows, workers };
 }
 

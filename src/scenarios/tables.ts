@@ -9,7 +9,9 @@
 import { randomBytes } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { basename, dirname, join } from "node:path";
+import { TEMP_MARKER } from "../core/atomic-write";
 import { CaravanError } from "../core/errors";
+import { holdTerminationSignals } from "../core/signals";
 
 export type ColumnType = "STRING" | "DOUBLE" | "INT32" | "BOOLEAN";
 
@@ -156,15 +158,27 @@ function parseCsv(text: string): string[][] {
 }
 
 /**
- * Write a folder atomically: `fill(tmp)` writes into a temporary sibling directory, which then replaces `dir` (an
- * existing folder is moved aside and removed only after the rename succeeded). On any failure the temporary folder
- * is removed and E_FILE_WRITE raised; `dir` keeps its previous content.
+ * Write a folder atomically: `fill(tmp)` writes into a temporary sibling directory (`.<name>.caravan-tmp-<pid>-…`),
+ * which then replaces `dir` (an existing folder is moved aside and removed only after the rename succeeded). On any
+ * failure, or SIGINT/SIGTERM meanwhile, the temporary folder is removed (E_FILE_WRITE on failure); `dir` keeps its
+ * previous content. Only SIGKILL can leave the hidden temporary folder behind, never a half-written `dir`.
  */
 export async function writeFolderAtomic(dir: string, fill: (tmp: string) => Promise<void>): Promise<void> {
   const parent = dirname(dir);
-  const tag = randomBytes(6).toString("hex");
-  const tmp = join(parent, `.${basename(dir)}.${tag}.tmp`);
-  const old = join(parent, `.${basename(dir)}.${tag}.old`);
+  const tag = `${process.pid}-${randomBytes(6).toString("hex")}`;
+  const tmp = join(parent, `.${basename(dir)}${TEMP_MARKER}${tag}`);
+  const old = join(parent, `.${basename(dir)}${TEMP_MARKER}${tag}-old`);
+  // SIGINT/SIGTERM while the folder is being written remove the temporary folder before the process ends
+  const release = holdTerminationSignals(() => rmSync(tmp, { recursive: true, force: true }));
+  try {
+    await writeFolderUnderHold(dir, tmp, old, fill);
+  } finally {
+    release();
+  }
+}
+
+async function writeFolderUnderHold(dir: string, tmp: string, old: string, fill: (tmp: string) => Promise<void>): Promise<void> {
+  const parent = dirname(dir);
   try {
     mkdirSync(parent, { recursive: true });
     mkdirSync(tmp);
