@@ -94,6 +94,9 @@ export function register(program: Command): void {
       const rate = rateOption(flags.discountRate);
       const modes = [flags.streams, flags.project, flags.scenario, flags.package].filter((x) => x !== undefined).length;
       if (modes !== 1) throw new CaravanError("E_USAGE", "give exactly one of --streams FILE.csv, --project ID, --scenario FILE, --package FILE");
+      if (flags.report !== undefined && (flags.streams !== undefined || flags.package !== undefined)) {
+        throw new CaravanError("E_USAGE", "--report writes the report of one project or scenario: use it with --project or --scenario");
+      }
       const A = await import("../../appraisal/index");
       if (flags.streams !== undefined) {
         const streams = A.readStreamsCsv(flags.streams);
