@@ -49,7 +49,8 @@ describe("random command lines", () => {
         }
         expect(r.out, where).not.toMatch(/\bNaN\b|\bInfinity\b/);
       }),
-      { seed: 21, numRuns: 250 },
+      // FUZZ_SEED_OFFSET / FUZZ_SCALE deepen a local run, as in byteflip.test.ts
+      { seed: 21 + (Number.parseInt(process.env.FUZZ_SEED_OFFSET ?? "0", 10) || 0), numRuns: 250 * Math.max(1, Number.parseInt(process.env.FUZZ_SCALE ?? "1", 10) || 1) },
     );
   });
 });
