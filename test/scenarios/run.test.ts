@@ -109,6 +109,34 @@ describe("scenario run folders", () => {
   });
 });
 
+describe("--scenario on single queries", () => {
+  it("matrix --scenario asks the scenario's state: Portia → Gamma 15 h faster with the gate dwell halved, the reverse 5 h", async () => {
+    const matrix = async (extra: string[]) => {
+      let out = "";
+      const code = await runCli(["--data", testbotDir, "matrix", "--places", "portia,gamma", "--optimize", "time", ...extra], { out: (s) => (out += s), err: () => {} });
+      expect(code).toBe(0);
+      const rows = out.trim().split("\n").slice(1).map((l) => l.split(","));
+      return (from: string, to: string) => Number(rows.find((r) => r[0] === from && r[1] === to)![2]);
+    };
+    const before = await matrix([]);
+    const after = await matrix(["--scenario", join(fixtures, "testbot-half-dwell.yaml")]);
+    expect(before("portia", "gamma") - after("portia", "gamma")).toBeCloseTo(15, 6);
+    expect(before("gamma", "portia") - after("gamma", "portia")).toBeCloseTo(5, 6);
+  });
+
+  it("route --scenario with a closed crossing takes the sea; assign --scenario moves the flow off the crossing", async () => {
+    let out = "";
+    expect(await runCli(["--data", testbotDir, "route", "portia", "gamma", "--json", "--scenario", join(fixtures, "testbot-close-gate.yaml")], { out: (s) => (out += s), err: () => {} })).toBe(0);
+    const plan = JSON.parse(out);
+    expect(JSON.stringify(plan)).not.toContain("gate-crossing");
+    out = "";
+    const demand = join(fixtures, "testbot-demand.csv");
+    expect(await runCli(["--data", testbotDir, "assign", "--demand", demand, "--json", "--scenario", join(fixtures, "testbot-close-gate.yaml")], { out: (s) => (out += s), err: () => {} })).toBe(0);
+    const summary = JSON.parse(out);
+    expect(summary.crossings.find((c: { crossing: string }) => c.crossing === "gate-crossing")).toBeUndefined();
+  });
+});
+
 describe("sweeps", () => {
   it("run every grid combination; worker threads give the same rows as this thread", async () => {
     const sweepFile = join(tmp, "sweep.yaml");
