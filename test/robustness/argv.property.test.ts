@@ -10,20 +10,25 @@ import { join } from "node:path";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { ERROR_CATALOGUE } from "../../src/core/errors";
-import { cli, TESTBOT } from "./helpers";
+import { cli, TESTBOT, tntpDir } from "./helpers";
 
 const dir = mkdtempSync(join(tmpdir(), "caravan-robust-argv-"));
 const demand = join(dir, "demand.csv");
+const gravity = join(dir, "g.csv");
+writeFileSync(gravity, "exporter,importer,trade,dist,rta\nA,B,10,1,0\nA,C,20,2,1\nB,A,12,1,0\nB,C,30,3,1\nC,A,22,2,1\nC,B,31,3,0\nA,D,5,4,0\nD,A,6,4,1\n");
+const tntp = tntpDir();
 writeFileSync(demand, "origin,destination,class,amount,source\nportia,gamma,container,120000,src:testbot-manual\nalpha,harbor,bulk,5000,src:testbot-manual\n");
 
 const value = fc.oneof(
   fc.constantFrom("0", "-1", "1e308", "1e400", "0x10", "", " ", "NaN", "Infinity", "1.5", "2", "10", "99999999999", "portia", "alpha", "gamma", "-0.05,0.01", "200,100", "-200,0"),
   fc.constantFrom("feu", "bulk", "rail", "sea,air", "KAZ", "CHN", "narrows", "constructor", "__proto__", "toString", "time", "cost", "b", "fw", "logit", "-", "--json", "-x"),
+  fc.constantFrom("iid", "hetero", "cluster", "exporter", "importer^exporter", "stata", "dist", "rta=1", "dist=0x10", "trade ~ 0", "trade ~ log(log(dist))", "y ~ x", "csv", "geojson"),
   fc.string({ maxLength: 6 }),
 );
 const option = fc.constantFrom(
   "--optimize", "--cargo", "--modes", "--avoid-countries", "--avoid-crossings", "--close", "--year", "--month", "--co2-price", "--via",
   "--alternatives", "--places", "--json", "--geojson", "--all-cities", "--demand-scale", "--gap", "--max-iterations", "--algorithm", "--top", "--theta",
+  "--toll-factor", "--distance-factor", "--vcov", "--cluster", "--ssc", "--tol", "--where", "--offset", "--formula", "--format",
 );
 const command = fc.constantFrom(
   ["route", "portia", "alpha"],
@@ -32,6 +37,10 @@ const command = fc.constantFrom(
   ["places"],
   ["network", "stats"],
   ["assign", "--demand", demand, "--max-iterations", "5"],
+  ["assign", "--tntp", tntp, "--max-iterations", "10"],
+  ["gravity", "estimate", "--data", gravity, "--formula", "trade ~ log(dist) + rta | exporter"],
+  ["network", "validate"],
+  ["network", "export"],
 );
 
 describe("random command lines", () => {
