@@ -71,7 +71,15 @@ export function register(program: Command): void {
       const gdp = flags.gdp !== undefined ? S.readGdp(flags.gdp, gdpYear) : null;
       const dir = (cmd.optsWithGlobals() as { data: string }).data;
       const ctx = new RoutingContext(openNetwork(dir));
-      const result = S.runBeltAndRoadStudy({ ctx, trade, gdp, sigma, imbalances: flags.imbalances, ...(pctPerDay !== undefined ? { pctPerDay } : {}) });
+      const stages = 8; // trade, states, then times and GE of three variants
+      let done = 0;
+      const progress = process.stderr.isTTY
+        ? (stage: string) => {
+            done++;
+            process.stderr.write(`\rstudy [${"#".repeat(done)}${" ".repeat(Math.max(0, stages - done))}] ${stage.padEnd(16)}${done >= stages ? "\n" : ""}`);
+          }
+        : undefined;
+      const result = S.runBeltAndRoadStudy({ ctx, trade, gdp, sigma, imbalances: flags.imbalances, ...(pctPerDay !== undefined ? { pctPerDay } : {}), ...(progress ? { progress } : {}) });
       const json = S.studyJson(result);
       if (flags.out !== undefined) {
         try {

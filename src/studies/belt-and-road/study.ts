@@ -99,6 +99,8 @@ export interface StudyOptions {
   /** One ad valorem % per day; default: per-sector table when the trade file has sectors, else DEFAULT_PCT_PER_DAY. */
   readonly pctPerDay?: number;
   readonly cargo?: string;
+  /** Called after each stage (trade, states, times and GE of each variant) with its name. */
+  readonly progress?: (stage: string) => void;
 }
 
 function readCsvRows(file: string): Record<string, string>[] {
@@ -192,6 +194,7 @@ export function runBeltAndRoadStudy(options: StudyOptions): StudyResult {
     const t = performance.now();
     timings[name] = Math.round(t - t0);
     t0 = t;
+    options.progress?.(name);
   };
   const sigma = options.sigma ?? DEFAULT_SIGMA;
   const imbalances = options.imbalances ?? "additive";
