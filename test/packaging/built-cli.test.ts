@@ -79,6 +79,18 @@ describe("bin/caravan.js from another folder", () => {
   });
 });
 
+describe("bin/caravan.js without a build", () => {
+  it("says in one line how to build, exit 1, no stack trace", () => {
+    const dir = mkdtempSync(join(tmpdir(), "caravan-nobuild-"));
+    mkdirSync(join(dir, "bin"));
+    writeFileSync(join(dir, "bin", "caravan.js"), readFileSync(BIN));
+    const r = run(process.execPath, [join(dir, "bin", "caravan.js"), "--version"], { cwd: dir });
+    expect(r.status).toBe(1);
+    expect(r.stderr).toMatch(/^caravan: E_INTERNAL: .*dist\/cli\/main\.js.*npm run build.*\n$/);
+    expect(r.stdout).toBe("");
+  });
+});
+
 describe("the build", () => {
   it("bakes in the hash of the compiler sources it bundled (the network cache key sees code)", () => {
     const info = JSON.parse(readFileSync(join(DIST, "build-info.json"), "utf8"));
