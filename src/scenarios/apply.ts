@@ -226,102 +226,139 @@ function checkProjects(net: CompiledNetwork, scenario: Scenario): void {
 export function applyScenario(net: CompiledNetwork, scenario: Scenario, options: ApplyOptions = {}): AppliedScenario {
   const edits = options.edits ?? true;
   checkProjects(net, scenario);
-  const idx = recordArcs(net);
-  const b = new ArcPatchBuilder(net);
-  const closeChokepoints: string[] = [];
-  const closedCountries: string[] = [];
+  const applier = new EditApplier(net);
   // added links not in use are closed
   const own = new Set(options.addedLinks ?? (edits ? addedLinks(scenario).map((m) => m.add.id) : []));
-  for (const id of allAddedIds(net)) if (!own.has(id)) for (const a of idx.link.get(id) ?? []) b.close(a);
-
-  const opened = new Map<number, string>(); // arc → who opened it (for conflict messages)
-  const closed = new Map<number, string>();
-  const setValues = new Map<string, { value: number; at: string }>();
-  let editCount = 0;
-  const touched = new Set<number>();
-  const status = net.arcs.status;
-
-  const projectArcsNotOpen = (id: string): number[] => (idx.project.get(id) ?? []).filter((a) => status[a] !== STATUS_OPEN);
-  if (!edits) {
-    for (const id of scenario.projectsOn) for (const a of projectArcsNotOpen(id)) b.close(a);
+  for (const id of allAddedIds(net)) if (!own.has(id)) for (const a of applier.idx.link.get(id) ?? []) applier.b.close(a);
+  if (edits) {
+    applier.switchProjectsOff(scenario);
+    const placed = applier.switchProjectsOn(scenario.projectsOn);
+    for (const pm of [...placed, ...scenario.modifications]) applier.apply(pm);
   } else {
+    applier.holdProjectsClosed(scenario.projectsOn);
+  }
+  const closedCountries = [...new Set(applier.closedCountries)].sort();
+  const state = resolveNetworkState(
+    net,
+    { year: scenario.year, month: scenario.parameters.month ?? null, closeChokepoints: [...new Set(applier.closeChokepoints)], avoidCountries: closedCountries },
+    applier.b.build(),
+  );
+  return { state, closedCountries, editCount: applier.editCount, touchedArcs: applier.touched.size };
+}
+
+/** The phases of applyScenario over one patch builder, with what conflict detection needs to remember. */
+class EditApplier {
+  readonly idx: RecordArcs;
+  readonly b: ArcPatchBuilder;
+  readonly closeChokepoints: string[] = [];
+  readonly closedCountries: string[] = [];
+  readonly touched = new Set<number>();
+  editCount = 0;
+  /** arc → who opened / closed it (for conflict messages). */
+  private readonly opened = new Map<number, string>();
+  private readonly closed = new Map<number, string>();
+  /** `target:id:key` → the value a `set` by id gave it, and where. */
+  private readonly setValues = new Map<string, { value: number; at: string }>();
+
+  constructor(readonly net: CompiledNetwork) {
+    this.idx = recordArcs(net);
+    this.b = new ArcPatchBuilder(net);
+  }
+
+  private projectArcsNotOpen(id: string): number[] {
+    const status = this.net.arcs.status;
+    return (this.idx.project.get(id) ?? []).filter((a) => status[a] !== STATUS_OPEN);
+  }
+
+  /** Baseline: the projects a scenario switches on stay closed whatever the year. */
+  holdProjectsClosed(ids: readonly string[]): void {
+    for (const id of ids) for (const a of this.projectArcsNotOpen(id)) this.b.close(a);
+  }
+
+  switchProjectsOff(scenario: Scenario): void {
     for (const id of scenario.projectsOff) {
-      const arcs = projectArcsNotOpen(id);
+      const arcs = this.projectArcsNotOpen(id);
       if (arcs.length === 0) {
         throw new CaravanError("E_SCENARIO_INVALID", `${scenario.file}: field "projects.off": project "${id}" has no link or terminal that is not open yet; an open project cannot be switched off`, {
           details: { file: scenario.file, field: "projects.off", id },
         });
       }
       for (const a of arcs) {
-        b.close(a);
-        closed.set(a, `projects.off ${id}`);
-      }
-    }
-    const placed: PlacedModification[] = [];
-    for (const id of scenario.projectsOn) {
-      for (const a of projectArcsNotOpen(id)) {
-        b.open(a);
-        opened.set(a, `project ${id}`);
-      }
-      placed.push(...projectModifications(net, id));
-    }
-    placed.push(...scenario.modifications);
-    for (const pm of placed) {
-      const m = pm.modification;
-      if ("add" in m) continue;
-      editCount++;
-      if (m.target === "chokepoint") {
-        const ids = net.network.chokepoints.map((c) => c.id);
-        if (!ids.includes(m.id!)) throw unknownId(pm, "chokepoint", m.id!, ids);
-        closeChokepoints.push(m.id!);
-        continue;
-      }
-      if (m.target === "country") {
-        if (!net.countries.includes(m.id!)) throw unknownId(pm, "country", m.id!, net.countries);
-        closedCountries.push(m.id!);
-        continue;
-      }
-      const target = m.target;
-      for (const rec of targetRecords(net, idx, pm, m)) {
-        const at = where(pm);
-        if (m.close) {
-          for (const a of rec.arcs) {
-            const other = opened.get(a);
-            if (other !== undefined) throw conflict(pm, `${target} "${rec.id}" is closed here and opened by ${other}`);
-            b.close(a);
-            closed.set(a, at);
-          }
-        } else if (m.open) {
-          for (const a of rec.arcs) {
-            const other = closed.get(a);
-            if (other !== undefined) throw conflict(pm, `${target} "${rec.id}" is opened here and closed at ${other}`);
-            b.open(a);
-            opened.set(a, at);
-          }
-        } else if (m.set) {
-          for (const [key, value] of Object.entries(m.set) as [EditKey, number][]) {
-            if (m.id !== undefined) {
-              const k = `${target}:${rec.id}:${key}`;
-              const prev = setValues.get(k);
-              if (prev !== undefined && prev.value !== value) throw conflict(pm, `${target} "${rec.id}" ${key} is set to ${value} here and to ${prev.value} at ${prev.at}`);
-              setValues.set(k, { value, at });
-            }
-            for (const a of rec.arcs) applySet(b, target, key, value, a);
-          }
-        } else if (m.scale) {
-          for (const [key, factor] of Object.entries(m.scale) as [EditKey, number][]) for (const a of rec.arcs) applyScale(b, target, key, factor, a);
-        }
-        for (const a of rec.arcs) touched.add(a);
+        this.b.close(a);
+        this.closed.set(a, `projects.off ${id}`);
       }
     }
   }
-  const patch = b.build();
-  const state = resolveNetworkState(
-    net,
-    { year: scenario.year, month: scenario.parameters.month ?? null, closeChokepoints: [...new Set(closeChokepoints)], avoidCountries: [...new Set(closedCountries)] },
-    patch,
-  );
-  return { state, closedCountries: [...new Set(closedCountries)].sort(), editCount, touchedArcs: touched.size };
+
+  /** Open the projects' records; returns their library modifications, to apply before the scenario's own. */
+  switchProjectsOn(ids: readonly string[]): PlacedModification[] {
+    const placed: PlacedModification[] = [];
+    for (const id of ids) {
+      for (const a of this.projectArcsNotOpen(id)) {
+        this.b.open(a);
+        this.opened.set(a, `project ${id}`);
+      }
+      placed.push(...projectModifications(this.net, id));
+    }
+    return placed;
+  }
+
+  /** Apply one edit modification (adds were compiled in by extendedNetwork). */
+  apply(pm: PlacedModification): void {
+    const m = pm.modification;
+    if ("add" in m) return;
+    this.editCount++;
+    if (m.target === "chokepoint") {
+      const ids = this.net.network.chokepoints.map((c) => c.id);
+      if (!ids.includes(m.id!)) throw unknownId(pm, "chokepoint", m.id!, ids);
+      this.closeChokepoints.push(m.id!);
+      return;
+    }
+    if (m.target === "country") {
+      if (!this.net.countries.includes(m.id!)) throw unknownId(pm, "country", m.id!, this.net.countries);
+      this.closedCountries.push(m.id!);
+      return;
+    }
+    const target = m.target;
+    for (const rec of targetRecords(this.net, this.idx, pm, m)) {
+      if (m.close) this.closeRecord(pm, target, rec);
+      else if (m.open) this.openRecord(pm, target, rec);
+      else if (m.set) this.setRecord(pm, target, m.set, m.id !== undefined, rec);
+      else if (m.scale) for (const [key, factor] of Object.entries(m.scale) as [EditKey, number][]) for (const a of rec.arcs) applyScale(this.b, target, key, factor, a);
+      for (const a of rec.arcs) this.touched.add(a);
+    }
+  }
+
+  private closeRecord(pm: PlacedModification, target: string, rec: { id: string; arcs: number[] }): void {
+    for (const a of rec.arcs) {
+      const other = this.opened.get(a);
+      if (other !== undefined) throw conflict(pm, `${target} "${rec.id}" is closed here and opened by ${other}`);
+      this.b.close(a);
+      this.closed.set(a, where(pm));
+    }
+  }
+
+  private openRecord(pm: PlacedModification, target: string, rec: { id: string; arcs: number[] }): void {
+    for (const a of rec.arcs) {
+      const other = this.closed.get(a);
+      if (other !== undefined) throw conflict(pm, `${target} "${rec.id}" is opened here and closed at ${other}`);
+      this.b.open(a);
+      this.opened.set(a, where(pm));
+    }
+  }
+
+  /** A `set` by id must not contradict an earlier `set` by id of the same record and key. */
+  private setRecord(pm: PlacedModification, target: "link" | "crossing" | "terminal" | "ferry", set: Partial<Record<EditKey, number>>, byId: boolean, rec: { id: string; arcs: number[] }): void {
+    for (const [key, value] of Object.entries(set) as [EditKey, number][]) {
+      if (byId) {
+        const k = `${target}:${rec.id}:${key}`;
+        const prev = this.setValues.get(k);
+        if (prev !== undefined && prev.value !== value) throw conflict(pm, `${target} "${rec.id}" ${key} is set to ${value} here and to ${prev.value} at ${prev.at}`);
+        this.setValues.set(k, { value, at: where(pm) });
+      }
+      for (const a of rec.arcs) applySet(this.b, target, key, value, a);
+    }
+  }
 }
 
 function conflict(pm: PlacedModification, text: string): CaravanError {

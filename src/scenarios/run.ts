@@ -18,7 +18,7 @@
  */
 import { execFileSync } from "node:child_process";
 import { createHash } from "node:crypto";
-import { readFileSync, writeFileSync } from "node:fs";
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { dirname, join, relative } from "node:path";
 import { fileURLToPath } from "node:url";
 import { type DemandTable, resolveDemand } from "../assignment/corridor-demand";
@@ -562,7 +562,6 @@ export async function writeRun(run: ScenarioRun, dir: string): Promise<void> {
     await writeTable(tmp, countryPairsTable(run.countryPairs));
     for (const side of [run.baseline, run.result]) {
       const sub = join(tmp, side.label);
-      const { mkdirSync } = await import("node:fs");
       mkdirSync(sub);
       for (const t of sideTables(side)) await writeTable(sub, t);
       writeFileSync(join(sub, "link-flows.geojson"), side.linkFlowsGeoJson);
