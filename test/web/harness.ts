@@ -40,7 +40,9 @@ export const SCENARIO_FIXTURES = join(ROOT, "test/fixtures/scenarios");
 export async function startTestServer(options: { extraDataFolders?: string[] } = {}): Promise<TestServer> {
   const { startServer } = await import("../../src/server/index");
   const extra = (options.extraDataFolders ?? []).filter((d) => existsSync(d));
-  const server = await startServer({ dataDir: join(ROOT, "data/eurasia"), host: "127.0.0.1", port: 0, webRoot: WEB_DIST, extraDataFolders: extra });
+  // CARAVAN_WEB_DATA: another copy of the dataset (e.g. a clean export while data/eurasia is being edited)
+  const dataDir = process.env.CARAVAN_WEB_DATA ?? join(ROOT, "data/eurasia");
+  const server = await startServer({ dataDir, host: "127.0.0.1", port: 0, webRoot: WEB_DIST, extraDataFolders: extra });
   return { url: server.url, close: () => server.close() };
 }
 

@@ -234,9 +234,10 @@ describe.skipIf(missing !== null)("web app in Chromium", () => {
     await open("?view=scenarios");
     await page.locator('select[name="scenario"]').selectOption(pick!);
     await page.getByRole("button", { name: "Compare" }).click();
-    // progress is shown while the job runs
-    await page.locator(".job-progress progress").waitFor({ timeout: 5000 });
-    await page.locator('[data-testid="diff-summary"]').waitFor({ timeout: 60_000 });
+    // progress is shown while the job runs; a job error is shown instead (and fails the test with its text)
+    await page.locator(".job-progress progress, .panel .error").first().waitFor({ timeout: 10_000 });
+    await page.locator('[data-testid="diff-summary"], .panel .error').first().waitFor({ timeout: 60_000 });
+    if (await page.locator(".panel .error").isVisible()) throw new Error(`the comparison failed: ${await page.locator(".panel .error").textContent()}`);
     expect(new URL(page.url()).searchParams.get("scenario")).toBe(pick);
     const rows = page.locator('[data-testid="diff-table"] tbody tr');
     expect(await rows.count()).toBeGreaterThan(0);

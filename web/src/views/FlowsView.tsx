@@ -11,32 +11,8 @@ import { JobProgress } from "../components/JobProgress";
 import { fmt2, fmtDuration, fmtMt } from "../format";
 import { useMap, useMapLayers } from "../map/MapPane";
 import { type AppState, YEAR_MAX, YEAR_MIN } from "../url-state";
-import { findArray, findFeatureCollection, findField } from "./job-result";
+import { type AssignmentView, readAssignment } from "../results";
 import { loadNetwork } from "./NetworkView";
-
-interface BottleneckRow {
-  linkId: string;
-  from: string;
-  to: string;
-  mode: string;
-  flowT: number;
-  capacityT: number;
-  vc: number;
-  delayH: number;
-}
-
-interface CrossingVolume {
-  crossing: string;
-  name: string;
-  totalT: number;
-  maxVc: number | null;
-}
-
-interface TransitRow {
-  country: string;
-  transitT: number;
-  containerTeu?: number;
-}
 
 /** v/c classes: the colour ramp of the flow map and its legend. */
 export const VC_STOPS: readonly [number, string, string][] = [
@@ -85,32 +61,6 @@ const FLOW_LAYERS: LayerSpecification[] = [
     },
   },
 ];
-
-export interface AssignmentView {
-  flows: GeoJSON.FeatureCollection | null;
-  bottlenecks: BottleneckRow[];
-  crossings: CrossingVolume[];
-  transit: TransitRow[] | null;
-  demandT: number | null;
-  relativeGap: number | null;
-  iterations: number | null;
-}
-
-export function readAssignment(result: unknown): AssignmentView {
-  const num = (k: string) => {
-    const v = findField(result, [k]);
-    return typeof v === "number" ? v : null;
-  };
-  return {
-    flows: findFeatureCollection(result, ["flows", "linkFlows", "geojson", "links"]),
-    bottlenecks: findArray<BottleneckRow>(result, ["bottlenecks"]) ?? [],
-    crossings: findArray<CrossingVolume>(result, ["crossings"]) ?? [],
-    transit: findArray<TransitRow>(result, ["transitByCountry", "transit"]),
-    demandT: num("demandT"),
-    relativeGap: num("relativeGap"),
-    iterations: num("iterations"),
-  };
-}
 
 /** Result of the last run, kept while the app is open so switching views does not lose it. */
 let lastRun: { key: string; view: AssignmentView } | null = null;

@@ -10,20 +10,10 @@ import { JobProgress } from "../components/JobProgress";
 import { fmt1, fmt2, fmtMt, signed } from "../format";
 import { fitToFeatures, useMap, useMapLayers } from "../map/MapPane";
 import type { AppState } from "../url-state";
-import { findArray, findField, findFeatureCollection } from "./job-result";
+import { type ComparisonView, type DiffView, readComparison, readDiff, type VolumeChange } from "../results";
 
 export const GAIN_COLOR = "#1a9850";
 export const LOSS_COLOR = "#d73027";
-
-/** Property names a diff feature may carry its change under (tonnes per year), first match wins. */
-const CHANGE_KEYS = ["deltaFlowT", "flowChangeT", "changeT", "deltaT", "diffT", "delta", "change"];
-
-function changeOf(props: Record<string, unknown> | null): number | null {
-  if (!props) return null;
-  for (const k of CHANGE_KEYS) if (typeof props[k] === "number") return props[k] as number;
-  if (typeof props.baseFlowT === "number" && typeof props.scenarioFlowT === "number") return props.scenarioFlowT - props.baseFlowT;
-  return null;
-}
 
 const DIFF_LAYERS: LayerSpecification[] = [
   {
@@ -46,87 +36,6 @@ interface ScenarioInfo {
   year?: number | null;
   /** why the file does not parse as a scenario (listed but not runnable) */
   problem?: string | null;
-}
-
-interface VolumeChange {
-  id?: string;
-  country?: string;
-  name?: string;
-  baselineT: number;
-  scenarioT: number;
-  changeT: number;
-}
-
-interface MeanChange {
-  pairs: number;
-  timeH: number;
-  timePct: number;
-  costUsd: number;
-  costPct: number;
-  co2Pct: number;
-}
-
-/** What the comparison says beyond the link diff: means, crossing and transit changes, its own summary text. */
-export interface ComparisonView {
-  summaryText: string | null;
-  pairsChanged: number | null;
-  corridorSwitches: number | null;
-  demandWeighted: MeanChange | null;
-  crossings: VolumeChange[];
-  transit: VolumeChange[];
-}
-
-export function readComparison(result: unknown): ComparisonView {
-  const comparison = findField(result, ["comparison"]) ?? result;
-  const summary = findField(comparison, ["summary"]) as Record<string, unknown> | undefined;
-  const means = findField(comparison, ["means"]) as { demandWeighted?: MeanChange } | undefined;
-  const changed = (rows: VolumeChange[] | null) => (rows ?? []).filter((r) => typeof r.changeT === "number" && r.changeT !== 0).sort((a, b) => Math.abs(b.changeT) - Math.abs(a.changeT));
-  return {
-    summaryText: typeof summary?.text === "string" ? summary.text : null,
-    pairsChanged: typeof summary?.pairsChanged === "number" ? summary.pairsChanged : null,
-    corridorSwitches: typeof summary?.corridorSwitches === "number" ? summary.corridorSwitches : null,
-    demandWeighted: means?.demandWeighted ?? null,
-    crossings: changed(findArray<VolumeChange>(comparison, ["crossings"])),
-    transit: changed(findArray<VolumeChange>(comparison, ["transitByCountry"])),
-  };
-}
-
-interface DiffView {
-  features: GeoJSON.FeatureCollection;
-  rows: { id: string; label: string; changeT: number; baseT: number | null; scenarioT: number | null }[];
-  gains: number;
-  losses: number;
-}
-
-export function readDiff(result: unknown): DiffView | null {
-  const fc = findFeatureCollection(result, ["diff", "linkDiff", "flowsDiff", "changes", "flows"]);
-  if (!fc) return null;
-  const features: GeoJSON.Feature[] = [];
-  for (const f of fc.features) {
-    const change = changeOf(f.properties as Record<string, unknown> | null);
-    if (change === null) continue;
-    features.push({ ...f, properties: { ...(f.properties ?? {}), changeT: change } });
-  }
-  const rows = features
-    .map((f) => {
-      const p = f.properties as Record<string, unknown>;
-      const id = String(p.linkId ?? p.id ?? "");
-      const label = p.from && p.to ? `${p.from} → ${p.to}${p.mode ? ` (${p.mode})` : ""}` : id;
-      return {
-        id,
-        label,
-        changeT: p.changeT as number,
-        baseT: typeof p.baseFlowT === "number" ? p.baseFlowT : null,
-        scenarioT: typeof p.scenarioFlowT === "number" ? p.scenarioFlowT : null,
-      };
-    })
-    .sort((a, b) => Math.abs(b.changeT) - Math.abs(a.changeT));
-  return {
-    features: { type: "FeatureCollection", features },
-    rows,
-    gains: rows.filter((r) => r.changeT > 0).length,
-    losses: rows.filter((r) => r.changeT < 0).length,
-  };
 }
 
 let lastRun: { key: string; diff: DiffView | null; comparison: ComparisonView } | null = null;

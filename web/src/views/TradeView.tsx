@@ -6,16 +6,8 @@
 import { useEffect, useMemo, useState } from "preact/hooks";
 import { fmt2 } from "../format";
 import { useMap } from "../map/MapPane";
+import { colorFor, type GeFile, NEG, POS, parseGeFile } from "../results";
 import type { AppState } from "../url-state";
-
-export interface GeCountryRow {
-  country: string;
-  exportsChangePct: number;
-  importsChangePct: number;
-  realGdpChangePct: number;
-  welfareChangePct?: number;
-  producerPriceChangePct?: number;
-}
 
 const MEASURES = [
   ["realGdpChangePct", "real GDP"],
@@ -25,44 +17,6 @@ const MEASURES = [
   ["producerPriceChangePct", "producer price"],
 ] as const;
 type Measure = (typeof MEASURES)[number][0];
-
-/** Diverging ramp (ColorBrewer RdBu) for % changes, symmetric around 0. */
-const NEG = ["#b2182b", "#d6604d", "#f4a582", "#fddbc7"];
-const POS = ["#d1e5f0", "#92c5de", "#4393c3", "#2166ac"];
-
-export function colorFor(value: number, maxAbs: number): string {
-  if (!(maxAbs > 0) || value === 0) return "#f7f7f7";
-  const t = Math.min(1, Math.abs(value) / maxAbs);
-  const i = Math.min(3, Math.floor(t * 4));
-  return value < 0 ? NEG[3 - i] : POS[i];
-}
-
-export interface GeFile {
-  shock: string;
-  rows: GeCountryRow[];
-}
-
-/** Parse the JSON of `caravan gravity counterfactual --json`; throws with a message naming what is missing. */
-export function parseGeFile(text: string): GeFile {
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch (e) {
-    throw new Error(`not JSON: ${(e as Error).message}`);
-  }
-  const results = (json as { results?: unknown }).results;
-  if (!Array.isArray(results)) throw new Error('no "results" array: open the output of `caravan gravity counterfactual --json`');
-  const rows: GeCountryRow[] = [];
-  results.forEach((r, i) => {
-    const row = r as Record<string, unknown>;
-    if (typeof row.country !== "string" || typeof row.realGdpChangePct !== "number" || typeof row.exportsChangePct !== "number" || typeof row.importsChangePct !== "number") {
-      throw new Error(`results[${i}]: needs country, realGdpChangePct, exportsChangePct and importsChangePct`);
-    }
-    rows.push(row as unknown as GeCountryRow);
-  });
-  const shock = (json as { shock?: unknown }).shock;
-  return { shock: typeof shock === "string" ? shock : "", rows };
-}
 
 let lastFile: GeFile | null = null;
 
