@@ -4,7 +4,7 @@
  * revived without copying (`fromBuffer`). See docs/graph.md.
  *
  * Nodes
- *   - Node = (place, layer). Layers: rail1435, rail1520, rail1000, rail1067, rail1668, road, sea, air. A layer node
+ *   - Node = (place, layer). Layers: rail1435, rail1520, rail1000, rail1067, rail1668, rail1676, road, sea, air. A layer node
  *     exists only where the place has a link or ferry end in that layer.
  *   - Plus one ACCESS node per place; access node of place p is node p (`accessNode(p)`), so nodes
  *     0 .. placeCount-1 are the access nodes and layer nodes follow. Access nodes are `noThrough` (= 1): a query
@@ -42,12 +42,12 @@ import type { CsrGraph, NodeIndex } from "../graph/csr";
 import { NO_NODE } from "../graph/csr";
 import type { NetworkData } from "./model";
 
-/** Format version of the binary form; bump on any change of layout or meaning (2: sea arcs carry port-call bulk charges). */
-export const COMPILED_FORMAT_VERSION = 2;
+/** Format version of the binary form; bump on any change of layout or meaning (2: sea arcs carry port-call bulk charges; 3: rail1676 layer). */
+export const COMPILED_FORMAT_VERSION = 3;
 
 // --- layers ----------------------------------------------------------------------------------------------------
 
-export const LAYERS = ["rail1435", "rail1520", "rail1000", "rail1067", "rail1668", "road", "sea", "air"] as const;
+export const LAYERS = ["rail1435", "rail1520", "rail1000", "rail1067", "rail1668", "rail1676", "road", "sea", "air"] as const;
 export type LayerName = (typeof LAYERS)[number];
 /** Number of layers (not counting the access pseudo-layer). */
 export const LAYER_COUNT = LAYERS.length;
@@ -56,9 +56,10 @@ export const LAYER_RAIL_1520 = 1;
 export const LAYER_RAIL_1000 = 2;
 export const LAYER_RAIL_1067 = 3;
 export const LAYER_RAIL_1668 = 4;
-export const LAYER_ROAD = 5;
-export const LAYER_SEA = 6;
-export const LAYER_AIR = 7;
+export const LAYER_RAIL_1676 = 5;
+export const LAYER_ROAD = 6;
+export const LAYER_SEA = 7;
+export const LAYER_AIR = 8;
 /** `nodeLayer` value of an access node. */
 export const LAYER_ACCESS = 255;
 
@@ -75,16 +76,18 @@ export function railLayerOfGauge(gaugeMm: number): number {
       return LAYER_RAIL_1067;
     case 1668:
       return LAYER_RAIL_1668;
+    case 1676:
+      return LAYER_RAIL_1676;
     default:
       return -1;
   }
 }
 
 /** Gauge in mm of a rail layer, 0 for a non-rail layer. */
-export const LAYER_GAUGE_MM: readonly number[] = [1435, 1520, 1000, 1067, 1668, 0, 0, 0];
+export const LAYER_GAUGE_MM: readonly number[] = [1435, 1520, 1000, 1067, 1668, 1676, 0, 0, 0];
 
 export function isRailLayer(layer: number): boolean {
-  return layer >= LAYER_RAIL_1435 && layer <= LAYER_RAIL_1668;
+  return layer >= LAYER_RAIL_1435 && layer <= LAYER_RAIL_1676;
 }
 
 // --- arc kinds, modes, statuses --------------------------------------------------------------------------------

@@ -29,6 +29,117 @@ export interface NetworkStats {
   readonly estimatedKmShare: number;
   readonly compiledNodes: number;
   readonly compiledArcs: number;
+  /** Coverage per country (ISO3; sea-lane waypoints under "(sea)"), largest link km first; air links left out. */
+  readonly coverage: readonly CountryCoverage[];
+  /** Countries with at least one place. */
+  readonly economies: number;
+  /**
+   * Countries with a place in the largest surface-connected part of the network: places joined by open rail, road
+   * and sea links and open ferries, each taken both ways (air links and links not yet open are left out).
+   */
+  readonly economiesReached: number;
+  /** The countries with places outside that part (none reached by surface from the rest). */
+  readonly economiesNotReached: readonly string[];
+  /** Share of link km whose distance is cited (measured), 0..1; the complement of estimatedKmShare. */
+  readonly measuredKmShare: number;
+}
+
+/** Places, links, crossings and measured vs estimated link km of one country. */
+export interface CountryCoverage {
+  readonly country: string;
+  readonly places: number;
+  /** Surface (rail, road, sea) links with at least one end in the country (a border link counts for both countries). */
+  readonly links: number;
+  /** Border crossings that name the country. */
+  readonly crossings: number;
+  /** Link km in the country: a link between two countries (or a country and the sea) counts half for each. */
+  readonly linkKm: number;
+  readonly measuredKm: number;
+  readonly estimatedKm: number;
+  /** measuredKm / linkKm, 0 when the country has no link km. */
+  readonly measuredKmShare: number;
+}
+
+const SEA_KEY = "(sea)";
+
+/** Per-country coverage rows, largest link km first (ties by country code). */
+function countryCoverage(net: NetworkData): CountryCoverage[] {
+  const countryOf = new Map(net.places.map((p) => [p.id, p.country ?? SEA_KEY]));
+  const rows = new Map<string, { places: number; links: number; crossings: number; measuredKm: number; estimatedKm: number }>();
+  const row = (c: string) => {
+    let r = rows.get(c);
+    if (!r) {
+      r = { places: 0, links: 0, crossings: 0, measuredKm: 0, estimatedKm: 0 };
+      rows.set(c, r);
+    }
+    return r;
+  };
+  for (const p of net.places) row(p.country ?? SEA_KEY).places++;
+  for (const l of net.links) {
+    if (l.mode === "air") continue;
+    const a = countryOf.get(l.from) ?? SEA_KEY;
+    const b = countryOf.get(l.to) ?? SEA_KEY;
+    const ends = a === b ? [a] : [a, b];
+    const km = l.distanceKm / ends.length;
+    for (const c of ends) {
+      const r = row(c);
+      r.links++;
+      if (l.distanceEstimated) r.estimatedKm += km;
+      else r.measuredKm += km;
+    }
+  }
+  for (const x of net.crossings) for (const c of new Set(x.countries)) row(c).crossings++;
+  const out: CountryCoverage[] = [...rows].map(([country, r]) => {
+    const linkKm = r.measuredKm + r.estimatedKm;
+    return {
+      country,
+      places: r.places,
+      links: r.links,
+      crossings: r.crossings,
+      linkKm: Math.round(linkKm),
+      measuredKm: Math.round(r.measuredKm),
+      estimatedKm: Math.round(r.estimatedKm),
+      measuredKmShare: linkKm === 0 ? 0 : r.measuredKm / linkKm,
+    };
+  });
+  out.sort((x, y) => y.linkKm - x.linkKm || x.country.localeCompare(y.country));
+  return out;
+}
+
+/** Countries with a place in the largest surface-connected component (union–find over open surface links and ferries). */
+function surfaceReach(net: NetworkData): { economies: number; reached: number; notReached: string[] } {
+  const index = new Map(net.places.map((p, i) => [p.id, i]));
+  const parent = new Int32Array(net.places.length);
+  for (let i = 0; i < parent.length; i++) parent[i] = i;
+  const find = (i: number): number => {
+    while (parent[i] !== i) {
+      parent[i] = parent[parent[i]];
+      i = parent[i];
+    }
+    return i;
+  };
+  const join = (a: string, b: string) => {
+    const x = find(index.get(a)!);
+    const y = find(index.get(b)!);
+    if (x !== y) parent[x] = y;
+  };
+  for (const l of net.links) if (l.mode !== "air" && l.status === "open") join(l.from, l.to);
+  for (const f of net.ferries) if (f.status === "open") join(f.from, f.to);
+  const size = new Int32Array(net.places.length);
+  let largest = -1;
+  for (let i = 0; i < parent.length; i++) {
+    const r = find(i);
+    size[r]++;
+    if (largest < 0 || size[r] > size[largest]) largest = r;
+  }
+  const all = new Set<string>();
+  const reached = new Set<string>();
+  net.places.forEach((p, i) => {
+    if (p.country === null) return;
+    all.add(p.country);
+    if (find(i) === largest) reached.add(p.country);
+  });
+  return { economies: all.size, reached: reached.size, notReached: [...all].filter((c) => !reached.has(c)).sort() };
 }
 
 function count(into: Record<string, number>, key: string, by = 1): void {
@@ -69,6 +180,7 @@ export function networkStats(net: NetworkData, compiled?: { nodeCount: number; a
   }
   for (const t of net.terminals) count(terminalsByType, t.type);
   for (const k of Object.keys(kmByMode)) kmByMode[k] = Math.round(kmByMode[k]);
+  const reach = surfaceReach(net);
   return {
     dir: net.dir,
     places: net.places.length,
@@ -90,6 +202,11 @@ export function networkStats(net: NetworkData, compiled?: { nodeCount: number; a
     estimatedKmShare: totalKm === 0 ? 0 : estimatedKm / totalKm,
     compiledNodes: compiled?.nodeCount ?? 0,
     compiledArcs: compiled?.arcCount ?? 0,
+    coverage: countryCoverage(net),
+    economies: reach.economies,
+    economiesReached: reach.reached,
+    economiesNotReached: reach.notReached,
+    measuredKmShare: totalKm === 0 ? 0 : (totalKm - estimatedKm) / totalKm,
   };
 }
 

@@ -13,8 +13,8 @@ import { z } from "zod";
 export const MODES = ["rail", "road", "sea", "ferry", "air"] as const;
 export type Mode = (typeof MODES)[number];
 
-/** Rail track gauges in millimetres that the network knows. */
-export const GAUGES = [1435, 1520, 1000, 1067, 1668] as const;
+/** Rail track gauges in millimetres that the network knows (1676: Indian and Pakistani broad gauge). */
+export const GAUGES = [1435, 1520, 1000, 1067, 1668, 1676] as const;
 export type GaugeMm = (typeof GAUGES)[number];
 
 export const PLACE_KINDS = [

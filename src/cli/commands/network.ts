@@ -98,6 +98,17 @@ function formatStats(s: NetworkStats): string {
   table("places by country", s.placesByCountry);
   table("terminals by type", s.terminalsByType);
   lines.push(`estimated distances: ${s.estimatedLinks} of ${s.links} links (${(100 * s.estimatedLinkShare).toFixed(1)} %), ${(100 * s.estimatedKmShare).toFixed(1)} % of km`);
+  lines.push(`measured distances: ${(100 * s.measuredKmShare).toFixed(1)} % of link km (cited distance; the rest great-circle × circuity estimates)`);
+  lines.push(
+    `economies: ${s.economies} with places, ${s.economiesReached} reached by surface from the main network${s.economiesNotReached.length > 0 ? ` (not reached: ${s.economiesNotReached.join(", ")})` : ""}`,
+  );
+  lines.push("coverage by country (rail, road and sea links; a link between two countries counts for both, its km half for each):");
+  lines.push(`  ${"country".padEnd(7)}  ${"places".padStart(6)}  ${"links".padStart(5)}  ${"crossings".padStart(9)}  ${"link km".padStart(8)}  ${"measured".padStart(8)}`);
+  for (const c of s.coverage) {
+    lines.push(
+      `  ${c.country.padEnd(7)}  ${String(c.places).padStart(6)}  ${String(c.links).padStart(5)}  ${String(c.crossings).padStart(9)}  ${String(c.linkKm).padStart(8)}  ${`${(100 * c.measuredKmShare).toFixed(1)} %`.padStart(8)}`,
+    );
+  }
   lines.push(`compiled graph: ${s.compiledNodes} nodes, ${s.compiledArcs} arcs`);
   return `${lines.join("\n")}\n`;
 }
