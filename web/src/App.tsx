@@ -89,6 +89,9 @@ export function App() {
             ))}
             </div>
           </nav>
+          <a class="api-link" href="api/docs">
+            API
+          </a>
         </header>
         <main class="content">
           <div id="panel" class="panel" role="tabpanel" aria-labelledby={`tab-${state.view}`}>

@@ -251,6 +251,7 @@ export function RouteView(props: { state: AppState; update: (patch: Partial<AppS
   const [loading, setLoading] = useState(false);
   const [selected, setSelected] = useState(1);
   const [avoidText, setAvoidText] = useState(state.avoidCountries.join(", "));
+  const [missing, setMissing] = useState<string | null>(null);
   const request = useRef<AbortController | null>(null);
 
   const routes = useMemo(() => (legs ? routeFeatures(legs) : null), [legs]);
@@ -345,9 +346,12 @@ export function RouteView(props: { state: AppState; update: (patch: Partial<AppS
     e.preventDefault();
     const form = e.currentTarget as HTMLFormElement;
     const data = new FormData(form);
+    const from = String(data.get("from") ?? "").trim();
+    const to = String(data.get("to") ?? "").trim();
+    setMissing(!from || !to ? `Enter ${!from && !to ? "both places" : !from ? "where from" : "where to"}.` : null);
     update({
-      from: String(data.get("from") ?? "").trim(),
-      to: String(data.get("to") ?? "").trim(),
+      from,
+      to,
       avoidCountries: avoidText
         .split(/[\s,]+/)
         .map((c) => c.trim().toUpperCase())
@@ -434,6 +438,11 @@ export function RouteView(props: { state: AppState; update: (patch: Partial<AppS
           {loading ? "Planning…" : "Plan route"}
         </button>
       </form>
+      {missing ? (
+        <div class="error" role="alert">
+          {missing}
+        </div>
+      ) : null}
       <ErrorBox
         error={error}
         onPick={(s) => {
