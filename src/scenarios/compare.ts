@@ -18,6 +18,7 @@ import { join } from "node:path";
 import { CaravanError } from "../core/errors";
 import type { CrossingDirectionRow, CrossingRow, FerryRow, PairRow, ScenarioRun, SideResult, TransitRowOut } from "./run";
 import { readCsvRows, readCsvTable } from "./tables";
+import type { TradeWeights } from "./trade-weights";
 
 /** v/c at or above which a capacity counts as a bottleneck. */
 export const BOTTLENECK_VC = 0.9;
@@ -34,6 +35,8 @@ export interface ResultView {
   readonly transit: readonly TransitRowOut[];
   readonly bottlenecks: readonly { readonly id: string; readonly vc: number }[];
   readonly demand: readonly { readonly origin: string; readonly destination: string; readonly amountT: number }[];
+  /** Country-pair shipment times of this state (trade/pair-times.ts), hours; empty when not computed. */
+  readonly countryPairs: readonly { readonly exporter: string; readonly importer: string; readonly timeH: number }[];
 }
 
 /** A view of one side of an in-memory run. */
@@ -50,6 +53,7 @@ export function viewOfSide(run: ScenarioRun, side: "baseline" | "scenario"): Res
     transit: s.transit,
     bottlenecks: s.bottlenecks.map((b) => ({ id: b.linkId, vc: b.vc })),
     demand: s.demandRows,
+    countryPairs: run.countryPairs.map((c) => ({ exporter: c.exporter, importer: c.importer, timeH: side === "baseline" ? c.baselineTimeH : c.scenarioTimeH })),
   };
 }
 
@@ -93,6 +97,9 @@ export function viewOfRunFolder(dir: string, side: "baseline" | "scenario" = "sc
     transit: readCsvRows(join(sub, "transit.csv")).map((r) => ({ country: r.country, transitT: num(r.transitT), containerTeu: num(r.containerTeu) })),
     bottlenecks: readCsvRows(join(sub, "bottlenecks.csv")).map((r) => ({ id: r.id, vc: num(r.vc) })),
     demand: readCsvRows(join(sub, "demand.csv")).map((r) => ({ origin: r.origin, destination: r.destination, amountT: num(r.amountT) })),
+    countryPairs: existsSync(join(dir, "country-pairs.csv"))
+      ? readCsvRows(join(dir, "country-pairs.csv")).map((r) => ({ exporter: r.exporter, importer: r.importer, timeH: num(side === "baseline" ? r.baselineTimeH : r.scenarioTimeH) }))
+      : [],
   };
 }
 
@@ -129,7 +136,15 @@ export interface Comparison {
   readonly baseline: { readonly name: string; readonly origin: string };
   readonly scenario: { readonly name: string; readonly origin: string };
   readonly pairs: readonly PairChange[];
-  readonly means: { readonly unweighted: MeanChange; readonly demandWeighted: MeanChange | null };
+  readonly means: {
+    readonly unweighted: MeanChange;
+    readonly demandWeighted: MeanChange | null;
+    /**
+     * Mean change of the country-pair shipment times weighted by trade (`--trade FILE`), over the country pairs
+     * timed in both results with trade > 0; null without trade weights or country-pair times.
+     */
+    readonly tradeWeighted: { readonly countryPairs: number; readonly timeH: number; readonly timePct: number } | null;
+  };
   readonly transitByCountry: readonly { readonly country: string; readonly baselineT: number; readonly scenarioT: number; readonly changeT: number }[];
   readonly crossings: readonly {
     readonly id: string;
@@ -159,7 +174,7 @@ const pct = (delta: number, base: number): number | null => (base > 0 ? (100 * d
 const byString = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
 
 /** Compare two result views (see the file comment). */
-export function compareViews(base: ResultView, scen: ResultView, options: { readonly pairs?: boolean } = {}): Comparison {
+export function compareViews(base: ResultView, scen: ResultView, options: { readonly pairs?: boolean; readonly trade?: TradeWeights } = {}): Comparison {
   const keepPairs = options.pairs ?? true;
   const key = (from: string, to: string) => `${from}\u0000${to}`;
   const demand = new Map<string, Map<string, number>>(); // origin → destination → tonnes
@@ -261,7 +276,11 @@ export function compareViews(base: ResultView, scen: ResultView, options: { read
     co2Kg: div > 0 ? a.e / div : 0,
     co2Pct: div > 0 ? a.ep / div : 0,
   });
-  const means = { unweighted: mean(acc, acc.n, acc.n), demandWeighted: wacc.w > 0 ? mean(wacc, wacc.n, wacc.w) : null };
+  const means = {
+    unweighted: mean(acc, acc.n, acc.n),
+    demandWeighted: wacc.w > 0 ? mean(wacc, wacc.n, wacc.w) : null,
+    tradeWeighted: options.trade ? tradeWeightedChange(base, scen, options.trade) : null,
+  };
 
   const transitKeys = [...new Set([...base.transit.map((t) => t.country), ...scen.transit.map((t) => t.country)])].sort(byString);
   const tb = new Map(base.transit.map((t) => [t.country, t.transitT]));
@@ -327,6 +346,25 @@ export function compareViews(base: ResultView, scen: ResultView, options: { read
   return { ...comparison, summary };
 }
 
+/** Trade-weighted mean change of the country-pair times (see Comparison.means.tradeWeighted). */
+function tradeWeightedChange(base: ResultView, scen: ResultView, trade: TradeWeights): { countryPairs: number; timeH: number; timePct: number } | null {
+  const scenTime = new Map(scen.countryPairs.map((c) => [`${c.exporter}>${c.importer}`, c.timeH]));
+  let w = 0;
+  let n = 0;
+  let dt = 0;
+  let dp = 0;
+  for (const b of base.countryPairs) {
+    const s = scenTime.get(`${b.exporter}>${b.importer}`);
+    const t = trade.get(b.exporter)?.get(b.importer) ?? 0;
+    if (s === undefined || !Number.isFinite(s) || !Number.isFinite(b.timeH) || !(t > 0)) continue;
+    w += t;
+    n++;
+    dt += t * (s - b.timeH);
+    if (b.timeH > 0) dp += (t * 100 * (s - b.timeH)) / b.timeH;
+  }
+  return w > 0 ? { countryPairs: n, timeH: dt / w, timePct: dp / w } : null;
+}
+
 const mt = (t: number): string => (t / 1e6).toFixed(2);
 const signed = (x: number, digits: number): string => `${x > 0 ? "+" : ""}${x.toFixed(digits)}`;
 
@@ -342,6 +380,8 @@ export function summaryText(c: Comparison): string {
   lines.push(`mean change per pair: time ${signed(u.timeH, 2)} h (${signed(u.timePct, 2)} %), cost ${signed(u.costUsd, 0)} USD (${signed(u.costPct, 2)} %), CO2 ${signed(u.co2Kg, 1)} kg (${signed(u.co2Pct, 2)} %)`);
   const w = c.means.demandWeighted;
   if (w) lines.push(`demand-weighted (${w.pairs} pairs with demand): time ${signed(w.timeH, 2)} h (${signed(w.timePct, 2)} %), cost ${signed(w.costUsd, 0)} USD (${signed(w.costPct, 2)} %)`);
+  const tw = c.means.tradeWeighted;
+  if (tw) lines.push(`trade-weighted country-pair shipment time (${tw.countryPairs} country pairs with trade): ${signed(tw.timeH, 2)} h (${signed(tw.timePct, 2)} %)`);
   const changed = c.pairs.filter((p) => p.change !== null);
   const top = [...changed].sort((x, y) => x.change!.timeH - y.change!.timeH || byString(x.from, y.from) || byString(x.to, y.to)).slice(0, 3);
   for (const p of top) {

@@ -31,6 +31,8 @@ export type { CountryPairRow, CrossingDirectionRow, CrossingRow, FerryRow, PairR
 export { loadSweep, prepareSweep, runScenarioVariant, runSweep, variantScenario } from "./sweep";
 export type { SweepContext, SweepOptions, SweepRow, SweepSpec, SweepVariant } from "./sweep";
 export { formatSweepTable, sweepTable } from "./sweep-report";
-export { readCsvRows, roundValue, tableCsv, tableOf, tableParquet, writeFolderAtomic, writeTable } from "./tables";
+export { parseTradeWeights, readTradeWeights } from "./trade-weights";
+export type { TradeWeights } from "./trade-weights";
+export { readCsvRows, readCsvTable, roundValue, tableCsv, tableOf, tableParquet, writeFolderAtomic, writeTable } from "./tables";
 export type { Column, ColumnType, Table } from "./tables";
 export type { AddModification, EditKey, EditModification, Modification, ModificationTarget, NewLink, ScenarioFile } from "./schema";

@@ -213,6 +213,7 @@ function sideView(name: string, s: SideResult): ResultView {
     transit: s.transit,
     bottlenecks: s.bottlenecks.map((b) => ({ id: b.linkId, vc: b.vc })),
     demand: s.demandRows,
+    countryPairs: [],
   };
 }
 

@@ -10,7 +10,7 @@ import { join, relative, resolve } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { runCli } from "../../src/cli/main";
 import { openNetwork } from "../../src/network/index";
-import { compareViews, loadSweep, runScenario, runSweep, viewOfRunFolder, viewOfSide, writeRun } from "../../src/scenarios/index";
+import { compareViews, loadSweep, parseTradeWeights, runScenario, runSweep, viewOfRunFolder, viewOfSide, writeRun } from "../../src/scenarios/index";
 
 const root = resolve(__dirname, "../..");
 const fixtures = join(root, "test/fixtures/scenarios");
@@ -106,6 +106,29 @@ describe("scenario run folders", () => {
     out = "";
     expect(await runCli(["--data", testbotDir, "scenario", "check", join(fixtures, "testbot-half-dwell.yaml")], { out: (s) => (out += s), err: () => {} })).toBe(0);
     expect(out).toMatch(/valid — 1 file\(s\).*1 edit\(s\) on 2 arc\(s\)/);
+  });
+});
+
+describe("trade-weighted means", () => {
+  it("weight the country-pair shipment-time changes by trade; a malformed trade file is E_PARSE at its line", async () => {
+    const run = await runScenario(testbot, join(fixtures, "testbot-half-dwell.yaml"));
+    const chnKaz = run.countryPairs.find((c) => c.exporter === "CHN" && c.importer === "KAZ")!;
+    const kazChn = run.countryPairs.find((c) => c.exporter === "KAZ" && c.importer === "CHN")!;
+    expect(chnKaz.scenarioTimeH).toBeLessThan(chnKaz.baselineTimeH);
+    // 3 parts CHN→KAZ, 1 part KAZ→CHN
+    const trade = parseTradeWeights("exporter,importer,trade\nCHN,KAZ,30\nKAZ,CHN,10\n", "trade.csv");
+    const c = compareViews(viewOfSide(run, "baseline"), viewOfSide(run, "scenario"), { trade });
+    const expected = (3 * (chnKaz.scenarioTimeH - chnKaz.baselineTimeH) + (kazChn.scenarioTimeH - kazChn.baselineTimeH)) / 4;
+    expect(c.means.tradeWeighted!.countryPairs).toBe(2);
+    expect(c.means.tradeWeighted!.timeH).toBeCloseTo(expected, 9);
+    expect(c.summary.text).toContain("trade-weighted");
+    let error: unknown;
+    try {
+      parseTradeWeights("exporter,importer,trade\nCHN,KAZ,30\nCHINA,KAZ,1\n", "trade.csv");
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toMatchObject({ code: "E_PARSE", details: { file: "trade.csv", line: 3, field: "exporter" } });
   });
 });
 

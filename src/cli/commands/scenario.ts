@@ -40,8 +40,9 @@ export function register(program: Command): void {
     .argument("<file>", "scenario file (YAML, docs/scenarios.md)")
     .option("--out <dir>", "write the run folder (manifest.json, timings.json, CSV + Parquet tables, GeoJSON link flows), atomically")
     .option("--baseline <file>", "compare with this scenario instead of the scenario without its projects and modifications")
+    .option("--trade <file>", "trade by country pair (CSV exporter,importer,trade) to weight the shipment-time changes")
     .option("--json", "print the comparison of scenario and baseline as JSON")
-    .action(async (file: string, flags: { out?: string; baseline?: string; json?: boolean }, cmd: Command) => {
+    .action(async (file: string, flags: { out?: string; baseline?: string; trade?: string; json?: boolean }, cmd: Command) => {
       const out = stdoutOf(cmd);
       const [{ openNetwork }, { loadScenario }, { runScenario, writeRun }, { compareViews, viewOfSide }] = await Promise.all([
         import("../../network/open"),
@@ -49,11 +50,13 @@ export function register(program: Command): void {
         import("../../scenarios/run"),
         import("../../scenarios/compare"),
       ]);
+      const { readTradeWeights } = await import("../../scenarios/trade-weights");
       const loaded = loadScenario(file);
       const baseline = flags.baseline === undefined ? null : loadScenario(flags.baseline);
+      const trade = flags.trade === undefined ? undefined : readTradeWeights(flags.trade);
       const run = await runScenario(openNetwork(dataDir(cmd)), loaded, { baseline });
       if (flags.out !== undefined) await writeRun(run, flags.out);
-      const comparison = compareViews(viewOfSide(run, "baseline"), viewOfSide(run, "scenario"));
+      const comparison = compareViews(viewOfSide(run, "baseline"), viewOfSide(run, "scenario"), { trade });
       if (flags.json) out(`${JSON.stringify(comparison, null, 2)}\n`);
       else {
         out(comparison.summary.text);
@@ -68,25 +71,28 @@ export function register(program: Command): void {
     .argument("[scenario]", "scenario: a run folder or a scenario file")
     .option("--json", "print the comparison as JSON (contract in docs/scenarios.md)")
     .option("--geojson-out <file>", "write the changed city pairs as GeoJSON lines (atomic write)")
-    .action(async (base: string, other: string | undefined, flags: { json?: boolean; geojsonOut?: string }, cmd: Command) => {
+    .option("--trade <file>", "trade by country pair (CSV exporter,importer,trade) to weight the shipment-time changes")
+    .action(async (base: string, other: string | undefined, flags: { json?: boolean; geojsonOut?: string; trade?: string }, cmd: Command) => {
       const out = stdoutOf(cmd);
       const [{ compareViews, comparisonGeoJson, viewOfRunFolder, viewOfSide }, { openNetwork }, { runScenario }] = await Promise.all([
         import("../../scenarios/compare"),
         import("../../network/open"),
         import("../../scenarios/run"),
       ]);
+      const { readTradeWeights } = await import("../../scenarios/trade-weights");
+      const trade = flags.trade === undefined ? undefined : readTradeWeights(flags.trade);
       const isDir = (p: string) => existsSync(p) && statSync(p).isDirectory();
       let netMemo: ReturnType<typeof openNetwork> | null = null;
       const net = () => {
         netMemo ??= openNetwork(dataDir(cmd));
         return netMemo;
       };
-      const view = async (p: string) => (isDir(p) ? viewOfRunFolder(p, "scenario") : viewOfSide(await runScenario(net(), p, { pairTimes: false }), "scenario"));
+      const view = async (p: string) => (isDir(p) ? viewOfRunFolder(p, "scenario") : viewOfSide(await runScenario(net(), p, { pairTimes: trade !== undefined }), "scenario"));
       let comparison: ReturnType<typeof compareViews>;
       if (other === undefined) {
         if (!isDir(base)) throw new CaravanError("E_USAGE", "give two results to compare, or one run folder (its baseline and scenario)");
-        comparison = compareViews(viewOfRunFolder(base, "baseline"), viewOfRunFolder(base, "scenario"));
-      } else comparison = compareViews(await view(base), await view(other));
+        comparison = compareViews(viewOfRunFolder(base, "baseline"), viewOfRunFolder(base, "scenario"), { trade });
+      } else comparison = compareViews(await view(base), await view(other), { trade });
       if (flags.geojsonOut !== undefined) {
         const n = net();
         const index = new Map(n.network.places.map((p) => [p.id, [p.lonDeg, p.latDeg] as [number, number]]));
