@@ -1,0 +1,171 @@
+/**
+ * Coverage of the shipped dataset data/eurasia (issue 10, "Done when") and the coverage figures of `network stats`.
+ *
+ *   Routes: every pair of the thirteen capitals and metros below resolves by name, by surface modes, and crosses
+ *   plausible borders: each country a route touches is its origin's, one joined by a border crossing it uses, or the
+ *   country of a port where a sea leg starts or ends; the India–Pakistan land border (no trade crossing) is never
+ *   crossed; named pairs use the crossings that carry their trade.
+ *
+ *   Stats over the testbot fixture (test/fixtures/testbot/README.md), by hand:
+ *     CHN  portia ─400─ alpha ─100─ east-gate ═10═ west-gate ─600─ gamma ─200 rail / road ~─ harbor     KAZ
+ *            └───── sea 1000 ───── narrows (sea) ───── sea 1000 ─────────────────────────┘   gamma ─500─ isla
+ *     road gamma–harbor: great circle 2° on the equator × road circuity 1.2 = 266.87 km (estimated), all else cited;
+ *     a link between two countries (or a country and the sea) counts half its km for each.
+ */
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { afterAll, describe, expect, it } from "vitest";
+import { loadNetwork } from "../../src/network/load";
+import { openNetwork } from "../../src/network/open";
+import { networkStats } from "../../src/network/report";
+import { resolvePlace } from "../../src/network/resolve";
+import { RoutingContext } from "../../src/routing/context";
+import { planRoutes } from "../../src/routing/plan";
+import type { RouteReport } from "../../src/routing/report";
+
+const EURASIA = resolve(__dirname, "../../data/eurasia");
+const TESTBOT = resolve(__dirname, "../fixtures/testbot");
+
+const DONE_WHEN = ["Delhi", "Kolkata", "Chennai", "Karachi", "Kabul", "Dushanbe", "Bishkek", "Ulaanbaatar", "Minsk", "Tehran", "Almaty", "Urumqi", "Moscow"];
+
+const net = openNetwork(EURASIA, { cacheDir: false });
+const ctx = new RoutingContext(net);
+const places = net.network.places;
+const countryOf = new Map(places.map((p) => [p.id, p.country]));
+const crossingCountries = new Map(net.network.crossings.map((c) => [c.id, c.countries as readonly string[]]));
+const idx = (name: string) => resolvePlace(places, name);
+
+function best(from: string, to: string, extra: { avoidCountries?: string[] } = {}): RouteReport {
+  return planRoutes(ctx, { from: idx(from), to: idx(to), ...extra }).routes[0];
+}
+
+/** Crossing ids of a route's border events. */
+function bordersOf(r: RouteReport): string[] {
+  return r.events.filter((e) => e.type === "border").map((e) => e.ref as string);
+}
+
+/** Countries a route may touch: its ends', those of its border crossings, those of the ports of its sea legs. */
+function explainedCountries(r: RouteReport, from: string, to: string): Set<string> {
+  const ok = new Set<string>([countryOf.get(from)!, countryOf.get(to)!]);
+  for (const id of bordersOf(r)) for (const c of crossingCountries.get(id) ?? []) ok.add(c);
+  for (const leg of r.legs) {
+    if (leg.mode !== "sea") continue;
+    for (const end of [leg.from, leg.to]) {
+      const c = countryOf.get(end);
+      if (c) ok.add(c);
+    }
+  }
+  return ok;
+}
+
+describe("issue 10 Done-when: routes between the thirteen cities", () => {
+  const ids = DONE_WHEN.map((n) => places[idx(n)].id);
+
+  it("resolves each city by its name to a place in the expected country", () => {
+    const want = ["IND", "IND", "IND", "PAK", "AFG", "TJK", "KGZ", "MNG", "BLR", "IRN", "KAZ", "CHN", "RUS"];
+    expect(ids.map((id) => countryOf.get(id))).toEqual(want);
+  });
+
+  it("routes every pair both ways by surface modes, each country touched explained by a crossing used or a port called at", () => {
+    let pairs = 0;
+    for (let i = 0; i < ids.length; i++) {
+      for (let j = 0; j < ids.length; j++) {
+        if (i === j) continue;
+        const r = planRoutes(ctx, { from: idx(ids[i]), to: idx(ids[j]) }).routes[0];
+        expect(r.timeH, `${ids[i]} → ${ids[j]}`).toBeGreaterThan(0);
+        expect(r.legs.every((l) => l.mode !== "air"), `${ids[i]} → ${ids[j]} uses no air leg`).toBe(true);
+        const ok = explainedCountries(r, ids[i], ids[j]);
+        for (const c of r.countries) expect(ok.has(c), `${ids[i]} → ${ids[j]} touches ${c} [${r.countries.join(">")}]`).toBe(true);
+        for (const b of bordersOf(r)) for (const c of crossingCountries.get(b) ?? []) expect(r.countries, `${b} on ${ids[i]} → ${ids[j]}`).toContain(c);
+        pairs++;
+      }
+    }
+    expect(pairs).toBe(13 * 12);
+  });
+
+  it("never crosses the India–Pakistan land border: no crossing joins them, and every India ⇄ Pakistan route has a sea leg", () => {
+    expect([...crossingCountries.values()].some((c) => c.includes("IND") && c.includes("PAK"))).toBe(false);
+    for (const [a, b] of [["Delhi", "Karachi"], ["Karachi", "Kolkata"], ["Chennai", "Lahore"], ["Peshawar", "Delhi"]]) {
+      expect(best(a, b).legs.some((l) => l.mode === "sea"), `${a} → ${b}`).toBe(true);
+    }
+  });
+
+  it("uses the crossings that carry each neighbour pair's trade", () => {
+    const joins = (r: RouteReport, x: string, y: string) => bordersOf(r).some((b) => crossingCountries.get(b)!.includes(x) && crossingCountries.get(b)!.includes(y));
+    expect(["torkham", "chaman-spin-boldak"]).toContain(bordersOf(best("Karachi", "Kabul"))[0]);
+    expect(bordersOf(best("Kabul", "Tehran"))).toContain("islam-qala-dogharoun");
+    expect(bordersOf(best("Kabul", "Dushanbe")).some((b) => b === "sher-khan-bandar-panji-poyon" || b === "termez-hairatan-road")).toBe(true);
+    expect(bordersOf(best("Minsk", "Moscow"))).toEqual(["krasnoye-osinovka"]);
+    expect(bordersOf(best("Ulaanbaatar", "Moscow"))).toEqual(["naushki-sukhbaatar"]);
+    expect(joins(best("Almaty", "Urumqi"), "KAZ", "CHN")).toBe(true);
+    expect(joins(best("Bishkek", "Almaty"), "KGZ", "KAZ")).toBe(true);
+    expect(best("Kolkata", "Chennai").countries).toEqual(["IND"]);
+  });
+
+  it("reaches Afghanistan from India without Pakistan through Iran (Chabahar or Bandar Abbas, then Milak–Zaranj or Islam Qala)", () => {
+    const r = best("Delhi", "Kabul", { avoidCountries: ["PAK"] });
+    expect(r.countries).not.toContain("PAK");
+    expect(r.countries).toContain("IRN");
+    expect(bordersOf(r).some((b) => crossingCountries.get(b)!.includes("IRN") && crossingCountries.get(b)!.includes("AFG"))).toBe(true);
+  });
+
+  it("crosses the Amur gateways opened in 2022: Blagoveshchensk–Heihe by road, Nizhneleninskoye–Tongjiang by rail", () => {
+    expect(bordersOf(planRoutes(ctx, { from: idx("blagoveshchensk"), to: idx("heihe"), modes: ["road"] }).routes[0])).toEqual(["blagoveshchensk-heihe"]);
+    const rail = planRoutes(ctx, { from: idx("birobidzhan"), to: idx("jiamusi"), modes: ["rail"] }).routes[0];
+    expect(bordersOf(rail)).toEqual(["nizhneleninskoye-tongjiang"]);
+    expect(rail.events.some((e) => e.type === "gauge_change" && e.ref === "tongjiang-gauge-change")).toBe(true);
+  });
+
+  it("runs Pakistani broad gauge (1676 mm) from Karachi to Peshawar on ML-1, without a gauge change", () => {
+    const r = planRoutes(ctx, { from: idx("Karachi"), to: idx("Peshawar"), modes: ["rail"] }).routes[0];
+    expect(r.legs.flatMap((l) => l.gaugesMm ?? [])).toEqual([1676]);
+    expect(r.events.some((e) => e.type === "gauge_change")).toBe(false);
+  });
+});
+
+describe("network stats coverage", () => {
+  const dirs: string[] = [];
+  afterAll(() => {
+    for (const d of dirs) rmSync(d, { recursive: true, force: true });
+  });
+
+  it("reports places, links, crossings and measured/estimated km per country on the testbot, as computed by hand", () => {
+    const s = networkStats(loadNetwork(TESTBOT));
+    const roadKm = 2 * (Math.PI / 180) * 6371.0088 * 1.2; // gamma–harbor: 2° of the equator × road circuity 1.2
+    const by = new Map(s.coverage.map((c) => [c.country, c]));
+    expect(by.get("CHN")).toEqual({ country: "CHN", places: 4, links: 4, crossings: 1, linkKm: 1005, measuredKm: 1005, estimatedKm: 0, measuredKmShare: 1 });
+    const kaz = by.get("KAZ")!;
+    expect(kaz).toMatchObject({ places: 5, links: 6, crossings: 1, linkKm: Math.round(1805 + roadKm), measuredKm: 1805, estimatedKm: Math.round(roadKm) });
+    expect(kaz.measuredKmShare).toBeCloseTo(1805 / (1805 + roadKm), 12);
+    expect(by.get("(sea)")).toMatchObject({ places: 1, links: 2, crossings: 0, linkKm: 1000, measuredKm: 1000 });
+    expect(s.coverage.map((c) => c.country)).toEqual(["KAZ", "CHN", "(sea)"]); // largest link km first
+    expect(s.measuredKmShare).toBeCloseTo(3810 / (3810 + roadKm), 12); // 400+100+10+600+200+500+1000+1000 cited
+    expect(s.measuredKmShare + s.estimatedKmShare).toBeCloseTo(1, 12);
+    expect(s).toMatchObject({ economies: 2, economiesReached: 2, economiesNotReached: [] });
+  });
+
+  it("names an economy whose places no surface link joins to the rest as not reached", () => {
+    const dir = mkdtempSync(join(tmpdir(), "caravan-coverage-"));
+    dirs.push(dir);
+    cpSync(TESTBOT, dir, { recursive: true });
+    const file = join(dir, "places/testbot.csv");
+    writeFileSync(file, `${readFileSync(file, "utf8").trimEnd()}\nlonely,Lonely,,MNG,40,40,city,,,estimate:testbot-coords,\n`);
+    const s = networkStats(loadNetwork(dir));
+    expect(s).toMatchObject({ economies: 3, economiesReached: 2, economiesNotReached: ["MNG"] });
+    expect(s.coverage.find((c) => c.country === "MNG")).toMatchObject({ places: 1, links: 0, linkKm: 0, measuredKmShare: 0 });
+  });
+
+  it("covers every Done-when country of the Eurasia dataset and reaches every economy that has places", () => {
+    const s = networkStats(loadNetwork(EURASIA));
+    const by = new Map(s.coverage.map((c) => [c.country, c]));
+    for (const c of ["IND", "PAK", "AFG", "TJK", "KGZ", "MNG", "BLR", "IRN", "KAZ", "CHN", "RUS"]) {
+      expect(by.get(c)?.places, c).toBeGreaterThan(0);
+      expect(by.get(c)?.crossings, c).toBeGreaterThan(c === "IND" ? -1 : 0);
+    }
+    expect(by.get("IND")!.places).toBeGreaterThanOrEqual(30);
+    expect(s.economiesNotReached).toEqual([]);
+    expect(s.economiesReached).toBe(s.economies);
+    for (const c of s.coverage) expect(Math.abs(c.measuredKm + c.estimatedKm - c.linkKm), c.country).toBeLessThanOrEqual(1);
+  });
+});
