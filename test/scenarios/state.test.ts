@@ -15,7 +15,7 @@ const net = openNetwork(join(root, "test/fixtures/testbot"), { cacheDir: false }
 const place = (id: string) => net.network.places.findIndex((p) => p.id === id);
 /** The gate-crossing arc leaving CHN (median 30 h, high 60 h, fee USD 100, open Mon–Fri: wait 6.857 h). */
 const gateOut = Array.from(net.arcs.crossing).findIndex((x, a) => x >= 0 && net.countries[net.arcs.fromCountry[a]] === "CHN");
-const ferry = Array.from(net.arcs.kind).findIndex((k) => k === ARC_FERRY);
+const ferry = net.arcs.kind.indexOf(ARC_FERRY);
 
 describe("ArcPatchBuilder", () => {
   it("copies a column on first write and never writes the compiled network", () => {
