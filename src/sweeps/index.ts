@@ -14,4 +14,14 @@ export { BACKOFF_MS, JOB_ATTEMPTS, runLocally } from "./local";
 export { JobPool } from "./pool";
 export { type Progress, progressBar } from "./progress";
 export { DEFAULT_REDIS_URL, QUEUE_NAME, redisReachable, resolveRedisUrl, startQueueWorker, SweepQueue } from "./queue";
-export { cancelSweep, countFinished, finishedJobIds, registerSweep, type SweepResultRow, sweepResults, sweepStatus } from "./records";
+export {
+  cancelSweep,
+  countFinished,
+  finishedJobIds,
+  listSweeps,
+  registerSweep,
+  type SweepListing,
+  type SweepResultRow,
+  sweepResults,
+  sweepStatus,
+} from "./records";

@@ -172,3 +172,30 @@ export async function sweepResults(store: Store, sweepId: string): Promise<Sweep
     worker: r.worker,
   }));
 }
+
+/** A stored sweep with its progress. */
+export interface SweepListing {
+  readonly id: string;
+  readonly name: string;
+  readonly kind: string;
+  readonly status: SweepStatus;
+  readonly createdAt: string;
+  readonly updatedAt: string;
+  readonly jobs: number;
+  readonly done: number;
+}
+
+/** Stored sweeps, newest first (with a prefix: those whose id starts with it). */
+export async function listSweeps(store: Store, idPrefix = ""): Promise<SweepListing[]> {
+  const rows = await store.db
+    .selectFrom("sweeps")
+    .select(["id", "name", "kind", "status", "created_at", "updated_at", "job_count"])
+    .where("id", "like", `${idPrefix}%`)
+    .orderBy("created_at", "desc")
+    .execute();
+  const out: SweepListing[] = [];
+  for (const r of rows) {
+    out.push({ id: r.id, name: r.name, kind: r.kind, status: r.status as SweepStatus, createdAt: r.created_at, updatedAt: r.updated_at, jobs: Number(r.job_count), done: await countFinished(store, r.id) });
+  }
+  return out;
+}

@@ -86,6 +86,32 @@ describe("local sweeps", () => {
     }
   });
 
+  it("the CLI runs a sweep file locally, then lists it, shows its results and refuses to cancel it once done", async () => {
+    const file = join(tmp.dir, "cli.yaml");
+    writeFileSync(file, "name: cli-probe\nkind: probe\nbase:\n  iterations: 1000\ngrid:\n  value: [3, 1, 2]\n");
+    const db = join(tmp.dir, "cli.db");
+    const cli = async (args: string[]) => {
+      let out = "";
+      let err = "";
+      const code = await runCli(args, { out: (t) => (out += t), err: (t) => (err += t) });
+      return { code, out, err };
+    };
+    const ran = await cli(["sweep", file, "--local", "--threads", "1", "--store", db]);
+    expect(ran.code).toBe(0);
+    expect(ran.out).toMatch(/: 3 probe jobs, 3 with stored results \(0 from before, 3 now\), 0 failed; local threads/);
+    const list = JSON.parse((await cli(["sweep", "list", "--json", "--store", db])).out);
+    expect(list.sweeps).toEqual([expect.objectContaining({ name: "cli-probe", kind: "probe", status: "done", jobs: 3, done: 3 })]);
+    const id = list.sweeps[0].id as string;
+    const shown = JSON.parse((await cli(["sweep", "show", id.slice(0, 6), "--json", "--store", db])).out);
+    expect(shown.results.map((r: { input: { value: number } }) => r.input.value)).toEqual([3, 1, 2]);
+    const text = (await cli(["sweep", "show", id, "--store", db])).out;
+    expect(text).toMatch(/^job\s+value\s+value\s+result/m);
+    expect((await cli(["sweep", "cancel", id, "--store", db, "--redis", noRedis])).out).toMatch(/has finished \(3 of 3 jobs done\); nothing to cancel/);
+    const unknown = await cli(["sweep", "show", "ffff", "--store", db]);
+    expect(unknown.code).toBe(2);
+    expect(unknown.err).toMatch(/E_SWEEP_UNKNOWN/);
+  });
+
   it("a corridor-assignment job computes the transit the assign command records for the same inputs", async () => {
     const demand = join(import.meta.dirname, "..", "..", "data", "eurasia", "demand", "corridors-2024.csv");
     const db = join(tmp.dir, "assign.db");

@@ -6,6 +6,7 @@ import { availableParallelism } from "node:os";
 import type { Command } from "commander";
 import { CaravanError } from "../../core/errors";
 import { suggest } from "../../core/suggest";
+import type { SweepResultRow } from "../../sweeps/index";
 import { stdoutOf } from "../io";
 import { numberOption } from "../options";
 
@@ -45,7 +46,39 @@ function formatCell(v: unknown): string {
   return String(v);
 }
 
-/** Registers `caravan sweep FILE` and `caravan sweep cancel ID`. */
+/** The varied fields of stored jobs: the input fields whose values differ between jobs. */
+function variedFields(results: readonly SweepResultRow[]): string[] {
+  const values = new Map<string, Set<string>>();
+  for (const r of results) for (const [k, v] of Object.entries(r.input)) (values.get(k) ?? values.set(k, new Set()).get(k))?.add(JSON.stringify(v));
+  return [...values].filter(([, set]) => set.size > 1).map(([k]) => k);
+}
+
+/** The job table printed after a sweep and by `sweep show`: job, varied fields, metrics, run, worker. */
+function resultTable(results: readonly SweepResultRow[], variantOf: (r: SweepResultRow) => Record<string, unknown>, metrics: string | undefined, top: number): string[] {
+  const shown = results.slice(0, top);
+  if (shown.length === 0) return [];
+  const variantKeys = [...new Set(shown.flatMap((r) => Object.keys(variantOf(r))))];
+  const available = [...new Set(shown.flatMap((r) => Object.keys(r.metrics)))];
+  const wanted = metrics
+    ?.split(",")
+    .map((m) => m.trim())
+    .filter((m) => m.length > 0);
+  for (const m of wanted ?? []) {
+    if (!available.includes(m)) throw new CaravanError("E_USAGE", `--metrics: no metric "${m}" in this sweep's results`, { didYouMean: suggest(m, available) });
+  }
+  const metricKeys = wanted ?? available.slice(0, 6);
+  const rows = [["job", ...variantKeys, ...metricKeys, "run", "worker"]];
+  for (const r of shown) {
+    const v = variantOf(r);
+    rows.push([String(r.position + 1), ...variantKeys.map((k) => formatCell(v[k])), ...metricKeys.map((k) => formatCell(r.metrics[k])), r.runId, r.worker]);
+  }
+  const widths = rows[0].map((_, k) => Math.max(...rows.map((row) => row[k].length)));
+  const lines = ["", ...rows.map((row) => row.map((c, k) => (k === 0 || k > variantKeys.length + metricKeys.length ? c.padEnd(widths[k]) : c.padStart(widths[k]))).join("  ").trimEnd())];
+  if (results.length > shown.length) lines.push(`… ${results.length - shown.length} more (--top N, --json, or SQL on the job_results table)`);
+  return lines;
+}
+
+/** Registers `caravan sweep FILE`, `sweep list`, `sweep show ID` and `sweep cancel ID`. */
 export function register(program: Command): void {
   const sweep = program
     .command("sweep")
@@ -91,31 +124,68 @@ export function register(program: Command): void {
               `${report.mode === "local" ? "local threads" : `queue ${redisUrl}`}; ${report.elapsedS.toFixed(1)} s; store ${store.location}`,
           ];
           if (!report.waited) lines.push("jobs queued; not waiting (--no-wait). Run the same command again to wait for them or resume.");
-          const byPosition = new Map(plan.jobs.map((j) => [j.id, j]));
-          const shown = results.slice(0, top);
-          if (shown.length > 0) {
-            const variantKeys = [...new Set(shown.flatMap((r) => Object.keys(byPosition.get(r.jobId)?.variant ?? {})))];
-            const available = [...new Set(shown.flatMap((r) => Object.keys(r.metrics)))];
-            const wanted = flags.metrics?.split(",").map((m) => m.trim()).filter((m) => m.length > 0);
-            for (const m of wanted ?? []) {
-              if (!available.includes(m)) throw new CaravanError("E_USAGE", `--metrics: no metric "${m}" in this sweep's results`, { didYouMean: suggest(m, available) });
-            }
-            const metricKeys = wanted ?? available.slice(0, 6);
-            const rows = [["job", ...variantKeys, ...metricKeys, "run", "worker"]];
-            for (const r of shown) {
-              const v = byPosition.get(r.jobId)?.variant ?? {};
-              rows.push([String(r.position + 1), ...variantKeys.map((k) => formatCell(v[k])), ...metricKeys.map((k) => formatCell(r.metrics[k])), r.runId, r.worker]);
-            }
-            const widths = rows[0].map((_, k) => Math.max(...rows.map((row) => row[k].length)));
-            lines.push("", ...rows.map((row) => row.map((c, k) => (k === 0 || k > variantKeys.length + metricKeys.length ? c.padEnd(widths[k]) : c.padStart(widths[k]))).join("  ").trimEnd()));
-            if (results.length > shown.length) lines.push(`… ${results.length - shown.length} more (--top N, --json, or SQL on the job_results table)`);
-          }
+          const byJob = new Map(plan.jobs.map((j) => [j.id, j.variant]));
+          lines.push(...resultTable(results, (r) => byJob.get(r.jobId) ?? {}, flags.metrics, top));
           for (const [id, message] of report.failures) lines.push(`failed: job ${id.slice(0, 16)}: ${message}`);
           out(`${lines.join("\n")}\n`);
         }
         if (report.waited && report.failures.size > 0) {
           throw new CaravanError("E_SWEEP_FAILED", `${report.failures.size} of ${plan.jobs.length} jobs failed after every retry; run the file again to retry them`);
         }
+      } finally {
+        await store.close();
+      }
+    });
+
+  sweep
+    .command("list")
+    .description("stored sweeps, newest first: status and jobs done")
+    .option("--store <file|url>", "the store (default: $CARAVAN_STORE, else ./caravan.db)")
+    .option("--json", "print {sweeps: [{id, name, kind, status, createdAt, updatedAt, jobs, done}]}")
+    .action(async (flags: { store?: string; json?: boolean }, cmd: Command) => {
+      const [{ openStore, resolveStoreLocation }, sweeps] = await Promise.all([import("../../store/index"), import("../../sweeps/index")]);
+      const store = await openStore(resolveStoreLocation(flags.store));
+      try {
+        const list = await sweeps.listSweeps(store);
+        const out = stdoutOf(cmd);
+        if (flags.json) return out(`${JSON.stringify({ sweeps: list }, null, 2)}\n`);
+        if (list.length === 0) return out("no sweeps\n");
+        const rows = [["id", "name", "kind", "status", "done", "created"], ...list.map((s) => [s.id, s.name, s.kind, s.status, `${s.done}/${s.jobs}`, s.createdAt])];
+        const widths = rows[0].map((_, k) => Math.max(...rows.map((r) => r[k].length)));
+        out(`${rows.map((r) => r.map((c, k) => c.padEnd(widths[k])).join("  ").trimEnd()).join("\n")}\n`);
+      } finally {
+        await store.close();
+      }
+    });
+
+  sweep
+    .command("show")
+    .description("a stored sweep's progress and its jobs' results")
+    .argument("<id>", "sweep id (or a unique prefix)")
+    .option("--store <file|url>", "the store (default: $CARAVAN_STORE, else ./caravan.db)")
+    .option("--top <n>", "job results listed", "20")
+    .option("--metrics <names>", "comma-separated metrics to list (default: the first six)")
+    .option("--json", "print the sweep and every job's result as JSON")
+    .action(async (id: string, flags: { store?: string; top: string; metrics?: string; json?: boolean }, cmd: Command) => {
+      const top = flags.top === "0" ? 0 : (positiveInt("--top", flags.top) ?? 20);
+      const [{ openStore, resolveStoreLocation }, sweeps] = await Promise.all([import("../../store/index"), import("../../sweeps/index")]);
+      const store = await openStore(resolveStoreLocation(flags.store));
+      try {
+        const found = await sweeps.listSweeps(store, id);
+        if (found.length !== 1) {
+          const all = (await sweeps.listSweeps(store)).map((s) => s.id);
+          throw new CaravanError("E_SWEEP_UNKNOWN", found.length === 0 ? `no sweep "${id}" in ${store.location}` : `sweep id prefix "${id}" matches several sweeps`, {
+            didYouMean: suggest(id, all),
+          });
+        }
+        const s = found[0];
+        const results = await sweeps.sweepResults(store, s.id);
+        const out = stdoutOf(cmd);
+        if (flags.json) return out(`${JSON.stringify({ ...s, results }, null, 2)}\n`);
+        const varied = variedFields(results);
+        const lines = [`sweep ${s.id} (${s.name}): ${s.jobs} ${s.kind} jobs, ${s.done} with stored results; ${s.status}; created ${s.createdAt}`];
+        lines.push(...resultTable(results, (r) => Object.fromEntries(varied.map((k) => [k, r.input[k]])), flags.metrics, top));
+        out(`${lines.join("\n")}\n`);
       } finally {
         await store.close();
       }
