@@ -141,10 +141,10 @@ describe("--scenario on single queries", () => {
       const rows = out.trim().split("\n").slice(1).map((l) => l.split(","));
       return (from: string, to: string) => Number(rows.find((r) => r[0] === from && r[1] === to)![2]);
     };
-    const before = await matrix([]);
-    const after = await matrix(["--scenario", join(fixtures, "testbot-half-dwell.yaml")]);
-    expect(before("portia", "gamma") - after("portia", "gamma")).toBeCloseTo(15, 6);
-    expect(before("gamma", "portia") - after("gamma", "portia")).toBeCloseTo(5, 6);
+    const plain = await matrix([]);
+    const withScenario = await matrix(["--scenario", join(fixtures, "testbot-half-dwell.yaml")]);
+    expect(plain("portia", "gamma") - withScenario("portia", "gamma")).toBeCloseTo(15, 6);
+    expect(plain("gamma", "portia") - withScenario("gamma", "portia")).toBeCloseTo(5, 6);
   });
 
   it("route --scenario with a closed crossing takes the sea; assign --scenario moves the flow off the crossing", async () => {
