@@ -211,9 +211,10 @@ function checkProjects(net: CompiledNetwork, scenario: Scenario): void {
   const ids = net.network.projects.map((p) => p.id);
   for (const id of [...scenario.projectsOn, ...scenario.projectsOff]) {
     if (!ids.includes(id)) {
-      throw new CaravanError("E_ID_UNKNOWN", `${scenario.file}: field "projects": no project "${id}" in the library (${net.network.dir}/projects)`, {
+      const at = scenario.projectOrigins?.[id] ?? { file: scenario.file, field: "projects", line: 0 };
+      throw new CaravanError("E_ID_UNKNOWN", `${at.file}:${at.line}: field "${at.field}": no project "${id}" in the library (${net.network.dir}/projects)`, {
         didYouMean: suggest(id, ids),
-        details: { file: scenario.file, field: "projects", id },
+        details: { file: at.file, line: at.line, field: at.field, id },
       });
     }
   }

@@ -66,6 +66,8 @@ export interface Scenario {
   readonly projectsOn: readonly string[];
   readonly projectsOff: readonly string[];
   readonly modifications: readonly PlacedModification[];
+  /** Where each project id was written (for messages), the last mention of an id winning. */
+  readonly projectOrigins?: Readonly<Record<string, { readonly file: string; readonly field: string; readonly line: number }>>;
   readonly demand: ScenarioDemand | null;
   readonly parameters: ScenarioParameters;
 }
@@ -141,6 +143,8 @@ export interface ParsedScenarioFile {
   readonly data: z.infer<typeof scenarioFileSchema>;
   /** Line of each modification. */
   readonly modificationLines: readonly number[];
+  /** Where each project id of `projects` is written: field path and line. */
+  readonly projectLines: readonly { readonly id: string; readonly field: string; readonly line: number }[];
 }
 
 /** Parse one scenario file's text; `file` is used in messages and to resolve relative paths. */
@@ -172,7 +176,22 @@ export function parseScenarioText(text: string, file: string): ParsedScenarioFil
     list.push(parsed.value);
     lines.push(lineOfPath(doc, counter, ["modifications", i]));
   }
-  return { file, data: { ...top.data, ...(modifications !== undefined ? { modifications: list } : {}) }, modificationLines: lines };
+  const projectLines: { id: string; field: string; line: number }[] = [];
+  const projects = top.data.projects;
+  if (projects !== undefined) {
+    const lists: [string[], PropertyKey[]][] = Array.isArray(projects)
+      ? [[projects, ["projects"]]]
+      : [
+          [projects.on ?? [], ["projects", "on"]],
+          [projects.off ?? [], ["projects", "off"]],
+        ];
+    for (const [ids, path] of lists) {
+      ids.forEach((id, i) => {
+        projectLines.push({ id, field: `${path.map(String).join(".")}[${i}]`, line: lineOfPath(doc, counter, [...path, i]) });
+      });
+    }
+  }
+  return { file, data: { ...top.data, ...(modifications !== undefined ? { modifications: list } : {}) }, modificationLines: lines, projectLines };
 }
 
 /** Check one modification against the schema of its kind (an `add`, or an edit). */
@@ -220,8 +239,10 @@ function mergeChain(chain: readonly ParsedScenarioFile[]): Scenario {
   const modifications: PlacedModification[] = [];
   let demand: ScenarioDemand | null = null;
   let parameters: ScenarioParameters = { valueOfTimeUsdPerH: {} };
+  const projectOrigins: Record<string, { file: string; field: string; line: number }> = {};
   for (const f of chain) {
     const d = f.data;
+    for (const p of f.projectLines) projectOrigins[p.id] = { file: f.file, field: p.field, line: p.line };
     name = d.name;
     if (d.description !== undefined) description = d.description;
     if (d.year !== undefined) year = d.year;
@@ -258,6 +279,7 @@ function mergeChain(chain: readonly ParsedScenarioFile[]): Scenario {
     projectsOn: [...on].sort(),
     projectsOff: [...off].sort(),
     modifications,
+    projectOrigins,
     demand,
     parameters,
   };

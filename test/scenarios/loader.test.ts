@@ -107,6 +107,8 @@ describe("bad input: one error with code, file, line and field", () => {
       const e = errorOf(() => applyScenario(extendedNetwork(testbot, [s]), s));
       expect(e.code, body).toBe("E_ID_UNKNOWN");
       expect(e.didYouMean, body).toContain(suggestion);
+      expect(e.details, body).toMatchObject({ line: expect.any(Number) });
+      expect((e.details as { line: number }).line, body).toBeGreaterThan(1);
     }
   });
 
