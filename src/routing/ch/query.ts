@@ -1,0 +1,369 @@
+/**
+ * Queries on a ContractionHierarchy: bidirectional upward Dijkstra with stall-on-demand for one-to-one distances
+ * and paths (shortcuts unpacked through their middle nodes into graph arc ids), and a many-to-many matrix by the
+ * bucket method (one backward upward search per target fills buckets, one forward upward search per source scans
+ * them). A ChQuery owns its scratch arrays (reset in O(1) by timestamps); the hierarchy is shared and never written.
+ */
+import { type ArcIndex, INF_WEIGHT, type NodeIndex } from "../../graph/csr";
+import { IndexedMinHeap } from "../../graph/heap";
+import type { ShortestPathQuery } from "../dijkstra";
+import { type ContractionHierarchy, findDownArc, findUpArc, NO_MIDDLE } from "./hierarchy";
+
+export class ChQuery implements ShortestPathQuery {
+  readonly hierarchy: ContractionHierarchy;
+  /** [rank] forward tentative distance, valid where stampF = round. */
+  private readonly distF: Float64Array;
+  /** [rank] backward tentative distance, valid where stampB = round. */
+  private readonly distB: Float64Array;
+  private readonly stampF: Uint32Array;
+  private readonly stampB: Uint32Array;
+  /** [rank] up arc by which the forward search reached the node (-1 at the source). */
+  private readonly predF: Int32Array;
+  /** [rank] down arc by which the backward search reached the node (-1 at the target). */
+  private readonly predB: Int32Array;
+  private readonly heapF: IndexedMinHeap;
+  private readonly heapB: IndexedMinHeap;
+  private round = 0;
+  private sourceRank = -1;
+  private targetRank = -1;
+  private meetRank = -1;
+  private bestDist = INF_WEIGHT;
+  /** Nodes settled by the last oneToOne (both directions), for benchmarks. */
+  settledCount = 0;
+
+  constructor(hierarchy: ContractionHierarchy) {
+    const n = hierarchy.nodeCount;
+    this.hierarchy = hierarchy;
+    this.distF = new Float64Array(n);
+    this.distB = new Float64Array(n);
+    this.stampF = new Uint32Array(n);
+    this.stampB = new Uint32Array(n);
+    this.predF = new Int32Array(n);
+    this.predB = new Int32Array(n);
+    this.heapF = new IndexedMinHeap(n);
+    this.heapB = new IndexedMinHeap(n);
+  }
+
+  private nextRound(): number {
+    if (++this.round === 0xffffffff) {
+      this.stampF.fill(0);
+      this.stampB.fill(0);
+      this.round = 1;
+    }
+    return this.round;
+  }
+
+  /** Shortest distance source → target (graph node ids), INF_WEIGHT when unreachable. */
+  oneToOne(source: NodeIndex, target: NodeIndex): number {
+    const h = this.hierarchy;
+    const s = h.rankOf[source];
+    const t = h.rankOf[target];
+    const round = this.nextRound();
+    this.sourceRank = s;
+    this.targetRank = t;
+    const { distF, distB, stampF, stampB, predF, predB, heapF, heapB } = this;
+    const { upFirst, upHead, upWeight, downFirst, downTail, downWeight } = h;
+    const noThrough = h.noThrough;
+    heapF.clear();
+    heapB.clear();
+    distF[s] = 0;
+    stampF[s] = round;
+    predF[s] = -1;
+    heapF.pushOrDecrease(s, 0);
+    distB[t] = 0;
+    stampB[t] = round;
+    predB[t] = -1;
+    heapB.pushOrDecrease(t, 0);
+    let best = source === target ? 0 : INF_WEIGHT;
+    let meet = source === target ? s : -1;
+    let settled = 0;
+    let doneF = false;
+    let doneB = false;
+    while (!(doneF && doneB)) {
+      const forward = doneB || (!doneF && heapF.peekKey() <= heapB.peekKey());
+      if (forward) {
+        if (heapF.isEmpty() || heapF.peekKey() >= best) {
+          doneF = true;
+          continue;
+        }
+        const u = heapF.pop();
+        settled++;
+        const du = distF[u];
+        const through = noThrough === undefined || noThrough[u] === 0 || u === s;
+        if (stampB[u] === round && du + distB[u] < best && (through || u === t)) {
+          best = du + distB[u];
+          meet = u;
+        }
+        if (!through) continue;
+        // stall-on-demand: a higher node reaches u more cheaply, so u is not on a shortest up-down path
+        let stalled = false;
+        for (let i = downFirst[u], end = downFirst[u + 1]; i < end; i++) {
+          const y = downTail[i];
+          if (stampF[y] === round && distF[y] + downWeight[i] < du && (noThrough === undefined || noThrough[y] === 0 || y === s)) {
+            stalled = true;
+            break;
+          }
+        }
+        if (stalled) continue;
+        for (let i = upFirst[u], end = upFirst[u + 1]; i < end; i++) {
+          const v = upHead[i];
+          const dv = du + upWeight[i];
+          if (stampF[v] !== round) {
+            stampF[v] = round;
+            distF[v] = dv;
+            predF[v] = i;
+            heapF.pushOrDecrease(v, dv);
+          } else if (dv < distF[v]) {
+            distF[v] = dv;
+            predF[v] = i;
+            heapF.pushOrDecrease(v, dv);
+          }
+        }
+      } else {
+        if (heapB.isEmpty() || heapB.peekKey() >= best) {
+          doneB = true;
+          continue;
+        }
+        const u = heapB.pop();
+        settled++;
+        const du = distB[u];
+        const through = noThrough === undefined || noThrough[u] === 0 || u === t;
+        if (stampF[u] === round && du + distF[u] < best && (through || u === s)) {
+          best = du + distF[u];
+          meet = u;
+        }
+        if (!through) continue;
+        let stalled = false;
+        for (let i = upFirst[u], end = upFirst[u + 1]; i < end; i++) {
+          const y = upHead[i];
+          if (stampB[y] === round && distB[y] + upWeight[i] < du && (noThrough === undefined || noThrough[y] === 0 || y === t)) {
+            stalled = true;
+            break;
+          }
+        }
+        if (stalled) continue;
+        for (let i = downFirst[u], end = downFirst[u + 1]; i < end; i++) {
+          const v = downTail[i];
+          const dv = du + downWeight[i];
+          if (stampB[v] !== round) {
+            stampB[v] = round;
+            distB[v] = dv;
+            predB[v] = i;
+            heapB.pushOrDecrease(v, dv);
+          } else if (dv < distB[v]) {
+            distB[v] = dv;
+            predB[v] = i;
+            heapB.pushOrDecrease(v, dv);
+          }
+        }
+      }
+    }
+    this.settledCount = settled;
+    this.bestDist = best;
+    this.meetRank = meet;
+    return best;
+  }
+
+  /**
+   * Graph arcs of the path found by the last oneToOne, source to target; empty when unreachable or source = target.
+   * `target` must be the last query's target.
+   */
+  pathArcs(target: NodeIndex): ArcIndex[] {
+    const h = this.hierarchy;
+    const arcs: ArcIndex[] = [];
+    if (h.rankOf[target] !== this.targetRank || this.bestDist === INF_WEIGHT || this.meetRank < 0) return arcs;
+    // forward half: meet back to source, collected in reverse
+    const up: number[] = [];
+    for (let v = this.meetRank; v !== this.sourceRank; ) {
+      const i = this.predF[v];
+      up.push(i);
+      let tail = -1;
+      // the up arc i leaves the rank whose range holds i
+      tail = upTailOf(h, i);
+      v = tail;
+    }
+    for (let k = up.length - 1; k >= 0; k--) {
+      const i = up[k];
+      unpack(h, upTailOf(h, i), h.upHead[i], h.upMiddle[i], h.upArc[i], arcs);
+    }
+    for (let v = this.meetRank; v !== this.targetRank; ) {
+      const i = this.predB[v];
+      const head = downHeadOf(h, i);
+      unpack(h, v, head, h.downMiddle[i], h.downArc[i], arcs);
+      v = head;
+    }
+    return arcs;
+  }
+
+  /**
+   * Distance matrix sources × targets (graph node ids), row-major `[i * targets.length + j]`, INF_WEIGHT where
+   * unreachable. Bucket method: targets' backward upward search spaces are stored per node, then each source's
+   * forward upward search scans the buckets of the nodes it settles.
+   */
+  manyToMany(sources: ArrayLike<NodeIndex>, targets: ArrayLike<NodeIndex>): Float64Array {
+    const h = this.hierarchy;
+    const n = h.nodeCount;
+    const nt = targets.length;
+    const result = new Float64Array(sources.length * nt).fill(INF_WEIGHT);
+    const noThrough = h.noThrough;
+    // backward searches: collect (node, target index, distance) entries
+    let cap = 1024;
+    let entryNode = new Uint32Array(cap);
+    let entryTarget = new Uint32Array(cap);
+    let entryDist = new Float64Array(cap);
+    let count = 0;
+    const targetRank = new Uint32Array(nt);
+    for (let j = 0; j < nt; j++) {
+      const t = h.rankOf[targets[j]];
+      targetRank[j] = t;
+      this.upwardSearch(t, false);
+      const settledList = this.settledList;
+      for (let k = 0; k < this.settledListLength; k++) {
+        const v = settledList[k];
+        if (count === cap) {
+          cap *= 2;
+          const a = new Uint32Array(cap);
+          a.set(entryNode);
+          entryNode = a;
+          const b = new Uint32Array(cap);
+          b.set(entryTarget);
+          entryTarget = b;
+          const c = new Float64Array(cap);
+          c.set(entryDist);
+          entryDist = c;
+        }
+        entryNode[count] = v;
+        entryTarget[count] = j;
+        entryDist[count] = this.distB[v];
+        count++;
+      }
+    }
+    // counting sort of the entries by node into buckets
+    const bucketFirst = new Uint32Array(n + 1);
+    for (let k = 0; k < count; k++) bucketFirst[entryNode[k] + 1]++;
+    for (let v = 0; v < n; v++) bucketFirst[v + 1] += bucketFirst[v];
+    const next = bucketFirst.slice(0, n);
+    const bucketTarget = new Uint32Array(count);
+    const bucketDist = new Float64Array(count);
+    for (let k = 0; k < count; k++) {
+      const slot = next[entryNode[k]]++;
+      bucketTarget[slot] = entryTarget[k];
+      bucketDist[slot] = entryDist[k];
+    }
+    // forward searches scan buckets
+    const distF = this.distF;
+    for (let i = 0; i < sources.length; i++) {
+      const s = h.rankOf[sources[i]];
+      this.upwardSearch(s, true);
+      const row = i * nt;
+      const settledList = this.settledList;
+      for (let k = 0; k < this.settledListLength; k++) {
+        const u = settledList[k];
+        const du = distF[u];
+        const inner = noThrough !== undefined && noThrough[u] === 1 && u !== s;
+        for (let b = bucketFirst[u], end = bucketFirst[u + 1]; b < end; b++) {
+          const j = bucketTarget[b];
+          if (inner && targetRank[j] !== u) continue;
+          const d = du + bucketDist[b];
+          if (d < result[row + j]) result[row + j] = d;
+        }
+      }
+    }
+    return result;
+  }
+
+  /** [k] ranks settled (not stalled) by the last upwardSearch, in settling order. */
+  private settledList = new Uint32Array(64);
+  private settledListLength = 0;
+
+  /** Full upward search from rank `start` (forward or backward) with stall-on-demand; fills settledList. */
+  private upwardSearch(start: number, forward: boolean): void {
+    const h = this.hierarchy;
+    const round = this.nextRound();
+    const dist = forward ? this.distF : this.distB;
+    const stamp = forward ? this.stampF : this.stampB;
+    const heap = forward ? this.heapF : this.heapB;
+    const first = forward ? h.upFirst : h.downFirst;
+    const other = forward ? h.upHead : h.downTail;
+    const weight = forward ? h.upWeight : h.downWeight;
+    const stallFirst = forward ? h.downFirst : h.upFirst;
+    const stallOther = forward ? h.downTail : h.upHead;
+    const stallWeight = forward ? h.downWeight : h.upWeight;
+    const noThrough = h.noThrough;
+    heap.clear();
+    dist[start] = 0;
+    stamp[start] = round;
+    heap.pushOrDecrease(start, 0);
+    let len = 0;
+    while (!heap.isEmpty()) {
+      const u = heap.pop();
+      const du = dist[u];
+      const through = noThrough === undefined || noThrough[u] === 0 || u === start;
+      let stalled = false;
+      if (through) {
+        for (let i = stallFirst[u], end = stallFirst[u + 1]; i < end; i++) {
+          const y = stallOther[i];
+          if (stamp[y] === round && dist[y] + stallWeight[i] < du && (noThrough === undefined || noThrough[y] === 0 || y === start)) {
+            stalled = true;
+            break;
+          }
+        }
+      }
+      if (stalled) continue;
+      if (len === this.settledList.length) {
+        const grown = new Uint32Array(2 * len);
+        grown.set(this.settledList);
+        this.settledList = grown;
+      }
+      this.settledList[len++] = u;
+      if (!through) continue;
+      for (let i = first[u], end = first[u + 1]; i < end; i++) {
+        const v = other[i];
+        const dv = du + weight[i];
+        if (stamp[v] !== round || dv < dist[v]) {
+          stamp[v] = round;
+          dist[v] = dv;
+          heap.pushOrDecrease(v, dv);
+        }
+      }
+    }
+    this.settledListLength = len;
+  }
+}
+
+/** Rank of the tail of forward up arc i (binary search in upFirst). */
+function upTailOf(h: ContractionHierarchy, i: number): number {
+  return rangeOwner(h.upFirst, i);
+}
+
+/** Rank of the head of backward arc i (the rank it is stored at). */
+function downHeadOf(h: ContractionHierarchy, i: number): number {
+  return rangeOwner(h.downFirst, i);
+}
+
+function rangeOwner(first: Uint32Array, i: number): number {
+  let lo = 0;
+  let hi = first.length - 2;
+  while (lo < hi) {
+    const mid = (lo + hi + 1) >> 1;
+    if (first[mid] <= i) lo = mid;
+    else hi = mid - 1;
+  }
+  // skip empty ranges that start at the same offset
+  while (first[lo + 1] <= i) lo++;
+  return lo;
+}
+
+/** Append the graph arcs of hierarchy arc tail → head (ranks) to `arcs`, unpacking shortcuts recursively. */
+function unpack(h: ContractionHierarchy, tail: number, head: number, middle: number, arc: number, arcs: ArcIndex[]): void {
+  if (middle === NO_MIDDLE) {
+    arcs.push(arc);
+    return;
+  }
+  // first half tail → middle is stored at middle's backward list (tail ranks higher)
+  const i = findDownArc(h, tail, middle);
+  unpack(h, tail, middle, h.downMiddle[i], h.downArc[i], arcs);
+  // second half middle → head is stored in middle's forward list
+  const j = findUpArc(h, middle, head);
+  unpack(h, middle, head, h.upMiddle[j], h.upArc[j], arcs);
+}
