@@ -34,7 +34,8 @@
  *     Weekdays only (Sat+Sun closed: one run of 2) → 24 · 4/14 = 6.857 h.
  *   - Seasonal closure: `closedMonthMask` has bit (m-1) set for every month m that the closure's day range touches;
  *     `closureLastYear` is the last year it applied (0 = still applies). A query that names a month must treat the
- *     arc as unusable then (`isArcClosedInMonth`); otherwise report the closure.
+ *     arc as unusable then (`isArcClosedInMonth`; a closure with a last year applies only to a query naming a year
+ *     up to it); otherwise report the closure.
  *   - Non-open links, ferries and terminals are compiled too, flagged by `status` and `openYear`, so a query can
  *     include projects up to a year (`isArcAvailableInYear`).
  */
@@ -264,12 +265,23 @@ export function isArcAvailableInYear(net: CompiledNetwork, arc: number, year: nu
   return openYear !== 0 && openYear <= year;
 }
 
-/** true when the arc is seasonally closed in `month` (1–12) of `year` (null = the closure still applies). */
+/**
+ * true when the arc is seasonally closed in `month` (1–12) of `year`. `year` null = today's network: a closure with
+ * a last year (one the data say has ended, e.g. Khunjerab, year-round since December 2024) no longer applies; a
+ * named year applies it up to the winter that ends in its last year (Khunjerab, lastYear 2024: closed January 2024,
+ * open December 2024).
+ */
 export function isArcClosedInMonth(net: CompiledNetwork, arc: number, month: number, year: number | null = null): boolean {
   const mask = net.arcs.closedMonthMask[arc];
   if (mask === 0 || (mask & (1 << (month - 1))) === 0) return false;
   const lastYear = net.arcs.closureLastYear[arc];
-  return lastYear === 0 || year === null || year <= lastYear;
+  if (lastYear === 0) return true;
+  if (year === null) return false;
+  // a closure over the year end (e.g. Dec–Apr) that last applied in `lastYear` began in lastYear - 1: its months
+  // after the open gap (Dec) belong to the winter that ends the next year
+  const wraps = (mask & 1) !== 0 && (mask & (1 << 11)) !== 0 && mask !== 0xfff;
+  const lateSegment = wraps && (mask & ((1 << (month - 1)) - 1)) !== (1 << (month - 1)) - 1;
+  return (lateSegment ? year + 1 : year) <= lastYear;
 }
 
 /** Index of an ISO3 country in `net.countries`, or NO_COUNTRY. */

@@ -663,6 +663,12 @@ export function validateNetwork(dir: string): ValidationResult {
       }
     } else if (f.gaugeMm !== null) problems.on(rec, "gaugeMm", "only ferries that carry rail wagons have a gauge");
     if (f.status !== "open" && f.openYear === null) problems.on(rec, "openYear", "required for a ferry under construction or planned");
+    if (f.seasonalDelay) {
+      for (const field of ["from", "to"] as const) {
+        const [mm, dd] = f.seasonalDelay[field].split("-").map(Number);
+        if (!(mm >= 1 && mm <= 12 && dd >= 1 && dd <= 31)) problems.on(rec, `seasonalDelay.${field}`, `"${f.seasonalDelay[field]}" is not a month-day MM-DD`);
+      }
+    }
   }
 
   // crossings

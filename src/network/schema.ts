@@ -201,6 +201,15 @@ export const ferrySchema = z.object({
   headwayH: z.number().positive(),
   costUsdPerFeu: z.number().nonnegative(),
   capacityTonnesPerYear: z.number().positive().nullable().default(null),
+  /**
+   * Seasonal weather disruption (month-day inclusive range, may wrap the year end): the service runs `openShare`
+   * (0–1] of the time then, so a query naming a month in the range waits headwayH / openShare on average
+   * (docs/routing.md, "Reliability").
+   */
+  seasonalDelay: z
+    .object({ from: z.string().regex(/^\d\d-\d\d$/), to: z.string().regex(/^\d\d-\d\d$/), openShare: z.number().gt(0).max(1), source: provenanceSchema })
+    .nullable()
+    .default(null),
   status: z.enum(LINK_STATUSES).default("open"),
   openYear: z.number().int().nullable().default(null),
   oneway: z.boolean().default(false),

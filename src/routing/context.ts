@@ -212,12 +212,12 @@ export class RoutingContext {
     this.hopMark = new Uint32Array(index.hopCount);
   }
 
-  /** Per-arc time/cost/CO2 of one unit of a profile in the options' state (cached by profile id and patch; at most 16 kept). */
+  /** Per-arc time/cost/CO2 of one unit of a profile in the options' state (cached by profile id, patch and month; at most 16 kept). */
   profile(o: ResolvedRouteOptions): ProfileColumns {
-    const key = `${o.profile.id}|${o.state.patch?.key ?? ""}`;
+    const key = `${o.profile.id}|${o.state.patch?.key ?? ""}|${o.state.month ?? ""}`;
     let columns = this.profiles.get(key);
     if (!columns) {
-      columns = profileColumns(this.net, o.profile, o.state.arcs);
+      columns = profileColumns(this.net, o.profile, o.state.arcs, o.state.month);
       if (this.profiles.size >= 16) this.profiles.delete(this.profiles.keys().next().value as string);
       this.profiles.set(key, columns);
     }

@@ -19,7 +19,7 @@ function table(header: string[], rows: string[][], rightAligned: readonly number
 export function formatRoute(r: RouteReport, cargoUnit: string): string {
   const out: string[] = [];
   out.push(
-    `#${r.rank}  ${fmtH(r.timeH)} (${r.timeH.toFixed(1)} h)  USD ${fmtInt(r.costUsd)}/${cargoUnit}  ${fmtInt(r.co2Kg)} kg CO2e/${cargoUnit}  ${fmtInt(r.distanceKm)} km` +
+    `#${r.rank}  ${fmtH(r.timeH)} (${r.timeH.toFixed(1)} h, P90 ${fmtH(r.timeP90H)})  USD ${fmtInt(r.costUsd)}/${cargoUnit}  ${fmtInt(r.co2Kg)} kg CO2e/${cargoUnit}  ${fmtInt(r.distanceKm)} km` +
       (r.transitCountries.length > 0 ? `  via ${r.transitCountries.join("-")}` : ""),
   );
   const legRows = r.legs.map((l) => [
@@ -33,8 +33,8 @@ export function formatRoute(r: RouteReport, cargoUnit: string): string {
   ]);
   out.push(...table(["  mode", "from", "to", "km", "moving h", "USD", "kg CO2e"], legRows.map((row) => [`  ${row[0]}`, ...row.slice(1)]), [3, 4, 5, 6]));
   if (r.events.length > 0) {
-    const eventRows = r.events.map((e) => [`  ${e.type}`, e.atName, e.timeH.toFixed(1), fmtInt(e.costUsd), e.ref ?? ""]);
-    out.push(...table(["  event", "at", "h", "USD", "ref"], eventRows, [2, 3]));
+    const eventRows = r.events.map((e) => [`  ${e.type}`, e.atName, e.timeH.toFixed(1), e.timeP90H.toFixed(1), fmtInt(e.costUsd), e.ref ?? ""]);
+    out.push(...table(["  event", "at", "h", "P90 h", "USD", "ref"], eventRows, [2, 3, 4]));
   }
   out.push(`  countries: ${r.countries.join(" > ")}`);
   if (r.estimatedDistanceShare > 0) out.push(`  estimated distances: ${(r.estimatedDistanceShare * 100).toFixed(0)} % of km (great-circle × circuity)`);
@@ -48,7 +48,7 @@ export function formatPlan(plan: RoutePlan, cargoUnit: string): string {
   return `${head}\n${plan.routes.map((r) => formatRoute(r, cargoUnit)).join("\n\n")}\n`;
 }
 
-/** The `--json` body: {from, to, routes: [{rank, timeH, costUsd, co2Kg, distanceKm, countries, transitCountries, legs, events, ...}]}. */
+/** The `--json` body: {from, to, routes: [{rank, timeH, timeP90H, costUsd, co2Kg, distanceKm, countries, transitCountries, legs, events, ...}]}. */
 export function planJson(plan: RoutePlan): unknown {
   return {
     from: plan.from.id,
@@ -61,6 +61,7 @@ export function planJson(plan: RoutePlan): unknown {
     routes: plan.routes.map((r) => ({
       rank: r.rank,
       timeH: r.timeH,
+      timeP90H: r.timeP90H,
       costUsd: r.costUsd,
       co2Kg: r.co2Kg,
       distanceKm: r.distanceKm,

@@ -20,6 +20,7 @@ import {
   NO_INDEX,
 } from "../network/compiled";
 import type { CargoProfile, Mode } from "../network/schema";
+import { seasonalExtraWaitH } from "./reliability";
 import { canonicalRecordId, isArcOpenInState, type NetworkState, resolveChokepoint, deriveNetworkState, resolveNetworkState, type StateOptions } from "../network/state";
 
 export { canonicalRecordId, resolveChokepoint };
@@ -155,14 +156,15 @@ function bulkTonnesPerFeu(net: CompiledNetwork): number {
 }
 
 /**
- * Per-arc time, cost, fixed cost and CO2 for one unit of a cargo profile:
+ * Per-arc time, cost, fixed cost and CO2 for one unit of a cargo profile (time in `month` when given: a ferry's
+ * seasonal delay stretches its wait, routing/reliability.ts):
  *   costBasis feu → costUsdPerFeu; teu → costUsdPerTeu; tonne → costUsdPerTonne × massT.
  *   co2Kg = co2GPerTonne × massT / 1000.
  * The fixed part of a cost (eventCostUsd) is the compiled eventCostUsdPerFeu scaled like the whole charge for TEU;
  * for bulk it is the link's per-FEU fee spread over the tonnes that bear one FEU charge (link arcs), nothing (ferry
  * arcs, whose tariff is all freight) or the whole charge (transfer arcs).
  */
-export function profileColumns(net: CompiledNetwork, profile: CargoProfile, arcs: CompiledArcs = net.arcs): ProfileColumns {
+export function profileColumns(net: CompiledNetwork, profile: CargoProfile, arcs: CompiledArcs = net.arcs, month: number | null = null): ProfileColumns {
   const { graph } = net;
   const n = graph.arcCount;
   const timeH = new Float64Array(n);
@@ -172,7 +174,7 @@ export function profileColumns(net: CompiledNetwork, profile: CargoProfile, arcs
   const massT = profile.massT.value;
   const tonnesPerFeu = bulkTonnesPerFeu(net);
   for (let a = 0; a < n; a++) {
-    timeH[a] = arcs.travelTimeH[a] + arcs.eventTimeH[a];
+    timeH[a] = arcs.travelTimeH[a] + arcs.eventTimeH[a] + seasonalExtraWaitH(net, arcs, a, month);
     co2Kg[a] = (arcs.co2GPerTonne[a] * massT) / 1000;
     const feu = arcs.costUsdPerFeu[a];
     const eventFeu = arcs.eventCostUsdPerFeu[a];

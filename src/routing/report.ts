@@ -19,7 +19,9 @@ import {
   NO_INDEX,
 } from "../network/compiled";
 import type { ArcPath, RoutingContext, WeightSet } from "./context";
+import { monthMaskOfRange } from "../network/build";
 import { isPortHandling } from "./options";
+import { borderDwellP90H, crossingWaitP90H, ferryWaitP90H, seasonalExtraWaitH } from "./reliability";
 
 export const EVENT_TYPES = ["border", "gauge_change", "transshipment", "port_handling", "ferry_wait", "closure_wait"] as const;
 export type EventType = (typeof EVENT_TYPES)[number];
@@ -47,7 +49,10 @@ export interface RouteEvent {
   /** Place id where it happens. */
   at: string;
   atName: string;
+  /** Expected (mean or median) time of the event, hours. */
   timeH: number;
+  /** 90th-percentile time of the event, hours (routing/reliability.ts; = timeH where the data give no spread). */
+  timeP90H: number;
   costUsd: number;
   /** Id of the crossing, terminal or ferry behind the event (null for a default transfer). */
   ref: string | null;
@@ -70,6 +75,8 @@ export interface RouteReport {
   rank: number;
   /** Door-to-door time, hours (moving + events). */
   timeH: number;
+  /** Door-to-door P90 time, hours: moving time + Σ event timeP90H (every delay at its P90; routing/reliability.ts). */
+  timeP90H: number;
   /** Charges for one unit of the cargo profile, USD. */
   costUsd: number;
   /** CO2e for one unit of the cargo profile, kg. */
@@ -142,9 +149,11 @@ export function buildRouteReport(ctx: RoutingContext, set: WeightSet, arcsOfPath
     coords = [];
   };
   const placeIndexOf = new Map(places.map((p, i) => [p.id, i]));
-  const event = (type: EventType, a: number, eventTimeH: number, eventCost: number, ref: string | null, atPlace = arcs.fromPlace[a]) => {
+  const month = set.options.month;
+  let noSpreadCrossings = 0;
+  const event = (type: EventType, a: number, eventTimeH: number, eventCost: number, ref: string | null, atPlace = arcs.fromPlace[a], p90H = eventTimeH) => {
     const p = atPlace;
-    events.push({ type, at: places[p].id, atName: places[p].name, timeH: eventTimeH, costUsd: eventCost, ref });
+    events.push({ type, at: places[p].id, atName: places[p].name, timeH: eventTimeH, timeP90H: p90H, costUsd: eventCost, ref });
   };
 
   for (const a of arcsOfPath) {
@@ -199,20 +208,33 @@ export function buildRouteReport(ctx: RoutingContext, set: WeightSet, arcsOfPath
           // the event happens at the crossing's border station on the side being left (the link may start earlier)
           const side = crossing.countries.indexOf(places[from].country ?? "");
           const station = placeIndexOf.get(crossing.places[Math.max(0, side)]) ?? from;
-          event("border", a, arcs.eventTimeH[a] - waitH, eventCostUsd[a], crossing.id, station);
-          if (waitH > 0) event("closure_wait", a, waitH, 0, crossing.id, station);
+          if (Number.isNaN(arcs.dwellHighH[a])) noSpreadCrossings++;
+          event("border", a, arcs.eventTimeH[a] - waitH, eventCostUsd[a], crossing.id, station, borderDwellP90H(arcs, a));
+          if (waitH > 0) event("closure_wait", a, waitH, 0, crossing.id, station, Math.max(waitH, crossingWaitP90H(crossing)));
           eventTimeH = arcs.eventTimeH[a];
           eventCost = eventCostUsd[a];
-          if (crossing.seasonalClosure && set.options.month === null && arcs.closedMonthMask[a] !== 0) {
-            const last = crossing.seasonalClosure.lastYear;
+          const last = crossing.seasonalClosure?.lastYear ?? null;
+          // a closure that has ended (last year set) matters only to a query naming a year up to it
+          const closureApplies = last === null || (set.options.year !== null && set.options.year <= last);
+          if (crossing.seasonalClosure && closureApplies && set.options.month === null && arcs.closedMonthMask[a] !== 0) {
             notes.push(`${crossing.name} is closed seasonally (${monthList(arcs.closedMonthMask[a])})${last ? ` up to ${last}` : ""}; give a month to check`);
           }
         }
       } else {
         const ferry = net.network.ferries[record];
         refs.add(ferry.source.join("|"));
-        if (arcs.waitTimeH[a] > 0 || arcs.eventTimeH[a] > 0) event("ferry_wait", a, arcs.eventTimeH[a], eventCostUsd[a], ferry.id);
-        eventTimeH = arcs.eventTimeH[a];
+        const extraH = seasonalExtraWaitH(net, arcs, a, month);
+        const delay = ferry.seasonalDelay;
+        if (delay) {
+          const mask = monthMaskOfRange(delay.from, delay.to);
+          if (extraH > 0) {
+            refs.add(delay.source.join("|"));
+            notes.push(`${ferry.name}: in ${MONTHS[(month ?? 1) - 1]} the service runs ${Math.round(delay.openShare * 100)} % of the time (weather), so the wait is ${(1 / delay.openShare).toFixed(1)} × the usual`);
+          } else if (month === null) notes.push(`${ferry.name} is disrupted by weather (${monthList(mask)}, runs ${Math.round(delay.openShare * 100)} % of the time); give a month to include it`);
+        }
+        const p90H = arcs.eventTimeH[a] - arcs.waitTimeH[a] + ferryWaitP90H(net, arcs, a, month);
+        if (arcs.waitTimeH[a] > 0 || arcs.eventTimeH[a] > 0) event("ferry_wait", a, arcs.eventTimeH[a] + extraH, eventCostUsd[a], ferry.id, arcs.fromPlace[a], p90H);
+        eventTimeH = arcs.eventTimeH[a] + extraH;
         eventCost = eventCostUsd[a];
       }
       current.timeH += timeH[a] - eventTimeH;
@@ -266,6 +288,7 @@ export function buildRouteReport(ctx: RoutingContext, set: WeightSet, arcsOfPath
   }
   sources.sort((x, y) => x.ref.localeCompare(y.ref));
 
+  if (noSpreadCrossings > 0) notes.push(`${noSpreadCrossings} border crossing(s) on the route have no high dwell figure: their P90 is the median`);
   let totalTimeH = 0;
   let totalCostUsd = 0;
   let totalCo2Kg = 0;
@@ -279,6 +302,7 @@ export function buildRouteReport(ctx: RoutingContext, set: WeightSet, arcsOfPath
   return {
     rank,
     timeH: totalTimeH,
+    timeP90H: legs.reduce((s, l) => s + l.timeH, 0) + events.reduce((s, e) => s + e.timeP90H, 0),
     costUsd: totalCostUsd,
     co2Kg: totalCo2Kg,
     distanceKm,

@@ -105,14 +105,16 @@ const eventSchema = obj({
   type: { type: "string", enum: [...EVENT_TYPES] },
   at: d("place id", str),
   atName: str,
-  timeH: num,
+  timeH: d("expected time of the event, hours", num),
+  timeP90H: d("90th-percentile time of the event, hours (docs/routing.md, Reliability)", num),
   costUsd: num,
   ref: d("crossing, terminal or ferry id; null for a default transfer", strN),
 });
 
 const routeSchema = obj({
   rank: d("1 = best by the criterion", int),
-  timeH: num,
+  timeH: d("door-to-door expected time, hours", num),
+  timeP90H: d("door-to-door P90 time, hours: moving time + every event at its P90 (docs/routing.md, Reliability)", num),
   costUsd: d("USD per cargo unit", num),
   co2Kg: d("kg CO2e per cargo unit", num),
   distanceKm: num,

@@ -88,6 +88,7 @@ const arbNetwork = fc
         headwayH: 24,
         costUsdPerFeu: 500,
         capacityTonnesPerYear: null,
+        seasonalDelay: null,
         status: "open" as const,
         openYear: null,
         oneway: f.oneway,

@@ -22,7 +22,9 @@ describe("caravan route", () => {
     expect(code).toBe(0);
     expect(out).toMatch(/Orient → Destport: 1 route/);
     expect(out).toMatch(/#1 .* 5,530 km/);
-    expect(out).toMatch(/border\s+China Gate\s+20\.0\s+100\s+cn-kz/);
+    expect(out).toMatch(/#1 .*\(168\.2 h, P90 7\.0 d\)/);
+    // event columns: h, P90 h (the median where a crossing has no high dwell figure), USD, ref
+    expect(out).toMatch(/border\s+China Gate\s+20\.0\s+20\.0\s+100\s+cn-kz/);
     expect(out).toMatch(/countries: CHN > KAZ > RUS > DEU/);
   });
 
@@ -34,9 +36,9 @@ describe("caravan route", () => {
     expect(body.to).toBe("dest");
     expect(body.routes).toHaveLength(3);
     const r = body.routes[0];
-    for (const key of ["rank", "timeH", "costUsd", "co2Kg", "distanceKm", "countries", "transitCountries", "legs", "events"]) expect(r).toHaveProperty(key);
+    for (const key of ["rank", "timeH", "timeP90H", "costUsd", "co2Kg", "distanceKm", "countries", "transitCountries", "legs", "events"]) expect(r).toHaveProperty(key);
     expect(Object.keys(r.legs[0])).toEqual(expect.arrayContaining(["mode", "from", "to", "distanceKm", "timeH", "costUsd", "co2Kg"]));
-    expect(Object.keys(r.events[0])).toEqual(expect.arrayContaining(["type", "at", "timeH", "costUsd"]));
+    expect(Object.keys(r.events[0])).toEqual(expect.arrayContaining(["type", "at", "timeH", "timeP90H", "costUsd"]));
   });
 
   it("--geojson prints a FeatureCollection of LineStrings", async () => {

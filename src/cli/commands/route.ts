@@ -73,7 +73,7 @@ export function addCommonRouteOptions(command: Command): Command {
     .option("--avoid-crossings <id,...>", "border crossings, links, ferries or terminals (ids) not to use")
     .option("--close <chokepoint,...>", "close sea chokepoints (suez, bab-el-mandeb, hormuz, bosphorus, malacca, ...)")
     .option("--year <yyyy>", "include projects open by this year")
-    .option("--month <m>", "month of travel 1–12 (seasonal border closures apply)")
+    .option("--month <m>", "month of travel 1–12, or now (this month, UTC): seasonal closures and ferry weather delays apply")
     .option("--co2-price <usdPerT>", "CO2 price for --optimize generalized, USD per tonne CO2e", "0")
     .option("--scenario <file>", "ask the network state of a scenario file (year, projects, modifications, closures); the flags above apply on top");
 }
@@ -87,7 +87,7 @@ export function routeOptionsOf(flags: CommonRouteFlags) {
     avoidIds: list(flags.avoidCrossings),
     closeChokepoints: list(flags.close),
     year: numberOption("--year", flags.year, true) ?? null,
-    month: numberOption("--month", flags.month, true) ?? null,
+    month: flags.month?.trim().toLowerCase() === "now" ? new Date().getUTCMonth() + 1 : (numberOption("--month", flags.month, true) ?? null),
     co2PriceUsdPerT: numberOption("--co2-price", flags.co2Price),
   };
 }

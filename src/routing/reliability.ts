@@ -1,0 +1,109 @@
+/**
+ * Reliability of a route: the seasonal ferry delays of a month and the 90th-percentile ("P90") time of each event,
+ * whose sum is the route's `timeP90H`. The rule (docs/routing.md, "Reliability"):
+ *
+ *   border       the crossing's `highH` dwell (a high percentile: p90 or the top of a reported range, as the data
+ *                give it, data/…/borders); the median where the data give no spread.
+ *   closure_wait a uniform arrival over the week at a crossing open on some weekdays: P(wait > w) =
+ *                Σ_runs max(0, L − w/24) / 7 over the runs of L consecutive closed days; P90 = the w where that is 0.1.
+ *   ferry_wait   a uniform arrival between sailings H hours apart waits U(0, H): mean H/2 (the model's time), P90
+ *                0.9 H. In a month of a ferry's `seasonalDelay` the service runs openShare of the time, so H becomes
+ *                H / openShare (mean and P90 alike).
+ *   terminals    gauge change, transshipment and port handling have one figure in the data: P90 = that figure.
+ *   moving time  legs have no spread in the data: P90 = moving time.
+ *
+ * Route timeP90H = moving time + Σ event P90s: every delay at its P90 at once (the comonotone sum). For independent
+ * delays the route's true P90 lies below it, so it is a pessimistic planning figure, not a forecast.
+ */
+import { monthMaskOfRange } from "../network/build";
+import { ARC_FERRY, type CompiledArcs, type CompiledNetwork, NO_INDEX } from "../network/compiled";
+import type { Crossing } from "../network/schema";
+
+/** Share of time a uniform arrival waits beyond its P90. */
+const P90_TAIL = 0.1;
+
+/** Month mask of each ferry's seasonal delay ([ferry] 0 = none), cached per network. */
+const delayMasks = new WeakMap<CompiledNetwork, Uint16Array>();
+
+function ferryDelayMasks(net: CompiledNetwork): Uint16Array {
+  let masks = delayMasks.get(net);
+  if (!masks) {
+    masks = new Uint16Array(net.network.ferries.length);
+    net.network.ferries.forEach((f, i) => {
+      if (f.seasonalDelay) (masks as Uint16Array)[i] = monthMaskOfRange(f.seasonalDelay.from, f.seasonalDelay.to);
+    });
+    delayMasks.set(net, masks);
+  }
+  return masks;
+}
+
+/**
+ * Factor on the headway of a ferry arc in `month` (1–12): 1 / openShare in a month its seasonalDelay touches, 1
+ * otherwise (other arcs, month null).
+ */
+export function headwayFactor(net: CompiledNetwork, arcs: CompiledArcs, arc: number, month: number | null): number {
+  if (month === null || arcs.kind[arc] !== ARC_FERRY) return 1;
+  const r = arcs.record[arc];
+  if (r === NO_INDEX) return 1;
+  if ((ferryDelayMasks(net)[r] & (1 << (month - 1))) === 0) return 1;
+  const delay = net.network.ferries[r].seasonalDelay;
+  return delay ? 1 / delay.openShare : 1;
+}
+
+/** Extra expected wait of the arc in `month` from a seasonal delay, hours (0 for most arcs). */
+export function seasonalExtraWaitH(net: CompiledNetwork, arcs: CompiledArcs, arc: number, month: number | null): number {
+  const f = headwayFactor(net, arcs, arc, month);
+  return f === 1 ? 0 : arcs.waitTimeH[arc] * (f - 1);
+}
+
+/** P90 of the ferry wait: 0.9 × the (seasonally stretched) headway; the headway is 2 × the mean wait. */
+export function ferryWaitP90H(net: CompiledNetwork, arcs: CompiledArcs, arc: number, month: number | null): number {
+  return (1 - P90_TAIL) * 2 * arcs.waitTimeH[arc] * headwayFactor(net, arcs, arc, month);
+}
+
+/** P90 of the border dwell of a border arc: max(high, median), the median where the data give no high figure. */
+export function borderDwellP90H(arcs: CompiledArcs, arc: number): number {
+  const median = arcs.eventTimeH[arc] - arcs.waitTimeH[arc];
+  const high = arcs.dwellHighH[arc];
+  return Number.isNaN(high) ? median : Math.max(high, median);
+}
+
+/** Lengths in days of the maximal runs of closed weekdays (cyclic week) of an opening pattern. */
+export function closedRunsDays(openDays: readonly number[]): number[] {
+  const open = new Set(openDays);
+  if (open.size === 0 || open.size === 7) return [];
+  // start right after an open day so no run wraps
+  const start = [...open][0];
+  const runs: number[] = [];
+  let run = 0;
+  for (let k = 1; k <= 7; k++) {
+    const day = ((start - 1 + k) % 7) + 1;
+    if (open.has(day)) {
+      if (run > 0) runs.push(run);
+      run = 0;
+    } else run++;
+  }
+  if (run > 0) runs.push(run);
+  return runs;
+}
+
+/** P90 of the wait for the next opening day at a uniformly random time of the week, hours (0 if open daily). */
+export function openingWaitP90H(openDays: readonly number[]): number {
+  const runs = closedRunsDays(openDays);
+  if (runs.length === 0) return 0;
+  const tail = (wH: number) => runs.reduce((s, L) => s + Math.max(0, L - wH / 24), 0) / 7;
+  if (tail(0) <= P90_TAIL) return 0;
+  let lo = 0;
+  let hi = 24 * Math.max(...runs);
+  for (let i = 0; i < 60; i++) {
+    const mid = (lo + hi) / 2;
+    if (tail(mid) > P90_TAIL) lo = mid;
+    else hi = mid;
+  }
+  return hi;
+}
+
+/** P90 of the opening-days wait at a crossing (see openingWaitP90H). */
+export function crossingWaitP90H(crossing: Crossing): number {
+  return openingWaitP90H(crossing.openDays);
+}
