@@ -134,5 +134,5 @@ describe.skipIf(SKIP)("the packed package installed in another project", () => {
     expect(version.stdout.trim()).toBe(VERSION);
     expect(readdirSync(elsewhere)).toEqual([]);
     expect(JSON.parse(readFileSync(join(prefix, "lib", "node_modules", "caravan", "package.json"), "utf8")).version).toBe(VERSION);
-  });
+  }, 900_000);
 });
