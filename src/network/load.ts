@@ -693,6 +693,12 @@ export function validateNetwork(dir: string): ValidationResult {
         if (!(mm >= 1 && mm <= 12 && dd >= 1 && dd <= 31)) problems.on(rec, `seasonalClosure.${field}`, `"${c.seasonalClosure[field]}" is not a month-day MM-DD`);
       }
     }
+    if (c.seasonalDisruption) {
+      for (const field of ["from", "to"] as const) {
+        const [mm, dd] = c.seasonalDisruption[field].split("-").map(Number);
+        if (!(mm >= 1 && mm <= 12 && dd >= 1 && dd <= 31)) problems.on(rec, `seasonalDisruption.${field}`, `"${c.seasonalDisruption[field]}" is not a month-day MM-DD`);
+      }
+    }
     if (new Set(c.openDays).size !== c.openDays.length) problems.on(rec, "openDays", "a weekday is listed twice");
   }
 

@@ -143,6 +143,15 @@ export const crossingSchema = z.object({
     .object({ from: z.string().regex(/^\d\d-\d\d$/), to: z.string().regex(/^\d\d-\d\d$/), lastYear: z.number().int().nullable(), source: provenanceSchema })
     .nullable()
     .default(null),
+  /**
+   * Months (month-day inclusive range, may wrap the year end) in which the crossing is closed at times (snow,
+   * avalanche danger) with no known frequency: routes report it (a note in those months, or when no month is given);
+   * it is not in timeH or timeP90H, since the data hold no figure for it.
+   */
+  seasonalDisruption: z
+    .object({ from: z.string().regex(/^\d\d-\d\d$/), to: z.string().regex(/^\d\d-\d\d$/), what: z.string().min(1), source: provenanceSchema })
+    .nullable()
+    .default(null),
   capacityTonnesPerYear: z.number().positive().nullable().default(null),
   capacityTrainsPerDay: z.number().positive().nullable().default(null),
   capacityVehiclesPerDay: z.number().positive().nullable().default(null),

@@ -219,6 +219,14 @@ export function buildRouteReport(ctx: RoutingContext, set: WeightSet, arcsOfPath
           if (crossing.seasonalClosure && closureApplies && set.options.month === null && arcs.closedMonthMask[a] !== 0) {
             notes.push(`${crossing.name} is closed seasonally (${monthList(arcs.closedMonthMask[a])})${last ? ` up to ${last}` : ""}; give a month to check`);
           }
+          const disruption = crossing.seasonalDisruption;
+          if (disruption) {
+            const mask = monthMaskOfRange(disruption.from, disruption.to);
+            if (month === null || (mask & (1 << (month - 1))) !== 0) {
+              refs.add(disruption.source.join("|"));
+              notes.push(`${crossing.name} (${monthList(mask)}): ${disruption.what}; how often is not known, so it is not in timeH or timeP90H`);
+            }
+          }
         }
       } else {
         const ferry = net.network.ferries[record];

@@ -7,6 +7,8 @@
  *     high figure, so timeP90H − timeH of the crossing alone is 78 − 11.3 = 66.7 h.
  *   - Caspian ferries Kuryk/Aktau ↔ Alat: the Kuryk port director says the port is closed by weather about 50 % of
  *     the time in November–December (src:rel-kuryk-weather): in December the expected wait doubles.
+ *   - Upper Lars: closed at times in heavy snow and avalanche danger (reported January 2013, 2019, 2026, February 2015,
+ *     2020, April): no closed-day count exists, so routes name it in those months and do not time it.
  *   - Khunjerab: closed ~1 Dec–1 Apr until the winter of 2023–24, open all year since 1 December 2024
  *     (Pakistan Today 2025, src:east-pakistantoday-khunjerab).
  * Expected figures are read from the data records, so a data change moves the test with it; the rule does not.
@@ -83,6 +85,18 @@ describe.skipIf(!existsSync(DATA))("reliability and seasons on data/eurasia", ()
     expect(any.timeH).toBeCloseTo(june.timeH, 9);
     expect(any.notes.join(" ")).toMatch(/disrupted by weather \(Nov, Dec/);
     console.info(`Kuryk → Baku: June ${june.timeH.toFixed(1)} h (P90 ${june.timeP90H.toFixed(1)}), December ${december.timeH.toFixed(1)} h (P90 ${december.timeP90H.toFixed(1)})`);
+  });
+
+  it("Vladikavkaz → Tbilisi by road over Upper Lars names the winter snow closures in January and not in July (no frequency known)", () => {
+    expect(crossing("upper-lars").seasonalDisruption?.source.length).toBeGreaterThan(0);
+    const jan = route("vladikavkaz", "tbilisi", { modes: ["road"], month: 1 });
+    const jul = route("vladikavkaz", "tbilisi", { modes: ["road"], month: 7 });
+    expect(jan.events.some((e) => e.ref === "upper-lars")).toBe(true);
+    expect(jan.notes.join(" ")).toMatch(/Upper Lars.*snow/);
+    expect(jul.notes.join(" ")).not.toMatch(/Upper Lars/);
+    // not timed: the same time in both months
+    expect(jan.timeH).toBeCloseTo(jul.timeH, 9);
+    expect(jan.sources.some((s) => s.ref === "src:rel-upper-lars-snow-2019")).toBe(true);
   });
 
   it("Islamabad → Kashgar by road crosses Khunjerab in January 2026 (open all year since December 2024) but not in January 2024", () => {
