@@ -59,6 +59,57 @@ export function viewOfSide(run: ScenarioRun, side: "baseline" | "scenario"): Res
 
 const num = (text: string | undefined): number => (text === undefined || text === "" ? Number.NaN : Number(text));
 
+const PAIR_COLUMNS = "from,to,timeH,costUsd,co2Kg,distanceKm,corridor";
+
+/**
+ * pairs.csv of a run folder (the largest table: every city pair), read without per-row field arrays: fields are
+ * sliced between commas (place ids and corridors never contain a comma or quote; a file that does takes the general
+ * CSV path).
+ */
+function readPairsCsv(file: string): PairRow[] {
+  let text: string;
+  try {
+    text = readFileSync(file, "utf8");
+  } catch {
+    throw new CaravanError("E_RUN_INVALID", `${file} is missing or unreadable`, { details: { file } });
+  }
+  const firstEnd = text.indexOf("\n");
+  if (text.includes('"') || text.includes("\r") || text.slice(0, firstEnd) !== PAIR_COLUMNS) {
+    const t = readCsvTable(file);
+    const [from, to, timeH, costUsd, co2Kg, distanceKm, corridor] = PAIR_COLUMNS.split(",").map(t.column);
+    return t.rows.map((r) => ({ from: r[from], to: r[to], timeH: num(r[timeH]), costUsd: num(r[costUsd]), co2Kg: num(r[co2Kg]), distanceKm: num(r[distanceKm]), corridor: r[corridor] }));
+  }
+  const out: PairRow[] = [];
+  let pos = firstEnd + 1;
+  let line = 2;
+  while (pos < text.length) {
+    let end = text.indexOf("\n", pos);
+    if (end < 0) end = text.length;
+    const c1 = text.indexOf(",", pos);
+    const c2 = text.indexOf(",", c1 + 1);
+    const c3 = text.indexOf(",", c2 + 1);
+    const c4 = text.indexOf(",", c3 + 1);
+    const c5 = text.indexOf(",", c4 + 1);
+    const c6 = text.indexOf(",", c5 + 1);
+    const c7 = text.indexOf(",", c6 + 1);
+    if (c1 < 0 || c6 < 0 || c6 >= end || (c7 !== -1 && c7 < end)) {
+      throw new CaravanError("E_RUN_INVALID", `${file}:${line}: expected the 7 columns ${PAIR_COLUMNS}`, { details: { file, line } });
+    }
+    out.push({
+      from: text.slice(pos, c1),
+      to: text.slice(c1 + 1, c2),
+      timeH: num(text.slice(c2 + 1, c3)),
+      costUsd: num(text.slice(c3 + 1, c4)),
+      co2Kg: num(text.slice(c4 + 1, c5)),
+      distanceKm: num(text.slice(c5 + 1, c6)),
+      corridor: text.slice(c6 + 1, end),
+    });
+    pos = end + 1;
+    line++;
+  }
+  return out;
+}
+
 /** A view of one side of a run folder (E_RUN_INVALID when it is not one). */
 export function viewOfRunFolder(dir: string, side: "baseline" | "scenario" = "scenario"): ResultView {
   const manifestFile = join(dir, "manifest.json");
@@ -70,17 +121,7 @@ export function viewOfRunFolder(dir: string, side: "baseline" | "scenario" = "sc
     throw new CaravanError("E_RUN_INVALID", `${manifestFile} is not valid JSON`, { details: { file: manifestFile } });
   }
   const sub = join(dir, side);
-  const t = readCsvTable(join(sub, "pairs.csv"));
-  const [from, to, timeH, costUsd, co2Kg, distanceKm, corridor] = ["from", "to", "timeH", "costUsd", "co2Kg", "distanceKm", "corridor"].map(t.column);
-  const pairs = t.rows.map((r) => ({
-    from: r[from],
-    to: r[to],
-    timeH: num(r[timeH]),
-    costUsd: num(r[costUsd]),
-    co2Kg: num(r[co2Kg]),
-    distanceKm: num(r[distanceKm]),
-    corridor: r[corridor],
-  }));
+  const pairs = readPairsCsv(join(sub, "pairs.csv"));
   return {
     name: (side === "baseline" ? manifest.baseline?.name : manifest.scenario?.name) ?? dir,
     origin: `run:${sub}`,
