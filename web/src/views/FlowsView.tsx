@@ -38,7 +38,8 @@ const CROSSING_FLOW_LAYERS: LayerSpecification[] = [
     type: "circle",
     source: "flows-crossings",
     paint: {
-      "circle-radius": ["interpolate", ["linear"], ["sqrt", ["get", "totalT"]], 0, 2, 1000, 5, 4000, 16],
+      // radius ∝ √tonnes (25 Mt → 16 px), at least 2 px
+      "circle-radius": ["max", 2, ["*", 0.0032, ["sqrt", ["get", "totalT"]]]],
       "circle-color": vcColor(["get", "maxVc"]),
       "circle-stroke-color": "#333333",
       "circle-stroke-width": 1,
@@ -54,8 +55,8 @@ const FLOW_LAYERS: LayerSpecification[] = [
     source: "flows",
     layout: { "line-cap": "round", "line-join": "round" },
     paint: {
-      // width ∝ √tonnes: 1 Mt ≈ 2.5 px, 25 Mt ≈ 12 px
-      "line-width": ["interpolate", ["linear"], ["sqrt", ["max", ["to-number", ["get", "flowT"], 0], 0]], 0, 0.5, 1000, 2.5, 5000, 12],
+      // width ∝ √tonnes: 1 Mt → 2.5 px, 25 Mt → 12.5 px; at least 0.6 px
+      "line-width": ["max", 0.6, ["*", 0.0025, ["sqrt", ["max", ["to-number", ["get", "flowT"], 0], 0]]]],
       "line-color": vcColor(["get", "vc"]),
       "line-opacity": 0.85,
     },
@@ -171,7 +172,7 @@ export function FlowsView(props: { state: AppState; update: (patch: Partial<AppS
                 <span class="swatch line" style={{ background: NO_CAPACITY }} aria-hidden="true" /> capacity unknown
               </li>
             </ul>
-            <p class="muted small">Line width ∝ √(tonnes per year); circles: border crossings, area ∝ tonnes, colour by the busiest direction's v/c.</p>
+            <p class="muted small">Line width ∝ √(tonnes per year), 1 Mt = 2.5 px; circles: border crossings, area ∝ tonnes, colour by the busiest direction's v/c.</p>
           </figure>
           <h3>Bottlenecks</h3>
           {bottlenecks.length === 0 ? (

@@ -86,8 +86,8 @@ const EVENT_LAYERS: LayerSpecification[] = [
     // the longest stops drawn first, so a short one at the same place stays visible on top
     layout: { "circle-sort-key": ["-", 0, ["get", "timeH"]] },
     paint: {
-      // area ∝ hours spent at the stop
-      "circle-radius": ["+", 3, ["*", 1.5, ["sqrt", ["get", "timeH"]]]],
+      // area ∝ hours spent at the stop (radius 2.2·√h), at least 3 px
+      "circle-radius": ["max", 3, ["*", 2.2, ["sqrt", ["get", "timeH"]]]],
       "circle-color": [
         "match",
         ["get", "type"],
@@ -252,6 +252,9 @@ export function RouteView(props: { state: AppState; update: (patch: Partial<AppS
   const [selected, setSelected] = useState(1);
   const [avoidText, setAvoidText] = useState(state.avoidCountries.join(", "));
   const [missing, setMissing] = useState<string | null>(null);
+  // a link or back/forward may change the avoided countries under the field
+  const avoidJoined = state.avoidCountries.join(", ");
+  useEffect(() => setAvoidText(avoidJoined), [avoidJoined]);
   const request = useRef<AbortController | null>(null);
 
   const routes = useMemo(() => (legs ? routeFeatures(legs) : null), [legs]);

@@ -24,7 +24,8 @@ const DIFF_LAYERS: LayerSpecification[] = [
     layout: { "line-cap": "round", "line-join": "round" },
     paint: {
       "line-color": ["case", [">", ["get", "changeT"], 0], GAIN_COLOR, LOSS_COLOR],
-      "line-width": ["interpolate", ["linear"], ["sqrt", ["abs", ["get", "changeT"]]], 0, 0.8, 1000, 3, 5000, 12],
+      // width ∝ √|change|: 1 Mt/yr → 2.5 px, at least 0.8 px
+      "line-width": ["max", 0.8, ["*", 0.0025, ["sqrt", ["abs", ["get", "changeT"]]]]],
       "line-opacity": 0.85,
     },
   },
