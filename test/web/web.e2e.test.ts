@@ -186,6 +186,27 @@ describe.skipIf(missing !== null)("web app in Chromium", () => {
     expect(await renderedCount("net-projects-later")).toBeLessThan(later);
   });
 
+  it("switches views with the arrow keys and follows the URL on back and forward", async () => {
+    await open("?view=network");
+    await page.locator("#tab-network").focus();
+    await page.keyboard.press("ArrowRight");
+    expect(new URL(page.url()).searchParams.get("view")).toBe("route");
+    expect(await page.evaluate("document.activeElement.id")).toBe("tab-route");
+    expect(await page.locator("#tab-route").getAttribute("aria-selected")).toBe("true");
+    await page.keyboard.press("End");
+    expect(new URL(page.url()).searchParams.get("view")).toBe("trade");
+    await page.goBack();
+    await page.locator('#tab-route[aria-selected="true"]').waitFor({ timeout: 15_000 });
+    await page.goForward();
+    await page.locator('#tab-trade[aria-selected="true"]').waitFor({ timeout: 15_000 });
+    // a shared link opens the planner with its query filled in
+    await open("?view=route&from=Almaty&to=Tashkent&optimize=cost&alternatives=1");
+    expect(await page.locator("#from").inputValue()).toBe("Almaty");
+    expect(await page.locator('select[name="optimize"]').inputValue()).toBe("cost");
+    await page.locator('.route-card[data-rank="1"], .panel .error').first().waitFor({ timeout: 60_000 });
+    expect(await page.locator(".route-card").count()).toBe(1);
+  });
+
   it("draws a map on the main view (screenshot checked pixel by pixel)", async () => {
     await open("?view=network");
     await page.locator('[data-testid="network-counts"]').waitFor({ timeout: 20_000 });
