@@ -18,9 +18,9 @@ import { fitPpml } from "./ppml";
 import { choleskyDropCollinear, choleskyInverse, logGamma, normalTwoSidedP } from "./ppml-linalg";
 import { detectSeparationRelu, dropSingletonsAndFeSeparation, ObsStatus } from "./separation";
 import { encodeFactor, type Table } from "./table";
-import { type ClusterVariable, computeVcov, type SmallSampleRule, type VcovType } from "./vcov";
+import { type ClusterVariable, computeVcov, type FixefKRule, nestedFixedEffectParameterCount, type SmallSampleRule, type VcovType } from "./vcov";
 
-export type { SmallSampleRule, VcovType } from "./vcov";
+export type { FixefKRule, SmallSampleRule, VcovType } from "./vcov";
 export { ObsStatus } from "./separation";
 
 export interface PpmlSpec {
@@ -52,6 +52,8 @@ export interface PpmlOptions {
   readonly separation?: { readonly fe?: boolean; readonly relu?: boolean };
   /** Small-sample correction of the variance: "fixest" (default) or "stata" (ppmlhdfe's; see src/trade/vcov.ts). */
   readonly smallSample?: SmallSampleRule;
+  /** How fixed-effect parameters count in K: "nested" (default, fixest's rule) or "exact" (see src/trade/vcov.ts). */
+  readonly fixefK?: FixefKRule;
   /** Recover the fixed-effect estimates after convergence (default true). */
   readonly recoverFixedEffects?: boolean;
 }
@@ -80,6 +82,8 @@ export interface PpmlResult {
   readonly vcov: Float64Array;
   readonly vcovType: VcovType;
   readonly smallSample: SmallSampleRule;
+  /** The rule that counted the fixed-effect parameters in K. */
+  readonly fixefK: FixefKRule;
   readonly clusters: readonly { readonly name: string; readonly count: number }[];
   /** Rows given. */
   readonly rows: number;
@@ -346,7 +350,14 @@ export function estimatePpml(spec: PpmlSpec, options: PpmlOptions = {}): PpmlRes
     return { name: c.name, codes: d.codes, count: d.levelCount };
   });
   const nested = fixedEffects.map((fe) => vcovType === "cluster" && clusters.some((c) => isNestedIn(fe, c.codes)));
-  const fixedEffectParameters = fixedEffectParameterCount(fixedEffects, nested);
+  const fixefK = options.fixefK ?? "nested";
+  const fixedEffectParameters =
+    fixefK === "exact"
+      ? fixedEffectParameterCount(fixedEffects, nested)
+      : nestedFixedEffectParameterCount(
+          fixedEffects.map((fe) => fe.levelCount),
+          nested,
+        );
   const parameterCount = keptIdx.length + fixedEffectParameters;
   const residual = new Float64Array(m);
   for (let i = 0; i < m; i++) residual[i] = yk[i] - fit.mu[i];
@@ -425,6 +436,7 @@ export function estimatePpml(spec: PpmlSpec, options: PpmlOptions = {}): PpmlRes
     vcov: v.matrix,
     vcovType,
     smallSample,
+    fixefK,
     clusters: clusters.map((c) => ({ name: c.name, count: c.count })),
     rows: n,
     observations: m,

@@ -10,9 +10,16 @@
  *            (−1)^(|S|+1) · V_(intersection of S), every term with the same G = the smallest number of clusters
  *            (fixest's cluster.df = "min"); negative eigenvalues of the sum are set to 0.
  *
- * K = number of estimated coefficients + number of fixed-effect parameters (see `fixedEffectParameterCount`), where
- * with clustering a fixed effect nested in a cluster variable (every group inside one cluster) is not counted
- * (fixest's fixef.K = "nested"; its parameters are already accounted for by the G/(G − 1) factor).
+ * K = number of estimated coefficients + number of fixed-effect parameters, counted by one of two rules
+ * (`FixefKRule`, docs/trade-estimation.md):
+ *
+ * - "nested" (default; fixest's ssc(fixef.K = "nested", fixef.force_exact = FALSE)): Σ levels − (Q − 1) for Q
+ *   fixed-effect dimensions, i.e. one redundancy per extra dimension whatever the data; with clustering, every
+ *   dimension nested in a cluster variable keeps 1 of its levels (Σ over nested dimensions of levels − 1 is taken
+ *   off), all dimensions nested leave 1 parameter, and K is at least coefficients + 1 (fixest's VCOV.R rules);
+ * - "exact": the redundancies found in the data (`fixedEffectParameterCount` of src/trade/hdfe.ts: connected
+ *   components of the first two dimensions, one per further dimension), the levels of a dimension nested in a
+ *   cluster variable not counted at all.
  */
 import { CaravanError } from "../core/errors";
 import { clipNegativeEigenvalues, sandwich } from "./ppml-linalg";
@@ -24,6 +31,32 @@ export type VcovType = "iid" | "hetero" | "cluster";
  * ppmlhdfe / poisson: iid none, hetero n/(n − 1), cluster G/(G − 1); no K).
  */
 export type SmallSampleRule = "fixest" | "stata";
+
+/** How fixed-effect parameters enter K: fixest's default "nested" count or the "exact" count of redundancies. */
+export type FixefKRule = "nested" | "exact";
+
+export const FIXEF_K_RULES: readonly FixefKRule[] = ["nested", "exact"];
+
+/**
+ * Fixed-effect parameters under fixest's default rule (fixef.K = "nested" without fixef.force_exact), given the
+ * level counts of the Q dimensions and which of them are nested in a cluster variable (clustered variances only):
+ * Σ L − (Q − 1); minus Σ (L_k − 1) over nested dimensions; 1 when every dimension is nested; at least 1 once any
+ * dimension is nested (fixest's K ≥ coefficients + 1).
+ */
+export function nestedFixedEffectParameterCount(levels: readonly number[], nested: readonly boolean[]): number {
+  const q = levels.length;
+  if (q === 0) return 0;
+  let total = 0;
+  for (const l of levels) total += l;
+  const full = total - (q - 1);
+  const nestedCount = nested.filter(Boolean).length;
+  if (nestedCount === 0) return full;
+  if (nestedCount === q) return 1;
+  let removed = 0;
+  for (let k = 0; k < q; k++) if (nested[k] && levels[k] > 0) removed += levels[k] - 1;
+  // fixest: K = max(K, coefficients + 1)
+  return Math.max(full - removed, 1);
+}
 
 export interface ClusterVariable {
   readonly name: string;

@@ -1,12 +1,13 @@
 import type { Command } from "commander";
 import { CaravanError } from "../../core/errors";
-import type { SmallSampleRule, VcovType } from "../../trade/estimate";
+import type { FixefKRule, SmallSampleRule, VcovType } from "../../trade/estimate";
 import type { Table } from "../../trade/table";
 import { addStoreOptions, recordRun } from "../store-option";
 import { requiredNumberOption } from "../options";
 
 const VCOV_TYPES: readonly VcovType[] = ["iid", "hetero", "cluster"];
 const SSC_RULES: readonly SmallSampleRule[] = ["fixest", "stata"];
+const FIXEF_K_RULES: readonly FixefKRule[] = ["nested", "exact"];
 
 interface EstimateOptions {
   data?: string;
@@ -14,6 +15,7 @@ interface EstimateOptions {
   cluster?: string;
   vcov?: string;
   ssc: string;
+  fixefK: string;
   offset?: string;
   tol: string;
   where?: string;
@@ -49,6 +51,7 @@ export function registerEstimate(gravity: Command): void {
     .option("--cluster <vars>", "cluster variable(s): a column or an interaction a^b; comma-separated for multi-way")
     .option("--vcov <type>", "iid | hetero | cluster (default: cluster with --cluster, else hetero)")
     .option("--ssc <rule>", "small-sample correction: fixest | stata", "fixest")
+    .option("--fixef-k <rule>", "fixed-effect parameters in K: nested (fixest's count: one redundancy per extra dimension) | exact (redundancies found in the data)", "nested")
     .option("--offset <column>", "column added to the linear predictor with coefficient 1")
     .option("--tol <x>", "convergence tolerance on the relative deviance change", "1e-8")
     .option("--where <col=value>", "use only the rows where column = value (comma-separated conditions, all must hold)")
@@ -73,6 +76,9 @@ export function registerEstimate(gravity: Command): void {
       if (!SSC_RULES.includes(opts.ssc as SmallSampleRule)) {
         throw new CaravanError("E_USAGE", `--ssc must be one of ${SSC_RULES.join(", ")}, not "${opts.ssc}"`);
       }
+      if (!FIXEF_K_RULES.includes(opts.fixefK as FixefKRule)) {
+        throw new CaravanError("E_USAGE", `--fixef-k must be one of ${FIXEF_K_RULES.join(", ")}, not "${opts.fixefK}"`);
+      }
       const tol = requiredNumberOption("--tol", opts.tol);
       const cluster = opts.cluster
         ?.split(",")
@@ -82,20 +88,27 @@ export function registerEstimate(gravity: Command): void {
         throw new CaravanError("E_USAGE", "--vcov cluster needs --cluster VAR");
       }
       const formula = opts.formula;
-      const parameters = { formula: opts.formula, cluster: opts.cluster, vcov: opts.vcov, ssc: opts.ssc, offset: opts.offset, tol, where: opts.where, json: opts.json === true };
+      const parameters = { formula: opts.formula, cluster: opts.cluster, vcov: opts.vcov, ssc: opts.ssc, fixefK: opts.fixefK, offset: opts.offset, tol, where: opts.where, json: opts.json === true };
       await recordRun(command, { kind: "estimation", files: { data }, parameters }, (run) => {
+      const readStart = performance.now();
       const read = readCsvTable(data);
       const table = opts.where ? filterRows(read, opts.where) : read;
+      const readS = (performance.now() - readStart) / 1e3;
+      const fitStart = performance.now();
       const result = estimateGravity(table, formula, {
         vcov: opts.vcov as VcovType | undefined,
         cluster: opts.vcov === "iid" || opts.vcov === "hetero" ? undefined : cluster,
         smallSample: opts.ssc as SmallSampleRule,
+        fixefK: opts.fixefK as FixefKRule,
         offset: opts.offset,
         tol,
       });
+      const fitS = (performance.now() - fitStart) / 1e3;
       if (result.standardErrorsUnavailable !== undefined) throw new CaravanError("E_ESTIMATION_FAILED", result.standardErrorsUnavailable);
       const json = ppmlResultJson(result);
-      run.out(opts.json ? `${JSON.stringify(json, null, 2)}\n` : formatPpmlReport(result));
+      // wall-clock seconds of this run: reading (CSV parse + --where) and estimating (sample rules, IRLS, variance)
+      const timed = { ...json, timings: { readS, fitS, iterations: result.iterations } };
+      run.out(opts.json ? `${JSON.stringify(timed, null, 2)}\n` : formatPpmlReport(result));
       run.table("coefficients", coefficientRows(result.coefficients));
       run.summary(json);
       });

@@ -54,6 +54,26 @@ describe("caravan gravity estimate", () => {
     expect(json.pseudoR2).toBeGreaterThan(0);
   });
 
+  it("--fixef-k nested (default, fixest's count) and exact give K 4 and 3 here; --json reports timings", async () => {
+    const args = ["gravity", "estimate", "--data", csv, "--formula", "trade ~ log(dist) | exporter + importer", "--cluster", "exporter", "--json"];
+    const nested = JSON.parse((await run(args)).out);
+    const exact = JSON.parse((await run([...args, "--fixef-k", "exact"])).out);
+    // nested: 1 + (3 + 3 − 1) − (3 − 1) for the exporter dimension nested in the cluster; exact: 1 + (3 − 1)
+    expect(nested.parameterCount).toBe(4);
+    expect(nested.vcov.fixefK).toBe("nested");
+    expect(exact.parameterCount).toBe(3);
+    expect(exact.vcov.fixefK).toBe("exact");
+    expect(nested.coefficients[0].estimate).toBe(exact.coefficients[0].estimate);
+    // (n − 1)/(n − K) with n = 9: the variances differ by (9 − 3)/(9 − 4)
+    expect(nested.coefficients[0].se ** 2 / exact.coefficients[0].se ** 2).toBeCloseTo(6 / 5, 12);
+    expect(nested.timings.iterations).toBe(nested.iterations);
+    expect(nested.timings.readS).toBeGreaterThanOrEqual(0);
+    expect(nested.timings.fitS).toBeGreaterThan(0);
+    const bad = await run([...args, "--fixef-k", "full"]);
+    expect(bad.code).toBe(2);
+    expect(bad.err).toMatch(/E_USAGE: --fixef-k must be one of nested, exact/);
+  });
+
   it("an unknown column in the formula is E_FORMULA_INVALID (exit 2) with a suggestion", async () => {
     const r = await run(["gravity", "estimate", "--data", csv, "--formula", "trade ~ log(distance) | exporter"]);
     expect(r.code).toBe(2);

@@ -80,7 +80,8 @@ describe("PPML estimator against the dummy-variable GLM oracle", () => {
       clusters: [{ name: "exp", codes: codes(p.exp) }],
     };
     const hetero = estimatePpml(spec, { vcov: "hetero", tol: 1e-13 });
-    const cluster = estimatePpml(spec, { vcov: "cluster", tol: 1e-13 });
+    const cluster = estimatePpml(spec, { vcov: "cluster", tol: 1e-13, fixefK: "exact" });
+    const clusterNested = estimatePpml(spec, { vcov: "cluster", tol: 1e-13 });
     // full design: x, z, all exporter dummies, importer dummies but the first
     const cols: Float64Array[] = [Float64Array.from(p.x), Float64Array.from(p.z)];
     for (let g = 0; g < 6; g++) cols.push(Float64Array.from(p.exp, (e) => (e === g ? 1 : 0)));
@@ -108,18 +109,29 @@ describe("PPML estimator against the dummy-variable GLM oracle", () => {
     const K = 2 + 6 + 5 - 1;
     const heteroOracle = sandwichXX(Int32Array.from({ length: n }, (_, i) => i)) * (n / (n - K));
     expect(hetero.coefficients[0].se ** 2 / heteroOracle).toBeCloseTo(1, 8);
-    // clustered by exporter: the exporter fixed effect is nested, K = 2 + (importer levels − 1) = 6
+    // clustered by exporter, exact count: the exporter fixed effect is nested and not counted, K = 2 + (importer levels − 1) = 6
     const Kc = 2 + 5 - 1;
     const clusterOracle = sandwichXX(codes(p.exp)) * (6 / 5) * ((n - 1) / (n - Kc));
     expect(cluster.parameterCount).toBe(Kc);
     expect(cluster.coefficients[0].se ** 2 / clusterOracle).toBeCloseTo(1, 8);
+    // fixest's nested count (default): 2 + (6 + 5 − 1) levels − (6 − 1) for the nested exporter dimension = 7
+    const KcNested = 2 + (6 + 5 - 1) - (6 - 1);
+    expect(clusterNested.fixefK).toBe("nested");
+    expect(clusterNested.parameterCount).toBe(KcNested);
+    expect(clusterNested.coefficients[0].se ** 2 / (sandwichXX(codes(p.exp)) * (6 / 5) * ((n - 1) / (n - KcNested)))).toBeCloseTo(1, 8);
     // two-way (exporter, importer): V_exp + V_imp − V_(exp∩imp = one row each), factor G_min/(G_min − 1) with
     // G_min = 5 and K = 2 (both fixed effects nested in a cluster variable)
-    const twoWay = estimatePpml({ ...spec, clusters: [spec.clusters[0], { name: "imp", codes: codes(p.imp) }] }, { tol: 1e-13 });
+    const twoWaySpec = { ...spec, clusters: [spec.clusters[0], { name: "imp", codes: codes(p.imp) }] };
+    const twoWay = estimatePpml(twoWaySpec, { tol: 1e-13, fixefK: "exact" });
     const rowsAsClusters = Int32Array.from({ length: n }, (_, i) => i);
-    const twoWayOracle = (sandwichXX(codes(p.exp)) + sandwichXX(codes(p.imp)) - sandwichXX(rowsAsClusters)) * (5 / 4) * ((n - 1) / (n - 2));
+    const twoWayMeat = sandwichXX(codes(p.exp)) + sandwichXX(codes(p.imp)) - sandwichXX(rowsAsClusters);
+    const twoWayOracle = twoWayMeat * (5 / 4) * ((n - 1) / (n - 2));
     expect(twoWay.parameterCount).toBe(2);
     expect(twoWay.coefficients[0].se ** 2 / twoWayOracle).toBeCloseTo(1, 8);
+    // fixest's nested count: every fixed effect nested in a cluster variable leaves 1 parameter, K = 2 + 1
+    const twoWayNested = estimatePpml(twoWaySpec, { tol: 1e-13 });
+    expect(twoWayNested.parameterCount).toBe(3);
+    expect(twoWayNested.coefficients[0].se ** 2 / (twoWayMeat * (5 / 4) * ((n - 1) / (n - 3)))).toBeCloseTo(1, 8);
   });
 });
 

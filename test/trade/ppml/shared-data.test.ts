@@ -117,9 +117,11 @@ describe.skipIf(!present || !existsSync(ftaFixture))("FTA example with exporter-
     const all = readCsvTable(resolve(dir, "EXAMPLE_TRADE_FTA_DATA.csv"));
     const t = all.selectRows((all.column("category").values as string[]).map((c) => c === "TOTAL"));
     const formula = "trade ~ fta | isoexp^year + isoimp^year + isoexp^isoimp";
-    const iid = estimateGravity(t, formula, { vcov: "iid" });
-    const hetero = estimateGravity(t, formula, { vcov: "hetero" });
-    const cluster = estimateGravity(t, formula, { cluster: ["isoexp^isoimp"] });
+    // the fixture's K follows the exact count (components of the first two dimensions, one per further dimension;
+    // see make_fta_reference.py), so the exact rule is asked for here
+    const iid = estimateGravity(t, formula, { vcov: "iid", fixefK: "exact" });
+    const hetero = estimateGravity(t, formula, { vcov: "hetero", fixefK: "exact" });
+    const cluster = estimateGravity(t, formula, { cluster: ["isoexp^isoimp"], fixefK: "exact" });
     expect(hetero.observations).toBe(ref.observations);
     expect(hetero.dropped.separated).toBe(ref.droppedSeparated);
     expect(hetero.parameterCount).toBe(ref.parameterCount);
@@ -129,5 +131,28 @@ describe.skipIf(!present || !existsSync(ftaFixture))("FTA example with exporter-
     expectSig(cluster.coefficients[0].se, ref.fta.seClusterPair, 8);
     expectSig(hetero.logLik, ref.logLik, 8);
     expectSig(hetero.deviance, ref.deviance, 8);
+  });
+
+  it("fixest's default count (one redundancy per extra dimension) rescales the same variances by the K it gives", () => {
+    const ref = JSON.parse(readFileSync(ftaFixture, "utf8"));
+    const all = readCsvTable(resolve(dir, "EXAMPLE_TRADE_FTA_DATA.csv"));
+    const t = all.selectRows((all.column("category").values as string[]).map((c) => c === "TOTAL"));
+    const formula = "trade ~ fta | isoexp^year + isoimp^year + isoexp^isoimp";
+    const iid = estimateGravity(t, formula, { vcov: "iid" });
+    const hetero = estimateGravity(t, formula, { vcov: "hetero" });
+    const cluster = estimateGravity(t, formula, { cluster: ["isoexp^isoimp"] });
+    const n = ref.observations;
+    const levels = hetero.fixedEffects.reduce((s, f) => s + f.levels.length, 0);
+    // fixest: 1 coefficient + Σ levels − (3 − 1); the pair dimension nested in the pair cluster keeps 1 level
+    const K = 1 + levels - 2;
+    const Kc = K - (ref.pairs - 1);
+    expect(hetero.fixefK).toBe("nested");
+    expect(hetero.parameterCount).toBe(K);
+    expect(cluster.parameterCount).toBe(Kc);
+    const Kexact = ref.parameterCount;
+    const KcExact = Kexact - ref.pairs;
+    expectSig(iid.coefficients[0].se ** 2, ref.fta.seIid ** 2 * ((n - Kexact) / (n - K)), 8);
+    expectSig(hetero.coefficients[0].se ** 2, ref.fta.seHetero ** 2 * ((n - Kexact) / (n - K)), 8);
+    expectSig(cluster.coefficients[0].se ** 2, ref.fta.seClusterPair ** 2 * ((n - KcExact) / (n - Kc)), 8);
   });
 });
