@@ -65,6 +65,8 @@ export interface CrossingView {
   /** ISO weekdays (1 = Monday) the crossing works. */
   readonly openDays: readonly number[];
   readonly seasonalClosure: { from: string; to: string; lastYear: number | null } | null;
+  /** Months of closures at times with no known frequency (named on routes, not timed). */
+  readonly seasonalDisruption: { from: string; to: string; what: string; sources: readonly SourceView[] } | null;
   readonly capacityTonnesPerYear: number | null;
   readonly capacityTrainsPerDay: number | null;
   readonly capacityVehiclesPerDay: number | null;
@@ -237,6 +239,9 @@ export function buildCatalogue(net: CompiledNetwork): Catalogue {
       })),
       openDays: c.openDays,
       seasonalClosure: c.seasonalClosure ? { from: c.seasonalClosure.from, to: c.seasonalClosure.to, lastYear: c.seasonalClosure.lastYear } : null,
+      seasonalDisruption: c.seasonalDisruption
+        ? { from: c.seasonalDisruption.from, to: c.seasonalDisruption.to, what: c.seasonalDisruption.what, sources: resolveSources(network, c.seasonalDisruption.source) }
+        : null,
       capacityTonnesPerYear: c.capacityTonnesPerYear,
       capacityTrainsPerDay: c.capacityTrainsPerDay,
       capacityVehiclesPerDay: c.capacityVehiclesPerDay,

@@ -377,6 +377,9 @@ const crossingSchema = obj({
   },
   openDays: d("ISO weekdays the crossing works (1 = Monday)", { type: "array", items: int }),
   seasonalClosure: { anyOf: [{ type: "null" }, obj({ from: str, to: str, lastYear: intN })] },
+  seasonalDisruption: d("closed at times in these months (MM-DD range), frequency unknown: named on routes, not timed", {
+    anyOf: [{ type: "null" }, obj({ from: str, to: str, what: str, sources: { type: "array", items: sourceSchema } })],
+  }),
   capacityTonnesPerYear: numN,
   capacityTrainsPerDay: numN,
   capacityVehiclesPerDay: numN,

@@ -28,6 +28,17 @@ describe("caravan route", () => {
     expect(out).toMatch(/countries: CHN > KAZ > RUS > DEU/);
   });
 
+  it("--month now is the current month (UTC); another word is E_USAGE", async () => {
+    const month = String(new Date().getUTCMonth() + 1);
+    const now = await run("route", "ori", "dest", "--month", "now", "--json");
+    const named = await run("route", "ori", "dest", "--month", month, "--json");
+    expect(now.code).toBe(0);
+    expect(now.out).toBe(named.out);
+    const bad = await run("route", "ori", "dest", "--month", "soon");
+    expect(bad.code).toBe(2);
+    expect(bad.err).toMatch(/E_USAGE/);
+  });
+
   it("--json prints exactly the documented shape", async () => {
     const { code, out } = await run("route", "ori", "dest", "--alternatives", "3", "--json");
     expect(code).toBe(0);

@@ -15,7 +15,7 @@ const net = ctx.net;
 const ori = placeIndex(net, "ori");
 const dest = placeIndex(net, "dest");
 
-/** Totals = Σ over arcs, and Σ legs + Σ events = totals. */
+/** Totals = Σ over arcs, Σ legs + Σ events = totals, and timeP90H = Σ legs + Σ event P90s ≥ timeH. */
 function expectConsistent(r: RouteReport, columns: { timeH: Float64Array; costUsd: Float64Array; co2Kg: Float64Array }, distanceKm: Float64Array = net.arcs.distanceKm): void {
   expect(r.timeH).toBeCloseTo(RoutingContext.sum(columns.timeH, r.arcs), 6);
   expect(r.costUsd).toBeCloseTo(RoutingContext.sum(columns.costUsd, r.arcs), 6);
@@ -26,6 +26,9 @@ function expectConsistent(r: RouteReport, columns: { timeH: Float64Array; costUs
   expect(sum(r.legs.map((l) => l.costUsd)) + sum(r.events.map((e) => e.costUsd))).toBeCloseTo(r.costUsd, 6);
   expect(sum(r.legs.map((l) => l.co2Kg))).toBeCloseTo(r.co2Kg, 6);
   expect(sum(r.legs.map((l) => l.distanceKm))).toBeCloseTo(r.distanceKm, 6);
+  // P90 (docs/routing.md § Reliability): moving time + Σ event P90s, each P90 at least its expected time
+  expect(sum(r.legs.map((l) => l.timeH)) + sum(r.events.map((e) => e.timeP90H))).toBeCloseTo(r.timeP90H, 6);
+  for (const e of r.events) expect(e.timeP90H).toBeGreaterThanOrEqual(e.timeH - 1e-9);
 }
 
 describe("route report", () => {
