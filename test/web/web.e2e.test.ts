@@ -160,6 +160,17 @@ describe.skipIf(missing !== null)("web app in Chromium", () => {
     await mapIdle();
     expect(await renderedCount("net-rail-1520")).toBeGreaterThan(50);
 
+    // clicking a border crossing opens its dwell figures and sources
+    const at = (await page.evaluate(
+      "(() => { const m = window.caravanMap; const f = m.queryRenderedFeatures({ layers: ['net-crossings'] }).sort((a, b) => b.properties.dwellH - a.properties.dwellH)[0]; const p = m.project(f.geometry.coordinates); const r = m.getCanvas().getBoundingClientRect(); return [r.left + p.x, r.top + p.y, f.properties.name]; })()",
+    )) as [number, number, string];
+    await page.mouse.click(at[0], at[1]);
+    const popup = page.locator(".maplibregl-popup");
+    await popup.waitFor({ timeout: 15_000 });
+    expect(await popup.textContent()).toContain("dwell leaving");
+    expect(await popup.locator(".popup-sources li").count()).toBeGreaterThan(0);
+    await page.keyboard.press("Escape");
+
     const rail1520 = page.getByLabel("Rail, 1520 mm gauge");
     await rail1520.focus();
     await page.keyboard.press("Space");

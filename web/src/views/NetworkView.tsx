@@ -2,7 +2,7 @@
  * Network view: the curated Eurasia network from /api/v1/network/layers, /crossings and /terminals, with layer
  * toggles, a year slider for projects and details (with sources) for the feature clicked.
  */
-import { type MapLayerMouseEvent, Popup } from "maplibre-gl";
+import { type MapMouseEvent, Popup } from "maplibre-gl";
 import { useEffect, useMemo, useState } from "preact/hooks";
 import { apiGet } from "../api";
 import { ErrorBox } from "../components/ErrorBox";
@@ -76,6 +76,7 @@ export function loadNetwork(): Promise<NetworkData> {
           dwellH: Math.max(0, ...c.dwell.map((d) => d.medianH)),
           dwell: JSON.stringify(c.dwell.map((d) => ({ fromCountry: d.fromCountry, medianH: d.medianH, feeUsdPerFeu: d.feeUsdPerFeu }))),
           capacityTonnesPerYear: c.capacityTonnesPerYear,
+          sources: JSON.stringify((c.sources ?? []).map((src) => ({ title: src.title, url: src.url, year: src.year }))),
         }),
       );
       const terminals = listOf<TerminalView>(terminalsPayload, "terminals").map((t) =>
@@ -116,6 +117,14 @@ function describe(props: Record<string, unknown>, layerId: string): string {
     row("modes", props.modes);
     for (const d of dwell) row(`dwell leaving ${d.fromCountry}`, `${fmt1(d.medianH)} h median, fee USD ${fmtInt(d.feeUsdPerFeu)}/FEU`);
     if (typeof props.capacityTonnesPerYear === "number") row("capacity", `${fmt1(props.capacityTonnesPerYear / 1e6)} Mt/yr`);
+    const sources = JSON.parse(String(props.sources ?? "[]")) as { title: string; url: string | null; year: number | null }[];
+    if (sources.length > 0) {
+      const items = sources.map((src) => {
+        const text = escapeHtml(`${src.title}${src.year ? ` (${src.year})` : ""}`);
+        return src.url && /^https?:\/\//.test(src.url) ? `<li><a href="${escapeHtml(src.url)}" target="_blank" rel="noreferrer">${text}</a></li>` : `<li>${text}</li>`;
+      });
+      rows.push(`<tr><th>sources</th><td><ul class="popup-sources">${items.join("")}</ul></td></tr>`);
+    }
   } else if (layerId === "net-ports" || layerId === "net-terminals") {
     row(props.type === "port" ? "port" : "terminal", props.name);
     row("type", props.type);
@@ -179,8 +188,17 @@ export function NetworkView(props: { state: AppState; update: (patch: Partial<Ap
   useEffect(() => {
     if (!map) return;
     const popup = new Popup({ closeButton: true, maxWidth: "340px" });
-    const onClick = (e: MapLayerMouseEvent) => {
-      const f = e.features?.[0];
+    // one handler for all layers: points before lines (CLICKABLE order), within a few pixels of the click
+    const onClick = (e: MapMouseEvent) => {
+      const layers = CLICKABLE.filter((id) => map.getLayer(id));
+      const near = map.queryRenderedFeatures(
+        [
+          [e.point.x - 4, e.point.y - 4],
+          [e.point.x + 4, e.point.y + 4],
+        ],
+        { layers },
+      );
+      const f = layers.map((id) => near.find((g) => g.layer.id === id)).find((g) => g !== undefined);
       if (!f) return;
       popup.setLngLat(e.lngLat).setHTML(describe(f.properties as Record<string, unknown>, f.layer.id)).addTo(map);
     };
@@ -190,15 +208,15 @@ export function NetworkView(props: { state: AppState; update: (patch: Partial<Ap
     const onLeave = () => {
       map.getCanvas().style.cursor = "";
     };
+    map.on("click", onClick);
     for (const id of CLICKABLE) {
-      map.on("click", id, onClick);
       map.on("mouseenter", id, onEnter);
       map.on("mouseleave", id, onLeave);
     }
     return () => {
       popup.remove();
+      map.off("click", onClick);
       for (const id of CLICKABLE) {
-        map.off("click", id, onClick);
         map.off("mouseenter", id, onEnter);
         map.off("mouseleave", id, onLeave);
       }
