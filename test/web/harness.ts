@@ -33,8 +33,8 @@ export interface TestServer {
   close(): Promise<void>;
 }
 
-/** Scenario files the browser tests may compare besides the dataset's own scenarios/ folder. */
-export const SCENARIO_FIXTURES = join(ROOT, "test/fixtures/scenarios");
+/** Scenario files the browser tests may compare besides the dataset's own scenarios/ folder (CARAVAN_WEB_SCENARIOS: another copy). */
+export const SCENARIO_FIXTURES = process.env.CARAVAN_WEB_SCENARIOS ?? join(ROOT, "test/fixtures/scenarios");
 
 /** The real server (src/server) over data/eurasia serving dist/web, on 127.0.0.1 and a free port. */
 export async function startTestServer(options: { extraDataFolders?: string[] } = {}): Promise<TestServer> {

@@ -222,6 +222,7 @@ describe.skipIf(missing !== null)("web app in Chromium", () => {
     await open("?view=network");
     await page.locator('[data-testid="network-counts"]').waitFor({ timeout: 20_000 });
     await mapIdle();
+    await page.evaluate("document.activeElement instanceof HTMLElement && document.activeElement.blur()");
     const png = await page.screenshot({ path: shot("web-network.png") });
     const img = decodePng(png);
     expect([img.width, img.height]).toEqual([1280, 800]);
