@@ -35,6 +35,8 @@ export interface RouteEvent {
   at: string;
   atName: string;
   timeH: number;
+  /** 90th-percentile time of the event, hours (docs/routing.md § Reliability). */
+  timeP90H: number;
   costUsd: number;
   ref: string | null;
 }
@@ -49,6 +51,8 @@ export interface RouteSource {
 export interface Route {
   rank: number;
   timeH: number;
+  /** Door-to-door P90 time, hours: moving time + every event at its P90 (docs/routing.md § Reliability). */
+  timeP90H: number;
   costUsd: number;
   co2Kg: number;
   distanceKm: number;

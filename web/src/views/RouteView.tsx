@@ -159,7 +159,7 @@ function RouteDetails(props: { route: Route; selected: boolean; onSelect: () => 
           Route {route.rank}: {route.transitCountries.length > 0 ? `via ${route.transitCountries.join(", ")}` : "no transit country"}
         </button>
         <p class="totals">
-          {fmtDuration(route.timeH)} · {fmtUsd(route.costUsd)} · {fmtCo2(route.co2Kg)} · {fmtKm(route.distanceKm)}
+          {fmtDuration(route.timeH)} (P90 {fmtDuration(route.timeP90H)}) · {fmtUsd(route.costUsd)} · {fmtCo2(route.co2Kg)} · {fmtKm(route.distanceKm)}
         </p>
         <p class="muted small">
           Countries {route.countries.join(" → ")}. {fmtPct(route.estimatedDistanceShare)} of the distance from great-circle estimates.
