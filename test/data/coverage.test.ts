@@ -124,6 +124,47 @@ describe("issue 10 Done-when: routes between the thirteen cities", () => {
   });
 });
 
+describe("the world by sea and the city set (places/world-ports.csv)", () => {
+  const world = loadNetwork(EURASIA);
+  const byId = new Map(world.places.map((p) => [p.id, p]));
+  const worldIds = readFileSync(join(EURASIA, "places/world-ports.csv"), "utf8").trim().split("\n").slice(1).map((row) => row.split(",")[0]);
+  const ports = worldIds.map((id) => byId.get(id)!).filter((p) => p.kinds.includes("seaport"));
+
+  it("gives every world port and every new Indian and Pakistani port a port terminal that joins sea, and a sea link", () => {
+    const terminal = new Set(world.terminals.filter((t) => t.type === "port" && t.modes.includes("sea")).map((t) => t.place));
+    const seaLinked = new Set(world.links.filter((l) => l.mode === "sea").flatMap((l) => [l.from, l.to]));
+    const south = ["kolkata", "haldia", "chennai", "visakhapatnam", "kochi", "tuticorin", "mundra", "kandla", "port-qasim"];
+    expect(ports.length).toBeGreaterThanOrEqual(60);
+    for (const id of [...ports.map((p) => p.id), ...south]) {
+      expect(terminal.has(id), `${id} port terminal`).toBe(true);
+      expect(seaLinked.has(id), `${id} sea link`).toBe(true);
+    }
+  });
+
+  it("joins each largest city that is not a port to a seaport of its own country by one road link (the access rule)", () => {
+    const rule = world.links.filter((l) => l.source.includes("estimate:world-city-port-access"));
+    expect(rule.length).toBeGreaterThanOrEqual(20);
+    for (const l of rule) {
+      const city = byId.get(l.from)!;
+      const port = byId.get(l.to)!;
+      expect(l.mode).toBe("road");
+      expect(city.kinds).toContain("city");
+      expect(city.population, city.id).toBeGreaterThan(0);
+      expect(port.kinds, port.id).toContain("seaport");
+      expect(port.country).toBe(city.country);
+    }
+  });
+
+  it("routes by sea between the continents: Lagos, Santos, Los Angeles and Sydney reach Rotterdam and Shanghai", () => {
+    for (const from of ["lagos", "santos", "los-angeles", "sydney", "nairobi", "mexico-city"]) {
+      for (const to of ["rotterdam", "shanghai"]) {
+        const r = planRoutes(ctx, { from: idx(from), to: idx(to) }).routes[0];
+        expect(r.legs.some((l) => l.mode === "sea"), `${from} → ${to}`).toBe(true);
+      }
+    }
+  });
+});
+
 describe("network stats coverage", () => {
   const dirs: string[] = [];
   afterAll(() => {
