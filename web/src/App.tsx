@@ -47,7 +47,7 @@ export function App() {
   }, []);
 
   useEffect(() => {
-    // normalise the URL on first load (defaults made explicit, unknown values dropped)
+    // normalise the URL on first load (defaults left out, unknown values dropped)
     history.replaceState(null, "", serializeState(state));
   }, []);
 

@@ -73,6 +73,7 @@ function cleanCollection(fc: GeoJSON.FeatureCollection): GeoJSON.FeatureCollecti
 export async function loadBasemap(): Promise<Basemap> {
   const response = await fetch(countriesUrl);
   if (!response.ok) throw new Error(`basemap asset missing (${response.status})`);
+  // marks for the browser profiler: download and conversion of the basemap
   performance.mark("basemap-fetched");
   const topology = (await response.json()) as Topology<{ countries: GeometryCollection<{ name: string }>; land: GeometryCollection }>;
   const countries = cleanCollection(feature(topology, topology.objects.countries) as GeoJSON.FeatureCollection);
