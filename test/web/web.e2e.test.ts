@@ -94,6 +94,15 @@ describe.skipIf(missing !== null)("web app in Chromium", () => {
     // picking the suggestion fills the field
     await suggestion.getByRole("button", { name: /duisburg/i }).click();
     expect(await page.locator("#to").inputValue()).toBe("duisburg");
+
+    // a link with a typo plans nothing and shows the server's error with its suggestions; picking one plans the route
+    await open("?view=route&from=Almaty&to=Tashkend&alternatives=1");
+    const error = page.locator(".panel .error");
+    await error.waitFor({ timeout: 30_000 });
+    expect(await error.textContent()).toContain("E_PLACE_UNKNOWN");
+    await error.getByRole("button", { name: "tashkent" }).click();
+    await page.locator('.route-card[data-rank="1"]').waitFor({ timeout: 60_000 });
+    expect(new URL(page.url()).searchParams.get("to")).toBe("tashkent");
   });
 
   it("plans Xi'an → Duisburg by keyboard and shows three alternatives on the map and in the panel", async () => {
