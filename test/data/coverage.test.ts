@@ -110,6 +110,15 @@ describe("issue 10 Done-when: routes between the thirteen cities", () => {
     expect(bordersOf(r).some((b) => crossingCountries.get(b)!.includes("IRN") && crossingCountries.get(b)!.includes("AFG"))).toBe(true);
   });
 
+  it("joins Iran by a freight crossing to each of its seven land neighbours, and Tehran reaches Baghdad, Basra and Yerevan over one of them", () => {
+    const neighbours = new Set<string>();
+    for (const c of crossingCountries.values()) if (c.includes("IRN")) for (const x of c) if (x !== "IRN") neighbours.add(x);
+    expect([...neighbours].sort()).toEqual(["AFG", "ARM", "AZE", "IRQ", "PAK", "TKM", "TUR"]);
+    expect(bordersOf(best("Tehran", "Baghdad"))).toEqual(["mehran-zurbatiyah"]);
+    expect(bordersOf(best("Tehran", "Basra"))).toEqual(["shalamcheh"]);
+    expect(bordersOf(best("Tehran", "Yerevan"))).toEqual(["nurduz-agarak"]);
+  });
+
   it("crosses the Amur gateways opened in 2022: Blagoveshchensk–Heihe by road, Nizhneleninskoye–Tongjiang by rail", () => {
     expect(bordersOf(planRoutes(ctx, { from: idx("blagoveshchensk"), to: idx("heihe"), modes: ["road"] }).routes[0])).toEqual(["blagoveshchensk-heihe"]);
     const rail = planRoutes(ctx, { from: idx("birobidzhan"), to: idx("jiamusi"), modes: ["rail"] }).routes[0];
