@@ -22,7 +22,7 @@ export { formatCba } from "./format";
 export { barChart, esc, htmlTable, page, yearBars } from "./html";
 export { DEFAULT_RISKS, runMonteCarlo, sample, seededRandom, triangular } from "./monte-carlo";
 export type { Distribution, MonteCarloResult } from "./monte-carlo";
-export { co2PriceUsdPerT, DEFAULT_PARAMETERS, readCo2Path, readValueOfTime } from "./params";
+export { APPRAISAL_DATA_DIR, co2PriceUsdPerT, DEFAULT_PARAMETERS, readCo2Path, readValueOfTime } from "./params";
 export type { AppraisalParameters, Co2PricePath, ValueOfTime } from "./params";
 export { appraisePackage, readPackage } from "./portfolio";
 export type { PackageFile, PortfolioPair, PortfolioProjectRow, PortfolioResult } from "./portfolio";

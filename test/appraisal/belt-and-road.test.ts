@@ -150,7 +150,7 @@ describe("the study end to end", () => {
 
   it("has the issue's JSON shape for groups and economies, with the published ranges beside", async () => {
     const c = capture();
-    expect(await runCli(["--data", dir, "study", "belt-and-road", "--trade", tradeFile, "--gdp", gdpFile, "--json"], c.io)).toBe(0);
+    expect(await runCli(["--data", dir, "study", "belt-and-road", "--no-store", "--trade", tradeFile, "--gdp", gdpFile, "--json"], c.io)).toBe(0);
     const j = JSON.parse(c.out.join(""));
     expect(j.variants.map((v: { name: string }) => v.name)).toEqual(["projects", "borders", "both"]);
     const g = j.variants[0].groups.map((x: { name: string }) => x.name);
@@ -163,7 +163,7 @@ describe("the study end to end", () => {
   it("writes CSV, JSON and an offline HTML report; a bad trade file writes nothing", async () => {
     const tmp = mkdtempSync(join(tmpdir(), "caravan-bri-"));
     const c = capture();
-    expect(await runCli(["--data", dir, "study", "belt-and-road", "--trade", tradeFile, "--gdp", gdpFile, "--out", join(tmp, "out"), "--report", join(tmp, "r.html")], c.io)).toBe(0);
+    expect(await runCli(["--data", dir, "study", "belt-and-road", "--no-store", "--trade", tradeFile, "--gdp", gdpFile, "--out", join(tmp, "out"), "--report", join(tmp, "r.html")], c.io)).toBe(0);
     expect(readdirSync(join(tmp, "out")).sort()).toEqual(["economies.csv", "groups.csv", "study.json"]);
     const html = readFileSync(join(tmp, "r.html"), "utf8");
     expect(html).toMatch(/<svg/);
@@ -171,7 +171,7 @@ describe("the study end to end", () => {
     const bad = join(tmp, "bad.csv");
     writeFileSync(bad, "exporter,importer,trade\nAAA,BBB,-3\n");
     const d = capture();
-    expect(await runCli(["--data", dir, "study", "belt-and-road", "--trade", bad, "--gdp", gdpFile, "--out", join(tmp, "out2"), "--report", join(tmp, "r2.html")], d.io)).toBe(1);
+    expect(await runCli(["--data", dir, "study", "belt-and-road", "--no-store", "--trade", bad, "--gdp", gdpFile, "--out", join(tmp, "out2"), "--report", join(tmp, "r2.html")], d.io)).toBe(1);
     expect(d.err.join("")).toMatch(/^caravan: E_PARSE: .*bad\.csv:2: field "trade"/);
     expect(readdirSync(tmp).sort()).toEqual(["bad.csv", "out", "r.html"]);
   });

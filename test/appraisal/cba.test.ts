@@ -185,7 +185,7 @@ describe("caravan appraise --streams", () => {
 
   it("prints {enpvUsd, eirrPct, bcr, paybackYear} and the rest as JSON", async () => {
     const c = capture();
-    expect(await runCli(["appraise", "--streams", fixture("rogers-2003-example-3-1.csv"), "--discount-rate", "8", "--json"], c.io)).toBe(0);
+    expect(await runCli(["appraise", "--no-store", "--streams", fixture("rogers-2003-example-3-1.csv"), "--discount-rate", "8", "--json"], c.io)).toBe(0);
     const j = JSON.parse(c.out.join(""));
     expect(j.enpvUsd.toFixed(2)).toBe("22.09");
     expect(j.eirrPct).toBeGreaterThan(8);
@@ -199,7 +199,7 @@ describe("caravan appraise --streams", () => {
     const file = join(dir, "bad.csv");
     writeFileSync(file, "year,capitalCostUsd,operatingCostUsd,benefitsUsd\n2030,1,0,0\n2031,0,1\n");
     const c = capture();
-    expect(await runCli(["appraise", "--streams", file], c.io)).toBe(1);
+    expect(await runCli(["appraise", "--no-store", "--streams", file], c.io)).toBe(1);
     expect(c.err.join("")).toMatch(/^caravan: E_PARSE: .*bad\.csv:3: field "benefitsUsd"/);
     expect(c.out.join("")).toBe("");
     expect(readdirSync(dir)).toEqual(["bad.csv"]);
@@ -207,7 +207,7 @@ describe("caravan appraise --streams", () => {
 
   it("a discount rate of −100 % is refused with exit 2", async () => {
     const c = capture();
-    expect(await runCli(["appraise", "--streams", fixture("rogers-2003-example-3-1.csv"), "--discount-rate", "-100"], c.io)).toBe(2);
+    expect(await runCli(["appraise", "--no-store", "--streams", fixture("rogers-2003-example-3-1.csv"), "--discount-rate", "-100"], c.io)).toBe(2);
     expect(c.err.join("")).toMatch(/E_DISCOUNT_RATE_INVALID/);
   });
 });

@@ -168,7 +168,7 @@ describe("portfolio", () => {
 describe("caravan appraise --scenario", () => {
   it("appraises the projects a scenario switches on against its baseline (same streams as the project with the rail off)", async () => {
     const c = capture();
-    expect(await runCli(["--data", dir, "appraise", "--scenario", join(dir, "scenario-bypass.yaml"), "--demand-growth", "0", "--ramp-up", "", "--json"], c.io)).toBe(0);
+    expect(await runCli(["--data", dir, "appraise", "--no-store", "--scenario", join(dir, "scenario-bypass.yaml"), "--demand-growth", "0", "--ramp-up", "", "--json"], c.io)).toBe(0);
     const j = JSON.parse(c.out.join(""));
     const subject = projectSubject(net, findProject(net, "b-bypass"));
     const direct = appraiseSubject(subject, effectsOf(ctx, demand, 2030, ["b-bypass"], ["b-rail"]), { ctx, demand, parameters: params });
@@ -182,7 +182,7 @@ describe("caravan appraise --project", () => {
     const tmp = mkdtempSync(join(tmpdir(), "caravan-appraise-"));
     const report = join(tmp, "r.html");
     const c = capture();
-    const code = await runCli(["--data", dir, "appraise", "--project", "b-rail", "--draws", "500", "--seed", "2", "--json", "--report", report], c.io);
+    const code = await runCli(["--data", dir, "appraise", "--no-store", "--project", "b-rail", "--draws", "500", "--seed", "2", "--json", "--report", report], c.io);
     expect(c.err.join("")).toBe("");
     expect(code).toBe(0);
     const j = JSON.parse(c.out.join(""));
@@ -197,11 +197,11 @@ describe("caravan appraise --project", () => {
   it("a project without cost is E_PROJECT_COST_MISSING; an unknown one E_PROJECT_NOT_FOUND with a suggestion; nothing written", async () => {
     const tmp = mkdtempSync(join(tmpdir(), "caravan-appraise-"));
     const c = capture();
-    expect(await runCli(["--data", dir, "appraise", "--project", "b-upgrade", "--report", join(tmp, "r.html")], c.io)).toBe(1);
+    expect(await runCli(["--data", dir, "appraise", "--no-store", "--project", "b-upgrade", "--report", join(tmp, "r.html")], c.io)).toBe(1);
     expect(c.err.join("")).toMatch(/^caravan: E_PROJECT_COST_MISSING: /);
     expect(readdirSync(tmp)).toEqual([]);
     const d = capture();
-    expect(await runCli(["--data", dir, "appraise", "--project", "b-bypas"], d.io)).toBe(2);
+    expect(await runCli(["--data", dir, "appraise", "--no-store", "--project", "b-bypas"], d.io)).toBe(2);
     expect(d.err.join("")).toMatch(/E_PROJECT_NOT_FOUND[\s\S]*did you mean: b-bypass/);
   });
 
@@ -210,7 +210,7 @@ describe("caravan appraise --project", () => {
     const file = join(tmp, "p.yaml");
     writeFileSync(file, "projects: [b-bypass]\nbudgetUsd: -5\n");
     const c = capture();
-    expect(await runCli(["--data", dir, "appraise", "--package", file], c.io)).toBe(1);
+    expect(await runCli(["--data", dir, "appraise", "--no-store", "--package", file], c.io)).toBe(1);
     expect(c.err.join("")).toMatch(/E_PARSE: .*field "budgetUsd"/);
   });
 });

@@ -249,7 +249,7 @@ describe.skipIf(!existsSync(demandFile))("caravan assign --demand", () => {
       const c = capture();
       const flows = join(dir, "flows.csv");
       const geo = join(dir, "flows.geojson");
-      const code = await runCli(["--data", eurasiaDir, "assign", "--demand", demandFile, "--gap", "1e-4", "--flows-out", flows, "--geojson-out", geo, "--json"], c.io);
+      const code = await runCli(["--data", eurasiaDir, "assign", "--no-store", "--demand", demandFile, "--gap", "1e-4", "--flows-out", flows, "--geojson-out", geo, "--json"], c.io);
       expect(c.err.join("")).toBe("");
       expect(code).toBe(0);
       const s = JSON.parse(c.out.join(""));
@@ -269,7 +269,7 @@ describe.skipIf(!existsSync(demandFile))("caravan assign --demand", () => {
       const bad = join(dir, "bad.csv");
       writeFileSync(bad, `${HEADER}\nxian,duisbrug,container,1000,src:demand-crct-2024\n`);
       const c = capture();
-      const code = await runCli(["--data", eurasiaDir, "assign", "--demand", bad], c.io);
+      const code = await runCli(["--data", eurasiaDir, "assign", "--no-store", "--demand", bad], c.io);
       expect(code).toBe(1);
       expect(c.err.join("")).toMatch(/bad\.csv:2/);
       expect(c.err.join("")).toMatch(/Duisburg|duisburg/);

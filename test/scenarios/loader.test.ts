@@ -144,7 +144,7 @@ describe("bad input: one error with code, file, line and field", () => {
     const bad = file("name: x\nmodifications:\n  - { target: crossing, id: gate-crosing, close: true, assumption: a }\n");
     const out = join(tmp, "never-written");
     let err = "";
-    const code = await runCli(["--data", testbotDir, "scenario", "run", bad, "--out", out], { out: () => {}, err: (s) => (err += s) });
+    const code = await runCli(["--data", testbotDir, "scenario", "run", bad, "--no-store", "--out", out], { out: () => {}, err: (s) => (err += s) });
     expect(code).toBe(1);
     expect(err).toMatch(/^caravan: E_ID_UNKNOWN: .*:3: field "modifications\[0\]\.id"/);
     expect(err).toContain("did you mean: gate-crossing");

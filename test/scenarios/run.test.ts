@@ -99,7 +99,7 @@ describe("scenario run folders", () => {
   it("caravan scenario run prints the summary and writes the folder; check validates without running", async () => {
     const dir = join(tmp, "cli-run");
     let out = "";
-    const code = await runCli(["--data", testbotDir, "scenario", "run", join(fixtures, "testbot-half-dwell.yaml"), "--out", dir], { out: (s) => (out += s), err: () => {} });
+    const code = await runCli(["--data", testbotDir, "scenario", "run", join(fixtures, "testbot-half-dwell.yaml"), "--no-store", "--out", dir], { out: (s) => (out += s), err: () => {} });
     expect(code).toBe(0);
     expect(out).toContain("Gate crossing dwell halved vs");
     expect(existsSync(join(dir, "manifest.json"))).toBe(true);
@@ -154,7 +154,7 @@ describe("--scenario on single queries", () => {
     expect(JSON.stringify(plan)).not.toContain("gate-crossing");
     out = "";
     const demand = join(fixtures, "testbot-demand.csv");
-    expect(await runCli(["--data", testbotDir, "assign", "--demand", demand, "--json", "--scenario", join(fixtures, "testbot-close-gate.yaml")], { out: (s) => (out += s), err: () => {} })).toBe(0);
+    expect(await runCli(["--data", testbotDir, "assign", "--no-store", "--demand", demand, "--json", "--scenario", join(fixtures, "testbot-close-gate.yaml")], { out: (s) => (out += s), err: () => {} })).toBe(0);
     const summary = JSON.parse(out);
     expect(summary.crossings.find((c: { crossing: string }) => c.crossing === "gate-crossing")).toBeUndefined();
   });

@@ -17,7 +17,7 @@ describe("a scenario run stopped while writing its folder", () => {
     const out = join(tmp, "run");
     const child = spawn(
       process.execPath,
-      ["--import", "tsx", join(root, "src/cli/main.ts"), "--data", join(root, "data/eurasia"), "scenario", "run", join(root, "docs/examples/scenarios/kazakh-border-reform-2030.yaml"), "--out", out],
+      ["--import", "tsx", join(root, "src/cli/main.ts"), "--data", join(root, "data/eurasia"), "scenario", "run", join(root, "docs/examples/scenarios/kazakh-border-reform-2030.yaml"), "--no-store", "--out", out],
       { cwd: root, stdio: ["ignore", "ignore", "pipe"] },
     );
     let stderr = "";

@@ -7,7 +7,7 @@ import { join } from "node:path";
 import type { Command } from "commander";
 import { writeFileAtomic } from "../../core/atomic-write";
 import { CaravanError } from "../../core/errors";
-import { stdoutOf } from "../io";
+import { addStoreOptions, recordRun } from "../store-option";
 import { NUMBER_FIELDS, numberProblem } from "../../core/numbers";
 import { numberOption } from "../options";
 
@@ -63,8 +63,7 @@ function progressBar(label: string): ((done: number, total: number) => void) | u
 }
 
 export function register(program: Command): void {
-  program
-    .command("appraise")
+  addStoreOptions(program.command("appraise"))
     .description("cost–benefit analysis: ENPV, EIRR, B/C, payback, switching values, sensitivity, Monte Carlo, portfolios (docs/appraisal.md)")
     .option("--streams <file.csv>", "yearly streams year,capitalCostUsd,operatingCostUsd,benefitsUsd[,...][,residualValueUsd]")
     .option("--project <id>", "a project of the library (data/eurasia/projects), appraised on the network")
@@ -90,23 +89,35 @@ export function register(program: Command): void {
     .option("--json", "print the result as JSON")
     .option("--report <file.html>", "write a self-contained HTML report (atomically)")
     .action(async (flags: AppraiseFlags, cmd: Command) => {
-      const out = stdoutOf(cmd);
       const rate = rateOption(flags.discountRate);
       const modes = [flags.streams, flags.project, flags.scenario, flags.package].filter((x) => x !== undefined).length;
       if (modes !== 1) throw new CaravanError("E_USAGE", "give exactly one of --streams FILE.csv, --project ID, --scenario FILE, --package FILE");
       if (flags.report !== undefined && (flags.streams !== undefined || flags.package !== undefined)) {
         throw new CaravanError("E_USAGE", "--report writes the report of one project or scenario: use it with --project or --scenario");
       }
-      const A = await import("../../appraisal/index");
+      const [A, { appraisalTables }] = await Promise.all([import("../../appraisal/index"), import("../../store/stage-tables")]);
       if (flags.streams !== undefined) {
         const streams = A.readStreamsCsv(flags.streams);
-        const result = A.appraiseStreams(streams, rate);
-        const sensitivity = A.sensitivityTable(streams, rate);
-        if (flags.json) out(`${JSON.stringify({ source: flags.streams, benefitColumns: streams.benefitColumns, ...result, sensitivity }, null, 2)}\n`);
-        else {
-          out(`appraisal of ${flags.streams} (benefit columns: ${streams.benefitColumns.join(", ")})\n`);
-          out(A.formatCba(result, sensitivity));
-        }
+        const file = flags.streams;
+        await recordRun(cmd, { kind: "appraisal", files: { streams: file }, parameters: { discountRatePct: rate, json: flags.json === true } }, (run) => {
+          const out = run.out;
+          const result = A.appraiseStreams(streams, rate);
+          const sensitivity = A.sensitivityTable(streams, rate);
+          if (flags.json) out(`${JSON.stringify({ source: file, benefitColumns: streams.benefitColumns, ...result, sensitivity }, null, 2)}\n`);
+          else {
+            out(`appraisal of ${file} (benefit columns: ${streams.benefitColumns.join(", ")})\n`);
+            out(A.formatCba(result, sensitivity));
+          }
+          const years = Array.from(streams.year, (year, i) => ({
+            year,
+            capitalCostUsd: streams.capitalCostUsd[i],
+            operatingCostUsd: streams.operatingCostUsd[i],
+            benefitsUsd: streams.benefitsUsd[i],
+            residualValueUsd: streams.residualValueUsd[i],
+          }));
+          run.tables(appraisalTables(years, result));
+          run.summary({ source: file, benefitColumns: streams.benefitColumns, ...result, sensitivity });
+        });
         return;
       }
       const co2Level = { low: 0, high: 1, mid: 0.5 }[flags.co2Level];
@@ -146,21 +157,37 @@ export function register(program: Command): void {
         ...(openYear !== undefined ? { openYear } : {}),
         ...(draws > 0 ? { monteCarlo: { draws, seed, progress: progressBar("Monte Carlo") } } : {}),
       };
-      if (flags.package !== undefined) {
-        const pkg = A.readPackage(flags.package);
-        const result = A.appraisePackage(pkg, inputs);
-        if (flags.json) out(`${JSON.stringify(result, null, 2)}\n`);
-        else out(A.formatPortfolio(result));
-        return;
-      }
-      const appraisal = flags.project !== undefined ? A.appraiseProject(A.findProject(net, flags.project), inputs) : A.appraiseScenarioFile(flags.scenario!, inputs);
-      if (flags.report !== undefined) writeFileAtomic(flags.report, A.projectAppraisalHtml(appraisal));
-      if (flags.json) {
+      // what identifies the run: the files read (the scenario's whole extends chain), the dataset and every option
+      const files: Record<string, string | undefined> = { demand: demandFile, package: flags.package };
+      if (flags.scenario !== undefined) for (const [i, f] of (await import("../../scenarios/load")).loadScenario(flags.scenario).chain.entries()) files[`scenario${i}`] = f;
+      const recorded = { project: flags.project, parameters, draws, seed, capitalCostUsd, openYear, json: flags.json === true };
+      await recordRun(cmd, { kind: "appraisal", files, dirs: { appraisalData: A.APPRAISAL_DATA_DIR }, datasetDir: dir, parameters: recorded, reusable: flags.report === undefined }, (run) => {
+        const out = run.out;
+        if (flags.package !== undefined) {
+          const pkg = A.readPackage(flags.package);
+          const result = A.appraisePackage(pkg, inputs);
+          if (flags.json) out(`${JSON.stringify(result, null, 2)}\n`);
+          else out(A.formatPortfolio(result));
+          const indicators: Record<string, unknown> = {};
+          for (const p of result.projects) for (const [k, v] of Object.entries(p)) if (typeof v === "number" || v === null) indicators[`${p.id}/${k}`] = v;
+          if (result.best) {
+            indicators["best/capitalCostUsd"] = result.best.capitalCostUsd;
+            indicators["best/approxEnpvUsd"] = result.best.approxEnpvUsd;
+          }
+          run.table("appraisal_results", appraisalTables([], indicators).appraisal_results ?? []);
+          run.summary(result);
+          return;
+        }
+        const appraisal = flags.project !== undefined ? A.appraiseProject(A.findProject(net, flags.project), inputs) : A.appraiseScenarioFile(flags.scenario!, inputs);
+        if (flags.report !== undefined) writeFileAtomic(flags.report, A.projectAppraisalHtml(appraisal));
         const { result, ...rest } = appraisal;
-        out(`${JSON.stringify({ ...result, ...rest }, null, 2)}\n`);
-      } else {
-        out(A.formatProjectAppraisal(appraisal));
-        if (flags.report !== undefined) out(`wrote ${flags.report}\n`);
-      }
+        if (flags.json) out(`${JSON.stringify({ ...result, ...rest }, null, 2)}\n`);
+        else {
+          out(A.formatProjectAppraisal(appraisal));
+          if (flags.report !== undefined) out(`wrote ${flags.report}\n`);
+        }
+        run.tables(appraisalTables(appraisal.streams, { ...result, capitalCostUsd: appraisal.capitalCostUsd, openYear: appraisal.openYear }));
+        run.summary({ ...result, ...rest });
+      });
     });
 }

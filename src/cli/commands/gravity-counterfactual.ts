@@ -4,7 +4,7 @@ import { suggest } from "../../core/suggest";
 import { countryResults, GE_DEFAULT_TOLERANCE, GE_IMBALANCE_RULES, type GeEconomy, type GeImbalanceRule, pairResults, solveCounterfactual } from "../../trade/ge";
 import type { CostChanges, GravityColumns } from "../../trade/ge-data";
 import { DEFAULT_SIGMA } from "../../trade/time-cost";
-import { stdoutOf } from "../io";
+import { addStoreOptions, recordRun } from "../store-option";
 import { numberOption, requiredNumberOption } from "../options";
 
 interface CounterfactualOptions {
@@ -60,8 +60,7 @@ const f4 = (x: number): string => (Math.abs(x) < 5e-5 ? "0.0000" : x.toFixed(4))
 
 /** Registers `caravan gravity counterfactual`: GE effects of a trade-cost change (docs/trade-ge.md). */
 export function registerCounterfactual(gravity: Command): void {
-  gravity
-    .command("counterfactual")
+  addStoreOptions(gravity.command("counterfactual"))
     .description("general-equilibrium effects of a change in trade costs (baseline, conditional and full-endowment stages)")
     .option("--data <file>", "gravity data CSV: exporter,importer,trade[,Y,E,year,cost variables...], every pair incl. domestic")
     .option("--year <year>", "year to use when the data holds several")
@@ -90,7 +89,6 @@ export function registerCounterfactual(gravity: Command): void {
       ]);
       const { costTerms, defaultReferenceImporter, economyOf, parseCoefficients, parseExperiment, phiCalibrated, phiForExperiment, phiFromTerms, phiWithCostChanges, readCostChanges, readGravityPanel } =
         geData;
-      const out = stdoutOf(cmd);
       const dataFile = dataOption(opts.data);
       const sigma = positiveNumber(opts.sigma, "--sigma");
       if (!(sigma > 1)) throw new CaravanError("E_USAGE", `--sigma must be greater than 1 (got ${sigma})`);
@@ -159,10 +157,39 @@ export function registerCounterfactual(gravity: Command): void {
       if (!(GE_IMBALANCE_RULES as readonly string[]).includes(imbalances)) {
         throw new CaravanError("E_USAGE", `--imbalances must be ${GE_IMBALANCE_RULES.join(" or ")} (got "${opts.imbalances}")`, { didYouMean: suggest(opts.imbalances, GE_IMBALANCE_RULES) });
       }
+      const { existsSync } = await import("node:fs");
+      const { DEFAULT_TIME_COST_FILE } = await import("../../trade/time-cost");
+      const { geRows } = await import("../../store/stage-tables");
+      const files = {
+        data: dataFile,
+        coefficients: opts.coefficients !== undefined && existsSync(opts.coefficients) ? opts.coefficients : undefined,
+        costChanges: opts.costChanges,
+        timeChanges: opts.timeChanges,
+        timeCosts: opts.timeChanges !== undefined ? (opts.timeCosts ?? DEFAULT_TIME_COST_FILE) : undefined,
+        sectorWeights: opts.sectorWeights,
+      };
+      const parameters = {
+        year: opts.year,
+        columns: opts.columns,
+        baselineFormula: opts.baselineFormula,
+        coefficients: files.coefficients === undefined ? opts.coefficients : undefined,
+        experiment: opts.experiment,
+        pctPerDay: opts.pctPerDay,
+        sigma,
+        referenceImporter: opts.referenceImporter,
+        tolerance,
+        imbalances,
+        pairs: opts.pairs === true,
+        json: opts.json === true,
+      };
+      await recordRun(cmd, { kind: "counterfactual", files, parameters }, (run) => {
+      const out = run.out;
       const result = solveCounterfactual(economy, phiCf, { sigma, referenceImporter: ref, tolerance, imbalances });
       const countries = countryResults(result);
       const pairs = pairResults(result, economy, !opts.pairs);
       const d = result.diagnostics;
+      run.table("ge_results", geRows(countries, pairs));
+      run.summary({ data: dataFile, countries: panel.countries.length, sigma, referenceImporter: panel.countries[ref], imbalances, costs: costSource, shock: shockLabel, diagnostics: d });
       if (opts.json) {
         out(
           `${JSON.stringify(
@@ -222,6 +249,7 @@ export function registerCounterfactual(gravity: Command): void {
       ]);
       lines.push(...table([pairHead, ...pairRows]));
       out(`${lines.join("\n")}\n`);
+      });
     });
 }
 

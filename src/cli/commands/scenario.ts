@@ -7,6 +7,7 @@ import type { Command } from "commander";
 import { writeFileAtomic } from "../../core/atomic-write";
 import { CaravanError } from "../../core/errors";
 import { stdoutOf } from "../io";
+import { addStoreOptions, recordRun } from "../store-option";
 import { numberOption } from "./route";
 
 function dataDir(cmd: Command): string {
@@ -34,8 +35,7 @@ function progressBar(label: string): { update: (done: number, total: number) => 
 export function register(program: Command): void {
   const scenario = program.command("scenario").description("what-if scenarios: run a scenario file against its baseline, compare runs, sweep variants");
 
-  scenario
-    .command("run")
+  addStoreOptions(scenario.command("run"))
     .description("run a scenario and its baseline: all-city matrix, corridor assignment of its demand, country-pair shipment times")
     .argument("<file>", "scenario file (YAML, docs/scenarios.md)")
     .option("--out <dir>", "write the run folder (manifest.json, timings.json, CSV + Parquet tables, GeoJSON link flows), atomically")
@@ -43,25 +43,38 @@ export function register(program: Command): void {
     .option("--trade <file>", "trade by country pair (CSV exporter,importer,trade) to weight the shipment-time changes")
     .option("--json", "print the comparison of scenario and baseline as JSON")
     .action(async (file: string, flags: { out?: string; baseline?: string; trade?: string; json?: boolean }, cmd: Command) => {
-      const out = stdoutOf(cmd);
-      const [{ openNetwork }, { loadScenario }, { runScenario, writeRun }, { compareViews, viewOfSide }] = await Promise.all([
+      const [{ openNetwork }, { loadScenario }, { runScenario, writeRun }, { compareViews, viewOfSide }, { scenarioRunTables }] = await Promise.all([
         import("../../network/open"),
         import("../../scenarios/load"),
         import("../../scenarios/run"),
         import("../../scenarios/compare"),
+        import("../../store/stage-tables"),
       ]);
       const { readTradeWeights } = await import("../../scenarios/trade-weights");
+      // read and check every input before a run is recorded
       const loaded = loadScenario(file);
       const baseline = flags.baseline === undefined ? null : loadScenario(flags.baseline);
       const trade = flags.trade === undefined ? undefined : readTradeWeights(flags.trade);
-      const run = await runScenario(openNetwork(dataDir(cmd)), loaded, { baseline });
-      if (flags.out !== undefined) await writeRun(run, flags.out);
-      const comparison = compareViews(viewOfSide(run, "baseline"), viewOfSide(run, "scenario"), { trade });
-      if (flags.json) out(`${JSON.stringify(comparison, null, 2)}\n`);
-      else {
-        out(comparison.summary.text);
-        if (flags.out !== undefined) out(`wrote ${flags.out} (manifest.json, timings.json, baseline/, scenario/, country-pairs)\n`);
-      }
+      const files: Record<string, string | undefined> = { trade: flags.trade, demand: loaded.demand?.file };
+      for (const [i, f] of loaded.chain.entries()) files[`scenario${i}`] = f;
+      for (const [i, f] of (baseline?.chain ?? []).entries()) files[`baseline${i}`] = f;
+      const parameters = { json: flags.json === true, baseline: flags.baseline !== undefined };
+      // the whole run (both states) is the record; a run asked to write a folder is always computed
+      await recordRun(cmd, { kind: "scenario", files, datasetDir: dataDir(cmd), parameters, reusable: flags.out === undefined }, async (rec) => {
+        const out = rec.out;
+        const run = await runScenario(openNetwork(dataDir(cmd)), loaded, { baseline });
+        if (flags.out !== undefined) await writeRun(run, flags.out);
+        const comparison = compareViews(viewOfSide(run, "baseline"), viewOfSide(run, "scenario"), { trade });
+        if (flags.json) out(`${JSON.stringify(comparison, null, 2)}\n`);
+        else {
+          out(comparison.summary.text);
+          if (flags.out !== undefined) out(`wrote ${flags.out} (manifest.json, timings.json, baseline/, scenario/, country-pairs)\n`);
+        }
+        rec.tables(scenarioRunTables(run, comparison));
+        const { pairs: _pairs, ...rest } = comparison;
+        rec.summary({ manifest: run.manifest, comparison: rest });
+        for (const [phase, seconds] of Object.entries(run.timings)) rec.timing(phase, seconds);
+      });
     });
 
   scenario

@@ -5,7 +5,7 @@
 import { join } from "node:path";
 import type { Command } from "commander";
 import { CaravanError } from "../../core/errors";
-import { stdoutOf } from "../io";
+import { addStoreOptions, recordRun } from "../store-option";
 import { numberOption } from "../options";
 
 interface StudyFlags {
@@ -24,8 +24,7 @@ interface StudyFlags {
 
 export function register(program: Command): void {
   const study = program.command("study").description("end-to-end studies built on the whole pipeline (docs/belt-and-road.md)");
-  study
-    .command("belt-and-road")
+  addStoreOptions(study.command("belt-and-road"))
     .description("Belt and Road study: shipment times between economies in four network states, trade costs, GE trade and real income")
     .option("--trade <file.csv>", "trade matrix: exporter,importer,trade[,sector], a gravity import output (BACI) or ITPD-E (required)")
     .option("--trade-unit <unit>", "unit of the trade column: usd | thousand-usd | million-usd (default: usd; million-usd for ITPD-E)")
@@ -39,7 +38,6 @@ export function register(program: Command): void {
     .option("--report <file.html>", "write a self-contained HTML report (atomically)")
     .option("--json", "print the result as JSON")
     .action(async (flags: StudyFlags, cmd: Command) => {
-      const out = stdoutOf(cmd);
       if (flags.trade === undefined) throw new CaravanError("E_USAGE", "give --trade FILE.csv (a trade matrix: exporter,importer,trade[,sector])");
       const sigma = numberOption("--sigma", flags.sigma) as number;
       if (!(sigma > 1) || !Number.isFinite(sigma)) throw new CaravanError("E_USAGE", `--sigma must be a number greater than 1 (got "${flags.sigma}")`);
@@ -54,12 +52,13 @@ export function register(program: Command): void {
         gdpYear = numberOption("--gdp-year", flags.gdpYear, true) as number;
         if (!Number.isInteger(gdpYear)) throw new CaravanError("E_USAGE", `--gdp-year must be a year (got "${flags.gdpYear}")`);
       }
-      const [S, { openNetwork }, { RoutingContext }, { writeFileAtomic }, { mkdirSync }] = await Promise.all([
+      const [S, { openNetwork }, { RoutingContext }, { writeFileAtomic }, { mkdirSync }, { geRows, pairChangeRows }] = await Promise.all([
         import("../../studies/belt-and-road/index"),
         import("../../network/open"),
         import("../../routing/index"),
         import("../../core/atomic-write"),
         import("node:fs"),
+        import("../../store/stage-tables"),
       ]);
       // read and check every input before any work or output
       let tradeYear: number | undefined;
@@ -70,6 +69,12 @@ export function register(program: Command): void {
       const trade = S.readTradeMatrix(flags.trade, flags.tradeUnit, tradeYear);
       const gdp = flags.gdp !== undefined ? S.readGdp(flags.gdp, gdpYear) : null;
       const dir = (cmd.optsWithGlobals() as { data: string }).data;
+      const imbalances: "additive" | "multiplicative" = flags.imbalances;
+      const files = { trade: flags.trade, gdp: flags.gdp };
+      const parameters = { tradeUnit: flags.tradeUnit, tradeYear, gdpYear, sigma, imbalances: flags.imbalances, pctPerDay, json: flags.json === true };
+      // a run asked to write files (--out, --report) is always computed
+      await recordRun(cmd, { kind: "study", files, datasetDir: dir, parameters, reusable: flags.out === undefined && flags.report === undefined }, (run) => {
+      const out = run.out;
       const ctx = new RoutingContext(openNetwork(dir));
       const stages = 8; // trade, states, then times and GE of three variants
       let done = 0;
@@ -79,7 +84,7 @@ export function register(program: Command): void {
             process.stderr.write(`\rstudy [${"#".repeat(done)}${" ".repeat(Math.max(0, stages - done))}] ${stage.padEnd(16)}${done >= stages ? "\n" : ""}`);
           }
         : undefined;
-      const result = S.runBeltAndRoadStudy({ ctx, trade, gdp, sigma, imbalances: flags.imbalances, ...(pctPerDay !== undefined ? { pctPerDay } : {}), ...(progress ? { progress } : {}) });
+      const result = S.runBeltAndRoadStudy({ ctx, trade, gdp, sigma, imbalances, ...(pctPerDay !== undefined ? { pctPerDay } : {}), ...(progress ? { progress } : {}) });
       const json = S.studyJson(result);
       if (flags.out !== undefined) {
         try {
@@ -95,5 +100,18 @@ export function register(program: Command): void {
       if (flags.report !== undefined) writeFileAtomic(flags.report, S.studyHtml(result));
       if (flags.json) out(`${JSON.stringify(json, null, 2)}\n`);
       else out(S.formatStudy(result));
+      // GE results of every variant (measure `VARIANT/name`), groups as metrics, pair times of the full variant
+      for (const v of result.variants) {
+        run.table("ge_results", geRows(v.economies, [], `${v.name}/`));
+        const metrics = [];
+        for (const g of v.groups) {
+          for (const [k, value] of Object.entries(g)) if (typeof value === "number" || value === null) metrics.push({ key: `${v.name}/group/${g.name}/${k}`, value, text_value: null });
+        }
+        run.table("metrics", metrics);
+      }
+      const full = result.variants.find((v) => v.name === "both") ?? result.variants[result.variants.length - 1];
+      if (full) run.table("pair_changes", pairChangeRows(full.times));
+      run.summary({ ...(json as object), pairChangesVariant: full?.name ?? null });
+      });
     });
 }

@@ -81,7 +81,7 @@ describe.skipIf(!present)("gegravity sample (30 countries, 2006, σ = 5, referen
   it("caravan gravity counterfactual prints the experiment as JSON", async () => {
     let text = "";
     const code = await runCli(
-      ["gravity", "counterfactual", "--data", file, "--coefficients", PUBLISHED, "--experiment", "pta=1@CAN-JPN", "--reference-importer", "DEU", "--json"],
+      ["gravity", "counterfactual", "--no-store", "--data", file, "--coefficients", PUBLISHED, "--experiment", "pta=1@CAN-JPN", "--reference-importer", "DEU", "--json"],
       { out: (s) => (text += s), err: () => {} },
     );
     expect(code).toBe(0);

@@ -115,7 +115,7 @@ describe("gravity pair-times → gravity counterfactual --time-changes", () => {
     expect(readFileSync(timesFile, "utf8").split("\n")[0]).toBe("exporter,importer,baselineTimeH,scenarioTimeH");
 
     out = "";
-    const cf = await runCli(["gravity", "counterfactual", "--data", panel(dir), "--time-changes", timesFile, "--pct-per-day", "1.35", "--json"], io);
+    const cf = await runCli(["gravity", "counterfactual", "--no-store", "--data", panel(dir), "--time-changes", timesFile, "--pct-per-day", "1.35", "--json"], io);
     expect(err).toBe("");
     expect(cf).toBe(0);
     const json = JSON.parse(out) as { pairs: { exporter: string; importer: string; tradeCostChangePct: number }[] };

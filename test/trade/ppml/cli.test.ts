@@ -7,7 +7,8 @@ import { runCli } from "../../../src/cli/main";
 async function run(args: string[]): Promise<{ code: number; out: string; err: string }> {
   let out = "";
   let err = "";
-  const code = await runCli(args, { out: (s) => (out += s), err: (s) => (err += s) });
+  // the run store is tested in test/store; here nothing is recorded (no caravan.db in the working folder)
+  const code = await runCli([...args, "--no-store"], { out: (s) => (out += s), err: (s) => (err += s) });
   return { code, out, err };
 }
 
