@@ -164,6 +164,20 @@ describe("the world by sea and the city set (places/world-ports.csv)", () => {
     }
   });
 
+  it("reaches each landlocked economy outside Eurasia through one named crossing to its neighbour's port (the landlocked rule)", () => {
+    const rule = world.links.filter((l) => l.source.includes("estimate:world-landlocked-access"));
+    const countries = new Set(rule.map((l) => byId.get(l.from)!.country));
+    for (const c of ["UGA", "RWA", "BDI", "ZMB", "MWI", "ZWE", "BWA", "LSO", "SWZ", "ETH", "BFA", "MLI", "NER", "PRY"]) expect(countries.has(c), c).toBe(true);
+    for (const l of rule) {
+      expect(l.border, l.id).not.toBeNull();
+      const c = crossingCountries.get(l.border!)!;
+      expect([...c].sort()).toEqual([byId.get(l.from)!.country, byId.get(l.to)!.country].sort());
+    }
+    const r = best("Kampala", "Rotterdam");
+    expect(bordersOf(r)).toEqual(["malaba"]);
+    expect(r.legs.some((l) => l.mode === "sea")).toBe(true);
+  });
+
   it("routes by sea between the continents: Lagos, Santos, Los Angeles and Sydney reach Rotterdam and Shanghai", () => {
     for (const from of ["lagos", "santos", "los-angeles", "sydney", "nairobi", "mexico-city"]) {
       for (const to of ["rotterdam", "shanghai"]) {
