@@ -1,6 +1,7 @@
 /**
- * Contraction-hierarchy preprocessing: orders the nodes (lazy priority queue on edge difference + deleted
- * neighbours) and contracts them one by one, adding a shortcut u → x through v only where a bounded witness search
+ * Contraction-hierarchy preprocessing: orders the nodes (priority queue on edge difference + deleted neighbours +
+ * level, updated for the neighbours of each contracted node and lazily re-checked when popped) and contracts them one
+ * by one, adding a shortcut u → x through v only where a bounded witness search
  * (limited in settled nodes and hops, skipping v) finds no path u ⇝ x at most as short. Limits only ever add
  * shortcuts that are not needed, so distances stay exact. Nodes marked noThrough are contracted first and add no
  * shortcuts (no path may pass through them). The dynamic graph lives only during the build; the result is the
@@ -15,6 +16,8 @@ export interface ChBuildOptions {
   readonly noThrough?: Uint8Array;
   /** Witness searches stop after settling this many nodes (default 500). */
   readonly witnessSettledLimit?: number;
+  /** Witness searches of the node-ordering estimates (not the contraction itself) stop sooner (default 50). */
+  readonly orderingWitnessSettledLimit?: number;
   /** Witness searches follow paths of at most this many arcs (default 8). */
   readonly witnessHopLimit?: number;
 }
@@ -81,6 +84,7 @@ export function buildContractionHierarchy(graph: CsrGraph, weight: Float64Array,
   const noThrough = options.noThrough;
   if (noThrough && noThrough.length !== n) throw new RangeError(`buildContractionHierarchy: noThrough has ${noThrough.length} entries for ${n} nodes`);
   const settledLimit = options.witnessSettledLimit ?? 500;
+  const simLimit = Math.min(settledLimit, options.orderingWitnessSettledLimit ?? 50);
   const hopLimit = options.witnessHopLimit ?? 8;
 
   const out: Adjacency[] = new Array(n);
@@ -108,7 +112,7 @@ export function buildContractionHierarchy(graph: CsrGraph, weight: Float64Array,
   const deleted = new Uint32Array(n); // [node] contracted neighbours so far
 
   /** Dijkstra from u in the remaining graph without v, up to maxDist / limits. Results in wDist where wStamp = wRound. */
-  const witnessSearch = (u: number, v: number, maxDist: number): void => {
+  const witnessSearch = (u: number, v: number, maxDist: number, limit: number): void => {
     wRound++;
     wHeap.clear();
     wStamp[u] = wRound;
@@ -119,7 +123,7 @@ export function buildContractionHierarchy(graph: CsrGraph, weight: Float64Array,
     while (!wHeap.isEmpty()) {
       const y = wHeap.pop();
       const dy = wDist[y];
-      if (dy > maxDist || ++settled > settledLimit) break;
+      if (dy > maxDist || ++settled > limit) break;
       const hops = wHops[y] + 1;
       if (hops > hopLimit) continue;
       const adj = out[y];
@@ -155,7 +159,7 @@ export function buildContractionHierarchy(graph: CsrGraph, weight: Float64Array,
       const u = ins.node[i];
       const wu = ins.weight[i];
       if (outs.node.length === 0 || (outs.node.length === 1 && outs.node[0] === u)) continue;
-      witnessSearch(u, v, wu + maxOut);
+      witnessSearch(u, v, wu + maxOut, apply ? settledLimit : simLimit);
       for (let j = 0; j < outs.node.length; j++) {
         const x = outs.node[j];
         if (x === u) continue;
@@ -168,9 +172,11 @@ export function buildContractionHierarchy(graph: CsrGraph, weight: Float64Array,
     return count;
   };
 
+  const level = new Uint32Array(n); // [node] 1 + the highest level of a contracted neighbour (hierarchy depth)
+  /** Edge difference + deleted neighbours + level: contract cheap nodes first, spread evenly over the graph. */
   const priority = (v: number): number => {
     if (noThrough !== undefined && noThrough[v] === 1) return -1e9;
-    return contract(v, false) - inc[v].node.length - out[v].node.length + deleted[v];
+    return contract(v, false) - inc[v].node.length - out[v].node.length + deleted[v] + level[v];
   };
 
   const heap = new IndexedMinHeap(n);
@@ -181,7 +187,8 @@ export function buildContractionHierarchy(graph: CsrGraph, weight: Float64Array,
   const finalIn: Adjacency[] = new Array(n); // [node] arcs from nodes contracted later
   let rank = 0;
   let shortcutCount = 0;
-  const seen = new Uint32Array(n);
+  const seen = new Uint32Array(n); // [node] rank whose contraction last counted it as a deleted neighbour
+  const updated = new Uint32Array(n); // [node] rank whose contraction last recomputed its priority
   while (!heap.isEmpty()) {
     const v = heap.pop();
     const p = priority(v);
@@ -200,6 +207,7 @@ export function buildContractionHierarchy(graph: CsrGraph, weight: Float64Array,
       if (seen[x] !== rank) {
         seen[x] = rank;
         deleted[x]++;
+        if (level[x] < level[v] + 1) level[x] = level[v] + 1;
       }
     }
     for (let i = 0; i < inc[v].node.length; i++) {
@@ -208,6 +216,17 @@ export function buildContractionHierarchy(graph: CsrGraph, weight: Float64Array,
       if (seen[u] !== rank) {
         seen[u] = rank;
         deleted[u]++;
+        if (level[u] < level[v] + 1) level[u] = level[v] + 1;
+      }
+    }
+    // neighbours' priorities change with the contraction: lower keys now, higher ones lazily when popped
+    for (const list of [out[v].node, inc[v].node]) {
+      for (let i = 0; i < list.length; i++) {
+        const x = list[i];
+        if (updated[x] === rank || !heap.contains(x)) continue;
+        updated[x] = rank;
+        const px = priority(x);
+        if (px < heap.keyOf(x)) heap.pushOrDecrease(x, px);
       }
     }
   }
