@@ -220,7 +220,8 @@ export function buildContractionHierarchy(graph: CsrGraph, weight: Float64Array,
       }
     }
     // neighbours' priorities change with the contraction: lower keys now, higher ones lazily when popped
-    for (const list of [out[v].node, inc[v].node]) {
+    for (let side = 0; side < 2; side++) {
+      const list = side === 0 ? out[v].node : inc[v].node;
       for (let i = 0; i < list.length; i++) {
         const x = list[i];
         if (updated[x] === rank || !heap.contains(x)) continue;
