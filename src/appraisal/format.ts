@@ -8,7 +8,8 @@ export function usdM(x: number): string {
   const a = Math.abs(x);
   if (a >= 1e9) return `${(x / 1e9).toFixed(2)} bn`;
   if (a >= 1e6) return `${(x / 1e6).toFixed(2)} M`;
-  return x.toLocaleString("en-US", { minimumFractionDigits: 2, maximumFractionDigits: 2 });
+  // below half a cent prints as 0.00, never "-0.00"
+  return (a < 0.005 ? 0 : x).toLocaleString("en-US", { minimumFractionDigits: 2, maximumFractionDigits: 2 });
 }
 
 export function pctOrNull(x: number | null, digits = 2): string {
