@@ -1,6 +1,6 @@
 /**
  * Every computing command records its run in the store through the same helper: `scenario run`, `appraise`,
- * `study belt-and-road` and `gravity counterfactual` on small fixtures, each into a SQLite store in a temporary
+ * `study belt-and-road`, `gravity counterfactual` and `gravity pair-times` on small fixtures, each into a SQLite store in a temporary
  * folder. For each: `runs list` shows the run as done with its kind, the result tables hold rows that are the printed
  * figures, a second identical call replays the stored output (no new run) unless --force, and --no-store records
  * nothing.
@@ -166,6 +166,26 @@ describe("computing commands record their runs in the store", () => {
     expect(Number(ge.find((r) => r.country === "A" && r.partner === "" && r.measure === "real_gdp_change_pct")!.value)).toBeCloseTo(a.realGdpChangePct, 8);
     const ab = printed.pairs.find((p: { exporter: string; importer: string }) => p.exporter === "A" && p.importer === "B");
     expect(Number(ge.find((r) => r.country === "A" && r.partner === "B" && r.measure === "trade_change_pct")!.value)).toBeCloseTo(ab.tradeChangePct, 8);
+  });
+
+  it("gravity pair-times: country-pair times in pair_changes; the printed CSV is the stored table", async () => {
+    const db = join(tmp.dir, "pair-times.db");
+    const args = ["gravity", "pair-times", "--network", join(root, "test/fixtures/pair-times"), "--year", "2030", "--out", "-"];
+    const id = await checkReplay(db, args, "pair-times");
+    const printed = (await run([...args, "--no-store"])).out.trim().split("\n");
+    const header = printed[0].split(",");
+    const stored = await exported(db, id, "pair_changes");
+    expect(stored.length).toBe(printed.length - 1);
+    for (const line of printed.slice(1)) {
+      const cells = Object.fromEntries(line.split(",").map((v, i) => [header[i], v]));
+      const row = stored.find((r) => r.origin === cells.exporter && r.destination === cells.importer);
+      expect(row, line).toBeDefined();
+      expect(Number(row!.scenario_time_h)).toBeCloseTo(Number(cells.scenarioTimeH), 3);
+    }
+    // a file asked for is an output: always computed
+    const file = join(tmp.dir, "times.csv");
+    expect((await run([...args.slice(0, -2), "--out", file, "--store", db])).code).toBe(0);
+    expect((await runsOf(db)).filter((r) => r.kind === "pair-times")).toHaveLength(3);
   });
 
   it("--no-store records nothing for the newly wired commands", async () => {

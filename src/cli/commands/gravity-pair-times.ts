@@ -4,7 +4,7 @@ import { CaravanError } from "../../core/errors";
 import type { RoutingContext } from "../../routing/index";
 import type { PairTimeCriterion, PairTimesState } from "../../trade/pair-times";
 import { list, numberOption, routingSession } from "./route";
-import { stdoutOf } from "../io";
+import { addStoreOptions, recordRun } from "../store-option";
 
 interface PairTimesFlags {
   network?: string;
@@ -24,8 +24,7 @@ interface PairTimesFlags {
 
 /** Registers `caravan gravity pair-times`: country-pair shipment times from the network (docs/trade-ge.md §4). */
 export function registerPairTimes(gravity: Command): void {
-  gravity
-    .command("pair-times")
+  addStoreOptions(gravity.command("pair-times"))
     .description("country-pair shipment times (population-weighted city pairs routed on the network) for --time-changes")
     .option("--network <dir>", "network dataset directory (default: the global --data, data/eurasia)")
     .option("--year <yyyy>", "scenario: include projects open by this year")
@@ -41,7 +40,6 @@ export function registerPairTimes(gravity: Command): void {
     .option("--optimize <criterion>", "time (fastest route) | generalized (time of the route of least generalized cost)", "time")
     .option("--out <file>", "write the CSV exporter,importer,baselineTimeH,scenarioTimeH to FILE (atomically; '-' = standard output)")
     .action(async (flags: PairTimesFlags, cmd: Command) => {
-      const out = stdoutOf(cmd);
       const [{ PAIR_TIME_CRITERIA, computePairTimes, pairTimesCsv, summarizePairTimes }, { formatPairTimesSummary }] = await Promise.all([
         import("../../trade/pair-times"),
         import("./gravity-pair-times-report"),
@@ -60,6 +58,12 @@ export function registerPairTimes(gravity: Command): void {
         avoidCountries: list(flags.avoidCountries),
         avoidIds: list(flags.avoidCrossings),
       };
+      const dataDir = flags.network ?? (cmd.optsWithGlobals() as { data: string }).data;
+      const parameters = { baseline, scenario, countries: flags.countries, cityKinds: flags.cityKinds, minPopulation, criterion, cargo: flags.cargo, csv: flags.out === "-" };
+      const { pairChangeRows } = await import("../../store/stage-tables");
+      // a run asked to write a file is always computed; printing the CSV ('-') may be replayed
+      await recordRun(cmd, { kind: "pair-times", datasetDir: dataDir, parameters, reusable: flags.out === undefined || flags.out === "-" }, async (run) => {
+      const out = run.out;
       let ctx: RoutingContext;
       if (flags.network !== undefined) {
         const [{ openNetwork }, { RoutingContext }] = await Promise.all([import("../../network/open"), import("../../routing/context")]);
@@ -77,6 +81,7 @@ export function registerPairTimes(gravity: Command): void {
       });
       // never empty: a city's pair with itself is always reachable, so every country has its domestic pair
       const csv = pairTimesCsv(result);
+      run.table("pair_changes", pairChangeRows(result));
       if (flags.out === "-") {
         out(csv);
         return;
@@ -85,5 +90,7 @@ export function registerPairTimes(gravity: Command): void {
       const summary = summarizePairTimes(result, 10);
       out(formatPairTimesSummary(result, summary, baseline, scenario, minPopulation));
       out(flags.out !== undefined ? `\nwrote ${summary.pairs} country pairs to ${flags.out}\n` : "\n(give --out FILE to write the CSV for gravity counterfactual --time-changes)\n");
+      run.summary(summary);
+      });
     });
 }

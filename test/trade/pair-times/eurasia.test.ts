@@ -106,7 +106,7 @@ describe("gravity pair-times → gravity counterfactual --time-changes", () => {
     let out = "";
     let err = "";
     const io = { out: (s: string) => (out += s), err: (s: string) => (err += s) };
-    const code = await runCli(["--data", EURASIA, "gravity", "pair-times", "--year", "2030", "--countries", countries.join(","), "--out", timesFile], io);
+    const code = await runCli(["--data", EURASIA, "gravity", "pair-times", "--no-store", "--year", "2030", "--countries", countries.join(","), "--out", timesFile], io);
     expect(err).toBe("");
     expect(code).toBe(0);
     expect(out).toMatch(/scenario: projects open by 2030/);

@@ -220,7 +220,8 @@ describe("caravan gravity pair-times", () => {
   async function run(...args: string[]): Promise<{ code: number; out: string; err: string }> {
     let out = "";
     let err = "";
-    const code = await runCli(args, { out: (s) => (out += s), err: (s) => (err += s) });
+    // the run store is tested in test/store; nothing is recorded in the working folder here
+    const code = await runCli([...args, "--no-store"], { out: (s) => (out += s), err: (s) => (err += s) });
     return { code, out, err };
   }
 
