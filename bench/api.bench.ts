@@ -93,11 +93,24 @@ async function main(): Promise<void> {
   const { child, url } = await startServer();
   try {
     let next = 0;
-    const requests: autocannon.Request[] = [{ method: "GET", setupRequest: (req) => ({ ...req, path: paths[next++ % paths.length] }) }];
+    // the server's own time per request, from its Server-Timing header
+    let serverMs: number[] = [];
+    const requests: autocannon.Request[] = [
+      {
+        method: "GET",
+        setupRequest: (req) => ({ ...req, path: paths[next++ % paths.length] }),
+        onResponse: (_status, _body, _context, headers) => {
+          const m = /dur=([\d.]+)/.exec(String((headers as Record<string, unknown>)?.["server-timing"] ?? ""));
+          if (m) serverMs.push(Number(m[1]));
+        },
+      },
+    ];
     // warm-up: JIT and the weight cache of the server
     await autocannon({ url, connections: 4, amount: 1000, requests });
     for (const rate of RATES) {
+      serverMs = [];
       const r = await autocannon({ url, connections: 10, overallRate: rate, duration: DURATION_S, requests });
+      const inServer = Float64Array.from(serverMs).sort();
       const ok = r["2xx"];
       const bad = r.non2xx + r.errors + r.timeouts;
       console.log(
@@ -105,6 +118,9 @@ async function main(): Promise<void> {
           `latency p50 ${r.latency.p50} ms, p90 ${r.latency.p90} ms, p99 ${r.latency.p99} ms, max ${r.latency.max} ms` +
           `${rate === 500 ? `  (target p99 < 20 ms: ${r.latency.p99 < 20 ? "met" : "NOT met"})` : ""}` +
           `; p50 over the library alone ×${(r.latency.p50 / libP50).toFixed(1)}; load average ${load()}`,
+      );
+      console.log(
+        `  in the server (Server-Timing, ${inServer.length} responses): p50 ${percentile(inServer, 0.5).toFixed(2)} ms, p99 ${percentile(inServer, 0.99).toFixed(2)} ms, max ${inServer[inServer.length - 1]?.toFixed(2)} ms; the rest of the client's figure is the network stack, the client and the scheduler`,
       );
     }
     // the most expensive requests the caps allow, one at a time: they hold the event loop this long

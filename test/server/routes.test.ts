@@ -38,6 +38,14 @@ describe("GET /api/v1/health", () => {
   });
 });
 
+describe("Server-Timing", () => {
+  it("every response says how long the server worked on it", async () => {
+    const r = await get("/api/v1/route?from=ori&to=dest");
+    expect(r.headers["server-timing"]).toMatch(/^app;dur=\d+\.\d{3}$/);
+    expect((await get("/api/v1/nope")).headers["server-timing"]).toMatch(/^app;dur=/);
+  });
+});
+
 describe("GET /api/v1/places", () => {
   it("finds a place by name, id or prefix, exact matches first", async () => {
     const body = json<{ places: { id: string; name: string; country: string; kind: string; lonDeg: number; latDeg: number }[] }>(await get("/api/v1/places?q=Orient"));
