@@ -178,6 +178,13 @@ describe("the world by sea and the city set (places/world-ports.csv)", () => {
     expect(r.legs.some((l) => l.mode === "sea")).toBe(true);
   });
 
+  it("gives every economy with places at least one city with a population, so pair times and the trade study can weight it", () => {
+    const all = new Set(world.places.filter((p) => p.country !== null).map((p) => p.country as string));
+    const withCity = new Set(world.places.filter((p) => p.country !== null && p.kinds.includes("city") && (p.population ?? 0) > 0).map((p) => p.country as string));
+    expect([...all].filter((c) => !withCity.has(c))).toEqual([]);
+    expect(withCity.size).toBeGreaterThanOrEqual(150);
+  });
+
   it("routes by sea between the continents: Lagos, Santos, Los Angeles and Sydney reach Rotterdam and Shanghai", () => {
     for (const from of ["lagos", "santos", "los-angeles", "sydney", "nairobi", "mexico-city"]) {
       for (const to of ["rotterdam", "shanghai"]) {
