@@ -227,7 +227,7 @@ describe("scenario jobs", () => {
   });
 
   it("a scenario extending a file outside the data folders is 403 and nothing runs", async () => {
-    const outside = await app.inject({ method: "POST", url: "/api/v1/jobs", payload: { kind: "scenario-run", input: { scenario: "scenarios/outside.yaml" } } });
+    const outside = await app.inject({ method: "POST", url: "/api/v1/jobs", payload: { kind: "scenario-run", input: { scenario: "scenarios/escape.yaml" } } });
     expect(outside.statusCode).toBe(403);
     expect(json(outside).code).toBe("E_PATH_FORBIDDEN");
     const missing = await app.inject({ method: "POST", url: "/api/v1/jobs", payload: { kind: "scenario-run", input: {} } });
