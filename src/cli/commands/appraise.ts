@@ -63,7 +63,7 @@ function progressBar(label: string): ((done: number, total: number) => void) | u
 }
 
 export function register(program: Command): void {
-  addStoreOptions(program.command("appraise"))
+  const appraise = program.command("appraise")
     .description("cost–benefit analysis: ENPV, EIRR, B/C, payback, switching values, sensitivity, Monte Carlo, portfolios (docs/appraisal.md)")
     .option("--streams <file.csv>", "yearly streams year,capitalCostUsd,operatingCostUsd,benefitsUsd[,...][,residualValueUsd]")
     .option("--project <id>", "a project of the library (data/eurasia/projects), appraised on the network")
@@ -190,4 +190,5 @@ export function register(program: Command): void {
         run.summary({ ...result, ...rest });
       });
     });
+  addStoreOptions(appraise);
 }

@@ -60,7 +60,7 @@ const f4 = (x: number): string => (Math.abs(x) < 5e-5 ? "0.0000" : x.toFixed(4))
 
 /** Registers `caravan gravity counterfactual`: GE effects of a trade-cost change (docs/trade-ge.md). */
 export function registerCounterfactual(gravity: Command): void {
-  addStoreOptions(gravity.command("counterfactual"))
+  const counterfactual = gravity.command("counterfactual")
     .description("general-equilibrium effects of a change in trade costs (baseline, conditional and full-endowment stages)")
     .option("--data <file>", "gravity data CSV: exporter,importer,trade[,Y,E,year,cost variables...], every pair incl. domestic")
     .option("--year <year>", "year to use when the data holds several")
@@ -251,6 +251,7 @@ export function registerCounterfactual(gravity: Command): void {
       out(`${lines.join("\n")}\n`);
       });
     });
+  addStoreOptions(counterfactual);
 }
 
 function table(rows: string[][]): string[] {

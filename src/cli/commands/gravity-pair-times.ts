@@ -24,7 +24,7 @@ interface PairTimesFlags {
 
 /** Registers `caravan gravity pair-times`: country-pair shipment times from the network (docs/trade-ge.md §4). */
 export function registerPairTimes(gravity: Command): void {
-  addStoreOptions(gravity.command("pair-times"))
+  const pairTimes = gravity.command("pair-times")
     .description("country-pair shipment times (population-weighted city pairs routed on the network) for --time-changes")
     .option("--network <dir>", "network dataset directory (default: the global --data, data/eurasia)")
     .option("--year <yyyy>", "scenario: include projects open by this year")
@@ -93,4 +93,6 @@ export function registerPairTimes(gravity: Command): void {
       run.summary(summary);
       });
     });
+  addStoreOptions(pairTimes);
 }
+

@@ -35,7 +35,7 @@ function progressBar(label: string): { update: (done: number, total: number) => 
 export function register(program: Command): void {
   const scenario = program.command("scenario").description("what-if scenarios: run a scenario file against its baseline, compare runs, sweep variants");
 
-  addStoreOptions(scenario.command("run"))
+  const runCommand = scenario.command("run")
     .description("run a scenario and its baseline: all-city matrix, corridor assignment of its demand, country-pair shipment times")
     .argument("<file>", "scenario file (YAML, docs/scenarios.md)")
     .option("--out <dir>", "write the run folder (manifest.json, timings.json, CSV + Parquet tables, GeoJSON link flows), atomically")
@@ -76,6 +76,8 @@ export function register(program: Command): void {
         for (const [phase, seconds] of Object.entries(run.timings)) rec.timing(phase, seconds);
       });
     });
+
+  addStoreOptions(runCommand);
 
   scenario
     .command("compare")

@@ -24,7 +24,7 @@ interface StudyFlags {
 
 export function register(program: Command): void {
   const study = program.command("study").description("end-to-end studies built on the whole pipeline (docs/belt-and-road.md)");
-  addStoreOptions(study.command("belt-and-road"))
+  const beltAndRoad = study.command("belt-and-road")
     .description("Belt and Road study: shipment times between economies in four network states, trade costs, GE trade and real income")
     .option("--trade <file.csv>", "trade matrix: exporter,importer,trade[,sector], a gravity import output (BACI) or ITPD-E (required)")
     .option("--trade-unit <unit>", "unit of the trade column: usd | thousand-usd | million-usd (default: usd; million-usd for ITPD-E)")
@@ -114,4 +114,5 @@ export function register(program: Command): void {
       run.summary({ ...(json as object), pairChangesVariant: full?.name ?? null });
       });
     });
+  addStoreOptions(beltAndRoad);
 }
