@@ -3,7 +3,7 @@
  * under tsx/vitest or the built dist/cli of an installed package), never from the current folder: the embedded
  * dataset and reference tables are read relative to the package, so the program works from any folder.
  */
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync, readFileSync, statSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 
@@ -36,4 +36,36 @@ export function packageInfo(): PackageInfo {
 /** The embedded Eurasia network dataset shipped with the package (`data/eurasia`), as an absolute path. */
 export function embeddedDatasetDir(): string {
   return join(packageInfo().root, "data", "eurasia");
+}
+
+let codeVersionMemo: string | undefined;
+
+/**
+ * The code that produced a result: `caravan@<package version>+<git commit, 12 hex>` when the package folder is a git
+ * checkout, else `caravan@<package version>`. Read from the package's own .git (never the current folder), once per
+ * process; run manifests, the run store and sweep job ids record it.
+ */
+export function codeVersion(): string {
+  if (codeVersionMemo) return codeVersionMemo;
+  const { root, version } = packageInfo();
+  const commit = gitCommit(join(root, ".git"));
+  codeVersionMemo = commit ? `caravan@${version}+${commit.slice(0, 12)}` : `caravan@${version}`;
+  return codeVersionMemo;
+}
+
+/** The commit HEAD points at in a git folder (loose or packed ref), or null. */
+function gitCommit(gitDir: string): string | null {
+  try {
+    if (!existsSync(gitDir) || !statSync(gitDir).isDirectory()) return null;
+    const head = readFileSync(join(gitDir, "HEAD"), "utf8").trim();
+    if (!head.startsWith("ref: ")) return head;
+    const ref = head.slice(5);
+    const loose = join(gitDir, ref);
+    if (existsSync(loose)) return readFileSync(loose, "utf8").trim();
+    const packed = readFileSync(join(gitDir, "packed-refs"), "utf8");
+    const line = packed.split("\n").find((l) => l.endsWith(` ${ref}`));
+    return line ? (line.split(" ")[0] ?? null) : null;
+  } catch {
+    return null;
+  }
 }

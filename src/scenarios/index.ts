@@ -26,7 +26,7 @@ export { demandSpecOf, scenarioDemand } from "./demand";
 export type { ScenarioDemandTable } from "./demand";
 export { DEFAULT_DEMAND_BASE_YEAR, lineOfPath, loadScenario, parseModification, parseScenarioText } from "./load";
 export type { ParsedScenarioFile, PlacedModification, Scenario, ScenarioDemand, ScenarioParameters } from "./load";
-export { cityPairs, codeVersion, countryPairsTable, DEFAULT_ASSIGNMENT_GAP, runScenario, runSide, sideTables, writeRun } from "./run";
+export { cityPairs, countryPairsTable, DEFAULT_ASSIGNMENT_GAP, runScenario, runSide, sideTables, writeRun } from "./run";
 export type { CountryPairRow, CrossingDirectionRow, CrossingRow, FerryRow, PairRow, RunManifest, RunOptions, ScenarioRun, SideResult, TransitRowOut } from "./run";
 export { loadSweep, prepareSweep, runScenarioVariant, runSweep, variantScenario } from "./sweep";
 export type { SweepContext, SweepOptions, SweepRow, SweepSpec, SweepVariant } from "./sweep";

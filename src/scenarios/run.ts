@@ -16,16 +16,15 @@
  * baseline/ and scenario/ the tables as CSV and Parquet (pairs, crossings, ferries, transit, bottlenecks) plus
  * link-flows.geojson; country-pairs.csv/.parquet at the top holds both states' pair times.
  */
-import { execFileSync } from "node:child_process";
 import { createHash } from "node:crypto";
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
-import { dirname, join, relative } from "node:path";
-import { fileURLToPath } from "node:url";
+import { join, relative } from "node:path";
 import { type DemandTable, resolveDemand } from "../assignment/corridor-demand";
 import { corridorProblem } from "../assignment/corridor";
 import { arcFlowT, type Bottleneck, bottlenecks, linkFlowsGeoJson, transitTable } from "../assignment/results";
 import { solve } from "../assignment/solve";
 import { CaravanError } from "../core/errors";
+import { codeVersion } from "../core/package";
 import { INF_WEIGHT, NO_ARC } from "../graph/csr";
 import { ARC_FERRY, accessNode, type CompiledNetwork, NO_COUNTRY } from "../network/compiled";
 import type { NetworkState } from "../network/state";
@@ -146,7 +145,8 @@ export interface RunManifest {
   readonly baseline: { readonly kind: "scenario-without-edits" | "scenario"; readonly name: string; readonly files: readonly FileRef[] };
   readonly demand: (FileRef & { readonly baseYear: number; readonly year: number }) | null;
   readonly dataset: { readonly dir: string; readonly sourceHash: string };
-  readonly code: { readonly version: string; readonly gitDescribe: string | null };
+  /** `caravan@<version>[+<commit>]` (src/core/package.ts codeVersion). */
+  readonly code: string;
   readonly parameters: Record<string, unknown>;
   readonly counts: Record<string, number>;
 }
@@ -160,30 +160,6 @@ function fileRef(path: string): FileRef {
   return { path: relative(process.cwd(), path) || path, sha256: createHash("sha256").update(readFileSync(path)).digest("hex") };
 }
 
-let codeVersionMemo: { version: string; gitDescribe: string | null } | null = null;
-
-/** package.json version and `git describe --always --tags` of the source tree (null when git is unavailable); once per process. */
-export function codeVersion(): { version: string; gitDescribe: string | null } {
-  if (codeVersionMemo) return codeVersionMemo;
-  let version = "unknown";
-  let gitDescribe: string | null = null;
-  let dir = dirname(fileURLToPath(import.meta.url));
-  for (let i = 0; i < 5; i++) {
-    try {
-      version = (JSON.parse(readFileSync(join(dir, "package.json"), "utf8")) as { version: string }).version;
-      break;
-    } catch {
-      dir = dirname(dir);
-    }
-  }
-  try {
-    gitDescribe = execFileSync("git", ["describe", "--always", "--tags"], { cwd: dir, stdio: ["ignore", "pipe", "ignore"], timeout: 2000 }).toString().trim() || null;
-  } catch {
-    gitDescribe = null;
-  }
-  codeVersionMemo = { version, gitDescribe };
-  return codeVersionMemo;
-}
 
 /** Query settings of the city matrix from the scenario parameters. */
 function matrixQuery(net: CompiledNetwork, scenario: Scenario, state: NetworkState): ResolvedRouteOptions {

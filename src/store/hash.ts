@@ -3,10 +3,9 @@
  * code version (package version + git commit) read from the repository files without spawning git.
  */
 import { createHash } from "node:crypto";
-import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
+import { readdirSync, readFileSync, statSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { CaravanError } from "../core/errors";
-import { packageInfo } from "../core/package";
 
 /** JSON with object keys sorted at every level, so equal values always give equal text. */
 export function canonicalJson(value: unknown): string {
@@ -51,30 +50,3 @@ export function dirInput(path: string): { path: string; files: { name: string; s
   };
 }
 
-let version: string | undefined;
-
-/** `caravan@<package version>+<git commit, 12 hex>` (just the package version outside a git checkout). */
-export function codeVersion(): string {
-  if (version) return version;
-  const { root, version: pkg } = packageInfo();
-  version = `caravan@${pkg}`;
-  const commit = gitCommit(join(root, ".git"));
-  if (commit) version += `+${commit.slice(0, 12)}`;
-  return version;
-}
-
-function gitCommit(gitDir: string): string | null {
-  try {
-    if (!existsSync(gitDir) || !statSync(gitDir).isDirectory()) return null;
-    const head = readFileSync(join(gitDir, "HEAD"), "utf8").trim();
-    if (!head.startsWith("ref: ")) return head;
-    const ref = head.slice(5);
-    const loose = join(gitDir, ref);
-    if (existsSync(loose)) return readFileSync(loose, "utf8").trim();
-    const packed = readFileSync(join(gitDir, "packed-refs"), "utf8");
-    const line = packed.split("\n").find((l) => l.endsWith(` ${ref}`));
-    return line ? line.split(" ")[0] : null;
-  } catch {
-    return null;
-  }
-}

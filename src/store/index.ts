@@ -31,7 +31,8 @@
  */
 export type { Backend, Dialect, Writer } from "./backend";
 export { exportRun, EXPORT_FORMATS, type ExportFormat } from "./export";
-export { canonicalJson, codeVersion, dirInput, fileInput, sha256 } from "./hash";
+export { codeVersion } from "../core/package";
+export { canonicalJson, dirInput, fileInput, sha256 } from "./hash";
 export { currentProcess, writerIsGone } from "./process-info";
 export {
   type CellValue,

@@ -10,7 +10,8 @@ import { sql } from "kysely";
 import { CaravanError } from "../core/errors";
 import { suggest } from "../core/suggest";
 import { type Backend, type Dialect, openPostgres, openSqlite, type Writer } from "./backend";
-import { canonicalJson, codeVersion, sha256 } from "./hash";
+import { codeVersion } from "../core/package";
+import { canonicalJson, sha256 } from "./hash";
 import { currentProcess, writerIsGone } from "./process-info";
 import { RESULT_TABLE_NAMES, RESULT_TABLES, type ResultTableName, type ResultTables, type RunStatus, type RunsTable } from "./schema";
 

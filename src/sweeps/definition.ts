@@ -12,7 +12,8 @@ import { LineCounter, parseDocument } from "yaml";
 import { z } from "zod";
 import { CaravanError } from "../core/errors";
 import { suggest } from "../core/suggest";
-import { canonicalJson, codeVersion, dirInput, fileInput, sha256 } from "../store/hash";
+import { codeVersion } from "../core/package";
+import { canonicalJson, dirInput, fileInput, sha256 } from "../store/hash";
 import { DEFAULT_DATASET_DIR, JOB_KIND_NAMES, JOB_KINDS } from "./jobs";
 
 export interface SweepJob {

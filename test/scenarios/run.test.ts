@@ -55,7 +55,7 @@ describe("scenario run folders", () => {
     expect(manifest.scenario.files[0].sha256).toBe(createHash("sha256").update(readFileSync(join(fixtures, "testbot-half-dwell.yaml"))).digest("hex"));
     expect(manifest.demand.sha256).toBe(createHash("sha256").update(readFileSync(join(fixtures, "testbot-demand.csv"))).digest("hex"));
     expect(manifest.dataset.sourceHash).toBe(testbot.sourceHash);
-    expect(manifest.code.version).toMatch(/^\d+\.\d+\.\d+/);
+    expect(manifest.code).toMatch(/^caravan@\d+\.\d+\.\d+/);
     // no leftovers of the atomic write beside the folder
     expect(readdirSync(tmp).filter((f) => f.startsWith("."))).toEqual([]);
   });
