@@ -11,4 +11,4 @@ writeFileAtomic("docs/cli.md", renderCliDocs(buildProgram()));
 writeFileAtomic("docs/api.md", renderApiDocs(buildOpenApi("docs")));
 writeFileAtomic("docs/numbers.md", renderNumberDocs());
 writeFileAtomic("docs/scenario.schema.json", scenarioJsonSchema());
-console.log("wrote docs/errors.md, docs/cli.md and docs/scenario.schema.json");
+console.log("wrote docs/errors.md, docs/cli.md, docs/numbers.md and docs/scenario.schema.json");

@@ -17,11 +17,11 @@ import { register as registerRoute } from "./commands/route";
 import { register as registerStudy } from "./commands/study";
 import { register as registerScenario } from "./commands/scenario";
 import { register as registerRuns } from "./commands/runs";
+import { register as registerSweep } from "./commands/sweep";
+import { register as registerWorker } from "./commands/worker";
 import { register as registerServe } from "./commands/serve";
 import { configureCliOutput, guardStdoutPipe } from "./io";
 import { protectNegativeCoordinates } from "./options";
-import { register as registerSweep } from "./commands/sweep";
-import { register as registerWorker } from "./commands/worker";
 
 export function buildProgram(): Command {
   const program = new Command();
@@ -45,8 +45,8 @@ export function buildProgram(): Command {
   registerPlaces(program);
   registerNetwork(program);
   registerAssign(program);
-  registerCalibrate(program);
   registerScenario(program);
+  registerCalibrate(program);
   registerGravity(program);
   registerRuns(program);
   registerSweep(program);
