@@ -20,7 +20,7 @@ export { computeEffects, projectArcMask, projectRecordIds } from "./effects";
 export type { ProjectEffects, StateRouteOptions } from "./effects";
 export { formatCba } from "./format";
 export { barChart, esc, htmlTable, page, yearBars } from "./html";
-export { DEFAULT_RISKS, runMonteCarlo, sample, seededRandom, triangular } from "./monte-carlo";
+export { DEFAULT_RISKS, runMonteCarlo, sample, triangular } from "./monte-carlo";
 export type { Distribution, MonteCarloResult } from "./monte-carlo";
 export { APPRAISAL_DATA_DIR, co2PriceUsdPerT, DEFAULT_PARAMETERS, readCo2Path, readValueOfTime } from "./params";
 export type { AppraisalParameters, Co2PricePath, ValueOfTime } from "./params";

@@ -6,18 +6,8 @@
  */
 import { eirrPctFast, netFlows, presentValue } from "./cba";
 import type { BenefitModel, RiskFactors } from "./benefits";
+import { seededRandom } from "../core/random";
 
-/** mulberry32: a small seeded PRNG returning numbers in [0, 1). */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** A distribution of a risk factor: min ≤ mode ≤ max. */
 export interface Distribution {

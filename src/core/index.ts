@@ -1,5 +1,6 @@
 export { CaravanError, ERROR_CATALOGUE, isCaravanError, parseError } from "./errors";
 export type { CaravanErrorOptions, ErrorCode, ErrorSpec } from "./errors";
+export { seededRandom } from "./random";
 export { suggest } from "./suggest";
 export { cleanupTempFiles, pendingTempFiles, TEMP_MARKER, writeFileAtomic } from "./atomic-write";
 export type { NumberRule } from "./numbers";

@@ -15,6 +15,7 @@ import { suggest } from "../core/suggest";
 import { codeVersion } from "../core/package";
 import { canonicalJson, dirInput, fileInput, sha256 } from "../store/hash";
 import { DEFAULT_DATASET_DIR, JOB_KIND_NAMES, JOB_KINDS } from "./jobs";
+import { seededRandom } from "../core/random";
 
 export interface SweepJob {
   /** sha256 of kind, input, input file contents and code version (64 hex). */
@@ -62,17 +63,6 @@ const fileSchema = z
   })
   .strict();
 
-/** mulberry32, seeded: the same file always draws the same variants. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function draw(d: Distribution, next: () => number): unknown {
   if ("uniform" in d) return d.uniform[0] + (d.uniform[1] - d.uniform[0]) * next();
@@ -112,7 +102,7 @@ export function variantsOf(def: z.infer<typeof fileSchema>): Record<string, unkn
   }
   if (def.draws) {
     const next: Record<string, unknown>[] = [];
-    const random = rng(def.draws.seed);
+    const random = seededRandom(def.draws.seed);
     for (let i = 0; i < def.draws.count; i++) {
       const drawn: Record<string, unknown> = { draw: i };
       for (const [field, d] of Object.entries(def.draws.vary)) drawn[field] = draw(d, random);

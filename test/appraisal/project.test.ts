@@ -25,8 +25,8 @@ import {
   readValueOfTime,
   runMonteCarlo,
   sample,
-  seededRandom,
 } from "../../src/appraisal/index";
+import { seededRandom } from "../../src/core/random";
 import { readDemandCsv, resolveDemand } from "../../src/assignment/corridor-demand";
 import { runCli } from "../../src/cli/main";
 import { openNetwork } from "../../src/network/open";

@@ -14,18 +14,8 @@ import { join, resolve } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ERROR_CATALOGUE } from "../../src/core/errors";
 import { type CliRun, cli, copyTestbot, TESTBOT, tmp, tntpDir } from "./helpers";
+import { seededRandom } from "../../src/core/random";
 
-/** mulberry32: a small seeded PRNG. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** Bytes that break numbers and structure more often than uniform random bytes do. */
 const NASTY = Buffer.from("0123456789.eE+-,;:~<>\n\r\t x\"'#|*&!{}[]\0\xff");
@@ -86,7 +76,7 @@ const SCALE = Math.max(1, Number.parseInt(process.env.FUZZ_SCALE ?? "1", 10) || 
 async function fuzz(seedBase: number, baseCases: number, dir: string, files: readonly string[], args: (dir: string) => string[], freshDir?: () => string): Promise<void> {
   const seed = seedBase + SEED_OFFSET;
   const cases = baseCases * SCALE;
-  const rnd = prng(seed);
+  const rnd = seededRandom(seed);
   const base = await cli(args(dir));
   expect(base.code, base.err).toBe(0);
   const numeric = base.out.trimStart().startsWith("{") ? numericKeys(JSON.parse(base.out)) : new Set<string>();
