@@ -1,6 +1,7 @@
 import { type ArcIndex, type CsrGraph, INF_WEIGHT, NO_ARC, type NodeIndex } from "../graph/csr";
 import { IndexedMinHeap } from "../graph/heap";
 import type { DijkstraOptions, ReweightableQuery } from "./dijkstra";
+import { EARTH_RADIUS_KM, haversineKm } from "../network/geo";
 
 /**
  * A lower bound on the remaining distance to a target, supplied by the caller. It must be CONSISTENT for the weights
@@ -47,17 +48,9 @@ export class EuclideanLowerBound implements LowerBound {
   }
 }
 
-/** Mean Earth radius, km (IUGG). */
-export const EARTH_RADIUS_KM = 6371.0088;
-
-/** Great-circle (haversine) distance in km between two points given in degrees. */
-export function greatCircleKm(lon1Deg: number, lat1Deg: number, lon2Deg: number, lat2Deg: number): number {
-  const toRad = Math.PI / 180;
-  const dLat = (lat2Deg - lat1Deg) * toRad;
-  const dLon = (lon2Deg - lon1Deg) * toRad;
-  const s = Math.sin(dLat / 2) ** 2 + Math.cos(lat1Deg * toRad) * Math.cos(lat2Deg * toRad) * Math.sin(dLon / 2) ** 2;
-  return 2 * EARTH_RADIUS_KM * Math.asin(Math.min(1, Math.sqrt(s)));
-}
+/** Great-circle (haversine) distance in km between two points given in degrees: the network's one definition. */
+export const greatCircleKm = haversineKm;
+export { EARTH_RADIUS_KM };
 
 /**
  * Great-circle distance × `weightPerKm` (e.g. 1 / fastest speed in km/h for travel time in hours, or the cheapest

@@ -13,21 +13,15 @@ import { describe, expect, it } from "vitest";
 import { parse as parseYaml } from "yaml";
 import { buildCsr, INF_WEIGHT } from "../../src/graph/csr";
 import { DijkstraQuery } from "../../src/routing/dijkstra";
+import { haversineKm as greatCircleKm } from "../../src/network/geo";
+
+type Row = Record<string, string>;
+const readCsv = (file: string): Row[] => parse(readFileSync(file, "utf8"), { columns: true, skip_empty_lines: true }) as Row[];
 
 const root = resolve(__dirname, "../..");
 const dataDir = join(root, "data/eurasia");
 const marnetFile = resolve(root, "../shared/geodata/marnet_densified.json");
 const KM_PER_NM = 1.852;
-const EARTH_RADIUS_KM = 6371.0088;
-
-type Row = Record<string, string>;
-const readCsv = (file: string): Row[] => parse(readFileSync(file, "utf8"), { columns: true, skip_empty_lines: true }) as Row[];
-
-function greatCircleKm(lon1: number, lat1: number, lon2: number, lat2: number): number {
-  const rad = Math.PI / 180;
-  const h = Math.sin(((lat2 - lat1) * rad) / 2) ** 2 + Math.cos(lat1 * rad) * Math.cos(lat2 * rad) * Math.sin(((lon2 - lon1) * rad) / 2) ** 2;
-  return 2 * EARTH_RADIUS_KM * Math.asin(Math.sqrt(h));
-}
 
 const places = new Map<string, { lonDeg: number; latDeg: number; kinds: string[] }>();
 for (const file of readdirSync(join(dataDir, "places")).filter((f) => f.endsWith(".csv"))) {
