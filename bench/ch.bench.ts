@@ -7,60 +7,21 @@
  * checked against plain Dijkstra (mismatch count; equality up to float rounding, 1e-12 relative). Targets from
  * issue 12: preprocessing ≤ 60 s, query median ≤ 100 µs, matrix ≤ 1.5 s. Skips with a message when the files are absent.
  */
-import { existsSync, readFileSync } from "node:fs";
-import { dirname, resolve } from "node:path";
-import { fileURLToPath } from "node:url";
-import { buildCsr, buildReverse, type CsrGraph, INF_WEIGHT } from "../src/graph/csr";
+import { existsSync } from "node:fs";
+import { buildReverse, INF_WEIGHT } from "../src/graph/csr";
 import { AStarQuery, EuclideanLowerBound } from "../src/routing/astar";
 import { BidirectionalDijkstraQuery } from "../src/routing/bidirectional";
 import { buildContractionHierarchy, ChQuery, checkHierarchyInvariants } from "../src/routing/ch";
 import { DijkstraQuery, type ShortestPathQuery } from "../src/routing/dijkstra";
 import { manyToManyParallel } from "../src/routing/parallel-matrix";
-import { rng, seconds } from "./lib";
+import { loadMoscow, MOSCOW_CO_FILE, MOSCOW_GR_FILE, quantile, rng, seconds } from "./lib";
 
-const here = dirname(fileURLToPath(import.meta.url));
-const dir = resolve(here, "../../shared/graphs");
-const coFile = resolve(dir, "moscow-roads.co.bin");
-const grFile = resolve(dir, "moscow-roads.gr.bin");
+const coFile = MOSCOW_CO_FILE;
+const grFile = MOSCOW_GR_FILE;
 
 const sameDistance = (a: number, b: number): boolean => a === b || Math.abs(a - b) <= 1e-12 * Math.max(1, Math.abs(b));
 
-function quantile(sorted: Float64Array, q: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))];
-}
 
-function loadMoscow(): { graph: CsrGraph; weight: Float64Array; x: Float64Array; y: Float64Array } {
-  const co = readFileSync(coFile);
-  const gr = readFileSync(grFile);
-  const coords = new Int32Array(co.buffer, co.byteOffset, co.byteLength / 4);
-  const pairs = new Int32Array(gr.buffer, gr.byteOffset, gr.byteLength / 4);
-  const nodeCount = coords.length / 2;
-  const x = new Float64Array(nodeCount); // [node]
-  const y = new Float64Array(nodeCount); // [node]
-  for (let v = 0; v < nodeCount; v++) {
-    x[v] = coords[2 * v];
-    y[v] = coords[2 * v + 1];
-  }
-  const edgeCount = pairs.length / 2;
-  const tails = new Uint32Array(2 * edgeCount);
-  const heads = new Uint32Array(2 * edgeCount);
-  for (let e = 0; e < edgeCount; e++) {
-    const u = pairs[2 * e] - 1;
-    const v = pairs[2 * e + 1] - 1;
-    tails[2 * e] = u;
-    heads[2 * e] = v;
-    tails[2 * e + 1] = v;
-    heads[2 * e + 1] = u;
-  }
-  const graph = buildCsr(nodeCount, tails, heads);
-  const weight = new Float64Array(graph.arcCount); // [arc] Euclidean length in .co units
-  for (let a = 0; a < graph.arcCount; a++) {
-    const dx = x[graph.head[a]] - x[graph.tail[a]];
-    const dy = y[graph.head[a]] - y[graph.tail[a]];
-    weight[a] = Math.sqrt(dx * dx + dy * dy);
-  }
-  return { graph, weight, x, y };
-}
 
 function timeQueries(query: ShortestPathQuery, pairs: Uint32Array): { medianS: number; p99S: number; totalS: number; settled: number; dist: Float64Array } {
   const count = pairs.length / 2;
