@@ -31,6 +31,14 @@ describe("web URL state", () => {
     expect(parseState(search)).toEqual(state);
   });
 
+  it("round-trips an opened stored run with the runs list filters", () => {
+    const state = { ...DEFAULT_STATE, view: "runs" as const, run: "441990f0964f254c", runKind: "assignment", runStatus: "done" };
+    const search = serializeState(state);
+    expect(search).toBe("?view=runs&run=441990f0964f254c&runKind=assignment&runStatus=done");
+    expect(parseState(search)).toEqual(state);
+    expect(parseState("?view=runs&runStatus=finished").runStatus).toBe("");
+  });
+
   it("leaves defaults out of the link", () => {
     expect(serializeState({ ...DEFAULT_STATE, view: "network" })).toBe("?view=network");
   });

@@ -1,8 +1,8 @@
 /**
  * Browser end-to-end tests of the web app against the real server (src/server, in-process, loopback) in headless
  * Chromium with software WebGL: typo suggestions, three Xi'an → Duisburg alternatives on the map and in the panel,
- * layer toggles and the year slider, a corridor assignment job, the scenario diff, and a screenshot whose map region
- * must hold a drawn map. With CARAVAN_UPDATE_SCREENSHOTS=1 the screenshots replace those of docs/img/ (docs/web.md,
+ * layer toggles and the year slider, a corridor assignment job, the scenario diff, the runs of a run store (listed,
+ * filtered and opened by keyboard), and a screenshot whose map region must hold a drawn map. With CARAVAN_UPDATE_SCREENSHOTS=1 the screenshots replace those of docs/img/ (docs/web.md,
  * the README). Skips with a message when Chromium or the server is missing.
  */
 import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
@@ -214,11 +214,11 @@ describe.skipIf(missing !== null)("web app in Chromium", () => {
     expect(await page.evaluate("document.activeElement.id")).toBe("tab-route");
     expect(await page.locator("#tab-route").getAttribute("aria-selected")).toBe("true");
     await page.keyboard.press("End");
-    expect(new URL(page.url()).searchParams.get("view")).toBe("trade");
+    expect(new URL(page.url()).searchParams.get("view")).toBe("runs");
     await page.goBack();
     await page.locator('#tab-route[aria-selected="true"]').waitFor({ timeout: 15_000 });
     await page.goForward();
-    await page.locator('#tab-trade[aria-selected="true"]').waitFor({ timeout: 15_000 });
+    await page.locator('#tab-runs[aria-selected="true"]').waitFor({ timeout: 15_000 });
     // a shared link opens the planner with its query filled in
     await open("?view=route&from=Almaty&to=Tashkent&optimize=cost&alternatives=1");
     expect(await page.locator("#from").inputValue()).toBe("Almaty");
@@ -348,6 +348,86 @@ describe.skipIf(missing !== null)("web app in Chromium", () => {
       await page.locator('input[name="ge-file"]').setInputFiles(bad);
       expect(await page.locator(".panel .error").textContent()).toContain('no "results" array');
     } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it("lists the runs of the server's run store, filters them and opens one by keyboard with its manifest", async () => {
+    // without a store the view says so, with the server's answer
+    await open("?view=runs");
+    const noStore = page.locator('[data-testid="runs-no-store"]');
+    await noStore.waitFor({ timeout: 15_000 });
+    expect(await noStore.textContent()).toMatch(/no run store.*E_NOT_AVAILABLE/s);
+
+    // a corridor assignment recorded into a fresh SQLite store by the CLI, as a user would record it
+    const dir = mkdtempSync(join(tmpdir(), "caravan-web-runs-"));
+    const db = join(dir, "runs.db");
+    let storeServer: TestServer | null = null;
+    const runsPage = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+    try {
+      const { runCli } = await import("../../src/cli/main");
+      let err = "";
+      const status = await runCli(["assign", "--demand", join(ROOT, "data/eurasia/demand/corridors-2024.csv"), "--store", db], { out: () => {}, err: (t) => (err += t) });
+      expect(status, err).toBe(0);
+      // what the store holds, read through its own API
+      const { openStore } = await import("../../src/store/index");
+      const store = await openStore(db);
+      const [listed] = await store.listRuns({});
+      const stored = (await store.getRun(listed.id)) as unknown as {
+        id: string;
+        kind: string;
+        status: string;
+        inputsHash: string;
+        datasetHash: string | null;
+        codeVersion: string;
+        inputs: Record<string, { sha256: string }>;
+        summary: { iterations: number };
+      };
+      const counts = await store.resultCounts(listed.id);
+      await store.close();
+      expect(stored.kind).toBe("assignment");
+      expect(counts.link_flows).toBeGreaterThan(0);
+
+      storeServer = await startTestServer({ store: db });
+      await runsPage.goto(`${storeServer.url}?view=runs`);
+      const row = runsPage.locator(`[data-testid="runs-table"] tbody tr[data-run="${stored.id}"]`);
+      await row.waitFor({ timeout: 20_000 });
+      const cells = await row.locator("td").allTextContents();
+      expect(cells[0]).toBe(stored.kind);
+      expect(cells[1]).toBe(stored.status);
+      expect(await row.locator("td.hash").getAttribute("title")).toBe(stored.inputsHash);
+
+      // the status filter asks the server again: no failed run, then the run is back
+      await runsPage.locator('select[name="runStatus"]').selectOption("failed");
+      await runsPage.locator('[data-testid="runs-empty"]').waitFor({ timeout: 15_000 });
+      expect(new URL(runsPage.url()).searchParams.get("runStatus")).toBe("failed");
+      await runsPage.locator('select[name="runStatus"]').selectOption("");
+      await runsPage.locator('select[name="runKind"]').selectOption("assignment");
+      await row.waitFor({ timeout: 15_000 });
+
+      // opened by keyboard: the id is a button, Enter opens the run and focus moves to its heading
+      await row.locator("button.run-open").focus();
+      await runsPage.keyboard.press("Enter");
+      const details = runsPage.locator(`[data-testid="run-details"][data-run="${stored.id}"]`);
+      await details.waitFor({ timeout: 15_000 });
+      expect(new URL(runsPage.url()).searchParams.get("run")).toBe(stored.id);
+      expect(await runsPage.evaluate("document.activeElement.id")).toBe("run-title");
+      expect(await details.locator('[data-field="inputsHash"]').textContent()).toBe(stored.inputsHash);
+      expect(await details.locator('[data-field="datasetHash"]').textContent()).toBe(stored.datasetHash);
+      expect(await details.locator('[data-field="codeVersion"]').textContent()).toBe(stored.codeVersion);
+      expect(await details.locator('[data-testid="run-inputs"] tr[data-input="demand"] td.hash').textContent()).toBe(stored.inputs.demand.sha256);
+      expect(await details.locator('[data-testid="run-results"] tr[data-table="link_flows"] td').textContent()).toBe(counts.link_flows?.toLocaleString("en-GB"));
+      const iterations = details.locator('[data-testid="run-summary"] tr', { has: runsPage.locator('th:text-is("iterations")') });
+      expect(await iterations.locator("td").textContent()).toBe(String(stored.summary.iterations));
+      await runsPage.waitForFunction("window.caravanBasemapReady === true", null, { timeout: 30_000 });
+      await runsPage.screenshot({ path: shot("web-runs.png") });
+
+      // a shared link with a unique id prefix opens the same run
+      await runsPage.goto(`${storeServer.url}?view=runs&run=${stored.id.slice(0, 8)}`);
+      await runsPage.locator(`[data-testid="run-details"][data-run="${stored.id}"]`).waitFor({ timeout: 20_000 });
+    } finally {
+      await runsPage.close();
+      await storeServer?.close();
       rmSync(dir, { recursive: true, force: true });
     }
   });

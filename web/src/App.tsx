@@ -1,5 +1,5 @@
 /**
- * The Caravan web app: a header with the views (network, route planner, flows, scenarios, trade), a side panel for
+ * The Caravan web app: a header with the views (network, route planner, flows, scenarios, trade, stored runs), a side panel for
  * the active view and the map. State lives in the URL (see url-state.ts), so every view and query is a shareable link.
  */
 import type { Map as MapLibreMap } from "maplibre-gl";
@@ -9,6 +9,7 @@ import { type AppState, parseState, serializeState, type View, VIEWS } from "./u
 import { FlowsView } from "./views/FlowsView";
 import { NetworkView } from "./views/NetworkView";
 import { RouteView } from "./views/RouteView";
+import { RunsView } from "./views/RunsView";
 import { ScenariosView } from "./views/ScenariosView";
 import { TradeView } from "./views/TradeView";
 
@@ -18,6 +19,7 @@ const VIEW_LABELS: Record<View, string> = {
   flows: "Flows",
   scenarios: "Scenarios",
   trade: "Trade",
+  runs: "Runs",
 };
 
 export function App() {
@@ -38,7 +40,7 @@ export function App() {
       const search = serializeState(next);
       if (search !== location.search) {
         // a new view or query is a history entry; slider moves and toggles replace the current one
-        const push = patch.view !== undefined || patch.from !== undefined || patch.to !== undefined;
+        const push = patch.view !== undefined || patch.from !== undefined || patch.to !== undefined || patch.run !== undefined;
         if (push) history.pushState(null, "", search);
         else history.replaceState(null, "", search);
       }
@@ -101,6 +103,7 @@ export function App() {
             {state.view === "flows" ? <FlowsView state={state} update={update} /> : null}
             {state.view === "scenarios" ? <ScenariosView state={state} update={update} /> : null}
             {state.view === "trade" ? <TradeView state={state} update={update} /> : null}
+            {state.view === "runs" ? <RunsView state={state} update={update} /> : null}
           </div>
           <MapPane onMap={setMap} onError={setMapError} />
         </main>

@@ -1,6 +1,7 @@
 /**
  * Client of the Caravan HTTP API (/api/v1): typed GET helpers, the error shape {code, message, didYouMean?}, and jobs
- * (POST → 202 {jobId}, progress by Server-Sent Events with a polling fallback, result by id).
+ * (POST → 202 {jobId}, progress by Server-Sent Events with a polling fallback, result by id), and the shapes of the
+ * run store's routes (/runs).
  */
 
 export interface Place {
@@ -277,4 +278,30 @@ function followJob(jobId: string, onProgress: (state: JobState) => void, signal?
       startPolling();
     };
   });
+}
+
+/** A run of the run store as GET /api/v1/runs lists it. */
+export interface RunListing {
+  id: string;
+  kind: string;
+  status: string;
+  startedAt: string;
+  finishedAt: string | null;
+  inputsHash: string;
+}
+
+/** GET /api/v1/runs/:id: everything recorded about a run, and the number of rows of each of its result tables. */
+export interface RunDetail {
+  run: RunListing & {
+    /** input files {path, sha256, bytes} by name, and other inputs */
+    inputs: unknown;
+    datasetHash: string | null;
+    codeVersion: string;
+    parameters: unknown;
+    timings: unknown;
+    summary: unknown;
+    output: string | null;
+    error: string | null;
+  };
+  resultCounts: Record<string, number>;
 }

@@ -1,10 +1,10 @@
 /**
  * The app's state in the URL (shareable links): view, route query (from, to, options), network layers and year,
- * scenario pair. Parsing is lenient (unknown or malformed values fall back to defaults); serialising omits defaults
+ * scenario pair, stored run (and the runs list filters). Parsing is lenient (unknown or malformed values fall back to defaults); serialising omits defaults
  * so links stay short.
  */
 
-export const VIEWS = ["network", "route", "flows", "scenarios", "trade"] as const;
+export const VIEWS = ["network", "route", "flows", "scenarios", "trade", "runs"] as const;
 export type View = (typeof VIEWS)[number];
 
 export const NETWORK_LAYERS = ["rail1520", "rail1435", "road", "sea", "ferry", "crossings", "ports", "terminals", "projects"] as const;
@@ -32,6 +32,9 @@ export const CHOKEPOINTS: readonly { id: string; name: string }[] = [
   { id: "taiwan-strait", name: "Taiwan Strait" },
 ];
 
+/** Run statuses of the run store (src/store/schema.ts RUN_STATUSES), the runs list's status filter. */
+export const RUN_STATUSES = ["running", "done", "failed", "interrupted"] as const;
+
 export const YEAR_MIN = 2024;
 export const YEAR_MAX = 2035;
 
@@ -50,6 +53,11 @@ export interface AppState {
   layers: NetworkLayer[];
   base: string;
   scenario: string;
+  /** the stored run opened in the runs view (id or unique prefix); "" = none */
+  run: string;
+  /** runs list filters: run kind ("" = all) and status ("" = all) */
+  runKind: string;
+  runStatus: string;
 }
 
 export const DEFAULT_STATE: AppState = {
@@ -66,6 +74,9 @@ export const DEFAULT_STATE: AppState = {
   layers: ["rail1520", "rail1435", "road", "sea", "ferry", "crossings", "ports", "terminals", "projects"],
   base: "",
   scenario: "",
+  run: "",
+  runKind: "",
+  runStatus: "",
 };
 
 function list(value: string | null): string[] | null {
@@ -99,6 +110,9 @@ export function parseState(search: string): AppState {
     layers: layers === null ? DEFAULT_STATE.layers : (layers.filter((l) => (NETWORK_LAYERS as readonly string[]).includes(l)) as NetworkLayer[]),
     base: q.get("base") ?? "",
     scenario: q.get("scenario") ?? "",
+    run: q.get("run") ?? "",
+    runKind: q.get("runKind") ?? "",
+    runStatus: oneOf(q.get("runStatus"), ["", ...RUN_STATUSES], ""),
   };
 }
 
@@ -121,5 +135,8 @@ export function serializeState(state: AppState): string {
   if (!sameList(state.layers, DEFAULT_STATE.layers)) q.set("layers", state.layers.join(","));
   if (state.base) q.set("base", state.base);
   if (state.scenario) q.set("scenario", state.scenario);
+  if (state.run) q.set("run", state.run);
+  if (state.runKind) q.set("runKind", state.runKind);
+  if (state.runStatus) q.set("runStatus", state.runStatus);
   return `?${q.toString().replace(/%2C/g, ",")}`;
 }
