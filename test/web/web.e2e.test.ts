@@ -425,6 +425,16 @@ describe.skipIf(missing !== null)("web app in Chromium", () => {
       // a shared link with a unique id prefix opens the same run
       await runsPage.goto(`${storeServer.url}?view=runs&run=${stored.id.slice(0, 8)}`);
       await runsPage.locator(`[data-testid="run-details"][data-run="${stored.id}"]`).waitFor({ timeout: 20_000 });
+
+      // a mistyped id shows the server's E_RUN_UNKNOWN with the nearest stored id, and picking it opens the run
+      const typo = `${stored.id.slice(0, -1)}${stored.id.endsWith("0") ? "1" : "0"}`;
+      await runsPage.goto(`${storeServer.url}?view=runs&run=${typo}`);
+      const error = runsPage.locator(".panel .error");
+      await error.waitFor({ timeout: 20_000 });
+      expect(await error.textContent()).toContain("E_RUN_UNKNOWN");
+      await error.getByRole("button", { name: stored.id }).click();
+      await runsPage.locator(`[data-testid="run-details"][data-run="${stored.id}"]`).waitFor({ timeout: 20_000 });
+      expect(new URL(runsPage.url()).searchParams.get("run")).toBe(stored.id);
     } finally {
       await runsPage.close();
       await storeServer?.close();
