@@ -23,6 +23,7 @@ import { crossingsList, networkLayers, terminalsList } from "./routes/network";
 import { searchPlaces } from "./routes/places";
 import { getRun, listRuns, type RunReader } from "./routes/runs";
 import { listScenarios } from "./routes/scenarios";
+import { getSweepView, listSweepsView, storeSweepReader, streamSweepEvents, type SweepReader } from "./routes/sweeps";
 import { matrixResponse, routeResponse } from "./routes/routing";
 import { API_PREFIX, type JobKind, LIMITS, ROUTES } from "./schemas";
 import { checkBearer, TOKEN_COOKIE, tokenMatches } from "./security";
@@ -45,6 +46,8 @@ export interface ServerOptions {
    * write, every job is recorded as a run. None = /runs answers 501 and jobs are not recorded.
    */
   readonly store?: (RunReader & Partial<RunWriter>) | null;
+  /** What the /sweeps routes read; default: the sweeps of `store` when it is src/store's Store, else none (501). */
+  readonly sweeps?: SweepReader | null;
   /** Compiled-network cache folder for the job worker. */
   readonly cacheDir?: string | false;
   /** Where unexpected errors (with stacks) are reported; default stderr. */
@@ -105,6 +108,11 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
     log,
   });
   app.addHook("onClose", async () => queue.close());
+  const sweeps = options.sweeps !== undefined ? options.sweeps : options.store && "db" in options.store ? storeSweepReader(options.store as unknown as Parameters<typeof storeSweepReader>[0]) : null;
+  const sweepStreams = new Set<() => void>();
+  app.addHook("onClose", async () => {
+    for (const stop of [...sweepStreams]) stop();
+  });
 
   app.addContentTypeParser("text/csv", { parseAs: "string", bodyLimit: LIMITS.uploadBytes }, (_req, body, done) => done(null, body));
   app.addContentTypeParser("multipart/form-data", { parseAs: "buffer", bodyLimit: LIMITS.uploadBytes }, (request, body, done) => {
@@ -230,6 +238,22 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
     scenarios: () => listScenarios(state),
     runs: (request) => listRuns(options.store, request.query as Parameters<typeof listRuns>[1]),
     getRun: (request) => getRun(options.store, (request.params as { id: string }).id),
+    sweeps: (request) => listSweepsView(sweeps, request.query as Parameters<typeof listSweepsView>[1]),
+    getSweep: (request) => getSweepView(sweeps, (request.params as { id: string }).id),
+    sweepEvents: async (request, reply) => {
+      const { id } = request.params as { id: string };
+      const { intervalMs } = request.query as { intervalMs: number };
+      await streamSweepEvents(sweeps, id, intervalMs, {
+        res: reply.raw,
+        headers: reply.getHeaders() as Record<string, string>,
+        log,
+        beforeStream: () => reply.hijack(),
+        onStop: (stop) => {
+          sweepStreams.add(stop);
+          return () => sweepStreams.delete(stop);
+        },
+      });
+    },
     submitJob: (request, reply) => {
       const q = request.query as { kind?: JobKind; formula?: string; vcov?: string; cluster?: string; ssc?: string };
       let kind: JobKind;

@@ -59,6 +59,8 @@ export const LIMITS = {
   jobSeconds: 300,
   /** A request whose body has not arrived by then is answered 408, ms. */
   requestTimeoutMs: 30_000,
+  /** How often a sweep's event stream reads the store (GET /sweeps/:id/events?intervalMs=), ms. */
+  sweepPollMs: { min: 100, max: 10_000, default: 1_000 },
 } as const;
 
 // --- shared pieces -----------------------------------------------------------------------------------------------
@@ -554,6 +556,23 @@ export interface RouteSpec {
 
 const RUN_LISTING = obj({ id: str, kind: str, status: { type: "string", enum: ["running", "done", "failed", "interrupted"] }, startedAt: str, finishedAt: strN, inputsHash: str });
 
+/** Sweep and sweep-job states (src/sweeps/records.ts; the sweeps test checks they agree). */
+export const SWEEP_STATUSES = ["running", "done", "cancelled", "failed"] as const;
+export const SWEEP_JOB_STATUSES = ["pending", "running", "done", "failed", "interrupted"] as const;
+
+const SWEEP_VIEW_PROPERTIES: Record<string, Schema> = {
+  id: str,
+  name: d("the name given in the sweep file", str),
+  kind: d("the job kind", str),
+  status: d("running, done (every job has a result), cancelled, or failed (some jobs failed after every retry)", { type: "string", enum: [...SWEEP_STATUSES] }),
+  createdAt: str,
+  updatedAt: str,
+  done: d("jobs with a stored result", int),
+  total: d("jobs in the sweep", int),
+  counts: d("jobs by status", obj(Object.fromEntries(SWEEP_JOB_STATUSES.map((s) => [s, int])))),
+};
+const SWEEP_VIEW = obj(SWEEP_VIEW_PROPERTIES);
+
 const idParams = { type: "object", additionalProperties: false, required: ["id"], properties: { id: { type: "string", maxLength: 64 } } };
 
 export const API_PREFIX = "/api/v1";
@@ -726,6 +745,72 @@ export const ROUTES: readonly RouteSpec[] = [
         }),
         ...errors,
       },
+    },
+  },
+  {
+    method: "GET",
+    url: `${API_PREFIX}/sweeps`,
+    operationId: "sweeps",
+    summary: "Distributed sweeps recorded in the run store, newest first: job counts by status, done/total (server started with --store)",
+    tag: "sweeps",
+    access: "compute",
+    schema: {
+      querystring: listQuery({
+        status: { type: "string", enum: [...SWEEP_STATUSES], description: "only sweeps in this state" },
+        limit: { type: "integer", minimum: 1, maximum: 1000, default: 50 },
+      }),
+      response: { 200: obj({ sweeps: { type: "array", items: SWEEP_VIEW } }), ...errors },
+    },
+  },
+  {
+    method: "GET",
+    url: `${API_PREFIX}/sweeps/:id`,
+    operationId: "getSweep",
+    summary: "One sweep (id or unique id prefix): its definition, counts and every job's status, with the stored result of each done job",
+    tag: "sweeps",
+    access: "compute",
+    schema: {
+      params: idParams,
+      response: {
+        200: obj({
+          sweep: obj({ ...SWEEP_VIEW_PROPERTIES, definition: d("the sweep definition as stored (kind, base input, grid / combinations / draws)", {}) }),
+          jobs: {
+            type: "array",
+            items: obj({
+              position: d("the job's place in the sweep, from 0", int),
+              jobId: d("hash of the job's inputs", str),
+              input: d("the job's full input", { type: "object", additionalProperties: true }),
+              status: d("done once its result is stored; else its latest attempt's state (failed: that attempt failed, a retry may follow); pending before any attempt", {
+                type: "string",
+                enum: [...SWEEP_JOB_STATUSES],
+              }),
+              attempts: d("attempts recorded as runs", int),
+              runId: d("the run holding the stored result, else the latest attempt's run; null before any attempt", strN),
+              result: d("the stored result (the job's metrics) of a done job, else null", { type: ["object", "null"], additionalProperties: { type: ["number", "string", "null"] } }),
+              worker: d("host:pid of the worker that stored the result; null until done", strN),
+              finishedAt: strN,
+              error: d("the latest failed attempt's error while the job has no result", strN),
+            }),
+          },
+        }),
+        ...errors,
+      },
+    },
+  },
+  {
+    method: "GET",
+    url: `${API_PREFIX}/sweeps/:id/events`,
+    operationId: "sweepEvents",
+    summary: "Server-Sent Events of a sweep's progress: progress whenever the counts change, then done",
+    description: `text/event-stream. The store is polled every intervalMs (${LIMITS.sweepPollMs.min}–${LIMITS.sweepPollMs.max} ms). Events: \`progress\` (data: {done, failed, total}) first and whenever the counts change; \`done\` (data: {status, done, failed, total}) once every job has a result (status done) or the sweep was cancelled or ended failed, after which the stream ends; \`error\` (data: {code, message}) if the store cannot be read. Otherwise the stream lasts until the client disconnects (a keep-alive comment every 15 s).`,
+    tag: "sweeps",
+    access: "compute",
+    schema: {
+      params: idParams,
+      querystring: listQuery({
+        intervalMs: { type: "integer", minimum: LIMITS.sweepPollMs.min, maximum: LIMITS.sweepPollMs.max, default: LIMITS.sweepPollMs.default, description: "how often the store is read, ms" },
+      }),
+      response: { 200: { description: "event stream", content: { "text/event-stream": { schema: { type: "string" } } } }, ...errors },
     },
   },
   {

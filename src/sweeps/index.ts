@@ -17,11 +17,17 @@ export { DEFAULT_REDIS_URL, QUEUE_NAME, redisReachable, resolveRedisUrl, startQu
 export {
   cancelSweep,
   countFinished,
+  countJobStates,
   finishedJobIds,
+  getSweep,
   listSweeps,
   registerSweep,
   type SweepListing,
   type SweepResultRow,
+  SWEEP_JOB_STATUSES,
+  type SweepJobState,
+  type SweepJobStatus,
+  sweepJobStates,
   sweepResults,
   sweepStatus,
 } from "./records";

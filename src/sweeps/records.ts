@@ -70,19 +70,10 @@ export async function setSweepStatus(store: Store, sweepId: string, status: Swee
 
 /** Mark a sweep cancelled; E_SWEEP_UNKNOWN (with suggestions) for an unknown id. Returns the sweep's name. */
 export async function cancelSweep(store: Store, sweepId: string): Promise<{ id: string; name: string; finished: number; total: number; wasDone: boolean }> {
-  const rows = await store.db.selectFrom("sweeps").select(["id", "name", "job_count", "status"]).where("id", "like", `${sweepId}%`).execute();
-  if (rows.length !== 1) {
-    const all = await store.db.selectFrom("sweeps").select("id").orderBy("created_at", "desc").limit(100).execute();
-    const { suggest } = await import("../core/suggest");
-    throw new CaravanError("E_SWEEP_UNKNOWN", rows.length === 0 ? `no sweep "${sweepId}" in ${store.location}` : `sweep id prefix "${sweepId}" matches several sweeps`, {
-      didYouMean: suggest(sweepId, all.map((r) => r.id)),
-    });
-  }
-  const finished = await countFinished(store, rows[0].id);
-  const total = Number(rows[0].job_count);
-  const wasDone = rows[0].status === "done" && finished === total;
-  if (!wasDone) await setSweepStatus(store, rows[0].id, "cancelled");
-  return { id: rows[0].id, name: rows[0].name, finished, total, wasDone };
+  const sweep = await getSweep(store, sweepId);
+  const wasDone = sweep.status === "done" && sweep.done === sweep.jobs;
+  if (!wasDone) await setSweepStatus(store, sweep.id, "cancelled");
+  return { id: sweep.id, name: sweep.name, finished: sweep.done, total: sweep.jobs, wasDone };
 }
 
 export async function hasResult(store: Store, jobId: string): Promise<boolean> {
@@ -198,4 +189,91 @@ export async function listSweeps(store: Store, idPrefix = ""): Promise<SweepList
     out.push({ id: r.id, name: r.name, kind: r.kind, status: r.status as SweepStatus, createdAt: r.created_at, updatedAt: r.updated_at, jobs: Number(r.job_count), done: await countFinished(store, r.id) });
   }
   return out;
+}
+
+/** A stored sweep by id or unique id prefix; E_SWEEP_UNKNOWN (with suggestions) otherwise. */
+export async function getSweep(store: Store, idOrPrefix: string): Promise<SweepListing & { readonly definition: unknown }> {
+  const unknown = async (message: string) => {
+    const recent = await store.db.selectFrom("sweeps").select("id").orderBy("created_at", "desc").limit(100).execute();
+    const { suggest } = await import("../core/suggest");
+    return new CaravanError("E_SWEEP_UNKNOWN", message, { didYouMean: suggest(idOrPrefix, recent.map((r) => r.id)) });
+  };
+  if (!/^[0-9a-f]{1,64}$/i.test(idOrPrefix)) throw await unknown(`"${idOrPrefix}" is not a sweep id (hex digits, or a unique prefix)`);
+  const rows = await store.db.selectFrom("sweeps").select(["id", "definition"]).where("id", "like", `${idOrPrefix.toLowerCase()}%`).limit(2).execute();
+  if (rows.length !== 1) throw await unknown(rows.length === 0 ? `no sweep "${idOrPrefix}" in ${store.location}` : `sweep id prefix "${idOrPrefix}" matches several sweeps`);
+  const [listing] = await listSweeps(store, rows[0].id);
+  return { ...listing, definition: JSON.parse(rows[0].definition) as unknown };
+}
+
+/**
+ * Where a job of a sweep stands: `done` once its result is stored (exactly once), else the state of its latest
+ * attempt (a run with its job id): `running`, `failed` (that attempt failed; a retry may follow) or `interrupted`
+ * (its process died); `pending` before any attempt.
+ */
+export type SweepJobStatus = "pending" | "running" | "done" | "failed" | "interrupted";
+export const SWEEP_JOB_STATUSES: readonly SweepJobStatus[] = ["pending", "running", "done", "failed", "interrupted"];
+
+export interface SweepJobState {
+  readonly position: number;
+  readonly jobId: string;
+  readonly input: Record<string, unknown>;
+  readonly status: SweepJobStatus;
+  /** Attempts recorded as runs (a retry adds one; a duplicate attempt's run is removed). */
+  readonly attempts: number;
+  /** The stored result's run, else the latest attempt's; null before any attempt. */
+  readonly runId: string | null;
+  /** The stored result (the job's metrics), null until done. */
+  readonly result: Record<string, number | string | null> | null;
+  readonly worker: string | null;
+  readonly finishedAt: string | null;
+  /** The latest failed attempt's error while the job has no result. */
+  readonly error: string | null;
+}
+
+/** Every job of a sweep with its status and, for done jobs, the stored result; in sweep order. */
+export async function sweepJobStates(store: Store, sweepId: string): Promise<SweepJobState[]> {
+  const jobs = await store.db
+    .selectFrom("sweep_jobs")
+    .leftJoin("job_results", "job_results.job_id", "sweep_jobs.job_id")
+    .select(["sweep_jobs.position", "sweep_jobs.job_id", "sweep_jobs.input", "job_results.run_id", "job_results.result", "job_results.worker", "job_results.finished_at"])
+    .where("sweep_jobs.sweep_id", "=", sweepId)
+    .orderBy("sweep_jobs.position")
+    .execute();
+  const attempts = await store.db
+    .selectFrom("runs")
+    .innerJoin("sweep_jobs", "sweep_jobs.job_id", "runs.job_id")
+    .select(["runs.id", "runs.job_id", "runs.status", "runs.started_at", "runs.finished_at", "runs.error"])
+    .where("sweep_jobs.sweep_id", "=", sweepId)
+    .orderBy("runs.started_at")
+    .orderBy("runs.id")
+    .execute();
+  const latest = new Map<string, { id: string; status: string; finishedAt: string | null; error: string | null; count: number }>();
+  for (const a of attempts) {
+    const jobId = a.job_id as string;
+    latest.set(jobId, { id: a.id, status: a.status, finishedAt: a.finished_at, error: a.error, count: (latest.get(jobId)?.count ?? 0) + 1 });
+  }
+  return jobs.map((j) => {
+    const last = latest.get(j.job_id);
+    const done = j.result !== null && j.result !== undefined;
+    const status: SweepJobStatus = done ? "done" : last === undefined ? "pending" : last.status === "done" ? "running" : (last.status as SweepJobStatus);
+    return {
+      position: Number(j.position),
+      jobId: j.job_id,
+      input: JSON.parse(j.input) as Record<string, unknown>,
+      status,
+      attempts: last?.count ?? 0,
+      runId: done ? (j.run_id as string) : (last?.id ?? null),
+      result: done ? (JSON.parse(j.result as string) as Record<string, number | string | null>) : null,
+      worker: done ? (j.worker as string) : null,
+      finishedAt: done ? (j.finished_at as string) : (last?.finishedAt ?? null),
+      error: done || last?.status !== "failed" ? null : last.error,
+    };
+  });
+}
+
+/** Job counts of a sweep by status (every status present, zero where none). */
+export function countJobStates(jobs: readonly Pick<SweepJobState, "status">[]): Record<SweepJobStatus, number> {
+  const counts = Object.fromEntries(SWEEP_JOB_STATUSES.map((s) => [s, 0])) as Record<SweepJobStatus, number>;
+  for (const j of jobs) counts[j.status]++;
+  return counts;
 }

@@ -23,8 +23,13 @@ export interface RunReader {
   resultCounts(id: string): Promise<Partial<Record<string, number>>>;
 }
 
+/** The answer of the store routes (runs, sweeps) on a server started without a store. */
+export function noStoreError(): CaravanError {
+  return new CaravanError("E_NOT_AVAILABLE", "this server has no run store: start it with `caravan serve --store FILE|URL` to list recorded runs and sweeps");
+}
+
 function storeOf(store: RunReader | null | undefined): RunReader {
-  if (!store) throw new CaravanError("E_NOT_AVAILABLE", "this server has no run store: start it with `caravan serve --store FILE|URL` to list recorded runs");
+  if (!store) throw noStoreError();
   return store;
 }
 
