@@ -30,7 +30,7 @@ export function register(program: Command): void {
     .option("--token <token>", "bearer token required on compute routes (default: the CARAVAN_TOKEN environment variable)")
     .option("--cors <origin>", "allow this browser origin to call the API (CORS is off by default)")
     .option("--data-folder <dir>", "another folder whose files requests may name (scenario files, demand, trade data); repeatable", (dir: string, all: string[] | undefined) => [...(all ?? []), dir])
-    .option("--store <file|url>", "serve the runs recorded in this run store at /api/v1/runs: a SQLite file or a postgres:// URL")
+    .option("--store <file|url>", "serve the runs and sweeps recorded in this run store at /api/v1/runs and /api/v1/sweeps: a SQLite file or a postgres:// URL")
     .action(async (flags: ServeFlags, cmd: Command) => {
       const out = stdoutOf(cmd);
       const portText = flags.port ?? process.env.CARAVAN_PORT ?? "8080";
