@@ -411,7 +411,8 @@ describe.skipIf(missing !== null)("web app in Chromium", () => {
       const details = runsPage.locator(`[data-testid="run-details"][data-run="${stored.id}"]`);
       await details.waitFor({ timeout: 15_000 });
       expect(new URL(runsPage.url()).searchParams.get("run")).toBe(stored.id);
-      expect(await runsPage.evaluate("document.activeElement.id")).toBe("run-title");
+      // the focus moves in an effect that runs after the details are drawn
+      await runsPage.waitForFunction("document.activeElement?.id === 'run-title'", null, { timeout: 10_000 });
       expect(await details.locator('[data-field="inputsHash"]').textContent()).toBe(stored.inputsHash);
       expect(await details.locator('[data-field="datasetHash"]').textContent()).toBe(stored.datasetHash);
       expect(await details.locator('[data-field="codeVersion"]').textContent()).toBe(stored.codeVersion);
