@@ -10,6 +10,12 @@
  * All row terms are linear in T0 once the factors are fixed, so one pass over the rows per draw gives two sums (user
  * benefits and CO2 tonnes per unit of demand) and the years only multiply them: a Monte Carlo draw costs O(rows +
  * years) and never re-routes.
+ *
+ * Congested comparison (congested.ts): the per-row changes come from equilibrium assignments at two demand levels
+ * (`DemandLevels`: the first full operating year's and the last operating year's); the per-unit-demand sums are
+ * interpolated linearly in the year's demand multiplier between the two (held constant outside them). Draws of the
+ * Monte Carlo and the demand sensitivity scale the demand without re-assigning: the per-pair changes are those of
+ * the base demand path.
  */
 import type { CbaStreams } from "./cba";
 import type { ProjectEffects } from "./effects";
@@ -22,6 +28,15 @@ export interface RiskFactors {
   readonly valueOfTime: number;
   /** Scales the time and reliability savings (the "delay reductions" of the project). */
   readonly delayReduction: number;
+}
+
+/** Effects at a second (higher) demand level and the demand multipliers of both levels (congested comparison). */
+export interface DemandLevels {
+  readonly high: ProjectEffects;
+  /** Demand multiplier (relative to the demand file) of the model's own effects. */
+  readonly lowScale: number;
+  /** Demand multiplier of `high`. */
+  readonly highScale: number;
 }
 
 export const BASE_FACTORS: RiskFactors = { capitalCost: 1, demand: 1, valueOfTime: 1, delayReduction: 1 };
@@ -72,8 +87,12 @@ export class BenefitModel {
   private readonly ramp: Float64Array;
   private readonly out: { capital: Float64Array; operating: Float64Array; benefits: Float64Array; residual: Float64Array };
 
-  constructor(effects: ProjectEffects, valuesOfTime: readonly ValueOfTime[], params: AppraisalParameters, co2: Co2PricePath, cost: ProjectCost) {
+  /** The model of the higher demand level, with the multipliers (congested comparison), or null. */
+  private readonly levels: { readonly model: BenefitModel; readonly lowScale: number; readonly highScale: number } | null;
+
+  constructor(effects: ProjectEffects, valuesOfTime: readonly ValueOfTime[], params: AppraisalParameters, co2: Co2PricePath, cost: ProjectCost, levels?: DemandLevels) {
     this.params = params;
+    this.levels = levels ? { model: new BenefitModel(levels.high, valuesOfTime, params, co2, cost), lowScale: levels.lowScale, highScale: levels.highScale } : null;
     this.cost = cost;
     const n = effects.rows.length;
     this.rows = n;
@@ -157,12 +176,18 @@ export class BenefitModel {
     const count = this.years.length;
     const build = this.openIndex;
     const capitalUsd = this.cost.capitalCostUsd * f.capitalCost;
-    const { user, co2T } = this.rowSums(f);
+    const low = this.rowSums(f);
+    const high = this.levels ? this.levels.model.rowSums(f) : low;
+    const lv = this.levels;
     const om = (capitalUsd * p.omPct) / 100;
     for (let k = 0; k < count; k++) {
       capital[k] = k < build ? capitalUsd / build : 0;
       operating[k] = k < build ? 0 : om;
       const scale = this.ramp[k] * this.demandGrowth[k] * f.demand;
+      let w = 0;
+      if (lv !== null && lv.highScale !== lv.lowScale) w = Math.min(1, Math.max(0, (this.demandGrowth[k] - lv.lowScale) / (lv.highScale - lv.lowScale)));
+      const user = low.user + w * (high.user - low.user);
+      const co2T = low.co2T + w * (high.co2T - low.co2T);
       benefits[k] = scale * (user + co2T * this.co2Price[k]);
       residual[k] = 0;
     }
@@ -176,11 +201,22 @@ export class BenefitModel {
     return { year: s.year, capitalCostUsd: s.capitalCostUsd.slice(), operatingCostUsd: s.operatingCostUsd.slice(), benefitsUsd: s.benefitsUsd.slice(), residualValueUsd: s.residualValueUsd.slice() };
   }
 
-  /** Benefit components in the first operating year with full ramp-up (base factors). */
-  components(): BenefitComponents {
-    const p = this.params;
+  /** Index in `years` of the first operating year with full ramp-up. */
+  firstFullIndex(): number {
     let k = this.openIndex;
     while (k < this.years.length - 1 && this.ramp[k] < 1) k++;
+    return k;
+  }
+
+  /** Demand multiplier (relative to the demand file, base factors) of year index k. */
+  demandMultiplier(k: number): number {
+    return this.demandGrowth[k];
+  }
+
+  /** Benefit components in the first operating year with full ramp-up (base factors; the model's own effects). */
+  components(): BenefitComponents {
+    const p = this.params;
+    const k = this.firstFullIndex();
     const scale = this.demandGrowth[k];
     let time = 0;
     let rel = 0;

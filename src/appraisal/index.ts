@@ -15,7 +15,10 @@ export {
 } from "./cba";
 export type { CbaResult, CbaStreams, EirrResult, SensitivityRow, SwitchingValues } from "./cba";
 export { BASE_FACTORS, BenefitModel } from "./benefits";
+export type { DemandLevels } from "./benefits";
 export type { BenefitComponents, ProjectCost, RiskFactors } from "./benefits";
+export { capacityChanges, CONGESTED_GAP, congestedEffects } from "./congested";
+export type { CongestedRun } from "./congested";
 export { computeEffects, projectArcMask, projectRecordIds } from "./effects";
 export type { ProjectEffects, StateRouteOptions } from "./effects";
 export { formatCba } from "./format";
@@ -30,14 +33,16 @@ export {
   appraiseProject,
   appraiseScenarioFile,
   appraiseSubject,
+  comparisonEffects,
   costOf,
+  demandLevelYears,
   effectsOf,
   findProject,
   networkYear,
   projectSubject,
   subjectModel,
 } from "./project";
-export type { AppraisalSubject, ProjectAppraisal, ProjectAppraisalInputs, ProjectInfo } from "./project";
+export type { AppraisalSubject, ComparisonInfo, CongestionMode, ProjectAppraisal, ProjectAppraisalInputs, ProjectInfo, SubjectEffects } from "./project";
 export { formatPortfolio, formatProjectAppraisal, projectAppraisalHtml } from "./report";
 export { comparisonStates, scenarioDemandFile, scenarioFileStates, switchable } from "./states";
 export type { ComparisonStates, ProjectSwitches } from "./states";

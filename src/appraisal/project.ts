@@ -4,9 +4,14 @@
  * and, on request, the Monte Carlo risk analysis (monte-carlo.ts).
  *
  * Without / with: both states are the network of the project's opening year (so every other project open by then is
- * in both); "without" also avoids the project's own records (links and terminals whose `project` is its id). A
- * project whose effect is a change of existing records (a second track raising capacity, a faster border) changes no
- * route here until the scenarios stage applies its modifications; its benefits are then zero and the result says so.
+ * in both); "without" also avoids the project's own records (links and terminals whose `project` is its id), and
+ * "with" carries the project's modifications (scenarios stage).
+ *
+ * Comparison method (`congestion`): "free-flow" routes every row on its least generalized cost route at free-flow
+ * times (effects.ts); "congested" assigns the demand to equilibrium in both states (congested.ts, Algorithm B) at
+ * two demand levels, the first full operating year's and the last operating year's, interpolated between them
+ * (benefits.ts). "auto" (default) uses "congested" where the two states differ in any capacity (a second track, a
+ * larger crossing or terminal), which free-flow routing cannot see, and "free-flow" otherwise.
  */
 import type { ResolvedDemandRow } from "../assignment/corridor-demand";
 import { CaravanError } from "../core/errors";
@@ -14,10 +19,11 @@ import { suggest } from "../core/suggest";
 import type { CompiledNetwork } from "../network/compiled";
 import type { RoutingContext } from "../routing/index";
 import { appraiseStreams, type CbaResult, type SensitivityRow, sensitivityTable } from "./cba";
-import { BenefitModel, type BenefitComponents } from "./benefits";
+import { BenefitModel, type BenefitComponents, type DemandLevels } from "./benefits";
+import { capacityChanges, CONGESTED_GAP, congestedEffects } from "./congested";
 import { computeEffects, type ProjectEffects, projectArcMask, projectRecordIds } from "./effects";
 import { type MonteCarloResult, runMonteCarlo } from "./monte-carlo";
-import { comparisonStates, scenarioFileStates } from "./states";
+import { type ComparisonStates, comparisonStates, scenarioFileStates } from "./states";
 import { type AppraisalParameters, type Co2PricePath, readCo2Path, readValueOfTime, type ValueOfTime } from "./params";
 
 /** The figures of a library project the appraisal needs (schema fields read defensively across dataset versions). */
@@ -83,6 +89,8 @@ export interface ProjectAppraisal {
     readonly rowsOnProject: number;
     readonly unroutedTonnesPerYear: number;
     readonly note?: string;
+    /** How the with/without comparison was computed. */
+    readonly comparison: ComparisonInfo;
   };
   readonly firstFullYear: BenefitComponents;
   readonly streams: { year: number; capitalCostUsd: number; operatingCostUsd: number; benefitsUsd: number; residualValueUsd: number }[];
@@ -90,6 +98,17 @@ export interface ProjectAppraisal {
   readonly sensitivity: readonly SensitivityRow[];
   readonly monteCarlo?: MonteCarloResult;
 }
+
+/** The comparison method and, for the congested one, the equilibria behind it. */
+export interface ComparisonInfo {
+  readonly method: "free-flow" | "congested";
+  /** Why this method (auto: whether the states differ in a capacity). */
+  readonly reason: string;
+  /** Congested: the assignments per demand level (year, demand multiplier, relative gaps reached). */
+  readonly levels?: readonly { year: number; demandScale: number; gapWithout: number; gapWith: number; iterations: number; elapsedS: number }[];
+}
+
+export type CongestionMode = "auto" | "congested" | "free-flow";
 
 export interface ProjectAppraisalInputs {
   readonly ctx: RoutingContext;
@@ -99,6 +118,10 @@ export interface ProjectAppraisalInputs {
   readonly co2?: Co2PricePath;
   readonly capitalCostUsd?: number;
   readonly openYear?: number;
+  /** Comparison method (default "auto": congested where the states differ in any capacity). */
+  readonly congestion?: CongestionMode;
+  /** Relative gap of each equilibrium (default 1e-4). */
+  readonly congestedGap?: number;
   readonly monteCarlo?: { readonly draws: number; readonly seed: number; readonly progress?: (done: number, total: number) => void };
 }
 
@@ -138,17 +161,68 @@ export function projectSubject(net: CompiledNetwork, project: ProjectInfo, overr
 }
 
 /** The benefit model of a subject from its effects. */
-export function subjectModel(subject: AppraisalSubject, effects: ProjectEffects, inputs: Pick<ProjectAppraisalInputs, "parameters" | "valuesOfTime" | "co2">): BenefitModel {
+export function subjectModel(subject: AppraisalSubject, effects: ProjectEffects, inputs: Pick<ProjectAppraisalInputs, "parameters" | "valuesOfTime" | "co2">, levels?: DemandLevels): BenefitModel {
   const vot = inputs.valuesOfTime ?? readValueOfTime();
   const co2 = inputs.co2 ?? readCo2Path(inputs.parameters.co2Path);
-  return new BenefitModel(effects, vot, inputs.parameters, co2, { capitalCostUsd: subject.capitalCostUsd, openYear: subject.openYear });
+  return new BenefitModel(effects, vot, inputs.parameters, co2, { capitalCostUsd: subject.capitalCostUsd, openYear: subject.openYear }, levels);
 }
 
 /** Appraise one project of the library. */
 export function appraiseProject(project: ProjectInfo, inputs: ProjectAppraisalInputs): ProjectAppraisal {
   const subject = projectSubject(inputs.ctx.net, project, { capitalCostUsd: inputs.capitalCostUsd, openYear: inputs.openYear });
-  const effects = effectsOf(inputs.ctx, inputs.demand, subject.year, [project.id]);
-  return appraiseSubject(subject, effects, inputs);
+  const on = [project.id];
+  const states = comparisonStates(inputs.ctx, subject.year, { on: [], off: on }, { on, off: [] });
+  return appraiseSubject(subject, comparisonEffects(subject, states, projectArcMask(states.ctx.net, on), inputs), inputs);
+}
+
+/** Effects of a comparison of states by the chosen method (free-flow routes or congested equilibria). */
+export interface SubjectEffects {
+  readonly effects: ProjectEffects;
+  readonly levels?: DemandLevels;
+  readonly comparison: ComparisonInfo;
+}
+
+/** Demand multipliers (relative to the demand file) of the first full operating year and the last operating year. */
+export function demandLevelYears(subject: Pick<AppraisalSubject, "openYear">, p: AppraisalParameters): { year: number; scale: number }[] {
+  const open = subject.openYear + p.delayYears;
+  let j = 0;
+  while (j < p.operationYears - 1 && (j < p.rampUp.length ? p.rampUp[j] : 1) < 1) j++;
+  const g = 1 + p.demandGrowthPct / 100;
+  const years = [open + j, open + p.operationYears - 1];
+  return years.map((year) => ({ year, scale: g ** (year - p.demandBaseYear) }));
+}
+
+/** The effects of a comparison of two states by the method `inputs.congestion` selects. */
+export function comparisonEffects(subject: Pick<AppraisalSubject, "openYear">, states: ComparisonStates, mask: Uint8Array, inputs: ProjectAppraisalInputs): SubjectEffects {
+  const mode = inputs.congestion ?? "auto";
+  const capacity = capacityChanges(states.without, states.with);
+  const congested = mode === "congested" || (mode === "auto" && capacity);
+  const reason =
+    mode === "auto"
+      ? capacity
+        ? "auto: the states differ in capacity, so the demand is assigned to equilibrium in both"
+        : "auto: the states differ in no capacity, so free-flow routes are compared"
+      : `requested: ${mode}`;
+  if (!congested) {
+    return { effects: computeEffects(states.ctx, inputs.demand, { state: states.without }, { state: states.with }, mask), comparison: { method: "free-flow", reason } };
+  }
+  const gap = inputs.congestedGap ?? CONGESTED_GAP;
+  const [lo, hi] = demandLevelYears(subject, inputs.parameters);
+  const low = congestedEffects(states.ctx, inputs.demand, states.without, states.with, mask, { demandScale: lo.scale, gap });
+  const high = hi.scale === lo.scale ? low : congestedEffects(states.ctx, inputs.demand, states.without, states.with, mask, { demandScale: hi.scale, gap });
+  const level = (y: number, e: typeof low) => ({
+    year: y,
+    demandScale: e.run.demandScale,
+    gapWithout: e.run.gapWithout,
+    gapWith: e.run.gapWith,
+    iterations: e.run.iterationsWithout + e.run.iterationsWith,
+    elapsedS: e.run.elapsedS,
+  });
+  return {
+    effects: low,
+    levels: { high, lowScale: lo.scale, highScale: hi.scale },
+    comparison: { method: "congested", reason, levels: high === low ? [level(lo.year, low)] : [level(lo.year, low), level(hi.year, high)] },
+  };
 }
 
 /** Appraise a scenario file: its projects switched on against its baseline; the cost is the sum of theirs. */
@@ -166,14 +240,15 @@ export function appraiseScenarioFile(file: string, inputs: ProjectAppraisalInput
   }
   const project: ProjectInfo = { id: sc.name, name: `scenario ${sc.name} (${sc.projectsOn.join(", ")})`, capitalCostUsd: capital, costPriceYear: null, openYear: open, bri: null };
   const subject: AppraisalSubject = { project, capitalCostUsd: inputs.capitalCostUsd ?? capital, openYear: inputs.openYear ?? open, records: projectRecordIds(net, sc.projectsOn), year: sc.year ?? open };
-  const effects = computeEffects(states.ctx, inputs.demand, { state: states.without }, { state: states.with }, projectArcMask(net, sc.projectsOn));
-  return appraiseSubject(subject, effects, inputs);
+  return appraiseSubject(subject, comparisonEffects(subject, states, projectArcMask(net, sc.projectsOn), inputs), inputs);
 }
 
 /** The appraisal of a subject from its effects. */
-export function appraiseSubject(subject: AppraisalSubject, effects: ProjectEffects, inputs: ProjectAppraisalInputs): ProjectAppraisal {
+export function appraiseSubject(subject: AppraisalSubject, source: ProjectEffects | SubjectEffects, inputs: ProjectAppraisalInputs): ProjectAppraisal {
   const p = inputs.parameters;
-  const model = subjectModel(subject, effects, inputs);
+  const se: SubjectEffects = "comparison" in source ? source : { effects: source, comparison: { method: "free-flow", reason: "effects given by the caller" } };
+  const effects = se.effects;
+  const model = subjectModel(subject, effects, inputs, se.levels);
   const co2 = inputs.co2 ?? readCo2Path(p.co2Path);
   const s = model.streams();
   const streams = Array.from(s.year, (y, k) => ({
@@ -197,7 +272,9 @@ export function appraiseSubject(subject: AppraisalSubject, effects: ProjectEffec
   const note = changed
     ? undefined
     : subject.records.length === 0
-      ? "the project builds no link or terminal of its own (it changes existing records through its modifications) and no route of the corridor demand changes time, charges, dwell or CO2 in uncongested routing (capacity changes matter only under congestion, see caravan assign): benefits 0"
+      ? se.comparison.method === "congested"
+        ? "the project builds no link or terminal of its own and its modifications change no equilibrium time, charge, dwell or CO2 of the corridor demand: benefits 0"
+        : "the project builds no link or terminal of its own (it changes existing records through its modifications) and no route of the corridor demand changes time, charges, dwell or CO2 in free-flow routing: benefits 0"
       : "no route of the corridor demand changes with the project in the network of its opening year: benefits 0";
   const monteCarlo = inputs.monteCarlo ? runMonteCarlo(model, p.discountRatePct, inputs.monteCarlo) : undefined;
   return {
@@ -215,6 +292,7 @@ export function appraiseSubject(subject: AppraisalSubject, effects: ProjectEffec
       rowsOnProject,
       unroutedTonnesPerYear: effects.unroutedTonnes,
       ...(note ? { note } : {}),
+      comparison: se.comparison,
     },
     firstFullYear,
     streams,

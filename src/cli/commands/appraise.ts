@@ -7,6 +7,7 @@ import { join } from "node:path";
 import type { Command } from "commander";
 import { writeFileAtomic } from "../../core/atomic-write";
 import { CaravanError } from "../../core/errors";
+import { suggest } from "../../core/suggest";
 import { addStoreOptions, recordRun } from "../store-option";
 import { NUMBER_FIELDS, numberProblem } from "../../core/numbers";
 import { numberOption } from "../options";
@@ -33,6 +34,8 @@ interface AppraiseFlags {
   rampUp: string;
   draws: string;
   seed: string;
+  congestion: string;
+  congestedGap: string;
   json?: boolean;
   report?: string;
 }
@@ -86,6 +89,8 @@ export function register(program: Command): void {
     .option("--ramp-up <shares>", "benefit shares of the first operating years, comma-separated", "0.5,0.75")
     .option("--draws <n>", "Monte Carlo draws (0 = none)", "0")
     .option("--seed <n>", "Monte Carlo seed", "1")
+    .option("--congestion <mode>", "with/without comparison: auto (equilibrium assignment where a capacity changes, else free-flow routes) | congested | free-flow", "auto")
+    .option("--congested-gap <gap>", "relative gap of each equilibrium assignment of the congested comparison", "1e-4")
     .option("--json", "print the result as JSON")
     .option("--report <file.html>", "write a self-contained HTML report (atomically)")
     .action(async (flags: AppraiseFlags, cmd: Command) => {
@@ -140,6 +145,12 @@ export function register(program: Command): void {
       };
       const draws = num("--draws", flags.draws, (v) => Number.isInteger(v) && v >= 0 && v <= 10_000_000, "an integer 0–10,000,000");
       const seed = num("--seed", flags.seed, (v) => Number.isInteger(v) && v >= 0, "a non-negative integer");
+      const modesOfCongestion = ["auto", "congested", "free-flow"] as const;
+      const congestion = modesOfCongestion.find((m) => m === flags.congestion);
+      if (congestion === undefined) {
+        throw new CaravanError("E_USAGE", `--congestion must be one of ${modesOfCongestion.join(", ")}, got "${flags.congestion}"`, { didYouMean: suggest(flags.congestion, modesOfCongestion) });
+      }
+      const congestedGap = num("--congested-gap", flags.congestedGap, (v) => v > 0 && v < 1, "a relative gap between 0 and 1");
       const capitalCostUsd = flags.capitalCost === undefined ? undefined : num("--capital-cost", flags.capitalCost, (v) => v > 0, "a positive number of USD");
       const openYear = flags.openYear === undefined ? undefined : num("--open-year", flags.openYear, (v) => Number.isInteger(v) && v >= 1900 && v <= 2200, "a year");
       // the network and the demand
@@ -153,6 +164,8 @@ export function register(program: Command): void {
         ctx,
         demand,
         parameters,
+        congestion,
+        congestedGap,
         ...(capitalCostUsd !== undefined ? { capitalCostUsd } : {}),
         ...(openYear !== undefined ? { openYear } : {}),
         ...(draws > 0 ? { monteCarlo: { draws, seed, progress: progressBar("Monte Carlo") } } : {}),
@@ -160,7 +173,7 @@ export function register(program: Command): void {
       // what identifies the run: the files read (the scenario's whole extends chain), the dataset and every option
       const files: Record<string, string | undefined> = { demand: demandFile, package: flags.package };
       if (flags.scenario !== undefined) for (const [i, f] of (await import("../../scenarios/load")).loadScenario(flags.scenario).chain.entries()) files[`scenario${i}`] = f;
-      const recorded = { project: flags.project, parameters, draws, seed, capitalCostUsd, openYear, json: flags.json === true };
+      const recorded = { project: flags.project, parameters, draws, seed, congestion, congestedGap, capitalCostUsd, openYear, json: flags.json === true };
       await recordRun(cmd, { kind: "appraisal", files, dirs: { appraisalData: A.APPRAISAL_DATA_DIR }, datasetDir: dir, parameters: recorded, reusable: flags.report === undefined }, (run) => {
         const out = run.out;
         if (flags.package !== undefined) {

@@ -1,0 +1,133 @@
+/**
+ * Contracts of the congested with/without comparison (src/appraisal/congested.ts and its use in project.ts and
+ * benefits.ts) on the hand-checkable fixture test/fixtures/appraisal, and on the real network where present.
+ *
+ * Fixture: a1→b3 0.5 Mt/yr of bulk crosses A Two → B One (road link a2-b1-road, median dwell 10 h from AAA, clearance
+ * capacity 1 Mt/yr); every route of the pair uses that one arc, so its equilibrium flow is the pair's demand.
+ * Queueing VDF (α = 1): dwell = 10 h · (1 + ρ/(1 − ρ)). Project ab-second-lane doubles the capacity (no record built):
+ *   without ρ = 0.5  → 20 h;   with ρ = 0.25 → 13.333 h;   saving 6.667 h per shipment.
+ * The b1→b2 demand crosses no capacity and keeps its cost.
+ */
+import { existsSync } from "node:fs";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { appraiseProject, appraiseSubject, DEFAULT_PARAMETERS, effectsOf, findProject, projectSubject, readValueOfTime } from "../../src/appraisal/index";
+import { readDemandCsv, resolveDemand } from "../../src/assignment/corridor-demand";
+import { runCli } from "../../src/cli/main";
+import { openNetwork } from "../../src/network/open";
+import { RoutingContext } from "../../src/routing/index";
+
+const dir = join(import.meta.dirname, "..", "fixtures", "appraisal");
+const net = openNetwork(dir);
+const ctx = new RoutingContext(net);
+const demand = resolveDemand(net, readDemandCsv(join(dir, "demand", "corridors-2024.csv")));
+const votBulk = readValueOfTime().find((v) => v.profileId === "bulk")?.centralUsdPerTH ?? Number.NaN;
+/** No growth, no ramp-up, no generated traffic: the benefit is the existing traffic's time saving alone. */
+const flat = { ...DEFAULT_PARAMETERS, demandGrowthPct: 0, rampUp: [] as number[], elasticity: 0 };
+/** Queueing dwell of the fixture crossing at utilisation ρ, hours. */
+const dwellH = (rho: number): number => 10 * (1 + rho / (1 - rho));
+
+describe("congested comparison on the fixture crossing", () => {
+  it("a capacity-only project is compared by equilibrium assignment and its benefit is demand × delay saving × value of time", () => {
+    const a = appraiseProject(findProject(net, "ab-second-lane"), { ctx, demand, parameters: flat });
+    expect(a.network.comparison.method).toBe("congested");
+    expect(a.network.projectRecords).toEqual([]);
+    const level = a.network.comparison.levels?.[0];
+    expect(level?.gapWithout).toBeLessThanOrEqual(1e-4);
+    expect(level?.gapWith).toBeLessThanOrEqual(1e-4);
+    const savingH = dwellH(0.5) - dwellH(0.25); // 6.667 h
+    const expected = 500_000 * savingH * votBulk;
+    expect(a.firstFullYear.timeSavingsUsd).toBeGreaterThan(0);
+    expect(Math.abs(a.firstFullYear.timeSavingsUsd - expected)).toBeLessThanOrEqual(1e-4 * expected);
+    expect(a.firstFullYear.transportCostSavingsUsd).toBeCloseTo(0, 6);
+    expect(a.streams.find((s) => s.year === 2030)?.benefitsUsd).toBeCloseTo(expected, 0);
+  });
+
+  it("free-flow comparison (requested) sees no change from a capacity-only project", () => {
+    const a = appraiseProject(findProject(net, "ab-second-lane"), { ctx, demand, parameters: flat, congestion: "free-flow" });
+    expect(a.network.comparison.method).toBe("free-flow");
+    expect(a.firstFullYear.timeSavingsUsd).toBe(0);
+    expect(a.network.note).toMatch(/free-flow/);
+  });
+
+  it("auto keeps free-flow routing for a project that changes no capacity (same streams as the free-flow effects)", () => {
+    const inputs = { ctx, demand, parameters: { ...flat, elasticity: -0.5 } };
+    const a = appraiseProject(findProject(net, "b-rail"), inputs);
+    expect(a.network.comparison.method).toBe("free-flow");
+    expect(a.network.comparison.reason).toMatch(/no capacity/);
+    const direct = appraiseSubject(projectSubject(net, findProject(net, "b-rail")), effectsOf(ctx, demand, 2030, ["b-rail"]), inputs);
+    expect(a.streams).toEqual(direct.streams);
+    expect(a.result.pvBenefitsUsd).not.toBe(0);
+  });
+
+  it("two demand levels: the first full and the last operating year are each assigned; years between interpolate", () => {
+    const p = { ...flat, demandGrowthPct: 1 };
+    const a = appraiseProject(findProject(net, "ab-second-lane"), { ctx, demand, parameters: p });
+    const levels = a.network.comparison.levels ?? [];
+    expect(levels.map((l) => l.year)).toEqual([2030, 2030 + p.operationYears - 1]);
+    // per-unit-demand benefit at multiplier m: flow 0.5·m Mt on capacity 1 and 2 Mt
+    const perUnit = (m: number): number => 500_000 * votBulk * (dwellH(0.5 * m) - dwellH(0.25 * m));
+    for (const l of levels) {
+      expect(l.demandScale).toBeCloseTo(1.01 ** (l.year - 2024), 12);
+      const got = a.streams.find((s) => s.year === l.year)?.benefitsUsd ?? Number.NaN;
+      const want = l.demandScale * perUnit(l.demandScale);
+      expect(Math.abs(got - want)).toBeLessThanOrEqual(1e-4 * want);
+    }
+    // a middle year: linear in the demand multiplier between the two levels
+    const [lo, hi] = levels;
+    const mid = a.streams.find((s) => s.year === 2045);
+    const m = 1.01 ** (2045 - 2024);
+    const w = (m - lo.demandScale) / (hi.demandScale - lo.demandScale);
+    const interp = m * (perUnit(lo.demandScale) + w * (perUnit(hi.demandScale) - perUnit(lo.demandScale)));
+    expect(Math.abs((mid?.benefitsUsd ?? 0) - interp)).toBeLessThanOrEqual(1e-4 * interp);
+    // the congestion relief grows with demand
+    expect(perUnit(hi.demandScale)).toBeGreaterThan(perUnit(lo.demandScale));
+  });
+
+  it("the Monte Carlo reuses the per-pair changes (no assignment per draw)", () => {
+    const a = appraiseProject(findProject(net, "ab-second-lane"), { ctx, demand, parameters: flat, monteCarlo: { draws: 500, seed: 7 } });
+    expect(a.monteCarlo?.draws).toBe(500);
+    expect(a.network.comparison.levels).toHaveLength(1);
+  });
+
+  it("caravan appraise --congestion congested|free-flow|auto and a bad value", async () => {
+    const run = async (...args: string[]) => {
+      let out = "";
+      let err = "";
+      const code = await runCli(["--data", dir, "appraise", "--project", "ab-second-lane", "--json", "--no-store", ...args], {
+        out: (s: string) => {
+          out += s;
+        },
+        err: (s: string) => {
+          err += s;
+        },
+      });
+      return { code, out, err };
+    };
+    const ff = await run("--congestion", "free-flow");
+    expect(ff.code, ff.err).toBe(0);
+    expect(JSON.parse(ff.out).network.comparison.method).toBe("free-flow");
+    const auto = await run();
+    expect(JSON.parse(auto.out).network.comparison.method).toBe("congested");
+    const bad = await run("--congestion", "congestd");
+    expect(bad.code).not.toBe(0);
+    expect(bad.err).toMatch(/E_USAGE.*congested/);
+  });
+});
+
+const real = join(import.meta.dirname, "..", "..", "data", "eurasia");
+describe.skipIf(!existsSync(real))("congested comparison on the real network", () => {
+  it("dostyk-moyynty-second-track: the comparison is reported with its method and reason", async () => {
+    let out = "";
+    const code = await runCli(["--data", real, "appraise", "--project", "dostyk-moyynty-second-track", "--json", "--no-store"], {
+      out: (s: string) => {
+        out += s;
+      },
+      err: () => {},
+    });
+    expect(code).toBe(0);
+    const r = JSON.parse(out);
+    expect(["congested", "free-flow"]).toContain(r.network.comparison.method);
+    expect(r.network.comparison.reason).toMatch(/^auto: /);
+  });
+});
