@@ -35,6 +35,17 @@ export function capacityChanges(without: NetworkState, withProject: NetworkState
   return false;
 }
 
+/** [arc] 1 = the arc's capacity differs between the states (the records a capacity project upgrades). */
+export function capacityChangeMask(without: NetworkState, withProject: NetworkState): Uint8Array {
+  const a = without.arcs;
+  const b = withProject.arcs;
+  const mask = new Uint8Array(a.capacityTonnesPerYear.length);
+  for (let i = 0; i < mask.length; i++) {
+    if (!Object.is(a.capacityTonnesPerYear[i], b.capacityTonnesPerYear[i]) || !Object.is(a.capacityTeuPerYear[i], b.capacityTeuPerYear[i])) mask[i] = 1;
+  }
+  return mask;
+}
+
 /** The equilibrium of one state: per row time, charge, buffer, CO2 per unit of the row's profile. */
 interface StateCosts {
   readonly reached: Uint8Array;

@@ -20,7 +20,7 @@ import type { CompiledNetwork } from "../network/compiled";
 import type { RoutingContext } from "../routing/index";
 import { appraiseStreams, type CbaResult, type SensitivityRow, sensitivityTable } from "./cba";
 import { BenefitModel, type BenefitComponents, type DemandLevels } from "./benefits";
-import { capacityChanges, CONGESTED_GAP, congestedEffects } from "./congested";
+import { capacityChangeMask, capacityChanges, CONGESTED_GAP, congestedEffects } from "./congested";
 import { computeEffects, type ProjectEffects, projectArcMask, projectRecordIds } from "./effects";
 import { type MonteCarloResult, runMonteCarlo } from "./monte-carlo";
 import { type ComparisonStates, comparisonStates, scenarioFileStates } from "./states";
@@ -175,6 +175,23 @@ export function appraiseProject(project: ProjectInfo, inputs: ProjectAppraisalIn
   return appraiseSubject(subject, comparisonEffects(subject, states, projectArcMask(states.ctx.net, on), inputs), inputs);
 }
 
+/**
+ * Links a project's capacity modifications target that carry no capacity in tonnes or TEU per year (only trains per
+ * day, or none): the corridor assignment has no volume-delay function on them, so scaling their capacity changes no
+ * equilibrium time.
+ */
+export function capacityTargetsWithoutTonnes(net: CompiledNetwork, projectId: string): string[] {
+  const p = (net.network.projects as readonly Record<string, unknown>[]).find((x) => x.id === projectId);
+  const mods = (p?.modifications ?? []) as readonly { target?: string; id?: string; scale?: Record<string, unknown>; set?: Record<string, unknown> }[];
+  const out: string[] = [];
+  for (const m of mods) {
+    if (m.target !== "link" || typeof m.id !== "string" || !(m.scale?.capacity !== undefined || m.set?.capacity !== undefined)) continue;
+    const l = net.network.links.find((x) => x.id === m.id) as unknown as Record<string, unknown> | undefined;
+    if (l && l.capacityTonnesPerYear == null && l.capacityTeuPerYear == null) out.push(l.capacityTrainsPerDay != null ? `${m.id} (${l.capacityTrainsPerDay} trains/day only)` : `${m.id} (no capacity)`);
+  }
+  return out;
+}
+
 /** Effects of a comparison of states by the chosen method (free-flow routes or congested equilibria). */
 export interface SubjectEffects {
   readonly effects: ProjectEffects;
@@ -193,7 +210,8 @@ export function demandLevelYears(subject: Pick<AppraisalSubject, "openYear">, p:
 }
 
 /** The effects of a comparison of two states by the method `inputs.congestion` selects. */
-export function comparisonEffects(subject: Pick<AppraisalSubject, "openYear">, states: ComparisonStates, mask: Uint8Array, inputs: ProjectAppraisalInputs): SubjectEffects {
+export function comparisonEffects(subject: Pick<AppraisalSubject, "openYear">, states: ComparisonStates, projectArcs: Uint8Array, inputs: ProjectAppraisalInputs): SubjectEffects {
+  let mask = projectArcs;
   const mode = inputs.congestion ?? "auto";
   const capacity = capacityChanges(states.without, states.with);
   const congested = mode === "congested" || (mode === "auto" && capacity);
@@ -207,6 +225,10 @@ export function comparisonEffects(subject: Pick<AppraisalSubject, "openYear">, s
     return { effects: computeEffects(states.ctx, inputs.demand, { state: states.without }, { state: states.with }, mask), comparison: { method: "free-flow", reason } };
   }
   const gap = inputs.congestedGap ?? CONGESTED_GAP;
+  // traffic on the project: arcs it builds or whose capacity it changes
+  const upgraded = capacityChangeMask(states.without, states.with);
+  for (let a = 0; a < upgraded.length && a < mask.length; a++) upgraded[a] |= mask[a];
+  mask = upgraded;
   const [lo, hi] = demandLevelYears(subject, inputs.parameters);
   const low = congestedEffects(states.ctx, inputs.demand, states.without, states.with, mask, { demandScale: lo.scale, gap });
   const high = hi.scale === lo.scale ? low : congestedEffects(states.ctx, inputs.demand, states.without, states.with, mask, { demandScale: hi.scale, gap });
@@ -269,12 +291,14 @@ export function appraiseSubject(subject: AppraisalSubject, source: ProjectEffect
   }
   const firstFullYear = model.components();
   const changed = firstFullYear.timeSavingsUsd !== 0 || firstFullYear.transportCostSavingsUsd !== 0 || firstFullYear.reliabilityUsd !== 0 || firstFullYear.co2SavedT !== 0;
+  const untonned = changed ? [] : capacityTargetsWithoutTonnes(inputs.ctx.net, subject.project.id);
+  const why = untonned.length > 0 ? `; its capacity modifications target links with no capacity in tonnes or TEU per year, which the corridor assignment needs for a volume-delay function: ${untonned.join(", ")}` : "";
   const note = changed
     ? undefined
     : subject.records.length === 0
       ? se.comparison.method === "congested"
-        ? "the project builds no link or terminal of its own and its modifications change no equilibrium time, charge, dwell or CO2 of the corridor demand: benefits 0"
-        : "the project builds no link or terminal of its own (it changes existing records through its modifications) and no route of the corridor demand changes time, charges, dwell or CO2 in free-flow routing: benefits 0"
+        ? `the project builds no link or terminal of its own and its modifications change no equilibrium time, charge, dwell or CO2 of the corridor demand${why}: benefits 0`
+        : `the project builds no link or terminal of its own (it changes existing records through its modifications) and no route of the corridor demand changes time, charges, dwell or CO2 in free-flow routing${why}: benefits 0`
       : "no route of the corridor demand changes with the project in the network of its opening year: benefits 0";
   const monteCarlo = inputs.monteCarlo ? runMonteCarlo(model, p.discountRatePct, inputs.monteCarlo) : undefined;
   return {

@@ -14,6 +14,9 @@ function header(a: ProjectAppraisal): string[] {
     `network ${a.network.year}: ${a.network.projectRecords.length} records built by the project; demand ${a.network.demandRows} rows, ${a.network.routedRows} routed, ${a.network.rowsOnProject} on the project${a.network.unroutedTonnesPerYear > 0 ? `, ${(a.network.unroutedTonnesPerYear / 1e6).toFixed(2)} Mt/yr unroutable` : ""}`,
     `carbon price path ${a.co2Path.path} (${p.co2Level === 0 ? "low" : p.co2Level === 1 ? "high" : `level ${p.co2Level}`}); demand growth ${p.demandGrowthPct} %/yr from ${p.demandBaseYear}; elasticity ${p.elasticity}; O&M ${p.omPct} % of capital/yr; service life ${p.serviceLifeYears} years`,
   ];
+  const cmp = a.network.comparison;
+  const levels = (cmp.levels ?? []).map((l) => `${l.year} ×${l.demandScale.toFixed(2)} demand, gap ${Math.max(0, l.gapWithout, l.gapWith).toExponential(1)}`).join("; ");
+  lines.push(`comparison: ${cmp.method} (${cmp.reason})${levels ? `; equilibria: ${levels}` : ""}`);
   if (a.network.note) lines.push(`note: ${a.network.note}`);
   return lines;
 }

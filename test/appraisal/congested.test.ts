@@ -32,6 +32,8 @@ describe("congested comparison on the fixture crossing", () => {
     const a = appraiseProject(findProject(net, "ab-second-lane"), { ctx, demand, parameters: flat });
     expect(a.network.comparison.method).toBe("congested");
     expect(a.network.projectRecords).toEqual([]);
+    expect(a.network.rowsOnProject).toBe(1); // a1→b3 crosses the upgraded link
+    expect(a.firstFullYear.divertedTonnes).toBe(500_000);
     const level = a.network.comparison.levels?.[0];
     expect(level?.gapWithout).toBeLessThanOrEqual(1e-4);
     expect(level?.gapWith).toBeLessThanOrEqual(1e-4);
@@ -117,17 +119,33 @@ describe("congested comparison on the fixture crossing", () => {
 
 const real = join(import.meta.dirname, "..", "..", "data", "eurasia");
 describe.skipIf(!existsSync(real))("congested comparison on the real network", () => {
-  it("dostyk-moyynty-second-track: the comparison is reported with its method and reason", async () => {
+  const run = async (...args: string[]) => {
     let out = "";
-    const code = await runCli(["--data", real, "appraise", "--project", "dostyk-moyynty-second-track", "--json", "--no-store"], {
+    const code = await runCli(["--data", real, "appraise", "--project", "dostyk-moyynty-second-track", "--json", "--no-store", ...args], {
       out: (s: string) => {
         out += s;
       },
       err: () => {},
     });
     expect(code).toBe(0);
-    const r = JSON.parse(out);
-    expect(["congested", "free-flow"]).toContain(r.network.comparison.method);
-    expect(r.network.comparison.reason).toMatch(/^auto: /);
+    return JSON.parse(out);
+  };
+  it("dostyk-moyynty-second-track: its capacity edits target links with trains per day only, so no assignment capacity changes and the note says which", async () => {
+    const r = await run();
+    expect(r.network.comparison.method).toBe("free-flow");
+    expect(r.network.comparison.reason).toMatch(/no capacity/);
+    expect(r.network.note).toMatch(/dostyk-aktogay-rail-1520 \(\d+ trains\/day only\)/);
+    expect(r.firstFullYear.timeSavingsUsd).toBe(0);
   });
+  it("dostyk-moyynty-second-track --congestion congested: both equilibria reach the gap at both demand levels", async () => {
+    const r = await run("--congestion", "congested");
+    expect(r.network.comparison.method).toBe("congested");
+    const levels = r.network.comparison.levels;
+    expect(levels).toHaveLength(2);
+    for (const l of levels) {
+      expect(l.gapWithout).toBeLessThanOrEqual(1e-4);
+      expect(l.gapWith).toBeLessThanOrEqual(1e-4);
+    }
+    expect(levels[1].demandScale).toBeCloseTo(1.03 ** (levels[1].year - 2024), 10);
+  }, 60_000);
 });
