@@ -8,10 +8,11 @@
  *   without ρ = 0.5  → 20 h;   with ρ = 0.25 → 13.333 h;   saving 6.667 h per shipment.
  * The b1→b2 demand crosses no capacity and keeps its cost.
  */
-import { existsSync } from "node:fs";
+import { existsSync, mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { appraiseProject, appraiseSubject, DEFAULT_PARAMETERS, effectsOf, findProject, projectSubject, readValueOfTime } from "../../src/appraisal/index";
+import { appraiseProject, appraiseSubject, comparisonEffects, DEFAULT_PARAMETERS, effectsOf, findProject, projectSubject, readValueOfTime, scenarioFileStates } from "../../src/appraisal/index";
 import { readDemandCsv, resolveDemand } from "../../src/assignment/corridor-demand";
 import { runCli } from "../../src/cli/main";
 import { openNetwork } from "../../src/network/open";
@@ -137,6 +138,34 @@ describe.skipIf(!existsSync(real))("congested comparison on the real network", (
     expect(r.network.note).toMatch(/dostyk-aktogay-rail-1520 \(\d+ trains\/day only\)/);
     expect(r.firstFullYear.timeSavingsUsd).toBe(0);
   });
+  it("doubling the Dostyk–Alashankou crossing capacity (a scenario on the real network): a positive generalized cost saving from the equilibria, none at free-flow", () => {
+    const rnet = openNetwork(real);
+    const rctx = new RoutingContext(rnet);
+    const rdemand = resolveDemand(rnet, readDemandCsv(join(real, "demand", "corridors-2024.csv")));
+    const file = join(mkdtempSync(join(tmpdir(), "caravan-congested-")), "dostyk-capacity.yaml");
+    writeFileSync(file, "name: dostyk-capacity\nyear: 2027\nmodifications:\n  - { target: crossing, id: dostyk-alashankou, scale: { capacity: 2 }, assumption: \"test: capacity doubled\" }\n");
+    const states = scenarioFileStates(rctx, file);
+    const project = { id: "dostyk-capacity", name: "Dostyk–Alashankou capacity ×2 (test)", capitalCostUsd: 1e8, costPriceYear: null, openYear: 2027, bri: null };
+    const subject = { project, capitalCostUsd: 1e8, openYear: 2027, records: [], year: 2027 };
+    const p = { ...DEFAULT_PARAMETERS, rampUp: [] as number[] };
+    const mask = new Uint8Array(states.ctx.net.graph.arcCount);
+    const inputs = { ctx: rctx, demand: rdemand, parameters: p };
+    const congested = appraiseSubject(subject, comparisonEffects(subject, states, mask, inputs), inputs);
+    expect(congested.network.comparison.method).toBe("congested");
+    for (const l of congested.network.comparison.levels ?? []) expect(Math.max(l.gapWithout, l.gapWith)).toBeLessThanOrEqual(1e-4);
+    // traffic moves to the cheaper Dostyk route: charges fall, time may rise; the generalized cost saving is positive
+    const f = congested.firstFullYear;
+    expect(f.transportCostSavingsUsd).toBeGreaterThan(0);
+    expect(f.timeSavingsUsd + f.transportCostSavingsUsd + f.reliabilityUsd + f.generatedTrafficUsd).toBeGreaterThan(0);
+    expect(f.timeSavingsUsd).not.toBe(0);
+    expect(congested.network.rowsOnProject).toBeGreaterThan(0);
+    const freeFlow = appraiseSubject(subject, comparisonEffects(subject, states, mask, { ...inputs, congestion: "free-flow" }), inputs);
+    expect(freeFlow.firstFullYear.timeSavingsUsd).toBe(0);
+    expect(freeFlow.firstFullYear.transportCostSavingsUsd).toBe(0);
+    // two equilibria per level, each within the gap; the streams follow them
+    expect(congested.network.comparison.levels).toHaveLength(2);
+    expect(congested.result.pvBenefitsUsd).not.toBe(0);
+  }, 60_000);
   it("dostyk-moyynty-second-track --congestion congested: both equilibria reach the gap at both demand levels", async () => {
     const r = await run("--congestion", "congested");
     expect(r.network.comparison.method).toBe("congested");
