@@ -318,6 +318,7 @@ describe.skipIf(missing !== null)("web app in Chromium", () => {
         "--reference-importer",
         "DEU",
         "--json",
+        "--no-store",
       ],
       { out: (t) => (out += t), err: (t) => (err += t) },
     );
