@@ -43,9 +43,15 @@ export interface ResultView {
 export function viewOfSide(run: ScenarioRun, side: "baseline" | "scenario"): ResultView {
   const s: SideResult = side === "baseline" ? run.baseline : run.result;
   const name = side === "baseline" ? (run.baselineScenario?.name ?? `${run.scenario.name} (baseline)`) : run.scenario.name;
+  const countryPairs = run.countryPairs.map((c) => ({ exporter: c.exporter, importer: c.importer, timeH: side === "baseline" ? c.baselineTimeH : c.scenarioTimeH }));
+  return viewOfSideResult(name, `scenario:${run.scenario.file}#${side}`, s, countryPairs);
+}
+
+/** A view of one computed network state (a side of a run or a sweep variant). */
+export function viewOfSideResult(name: string, origin: string, s: SideResult, countryPairs: ResultView["countryPairs"] = []): ResultView {
   return {
     name,
-    origin: `scenario:${run.scenario.file}#${side}`,
+    origin,
     pairs: s.pairs,
     crossings: s.crossings,
     crossingDirections: s.crossingDirections,
@@ -53,7 +59,7 @@ export function viewOfSide(run: ScenarioRun, side: "baseline" | "scenario"): Res
     transit: s.transit,
     bottlenecks: s.bottlenecks.map((b) => ({ id: b.linkId, vc: b.vc })),
     demand: s.demandRows,
-    countryPairs: run.countryPairs.map((c) => ({ exporter: c.exporter, importer: c.importer, timeH: side === "baseline" ? c.baselineTimeH : c.scenarioTimeH })),
+    countryPairs,
   };
 }
 

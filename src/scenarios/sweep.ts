@@ -30,9 +30,9 @@ import { holdTerminationSignals } from "../core/signals";
 import type { CompiledNetwork } from "../network/compiled";
 import { RoutingContext, RoutingIndex } from "../routing/context";
 import { applyScenario, extendedNetwork } from "./apply";
-import { compareViews, type ResultView } from "./compare";
+import { compareViews, type ResultView, viewOfSideResult } from "./compare";
 import { scenarioDemand } from "./demand";
-import { runSide, type SideResult } from "./run";
+import { runSide } from "./run";
 import { loadScenario, type PlacedModification, parseModification, type Scenario, type ScenarioParameters } from "./load";
 import { parametersSchema } from "./schema";
 
@@ -199,22 +199,7 @@ export async function prepareSweep(net0: CompiledNetwork, scenario: Scenario): P
   const demand = scenarioDemand(net, scenario);
   const baseApplied = applyScenario(net, scenario, { edits: false });
   const side = runSide(ctx, scenario, baseApplied, demand, "baseline");
-  return { net, index, scenario, baseline: sideView(`${scenario.name} (baseline)`, side) };
-}
-
-function sideView(name: string, s: SideResult): ResultView {
-  return {
-    name,
-    origin: "sweep",
-    pairs: s.pairs,
-    crossings: s.crossings,
-    crossingDirections: s.crossingDirections,
-    ferries: s.ferries,
-    transit: s.transit,
-    bottlenecks: s.bottlenecks.map((b) => ({ id: b.linkId, vc: b.vc })),
-    demand: s.demandRows,
-    countryPairs: [],
-  };
+  return { net, index, scenario, baseline: viewOfSideResult(`${scenario.name} (baseline)`, "sweep", side) };
 }
 
 /** The single-variant job: apply, run the scenario side, compare with the shared baseline, summarise. */
@@ -224,7 +209,7 @@ export async function runScenarioVariant(sweep: SweepContext, variant: SweepVari
   const demand = scenarioDemand(sweep.net, scenario);
   const applied = applyScenario(sweep.net, scenario);
   const side = runSide(ctx, scenario, applied, demand, "scenario");
-  const c = compareViews(sweep.baseline, sideView(scenario.name, side), { pairs: false });
+  const c = compareViews(sweep.baseline, viewOfSideResult(scenario.name, "sweep", side), { pairs: false });
   let maxVc: number | null = null;
   let maxVcCrossing: string | null = null;
   for (const x of side.crossings) {

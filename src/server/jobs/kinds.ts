@@ -11,6 +11,7 @@ import { linkFlowsGeoJson } from "../../assignment/results";
 import { solve } from "../../assignment/solve";
 import { CaravanError } from "../../core/errors";
 import type { CompiledNetwork } from "../../network/compiled";
+import type { Comparison } from "../../scenarios/compare";
 import { estimateGravity, type SmallSampleRule, type VcovType } from "../../trade/estimate";
 import { ppmlResultJson } from "../../trade/ppml-report";
 import { parseCsvTable } from "../../trade/table";
@@ -140,8 +141,15 @@ async function scenarioRun(job: PreparedJob, env: JobEnv): Promise<unknown> {
   env.progress(0.95, "comparing");
   const comparison = compareViews(viewOfSide(run, "baseline"), viewOfSide(run, "scenario"));
   const flows = { baseline: JSON.parse(run.baseline.linkFlowsGeoJson), scenario: JSON.parse(run.result.linkFlowsGeoJson) };
+  return { ...comparisonResult(job, comparison, flows), timings: run.timings };
+}
+
+/**
+ * The result of a scenario job: the object `caravan scenario run --json` prints (paths relative to the data folders),
+ * the link-flow difference and both sides' link flows.
+ */
+function comparisonResult(job: PreparedJob, comparison: Comparison, flows: { baseline: { features: FlowFeature[] }; scenario: { features: FlowFeature[] } }): Record<string, unknown> {
   return {
-    // the object `caravan scenario run --json` prints, with paths relative to the data folders
     comparison: {
       ...comparison,
       baseline: { ...comparison.baseline, origin: relativeOrigin(job, comparison.baseline.origin) },
@@ -149,7 +157,6 @@ async function scenarioRun(job: PreparedJob, env: JobEnv): Promise<unknown> {
     },
     diff: flowDiff(flows.baseline, flows.scenario),
     flows,
-    timings: run.timings,
   };
 }
 
@@ -164,15 +171,7 @@ async function scenarioCompare(job: PreparedJob, env: JobEnv): Promise<unknown> 
   env.progress(0.95, "comparing");
   const comparison = compareViews(viewOfSide(base, "scenario"), viewOfSide(other, "scenario"));
   const flows = { baseline: JSON.parse(base.result.linkFlowsGeoJson), scenario: JSON.parse(other.result.linkFlowsGeoJson) };
-  return {
-    comparison: {
-      ...comparison,
-      baseline: { ...comparison.baseline, origin: relativeOrigin(job, comparison.baseline.origin) },
-      scenario: { ...comparison.scenario, origin: relativeOrigin(job, comparison.scenario.origin) },
-    },
-    diff: flowDiff(flows.baseline, flows.scenario),
-    flows,
-  };
+  return comparisonResult(job, comparison, flows);
 }
 
 /** Run one job; throws CaravanError for user problems. */
