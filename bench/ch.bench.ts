@@ -12,33 +12,14 @@ import { buildReverse, INF_WEIGHT } from "../src/graph/csr";
 import { AStarQuery, EuclideanLowerBound } from "../src/routing/astar";
 import { BidirectionalDijkstraQuery } from "../src/routing/bidirectional";
 import { buildContractionHierarchy, ChQuery, checkHierarchyInvariants } from "../src/routing/ch";
-import { DijkstraQuery, type ShortestPathQuery } from "../src/routing/dijkstra";
+import { DijkstraQuery } from "../src/routing/dijkstra";
 import { manyToManyParallel } from "../src/routing/parallel-matrix";
-import { loadMoscow, MOSCOW_CO_FILE, MOSCOW_GR_FILE, quantile, rng, seconds } from "./lib";
+import { loadMoscow, MOSCOW_CO_FILE, MOSCOW_GR_FILE, rng, seconds, timeOneToOne } from "./lib";
 
 const coFile = MOSCOW_CO_FILE;
 const grFile = MOSCOW_GR_FILE;
 
 const sameDistance = (a: number, b: number): boolean => a === b || Math.abs(a - b) <= 1e-12 * Math.max(1, Math.abs(b));
-
-
-
-function timeQueries(query: ShortestPathQuery, pairs: Uint32Array): { medianS: number; p99S: number; totalS: number; settled: number; dist: Float64Array } {
-  const count = pairs.length / 2;
-  const dist = new Float64Array(count);
-  const perQueryS = new Float64Array(count);
-  let settled = 0;
-  const start = process.hrtime.bigint();
-  for (let i = 0; i < count; i++) {
-    const t0 = process.hrtime.bigint();
-    dist[i] = query.oneToOne(pairs[2 * i], pairs[2 * i + 1]);
-    perQueryS[i] = seconds(t0);
-    settled += query.settledCount;
-  }
-  const totalS = seconds(start);
-  perQueryS.sort();
-  return { medianS: quantile(perQueryS, 0.5), p99S: quantile(perQueryS, 0.99), totalS, settled: settled / count, dist };
-}
 
 const us = (s: number) => `${(s * 1e6).toFixed(0)} µs`;
 
@@ -68,10 +49,10 @@ async function main(): Promise<void> {
   const pairs = new Uint32Array(2 * pairCount);
   for (let i = 0; i < 2 * pairCount; i++) pairs[i] = pick();
   const ch = new ChQuery(h);
-  timeQueries(ch, pairs.subarray(0, 200)); // warm-up of the JIT
-  const chT = timeQueries(ch, pairs);
-  const bidir = timeQueries(new BidirectionalDijkstraQuery(graph, buildReverse(graph), weight), pairs);
-  const astar = timeQueries(new AStarQuery(graph, weight, new EuclideanLowerBound(x, y, 1)), pairs);
+  timeOneToOne(ch, pairs.subarray(0, 200)); // warm-up of the JIT
+  const chT = timeOneToOne(ch, pairs);
+  const bidir = timeOneToOne(new BidirectionalDijkstraQuery(graph, buildReverse(graph), weight), pairs);
+  const astar = timeOneToOne(new AStarQuery(graph, weight, new EuclideanLowerBound(x, y, 1)), pairs);
   let differ = 0;
   for (let i = 0; i < pairCount; i++) if (!sameDistance(chT.dist[i], bidir.dist[i])) differ++;
   console.log(`${pairCount} seeded one-to-one queries (same pairs, this run):`);

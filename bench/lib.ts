@@ -3,6 +3,7 @@ import { readFileSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { buildCsr, type CsrGraph } from "../src/graph/csr";
+import type { ShortestPathQuery } from "../src/routing/dijkstra";
 
 /** The project's seeded PRNG (src/core/random.ts), so every run draws the same data. */
 export { seededRandom as rng } from "../src/core/random";
@@ -54,4 +55,22 @@ export function loadMoscow(): { graph: CsrGraph; weight: Float64Array; x: Float6
     weight[a] = Math.sqrt(dx * dx + dy * dy);
   }
   return { graph, weight, x, y };
+}
+
+/** One-to-one queries over `pairs` ([s0, t0, s1, t1, …]), each timed: median, p99 and total seconds, mean settled nodes, distances. */
+export function timeOneToOne(query: ShortestPathQuery, pairs: Uint32Array): { medianS: number; p99S: number; totalS: number; settled: number; dist: Float64Array } {
+  const count = pairs.length / 2;
+  const dist = new Float64Array(count);
+  const perQueryS = new Float64Array(count);
+  let settled = 0;
+  const start = process.hrtime.bigint();
+  for (let i = 0; i < count; i++) {
+    const t0 = process.hrtime.bigint();
+    dist[i] = query.oneToOne(pairs[2 * i], pairs[2 * i + 1]);
+    perQueryS[i] = seconds(t0);
+    settled += query.settledCount;
+  }
+  const totalS = seconds(start);
+  perQueryS.sort();
+  return { medianS: quantile(perQueryS, 0.5), p99S: quantile(perQueryS, 0.99), totalS, settled: settled / count, dist };
 }

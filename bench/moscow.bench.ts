@@ -14,31 +14,17 @@ import { AStarQuery, EuclideanLowerBound } from "../src/routing/astar";
 import { BidirectionalDijkstraQuery } from "../src/routing/bidirectional";
 import { DijkstraQuery, type ShortestPathQuery } from "../src/routing/dijkstra";
 import { manyToManyParallel } from "../src/routing/parallel-matrix";
-import { loadMoscow, MOSCOW_CO_FILE, MOSCOW_GR_FILE, quantile, rng, seconds } from "./lib";
+import { loadMoscow, MOSCOW_CO_FILE, MOSCOW_GR_FILE, rng, seconds, timeOneToOne } from "./lib";
 
 const coFile = MOSCOW_CO_FILE;
 const grFile = MOSCOW_GR_FILE;
 
-
-
 function timeQueries(name: string, query: ShortestPathQuery, pairs: Uint32Array, reference: Float64Array | null): { totalS: number; dist: Float64Array } {
-  const count = pairs.length / 2;
-  const dist = new Float64Array(count);
-  const perQueryS = new Float64Array(count);
-  let settled = 0;
-  const start = process.hrtime.bigint();
-  for (let i = 0; i < count; i++) {
-    const t0 = process.hrtime.bigint();
-    dist[i] = query.oneToOne(pairs[2 * i], pairs[2 * i + 1]);
-    perQueryS[i] = seconds(t0);
-    settled += query.settledCount;
-  }
-  const totalS = seconds(start);
-  perQueryS.sort();
+  const { medianS, p99S, totalS, settled, dist } = timeOneToOne(query, pairs);
   let mismatches = 0;
-  if (reference) for (let i = 0; i < count; i++) if (Math.abs(dist[i] - reference[i]) > 1e-6 * Math.max(1, reference[i])) mismatches++;
+  if (reference) for (let i = 0; i < dist.length; i++) if (Math.abs(dist[i] - reference[i]) > 1e-6 * Math.max(1, reference[i])) mismatches++;
   console.log(
-    `  ${name.padEnd(24)} total ${totalS.toFixed(2)} s, median ${(quantile(perQueryS, 0.5) * 1e3).toFixed(2)} ms, p99 ${(quantile(perQueryS, 0.99) * 1e3).toFixed(2)} ms, mean settled ${(settled / count).toFixed(0)}` +
+    `  ${name.padEnd(24)} total ${totalS.toFixed(2)} s, median ${(medianS * 1e3).toFixed(2)} ms, p99 ${(p99S * 1e3).toFixed(2)} ms, mean settled ${settled.toFixed(0)}` +
       (reference ? `, distance mismatches vs Dijkstra: ${mismatches}` : ""),
   );
   return { totalS, dist };
