@@ -100,17 +100,8 @@ export function readCsvTable(file: string): { header: string[]; rows: string[][]
 
 /** Parse a CSV written by tableCsv back into rows of strings keyed by column (E_RUN_INVALID when malformed). */
 export function readCsvRows(file: string): Record<string, string>[] {
-  let text: string;
-  try {
-    text = readFileSync(file, "utf8");
-  } catch {
-    throw new CaravanError("E_RUN_INVALID", `${file} is missing or unreadable`, { details: { file } });
-  }
-  const records = parseCsv(text);
-  if (records.length === 0) throw new CaravanError("E_RUN_INVALID", `${file}: no header`, { details: { file } });
-  const header = records[0];
-  return records.slice(1).map((r, i) => {
-    if (r.length !== header.length) throw new CaravanError("E_RUN_INVALID", `${file}:${i + 2}: ${r.length} fields for ${header.length} columns`, { details: { file, line: i + 2 } });
+  const { header, rows } = readCsvTable(file);
+  return rows.map((r) => {
     const row: Record<string, string> = {};
     header.forEach((h, k) => {
       row[h] = r[k];
