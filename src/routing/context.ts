@@ -212,31 +212,34 @@ export class RoutingContext {
     this.hopMark = new Uint32Array(index.hopCount);
   }
 
-  /** Per-arc time/cost/CO2 of one unit of a profile in the options' state (cached by profile id, patch and month; at most 16 kept). */
+  /** Per-arc time/cost/CO2 of one unit of a profile in the options' state (cached by profile id, patch and month; the 16 most recently used kept). */
   profile(o: ResolvedRouteOptions): ProfileColumns {
     const key = `${o.profile.id}|${o.state.patch?.key ?? ""}|${o.state.month ?? ""}`;
     let columns = this.profiles.get(key);
-    if (!columns) {
-      columns = profileColumns(this.net, o.profile, o.state.arcs, o.state.month);
-      if (this.profiles.size >= 16) this.profiles.delete(this.profiles.keys().next().value as string);
-      this.profiles.set(key, columns);
+    if (columns) {
+      touch(this.profiles, key, columns);
+      return columns;
     }
+    columns = profileColumns(this.net, o.profile, o.state.arcs, o.state.month);
+    remember(this.profiles, key, columns, 16);
     return columns;
   }
 
-  /** The weight set of an option set, built once and cached by optionKey (at most 32 kept). */
+  /** The weight set of an option set, built once and cached by optionKey (the 32 most recently used kept). */
   weights(o: ResolvedRouteOptions): WeightSet {
     if (o.state.net !== this.net) throw new RangeError("RoutingContext.weights: the options' network state belongs to another network");
     const key = optionKey(o);
     const cached = this.weightSets.get(key);
-    if (cached) return cached;
+    if (cached) {
+      touch(this.weightSets, key, cached);
+      return cached;
+    }
     const columns = this.profile(o);
     const blocked = blockedArcs(this.net, o);
     const weight = criterionWeights(columns, o, blocked);
     const weightPerKm = consistentWeightPerKm(this.net.graph, weight, this.nodeLonDeg, this.nodeLatDeg);
     const set: WeightSet = { key, options: o, columns, weight, blocked, weightPerKm };
-    if (this.weightSets.size >= 32) this.weightSets.delete(this.weightSets.keys().next().value as string);
-    this.weightSets.set(key, set);
+    remember(this.weightSets, key, set, 32);
     return set;
   }
 
@@ -540,4 +543,16 @@ function sameArcs(a: ArcPath, b: ArcPath): boolean {
   if (a.length !== b.length) return false;
   for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
   return true;
+}
+
+/** Marks a cache entry as the most recently used (a Map iterates in insertion order). */
+function touch<V>(cache: Map<string, V>, key: string, value: V): void {
+  cache.delete(key);
+  cache.set(key, value);
+}
+
+/** Adds an entry, evicting the least recently used one when the cache holds `limit` entries. */
+function remember<V>(cache: Map<string, V>, key: string, value: V, limit: number): void {
+  if (cache.size >= limit) cache.delete(cache.keys().next().value as string);
+  cache.set(key, value);
 }
