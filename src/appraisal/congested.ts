@@ -59,11 +59,41 @@ interface StateCosts {
   readonly elapsedS: number;
 }
 
-function equilibriumCosts(ctx: RoutingContext, rows: readonly ResolvedDemandRow[], state: NetworkState, demandScale: number, gap: number, mask: Uint8Array | null): StateCosts {
-  const net = ctx.net;
+/** A solved equilibrium of one state at one demand level (reusable across comparisons that share the state). */
+export interface Equilibrium {
+  readonly cp: ReturnType<typeof corridorProblem>;
+  readonly result: ReturnType<typeof solve>;
+}
+
+/**
+ * Solved equilibria keyed by the caller's name of a state, the demand multiplier and the gap: a portfolio compares
+ * the same states many times (the package's "none" baseline in every standalone comparison, "all on" in every
+ * incremental one), and each is assigned once.
+ */
+export type EquilibriumCache = Map<string, Equilibrium>;
+
+/** The equilibrium of `state` with the demand scaled by `demandScale` (from `cache` under `key` when given). */
+export function solveEquilibrium(
+  ctx: RoutingContext,
+  rows: readonly ResolvedDemandRow[],
+  state: NetworkState,
+  demandScale: number,
+  gap: number,
+  cache?: { readonly map: EquilibriumCache; readonly key: string },
+): Equilibrium {
+  const key = cache ? `${cache.key}|scale=${demandScale}|gap=${gap}` : "";
+  const hit = cache?.map.get(key);
+  if (hit) return hit;
   const table: DemandTable = { file: "appraisal demand", rows };
-  const cp = corridorProblem(net, table, { state, demandScale });
-  const result = solve(cp.problem, "b", { gap, maxIterations: 500 });
+  const cp = corridorProblem(ctx.net, table, { state, demandScale });
+  const eq = { cp, result: solve(cp.problem, "b", { gap, maxIterations: 500 }) };
+  cache?.map.set(key, eq);
+  return eq;
+}
+
+function equilibriumCosts(ctx: RoutingContext, rows: readonly ResolvedDemandRow[], state: NetworkState, eq: Equilibrium, mask: Uint8Array | null): StateCosts {
+  const net = ctx.net;
+  const { cp, result } = eq;
   const p = cp.problem;
   const tree = new ShortestPathTree(p.graph, p.noThrough);
   const n = rows.length;
@@ -154,12 +184,20 @@ export function congestedEffects(
   without: NetworkState,
   withProject: NetworkState,
   projectArcs: Uint8Array,
-  options: { readonly demandScale?: number; readonly gap?: number } = {},
+  options: {
+    readonly demandScale?: number;
+    readonly gap?: number;
+    /** Reuse of solved equilibria: the cache and the names of the two states in it. */
+    readonly cache?: { readonly map: EquilibriumCache; readonly withoutKey: string; readonly withKey: string };
+  } = {},
 ): ProjectEffects & { readonly run: CongestedRun } {
   const scale = options.demandScale ?? 1;
   const gap = options.gap ?? CONGESTED_GAP;
-  const a = equilibriumCosts(ctx, rows, without, scale, gap, null);
-  const b = equilibriumCosts(ctx, rows, withProject, scale, gap, projectArcs);
+  const c = options.cache;
+  const eqA = solveEquilibrium(ctx, rows, without, scale, gap, c ? { map: c.map, key: c.withoutKey } : undefined);
+  const eqB = solveEquilibrium(ctx, rows, withProject, scale, gap, c ? { map: c.map, key: c.withKey } : undefined);
+  const a = equilibriumCosts(ctx, rows, without, eqA, null);
+  const b = equilibriumCosts(ctx, rows, withProject, eqB, projectArcs);
   const n = rows.length;
   const profiles = [...new Set(rows.map((r) => r.profileId))].sort();
   const massOf = new Map(ctx.net.network.cargo.map((c) => [c.id, c.massT.value]));

@@ -8,18 +8,22 @@
  *   - best portfolio under a budget: the subset of largest ENPV(S) ≈ Σ standalone ENPV + Σ pair interactions within S
  *     (second order: interactions among three or more projects are left out) whose capital costs fit the budget;
  *     n ≤ 20 projects are enumerated exactly on that approximation.
+ * Comparison method: as for a single project (`--congestion auto|congested|free-flow`, project.ts), decided once for
+ * the whole package so that standalone, incremental and pair values are comparable: "auto" assigns every comparison
+ * to equilibrium (congested.ts) when any project of the package changes a capacity on its own, and compares
+ * free-flow routes otherwise. States are built once per switch set and equilibria solved once per state and demand
+ * level (the "none" baseline serves every standalone comparison, "all on" every incremental one).
  * Package file (YAML): `projects: [id, ...]`, optional `budgetUsd: N`.
  */
 import { readFileSync } from "node:fs";
 import { parse as parseYaml } from "yaml";
-import type { ResolvedDemandRow } from "../assignment/corridor-demand";
+import type { NetworkState } from "../network/state";
 import { CaravanError, parseError } from "../core/errors";
-import type { RoutingContext } from "../routing/index";
 import { appraiseStreams } from "./cba";
-import { computeEffects, type ProjectEffects, projectArcMask } from "./effects";
-import type { AppraisalParameters, Co2PricePath, ValueOfTime } from "./params";
-import { type AppraisalSubject, effectsOf, findProject, networkYear, projectSubject, subjectModel } from "./project";
-import { comparisonStates } from "./states";
+import { capacityChanges, type EquilibriumCache } from "./congested";
+import { projectArcMask } from "./effects";
+import { type AppraisalSubject, type ComparisonInfo, comparisonEffects, findProject, networkYear, type ProjectAppraisalInputs, projectSubject, type SubjectEffects, subjectModel } from "./project";
+import { type ProjectSwitches, switchedState } from "./states";
 
 export interface PackageFile {
   readonly file: string;
@@ -84,25 +88,87 @@ export interface PortfolioResult {
   readonly budgetUsd: number | null;
   readonly best: { readonly projects: readonly string[]; readonly capitalCostUsd: number; readonly approxEnpvUsd: number } | null;
   readonly method: string;
+  /** The with/without comparison of every appraisal of the package, and the work it took. */
+  readonly comparison: {
+    readonly method: ComparisonInfo["method"];
+    readonly reason: string;
+    /** Network states built (one per switch set). */
+    readonly states: number;
+    /** Equilibrium assignments solved (congested: one per state and demand level). */
+    readonly equilibria: number;
+    readonly comparisons: number;
+  };
 }
 
-interface Inputs {
-  readonly ctx: RoutingContext;
-  readonly demand: readonly ResolvedDemandRow[];
-  readonly parameters: AppraisalParameters;
-  readonly valuesOfTime?: readonly ValueOfTime[];
-  readonly co2?: Co2PricePath;
-}
+type Inputs = Omit<ProjectAppraisalInputs, "monteCarlo" | "capitalCostUsd" | "openYear">;
 
-function enpvOf(subject: AppraisalSubject, on: readonly string[], off: readonly string[], inputs: Inputs): { enpv: number; bcr: number | null } {
-  const effects = effectsOf(inputs.ctx, inputs.demand, subject.year, on, off);
-  const s = subjectModel(subject, effects, inputs).streams();
-  const r = appraiseStreams(s, inputs.parameters.discountRatePct);
-  return { enpv: r.enpvUsd, bcr: r.bcr };
+/** The comparisons of one package: states and equilibria built once and reused. */
+class PackageComparisons {
+  private readonly states = new Map<string, NetworkState>();
+  private readonly effects = new Map<string, SubjectEffects>();
+  readonly equilibria: EquilibriumCache = new Map();
+  comparisons = 0;
+  decided: { method: "free-flow" | "congested"; reason: string } = { method: "free-flow", reason: "" };
+
+  constructor(
+    private readonly inputs: Inputs,
+    private readonly year: number,
+    private readonly reuse: boolean,
+  ) {}
+
+  state(switches: ProjectSwitches): { key: string; state: NetworkState } {
+    const key = `on:${[...switches.on].sort().join(",")};off:${[...switches.off].sort().join(",")}`;
+    let st = this.states.get(key);
+    if (!st) {
+      st = switchedState(this.inputs.ctx, this.year, switches).state;
+      this.states.set(key, st);
+    }
+    return { key, state: st };
+  }
+
+  get stateCount(): number {
+    return this.states.size;
+  }
+
+  /** Decide the method once: "auto" is congested when any project alone changes a capacity. */
+  decide(ids: readonly string[]): void {
+    const mode = this.inputs.congestion ?? "auto";
+    if (mode !== "auto") {
+      this.decided = { method: mode, reason: `requested: ${mode} (every comparison of the package)` };
+      return;
+    }
+    const none = this.state({ on: [], off: ids }).state;
+    const changing = ids.filter((id) => capacityChanges(none, this.state({ on: [id], off: ids.filter((x) => x !== id) }).state));
+    this.decided =
+      changing.length > 0
+        ? { method: "congested", reason: `auto: ${changing.join(", ")} change${changing.length === 1 ? "s" : ""} a capacity, so every comparison of the package is assigned to equilibrium` }
+        : { method: "free-flow", reason: "auto: no project of the package changes a capacity, so free-flow routes are compared" };
+  }
+
+  /** ENPV and B/C of `subject` switching `switched` on from the `without` switches. */
+  appraise(subject: AppraisalSubject, without: ProjectSwitches, switched: readonly string[]): { enpv: number; bcr: number | null } {
+    const a = this.state(without);
+    const withSw = { on: [...without.on, ...switched], off: without.off.filter((x) => !switched.includes(x)) };
+    const b = this.state(withSw);
+    this.comparisons++;
+    // free-flow effects do not depend on the opening year; congested ones do (the demand levels of its years)
+    const key = `${a.key}→${b.key}${this.decided.method === "congested" ? `|open=${subject.openYear}` : ""}`;
+    let se = this.reuse ? this.effects.get(key) : undefined;
+    if (!se) {
+      const ctx = this.inputs.ctx;
+      se = comparisonEffects(subject, { ctx, without: a.state, with: b.state }, projectArcMask(ctx.net, switched), this.inputs, {
+        decided: this.decided,
+        ...(this.reuse ? { cache: { map: this.equilibria, withoutKey: a.key, withKey: b.key } } : {}),
+      });
+      if (this.reuse) this.effects.set(key, se);
+    }
+    const r = appraiseStreams(subjectModel(subject, se.effects, this.inputs, se.levels).streams(), this.inputs.parameters.discountRatePct);
+    return { enpv: r.enpvUsd, bcr: r.bcr };
+  }
 }
 
 /** Appraise a package (see the file comment). */
-export function appraisePackage(pkg: PackageFile, inputs: Inputs): PortfolioResult {
+export function appraisePackage(pkg: PackageFile, inputs: Inputs, options: { /** Reuse states' equilibria and effects across comparisons (default true; false only for the benchmark's reference). */ readonly reuse?: boolean } = {}): PortfolioResult {
   const net = inputs.ctx.net;
   const infos = pkg.projects.map((id) => findProject(net, id));
   const subjects = infos.map((p) => projectSubject(net, p));
@@ -110,16 +176,16 @@ export function appraisePackage(pkg: PackageFile, inputs: Inputs): PortfolioResu
   const n = ids.length;
   // one network year for the package: the latest opening, so every project can be on
   const year = Math.max(...subjects.map((s) => networkYear(net, [s.project.id], s.openYear)));
+  const cmp = new PackageComparisons(inputs, year, options.reuse ?? true);
+  cmp.decide(ids);
+  const others = (k: number): string[] => ids.filter((_, j) => j !== k);
   const standalone: { enpv: number; bcr: number | null }[] = [];
   const incremental: { enpv: number; bcr: number | null }[] = [];
   for (let k = 0; k < n; k++) {
-    const others = ids.filter((_, j) => j !== k);
     const subject = { ...subjects[k], year };
-    standalone.push(enpvOf(subject, [ids[k]], others, inputs));
-    // incremental: the others on in both states; switching this one on
-    const effects = incrementalEffects(inputs, year, ids[k], others);
-    const r = appraiseStreams(subjectModel(subject, effects, inputs).streams(), inputs.parameters.discountRatePct);
-    incremental.push({ enpv: r.enpvUsd, bcr: r.bcr });
+    // standalone: the others off in both states; incremental: the others on in both states
+    standalone.push(cmp.appraise(subject, { on: [], off: ids }, [ids[k]]));
+    incremental.push(cmp.appraise(subject, { on: others(k), off: [ids[k]] }, [ids[k]]));
   }
   const pairs: PortfolioPair[] = [];
   const interaction = new Float64Array(n * n);
@@ -132,15 +198,15 @@ export function appraisePackage(pkg: PackageFile, inputs: Inputs): PortfolioResu
         records: [],
         year,
       };
-      const rest = ids.filter((_, j) => j !== a && j !== b);
-      const joint = enpvOf(both, [ids[a], ids[b]], rest, inputs).enpv;
+      const none = { on: [], off: ids };
+      const joint = cmp.appraise(both, none, [ids[a], ids[b]]).enpv;
       // the stand-alone values re-timed to the joint opening, so that the interaction measures flows, not timing
-      const ea = enpvOf({ ...subjects[a], openYear: both.openYear, year }, [ids[a]], ids.filter((_, j) => j !== a), inputs).enpv;
-      const eb = enpvOf({ ...subjects[b], openYear: both.openYear, year }, [ids[b]], ids.filter((_, j) => j !== b), inputs).enpv;
+      const ea = cmp.appraise({ ...subjects[a], openYear: both.openYear, year }, none, [ids[a]]).enpv;
+      const eb = cmp.appraise({ ...subjects[b], openYear: both.openYear, year }, none, [ids[b]]).enpv;
       const i = joint - ea - eb;
       interaction[a * n + b] = i;
       interaction[b * n + a] = i;
-      const scale = Math.max(Math.abs(ea), Math.abs(eb), 1);
+      const scale = Math.max(Math.abs(joint), Math.abs(ea), Math.abs(eb), 1);
       pairs.push({ a: ids[a], b: ids[b], interactionEnpvUsd: i, relation: i > 1e-6 * scale ? "complementary" : i < -1e-6 * scale ? "competing" : "independent" });
     }
   }
@@ -194,12 +260,7 @@ export function appraisePackage(pkg: PackageFile, inputs: Inputs): PortfolioResu
     pairs,
     budgetUsd: pkg.budgetUsd,
     best,
+    comparison: { method: cmp.decided.method, reason: cmp.decided.reason, states: cmp.stateCount, equilibria: cmp.equilibria.size, comparisons: cmp.comparisons },
     method: "standalone: the project alone vs none of the package; incremental: all others on, with vs without it; pair interaction ENPV(a+b) − ENPV(a) − ENPV(b) at the later opening year; best portfolio: largest Σ standalone ENPV + Σ pair interactions with positive value within the budget (interactions of three or more projects left out)",
   };
-}
-
-/** Effects of switching `id` on with `others` on in both states. */
-function incrementalEffects(inputs: Inputs, year: number, id: string, others: readonly string[]): ProjectEffects {
-  const states = comparisonStates(inputs.ctx, year, { on: others, off: [id] }, { on: [...others, id], off: [] });
-  return computeEffects(states.ctx, inputs.demand, { state: states.without }, { state: states.with }, projectArcMask(states.ctx.net, [id]));
 }

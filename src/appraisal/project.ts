@@ -20,7 +20,7 @@ import type { CompiledNetwork } from "../network/compiled";
 import type { RoutingContext } from "../routing/index";
 import { appraiseStreams, type CbaResult, type SensitivityRow, sensitivityTable } from "./cba";
 import { BenefitModel, type BenefitComponents, type DemandLevels } from "./benefits";
-import { capacityChangeMask, capacityChanges, CONGESTED_GAP, congestedEffects } from "./congested";
+import { capacityChangeMask, capacityChanges, CONGESTED_GAP, congestedEffects, type EquilibriumCache } from "./congested";
 import { computeEffects, type ProjectEffects, projectArcMask, projectRecordIds } from "./effects";
 import { type MonteCarloResult, runMonteCarlo } from "./monte-carlo";
 import { type ComparisonStates, comparisonStates, scenarioFileStates } from "./states";
@@ -210,17 +210,29 @@ export function demandLevelYears(subject: Pick<AppraisalSubject, "openYear">, p:
 }
 
 /** The effects of a comparison of two states by the method `inputs.congestion` selects. */
-export function comparisonEffects(subject: Pick<AppraisalSubject, "openYear">, states: ComparisonStates, projectArcs: Uint8Array, inputs: ProjectAppraisalInputs): SubjectEffects {
+export function comparisonEffects(
+  subject: Pick<AppraisalSubject, "openYear">,
+  states: ComparisonStates,
+  projectArcs: Uint8Array,
+  inputs: ProjectAppraisalInputs,
+  options: {
+    /** The method decided by the caller (a portfolio decides once for all its comparisons), with its reason. */
+    readonly decided?: { readonly method: "free-flow" | "congested"; readonly reason: string };
+    /** Reuse of solved equilibria across comparisons that share a state (names of the two states in the cache). */
+    readonly cache?: { readonly map: EquilibriumCache; readonly withoutKey: string; readonly withKey: string };
+  } = {},
+): SubjectEffects {
   let mask = projectArcs;
   const mode = inputs.congestion ?? "auto";
-  const capacity = capacityChanges(states.without, states.with);
-  const congested = mode === "congested" || (mode === "auto" && capacity);
+  const capacity = options.decided ? options.decided.method === "congested" : capacityChanges(states.without, states.with);
+  const congested = options.decided ? options.decided.method === "congested" : mode === "congested" || (mode === "auto" && capacity);
   const reason =
-    mode === "auto"
+    options.decided?.reason ??
+    (mode === "auto"
       ? capacity
         ? "auto: the states differ in capacity, so the demand is assigned to equilibrium in both"
         : "auto: the states differ in no capacity, so free-flow routes are compared"
-      : `requested: ${mode}`;
+      : `requested: ${mode}`);
   if (!congested) {
     return { effects: computeEffects(states.ctx, inputs.demand, { state: states.without }, { state: states.with }, mask), comparison: { method: "free-flow", reason } };
   }
@@ -230,8 +242,9 @@ export function comparisonEffects(subject: Pick<AppraisalSubject, "openYear">, s
   for (let a = 0; a < upgraded.length && a < mask.length; a++) upgraded[a] |= mask[a];
   mask = upgraded;
   const [lo, hi] = demandLevelYears(subject, inputs.parameters);
-  const low = congestedEffects(states.ctx, inputs.demand, states.without, states.with, mask, { demandScale: lo.scale, gap });
-  const high = hi.scale === lo.scale ? low : congestedEffects(states.ctx, inputs.demand, states.without, states.with, mask, { demandScale: hi.scale, gap });
+  const cache = options.cache;
+  const low = congestedEffects(states.ctx, inputs.demand, states.without, states.with, mask, { demandScale: lo.scale, gap, ...(cache ? { cache } : {}) });
+  const high = hi.scale === lo.scale ? low : congestedEffects(states.ctx, inputs.demand, states.without, states.with, mask, { demandScale: hi.scale, gap, ...(cache ? { cache } : {}) });
   const level = (y: number, e: typeof low) => ({
     year: y,
     demandScale: e.run.demandScale,

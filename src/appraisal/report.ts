@@ -142,5 +142,7 @@ export function formatPortfolio(p: PortfolioResult): string {
       : `no subset has a positive ENPV${p.budgetUsd !== null ? ` within ${usdM(p.budgetUsd)} USD` : ""}`,
   );
   lines.push(`method: ${p.method}`);
+  const c = p.comparison;
+  lines.push(`comparison: ${c.method} (${c.reason}); ${c.comparisons} comparisons on ${c.states} network states${c.method === "congested" ? `, ${c.equilibria} equilibrium assignments` : ""}`);
   return `${lines.join("\n")}\n`;
 }

@@ -62,6 +62,13 @@ export function comparisonStates(base: RoutingContext, year: number, without: Pr
   return { ctx, without: applyScenario(ext, a).state, with: applyScenario(ext, b).state };
 }
 
+/** One state of `year` with the projects switched as given, and its name (for caches of states and equilibria). */
+export function switchedState(ctx: RoutingContext, year: number, switches: ProjectSwitches): { readonly key: string; readonly state: NetworkState } {
+  const sc = scenarioOf(year, switches.on, switchable(ctx.net, switches.off));
+  if (extendedNetwork(ctx.net, [sc]) !== ctx.net) throw new RangeError("switchedState: an appraisal state adds no link");
+  return { key: sc.name, state: applyScenario(ctx.net, sc).state };
+}
+
 /** A scenario file's states: its baseline (projects not applied) and the scenario itself. */
 export function scenarioFileStates(base: RoutingContext, file: string): ComparisonStates & { readonly scenario: Scenario } {
   const scenario = loadScenario(file);

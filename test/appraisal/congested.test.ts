@@ -178,3 +178,33 @@ describe.skipIf(!existsSync(real))("congested comparison on the real network", (
     expect(levels[1].demandScale).toBeCloseTo(1.03 ** (levels[1].year - 2024), 10);
   }, 60_000);
 });
+
+describe("congested comparison in a package", () => {
+  it("a capacity-only project in a package gets the congested standalone value of its single appraisal; states and equilibria are reused", async () => {
+    const { appraisePackage } = await import("../../src/appraisal/index");
+    const inputs = { ctx, demand, parameters: flat };
+    const p = appraisePackage({ file: "pkg", projects: ["ab-second-lane", "b-bypass"], budgetUsd: null }, inputs);
+    expect(p.comparison.method).toBe("congested");
+    expect(p.comparison.reason).toMatch(/ab-second-lane/);
+    const single = appraiseProject(findProject(net, "ab-second-lane"), inputs);
+    const lane = p.projects.find((r) => r.id === "ab-second-lane");
+    expect(single.result.pvBenefitsUsd).toBeGreaterThan(0);
+    expect(Math.abs((lane?.standaloneEnpvUsd ?? Number.NaN) - single.result.enpvUsd)).toBeLessThanOrEqual(1e-6 * Math.abs(single.result.enpvUsd) + 1);
+    // the lane and the bypass serve different flows: neither changes the other's value
+    expect(p.pairs[0].relation).toBe("independent");
+    expect(Math.abs((lane?.incrementalEnpvUsd ?? Number.NaN) - (lane?.standaloneEnpvUsd ?? 0))).toBeLessThanOrEqual(1);
+    // states: none, each alone, both (= all on) → 4; one demand level (no growth): 4 equilibria for 7 comparisons
+    expect(p.comparison.states).toBe(4);
+    expect(p.comparison.equilibria).toBe(4);
+    expect(p.comparison.comparisons).toBe(7);
+  });
+
+  it("free-flow requested: the capacity-only project shows no benefit in the package (its capital cost alone)", async () => {
+    const { appraisePackage } = await import("../../src/appraisal/index");
+    const p = appraisePackage({ file: "pkg", projects: ["ab-second-lane", "b-bypass"], budgetUsd: null }, { ctx, demand, parameters: flat, congestion: "free-flow" });
+    expect(p.comparison.method).toBe("free-flow");
+    expect(p.comparison.equilibria).toBe(0);
+    const lane = p.projects.find((r) => r.id === "ab-second-lane");
+    expect(lane?.standaloneEnpvUsd).toBeLessThan(0);
+  });
+});
