@@ -9,7 +9,8 @@
  * 3. otherwise, for each of four directions (x, y, x + y, x − y) the nodes are sorted by their projection, the first
  *    `balance` share becomes the source set and the last the sink set, and a maximum flow with unit capacity per
  *    edge (Dinic) gives a minimum edge cut; the smaller of the cut's two endpoint sets is a node separator. The
- *    direction with the smallest separator wins; both sides are dissected, and the separator ranks above them.
+ *    direction with the fewest cut edges wins (a direction's flow stops once it reaches the best cut so far); both
+ *    sides are dissected, and the separator ranks above them.
  * noThrough nodes (no path passes through them) rank lowest, below every dissected cell.
  */
 import type { CsrGraph } from "../../graph/csr";
@@ -171,10 +172,10 @@ export function nestedDissectionOrder(graph: CsrGraph, x: ArrayLike<number>, y: 
     const stackNode = new Uint32Array(k);
     const stackSlot = new Uint32Array(k);
     const proj = new Float64Array(k);
-    const idx = new Uint32Array(k);
+    const sorted = new Float64Array(k);
     const reach = new Uint8Array(k);
     const bestReach = new Uint8Array(k);
-    let bestCut = Number.POSITIVE_INFINITY;
+    let bestFlow = Number.POSITIVE_INFINITY; // cut edges of the best direction so far
     let bestUseA = true;
     const side = Math.max(1, Math.floor(balance * k));
     const directions = [
@@ -184,15 +185,29 @@ export function nestedDissectionOrder(graph: CsrGraph, x: ArrayLike<number>, y: 
       [1, -1],
     ];
     for (const [cx, cy] of directions) {
-      for (let i = 0; i < k; i++) {
-        proj[i] = cx * x[nodes[i]] + cy * y[nodes[i]];
-        idx[i] = i;
-      }
-      idx.sort((a, b) => proj[a] - proj[b] || a - b);
+      for (let i = 0; i < k; i++) proj[i] = cx * x[nodes[i]] + cy * y[nodes[i]];
+      // the `side` lowest projections are sources, the `side` highest sinks (ties by cell position)
+      sorted.set(proj);
+      sorted.sort();
+      const low = sorted[side - 1];
+      const high = sorted[k - side];
       role.fill(0);
-      for (let i = 0; i < side; i++) role[idx[i]] = 1;
-      for (let i = k - side; i < k; i++) role[idx[i]] = 2;
+      let sources = 0;
+      for (let i = 0; i < k; i++) {
+        if (proj[i] < low || (proj[i] === low && sources < side)) {
+          role[i] = 1;
+          sources++;
+        }
+      }
+      let sinks = 0;
+      for (let i = k - 1; i >= 0; i--) {
+        if (role[i] === 0 && (proj[i] > high || (proj[i] === high && sinks < side))) {
+          role[i] = 2;
+          sinks++;
+        }
+      }
       flow.fill(0);
+      let flowValue = 0;
       // Dinic: breadth-first levels from all sources, then blocking flow by depth-first search
       for (;;) {
         level.fill(-1);
@@ -216,7 +231,7 @@ export function nestedDissectionOrder(graph: CsrGraph, x: ArrayLike<number>, y: 
             else queue[qTail++] = w;
           }
         }
-        if (sinkLevel < 0) break;
+        if (sinkLevel < 0 || flowValue >= bestFlow) break;
         for (let i = 0; i < k; i++) iter[i] = first[i];
         for (let s = 0; s < k; s++) {
           if (role[s] !== 1) continue;
@@ -231,6 +246,7 @@ export function nestedDissectionOrder(graph: CsrGraph, x: ArrayLike<number>, y: 
                 flow[p]++;
                 flow[twin[p]]--;
               }
+              flowValue++;
               depth = 0;
               continue;
             }
@@ -250,6 +266,7 @@ export function nestedDissectionOrder(graph: CsrGraph, x: ArrayLike<number>, y: 
           }
         }
       }
+      if (flowValue >= bestFlow) continue; // this direction cannot cut fewer edges than the best one
       // residual reachability from the sources = the source side of a minimum cut
       reach.fill(0);
       let qHead = 0;
@@ -284,9 +301,8 @@ export function nestedDissectionOrder(graph: CsrGraph, x: ArrayLike<number>, y: 
         if (reach[u] === 1) countA++;
         else countB++;
       }
-      const cut = Math.min(countA, countB);
-      if (cut < bestCut) {
-        bestCut = cut;
+      bestFlow = flowValue;
+      {
         bestUseA = countA <= countB;
         bestReach.set(reach);
       }
