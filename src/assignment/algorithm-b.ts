@@ -19,8 +19,13 @@
  *      a node whose U − L exceeds the current threshold.
  * The relative gap is measured after every outer iteration with a full shortest-path pass.
  *
- * Memory: commodity flow and bush membership per (commodity, arc), a topological order per (commodity, node).
- * The hot loops read typed arrays only and allocate nothing.
+ * Memory: a bush is stored compactly between visits (BushStore): its topological order (16-bit node ids when the
+ * graph has at most 65,536 nodes), one byte per node naming its single in-arc among the node's in-arcs (most bush
+ * nodes have one; nodes with several, "merges", are listed apart), and its flows sparsely, only on arcs that carry
+ * some. The bush being worked on is unpacked into shared scratch arrays (its arc list grouped by head in topological
+ * order, with flows beside) and packed back afterwards; nothing per (commodity, arc) is kept. The per-commodity
+ * flows of the result (`commodityFlow`, K × arcs) are built only when read. The hot loops read typed arrays only
+ * and allocate nothing (a bush's storage grows, rarely, when it outgrows its capacity).
  */
 import { CaravanError } from "../core/errors";
 import { NO_ARC } from "../graph/csr";
@@ -33,6 +38,19 @@ import { ShortestPathTree } from "./sp-tree";
 const NO_POS = -1;
 /** Predecessor position of the bush's origin (its longest used path is empty). */
 const ROOT_POS = -2;
+
+/** In-arc code of a bush node whose in-arcs are in the bush's merge list (several in-arcs, or one at slot ≥ 255). */
+const MERGE = 255;
+
+/** Node ids of a bush's topological order: 16-bit when every node id fits, else 32-bit. */
+type NodeIds = Uint16Array | Int32Array;
+
+/** A copy of `a` with room for at least `need` entries (and half as many again, so growth is rare). */
+function grown<T extends Int32Array | Float64Array>(a: T, need: number): T {
+  const b = new (a.constructor as new (length: number) => T)(Math.max(need, Math.ceil(a.length * 1.5) + 8));
+  b.set(a);
+  return b;
+}
 
 /** Tuning of the equilibration loop. */
 export interface AlgorithmBTuning {
@@ -57,21 +75,38 @@ export function solveAlgorithmB(problem: AssignmentProblem, options: SolveOption
   const state = new FlowState(problem);
   const { flow, time, slope, classFlow, evaluator } = state;
 
-  // Bush storage, one fixed-size slice per commodity k ("CSR of the bush"): the bush's nodes in topological order,
-  // and its arcs grouped by head in that order, with the commodity's flow stored beside each arc. The label passes
-  // and flow shifts then read arcs and flows sequentially; predecessors are positions in the arc list.
-  /** [k * m + a] 1 = arc a is in the bush of commodity k. */
-  const inBush = new Uint8Array(K * m);
-  /** [k * n + i] i-th node of commodity k's bush in topological order (i = 0: the origin). */
-  const order = new Int32Array(K * n);
-  /** [k] number of nodes in the bush of k. */
-  const orderLen = new Int32Array(K);
-  /** [k * (n + 1) + i] first position in k's arc list of the in-arcs of its i-th node; entry i + 1 ends them. */
-  const groupStart = new Int32Array(K * (n + 1));
-  /** [k * m + p] arc at position p of k's arc list (grouped by head in topological order). */
-  const bushArc = new Int32Array(K * m);
-  /** [k * m + p] flow of commodity k on the arc at position p of its arc list. */
-  const bushFlow = new Float64Array(K * m);
+  // Bush storage between visits, per commodity k (see the header): topological order, in-arc codes, merge lists,
+  // and the non-zero flows with their positions in the unpacked arc list.
+  /** [k][i] i-th node of k's bush in topological order (i = 0: the origin); the bush's node count is the length. */
+  const bushOrder: NodeIds[] = new Array(K);
+  /** [k][i] in-arc of the i-th node: s < MERGE = the single in-arc inArc[firstIn[node] + s]; MERGE = in the merge list. */
+  const bushSlot: Uint8Array[] = new Array(K);
+  /** [k] for every MERGE node in topological order: its in-arc count, then their reverse positions q (ascending). */
+  const bushMerge: Int32Array[] = new Array(K);
+  /** [k] used length of bushMerge[k]. */
+  const mergeLen = new Int32Array(K);
+  /** [k][i] position in the unpacked arc list, arc and flow of the i-th arc of k's bush with non-zero flow (by position). */
+  const flowPos: Int32Array[] = new Array(K);
+  const flowArc: Int32Array[] = new Array(K);
+  const flowVal: Float64Array[] = new Array(K);
+  /** [k] number of arcs of k's bush with non-zero flow. */
+  const flowLen = new Int32Array(K);
+  const smallIds = n <= 65536;
+
+  // The bush being worked on, unpacked ("CSR of the bush"): its arcs grouped by head in topological order, with the
+  // commodity's flow stored beside each arc. The label passes and flow shifts read arcs and flows sequentially;
+  // predecessors are positions in the arc list.
+  /** [i] first position in the arc list of the in-arcs of the bush's i-th node; entry i + 1 ends them. */
+  const groupStart = new Int32Array(n + 1);
+  /** [p] arc at position p of the arc list. */
+  const bushArc = new Int32Array(m);
+  /** [p] flow of the commodity on the arc at position p. */
+  const bushFlow = new Float64Array(m);
+  /** [arc] 1 = the arc is in the bush being improved (zero outside improveBush). */
+  const inBush = new Uint8Array(m);
+  /** [arc] position q of the arc in the reverse adjacency (inArc[q] = arc). */
+  const revPos = new Int32Array(m);
+  for (let q = 0; q < m; q++) revPos[inArc[q]] = q;
 
   // scratch, [node]
   const L = new Float64Array(n);
@@ -124,29 +159,105 @@ export function solveAlgorithmB(problem: AssignmentProblem, options: SolveOption
     }
   };
 
-  /** Rebuild k's arc list (and group starts) from its topological order and inBush; flows are taken from flowByArc, which is left zeroed. */
-  const listBushArcs = (k: number): void => {
-    const base = k * m;
-    const obase = k * n;
-    const sbase = k * (n + 1);
-    const len = orderLen[k];
+  /** Rebuild the arc list (and group starts) of bush `ord` from its topological order and inBush; flows are taken from flowByArc, which is left zeroed. Returns the arc count. */
+  const listBushArcs = (ord: NodeIds): number => {
+    const len = ord.length;
     let cnt = 0;
-    groupStart[sbase] = 0;
+    groupStart[0] = 0;
     for (let idx = 1; idx < len; idx++) {
-      const j = order[obase + idx];
-      groupStart[sbase + idx] = cnt;
+      const j = ord[idx];
+      groupStart[idx] = cnt;
       const qEnd = firstIn[j + 1];
       for (let q = firstIn[j]; q < qEnd; q++) {
         const a = inArc[q];
-        if (inBush[base + a] === 1) {
-          bushArc[base + cnt] = a;
-          bushFlow[base + cnt] = flowByArc[a];
+        if (inBush[a] === 1) {
+          bushArc[cnt] = a;
+          bushFlow[cnt] = flowByArc[a];
           flowByArc[a] = 0;
           cnt++;
         }
       }
     }
-    groupStart[sbase + len] = cnt;
+    groupStart[len] = cnt;
+    return cnt;
+  };
+
+  /** Unpack k's bush into groupStart, bushArc and bushFlow. */
+  const unpack = (k: number): void => {
+    const ord = bushOrder[k];
+    const slot = bushSlot[k];
+    const merge = bushMerge[k];
+    const len = ord.length;
+    let cnt = 0;
+    let mi = 0;
+    groupStart[0] = 0;
+    for (let idx = 1; idx < len; idx++) {
+      groupStart[idx] = cnt;
+      const s = slot[idx];
+      if (s !== MERGE) bushArc[cnt++] = inArc[firstIn[ord[idx]] + s];
+      else {
+        const c = merge[mi++];
+        for (let i = 0; i < c; i++) bushArc[cnt++] = inArc[merge[mi++]];
+      }
+    }
+    groupStart[len] = cnt;
+    bushFlow.fill(0, 0, cnt);
+    const fp = flowPos[k];
+    const fv = flowVal[k];
+    const fl = flowLen[k];
+    for (let i = 0; i < fl; i++) bushFlow[fp[i]] = fv[i];
+  };
+
+  /** Store the in-arc codes and merge lists of the unpacked bush as k's. */
+  const packArcs = (k: number): void => {
+    const ord = bushOrder[k];
+    const slot = bushSlot[k];
+    let merge = bushMerge[k];
+    const len = ord.length;
+    let mi = 0;
+    for (let idx = 1; idx < len; idx++) {
+      const p0 = groupStart[idx];
+      const p1 = groupStart[idx + 1];
+      if (p1 - p0 === 1) {
+        const s = revPos[bushArc[p0]] - firstIn[ord[idx]];
+        if (s < MERGE) {
+          slot[idx] = s;
+          continue;
+        }
+      }
+      slot[idx] = MERGE;
+      if (mi + 1 + p1 - p0 > merge.length) merge = grown(merge, mi + 1 + p1 - p0);
+      merge[mi++] = p1 - p0;
+      for (let p = p0; p < p1; p++) merge[mi++] = revPos[bushArc[p]];
+    }
+    bushMerge[k] = merge;
+    mergeLen[k] = mi;
+  };
+
+  /** Store the non-zero flows of the unpacked bush as k's. */
+  const packFlows = (k: number): void => {
+    const cnt = groupStart[bushOrder[k].length];
+    let fp = flowPos[k];
+    let fa = flowArc[k];
+    let fv = flowVal[k];
+    let i = 0;
+    for (let p = 0; p < cnt; p++) {
+      const f = bushFlow[p];
+      if (f === 0) continue;
+      if (i === fp.length) {
+        fp = grown(fp, i + 1);
+        fa = grown(fa, i + 1);
+        fv = grown(fv, i + 1);
+      }
+      fp[i] = p;
+      fa[i] = bushArc[p];
+      fv[i] = f;
+      i++;
+    }
+    flowPos[k] = fp;
+    flowArc[k] = fa;
+    flowVal[k] = fv;
+    flowLen[k] = i;
   };
 
   // --- initial bushes: the free-flow shortest-path trees, loaded all-or-nothing -------------------------------
@@ -165,17 +276,28 @@ export function solveAlgorithmB(problem: AssignmentProblem, options: SolveOption
         });
       }
     }
-    const base = k * m;
-    const obase = k * n;
-    for (let i = 0; i < tree.settledCount; i++) {
+    const len = tree.settledCount;
+    const ord = smallIds ? new Uint16Array(len) : new Int32Array(len);
+    for (let i = 0; i < len; i++) {
       const v = tree.order[i];
-      order[obase + i] = v;
+      ord[i] = v;
       const a = tree.pred[v];
-      if (a !== NO_ARC) inBush[base + a] = 1;
+      if (a !== NO_ARC) inBush[a] = 1;
     }
-    orderLen[k] = tree.settledCount;
+    bushOrder[k] = ord;
+    bushSlot[k] = new Uint8Array(len);
+    bushMerge[k] = new Int32Array(8);
     tree.load(commodities.destNode, commodities.demand, from, to, flowByArc, nodeFlow);
-    listBushArcs(k);
+    const cnt = listBushArcs(ord);
+    for (let p = 0; p < cnt; p++) inBush[bushArc[p]] = 0;
+    let used = 0;
+    for (let p = 0; p < cnt; p++) if (bushFlow[p] !== 0) used++;
+    const capacity = used + (used >> 2) + 8;
+    flowPos[k] = new Int32Array(capacity);
+    flowArc[k] = new Int32Array(capacity);
+    flowVal[k] = new Float64Array(capacity);
+    packArcs(k);
+    packFlows(k);
   }
 
   /** Recompute class and total flows exactly from the bushes (removes drift of incremental updates). */
@@ -183,9 +305,10 @@ export function solveAlgorithmB(problem: AssignmentProblem, options: SolveOption
     for (const xc of classFlow) xc.fill(0);
     for (let k = 0; k < K; k++) {
       const xc = classFlow[commodities.classOf[k]];
-      const base = k * m;
-      const end = base + groupStart[k * (n + 1) + orderLen[k]];
-      for (let p = base; p < end; p++) xc[bushArc[p]] += bushFlow[p];
+      const fa = flowArc[k];
+      const fv = flowVal[k];
+      const fl = flowLen[k];
+      for (let i = 0; i < fl; i++) xc[fa[i]] += fv[i];
     }
     state.refresh();
     refreshClassCosts();
@@ -195,12 +318,17 @@ export function solveAlgorithmB(problem: AssignmentProblem, options: SolveOption
   /** SPTT at the current times: one shortest-path tree per (class, origin) on the class's generalized cost. */
   const shortestPathTravelTime = (): number => {
     let total = 0;
-    for (let k = 0; k < K; k++) {
-      const c = commodities.classOf[k];
-      const o = commodities.origin[k];
-      if (k === 0 || c !== commodities.classOf[k - 1] || o !== commodities.origin[k - 1]) tree.runCost(o, classCost[c]);
+    const { classOf, origin, destStart, destNode, demand } = commodities;
+    let k = 0;
+    while (k < K) {
+      const c = classOf[k];
+      const o = origin[k];
+      let kEnd = k + 1;
+      while (kEnd < K && classOf[kEnd] === c && origin[kEnd] === o) kEnd++;
+      // the search stops once the destinations of all of this origin's commodities are settled
+      tree.runCostTo(o, classCost[c], destNode, destStart[k], destStart[kEnd]);
       const dist = tree.dist;
-      for (let e = commodities.destStart[k]; e < commodities.destStart[k + 1]; e++) total += commodities.demand[e] * dist[commodities.destNode[e]];
+      for (; k < kEnd; k++) for (let e = destStart[k]; e < destStart[k + 1]; e++) total += demand[e] * dist[destNode[e]];
     }
     return total;
   };
@@ -215,14 +343,24 @@ export function solveAlgorithmB(problem: AssignmentProblem, options: SolveOption
   let iterations = 0;
   let stopReason: StopReason = "iterations";
 
-  /** Drop unused arcs, add shortcuts (U_i + c_ij < U_j), restore the topological order. Returns arcs added. */
-  const improveBush = (k: number): number => {
+  /**
+   * Drop unused arcs, add shortcuts (U_i + c_ij < U_j), restore the topological order of the unpacked bush of k.
+   * Returns true when the bush's arcs changed.
+   */
+  const improveBush = (k: number): boolean => {
+    const changed = improveBushArcs(k);
+    const end = groupStart[bushOrder[k].length];
+    for (let p = 0; p < end; p++) inBush[bushArc[p]] = 0;
+    return changed;
+  };
+
+  const improveBushArcs = (k: number): boolean => {
     const cost = classCost[commodities.classOf[k]];
-    const base = k * m;
-    const obase = k * n;
-    const sbase = k * (n + 1);
-    const len = orderLen[k];
-    const origin = order[obase];
+    const ord = bushOrder[k];
+    const len = ord.length;
+    const origin = ord[0];
+    const arcEnd = groupStart[len];
+    for (let p = 0; p < arcEnd; p++) inBush[bushArc[p]] = 1;
     stamp++;
     // Labels over the bush's arcs: L over all of them, then U over those that stay in the bush (used arcs out of
     // used nodes, and the L-tree arc). A node without such an in-arc gets U = L.
@@ -232,11 +370,11 @@ export function solveAlgorithmB(problem: AssignmentProblem, options: SolveOption
     U[origin] = 0;
     Upred[origin] = ROOT_POS;
     for (let idx = 1; idx < len; idx++) {
-      const j = order[obase + idx];
+      const j = ord[idx];
       member[j] = stamp;
       pos[j] = idx;
-      const pEnd = base + groupStart[sbase + idx + 1];
-      const pStart = base + groupStart[sbase + idx];
+      const pEnd = groupStart[idx + 1];
+      const pStart = groupStart[idx];
       let lBest = Number.POSITIVE_INFINITY;
       let lArg = NO_POS;
       for (let p = pStart; p < pEnd; p++) {
@@ -270,16 +408,16 @@ export function solveAlgorithmB(problem: AssignmentProblem, options: SolveOption
     let removed = 0;
     indeg[origin] = 0;
     for (let idx = 1; idx < len; idx++) {
-      const j = order[obase + idx];
+      const j = ord[idx];
       const lArg = Lpred[j];
-      const pStart = base + groupStart[sbase + idx];
-      const pEnd = base + groupStart[sbase + idx + 1];
+      const pStart = groupStart[idx];
+      const pEnd = groupStart[idx + 1];
       let kept = pEnd - pStart;
       for (let p = pStart; p < pEnd; p++) {
         if (p === lArg) continue;
         const a = bushArc[p];
         if (!(bushFlow[p] > 0) || Upred[tail[a]] === NO_POS) {
-          inBush[base + a] = 0;
+          inBush[a] = 0;
           bushFlow[p] = 0; // at most a rounding residue
           kept--;
         }
@@ -291,47 +429,46 @@ export function solveAlgorithmB(problem: AssignmentProblem, options: SolveOption
     /** An added arc runs against the current order, so a new topological order is needed. */
     let reorder = false;
     for (let a = 0; a < m; a++) {
-      if (inBush[base + a] === 1) continue;
+      if (inBush[a] === 1) continue;
       const i = tail[a];
       const j = head[a];
       if (j === origin || member[i] !== stamp || member[j] !== stamp) continue;
       if (noThrough[i] === 1 && i !== origin) continue;
       // a forbidden arc has cost +Infinity and never qualifies
       if (U[i] + cost[a] < U[j]) {
-        inBush[base + a] = 1;
+        inBush[a] = 1;
         if (pos[i] > pos[j]) reorder = true;
         indeg[j]++;
         added++;
       }
     }
-    if (removed === 0 && added === 0) return 0;
+    if (removed === 0 && added === 0) return false;
     if (added === 0) {
       // removing arcs keeps the order topological: compact the arc list in place
       let cnt = 0;
       for (let idx = 1; idx < len; idx++) {
-        const pEnd = base + groupStart[sbase + idx + 1];
-        const pStart = base + groupStart[sbase + idx];
-        groupStart[sbase + idx] = cnt;
+        const pEnd = groupStart[idx + 1];
+        const pStart = groupStart[idx];
+        groupStart[idx] = cnt;
         for (let p = pStart; p < pEnd; p++) {
           const a = bushArc[p];
-          if (inBush[base + a] === 0) continue;
-          bushArc[base + cnt] = a;
-          bushFlow[base + cnt] = bushFlow[p];
+          if (inBush[a] === 0) continue;
+          bushArc[cnt] = a;
+          bushFlow[cnt] = bushFlow[p];
           cnt++;
         }
       }
-      groupStart[sbase + len] = cnt;
-      return 0;
+      groupStart[len] = cnt;
+      return true;
     }
-    const arcEnd = base + groupStart[sbase + len];
-    for (let p = base; p < arcEnd; p++) {
+    for (let p = 0; p < arcEnd; p++) {
       const f = bushFlow[p];
       if (f !== 0) flowByArc[bushArc[p]] = f;
     }
     if (!reorder) {
       // every added arc runs forward in the current order, which therefore stays topological
-      listBushArcs(k);
-      return added;
+      listBushArcs(ord);
+      return true;
     }
     // Kahn's topological sort over the bush arcs, then the arc list again in the new order
     let qh = 0;
@@ -341,15 +478,15 @@ export function solveAlgorithmB(problem: AssignmentProblem, options: SolveOption
       const i = queue[qh++];
       const aEnd = firstOut[i + 1];
       for (let a = firstOut[i]; a < aEnd; a++) {
-        if (inBush[base + a] === 0) continue;
+        if (inBush[a] === 0) continue;
         const j = head[a];
         if (--indeg[j] === 0) queue[qt++] = j;
       }
     }
     if (qt !== len) throw new Error(`Algorithm B: bush of commodity ${k} lost its topological order (${qt} of ${len} nodes); this is a bug`);
-    for (let idx = 0; idx < len; idx++) order[obase + idx] = queue[idx];
-    listBushArcs(k);
-    return added;
+    for (let idx = 0; idx < len; idx++) ord[idx] = queue[idx];
+    listBushArcs(ord);
+    return true;
   };
 
   /** One equilibration pass over the bush of k; returns the largest U − L seen at a node with flow. */
@@ -357,21 +494,19 @@ export function solveAlgorithmB(problem: AssignmentProblem, options: SolveOption
     const c = commodities.classOf[k];
     const cost = classCost[c];
     const xc = classFlow[c];
-    const base = k * m;
-    const obase = k * n;
-    const sbase = k * (n + 1);
-    const len = orderLen[k];
-    const origin = order[obase];
+    const ord = bushOrder[k];
+    const len = ord.length;
+    const origin = ord[0];
     // L and U labels in one sweep over the arc list (grouped by head in topological order)
     pos[origin] = 0;
     L[origin] = 0;
     U[origin] = 0;
     Upred[origin] = ROOT_POS;
-    let pStart = base;
+    let pStart = 0;
     for (let idx = 1; idx < len; idx++) {
-      const j = order[obase + idx];
+      const j = ord[idx];
       pos[j] = idx;
-      const pEnd = base + groupStart[sbase + idx + 1];
+      const pEnd = groupStart[idx + 1];
       let lBest = Number.POSITIVE_INFINITY;
       let lArg = NO_POS;
       let uBest = Number.NEGATIVE_INFINITY;
@@ -402,7 +537,7 @@ export function solveAlgorithmB(problem: AssignmentProblem, options: SolveOption
     }
     let maxDiff = 0;
     for (let idx = len - 1; idx > 0; idx--) {
-      const j = order[obase + idx];
+      const j = ord[idx];
       const b0 = Upred[j];
       if (b0 === NO_POS) continue;
       const diff = U[j] - L[j];
@@ -486,8 +621,10 @@ export function solveAlgorithmB(problem: AssignmentProblem, options: SolveOption
     const out = new Float64Array(K * m);
     for (let k = 0; k < K; k++) {
       const base = k * m;
-      const end = base + groupStart[k * (n + 1) + orderLen[k]];
-      for (let p = base; p < end; p++) out[base + bushArc[p]] = bushFlow[p];
+      const fa = flowArc[k];
+      const fv = flowVal[k];
+      const fl = flowLen[k];
+      for (let i = 0; i < fl; i++) out[base + fa[i]] = fv[i];
     }
     return out;
   };
@@ -506,14 +643,18 @@ export function solveAlgorithmB(problem: AssignmentProblem, options: SolveOption
       const avgCost = demandTotal > 0 ? sptt / demandTotal : 0;
       const threshold = Math.max(gapNow, targetGap * 0.01) * avgCost * thresholdFraction;
       for (let k = 0; k < K; k++) {
-        improveBush(k);
+        unpack(k);
+        if (improveBush(k)) packArcs(k);
         active[k] = equilibrate(k, threshold) > threshold ? 1 : 0;
+        packFlows(k);
       }
       for (let sweep = 0; sweep < maxSweeps; sweep++) {
         let maxDiff = 0;
         for (let k = 0; k < K; k++) {
           if (active[k] === 0) continue; // settled in its last pass: the next outer iteration revisits it
+          unpack(k);
           const d = equilibrate(k, threshold);
+          packFlows(k);
           active[k] = d > threshold ? 1 : 0;
           if (d > maxDiff) maxDiff = d;
         }
@@ -532,6 +673,8 @@ export function solveAlgorithmB(problem: AssignmentProblem, options: SolveOption
     }
   }
   const last = history[history.length - 1];
+  /** The K × arcs per-commodity flows are built when first read (corridor transit and volumes), not for every solve. */
+  let commodityFlow: Float64Array | null = null;
   return {
     algorithm: "b",
     iterations,
@@ -546,6 +689,9 @@ export function solveAlgorithmB(problem: AssignmentProblem, options: SolveOption
     classFlow,
     time,
     history,
-    commodityFlow: commodityFlowByArc(),
+    get commodityFlow(): Float64Array {
+      if (commodityFlow === null) commodityFlow = commodityFlowByArc();
+      return commodityFlow;
+    },
   };
 }

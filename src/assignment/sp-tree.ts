@@ -1,8 +1,10 @@
 /**
  * One-to-all shortest-path trees for assignment: Dijkstra on the CSR graph with the arc weight
  * `time[a] + fixed[a]` (a class's cost; +Infinity in `fixed` forbids the arc), the zone no-through rule, and the
- * settle order recorded so that flows can be loaded onto the tree in one reverse sweep (all-or-nothing).
- * Scratch arrays are allocated once; a run allocates nothing.
+ * settle order recorded so that flows can be loaded onto the tree in one reverse sweep (all-or-nothing). A run
+ * towards a list of targets (`runTo`, `runCostTo`) stops once every target is settled: the distances of the targets,
+ * and the tree paths to them, are exactly those of the full run. Scratch arrays are allocated once; a run allocates
+ * nothing.
  */
 import { type CsrGraph, NO_ARC } from "../graph/csr";
 
@@ -25,6 +27,9 @@ export class ShortestPathTree {
   private readonly heapSlot: Int32Array;
   /** [arc] zeros, the fixed cost of `runCost`. */
   private readonly zeroCost: Float64Array;
+  /** [node] = targetStamp when the node is a target of the current run. */
+  private readonly targetMark: Int32Array;
+  private targetStamp = 0;
 
   constructor(graph: CsrGraph, noThrough: Uint8Array) {
     this.graph = graph;
@@ -36,6 +41,31 @@ export class ShortestPathTree {
     this.heapKey = new Float64Array(graph.nodeCount);
     this.heapSlot = new Int32Array(graph.nodeCount).fill(-1);
     this.zeroCost = new Float64Array(graph.arcCount);
+    this.targetMark = new Int32Array(graph.nodeCount);
+  }
+
+  /**
+   * Like `run`, but stops as soon as every node targets[from .. to-1] is settled (or the reachable part is
+   * exhausted). Afterwards `dist` and `pred` hold the targets and the nodes settled before them; every other node
+   * reads as unreached. `load` works on such a tree for destinations among the targets.
+   */
+  runTo(source: number, time: Float64Array, fixed: Float64Array, targets: Uint32Array, from: number, to: number): void {
+    const stamp = ++this.targetStamp;
+    const mark = this.targetMark;
+    let remaining = 0;
+    for (let e = from; e < to; e++) {
+      const v = targets[e];
+      if (mark[v] !== stamp) {
+        mark[v] = stamp;
+        remaining++;
+      }
+    }
+    this.search(source, time, fixed, remaining === 0 ? -1 : remaining);
+  }
+
+  /** `runTo` under weights cost[a]. */
+  runCostTo(source: number, cost: Float64Array, targets: Uint32Array, from: number, to: number): void {
+    this.runTo(source, cost, this.zeroCost, targets, from, to);
   }
 
   /** Settle every node reachable from `source` under weights cost[a] (a class's time + fixed cost; +Infinity forbids the arc). */
@@ -45,6 +75,11 @@ export class ShortestPathTree {
 
   /** Settle every node reachable from `source` under weights time[a] + fixed[a]. */
   run(source: number, time: Float64Array, fixed: Float64Array): void {
+    this.search(source, time, fixed, -1);
+  }
+
+  /** Dijkstra from `source`; with `remaining` > 0, stop once that many nodes marked with the current target stamp are settled. */
+  private search(source: number, time: Float64Array, fixed: Float64Array, remaining: number): void {
     const { firstOut, head } = this.graph;
     const dist = this.dist;
     const pred = this.pred;
@@ -53,6 +88,8 @@ export class ShortestPathTree {
     const heapNode = this.heapNode;
     const heapKey = this.heapKey;
     const heapSlot = this.heapSlot;
+    const mark = this.targetMark;
+    const stamp = this.targetStamp;
     for (let i = 0; i < this.settledCount; i++) {
       const v = order[i];
       dist[v] = Number.POSITIVE_INFINITY;
@@ -95,6 +132,16 @@ export class ShortestPathTree {
         heapSlot[last] = slot;
       }
       order[settled++] = u;
+      if (remaining > 0 && mark[u] === stamp && --remaining === 0) {
+        // every target is settled: the nodes still in the heap go back to unreached
+        for (let slot = 0; slot < size; slot++) {
+          const v = heapNode[slot];
+          dist[v] = Number.POSITIVE_INFINITY;
+          pred[v] = NO_ARC;
+          heapSlot[v] = -1;
+        }
+        break;
+      }
       if (noThrough[u] === 1 && u !== source) continue;
       const du = dist[u];
       const end = firstOut[u + 1];

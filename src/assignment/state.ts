@@ -155,15 +155,17 @@ export class ShortestPathOracle {
     const { commodities, classes } = this.problem;
     if (aon) for (const y of aon) y.fill(0);
     let sptt = 0;
-    let lastClass = -1;
-    let lastOrigin = -1;
-    for (let k = 0; k < commodities.count; k++) {
-      const c = commodities.classOf[k];
-      const o = commodities.origin[k];
-      if (c !== lastClass || o !== lastOrigin) {
-        this.tree.run(o, time, classes[c].fixedCost);
-        lastClass = c;
-        lastOrigin = o;
+    const { classOf, origin, destStart } = commodities;
+    const K = commodities.count;
+    let groupEnd = 0;
+    for (let k = 0; k < K; k++) {
+      const c = classOf[k];
+      if (k === groupEnd) {
+        // one search per (class, origin), stopped once the destinations of all its commodities are settled
+        const o = origin[k];
+        groupEnd = k + 1;
+        while (groupEnd < K && classOf[groupEnd] === c && origin[groupEnd] === o) groupEnd++;
+        this.tree.runTo(o, time, classes[c].fixedCost, commodities.destNode, destStart[k], destStart[groupEnd]);
       }
       const from = commodities.destStart[k];
       const to = commodities.destStart[k + 1];

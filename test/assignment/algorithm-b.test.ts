@@ -207,6 +207,54 @@ describe("ShortestPathTree", () => {
       { numRuns: 200, seed: 7 },
     );
   });
+
+  it("runTo stops early with the full run's distances and all-or-nothing loads for its targets, and leaves the tree reusable", () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 2, max: 12 }),
+        fc.array(fc.tuple(fc.nat(11), fc.nat(11), fc.integer({ min: 0, max: 20 })), { minLength: 1, maxLength: 40 }),
+        fc.array(fc.nat(11), { minLength: 1, maxLength: 4 }),
+        (n, edges, targetList) => {
+          const es = edges.map(([u, v, w]) => [u % n, v % n, w] as const);
+          const g = buildCsr(
+            n,
+            es.map((e) => e[0]),
+            es.map((e) => e[1]),
+          );
+          const w = new Float64Array(g.arcCount);
+          for (let a = 0; a < g.arcCount; a++) w[a] = es[g.inputArc[a]][2];
+          const full = new ShortestPathTree(g, new Uint8Array(n));
+          const early = new ShortestPathTree(g, new Uint8Array(n));
+          const zero = new Float64Array(g.arcCount);
+          const targets = Uint32Array.from(targetList, (t) => t % n);
+          for (let s = 0; s < n; s++) {
+            full.run(s, w, zero);
+            early.runTo(s, w, zero, targets, 0, targets.length);
+            expect(early.settledCount).toBeLessThanOrEqual(full.settledCount);
+            for (const t of targets) expect(early.dist[t]).toBe(full.dist[t]);
+            // only settled nodes keep a distance; the rest read as unreached
+            const settled = new Set(Array.from(early.order.subarray(0, early.settledCount)));
+            for (let v = 0; v < n; v++) if (!settled.has(v)) expect(early.dist[v]).toBe(Number.POSITIVE_INFINITY);
+            const reachable = targets.filter((t) => full.dist[t] < Number.POSITIVE_INFINITY);
+            const ones = new Float64Array(reachable.length).fill(1);
+            const flowFull = new Float64Array(g.arcCount);
+            const flowEarly = new Float64Array(g.arcCount);
+            full.load(reachable, ones, 0, reachable.length, flowFull, new Float64Array(n));
+            early.load(reachable, ones, 0, reachable.length, flowEarly, new Float64Array(n));
+            expect(Array.from(flowEarly)).toEqual(Array.from(flowFull));
+          }
+          // a full run after early ones sees no leftovers
+          const again = new ShortestPathTree(g, new Uint8Array(n));
+          for (let s = 0; s < n; s++) {
+            again.run(s, w, zero);
+            early.run(s, w, zero);
+            expect(Array.from(early.dist)).toEqual(Array.from(again.dist));
+          }
+        },
+      ),
+      { numRuns: 200, seed: 9 },
+    );
+  });
 });
 
 describe("transitByCountry", () => {
