@@ -2,6 +2,7 @@
  * Summaries and exports of a loaded network: statistics, GeoJSON (places as points, links and ferries as lines)
  * and the links table as CSV.
  */
+import { type Corridor, type CorridorCoverage, corridorCoverage } from "./corridors";
 import type { NetworkData } from "./model";
 
 export interface NetworkStats {
@@ -42,6 +43,11 @@ export interface NetworkStats {
   readonly economiesNotReached: readonly string[];
   /** Share of link km whose distance is cited (measured), 0..1; the complement of estimatedKmShare. */
   readonly measuredKmShare: number;
+  /**
+   * Measured vs estimated km of each named corridor (corridors.yaml) and, last, of all of them together (id "(all)",
+   * each link once); empty without corridors.
+   */
+  readonly corridors: readonly CorridorCoverage[];
 }
 
 /** Places, links, crossings and measured vs estimated link km of one country. */
@@ -152,8 +158,11 @@ function sortedRecord(r: Record<string, number>, byValue = false): Record<string
   return Object.fromEntries(entries);
 }
 
-/** Counts of a network. `compiled` gives the node/arc counts of its compiled graph (0 when not given). */
-export function networkStats(net: NetworkData, compiled?: { nodeCount: number; arcCount: number }): NetworkStats {
+/**
+ * Counts of a network. `compiled` gives the node/arc counts of its compiled graph (0 when not given); `corridors`
+ * the named corridors whose measured share is reported (loadCorridors).
+ */
+export function networkStats(net: NetworkData, compiled?: { nodeCount: number; arcCount: number }, corridors: readonly Corridor[] = []): NetworkStats {
   const linksByMode: Record<string, number> = {};
   const linksByStatus: Record<string, number> = {};
   const kmByMode: Record<string, number> = {};
@@ -207,6 +216,7 @@ export function networkStats(net: NetworkData, compiled?: { nodeCount: number; a
     economiesReached: reach.reached,
     economiesNotReached: reach.notReached,
     measuredKmShare: totalKm === 0 ? 0 : (totalKm - estimatedKm) / totalKm,
+    corridors: corridorCoverage(net, corridors),
   };
 }
 

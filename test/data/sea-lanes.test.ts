@@ -218,3 +218,53 @@ describe.skipIf(!haveMarnet)("sea-lane skeleton against MARNET", () => {
     expect(off).toEqual([]);
   });
 });
+
+/**
+ * Every sea link of every links/*.csv file (sea.csv, south-sea.csv, world-sea.csv, west-sea.csv, projects.csv, …)
+ * against the newer MARNET (marnet_plus_50km.gpkg, Arctic passages left out): between the lane vertices nearest to
+ * its two ends, MARNET's shortest path may be at most LANE_RATIO × (the link's length + the two hops) + LANE_SLACK_KM.
+ * A straight lane that cuts across land makes MARNET go around it and fails. Ends farther than SNAP_KM from any lane
+ * vertex (the Caspian, rivers) are not checked. KNOWN_OFF lists the links that fail today (port approaches whose
+ * nearest 50 km MARNET vertex lies on a lane beyond a headland, or a lane that cuts a corner); the list must shrink,
+ * never grow: a new failure and a fixed link both fail the test.
+ */
+const gpkgFile = resolve(root, "../shared/geodata/marnet_plus_50km.gpkg");
+const LANE_RATIO = 1.25;
+const LANE_SLACK_KM = 150;
+const SNAP_KM = 150;
+const KNOWN_OFF = [
+  "yangon-sea-gulf-of-martaban-sea",
+  "manama-sea-qatar-north-sea",
+  "walvis-bay-sea-namibia-offing-sea",
+  "cartagena-sea-caribbean-central-sea",
+  "kingston-sea-caribbean-central-sea",
+  "massawa-sea-red-sea-south-sea",
+  "muara-sea-south-china-sea-south-sea",
+];
+const haveGpkg = existsSync(gpkgFile);
+if (!haveGpkg) console.warn(`sea-lanes.test: ${gpkgFile} is absent; the per-link MARNET check is skipped`);
+
+describe.skipIf(!haveGpkg)("every sea link of every links file against MARNET (GeoPackage)", () => {
+  it(`keeps each lane within ${LANE_RATIO} × its length + ${LANE_SLACK_KM} km of the MARNET path between its ends`, async () => {
+    const { buildLineGraph, readGpkgLines } = await import("../../scripts/geodata");
+    const marnet = buildLineGraph(readGpkgLines(gpkgFile, ["northeast", "northwest"]));
+    const files = readdirSync(join(dataDir, "links")).filter((f) => f.endsWith(".csv"));
+    const rows = files.flatMap((f) => readCsv(join(dataDir, "links", f)).filter((r) => r.mode === "sea"));
+    expect(new Set(rows.map((r) => r.id)).size).toBeGreaterThan(seaLinks.length);
+    let checked = 0;
+    const off: string[] = [];
+    for (const r of rows) {
+      const a = places.get(r.from)!;
+      const b = places.get(r.to)!;
+      const km = r.distanceKm ? Number(r.distanceKm) : greatCircleKm(a.lonDeg, a.latDeg, b.lonDeg, b.latDeg);
+      const s = marnet.nearest(a.lonDeg, a.latDeg);
+      if (s.km > SNAP_KM) continue;
+      const t = marnet.nearest(b.lonDeg, b.latDeg, marnet.componentOf(s.vertex));
+      if (t.km > SNAP_KM) continue;
+      checked++;
+      if (marnet.distanceKm(s.vertex, t.vertex) > LANE_RATIO * (km + s.km + t.km) + LANE_SLACK_KM) off.push(r.id);
+    }
+    expect(checked).toBeGreaterThan(rows.length / 2);
+    expect(off.sort()).toEqual([...KNOWN_OFF].sort());
+  });
+});

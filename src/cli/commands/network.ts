@@ -23,9 +23,12 @@ export function register(program: Command): void {
     .description("check every source file; list all problems with file, line and field (exit 1 if any)")
     .option("--json", "print the problems as JSON")
     .action(async (options: { json?: boolean }, command: Command) => {
-      const { formatProblem, validateNetwork } = await import("../../network/load");
+      const [{ formatProblem, validateNetwork }, { loadCorridors }] = await Promise.all([import("../../network/load"), import("../../network/corridors")]);
       const dir = dataDir(command);
-      const result = validateNetwork(dir);
+      const loaded = validateNetwork(dir);
+      // the named corridors (corridors.yaml) are checked against the links once the network itself is valid
+      const corridorProblems = loaded.network ? loadCorridors(dir, loaded.network).problems : [];
+      const result = corridorProblems.length > 0 ? { ...loaded, network: null, problems: [...loaded.problems, ...corridorProblems] } : loaded;
       if (options.json) {
         io.out(`${JSON.stringify({ dir, files: result.files.length, problems: result.problems }, null, 2)}\n`);
       } else {
@@ -53,9 +56,20 @@ export function register(program: Command): void {
     .description("counts by mode, kind, country and status; km by mode; share of estimated distances")
     .option("--json", "print the statistics as JSON")
     .action(async (options: { json?: boolean }, command: Command) => {
-      const [{ compileNetwork }, { loadNetwork }, { networkStats }] = await Promise.all([import("../../network/build"), import("../../network/load"), import("../../network/report")]);
-      const net = loadNetwork(dataDir(command));
-      const stats = networkStats(net, compileNetwork(net).graph);
+      const [{ compileNetwork }, { formatProblem, loadNetwork }, { networkStats }, { loadCorridors }] = await Promise.all([
+        import("../../network/build"),
+        import("../../network/load"),
+        import("../../network/report"),
+        import("../../network/corridors"),
+      ]);
+      const dir = dataDir(command);
+      const net = loadNetwork(dir);
+      const named = loadCorridors(dir, net);
+      if (named.problems.length > 0) {
+        const first = named.problems[0];
+        throw new CaravanError(first.code, `${named.problems.length} problem(s) in ${dir}/corridors.yaml; first: ${formatProblem(first)}`, { details: { problems: named.problems } });
+      }
+      const stats = networkStats(net, compileNetwork(net).graph, named.corridors);
       io.out(options.json ? `${JSON.stringify(stats, null, 2)}\n` : formatStats(stats));
     });
 
@@ -99,6 +113,15 @@ function formatStats(s: NetworkStats): string {
   table("terminals by type", s.terminalsByType);
   lines.push(`estimated distances: ${s.estimatedLinks} of ${s.links} links (${(100 * s.estimatedLinkShare).toFixed(1)} %), ${(100 * s.estimatedKmShare).toFixed(1)} % of km`);
   lines.push(`measured distances: ${(100 * s.measuredKmShare).toFixed(1)} % of link km (cited distance; the rest great-circle × circuity estimates)`);
+  if (s.corridors.length > 0) {
+    lines.push("measured distances on the named corridors (corridors.yaml; split = a cited line total shared out by a rule):");
+    lines.push(`  ${"corridor".padEnd(24)}  ${"links".padStart(5)}  ${"link km".padStart(8)}  ${"measured".padStart(8)}  ${"split".padStart(6)}  ${"share".padStart(7)}`);
+    for (const c of s.corridors) {
+      lines.push(
+        `  ${c.id.padEnd(24)}  ${String(c.links).padStart(5)}  ${String(c.linkKm).padStart(8)}  ${String(c.measuredKm).padStart(8)}  ${String(c.splitKm).padStart(6)}  ${`${(100 * c.measuredKmShare).toFixed(1)} %`.padStart(7)}`,
+      );
+    }
+  }
   lines.push(
     `economies: ${s.economies} with places, ${s.economiesReached} reached by surface from the main network${s.economiesNotReached.length > 0 ? ` (not reached: ${s.economiesNotReached.join(", ")})` : ""}`,
   );
