@@ -24,10 +24,28 @@
  *
  * With criterion "time" t_ij is the least time; with "generalized" it is the time of the route of least generalized
  * cost (cost + value of time × time + CO2 price × CO2), the route a shipper would choose.
+ *
+ * Expected shipment time over the modes shippers use (`modeShares`, docs/belt-and-road.md "Pair times"): t_ij is the
+ * mean of the times of one route per main mode m (sea, rail, road, air), weighted by the shares of the modes in the
+ * value of the trade between the two economies:
+ *
+ *   t_ij = Σ_m s_m(A,B) t^m_ij / Σ_m s_m(A,B)   over the modes m with a route for i → j (shares renormalised)
+ *
+ *   route of mode m  sea: least generalized cost over sea + ferry + road (road to and from the ports);
+ *                    rail: least generalized cost over rail + road + ferry; road: least generalized cost over road +
+ *                    ferry; air: least time over air + road (air freight buys time). The route counts for m only if
+ *                    it has a leg of mode m (a "sea" route that is all road is no sea route), and only modes the
+ *                    side's `modes` allow are offered.
+ *   shares s_m(A,B)  observed value shares of the lane of exporter A and importer B (`ModeShareTable`, e.g.
+ *                    China → EU: sea 75 %, air 22 %, rail 3 % of the value in 2019); a pair without observed shares
+ *                    takes the mode of least generalized cost alone (the deterministic choice of the shipper, as
+ *                    criterion "generalized" but among the mode routes above).
+ *
+ * Both sides use the same shares, so a change of t_ij measures route changes at constant mode shares.
  */
 import { CaravanError } from "../core/errors";
 import { suggest } from "../core/suggest";
-import { accessNode, type CompiledNetwork } from "../network/compiled";
+import { accessNode, type CompiledNetwork, MODE_AIR, MODE_RAIL, MODE_ROAD, MODE_SEA } from "../network/compiled";
 import type { PlaceKind } from "../network/schema";
 import { PLACE_KINDS } from "../network/schema";
 import { DijkstraQuery, manyToMany, optionKey, type ResolvedRouteOptions, type RouteOptions, RoutingContext, resolveRouteOptions } from "../routing/index";
@@ -60,7 +78,37 @@ export interface PairTimesOptions {
   readonly cargo?: string;
   /** A routing context over the same network to reuse (weight columns are cached on it). */
   readonly context?: RoutingContext;
+  /**
+   * Expected times over the modes shippers use (file comment): the observed mode shares by lane. When given, the
+   * criterion is not used for the city times (each mode's route has its own rule).
+   */
+  readonly modeShares?: ModeShareTable;
 }
+
+/** Main modes of the expected-time rule. */
+export const MAIN_MODES = ["sea", "rail", "road", "air"] as const;
+export type MainMode = (typeof MAIN_MODES)[number];
+
+/** Observed shares of the main modes in the value of the trade of one lane (exporters → importers). */
+export interface ModeShareLane {
+  readonly exporters: readonly string[];
+  readonly importers: readonly string[];
+  /** Share of each main mode, any positive scale (renormalised over the modes with a route); absent = 0. */
+  readonly shares: Readonly<Partial<Record<MainMode, number>>>;
+  readonly source: string;
+}
+
+export interface ModeShareTable {
+  readonly lanes: readonly ModeShareLane[];
+}
+
+/** How each main mode is routed: allowed modes, criterion, and the mode code its route must use. */
+const MAIN_MODE_ROUTES: Readonly<Record<MainMode, { readonly modes: readonly string[]; readonly criterion: "time" | "generalized"; readonly code: number }>> = {
+  sea: { modes: ["sea", "ferry", "road"], criterion: "generalized", code: MODE_SEA },
+  rail: { modes: ["rail", "road", "ferry"], criterion: "generalized", code: MODE_RAIL },
+  road: { modes: ["road", "ferry"], criterion: "generalized", code: MODE_ROAD },
+  air: { modes: ["air", "road"], criterion: "time", code: MODE_AIR },
+};
 
 /** How the cities of a country were chosen. */
 export const CITY_RULES = ["population", "largest", "unweighted"] as const;
@@ -226,6 +274,112 @@ export function cityTimes(ctx: RoutingContext, options: ResolvedRouteOptions, no
   return timeH;
 }
 
+/** Times and generalized costs of each main mode's route for every city pair ([mode][i * n + j]; +Infinity = no route). */
+export interface ModeCityTimes {
+  readonly modes: readonly MainMode[];
+  readonly timeH: readonly Float64Array[];
+  readonly generalizedUsd: readonly Float64Array[];
+}
+
+/** The route of each main mode the state allows, for every city pair (rules in the file comment). */
+export function modeCityTimes(ctx: RoutingContext, state: PairTimesState, cargo: string, nodes: Uint32Array): ModeCityTimes {
+  const allowed = new Set((state.modes ?? ["rail", "road", "sea", "ferry"]).map((m) => m.trim().toLowerCase()));
+  const modes: MainMode[] = [];
+  const timeH: Float64Array[] = [];
+  const generalizedUsd: Float64Array[] = [];
+  const arcMode = ctx.net.arcs.mode;
+  for (const m of MAIN_MODES) {
+    const route = MAIN_MODE_ROUTES[m];
+    if (!allowed.has(m)) continue;
+    const options = resolveRouteOptions(ctx.net, { ...state, modes: route.modes.filter((x) => allowed.has(x)), criterion: route.criterion, cargo });
+    const set = ctx.weights(options);
+    const onMode = new Float64Array(arcMode.length);
+    for (let a = 0; a < onMode.length; a++) if (arcMode[a] === route.code) onMode[a] = 1;
+    const query = new DijkstraQuery(ctx.net.graph, set.weight, { noThrough: ctx.net.noThrough });
+    const mm = manyToMany(query, nodes, nodes, { sumColumns: [set.columns.timeH, set.columns.costUsd, set.columns.co2Kg, onMode] });
+    const [t, c, co2, legs] = mm.sums;
+    const gc = new Float64Array(t.length);
+    const vot = options.valueOfTimeUsdPerH;
+    const co2Price = options.co2PriceUsdPerT;
+    for (let cell = 0; cell < t.length; cell++) {
+      if (mm.distance[cell] === Number.POSITIVE_INFINITY || !(legs[cell] > 0)) {
+        t[cell] = Number.POSITIVE_INFINITY;
+        gc[cell] = Number.POSITIVE_INFINITY;
+      } else gc[cell] = c[cell] + vot * t[cell] + (co2Price * co2[cell]) / 1000;
+    }
+    modes.push(m);
+    timeH.push(t);
+    generalizedUsd.push(gc);
+  }
+  return { modes, timeH, generalizedUsd };
+}
+
+/** [a * k + b][mode] observed share of the lane of countries a → b, NaN where no lane applies (the last lane wins). */
+function laneShares(countries: readonly string[], table: ModeShareTable): Float64Array {
+  const k = countries.length;
+  const out = new Float64Array(k * k * MAIN_MODES.length).fill(Number.NaN);
+  const idx = new Map(countries.map((c, i) => [c, i]));
+  for (const lane of table.lanes) {
+    for (const e of lane.exporters) {
+      const a = idx.get(e);
+      if (a === undefined) continue;
+      for (const im of lane.importers) {
+        const b = idx.get(im);
+        if (b === undefined) continue;
+        for (let m = 0; m < MAIN_MODES.length; m++) out[(a * k + b) * MAIN_MODES.length + m] = lane.shares[MAIN_MODES[m]] ?? 0;
+      }
+    }
+  }
+  return out;
+}
+
+/**
+ * Expected city × city times over the modes shippers use ([i * n + j], hours, +Infinity = no mode has a route): the
+ * lane's observed value shares over the modes with a route, else the mode of least generalized cost.
+ */
+export function expectedCityTimes(ctx: RoutingContext, state: PairTimesState, cargo: string, cities: ChosenCities, nodes: Uint32Array, table: ModeShareTable): Float64Array {
+  const per = modeCityTimes(ctx, state, cargo, nodes);
+  const n = nodes.length;
+  const k = cities.countries.length;
+  const shares = laneShares(cities.countries, table);
+  const modeIndex = per.modes.map((m) => MAIN_MODES.indexOf(m));
+  const out = new Float64Array(n * n);
+  for (let i = 0; i < n; i++) {
+    for (let j = 0; j < n; j++) {
+      const cell = i * n + j;
+      if (i === j) continue; // a city's pair with itself: 0
+      const lane = (cities.country[i] * k + cities.country[j]) * MAIN_MODES.length;
+      let sw = 0;
+      let st = 0;
+      if (!Number.isNaN(shares[lane])) {
+        for (let q = 0; q < per.modes.length; q++) {
+          const t = per.timeH[q][cell];
+          const s = shares[lane + modeIndex[q]];
+          if (t === Number.POSITIVE_INFINITY || !(s > 0)) continue;
+          sw += s;
+          st += s * t;
+        }
+      }
+      if (sw > 0) {
+        out[cell] = st / sw;
+        continue;
+      }
+      // no observed share with a route: the mode of least generalized cost
+      let best = Number.POSITIVE_INFINITY;
+      let time = Number.POSITIVE_INFINITY;
+      for (let q = 0; q < per.modes.length; q++) {
+        const g = per.generalizedUsd[q][cell];
+        if (g < best) {
+          best = g;
+          time = per.timeH[q][cell];
+        }
+      }
+      out[cell] = time;
+    }
+  }
+  return out;
+}
+
 /** Resolve one network state with the shared criterion and cargo. */
 function resolveState(net: CompiledNetwork, state: PairTimesState, criterion: PairTimeCriterion, cargo: string): ResolvedRouteOptions {
   return resolveRouteOptions(net, { ...state, criterion, cargo });
@@ -252,8 +406,10 @@ export function computePairTimes(net: CompiledNetwork, options: PairTimesOptions
   const n = cities.place.length;
   const nodes = new Uint32Array(n); // [city] access node
   for (let i = 0; i < n; i++) nodes[i] = accessNode(cities.place[i]);
-  const cityBaselineTimeH = cityTimes(ctx, baseline, nodes);
-  const cityScenarioTimeH = optionKey(scenario) === optionKey(baseline) ? cityBaselineTimeH : cityTimes(ctx, scenario, nodes);
+  const table = options.modeShares;
+  const times = (side: PairTimesState, resolved: ResolvedRouteOptions): Float64Array => (table ? expectedCityTimes(ctx, side, cargo, cities, nodes, table) : cityTimes(ctx, resolved, nodes));
+  const cityBaselineTimeH = times(options.baseline ?? {}, baseline);
+  const cityScenarioTimeH = optionKey(scenario) === optionKey(baseline) ? cityBaselineTimeH : times(options.scenario, scenario);
 
   const k = cities.countries.length;
   const baselineTimeH = new Float64Array(k * k);

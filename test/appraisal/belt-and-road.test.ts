@@ -81,7 +81,8 @@ describe("trade inputs", () => {
 });
 
 describe("the study end to end", () => {
-  const result = runBeltAndRoadStudy({ ctx, trade: readTradeMatrix(tradeFile), gdp: readGdp(gdpFile) });
+  // the hand-checked times of the header are the fastest routes' (the fixture has no observed mode shares)
+  const result = runBeltAndRoadStudy({ ctx, trade: readTradeMatrix(tradeFile), gdp: readGdp(gdpFile), pairTimes: "fastest" });
   const projects = result.variants.find((v) => v.name === "projects")!;
 
   it("reports economy time changes as trade-weighted means over exports and imports", () => {
@@ -146,6 +147,22 @@ describe("the study end to end", () => {
     }
     // lower costs between AAA and BBB raise their real incomes
     expect(projects.economies[1].realIncomeChangePct).toBeGreaterThan(0);
+  });
+
+  it("times pairs over the modes shippers use by default; --pair-times fastest keeps the fastest route; a bad rule is E_USAGE", async () => {
+    const c = capture();
+    expect(await runCli(["--data", dir, "study", "belt-and-road", "--no-store", "--trade", tradeFile, "--gdp", gdpFile, "--json"], c.io)).toBe(0);
+    const j = JSON.parse(c.out.join(""));
+    expect(j.parameters.pairTimes).toBe("mode-share");
+    expect(j.parameters.modeShares).toMatch(/mode-shares\.csv$/);
+    const f = capture();
+    expect(await runCli(["--data", dir, "study", "belt-and-road", "--no-store", "--trade", tradeFile, "--gdp", gdpFile, "--json", "--pair-times", "fastest"], f.io)).toBe(0);
+    const jf = JSON.parse(f.out.join(""));
+    expect(jf.parameters.pairTimes).toBe("fastest");
+    expect(jf.parameters.modeShares).toBeNull();
+    const b = capture();
+    expect(await runCli(["--data", dir, "study", "belt-and-road", "--no-store", "--trade", tradeFile, "--pair-times", "fastets"], b.io)).not.toBe(0);
+    expect(b.err.join("")).toMatch(/E_USAGE.*--pair-times/);
   });
 
   it("has the issue's JSON shape for groups and economies, with the published ranges beside", async () => {

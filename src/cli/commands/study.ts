@@ -5,6 +5,7 @@
 import { join } from "node:path";
 import type { Command } from "commander";
 import { CaravanError } from "../../core/errors";
+import { suggest } from "../../core/suggest";
 import { addStoreOptions, recordRun } from "../store-option";
 import { numberOption } from "../options";
 
@@ -17,6 +18,8 @@ interface StudyFlags {
   sigma: string;
   imbalances: string;
   pctPerDay?: string;
+  pairTimes: string;
+  modeShares?: string;
   out?: string;
   report?: string;
   json?: boolean;
@@ -34,6 +37,8 @@ export function register(program: Command): void {
     .option("--sigma <σ>", "elasticity of substitution of the GE model", "5")
     .option("--imbalances <rule>", "trade imbalances in the GE: additive | multiplicative", "additive")
     .option("--pct-per-day <x>", "one ad valorem % per day of shipment time (default: per HS section with sectors, else 1.35)")
+    .option("--pair-times <rule>", "shipment time of a city pair: mode-share (expected over the modes shippers use, observed value shares by lane) | fastest (the fastest route)", "mode-share")
+    .option("--mode-shares <file.csv>", "observed mode shares by lane (default: data/appraisal/mode-shares.csv)")
     .option("--out <dir>", "write economies.csv, groups.csv and study.json (atomically) into DIR")
     .option("--report <file.html>", "write a self-contained HTML report (atomically)")
     .option("--json", "print the result as JSON")
@@ -47,6 +52,11 @@ export function register(program: Command): void {
         pctPerDay = numberOption("--pct-per-day", flags.pctPerDay) as number;
         if (!(pctPerDay >= 0 && pctPerDay < 100)) throw new CaravanError("E_USAGE", `--pct-per-day must be a number in [0, 100) (got "${flags.pctPerDay}")`);
       }
+      const pairTimes = (["mode-share", "fastest"] as const).find((r) => r === flags.pairTimes);
+      if (pairTimes === undefined) {
+        throw new CaravanError("E_USAGE", `--pair-times must be mode-share or fastest (got "${flags.pairTimes}")`, { didYouMean: suggest(flags.pairTimes, ["mode-share", "fastest"]) });
+      }
+      if (flags.modeShares !== undefined && pairTimes === "fastest") throw new CaravanError("E_USAGE", "--mode-shares is used by --pair-times mode-share only");
       let gdpYear: number | undefined;
       if (flags.gdpYear !== undefined) {
         gdpYear = numberOption("--gdp-year", flags.gdpYear, true) as number;
@@ -68,10 +78,11 @@ export function register(program: Command): void {
       }
       const trade = S.readTradeMatrix(flags.trade, flags.tradeUnit, tradeYear);
       const gdp = flags.gdp !== undefined ? S.readGdp(flags.gdp, gdpYear) : null;
+      const modeShares = pairTimes === "mode-share" ? S.readModeShares(flags.modeShares ?? S.DEFAULT_MODE_SHARES_FILE, S.fixedGroups()) : undefined;
       const dir = (cmd.optsWithGlobals() as { data: string }).data;
       const imbalances: "additive" | "multiplicative" = flags.imbalances;
-      const files = { trade: flags.trade, gdp: flags.gdp };
-      const parameters = { tradeUnit: flags.tradeUnit, tradeYear, gdpYear, sigma, imbalances: flags.imbalances, pctPerDay, json: flags.json === true };
+      const files = { trade: flags.trade, gdp: flags.gdp, ...(modeShares ? { modeShares: modeShares.file } : {}) };
+      const parameters = { tradeUnit: flags.tradeUnit, tradeYear, gdpYear, sigma, imbalances: flags.imbalances, pctPerDay, pairTimes, json: flags.json === true };
       // a run asked to write files (--out, --report) is always computed
       await recordRun(cmd, { kind: "study", files, datasetDir: dir, parameters, reusable: flags.out === undefined && flags.report === undefined }, (run) => {
       const out = run.out;
@@ -84,7 +95,7 @@ export function register(program: Command): void {
             process.stderr.write(`\rstudy [${"#".repeat(done)}${" ".repeat(Math.max(0, stages - done))}] ${stage.padEnd(16)}${done >= stages ? "\n" : ""}`);
           }
         : undefined;
-      const result = S.runBeltAndRoadStudy({ ctx, trade, gdp, sigma, imbalances, ...(pctPerDay !== undefined ? { pctPerDay } : {}), ...(progress ? { progress } : {}) });
+      const result = S.runBeltAndRoadStudy({ ctx, trade, gdp, sigma, imbalances, pairTimes, ...(modeShares ? { modeShares } : {}), ...(pctPerDay !== undefined ? { pctPerDay } : {}), ...(progress ? { progress } : {}) });
       const json = S.studyJson(result);
       if (flags.out !== undefined) {
         try {

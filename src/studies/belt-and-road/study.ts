@@ -17,9 +17,10 @@ import { join, resolve } from "node:path";
 import { packageInfo } from "../../core/package";
 import type { RoutingContext } from "../../routing/index";
 import { countryResults, type GeImbalanceRule, solveCounterfactual } from "../../trade/ge";
-import type { CountryPairTimes } from "../../trade/pair-times";
+import type { CountryPairTimes, ModeShareTable } from "../../trade/pair-times";
 import { DEFAULT_SIGMA, type PairTimes, readTimeCostTable, type SectorWeights, timeChangesToCostChanges } from "../../trade/time-cost";
 import { buildFlowMatrix, type FlowMatrix, type GdpInput, ROW, splitCsvLine, type TradeMatrixInput } from "./inputs";
+import { DEFAULT_MODE_SHARES_FILE, readModeShares } from "./mode-shares";
 import { briEconomies, type StudyStates, studyStates, VARIANTS, type VariantName, variantTimes } from "./variants";
 
 // from the package root, not this module's folder: the build bundles this module into dist/cli (another depth)
@@ -86,11 +87,24 @@ export interface SeedFigure {
 export interface StudyResult {
   readonly network: { readonly cities: number; readonly economies: number; readonly economiesConnected: number; readonly economiesWithoutCities: readonly string[]; readonly briProjects: readonly string[] };
   readonly trade: { readonly file: string; readonly economies: number; readonly restOfWorld: readonly string[]; readonly droppedUsd: number; readonly domesticFromGdp: number; readonly gdpFile: string | null; readonly gdpYear: number | null };
-  readonly parameters: { readonly sigma: number; readonly imbalances: GeImbalanceRule; readonly pctPerDay: number | null; readonly timeCosts: string | null };
+  readonly parameters: {
+    readonly sigma: number;
+    readonly imbalances: GeImbalanceRule;
+    readonly pctPerDay: number | null;
+    readonly timeCosts: string | null;
+    /** Shipment times of a city pair: expected over the modes shippers use, or the fastest route's. */
+    readonly pairTimes: PairTimeRule;
+    /** The observed mode shares used (mode-share rule), or null. */
+    readonly modeShares: string | null;
+  };
   readonly variants: readonly VariantResult[];
   readonly seedFigures: readonly SeedFigure[];
   readonly timings: Readonly<Record<string, number>>;
 }
+
+/** How the study times a city pair (docs/belt-and-road.md "Pair times"). */
+export const PAIR_TIME_RULES = ["mode-share", "fastest"] as const;
+export type PairTimeRule = (typeof PAIR_TIME_RULES)[number];
 
 export interface StudyOptions {
   readonly ctx: RoutingContext;
@@ -101,6 +115,10 @@ export interface StudyOptions {
   /** One ad valorem % per day; default: per-sector table when the trade file has sectors, else DEFAULT_PCT_PER_DAY. */
   readonly pctPerDay?: number;
   readonly cargo?: string;
+  /** Default "mode-share": expected times over the modes shippers use; "fastest": the fastest route's time. */
+  readonly pairTimes?: PairTimeRule;
+  /** Observed mode shares (mode-share rule); default data/appraisal/mode-shares.csv. */
+  readonly modeShares?: ModeShareTable & { readonly file?: string };
   /** Called after each stage (trade, states, times and GE of each variant) with its name. */
   readonly progress?: (stage: string) => void;
 }
@@ -205,6 +223,8 @@ export function runBeltAndRoadStudy(options: StudyOptions): StudyResult {
   const X = flows.flowUsd;
   lap("trade");
   const states: StudyStates = studyStates(options.ctx);
+  const pairTimes = options.pairTimes ?? "mode-share";
+  const modeShares = pairTimes === "mode-share" ? (options.modeShares ?? readModeShares(DEFAULT_MODE_SHARES_FILE, fixedGroups())) : null;
   lap("states");
   const timeCostTable = options.pctPerDay === undefined && flows.sectors ? readTimeCostTable() : null;
   const pctPerDay = options.pctPerDay ?? (flows.sectors ? undefined : DEFAULT_PCT_PER_DAY);
@@ -231,7 +251,7 @@ export function runBeltAndRoadStudy(options: StudyOptions): StudyResult {
   let firstTimes: CountryPairTimes | null = null;
   const variants: VariantResult[] = [];
   for (const name of VARIANTS) {
-    const times = variantTimes(states, name, { cargo: options.cargo });
+    const times = variantTimes(states, name, { ...(options.cargo ? { cargo: options.cargo } : {}), ...(modeShares ? { modeShares } : {}) });
     firstTimes ??= times.all;
     lap(`times:${name}`);
     const dAll = timeChangeMatrix(times.all, flows.economies);
@@ -381,7 +401,7 @@ export function runBeltAndRoadStudy(options: StudyOptions): StudyResult {
       gdpFile: options.gdp?.file ?? null,
       gdpYear: options.gdp?.year ?? null,
     },
-    parameters: { sigma, imbalances, pctPerDay: pctPerDay ?? null, timeCosts: timeCostTable?.source ?? null },
+    parameters: { sigma, imbalances, pctPerDay: pctPerDay ?? null, timeCosts: timeCostTable?.source ?? null, pairTimes, modeShares: modeShares ? (modeShares.file ?? "given") : null },
     variants,
     seedFigures,
     timings,

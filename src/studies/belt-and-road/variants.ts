@@ -7,14 +7,15 @@
  *              crossings: the dataset is the corridor network);
  *   both       projects and borders together.
  * and the country-pair shipment times of each variant against the baseline (population-weighted city pairs,
- * src/trade/pair-times.ts), for all modes and for land and sea (no air).
+ * src/trade/pair-times.ts), for all modes and for land and sea (no air): the fastest route's time, or with
+ * `modeShares` the expected time over the modes shippers use (the study's default, docs/belt-and-road.md).
  */
 import type { CompiledNetwork } from "../../network/compiled";
 import type { NetworkState } from "../../network/state";
 import { RoutingContext } from "../../routing/index";
 import { applyScenario, extendedNetwork } from "../../scenarios/apply";
 import type { PlacedModification, Scenario } from "../../scenarios/load";
-import { type CountryPairTimes, computePairTimes } from "../../trade/pair-times";
+import { type CountryPairTimes, computePairTimes, type ModeShareTable } from "../../trade/pair-times";
 
 export const VARIANTS = ["projects", "borders", "both"] as const;
 export type VariantName = (typeof VARIANTS)[number];
@@ -92,7 +93,7 @@ export interface VariantTimes {
 }
 
 /** Country-pair times of a variant against the baseline, for both mode sets. */
-export function variantTimes(states: StudyStates, variant: VariantName, options: { countries?: readonly string[]; cargo?: string } = {}): VariantTimes {
+export function variantTimes(states: StudyStates, variant: VariantName, options: { countries?: readonly string[]; cargo?: string; modeShares?: ModeShareTable } = {}): VariantTimes {
   const run = (modes: readonly string[]) =>
     computePairTimes(states.ctx.net, {
       baseline: { state: states.baseline, modes },
@@ -101,6 +102,7 @@ export function variantTimes(states: StudyStates, variant: VariantName, options:
       cargo: options.cargo ?? "feu",
       criterion: "time",
       context: states.ctx,
+      ...(options.modeShares ? { modeShares: options.modeShares } : {}),
     });
   return { all: run(ALL_MODES), landSea: run(LAND_SEA_MODES) };
 }
