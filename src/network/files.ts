@@ -41,6 +41,7 @@ export function datasetFiles(dir: string): string[] {
     ["terminals", ".yaml"],
     ["ferries", ".yaml"],
     ["projects", ".yaml"],
+    ["rules", ".yaml"],
   ] as const) {
     files.push(...listFiles(dir, sub, ext));
   }

@@ -38,6 +38,7 @@ import {
   type Terminal,
   terminalSchema,
 } from "./schema";
+import { checkPassageRule, type PassageRule, passageRuleSchema } from "./passage";
 import { yamlNumberProblems } from "./yaml-numbers";
 
 export type ProblemCode = "E_PARSE" | "E_NETWORK_INVALID" | "E_PROVENANCE_MISSING";
@@ -489,6 +490,11 @@ export function validateNetwork(dir: string): ValidationResult {
     const y = yamlOf(file);
     if (y) readYamlList(problems, y, "projects", projectSchema, projects);
   }
+  const passageRules: Rec<PassageRule>[] = [];
+  for (const file of listFiles(dir, "rules", ".yaml")) {
+    const y = yamlOf(file);
+    if (y) readYamlList(problems, y, "rules", passageRuleSchema, passageRules);
+  }
   if (places.length === 0 && !problems.list.some((p) => p.file.startsWith("places/"))) {
     problems.add("E_NETWORK_INVALID", "places/", 0, "(file)", "no places: the dataset needs at least one places/*.csv file");
   }
@@ -521,6 +527,7 @@ export function validateNetwork(dir: string): ValidationResult {
   const projectIndex = uniq("project", projects);
   const chokepointIndex = uniq("chokepoint", chokepoints);
   uniq("cargo", cargo);
+  uniq("rule", passageRules);
   void linkIndex;
 
   const placeIds = [...placeIndex.keys()];
@@ -725,6 +732,16 @@ export function validateNetwork(dir: string): ValidationResult {
     if (t.project !== null && !projectIndex.has(t.project)) unknownRef(rec, "project", "project", t.project, projectIndex.keys());
   }
 
+  // rules of passage
+  const networkCountries = new Set(places.map((r) => r.value.country).filter((c): c is string => c !== null));
+  const crossingModes = new Map(crossings.map((r) => [r.value.id, r.value.modes as readonly string[]]));
+  for (const rec of passageRules) {
+    checkPassageRule(rec.value, networkCountries, crossingModes, (field, message, known) => {
+      const hint = known ? suggest(String(getPath(rec.value, fieldPath(field)) ?? ""), known, 2) : [];
+      problems.on(rec, field, `${message}${hint.length ? ` (did you mean ${hint.map((h) => `"${h}"`).join(", ")}?)` : ""}`);
+    });
+  }
+
   // provenance references
   const checkRefs = <T>(rec: Rec<T> | null): void => {
     if (!rec) return;
@@ -747,7 +764,7 @@ export function validateNetwork(dir: string): ValidationResult {
     });
   };
   checkRefs(modesRec);
-  for (const group of [places, links, crossings, terminals, ferries, projects, chokepoints, cargo] as Rec<unknown>[][]) for (const rec of group) checkRefs(rec);
+  for (const group of [places, links, crossings, terminals, ferries, projects, chokepoints, cargo, passageRules] as Rec<unknown>[][]) for (const rec of group) checkRefs(rec);
 
   const sorted = problems.list.sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : a.line - b.line));
   if (sorted.length > 0 || modes === null) return { network: null, problems: sorted, files };
@@ -764,6 +781,7 @@ export function validateNetwork(dir: string): ValidationResult {
     chokepoints: chokepoints.map((r) => r.value),
     modes,
     cargo: cargo.map((r) => r.value),
+    passageRules: passageRules.map((r) => r.value),
     sources,
     rules,
     origins,

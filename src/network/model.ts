@@ -17,6 +17,7 @@ import type {
   sourceEntrySchema,
   Terminal,
 } from "./schema";
+import type { PassageRule } from "./passage";
 
 export type ModesFile = z.infer<typeof modesFileSchema>;
 export type SourceEntry = z.infer<typeof sourceEntrySchema>;
@@ -55,6 +56,8 @@ export interface NetworkData {
   /** [chokepoint] */
   readonly chokepoints: readonly Chokepoint[];
   readonly modes: ModesFile;
+  /** [rule] rules of passage from rules/*.yaml (passage.ts); absent in datasets compiled before they existed. */
+  readonly passageRules?: readonly PassageRule[];
   /** [profile] cargo profiles from cargo.yaml. */
   readonly cargo: readonly CargoProfile[];
   readonly sources: Readonly<Record<string, SourceEntry>>;
@@ -64,6 +67,6 @@ export interface NetworkData {
 }
 
 /** Key of `NetworkData.origins`: `<kind>:<id>`, e.g. `place:xian`, `link:dostyk-aktogay-rail-1520`. */
-export function originKey(kind: "place" | "link" | "crossing" | "terminal" | "ferry" | "project" | "chokepoint" | "cargo", id: string): string {
+export function originKey(kind: "place" | "link" | "crossing" | "terminal" | "ferry" | "project" | "chokepoint" | "cargo" | "rule", id: string): string {
   return `${kind}:${id}`;
 }

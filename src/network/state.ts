@@ -30,6 +30,8 @@ export interface StateOptions {
   readonly avoidCountries?: readonly string[];
   /** Ids of border crossings, links, ferries or terminals not to use. */
   readonly avoidIds?: readonly string[];
+  /** Rules of passage (rules/*.yaml) switched off: ids, or "all" (checked by routing/passage.ts). */
+  readonly rulesOff?: readonly string[];
 }
 
 /** Per-arc overrides of an overlay: the changed columns ([arc] each) and the closed / forced-open flags. */
@@ -56,6 +58,8 @@ export interface NetworkState {
   readonly avoidCountries: readonly string[];
   /** Canonical ids of avoided records (`crossing:<id>`, `link:<id>`, `ferry:<id>`, `terminal:<id>`), sorted. */
   readonly avoidIds: readonly string[];
+  /** Rules of passage switched off (ids or "all"), sorted. */
+  readonly rulesOff: readonly string[];
   /** The effective per-arc columns (the compiled ones when there is no patch). */
   readonly arcs: CompiledArcs;
   /** The overlay's per-arc patch, null for a plain state. */
@@ -79,8 +83,9 @@ export function resolveNetworkState(net: CompiledNetwork, options: StateOptions 
   const month = options.month ?? null;
   if (month !== null && !(Number.isInteger(month) && month >= 1 && month <= 12)) throw new CaravanError("E_USAGE", `month must be an integer 1–12, got ${month}`);
   if (patch !== null && patch.closed.length !== net.graph.arcCount) throw new RangeError("resolveNetworkState: the patch belongs to another network");
-  const key = JSON.stringify([net.sourceHash, net.graph.arcCount, year, month, closeChokepoints, avoidCountries, avoidIds, patch?.key ?? null]);
-  return { net, year, month, closeChokepoints, avoidCountries, avoidIds, arcs: patch?.arcs ?? net.arcs, patch, key };
+  const rulesOff = [...new Set((options.rulesOff ?? []).map((r) => r.trim().toLowerCase()))].sort();
+  const key = JSON.stringify([net.sourceHash, net.graph.arcCount, year, month, closeChokepoints, avoidCountries, avoidIds, patch?.key ?? null, rulesOff]);
+  return { net, year, month, closeChokepoints, avoidCountries, avoidIds, rulesOff, arcs: patch?.arcs ?? net.arcs, patch, key };
 }
 
 /** The same state with other open/closed settings (names merged: closures add, year and month replace when given). */
@@ -94,6 +99,7 @@ export function deriveNetworkState(state: NetworkState, options: StateOptions): 
       closeChokepoints: [...state.closeChokepoints, ...(options.closeChokepoints ?? [])],
       avoidCountries: [...state.avoidCountries, ...(options.avoidCountries ?? [])],
       avoidIds: [...state.avoidIds.map(stripKind), ...(options.avoidIds ?? [])],
+      rulesOff: [...state.rulesOff, ...(options.rulesOff ?? [])],
     },
     state.patch,
   );

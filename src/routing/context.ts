@@ -20,6 +20,7 @@ import {
   BLOCK_YEAR,
   BLOCK_AVOIDED_ID,
   BLOCK_SCENARIO,
+  BLOCK_RULE,
   blockedArcs,
   criterionWeights,
   optionKey,
@@ -97,6 +98,7 @@ const CONSTRAINTS: readonly { bit: number; name: string }[] = [
   { bit: BLOCK_YEAR, name: "the network year (projects not yet open; try --year)" },
   { bit: BLOCK_SEASON, name: "the seasonal closures of the chosen month" },
   { bit: BLOCK_SCENARIO, name: "the closures of the scenario" },
+  { bit: BLOCK_RULE, name: "the rules of passage in force on the date (transit bans, border closures; they can be switched off)" },
 ];
 
 /**

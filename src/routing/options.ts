@@ -20,6 +20,7 @@ import {
   NO_INDEX,
 } from "../network/compiled";
 import type { CargoProfile, Mode } from "../network/schema";
+import type { PassageBlock } from "./passage";
 import { seasonalExtraWaitH } from "./reliability";
 import { canonicalRecordId, isArcOpenInState, type NetworkState, resolveChokepoint, deriveNetworkState, resolveNetworkState, type StateOptions } from "../network/state";
 
@@ -69,6 +70,8 @@ export interface ResolvedRouteOptions {
   readonly month: number | null;
   readonly co2PriceUsdPerT: number;
   readonly valueOfTimeUsdPerH: number;
+  /** Rules of passage of one shipment (routing/passage.ts, set by planRoutes); absent = none applied. */
+  readonly passage?: PassageBlock | null;
 }
 
 /** Per-arc figures of one cargo unit, derived once per profile. */
@@ -134,6 +137,7 @@ function stateOfOptions(net: CompiledNetwork, options: RouteOptions): NetworkSta
     ...(options.closeChokepoints !== undefined ? { closeChokepoints: options.closeChokepoints } : {}),
     ...(options.avoidCountries !== undefined ? { avoidCountries: options.avoidCountries } : {}),
     ...(options.avoidIds !== undefined ? { avoidIds: options.avoidIds } : {}),
+    ...(options.rulesOff !== undefined ? { rulesOff: options.rulesOff } : {}),
   };
   if (options.state === undefined) return resolveNetworkState(net, fields);
   if (options.state.net !== net) throw new RangeError("resolveRouteOptions: the network state belongs to another network");
@@ -142,7 +146,7 @@ function stateOfOptions(net: CompiledNetwork, options: RouteOptions): NetworkSta
 
 /** A stable key of the options that shape the weight column (cache key). */
 export function optionKey(o: ResolvedRouteOptions): string {
-  return JSON.stringify([o.criterion, o.profile.id, o.modes, o.state.key, o.co2PriceUsdPerT, o.valueOfTimeUsdPerH]);
+  return JSON.stringify([o.criterion, o.profile.id, o.modes, o.state.key, o.co2PriceUsdPerT, o.valueOfTimeUsdPerH, o.passage?.key ?? ""]);
 }
 
 /** Tariff per tonne-km of the arc's mode (to split a bulk charge into its moving and fixed parts). */
@@ -205,6 +209,7 @@ export const BLOCK_CHOKEPOINT = 8;
 export const BLOCK_YEAR = 16;
 export const BLOCK_SEASON = 32;
 export const BLOCK_SCENARIO = 64;
+export const BLOCK_RULE = 128;
 
 /**
  * Constraint flags per arc ([arc] bit set of BLOCK_*). An arc blocked by anything is disabled; the separate bits
@@ -249,6 +254,7 @@ export function blockedArcs(net: CompiledNetwork, o: ResolvedRouteOptions): Uint
     if (patch !== null && patch.closed[a] === 1) b |= BLOCK_SCENARIO;
     else if (!isArcOpenInState(state, a, isArcAvailableInYear(net, a, o.year))) b |= BLOCK_YEAR;
     if (o.month !== null && isArcClosedInMonth(net, a, o.month, o.year)) b |= BLOCK_SEASON;
+    if (o.passage?.blocked && o.passage.blocked[a] === 1) b |= BLOCK_RULE;
     blocked[a] = b;
   }
   return blocked;

@@ -5,6 +5,8 @@
 import { CaravanError } from "../core/errors";
 import type { AlternativeParams, RoutingContext } from "./context";
 import { resolveRouteOptions, type RouteOptions } from "./options";
+import { withPassage } from "./passage-report";
+import { resolvePassage } from "./passage";
 import { buildRouteReport, type RouteReport } from "./report";
 
 export interface RouteRequest extends RouteOptions {
@@ -25,11 +27,15 @@ export interface RoutePlan {
   readonly criterion: string;
   readonly cargo: string;
   readonly routes: RouteReport[];
+  /** The rules of passage taken (routing/passage.ts): the date, the ids in force for the shipment, the ids switched off. */
+  readonly passage: { readonly date: string; readonly rules: readonly string[]; readonly off: readonly string[] };
 }
 
 export function planRoutes(ctx: RoutingContext, request: RouteRequest): RoutePlan {
   const net = ctx.net;
-  const options = resolveRouteOptions(net, request);
+  const base = resolveRouteOptions(net, request);
+  const passage = resolvePassage(base.state, request.from, request.to);
+  const options = { ...base, passage };
   const k = request.alternatives ?? 1;
   if (!(Number.isInteger(k) && k >= 1 && k <= 10)) throw new CaravanError("E_USAGE", `alternatives must be an integer 1–10, got ${k}`);
   const place = (p: number) => ({ id: net.network.places[p].id, name: net.network.places[p].name });
@@ -43,6 +49,7 @@ export function planRoutes(ctx: RoutingContext, request: RouteRequest): RoutePla
     via: via === null ? null : place(via),
     criterion: options.criterion,
     cargo: options.profile.id,
-    routes: paths.map((arcs, i) => buildRouteReport(ctx, set, arcs, i + 1)),
+    routes: withPassage(ctx, base, passage, request.from, request.to, via, paths.map((arcs, i) => buildRouteReport(ctx, set, arcs, i + 1))),
+    passage: { date: passage.date, rules: passage.rules.map((r) => r.id), off: passage.off },
   };
 }

@@ -28,6 +28,7 @@ import { ARC_FERRY, ARC_GAUGE_CHANGE, ARC_LINK, ARC_TRANSSHIPMENT, type Compiled
 import { GREAT_CIRCLE_RULE, haversineKm } from "../network/load";
 import type { LoadedLink, NetworkData } from "../network/model";
 import { ArcPatchBuilder, type NetworkState, resolveNetworkState } from "../network/state";
+import { checkRulesOff } from "../routing/passage";
 import { type PlacedModification, parseModification, type Scenario } from "./load";
 import type { AddModification, EditKey, EditModification } from "./schema";
 
@@ -241,7 +242,13 @@ export function applyScenario(net: CompiledNetwork, scenario: Scenario, options:
   const closedCountries = [...new Set(applier.closedCountries)].sort();
   const state = resolveNetworkState(
     net,
-    { year: scenario.year, month: scenario.parameters.month ?? null, closeChokepoints: [...new Set(applier.closeChokepoints)], avoidCountries: closedCountries },
+    {
+      year: scenario.year,
+      month: scenario.parameters.month ?? null,
+      closeChokepoints: [...new Set(applier.closeChokepoints)],
+      avoidCountries: closedCountries,
+      rulesOff: checkedRulesOff(net, scenario.rulesOff ?? []),
+    },
     applier.b.build(),
   );
   return { state, closedCountries, editCount: applier.editCount, touchedArcs: applier.touched.size };
@@ -453,4 +460,10 @@ function newLoadedLink(data: NetworkData, l: AddModification["add"], m: AddModif
     source: [],
     notes: `added by a scenario: ${provenance}`,
   } as LoadedLink;
+}
+
+/** The rules of passage a scenario switches off, checked against the dataset (E_USAGE with did-you-mean). */
+function checkedRulesOff(net: CompiledNetwork, rulesOff: readonly string[]): readonly string[] {
+  checkRulesOff(net, rulesOff);
+  return rulesOff;
 }

@@ -70,6 +70,8 @@ export interface Scenario {
   readonly projectOrigins?: Readonly<Record<string, { readonly file: string; readonly field: string; readonly line: number }>>;
   readonly demand: ScenarioDemand | null;
   readonly parameters: ScenarioParameters;
+  /** Rules of passage switched off (ids or "all"); the last file of the chain that names `rules` wins. */
+  readonly rulesOff?: readonly string[];
 }
 
 /** Default base year of a demand file (the year of data/eurasia/demand/corridors-2024.csv). */
@@ -239,6 +241,7 @@ function mergeChain(chain: readonly ParsedScenarioFile[]): Scenario {
   const modifications: PlacedModification[] = [];
   let demand: ScenarioDemand | null = null;
   let parameters: ScenarioParameters = { valueOfTimeUsdPerH: {} };
+  let rulesOff: readonly string[] = [];
   const projectOrigins: Record<string, { file: string; field: string; line: number }> = {};
   for (const f of chain) {
     const d = f.data;
@@ -264,6 +267,7 @@ function mergeChain(chain: readonly ParsedScenarioFile[]): Scenario {
     if (d.demand !== undefined) {
       demand = { file: resolve(dirname(f.file), d.demand.file), baseYear: d.demand.baseYear ?? DEFAULT_DEMAND_BASE_YEAR, growth: d.demand.growth ?? [] };
     }
+    if (d.rules !== undefined) rulesOff = d.rules.off === "all" ? ["all"] : [...d.rules.off];
     if (d.parameters !== undefined) {
       const { valueOfTimeUsdPerH, ...rest } = d.parameters;
       parameters = { ...parameters, ...rest, valueOfTimeUsdPerH: { ...parameters.valueOfTimeUsdPerH, ...(valueOfTimeUsdPerH ?? {}) } };
@@ -282,5 +286,6 @@ function mergeChain(chain: readonly ParsedScenarioFile[]): Scenario {
     projectOrigins,
     demand,
     parameters,
+    rulesOff,
   };
 }

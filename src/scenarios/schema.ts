@@ -212,6 +212,13 @@ export const projectsSchema = z.union([
     .strict(),
 ]);
 
+/** Rules of passage (data/<dataset>/rules) the scenario switches off: ids, or all. */
+export const scenarioRulesSchema = z
+  .object({
+    off: z.union([z.literal("all"), z.array(idText)]).describe("rule ids not to apply, or all (no transit ban, closure or permit applies)"),
+  })
+  .strict();
+
 export const scenarioFileSchema = z
   .object({
     name: z.string().min(1),
@@ -222,6 +229,7 @@ export const scenarioFileSchema = z
     modifications: z.array(modificationSchema).optional(),
     demand: demandSchema.optional(),
     parameters: parametersSchema.optional(),
+    rules: scenarioRulesSchema.optional().describe("rules of passage switched off (by default every rule in force on the scenario's date applies)"),
   })
   .strict();
 export type ScenarioFile = z.infer<typeof scenarioFileSchema>;

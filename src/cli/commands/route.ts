@@ -105,11 +105,12 @@ export function register(program: Command): void {
     .argument("<from>", "origin: place id, name, alias, UN/LOCODE or lon,lat")
     .argument("<to>", "destination (same forms)")
     .option("--via <place>", "pass through this place")
-    .option("--alternatives <n>", "number of meaningfully different routes (penalty method)", "1");
+    .option("--alternatives <n>", "number of meaningfully different routes (penalty method)", "1")
+    .option("--rules-off <id,...|all>", "rules of passage (transit bans, closures in rules/*.yaml) not to apply; all = none");
   addCommonRouteOptions(command)
     .option("--json", "print JSON")
     .option("--geojson", "print a GeoJSON FeatureCollection (one LineString per leg)")
-    .action(async (from: string, to: string, flags: CommonRouteFlags & { via?: string; alternatives: string; json?: boolean; geojson?: boolean }, cmd: Command) => {
+    .action(async (from: string, to: string, flags: CommonRouteFlags & { via?: string; alternatives: string; rulesOff?: string; json?: boolean; geojson?: boolean }, cmd: Command) => {
       const out = program.configureOutput().writeOut ?? ((t: string) => process.stdout.write(t));
       if (flags.json && flags.geojson) throw new CaravanError("E_USAGE", "choose one of --json and --geojson");
       const { scenarioRouting } = await import("../scenario-option");
@@ -122,6 +123,7 @@ export function register(program: Command): void {
         alternatives: numberOption("--alternatives", flags.alternatives, true),
         ...routeOptionsOf(flags),
         ...scenarioOptions,
+        ...(flags.rulesOff !== undefined ? { rulesOff: list(flags.rulesOff) } : {}),
       });
       if (flags.json) out(`${JSON.stringify(planJson(plan), null, 2)}\n`);
       else if (flags.geojson) out(`${JSON.stringify(planGeoJson(plan))}\n`);

@@ -1,0 +1,191 @@
+/**
+ * Rules of passage in routing: which of the dataset's rules (src/network/passage.ts, data/<dataset>/rules) are in
+ * force for one shipment on the date asked, the arcs they forbid ([arc] flags that options.ts turns into
+ * BLOCK_RULE), and the sentences a route report names them with.
+ *
+ * The date asked: the 15th of `month` of `year` when a year is given (1 July without a month: the middle of the
+ * year); today (UTC) when neither is given, the 15th of `month` of this year when only a month is given.
+ *
+ * A shipment is concerned by a transit_ban when its origin country is in `goodsFrom` (or goodsFrom is empty) and its
+ * destination country in `goodsTo` (or goodsTo is empty), or, with `bothDirections`, the same the other way round.
+ * Its `countries` other than the shipment's origin and destination countries are then forbidden: every arc that
+ * touches one of them (of the rule's modes; transfers count with every mode). A crossing_ban forbids the border arcs
+ * of its crossings (of its modes) for every shipment. A permit forbids nothing; it is named on routes that use one
+ * of its crossings or enter one of its countries by one of its modes.
+ */
+import { CaravanError } from "../core/errors";
+import { suggest } from "../core/suggest";
+import { type CompiledNetwork, MODE_CODES, MODE_NONE, NO_COUNTRY, NO_INDEX } from "../network/compiled";
+import { isRuleInForce, type PassageRule } from "../network/passage";
+import type { NetworkState } from "../network/state";
+
+/** The rules of passage that concern one shipment on one date. */
+export interface PassageBlock {
+  /** The date the rules were taken at, YYYY-MM-DD. */
+  readonly date: string;
+  /** Rules in force on the date that concern the shipment and are not switched off, in dataset order. */
+  readonly rules: readonly PassageRule[];
+  /** Rules that would concern the shipment on the date but are switched off (ids). */
+  readonly off: readonly string[];
+  /** [arc] 1 = forbidden by a rule in `rules`; null when no rule forbids anything. */
+  readonly blocked: Uint8Array | null;
+  /** Stable key of the forbidding rules (weight-set cache key). */
+  readonly key: string;
+}
+
+const pad = (n: number) => String(n).padStart(2, "0");
+
+/** The date the rules are taken at for a year and month (module comment); `today` for tests. */
+export function passageDate(year: number | null, month: number | null, today: Date = new Date()): string {
+  if (year === null && month === null) return today.toISOString().slice(0, 10);
+  const y = year ?? today.getUTCFullYear();
+  return month === null ? `${y}-07-01` : `${y}-${pad(month)}-15`;
+}
+
+/** The dataset's rules of passage ([] for a dataset without rules/). */
+export function passageRules(net: CompiledNetwork): readonly PassageRule[] {
+  return net.network.passageRules ?? [];
+}
+
+/** Check the ids a state switches off: rule ids or "all"; E_USAGE with did-you-mean otherwise. */
+export function checkRulesOff(net: CompiledNetwork, rulesOff: readonly string[]): void {
+  const ids = passageRules(net).map((r) => r.id);
+  for (const id of rulesOff) {
+    if (id === "all" || ids.includes(id)) continue;
+    throw new CaravanError("E_USAGE", `"${id}" is not a rule of passage of this dataset (rules/*.yaml); use a rule id or all${ids.length ? `: ${ids.join(", ")}` : ""}`, {
+      didYouMean: suggest(id, [...ids, "all"]),
+    });
+  }
+}
+
+function concernsShipment(rule: PassageRule, origin: string | null, destination: string | null): boolean {
+  if (rule.kind !== "transit_ban") return true;
+  const matches = (from: string | null, to: string | null) =>
+    (rule.goodsFrom.length === 0 || (from !== null && rule.goodsFrom.includes(from))) && (rule.goodsTo.length === 0 || (to !== null && rule.goodsTo.includes(to)));
+  return matches(origin, destination) || (rule.bothDirections && matches(destination, origin));
+}
+
+/**
+ * The rules of passage for a shipment from `originPlace` to `destinationPlace` in a network state (its year, month
+ * and switched-off rules).
+ */
+export function resolvePassage(state: NetworkState, originPlace: number, destinationPlace: number, today: Date = new Date()): PassageBlock {
+  const net = state.net;
+  checkRulesOff(net, state.rulesOff);
+  const date = passageDate(state.year, state.month, today);
+  const origin = net.network.places[originPlace]?.country ?? null;
+  const destination = net.network.places[destinationPlace]?.country ?? null;
+  const allOff = state.rulesOff.includes("all");
+  const rules: PassageRule[] = [];
+  const off: string[] = [];
+  for (const rule of passageRules(net)) {
+    if (!isRuleInForce(rule, date) || !concernsShipment(rule, origin, destination)) continue;
+    if (allOff || state.rulesOff.includes(rule.id)) off.push(rule.id);
+    else rules.push(rule);
+  }
+  const forbidding = rules.filter((r) => r.kind !== "permit");
+  let blocked = forbidding.length > 0 ? forbiddenArcs(net, state, forbidding, origin, destination) : null;
+  if (blocked !== null && !blocked.includes(1)) blocked = null;
+  // the forbidden arcs depend on the rules and on the shipment's countries (the state is keyed apart)
+  const key = blocked === null ? "" : `${forbidding.map((r) => r.id).join(",")}|${origin ?? ""}>${destination ?? ""}`;
+  return { date, rules, off, blocked, key };
+}
+
+/** [arc] 1 where a transit_ban or crossing_ban forbids the arc for this shipment. */
+function forbiddenArcs(net: CompiledNetwork, state: NetworkState, rules: readonly PassageRule[], origin: string | null, destination: string | null): Uint8Array {
+  const arcs = state.arcs;
+  const n = net.graph.arcCount;
+  const out = new Uint8Array(n);
+  for (const rule of rules) {
+    const modeOk = new Uint8Array(256);
+    if (rule.modes.length === 0) modeOk.fill(1);
+    else for (const m of rule.modes) modeOk[MODE_CODES.indexOf(m)] = 1;
+    modeOk[MODE_NONE] = 1;
+    if (rule.kind === "transit_ban") {
+      const banned = new Uint8Array(0x10000);
+      for (const c of rule.countries) {
+        const i = net.countries.indexOf(c);
+        if (i >= 0 && c !== origin && c !== destination) banned[i] = 1;
+      }
+      for (let a = 0; a < n; a++) {
+        if (modeOk[arcs.mode[a]] === 0) continue;
+        const fc = arcs.fromCountry[a];
+        const tc = arcs.toCountry[a];
+        if ((fc !== NO_COUNTRY && banned[fc] === 1) || (tc !== NO_COUNTRY && banned[tc] === 1)) out[a] = 1;
+      }
+    } else {
+      const crossings = new Set(rule.crossings.map((id) => net.network.crossings.findIndex((c) => c.id === id)));
+      for (let a = 0; a < n; a++) {
+        const ci = arcs.crossing[a];
+        if (ci !== NO_INDEX && crossings.has(ci) && modeOk[arcs.mode[a]] === 1) out[a] = 1;
+      }
+    }
+  }
+  return out;
+}
+
+/** true when the path uses an arc the rule concerns: a permit's crossing or country (by its modes), a ban's arcs. */
+function pathConcerns(net: CompiledNetwork, state: NetworkState, rule: PassageRule, path: readonly number[]): boolean {
+  const arcs = state.arcs;
+  const modes = rule.modes.map((m) => MODE_CODES.indexOf(m));
+  const countryIdx = new Set(rule.countries.map((c) => net.countries.indexOf(c)));
+  const crossingIdx = new Set(rule.crossings.map((id) => net.network.crossings.findIndex((c) => c.id === id)));
+  for (const a of path) {
+    if (modes.length > 0 && !modes.includes(arcs.mode[a])) continue;
+    if (arcs.crossing[a] !== NO_INDEX && crossingIdx.has(arcs.crossing[a])) return true;
+    if (countryIdx.has(arcs.toCountry[a]) && arcs.mode[a] !== MODE_NONE) return true;
+  }
+  return false;
+}
+
+/** Countries and crossings of a path that a forbidding rule names (to say how a rule changed the route). */
+function pathUses(net: CompiledNetwork, state: NetworkState, rule: PassageRule, path: readonly number[], origin: string | null, destination: string | null): string[] {
+  const arcs = state.arcs;
+  const used = new Set<string>();
+  for (const a of path) {
+    if (rule.kind === "transit_ban") {
+      for (const c of [arcs.fromCountry[a], arcs.toCountry[a]]) {
+        const iso = c === NO_COUNTRY ? null : net.countries[c];
+        if (iso !== null && iso !== origin && iso !== destination && rule.countries.includes(iso)) used.add(iso);
+      }
+    } else if (arcs.crossing[a] !== NO_INDEX) {
+      const id = net.network.crossings[arcs.crossing[a]].id;
+      if (rule.crossings.includes(id)) used.add(id);
+    }
+  }
+  return [...used];
+}
+
+/**
+ * The notes a route report names the rules of passage with: each forbidding rule in force for the shipment (and,
+ * when `unrestricted` — the best path without the rules — used what the rule forbids, that it did), each permit
+ * whose crossings or countries the route uses, and the rules switched off that the route would otherwise break.
+ */
+export function passageNotes(
+  state: NetworkState,
+  passage: PassageBlock,
+  path: readonly number[],
+  unrestricted: readonly number[] | null,
+  originPlace: number,
+  destinationPlace: number,
+): { text: string; rule: PassageRule }[] {
+  const net = state.net;
+  const origin = net.network.places[originPlace]?.country ?? null;
+  const destination = net.network.places[destinationPlace]?.country ?? null;
+  const notes: { text: string; rule: PassageRule }[] = [];
+  for (const rule of passage.rules) {
+    if (rule.kind === "permit") {
+      if (pathConcerns(net, state, rule, path)) notes.push({ text: `rule of passage in force on ${passage.date}: ${rule.name} [${rule.id}]: ${rule.what}`, rule });
+      continue;
+    }
+    const avoided = unrestricted === null ? [] : pathUses(net, state, rule, unrestricted, origin, destination);
+    const effect = avoided.length > 0 ? `; without it the best route would use ${avoided.join(", ")}` : "";
+    notes.push({ text: `rule of passage in force on ${passage.date}: ${rule.name} [${rule.id}]: ${rule.what}${effect}`, rule });
+  }
+  for (const id of passage.off) {
+    const rule = passageRules(net).find((r) => r.id === id)!;
+    const used = rule.kind === "permit" ? (pathConcerns(net, state, rule, path) ? ["its crossings"] : []) : pathUses(net, state, rule, path, origin, destination);
+    if (used.length > 0) notes.push({ text: `rule of passage switched off: ${rule.name} [${rule.id}] would apply on ${passage.date}; this route uses ${used.join(", ")}`, rule });
+  }
+  return notes;
+}
