@@ -57,6 +57,24 @@ const PUBLISHED: readonly Published[] = [
     fixedKm: { "balkhash-moyynty-rail-1520": 127 },
     source: ["src:east-railtech-electrification", "src:east-trend-dostyk-moyynty"],
   },
+  // Trans-Kazakhstan main line Petropavlovsk–Shu 1,514 km (via Kokshetau, Astana, Karaganda, Moyynty)
+  {
+    links: [
+      "kokshetau-petropavlovsk-rail-1520",
+      "astana-kokshetau-rail-1520",
+      "karaganda-astana-rail-1520",
+      "zharyk-karaganda-rail-1520",
+      "moyynty-zharyk-rail-1520",
+      "shu-moyynty-rail-1520",
+    ],
+    totalKm: 1514,
+    source: ["src:cor-wiki-transkaz"],
+  },
+  // Trans-Aral (Orenburg–Tashkent) line: Shalkar km 826, Kyzylorda km 1492 (via Saksaulskaya)
+  { links: ["saksaulskaya-shalkar-rail-1520", "kyzylorda-saksaulskaya-rail-1520"], totalKm: 1492 - 826, source: ["src:cor-dewiki-transaral"] },
+  // Zhezkazgan–Beyneu line: 498 km of main track on the Shalkar–Beyneu section; Beyneu–Mangistau line 404 km
+  { links: ["shalkar-beyneu-rail-1520"], totalKm: 498, source: ["src:cor-zakon-shalkar-beyneu-2014"] },
+  { links: ["beyneu-mangyshlak-rail-1520"], totalKm: 404, source: ["src:cor-turantimes-beyneu-mangistau"] },
   // Baku–Tbilisi–Kars: Kars km 0, Akhalkalaki km 105, Baku km 826
   { links: ["kars-akhalkalaki-rail-1435"], totalKm: 105, source: ["src:cor-wiki-btk"] },
   {
@@ -105,6 +123,19 @@ const PUBLISHED: readonly Published[] = [
     totalKm: 1872,
     source: ["src:prj-railjournal-ml1"],
   },
+  // Kyrgyz roads (WFP Logistics Cluster capacity assessment): Osh–Sary-Tash 185 km, Osh–Sary-Tash–Irkeshtam 258 km;
+  // Bishkek–Balykchy–Naryn–Torugart 539 km (Kyrgyz Wikipedia)
+  {
+    links: ["osh-sary-tash-road", "sary-tash-irkeshtam-road"],
+    totalKm: 258,
+    fixedKm: { "osh-sary-tash-road": 185 },
+    source: ["src:cor-logcluster-kgz-roads"],
+  },
+  { links: ["bishkek-balykchy-road", "balykchy-naryn-road", "naryn-torugart-road"], totalKm: 539, source: ["src:cor-kywiki-bishkek-torugart"] },
+  // Garmsar at km 114.3 from Tehran (Garmsar–Mashhad line table)
+  { links: ["tehran-garmsar-rail-1435"], totalKm: 114.3, source: ["src:cor-dewiki-garmsar-mashhad"] },
+  // N-10 Makran Coastal Highway Karachi–Gwadar 653 km
+  { links: ["karachi-gwadar-road"], totalKm: 653, source: ["src:cor-wiki-n10"] },
   // Karakoram Highway, Chinese section Kashgar–Khunjerab 413 km
   { links: ["kashgar-tashkurgan-road", "tashkurgan-khunjerab-road"], totalKm: 413, source: ["src:cor-wiki-kkh"] },
 ];
