@@ -85,6 +85,8 @@ export function solveAlgorithmB(problem: AssignmentProblem, options: SolveOption
   const bushMerge: Int32Array[] = new Array(K);
   /** [k] used length of bushMerge[k]. */
   const mergeLen = new Int32Array(K);
+  /** [k] number of arcs in k's bush. */
+  const bushArcCount = new Int32Array(K);
   /** [k][i] position in the unpacked arc list, arc and flow of the i-th arc of k's bush with non-zero flow (by position). */
   const flowPos: Int32Array[] = new Array(K);
   const flowArc: Int32Array[] = new Array(K);
@@ -182,6 +184,15 @@ export function solveAlgorithmB(problem: AssignmentProblem, options: SolveOption
     return cnt;
   };
 
+  /** Unpack k's flows into bushFlow (by position in its arc list). */
+  const unpackFlows = (k: number): void => {
+    bushFlow.fill(0, 0, bushArcCount[k]);
+    const fp = flowPos[k];
+    const fv = flowVal[k];
+    const fl = flowLen[k];
+    for (let i = 0; i < fl; i++) bushFlow[fp[i]] = fv[i];
+  };
+
   /** Unpack k's bush into groupStart, bushArc and bushFlow. */
   const unpack = (k: number): void => {
     const ord = bushOrder[k];
@@ -201,11 +212,7 @@ export function solveAlgorithmB(problem: AssignmentProblem, options: SolveOption
       }
     }
     groupStart[len] = cnt;
-    bushFlow.fill(0, 0, cnt);
-    const fp = flowPos[k];
-    const fv = flowVal[k];
-    const fl = flowLen[k];
-    for (let i = 0; i < fl; i++) bushFlow[fp[i]] = fv[i];
+    unpackFlows(k);
   };
 
   /** Store the in-arc codes and merge lists of the unpacked bush as k's. */
@@ -232,6 +239,7 @@ export function solveAlgorithmB(problem: AssignmentProblem, options: SolveOption
     }
     bushMerge[k] = merge;
     mergeLen[k] = mi;
+    bushArcCount[k] = groupStart[len];
   };
 
   /** Store the non-zero flows of the unpacked bush as k's. */
@@ -489,24 +497,65 @@ export function solveAlgorithmB(problem: AssignmentProblem, options: SolveOption
     return true;
   };
 
-  /** One equilibration pass over the bush of k; returns the largest U − L seen at a node with flow. */
+  /** Set by equilibrate: it moved some flow. */
+  let shifted = false;
+
+  /**
+   * One equilibration pass over the bush of k (its flows unpacked into bushFlow, its arcs as stored); returns the
+   * largest U − L seen at a node with flow.
+   */
   const equilibrate = (k: number, threshold: number): number => {
     const c = commodities.classOf[k];
     const cost = classCost[c];
     const xc = classFlow[c];
     const ord = bushOrder[k];
+    const slot = bushSlot[k];
+    const merge = bushMerge[k];
     const len = ord.length;
     const origin = ord[0];
-    // L and U labels in one sweep over the arc list (grouped by head in topological order)
+    shifted = false;
+    // L and U labels in one sweep over the bush, unpacking its arc list (grouped by head in topological order) on
+    // the way; the flows beside it are already in place
     pos[origin] = 0;
     L[origin] = 0;
     U[origin] = 0;
     Upred[origin] = ROOT_POS;
+    groupStart[0] = 0;
     let pStart = 0;
+    let mi = 0;
     for (let idx = 1; idx < len; idx++) {
       const j = ord[idx];
       pos[j] = idx;
-      const pEnd = groupStart[idx + 1];
+      groupStart[idx] = pStart;
+      const s = slot[idx];
+      if (s !== MERGE) {
+        // one in-arc (most nodes): the same comparisons as the loop below, for one arc
+        const a = inArc[firstIn[j] + s];
+        bushArc[pStart] = a;
+        const t = tail[a];
+        const ca = cost[a];
+        const lv = L[t] + ca;
+        if (lv < Number.POSITIVE_INFINITY) {
+          L[j] = lv;
+          Lpred[j] = pStart;
+        } else {
+          L[j] = Number.POSITIVE_INFINITY;
+          Lpred[j] = NO_POS;
+        }
+        const uv = bushFlow[pStart] > 0 ? U[t] + ca : Number.NEGATIVE_INFINITY;
+        if (uv > Number.NEGATIVE_INFINITY) {
+          U[j] = uv;
+          Upred[j] = pStart;
+        } else {
+          U[j] = Number.NEGATIVE_INFINITY;
+          Upred[j] = NO_POS;
+        }
+        pStart++;
+        continue;
+      }
+      const count = merge[mi++];
+      const pEnd = pStart + count;
+      for (let p = pStart; p < pEnd; p++) bushArc[p] = inArc[merge[mi++]];
       let lBest = Number.POSITIVE_INFINITY;
       let lArg = NO_POS;
       let uBest = Number.NEGATIVE_INFINITY;
@@ -535,6 +584,7 @@ export function solveAlgorithmB(problem: AssignmentProblem, options: SolveOption
       Upred[j] = uArg;
       pStart = pEnd;
     }
+    groupStart[len] = pStart;
     let maxDiff = 0;
     for (let idx = len - 1; idx > 0; idx--) {
       const j = ord[idx];
@@ -585,6 +635,7 @@ export function solveAlgorithmB(problem: AssignmentProblem, options: SolveOption
       let delta = d > 0 ? dc / d : minFlow;
       const exhaust = delta >= minFlow;
       if (exhaust) delta = minFlow;
+      shifted = true;
       const meet = p;
       p = j;
       while (p !== meet) {
@@ -644,17 +695,18 @@ export function solveAlgorithmB(problem: AssignmentProblem, options: SolveOption
       const threshold = Math.max(gapNow, targetGap * 0.01) * avgCost * thresholdFraction;
       for (let k = 0; k < K; k++) {
         unpack(k);
-        if (improveBush(k)) packArcs(k);
+        const changed = improveBush(k);
+        if (changed) packArcs(k);
         active[k] = equilibrate(k, threshold) > threshold ? 1 : 0;
-        packFlows(k);
+        if (changed || shifted) packFlows(k);
       }
       for (let sweep = 0; sweep < maxSweeps; sweep++) {
         let maxDiff = 0;
         for (let k = 0; k < K; k++) {
           if (active[k] === 0) continue; // settled in its last pass: the next outer iteration revisits it
-          unpack(k);
+          unpackFlows(k);
           const d = equilibrate(k, threshold);
-          packFlows(k);
+          if (shifted) packFlows(k);
           active[k] = d > threshold ? 1 : 0;
           if (d > maxDiff) maxDiff = d;
         }

@@ -477,6 +477,7 @@ export interface TntpInstance {
   readonly files: TntpFiles;
   readonly network: TntpNetwork;
   readonly trips: TntpTrips;
+  /** Best-known flows from `*_flow.tntp`, null without one; the file is read and checked when this is first read. */
   readonly bestFlows: TntpFlows | null;
 }
 
@@ -488,7 +489,7 @@ function readText(path: string): string {
   }
 }
 
-/** Read a TNTP directory: network, trips and (when present) best-known flows. */
+/** Read a TNTP directory: network and trips now, best-known flows (when present) on first use. */
 export function loadTntpDir(dir: string): TntpInstance {
   const files = findTntpFiles(dir);
   const network = parseTntpNetwork(readText(files.net), files.net);
@@ -496,6 +497,16 @@ export function loadTntpDir(dir: string): TntpInstance {
   if (trips.zoneCount !== network.zoneCount) {
     throw parseError(files.trips, 1, "<NUMBER OF ZONES>", `${trips.zoneCount} zones but the network ${basename(files.net)} has ${network.zoneCount}`);
   }
-  const bestFlows = files.flow === null ? null : parseTntpFlows(readText(files.flow), files.flow, network);
-  return { name: basename(dir), files, network, trips, bestFlows };
+  // solving needs no best-known flows: they are parsed only for those who read them (validation, tests)
+  let bestFlows: TntpFlows | null | undefined;
+  return {
+    name: basename(dir),
+    files,
+    network,
+    trips,
+    get bestFlows(): TntpFlows | null {
+      if (bestFlows === undefined) bestFlows = files.flow === null ? null : parseTntpFlows(readText(files.flow), files.flow, network);
+      return bestFlows;
+    },
+  };
 }
