@@ -44,7 +44,8 @@ export function formatRoute(r: RouteReport, cargoUnit: string): string {
 
 export function formatPlan(plan: RoutePlan, cargoUnit: string): string {
   const via = plan.via ? ` via ${plan.via.name}` : "";
-  const head = `${plan.from.name} → ${plan.to.name}${via}: ${plan.routes.length} route(s), optimised for ${plan.criterion}, cargo ${plan.cargo}`;
+  const basis = plan.costBasis === "rates" ? `, costs on rates of ${plan.ratesMonth}` : ", costs on the cost model";
+  const head = `${plan.from.name} → ${plan.to.name}${via}: ${plan.routes.length} route(s), optimised for ${plan.criterion}, cargo ${plan.cargo}${basis}`;
   return `${head}\n${plan.routes.map((r) => formatRoute(r, cargoUnit)).join("\n\n")}\n`;
 }
 
@@ -58,6 +59,8 @@ export function planJson(plan: RoutePlan): unknown {
     via: plan.via?.id ?? null,
     criterion: plan.criterion,
     cargo: plan.cargo,
+    costBasis: plan.costBasis,
+    ratesMonth: plan.ratesMonth,
     routes: plan.routes.map((r) => ({
       rank: r.rank,
       timeH: r.timeH,

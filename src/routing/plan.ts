@@ -8,6 +8,7 @@ import { resolveRouteOptions, type RouteOptions } from "./options";
 import { withPassage } from "./passage-report";
 import { resolvePassage } from "./passage";
 import { buildRouteReport, type RouteReport } from "./report";
+import { effectiveBasis, pricedRouteReport, type RatesRequest, ratedAlternatives } from "./rates-report";
 
 export interface RouteRequest extends RouteOptions {
   /** Place indices (resolved once at the edge, e.g. with resolvePlace). */
@@ -17,6 +18,8 @@ export interface RouteRequest extends RouteOptions {
   /** Number of routes wanted (1 = the best only). */
   readonly alternatives?: number;
   readonly alternativeParams?: AlternativeParams;
+  /** Cost basis and rates month (routing/rates-report.ts); absent = the cost model. */
+  readonly rates?: RatesRequest;
 }
 
 export interface RoutePlan {
@@ -27,6 +30,10 @@ export interface RoutePlan {
   readonly criterion: string;
   readonly cargo: string;
   readonly routes: RouteReport[];
+  /** What costUsd is: "rates" (the rate layers of ratesMonth, the cost model where they say nothing) or "cost" (the cost model). */
+  readonly costBasis: "rates" | "cost";
+  /** "YYYY-MM" of the rates on the rates basis, else null. */
+  readonly ratesMonth: string | null;
   /** The rules of passage taken (routing/passage.ts): the date, the ids in force for the shipment, the ids switched off. */
   readonly passage: { readonly date: string; readonly rules: readonly string[]; readonly off: readonly string[] };
 }
@@ -41,7 +48,13 @@ export function planRoutes(ctx: RoutingContext, request: RouteRequest): RoutePla
   const place = (p: number) => ({ id: net.network.places[p].id, name: net.network.places[p].name });
   const via = request.via ?? null;
   const set = ctx.weights(options);
-  const paths = ctx.alternatives(request.from, request.to, set, k, via, request.alternativeParams);
+  const basis = effectiveBasis(set, request.rates);
+  const paths = ratedAlternatives(ctx, set, basis, request.from, request.to, k, via, request.alternativeParams);
+  const report = (arcs: number[], i: number): RouteReport => {
+    const r = basis.query ? pricedRouteReport(ctx, set, arcs, i + 1, basis.query) : buildRouteReport(ctx, set, arcs, i + 1);
+    if (basis.note) r.notes.push(basis.note);
+    return r;
+  };
   if (paths.length === 0) throw ctx.noRouteError(request.from, request.to, set, via, { from: place(request.from).name, to: place(request.to).name });
   return {
     from: place(request.from),
@@ -49,7 +62,9 @@ export function planRoutes(ctx: RoutingContext, request: RouteRequest): RoutePla
     via: via === null ? null : place(via),
     criterion: options.criterion,
     cargo: options.profile.id,
-    routes: withPassage(ctx, base, passage, request.from, request.to, via, paths.map((arcs, i) => buildRouteReport(ctx, set, arcs, i + 1))),
+    costBasis: basis.costBasis,
+    ratesMonth: basis.ratesMonth,
+    routes: withPassage(ctx, base, passage, request.from, request.to, via, paths.map(report)),
     passage: { date: passage.date, rules: passage.rules.map((r) => r.id), off: passage.off },
   };
 }

@@ -21,6 +21,7 @@ import {
 import type { ArcPath, RoutingContext, WeightSet } from "./context";
 import { monthMaskOfRange } from "../network/build";
 import { isPortHandling } from "./options";
+import type { LegRate } from "./rates";
 import { borderDwellP90H, crossingWaitP90H, ferryWaitP90H, seasonalExtraWaitH } from "./reliability";
 
 export const EVENT_TYPES = ["border", "gauge_change", "transshipment", "port_handling", "ferry_wait", "closure_wait"] as const;
@@ -42,6 +43,8 @@ export interface RouteLeg {
   co2Kg: number;
   /** Track gauges used, mm, in order (rail legs). */
   gaugesMm?: number[];
+  /** On the rates basis: the rate layers that priced the leg, with their sources (routing/rates.ts). */
+  rates?: LegRate[];
 }
 
 export interface RouteEvent {

@@ -87,6 +87,22 @@ const lineString: Schema = obj({
 
 // --- route -------------------------------------------------------------------------------------------------------
 
+const legRateSchema = obj({
+  lane: d("rate lane id (rates/*.yaml)", str),
+  laneName: str,
+  direction: { type: "string", enum: ["westbound", "eastbound"] },
+  basis: d("rate: observed in the month; rate-carried: carried forward; cost-model: no rate for the month", { type: "string", enum: ["rate", "rate-carried", "cost-model"] }),
+  runRateUsd: d("the lane rate of the whole run the leg belongs to, USD per cargo unit (after any shock); null on the cost model", numN),
+  period: d("months the observation covers (YYYY-MM, YYYY or FROM/TO)", strN),
+  asPublished: d("the observation's date as the source gives it", strN),
+  unit: { type: "string", enum: ["FEU", "TEU"] },
+  shockMultiplier: num,
+  imbalanceFactor: d("factor on the cost model's moving tariff from the flow imbalance (1 = none)", num),
+  emptyRepositioningUsd: d("part of the leg's charge that pays the empty return, USD", num),
+  source: strings,
+  note: str,
+});
+
 const legSchema = obj(
   {
     mode: d("rail | road | sea | ferry | air", str),
@@ -99,8 +115,9 @@ const legSchema = obj(
     costUsd: d("moving tariff for one cargo unit, USD", num),
     co2Kg: num,
     gaugesMm: d("track gauges used, mm, in order (rail legs)", { type: "array", items: int }),
+    rates: d("on the rates basis: the rate layers that priced the leg (docs/data-format.md, Rates)", { type: "array", items: legRateSchema }),
   },
-  ["gaugesMm"],
+  ["gaugesMm", "rates"],
 );
 
 const eventSchema = obj({
@@ -139,6 +156,8 @@ export const routePlanSchema = obj(
     via: strN,
     criterion: str,
     cargo: str,
+    costBasis: d("what costUsd is: rates (the rate layers of ratesMonth) or cost (the cost model's unit costs)", { type: "string", enum: ["rates", "cost"] }),
+    ratesMonth: d("YYYY-MM of the rates on the rates basis, else null", strN),
     routes: { type: "array", items: routeSchema },
   },
   [],

@@ -1,7 +1,7 @@
 import type { Command } from "commander";
 import { writeFileAtomic } from "../../core/atomic-write";
 import { CaravanError } from "../../core/errors";
-import { addCommonRouteOptions, type CommonRouteFlags, list, routeOptionsOf, routingSession } from "./route";
+import { addCommonRouteOptions, type CommonRouteFlags, list, ratesRequestOf, routeOptionsOf, routingSession } from "./route";
 
 /** Registers `matrix [--places A,B,C | --all-cities] [options] [--out FILE]`: an origin–destination CSV. */
 export function register(program: Command): void {
@@ -16,11 +16,12 @@ export function register(program: Command): void {
     if (flags.places !== undefined && flags.allCities) throw new CaravanError("E_USAGE", "choose one of --places and --all-cities");
     const { scenarioRouting } = await import("../scenario-option");
     const { net, ctx, resolver, scenarioOptions } = await scenarioRouting(cmd, flags, routingSession);
-    const [{ accessNode }, { DijkstraQuery }, { manyToMany }, { resolveRouteOptions }] = await Promise.all([
+    const [{ accessNode }, { DijkstraQuery }, { manyToMany }, { resolveRouteOptions }, { effectiveBasis, pricePathOf }] = await Promise.all([
       import("../../network/compiled"),
       import("../../routing/dijkstra"),
       import("../../routing/matrix"),
       import("../../routing/options"),
+      import("../../routing/rates-report"),
     ]);
     const places = net.network.places;
     const chosen =
@@ -32,7 +33,18 @@ export function register(program: Command): void {
     const set = ctx.weights(options);
     const nodes = chosen.map(accessNode);
     const query = new DijkstraQuery(net.graph, set.weight, { noThrough: net.noThrough });
-    const m = manyToMany(query, nodes, nodes, { sumColumns: [set.columns.timeH, set.columns.costUsd, set.columns.co2Kg, net.arcs.distanceKm] });
+    // on the rates basis each cell's path is re-priced by the rate layers (routing/rates.ts) while its row's tree is at hand
+    const basis = effectiveBasis(set, await ratesRequestOf(cmd, net, flags));
+    const ratedCostUsd = new Float64Array(nodes.length * nodes.length);
+    const onRow = (i: number) => {
+      if (!basis.query) return;
+      for (let j = 0; j < nodes.length; j++) {
+        const cell = i * nodes.length + j;
+        ratedCostUsd[cell] = query.distanceTo(nodes[j]) === Number.POSITIVE_INFINITY ? Number.NaN : pricePathOf(ctx, set, query.pathArcs(nodes[j]), basis.query).totalUsd;
+      }
+    };
+    const m = manyToMany(query, nodes, nodes, { sumColumns: [set.columns.timeH, set.columns.costUsd, set.columns.co2Kg, net.arcs.distanceKm], onRow });
+    if (basis.query) m.sums[1].set(ratedCostUsd);
     const csvField = (s: string) => (/[",\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s);
     const num = (x: number, digits: number) => (Number.isNaN(x) ? "" : x.toFixed(digits));
     const lines = ["from,to,timeH,costUsd,co2Kg,distanceKm"];

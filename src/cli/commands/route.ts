@@ -4,6 +4,7 @@ import type { CompiledNetwork } from "../../network/compiled";
 import type { PlaceResolver } from "../../network/resolve";
 import type { RoutingContext } from "../../routing/context";
 import type { Criterion } from "../../routing/options";
+import { suggest } from "../../core/suggest";
 import { numberOption as sharedNumberOption } from "../options";
 
 /** A network opened for routing: the compiled network, its routing context and a place resolver. */
@@ -62,6 +63,8 @@ export interface CommonRouteFlags {
   month?: string;
   co2Price?: string;
   scenario?: string;
+  rates?: string;
+  costBasis?: string;
 }
 
 export function addCommonRouteOptions(command: Command): Command {
@@ -75,7 +78,30 @@ export function addCommonRouteOptions(command: Command): Command {
     .option("--year <yyyy>", "include projects open by this year")
     .option("--month <m>", "month of travel 1–12, or now (this month, UTC): seasonal closures and ferry weather delays apply")
     .option("--co2-price <usdPerT>", "CO2 price for --optimize generalized, USD per tonne CO2e", "0")
-    .option("--scenario <file>", "ask the network state of a scenario file (year, projects, modifications, closures); the flags above apply on top");
+    .option("--scenario <file>", "ask the network state of a scenario file (year, projects, modifications, closures); the flags above apply on top")
+    .option("--rates <yyyy-mm>", "month of the market rate layers (rates/*.yaml) for costs (default: the latest month with data)")
+    .option("--cost-basis <basis>", "rates (market rates of the month, the cost model where they say nothing; the default where the dataset has rate layers) | cost (the cost model's unit costs)");
+}
+
+const rateLayers = new Map<string, import("../../routing/rates").RatesLayer | null>();
+
+/** The rates request of --rates / --cost-basis: the dataset's rate layers (read once per folder) and the month. */
+export async function ratesRequestOf(command: Command, net: CompiledNetwork, flags: CommonRouteFlags): Promise<import("../../routing/rates-report").RatesRequest> {
+  const { COST_BASES, readDatasetRates } = await import("../../routing/rates");
+  const basis = (flags.costBasis ?? "rates").trim().toLowerCase();
+  if (!(COST_BASES as readonly string[]).includes(basis)) {
+    throw new CaravanError("E_USAGE", `unknown cost basis "${flags.costBasis}"; use rates or cost`, { didYouMean: suggest(basis, COST_BASES) });
+  }
+  if (basis === "cost") {
+    if (flags.rates !== undefined) throw new CaravanError("E_USAGE", "--rates applies to --cost-basis rates only");
+    return { basis: "cost", layer: null };
+  }
+  const dir = (command.optsWithGlobals() as { data: string }).data;
+  if (!rateLayers.has(dir)) rateLayers.set(dir, readDatasetRates(dir, net));
+  const layer = rateLayers.get(dir) ?? null;
+  // a dataset without rate layers is priced by the cost model; the route says so only when rates were asked for
+  if (layer === null && flags.costBasis === undefined && flags.rates === undefined) return { basis: "cost", layer: null };
+  return { basis: "rates", layer, ...(flags.rates !== undefined ? { month: flags.rates } : {}) };
 }
 
 export function routeOptionsOf(flags: CommonRouteFlags) {
@@ -123,6 +149,7 @@ export function register(program: Command): void {
         alternatives: numberOption("--alternatives", flags.alternatives, true),
         ...routeOptionsOf(flags),
         ...scenarioOptions,
+        rates: await ratesRequestOf(cmd, net, flags),
         ...(flags.rulesOff !== undefined ? { rulesOff: list(flags.rulesOff) } : {}),
       });
       if (flags.json) out(`${JSON.stringify(planJson(plan), null, 2)}\n`);

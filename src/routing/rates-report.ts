@@ -1,0 +1,115 @@
+/**
+ * Route reports on the rates basis: paths found on the cost model's weights are re-priced by the dataset's rate
+ * layers (routing/rates.ts) and reported with, per leg, the rates that priced them and their sources.
+ *
+ * Route choice: a lane's rate is a flat charge for a whole run of legs, which no per-arc weight can express, so the
+ * search runs on the cost model's weights. Where the criterion involves cost (cost, generalized), `route` draws
+ * RATED_POOL meaningfully different routes (the alternatives method: other corridors and modes) and ranks them by
+ * the criterion with their rated charges; the matrix re-prices each pair's cost-model best path only.
+ */
+import { ARC_FERRY, ARC_LINK } from "../network/compiled";
+import { type AlternativeParams, type ArcPath, RoutingContext, type WeightSet } from "./context";
+import { type CostBasis, type PathPricing, type PricingQuery, pricePath, type RatesLayer, ratesMonthOf, formatMonth } from "./rates";
+import { buildRouteReport, type RouteReport, type SourceRef } from "./report";
+
+/** What a query asks of the rate layers. */
+export interface RatesRequest {
+  /** rates (default) or cost (the cost model's unit costs). */
+  readonly basis: CostBasis;
+  /** The dataset's rate layers (null: none, so the cost model). */
+  readonly layer: RatesLayer | null;
+  /** "YYYY-MM"; default the latest month with data. */
+  readonly month?: string;
+}
+
+/** The basis a query ends up on: the pricing query, or null with the reason the cost model applies. */
+export interface EffectiveBasis {
+  readonly costBasis: CostBasis;
+  /** "YYYY-MM" on the rates basis, else null. */
+  readonly ratesMonth: string | null;
+  readonly query: PricingQuery | null;
+  /** Why the cost model applies although rates were asked (bulk cargo, no rate layers); null otherwise. */
+  readonly note: string | null;
+}
+
+/** Decide the basis of a query under a weight set's options (E_USAGE for a malformed month). */
+export function effectiveBasis(set: WeightSet, request: RatesRequest | undefined): EffectiveBasis {
+  if (request === undefined || request.basis === "cost") return { costBasis: "cost", ratesMonth: null, query: null, note: null };
+  if (request.layer === null) return { costBasis: "cost", ratesMonth: null, query: null, note: "the dataset has no rate layers (rates/*.yaml): the cost model prices the route" };
+  const month = ratesMonthOf(request.layer, request.month);
+  const basis = set.options.profile.costBasis;
+  if (basis === "tonne") return { costBasis: "cost", ratesMonth: null, query: null, note: "rates are container rates (FEU/TEU); bulk cargo is priced by the cost model" };
+  const query: PricingQuery = { layer: request.layer, month, unit: basis === "teu" ? "TEU" : "FEU", closedChokepoints: set.options.closeChokepoints };
+  return { costBasis: "rates", ratesMonth: formatMonth(month), query, note: null };
+}
+
+/** Routes drawn (at least) to rank by rated charges when the criterion involves cost. */
+export const RATED_POOL = 6;
+
+/**
+ * Up to k routes for a query on `basis`: the alternatives of the cost model's weights, or — on the rates basis with
+ * a cost or generalized criterion — the best k of max(k, RATED_POOL) alternatives by the criterion with rated charges.
+ */
+export function ratedAlternatives(
+  ctx: RoutingContext,
+  set: WeightSet,
+  basis: EffectiveBasis,
+  from: number,
+  to: number,
+  k: number,
+  via: number | null,
+  params?: AlternativeParams,
+): ArcPath[] {
+  const criterion = set.options.criterion;
+  const query = basis.query;
+  if (query === null || (criterion !== "cost" && criterion !== "generalized")) return ctx.alternatives(from, to, set, k, via, params);
+  const pool = ctx.alternatives(from, to, set, Math.max(k, RATED_POOL), via, params);
+  const scored = pool.map((path, order) => ({ path, order, value: ratedCriterionValue(ctx, set, path, query) }));
+  scored.sort((x, y) => x.value - y.value || x.order - y.order);
+  return scored.slice(0, k).map((s) => s.path);
+}
+
+/** The criterion value of a path with its charges on the rates basis (cost and generalized criteria). */
+function ratedCriterionValue(ctx: RoutingContext, set: WeightSet, path: ArcPath, query: PricingQuery): number {
+  return RoutingContext.sum(set.weight, path) - RoutingContext.sum(set.columns.costUsd, path) + pricePathOf(ctx, set, path, query).totalUsd;
+}
+
+/** Re-price a path: its total charge on the rates basis, USD per cargo unit. */
+export function pricePathOf(ctx: RoutingContext, set: WeightSet, path: ArcPath, query: PricingQuery): PathPricing {
+  return pricePath(ctx.net, set.options.state.arcs, set.columns.costUsd, set.columns.eventCostUsd, path, query);
+}
+
+/** The route report of a path on the rates basis (Σ legs + Σ events = costUsd still holds). */
+export function pricedRouteReport(ctx: RoutingContext, set: WeightSet, path: ArcPath, rank: number, query: PricingQuery): RouteReport {
+  const pricing = pricePathOf(ctx, set, path, query);
+  const arcs = set.options.state.arcs;
+  const costUsd = Float64Array.from(set.columns.costUsd);
+  const eventCostUsd = Float64Array.from(set.columns.eventCostUsd);
+  path.forEach((a, i) => {
+    const moving = arcs.kind[a] === ARC_LINK || arcs.kind[a] === ARC_FERRY;
+    costUsd[a] = pricing.movingUsd[i] + pricing.eventUsd[i];
+    if (moving) eventCostUsd[a] = pricing.eventUsd[i];
+  });
+  const report = buildRouteReport(ctx, { ...set, columns: { ...set.columns, costUsd, eventCostUsd } }, path, rank);
+  const criterion = set.options.criterion;
+  if (criterion === "cost" || criterion === "generalized") report.criterionValue += pricing.totalUsd - RoutingContext.sum(set.columns.costUsd, path);
+  report.legs.forEach((leg, k) => {
+    leg.rates = pricing.legRates[k] ?? [];
+  });
+  report.notes.push(...pricing.notes);
+  const known = new Set(report.sources.map((s) => s.ref));
+  for (const ref of pricing.sources) if (!known.has(ref)) report.sources.push(sourceRef(ctx, ref));
+  report.sources.sort((x, y) => x.ref.localeCompare(y.ref));
+  return report;
+}
+
+function sourceRef(ctx: RoutingContext, ref: string): SourceRef {
+  const kind = ref.slice(0, ref.indexOf(":"));
+  const id = ref.slice(ref.indexOf(":") + 1);
+  if (kind === "src") {
+    const s = ctx.net.network.sources[id];
+    return { ref, title: s?.title ?? "(unknown source)", url: s?.url ?? null, year: s?.year ?? null };
+  }
+  if (kind === "estimate") return { ref, title: ctx.net.network.rules[id]?.description ?? "estimate", url: null, year: null };
+  return { ref, title: ref, url: null, year: null };
+}

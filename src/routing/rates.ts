@@ -1,0 +1,636 @@
+/**
+ * Market rate layers beside the cost model (data/<dataset>/rates/*.yaml, format in docs/data-format.md § Rates):
+ * dated, direction-specific rates of lanes — sea lanes (Drewry WCI, SCFI), the 1520 mm rail segment (ERAI) and
+ * corridor through-tariffs — and the rule by which they re-price a route on the rates basis.
+ *
+ * How a lane applies to a route (priceRoute):
+ *  - A lane covers a *run* of the path: consecutive link/ferry arcs of the lane's modes (and gauge, for a segment),
+ *    with transfers between them; the run starts at a place of one end of the lane and stops at the other. Sea: the
+ *    deep-sea legs between the two port ranges; segment: the 1520 mm stretch between the two gauge breaks; through:
+ *    the whole rail (and ferry) haul from the Chinese to the European terminal.
+ *  - Direction: from the east end to the west end is westbound, the reverse eastbound.
+ *  - A known rate replaces the moving tariff of the run's arcs (shared in proportion to their cost-model tariff);
+ *    a through-tariff also replaces the fixed charges (border fees, handling) between its first and last arc. Lanes
+ *    apply in the order through → segment → sea, and a run overlapping one already priced is left alone.
+ *  - Month: an observation covers the months of its period; after its end it carries forward for the lane's
+ *    carryForwardMonths; otherwise the month is unknown and the run keeps the cost model, which the report says.
+ *    Where both apply, an observation covering the month beats one carried forward, a narrower period a wider one.
+ *  - Backhaul and empty repositioning (lane `imbalance`, rule estimate:rates-imbalance-split): runs of the lane that
+ *    no rate covers pay the cost model split by direction — heavy = b + (1 − r) b, light = b.
+ *  - Shocks (lane `shock`): a query that closes one of the listed chokepoints multiplies the lane's rate, unless the
+ *    observation was itself taken with them closed (its `closed` list).
+ * Container rates do not apply to bulk (tonne-basis) cargo. Malformed files fail with file, line and field (E_PARSE).
+ */
+import { existsSync, readdirSync, readFileSync } from "node:fs";
+import { join, relative } from "node:path";
+import { LineCounter, parseDocument } from "yaml";
+import { z } from "zod";
+import { CaravanError, parseError } from "../core/errors";
+import { NUMBER_FIELDS } from "../core/numbers";
+import { suggest } from "../core/suggest";
+import { ARC_FERRY, ARC_LINK, type CompiledArcs, type CompiledNetwork, MODE_CODES } from "../network/compiled";
+import { idSchema, iso3Schema, provenanceSchema } from "../network/schema";
+import { yamlNumberProblems } from "../network/yaml-numbers";
+
+export const COST_BASES = ["rates", "cost"] as const;
+export type CostBasis = (typeof COST_BASES)[number];
+export const RATE_DIRECTIONS = ["westbound", "eastbound"] as const;
+export type RateDirection = (typeof RATE_DIRECTIONS)[number];
+
+const MONTH = /^(\d{4})-(0[1-9]|1[0-2])$/;
+const PERIOD = /^\d{4}(?:-(?:0[1-9]|1[0-2]))?(?:\/\d{4}(?:-(?:0[1-9]|1[0-2]))?)?$/;
+
+/** Month index y × 12 + (m − 1) of "YYYY-MM"; null when malformed. */
+export function parseMonth(text: string): number | null {
+  const m = MONTH.exec(text.trim());
+  if (!m) return null;
+  const year = Number(m[1]);
+  if (year < 1900 || year > 2200) return null;
+  return year * 12 + Number(m[2]) - 1;
+}
+
+/** "YYYY-MM" of a month index. */
+export function formatMonth(index: number): string {
+  return `${Math.floor(index / 12)}-${String((index % 12) + 1).padStart(2, "0")}`;
+}
+
+/** First and last month index of a period "YYYY", "YYYY-MM" or "A/B" (each side a year or a month). */
+export function periodMonths(period: string): [number, number] | null {
+  if (!PERIOD.test(period)) return null;
+  const [a, b = a] = period.split("/");
+  const first = a.length === 4 ? parseMonth(`${a}-01`) : parseMonth(a);
+  const last = b.length === 4 ? parseMonth(`${b}-12`) : parseMonth(b);
+  if (first === null || last === null || last < first) return null;
+  return [first, last];
+}
+
+const endSchema = z
+  .object({
+    countries: z.array(iso3Schema).min(1).optional(),
+    places: z.array(idSchema).min(1).optional(),
+  })
+  .strict()
+  .refine((e) => e.countries !== undefined || e.places !== undefined, "needs countries or places");
+
+const observationSchema = z
+  .object({
+    /** westbound, eastbound, or both (the source names no direction). */
+    direction: z.enum(["westbound", "eastbound", "both"]),
+    /** Months covered: "YYYY-MM", "YYYY" (every month of the year) or "A/B" (docs/data-format.md § Rates). */
+    period: z.string().refine((p) => periodMonths(p) !== null, "must be YYYY-MM, YYYY or FROM/TO of those (FROM ≤ TO)"),
+    /** The date as the source gives it ("11 Jan 2024", "mid-2024"). */
+    asPublished: z.string().min(1),
+    rateUsd: z.number().positive().optional(),
+    lowUsd: z.number().positive().optional(),
+    highUsd: z.number().positive().optional(),
+    unit: z.enum(["FEU", "TEU"]),
+    /** Chokepoints most of the lane's traffic avoided when the rate was observed (its rate includes the detour). */
+    closed: z.array(idSchema).default([]),
+    source: provenanceSchema,
+    notes: z.string().default(""),
+  })
+  .strict();
+
+const laneSchema = z
+  .object({
+    id: idSchema,
+    name: z.string().min(1),
+    /** sea: deep-sea legs between two port ranges; segment: a gauge stretch; through: a whole corridor haul. */
+    kind: z.enum(["sea", "segment", "through"]),
+    modes: z.array(z.enum(MODE_CODES)).min(1),
+    /** Track gauge of a segment's arcs, mm. */
+    gaugeMm: z.number().int().positive().optional(),
+    east: endSchema,
+    west: endSchema,
+    /** Countries a run may touch (default: any). */
+    countries: z.array(iso3Schema).min(1).optional(),
+    /** Countries a run must touch. */
+    requireCountries: z.array(iso3Schema).default([]),
+    carryForwardMonths: z.number().int().min(0).max(24),
+    carryForwardSource: provenanceSchema,
+    imbalance: z
+      .object({
+        heavy: z.enum(RATE_DIRECTIONS),
+        /** Loaded boxes in the light direction per loaded box in the heavy direction. */
+        lightPerHeavy: z.number().gt(0).max(1),
+        /** What the cost model's tariff of the lane stands for: the average of both directions or the heavy one. */
+        costModel: z.enum(["average", "heavy"]),
+        source: provenanceSchema,
+      })
+      .strict()
+      .optional(),
+    shock: z
+      .object({ chokepoints: z.array(idSchema).min(1), multiplier: z.number().positive(), source: provenanceSchema })
+      .strict()
+      .optional(),
+    observations: z.array(observationSchema).default([]),
+    notes: z.string().default(""),
+  })
+  .strict();
+
+export const ratesFileSchema = z.object({ lanes: z.array(laneSchema).min(1) }).strict();
+
+export type RateLane = z.infer<typeof laneSchema>;
+export type RateObservation = z.infer<typeof observationSchema>;
+
+/** A lane as loaded: the file it came from and its observations' month ranges. */
+export interface LoadedLane extends RateLane {
+  readonly file: string;
+  /** [observation] first and last month index. */
+  readonly periods: readonly (readonly [number, number])[];
+}
+
+/** The rate layers of a dataset. */
+export interface RatesLayer {
+  readonly lanes: readonly LoadedLane[];
+  /** Latest month index any observation covers (the default --rates month); null when there is none. */
+  readonly latestMonth: number | null;
+}
+
+/** What the network defines, to check references (omit to skip the checks). */
+export interface RateReferences {
+  readonly sources: ReadonlySet<string>;
+  readonly rules: ReadonlySet<string>;
+  readonly places: ReadonlySet<string>;
+  readonly chokepoints: ReadonlySet<string>;
+}
+
+/** The references a network defines (for readRatesFile). */
+export function referencesOf(net: CompiledNetwork): RateReferences {
+  return {
+    sources: new Set(Object.keys(net.network.sources)),
+    rules: new Set(Object.keys(net.network.rules)),
+    places: new Set(net.network.places.map((p) => p.id)),
+    chokepoints: new Set(net.network.chokepoints.map((c) => c.id)),
+  };
+}
+
+/** Parse and validate the text of one rates file; malformed → E_PARSE naming file, line and field. */
+export function parseRatesText(text: string, displayName: string, refs?: RateReferences): LoadedLane[] {
+  const lines = new LineCounter();
+  const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
+  if (doc.errors.length > 0) {
+    const e = doc.errors[0];
+    throw parseError(displayName, lines.linePos(e.pos[0]).line, "(yaml)", `not valid YAML: ${e.message.split("\n")[0]}`);
+  }
+  const badNumber = yamlNumberProblems(doc, text, lines, NUMBER_FIELDS["dataset CSV/YAML (data/*)"]["(any number)"])[0];
+  if (badNumber) throw parseError(displayName, badNumber.line, "(number)", badNumber.problem);
+  const lineOf = (path: readonly (string | number)[]): number => {
+    for (let n = path.length; n >= 0; n--) {
+      const node = n === 0 ? doc.contents : doc.getIn(path.slice(0, n), true);
+      const range = (node as { range?: [number, number, number] } | null | undefined)?.range;
+      if (range) return lines.linePos(range[0]).line;
+    }
+    return 1;
+  };
+  let data: unknown;
+  try {
+    data = doc.toJS({ maxAliasCount: 100 });
+  } catch (error) {
+    throw parseError(displayName, 1, "(yaml)", `cannot expand the document: ${(error as Error).message.split("\n")[0]}`);
+  }
+  const parsed = ratesFileSchema.safeParse(data);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    const path = issue.path as (string | number)[];
+    throw parseError(displayName, lineOf(path), path.join(".") || "(file)", issue.message);
+  }
+  const fail = (path: (string | number)[], problem: string) => parseError(displayName, lineOf(path), path.join("."), problem);
+  const checkRefs = (path: (string | number)[], list: readonly string[]) => {
+    if (!refs) return;
+    list.forEach((ref, k) => {
+      const [kind, id] = [ref.slice(0, ref.indexOf(":")), ref.slice(ref.indexOf(":") + 1)];
+      const known = kind === "src" ? refs.sources : kind === "estimate" ? refs.rules : null;
+      if (known && !known.has(id)) {
+        const hint = suggest(id, [...known]);
+        throw fail([...path, k], `unknown ${kind === "src" ? "source" : "estimation rule"} "${ref}" (not in sources/*.yaml)${hint.length ? ` (did you mean "${kind}:${hint[0]}"?)` : ""}`);
+      }
+    });
+  };
+  const ids = new Set<string>();
+  return parsed.data.lanes.map((lane, i) => {
+    const at = (...rest: (string | number)[]) => ["lanes", i, ...rest];
+    if (ids.has(lane.id)) throw fail(at("id"), `lane id "${lane.id}" is used twice`);
+    ids.add(lane.id);
+    if (lane.kind === "segment" && lane.gaugeMm === undefined) throw fail(at("kind"), "a segment lane needs gaugeMm");
+    if (lane.kind !== "segment" && lane.gaugeMm !== undefined) throw fail(at("gaugeMm"), "gaugeMm belongs to segment lanes only");
+    checkRefs(at("carryForwardSource"), lane.carryForwardSource);
+    if (lane.imbalance) checkRefs(at("imbalance", "source"), lane.imbalance.source);
+    if (lane.shock) {
+      checkRefs(at("shock", "source"), lane.shock.source);
+      lane.shock.chokepoints.forEach((c, k) => {
+        if (refs && !refs.chokepoints.has(c)) throw fail(at("shock", "chokepoints", k), `unknown chokepoint "${c}"`);
+      });
+    }
+    for (const end of ["east", "west"] as const) {
+      (lane[end].places ?? []).forEach((p, k) => {
+        if (refs && !refs.places.has(p)) {
+          const hint = suggest(p, [...refs.places]);
+          throw fail(at(end, "places", k), `unknown place "${p}"${hint.length ? ` (did you mean "${hint[0]}"?)` : ""}`);
+        }
+      });
+    }
+    const periods = lane.observations.map((o, j) => {
+      const field = (...rest: string[]) => at("observations", j, ...rest);
+      const single = o.rateUsd !== undefined;
+      const range = o.lowUsd !== undefined || o.highUsd !== undefined;
+      if (single === range) throw fail(field(single ? "lowUsd" : "rateUsd"), "give either rateUsd or both lowUsd and highUsd");
+      if (range && (o.lowUsd === undefined || o.highUsd === undefined)) throw fail(field(o.lowUsd === undefined ? "lowUsd" : "highUsd"), "a range needs both lowUsd and highUsd");
+      if (range && (o.highUsd as number) < (o.lowUsd as number)) throw fail(field("highUsd"), `highUsd ${o.highUsd} is below lowUsd ${o.lowUsd}`);
+      checkRefs(field("source"), o.source);
+      o.closed.forEach((c, k) => {
+        if (refs && !refs.chokepoints.has(c)) throw fail(field("closed", String(k)), `unknown chokepoint "${c}"`);
+      });
+      return periodMonths(o.period) as [number, number];
+    });
+    return { ...lane, file: displayName, periods };
+  });
+}
+
+/** Read one rates file (see parseRatesText). */
+export function readRatesFile(path: string, displayName = path, refs?: RateReferences): LoadedLane[] {
+  let text: string;
+  try {
+    text = readFileSync(path, "utf8");
+  } catch (error) {
+    throw new CaravanError("E_FILE_NOT_FOUND", `cannot read rates file ${displayName}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
+  }
+  return parseRatesText(text, displayName, refs);
+}
+
+/** A layer of lanes (lane ids unique across files). */
+export function ratesLayerOf(lanes: readonly LoadedLane[]): RatesLayer {
+  const seen = new Map<string, string>();
+  let latest: number | null = null;
+  for (const lane of lanes) {
+    const other = seen.get(lane.id);
+    if (other !== undefined) throw parseError(lane.file, 1, "lanes.id", `lane id "${lane.id}" is also defined in ${other}`);
+    seen.set(lane.id, lane.file);
+    for (const [, last] of lane.periods) if (latest === null || last > latest) latest = last;
+  }
+  return { lanes, latestMonth: latest };
+}
+
+/** Every rates file of a dataset (rates/*.yaml, sorted), references checked against the network; null without the folder. */
+export function readDatasetRates(dataDir: string, net?: CompiledNetwork): RatesLayer | null {
+  const dir = join(dataDir, "rates");
+  if (!existsSync(dir)) return null;
+  const refs = net ? referencesOf(net) : undefined;
+  const files = readdirSync(dir)
+    .filter((f) => f.endsWith(".yaml") && !f.startsWith("."))
+    .sort();
+  return ratesLayerOf(files.flatMap((f) => readRatesFile(join(dir, f), relative(dataDir, join(dir, f)), refs)));
+}
+
+// --- the rate of a lane in a month ------------------------------------------------------------------------------
+
+export interface LaneRate {
+  readonly observation: RateObservation;
+  /** observed: the period covers the month; carried: carried forward from an earlier period. */
+  readonly status: "observed" | "carried";
+  readonly monthsCarried: number;
+  /** The rate in the requested unit before any shock, USD (midpoint of a range). */
+  readonly rateUsd: number;
+  /** The observation was in the other unit and converted with the mode's teuCostRatio. */
+  readonly converted: boolean;
+}
+
+/**
+ * The rate of a lane for one direction, month and unit, or null when the month is unknown (no observation covers it
+ * or carries forward to it). `teuPerFeu` converts an observation in the other unit (TEU charge = FEU × ratio).
+ */
+export function laneRate(lane: LoadedLane, direction: RateDirection, month: number, unit: "FEU" | "TEU", teuPerFeu: number): LaneRate | null {
+  let best: { k: number; status: 0 | 1; carried: number; width: number; start: number; sameUnit: boolean } | null = null;
+  lane.observations.forEach((o, k) => {
+    if (o.direction !== direction && o.direction !== "both") return;
+    const [first, last] = lane.periods[k];
+    let status: 0 | 1;
+    let carried = 0;
+    if (month >= first && month <= last) status = 0;
+    else if (month > last && month - last <= lane.carryForwardMonths) {
+      status = 1;
+      carried = month - last;
+    } else return;
+    const candidate = { k, status, carried, width: last - first, start: first, sameUnit: o.unit === unit };
+    if (best === null || better(candidate, best)) best = candidate;
+  });
+  if (best === null) return null;
+  const chosen = best as { k: number; status: 0 | 1; carried: number; sameUnit: boolean };
+  const o = lane.observations[chosen.k];
+  const value = o.rateUsd ?? ((o.lowUsd as number) + (o.highUsd as number)) / 2;
+  const inUnit = chosen.sameUnit ? value : unit === "TEU" ? value * teuPerFeu : value / teuPerFeu;
+  return { observation: o, status: chosen.status === 0 ? "observed" : "carried", monthsCarried: chosen.carried, rateUsd: inUnit, converted: !chosen.sameUnit };
+}
+
+type Candidate = { status: 0 | 1; carried: number; width: number; start: number; sameUnit: boolean };
+/** Observed before carried; fewer months carried; narrower period; the requested unit; the later start. */
+function better(a: Candidate, b: Candidate): boolean {
+  if (a.status !== b.status) return a.status < b.status;
+  if (a.carried !== b.carried) return a.carried < b.carried;
+  if (a.width !== b.width) return a.width < b.width;
+  if (a.sameUnit !== b.sameUnit) return a.sameUnit;
+  return a.start > b.start;
+}
+
+/** Heavy- and light-direction factors on the cost model's moving tariff (rule estimate:rates-imbalance-split). */
+export function imbalanceFactors(imbalance: NonNullable<RateLane["imbalance"]>): { heavy: number; light: number; emptyShareOfHeavy: number } {
+  const r = imbalance.lightPerHeavy;
+  const emptyShareOfHeavy = (1 - r) / (2 - r);
+  if (imbalance.costModel === "heavy") return { heavy: 1, light: 1 / (2 - r), emptyShareOfHeavy };
+  return { heavy: ((1 + r) * (2 - r)) / 2, light: (1 + r) / 2, emptyShareOfHeavy };
+}
+
+// --- pricing a path -----------------------------------------------------------------------------------------------
+
+/** How one lane priced (part of) one leg. */
+export interface LegRate {
+  readonly lane: string;
+  readonly laneName: string;
+  readonly direction: RateDirection;
+  /** rate: an observation covering the month; rate-carried: carried forward; cost-model: the month is unknown. */
+  readonly basis: "rate" | "rate-carried" | "cost-model";
+  /** The rate of the whole run (every leg it covers), USD per cargo unit, after any shock; null on the cost model. */
+  readonly runRateUsd: number | null;
+  /** The observation's period and date as published; null on the cost model. */
+  readonly period: string | null;
+  readonly asPublished: string | null;
+  readonly unit: "FEU" | "TEU";
+  /** Multiplier of a closure shock (1 = none). */
+  readonly shockMultiplier: number;
+  /** Factor on the cost model's moving tariff from the flow imbalance (1 = none). */
+  readonly imbalanceFactor: number;
+  /** Part of this leg's charge that pays the empty return of the heavy direction, USD. */
+  readonly emptyRepositioningUsd: number;
+  /** Provenance references (src:, estimate:) of the figures used. */
+  readonly source: readonly string[];
+  readonly note: string;
+}
+
+/** A path re-priced on the rates basis. */
+export interface PathPricing {
+  /** [path position] moving tariff, USD (0 for transfer and access arcs). */
+  readonly movingUsd: Float64Array;
+  /** [path position] fixed charge (border fee, handling; all of a transfer arc), USD. */
+  readonly eventUsd: Float64Array;
+  /** [leg] rates applied to each leg (legs as the route report cuts them: maximal same-mode link/ferry stretches). */
+  readonly legRates: LegRate[][];
+  /** Lines for the route's notes. */
+  readonly notes: string[];
+  /** Provenance references of every rate and rule used. */
+  readonly sources: string[];
+  readonly totalUsd: number;
+}
+
+export interface PricingQuery {
+  readonly layer: RatesLayer;
+  /** Month index of the rates (parseMonth). */
+  readonly month: number;
+  /** "FEU" or "TEU" (bulk cargo is not priced by rates). */
+  readonly unit: "FEU" | "TEU";
+  /** Chokepoints closed in the query's network state. */
+  readonly closedChokepoints: readonly string[];
+}
+
+interface Run {
+  readonly first: number;
+  readonly last: number;
+  readonly direction: RateDirection;
+}
+
+const isMoving = (kind: number) => kind === ARC_LINK || kind === ARC_FERRY;
+
+/** [path position] leg index as buildRouteReport cuts legs (-1 before the first leg). */
+export function legIndexOfPath(arcs: CompiledArcs, path: readonly number[]): Int32Array {
+  const out = new Int32Array(path.length).fill(-1);
+  let leg = -1;
+  let mode = -1;
+  for (let i = 0; i < path.length; i++) {
+    const a = path[i];
+    if (isMoving(arcs.kind[a]) && arcs.mode[a] !== mode) {
+      leg++;
+      mode = arcs.mode[a];
+    }
+    out[i] = leg;
+  }
+  return out;
+}
+
+/** The runs of a path a lane covers (see the module comment). */
+function runsOfLane(net: CompiledNetwork, arcs: CompiledArcs, path: readonly number[], lane: LoadedLane): Run[] {
+  const modeCodes = new Set(lane.modes.map((m) => MODE_CODES.indexOf(m)));
+  const matches = (a: number) => isMoving(arcs.kind[a]) && modeCodes.has(arcs.mode[a]) && (lane.gaugeMm === undefined || arcs.gaugeMm[a] === lane.gaugeMm);
+  const endOf = (place: number): "east" | "west" | null => {
+    const placeId = net.network.places[place].id;
+    const country = net.network.places[place].country ?? "";
+    for (const end of ["east", "west"] as const) {
+      const e = lane[end];
+      if ((e.places?.includes(placeId) ?? false) || (e.countries?.includes(country) ?? false)) return end;
+    }
+    return null;
+  };
+  const runs: Run[] = [];
+  let i = 0;
+  while (i < path.length) {
+    if (!matches(path[i])) {
+      i++;
+      continue;
+    }
+    let last = i;
+    let j = i + 1;
+    // extend over transfers while the next moving arc still matches
+    while (j < path.length) {
+      const a = path[j];
+      if (isMoving(arcs.kind[a])) {
+        if (!matches(a)) break;
+        last = j;
+      }
+      j++;
+    }
+    const countries = new Set<string>();
+    for (let k = i; k <= last; k++) {
+      const a = path[k];
+      if (!isMoving(arcs.kind[a])) continue;
+      for (const c of [arcs.fromCountry[a], arcs.toCountry[a]]) if (c < net.countries.length) countries.add(net.countries[c]);
+    }
+    const start = endOf(arcs.fromPlace[path[i]]);
+    const end = endOf(arcs.toPlace[path[last]]);
+    const allowed = lane.countries === undefined || [...countries].every((c) => lane.countries?.includes(c));
+    const required = lane.requireCountries.every((c) => countries.has(c));
+    if (start !== null && end !== null && start !== end && allowed && required) runs.push({ first: i, last, direction: start === "east" ? "westbound" : "eastbound" });
+    i = last + 1;
+  }
+  return runs;
+}
+
+const KIND_ORDER = { through: 0, segment: 1, sea: 2 } as const;
+
+/**
+ * Re-price a path on the rates basis. `costUsd` and `eventCostUsd` are the cost model's per-arc columns of the
+ * query's cargo profile (ProfileColumns); `teuPerFeu(modeName)` gives the mode's TEU/FEU cost ratio.
+ */
+export function pricePath(
+  net: CompiledNetwork,
+  arcs: CompiledArcs,
+  costUsd: Float64Array,
+  eventCostUsd: Float64Array,
+  path: readonly number[],
+  query: PricingQuery,
+): PathPricing {
+  const n = path.length;
+  const movingUsd = new Float64Array(n);
+  const eventUsd = new Float64Array(n);
+  for (let i = 0; i < n; i++) {
+    const a = path[i];
+    if (isMoving(arcs.kind[a])) {
+      eventUsd[i] = eventCostUsd[a];
+      movingUsd[i] = costUsd[a] - eventCostUsd[a];
+    } else eventUsd[i] = costUsd[a];
+  }
+  const legOf = legIndexOfPath(arcs, path);
+  const legCount = n > 0 ? Math.max(-1, ...legOf) + 1 : 0;
+  const legRates: LegRate[][] = Array.from({ length: legCount }, () => []);
+  const claimed = new Uint8Array(n);
+  /** [position] imbalance factor to apply at the end (0 = none) and its lane. */
+  const factorAt = new Float64Array(n);
+  const factorLane: (LoadedLane | null)[] = new Array(n).fill(null);
+  const factorDirection: (RateDirection | null)[] = new Array(n).fill(null);
+  const notes: string[] = [];
+  const sources = new Set<string>();
+  const closed = new Set(query.closedChokepoints);
+  const month = formatMonth(query.month);
+  const lanes = [...query.layer.lanes].sort((x, y) => KIND_ORDER[x.kind] - KIND_ORDER[y.kind]);
+  const teuRatio = (lane: LoadedLane) => net.network.modes.modes[lane.modes[0] as "rail" | "road" | "sea" | "air"]?.teuCostRatio.value ?? 0.625;
+
+  for (const lane of lanes) {
+    for (const run of runsOfLane(net, arcs, path, lane)) {
+      let overlaps = false;
+      for (let k = run.first; k <= run.last; k++) if (claimed[k] === 1) overlaps = true;
+      if (overlaps) continue;
+      const rate = laneRate(lane, run.direction, query.month, query.unit, teuRatio(lane));
+      const legs = new Set<number>();
+      for (let k = run.first; k <= run.last; k++) if (isMoving(arcs.kind[path[k]]) && legOf[k] >= 0) legs.add(legOf[k]);
+      if (rate === null) {
+        const imbalance = lane.imbalance;
+        if (imbalance) {
+          const f = imbalanceFactors(imbalance);
+          for (let k = run.first; k <= run.last; k++) {
+            factorAt[k] = run.direction === imbalance.heavy ? f.heavy : f.light;
+            factorLane[k] = lane;
+            factorDirection[k] = run.direction;
+          }
+        } else {
+          for (const leg of legs) legRates[leg].push(costModelRate(lane, run.direction, query.unit, 1, 0, `no ${lane.name} rate for ${run.direction} within ${lane.carryForwardMonths} month(s) of ${month}: cost model`));
+        }
+        notes.push(`${lane.name}, ${run.direction}: no rate observed for ${month} or carried forward (up to ${lane.carryForwardMonths} month(s)); the parts no other rate covers keep the cost model${imbalance ? " split by the imbalance rule" : ""}`);
+        for (const s of lane.carryForwardSource) sources.add(s);
+        continue;
+      }
+      // the shock: a closure the observation did not already include
+      let shock = 1;
+      if (lane.shock?.chokepoints.some((c) => closed.has(c) && !rate.observation.closed.includes(c))) {
+        shock = lane.shock.multiplier;
+        for (const s of lane.shock.source) sources.add(s);
+        notes.push(`${lane.name}: ${lane.shock.chokepoints.filter((c) => closed.has(c)).join(", ")} closed in the query; the ${rate.observation.asPublished} rate is multiplied by ${shock}`);
+      } else if (rate.observation.closed.length > 0) {
+        notes.push(`${lane.name}: the ${rate.observation.asPublished} rate was observed with ${rate.observation.closed.join(", ")} avoided by most ships; it includes that detour`);
+      }
+      const runUsd = rate.rateUsd * shock;
+      let replaced = 0;
+      for (let k = run.first; k <= run.last; k++) replaced += movingUsd[k];
+      let km = 0;
+      for (let k = run.first; k <= run.last; k++) km += arcs.distanceKm[path[k]];
+      for (let k = run.first; k <= run.last; k++) {
+        const share = replaced > 0 ? movingUsd[k] / replaced : km > 0 ? arcs.distanceKm[path[k]] / km : 0;
+        movingUsd[k] = runUsd * share;
+        if (lane.kind === "through") eventUsd[k] = 0;
+        claimed[k] = 1;
+      }
+      for (const s of rate.observation.source) sources.add(s);
+      if (rate.status === "carried") for (const s of lane.carryForwardSource) sources.add(s);
+      const what = lane.kind === "through" ? "the through-tariff replaces the moving tariff and the charges between" : "replaces the moving tariff";
+      const note = `${rate.status === "carried" ? `carried forward ${rate.monthsCarried} month(s) from` : "observed"} ${rate.observation.asPublished}${rate.converted ? ` (converted from ${rate.observation.unit})` : ""}; ${what}`;
+      for (const leg of legs) {
+        legRates[leg].push({
+          lane: lane.id,
+          laneName: lane.name,
+          direction: run.direction,
+          basis: rate.status === "observed" ? "rate" : "rate-carried",
+          runRateUsd: runUsd,
+          period: rate.observation.period,
+          asPublished: rate.observation.asPublished,
+          unit: query.unit,
+          shockMultiplier: shock,
+          imbalanceFactor: 1,
+          emptyRepositioningUsd: 0,
+          source: [...rate.observation.source],
+          note,
+        });
+      }
+    }
+  }
+  // runs no rate covers: the cost model split by the lane's imbalance
+  const byLeg = new Map<number, { lane: LoadedLane; direction: RateDirection; factor: number; emptyUsd: number }>();
+  for (let k = 0; k < n; k++) {
+    const lane = factorLane[k];
+    if (lane === null || claimed[k] === 1 || !lane.imbalance) continue;
+    const f = imbalanceFactors(lane.imbalance);
+    const direction = factorDirection[k] as RateDirection;
+    const heavy = direction === lane.imbalance.heavy;
+    movingUsd[k] *= factorAt[k];
+    for (const s of lane.imbalance.source) sources.add(s);
+    const leg = legOf[k];
+    if (leg < 0 || !isMoving(arcs.kind[path[k]])) continue;
+    const entry = byLeg.get(leg) ?? { lane, direction, factor: factorAt[k], emptyUsd: 0 };
+    if (heavy) entry.emptyUsd += movingUsd[k] * f.emptyShareOfHeavy;
+    byLeg.set(leg, entry);
+  }
+  for (const [leg, e] of byLeg) {
+    const heavy = e.direction === e.lane.imbalance?.heavy;
+    legRates[leg].push(
+      costModelRate(
+        e.lane,
+        e.direction,
+        query.unit,
+        e.factor,
+        e.emptyUsd,
+        `no rate for ${month}: cost model × ${e.factor.toFixed(3)} (${heavy ? "heavy direction, pays the empty return" : "light direction (backhaul)"}; ${e.lane.imbalance?.lightPerHeavy} loaded boxes back per box out)`,
+        e.lane.imbalance?.source ?? [],
+      ),
+    );
+  }
+  let totalUsd = 0;
+  for (let k = 0; k < n; k++) totalUsd += movingUsd[k] + eventUsd[k];
+  return { movingUsd, eventUsd, legRates, notes: [...new Set(notes)], sources: [...sources].sort(), totalUsd };
+}
+
+function costModelRate(lane: LoadedLane, direction: RateDirection, unit: "FEU" | "TEU", factor: number, emptyUsd: number, note: string, source: readonly string[] = []): LegRate {
+  return {
+    lane: lane.id,
+    laneName: lane.name,
+    direction,
+    basis: "cost-model",
+    runRateUsd: null,
+    period: null,
+    asPublished: null,
+    unit,
+    shockMultiplier: 1,
+    imbalanceFactor: factor,
+    emptyRepositioningUsd: emptyUsd,
+    source: [...source],
+    note,
+  };
+}
+
+/**
+ * The rates month of a query: `requested` ("YYYY-MM") or the layer's latest month. E_USAGE for a malformed month or
+ * a layer without observations.
+ */
+export function ratesMonthOf(layer: RatesLayer, requested: string | undefined): number {
+  if (requested !== undefined) {
+    const m = parseMonth(requested);
+    if (m === null) throw new CaravanError("E_USAGE", `--rates must be a month YYYY-MM (e.g. 2024-01), got "${requested}"`);
+    return m;
+  }
+  if (layer.latestMonth === null) throw new CaravanError("E_USAGE", "the dataset's rate layers have no observations; use --cost-basis cost");
+  return layer.latestMonth;
+}

@@ -1,0 +1,148 @@
+/**
+ * Rates fidelity: routes on the shipped data/eurasia network, priced on the rates basis (data/eurasia/rates), against
+ * the published figures the rate layers come from (sources/rates.yaml, core.yaml):
+ *  - Drewry WCI Shanghai→Rotterdam USD 4,406/FEU on 11 Jan 2024 and about 7,961 at the mid-2024 peak;
+ *  - backhaul lanes a fraction of headhaul (no eastbound sea rate is cited: the cost model's light-direction price);
+ *  - ERAI USD 3,289/FEU on the 1520 mm segment alone (Jul 2024): a door-to-door Xi'an → Duisburg costs at least that;
+ *  - World Bank/EY 2023: northern rail USD 3,121 westbound, 2,599 eastbound — westbound dearer;
+ *  - a Red Sea closure moves the sea rate (× the WCI jump after the 2024 diversions), not only the distance.
+ * A figure outside its range is a finding about the rate layers or their rules; these tests are not loosened.
+ */
+import { existsSync } from "node:fs";
+import { resolve } from "node:path";
+import { describe, expect, it } from "vitest";
+import { openNetwork } from "../../src/network/open";
+import { PlaceResolver } from "../../src/network/resolve";
+import { RoutingContext } from "../../src/routing/context";
+import { planRoutes, type RoutePlan, type RouteRequest } from "../../src/routing/plan";
+import { resolveRouteOptions } from "../../src/routing/options";
+import { readDatasetRates } from "../../src/routing/rates";
+import { effectiveBasis, pricePathOf } from "../../src/routing/rates-report";
+
+const DATA = resolve(__dirname, "../../data/eurasia");
+
+describe.skipIf(!existsSync(DATA))("rates basis against published rates (data/eurasia/rates)", () => {
+  const net = openNetwork(DATA, { cacheDir: false });
+  const ctx = new RoutingContext(net);
+  const resolver = new PlaceResolver(net.network.places);
+  const layer = readDatasetRates(DATA, net);
+  const plan = (from: string, to: string, month: string | undefined, extra: Partial<RouteRequest> = {}): RoutePlan =>
+    planRoutes(ctx, { from: resolver.resolve(from), to: resolver.resolve(to), rates: { basis: "rates", layer, ...(month ? { month } : {}) }, ...extra });
+  const cost = (from: string, to: string, month: string | undefined, extra: Partial<RouteRequest> = {}) => {
+    const p = plan(from, to, month, extra);
+    const r = p.routes[0];
+    console.info(`${from} → ${to} ${extra.modes?.join(",") ?? ""} ${p.ratesMonth ?? p.costBasis}${extra.closeChokepoints ? ` closed ${extra.closeChokepoints}` : ""}: USD ${r.costUsd.toFixed(0)}/FEU`);
+    return r.costUsd;
+  };
+  const sea = { modes: ["sea"] };
+  const rail = { modes: ["rail"] };
+
+  it("Shanghai → Rotterdam by sea in 2024-01 is Drewry's USD 4,406/FEU (±5 %), the cost model's 1,501 on the cost basis", () => {
+    const p = plan("shanghai", "rotterdam", "2024-01", sea);
+    expect(p.costBasis).toBe("rates");
+    expect(p.ratesMonth).toBe("2024-01");
+    const r = p.routes[0];
+    expect(r.costUsd).toBeGreaterThan(4406 * 0.95);
+    expect(r.costUsd).toBeLessThan(4406 * 1.05);
+    const rate = r.legs.find((l) => l.mode === "sea")?.rates?.[0];
+    expect(rate).toMatchObject({ lane: "far-east-north-europe-sea", direction: "westbound", basis: "rate", asPublished: "11 Jan 2024" });
+    expect(rate?.source).toContain("src:rates-drewry-wci-jan-2024");
+    expect(r.sources.find((s) => s.ref === "src:rates-drewry-wci-jan-2024")?.url).toMatch(/^https:\/\//);
+    const costBasis = planRoutes(ctx, { from: resolver.resolve("shanghai"), to: resolver.resolve("rotterdam"), modes: ["sea"], rates: { basis: "cost", layer } });
+    expect(costBasis.costBasis).toBe("cost");
+    expect(costBasis.routes[0].costUsd).toBeLessThan(2000);
+  });
+
+  it("the mid-2024 peak month prices Shanghai → Rotterdam near USD 7,961/FEU (±5 %)", () => {
+    const usd = cost("shanghai", "rotterdam", "2024-07", sea);
+    expect(usd).toBeGreaterThan(7961 * 0.95);
+    expect(usd).toBeLessThan(7961 * 1.05);
+  });
+
+  it("Rotterdam → Shanghai (backhaul) is a fraction of the headhaul in 2024-01 and at the peak, and says it is the cost model's light direction", () => {
+    for (const month of ["2024-01", "2024-07", "2023-03"]) {
+      const back = plan("rotterdam", "shanghai", month, sea).routes[0];
+      const head = cost("shanghai", "rotterdam", month, sea);
+      expect(back.costUsd).toBeLessThan(head);
+      const rate = back.legs.find((l) => l.mode === "sea")?.rates?.[0];
+      expect(rate).toMatchObject({ direction: "eastbound", basis: "cost-model" });
+      expect(rate?.imbalanceFactor).toBeLessThan(1);
+    }
+    expect(cost("rotterdam", "shanghai", "2024-01", sea) / cost("shanghai", "rotterdam", "2024-01", sea)).toBeLessThan(0.5);
+  });
+
+  it("Xi'an → Duisburg by rail in 2024-07 costs at least ERAI's USD 3,289/FEU for the 1520 mm segment alone", () => {
+    const r = plan("xian", "duisburg", "2024-07", rail).routes[0];
+    expect(r.costUsd).toBeGreaterThanOrEqual(3289);
+    const rates = r.legs.flatMap((l) => l.rates ?? []);
+    const erai = rates.find((x) => x.lane === "erai-1520-segment");
+    expect(erai).toMatchObject({ direction: "westbound", basis: "rate", runRateUsd: 3289 });
+    expect(erai?.source).toContain("src:core-erai-2024");
+    // the Chinese and European standard-gauge parts keep the cost model, the heavy direction paying the empty return
+    const rest = rates.find((x) => x.lane === "china-europe-northern-through");
+    expect(rest).toMatchObject({ basis: "cost-model" });
+    expect(rest?.emptyRepositioningUsd).toBeGreaterThan(0);
+  });
+
+  it("westbound rail is dearer than eastbound, as World Bank/EY 2023 (3,121 vs 2,599) and ERAI U-West/U-East say", () => {
+    const west2023 = cost("xian", "duisburg", "2023-06", rail);
+    const east2023 = cost("duisburg", "xian", "2023-06", rail);
+    expect(west2023).toBeCloseTo(3121, 0);
+    expect(east2023).toBeCloseTo(2599, 0);
+    for (const month of ["2017-06", "2024-07", undefined]) expect(cost("xian", "duisburg", month, rail)).toBeGreaterThan(cost("duisburg", "xian", month, rail));
+  });
+
+  it("a Red Sea closure moves the sea rate by the WCI jump after the 2024 diversions, unless the month's rate already includes it", () => {
+    const open = cost("shanghai", "rotterdam", "2023-03", sea);
+    const closed = cost("shanghai", "rotterdam", "2023-03", { ...sea, closeChokepoints: ["bab-el-mandeb"] });
+    expect(closed / open).toBeCloseTo(2.98, 2);
+    // January 2024 was observed with the ships already going round the Cape
+    expect(cost("shanghai", "rotterdam", "2024-01", { ...sea, closeChokepoints: ["suez"] })).toBeCloseTo(cost("shanghai", "rotterdam", "2024-01", sea), 6);
+  });
+
+  it("--optimize cost on the rates basis ranks the corridor alternatives by their rated charges (Xi'an → Rotterdam at the 2024 sea peak)", () => {
+    const request = { from: resolver.resolve("xian"), to: resolver.resolve("rotterdam"), criterion: "cost" as const };
+    const costModelBest = planRoutes(ctx, { ...request, rates: { basis: "cost", layer } }).routes[0];
+    const rated = plan("xian", "rotterdam", "2024-07", { criterion: "cost" }).routes[0];
+    const set = ctx.weights(resolveRouteOptions(net, { criterion: "cost" }));
+    const query = effectiveBasis(set, { basis: "rates", layer, month: "2024-07" }).query;
+    if (query === null) throw new Error("expected the rates basis");
+    const costModelBestRated = pricePathOf(ctx, set, costModelBest.arcs, query).totalUsd;
+    console.info(`xian → rotterdam 2024-07, cheapest: cost-model choice rated USD ${costModelBestRated.toFixed(0)}, rated choice USD ${rated.costUsd.toFixed(0)}`);
+    expect(rated.costUsd).toBeLessThanOrEqual(costModelBestRated);
+    expect(rated.criterionValue).toBeCloseTo(rated.costUsd, 6);
+  });
+
+  it("a month beyond every observation and its carry-forward is unknown: the cost model prices it and the route says so", () => {
+    const p = plan("shanghai", "rotterdam", "2030-01", sea);
+    const r = p.routes[0];
+    expect(r.legs[0].rates?.[0]).toMatchObject({ basis: "cost-model" });
+    expect(r.notes.join("\n")).toMatch(/no rate observed for 2030-01/);
+  });
+
+  it("without --rates the latest month with data applies", () => {
+    expect(plan("shanghai", "rotterdam", undefined, sea).ratesMonth).toBe("2025-04");
+  });
+
+  it("bulk cargo stays on the cost model (container rates), and says so", () => {
+    const p = plan("kostanay", "novorossiysk", "2024-01", { cargo: "bulk" });
+    expect(p.costBasis).toBe("cost");
+    expect(p.routes[0].notes.join("\n")).toMatch(/bulk cargo is priced by the cost model/);
+  });
+
+  it("Σ legs + Σ events = costUsd on the rates basis, and the legs the rates describe are the report's legs", () => {
+    for (const [from, to, modes] of [
+      ["xian", "duisburg", rail],
+      ["duisburg", "xian", rail],
+      ["shanghai", "rotterdam", sea],
+      ["xian", "rotterdam", {}],
+    ] as const) {
+      for (const month of ["2023-06", "2024-07"]) {
+        const r = plan(from, to, month, modes).routes[0];
+        const sum = r.legs.reduce((s, l) => s + l.costUsd, 0) + r.events.reduce((s, e) => s + e.costUsd, 0);
+        expect(sum).toBeCloseTo(r.costUsd, 6);
+        for (const leg of r.legs) for (const x of leg.rates ?? []) expect(x.lane.length).toBeGreaterThan(0);
+      }
+    }
+  });
+});

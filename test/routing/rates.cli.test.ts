@@ -1,0 +1,72 @@
+/**
+ * `--rates` and `--cost-basis` of `caravan route` and `caravan matrix` on the shipped Eurasia dataset (its rate
+ * layers in data/eurasia/rates): the JSON says which basis and month priced costUsd, per leg which rate with its
+ * source; matrix cells equal route costs on the same basis; bad values are one-line usage errors.
+ */
+import { resolve } from "node:path";
+import { describe, expect, it } from "vitest";
+import { runCli } from "../../src/cli/main";
+import { CORRIDORS } from "./helpers";
+
+const DATA = resolve(__dirname, "../../data/eurasia");
+
+async function run(data: string, ...args: string[]): Promise<{ code: number; out: string; err: string }> {
+  let out = "";
+  let err = "";
+  const code = await runCli(["--data", data, ...args], { out: (s) => (out += s), err: (s) => (err += s) });
+  return { code, out, err };
+}
+
+describe("caravan route --rates / --cost-basis", () => {
+  it("route --json reports costUsd on the rates basis with costBasis, ratesMonth and each leg's rate and source", async () => {
+    const { code, out } = await run(DATA, "route", "Shanghai", "Rotterdam", "--modes", "sea", "--rates", "2024-01", "--json");
+    expect(code).toBe(0);
+    const plan = JSON.parse(out);
+    expect(plan).toMatchObject({ costBasis: "rates", ratesMonth: "2024-01" });
+    expect(plan.routes[0].costUsd).toBeCloseTo(4406, 0);
+    expect(plan.routes[0].legs[0].rates[0]).toMatchObject({ lane: "far-east-north-europe-sea", basis: "rate", period: "2024-01", source: ["src:rates-drewry-wci-jan-2024", "estimate:rates-red-sea-diversion-2024"] });
+  });
+
+  it("--cost-basis cost keeps the cost model's unit costs; the text output names the basis", async () => {
+    const json = JSON.parse((await run(DATA, "route", "Shanghai", "Rotterdam", "--modes", "sea", "--cost-basis", "cost", "--json")).out);
+    expect(json).toMatchObject({ costBasis: "cost", ratesMonth: null });
+    expect(json.routes[0].legs[0].rates).toBeUndefined();
+    const text = (await run(DATA, "route", "Shanghai", "Rotterdam", "--modes", "sea", "--rates", "2024-07")).out;
+    expect(text).toMatch(/costs on rates of 2024-07/);
+    expect(text).toMatch(/USD 7,961\/FEU/);
+  });
+
+  it("matrix costUsd equals route costUsd on the rates basis (the same path, re-priced)", async () => {
+    // --optimize time: route ranks corridor alternatives by rated charges only for cost and generalized
+    const { out } = await run(DATA, "matrix", "--places", "shanghai,rotterdam,xian,duisburg", "--rates", "2024-07", "--optimize", "time");
+    for (const line of out.trim().split("\n").slice(1)) {
+      const [from, to, , costUsd] = line.split(",");
+      if (from === to) continue;
+      const route = JSON.parse((await run(DATA, "route", from, to, "--optimize", "time", "--rates", "2024-07", "--json")).out);
+      expect(Number(costUsd)).toBeCloseTo(route.routes[0].costUsd, 2);
+    }
+  });
+
+  it.each([
+    [["--rates", "July 2024"], /--rates must be a month YYYY-MM/],
+    [["--cost-basis", "rate"], /unknown cost basis "rate"/],
+    [["--cost-basis", "cost", "--rates", "2024-01"], /--rates applies to --cost-basis rates only/],
+  ])("%j is E_USAGE in one line, exit 2", async (args, message) => {
+    const { code, err } = await run(DATA, "route", "Shanghai", "Rotterdam", ...args);
+    expect(code).toBe(2);
+    expect(err).toMatch(/^caravan: E_USAGE: /);
+    expect(err).toMatch(message);
+    // one error line (and a "did you mean" line where a close value exists), no stack trace
+    expect(err.trim().split("\n").filter((l) => !/^\s+did you mean/.test(l))).toHaveLength(1);
+    expect(err).not.toMatch(/\n\s+at /);
+  });
+
+  it("a dataset without rate layers stays on the cost model, and says so when rates are asked for", async () => {
+    const plain = JSON.parse((await run(CORRIDORS, "route", "Orient", "Destport", "--json")).out);
+    expect(plain.costBasis).toBe("cost");
+    expect(plain.routes[0].notes.join("\n")).not.toMatch(/rate layers/);
+    const asked = JSON.parse((await run(CORRIDORS, "route", "Orient", "Destport", "--cost-basis", "rates", "--json")).out);
+    expect(asked.costBasis).toBe("cost");
+    expect(asked.routes[0].notes.join("\n")).toMatch(/no rate layers/);
+  });
+});
