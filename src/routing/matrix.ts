@@ -25,10 +25,22 @@ function hasOneToAll(query: ShortestPathQuery): query is OneToAllQuery {
   return typeof (query as Partial<OneToAllQuery>).oneToAll === "function";
 }
 
+/** A query that computes a whole distance matrix at once (ChQuery: the bucket method over a contraction hierarchy). */
+export interface BucketMatrixQuery extends ShortestPathQuery {
+  /** Row-major [source * targets.length + target] distances, INF_WEIGHT where unreachable. */
+  manyToMany(sources: ArrayLike<NodeIndex>, targets: ArrayLike<NodeIndex>): Float64Array;
+}
+
+function hasBucketMatrix(query: ShortestPathQuery): query is BucketMatrixQuery {
+  return typeof (query as Partial<BucketMatrixQuery>).manyToMany === "function";
+}
+
 /**
  * Many-to-many shortest paths with ONE query object (its scratch state is reused by every row, nothing is
  * allocated per row). With a one-to-all query (Dijkstra) each source runs one search that stops when every target is
- * settled; with any other ShortestPathQuery (bidirectional, A*, future CH) each pair runs one oneToOne.
+ * settled. With a bucket-matrix query (ChQuery over a CH or a customized CCH) and no sum columns, the whole matrix
+ * comes from one bucket computation (one upward search per source and per target); with sum columns each cell's path
+ * is unpacked instead. With any other ShortestPathQuery (bidirectional, A*) each pair runs one oneToOne.
  */
 export function manyToMany(
   query: ShortestPathQuery,
@@ -42,6 +54,11 @@ export function manyToMany(
   const columns = options.sumColumns ?? [];
   const sums = columns.map(() => new Float64Array(sourceCount * targetCount));
   const oneToAll = hasOneToAll(query);
+  if (!oneToAll && columns.length === 0 && hasBucketMatrix(query)) {
+    distance.set(query.manyToMany(sources, targets));
+    if (options.onRow) for (let i = 0; i < sourceCount; i++) options.onRow(i);
+    return { sourceCount, targetCount, distance, sums };
+  }
   for (let i = 0; i < sourceCount; i++) {
     const s = sources[i];
     if (oneToAll) {

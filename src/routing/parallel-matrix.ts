@@ -2,6 +2,8 @@ import { availableParallelism } from "node:os";
 import { Worker } from "node:worker_threads";
 import { holdTerminationSignals } from "../core/signals";
 import type { CsrGraph, NodeIndex } from "../graph/csr";
+import { type CustomizableHierarchy, customizeHierarchy } from "./ch/cch";
+import { ChQuery } from "./ch/query";
 import { buildCoreGraph } from "./core-graph";
 import { DijkstraQuery } from "./dijkstra";
 import { manyToMany } from "./matrix";
@@ -21,6 +23,13 @@ export interface ParallelMatrixOptions {
    * kept): same distances, far fewer nodes on road graphs. Default false.
    */
   readonly contract?: boolean;
+  /**
+   * Answer from this customizable contraction hierarchy instead (built once for `input.graph` and its noThrough
+   * mask, e.g. by nestedDissectionOrder + buildCustomizableHierarchy): it is customized for `input.weight` and the
+   * matrix comes from the bucket method in this thread. Same distances up to float rounding of pre-added shortcuts
+   * (1e-12 relative); no worker threads, no core graph.
+   */
+  readonly customizable?: CustomizableHierarchy;
 }
 
 /** Message sent to a matrix worker (structured-cloned; `distance` is shared). */
@@ -60,7 +69,8 @@ export async function manyToManyParallel(
   sources: ArrayLike<NodeIndex>,
   targets: ArrayLike<NodeIndex>,
   options: ParallelMatrixOptions = {},
-): Promise<{ distance: Float64Array; workers: number; searchedNodes: number; contractS: number }> {
+): Promise<{ distance: Float64Array; workers: number; searchedNodes: number; contractS: number; customizeS?: number }> {
+  if (options.customizable) return customizedMatrix(input, options.customizable, sources, targets);
   let sourceArray = Uint32Array.from(sources as ArrayLike<number>);
   let targetArray = Uint32Array.from(targets as ArrayLike<number>);
   let contractS = 0;
@@ -102,6 +112,29 @@ export async function manyToManyParallel(
   } finally {
     release();
   }
+}
+
+/** The matrix from a customizable hierarchy customized for the problem's weights (see ParallelMatrixOptions). */
+function customizedMatrix(
+  input: MatrixProblem,
+  cch: CustomizableHierarchy,
+  sources: ArrayLike<NodeIndex>,
+  targets: ArrayLike<NodeIndex>,
+): { distance: Float64Array; workers: number; searchedNodes: number; contractS: number; customizeS: number } {
+  const n = input.graph.nodeCount;
+  if (cch.nodeCount !== n || cch.arcCount !== input.graph.arcCount) {
+    throw new RangeError(`manyToManyParallel: the customizable hierarchy has ${cch.nodeCount} nodes and ${cch.arcCount} arcs, the graph ${n} and ${input.graph.arcCount}`);
+  }
+  for (let v = 0; v < n; v++) {
+    const expected = input.noThrough?.[v] ?? 0;
+    const built = cch.noThrough?.[cch.rankOf[v]] ?? 0;
+    if (expected !== built) throw new RangeError(`manyToManyParallel: node ${v} is ${expected ? "" : "not "}noThrough in the problem but the hierarchy was built otherwise`);
+  }
+  const start = performance.now();
+  const hierarchy = customizeHierarchy(cch, input.weight);
+  const customizeS = (performance.now() - start) / 1e3;
+  const distance = new ChQuery(hierarchy).manyToMany(sources, targets);
+  return { distance, workers: 1, searchedNodes: n, contractS: 0, customizeS };
 }
 
 function plainGraph(graph: CsrGraph): CsrGraph {
