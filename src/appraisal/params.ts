@@ -13,6 +13,7 @@ import { suggest } from "../core/suggest";
 export const APPRAISAL_DATA_DIR = join(packageInfo().root, "data", "appraisal");
 export const DEFAULT_VOT_FILE = resolve(APPRAISAL_DATA_DIR, "value-of-freight-time.csv");
 export const DEFAULT_CO2_FILE = resolve(APPRAISAL_DATA_DIR, "co2-shadow-price.csv");
+export const DEFAULT_DEFLATOR_FILE = resolve(APPRAISAL_DATA_DIR, "gdp-deflator-usa.csv");
 
 /** Value of freight time of one cargo profile, USD per tonne-hour. */
 export interface ValueOfTime {
@@ -21,6 +22,8 @@ export interface ValueOfTime {
   readonly lowUsdPerTH: number;
   readonly centralUsdPerTH: number;
   readonly highUsdPerTH: number;
+  /** Year of the prices of the cargo value behind it; null = none known (not restated). */
+  readonly priceYear: number | null;
   readonly source: string;
 }
 
@@ -30,6 +33,8 @@ export interface Co2PricePath {
   readonly years: readonly number[];
   readonly lowUsdPerT: readonly number[];
   readonly highUsdPerT: readonly number[];
+  /** Year of the prices of the path's values; null = none known (not restated). */
+  readonly priceYear: number | null;
   readonly source: string;
 }
 
@@ -73,12 +78,14 @@ export function readValueOfTime(path = DEFAULT_VOT_FILE): ValueOfTime[] {
     return k;
   };
   const [c, p, lo, ce, hi, s] = ["class", "profile", "lowUsdPerTonneH", "centralUsdPerTonneH", "highUsdPerTonneH", "source"].map(col);
+  const py = header.indexOf("priceYear");
   return rows.map(({ line, cells }) => {
     const low = num(path, line, "lowUsdPerTonneH", cells[lo]);
     const central = num(path, line, "centralUsdPerTonneH", cells[ce]);
     const high = num(path, line, "highUsdPerTonneH", cells[hi]);
     if (!(low <= central && central <= high)) throw parseError(path, line, "centralUsdPerTonneH", "values must satisfy low ≤ central ≤ high");
-    return { classId: cells[c], profileId: cells[p], lowUsdPerTH: low, centralUsdPerTH: central, highUsdPerTH: high, source: cells[s] };
+    const priceYear = py < 0 || cells[py] === "" ? null : yearOf(path, line, "priceYear", cells[py]);
+    return { classId: cells[c], profileId: cells[p], lowUsdPerTH: low, centralUsdPerTH: central, highUsdPerTH: high, priceYear, source: cells[s] };
   });
 }
 
@@ -94,16 +101,86 @@ export function readCo2Path(name: string, path = DEFAULT_CO2_FILE): Co2PricePath
   const names = [...new Set(rows.map((r) => r.cells[pc]))];
   const mine = rows.filter((r) => r.cells[pc] === name);
   if (mine.length === 0) throw new CaravanError("E_USAGE", `no carbon price path "${name}" in ${path} (paths: ${names.join(", ")})`, { didYouMean: suggest(name, names) });
+  const pc2 = header.indexOf("priceYear");
   const sorted = mine
-    .map((r) => ({ year: num(path, r.line, "year", r.cells[yc]), low: num(path, r.line, "lowUsdPerT", r.cells[lc]), high: num(path, r.line, "highUsdPerT", r.cells[hc]), source: r.cells[sc] }))
+    .map((r) => ({
+      year: num(path, r.line, "year", r.cells[yc]),
+      low: num(path, r.line, "lowUsdPerT", r.cells[lc]),
+      high: num(path, r.line, "highUsdPerT", r.cells[hc]),
+      priceYear: pc2 < 0 || r.cells[pc2] === "" ? null : yearOf(path, r.line, "priceYear", r.cells[pc2]),
+      source: r.cells[sc],
+    }))
     .sort((a, b) => a.year - b.year);
+  const priceYears = [...new Set(sorted.map((r) => r.priceYear))];
+  if (priceYears.length > 1) throw parseError(path, mine[0].line, "priceYear", `the rows of path "${name}" give different price years`);
   return {
     path: name,
     years: sorted.map((r) => r.year),
     lowUsdPerT: sorted.map((r) => r.low),
     highUsdPerT: sorted.map((r) => r.high),
+    priceYear: priceYears[0] ?? null,
     source: [...new Set(sorted.map((r) => r.source))].join(";"),
   };
+}
+
+function yearOf(path: string, line: number, field: string, text: string): number {
+  const v = num(path, line, field, text);
+  if (!Number.isInteger(v) || v < 1800 || v > 2200) throw parseError(path, line, field, `expected a year, got "${text}"`);
+  return v;
+}
+
+/** A price index by year (the US GDP implicit price deflator of data/appraisal). */
+export interface Deflator {
+  readonly file: string;
+  readonly years: readonly number[];
+  readonly index: readonly number[];
+  readonly source: string;
+}
+
+const deflators = new Map<string, Deflator>();
+
+/** Read `year,index2017,source` (consecutive or not; each year once). */
+export function readDeflator(path = DEFAULT_DEFLATOR_FILE): Deflator {
+  const hit = deflators.get(path);
+  if (hit) return hit;
+  const { header, rows } = csvRows(path);
+  const col = (name: string): number => {
+    const k = header.indexOf(name);
+    if (k < 0) throw parseError(path, 1, name, "missing column");
+    return k;
+  };
+  const [yc, ic, sc] = ["year", "index2017", "source"].map(col);
+  const seen = new Set<number>();
+  const parsed = rows.map(({ line, cells }) => {
+    const year = yearOf(path, line, "year", cells[yc]);
+    if (seen.has(year)) throw parseError(path, line, "year", `year ${year} is given twice`);
+    seen.add(year);
+    const index = num(path, line, "index2017", cells[ic]);
+    if (!(index > 0)) throw parseError(path, line, "index2017", "expected a positive index");
+    return { year, index, source: cells[sc] };
+  });
+  parsed.sort((a, b) => a.year - b.year);
+  const d: Deflator = { file: path, years: parsed.map((r) => r.year), index: parsed.map((r) => r.index), source: [...new Set(parsed.map((r) => r.source))].join(";") };
+  deflators.set(path, d);
+  return d;
+}
+
+/** Index of a year, or E_PRICE_YEAR_UNKNOWN naming what needed it (no extrapolation). */
+export function deflatorIndex(d: Deflator, year: number, what: string): number {
+  const k = d.years.indexOf(year);
+  if (k < 0) {
+    throw new CaravanError(
+      "E_PRICE_YEAR_UNKNOWN",
+      `${what}: no price index for ${year} in ${d.file} (years ${d.years[0]}–${d.years[d.years.length - 1]}); values are not extrapolated`,
+      { details: { year, first: d.years[0], last: d.years[d.years.length - 1] } },
+    );
+  }
+  return d.index[k];
+}
+
+/** Factor that restates USD of `fromYear`'s prices into `toYear`'s: D(to) / D(from). */
+export function priceFactor(d: Deflator, fromYear: number, toYear: number, what: string): number {
+  return deflatorIndex(d, toYear, "price base year") / deflatorIndex(d, fromYear, what);
 }
 
 /** Carbon price in a year (rule estimate:carbon-interpolation), `level` 0 = low, 1 = high, 0.5 = midpoint. */
@@ -145,6 +222,11 @@ export interface AppraisalParameters {
   /** Carbon price path name and level (0 low, 1 high). */
   readonly co2Path: string;
   readonly co2Level: number;
+  /**
+   * Price base year of the results (constant prices of that year); null = the price year of the capital cost (the
+   * latest of them for several projects). Values of other years' prices are restated with the deflator.
+   */
+  readonly priceBaseYear: number | null;
 }
 
 export const DEFAULT_PARAMETERS: AppraisalParameters = {
@@ -161,4 +243,5 @@ export const DEFAULT_PARAMETERS: AppraisalParameters = {
   reliabilityRatio: 1,
   co2Path: "world-bank-2017",
   co2Level: 0,
+  priceBaseYear: null,
 };

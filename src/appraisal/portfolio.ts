@@ -22,7 +22,8 @@ import { CaravanError, parseError } from "../core/errors";
 import { appraiseStreams } from "./cba";
 import { capacityChanges, type EquilibriumCache } from "./congested";
 import { projectArcMask } from "./effects";
-import { type AppraisalSubject, type ComparisonInfo, comparisonEffects, findProject, networkYear, type ProjectAppraisalInputs, projectSubject, type SubjectEffects, subjectModel } from "./project";
+import { readDeflator } from "./params";
+import { type AppraisalSubject, type ComparisonInfo, comparisonEffects, findProject, networkYear, priceBaseYearOf, type ProjectAppraisalInputs, projectSubject, type SubjectEffects, subjectModel } from "./project";
 import { type ProjectSwitches, switchedState } from "./states";
 
 export interface PackageFile {
@@ -83,6 +84,8 @@ export interface PortfolioPair {
 export interface PortfolioResult {
   readonly package: string;
   readonly discountRatePct: number;
+  /** Price base year of every figure (capital costs and unit values restated into it). */
+  readonly priceBaseYear: number;
   readonly projects: readonly PortfolioProjectRow[];
   readonly pairs: readonly PortfolioPair[];
   readonly budgetUsd: number | null;
@@ -171,7 +174,13 @@ class PackageComparisons {
 export function appraisePackage(pkg: PackageFile, inputs: Inputs, options: { /** Reuse states' equilibria and effects across comparisons (default true; false only for the benchmark's reference). */ readonly reuse?: boolean } = {}): PortfolioResult {
   const net = inputs.ctx.net;
   const infos = pkg.projects.map((id) => findProject(net, id));
-  const subjects = infos.map((p) => projectSubject(net, p));
+  // one price base year for the package: the parameter, else the latest price year of its capital costs
+  const deflator = inputs.deflator ?? readDeflator();
+  const baseYear = priceBaseYearOf(
+    inputs.parameters,
+    infos.map((p) => ({ id: p.id, capitalCostUsd: p.capitalCostUsd ?? 0, priceYear: p.costPriceYear })),
+  );
+  const subjects = infos.map((p) => projectSubject(net, p, {}, { priceBaseYear: baseYear }, deflator));
   const ids = pkg.projects;
   const n = ids.length;
   // one network year for the package: the latest opening, so every project can be on
@@ -194,6 +203,7 @@ export function appraisePackage(pkg: PackageFile, inputs: Inputs, options: { /**
       const both: AppraisalSubject = {
         project: { id: `${ids[a]}+${ids[b]}`, name: "", capitalCostUsd: null, costPriceYear: null, openYear: null, bri: null },
         capitalCostUsd: subjects[a].capitalCostUsd + subjects[b].capitalCostUsd,
+        prices: { baseYear, restated: [...subjects[a].prices.restated, ...subjects[b].prices.restated] },
         openYear: Math.max(subjects[a].openYear, subjects[b].openYear),
         records: [],
         year,
@@ -256,6 +266,7 @@ export function appraisePackage(pkg: PackageFile, inputs: Inputs, options: { /**
   return {
     package: pkg.file,
     discountRatePct: inputs.parameters.discountRatePct,
+    priceBaseYear: baseYear,
     projects,
     pairs,
     budgetUsd: pkg.budgetUsd,

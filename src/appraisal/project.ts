@@ -24,7 +24,7 @@ import { capacityChangeMask, capacityChanges, CONGESTED_GAP, congestedEffects, t
 import { computeEffects, type ProjectEffects, projectArcMask, projectRecordIds } from "./effects";
 import { type MonteCarloResult, runMonteCarlo } from "./monte-carlo";
 import { type ComparisonStates, comparisonStates, scenarioFileStates } from "./states";
-import { type AppraisalParameters, type Co2PricePath, readCo2Path, readValueOfTime, type ValueOfTime } from "./params";
+import { type AppraisalParameters, type Co2PricePath, type Deflator, priceFactor, readCo2Path, readDeflator, readValueOfTime, type ValueOfTime } from "./params";
 
 /** The figures of a library project the appraisal needs (schema fields read defensively across dataset versions). */
 export interface ProjectInfo {
@@ -60,7 +60,7 @@ export function findProject(net: CompiledNetwork, id: string): ProjectInfo {
   };
 }
 
-/** Capital cost and opening year of a project, or the error a user can act on. */
+/** Capital cost and opening year of a project, or the error a user can act on (the cost in its own prices). */
 export function costOf(project: ProjectInfo, overrides: { capitalCostUsd?: number; openYear?: number } = {}): { capitalCostUsd: number; openYear: number } {
   const capitalCostUsd = overrides.capitalCostUsd ?? project.capitalCostUsd;
   if (capitalCostUsd === null || !(capitalCostUsd > 0)) {
@@ -77,8 +77,10 @@ export interface ProjectAppraisal {
   readonly project: ProjectInfo;
   readonly capitalCostUsd: number;
   readonly openYear: number;
-  /** Price base of the capital cost (the library's costPriceYear); benefit unit values keep their own price years. */
-  readonly priceBaseYear: number | null;
+  /** Price base year of every figure (constant prices of that year). */
+  readonly priceBaseYear: number;
+  /** What was restated into the price base year, by which factor, and what has no price year. */
+  readonly prices: PriceRestatement;
   readonly parameters: AppraisalParameters;
   readonly co2Path: { readonly path: string; readonly source: string };
   readonly network: {
@@ -110,13 +112,55 @@ export interface ComparisonInfo {
 
 export type CongestionMode = "auto" | "congested" | "free-flow";
 
+/** The restatement of an appraisal's values into its price base year (rule estimate:deflator-restatement). */
+export interface PriceRestatement {
+  readonly baseYear: number;
+  readonly deflator: string;
+  readonly restated: readonly { readonly item: string; readonly priceYear: number; readonly factor: number }[];
+  readonly notRestated: readonly { readonly item: string; readonly reason: string }[];
+}
+
+/** A capital cost in its own prices. */
+export interface CapitalCostItem {
+  readonly id: string;
+  readonly capitalCostUsd: number;
+  readonly priceYear: number | null;
+}
+
+/** The price base year: the parameter, else the latest price year of the capital costs (E_PRICE_YEAR_UNKNOWN if none). */
+export function priceBaseYearOf(p: AppraisalParameters, items: readonly CapitalCostItem[]): number {
+  if (p.priceBaseYear !== null) return p.priceBaseYear;
+  const years = items.map((i) => i.priceYear).filter((y): y is number => y !== null);
+  if (years.length > 0) return Math.max(...years);
+  throw new CaravanError("E_PRICE_YEAR_UNKNOWN", `the capital cost of ${items.map((i) => i.id).join(", ")} has no price year: give the price base year (--price-base-year YYYY)`);
+}
+
+/** Capital costs restated into the base year and summed (E_PRICE_YEAR_UNKNOWN for a cost without a price year). */
+export function restateCapital(items: readonly CapitalCostItem[], baseYear: number, deflator: Deflator): { capitalCostUsd: number; restated: { item: string; priceYear: number; factor: number }[] } {
+  let total = 0;
+  const restated: { item: string; priceYear: number; factor: number }[] = [];
+  for (const i of items) {
+    if (i.priceYear === null) {
+      throw new CaravanError("E_PRICE_YEAR_UNKNOWN", `the capital cost of ${i.id} has no price year: give it with --cost-price-year YYYY`);
+    }
+    const factor = priceFactor(deflator, i.priceYear, baseYear, `capital cost of ${i.id}`);
+    total += i.capitalCostUsd * factor;
+    restated.push({ item: `capital cost of ${i.id}`, priceYear: i.priceYear, factor });
+  }
+  return { capitalCostUsd: total, restated };
+}
+
 export interface ProjectAppraisalInputs {
   readonly ctx: RoutingContext;
   readonly demand: readonly ResolvedDemandRow[];
   readonly parameters: AppraisalParameters;
   readonly valuesOfTime?: readonly ValueOfTime[];
   readonly co2?: Co2PricePath;
+  /** Price index for the restatement into the price base year (default data/appraisal/gdp-deflator-usa.csv). */
+  readonly deflator?: Deflator;
   readonly capitalCostUsd?: number;
+  /** Price year of `capitalCostUsd` (default: the price base year). */
+  readonly costPriceYear?: number;
   readonly openYear?: number;
   /** Comparison method (default "auto": congested where the states differ in any capacity). */
   readonly congestion?: CongestionMode;
@@ -146,7 +190,10 @@ export function networkYear(net: CompiledNetwork, projectIds: readonly string[],
 /** What is appraised: one project, or the projects a scenario switches on, with the cost side. */
 export interface AppraisalSubject {
   readonly project: ProjectInfo;
+  /** Capital cost in prices of the price base year. */
   readonly capitalCostUsd: number;
+  /** Price base year and the restatement of the capital cost into it. */
+  readonly prices: { readonly baseYear: number; readonly restated: readonly { readonly item: string; readonly priceYear: number; readonly factor: number }[] };
   readonly openYear: number;
   /** Records the subject builds (for reports). */
   readonly records: readonly string[];
@@ -154,22 +201,78 @@ export interface AppraisalSubject {
   readonly year: number;
 }
 
-/** The subject of a library project. */
-export function projectSubject(net: CompiledNetwork, project: ProjectInfo, overrides: { capitalCostUsd?: number; openYear?: number } = {}): AppraisalSubject {
+/**
+ * The subject of a library project, its capital cost restated into the price base year (`parameters.priceBaseYear`,
+ * else the cost's own price year). An overriding capital cost is in prices of `costPriceYear`, else of the base year.
+ */
+export function projectSubject(
+  net: CompiledNetwork,
+  project: ProjectInfo,
+  overrides: { capitalCostUsd?: number; openYear?: number; costPriceYear?: number } = {},
+  parameters: Pick<AppraisalParameters, "priceBaseYear"> = { priceBaseYear: null },
+  deflator: Deflator = readDeflator(),
+): AppraisalSubject {
   const cost = costOf(project, overrides);
-  return { project, ...cost, records: projectRecordIds(net, [project.id]), year: networkYear(net, [project.id], cost.openYear) };
+  const override = overrides.capitalCostUsd !== undefined;
+  // the cost's own price year: the library's, or for an overriding cost the one given with it (else the base year's)
+  const ownYear = override ? (overrides.costPriceYear ?? null) : project.costPriceYear;
+  const baseYear = priceBaseYearOf(parameters as AppraisalParameters, [{ id: project.id, capitalCostUsd: cost.capitalCostUsd, priceYear: ownYear ?? (override ? project.costPriceYear : null) }]);
+  const restated = restateCapital([{ id: project.id, capitalCostUsd: cost.capitalCostUsd, priceYear: override ? (ownYear ?? baseYear) : ownYear }], baseYear, deflator);
+  return {
+    project,
+    capitalCostUsd: restated.capitalCostUsd,
+    openYear: cost.openYear,
+    prices: { baseYear, restated: restated.restated },
+    records: projectRecordIds(net, [project.id]),
+    year: networkYear(net, [project.id], cost.openYear),
+  };
+}
+
+/** Values of time and the carbon path restated into the price base year, with what was and was not restated. */
+export function restatedUnitValues(
+  baseYear: number,
+  inputs: Pick<ProjectAppraisalInputs, "parameters" | "valuesOfTime" | "co2" | "deflator">,
+): { valuesOfTime: ValueOfTime[]; co2: Co2PricePath; restated: { item: string; priceYear: number; factor: number }[]; notRestated: { item: string; reason: string }[] } {
+  const deflator = inputs.deflator ?? readDeflator();
+  const restated: { item: string; priceYear: number; factor: number }[] = [];
+  const notRestated: { item: string; reason: string }[] = [];
+  const valuesOfTime = (inputs.valuesOfTime ?? readValueOfTime()).map((v) => {
+    const item = `value of time (${v.profileId})`;
+    if (v.priceYear === null) {
+      notRestated.push({ item, reason: "the cargo value behind it has no price year" });
+      return v;
+    }
+    const f = priceFactor(deflator, v.priceYear, baseYear, item);
+    restated.push({ item, priceYear: v.priceYear, factor: f });
+    return { ...v, lowUsdPerTH: v.lowUsdPerTH * f, centralUsdPerTH: v.centralUsdPerTH * f, highUsdPerTH: v.highUsdPerTH * f };
+  });
+  let co2 = inputs.co2 ?? readCo2Path(inputs.parameters.co2Path);
+  const item = `carbon price (${co2.path})`;
+  if (co2.priceYear === null) notRestated.push({ item, reason: "the path has no price year" });
+  else {
+    const f = priceFactor(deflator, co2.priceYear, baseYear, item);
+    restated.push({ item, priceYear: co2.priceYear, factor: f });
+    co2 = { ...co2, lowUsdPerT: co2.lowUsdPerT.map((x) => x * f), highUsdPerT: co2.highUsdPerT.map((x) => x * f) };
+  }
+  notRestated.push({ item: "transport charges (network cost model)", reason: "the unit costs of the network carry no single price year" });
+  return { valuesOfTime, co2, restated, notRestated };
 }
 
 /** The benefit model of a subject from its effects. */
-export function subjectModel(subject: AppraisalSubject, effects: ProjectEffects, inputs: Pick<ProjectAppraisalInputs, "parameters" | "valuesOfTime" | "co2">, levels?: DemandLevels): BenefitModel {
-  const vot = inputs.valuesOfTime ?? readValueOfTime();
-  const co2 = inputs.co2 ?? readCo2Path(inputs.parameters.co2Path);
-  return new BenefitModel(effects, vot, inputs.parameters, co2, { capitalCostUsd: subject.capitalCostUsd, openYear: subject.openYear }, levels);
+export function subjectModel(subject: AppraisalSubject, effects: ProjectEffects, inputs: Pick<ProjectAppraisalInputs, "parameters" | "valuesOfTime" | "co2" | "deflator">, levels?: DemandLevels): BenefitModel {
+  const u = restatedUnitValues(subject.prices.baseYear, inputs);
+  return new BenefitModel(effects, u.valuesOfTime, inputs.parameters, u.co2, { capitalCostUsd: subject.capitalCostUsd, openYear: subject.openYear }, levels);
 }
 
 /** Appraise one project of the library. */
 export function appraiseProject(project: ProjectInfo, inputs: ProjectAppraisalInputs): ProjectAppraisal {
-  const subject = projectSubject(inputs.ctx.net, project, { capitalCostUsd: inputs.capitalCostUsd, openYear: inputs.openYear });
+  const subject = projectSubject(
+    inputs.ctx.net,
+    project,
+    { capitalCostUsd: inputs.capitalCostUsd, openYear: inputs.openYear, costPriceYear: inputs.costPriceYear },
+    inputs.parameters,
+    inputs.deflator ?? readDeflator(),
+  );
   const on = [project.id];
   const states = comparisonStates(inputs.ctx, subject.year, { on: [], off: on }, { on, off: [] });
   return appraiseSubject(subject, comparisonEffects(subject, states, projectArcMask(states.ctx.net, on), inputs), inputs);
@@ -266,15 +369,29 @@ export function appraiseScenarioFile(file: string, inputs: ProjectAppraisalInput
   const sc = states.scenario;
   if (sc.projectsOn.length === 0) throw new CaravanError("E_USAGE", `${file}: the scenario switches no project on; there is no capital cost to appraise`);
   const net = states.ctx.net;
-  let capital = 0;
+  const items: CapitalCostItem[] = [];
   let open = sc.year ?? 0;
   for (const id of sc.projectsOn) {
-    const c = costOf(findProject(net, id));
-    capital += c.capitalCostUsd;
+    const info = findProject(net, id);
+    const c = costOf(info);
+    items.push({ id, capitalCostUsd: c.capitalCostUsd, priceYear: info.costPriceYear });
     open = Math.max(open, c.openYear);
   }
-  const project: ProjectInfo = { id: sc.name, name: `scenario ${sc.name} (${sc.projectsOn.join(", ")})`, capitalCostUsd: capital, costPriceYear: null, openYear: open, bri: null };
-  const subject: AppraisalSubject = { project, capitalCostUsd: inputs.capitalCostUsd ?? capital, openYear: inputs.openYear ?? open, records: projectRecordIds(net, sc.projectsOn), year: sc.year ?? open };
+  const deflator = inputs.deflator ?? readDeflator();
+  const override = inputs.capitalCostUsd !== undefined;
+  const baseYear = priceBaseYearOf(inputs.parameters, items);
+  const cost = override
+    ? restateCapital([{ id: sc.name, capitalCostUsd: inputs.capitalCostUsd!, priceYear: inputs.costPriceYear ?? baseYear }], baseYear, deflator)
+    : restateCapital(items, baseYear, deflator);
+  const project: ProjectInfo = { id: sc.name, name: `scenario ${sc.name} (${sc.projectsOn.join(", ")})`, capitalCostUsd: cost.capitalCostUsd, costPriceYear: baseYear, openYear: open, bri: null };
+  const subject: AppraisalSubject = {
+    project,
+    capitalCostUsd: cost.capitalCostUsd,
+    prices: { baseYear, restated: cost.restated },
+    openYear: inputs.openYear ?? open,
+    records: projectRecordIds(net, sc.projectsOn),
+    year: sc.year ?? open,
+  };
   return appraiseSubject(subject, comparisonEffects(subject, states, projectArcMask(net, sc.projectsOn), inputs), inputs);
 }
 
@@ -284,7 +401,8 @@ export function appraiseSubject(subject: AppraisalSubject, source: ProjectEffect
   const se: SubjectEffects = "comparison" in source ? source : { effects: source, comparison: { method: "free-flow", reason: "effects given by the caller" } };
   const effects = se.effects;
   const model = subjectModel(subject, effects, inputs, se.levels);
-  const co2 = inputs.co2 ?? readCo2Path(p.co2Path);
+  const unit = restatedUnitValues(subject.prices.baseYear, inputs);
+  const co2 = unit.co2;
   const s = model.streams();
   const streams = Array.from(s.year, (y, k) => ({
     year: y,
@@ -318,7 +436,13 @@ export function appraiseSubject(subject: AppraisalSubject, source: ProjectEffect
     project: subject.project,
     capitalCostUsd: subject.capitalCostUsd,
     openYear: subject.openYear,
-    priceBaseYear: subject.project.costPriceYear,
+    priceBaseYear: subject.prices.baseYear,
+    prices: {
+      baseYear: subject.prices.baseYear,
+      deflator: `US GDP implicit price deflator (${(inputs.deflator ?? readDeflator()).source})`,
+      restated: [...subject.prices.restated, ...unit.restated],
+      notRestated: unit.notRestated,
+    },
     parameters: p,
     co2Path: { path: co2.path, source: co2.source },
     network: {

@@ -10,10 +10,14 @@ function header(a: ProjectAppraisal): string[] {
   const p = a.parameters;
   const lines = [
     `project ${a.project.id}: ${a.project.name}${a.project.bri === true ? " (Belt and Road)" : ""}`,
-    `capital cost ${usdM(a.capitalCostUsd)} USD (price year ${a.priceBaseYear ?? "not given"}), opening ${a.openYear}${p.delayYears > 0 ? ` + ${p.delayYears} years delay` : ""}, ${p.constructionYears} construction years, ${p.operationYears} years of operation`,
+    `capital cost ${usdM(a.capitalCostUsd)} USD (${a.priceBaseYear} prices), opening ${a.openYear}${p.delayYears > 0 ? ` + ${p.delayYears} years delay` : ""}, ${p.constructionYears} construction years, ${p.operationYears} years of operation`,
     `network ${a.network.year}: ${a.network.projectRecords.length} records built by the project; demand ${a.network.demandRows} rows, ${a.network.routedRows} routed, ${a.network.rowsOnProject} on the project${a.network.unroutedTonnesPerYear > 0 ? `, ${(a.network.unroutedTonnesPerYear / 1e6).toFixed(2)} Mt/yr unroutable` : ""}`,
     `carbon price path ${a.co2Path.path} (${p.co2Level === 0 ? "low" : p.co2Level === 1 ? "high" : `level ${p.co2Level}`}); demand growth ${p.demandGrowthPct} %/yr from ${p.demandBaseYear}; elasticity ${p.elasticity}; O&M ${p.omPct} % of capital/yr; service life ${p.serviceLifeYears} years`,
   ];
+  const pr = a.prices;
+  lines.push(
+    `prices of ${pr.baseYear} (${pr.deflator}): ${pr.restated.map((r) => `${r.item} ${r.priceYear} ×${r.factor.toFixed(4)}`).join("; ")}${pr.notRestated.length > 0 ? `; not restated: ${pr.notRestated.map((r) => `${r.item} (${r.reason})`).join("; ")}` : ""}`,
+  );
   const cmp = a.network.comparison;
   const levels = (cmp.levels ?? []).map((l) => `${l.year} ×${l.demandScale.toFixed(2)} demand, gap ${Math.max(0, l.gapWithout, l.gapWith).toExponential(1)}`).join("; ");
   lines.push(`comparison: ${cmp.method} (${cmp.reason})${levels ? `; equilibria: ${levels}` : ""}`);
@@ -113,7 +117,7 @@ export function projectAppraisalHtml(a: ProjectAppraisal): string {
 
 /** A portfolio as text. */
 export function formatPortfolio(p: PortfolioResult): string {
-  const lines = [`package ${p.package}: ${p.projects.length} projects, discount rate ${p.discountRatePct} %`];
+  const lines = [`package ${p.package}: ${p.projects.length} projects, discount rate ${p.discountRatePct} %, ${p.priceBaseYear} prices`];
   lines.push(
     table([
       ["project", "capital", "open", "standalone ENPV", "B/C", "incremental ENPV", "B/C", "rank ENPV", "rank B/C"],

@@ -63,6 +63,7 @@ export const ERROR_CATALOGUE = {
   E_DISCOUNT_RATE_INVALID: { summary: "A discount rate is not a number above -100 %.", exitCode: 2, httpStatus: 400 },
   E_PROJECT_COST_MISSING: { summary: "A project to appraise has no capital cost in the project library.", exitCode: 1, httpStatus: 422 },
   E_PROJECT_NOT_FOUND: { summary: "A project id given to appraise is not in the project library; suggestions are given.", exitCode: 2, httpStatus: 404 },
+  E_PRICE_YEAR_UNKNOWN: { summary: "A price year of an appraisal (price base year or a cost's price year) has no value in the price deflator table, or a cost has no price year.", exitCode: 2, httpStatus: 422 },
 
   // --- server (HTTP API) ---------------------------------------------------------------------------------------
   E_NOT_FOUND: { summary: "No API route or resource at this path (or wrong method).", exitCode: 2, httpStatus: 404 },

@@ -25,6 +25,7 @@ import {
   readValueOfTime,
   runMonteCarlo,
   sample,
+  subjectModel,
 } from "../../src/appraisal/index";
 import { seededRandom } from "../../src/core/random";
 import { readDemandCsv, resolveDemand } from "../../src/assignment/corridor-demand";
@@ -113,7 +114,8 @@ describe("yearly streams", () => {
 describe("Monte Carlo", () => {
   const subject = projectSubject(net, findProject(net, "b-bypass"));
   const effects = effectsOf(ctx, demand, 2030, ["b-bypass"], ["b-rail"]);
-  const model = new BenefitModel(effects, readValueOfTime(), params, readCo2Path("world-bank-2017"), subject);
+  // the appraisal's own model: unit values restated into the subject's price base year
+  const model = subjectModel(subject, effects, { parameters: params });
 
   it("is reproducible with a seed and orders its percentiles", () => {
     const a = runMonteCarlo(model, 6, { draws: 2000, seed: 7 });

@@ -20,6 +20,8 @@ interface AppraiseFlags {
   demand?: string;
   discountRate: string;
   capitalCost?: string;
+  costPriceYear?: string;
+  priceBaseYear?: string;
   openYear?: string;
   constructionYears: string;
   delay: string;
@@ -74,7 +76,9 @@ export function register(program: Command): void {
     .option("--package <file.yaml>", "a package of projects (projects: [ids], budgetUsd: N): rankings, pairs, best portfolio")
     .option("--demand <file.csv>", "corridor demand (default: the scenario's demand file, else the network's demand/corridors-2024.csv)")
     .option("--discount-rate <pct>", "real discount rate in % (first year undiscounted)", "6")
-    .option("--capital-cost <usd>", "override the library's capital cost")
+    .option("--capital-cost <usd>", "override the library's capital cost (in prices of --cost-price-year, else of the price base year)")
+    .option("--cost-price-year <yyyy>", "price year of --capital-cost")
+    .option("--price-base-year <yyyy>", "constant prices of the results: costs and unit values of other years restated with the US GDP deflator (data/appraisal/gdp-deflator-usa.csv; default: the capital cost's price year)")
     .option("--open-year <yyyy>", "override the library's opening year")
     .option("--construction-years <n>", "years of construction before opening", "4")
     .option("--delay <years>", "construction delay: opening later, capital spread over more years", "0")
@@ -97,6 +101,10 @@ export function register(program: Command): void {
       const rate = rateOption(flags.discountRate);
       const modes = [flags.streams, flags.project, flags.scenario, flags.package].filter((x) => x !== undefined).length;
       if (modes !== 1) throw new CaravanError("E_USAGE", "give exactly one of --streams FILE.csv, --project ID, --scenario FILE, --package FILE");
+      if (flags.streams !== undefined && (flags.priceBaseYear !== undefined || flags.costPriceYear !== undefined)) {
+        throw new CaravanError("E_USAGE", "--price-base-year and --cost-price-year apply to --project, --scenario and --package; --streams are appraised as given");
+      }
+      if (flags.costPriceYear !== undefined && flags.capitalCost === undefined) throw new CaravanError("E_USAGE", "--cost-price-year gives the price year of --capital-cost: use them together");
       if (flags.report !== undefined && (flags.streams !== undefined || flags.package !== undefined)) {
         throw new CaravanError("E_USAGE", "--report writes the report of one project or scenario: use it with --project or --scenario");
       }
@@ -142,6 +150,7 @@ export function register(program: Command): void {
         co2Path: flags.co2Path,
         co2Level,
         rampUp,
+        priceBaseYear: flags.priceBaseYear === undefined ? null : num("--price-base-year", flags.priceBaseYear, (v) => Number.isInteger(v) && v >= 1800 && v <= 2200, "a year"),
       };
       const draws = num("--draws", flags.draws, (v) => Number.isInteger(v) && v >= 0 && v <= 10_000_000, "an integer 0–10,000,000");
       const seed = num("--seed", flags.seed, (v) => Number.isInteger(v) && v >= 0, "a non-negative integer");
@@ -153,6 +162,7 @@ export function register(program: Command): void {
       const congestedGap = num("--congested-gap", flags.congestedGap, (v) => v > 0 && v < 1, "a relative gap between 0 and 1");
       const capitalCostUsd = flags.capitalCost === undefined ? undefined : num("--capital-cost", flags.capitalCost, (v) => v > 0, "a positive number of USD");
       const openYear = flags.openYear === undefined ? undefined : num("--open-year", flags.openYear, (v) => Number.isInteger(v) && v >= 1900 && v <= 2200, "a year");
+      const costPriceYear = flags.costPriceYear === undefined ? undefined : num("--cost-price-year", flags.costPriceYear, (v) => Number.isInteger(v) && v >= 1800 && v <= 2200, "a year");
       // the network and the demand
       const [{ openNetwork }, { RoutingContext }, D] = await Promise.all([import("../../network/open"), import("../../routing/index"), import("../../assignment/corridor-demand")]);
       const dir = (cmd.optsWithGlobals() as { data: string }).data;
@@ -167,13 +177,14 @@ export function register(program: Command): void {
         congestion,
         congestedGap,
         ...(capitalCostUsd !== undefined ? { capitalCostUsd } : {}),
+        ...(costPriceYear !== undefined ? { costPriceYear } : {}),
         ...(openYear !== undefined ? { openYear } : {}),
         ...(draws > 0 ? { monteCarlo: { draws, seed, progress: progressBar("Monte Carlo") } } : {}),
       };
       // what identifies the run: the files read (the scenario's whole extends chain), the dataset and every option
       const files: Record<string, string | undefined> = { demand: demandFile, package: flags.package };
       if (flags.scenario !== undefined) for (const [i, f] of (await import("../../scenarios/load")).loadScenario(flags.scenario).chain.entries()) files[`scenario${i}`] = f;
-      const recorded = { project: flags.project, parameters, draws, seed, congestion, congestedGap, capitalCostUsd, openYear, json: flags.json === true };
+      const recorded = { project: flags.project, parameters, draws, seed, congestion, congestedGap, capitalCostUsd, costPriceYear, openYear, json: flags.json === true };
       await recordRun(cmd, { kind: "appraisal", files, dirs: { appraisalData: A.APPRAISAL_DATA_DIR }, datasetDir: dir, parameters: recorded, reusable: flags.report === undefined }, (run) => {
         const out = run.out;
         if (flags.package !== undefined) {
