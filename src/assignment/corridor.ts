@@ -17,7 +17,8 @@
  *     median dwell or handling time), capQ = the arc's annual capacity, α = 1, ρmax = 0.95.
  *   - Other links and ferries with a capacity: BPR with t0 = travelTimeH + eventTimeH, b = 0.15, p = 4.
  *   - No capacity known: constant time travelTimeH + eventTimeH (no delay is invented).
- *   Capacity = capacityTonnesPerYear; where only capacityTeuPerYear is known it is converted with the TEU profile's
+ *   Capacity = capacityTonnesPerYear (a sourced tonnage, or train pairs per day converted when the network was
+ *   compiled: network/capacity.ts); where only capacityTeuPerYear is known it is converted with the TEU profile's
  *   cargo mass (t per TEU). Both are annual, like the demand, so v/c is an annual utilisation.
  *
  * Shared capacities. Several compiled arcs can stand for one physical capacity:
@@ -48,6 +49,7 @@
 import { buildCsr, buildReverse, type CsrGraph } from "../graph/csr";
 import { CaravanError } from "../core/errors";
 import { ARC_GAUGE_CHANGE, ARC_TRANSSHIPMENT, type CompiledNetwork, MODE_CODES, NO_COUNTRY, NO_INDEX } from "../network/compiled";
+import { crossingCapacityTonnesPerYear } from "../network/capacity";
 import type { NetworkState } from "../network/state";
 import { blockedArcs, DEFAULT_MODES, profileColumns, resolveRouteOptions } from "../routing/options";
 import { type ResolvedDemandRow, resolveDemand, type DemandTable } from "./corridor-demand";
@@ -335,6 +337,7 @@ function sharedCapacityGroups(
   const { graph, network, countries } = net;
   const m = graph.arcCount;
   const n = graph.nodeCount;
+  const tonnesPerTrainPair = network.modes.railCapacityTonnesPerYearPerTrainPair?.value ?? Number.NaN;
   const index = new Map<string, number>();
   const drafts: { id: string; kind: "crossing" | "terminal"; arcs: number[] }[] = [];
   for (let a = 0; a < m; a++) {
@@ -345,7 +348,8 @@ function sharedCapacityGroups(
     let groupKind: "crossing" | "terminal" = "crossing";
     if (x !== NO_INDEX) {
       const c = network.crossings[x];
-      if (!((c.capacityTonnesPerYear ?? 0) > 0)) continue; // link capacities of their own are not shared
+      // link capacities of their own are not shared; a crossing's own (tonnes, or train pairs converted) is
+      if (!(crossingCapacityTonnesPerYear(c, MODE_CODES[arcs.mode[a]] ?? "other", tonnesPerTrainPair) > 0)) continue;
       id = `crossing:${c.id}:${countries[arcs.fromCountry[a]]}→${countries[arcs.toCountry[a]]}:${MODE_CODES[arcs.mode[a]] ?? "other"}`;
     } else if ((kind === ARC_GAUGE_CHANGE || kind === ARC_TRANSSHIPMENT) && arcs.record[a] !== NO_INDEX) {
       id = `terminal:${network.terminals[arcs.record[a]].id}`;

@@ -5,6 +5,7 @@
 import { buildCsr, permuteToCsr } from "../graph/csr";
 import { CaravanError } from "../core/errors";
 import { packCompiled } from "./binary";
+import { crossingCapacityTonnesPerYear, linkCapacityTonnesPerYear, terminalCapacityTonnesPerYear } from "./capacity";
 import { checkCompiledNetwork } from "./check";
 import {
   ARC_ACCESS_ARRIVE,
@@ -142,6 +143,8 @@ export function compileNetwork(net: NetworkData): CompiledNetwork {
   /** Tonnes of bulk that bear one per-FEU fixed charge. */
   const tonnesPerFeu = net.modes.fixedChargeTonnesPerFeu?.value ?? feuProfile?.massT.value ?? Number.NaN;
   const perTonneOfFeuCharge = (usdPerFeu: number): number => (usdPerFeu === 0 ? 0 : usdPerFeu / tonnesPerFeu);
+  /** Tonnes per year in one direction of one train pair a day (capacity.ts); NaN = train pairs are not converted. */
+  const tonnesPerTrainPair = net.modes.railCapacityTonnesPerYearPerTrainPair?.value ?? Number.NaN;
 
   // 1. layer nodes: where a place has a link or ferry end in the layer
   const hasLayer = new Uint8Array(placeCount * LAYER_COUNT);
@@ -224,7 +227,7 @@ export function compileNetwork(net: NetworkData): CompiledNetwork {
       const movingFeu = l.distanceKm * rateUsdPerFeuKm;
       let feeFeu = 0;
       row.co2GPerTonne = l.distanceKm * params.co2GPerTonneKm.value;
-      row.capacityTonnesPerYear = l.capacityTonnesPerYear ?? Number.NaN;
+      row.capacityTonnesPerYear = linkCapacityTonnesPerYear(l, tonnesPerTrainPair);
       row.capacityTeuPerYear = l.capacityTeuPerYear ?? Number.NaN;
       if (l.chokepoint !== null) row.chokepoint = chokepointIdx.get(l.chokepoint)!;
       if (l.border !== null) {
@@ -242,7 +245,7 @@ export function compileNetwork(net: NetworkData): CompiledNetwork {
           row.closedMonthMask = monthMaskOfRange(c.seasonalClosure.from, c.seasonalClosure.to);
           row.closureLastYear = c.seasonalClosure.lastYear ?? 0;
         }
-        row.capacityTonnesPerYear = minCapacity(l.capacityTonnesPerYear, c.capacityTonnesPerYear);
+        row.capacityTonnesPerYear = minCapacity(row.capacityTonnesPerYear, crossingCapacityTonnesPerYear(c, l.mode, tonnesPerTrainPair));
       }
       row.eventCostUsdPerFeu = feeFeu;
       row.costUsdPerFeu = movingFeu + feeFeu;
@@ -333,7 +336,7 @@ export function compileNetwork(net: NetworkData): CompiledNetwork {
         [l2, l1],
       ]) {
         const row = transferRow(kind, p, ti, t.handlingTimeH, t.handlingCostUsdPerFeu, t.handlingCostUsdPerTonne, status, openYear);
-        row.capacityTonnesPerYear = t.capacityTonnesPerYear ?? Number.NaN;
+        row.capacityTonnesPerYear = terminalCapacityTonnesPerYear(t, tonnesPerTrainPair);
         row.capacityTeuPerYear = t.capacityTeuPerYear ?? Number.NaN;
         push(nodeAt(p, x), nodeAt(p, y), row);
       }

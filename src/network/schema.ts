@@ -353,6 +353,11 @@ export const modesFileSchema = z.object({
    * absent = the FEU cargo profile's massT.
    */
   fixedChargeTonnesPerFeu: sourcedNumber.optional(),
+  /**
+   * Tonnes per year, in one direction, of one rail train pair a day: turns capacities given in train pairs per day
+   * into tonnes for the assignment (capacity.ts); absent = train-pair capacities stay unused.
+   */
+  railCapacityTonnesPerYearPerTrainPair: sourcedNumber.optional(),
 });
 
 export const cargoProfileSchema = z.object({
