@@ -297,12 +297,14 @@ export interface LaneRate {
 
 /**
  * The rate of a lane for one direction, month and unit, or null when the month is unknown (no observation covers it
- * or carries forward to it). `teuPerFeu` converts an observation in the other unit (TEU charge = FEU × ratio).
+ * or carries forward to it). `teuPerFeu` converts an observation in the other unit (TEU charge = FEU × ratio); null
+ * leaves observations in the other unit aside.
  */
-export function laneRate(lane: LoadedLane, direction: RateDirection, month: number, unit: "FEU" | "TEU", teuPerFeu: number): LaneRate | null {
+export function laneRate(lane: LoadedLane, direction: RateDirection, month: number, unit: "FEU" | "TEU", teuPerFeu: number | null): LaneRate | null {
   let best: { k: number; status: 0 | 1; carried: number; width: number; start: number; sameUnit: boolean } | null = null;
   lane.observations.forEach((o, k) => {
     if (o.direction !== direction && o.direction !== "both") return;
+    if (o.unit !== unit && teuPerFeu === null) return;
     const [first, last] = lane.periods[k];
     let status: 0 | 1;
     let carried = 0;
@@ -318,7 +320,8 @@ export function laneRate(lane: LoadedLane, direction: RateDirection, month: numb
   const chosen = best as { k: number; status: 0 | 1; carried: number; sameUnit: boolean };
   const o = lane.observations[chosen.k];
   const value = o.rateUsd ?? ((o.lowUsd as number) + (o.highUsd as number)) / 2;
-  const inUnit = chosen.sameUnit ? value : unit === "TEU" ? value * teuPerFeu : value / teuPerFeu;
+  const ratio = teuPerFeu ?? 1;
+  const inUnit = chosen.sameUnit ? value : unit === "TEU" ? value * ratio : value / ratio;
   return { observation: o, status: chosen.status === 0 ? "observed" : "carried", monthsCarried: chosen.carried, rateUsd: inUnit, converted: !chosen.sameUnit };
 }
 
@@ -499,7 +502,11 @@ export function pricePath(
   const closed = new Set(query.closedChokepoints);
   const month = formatMonth(query.month);
   const lanes = [...query.layer.lanes].sort((x, y) => KIND_ORDER[x.kind] - KIND_ORDER[y.kind]);
-  const teuRatio = (lane: LoadedLane) => net.network.modes.modes[lane.modes[0] as "rail" | "road" | "sea" | "air"]?.teuCostRatio.value ?? 0.625;
+  /** TEU/FEU cost ratio of the lane's first mode with one (modes.yaml); null = no conversion between units. */
+  const teuRatio = (lane: LoadedLane): number | null => {
+    for (const m of lane.modes) if (m !== "ferry") return net.network.modes.modes[m].teuCostRatio.value;
+    return null;
+  };
 
   for (const lane of lanes) {
     for (const run of runsOfLane(net, arcs, path, lane)) {
@@ -530,7 +537,7 @@ export function pricePath(
       if (lane.shock?.chokepoints.some((c) => closed.has(c) && !rate.observation.closed.includes(c))) {
         shock = lane.shock.multiplier;
         for (const s of lane.shock.source) sources.add(s);
-        notes.push(`${lane.name}: ${lane.shock.chokepoints.filter((c) => closed.has(c)).join(", ")} closed in the query; the ${rate.observation.asPublished} rate is multiplied by ${shock}`);
+        notes.push(`${lane.name}: ${lane.shock.chokepoints.filter((c) => closed.has(c)).join(", ")} closed in the query or its scenario; the ${rate.observation.asPublished} rate is multiplied by ${shock}`);
       } else if (rate.observation.closed.length > 0) {
         notes.push(`${lane.name}: the ${rate.observation.asPublished} rate was observed with ${rate.observation.closed.join(", ")} avoided by most ships; it includes that detour`);
       }

@@ -134,6 +134,8 @@ describe("the rate of a lane in a month", () => {
     expect(at("eastbound", "2024-01")).toBeNull();
     expect(at("eastbound", "2023-07", "TEU")).toMatchObject({ rateUsd: 1000, converted: false });
     expect(at("eastbound", "2023-07", "FEU")).toMatchObject({ rateUsd: 1600, converted: true });
+    // without a TEU/FEU ratio an observation in the other unit is left aside
+    expect(laneRate(lane, "eastbound", parseMonth("2023-07") as number, "FEU", null)).toBeNull();
   });
 });
 
