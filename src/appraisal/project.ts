@@ -439,7 +439,7 @@ export function appraiseSubject(subject: AppraisalSubject, source: ProjectEffect
     priceBaseYear: subject.prices.baseYear,
     prices: {
       baseYear: subject.prices.baseYear,
-      deflator: `US GDP implicit price deflator (${(inputs.deflator ?? readDeflator()).source})`,
+      deflator: `US GDP implicit price deflator, ${(inputs.deflator ?? readDeflator()).source}`,
       restated: [...subject.prices.restated, ...unit.restated],
       notRestated: unit.notRestated,
     },

@@ -16,7 +16,7 @@ function header(a: ProjectAppraisal): string[] {
   ];
   const pr = a.prices;
   lines.push(
-    `prices of ${pr.baseYear} (${pr.deflator}): ${pr.restated.map((r) => `${r.item} ${r.priceYear} ×${r.factor.toFixed(4)}`).join("; ")}${pr.notRestated.length > 0 ? `; not restated: ${pr.notRestated.map((r) => `${r.item} (${r.reason})`).join("; ")}` : ""}`,
+    `prices of ${pr.baseYear} (${pr.deflator}): ${pr.restated.map((r) => `${r.item} from ${r.priceYear} ×${r.factor.toFixed(4)}`).join(", ")}${pr.notRestated.length > 0 ? `; not restated: ${pr.notRestated.map((r) => `${r.item}, ${r.reason}`).join("; ")}` : ""}`,
   );
   const cmp = a.network.comparison;
   const levels = (cmp.levels ?? []).map((l) => `${l.year} ×${l.demandScale.toFixed(2)} demand, gap ${Math.max(0, l.gapWithout, l.gapWith).toExponential(1)}`).join("; ");

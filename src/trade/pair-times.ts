@@ -83,6 +83,11 @@ export interface PairTimesOptions {
    * criterion is not used for the city times (each mode's route has its own rule).
    */
   readonly modeShares?: ModeShareTable;
+  /**
+   * The baseline's city × city times when already computed with the same cities, baseline and rule (a study compares
+   * several scenarios with one baseline); length (cities)².
+   */
+  readonly baselineCityTimeH?: Float64Array;
 }
 
 /** Main modes of the expected-time rule. */
@@ -408,7 +413,8 @@ export function computePairTimes(net: CompiledNetwork, options: PairTimesOptions
   for (let i = 0; i < n; i++) nodes[i] = accessNode(cities.place[i]);
   const table = options.modeShares;
   const times = (side: PairTimesState, resolved: ResolvedRouteOptions): Float64Array => (table ? expectedCityTimes(ctx, side, cargo, cities, nodes, table) : cityTimes(ctx, resolved, nodes));
-  const cityBaselineTimeH = times(options.baseline ?? {}, baseline);
+  if (options.baselineCityTimeH !== undefined && options.baselineCityTimeH.length !== n * n) throw new RangeError("computePairTimes: baselineCityTimeH is not of these cities");
+  const cityBaselineTimeH = options.baselineCityTimeH ?? times(options.baseline ?? {}, baseline);
   const cityScenarioTimeH = optionKey(scenario) === optionKey(baseline) ? cityBaselineTimeH : times(options.scenario, scenario);
 
   const k = cities.countries.length;

@@ -64,6 +64,8 @@ export interface StudyStates {
   readonly baseline: NetworkState;
   readonly variants: Readonly<Record<VariantName, NetworkState>>;
   readonly projects: readonly string[];
+  /** The baseline's city times by mode set, rule and cargo, computed once for every variant. */
+  readonly baselineTimes: Map<string, Float64Array>;
 }
 
 /** Build the four states (on the network extended by any link the projects add). */
@@ -84,6 +86,7 @@ export function studyStates(base: RoutingContext): StudyStates {
     baseline: applyScenario(net, scs.baseline).state,
     variants: { projects: applyScenario(net, scs.projects).state, borders: applyScenario(net, scs.borders).state, both: applyScenario(net, scs.both).state },
     projects,
+    baselineTimes: new Map(),
   };
 }
 
@@ -92,10 +95,22 @@ export interface VariantTimes {
   readonly landSea: CountryPairTimes;
 }
 
-/** Country-pair times of a variant against the baseline, for both mode sets. */
+const tableIds = new WeakMap<ModeShareTable, number>();
+let nextTableId = 1;
+function tableId(t: ModeShareTable): number {
+  const known = tableIds.get(t);
+  if (known !== undefined) return known;
+  const id = nextTableId++;
+  tableIds.set(t, id);
+  return id;
+}
+
+/** Country-pair times of a variant against the baseline, for both mode sets (one baseline computation per study). */
 export function variantTimes(states: StudyStates, variant: VariantName, options: { countries?: readonly string[]; cargo?: string; modeShares?: ModeShareTable } = {}): VariantTimes {
-  const run = (modes: readonly string[]) =>
-    computePairTimes(states.ctx.net, {
+  const run = (modes: readonly string[]) => {
+    const key = `${modes.join(",")}|${options.modeShares ? `mode-share#${tableId(options.modeShares)}` : "fastest"}|${options.cargo ?? "feu"}|${options.countries?.join(",") ?? "all"}`;
+    const cached = states.baselineTimes.get(key);
+    const t = computePairTimes(states.ctx.net, {
       baseline: { state: states.baseline, modes },
       scenario: { state: states.variants[variant], modes },
       ...(options.countries ? { countries: options.countries } : {}),
@@ -103,6 +118,10 @@ export function variantTimes(states: StudyStates, variant: VariantName, options:
       criterion: "time",
       context: states.ctx,
       ...(options.modeShares ? { modeShares: options.modeShares } : {}),
+      ...(cached ? { baselineCityTimeH: cached } : {}),
     });
+    if (!cached) states.baselineTimes.set(key, t.cityBaselineTimeH);
+    return t;
+  };
   return { all: run(ALL_MODES), landSea: run(LAND_SEA_MODES) };
 }
