@@ -777,16 +777,16 @@ export function isNestedIn(fe: FixedEffect, cluster: Int32Array): boolean {
 
 /**
  * Number of fixed-effect parameters counted in small-sample corrections:
- * rank(D) − Σ(levels of fixed effects nested in a cluster variable), where rank(D) = Σ levels − redundancies,
- * redundancies exact for the first two dimensions (connected components of their bipartite graph) and one for each
- * further dimension (the rule fixest and reghdfe use unless asked for an exact count).
+ * rank(D) − Σ(levels of fixed effects nested in a cluster variable), where rank(D) = Σ levels − redundancies:
+ * none for a single dimension (its dummies are linearly independent, rank = levels), exact for the first two
+ * dimensions (connected components of their bipartite graph) and one for each further dimension.
  */
 export function fixedEffectParameterCount(fixedEffects: readonly FixedEffect[], nested: readonly boolean[] = []): number {
   const K = fixedEffects.length;
   if (K === 0) return 0;
   let total = 0;
   for (const fe of fixedEffects) total += fe.levelCount;
-  let redundancies = K === 1 ? 1 : connectedComponents(fixedEffects[0], fixedEffects[1]) + (K - 2);
+  let redundancies = K === 1 ? 0 : connectedComponents(fixedEffects[0], fixedEffects[1]) + (K - 2);
   let nestedLevels = 0;
   for (let k = 0; k < K; k++) if (nested[k]) nestedLevels += fixedEffects[k].levelCount;
   if (nestedLevels > 0) redundancies = Math.min(redundancies, total - nestedLevels);

@@ -3,19 +3,22 @@
  * partialled out at every step (Correia, Guimarães & Zylkin 2020, "Fast Poisson estimation with high-dimensional
  * fixed effects"). The caller has already removed missing values, singletons and separated observations.
  *
- * One iteration, with μ the current fitted mean and η = log μ:
+ * Start: μ = y + 0.1 (fixest's start for Poisson). One iteration, with μ the current fitted mean and η = log μ:
  *   weights w = μ, working response z = η − offset + (y − μ)/μ;
- *   z̃, X̃ = residuals of z and X on the fixed effects under weights w (WeightedDemeaner, warm-started, all columns
- *   in one call);
+ *   z̃, X̃ = residuals of z and X on the fixed effects under weights w (FixedEffectSolver of src/trade/fe-solver.ts:
+ *   conjugate gradients on the fixed-effect coefficients, each column warm-started from its coefficients of the
+ *   previous iteration);
  *   β = (X̃ᵀWX̃)⁻¹ X̃ᵀW z̃, e = z̃ − X̃β, new η = z − e + offset.
- * Convergence: |D − D_prev| / max(min(D, D_prev), 0.1) < tol on the deviance D = 2 Σ [y log(y/μ) − (y − μ)].
- * The demeaning tolerance follows the deviance change (loose early, tight at the end); the last iteration always
- * runs at the tight tolerance.
+ * Convergence: fixest's rule |D − D_prev| / (0.1 + |D|) < tol on the deviance D = 2 Σ [y log(y/μ) − (y − μ)].
+ * The demeaning tolerance follows the deviance change (1e-4 at first, then 1e-3 of the last relative change, down to
+ * `demeanTol`): errors of the demeaning lie in the span of the dummies and reach β only as products of two errors.
+ * After convergence, X̃ is demeaned once more under the final μ to `demeanTol` for the variance.
  *
  * Arrays are indexed by observation unless stated; regressors are columns (`regressors[j][obs]`).
  */
 import { CaravanError } from "../core/errors";
-import { DEMEAN_BLOCK, type FixedEffect, WeightedDemeaner } from "./hdfe";
+import { FixedEffectSolver } from "./fe-solver";
+import type { FixedEffect } from "./hdfe";
 import { choleskyDropCollinear, choleskyInverse, choleskySolve } from "./ppml-linalg";
 
 export interface PpmlCoreInput {
@@ -51,7 +54,7 @@ export interface PpmlCoreFit {
   readonly deviance: number;
   readonly iterations: number;
   readonly converged: boolean;
-  /** Total conjugate-gradient sweeps spent demeaning (a sweep over a block of interleaved columns counts once). */
+  /** Total conjugate-gradient passes over the observations spent demeaning (a pass serves two columns). */
   readonly demeanSweeps: number;
 }
 
@@ -64,6 +67,11 @@ function poissonDeviance(y: Float64Array, mu: Float64Array): number {
   return 2 * d;
 }
 
+/** Demeaning tolerance of an iteration: this fraction of the previous iteration's relative deviance change. */
+const DEMEAN_TOL_FRACTION = 1e-3;
+/** Regressors are demeaned at least this tightly in the first iteration, whose X̃ decides collinearity. */
+const FIRST_REGRESSOR_TOL = 1e-6;
+
 export function fitPpml(input: PpmlCoreInput, options: PpmlCoreOptions = {}): PpmlCoreFit {
   const { y, regressors, fixedEffects } = input;
   const n = y.length;
@@ -75,25 +83,21 @@ export function fitPpml(input: PpmlCoreInput, options: PpmlCoreOptions = {}): Pp
   const offset = input.offset;
   if (n === 0) throw new CaravanError("E_ESTIMATION_FAILED", "no observations left to estimate the model");
 
-  let ySum = 0;
-  for (let i = 0; i < n; i++) ySum += y[i];
-  const yMean = ySum / n;
+  const devConstant = devianceConstant(y);
   const mu = new Float64Array(n);
   const eta = new Float64Array(n);
   for (let i = 0; i < n; i++) {
-    mu[i] = (y[i] + yMean) / 2;
+    mu[i] = y[i] + 0.1;
     eta[i] = Math.log(mu[i]);
   }
-  const w = new Float64Array(n); // [obs] IRLS weight = μ
+  const w = new Float64Array(n); // [obs] IRLS weight = μ at the start of the iteration
+  const etaOld = new Float64Array(n); // [obs] η at the start of the iteration (step-halving)
   const z = new Float64Array(n); // [obs] working response without offset
   const zTilde = new Float64Array(n);
-  const zFe = new Float64Array(n); // [obs] fixed-effect part of z (warm start)
   const xTilde = regressors.map(() => new Float64Array(n));
-  const xFe = regressors.map(() => new Float64Array(n));
-  const etaOld = new Float64Array(n);
   const xtwx = new Float64Array(p * p);
   const xtwz = new Float64Array(p);
-  const demeaner = new WeightedDemeaner(fixedEffects, n);
+  const solver = new FixedEffectSolver(fixedEffects, n);
 
   let kept: boolean[] = new Array<boolean>(p).fill(true);
   let beta: Float64Array = new Float64Array(p);
@@ -101,37 +105,32 @@ export function fitPpml(input: PpmlCoreInput, options: PpmlCoreOptions = {}): Pp
   let iterations = 0;
   let converged = false;
   let demeanSweeps = 0;
-  let demeanTol = 1e-4; // loose while far from the optimum (as ppmlhdfe starts), then 1% of the deviance change
-  let finalPass = false;
+  let demeanTol = 1e-4; // loose while far from the optimum, then a small fraction of the deviance change
 
   while (iterations < maxIter) {
     iterations++;
-    const tight = finalPass || iterations === 1;
-    const tolNow = finalPass ? finalDemeanTol : Math.max(finalDemeanTol, Math.min(demeanTol, 1e-4));
+    const tolNow = Math.max(finalDemeanTol, Math.min(demeanTol, 1e-4));
     for (let i = 0; i < n; i++) {
-      w[i] = mu[i];
-      z[i] = eta[i] - (offset ? offset[i] : 0) + (y[i] - mu[i]) / mu[i];
+      const m = mu[i];
+      w[i] = m;
+      z[i] = eta[i] - (offset ? offset[i] : 0) + (y[i] - m) / m;
     }
-    demeaner.setWeights(w);
-    // z and the kept regressors in one call: one pass over the observations serves every column
+    solver.setWeights(w);
+    // z and the kept regressors in one call; slot 0 = z, slot 1 + j = regressor j (their warm starts)
     const vs: Float64Array[] = [z];
     const outs: Float64Array[] = [zTilde];
-    const parts: Float64Array[] = [zFe];
+    const slots: number[] = [0];
     const tols = [tolNow];
     for (let j = 0; j < p; j++) {
       if (!kept[j]) continue;
       vs.push(regressors[j]);
       outs.push(xTilde[j]);
-      parts.push(xFe[j]);
-      tols.push(tight ? Math.min(tolNow, 1e-8) : tolNow);
+      slots.push(1 + j);
+      tols.push(iterations === 1 ? Math.min(tolNow, FIRST_REGRESSOR_TOL) : tolNow);
     }
-    const stats = demeaner.demeanColumns(vs, outs, parts, tols);
-    // sweeps run: the most any column of a block of interleaved columns needed
-    for (let b = 0; b < stats.length; b += DEMEAN_BLOCK) {
-      let most = 0;
-      for (let c = b; c < Math.min(stats.length, b + DEMEAN_BLOCK); c++) most = Math.max(most, stats[c].iterations);
-      demeanSweeps += most;
-    }
+    const stats = solver.solve(vs, outs, tols, slots);
+    // passes run: the most either column of a pair needed
+    for (let b = 0; b < stats.length; b += 2) demeanSweeps += Math.max(stats[b].iterations, b + 1 < stats.length ? stats[b + 1].iterations : 0);
     for (let a = 0; a < p; a++) {
       if (!kept[a]) continue;
       const xa = xTilde[a];
@@ -162,14 +161,15 @@ export function fitPpml(input: PpmlCoreInput, options: PpmlCoreOptions = {}): Pp
     const { l, kept: keptNow } = choleskyDropCollinear(maskMatrix(xtwx, kept, p), p, 1e-14);
     beta = choleskySolve(l, keptNow, p, maskVector(xtwz, kept));
 
-    etaOld.set(eta);
-    for (let i = 0; i < n; i++) {
-      let e = zTilde[i];
-      for (let j = 0; j < p; j++) if (kept[j]) e -= xTilde[j][i] * beta[j];
-      eta[i] = z[i] - e + (offset ? offset[i] : 0);
-      mu[i] = Math.exp(eta[i]);
+    // new η = z − (z̃ − X̃β) + offset, μ = exp η and the deviance in one pass (the previous η kept for step-halving)
+    const keptCols: Float64Array[] = [];
+    const keptBeta: number[] = [];
+    for (let j = 0; j < p; j++) {
+      if (!kept[j]) continue;
+      keptCols.push(xTilde[j]);
+      keptBeta.push(beta[j]);
     }
-    let newDeviance = poissonDeviance(y, mu);
+    let newDeviance = linearPredictorPass(n, z, zTilde, keptCols, keptBeta, offset, y, devConstant, eta, etaOld, mu);
     // step-halving when the step overflows or the deviance explodes (rare for Poisson once separation is removed)
     for (let halving = 0; (!Number.isFinite(newDeviance) || newDeviance > 1e3 * deviance) && halving < 30; halving++) {
       for (let i = 0; i < n; i++) {
@@ -181,24 +181,101 @@ export function fitPpml(input: PpmlCoreInput, options: PpmlCoreOptions = {}): Pp
     if (!Number.isFinite(newDeviance)) {
       throw new CaravanError("E_ESTIMATION_FAILED", `the deviance became non-finite at iteration ${iterations}`);
     }
-    const eps = Number.isFinite(deviance) ? Math.abs(newDeviance - deviance) / Math.max(Math.min(newDeviance, deviance), 0.1) : Number.POSITIVE_INFINITY;
+    // fixest's rule: |ΔD| / (0.1 + |D|)
+    const eps = Number.isFinite(deviance) ? Math.abs(newDeviance - deviance) / (0.1 + Math.abs(newDeviance)) : Number.POSITIVE_INFINITY;
     deviance = newDeviance;
-    if (finalPass) {
+    if (eps < tol) {
       converged = true;
       break;
     }
-    if (eps < tol) {
-      if (tolNow <= finalDemeanTol) {
-        converged = true;
-        break;
-      }
-      finalPass = true;
-    }
-    demeanTol = Math.max(finalDemeanTol, 0.01 * eps);
+    demeanTol = Math.max(finalDemeanTol, DEMEAN_TOL_FRACTION * eps);
   }
 
-  // variance ingredients from the last iteration (run at the tight demeaning tolerance): X̃ under its weights w,
-  // which differ from the final μ by the last step only (relative change below the convergence tolerance)
+  // Variance ingredients at the estimate: X̃ demeaned under the final weights μ, to the final tolerance
+  // (warm-started from the last iteration, a few passes). The coefficients and μ are those of the last iteration.
+  w.set(mu);
+  solver.setWeights(w);
+  const vs: Float64Array[] = [];
+  const outs: Float64Array[] = [];
+  const slots: number[] = [];
+  for (let j = 0; j < p; j++) {
+    if (!kept[j]) continue;
+    vs.push(regressors[j]);
+    outs.push(xTilde[j]);
+    slots.push(1 + j);
+  }
+  const stats = solver.solve(vs, outs, new Array<number>(vs.length).fill(finalDemeanTol), slots);
+  for (let b = 0; b < stats.length; b += 2) demeanSweeps += Math.max(stats[b].iterations, b + 1 < stats.length ? stats[b + 1].iterations : 0);
+
+  if (converged) deviance = poissonDeviance(y, mu);
+  return finishFit(n, p, kept, beta, mu, eta, xTilde, w, deviance, iterations, converged, demeanSweeps);
+}
+
+/**
+ * η ← z − (z̃ − Σ_j X̃_j β_j) + offset (the previous η saved in etaOld), μ ← exp η; returns the deviance of μ as
+ * 2 (`constant` − Σ y η + Σ μ) with `constant` = Σ_{y>0} y log y − Σ y (computed once): no logarithm per observation
+ * and iteration. The sums cancel to about 1e-13 relative, far below the convergence tolerance; the deviance reported
+ * by the fit is recomputed term by term at the end.
+ */
+function linearPredictorPass(
+  n: number,
+  z: Float64Array,
+  zTilde: Float64Array,
+  xTilde: readonly Float64Array[],
+  beta: readonly number[],
+  offset: Float64Array | undefined,
+  y: Float64Array,
+  constant: number,
+  eta: Float64Array,
+  etaOld: Float64Array,
+  mu: Float64Array,
+): number {
+  const q = xTilde.length;
+  const x0 = q > 0 ? xTilde[0] : zTilde;
+  const b0 = q > 0 ? beta[0] : 0;
+  let yEta = 0;
+  let muSum = 0;
+  for (let i = 0; i < n; i++) {
+    let e = zTilde[i];
+    if (q === 1) e -= x0[i] * b0;
+    else for (let j = 0; j < q; j++) e -= xTilde[j][i] * beta[j];
+    etaOld[i] = eta[i];
+    const et = z[i] - e + (offset ? offset[i] : 0);
+    eta[i] = et;
+    const m = Math.exp(et);
+    mu[i] = m;
+    yEta += y[i] * et;
+    muSum += m;
+  }
+  return 2 * (constant - yEta + muSum);
+}
+
+/** Σ_{y>0} y log y − Σ y, the part of the Poisson deviance that does not depend on μ. */
+function devianceConstant(y: Float64Array): number {
+  let c = 0;
+  for (let i = 0; i < y.length; i++) {
+    const yi = y[i];
+    c += yi > 0 ? yi * Math.log(yi) - yi : 0;
+  }
+  return c;
+}
+
+/** The fit's result, with the variance ingredients from X̃ and the weights w of the estimate. */
+function finishFit(
+  n: number,
+  p: number,
+  kept: readonly boolean[],
+  beta: Float64Array,
+  mu: Float64Array,
+  eta: Float64Array,
+  xTilde: readonly Float64Array[],
+  w: Float64Array,
+  deviance: number,
+  iterations: number,
+  converged: boolean,
+  demeanSweeps: number,
+): PpmlCoreFit {
+  // bread (X̃ᵀWX̃)⁻¹ with X̃ demeaned under the final weights w = μ
   const keptIdx: number[] = [];
   for (let j = 0; j < p; j++) if (kept[j]) keptIdx.push(j);
   const xFinal = keptIdx.map((j) => xTilde[j]);

@@ -19,7 +19,8 @@
  * All arrays are indexed by observation.
  */
 import { QrLeastSquares } from "./ppml-linalg";
-import { type FixedEffect, WeightedDemeaner } from "./hdfe";
+import { FixedEffectSolver } from "./fe-solver";
+import type { FixedEffect } from "./hdfe";
 
 /** Status of an input observation after the sample restrictions. */
 export const ObsStatus = {
@@ -127,20 +128,21 @@ export function detectSeparationRelu(
   const bigWeight = Math.ceil(zeros / (tol * tol));
   const w = new Float64Array(n);
   for (let i = 0; i < n; i++) w[i] = y[i] > 0 ? bigWeight : 1;
-  const demeaner = new WeightedDemeaner(fixedEffects, n);
+  const solver = new FixedEffectSolver(fixedEffects, n);
   let sweeps = 0;
-  demeaner.setWeights(w);
+  solver.setWeights(w);
   // the regressors and the first u (1 where y = 0) in one call: one pass over the observations serves all columns
   const u = new Float64Array(n);
   for (let i = 0; i < n; i++) u[i] = y[i] === 0 ? 1 : 0;
   const uTilde = new Float64Array(n);
-  const uFe = new Float64Array(n);
   const xTilde = regressors.map(() => new Float64Array(n));
-  const firstStats = demeaner.demeanColumns(
-    [...regressors, u],
-    [...xTilde, uTilde],
-    [...regressors.map(() => new Float64Array(n)), uFe],
+  // slot 0 = u (warm-started from one round to the next), slots 1.. = the regressors
+  const uSlot = [0];
+  const firstStats = solver.solve(
+    [u, ...regressors],
+    [uTilde, ...xTilde],
     new Array<number>(regressors.length + 1).fill(DEMEAN_TOL),
+    [0, ...regressors.map((_, j) => j + 1)],
   );
   for (const st of firstStats) sweeps = Math.max(sweeps, st.iterations);
   // weighted least squares by QR on √w-scaled columns (the normal equations are too ill-conditioned with weight K)
@@ -158,7 +160,7 @@ export function detectSeparationRelu(
   let iterations = 0;
   while (iterations < maxIter) {
     iterations++;
-    if (iterations > 1) sweeps += demeaner.demean(u, uTilde, uFe, DEMEAN_TOL).iterations;
+    if (iterations > 1) sweeps += solver.solve([u], [uTilde], [DEMEAN_TOL], uSlot)[0].iterations;
     for (let i = 0; i < n; i++) uScaled[i] = uTilde[i] * sqrtW[i];
     qr.solve(uScaled, fitScaled);
     // fit = u − (ũ − X̃β): the projection of u on regressors and fixed effects, ≈ 0 where y > 0; |fit| < tol → 0

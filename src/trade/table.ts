@@ -16,6 +16,7 @@ import { CsvError, parse } from "csv-parse/sync";
 import { CaravanError, parseError } from "../core/errors";
 import { isPlainDecimal, MIN_NORMAL, NUMBER_FIELDS, rangeProblem } from "../core/numbers";
 import { suggest } from "../core/suggest";
+import { Declined, readTypedCsv } from "./csv-typed";
 
 export type ColumnType = "number" | "string";
 
@@ -31,6 +32,11 @@ export interface StringColumn {
   readonly name: string;
   /** [row] value; "" = missing. */
   readonly values: readonly string[];
+  /**
+   * The same column as level codes, when the reader built them: `codes[row]` indexes `levels` (distinct non-missing
+   * values in order of first appearance), −1 for a missing cell. Absent on derived tables (`take`, `selectRows`).
+   */
+  readonly dictionary?: { readonly codes: Int32Array; readonly levels: readonly string[] };
 }
 
 export type Column = NumericColumn | StringColumn;
@@ -60,8 +66,10 @@ export class Table {
     this.source = source;
     this.byName = new Map();
     for (const column of columns) {
-      if (column.values.length !== rowCount) {
-        throw new RangeError(`Table: column "${column.name}" has ${column.values.length} rows, expected ${rowCount}`);
+      // a reader's string column may build its values on first use: its codes give the length
+      const length = column.kind === "string" && column.dictionary ? column.dictionary.codes.length : column.values.length;
+      if (length !== rowCount) {
+        throw new RangeError(`Table: column "${column.name}" has ${length} rows, expected ${rowCount}`);
       }
       if (this.byName.has(column.name)) throw new RangeError(`Table: duplicate column "${column.name}"`);
       this.byName.set(column.name, column);
@@ -171,19 +179,32 @@ function parseNumberCell(cell: string): number {
   return value >= CELL_RULE.min && value <= CELL_RULE.max && (value === 0 || Math.abs(value) >= MIN_NORMAL) ? value : OUT_OF_RANGE;
 }
 
-/** Read a CSV file with a header row into a Table. E_FILE_NOT_FOUND if unreadable, E_PARSE for malformed rows. */
+/**
+ * Read a CSV file with a header row into a Table. E_FILE_NOT_FOUND if unreadable, E_PARSE for malformed rows.
+ * Files without quotes go through the typed byte reader (src/trade/csv-typed.ts); the others, and every file with an
+ * error, through the general parser, which gives the same table and reports the error.
+ */
 export function readCsvTable(path: string, options: ReadCsvOptions = {}): Table {
-  let text: string;
+  let bytes: Buffer;
   try {
-    text = readFileSync(path, "utf8");
+    bytes = readFileSync(path);
   } catch (error) {
     throw new CaravanError("E_FILE_NOT_FOUND", `cannot read ${path}: ${(error as Error).message}`, { cause: error, details: { file: path } });
   }
-  return parseCsvTable(text, path, options);
+  const typed = readTypedCsv(bytes, options);
+  if (!(typed instanceof Declined)) return new Table(typed.columns, typed.rowCount, path);
+  return parseCsvTableGeneral(bytes.toString("utf8"), path, options);
 }
 
 /** Parse CSV text (header row first) into a Table; `file` names the source in error messages. */
 export function parseCsvTable(text: string, file: string, options: ReadCsvOptions = {}): Table {
+  const typed = readTypedCsv(Buffer.from(text, "utf8"), options);
+  if (!(typed instanceof Declined)) return new Table(typed.columns, typed.rowCount, file);
+  return parseCsvTableGeneral(text, file, options);
+}
+
+/** `parseCsvTable` through the general parser (csv-parse) only: quoted fields, every error message. */
+export function parseCsvTableGeneral(text: string, file: string, options: ReadCsvOptions = {}): Table {
   let records: { record: string[]; info: { lines: number } }[];
   try {
     records = parse(text, { bom: true, delimiter: options.delimiter ?? ",", info: true, relax_column_count: true, skip_empty_lines: true, trim: true }) as unknown as {
@@ -278,6 +299,49 @@ function cellKey(column: Column, row: number): string | undefined {
   return v === "" ? undefined : v;
 }
 
+/** The factor of a string column from the codes its reader built (same codes and levels as the general encoding). */
+function dictionaryFactor(column: StringColumn): Omit<Factor, "name"> | undefined {
+  const d = column.dictionary;
+  if (!d) return undefined;
+  return { codes: d.codes.slice(), levelCount: d.levels.length, levels: d.levels };
+}
+
+/**
+ * The factor of a numeric column of whole numbers spanning a small range, through a lookup array instead of a hash
+ * map (levels in order of first appearance, labelled as String(value), NaN = missing); undefined otherwise.
+ */
+function integerFactor(values: Float64Array): Omit<Factor, "name"> | undefined {
+  const n = values.length;
+  let lo = Number.POSITIVE_INFINITY;
+  let hi = Number.NEGATIVE_INFINITY;
+  for (let i = 0; i < n; i++) {
+    const v = values[i];
+    if (Number.isNaN(v)) continue;
+    if (!Number.isInteger(v) || Object.is(v, -0)) return undefined;
+    if (v < lo) lo = v;
+    if (v > hi) hi = v;
+  }
+  if (!(hi - lo <= Math.max(1 << 16, 4 * n))) return hi < lo ? { codes: new Int32Array(n).fill(MISSING_LEVEL), levelCount: 0, levels: [] } : undefined;
+  const lookup = new Int32Array(hi - lo + 1).fill(-1); // [value − lo] code
+  const codes = new Int32Array(n);
+  const levels: string[] = [];
+  for (let i = 0; i < n; i++) {
+    const v = values[i];
+    if (Number.isNaN(v)) {
+      codes[i] = MISSING_LEVEL;
+      continue;
+    }
+    let code = lookup[v - lo];
+    if (code < 0) {
+      code = levels.length;
+      lookup[v - lo] = code;
+      levels.push(String(v));
+    }
+    codes[i] = code;
+  }
+  return { codes, levelCount: levels.length, levels };
+}
+
 /**
  * Encode one column or the interaction of several into dense Int32 codes (levels in order of first appearance).
  * `columns` may also be given as one string `a^b^c`.
@@ -291,8 +355,10 @@ export function encodeFactor(table: Table, columns: string | readonly string[]):
   const levels: string[] = [];
 
   if (cols.length === 1) {
-    const index = new Map<string | number, number>();
     const column = cols[0];
+    const quick = column.kind === "string" ? dictionaryFactor(column) : integerFactor(column.values);
+    if (quick) return { name: names.join("^"), ...quick };
+    const index = new Map<string | number, number>();
     for (let i = 0; i < n; i++) {
       const key: string | number | undefined = column.kind === "number" ? (Number.isNaN(column.values[i]) ? undefined : column.values[i]) : cellKey(column, i);
       if (key === undefined) {
@@ -319,6 +385,29 @@ export function encodeFactor(table: Table, columns: string | readonly string[]):
     const part = parts[p];
     const index = new Map<number, number>();
     let count = 0;
+    const cells = combinedCount * part.levelCount;
+    if (cells <= Math.max(1 << 16, 4 * n)) {
+      // dense lookup of the (a, b) cell: no hashing
+      const lookup = new Int32Array(cells).fill(-1); // [a · levels(b) + b] combined code
+      for (let i = 0; i < n; i++) {
+        const a = combined[i];
+        const b = part.codes[i];
+        if (a === MISSING_LEVEL || b === MISSING_LEVEL) {
+          next[i] = MISSING_LEVEL;
+          continue;
+        }
+        const key = a * part.levelCount + b;
+        let code = lookup[key];
+        if (code < 0) {
+          code = count++;
+          lookup[key] = code;
+        }
+        next[i] = code;
+      }
+      combined = next;
+      combinedCount = count;
+      continue;
+    }
     for (let i = 0; i < n; i++) {
       const a = combined[i];
       const b = part.codes[i];

@@ -89,7 +89,10 @@ describe("fixed-effect parameters and recovery", () => {
     const a = fe("a", [0, 1, 2, 3]);
     const b = fe("b", [0, 0, 1, 1]);
     expect(fixedEffectParameterCount([a, b])).toBe(4);
-    expect(fixedEffectParameterCount([a])).toBe(3);
+    // one dimension: its dummies are linearly independent, rank = levels (nothing redundant)
+    expect(fixedEffectParameterCount([a])).toBe(4);
+    expect(fixedEffectParameterCount([b])).toBe(2);
+    expect(fixedEffectParameterCount([a], [true])).toBe(0);
     expect(fixedEffectParameterCount([a, b, fe("c", [0, 1, 0, 1])])).toBe(4 + 2 - 1);
     // a nested in a cluster: its 4 levels are not counted
     expect(fixedEffectParameterCount([a, b], [true, false])).toBe(0);
