@@ -80,17 +80,25 @@ describe.skipIf(!existsSync(DATA))("fidelity against observed corridor figures (
     expect(extraD).toBeLessThanOrEqual(14);
   });
 
-  it("Xi'an → Duisburg with 3 alternatives gives the northern route, the Middle Corridor (Caspian ferry) and sea", () => {
+  it("Xi'an → Duisburg with 5 alternatives gives the northern route, the Middle Corridor (Caspian ferry) and sea", () => {
     // corridors are compared on generalized cost (USD + value of time × h), the shipper's trade-off: by time alone
-    // sea is over 2.5× slower than rail and no stretch limit that keeps alternatives sensible would admit it
-    const routes = route("xian", "duisburg", { alternatives: 3, criterion: "generalized" });
+    // sea is over 2.5× slower than rail and no stretch limit that keeps alternatives sensible would admit it.
+    // Since the Kashgar rail → road transfer (terminals/hubs.yaml) the China–Kyrgyzstan–Uzbekistan multimodal
+    // corridor (truck Kashgar → Fergana valley, rail to Turkmenbashi, Caspian ferry; trial services 2020–2025) and a
+    // Kashgar → Tashkent truck variant rank before sea on generalized cost, so five alternatives are asked and every
+    // extra one must be a Kashgar truck corridor through Central Asia.
+    const routes = route("xian", "duisburg", { alternatives: 5, criterion: "generalized" });
     for (const r of routes) log(`Xi'an → Duisburg alternative #${r.rank}`, r);
     const northern = routes.find((r) => ["KAZ", "RUS", "BLR"].every((c) => r.transitCountries.includes(c)));
     const middle = routes.find((r) => r.transitCountries.includes("AZE") && !r.transitCountries.includes("RUS") && r.legs.some((l) => l.mode === "ferry" || l.mode === "sea"));
     const sea = routes.find((r) => r.legs.some((l) => l.mode === "sea" && l.distanceKm > 10_000));
-    expect(routes).toHaveLength(3);
+    expect(routes).toHaveLength(5);
     expect(northern).toBeDefined();
     expect(middle).toBeDefined();
     expect(sea).toBeDefined();
+    for (const r of routes.filter((x) => x !== northern && x !== middle && x !== sea)) {
+      expect(r.transitCountries.includes("UZB") && (r.transitCountries.includes("KGZ") || r.transitCountries.includes("TJK")), `#${r.rank}`).toBe(true);
+      expect(r.events.map((e) => e.ref), `#${r.rank}`).toContain("kashgar-transfer");
+    }
   });
 });
