@@ -3,7 +3,8 @@
  * separators found by inertial flow (Schild & Sommer 2015, as used by Dibbelt, Strasser & Wagner's CCH and
  * RoutingKit). Only the topology and node coordinates are read, never a weight, so one order serves every metric.
  *
- * Recursion on a cell (a set of nodes, at first all nodes except noThrough ones):
+ * Hanging trees and the inner nodes of degree-2 chains are ordered first (peelTreesAndChains); the dissection runs on
+ * the remaining core, where a chain is one edge. Recursion on a cell (a set of nodes, at first the whole core):
  * 1. a cell of at most `leafSize` nodes is ordered by ascending degree inside the cell;
  * 2. a disconnected cell is split into its connected components, each dissected on its own;
  * 3. otherwise, for each of four directions (x, y, x + y, x − y) the nodes are sorted by their projection, the first
@@ -70,6 +71,95 @@ function undirectedAdjacency(graph: CsrGraph, skip: Uint8Array | undefined): Adj
 }
 
 /**
+ * Trees and chains first: nodes that become leaves when leaves are removed repeatedly (hanging trees), then the
+ * inner nodes of chains of degree-2 nodes, are ordered before the dissection (eliminating a leaf adds no fill; a
+ * chain's inner nodes add only the edge that bypasses the chain). The rest, the core (degree ≥ 3 after peeling,
+ * plus one node of each cycle made only of degree-2 nodes), is dissected on the core adjacency, where each chain
+ * becomes one edge between its end nodes. On road graphs most nodes are peeled (Moscow: about three quarters).
+ */
+function peelTreesAndChains(adj: Adjacency, skip: Uint8Array | undefined): { first: Uint32Array; core: Adjacency; coreNodes: Uint32Array } {
+  const n = adj.first.length - 1;
+  const removed = new Uint8Array(n); // [node] 1 = ordered before the dissection (or a noThrough node)
+  if (skip) for (let v = 0; v < n; v++) if (skip[v] === 1) removed[v] = 1;
+  const degree = new Int32Array(n);
+  for (let v = 0; v < n; v++) degree[v] = adj.first[v + 1] - adj.first[v];
+  const first: number[] = [];
+  const queue: number[] = [];
+  for (let v = 0; v < n; v++) if (removed[v] === 0 && degree[v] <= 1) queue.push(v);
+  for (let q = 0; q < queue.length; q++) {
+    const v = queue[q];
+    if (removed[v] === 1) continue;
+    removed[v] = 1;
+    first.push(v);
+    for (let s = adj.first[v]; s < adj.first[v + 1]; s++) {
+      const w = adj.other[s];
+      if (removed[w] === 1) continue;
+      if (--degree[w] <= 1) queue.push(w);
+    }
+  }
+  const isCore = new Uint8Array(n);
+  for (let v = 0; v < n; v++) if (removed[v] === 0 && degree[v] >= 3) isCore[v] = 1;
+  // the alive neighbour of chain node v other than `from`
+  const nextOnChain = (v: number, from: number): number => {
+    for (let s = adj.first[v]; s < adj.first[v + 1]; s++) {
+      const w = adj.other[s];
+      if (removed[w] === 0 && w !== from) return w;
+    }
+    return from; // a chain of two nodes joined twice cannot occur in a simple graph; stay put
+  };
+  // cycles of degree-2 nodes only: promote one node of each to the core
+  const visited = new Uint8Array(n);
+  for (let v = 0; v < n; v++) {
+    if (removed[v] === 1 || isCore[v] === 1 || visited[v] === 1) continue;
+    visited[v] = 1;
+    let reachesCore = false;
+    for (let side = 0; side < 2 && !reachesCore; side++) {
+      let prev = v;
+      let cur = -1;
+      let k = 0;
+      for (let s = adj.first[v]; s < adj.first[v + 1]; s++) {
+        if (removed[adj.other[s]] === 0 && k++ === side) cur = adj.other[s];
+      }
+      while (cur >= 0 && cur !== v && isCore[cur] === 0) {
+        visited[cur] = 1;
+        const next = nextOnChain(cur, prev);
+        prev = cur;
+        cur = next;
+      }
+      if (cur >= 0 && cur !== v) reachesCore = true;
+    }
+    if (!reachesCore) isCore[v] = 1;
+  }
+  for (let v = 0; v < n; v++) if (removed[v] === 0 && isCore[v] === 0) first.push(v);
+  // core adjacency: core neighbours directly or through one chain
+  const coreNodes: number[] = [];
+  for (let v = 0; v < n; v++) if (isCore[v] === 1) coreNodes.push(v);
+  const coreFirst = new Uint32Array(n + 1);
+  const other: number[] = [];
+  const seen = new Int32Array(n).fill(-1);
+  for (let v = 0; v < n; v++) {
+    coreFirst[v] = other.length;
+    if (isCore[v] === 0) continue;
+    seen[v] = v;
+    for (let s = adj.first[v]; s < adj.first[v + 1]; s++) {
+      let prev = v;
+      let cur = adj.other[s];
+      if (removed[cur] === 1) continue;
+      while (isCore[cur] === 0) {
+        const next = nextOnChain(cur, prev);
+        prev = cur;
+        cur = next;
+      }
+      if (seen[cur] === v) continue;
+      seen[cur] = v;
+      other.push(cur);
+    }
+  }
+  coreFirst[n] = other.length;
+  return { first: Uint32Array.from(first), core: { first: coreFirst, other: Uint32Array.from(other) }, coreNodes: Uint32Array.from(coreNodes) };
+}
+
+/**
  * Contraction order [rank] → node by nested dissection with inertial-flow separators (see the file comment).
  * `x`, `y` are node coordinates ([node]; any planar projection, e.g. longitude and latitude).
  */
@@ -80,10 +170,13 @@ export function nestedDissectionOrder(graph: CsrGraph, x: ArrayLike<number>, y: 
   if (noThrough && noThrough.length !== n) throw new RangeError(`nestedDissectionOrder: noThrough has ${noThrough.length} entries for ${n} nodes`);
   const leafSize = Math.max(2, options.leafSize ?? 8);
   const balance = options.balance ?? 0.25;
-  const adj = undirectedAdjacency(graph, noThrough);
+  const full = undirectedAdjacency(graph, noThrough);
   const order = new Uint32Array(n); // [rank] node
   let placed = 0;
   if (noThrough) for (let v = 0; v < n; v++) if (noThrough[v] === 1) order[placed++] = v;
+  const peeled = peelTreesAndChains(full, noThrough);
+  for (let i = 0; i < peeled.first.length; i++) order[placed++] = peeled.first[i];
+  const adj = peeled.core;
 
   // scratch shared by every cell (a cell's local structures are finished with before its parts are dissected)
   const stamp = new Int32Array(n).fill(-1); // [node] id of the cell operation that last marked it
@@ -302,10 +395,8 @@ export function nestedDissectionOrder(graph: CsrGraph, x: ArrayLike<number>, y: 
         else countB++;
       }
       bestFlow = flowValue;
-      {
-        bestUseA = countA <= countB;
-        bestReach.set(reach);
-      }
+      bestUseA = countA <= countB;
+      bestReach.set(reach);
     }
     const separator: number[] = [];
     const sideA: number[] = [];
@@ -343,9 +434,7 @@ export function nestedDissectionOrder(graph: CsrGraph, x: ArrayLike<number>, y: 
     appendLeaf(separator);
   };
 
-  const cell: number[] = [];
-  for (let v = 0; v < n; v++) if (noThrough === undefined || noThrough[v] === 0) cell.push(v);
-  dissect(Uint32Array.from(cell));
+  dissect(peeled.coreNodes);
   if (placed !== n) throw new Error(`nestedDissectionOrder: placed ${placed} of ${n} nodes`);
   return order;
 }
