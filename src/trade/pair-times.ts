@@ -31,11 +31,11 @@
  *
  *   t_ij = Σ_m s_m(A,B) t^m_ij / Σ_m s_m(A,B)   over the modes m with a route for i → j (shares renormalised)
  *
- *   route of mode m  sea: least generalized cost over sea + ferry + road (road to and from the ports);
- *                    rail: least generalized cost over rail + road + ferry; road: least generalized cost over road +
- *                    ferry; air: least time over air + road (air freight buys time). The route counts for m only if
- *                    it has a leg of mode m (a "sea" route that is all road is no sea route), and only modes the
- *                    side's `modes` allow are offered.
+ *   route of mode m  the route of least generalized cost among those with at least one leg of mode m (a search on
+ *                    the network in two layers, before and after the first leg of m), over sea + ferry + road for
+ *                    sea (road to and from the ports), rail + road + ferry for rail, road + ferry for road; air:
+ *                    least time over air + road with an air leg (air freight buys time). A pair with no such route
+ *                    has no route of mode m; only modes the side's `modes` allow are offered.
  *   shares s_m(A,B)  observed value shares of the lane of exporter A and importer B (`ModeShareTable`, e.g.
  *                    China → EU: sea 75 %, air 22 %, rail 3 % of the value in 2019); a pair without observed shares
  *                    takes the mode of least generalized cost alone (the deterministic choice of the shipper, as
@@ -45,6 +45,7 @@
  */
 import { CaravanError } from "../core/errors";
 import { suggest } from "../core/suggest";
+import { buildCsr, type CsrGraph } from "../graph/csr";
 import { accessNode, type CompiledNetwork, MODE_AIR, MODE_RAIL, MODE_ROAD, MODE_SEA } from "../network/compiled";
 import type { PlaceKind } from "../network/schema";
 import { PLACE_KINDS } from "../network/schema";
@@ -286,28 +287,80 @@ export interface ModeCityTimes {
   readonly generalizedUsd: readonly Float64Array[];
 }
 
+/**
+ * The network in two layers for routes that must use mode `code`: layer 0 = no leg of the mode yet, layer 1 = at
+ * least one. An arc of the mode leads from layer 0 to layer 1 (and stays in layer 1); every other arc stays in its
+ * layer. A path from a node in layer 0 to a node in layer 1 is a route of the network with at least one leg of the
+ * mode. `arc[a']` = the network's arc of layered arc a'.
+ */
+interface LayeredGraph {
+  readonly graph: CsrGraph;
+  readonly arc: Uint32Array;
+  readonly noThrough: Uint8Array;
+}
+
+const layered = new WeakMap<CompiledNetwork, Map<number, LayeredGraph>>();
+
+function layeredGraph(net: CompiledNetwork, code: number): LayeredGraph {
+  let byMode = layered.get(net);
+  if (!byMode) {
+    byMode = new Map();
+    layered.set(net, byMode);
+  }
+  const hit = byMode.get(code);
+  if (hit) return hit;
+  const g = net.graph;
+  const n = g.nodeCount;
+  const m = g.arcCount;
+  const tails = new Uint32Array(2 * m);
+  const heads = new Uint32Array(2 * m);
+  const orig = new Uint32Array(2 * m);
+  const mode = net.arcs.mode;
+  for (let a = 0; a < m; a++) {
+    tails[a] = g.tail[a];
+    heads[a] = mode[a] === code ? g.head[a] + n : g.head[a];
+    orig[a] = a;
+    tails[m + a] = g.tail[a] + n;
+    heads[m + a] = g.head[a] + n;
+    orig[m + a] = a;
+  }
+  const graph = buildCsr(2 * n, tails, heads);
+  const arc = new Uint32Array(graph.arcCount);
+  for (let a = 0; a < graph.arcCount; a++) arc[a] = orig[graph.inputArc[a]];
+  const noThrough = new Uint8Array(2 * n);
+  if (net.noThrough) for (let v = 0; v < n; v++) noThrough[v] = noThrough[v + n] = net.noThrough[v];
+  const out = { graph, arc, noThrough };
+  byMode.set(code, out);
+  return out;
+}
+
 /** The route of each main mode the state allows, for every city pair (rules in the file comment). */
 export function modeCityTimes(ctx: RoutingContext, state: PairTimesState, cargo: string, nodes: Uint32Array): ModeCityTimes {
   const allowed = new Set((state.modes ?? ["rail", "road", "sea", "ferry"]).map((m) => m.trim().toLowerCase()));
   const modes: MainMode[] = [];
   const timeH: Float64Array[] = [];
   const generalizedUsd: Float64Array[] = [];
-  const arcMode = ctx.net.arcs.mode;
+  const n = ctx.net.graph.nodeCount;
+  const targets = Uint32Array.from(nodes, (v) => v + n);
   for (const m of MAIN_MODES) {
     const route = MAIN_MODE_ROUTES[m];
     if (!allowed.has(m)) continue;
     const options = resolveRouteOptions(ctx.net, { ...state, modes: route.modes.filter((x) => allowed.has(x)), criterion: route.criterion, cargo });
     const set = ctx.weights(options);
-    const onMode = new Float64Array(arcMode.length);
-    for (let a = 0; a < onMode.length; a++) if (arcMode[a] === route.code) onMode[a] = 1;
-    const query = new DijkstraQuery(ctx.net.graph, set.weight, { noThrough: ctx.net.noThrough });
-    const mm = manyToMany(query, nodes, nodes, { sumColumns: [set.columns.timeH, set.columns.costUsd, set.columns.co2Kg, onMode] });
-    const [t, c, co2, legs] = mm.sums;
+    const lg = layeredGraph(ctx.net, route.code);
+    const lift = (column: Float64Array): Float64Array => {
+      const out = new Float64Array(lg.arc.length);
+      for (let a = 0; a < out.length; a++) out[a] = column[lg.arc[a]];
+      return out;
+    };
+    const query = new DijkstraQuery(lg.graph, lift(set.weight), { noThrough: lg.noThrough });
+    const mm = manyToMany(query, nodes, targets, { sumColumns: [lift(set.columns.timeH), lift(set.columns.costUsd), lift(set.columns.co2Kg)] });
+    const [t, c, co2] = mm.sums;
     const gc = new Float64Array(t.length);
     const vot = options.valueOfTimeUsdPerH;
     const co2Price = options.co2PriceUsdPerT;
     for (let cell = 0; cell < t.length; cell++) {
-      if (mm.distance[cell] === Number.POSITIVE_INFINITY || !(legs[cell] > 0)) {
+      if (mm.distance[cell] === Number.POSITIVE_INFINITY) {
         t[cell] = Number.POSITIVE_INFINITY;
         gc[cell] = Number.POSITIVE_INFINITY;
       } else gc[cell] = c[cell] + vot * t[cell] + (co2Price * co2[cell]) / 1000;
