@@ -87,6 +87,15 @@ export function solveAlgorithmB(problem: AssignmentProblem, options: SolveOption
   const mergeLen = new Int32Array(K);
   /** [k] number of arcs in k's bush. */
   const bushArcCount = new Int32Array(K);
+  /**
+   * [k] for every merge ancestor of k's bush (a node from which a merge, a node with several in-arcs, can be
+   * reached in the bush; merges included; the origin left out) in topological order, three entries: its index in
+   * the order, the position of its first in-arc in the arc list, and its offset in the merge list. Flow moves only
+   * at merges and along bush paths into them, so equilibration labels and shifts on these nodes alone.
+   */
+  const bushRelevant: Int32Array[] = new Array(K);
+  /** [k] used length of bushRelevant[k] (3 per node). */
+  const relevantLen = new Int32Array(K);
   /** [k][i] position in the unpacked arc list, arc and flow of the i-th arc of k's bush with non-zero flow (by position). */
   const flowPos: Int32Array[] = new Array(K);
   const flowArc: Int32Array[] = new Array(K);
@@ -106,6 +115,12 @@ export function solveAlgorithmB(problem: AssignmentProblem, options: SolveOption
   const bushFlow = new Float64Array(m);
   /** [arc] 1 = the arc is in the bush being improved (zero outside improveBush). */
   const inBush = new Uint8Array(m);
+  /** [node] 1 = merge ancestor of the bush being packed (zero outside packArcs). */
+  const ancestor = new Uint8Array(n);
+  /** [i] scratch for the flow list being rebuilt: position, arc, flow. */
+  const nextPos = new Int32Array(m);
+  const nextArc = new Int32Array(m);
+  const nextVal = new Float64Array(m);
   /** [arc] position q of the arc in the reverse adjacency (inArc[q] = arc). */
   const revPos = new Int32Array(m);
   for (let q = 0; q < m; q++) revPos[inArc[q]] = q;
@@ -240,6 +255,111 @@ export function solveAlgorithmB(problem: AssignmentProblem, options: SolveOption
     bushMerge[k] = merge;
     mergeLen[k] = mi;
     bushArcCount[k] = groupStart[len];
+    // merge ancestors, last to first in the order: a merge, and the tails of the in-arcs of every marked node
+    let count = 0;
+    for (let idx = len - 1; idx > 0; idx--) {
+      const j = ord[idx];
+      const p0 = groupStart[idx];
+      const p1 = groupStart[idx + 1];
+      if (p1 - p0 > 1) ancestor[j] = 1;
+      if (ancestor[j] === 0) continue;
+      count++;
+      for (let p = p0; p < p1; p++) ancestor[tail[bushArc[p]]] = 1;
+    }
+    let relevant = bushRelevant[k];
+    if (3 * count > relevant.length) relevant = grown(relevant, 3 * count);
+    let r = 0;
+    let offset = 0;
+    for (let idx = 1; idx < len; idx++) {
+      const j = ord[idx];
+      if (ancestor[j] === 1) {
+        ancestor[j] = 0;
+        relevant[r++] = idx;
+        relevant[r++] = groupStart[idx];
+        relevant[r++] = offset;
+      }
+      if (slot[idx] === MERGE) offset += 1 + merge[offset];
+    }
+    ancestor[ord[0]] = 0;
+    bushRelevant[k] = relevant;
+    relevantLen[k] = r;
+  };
+
+  /**
+   * Store the non-zero flows of k's merge ancestors' in-arcs from the unpacked bush (the only flows equilibration
+   * changes), keeping k's other stored flows: the same list packFlows would build, without scanning the whole bush.
+   */
+  const packRelevantFlows = (k: number): void => {
+    const relevant = bushRelevant[k];
+    const rl = relevantLen[k];
+    const slot = bushSlot[k];
+    const merge = bushMerge[k];
+    const fp = flowPos[k];
+    const fa = flowArc[k];
+    const fv = flowVal[k];
+    const fl = flowLen[k];
+    let i = 0;
+    // usually the same arcs carry flow as before and only their flows changed: update those in place
+    let same = true;
+    for (let r = 0; r < rl && same; r += 3) {
+      const p0 = relevant[r + 1];
+      const p1 = p0 + (slot[relevant[r]] !== MERGE ? 1 : merge[relevant[r + 2]]);
+      while (i < fl && fp[i] < p0) i++;
+      for (let p = p0; p < p1; p++) {
+        const f = bushFlow[p];
+        if (i < fl && fp[i] === p) {
+          if (f === 0) {
+            same = false;
+            break;
+          }
+          fv[i++] = f;
+        } else if (f !== 0) {
+          same = false;
+          break;
+        }
+      }
+    }
+    if (same) return;
+    // otherwise merge the stored list outside the ranges with the ranges, by position
+    i = 0;
+    let o = 0;
+    for (let r = 0; r < rl; r += 3) {
+      const p0 = relevant[r + 1];
+      const p1 = p0 + (slot[relevant[r]] !== MERGE ? 1 : merge[relevant[r + 2]]);
+      for (; i < fl && fp[i] < p0; i++, o++) {
+        nextPos[o] = fp[i];
+        nextArc[o] = fa[i];
+        nextVal[o] = fv[i];
+      }
+      while (i < fl && fp[i] < p1) i++;
+      for (let p = p0; p < p1; p++) {
+        const f = bushFlow[p];
+        if (f === 0) continue;
+        nextPos[o] = p;
+        nextArc[o] = bushArc[p];
+        nextVal[o] = f;
+        o++;
+      }
+    }
+    for (; i < fl; i++, o++) {
+      nextPos[o] = fp[i];
+      nextArc[o] = fa[i];
+      nextVal[o] = fv[i];
+    }
+    let tp = fp;
+    let ta = fa;
+    let tv = fv;
+    if (o > fp.length) {
+      tp = flowPos[k] = grown(fp, o);
+      ta = flowArc[k] = grown(fa, o);
+      tv = flowVal[k] = grown(fv, o);
+    }
+    for (let e = 0; e < o; e++) {
+      tp[e] = nextPos[e];
+      ta[e] = nextArc[e];
+      tv[e] = nextVal[e];
+    }
+    flowLen[k] = o;
   };
 
   /** Store the non-zero flows of the unpacked bush as k's. */
@@ -295,6 +415,7 @@ export function solveAlgorithmB(problem: AssignmentProblem, options: SolveOption
     bushOrder[k] = ord;
     bushSlot[k] = new Uint8Array(len);
     bushMerge[k] = new Int32Array(8);
+    bushRelevant[k] = new Int32Array(24);
     tree.load(commodities.destNode, commodities.demand, from, to, flowByArc, nodeFlow);
     const cnt = listBushArcs(ord);
     for (let p = 0; p < cnt; p++) inBush[bushArc[p]] = 0;
@@ -511,25 +632,24 @@ export function solveAlgorithmB(problem: AssignmentProblem, options: SolveOption
     const ord = bushOrder[k];
     const slot = bushSlot[k];
     const merge = bushMerge[k];
-    const len = ord.length;
     const origin = ord[0];
     shifted = false;
-    // L and U labels in one sweep over the bush, unpacking its arc list (grouped by head in topological order) on
-    // the way; the flows beside it are already in place
+    // L and U labels over the merge ancestors in topological order, unpacking their in-arcs into the arc list on the
+    // way; the flows beside it are already in place
+    const relevant = bushRelevant[k];
+    const rl = relevantLen[k];
     pos[origin] = 0;
     L[origin] = 0;
     U[origin] = 0;
     Upred[origin] = ROOT_POS;
-    groupStart[0] = 0;
-    let pStart = 0;
-    let mi = 0;
-    for (let idx = 1; idx < len; idx++) {
+    for (let r = 0; r < rl; r += 3) {
+      const idx = relevant[r];
+      const pStart = relevant[r + 1];
       const j = ord[idx];
       pos[j] = idx;
-      groupStart[idx] = pStart;
       const s = slot[idx];
       if (s !== MERGE) {
-        // one in-arc (most nodes): the same comparisons as the loop below, for one arc
+        // one in-arc: the same comparisons as the loop below, for one arc
         const a = inArc[firstIn[j] + s];
         bushArc[pStart] = a;
         const t = tail[a];
@@ -550,9 +670,9 @@ export function solveAlgorithmB(problem: AssignmentProblem, options: SolveOption
           U[j] = Number.NEGATIVE_INFINITY;
           Upred[j] = NO_POS;
         }
-        pStart++;
         continue;
       }
+      let mi = relevant[r + 2];
       const count = merge[mi++];
       const pEnd = pStart + count;
       for (let p = pStart; p < pEnd; p++) bushArc[p] = inArc[merge[mi++]];
@@ -582,12 +702,11 @@ export function solveAlgorithmB(problem: AssignmentProblem, options: SolveOption
       Lpred[j] = lArg;
       U[j] = uBest;
       Upred[j] = uArg;
-      pStart = pEnd;
     }
-    groupStart[len] = pStart;
+    // U − L at any other node with flow equals U − L at its nearest merge ancestor (one in-arc each up to there)
     let maxDiff = 0;
-    for (let idx = len - 1; idx > 0; idx--) {
-      const j = ord[idx];
+    for (let r = rl - 3; r >= 0; r -= 3) {
+      const j = ord[relevant[r]];
       const b0 = Upred[j];
       if (b0 === NO_POS) continue;
       const diff = U[j] - L[j];
@@ -698,7 +817,8 @@ export function solveAlgorithmB(problem: AssignmentProblem, options: SolveOption
         const changed = improveBush(k);
         if (changed) packArcs(k);
         active[k] = equilibrate(k, threshold) > threshold ? 1 : 0;
-        if (changed || shifted) packFlows(k);
+        if (changed) packFlows(k);
+        else if (shifted) packRelevantFlows(k);
       }
       for (let sweep = 0; sweep < maxSweeps; sweep++) {
         let maxDiff = 0;
@@ -706,7 +826,7 @@ export function solveAlgorithmB(problem: AssignmentProblem, options: SolveOption
           if (active[k] === 0) continue; // settled in its last pass: the next outer iteration revisits it
           unpackFlows(k);
           const d = equilibrate(k, threshold);
-          if (shifted) packFlows(k);
+          if (shifted) packRelevantFlows(k);
           active[k] = d > threshold ? 1 : 0;
           if (d > maxDiff) maxDiff = d;
         }

@@ -90,6 +90,7 @@ export class ShortestPathTree {
     const heapSlot = this.heapSlot;
     const mark = this.targetMark;
     const stamp = this.targetStamp;
+    const withFixed = fixed !== this.zeroCost;
     for (let i = 0; i < this.settledCount; i++) {
       const v = order[i];
       dist[v] = Number.POSITIVE_INFINITY;
@@ -146,8 +147,9 @@ export class ShortestPathTree {
       const du = dist[u];
       const end = firstOut[u + 1];
       for (let a = firstOut[u]; a < end; a++) {
-        // a forbidden arc (fixed = +Infinity) gives dv = +Infinity, which never improves dist[v]
-        const dv = du + time[a] + fixed[a];
+        // a forbidden arc (fixed = +Infinity) gives dv = +Infinity, which never improves dist[v]; without fixed
+        // costs (runCost, runCostTo) the zeros are not read (adding +0 changes no sum)
+        const dv = withFixed ? du + time[a] + fixed[a] : du + time[a];
         const v = head[a];
         if (dv < dist[v]) {
           dist[v] = dv;
