@@ -131,12 +131,12 @@ describe.skipIf(!existsSync(real))("congested comparison on the real network", (
     expect(code).toBe(0);
     return JSON.parse(out);
   };
-  it("dostyk-moyynty-second-track: its capacity edits target links with trains per day only, so no assignment capacity changes and the note says which", async () => {
+  it("dostyk-moyynty-second-track: the base line holds 12 train pairs/day and the project 60, both converted to tonnes when the network is compiled, so the default comparison is congested and shippers save time", async () => {
     const r = await run();
-    expect(r.network.comparison.method).toBe("free-flow");
-    expect(r.network.comparison.reason).toMatch(/no capacity/);
-    expect(r.network.note).toMatch(/dostyk-aktogay-rail-1520 \(\d+ trains\/day only\)/);
-    expect(r.firstFullYear.timeSavingsUsd).toBe(0);
+    expect(r.network.comparison.method).toBe("congested");
+    expect(r.network.comparison.reason).toMatch(/differ in capacity/);
+    expect(r.network.rowsOnProject).toBeGreaterThan(0);
+    expect(r.firstFullYear.timeSavingsUsd).toBeGreaterThan(0);
   });
   it("doubling the Dostyk–Alashankou crossing capacity (a scenario on the real network): a positive generalized cost saving from the equilibria, none at free-flow", () => {
     const rnet = openNetwork(real);
