@@ -253,6 +253,9 @@ export function parseTntpNetwork(text: string, file: string): TntpNetwork {
 
 const ORIGIN = /^\s*origin\s+(\S+)\s*$/i;
 
+/** [f] 10^f, exact for f ≤ 22. */
+const POW10 = Float64Array.from({ length: 23 }, (_, f) => 10 ** f);
+
 /** Length of the decimal number (grammar of NUMBER, without sign) starting at `i`, 0 when there is none. */
 function scanUnsignedNumber(s: string, i: number): number {
   const start = i;
@@ -308,11 +311,34 @@ function fastTripEntries(body: string, origin: number, zoneCount: number, demand
     c = body.charCodeAt(++i);
     while (c === 32 || c === 9) c = body.charCodeAt(++i);
     const vStart = i;
-    if (c === 43) i++; // a leading '+'; negative flows go to the general parser, which rejects them
-    const n = scanUnsignedNumber(body, i);
-    if (n === 0) return false;
-    i += n;
-    const v = Number(body.slice(vStart, i));
+    if (c === 43) c = body.charCodeAt(++i); // a leading '+'; negative flows go to the general parser, which rejects them
+    // digits and fraction digits as one integer w with f fraction digits: w / 10^f is the correctly rounded value
+    // (the same double as Number()) while w < 2^53 and f ≤ 22, as both are then exact; otherwise Number() reads it
+    const nStart = i;
+    let w = 0;
+    let f = 0;
+    let digits = 0;
+    while (c >= 48 && c <= 57) {
+      w = w * 10 + (c - 48);
+      digits++;
+      c = body.charCodeAt(++i);
+    }
+    if (c === 46) {
+      c = body.charCodeAt(++i);
+      while (c >= 48 && c <= 57) {
+        w = w * 10 + (c - 48);
+        f++;
+        c = body.charCodeAt(++i);
+      }
+    }
+    let v: number;
+    if (digits + f > 0 && c !== 101 && c !== 69 && w <= Number.MAX_SAFE_INTEGER && f <= 22) v = f === 0 ? w : w / POW10[f];
+    else {
+      const n = scanUnsignedNumber(body, nStart);
+      if (n === 0) return false;
+      i = nStart + n;
+      v = Number(body.slice(vStart, i));
+    }
     if (!(v <= MAX_TRIP_FLOW) || (v !== 0 && v < MIN_NORMAL)) return false; // overflow, out of range or subnormal: the general parser says which
     c = body.charCodeAt(i);
     while (c === 32 || c === 9 || c === 13) c = body.charCodeAt(++i);
