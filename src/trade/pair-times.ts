@@ -347,14 +347,27 @@ export function modeCityTimes(ctx: RoutingContext, state: PairTimesState, cargo:
     if (!allowed.has(m)) continue;
     const options = resolveRouteOptions(ctx.net, { ...state, modes: route.modes.filter((x) => allowed.has(x)), criterion: route.criterion, cargo });
     const set = ctx.weights(options);
-    const lg = layeredGraph(ctx.net, route.code);
-    const lift = (column: Float64Array): Float64Array => {
-      const out = new Float64Array(lg.arc.length);
-      for (let a = 0; a < out.length; a++) out[a] = column[lg.arc[a]];
-      return out;
-    };
-    const query = new DijkstraQuery(lg.graph, lift(set.weight), { noThrough: lg.noThrough });
-    const mm = manyToMany(query, nodes, targets, { sumColumns: [lift(set.columns.timeH), lift(set.columns.costUsd), lift(set.columns.co2Kg)] });
+    let mm: ReturnType<typeof manyToMany>;
+    if (m === "road") {
+      // road over road + ferry: every route but a ferry-only one has a road leg, so the plain network is searched
+      // and a route without a road leg (ferry only) counts as none
+      const onRoad = new Float64Array(ctx.net.graph.arcCount);
+      const arcMode = ctx.net.arcs.mode;
+      for (let a = 0; a < onRoad.length; a++) if (arcMode[a] === MODE_ROAD) onRoad[a] = 1;
+      const query = new DijkstraQuery(ctx.net.graph, set.weight, { noThrough: ctx.net.noThrough });
+      mm = manyToMany(query, nodes, nodes, { sumColumns: [set.columns.timeH, set.columns.costUsd, set.columns.co2Kg, onRoad] });
+      const legs = mm.sums[3];
+      for (let cell = 0; cell < legs.length; cell++) if (!(legs[cell] > 0)) mm.distance[cell] = Number.POSITIVE_INFINITY;
+    } else {
+      const lg = layeredGraph(ctx.net, route.code);
+      const lift = (column: Float64Array): Float64Array => {
+        const out = new Float64Array(lg.arc.length);
+        for (let a = 0; a < out.length; a++) out[a] = column[lg.arc[a]];
+        return out;
+      };
+      const query = new DijkstraQuery(lg.graph, lift(set.weight), { noThrough: lg.noThrough });
+      mm = manyToMany(query, nodes, targets, { sumColumns: [lift(set.columns.timeH), lift(set.columns.costUsd), lift(set.columns.co2Kg)] });
+    }
     const [t, c, co2] = mm.sums;
     const gc = new Float64Array(t.length);
     const vot = options.valueOfTimeUsdPerH;

@@ -2,6 +2,8 @@
  * Outputs of the Belt and Road study: the JSON shape of the issue, a text summary, CSV tables and a self-contained
  * HTML report (inline SVG, no script, no network).
  */
+import { isAbsolute, relative } from "node:path";
+import { packageInfo } from "../../core/package";
 import { barChart, esc, htmlTable, page } from "../../appraisal/index";
 import type { GroupResult, StudyResult } from "./study";
 
@@ -45,6 +47,12 @@ function table(rows: string[][]): string {
   return rows.map((row) => row.map((c, k) => (k === 0 ? c.padEnd(widths[k]) : c.padStart(widths[k]))).join("  ")).join("\n");
 }
 
+/** A path inside the package as written from its root (data/appraisal/...), others as given. */
+function shortPath(file: string): string {
+  const rel = relative(packageInfo().root, file);
+  return rel.startsWith("..") || isAbsolute(rel) ? file : rel;
+}
+
 /** Text summary. */
 export function formatStudy(r: StudyResult): string {
   const lines: string[] = [];
@@ -55,7 +63,7 @@ export function formatStudy(r: StudyResult): string {
     `trade: ${r.trade.file}, ${r.trade.economies} economies${r.trade.restOfWorld.length > 0 ? ` (ROW = ${r.trade.restOfWorld.length} economies)` : ""}; domestic flows from GDP for ${r.trade.domesticFromGdp}${r.trade.gdpFile ? ` (${r.trade.gdpFile}, ${r.trade.gdpYear})` : ""}`,
   );
   lines.push(
-    `pair times: ${r.parameters.pairTimes === "mode-share" ? `expected over the modes shippers use (observed value shares by lane from ${r.parameters.modeShares}; other lanes: the mode of least generalized cost)` : "the fastest route's time"}`,
+    `pair times: ${r.parameters.pairTimes === "mode-share" ? `expected over the modes shippers use (observed value shares by lane from ${shortPath(r.parameters.modeShares ?? "")}; other lanes: the mode of least generalized cost)` : "the fastest route's time"}`,
   );
   lines.push(`GE: σ = ${r.parameters.sigma}, ${r.parameters.imbalances} imbalances; time cost ${r.parameters.pctPerDay !== null ? `${r.parameters.pctPerDay} %/day` : `per sector (${r.parameters.timeCosts})`}`);
   for (const v of r.variants) {
