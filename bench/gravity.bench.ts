@@ -3,23 +3,31 @@
  *
  * 1. The FTA example of ppmlhdfe (../shared/gravity/EXAMPLE_TRADE_FTA_DATA.csv, category TOTAL, 5,950 rows) with
  *    exporter-year, importer-year and pair fixed effects: time and iterations.
- * 2. A seeded synthetic three-way panel (exporters × importers × years) of 1,000,000 rows with exporter-year,
- *    importer-year and pair fixed effects and two time-varying regressors: time, iterations, time per row, and the
- *    ratio to fixest's published 3.47 s for 1 M rows and 3 fixed effects (an external reference figure from another
- *    machine and multi-core; indicative only).
- * 3. Baseline in the same process: a Poisson GLM with explicit dummy variables (IRLS with a QR step,
+ * 2. Baseline in the same process: a Poisson GLM with explicit dummy variables (IRLS with a QR step,
  *    src/trade/ppml-dummy.ts) on reduced panels of the same design, against the HDFE estimator on the same data.
+ * 3. Side by side with R's fixest (fread + fepois, one thread each), whole processes on the same CSV files: seeded
+ *    three-way panels of 1 M and 5 M rows (bench/gravity-panel.ts, written once into the temporary folder),
+ *    `trade ~ rta | exporter^year + importer^year + pair`, heteroskedasticity-robust standard errors with each
+ *    program's default small-sample rule. Caravan runs as a user runs it (`bin/caravan.js gravity estimate --no-store
+ *    --json`, the built program in dist/cli, which this part builds first) and reports its own read and fit times;
+ *    R's script reports fread's and fepois's. Wall time, CPU time (user + system) and peak resident memory of each
+ *    whole process come from GNU time (/usr/bin/time); best of GRAVITY_BENCH_REPEATS runs (default 1), the two
+ *    programs interleaved. Prints the ratios Caravan / fixest and checks that the estimates agree to 1e-8 and the
+ *    standard errors to 1e-6 (relative); a disagreement fails the benchmark. fixest is found through Rscript on the
+ *    PATH with the library named by CARAVAN_R_LIBS (or R_LIBS); without it this part is skipped with a message.
+ *    GRAVITY_BENCH_ROWS=1M or 5M runs one size only.
  */
-import { existsSync } from "node:fs";
-import { dirname, resolve } from "node:path";
+import { spawnSync } from "node:child_process";
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { loadavg, tmpdir } from "node:os";
+import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { estimateGravity, estimatePpml } from "../src/trade/estimate";
 import type { FixedEffect } from "../src/trade/hdfe";
 import { fitPpmlDummies } from "../src/trade/ppml-dummy";
 import { readCsvTable } from "../src/trade/table";
+import { gravityPanelCsv, type PanelShape, panelRows } from "./gravity-panel";
 import { rng } from "./lib";
-
-const FIXEST_1M_3FE_S = 3.47;
 
 interface Panel {
   y: Float64Array; // [obs]
@@ -136,16 +144,162 @@ for (const [e, i, years] of [
   );
 }
 
-const big = syntheticPanel(200, 200, 25, 7);
-const sizes = big.sizes;
-console.log(`\nSynthetic panel: ${big.y.length.toLocaleString("en-US")} rows, fixed effects ${sizes.join(" / ")} levels`);
-(globalThis as { gc?: () => void }).gc?.();
-const run = timeIt(() => fitHdfe(big));
-const r = run.value;
-console.log(
-  `  HDFE: ${run.seconds.toFixed(2)} s wall, ${run.cpuSeconds.toFixed(2)} s CPU, ${r.iterations} IRLS iterations, ${r.demeanSweeps} demeaning sweeps, ${r.observations.toLocaleString("en-US")} observations used (${r.dropped.separated} separated, ${r.dropped.singletons} singletons); rta = ${r.coefficients[0].estimate.toFixed(4)} (true 0.4), tariff = ${r.coefficients[1].estimate.toFixed(4)} (true -1.5)`,
-);
-console.log(`  ${((run.cpuSeconds / big.y.length) * 1e6).toFixed(2)} µs CPU per row`);
-console.log(
-  `  published for another machine (not measured beside this run, so no ratio): fixest 1 M rows, 3 FE = ${FIXEST_1M_3FE_S} s multi-core`,
-);
+// --- 3. whole processes beside fixest ---------------------------------------------------------------------------
+
+const root = resolve(here, "..");
+const GNU_TIME = "/usr/bin/time";
+const FORMULA = "trade ~ rta | exporter^year + importer^year + pair";
+
+interface ProcessRun {
+  wallS: number;
+  cpuS: number;
+  peakMiB: number;
+  stdout: string;
+}
+
+/** Run `args` under GNU time; throws with the program's message when it fails. */
+function timed(args: readonly string[], env: NodeJS.ProcessEnv = process.env): ProcessRun {
+  const r = spawnSync(GNU_TIME, ["-f", "@@time %e %U %S %M", ...args], { encoding: "utf8", env, maxBuffer: 64 * 2 ** 20 });
+  const line = (r.stderr ?? "").split("\n").find((l) => l.startsWith("@@time "));
+  if (r.status !== 0 || line === undefined) throw new Error(`${args.join(" ")} failed (status ${r.status}): ${(r.stderr ?? "").slice(-2000)}`);
+  const [wallS, userS, sysS, maxKb] = line.slice(7).trim().split(/\s+/).map(Number);
+  return { wallS, cpuS: userS + sysS, peakMiB: maxKb / 1024, stdout: r.stdout };
+}
+
+/** The fastest of several runs by wall time; CPU time and peak memory are the smallest seen. */
+function best<T extends ProcessRun>(runs: readonly T[]): T {
+  const fastest = runs.reduce((a, b) => (b.wallS < a.wallS ? b : a));
+  return { ...fastest, cpuS: Math.min(...runs.map((r) => r.cpuS)), peakMiB: Math.min(...runs.map((r) => r.peakMiB)) };
+}
+
+/** fread + fepois with one thread each; prints its own timings (wall and CPU) and the estimates with full precision. */
+const R_SCRIPT = `args <- commandArgs(TRUE)
+suppressPackageStartupMessages({ library(data.table); library(fixest) })
+setDTthreads(1); setFixest_nthreads(1)
+cpu <- function(a, b) sum((b - a)[1:2])
+w1 <- Sys.time(); t1 <- proc.time()
+d <- fread(args[1])
+w2 <- Sys.time(); t2 <- proc.time()
+m <- fepois(as.formula(args[2]), d, vcov = "hetero")
+w3 <- Sys.time(); t3 <- proc.time()
+cat(sprintf("@@fixest %.6f %.6f %.6f %.6f %d %d\\n", as.numeric(w2 - w1, units = "secs"), as.numeric(w3 - w2, units = "secs"), cpu(t1, t2), cpu(t2, t3), m$iterations, m$nobs))
+for (v in names(coef(m))) cat(sprintf("@@coef %s %.17g %.17g\\n", v, coef(m)[[v]], se(m)[[v]]))
+`;
+
+interface FixestRun extends ProcessRun {
+  readS: number;
+  fitS: number;
+  readCpuS: number;
+  fitCpuS: number;
+  iterations: number;
+  observations: number;
+  coefficients: Map<string, { estimate: number; se: number }>;
+}
+
+function parseFixest(run: ProcessRun): FixestRun {
+  const head = run.stdout.split("\n").find((l) => l.startsWith("@@fixest "));
+  if (!head) throw new Error(`no timings in fixest's output: ${run.stdout.slice(-500)}`);
+  const [readS, fitS, readCpuS, fitCpuS, iterations, observations] = head.slice(9).trim().split(/\s+/).map(Number);
+  const coefficients = new Map<string, { estimate: number; se: number }>();
+  for (const line of run.stdout.split("\n")) {
+    if (!line.startsWith("@@coef ")) continue;
+    const [name, estimate, se] = line.slice(7).trim().split(/\s+/);
+    coefficients.set(name, { estimate: Number(estimate), se: Number(se) });
+  }
+  return { ...run, readS, fitS, readCpuS, fitCpuS, iterations, observations, coefficients };
+}
+
+/** Rscript with fixest, or why not. */
+function findFixest(): { env: NodeJS.ProcessEnv } | { reason: string } {
+  const libs = process.env.CARAVAN_R_LIBS ?? process.env.R_LIBS;
+  const env = { ...process.env, ...(libs ? { R_LIBS: libs } : {}) };
+  const probe = spawnSync("Rscript", ["-e", "suppressPackageStartupMessages({library(data.table); library(fixest)}); cat(as.character(packageVersion('fixest')))"], { encoding: "utf8", env });
+  if (probe.error) return { reason: "Rscript is not on the PATH" };
+  if (probe.status !== 0) return { reason: `R cannot load fixest and data.table${libs ? ` from ${libs}` : " (set CARAVAN_R_LIBS to the library holding fixest)"}` };
+  console.log(`fixest ${probe.stdout.trim()} (R library ${libs ?? "default"})`);
+  return { env };
+}
+
+const relative = (a: number, b: number): number => Math.abs(a - b) / Math.abs(b);
+
+function sideBySide(): void {
+  if (!existsSync(GNU_TIME)) {
+    console.log(`\nskipping the comparison with fixest: ${GNU_TIME} (GNU time, which measures peak memory) is absent`);
+    return;
+  }
+  const found = findFixest();
+  if ("reason" in found) {
+    console.log(`\nskipping the comparison with fixest: ${found.reason}`);
+    return;
+  }
+  const build = spawnSync(process.execPath, [join(root, "scripts", "build-cli.mjs")], { cwd: root, encoding: "utf8" });
+  if (build.status !== 0) throw new Error(`building dist/cli failed: ${build.stderr}`);
+  const bin = join(root, "bin", "caravan.js");
+  const work = mkdtempSync(join(tmpdir(), "caravan-gravity-bench-"));
+  const script = join(work, "fixest.R");
+  writeFileSync(script, R_SCRIPT);
+  const only = process.env.GRAVITY_BENCH_ROWS;
+  const shapes: { label: string; shape: PanelShape }[] = [
+    { label: "1M", shape: { exporters: 200, importers: 200, years: 25, seed: 7 } },
+    { label: "5M", shape: { exporters: 500, importers: 400, years: 25, seed: 11 } },
+  ].filter((s) => only === undefined || s.label === only);
+  const repeats = Number(process.env.GRAVITY_BENCH_REPEATS ?? 1);
+  const rows: string[] = [];
+  let disagreements = 0;
+  try {
+    for (const { label, shape } of shapes) {
+      const file = gravityPanelCsv(shape);
+      console.log(`\n${label}: ${panelRows(shape).toLocaleString("en-US")} rows (${shape.exporters} exporters × ${shape.importers} importers × ${shape.years} years), ${file}`);
+      const fixestRuns: FixestRun[] = [];
+      const caravanRuns: ProcessRun[] = [];
+      for (let i = 0; i < repeats; i++) {
+        fixestRuns.push(parseFixest(timed(["Rscript", script, file, FORMULA], found.env)));
+        caravanRuns.push(timed([process.execPath, bin, "gravity", "estimate", "--no-store", "--data", file, "--formula", FORMULA, "--vcov", "hetero", "--json"]));
+      }
+      const f = best(fixestRuns);
+      const k = best(caravanRuns);
+      const kr = JSON.parse(k.stdout) as {
+        coefficients: { name: string; estimate: number; se: number }[];
+        observations: number;
+        timings: { readS: number; fitS: number; iterations: number };
+      };
+      const fr = fixestRuns.find((r) => r.wallS === f.wallS) ?? f;
+      const line = (who: string, readS: number, fitS: number, r: ProcessRun, iterations: number) =>
+        `  ${who.padEnd(8)} read ${readS.toFixed(2).padStart(6)} s  fit ${fitS.toFixed(2).padStart(6)} s  whole ${r.wallS.toFixed(2).padStart(6)} s wall ${r.cpuS.toFixed(2).padStart(6)} s CPU  peak ${r.peakMiB.toFixed(0).padStart(5)} MiB  ${String(iterations).padStart(2)} IRLS iterations`;
+      console.log(line("fixest", fr.readS, fr.fitS, f, fr.iterations));
+      console.log(`  ${"".padEnd(8)} (CPU: fread ${fr.readCpuS.toFixed(2)} s, fepois ${fr.fitCpuS.toFixed(2)} s)`);
+      console.log(line("Caravan", kr.timings.readS, kr.timings.fitS, k, kr.timings.iterations));
+      console.log(
+        `  ratio    read ${(kr.timings.readS / fr.readS).toFixed(2)}×  fit ${(kr.timings.fitS / fr.fitS).toFixed(2)}×  whole ${(k.wallS / f.wallS).toFixed(2)}× wall ${(k.cpuS / f.cpuS).toFixed(2)}× CPU  peak ${(k.peakMiB / f.peakMiB).toFixed(2)}× (Caravan / fixest; below 1 = Caravan ahead)`,
+      );
+      for (const c of kr.coefficients) {
+        const ref = fr.coefficients.get(c.name);
+        if (!ref) {
+          console.log(`  ${c.name}: not in fixest's output`);
+          disagreements++;
+          continue;
+        }
+        const db = relative(c.estimate, ref.estimate);
+        const ds = relative(c.se, ref.se);
+        const ok = db <= 1e-8 && ds <= 1e-6 && kr.observations === fr.observations;
+        if (!ok) disagreements++;
+        console.log(
+          `  ${c.name}: Caravan ${c.estimate.toPrecision(12)} (SE ${c.se.toPrecision(10)}), fixest ${ref.estimate.toPrecision(12)} (SE ${ref.se.toPrecision(10)}); relative difference ${db.toExponential(1)} / SE ${ds.toExponential(1)}, observations ${kr.observations} / ${fr.observations} — ${ok ? "agree (1e-8 / 1e-6)" : "DISAGREE"}`,
+        );
+      }
+      rows.push(
+        `| PPML, ${label} rows, \`${FORMULA}\` | read ${kr.timings.readS.toFixed(2)} s, fit ${kr.timings.fitS.toFixed(2)} s (${kr.timings.iterations} it.), whole ${k.wallS.toFixed(2)} s (CPU ${k.cpuS.toFixed(2)} s), ${k.peakMiB.toFixed(0)} MiB | fixest: read ${fr.readS.toFixed(2)} s, fit ${fr.fitS.toFixed(2)} s (${fr.iterations} it.), whole ${f.wallS.toFixed(2)} s (CPU ${f.cpuS.toFixed(2)} s), ${f.peakMiB.toFixed(0)} MiB |`,
+      );
+    }
+  } finally {
+    rmSync(work, { recursive: true, force: true });
+  }
+  console.log(`\nload average ${loadavg().map((l) => l.toFixed(1)).join(" ")} (2-core machine shared with other work: compare the CPU columns when it is high)`);
+  for (const r of rows) console.log(r);
+  if (disagreements > 0) {
+    console.error(`${disagreements} coefficient(s) disagree with fixest`);
+    process.exitCode = 1;
+  }
+}
+
+sideBySide();

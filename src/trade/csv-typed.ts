@@ -153,7 +153,7 @@ class Interner {
  * A string column whose `values` array ([row] string, "" = missing) is built from its codes on first access: a
  * model that only encodes factors never builds it.
  */
-function lazyStringColumn(name: string, codes: Int32Array, levels: readonly string[]): StringColumn {
+export function lazyStringColumn(name: string, codes: Int32Array, levels: readonly string[]): StringColumn {
   const column = { kind: "string", name, dictionary: { codes, levels } } as StringColumn;
   Object.defineProperty(column, "values", {
     enumerable: true,

@@ -41,12 +41,17 @@ function filterRows(table: Table, where: string): Table {
   return table.selectRows(keep);
 }
 
-/** Registers `caravan gravity estimate`: PPML with high-dimensional fixed effects on a CSV file. */
+/** User + system seconds of a process.cpuUsage() difference. */
+function cpuSeconds(usage: NodeJS.CpuUsage): number {
+  return (usage.user + usage.system) / 1e6;
+}
+
+/** Registers `caravan gravity estimate`: PPML with high-dimensional fixed effects on a CSV or Parquet file. */
 export function registerEstimate(gravity: Command): void {
   const estimate = gravity.command("estimate");
   estimate
     .description("PPML with high-dimensional fixed effects (formula: y ~ x1 + log(x2) | fe1 + fe2^fe3)")
-    .option("--data <file>", "CSV file with a header row (trade data)")
+    .option("--data <file>", "trade data: a CSV file with a header row, or a Parquet file (.parquet)")
     .option("--formula <formula>", 'model formula, e.g. "trade ~ log(dist) + rta | exporter^year + importer^year + pair"')
     .option("--cluster <vars>", "cluster variable(s): a column or an interaction a^b; comma-separated for multi-way")
     .option("--vcov <type>", "iid | hetero | cluster (default: cluster with --cluster, else hetero)")
@@ -57,17 +62,18 @@ export function registerEstimate(gravity: Command): void {
     .option("--where <col=value>", "use only the rows where column = value (comma-separated conditions, all must hold)")
     .option("--json", "print the result as JSON")
     .action(async (_opts: EstimateOptions, command: Command) => {
-      const [{ estimateGravity }, { formatPpmlReport, ppmlResultJson }, { readCsvTable }, { coefficientRows }] = await Promise.all([
+      const [{ estimateGravity }, { formatPpmlReport, ppmlResultJson }, { readCsvTable }, { readParquetTable }, { coefficientRows }] = await Promise.all([
         import("../../trade/estimate"),
         import("../../trade/ppml-report"),
         import("../../trade/table"),
+        import("../../trade/parquet-table"),
         import("../../store/stage-tables"),
       ]);
       const opts = command.optsWithGlobals<EstimateOptions>();
       // the subcommand's own --data (the root's --data is the network dataset directory)
       const data = command.getOptionValue("data") as string | undefined;
       if (!data) {
-        throw new CaravanError("E_USAGE", "--data FILE is required (a CSV with a header row)");
+        throw new CaravanError("E_USAGE", "--data FILE is required (a CSV with a header row, or a .parquet file)");
       }
       if (!opts.formula) throw new CaravanError("E_USAGE", '--formula is required, e.g. "trade ~ log(dist) | exporter + importer"');
       if (opts.vcov !== undefined && !VCOV_TYPES.includes(opts.vcov as VcovType)) {
@@ -89,12 +95,15 @@ export function registerEstimate(gravity: Command): void {
       }
       const formula = opts.formula;
       const parameters = { formula: opts.formula, cluster: opts.cluster, vcov: opts.vcov, ssc: opts.ssc, fixefK: opts.fixefK, offset: opts.offset, tol, where: opts.where, json: opts.json === true };
-      await recordRun(command, { kind: "estimation", files: { data }, parameters }, (run) => {
+      await recordRun(command, { kind: "estimation", files: { data }, parameters }, async (run) => {
       const readStart = performance.now();
-      const read = readCsvTable(data);
+      const readCpu = process.cpuUsage();
+      const read = /\.parquet$/i.test(data) ? await readParquetTable(data) : readCsvTable(data);
       const table = opts.where ? filterRows(read, opts.where) : read;
       const readS = (performance.now() - readStart) / 1e3;
+      const readCpuS = cpuSeconds(process.cpuUsage(readCpu));
       const fitStart = performance.now();
+      const fitCpu = process.cpuUsage();
       const result = estimateGravity(table, formula, {
         vcov: opts.vcov as VcovType | undefined,
         cluster: opts.vcov === "iid" || opts.vcov === "hetero" ? undefined : cluster,
@@ -104,10 +113,12 @@ export function registerEstimate(gravity: Command): void {
         tol,
       });
       const fitS = (performance.now() - fitStart) / 1e3;
+      const fitCpuS = cpuSeconds(process.cpuUsage(fitCpu));
       if (result.standardErrorsUnavailable !== undefined) throw new CaravanError("E_ESTIMATION_FAILED", result.standardErrorsUnavailable);
       const json = ppmlResultJson(result);
-      // wall-clock seconds of this run: reading (CSV parse + --where) and estimating (sample rules, IRLS, variance)
-      const timed = { ...json, timings: { readS, fitS, iterations: result.iterations } };
+      // seconds of this run, wall clock and CPU (user + system): reading (file parse + --where) and estimating
+      // (sample rules, IRLS, variance)
+      const timed = { ...json, timings: { readS, fitS, readCpuS, fitCpuS, iterations: result.iterations } };
       run.out(opts.json ? `${JSON.stringify(timed, null, 2)}\n` : formatPpmlReport(result));
       run.table("coefficients", coefficientRows(result.coefficients));
       run.summary(json);
