@@ -73,25 +73,10 @@ export function register(program: Command): void {
     .option("--json", "print the result summary as JSON")
     .action(async (flags: AssignFlags, command: Command) => {
       // the solvers, loaders and reports load with the command, not when the program is defined (fast --help)
-      const [
-        { corridorProblem },
-        { readDemandCsv },
-        { corridorSummary, formatCorridorSummary },
-        { linkFlowsCsv, linkFlowsGeoJson },
-        { tntpProblem },
-        { isAlgorithmName, solve },
-        { loadTntpDir },
-        { openNetwork },
-        { corridorTables, tntpLinkFlowRows },
-      ] = await Promise.all([
-        import("../../assignment/corridor"),
-        import("../../assignment/corridor-demand"),
-        import("../../assignment/corridor-report"),
-        import("../../assignment/results"),
+      const [{ tntpProblem }, { isAlgorithmName, solve }, { loadTntpDir }, { corridorTables, tntpLinkFlowRows }] = await Promise.all([
         import("../../assignment/problem"),
         import("../../assignment/solve"),
         import("../../assignment/tntp"),
-        import("../../network/index"),
         import("../../store/stage-tables"),
       ]);
       if ((flags.tntp === undefined) === (flags.demand === undefined)) throw new CaravanError("E_USAGE", "give exactly one of --tntp DIR and --demand FILE");
@@ -105,6 +90,14 @@ export function register(program: Command): void {
       const maxSeconds = positive("--max-seconds", flags.maxSeconds, false);
       const theta = positive("--theta", flags.theta, false);
       if (flags.demand !== undefined) {
+        // the network and corridor modules load only for corridor demand: a TNTP run starts without them
+        const [{ corridorProblem }, { readDemandCsv }, { corridorSummary, formatCorridorSummary }, { linkFlowsCsv, linkFlowsGeoJson }, { openNetwork }] = await Promise.all([
+          import("../../assignment/corridor"),
+          import("../../assignment/corridor-demand"),
+          import("../../assignment/corridor-report"),
+          import("../../assignment/results"),
+          import("../../network/index"),
+        ]);
         const t0 = performance.now();
         const dataDir = (command.optsWithGlobals() as { data: string }).data;
         const year = positive("--year", flags.year, true);
