@@ -71,12 +71,12 @@ export function ratedAlternatives(
 
 /** The criterion value of a path with its charges on the rates basis (cost and generalized criteria). */
 function ratedCriterionValue(ctx: RoutingContext, set: WeightSet, path: ArcPath, query: PricingQuery): number {
-  return RoutingContext.sum(set.weight, path) - RoutingContext.sum(set.columns.costUsd, path) + pricePathOf(ctx, set, path, query).totalUsd;
+  return RoutingContext.sum(set.weight, path) - RoutingContext.sum(set.columns.costUsd, path) + pricePathOf(ctx, set, path, query, false).totalUsd;
 }
 
-/** Re-price a path: its total charge on the rates basis, USD per cargo unit. */
-export function pricePathOf(ctx: RoutingContext, set: WeightSet, path: ArcPath, query: PricingQuery): PathPricing {
-  return pricePath(ctx.net, set.options.state.arcs, set.columns.costUsd, set.columns.eventCostUsd, path, query);
+/** Re-price a path on the rates basis (charges only without `detail`; see pricePath). */
+export function pricePathOf(ctx: RoutingContext, set: WeightSet, path: ArrayLike<number>, query: PricingQuery, detail = true): PathPricing {
+  return pricePath(ctx.net, set.options.state.arcs, set.columns.costUsd, set.columns.eventCostUsd, path, query, detail);
 }
 
 /** The route report of a path on the rates basis (Σ legs + Σ events = costUsd still holds). */

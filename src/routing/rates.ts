@@ -403,7 +403,7 @@ interface Run {
 const isMoving = (kind: number) => kind === ARC_LINK || kind === ARC_FERRY;
 
 /** [path position] leg index as buildRouteReport cuts legs (-1 before the first leg). */
-export function legIndexOfPath(arcs: CompiledArcs, path: readonly number[]): Int32Array {
+export function legIndexOfPath(arcs: CompiledArcs, path: ArrayLike<number>): Int32Array {
   const out = new Int32Array(path.length).fill(-1);
   let leg = -1;
   let mode = -1;
@@ -418,20 +418,96 @@ export function legIndexOfPath(arcs: CompiledArcs, path: readonly number[]): Int
   return out;
 }
 
+/** A lane as per-place and per-country lookups of one network (built once per layer and network). */
+interface LaneIndex {
+  readonly lane: LoadedLane;
+  /** Bit (1 << mode code) set for each mode of the lane. */
+  readonly modeMask: number;
+  /** Gauge of a segment's arcs, mm; 0 = any. */
+  readonly gaugeMm: number;
+  /** [place] 0 = neither end, 1 = east end, 2 = west end. */
+  readonly placeEnd: Uint8Array;
+  /** [country] 1 = a run may touch it; null = any country. */
+  readonly allowed: Uint8Array | null;
+  /** Country indices a run must touch. */
+  readonly required: readonly number[];
+  /** TEU/FEU cost ratio of the lane's first mode that has one (modes.yaml); null = no unit conversion. */
+  readonly teuPerFeu: number | null;
+}
+
+const END_EAST = 1;
+const END_WEST = 2;
+const laneIndexCache = new WeakMap<RatesLayer, WeakMap<CompiledNetwork, LaneIndex[]>>();
+
+/** The lanes of a layer indexed for a network, in the order they apply (through → segment → sea). */
+function laneIndexes(net: CompiledNetwork, layer: RatesLayer): LaneIndex[] {
+  let byNet = laneIndexCache.get(layer);
+  if (!byNet) {
+    byNet = new WeakMap();
+    laneIndexCache.set(layer, byNet);
+  }
+  const cached = byNet.get(net);
+  if (cached) return cached;
+  const countryIndex = new Map(net.countries.map((c, i) => [c, i]));
+  const built = [...layer.lanes]
+    .sort((x, y) => KIND_ORDER[x.kind] - KIND_ORDER[y.kind])
+    .map((lane): LaneIndex => {
+      const placeEnd = new Uint8Array(net.network.places.length);
+      net.network.places.forEach((place, i) => {
+        for (const [end, code] of [
+          [lane.west, END_WEST],
+          [lane.east, END_EAST],
+        ] as const) {
+          if ((end.places?.includes(place.id) ?? false) || (end.countries?.includes(place.country ?? "") ?? false)) placeEnd[i] = code;
+        }
+      });
+      let allowed: Uint8Array | null = null;
+      if (lane.countries !== undefined) {
+        allowed = new Uint8Array(net.countries.length);
+        for (const c of lane.countries) {
+          const i = countryIndex.get(c);
+          if (i !== undefined) allowed[i] = 1;
+        }
+      }
+      // a required country the network does not know can never be touched
+      const required = lane.requireCountries.map((c) => countryIndex.get(c) ?? -1);
+      const mode = lane.modes.find((m) => m !== "ferry");
+      return {
+        lane,
+        modeMask: lane.modes.reduce((mask, m) => mask | (1 << MODE_CODES.indexOf(m)), 0),
+        gaugeMm: lane.gaugeMm ?? 0,
+        placeEnd,
+        allowed,
+        required,
+        teuPerFeu: mode === undefined ? null : net.network.modes.modes[mode].teuCostRatio.value,
+      };
+    });
+  byNet.set(net, built);
+  return built;
+}
+
 /** The runs of a path a lane covers (see the module comment). */
-function runsOfLane(net: CompiledNetwork, arcs: CompiledArcs, path: readonly number[], lane: LoadedLane): Run[] {
-  const modeCodes = new Set(lane.modes.map((m) => MODE_CODES.indexOf(m)));
-  const matches = (a: number) => isMoving(arcs.kind[a]) && modeCodes.has(arcs.mode[a]) && (lane.gaugeMm === undefined || arcs.gaugeMm[a] === lane.gaugeMm);
-  const endOf = (place: number): "east" | "west" | null => {
-    const placeId = net.network.places[place].id;
-    const country = net.network.places[place].country ?? "";
-    for (const end of ["east", "west"] as const) {
-      const e = lane[end];
-      if ((e.places?.includes(placeId) ?? false) || (e.countries?.includes(country) ?? false)) return end;
-    }
-    return null;
-  };
-  const runs: Run[] = [];
+/** true when arc a is a link or ferry arc of the lane's modes (and gauge). */
+function matchesLane(arcs: CompiledArcs, a: number, index: LaneIndex): boolean {
+  return isMoving(arcs.kind[a]) && ((index.modeMask >> arcs.mode[a]) & 1) === 1 && (index.gaugeMm === 0 || arcs.gaugeMm[a] === index.gaugeMm);
+}
+
+/** true when a moving arc of path[first..last] touches the country. */
+function touchesCountry(arcs: CompiledArcs, path: ArrayLike<number>, first: number, last: number, country: number): boolean {
+  for (let k = first; k <= last; k++) {
+    const a = path[k];
+    if (isMoving(arcs.kind[a]) && (arcs.fromCountry[a] === country || arcs.toCountry[a] === country)) return true;
+  }
+  return false;
+}
+
+const NO_RUNS: Run[] = [];
+
+function runsOfLane(arcs: CompiledArcs, path: ArrayLike<number>, index: LaneIndex): Run[] {
+  const { placeEnd, allowed, required } = index;
+  const matches = (a: number) => matchesLane(arcs, a, index);
+  const touches = (first: number, last: number, country: number) => touchesCountry(arcs, path, first, last, country);
+  let runs = NO_RUNS;
   let i = 0;
   while (i < path.length) {
     if (!matches(path[i])) {
@@ -439,27 +515,29 @@ function runsOfLane(net: CompiledNetwork, arcs: CompiledArcs, path: readonly num
       continue;
     }
     let last = i;
-    let j = i + 1;
     // extend over transfers while the next moving arc still matches
-    while (j < path.length) {
+    for (let j = i + 1; j < path.length; j++) {
       const a = path[j];
       if (isMoving(arcs.kind[a])) {
         if (!matches(a)) break;
         last = j;
       }
-      j++;
     }
-    const countries = new Set<string>();
-    for (let k = i; k <= last; k++) {
-      const a = path[k];
-      if (!isMoving(arcs.kind[a])) continue;
-      for (const c of [arcs.fromCountry[a], arcs.toCountry[a]]) if (c < net.countries.length) countries.add(net.countries[c]);
+    const start = placeEnd[arcs.fromPlace[path[i]]];
+    const end = placeEnd[arcs.toPlace[path[last]]];
+    let ok = start !== 0 && end !== 0 && start !== end;
+    if (ok && allowed !== null) {
+      for (let k = i; k <= last && ok; k++) {
+        const a = path[k];
+        if (!isMoving(arcs.kind[a])) continue;
+        for (const c of [arcs.fromCountry[a], arcs.toCountry[a]]) if (c < allowed.length && allowed[c] === 0) ok = false;
+      }
     }
-    const start = endOf(arcs.fromPlace[path[i]]);
-    const end = endOf(arcs.toPlace[path[last]]);
-    const allowed = lane.countries === undefined || [...countries].every((c) => lane.countries?.includes(c));
-    const required = lane.requireCountries.every((c) => countries.has(c));
-    if (start !== null && end !== null && start !== end && allowed && required) runs.push({ first: i, last, direction: start === "east" ? "westbound" : "eastbound" });
+    for (let r = 0; r < required.length && ok; r++) ok = required[r] >= 0 && touches(i, last, required[r]);
+    if (ok) {
+      if (runs === NO_RUNS) runs = [];
+      runs.push({ first: i, last, direction: start === END_EAST ? "westbound" : "eastbound" });
+    }
     i = last + 1;
   }
   return runs;
@@ -469,94 +547,91 @@ const KIND_ORDER = { through: 0, segment: 1, sea: 2 } as const;
 
 /**
  * Re-price a path on the rates basis. `costUsd` and `eventCostUsd` are the cost model's per-arc columns of the
- * query's cargo profile (ProfileColumns); `teuPerFeu(modeName)` gives the mode's TEU/FEU cost ratio.
+ * query's cargo profile (ProfileColumns). Without `detail` only the charges are computed (no leg rates, notes or
+ * sources: the matrix's many cells).
  */
 export function pricePath(
   net: CompiledNetwork,
   arcs: CompiledArcs,
   costUsd: Float64Array,
   eventCostUsd: Float64Array,
-  path: readonly number[],
+  path: ArrayLike<number>,
   query: PricingQuery,
+  detail = true,
 ): PathPricing {
   const n = path.length;
-  const movingUsd = new Float64Array(n);
-  const eventUsd = new Float64Array(n);
+  // without detail the per-position arrays are shared scratch (valid until the next call), so a matrix allocates
+  // nothing per cell but its runs
+  const shared = detail ? null : scratch(n);
+  const movingUsd = shared?.movingUsd ?? new Float64Array(n);
+  const eventUsd = shared?.eventUsd ?? new Float64Array(n);
   for (let i = 0; i < n; i++) {
     const a = path[i];
-    if (isMoving(arcs.kind[a])) {
-      eventUsd[i] = eventCostUsd[a];
-      movingUsd[i] = costUsd[a] - eventCostUsd[a];
-    } else eventUsd[i] = costUsd[a];
+    const moving = isMoving(arcs.kind[a]);
+    eventUsd[i] = moving ? eventCostUsd[a] : costUsd[a];
+    movingUsd[i] = moving ? costUsd[a] - eventCostUsd[a] : 0;
   }
-  const legOf = legIndexOfPath(arcs, path);
-  const legCount = n > 0 ? Math.max(-1, ...legOf) + 1 : 0;
-  const legRates: LegRate[][] = Array.from({ length: legCount }, () => []);
-  const claimed = new Uint8Array(n);
-  /** [position] imbalance factor to apply at the end (0 = none) and its lane. */
-  const factorAt = new Float64Array(n);
-  const factorLane: (LoadedLane | null)[] = new Array(n).fill(null);
-  const factorDirection: (RateDirection | null)[] = new Array(n).fill(null);
+  const legOf = detail ? legIndexOfPath(arcs, path) : NO_LEGS;
+  const legCount = detail && n > 0 ? legOf[n - 1] + 1 : 0;
+  const legRates: LegRate[][] = detail ? Array.from({ length: legCount }, () => []) : NO_LEG_RATES;
+  /** [position] 1 = priced by a rate, 2 = split by an imbalance, 0 = the cost model as it is. */
+  const claimed = shared?.claimed.fill(0) ?? new Uint8Array(n);
+  /** Runs no rate covers, of lanes with an imbalance: split by direction once every lane has claimed its runs. */
+  const pending: { run: Run; lane: LoadedLane }[] = [];
   const notes: string[] = [];
   const sources = new Set<string>();
-  const closed = new Set(query.closedChokepoints);
-  const month = formatMonth(query.month);
-  const lanes = [...query.layer.lanes].sort((x, y) => KIND_ORDER[x.kind] - KIND_ORDER[y.kind]);
-  /** TEU/FEU cost ratio of the lane's first mode with one (modes.yaml); null = no conversion between units. */
-  const teuRatio = (lane: LoadedLane): number | null => {
-    for (const m of lane.modes) if (m !== "ferry") return net.network.modes.modes[m].teuCostRatio.value;
-    return null;
+  const month = detail ? formatMonth(query.month) : "";
+  const legsOf = (run: Run): number[] => {
+    const legs: number[] = [];
+    for (let k = run.first; k <= run.last; k++) if (isMoving(arcs.kind[path[k]]) && legOf[k] >= 0 && !legs.includes(legOf[k])) legs.push(legOf[k]);
+    return legs;
   };
-
-  for (const lane of lanes) {
-    for (const run of runsOfLane(net, arcs, path, lane)) {
+  for (const index of laneIndexes(net, query.layer)) {
+    const lane = index.lane;
+    for (const run of runsOfLane(arcs, path, index)) {
       let overlaps = false;
       for (let k = run.first; k <= run.last; k++) if (claimed[k] === 1) overlaps = true;
       if (overlaps) continue;
-      const rate = laneRate(lane, run.direction, query.month, query.unit, teuRatio(lane));
-      const legs = new Set<number>();
-      for (let k = run.first; k <= run.last; k++) if (isMoving(arcs.kind[path[k]]) && legOf[k] >= 0) legs.add(legOf[k]);
+      const rate = memoLaneRate(query, index, run.direction);
       if (rate === null) {
-        const imbalance = lane.imbalance;
-        if (imbalance) {
-          const f = imbalanceFactors(imbalance);
-          for (let k = run.first; k <= run.last; k++) {
-            factorAt[k] = run.direction === imbalance.heavy ? f.heavy : f.light;
-            factorLane[k] = lane;
-            factorDirection[k] = run.direction;
+        if (lane.imbalance) pending.push({ run, lane });
+        if (detail) {
+          if (!lane.imbalance) {
+            for (const leg of legsOf(run)) legRates[leg].push(costModelRate(lane, run.direction, query.unit, 1, 0, `no ${lane.name} rate for ${run.direction} within ${lane.carryForwardMonths} month(s) of ${month}: cost model`));
           }
-        } else {
-          for (const leg of legs) legRates[leg].push(costModelRate(lane, run.direction, query.unit, 1, 0, `no ${lane.name} rate for ${run.direction} within ${lane.carryForwardMonths} month(s) of ${month}: cost model`));
+          notes.push(`${lane.name}, ${run.direction}: no rate observed for ${month} or carried forward (up to ${lane.carryForwardMonths} month(s)); the parts no other rate covers keep the cost model${lane.imbalance ? " split by the imbalance rule" : ""}`);
+          for (const s of lane.carryForwardSource) sources.add(s);
         }
-        notes.push(`${lane.name}, ${run.direction}: no rate observed for ${month} or carried forward (up to ${lane.carryForwardMonths} month(s)); the parts no other rate covers keep the cost model${imbalance ? " split by the imbalance rule" : ""}`);
-        for (const s of lane.carryForwardSource) sources.add(s);
         continue;
       }
       // the shock: a closure the observation did not already include
-      let shock = 1;
-      if (lane.shock?.chokepoints.some((c) => closed.has(c) && !rate.observation.closed.includes(c))) {
-        shock = lane.shock.multiplier;
-        for (const s of lane.shock.source) sources.add(s);
-        notes.push(`${lane.name}: ${lane.shock.chokepoints.filter((c) => closed.has(c)).join(", ")} closed in the query or its scenario; the ${rate.observation.asPublished} rate is multiplied by ${shock}`);
-      } else if (rate.observation.closed.length > 0) {
-        notes.push(`${lane.name}: the ${rate.observation.asPublished} rate was observed with ${rate.observation.closed.join(", ")} avoided by most ships; it includes that detour`);
-      }
+      const shocked = lane.shock?.chokepoints.some((c) => query.closedChokepoints.includes(c) && !rate.observation.closed.includes(c)) ?? false;
+      const shock = shocked && lane.shock ? lane.shock.multiplier : 1;
       const runUsd = rate.rateUsd * shock;
       let replaced = 0;
-      for (let k = run.first; k <= run.last; k++) replaced += movingUsd[k];
       let km = 0;
-      for (let k = run.first; k <= run.last; k++) km += arcs.distanceKm[path[k]];
+      for (let k = run.first; k <= run.last; k++) {
+        replaced += movingUsd[k];
+        km += arcs.distanceKm[path[k]];
+      }
       for (let k = run.first; k <= run.last; k++) {
         const share = replaced > 0 ? movingUsd[k] / replaced : km > 0 ? arcs.distanceKm[path[k]] / km : 0;
         movingUsd[k] = runUsd * share;
         if (lane.kind === "through") eventUsd[k] = 0;
         claimed[k] = 1;
       }
+      if (!detail) continue;
+      if (shocked && lane.shock) {
+        for (const s of lane.shock.source) sources.add(s);
+        notes.push(`${lane.name}: ${lane.shock.chokepoints.filter((c) => query.closedChokepoints.includes(c)).join(", ")} closed in the query or its scenario; the ${rate.observation.asPublished} rate is multiplied by ${shock}`);
+      } else if (rate.observation.closed.length > 0) {
+        notes.push(`${lane.name}: the ${rate.observation.asPublished} rate was observed with ${rate.observation.closed.join(", ")} avoided by most ships; it includes that detour`);
+      }
       for (const s of rate.observation.source) sources.add(s);
       if (rate.status === "carried") for (const s of lane.carryForwardSource) sources.add(s);
       const what = lane.kind === "through" ? "the through-tariff replaces the moving tariff and the charges between" : "replaces the moving tariff";
       const note = `${rate.status === "carried" ? `carried forward ${rate.monthsCarried} month(s) from` : "observed"} ${rate.observation.asPublished}${rate.converted ? ` (converted from ${rate.observation.unit})` : ""}; ${what}`;
-      for (const leg of legs) {
+      for (const leg of legsOf(run)) {
         legRates[leg].push({
           lane: lane.id,
           laneName: lane.name,
@@ -575,39 +650,58 @@ export function pricePath(
       }
     }
   }
-  // runs no rate covers: the cost model split by the lane's imbalance
-  const byLeg = new Map<number, { lane: LoadedLane; direction: RateDirection; factor: number; emptyUsd: number }>();
-  for (let k = 0; k < n; k++) {
-    const lane = factorLane[k];
-    if (lane === null || claimed[k] === 1 || !lane.imbalance) continue;
-    const f = imbalanceFactors(lane.imbalance);
-    const direction = factorDirection[k] as RateDirection;
-    const heavy = direction === lane.imbalance.heavy;
-    movingUsd[k] *= factorAt[k];
-    for (const s of lane.imbalance.source) sources.add(s);
-    const leg = legOf[k];
-    if (leg < 0 || !isMoving(arcs.kind[path[k]])) continue;
-    const entry = byLeg.get(leg) ?? { lane, direction, factor: factorAt[k], emptyUsd: 0 };
-    if (heavy) entry.emptyUsd += movingUsd[k] * f.emptyShareOfHeavy;
-    byLeg.set(leg, entry);
-  }
-  for (const [leg, e] of byLeg) {
-    const heavy = e.direction === e.lane.imbalance?.heavy;
-    legRates[leg].push(
-      costModelRate(
-        e.lane,
-        e.direction,
-        query.unit,
-        e.factor,
-        e.emptyUsd,
-        `no rate for ${month}: cost model × ${e.factor.toFixed(3)} (${heavy ? "heavy direction, pays the empty return" : "light direction (backhaul)"}; ${e.lane.imbalance?.lightPerHeavy} loaded boxes back per box out)`,
-        e.lane.imbalance?.source ?? [],
-      ),
-    );
+  // runs no rate covers: the cost model split by the lane's imbalance (positions another lane priced excepted)
+  for (const { run, lane } of pending) {
+    const imbalance = lane.imbalance as NonNullable<RateLane["imbalance"]>;
+    const f = imbalanceFactors(imbalance);
+    const heavy = run.direction === imbalance.heavy;
+    const factor = heavy ? f.heavy : f.light;
+    const emptyByLeg = new Map<number, number>();
+    for (let k = run.first; k <= run.last; k++) {
+      if (claimed[k] !== 0) continue;
+      claimed[k] = 2; // split once, whatever other lane's run also lies here
+      movingUsd[k] *= factor;
+      if (detail && legOf[k] >= 0 && isMoving(arcs.kind[path[k]])) emptyByLeg.set(legOf[k], (emptyByLeg.get(legOf[k]) ?? 0) + (heavy ? movingUsd[k] * f.emptyShareOfHeavy : 0));
+    }
+    if (!detail) continue;
+    for (const s of imbalance.source) sources.add(s);
+    for (const [leg, emptyUsd] of emptyByLeg) {
+      const note = `no rate for ${month}: cost model × ${factor.toFixed(3)} (${heavy ? "heavy direction, pays the empty return" : "light direction (backhaul)"}; ${imbalance.lightPerHeavy} loaded boxes back per box out)`;
+      legRates[leg].push(costModelRate(lane, run.direction, query.unit, factor, emptyUsd, note, imbalance.source));
+    }
   }
   let totalUsd = 0;
   for (let k = 0; k < n; k++) totalUsd += movingUsd[k] + eventUsd[k];
+  if (!detail) return { movingUsd, eventUsd, legRates, notes, sources: [], totalUsd };
   return { movingUsd, eventUsd, legRates, notes: [...new Set(notes)], sources: [...sources].sort(), totalUsd };
+}
+
+const NO_LEGS = new Int32Array(0);
+const NO_LEG_RATES: LegRate[][] = [];
+let scratchBuffers = { movingUsd: new Float64Array(0), eventUsd: new Float64Array(0), claimed: new Uint8Array(0) };
+
+/** Views of n positions of the shared scratch arrays, grown as needed. */
+function scratch(n: number): { movingUsd: Float64Array; eventUsd: Float64Array; claimed: Uint8Array } {
+  if (scratchBuffers.movingUsd.length < n) {
+    const size = Math.max(n, 2 * scratchBuffers.movingUsd.length, 256);
+    scratchBuffers = { movingUsd: new Float64Array(size), eventUsd: new Float64Array(size), claimed: new Uint8Array(size) };
+  }
+  return { movingUsd: scratchBuffers.movingUsd.subarray(0, n), eventUsd: scratchBuffers.eventUsd.subarray(0, n), claimed: scratchBuffers.claimed.subarray(0, n) };
+}
+const rateMemo = new WeakMap<PricingQuery, Map<string, LaneRate | null>>();
+
+/** laneRate of a query, resolved once per lane and direction. */
+function memoLaneRate(query: PricingQuery, index: LaneIndex, direction: RateDirection): LaneRate | null {
+  let memo = rateMemo.get(query);
+  if (!memo) {
+    memo = new Map();
+    rateMemo.set(query, memo);
+  }
+  const key = `${index.lane.id}|${direction}`;
+  if (memo.has(key)) return memo.get(key) ?? null;
+  const rate = laneRate(index.lane, direction, query.month, query.unit, index.teuPerFeu);
+  memo.set(key, rate);
+  return rate;
 }
 
 function costModelRate(lane: LoadedLane, direction: RateDirection, unit: "FEU" | "TEU", factor: number, emptyUsd: number, note: string, source: readonly string[] = []): LegRate {

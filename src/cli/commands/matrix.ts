@@ -7,7 +7,7 @@ import { addCommonRouteOptions, type CommonRouteFlags, list, ratesRequestOf, rou
 export function register(program: Command): void {
   const command = program
     .command("matrix")
-    .description("origin–destination matrix CSV (from,to,timeH,costUsd,co2Kg,distanceKm) of the best route of every pair")
+    .description("origin–destination matrix CSV (from,to,timeH,costUsd,co2Kg,distanceKm) of the best route of every pair (costUsd on --cost-basis)")
     .option("--places <list>", "places, comma-separated (ids, names, aliases, UN/LOCODEs)")
     .option("--all-cities", "every place of kind city (the default when --places is not given)")
     .option("--out <file>", "write the CSV to FILE (atomically) instead of standard output");
@@ -16,7 +16,8 @@ export function register(program: Command): void {
     if (flags.places !== undefined && flags.allCities) throw new CaravanError("E_USAGE", "choose one of --places and --all-cities");
     const { scenarioRouting } = await import("../scenario-option");
     const { net, ctx, resolver, scenarioOptions } = await scenarioRouting(cmd, flags, routingSession);
-    const [{ accessNode }, { DijkstraQuery }, { manyToMany }, { resolveRouteOptions }, { effectiveBasis, pricePathOf }] = await Promise.all([
+    const [{ NO_ARC }, { accessNode }, { DijkstraQuery }, { manyToMany }, { resolveRouteOptions }, { effectiveBasis, pricePathOf }] = await Promise.all([
+      import("../../graph/csr"),
       import("../../network/compiled"),
       import("../../routing/dijkstra"),
       import("../../routing/matrix"),
@@ -36,11 +37,26 @@ export function register(program: Command): void {
     // on the rates basis each cell's path is re-priced by the rate layers (routing/rates.ts) while its row's tree is at hand
     const basis = effectiveBasis(set, await ratesRequestOf(cmd, net, flags));
     const ratedCostUsd = new Float64Array(nodes.length * nodes.length);
+    const tail = net.graph.tail;
+    let path = new Uint32Array(256);
+    /** The path to t in the row's shortest-path tree, in a reused buffer (origin first). */
+    const pathTo = (t: number): Uint32Array => {
+      let length = 0;
+      for (let v = t, a = query.predecessorArc(v); a !== NO_ARC; v = tail[a], a = query.predecessorArc(v)) {
+        if (length === path.length) {
+          const grown = new Uint32Array(2 * path.length);
+          grown.set(path);
+          path = grown;
+        }
+        path[length++] = a;
+      }
+      return path.subarray(0, length).reverse();
+    };
     const onRow = (i: number) => {
       if (!basis.query) return;
       for (let j = 0; j < nodes.length; j++) {
         const cell = i * nodes.length + j;
-        ratedCostUsd[cell] = query.distanceTo(nodes[j]) === Number.POSITIVE_INFINITY ? Number.NaN : pricePathOf(ctx, set, query.pathArcs(nodes[j]), basis.query).totalUsd;
+        ratedCostUsd[cell] = query.distanceTo(nodes[j]) === Number.POSITIVE_INFINITY ? Number.NaN : pricePathOf(ctx, set, pathTo(nodes[j]), basis.query, false).totalUsd;
       }
     };
     const m = manyToMany(query, nodes, nodes, { sumColumns: [set.columns.timeH, set.columns.costUsd, set.columns.co2Kg, net.arcs.distanceKm], onRow });
