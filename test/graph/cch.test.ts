@@ -166,6 +166,35 @@ describe("customizable contraction hierarchy", () => {
     }
   });
 
+  it("orders nodes that share one position (no geometry to split by) and stays exact; refuses non-finite coordinates", () => {
+    const side = 12;
+    const tails: number[] = [];
+    const heads: number[] = [];
+    for (let r = 0; r < side; r++) {
+      for (let c = 0; c < side; c++) {
+        const v = r * side + c;
+        if (c + 1 < side) {
+          tails.push(v, v + 1);
+          heads.push(v + 1, v);
+        }
+        if (r + 1 < side) {
+          tails.push(v, v + side);
+          heads.push(v + side, v);
+        }
+      }
+    }
+    const graph = buildCsr(side * side, tails, heads);
+    const weight = new Float64Array(graph.arcCount);
+    for (let a = 0; a < graph.arcCount; a++) weight[a] = 1 + ((a * 7) % 5);
+    const zero = new Float64Array(graph.nodeCount);
+    const cch = buildCustomizableHierarchy(graph, nestedDissectionOrder(graph, zero, zero));
+    expect(checkCchInvariants(cch, graph)).toEqual([]);
+    checkAllPairs(graph, weight, undefined, new ChQuery(customizedHierarchy(cch, customize(cch, weight))));
+    const broken = zero.slice();
+    broken[5] = Number.NaN;
+    expect(() => nestedDissectionOrder(graph, broken, zero)).toThrow(/node 5 has coordinates/);
+  });
+
   it("invariant checkers name a missing fill edge, an edge heavier than its arc and a violated lower triangle", () => {
     // a 4-cycle 0 - 1 - 2 - 3 - 0 both ways: eliminating node 0 first joins 1 and 3 (fill)
     const graph = buildCsr(4, [0, 1, 1, 2, 2, 3, 3, 0], [1, 0, 2, 1, 3, 2, 0, 3]);

@@ -168,6 +168,9 @@ export function nestedDissectionOrder(graph: CsrGraph, x: ArrayLike<number>, y: 
   if (x.length !== n || y.length !== n) throw new RangeError(`nestedDissectionOrder: ${x.length} x and ${y.length} y coordinates for ${n} nodes`);
   const noThrough = options.noThrough;
   if (noThrough && noThrough.length !== n) throw new RangeError(`nestedDissectionOrder: noThrough has ${noThrough.length} entries for ${n} nodes`);
+  for (let v = 0; v < n; v++) {
+    if (!(Number.isFinite(x[v]) && Number.isFinite(y[v]))) throw new RangeError(`nestedDissectionOrder: node ${v} has coordinates (${x[v]}, ${y[v]}); they must be finite`);
+  }
   const leafSize = Math.max(2, options.leafSize ?? 8);
   const balance = options.balance ?? 0.25;
   const full = undirectedAdjacency(graph, noThrough);
@@ -429,6 +432,10 @@ export function nestedDissectionOrder(graph: CsrGraph, x: ArrayLike<number>, y: 
       return;
     }
     const { separator, sideA, sideB } = separate(nodes);
+    if (sideA.length === nodes.length || sideB.length === nodes.length) {
+      appendLeaf(nodes); // no cut found (cannot happen on a connected cell with distinct sources and sinks); stop here
+      return;
+    }
     dissect(sideA);
     dissect(sideB);
     appendLeaf(separator);
