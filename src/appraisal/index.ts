@@ -25,8 +25,8 @@ export { formatCba } from "./format";
 export { barChart, esc, htmlTable, page, yearBars } from "./html";
 export { DEFAULT_RISKS, runMonteCarlo, sample, triangular } from "./monte-carlo";
 export type { Distribution, MonteCarloResult } from "./monte-carlo";
-export { APPRAISAL_DATA_DIR, co2PriceUsdPerT, DEFAULT_PARAMETERS, readCo2Path, readValueOfTime } from "./params";
-export type { AppraisalParameters, Co2PricePath, ValueOfTime } from "./params";
+export { APPRAISAL_DATA_DIR, co2PriceUsdPerT, DEFAULT_DEFLATOR_FILE, DEFAULT_PARAMETERS, deflatorIndex, priceFactor, readCo2Path, readDeflator, readValueOfTime } from "./params";
+export type { AppraisalParameters, Co2PricePath, Deflator, ValueOfTime } from "./params";
 export { appraisePackage, readPackage } from "./portfolio";
 export type { PackageFile, PortfolioPair, PortfolioProjectRow, PortfolioResult } from "./portfolio";
 export {
@@ -39,12 +39,15 @@ export {
   effectsOf,
   findProject,
   networkYear,
+  priceBaseYearOf,
   projectSubject,
+  restateCapital,
+  restatedUnitValues,
   subjectModel,
 } from "./project";
-export type { AppraisalSubject, ComparisonInfo, CongestionMode, ProjectAppraisal, ProjectAppraisalInputs, ProjectInfo, SubjectEffects } from "./project";
+export type { AppraisalSubject, CapitalCostItem, ComparisonInfo, CongestionMode, PriceRestatement, ProjectAppraisal, ProjectAppraisalInputs, ProjectInfo, SubjectEffects } from "./project";
 export { formatPortfolio, formatProjectAppraisal, projectAppraisalHtml } from "./report";
-export { comparisonStates, scenarioDemandFile, scenarioFileStates, switchable } from "./states";
+export { comparisonStates, scenarioDemandFile, scenarioFileStates, switchable, switchedState } from "./states";
 export type { ComparisonStates, ProjectSwitches } from "./states";
 export { parseStreamsCsv, readStreamsCsv } from "./streams-csv";
 export type { ParsedStreams } from "./streams-csv";
