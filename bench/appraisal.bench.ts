@@ -17,7 +17,7 @@ import { existsSync, mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
-import { appraisePackage, appraiseProject, BenefitModel, DEFAULT_PARAMETERS, effectsOf, findProject, projectSubject, readCo2Path, readValueOfTime, runMonteCarlo } from "../src/appraisal/index";
+import { appraisePackage, appraiseProject, DEFAULT_PARAMETERS, effectsOf, findProject, projectSubject, runMonteCarlo, subjectModel } from "../src/appraisal/index";
 import { readDemandCsv, resolveDemand } from "../src/assignment/corridor-demand";
 import { openNetwork } from "../src/network/open";
 import { RoutingContext } from "../src/routing/index";
@@ -37,7 +37,7 @@ function monteCarlo(): void {
   const subject = projectSubject(net, project);
   const effects = effectsOf(ctx, demand, subject.year, [project.id]);
   const routeS = seconds(start);
-  const model = new BenefitModel(effects, readValueOfTime(), DEFAULT_PARAMETERS, readCo2Path(DEFAULT_PARAMETERS.co2Path), subject);
+  const model = subjectModel(subject, effects, { parameters: DEFAULT_PARAMETERS }); // the appraisal's own model (unit values in the subject's prices)
   start = process.hrtime.bigint();
   const mc = runMonteCarlo(model, DEFAULT_PARAMETERS.discountRatePct, { draws: 10_000, seed: 1 });
   const drawsS = seconds(start);

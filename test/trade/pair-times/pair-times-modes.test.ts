@@ -100,3 +100,43 @@ describe("mode-share files", () => {
     expect(detailsOf(file("AAA,BBB,sea,70,2019,src:x\nAAA,BBB,sea,20,2019,src:x"))).toMatchObject({ line: 3, field: "mode" });
   });
 });
+
+describe("China → Germany on data/eurasia", () => {
+  it("the expected time over the observed China → EU shares lies between the mode times, well above the fastest land-and-sea route", async () => {
+    const { fixedGroups, readModeShares, DEFAULT_MODE_SHARES_FILE } = await import("../../../src/studies/belt-and-road/index");
+    const real = openNetwork(resolve(__dirname, "../../../data/eurasia"));
+    const rctx = new RoutingContext(real);
+    const side = { modes: ["rail", "road", "sea", "ferry", "air"] };
+    const table = readModeShares(DEFAULT_MODE_SHARES_FILE, fixedGroups());
+    const countries = ["CHN", "DEU"];
+    const expected = computePairTimes(real, { countries, baseline: side, scenario: side, modeShares: table, context: rctx });
+    const landSea = computePairTimes(real, { countries, context: rctx, scenario: {} });
+    const cities = chooseCities(real, { countries });
+    const nodes = Uint32Array.from(cities.place, (p) => accessNode(p));
+    const per = modeCityTimes(rctx, side, "feu", nodes);
+    // population-weighted mean of each mode's time, CHN → DEU
+    const n = nodes.length;
+    const mean = (q: number): number => {
+      let w = 0;
+      let s = 0;
+      for (let i = cities.firstCity[0]; i < cities.firstCity[1]; i++) {
+        for (let j = cities.firstCity[1]; j < cities.firstCity[2]; j++) {
+          const t = per.timeH[q][i * n + j];
+          if (t === Number.POSITIVE_INFINITY) continue;
+          w += cities.weight[i] * cities.weight[j];
+          s += cities.weight[i] * cities.weight[j] * t;
+        }
+      }
+      return s / w;
+    };
+    const byMode = Object.fromEntries(per.modes.map((m, q) => [m, mean(q)]));
+    const t = expected.baselineTimeH[1]; // CHN → DEU ([0 * 2 + 1])
+    // air < rail < expected < sea: 75 % of the value goes by sea, 22 % by air, 3 % by rail
+    expect(byMode.air).toBeLessThan(byMode.rail);
+    expect(byMode.rail).toBeLessThan(t);
+    expect(t).toBeLessThan(byMode.sea);
+    expect(t).toBeGreaterThan(1.5 * landSea.baselineTimeH[1]);
+    // close to the share-weighted mean of the mode means (city pairs without a sea route are renormalised)
+    expect(Math.abs(t - (0.75 * byMode.sea + 0.22 * byMode.air + 0.03 * byMode.rail))).toBeLessThan(0.05 * t);
+  }, 60_000);
+});
