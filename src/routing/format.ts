@@ -38,6 +38,12 @@ export function formatRoute(r: RouteReport, cargoUnit: string): string {
   }
   out.push(`  countries: ${r.countries.join(" > ")}`);
   if (r.estimatedDistanceShare > 0) out.push(`  estimated distances: ${(r.estimatedDistanceShare * 100).toFixed(0)} % of km (great-circle × circuity)`);
+  for (const [k, leg] of r.legs.entries()) {
+    for (const x of leg.rates ?? []) {
+      const what = x.runRateUsd !== null ? `USD ${fmtInt(x.runRateUsd)}/${x.unit} (${x.asPublished}${x.basis === "rate-carried" ? ", carried forward" : ""}${x.shockMultiplier !== 1 ? `, × ${x.shockMultiplier} closure shock` : ""})` : `cost model × ${x.imbalanceFactor.toFixed(3)}`;
+      out.push(`  rate: leg ${k + 1} ${x.laneName}, ${x.direction}: ${what} [${x.source.join(", ")}]`);
+    }
+  }
   for (const note of r.notes) out.push(`  note: ${note}`);
   return out.join("\n");
 }

@@ -578,6 +578,8 @@ export function pricePath(
   const claimed = shared?.claimed.fill(0) ?? new Uint8Array(n);
   /** Runs no rate covers, of lanes with an imbalance: split by direction once every lane has claimed its runs. */
   const pending: { run: Run; lane: LoadedLane }[] = [];
+  /** Runs no rate covers, of lanes without an imbalance (reported on the legs another lane leaves to the cost model). */
+  const unpriced: { run: Run; lane: LoadedLane }[] = [];
   const notes: string[] = [];
   const sources = new Set<string>();
   const month = detail ? formatMonth(query.month) : "";
@@ -595,10 +597,8 @@ export function pricePath(
       const rate = memoLaneRate(query, index, run.direction);
       if (rate === null) {
         if (lane.imbalance) pending.push({ run, lane });
+        else if (detail) unpriced.push({ run, lane });
         if (detail) {
-          if (!lane.imbalance) {
-            for (const leg of legsOf(run)) legRates[leg].push(costModelRate(lane, run.direction, query.unit, 1, 0, `no ${lane.name} rate for ${run.direction} within ${lane.carryForwardMonths} month(s) of ${month}: cost model`));
-          }
           notes.push(`${lane.name}, ${run.direction}: no rate observed for ${month} or carried forward (up to ${lane.carryForwardMonths} month(s)); the parts no other rate covers keep the cost model${lane.imbalance ? " split by the imbalance rule" : ""}`);
           for (const s of lane.carryForwardSource) sources.add(s);
         }
@@ -669,6 +669,11 @@ export function pricePath(
       const note = `no rate for ${month}: cost model × ${factor.toFixed(3)} (${heavy ? "heavy direction, pays the empty return" : "light direction (backhaul)"}; ${imbalance.lightPerHeavy} loaded boxes back per box out)`;
       legRates[leg].push(costModelRate(lane, run.direction, query.unit, factor, emptyUsd, note, imbalance.source));
     }
+  }
+  for (const { run, lane } of unpriced) {
+    const legs: number[] = [];
+    for (let k = run.first; k <= run.last; k++) if (claimed[k] === 0 && isMoving(arcs.kind[path[k]]) && legOf[k] >= 0 && !legs.includes(legOf[k])) legs.push(legOf[k]);
+    for (const leg of legs) legRates[leg].push(costModelRate(lane, run.direction, query.unit, 1, 0, `no ${lane.name} rate for ${run.direction} within ${lane.carryForwardMonths} month(s) of ${month}: cost model`));
   }
   let totalUsd = 0;
   for (let k = 0; k < n; k++) totalUsd += movingUsd[k] + eventUsd[k];

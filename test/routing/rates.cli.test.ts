@@ -38,6 +38,23 @@ describe("caravan route --rates / --cost-basis", () => {
     expect(text).toMatch(/sea +Shanghai +Rotterdam .* 7,961 /);
   });
 
+  it("a scenario that closes the Red Sea moves the sea rate by the sourced shock (not only the distance)", async () => {
+    const scenario = resolve(__dirname, "../../docs/examples/scenarios/red-sea-and-russia.yaml");
+    const args = ["route", "Shanghai", "Rotterdam", "--modes", "sea", "--scenario", scenario, "--rates", "2023-03", "--json"];
+    const plan = JSON.parse((await run(DATA, ...args)).out);
+    const rate = plan.routes[0].legs[0].rates[0];
+    expect(rate).toMatchObject({ lane: "far-east-north-europe-sea", asPublished: "30 Mar 2023", shockMultiplier: 2.98 });
+    expect(plan.routes[0].legs[0].costUsd).toBeCloseTo(1479 * 2.98, 6);
+    expect(plan.routes[0].notes.join("\n")).toMatch(/bab-el-mandeb closed in the query or its scenario/);
+    expect(plan.routes[0].sources.map((s: { ref: string }) => s.ref)).toContain("estimate:rates-red-sea-shock");
+  });
+
+  it("the text output names each leg's rate with its sources", async () => {
+    const text = (await run(DATA, "route", "Xi'an", "Duisburg", "--modes", "rail", "--rates", "2024-07")).out;
+    expect(text).toMatch(/rate: leg 1 ERAI 1520 mm segment .*, westbound: USD 3,289\/FEU \(15 Jul 2024\) \[src:core-erai-2024, estimate:rates-direction-erai\]/);
+    expect(text).toMatch(/rate: leg 1 China – Europe northern rail corridor .*, westbound: cost model × 1\.064/);
+  });
+
   it("matrix costUsd equals route costUsd on the rates basis (the same path, re-priced)", async () => {
     // --optimize time: route ranks corridor alternatives by rated charges only for cost and generalized
     const { out } = await run(DATA, "matrix", "--places", "shanghai,rotterdam,xian,duisburg", "--rates", "2024-07", "--optimize", "time");
