@@ -6,10 +6,16 @@
  * Rules (each violation is E_PARSE naming file, line and field): every row has one value per header column; values
  * are plain decimal numbers ≥ 0 (benefit columns may be negative: a disbenefit); years are integers, consecutive and
  * increasing.
+ *
+ * Prices: without a `priceYear` column the values are taken as constant prices (as given). With one, each row's values
+ * are in prices of its `priceYear` (e.g. nominal streams: priceYear = year) and are restated into the price base year
+ * (`priceBaseYear`, default the first row's price year) with the US GDP implicit price deflator (params.ts,
+ * rule estimate:deflator-restatement); a year without a deflator value is E_PRICE_YEAR_UNKNOWN.
  */
 import { readFileSync } from "node:fs";
 import { CaravanError, parseError } from "../core/errors";
 import type { CbaStreams } from "./cba";
+import { type Deflator, priceFactor, readDeflator } from "./params";
 
 const REQUIRED = ["year", "capitalCostUsd", "operatingCostUsd", "benefitsUsd"] as const;
 const NUMBER = /^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$/;
@@ -17,10 +23,18 @@ const NUMBER = /^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$/;
 export interface ParsedStreams extends CbaStreams {
   /** Names of the benefit columns summed into benefitsUsd. */
   readonly benefitColumns: readonly string[];
+  /** With a priceYear column: the price base year and the factor of each price year; null = values as given. */
+  readonly prices: { readonly baseYear: number; readonly restated: readonly { readonly priceYear: number; readonly factor: number }[] } | null;
+}
+
+export interface StreamsPriceOptions {
+  /** Price base year to restate a priceYear column into (default: the first row's price year). */
+  readonly priceBaseYear?: number | null;
+  readonly deflator?: Deflator;
 }
 
 /** Parse streams from CSV text; `file` names the source in errors. */
-export function parseStreamsCsv(text: string, file: string): ParsedStreams {
+export function parseStreamsCsv(text: string, file: string, options: StreamsPriceOptions = {}): ParsedStreams {
   const lines = text.split(/\r?\n/);
   let headerLine = -1;
   let header: string[] = [];
@@ -45,8 +59,14 @@ export function parseStreamsCsv(text: string, file: string): ParsedStreams {
   const capCol = header.indexOf("capitalCostUsd");
   const opCol = header.indexOf("operatingCostUsd");
   const resCol = header.indexOf("residualValueUsd");
+  const priceCol = header.indexOf("priceYear");
   const benefitCols: number[] = [];
-  for (let c = 0; c < header.length; c++) if (c !== yearCol && c !== capCol && c !== opCol && c !== resCol) benefitCols.push(c);
+  for (let c = 0; c < header.length; c++) if (c !== yearCol && c !== capCol && c !== opCol && c !== resCol && c !== priceCol) benefitCols.push(c);
+  if (priceCol < 0 && options.priceBaseYear !== undefined && options.priceBaseYear !== null) {
+    throw new CaravanError("E_USAGE", `${file} has no priceYear column: its values are taken as constant prices; add a priceYear column (the prices of each row) to restate them into ${options.priceBaseYear}`);
+  }
+  const priceYears: number[] = [];
+  const rowLines: number[] = [];
   const years: number[] = [];
   const cap: number[] = [];
   const op: number[] = [];
@@ -81,8 +101,33 @@ export function parseStreamsCsv(text: string, file: string): ParsedStreams {
     for (const c of benefitCols) b += value(c, true);
     ben.push(b);
     res.push(resCol >= 0 ? value(resCol, false) : 0);
+    if (priceCol >= 0) {
+      const py = value(priceCol, false);
+      if (!Number.isInteger(py)) throw parseError(file, line, "priceYear", `"${cells[priceCol]}" is not a whole year`);
+      priceYears.push(py);
+    }
+    rowLines.push(line);
   }
   if (years.length === 0) throw parseError(file, headerLine + 2, "year", "no data rows after the header");
+  let prices: ParsedStreams["prices"] = null;
+  if (priceCol >= 0) {
+    const baseYear = options.priceBaseYear ?? priceYears[0];
+    const deflator = options.deflator ?? readDeflator();
+    const factors = new Map<number, number>();
+    for (let t = 0; t < years.length; t++) {
+      const py = priceYears[t];
+      let f = factors.get(py);
+      if (f === undefined) {
+        f = priceFactor(deflator, py, baseYear, `${file}, line ${rowLines[t]}, field "priceYear"`);
+        factors.set(py, f);
+      }
+      cap[t] *= f;
+      op[t] *= f;
+      ben[t] *= f;
+      res[t] *= f;
+    }
+    prices = { baseYear, restated: [...factors].sort((a, b) => a[0] - b[0]).map(([priceYear, factor]) => ({ priceYear, factor })) };
+  }
   return {
     year: Int32Array.from(years),
     capitalCostUsd: Float64Array.from(cap),
@@ -90,16 +135,17 @@ export function parseStreamsCsv(text: string, file: string): ParsedStreams {
     benefitsUsd: Float64Array.from(ben),
     residualValueUsd: Float64Array.from(res),
     benefitColumns: benefitCols.map((c) => header[c]),
+    prices,
   };
 }
 
 /** Read a streams CSV file (E_FILE_NOT_FOUND when it cannot be read). */
-export function readStreamsCsv(path: string): ParsedStreams {
+export function readStreamsCsv(path: string, options: StreamsPriceOptions = {}): ParsedStreams {
   let text: string;
   try {
     text = readFileSync(path, "utf8");
   } catch (error) {
     throw new CaravanError("E_FILE_NOT_FOUND", `cannot read ${path}: ${(error as Error).message}`, { cause: error });
   }
-  return parseStreamsCsv(text, path);
+  return parseStreamsCsv(text, path, options);
 }

@@ -8,7 +8,7 @@ import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { appraisePackage, appraiseSubject, co2PriceUsdPerT, DEFAULT_PARAMETERS, effectsOf, findProject, projectSubject, readCo2Path } from "../../src/appraisal/index";
+import { appraisePackage, appraiseSubject, co2PriceUsdPerT, DEFAULT_PARAMETERS, effectsOf, findProject, parseStreamsCsv, projectSubject, readCo2Path } from "../../src/appraisal/index";
 import { deflatorIndex, priceFactor, readDeflator } from "../../src/appraisal/params";
 import { readDemandCsv, resolveDemand } from "../../src/assignment/corridor-demand";
 import { runCli } from "../../src/cli/main";
@@ -111,5 +111,35 @@ describe("restatement into the price base year", () => {
       details = (e as CaravanError).details;
     }
     expect(details).toMatchObject({ line: 3, field: "year" });
+  });
+});
+
+describe("streams with a priceYear column", () => {
+  const csv = "year,capitalCostUsd,operatingCostUsd,benefitsUsd,priceYear\n2019,100,0,0,2019\n2020,0,5,30,2020\n2021,0,5,30,2021\n";
+
+  it("each row is restated from its price year into the base year (default: the first row's); the column is no benefit", () => {
+    const s = parseStreamsCsv(csv, "nominal.csv");
+    expect(s.benefitColumns).toEqual(["benefitsUsd"]);
+    expect(s.prices?.baseYear).toBe(2019);
+    expect(s.benefitsUsd[1]).toBeCloseTo((30 * D(2019)) / D(2020), 12);
+    expect(s.operatingCostUsd[2]).toBeCloseTo((5 * D(2019)) / D(2021), 12);
+    expect(s.capitalCostUsd[0]).toBe(100);
+    const b = parseStreamsCsv(csv, "nominal.csv", { priceBaseYear: 2021 });
+    expect(b.capitalCostUsd[0]).toBeCloseTo((100 * D(2021)) / D(2019), 12);
+    expect(b.benefitsUsd[2]).toBe(30);
+  });
+
+  it("a price year without a deflator value names file, line and field; --price-base-year on streams without the column is E_USAGE", async () => {
+    let error: unknown;
+    try {
+      parseStreamsCsv(csv.replace("2021,0,5,30,2021", "2021,0,5,30,1950"), "nominal.csv");
+    } catch (e) {
+      error = e;
+    }
+    expect((error as CaravanError).code).toBe("E_PRICE_YEAR_UNKNOWN");
+    expect((error as CaravanError).message).toMatch(/nominal\.csv, line 4, field "priceYear": no price index for 1950/);
+    const c = capture();
+    expect(await runCli(["appraise", "--no-store", "--streams", join(import.meta.dirname, "fixtures", "rogers-2003-example-3-1.csv"), "--price-base-year", "2019"], c.io)).not.toBe(0);
+    expect(c.err.join("")).toMatch(/E_USAGE: .*no priceYear column/);
   });
 });

@@ -78,7 +78,7 @@ export function register(program: Command): void {
     .option("--discount-rate <pct>", "real discount rate in % (first year undiscounted)", "6")
     .option("--capital-cost <usd>", "override the library's capital cost (in prices of --cost-price-year, else of the price base year)")
     .option("--cost-price-year <yyyy>", "price year of --capital-cost")
-    .option("--price-base-year <yyyy>", "constant prices of the results: costs and unit values of other years restated with the US GDP deflator (data/appraisal/gdp-deflator-usa.csv; default: the capital cost's price year)")
+    .option("--price-base-year <yyyy>", "constant prices of the results: costs and unit values of other years restated with the US GDP deflator (data/appraisal/gdp-deflator-usa.csv; default: the capital cost's price year; --streams: rows restated by their priceYear column, default the first row's)")
     .option("--open-year <yyyy>", "override the library's opening year")
     .option("--construction-years <n>", "years of construction before opening", "4")
     .option("--delay <years>", "construction delay: opening later, capital spread over more years", "0")
@@ -101,8 +101,8 @@ export function register(program: Command): void {
       const rate = rateOption(flags.discountRate);
       const modes = [flags.streams, flags.project, flags.scenario, flags.package].filter((x) => x !== undefined).length;
       if (modes !== 1) throw new CaravanError("E_USAGE", "give exactly one of --streams FILE.csv, --project ID, --scenario FILE, --package FILE");
-      if (flags.streams !== undefined && (flags.priceBaseYear !== undefined || flags.costPriceYear !== undefined)) {
-        throw new CaravanError("E_USAGE", "--price-base-year and --cost-price-year apply to --project, --scenario and --package; --streams are appraised as given");
+      if (flags.streams !== undefined && flags.costPriceYear !== undefined) {
+        throw new CaravanError("E_USAGE", "--cost-price-year applies to --capital-cost of --project or --scenario; streams give their prices in a priceYear column");
       }
       if (flags.costPriceYear !== undefined && flags.capitalCost === undefined) throw new CaravanError("E_USAGE", "--cost-price-year gives the price year of --capital-cost: use them together");
       if (flags.report !== undefined && (flags.streams !== undefined || flags.package !== undefined)) {
@@ -110,15 +110,21 @@ export function register(program: Command): void {
       }
       const [A, { appraisalTables }] = await Promise.all([import("../../appraisal/index"), import("../../store/stage-tables")]);
       if (flags.streams !== undefined) {
-        const streams = A.readStreamsCsv(flags.streams);
+        const priceBaseYear = flags.priceBaseYear === undefined ? null : num("--price-base-year", flags.priceBaseYear, (v) => Number.isInteger(v) && v >= 1800 && v <= 2200, "a year");
+        const streams = A.readStreamsCsv(flags.streams, { priceBaseYear });
         const file = flags.streams;
-        await recordRun(cmd, { kind: "appraisal", files: { streams: file }, parameters: { discountRatePct: rate, json: flags.json === true } }, (run) => {
+        const streamsRun = { kind: "appraisal" as const, files: { streams: file }, dirs: { appraisalData: A.APPRAISAL_DATA_DIR }, parameters: { discountRatePct: rate, priceBaseYear, json: flags.json === true } };
+        await recordRun(cmd, streamsRun, (run) => {
           const out = run.out;
           const result = A.appraiseStreams(streams, rate);
           const sensitivity = A.sensitivityTable(streams, rate);
-          if (flags.json) out(`${JSON.stringify({ source: file, benefitColumns: streams.benefitColumns, ...result, sensitivity }, null, 2)}\n`);
+          const prices = streams.prices ? { priceBaseYear: streams.prices.baseYear, prices: streams.prices } : {};
+          if (flags.json) out(`${JSON.stringify({ source: file, benefitColumns: streams.benefitColumns, ...prices, ...result, sensitivity }, null, 2)}\n`);
           else {
             out(`appraisal of ${file} (benefit columns: ${streams.benefitColumns.join(", ")})\n`);
+            if (streams.prices) {
+              out(`prices of ${streams.prices.baseYear} (US GDP implicit price deflator): ${streams.prices.restated.map((r) => `rows in ${r.priceYear} prices ×${r.factor.toFixed(4)}`).join(", ")}\n`);
+            }
             out(A.formatCba(result, sensitivity));
           }
           const years = Array.from(streams.year, (year, i) => ({
