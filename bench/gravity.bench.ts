@@ -261,7 +261,7 @@ function sideBySide(): void {
       const kr = JSON.parse(k.stdout) as {
         coefficients: { name: string; estimate: number; se: number }[];
         observations: number;
-        timings: { readS: number; fitS: number; iterations: number };
+        timings: { readS: number; fitS: number; readCpuS: number; fitCpuS: number; iterations: number };
       };
       const fr = fixestRuns.find((r) => r.wallS === f.wallS) ?? f;
       const line = (who: string, readS: number, fitS: number, r: ProcessRun, iterations: number) =>
@@ -269,9 +269,11 @@ function sideBySide(): void {
       console.log(line("fixest", fr.readS, fr.fitS, f, fr.iterations));
       console.log(`  ${"".padEnd(8)} (CPU: fread ${fr.readCpuS.toFixed(2)} s, fepois ${fr.fitCpuS.toFixed(2)} s)`);
       console.log(line("Caravan", kr.timings.readS, kr.timings.fitS, k, kr.timings.iterations));
+      console.log(`  ${"".padEnd(8)} (CPU: reading ${kr.timings.readCpuS.toFixed(2)} s, estimating ${kr.timings.fitCpuS.toFixed(2)} s)`);
       console.log(
         `  ratio    read ${(kr.timings.readS / fr.readS).toFixed(2)}×  fit ${(kr.timings.fitS / fr.fitS).toFixed(2)}×  whole ${(k.wallS / f.wallS).toFixed(2)}× wall ${(k.cpuS / f.cpuS).toFixed(2)}× CPU  peak ${(k.peakMiB / f.peakMiB).toFixed(2)}× (Caravan / fixest; below 1 = Caravan ahead)`,
       );
+      console.log(`  CPU ratio read ${(kr.timings.readCpuS / fr.readCpuS).toFixed(2)}×  fit ${(kr.timings.fitCpuS / fr.fitCpuS).toFixed(2)}×`);
       for (const c of kr.coefficients) {
         const ref = fr.coefficients.get(c.name);
         if (!ref) {
@@ -288,7 +290,7 @@ function sideBySide(): void {
         );
       }
       rows.push(
-        `| PPML, ${label} rows, \`${FORMULA}\` | read ${kr.timings.readS.toFixed(2)} s, fit ${kr.timings.fitS.toFixed(2)} s (${kr.timings.iterations} it.), whole ${k.wallS.toFixed(2)} s (CPU ${k.cpuS.toFixed(2)} s), ${k.peakMiB.toFixed(0)} MiB | fixest: read ${fr.readS.toFixed(2)} s, fit ${fr.fitS.toFixed(2)} s (${fr.iterations} it.), whole ${f.wallS.toFixed(2)} s (CPU ${f.cpuS.toFixed(2)} s), ${f.peakMiB.toFixed(0)} MiB |`,
+        `| PPML, ${label} rows, \`${FORMULA}\` | read ${kr.timings.readS.toFixed(2)} s (CPU ${kr.timings.readCpuS.toFixed(2)} s), fit ${kr.timings.fitS.toFixed(2)} s (CPU ${kr.timings.fitCpuS.toFixed(2)} s, ${kr.timings.iterations} it.), whole ${k.wallS.toFixed(2)} s (CPU ${k.cpuS.toFixed(2)} s), ${k.peakMiB.toFixed(0)} MiB | fixest: read ${fr.readS.toFixed(2)} s (CPU ${fr.readCpuS.toFixed(2)} s), fit ${fr.fitS.toFixed(2)} s (CPU ${fr.fitCpuS.toFixed(2)} s, ${fr.iterations} it.), whole ${f.wallS.toFixed(2)} s (CPU ${f.cpuS.toFixed(2)} s), ${f.peakMiB.toFixed(0)} MiB |`,
       );
     }
   } finally {

@@ -535,11 +535,11 @@ function pass(
     const name = wanted[k];
     const num = numbers[k];
     if (num) {
-      columns.push({ kind: "number", name, values: row === num.length ? num : num.slice(0, row) });
+      columns.push({ kind: "number", name, values: row === num.length ? num : num.subarray(0, row) });
       continue;
     }
     const all = codes[k] as Int32Array;
-    const c = row === all.length ? all : all.slice(0, row);
+    const c = row === all.length ? all : all.subarray(0, row);
     const levels = (interners[k] as Interner).levels();
     columns.push(lazyStringColumn(name, c, levels));
   }

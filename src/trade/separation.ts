@@ -189,7 +189,14 @@ export function detectSeparationRelu(
       }
       return { separated, count, iterations, converged: true, sweeps };
     }
-    for (let i = 0; i < n; i++) u[i] = y[i] === 0 ? Math.max(fit[i], 0) : 0;
+    let nonzero = false;
+    for (let i = 0; i < n; i++) {
+      const ui = y[i] === 0 ? Math.max(fit[i], 0) : 0;
+      u[i] = ui;
+      if (ui !== 0) nonzero = true;
+    }
+    // u = 0 is a fixed point (its projection is 0, nothing negative): a certificate that nothing is separated
+    if (!nonzero) return { separated, count: 0, iterations, converged: true, sweeps };
   }
   return { separated, count: 0, iterations, converged: false, sweeps };
 }

@@ -1,6 +1,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { type FixedEffect, fixedEffectParameterCount, recoverFixedEffects, WeightedDemeaner } from "../../../src/trade/hdfe";
+import { FixedEffectSolver } from "../../../src/trade/fe-solver";
+import { type FixedEffect, fixedEffectParameterCount, recoverFixedEffects } from "../../../src/trade/hdfe";
 import { QrLeastSquares } from "../../../src/trade/ppml-linalg";
 
 /** Oracle: weighted residual of v on explicit dummies, by QR on √w-scaled columns. */
@@ -24,26 +25,36 @@ function fe(name: string, codes: number[]): FixedEffect {
   return { name, codes: Int32Array.from(codes), levelCount: Math.max(...codes) + 1 };
 }
 
-describe("weighted demeaning", () => {
-  it("one dimension subtracts weighted group means exactly", () => {
+describe("weighted demeaning (FixedEffectSolver)", () => {
+  it("one dimension subtracts weighted group means", () => {
     //  group 0: rows 0,1 (w 1, 3)   group 1: row 2
-    const d = new WeightedDemeaner([fe("g", [0, 0, 1])], 3);
+    const d = new FixedEffectSolver([fe("g", [0, 0, 1])], 3);
     d.setWeights(Float64Array.from([1, 3, 2]));
     const out = new Float64Array(3);
-    d.demean(Float64Array.from([4, 8, 5]), out, new Float64Array(3));
+    d.solve([Float64Array.from([4, 8, 5])], [out], [1e-14]);
     // weighted mean of group 0 = (4 + 24) / 4 = 7
-    expect(Array.from(out)).toEqual([-3, 1, 0]);
+    expect(out[0]).toBeCloseTo(-3, 12);
+    expect(out[1]).toBeCloseTo(1, 12);
+    expect(out[2]).toBeCloseTo(0, 12);
   });
 
-  it("matches least squares on explicit dummies for random panels with 2 and 3 dimensions", () => {
+  it("matches least squares on explicit dummies for random panels with 2 and 3 dimensions, one or three columns", () => {
     fc.assert(
       fc.property(
         fc.integer({ min: 2, max: 3 }),
-        fc.array(fc.tuple(fc.integer({ min: 0, max: 5 }), fc.integer({ min: 0, max: 4 }), fc.integer({ min: 0, max: 3 }), fc.double({ min: -5, max: 5, noNaN: true }), fc.double({ min: 0.1, max: 10, noNaN: true })), {
-          minLength: 8,
-          maxLength: 40,
-        }),
-        (dims, rows) => {
+        fc.array(
+          fc.tuple(
+            fc.integer({ min: 0, max: 5 }),
+            fc.integer({ min: 0, max: 4 }),
+            fc.integer({ min: 0, max: 3 }),
+            fc.double({ min: -5, max: 5, noNaN: true }),
+            fc.double({ min: 0.1, max: 10, noNaN: true }),
+            fc.double({ min: -5, max: 5, noNaN: true }),
+          ),
+          { minLength: 8, maxLength: 40 },
+        ),
+        fc.boolean(),
+        (dims, rows, several) => {
           const dense = (k: number) => {
             const map = new Map<number, number>();
             return rows.map((r) => {
@@ -55,31 +66,44 @@ describe("weighted demeaning", () => {
           const fes = [fe("a", dense(0)), fe("b", dense(1)), fe("c", dense(2))].slice(0, dims);
           const v = Float64Array.from(rows, (r) => r[3]);
           const w = Float64Array.from(rows, (r) => r[4]);
-          const d = new WeightedDemeaner(fes, rows.length);
+          const x = Float64Array.from(rows, (r) => r[5]);
+          const vs = several ? [v, x, Float64Array.from(rows, (r) => r[3] * r[5])] : [v];
+          const d = new FixedEffectSolver(fes, rows.length);
           d.setWeights(w);
-          const out = new Float64Array(rows.length);
-          const stats = d.demean(v, out, new Float64Array(rows.length), 1e-13);
-          expect(stats.converged).toBe(true);
-          const oracle = residualByDummies(v, w, fes);
-          for (let i = 0; i < rows.length; i++) expect(out[i]).toBeCloseTo(oracle[i], 7);
+          const outs = vs.map(() => new Float64Array(rows.length));
+          const stats = d.solve(vs, outs, new Array<number>(vs.length).fill(1e-13));
+          for (const st of stats) expect(st.converged).toBe(true);
+          vs.forEach((col, c) => {
+            const oracle = residualByDummies(col, w, fes);
+            for (let i = 0; i < rows.length; i++) expect(outs[c][i]).toBeCloseTo(oracle[i], 7);
+          });
         },
       ),
       { numRuns: 60 },
     );
   });
 
-  it("a warm start from a previous fixed-effect part gives the same residual", () => {
-    const fes = [fe("a", [0, 1, 2, 0, 1, 2, 0, 1]), fe("b", [0, 0, 1, 1, 2, 2, 3, 3])];
-    const v = Float64Array.from([1, 5, 2, 8, 3, 9, 4, 7]);
-    const d = new WeightedDemeaner(fes, 8);
-    const cold = new Float64Array(8);
-    const fePart = new Float64Array(8);
-    d.demean(v, cold, fePart, 1e-13);
-    d.setWeights(Float64Array.from([1, 2, 1, 2, 1, 2, 1, 2]));
+  it("a warm start from the coefficients of a previous call gives the same residual, in fewer passes", () => {
+    const fes = [fe("a", [0, 1, 2, 0, 1, 2, 0, 1]), fe("b", [0, 0, 1, 1, 2, 2, 3, 3]), fe("c", [0, 1, 1, 0, 0, 1, 1, 0])];
+    const v = Float64Array.from([3, -1, 4, 1, -5, 9, 2, -6]);
+    const d = new FixedEffectSolver(fes, 8);
+    d.setWeights(Float64Array.from([1, 1, 1, 1, 1, 1, 1, 1]));
+    const first = new Float64Array(8);
+    d.solve([v], [first], [1e-13]);
+    const w = Float64Array.from([1, 2, 1, 2, 1, 2, 1, 2]);
+    d.setWeights(w);
     const warm = new Float64Array(8);
-    d.demean(v, warm, fePart, 1e-13);
-    const oracle = residualByDummies(v, Float64Array.from([1, 2, 1, 2, 1, 2, 1, 2]), fes);
-    for (let i = 0; i < 8; i++) expect(warm[i]).toBeCloseTo(oracle[i], 9);
+    const warmStats = d.solve([v], [warm], [1e-13]);
+    const cold = new FixedEffectSolver(fes, 8);
+    cold.setWeights(w);
+    const coldOut = new Float64Array(8);
+    const coldStats = cold.solve([v], [coldOut], [1e-13]);
+    const oracle = residualByDummies(v, w, fes);
+    for (let i = 0; i < 8; i++) {
+      expect(warm[i]).toBeCloseTo(oracle[i], 9);
+      expect(coldOut[i]).toBeCloseTo(oracle[i], 9);
+    }
+    expect(warmStats[0].iterations).toBeLessThanOrEqual(coldStats[0].iterations);
   });
 });
 
