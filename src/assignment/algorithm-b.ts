@@ -88,10 +88,11 @@ export function solveAlgorithmB(problem: AssignmentProblem, options: SolveOption
   /** [k] number of arcs in k's bush. */
   const bushArcCount = new Int32Array(K);
   /**
-   * [k] for every merge ancestor of k's bush (a node from which a merge, a node with several in-arcs, can be
-   * reached in the bush; merges included; the origin left out) in topological order, three entries: its index in
-   * the order, the position of its first in-arc in the arc list, and its offset in the merge list. Flow moves only
-   * at merges and along bush paths into them, so equilibration labels and shifts on these nodes alone.
+   * [k] for every merge ancestor of k's bush (a node from which a merge with flow, a node with several in-arcs one
+   * of which carries flow, can be reached in the bush; such merges included; the origin left out) in topological
+   * order, three entries: its index in the order, the position of its first in-arc in the arc list, and its offset
+   * in the merge list. Flow moves only at merges with flow and along bush paths into them, so equilibration labels
+   * and shifts on these nodes alone.
    */
   const bushRelevant: Int32Array[] = new Array(K);
   /** [k] used length of bushRelevant[k] (3 per node). */
@@ -230,7 +231,7 @@ export function solveAlgorithmB(problem: AssignmentProblem, options: SolveOption
     unpackFlows(k);
   };
 
-  /** Store the in-arc codes and merge lists of the unpacked bush as k's. */
+  /** Store the in-arc codes, merge lists and merge ancestors of the unpacked bush (its flows current) as k's. */
   const packArcs = (k: number): void => {
     const ord = bushOrder[k];
     const slot = bushSlot[k];
@@ -255,13 +256,22 @@ export function solveAlgorithmB(problem: AssignmentProblem, options: SolveOption
     bushMerge[k] = merge;
     mergeLen[k] = mi;
     bushArcCount[k] = groupStart[len];
-    // merge ancestors, last to first in the order: a merge, and the tails of the in-arcs of every marked node
+    // merge ancestors, last to first in the order: a merge with flow, and the tails of the in-arcs of every marked
+    // node (flow reaches a merge without flow only through a shift at a merge with flow downstream of it, so the
+    // set stays complete until the arcs change again)
     let count = 0;
     for (let idx = len - 1; idx > 0; idx--) {
       const j = ord[idx];
       const p0 = groupStart[idx];
       const p1 = groupStart[idx + 1];
-      if (p1 - p0 > 1) ancestor[j] = 1;
+      if (p1 - p0 > 1) {
+        for (let p = p0; p < p1; p++) {
+          if (bushFlow[p] > 0) {
+            ancestor[j] = 1;
+            break;
+          }
+        }
+      }
       if (ancestor[j] === 0) continue;
       count++;
       for (let p = p0; p < p1; p++) ancestor[tail[bushArc[p]]] = 1;
