@@ -20,6 +20,8 @@ export interface RatesRequest {
   readonly layer: RatesLayer | null;
   /** "YYYY-MM"; default the latest month with data. */
   readonly month?: string;
+  /** The caller asked for rates (not a default): a route the rates cannot price says why (bulk cargo). */
+  readonly explicit?: boolean;
 }
 
 /** The basis a query ends up on: the pricing query, or null with the reason the cost model applies. */
@@ -38,7 +40,10 @@ export function effectiveBasis(set: WeightSet, request: RatesRequest | undefined
   if (request.layer === null) return { costBasis: "cost", ratesMonth: null, query: null, note: "the dataset has no rate layers (rates/*.yaml): the cost model prices the route" };
   const month = ratesMonthOf(request.layer, request.month);
   const basis = set.options.profile.costBasis;
-  if (basis === "tonne") return { costBasis: "cost", ratesMonth: null, query: null, note: "rates are container rates (FEU/TEU); bulk cargo is priced by the cost model" };
+  if (basis === "tonne") {
+    const note = request.explicit === false ? null : "rates are container rates (FEU/TEU); bulk cargo is priced by the cost model";
+    return { costBasis: "cost", ratesMonth: null, query: null, note };
+  }
   const query: PricingQuery = { layer: request.layer, month, unit: basis === "teu" ? "TEU" : "FEU", closedChokepoints: set.options.closeChokepoints };
   return { costBasis: "rates", ratesMonth: formatMonth(month), query, note: null };
 }

@@ -80,6 +80,15 @@ describe("caravan route --rates / --cost-basis", () => {
     expect(err).not.toMatch(/\n\s+at /);
   });
 
+  it("bulk cargo stays on the cost model, named in the notes only when rates were asked for", async () => {
+    const plain = JSON.parse((await run(DATA, "route", "Kostanay", "Novorossiysk", "--cargo", "bulk", "--json")).out);
+    expect(plain.costBasis).toBe("cost");
+    expect(plain.routes[0].notes.join("\n")).not.toMatch(/container rates/);
+    const asked = JSON.parse((await run(DATA, "route", "Kostanay", "Novorossiysk", "--cargo", "bulk", "--rates", "2024-01", "--json")).out);
+    expect(asked.costBasis).toBe("cost");
+    expect(asked.routes[0].notes.join("\n")).toMatch(/bulk cargo is priced by the cost model/);
+  });
+
   it("a dataset without rate layers stays on the cost model, and says so when rates are asked for", async () => {
     const plain = JSON.parse((await run(CORRIDORS, "route", "Orient", "Destport", "--json")).out);
     expect(plain.costBasis).toBe("cost");

@@ -101,7 +101,8 @@ export async function ratesRequestOf(command: Command, net: CompiledNetwork, fla
   const layer = rateLayers.get(dir) ?? null;
   // a dataset without rate layers is priced by the cost model; the route says so only when rates were asked for
   if (layer === null && flags.costBasis === undefined && flags.rates === undefined) return { basis: "cost", layer: null };
-  return { basis: "rates", layer, ...(flags.rates !== undefined ? { month: flags.rates } : {}) };
+  const explicit = flags.costBasis !== undefined || flags.rates !== undefined;
+  return { basis: "rates", layer, explicit, ...(flags.rates !== undefined ? { month: flags.rates } : {}) };
 }
 
 export function routeOptionsOf(flags: CommonRouteFlags) {
@@ -132,11 +133,12 @@ export function register(program: Command): void {
     .argument("<to>", "destination (same forms)")
     .option("--via <place>", "pass through this place")
     .option("--alternatives <n>", "number of meaningfully different routes (penalty method)", "1")
-    .option("--rules-off <id,...|all>", "rules of passage (transit bans, closures in rules/*.yaml) not to apply; all = none");
+    .option("--rules-off <id,...|all>", "rules of passage (transit bans, closures in rules/*.yaml) not to apply; all = none")
+    .option("--trip-end-dwell", "charge the terminal dwell where the route starts or ends by sea, rail or air (as a transfer there would be)");
   addCommonRouteOptions(command)
     .option("--json", "print JSON")
     .option("--geojson", "print a GeoJSON FeatureCollection (one LineString per leg)")
-    .action(async (from: string, to: string, flags: CommonRouteFlags & { via?: string; alternatives: string; rulesOff?: string; json?: boolean; geojson?: boolean }, cmd: Command) => {
+    .action(async (from: string, to: string, flags: CommonRouteFlags & { via?: string; alternatives: string; rulesOff?: string; tripEndDwell?: boolean; json?: boolean; geojson?: boolean }, cmd: Command) => {
       const out = program.configureOutput().writeOut ?? ((t: string) => process.stdout.write(t));
       if (flags.json && flags.geojson) throw new CaravanError("E_USAGE", "choose one of --json and --geojson");
       const { scenarioRouting } = await import("../scenario-option");
@@ -151,6 +153,7 @@ export function register(program: Command): void {
         ...scenarioOptions,
         rates: await ratesRequestOf(cmd, net, flags),
         ...(flags.rulesOff !== undefined ? { rulesOff: list(flags.rulesOff) } : {}),
+        ...(flags.tripEndDwell ? { tripEndDwell: true } : {}),
       });
       if (flags.json) out(`${JSON.stringify(planJson(plan), null, 2)}\n`);
       else if (flags.geojson) out(`${JSON.stringify(planGeoJson(plan))}\n`);
