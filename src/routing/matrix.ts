@@ -29,6 +29,8 @@ function hasOneToAll(query: ShortestPathQuery): query is OneToAllQuery {
 export interface BucketMatrixQuery extends ShortestPathQuery {
   /** Row-major [source * targets.length + target] distances, INF_WEIGHT where unreachable. */
   manyToMany(sources: ArrayLike<NodeIndex>, targets: ArrayLike<NodeIndex>): Float64Array;
+  /** Optional: distances plus per-arc column sums along each chosen path (NaN where unreachable), without unpacking paths. */
+  manyToManyColumns?(sources: ArrayLike<NodeIndex>, targets: ArrayLike<NodeIndex>, columns: readonly ArrayLike<number>[]): { distance: Float64Array; sums: Float64Array[] };
 }
 
 function hasBucketMatrix(query: ShortestPathQuery): query is BucketMatrixQuery {
@@ -38,9 +40,10 @@ function hasBucketMatrix(query: ShortestPathQuery): query is BucketMatrixQuery {
 /**
  * Many-to-many shortest paths with ONE query object (its scratch state is reused by every row, nothing is
  * allocated per row). With a one-to-all query (Dijkstra) each source runs one search that stops when every target is
- * settled. With a bucket-matrix query (ChQuery over a CH or a customized CCH) and no sum columns, the whole matrix
- * comes from one bucket computation (one upward search per source and per target); with sum columns each cell's path
- * is unpacked instead. With any other ShortestPathQuery (bidirectional, A*) each pair runs one oneToOne.
+ * settled. With a bucket-matrix query (ChQuery over a CH or a customized CCH) the whole matrix comes from one
+ * bucket computation (one upward search per source and per target); sum columns ride along as per-hierarchy-arc sums,
+ * so no path is unpacked (the sums add the same arc values, grouped by shortcuts: equal up to float rounding). With any
+ * other ShortestPathQuery (bidirectional, A*) each pair runs one oneToOne and unpacks its path.
  */
 export function manyToMany(
   query: ShortestPathQuery,
@@ -54,8 +57,13 @@ export function manyToMany(
   const columns = options.sumColumns ?? [];
   const sums = columns.map(() => new Float64Array(sourceCount * targetCount));
   const oneToAll = hasOneToAll(query);
-  if (!oneToAll && columns.length === 0 && hasBucketMatrix(query)) {
-    distance.set(query.manyToMany(sources, targets));
+  if (!oneToAll && hasBucketMatrix(query) && (columns.length === 0 || typeof query.manyToManyColumns === "function")) {
+    if (columns.length === 0) distance.set(query.manyToMany(sources, targets));
+    else {
+      const m = (query as Required<BucketMatrixQuery>).manyToManyColumns(sources, targets, columns);
+      distance.set(m.distance);
+      for (let c = 0; c < columns.length; c++) sums[c].set(m.sums[c]);
+    }
     if (options.onRow) for (let i = 0; i < sourceCount; i++) options.onRow(i);
     return { sourceCount, targetCount, distance, sums };
   }

@@ -22,6 +22,7 @@ import {
 } from "../../src/routing/ch";
 import { RoutingContext } from "../../src/routing/context";
 import { DijkstraQuery } from "../../src/routing/dijkstra";
+import { manyToMany } from "../../src/routing/matrix";
 import { resolveRouteOptions } from "../../src/routing/options";
 
 const sameDistance = (a: number, b: number): boolean => a === b || Math.abs(a - b) <= 1e-12 * Math.max(1, Math.abs(b));
@@ -163,6 +164,20 @@ describe("customizable contraction hierarchy", () => {
       }
       expect(mismatches.slice(0, 5)).toEqual([]);
       expect(reached).toBeGreaterThan(2000);
+      // a matrix carrying a second column (the length) along each chosen path, without unpacking: equals the sums along
+      // Dijkstra's paths (continuous random weights leave no ties between equally short paths)
+      const rowNodes = Array.from({ length: 30 }, pick);
+      const colNodes = Array.from({ length: 60 }, pick);
+      const withSums = q.manyToManyColumns(rowNodes, colNodes, [lengthKm, weight]);
+      const reference = manyToMany(dijkstra, rowNodes, colNodes, { sumColumns: [lengthKm] });
+      for (let cell = 0; cell < reference.distance.length; cell++) {
+        const expected = reference.sums[0][cell];
+        const got = withSums.sums[0][cell];
+        if (!(Number.isNaN(expected) ? Number.isNaN(got) : sameDistance(got, expected))) mismatches.push(`length sum, cell ${cell}: CCH ${got}, Dijkstra ${expected}`);
+        if (!sameDistance(withSums.distance[cell], reference.distance[cell])) mismatches.push(`distance, cell ${cell}`);
+        if (reference.distance[cell] !== INF_WEIGHT && !sameDistance(withSums.sums[1][cell], withSums.distance[cell])) mismatches.push(`own-weight sum, cell ${cell}`);
+      }
+      expect(mismatches.slice(0, 5)).toEqual([]);
     }
   });
 

@@ -8,3 +8,5 @@ export type { ContractionHierarchy } from "./hierarchy";
 export { nestedDissectionOrder } from "./order";
 export type { NestedDissectionOptions } from "./order";
 export { ChQuery } from "./query";
+export { hierarchyArcSums } from "./sums";
+export type { ArcSums } from "./sums";

@@ -8,6 +8,7 @@ import { type ArcIndex, INF_WEIGHT, type NodeIndex } from "../../graph/csr";
 import { IndexedMinHeap } from "../../graph/heap";
 import type { ShortestPathQuery } from "../dijkstra";
 import { type ContractionHierarchy, findDownArc, findUpArc, NO_MIDDLE } from "./hierarchy";
+import { type ArcSums, hierarchyArcSums } from "./sums";
 
 export class ChQuery implements ShortestPathQuery {
   readonly hierarchy: ContractionHierarchy;
@@ -42,6 +43,7 @@ export class ChQuery implements ShortestPathQuery {
     this.predB = new Int32Array(n);
     this.heapF = new IndexedMinHeap(n);
     this.heapB = new IndexedMinHeap(n);
+    this.predNode = new Int32Array(n);
   }
 
   private nextRound(): number {
@@ -272,6 +274,115 @@ export class ChQuery implements ShortestPathQuery {
     return result;
   }
 
+  /**
+   * Distance matrix as manyToMany, plus for each entry of `arcSums` (hierarchyArcSums of a per-arc column) the
+   * column's sum along the chosen path of every cell ([column][i * targets.length + j], NaN where unreachable), with
+   * no path unpacking: each upward search carries the sums of its search-tree paths, and the cell adds the forward
+   * and backward halves at the meeting node. The sums add the same arc values as the path's, grouped by shortcuts.
+   */
+  manyToManyWithSums(sources: ArrayLike<NodeIndex>, targets: ArrayLike<NodeIndex>, arcSums: readonly ArcSums[]): { distance: Float64Array; sums: Float64Array[] } {
+    const h = this.hierarchy;
+    const n = h.nodeCount;
+    const nt = targets.length;
+    const k = arcSums.length;
+    const distance = new Float64Array(sources.length * nt).fill(INF_WEIGHT);
+    const sums = arcSums.map(() => new Float64Array(sources.length * nt).fill(Number.NaN));
+    const noThrough = h.noThrough;
+    const nodeSum = new Float64Array(n * k); // [rank * k + column] sum along the last search's tree path
+    const fillNodeSums = (start: number, forward: boolean) => {
+      const predArc = forward ? this.predF : this.predB;
+      const list = this.settledList;
+      for (let q = 0; q < this.settledListLength; q++) {
+        const u = list[q];
+        if (u === start) {
+          for (let c = 0; c < k; c++) nodeSum[u * k + c] = 0;
+          continue;
+        }
+        const p = this.predNode[u];
+        const a = predArc[u];
+        for (let c = 0; c < k; c++) nodeSum[u * k + c] = nodeSum[p * k + c] + (forward ? arcSums[c].up[a] : arcSums[c].down[a]);
+      }
+    };
+    // backward searches: entries (node, target, distance, sums)
+    let cap = 1024;
+    let entryNode = new Uint32Array(cap);
+    let entryTarget = new Uint32Array(cap);
+    let entryDist = new Float64Array(cap);
+    let entrySum = new Float64Array(cap * k);
+    let count = 0;
+    const targetRank = new Uint32Array(nt);
+    for (let j = 0; j < nt; j++) {
+      const t = h.rankOf[targets[j]];
+      targetRank[j] = t;
+      this.upwardSearch(t, false);
+      fillNodeSums(t, false);
+      for (let q = 0; q < this.settledListLength; q++) {
+        const v = this.settledList[q];
+        if (count === cap) {
+          cap *= 2;
+          const a = new Uint32Array(cap);
+          a.set(entryNode);
+          entryNode = a;
+          const b = new Uint32Array(cap);
+          b.set(entryTarget);
+          entryTarget = b;
+          const c = new Float64Array(cap);
+          c.set(entryDist);
+          entryDist = c;
+          const d = new Float64Array(cap * k);
+          d.set(entrySum);
+          entrySum = d;
+        }
+        entryNode[count] = v;
+        entryTarget[count] = j;
+        entryDist[count] = this.distB[v];
+        for (let c = 0; c < k; c++) entrySum[count * k + c] = nodeSum[v * k + c];
+        count++;
+      }
+    }
+    const bucketFirst = new Uint32Array(n + 1);
+    for (let e = 0; e < count; e++) bucketFirst[entryNode[e] + 1]++;
+    for (let v = 0; v < n; v++) bucketFirst[v + 1] += bucketFirst[v];
+    const next = bucketFirst.slice(0, n);
+    const bucketEntry = new Uint32Array(count);
+    for (let e = 0; e < count; e++) bucketEntry[next[entryNode[e]]++] = e;
+    const distF = this.distF;
+    for (let i = 0; i < sources.length; i++) {
+      const s = h.rankOf[sources[i]];
+      this.upwardSearch(s, true);
+      fillNodeSums(s, true);
+      const row = i * nt;
+      for (let q = 0; q < this.settledListLength; q++) {
+        const u = this.settledList[q];
+        const du = distF[u];
+        const inner = noThrough !== undefined && noThrough[u] === 1 && u !== s;
+        for (let b = bucketFirst[u], end = bucketFirst[u + 1]; b < end; b++) {
+          const e = bucketEntry[b];
+          const j = entryTarget[e];
+          if (inner && targetRank[j] !== u) continue;
+          const d = du + entryDist[e];
+          if (d < distance[row + j]) {
+            distance[row + j] = d;
+            for (let c = 0; c < k; c++) sums[c][row + j] = nodeSum[u * k + c] + entrySum[e * k + c];
+          }
+        }
+      }
+    }
+    return { distance, sums };
+  }
+
+  /** manyToManyWithSums for per-arc columns ([graph arc] each), their hierarchy arc sums computed first. */
+  manyToManyColumns(sources: ArrayLike<NodeIndex>, targets: ArrayLike<NodeIndex>, columns: readonly ArrayLike<number>[]): { distance: Float64Array; sums: Float64Array[] } {
+    return this.manyToManyWithSums(
+      sources,
+      targets,
+      columns.map((c) => hierarchyArcSums(this.hierarchy, c)),
+    );
+  }
+
+  /** [rank] node from which the last upwardSearch reached the rank (-1 at its start). */
+  private readonly predNode: Int32Array = new Int32Array(0);
+
   /** [k] ranks settled (not stalled) by the last upwardSearch, in settling order. */
   private settledList = new Uint32Array(64);
   private settledListLength = 0;
@@ -290,9 +401,13 @@ export class ChQuery implements ShortestPathQuery {
     const stallOther = forward ? h.downTail : h.upHead;
     const stallWeight = forward ? h.downWeight : h.upWeight;
     const noThrough = h.noThrough;
+    const predArc = forward ? this.predF : this.predB;
+    const predNode = this.predNode;
     heap.clear();
     dist[start] = 0;
     stamp[start] = round;
+    predArc[start] = -1;
+    predNode[start] = -1;
     heap.pushOrDecrease(start, 0);
     let len = 0;
     while (!heap.isEmpty()) {
@@ -323,6 +438,8 @@ export class ChQuery implements ShortestPathQuery {
         if (stamp[v] !== round || dv < dist[v]) {
           stamp[v] = round;
           dist[v] = dv;
+          predArc[v] = i;
+          predNode[v] = u;
           heap.pushOrDecrease(v, dv);
         }
       }
