@@ -468,15 +468,21 @@ function pass(
         if (c === sep || c === LF) break;
         i++;
       }
-      const atEnd = i >= n || c === LF;
+      if (i >= n) c = LF;
+      const atEnd = c === LF;
       let e = i;
-      if (atEnd && crlf && e > s0 && bytes[e - 1] === CR) e--;
       let s = s0;
-      while (s < e && (bytes[s] === SPACE || bytes[s] === TAB)) s++;
-      while (e > s && (bytes[e - 1] === SPACE || bytes[e - 1] === TAB)) e--;
       if (s < e) {
-        blank = false;
-        if (bytes[s] >= 128 || bytes[e - 1] >= 128) throw new Declined("non-ASCII at a field edge");
+        const first = bytes[s];
+        const last = bytes[e - 1];
+        // blanks, a CR or a non-ASCII byte at an edge: the careful path (most fields skip it)
+        if (first <= SPACE || last <= SPACE || first >= 128 || last >= 128) {
+          if (atEnd && crlf && last === CR) e--;
+          while (s < e && (bytes[s] === SPACE || bytes[s] === TAB)) s++;
+          while (e > s && (bytes[e - 1] === SPACE || bytes[e - 1] === TAB)) e--;
+          if (s < e && (bytes[s] >= 128 || bytes[e - 1] >= 128)) throw new Declined("non-ASCII at a field edge");
+        }
+        if (s < e) blank = false;
       }
       if (!atEnd) blank = false; // a delimiter: the line has fields
       if (field >= width) throw new Declined("too many fields");
