@@ -50,6 +50,8 @@ export interface RouteOptions extends StateOptions {
   readonly co2PriceUsdPerT?: number;
   /** Override of the profile's value of time for the generalized criterion, USD per unit per hour. */
   readonly valueOfTimeUsdPerH?: number;
+  /** Charge trip-end terminal dwell where a route starts or ends in a mode other than road (routing/trip-ends.ts); default false. */
+  readonly tripEndDwell?: boolean;
 }
 
 /** Validated options: names turned into indices exactly once. */
@@ -72,6 +74,8 @@ export interface ResolvedRouteOptions {
   readonly valueOfTimeUsdPerH: number;
   /** Rules of passage of one shipment (routing/passage.ts, set by planRoutes); absent = none applied. */
   readonly passage?: PassageBlock | null;
+  /** Trip-end terminal dwell charged (routing/trip-ends.ts). */
+  readonly tripEndDwell: boolean;
 }
 
 /** Per-arc figures of one cargo unit, derived once per profile. */
@@ -126,6 +130,7 @@ export function resolveRouteOptions(net: CompiledNetwork, options: RouteOptions 
     month: state.month,
     co2PriceUsdPerT: options.co2PriceUsdPerT ?? 0,
     valueOfTimeUsdPerH: options.valueOfTimeUsdPerH ?? profile.valueOfTimeUsdPerH.value,
+    tripEndDwell: options.tripEndDwell ?? false,
   };
 }
 
@@ -146,7 +151,7 @@ function stateOfOptions(net: CompiledNetwork, options: RouteOptions): NetworkSta
 
 /** A stable key of the options that shape the weight column (cache key). */
 export function optionKey(o: ResolvedRouteOptions): string {
-  return JSON.stringify([o.criterion, o.profile.id, o.modes, o.state.key, o.co2PriceUsdPerT, o.valueOfTimeUsdPerH, o.passage?.key ?? ""]);
+  return JSON.stringify([o.criterion, o.profile.id, o.modes, o.state.key, o.co2PriceUsdPerT, o.valueOfTimeUsdPerH, o.passage?.key ?? "", o.tripEndDwell]);
 }
 
 /** Tariff per tonne-km of the arc's mode (to split a bulk charge into its moving and fixed parts). */

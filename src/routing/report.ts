@@ -23,8 +23,10 @@ import { monthMaskOfRange } from "../network/build";
 import { isPortHandling } from "./options";
 import type { LegRate } from "./rates";
 import { borderDwellP90H, crossingWaitP90H, ferryWaitP90H, seasonalExtraWaitH } from "./reliability";
+import { tripEndTable } from "./trip-ends";
 
-export const EVENT_TYPES = ["border", "gauge_change", "transshipment", "port_handling", "ferry_wait", "closure_wait"] as const;
+/** terminal_dwell: the handling where the trip starts or ends in a mode other than road (routing/trip-ends.ts). */
+export const EVENT_TYPES = ["border", "gauge_change", "transshipment", "port_handling", "ferry_wait", "closure_wait", "terminal_dwell"] as const;
 export type EventType = (typeof EVENT_TYPES)[number];
 
 export interface RouteLeg {
@@ -161,7 +163,19 @@ export function buildRouteReport(ctx: RoutingContext, set: WeightSet, arcsOfPath
 
   for (const a of arcsOfPath) {
     const kind = arcs.kind[a];
-    if (kind === ARC_ACCESS_DEPART || kind === ARC_ACCESS_ARRIVE) continue;
+    if (kind === ARC_ACCESS_DEPART || kind === ARC_ACCESS_ARRIVE) {
+      // trip-end terminal dwell: all of the arc is an event (none where the trip starts or ends by road)
+      if (timeH[a] > 0 || costUsd[a] > 0) {
+        const r = set.options.tripEndDwell ? tripEndTable(net, arcs).record[a] : NO_INDEX;
+        if (r !== NO_INDEX) refs.add(net.network.terminals[r].source.join("|"));
+        else {
+          refs.add(modes.defaultTransfer.handlingTimeH.source.join("|"));
+          refs.add(modes.defaultTransfer.handlingCostUsdPerFeu.source.join("|"));
+        }
+        event("terminal_dwell", a, timeH[a], costUsd[a], r === NO_INDEX ? null : net.network.terminals[r].id);
+      }
+      continue;
+    }
     const from = arcs.fromPlace[a];
     const to = arcs.toPlace[a];
     if (kind === ARC_LINK || kind === ARC_FERRY) {
