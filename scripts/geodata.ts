@@ -106,6 +106,8 @@ export interface LineGraph {
   readonly vertexCount: number;
   /** Nearest vertex to a point and its great-circle distance in km (restricted to `component` when given). */
   nearest(lonDeg: number, latDeg: number, component?: number): { vertex: number; km: number };
+  /** The vertices within `withinKm` of a point (at most `limit`, nearest first), each with its great-circle distance. */
+  around(lonDeg: number, latDeg: number, withinKm: number, limit: number): { vertex: number; km: number }[];
   /** Component id of a vertex (vertices joined by segments share one). */
   componentOf(vertex: number): number;
   /** Shortest path in km between two vertices (Infinity when not connected). */
@@ -182,6 +184,15 @@ export function buildLineGraph(lines: readonly Polyline[]): LineGraph {
         }
       }
       return { vertex: best, km: bestKm };
+    },
+    around(x, y, withinKm, limit) {
+      const out: { vertex: number; km: number }[] = [];
+      for (let v = 0; v < lon.length; v++) {
+        const d = haversineKm(x, y, lon[v], lat[v]);
+        if (d <= withinKm) out.push({ vertex: v, km: d });
+      }
+      out.sort((a, b) => a.km - b.km);
+      return out.slice(0, limit);
     },
     componentOf: (v) => find(v),
     distanceKm(from, to) {

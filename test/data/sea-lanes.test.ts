@@ -221,25 +221,21 @@ describe.skipIf(!haveMarnet)("sea-lane skeleton against MARNET", () => {
 
 /**
  * Every sea link of every links/*.csv file (sea.csv, south-sea.csv, world-sea.csv, west-sea.csv, projects.csv, …)
- * against the newer MARNET (marnet_plus_50km.gpkg, Arctic passages left out): between the lane vertices nearest to
- * its two ends, MARNET's shortest path may be at most LANE_RATIO × (the link's length + the two hops) + LANE_SLACK_KM.
- * A straight lane that cuts across land makes MARNET go around it and fails. Ends farther than SNAP_KM from any lane
- * vertex (the Caspian, rivers) are not checked. KNOWN_OFF lists the links that fail today (port approaches whose
- * nearest 50 km MARNET vertex lies on a lane beyond a headland, or a lane that cuts a corner); the list must shrink,
- * never grow: a new failure and a fixed link both fail the test.
+ * against the newer MARNET (marnet_plus_50km.gpkg, Arctic passages left out): for the best pair of lane vertices
+ * within SNAP_KM of the two ends (the 8 nearest of each), MARNET's shortest path between them may be at most
+ * LANE_RATIO × (the link's length + the two hops to them) + LANE_SLACK_KM. A straight lane that cuts across land makes MARNET go around
+ * it and fails. Ends with no lane vertex within SNAP_KM (the Caspian, rivers) are not checked. KNOWN_OFF lists the
+ * links that fail today, each with its reason; the list must shrink, never grow: a new failure and a fixed link both
+ * fail the test.
  */
 const gpkgFile = resolve(root, "../shared/geodata/marnet_plus_50km.gpkg");
 const LANE_RATIO = 1.25;
 const LANE_SLACK_KM = 150;
 const SNAP_KM = 150;
 const KNOWN_OFF = [
-  "yangon-sea-gulf-of-martaban-sea",
-  "manama-sea-qatar-north-sea",
-  "walvis-bay-sea-namibia-offing-sea",
-  "cartagena-sea-caribbean-central-sea",
-  "kingston-sea-caribbean-central-sea",
-  "massawa-sea-red-sea-south-sea",
-  "muara-sea-south-china-sea-south-sea",
+  "cartagena-sea-caribbean-central-sea", // open water; the 50 km MARNET has no lane north from Cartagena and goes by Panama
+  "muara-sea-south-china-sea-south-sea", // passes between the North and South Luconia Shoals, which MARNET goes round
+  "walvis-bay-sea-namibia-offing-sea", // open water; MARNET joins Walvis Bay to the coastal lane only, not south-west
 ];
 const haveGpkg = existsSync(gpkgFile);
 if (!haveGpkg) console.warn(`sea-lanes.test: ${gpkgFile} is absent; the per-link MARNET check is skipped`);
@@ -257,12 +253,14 @@ describe.skipIf(!haveGpkg)("every sea link of every links file against MARNET (G
       const a = places.get(r.from)!;
       const b = places.get(r.to)!;
       const km = r.distanceKm ? Number(r.distanceKm) : greatCircleKm(a.lonDeg, a.latDeg, b.lonDeg, b.latDeg);
-      const s = marnet.nearest(a.lonDeg, a.latDeg);
-      if (s.km > SNAP_KM) continue;
-      const t = marnet.nearest(b.lonDeg, b.latDeg, marnet.componentOf(s.vertex));
-      if (t.km > SNAP_KM) continue;
+      const from = marnet.around(a.lonDeg, a.latDeg, SNAP_KM, 8);
+      const to = marnet.around(b.lonDeg, b.latDeg, SNAP_KM, 8);
+      if (from.length === 0 || to.length === 0) continue;
       checked++;
-      if (marnet.distanceKm(s.vertex, t.vertex) > LANE_RATIO * (km + s.km + t.km) + LANE_SLACK_KM) off.push(r.id);
+      // the best pair of lane vertices: the least excess of MARNET's path over LANE_RATIO × (link + the two hops)
+      let excessKm = Number.POSITIVE_INFINITY;
+      for (const s of from) for (const t of to) excessKm = Math.min(excessKm, marnet.distanceKm(s.vertex, t.vertex) - LANE_RATIO * (km + s.km + t.km));
+      if (excessKm > LANE_SLACK_KM) off.push(r.id);
     }
     expect(checked).toBeGreaterThan(rows.length / 2);
     expect(off.sort()).toEqual([...KNOWN_OFF].sort());
