@@ -143,3 +143,15 @@ describe("streams with a priceYear column", () => {
     expect(c.err.join("")).toMatch(/E_USAGE: .*no priceYear column/);
   });
 });
+
+describe("a scenario's capital costs", () => {
+  it("are restated each from its own price year into the base year before they are added", async () => {
+    const c = capture();
+    const file = join(dir, "scenario-bypass.yaml");
+    expect(await runCli(["--data", dir, "appraise", "--no-store", "--scenario", file, "--price-base-year", "2021", "--json"], c.io)).toBe(0);
+    const j = JSON.parse(c.out.join(""));
+    expect(j.priceBaseYear).toBe(2021);
+    expect(j.capitalCostUsd).toBeCloseTo((50e6 * D(2021)) / D(2024), 4);
+    expect(j.prices.restated[0]).toMatchObject({ item: "capital cost of b-bypass", priceYear: 2024 });
+  });
+});
