@@ -119,7 +119,7 @@ export function studyCsv(r: StudyResult): { economies: string; groups: string } 
 
 /** Self-contained HTML report. */
 export function studyHtml(r: StudyResult): string {
-  let body = `<p class="note">${esc(formatStudy(r).split("\n").slice(0, 3).join(" · "))}</p>`;
+  let body = `<p class="note">${esc(formatStudy(r).split("\n").slice(0, 4).join(" · "))}</p>`;
   body += `<p class="note">Method: docs/belt-and-road.md. Published ranges: de Soyres, Mulabdic, Murray, Rocha &amp; Ruta (2018, World Bank PRWP 8614); World Bank (2019) Belt and Road Economics; Maliszewska &amp; van der Mensbrugghe (2019, PRWP 8814).</p>`;
   for (const v of r.variants) {
     body += `<h2>Variant: ${esc(v.name)}</h2>`;
