@@ -27,3 +27,20 @@ describe("nestedFixedEffectParameterCount (fixest's count)", () => {
     expect(nestedFixedEffectParameterCount([1, 5], [false, true])).toBe(1);
   });
 });
+
+describe("one fixed-effect dimension: both rules count all its levels", () => {
+  it("exact and nested give K = coefficients + levels, hence the same standard errors", async () => {
+    const { estimatePpml } = await import("../../../src/trade/estimate");
+    // 3 exporters, 4 rows each; one regressor
+    const codes = Int32Array.from([0, 0, 0, 0, 1, 1, 1, 1, 2, 2, 2, 2]);
+    const x = [0.1, 0.5, 0.9, 1.3, 0.2, 0.4, 0.8, 1.6, 0.3, 0.6, 0.7, 1.1];
+    const y = [1, 3, 2, 6, 4, 2, 7, 9, 1, 0, 2, 5];
+    const spec = { y, regressors: [{ name: "x", values: x }], fixedEffects: [{ name: "exporter", codes }] };
+    const nested = estimatePpml(spec, { fixefK: "nested" });
+    const exact = estimatePpml(spec, { fixefK: "exact" });
+    expect(nested.fixedEffectParameters).toBe(3);
+    expect(exact.fixedEffectParameters).toBe(3);
+    expect(exact.parameterCount).toBe(4);
+    expect(exact.coefficients[0].se).toBe(nested.coefficients[0].se);
+  });
+});
