@@ -335,6 +335,8 @@ export function compileNetwork(net: NetworkData): CompiledNetwork {
         [l1, l2],
         [l2, l1],
       ]) {
+        // a one-way yard reloads only trains arriving on its gauge
+        if (kind === ARC_GAUGE_CHANGE && t.reloadsFromGaugeMm !== null && LAYER_GAUGE_MM[x] !== t.reloadsFromGaugeMm) continue;
         const row = transferRow(kind, p, ti, t.handlingTimeH, t.handlingCostUsdPerFeu, t.handlingCostUsdPerTonne, status, openYear);
         row.capacityTonnesPerYear = terminalCapacityTonnesPerYear(t, tonnesPerTrainPair);
         row.capacityTeuPerYear = t.capacityTeuPerYear ?? Number.NaN;

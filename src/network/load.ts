@@ -38,6 +38,7 @@ import {
   type Terminal,
   terminalSchema,
 } from "./schema";
+import { checkOperations, type Operation, operationSchema } from "./operations";
 import { checkPassageRule, type PassageRule, passageRuleSchema } from "./passage";
 import { yamlNumberProblems } from "./yaml-numbers";
 
@@ -453,6 +454,11 @@ export function validateNetwork(dir: string): ValidationResult {
     const y = yamlOf("cargo.yaml");
     if (y) readYamlList(problems, y, "profiles", cargoProfileSchema, cargo);
   } else problems.add("E_NETWORK_INVALID", "cargo.yaml", 0, "(file)", "missing: every dataset needs cargo.yaml (cargo profiles)");
+  const operations: Rec<Operation>[] = [];
+  if (existsSync(join(dir, "operations.yaml"))) {
+    const y = yamlOf("operations.yaml");
+    if (y) readYamlList(problems, y, "operations", operationSchema, operations);
+  }
   const chokepoints: Rec<Chokepoint>[] = [];
   if (existsSync(join(dir, "chokepoints.yaml"))) {
     const y = yamlOf("chokepoints.yaml");
@@ -528,6 +534,7 @@ export function validateNetwork(dir: string): ValidationResult {
   const chokepointIndex = uniq("chokepoint", chokepoints);
   uniq("cargo", cargo);
   uniq("rule", passageRules);
+  uniq("operation", operations);
   void linkIndex;
 
   const placeIds = [...placeIndex.keys()];
@@ -720,7 +727,11 @@ export function validateNetwork(dir: string): ValidationResult {
         if (!(GAUGES as readonly number[]).includes(g)) problems.on(rec, `gauges.${k}`, `unknown gauge ${g}; known: ${GAUGES.join(", ")}`);
         else if (p && !railGaugesAt.get(t.place)?.has(g)) problems.on(rec, `gauges.${k}`, `no ${g} mm rail link or ferry reaches "${t.place}"`);
       });
+      if (t.reloadsFromGaugeMm !== null && !t.gauges.includes(t.reloadsFromGaugeMm)) {
+        problems.on(rec, "reloadsFromGaugeMm", `${t.reloadsFromGaugeMm} is not one of the terminal's gauges (${t.gauges.join(", ")})`);
+      }
     } else {
+      if (t.reloadsFromGaugeMm !== null) problems.on(rec, "reloadsFromGaugeMm", "only a gauge_change terminal reloads from one gauge");
       if (t.modes.length < 2) problems.on(rec, "modes", `a ${t.type} terminal joins at least two modes, e.g. [rail, road]`);
       if (t.type === "port" && !t.modes.includes("sea") && !t.modes.includes("ferry")) problems.on(rec, "modes", "a port terminal joins sea (or ferry) with other modes");
       if (t.type === "port" && t.portCallUsdPerTonne !== null && !t.modes.includes("sea")) problems.on(rec, "portCallUsdPerTonne", "a per-call bulk voyage charge needs a port terminal that joins sea");
@@ -741,6 +752,11 @@ export function validateNetwork(dir: string): ValidationResult {
       problems.on(rec, field, `${message}${hint.length ? ` (did you mean ${hint.map((h) => `"${h}"`).join(", ")}?)` : ""}`);
     });
   }
+
+  checkOperations(
+    operations.map((r) => r.value),
+    (i, field, message) => problems.on(operations[i], field, message),
+  );
 
   // provenance references
   const checkRefs = <T>(rec: Rec<T> | null): void => {
@@ -764,7 +780,7 @@ export function validateNetwork(dir: string): ValidationResult {
     });
   };
   checkRefs(modesRec);
-  for (const group of [places, links, crossings, terminals, ferries, projects, chokepoints, cargo, passageRules] as Rec<unknown>[][]) for (const rec of group) checkRefs(rec);
+  for (const group of [places, links, crossings, terminals, ferries, projects, chokepoints, cargo, passageRules, operations] as Rec<unknown>[][]) for (const rec of group) checkRefs(rec);
 
   const sorted = problems.list.sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : a.line - b.line));
   if (sorted.length > 0 || modes === null) return { network: null, problems: sorted, files };
@@ -782,6 +798,7 @@ export function validateNetwork(dir: string): ValidationResult {
     modes,
     cargo: cargo.map((r) => r.value),
     passageRules: passageRules.map((r) => r.value),
+    operations: operations.map((r) => r.value),
     sources,
     rules,
     origins,

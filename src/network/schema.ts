@@ -169,6 +169,11 @@ export const terminalSchema = z.object({
   type: z.enum(TERMINAL_TYPES),
   /** gauge_change: the gauges it joins. */
   gauges: z.array(z.number().int()).default([]),
+  /**
+   * gauge_change: a yard that reloads trains in one direction only, arriving on this gauge (a Chinese border yard
+   * reloads inbound trains arriving in 1520 mm wagons, outbound trains are reloaded across the border); null = both.
+   */
+  reloadsFromGaugeMm: z.number().int().nullable().default(null),
   /** intermodal/port/airport: the modes it joins (e.g. [rail, road, sea]). */
   modes: z.array(z.enum(MODES)).default([]),
   handlingTimeH: z.number().nonnegative(),
