@@ -83,8 +83,6 @@ export function solveAlgorithmB(problem: AssignmentProblem, options: SolveOption
   const bushSlot: Uint8Array[] = new Array(K);
   /** [k] for every MERGE node in topological order: its in-arc count, then their reverse positions q (ascending). */
   const bushMerge: Int32Array[] = new Array(K);
-  /** [k] used length of bushMerge[k]. */
-  const mergeLen = new Int32Array(K);
   /** [k] number of arcs in k's bush. */
   const bushArcCount = new Int32Array(K);
   /**
@@ -254,7 +252,6 @@ export function solveAlgorithmB(problem: AssignmentProblem, options: SolveOption
       for (let p = p0; p < p1; p++) merge[mi++] = revPos[bushArc[p]];
     }
     bushMerge[k] = merge;
-    mergeLen[k] = mi;
     bushArcCount[k] = groupStart[len];
     // merge ancestors, last to first in the order: a merge with flow, and the tails of the in-arcs of every marked
     // node (flow reaches a merge without flow only through a shift at a merge with flow downstream of it, so the
