@@ -154,7 +154,7 @@ export class FixedEffectSolver {
     }
     // r = Dᵀ W (v − D α), ‖v‖²_W
     r.fill(0);
-    const norms = residualPass(n, K, index, w, v0, vB, alpha, r);
+    const norms = K === 3 ? residualPass3(n, index, w, v0, vB, alpha, r) : residualPass(n, K, index, w, v0, vB, alpha, r);
     if (!coef1) for (let g = 0; g < L; g++) r[2 * g + 1] = 0;
     const threshold0 = tol0 * Math.sqrt(norms[0]);
     const threshold1 = coef1 ? tol1 * Math.sqrt(norms[1]) : 0;
@@ -221,7 +221,8 @@ export class FixedEffectSolver {
       if (coef1) coef1[g] = alpha[2 * g + 1];
     }
     // out = v − D α
-    outputPass(n, K, index, alpha, v0, vB, out0, out1);
+    if (K === 3) outputPass3(n, index, alpha, v0, vB, out0, out1 ?? out0, out1 !== undefined);
+    else outputPass(n, K, index, alpha, v0, vB, out0, out1);
     if (norms[0] === 0) out0.fill(0);
     if (out1 && norms[1] === 0) out1.fill(0);
   }
@@ -254,6 +255,44 @@ function residualPass(n: number, K: number, index: Int32Array, w: Float64Array, 
     }
   }
   return [s0, s1];
+}
+
+/** residualPass unrolled for three dimensions. */
+function residualPass3(n: number, index: Int32Array, w: Float64Array, v0: Float64Array, v1: Float64Array, alpha: Float64Array, r: Float64Array): [number, number] {
+  let s0 = 0;
+  let s1 = 0;
+  for (let i = 0; i < n; i++) {
+    const o = i * 3;
+    const a = index[o] << 1;
+    const b = index[o + 1] << 1;
+    const c = index[o + 2] << 1;
+    const wi = w[i];
+    const x0 = v0[i];
+    const x1 = v1[i];
+    s0 += wi * x0 * x0;
+    s1 += wi * x1 * x1;
+    const e0 = wi * (x0 - (alpha[a] + alpha[b] + alpha[c]));
+    const e1 = wi * (x1 - (alpha[a + 1] + alpha[b + 1] + alpha[c + 1]));
+    r[a] += e0;
+    r[a + 1] += e1;
+    r[b] += e0;
+    r[b + 1] += e1;
+    r[c] += e0;
+    r[c + 1] += e1;
+  }
+  return [s0, s1];
+}
+
+/** outputPass unrolled for three dimensions (`second` false: only the first lane is written). */
+function outputPass3(n: number, index: Int32Array, alpha: Float64Array, v0: Float64Array, v1: Float64Array, out0: Float64Array, out1: Float64Array, second: boolean): void {
+  for (let i = 0; i < n; i++) {
+    const o = i * 3;
+    const a = index[o] << 1;
+    const b = index[o + 1] << 1;
+    const c = index[o + 2] << 1;
+    out0[i] = v0[i] - (alpha[a] + alpha[b] + alpha[c]);
+    if (second) out1[i] = v1[i] - (alpha[a + 1] + alpha[b + 1] + alpha[c + 1]);
+  }
 }
 
 /** q += Dᵀ W D p (both lanes), pAp ← pᵀ A p. */
