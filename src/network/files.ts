@@ -32,7 +32,7 @@ export function hashFiles(dir: string, files: readonly string[]): string {
 /** The dataset files that feed a network (for cache keys), relative to `dir`. */
 export function datasetFiles(dir: string): string[] {
   const files: string[] = [];
-  for (const f of ["modes.yaml", "cargo.yaml", "chokepoints.yaml"]) if (existsSync(join(dir, f))) files.push(f);
+  for (const f of ["modes.yaml", "cargo.yaml", "chokepoints.yaml", "operations.yaml"]) if (existsSync(join(dir, f))) files.push(f);
   for (const [sub, ext] of [
     ["sources", ".yaml"],
     ["places", ".csv"],

@@ -38,6 +38,7 @@ import {
   type Terminal,
   terminalSchema,
 } from "./schema";
+import { checkOperations, type Operation, operationSchema } from "./operations";
 import { checkPassageRule, type PassageRule, passageRuleSchema } from "./passage";
 import { yamlNumberProblems } from "./yaml-numbers";
 
@@ -453,6 +454,11 @@ export function validateNetwork(dir: string): ValidationResult {
     const y = yamlOf("cargo.yaml");
     if (y) readYamlList(problems, y, "profiles", cargoProfileSchema, cargo);
   } else problems.add("E_NETWORK_INVALID", "cargo.yaml", 0, "(file)", "missing: every dataset needs cargo.yaml (cargo profiles)");
+  const operations: Rec<Operation>[] = [];
+  if (existsSync(join(dir, "operations.yaml"))) {
+    const y = yamlOf("operations.yaml");
+    if (y) readYamlList(problems, y, "operations", operationSchema, operations);
+  }
   const chokepoints: Rec<Chokepoint>[] = [];
   if (existsSync(join(dir, "chokepoints.yaml"))) {
     const y = yamlOf("chokepoints.yaml");
@@ -528,6 +534,7 @@ export function validateNetwork(dir: string): ValidationResult {
   const chokepointIndex = uniq("chokepoint", chokepoints);
   uniq("cargo", cargo);
   uniq("rule", passageRules);
+  uniq("operation", operations);
   void linkIndex;
 
   const placeIds = [...placeIndex.keys()];
@@ -746,6 +753,11 @@ export function validateNetwork(dir: string): ValidationResult {
     });
   }
 
+  checkOperations(
+    operations.map((r) => r.value),
+    (i, field, message) => problems.on(operations[i], field, message),
+  );
+
   // provenance references
   const checkRefs = <T>(rec: Rec<T> | null): void => {
     if (!rec) return;
@@ -768,7 +780,7 @@ export function validateNetwork(dir: string): ValidationResult {
     });
   };
   checkRefs(modesRec);
-  for (const group of [places, links, crossings, terminals, ferries, projects, chokepoints, cargo, passageRules] as Rec<unknown>[][]) for (const rec of group) checkRefs(rec);
+  for (const group of [places, links, crossings, terminals, ferries, projects, chokepoints, cargo, passageRules, operations] as Rec<unknown>[][]) for (const rec of group) checkRefs(rec);
 
   const sorted = problems.list.sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : a.line - b.line));
   if (sorted.length > 0 || modes === null) return { network: null, problems: sorted, files };
@@ -786,6 +798,7 @@ export function validateNetwork(dir: string): ValidationResult {
     modes,
     cargo: cargo.map((r) => r.value),
     passageRules: passageRules.map((r) => r.value),
+    operations: operations.map((r) => r.value),
     sources,
     rules,
     origins,

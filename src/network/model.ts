@@ -17,6 +17,7 @@ import type {
   sourceEntrySchema,
   Terminal,
 } from "./schema";
+import type { Operation } from "./operations";
 import type { PassageRule } from "./passage";
 
 export type ModesFile = z.infer<typeof modesFileSchema>;
@@ -58,6 +59,8 @@ export interface NetworkData {
   readonly modes: ModesFile;
   /** [rule] rules of passage from rules/*.yaml (passage.ts); absent in datasets compiled before they existed. */
   readonly passageRules?: readonly PassageRule[];
+  /** [operation] operation types from operations.yaml (operations.ts); absent when the dataset has none. */
+  readonly operations?: readonly Operation[];
   /** [profile] cargo profiles from cargo.yaml. */
   readonly cargo: readonly CargoProfile[];
   readonly sources: Readonly<Record<string, SourceEntry>>;
@@ -67,6 +70,6 @@ export interface NetworkData {
 }
 
 /** Key of `NetworkData.origins`: `<kind>:<id>`, e.g. `place:xian`, `link:dostyk-aktogay-rail-1520`. */
-export function originKey(kind: "place" | "link" | "crossing" | "terminal" | "ferry" | "project" | "chokepoint" | "cargo" | "rule", id: string): string {
+export function originKey(kind: "place" | "link" | "crossing" | "terminal" | "ferry" | "project" | "chokepoint" | "cargo" | "rule" | "operation", id: string): string {
   return `${kind}:${id}`;
 }

@@ -28,6 +28,7 @@ import {
   profileColumns,
   type ResolvedRouteOptions,
 } from "./options";
+import { applyOperations } from "./operations";
 import { addTripEndDwell, tripEndTable } from "./trip-ends";
 
 /** One weight set: the criterion column, the constraint flags behind it and the A* scale. */
@@ -217,13 +218,14 @@ export class RoutingContext {
 
   /** Per-arc time/cost/CO2 of one unit of a profile in the options' state (cached by profile id, patch and month; the 16 most recently used kept). */
   profile(o: ResolvedRouteOptions): ProfileColumns {
-    const key = `${o.profile.id}|${o.state.patch?.key ?? ""}|${o.state.month ?? ""}|${o.tripEndDwell}`;
+    const key = `${o.profile.id}|${o.state.patch?.key ?? ""}|${o.state.month ?? ""}|${o.tripEndDwell}|${o.operations.join(",")}`;
     let columns = this.profiles.get(key);
     if (columns) {
       touch(this.profiles, key, columns);
       return columns;
     }
     columns = profileColumns(this.net, o.profile, o.state.arcs, o.state.month);
+    if (o.operations.length > 0) applyOperations(this.net, o.state.arcs, o.operations, columns.timeH);
     if (o.tripEndDwell) addTripEndDwell(tripEndTable(this.net, o.state.arcs), o.profile, columns.timeH, columns.costUsd, columns.eventCostUsd);
     remember(this.profiles, key, columns, 16);
     return columns;

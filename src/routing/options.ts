@@ -20,6 +20,7 @@ import {
   NO_INDEX,
 } from "../network/compiled";
 import type { CargoProfile, Mode } from "../network/schema";
+import { resolveOperations } from "./operations";
 import type { PassageBlock } from "./passage";
 import { seasonalExtraWaitH } from "./reliability";
 import { canonicalRecordId, isArcOpenInState, type NetworkState, resolveChokepoint, deriveNetworkState, resolveNetworkState, type StateOptions } from "../network/state";
@@ -52,6 +53,8 @@ export interface RouteOptions extends StateOptions {
   readonly valueOfTimeUsdPerH?: number;
   /** Charge trip-end terminal dwell where a route starts or ends in a mode other than road (routing/trip-ends.ts); default false. */
   readonly tripEndDwell?: boolean;
+  /** Operation type ids (operations.yaml), at most one per mode; default: each mode's default (routing/operations.ts). */
+  readonly operations?: readonly string[];
 }
 
 /** Validated options: names turned into indices exactly once. */
@@ -76,6 +79,8 @@ export interface ResolvedRouteOptions {
   readonly passage?: PassageBlock | null;
   /** Trip-end terminal dwell charged (routing/trip-ends.ts). */
   readonly tripEndDwell: boolean;
+  /** Chosen non-default operation ids, sorted (routing/operations.ts). */
+  readonly operations: readonly string[];
 }
 
 /** Per-arc figures of one cargo unit, derived once per profile. */
@@ -131,6 +136,7 @@ export function resolveRouteOptions(net: CompiledNetwork, options: RouteOptions 
     co2PriceUsdPerT: options.co2PriceUsdPerT ?? 0,
     valueOfTimeUsdPerH: options.valueOfTimeUsdPerH ?? profile.valueOfTimeUsdPerH.value,
     tripEndDwell: options.tripEndDwell ?? false,
+    operations: resolveOperations(net, options.operations),
   };
 }
 
@@ -151,7 +157,7 @@ function stateOfOptions(net: CompiledNetwork, options: RouteOptions): NetworkSta
 
 /** A stable key of the options that shape the weight column (cache key). */
 export function optionKey(o: ResolvedRouteOptions): string {
-  return JSON.stringify([o.criterion, o.profile.id, o.modes, o.state.key, o.co2PriceUsdPerT, o.valueOfTimeUsdPerH, o.passage?.key ?? "", o.tripEndDwell]);
+  return JSON.stringify([o.criterion, o.profile.id, o.modes, o.state.key, o.co2PriceUsdPerT, o.valueOfTimeUsdPerH, o.passage?.key ?? "", o.tripEndDwell, o.operations]);
 }
 
 /** Tariff per tonne-km of the arc's mode (to split a bulk charge into its moving and fixed parts). */

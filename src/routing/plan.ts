@@ -5,6 +5,7 @@
 import { CaravanError } from "../core/errors";
 import type { AlternativeParams, RoutingContext } from "./context";
 import { resolveRouteOptions, type RouteOptions } from "./options";
+import { withOperations } from "./operations";
 import { withPassage } from "./passage-report";
 import { resolvePassage } from "./passage";
 import { buildRouteReport, type RouteReport } from "./report";
@@ -64,7 +65,7 @@ export function planRoutes(ctx: RoutingContext, request: RouteRequest): RoutePla
     cargo: options.profile.id,
     costBasis: basis.costBasis,
     ratesMonth: basis.ratesMonth,
-    routes: withPassage(ctx, base, passage, request.from, request.to, via, paths.map(report)),
+    routes: withOperations(net, options.operations, withPassage(ctx, base, passage, request.from, request.to, via, paths.map(report))),
     passage: { date: passage.date, rules: passage.rules.map((r) => r.id), off: passage.off },
   };
 }
