@@ -82,6 +82,7 @@ export function planJson(plan: RoutePlan): unknown {
       notes: r.notes,
       sources: r.sources,
     })),
+    passage: plan.passage,
   };
 }
 

@@ -159,6 +159,15 @@ export const routePlanSchema = obj(
     costBasis: d("what costUsd is: rates (the rate layers of ratesMonth) or cost (the cost model's unit costs)", { type: "string", enum: ["rates", "cost"] }),
     ratesMonth: d("YYYY-MM of the rates on the rates basis, else null", strN),
     routes: { type: "array", items: routeSchema },
+    passage: obj(
+      {
+        date: d("the date the rules were taken on, YYYY-MM-DD (from year and month)", str),
+        rules: d("ids of the rules of passage in force for the shipment (rules/*.yaml); the routes' notes name them and what they changed", strings),
+        off: d("ids of rules that would apply but were switched off (rulesOff)", strings),
+      },
+      [],
+      "The rules of passage taken for the shipment.",
+    ),
   },
   [],
   "The route plan: exactly the object `caravan route --json` prints.",
@@ -187,6 +196,12 @@ const routeOptionProps = {
   year: { type: "integer", minimum: 1900, maximum: 2100, description: "include projects open by this year" },
   month: { type: "integer", minimum: 1, maximum: 12, description: "month of travel (seasonal closures apply)" },
   co2Price: { type: "number", minimum: 0, default: 0, description: "USD per tonne CO2e (generalized criterion)" },
+  costBasis: {
+    type: "string",
+    enum: ["rates", "cost"],
+    description: "rates: market rates of the month (the cost model where they say nothing; the default where the dataset has rate layers) | cost: the cost model's unit costs",
+  },
+  rates: { type: "string", maxLength: 20, description: "month of the market rate layers, YYYY-MM (default: the latest month with data); only with costBasis=rates" },
 } as const;
 
 const listParam = (what: string): Schema => ({ type: "string", maxLength: 1000, description: `${what}, comma-separated` });
@@ -221,6 +236,9 @@ export const routeQuerySchema = {
     avoidCountries: listParam("ISO3 countries the route must not touch"),
     avoidCrossings: listParam("border crossings, links, ferries or terminals (ids) not to use"),
     close: listParam("sea chokepoints to close (suez, hormuz, ...)"),
+    rulesOff: listParam("rules of passage (rule ids of rules/*.yaml) not to apply, or all"),
+    tripEndDwell: { type: "boolean", default: false, description: "charge the terminal dwell where the route starts or ends by sea, rail or air" },
+    operations: listParam("operation types of operations.yaml, one per mode (e.g. road-team-driven)"),
     format: formatParam,
   },
 };
@@ -239,6 +257,9 @@ export const routeBodySchema = {
     avoidCountries: listBody("ISO3 countries the route must not touch"),
     avoidCrossings: listBody("crossing, link, ferry or terminal ids not to use"),
     close: listBody("sea chokepoints to close"),
+    rulesOff: listBody("rules of passage (rule ids of rules/*.yaml) not to apply, or all"),
+    tripEndDwell: { type: "boolean", default: false, description: "charge the terminal dwell where the route starts or ends by sea, rail or air" },
+    operations: listBody("operation types of operations.yaml, one per mode"),
     format: formatParam,
   },
 };
@@ -322,6 +343,8 @@ const matrixResponse = {
       places: { type: "array", items: obj({ id: str, name: str }) },
       criterion: str,
       cargo: str,
+      costBasis: d("what costUsd is: rates (each cell's best path re-priced by the rate layers of ratesMonth) or cost (the cost model)", { type: "string", enum: ["rates", "cost"] }),
+      ratesMonth: d("YYYY-MM of the rates on the rates basis, else null", strN),
       timeH: matrixOf("door-to-door hours"),
       costUsd: matrixOf("USD per cargo unit"),
       co2Kg: matrixOf("kg CO2e per cargo unit"),

@@ -16,11 +16,10 @@ export function register(program: Command): void {
     if (flags.places !== undefined && flags.allCities) throw new CaravanError("E_USAGE", "choose one of --places and --all-cities");
     const { scenarioRouting } = await import("../scenario-option");
     const { net, ctx, resolver, scenarioOptions } = await scenarioRouting(cmd, flags, routingSession);
-    const [{ NO_ARC }, { accessNode }, { DijkstraQuery }, { manyToMany }, { resolveRouteOptions }, { effectiveBasis, pricePathOf }] = await Promise.all([
-      import("../../graph/csr"),
+    const [{ accessNode }, { DijkstraQuery }, { figuresMatrix }, { resolveRouteOptions }, { effectiveBasis }] = await Promise.all([
       import("../../network/compiled"),
       import("../../routing/dijkstra"),
-      import("../../routing/matrix"),
+      import("../../routing/rated-matrix"),
       import("../../routing/options"),
       import("../../routing/rates-report"),
     ]);
@@ -34,33 +33,8 @@ export function register(program: Command): void {
     const set = ctx.weights(options);
     const nodes = chosen.map(accessNode);
     const query = new DijkstraQuery(net.graph, set.weight, { noThrough: net.noThrough });
-    // on the rates basis each cell's path is re-priced by the rate layers (routing/rates.ts) while its row's tree is at hand
-    const basis = effectiveBasis(set, await ratesRequestOf(cmd, net, flags));
-    const ratedCostUsd = new Float64Array(nodes.length * nodes.length);
-    const tail = net.graph.tail;
-    let path = new Uint32Array(256);
-    /** The path to t in the row's shortest-path tree, in a reused buffer (origin first). */
-    const pathTo = (t: number): Uint32Array => {
-      let length = 0;
-      for (let v = t, a = query.predecessorArc(v); a !== NO_ARC; v = tail[a], a = query.predecessorArc(v)) {
-        if (length === path.length) {
-          const grown = new Uint32Array(2 * path.length);
-          grown.set(path);
-          path = grown;
-        }
-        path[length++] = a;
-      }
-      return path.subarray(0, length).reverse();
-    };
-    const onRow = (i: number) => {
-      if (!basis.query) return;
-      for (let j = 0; j < nodes.length; j++) {
-        const cell = i * nodes.length + j;
-        ratedCostUsd[cell] = query.distanceTo(nodes[j]) === Number.POSITIVE_INFINITY ? Number.NaN : pricePathOf(ctx, set, pathTo(nodes[j]), basis.query, false).totalUsd;
-      }
-    };
-    const m = manyToMany(query, nodes, nodes, { sumColumns: [set.columns.timeH, set.columns.costUsd, set.columns.co2Kg, net.arcs.distanceKm], onRow });
-    if (basis.query) m.sums[1].set(ratedCostUsd);
+    // on the rates basis each cell's path is re-priced by the rate layers (routing/rated-matrix.ts)
+    const m = figuresMatrix(ctx, set, query, nodes, effectiveBasis(set, await ratesRequestOf(cmd, net, flags)));
     const csvField = (s: string) => (/[",\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s);
     const num = (x: number, digits: number) => (Number.isNaN(x) ? "" : x.toFixed(digits));
     const lines = ["from,to,timeH,costUsd,co2Kg,distanceKm"];

@@ -4,7 +4,6 @@ import type { CompiledNetwork } from "../../network/compiled";
 import type { PlaceResolver } from "../../network/resolve";
 import type { RoutingContext } from "../../routing/context";
 import type { Criterion } from "../../routing/options";
-import { suggest } from "../../core/suggest";
 import { numberOption as sharedNumberOption } from "../options";
 
 /** A network opened for routing: the compiled network, its routing context and a place resolver. */
@@ -83,26 +82,11 @@ export function addCommonRouteOptions(command: Command): Command {
     .option("--cost-basis <basis>", "rates (market rates of the month, the cost model where they say nothing; the default where the dataset has rate layers) | cost (the cost model's unit costs)");
 }
 
-const rateLayers = new Map<string, import("../../routing/rates").RatesLayer | null>();
-
-/** The rates request of --rates / --cost-basis: the dataset's rate layers (read once per folder) and the month. */
+/** The rates request of --rates / --cost-basis (routing/query-choices.ts, shared with the API). */
 export async function ratesRequestOf(command: Command, net: CompiledNetwork, flags: CommonRouteFlags): Promise<import("../../routing/rates-report").RatesRequest> {
-  const { COST_BASES, readDatasetRates } = await import("../../routing/rates");
-  const basis = (flags.costBasis ?? "rates").trim().toLowerCase();
-  if (!(COST_BASES as readonly string[]).includes(basis)) {
-    throw new CaravanError("E_USAGE", `unknown cost basis "${flags.costBasis}"; use rates or cost`, { didYouMean: suggest(basis, COST_BASES) });
-  }
-  if (basis === "cost") {
-    if (flags.rates !== undefined) throw new CaravanError("E_USAGE", "--rates applies to --cost-basis rates only");
-    return { basis: "cost", layer: null };
-  }
+  const { ratesRequestOf: shared } = await import("../../routing/query-choices");
   const dir = (command.optsWithGlobals() as { data: string }).data;
-  if (!rateLayers.has(dir)) rateLayers.set(dir, readDatasetRates(dir, net));
-  const layer = rateLayers.get(dir) ?? null;
-  // a dataset without rate layers is priced by the cost model; the route says so only when rates were asked for
-  if (layer === null && flags.costBasis === undefined && flags.rates === undefined) return { basis: "cost", layer: null };
-  const explicit = flags.costBasis !== undefined || flags.rates !== undefined;
-  return { basis: "rates", layer, explicit, ...(flags.rates !== undefined ? { month: flags.rates } : {}) };
+  return shared(dir, net, flags, { rates: "--rates", costBasisIs: (v) => `--cost-basis ${v}` });
 }
 
 export function routeOptionsOf(flags: CommonRouteFlags) {
@@ -144,7 +128,11 @@ export function register(program: Command): void {
       if (flags.json && flags.geojson) throw new CaravanError("E_USAGE", "choose one of --json and --geojson");
       const { scenarioRouting } = await import("../scenario-option");
       const { net, ctx, resolver, scenarioOptions } = await scenarioRouting(cmd, flags, routingSession);
-      const [{ planRoutes }, { formatPlan, planGeoJson, planJson }] = await Promise.all([import("../../routing/plan"), import("../../routing/format")]);
+      const [{ planRoutes }, { formatPlan, planGeoJson, planJson }, { passageChoicesOf }] = await Promise.all([
+        import("../../routing/plan"),
+        import("../../routing/format"),
+        import("../../routing/query-choices"),
+      ]);
       const plan = planRoutes(ctx, {
         from: resolver.resolve(from),
         to: resolver.resolve(to),
@@ -153,9 +141,7 @@ export function register(program: Command): void {
         ...routeOptionsOf(flags),
         ...scenarioOptions,
         rates: await ratesRequestOf(cmd, net, flags),
-        ...(flags.rulesOff !== undefined ? { rulesOff: list(flags.rulesOff) } : {}),
-        ...(flags.tripEndDwell ? { tripEndDwell: true } : {}),
-        ...(flags.operations !== undefined ? { operations: list(flags.operations) } : {}),
+        ...passageChoicesOf(flags),
       });
       if (flags.json) out(`${JSON.stringify(planJson(plan), null, 2)}\n`);
       else if (flags.geojson) out(`${JSON.stringify(planGeoJson(plan))}\n`);

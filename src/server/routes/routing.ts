@@ -1,13 +1,17 @@
 /**
  * GET/POST /api/v1/route and GET /api/v1/matrix: the routing stage behind the API. The route body is built by the
- * same library functions as `caravan route --json` / `--geojson` (planRoutes, planJson, planGeoJson).
+ * same library functions as `caravan route --json` / `--geojson` (planRoutes, planJson, planGeoJson); the cost basis,
+ * rates month, rules of passage, trip-end dwell and operation choices resolve through routing/query-choices.ts as the
+ * CLI's do, and the matrix prices its cells with routing/rated-matrix.ts as `caravan matrix` does.
  */
 import { CaravanError } from "../../core/errors";
 import { accessNode } from "../../network/compiled";
 import { planGeoJson, planJson } from "../../routing/format";
-import { manyToMany } from "../../routing/matrix";
 import { type Criterion, type RouteOptions, resolveRouteOptions } from "../../routing/options";
 import { planRoutes } from "../../routing/plan";
+import { figuresMatrix } from "../../routing/rated-matrix";
+import { effectiveBasis } from "../../routing/rates-report";
+import { type ChoiceNames, listOf, passageChoicesOf, type RouteChoices, ratesRequestOf } from "../../routing/query-choices";
 import { LIMITS } from "../schemas";
 import type { ServerState } from "../state";
 
@@ -26,14 +30,25 @@ export interface RouteInput {
   year?: number;
   month?: number;
   co2Price?: number;
+  /** Rates month "YYYY-MM" (default: the latest with data); only with costBasis rates. */
+  rates?: string;
+  costBasis?: string;
+  /** Rule-of-passage ids not to apply, or "all". */
+  rulesOff?: string | string[];
+  tripEndDwell?: boolean;
+  operations?: string | string[];
   format?: "json" | "geojson";
 }
 
-function list(value: string | string[] | undefined): string[] | undefined {
-  if (value === undefined) return undefined;
-  const items = Array.isArray(value) ? value : value.split(",");
-  return items.map((s) => s.trim()).filter((s) => s !== "");
+/** The API's names of the shared route choices (routing/query-choices.ts), for its error messages. */
+export const API_CHOICE_NAMES: ChoiceNames = { rates: "rates", costBasisIs: (v) => `costBasis=${v}` };
+
+/** The rates request of a request's rates and costBasis (E_USAGE for an unknown basis or a malformed month). */
+function ratesOf(state: ServerState, input: Pick<RouteChoices, "rates" | "costBasis">) {
+  return ratesRequestOf(state.dataDir, state.net, input, API_CHOICE_NAMES);
 }
+
+const list = listOf;
 
 /** The routing options of a request, in the form resolveRouteOptions takes. */
 export function routeOptionsOf(input: Omit<RouteInput, "from" | "to">): RouteOptions {
@@ -63,11 +78,13 @@ export function routeResponse(state: ServerState, input: RouteInput): { type: st
     via: input.via === undefined ? null : resolver.resolve(input.via),
     alternatives,
     ...routeOptionsOf(input),
+    rates: ratesOf(state, input),
+    ...passageChoicesOf(input),
   });
   return input.format === "geojson" ? { type: "application/geo+json", body: planGeoJson(plan) } : { type: "application/json", body: planJson(plan) };
 }
 
-export interface MatrixInput extends Omit<RouteInput, "from" | "to" | "via" | "alternatives" | "format"> {
+export interface MatrixInput extends Omit<RouteInput, "from" | "to" | "via" | "alternatives" | "format" | "rulesOff" | "tripEndDwell" | "operations"> {
   places: string;
 }
 
@@ -75,6 +92,9 @@ export interface MatrixBody {
   places: { id: string; name: string }[];
   criterion: string;
   cargo: string;
+  /** What costUsd is: rates (the rate layers of ratesMonth, the cost model where they say nothing) or cost. */
+  costBasis: "rates" | "cost";
+  ratesMonth: string | null;
   timeH: number[][];
   costUsd: number[][];
   co2Kg: number[][];
@@ -97,7 +117,8 @@ export function matrixResponse(state: ServerState, input: MatrixInput): MatrixBo
   const nodes = chosen.map(accessNode);
   const query = state.matrixQuery;
   query.setWeight(set.weight);
-  const m = manyToMany(query, nodes, nodes, { sumColumns: [set.columns.timeH, set.columns.costUsd, set.columns.co2Kg, net.arcs.distanceKm] });
+  const basis = effectiveBasis(set, ratesOf(state, input));
+  const m = figuresMatrix(ctx, set, query, nodes, basis);
   const n = chosen.length;
   const figure = (s: number) =>
     Array.from({ length: n }, (_, i) =>
@@ -112,6 +133,8 @@ export function matrixResponse(state: ServerState, input: MatrixInput): MatrixBo
     places: chosen.map((p) => ({ id: places[p].id, name: places[p].name })),
     criterion: options.criterion,
     cargo: options.profile.id,
+    costBasis: basis.costBasis,
+    ratesMonth: basis.ratesMonth,
     timeH: figure(0),
     costUsd: figure(1),
     co2Kg: figure(2),
