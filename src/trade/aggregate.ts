@@ -412,3 +412,24 @@ export function aggregatedTradeCsv(t: AggregatedTrade): string {
   }
   return `${lines.join("\n")}\n`;
 }
+
+/**
+ * The same table as `aggregatedTradeCsv`, as Parquet bytes (hyparquet-writer, loaded on first use): text columns
+ * exporter, importer, sector; double columns with the values the CSV prints (rounded to 0.001).
+ */
+export async function aggregatedTradeParquet(t: AggregatedTrade): Promise<Uint8Array> {
+  const { parquetWriteBuffer } = await import("hyparquet-writer");
+  const rounded = (values: Float64Array): number[] => Array.from(values, (x) => (x === 0 ? 0 : Math.round(x * 1000) / 1000));
+  const buffer = parquetWriteBuffer({
+    columnData: [
+      { name: "exporter", data: Array.from(t.exporter, (c) => t.countryLabels[c]), type: "STRING" },
+      { name: "importer", data: Array.from(t.importer, (c) => t.countryLabels[c]), type: "STRING" },
+      { name: "sector", data: Array.from(t.sector, (c) => t.sectors[c]), type: "STRING" },
+      { name: "valueUsd", data: rounded(t.valueUsd), type: "DOUBLE" },
+      { name: "massT", data: rounded(t.massT), type: "DOUBLE" },
+      { name: "massEstimatedT", data: rounded(t.massEstimatedT), type: "DOUBLE" },
+      { name: "flows", data: Array.from(t.flows), type: "DOUBLE" },
+    ],
+  });
+  return new Uint8Array(buffer);
+}

@@ -87,10 +87,10 @@ export function registerImport(gravity: Command): void {
     .option("--hs-digits <n>", "Comtrade HS code length kept: 2, 4 or 6", "6")
     .option("--sectors <map>", "sections (HS sections, default), none (one sector), or a CSV hs,sector", "sections")
     .option("--densities <file>", "CSV sector,usdPerT for filling missing masses (default: densities from the input itself)")
-    .option("--out <file>", "write the table here (CSV); default: print it")
+    .option("--out <file>", "write the table here (CSV, or Parquet when FILE ends in .parquet); default: print the CSV")
     .option("--json", "print the import summary as JSON")
     .action(async (opts: ImportOptions, cmd: Command) => {
-      const [{ aggregatedTradeCsv, readDensityTable }, { importBaci, readBaciCountries }, { importComtrade }] = await Promise.all([
+      const [{ aggregatedTradeCsv, aggregatedTradeParquet, readDensityTable }, { importBaci, readBaciCountries }, { importComtrade }] = await Promise.all([
         import("../../trade/aggregate"),
         import("../../trade/baci"),
         import("../../trade/comtrade"),
@@ -116,7 +116,7 @@ export function registerImport(gravity: Command): void {
       const seconds = (performance.now() - t0) / 1000;
       const csv = aggregatedTradeCsv(result);
       const info = summary(result, seconds);
-      if (opts.out) writeFileAtomic(opts.out, csv);
+      if (opts.out) writeFileAtomic(opts.out, /\.parquet$/i.test(opts.out) ? await aggregatedTradeParquet(result) : csv);
       if (opts.json) {
         out(`${JSON.stringify({ ...info, out: opts.out ?? null }, null, 2)}\n`);
         return;

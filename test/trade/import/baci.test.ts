@@ -6,6 +6,8 @@ import { describe, expect, it } from "vitest";
 import { runCli } from "../../../src/cli/main";
 import { aggregatedTradeCsv, readSectorMap, totalSectorMap } from "../../../src/trade/aggregate";
 import { importBaci, readBaciCountries } from "../../../src/trade/baci";
+import { readParquetTable } from "../../../src/trade/parquet-table";
+import { readCsvTable } from "../../../src/trade/table";
 
 const dir = mkdtempSync(join(tmpdir(), "caravan-baci-"));
 function file(name: string, text: string | Uint8Array): string {
@@ -94,6 +96,20 @@ describe("BACI import", () => {
     expect(code).toBe(0);
     const summary = JSON.parse(text);
     expect(summary).toMatchObject({ inputRows: 5, outputRows: 2, valueUsd: 480000, massEstimatedT: 201 });
+  });
+
+  it("--out FILE.parquet writes the same table as Parquet, which gravity tables read back", async () => {
+    const csvOut = join(dir, "same.csv");
+    const parquetOut = join(dir, "same.parquet");
+    for (const out of [csvOut, parquetOut]) {
+      const code = await runCli(["gravity", "import", "--baci", file("baci4.csv", BACI), "--countries", countries, "--out", out, "--json"], { out: () => {}, err: () => {} });
+      expect(code).toBe(0);
+    }
+    const fromCsv = readCsvTable(csvOut);
+    const fromParquet = await readParquetTable(parquetOut);
+    expect(fromParquet.columnNames).toEqual(fromCsv.columnNames);
+    expect(fromParquet.rowCount).toBe(2);
+    for (const name of fromCsv.columnNames) expect([...fromParquet.column(name).values]).toEqual([...fromCsv.column(name).values]);
   });
 });
 
