@@ -21,6 +21,9 @@ describe("web URL state", () => {
       avoidCountries: ["RUS", "BLR"],
       close: ["suez"],
       year: 2030,
+      costBasis: "rates",
+      rates: "2024-07",
+      rulesOff: ["aptta-no-indian-transit", "eu-road-haulage-ban-rus-blr"],
       layers: ["rail1520" as const, "crossings" as const],
       base: "baseline",
       scenario: "middle-corridor",
@@ -28,6 +31,7 @@ describe("web URL state", () => {
     const search = serializeState(state);
     expect(search).toContain("from=Xi%27an");
     expect(search).toContain("avoidCountries=RUS,BLR");
+    expect(search).toContain("costBasis=rates&rates=2024-07&rulesOff=aptta-no-indian-transit,eu-road-haulage-ban-rus-blr");
     expect(parseState(search)).toEqual(state);
   });
 
@@ -52,6 +56,9 @@ describe("web URL state", () => {
     expect(s.year).toBeNull();
     expect(s.modes).toEqual(["rail"]);
     expect(s.layers).toEqual(["road"]);
+    const rates = parseState("?costBasis=market&rates=2024-13");
+    expect(rates.costBasis).toBe("");
+    expect(rates.rates).toBe("");
   });
 
   it("offers exactly the chokepoints of the dataset", () => {

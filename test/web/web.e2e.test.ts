@@ -132,8 +132,18 @@ describe.skipIf(missing !== null)("web app in Chromium", () => {
 
     // the panel shows what the API computes for the same query
     const api = (await (await fetch(`${server.url}api/v1/route?from=${encodeURIComponent("Xi'an")}&to=Duisburg&alternatives=3`)).json()) as {
-      routes: { rank: number; transitCountries: string[] }[];
+      costBasis: string;
+      ratesMonth: string | null;
+      routes: { rank: number; transitCountries: string[]; legs: { rates?: { laneName: string }[] }[] }[];
     };
+    // the cost basis and rates month the API priced the routes on, and the rate lane of each rated leg
+    const basis = page.locator('[data-testid="cost-basis"]');
+    expect(api.costBasis).toBe("rates");
+    expect(await basis.getAttribute("data-basis")).toBe(api.costBasis);
+    expect(await basis.textContent()).toContain(`Costs on market rates of ${api.ratesMonth}`);
+    const firstLegRate = api.routes[0].legs.flatMap((l) => l.rates ?? [])[0];
+    expect(firstLegRate).toBeDefined();
+    expect(await page.locator('.route-card[data-rank="1"] .leg-rate').first().textContent()).toContain(firstLegRate.laneName);
     expect(api.routes).toHaveLength(3);
     for (const [i, r] of api.routes.entries()) {
       const title = await page.locator(".route-card .route-title").nth(i).textContent();
@@ -161,6 +171,31 @@ describe.skipIf(missing !== null)("web app in Chromium", () => {
     const img = decodePng(png);
     const region = await mapRegion();
     for (const color of ROUTE_COLORS) expect(countNear(img, region, hexToRgb(color), 40), `pixels of route colour ${color}`).toBeGreaterThan(150);
+  });
+
+  it("switches the cost basis and the rates month, and switches a rule of passage off", async () => {
+    await open("?view=route&from=Xi%27an&to=Duisburg&alternatives=1&rates=2024-07");
+    const basis = page.locator('[data-testid="cost-basis"][data-month="2024-07"]');
+    await basis.waitFor({ timeout: 60_000 });
+    expect(await basis.textContent()).toContain("Costs on market rates of 2024-07");
+    expect(await page.locator('input[name="rates"]').inputValue()).toBe("2024-07");
+    // the cost-basis toggle plans again on the cost model; the month no longer applies
+    await page.locator('input[name="costBasis"][value="cost"]').check();
+    await page.locator('[data-testid="cost-basis"][data-basis="cost"]').waitFor({ timeout: 60_000 });
+    expect(await page.locator('[data-testid="cost-basis"]').textContent()).toContain("Costs on the cost model's unit costs");
+    expect(await page.locator('.route-card[data-rank="1"] .leg-rate').count()).toBe(0);
+    expect(new URL(page.url()).searchParams.get("costBasis")).toBe("cost");
+    expect(await page.locator('input[name="rates"]').isDisabled()).toBe(true);
+
+    // Indian goods to Kabul in June 2025: the rules in force keep the route out of Pakistan; switching one off is kept in the URL
+    await open("?view=route&from=Delhi&to=Kabul&alternatives=1&year=2025");
+    const rule = page.locator('[data-testid="passage"] li[data-rule="aptta-no-indian-transit"]');
+    await rule.waitFor({ timeout: 60_000 });
+    expect(await rule.getAttribute("data-applied")).toBe("true");
+    expect(await rule.textContent()).toContain("No overland transit of Indian goods through Pakistan");
+    await rule.locator('input[type="checkbox"]').uncheck();
+    await page.locator('[data-testid="passage"] li[data-rule="aptta-no-indian-transit"][data-applied="false"]').waitFor({ timeout: 60_000 });
+    expect(new URL(page.url()).searchParams.get("rulesOff")).toBe("aptta-no-indian-transit");
   });
 
   it("toggles network layers and moves projects with the year slider", async () => {

@@ -18,6 +18,29 @@ export interface PlacesResponse {
   didYouMean?: string[];
 }
 
+/** A rate layer that priced a leg (on the rates basis; src/server/schemas.ts legRateSchema). */
+export interface LegRate {
+  /** Rate lane id (rates/*.yaml). */
+  lane: string;
+  laneName: string;
+  direction: "westbound" | "eastbound";
+  /** rate: observed in the month; rate-carried: carried forward; cost-model: no rate for the month. */
+  basis: "rate" | "rate-carried" | "cost-model";
+  /** The lane rate of the whole run the leg belongs to, USD per cargo unit; null on the cost model. */
+  runRateUsd: number | null;
+  /** Months the observation covers (YYYY-MM, YYYY or FROM/TO). */
+  period: string | null;
+  /** The observation's date as the source gives it. */
+  asPublished: string | null;
+  unit: "FEU" | "TEU";
+  shockMultiplier: number;
+  imbalanceFactor: number;
+  emptyRepositioningUsd: number;
+  /** Source refs (src:…, estimate:…). */
+  source: string[];
+  note: string;
+}
+
 export interface RouteLeg {
   mode: string;
   from: string;
@@ -29,6 +52,8 @@ export interface RouteLeg {
   costUsd: number;
   co2Kg: number;
   gaugesMm?: number[];
+  /** On the rates basis: the rate layers that priced the leg. */
+  rates?: LegRate[];
 }
 
 export interface RouteEvent {
@@ -71,9 +96,16 @@ export interface RouteResponse {
   to: string;
   fromName: string;
   toName: string;
+  via: string | null;
   criterion: string;
   cargo: string;
+  /** What costUsd is: rates (the rate layers of ratesMonth, the cost model where they say nothing) or cost (the cost model). */
+  costBasis: "rates" | "cost";
+  /** YYYY-MM of the rates on the rates basis, else null. */
+  ratesMonth: string | null;
   routes: Route[];
+  /** The rules of passage taken for the shipment: the date, ids in force, ids switched off. */
+  passage: { date: string; rules: string[]; off: string[] };
 }
 
 export type Geometry =

@@ -1,5 +1,6 @@
 /**
- * The app's state in the URL (shareable links): view, route query (from, to, options), network layers and year,
+ * The app's state in the URL (shareable links): view, route query (from, to, options, cost basis and rates month,
+ * rules of passage switched off), network layers and year,
  * scenario pair, stored run (and the runs list filters). Parsing is lenient (unknown or malformed values fall back to defaults); serialising omits defaults
  * so links stay short.
  */
@@ -11,6 +12,10 @@ export const NETWORK_LAYERS = ["rail1520", "rail1435", "road", "sea", "ferry", "
 export type NetworkLayer = (typeof NETWORK_LAYERS)[number];
 
 export const OPTIMIZE = ["generalized", "time", "cost", "co2"] as const;
+/** Cost bases of the route API ("" = the server's default: market rates where the dataset has rate layers). */
+export const COST_BASES = ["", "rates", "cost"] as const;
+/** A rates month as the API takes it. */
+export const RATES_MONTH = /^\d{4}-(0[1-9]|1[0-2])$/;
 export const CARGO = ["feu", "teu", "bulk"] as const;
 export const MODES = ["rail", "road", "sea", "ferry", "air"] as const;
 export const DEFAULT_MODES = ["rail", "road", "sea", "ferry"];
@@ -50,6 +55,12 @@ export interface AppState {
   close: string[];
   /** null = today's network (open links only) */
   year: number | null;
+  /** "" = the server's default basis, "rates" or "cost" */
+  costBasis: string;
+  /** rates month YYYY-MM; "" = the latest month with rates */
+  rates: string;
+  /** rules of passage switched off (rule ids, or "all") */
+  rulesOff: string[];
   layers: NetworkLayer[];
   base: string;
   scenario: string;
@@ -71,6 +82,9 @@ export const DEFAULT_STATE: AppState = {
   avoidCountries: [],
   close: [],
   year: null,
+  costBasis: "",
+  rates: "",
+  rulesOff: [],
   layers: ["rail1520", "rail1435", "road", "sea", "ferry", "crossings", "ports", "terminals", "projects"],
   base: "",
   scenario: "",
@@ -107,6 +121,9 @@ export function parseState(search: string): AppState {
     avoidCountries: (list(q.get("avoidCountries")) ?? []).map((c) => c.toUpperCase()),
     close: list(q.get("close")) ?? [],
     year: q.has("year") && Number.isInteger(year) && year >= 1900 && year <= 2100 ? year : null,
+    costBasis: oneOf(q.get("costBasis"), COST_BASES, ""),
+    rates: RATES_MONTH.test(q.get("rates") ?? "") ? (q.get("rates") as string) : "",
+    rulesOff: list(q.get("rulesOff")) ?? [],
     layers: layers === null ? DEFAULT_STATE.layers : (layers.filter((l) => (NETWORK_LAYERS as readonly string[]).includes(l)) as NetworkLayer[]),
     base: q.get("base") ?? "",
     scenario: q.get("scenario") ?? "",
@@ -132,6 +149,9 @@ export function serializeState(state: AppState): string {
   if (state.avoidCountries.length > 0) q.set("avoidCountries", state.avoidCountries.join(","));
   if (state.close.length > 0) q.set("close", state.close.join(","));
   if (state.year !== null) q.set("year", String(state.year));
+  if (state.costBasis) q.set("costBasis", state.costBasis);
+  if (state.rates) q.set("rates", state.rates);
+  if (state.rulesOff.length > 0) q.set("rulesOff", state.rulesOff.join(","));
   if (!sameList(state.layers, DEFAULT_STATE.layers)) q.set("layers", state.layers.join(","));
   if (state.base) q.set("base", state.base);
   if (state.scenario) q.set("scenario", state.scenario);

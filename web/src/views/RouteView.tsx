@@ -1,17 +1,18 @@
 /**
  * Route planner: from/to with autocomplete, options (alternatives, optimise by, cargo, modes, avoided countries,
- * closed chokepoints, year), the alternatives on the map in distinct colours with a legend, and per route its
- * totals, time/cost/CO2 bars, legs, events timeline and sources. The query lives in the URL.
+ * closed chokepoints, year, cost basis and rates month, rules of passage), the alternatives on the map in distinct
+ * colours with a legend, the cost basis and the rules of passage that shaped the routes, and per route its totals,
+ * time/cost/CO2 bars, legs with the rate that priced each, events timeline and sources. The query lives in the URL.
  */
 import { type LayerSpecification, Marker } from "maplibre-gl";
 import { useEffect, useMemo, useRef, useState } from "preact/hooks";
-import { apiGet, type PlacesResponse, type Route, type RouteResponse } from "../api";
+import { apiGet, type LegRate, type PlacesResponse, type Route, type RouteResponse } from "../api";
 import { Bars, Strip } from "../components/Bars";
 import { ErrorBox } from "../components/ErrorBox";
 import { PlaceInput } from "../components/PlaceInput";
-import { fmt1, fmtCo2, fmtDuration, fmtInt, fmtKm, fmtPct, fmtUsd } from "../format";
+import { fmt1, fmt2, fmtCo2, fmtDuration, fmtInt, fmtKm, fmtPct, fmtUsd } from "../format";
 import { fitToFeatures, useMap, useMapLayers } from "../map/MapPane";
-import { type AppState, CARGO, CHOKEPOINTS, MODES, OPTIMIZE, YEAR_MAX, YEAR_MIN } from "../url-state";
+import { type AppState, CARGO, CHOKEPOINTS, MODES, OPTIMIZE, RATES_MONTH, YEAR_MAX, YEAR_MIN } from "../url-state";
 import { EVENT_COLORS, EVENT_LABELS, MODE_COLORS, routeColor } from "./route-colors";
 
 /** Basemap tint of the countries a route must avoid. */
@@ -36,7 +37,77 @@ export function routeParams(state: AppState): Record<string, string | number | u
     avoidCountries: state.avoidCountries.join(",") || undefined,
     close: state.close.join(",") || undefined,
     year: state.year ?? undefined,
+    costBasis: state.costBasis || undefined,
+    rates: state.costBasis !== "cost" ? state.rates || undefined : undefined,
+    rulesOff: state.rulesOff.join(",") || undefined,
   };
+}
+
+const RATE_BASIS_LABELS: Record<LegRate["basis"], string> = {
+  rate: "rate of the month",
+  "rate-carried": "rate carried forward",
+  "cost-model": "cost model (no rate for the month)",
+};
+
+/** One rate that priced a leg: the lane, how (observed, carried, cost model), the run's rate and the sources. */
+function LegRateText(props: { rate: LegRate }) {
+  const { rate } = props;
+  return (
+    <span class="leg-rate" title={rate.note}>
+      {rate.laneName} ({rate.direction}): {RATE_BASIS_LABELS[rate.basis]}
+      {rate.runRateUsd !== null ? `, ${fmtUsd(rate.runRateUsd)}/${rate.unit} for the run` : ""}
+      {rate.period ? `, ${rate.period}` : ""}
+      {rate.imbalanceFactor !== 1 ? `, imbalance × ${fmt2(rate.imbalanceFactor)}` : ""}
+      {rate.shockMultiplier !== 1 ? `, shock × ${fmt2(rate.shockMultiplier)}` : ""}{" "}
+      <span class="muted">[{rate.source.join(", ")}]</span>
+    </span>
+  );
+}
+
+/** What costUsd is, in words: the basis and the rates month. */
+export function costBasisText(result: Pick<RouteResponse, "costBasis" | "ratesMonth">): string {
+  return result.costBasis === "rates"
+    ? `Costs on market rates of ${result.ratesMonth ?? "?"} (the cost model where no rate applies)`
+    : "Costs on the cost model's unit costs";
+}
+
+/**
+ * The rules of passage of the query: those in force (each can be switched off) and those switched off (each can be
+ * switched on again), with what the selected route's notes say about each.
+ */
+function PassageRules(props: { result: RouteResponse; route: Route | undefined; rulesOff: string[]; update: (rulesOff: string[]) => void }) {
+  const { result, route, rulesOff } = props;
+  const { passage } = result;
+  if (passage.rules.length === 0 && passage.off.length === 0) {
+    return (
+      <p class="muted small" data-testid="passage">
+        No rule of passage concerns this shipment on {passage.date}.
+      </p>
+    );
+  }
+  const noteOf = (id: string) => route?.notes.find((n) => n.includes(`[${id}]`)) ?? null;
+  const toggle = (id: string, applied: boolean) => {
+    const named = rulesOff.filter((r) => r !== "all");
+    if (applied) props.update(rulesOff.includes("all") ? passage.off.filter((r) => r !== id) : named.filter((r) => r !== id));
+    else props.update([...new Set([...named, id])]);
+  };
+  return (
+    <div class="passage" data-testid="passage">
+      <h4>Rules of passage on {passage.date}</h4>
+      <ul>
+        {[...passage.rules.map((id) => ({ id, applied: true })), ...passage.off.map((id) => ({ id, applied: false }))].map(({ id, applied }) => (
+          <li key={id} data-rule={id} data-applied={applied}>
+            <label class="check">
+              {/* checked as asked (the query), so a click shows at once; data-applied is what the server applied */}
+              <input type="checkbox" checked={!(rulesOff.includes("all") || rulesOff.includes(id))} onChange={(e) => toggle(id, e.currentTarget.checked)} />
+              <code>{id}</code> {applied ? "in force" : "switched off"}
+            </label>
+            {noteOf(id) ? <div class="muted small">{noteOf(id)}</div> : null}
+          </li>
+        ))}
+      </ul>
+    </div>
+  );
 }
 
 /** One MultiLineString per route (its legs joined): the layer the legend and the tests count. */
@@ -179,6 +250,7 @@ function RouteDetails(props: { route: Route; selected: boolean; onSelect: () => 
               <th scope="col" class="num">km</th>
               <th scope="col" class="num">moving</th>
               <th scope="col" class="num">USD</th>
+              {route.legs.some((l) => l.rates && l.rates.length > 0) ? <th scope="col">priced by</th> : null}
             </tr>
           </thead>
           <tbody>
@@ -195,6 +267,11 @@ function RouteDetails(props: { route: Route; selected: boolean; onSelect: () => 
                 <td class="num">{fmtInt(leg.distanceKm)}</td>
                 <td class="num">{fmtDuration(leg.timeH)}</td>
                 <td class="num">{fmtInt(leg.costUsd)}</td>
+                {route.legs.some((l) => l.rates && l.rates.length > 0) ? (
+                  <td class="small">
+                    {(leg.rates ?? []).length > 0 ? (leg.rates ?? []).map((rate, k) => <LegRateText key={`${rate.lane}-${k}`} rate={rate} />) : <span class="muted">cost model</span>}
+                  </td>
+                ) : null}
               </tr>
             ))}
           </tbody>
@@ -437,6 +514,36 @@ export function RouteView(props: { state: AppState; update: (patch: Partial<AppS
             ))}
           </fieldset>
         </details>
+        <div class="row">
+          <fieldset class="inline">
+            <legend>Costs</legend>
+            <label class="check">
+              <input type="radio" name="costBasis" value="rates" checked={state.costBasis !== "cost"} onChange={() => update({ costBasis: "rates" })} />
+              market rates
+            </label>
+            <label class="check">
+              <input type="radio" name="costBasis" value="cost" checked={state.costBasis === "cost"} onChange={() => update({ costBasis: "cost", rates: "" })} />
+              cost model
+            </label>
+          </fieldset>
+          <label>
+            Rates month (empty: latest)
+            <input
+              type="month"
+              name="rates"
+              value={state.rates}
+              disabled={state.costBasis === "cost"}
+              onChange={(e) => {
+                const v = e.currentTarget.value;
+                if (v === "" || RATES_MONTH.test(v)) update({ rates: v });
+              }}
+            />
+          </label>
+          <label class="check">
+            <input type="checkbox" name="rulesOffAll" checked={state.rulesOff.includes("all")} onChange={(e) => update({ rulesOff: e.currentTarget.checked ? ["all"] : [] })} />
+            ignore every rule of passage
+          </label>
+        </div>
         <button type="submit" class="primary" disabled={loading}>
           {loading ? "Planning…" : "Plan route"}
         </button>
@@ -462,6 +569,10 @@ export function RouteView(props: { state: AppState; update: (patch: Partial<AppS
           <h3>
             {result.fromName} → {result.toName}: {routesList.length} route{routesList.length === 1 ? "" : "s"}
           </h3>
+          <p class="cost-basis" data-testid="cost-basis" data-basis={result.costBasis} data-month={result.ratesMonth ?? ""}>
+            {costBasisText(result)}.
+          </p>
+          <PassageRules result={result} route={routesList.find((r) => r.rank === selected) ?? routesList[0]} rulesOff={state.rulesOff} update={(rulesOff) => update({ rulesOff })} />
           <ul class="legend" aria-label="Route legend">
             {routesList.map((r) => (
               <li key={r.rank}>
@@ -488,7 +599,7 @@ export function RouteView(props: { state: AppState; update: (patch: Partial<AppS
             <RouteDetails key={r.rank} route={r} selected={r.rank === selected} onSelect={() => setSelected(r.rank)} />
           ))}
           <p class="muted small">
-            Optimised by {OPTIMIZE_LABELS[result.criterion] ?? result.criterion}; cargo {CARGO_LABELS[result.cargo] ?? result.cargo}. Costs and CO2 per cargo unit.
+            Optimised by {OPTIMIZE_LABELS[result.criterion] ?? result.criterion}; cargo {CARGO_LABELS[result.cargo] ?? result.cargo}. Costs and CO2 per cargo unit; {costBasisText(result).toLowerCase()}.
           </p>
         </div>
       ) : null}
