@@ -116,6 +116,18 @@ describe.skipIf(!HAS_DATA)("route and matrix: cost basis, rates month and rules 
     expect(json(bad)).toMatchObject({ code: "E_USAGE", didYouMean: ["aptta-no-indian-transit"] });
   });
 
+  it("tripEndDwell and operations give what `route --trip-end-dwell --operations` gives", async () => {
+    const url = "/api/v1/route?from=Shanghai&to=Duisburg&tripEndDwell=true&operations=road-team-driven&alternatives=2";
+    const plan = json<Plan & { routes: { events: { type: string }[] }[] }>(await get(url));
+    const cli = await cliJson("route", "Shanghai", "Duisburg", "--trip-end-dwell", "--operations", "road-team-driven", "--alternatives", "2", "--json");
+    expect(plan).toEqual(cli);
+    const plain = json<Plan & { routes: { events: { type: string }[] }[] }>(await get("/api/v1/route?from=Shanghai&to=Duisburg&alternatives=2"));
+    expect(plan.routes[0].events.filter((e) => e.type === "terminal_dwell").length).toBeGreaterThan(plain.routes[0].events.filter((e) => e.type === "terminal_dwell").length);
+    const bad = await get("/api/v1/route?from=Shanghai&to=Duisburg&operations=road-team-drivn");
+    expect(bad.statusCode).toBe(400);
+    expect(json(bad).didYouMean).toContain("road-team-driven");
+  });
+
   it("matrix: costBasis and ratesMonth in the body; a rated cell costs what the route of that pair costs", async () => {
     const rated = json<{ costBasis: string; ratesMonth: string | null; costUsd: number[][] }>(
       await get("/api/v1/matrix?places=shanghai,rotterdam,xian,duisburg&rates=2024-07&optimize=time"),
