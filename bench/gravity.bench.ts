@@ -4,7 +4,7 @@
  * 1. The FTA example of ppmlhdfe (../shared/gravity/EXAMPLE_TRADE_FTA_DATA.csv, category TOTAL, 5,950 rows) with
  *    exporter-year, importer-year and pair fixed effects: time and iterations.
  * 2. Baseline in the same process: a Poisson GLM with explicit dummy variables (IRLS with a QR step,
- *    src/trade/ppml-dummy.ts) on reduced panels of the same design, against the HDFE estimator on the same data.
+ *    src/trade/ppml/ppml-dummy.ts) on reduced panels of the same design, against the HDFE estimator on the same data.
  * 3. Side by side with R's fixest (fread + fepois, one thread each), whole processes on the same CSV files: seeded
  *    three-way panels of 1 M and 5 M rows (bench/gravity-panel.ts, written once into the temporary folder),
  *    `trade ~ rta | exporter^year + importer^year + pair`, heteroskedasticity-robust standard errors with each
@@ -28,10 +28,10 @@ import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { loadavg, tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
-import { estimateGravity, estimatePpml } from "../src/trade/estimate";
-import type { FixedEffect } from "../src/trade/hdfe";
-import { fitPpmlDummies } from "../src/trade/ppml-dummy";
-import { readCsvTable } from "../src/trade/table";
+import { estimateGravity, estimatePpml } from "../src/trade/ppml/estimate";
+import type { FixedEffect } from "../src/trade/ppml/hdfe";
+import { fitPpmlDummies } from "../src/trade/ppml/ppml-dummy";
+import { readCsvTable } from "../src/trade/io/table";
 import { gravityPanelCsv, type PanelShape, panelRows } from "./gravity-panel";
 import { rng } from "./lib";
 

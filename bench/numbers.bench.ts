@@ -8,7 +8,7 @@
  * Prints ns per cell and the ratio to the baseline.
  */
 import { isPlainDecimal, MIN_NORMAL, type NumberRule, numberProblem } from "../src/core/numbers";
-import { parseCsvTable } from "../src/trade/table";
+import { parseCsvTable } from "../src/trade/io/table";
 import { rng, seconds } from "./lib";
 
 const N = 2_000_000;

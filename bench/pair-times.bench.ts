@@ -13,7 +13,7 @@ import { fileURLToPath } from "node:url";
 import { accessNode } from "../src/network/compiled";
 import { openNetwork } from "../src/network/open";
 import { manyToManyParallel, RoutingContext, resolveRouteOptions } from "../src/routing/index";
-import { chooseCities, cityTimes, computePairTimes } from "../src/trade/pair-times";
+import { chooseCities, cityTimes, computePairTimes } from "../src/trade/pair-times/pair-times";
 import { rng, seconds } from "./lib";
 
 const here = dirname(fileURLToPath(import.meta.url));

@@ -14,10 +14,10 @@ import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { createInterface } from "node:readline";
 import { fileURLToPath } from "node:url";
-import { readSectorMap } from "../src/trade/aggregate";
-import { importBaci, readBaciCountries } from "../src/trade/baci";
-import { solveCounterfactual } from "../src/trade/ge";
-import { costTerms, economyOf, parseCoefficients, parseExperiment, phiForExperiment, phiFromCoefficients, readGravityPanel } from "../src/trade/ge-data";
+import { readSectorMap } from "../src/trade/import/aggregate";
+import { importBaci, readBaciCountries } from "../src/trade/import/baci";
+import { solveCounterfactual } from "../src/trade/ge/ge";
+import { costTerms, economyOf, parseCoefficients, parseExperiment, phiForExperiment, phiFromCoefficients, readGravityPanel } from "../src/trade/ge/ge-data";
 import { rng } from "./lib";
 
 const here = dirname(fileURLToPath(import.meta.url));

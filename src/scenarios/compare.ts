@@ -35,7 +35,7 @@ export interface ResultView {
   readonly transit: readonly TransitRowOut[];
   readonly bottlenecks: readonly { readonly id: string; readonly vc: number }[];
   readonly demand: readonly { readonly origin: string; readonly destination: string; readonly amountT: number }[];
-  /** Country-pair shipment times of this state (trade/pair-times.ts), hours; empty when not computed. */
+  /** Country-pair shipment times of this state (trade/pair-times/pair-times.ts), hours; empty when not computed. */
   readonly countryPairs: readonly { readonly exporter: string; readonly importer: string; readonly timeH: number }[];
 }
 

@@ -6,7 +6,7 @@
  *     stretch through sea waypoints);
  *   - the corridor assignment of the scenario's demand (Algorithm B to the relative gap `assignmentGap`, default
  *     1e-4): crossing volumes and v/c, ferry volumes, bottlenecks, transit by country, link flows;
- *   - the country-pair shipment times of the trade stage (trade/pair-times.ts, population-weighted, over the city
+ *   - the country-pair shipment times of the trade stage (trade/pair-times/pair-times.ts, population-weighted, over the city
  *     pairs reachable in both states).
  * Demand rows that start or end in a closed country, or that no route connects in a state, are dropped in that
  * state and reported (tonnes and rows), rather than failing the run.
@@ -31,7 +31,7 @@ import type { NetworkState } from "../network/state";
 import { RoutingContext, RoutingIndex } from "../routing/context";
 import { DijkstraQuery } from "../routing/dijkstra";
 import { type ResolvedRouteOptions, resolveRouteOptions } from "../routing/options";
-import { computePairTimes } from "../trade/pair-times";
+import { computePairTimes } from "../trade/pair-times/pair-times";
 import { type AppliedScenario, applyScenario, extendedNetwork } from "./apply";
 import { scenarioDemand, type ScenarioDemandTable } from "./demand";
 import { loadScenario, type Scenario } from "./load";

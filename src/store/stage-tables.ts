@@ -10,7 +10,7 @@ import { linkFlowsCsv } from "../assignment/results";
 import type { AssignmentResult } from "../assignment/state";
 import type { Comparison } from "../scenarios/compare";
 import type { ScenarioRun } from "../scenarios/run";
-import type { CountryPairTimes } from "../trade/pair-times";
+import type { CountryPairTimes } from "../trade/pair-times/pair-times";
 import type { ResultRow, ResultTables } from "./schema";
 
 const numOrNull = (text: string): number | null => (text === "" ? null : Number(text));

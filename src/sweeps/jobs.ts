@@ -156,7 +156,7 @@ export const JOB_KINDS: Readonly<Record<string, JobKind>> = {
     dirFields: ["data"],
     async run(raw) {
       const input = pairTimesSchema.parse(raw);
-      const [{ computePairTimes, summarizePairTimes }, { pairChangeRows }] = await Promise.all([import("../trade/pair-times"), import("../store/stage-tables")]);
+      const [{ computePairTimes, summarizePairTimes }, { pairChangeRows }] = await Promise.all([import("../trade/pair-times/pair-times"), import("../store/stage-tables")]);
       const net = await network(input.data);
       const result = computePairTimes(net, {
         baseline: { year: input.baselineYear },

@@ -16,7 +16,7 @@ import { runCli } from "../../src/cli/main";
 import { openNetwork } from "../../src/network/open";
 import { RoutingContext } from "../../src/routing/index";
 import { buildFlowMatrix, readGdp, readTradeMatrix, runBeltAndRoadStudy, studyStates, variantTimes } from "../../src/studies/belt-and-road/index";
-import { countryResults, solveCounterfactual } from "../../src/trade/ge";
+import { countryResults, solveCounterfactual } from "../../src/trade/ge/ge";
 
 const dir = join(import.meta.dirname, "..", "fixtures", "appraisal");
 const tradeFile = join(dir, "study", "trade.csv");

@@ -13,8 +13,8 @@ import { parseTntpNetwork, parseTntpTrips } from "../../src/assignment/tntp";
 import { CaravanError } from "../../src/core/errors";
 import { MIN_NORMAL } from "../../src/core/numbers";
 import { validateNetwork } from "../../src/network/load";
-import { MAX_FORMULA_DEPTH, parseFormula } from "../../src/trade/formula";
-import { parseCsvTable } from "../../src/trade/table";
+import { MAX_FORMULA_DEPTH, parseFormula } from "../../src/trade/ppml/formula";
+import { parseCsvTable } from "../../src/trade/io/table";
 import { copyTestbot } from "./helpers";
 
 /** A double in [min, max] that is 0 or normal (subnormals are refused by the number rule). */

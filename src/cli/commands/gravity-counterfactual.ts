@@ -1,9 +1,9 @@
 import type { Command } from "commander";
 import { CaravanError } from "../../core/errors";
 import { suggest } from "../../core/suggest";
-import { countryResults, GE_DEFAULT_TOLERANCE, GE_IMBALANCE_RULES, type GeEconomy, type GeImbalanceRule, pairResults, solveCounterfactual } from "../../trade/ge";
-import type { CostChanges, GravityColumns } from "../../trade/ge-data";
-import { DEFAULT_SIGMA } from "../../trade/time-cost";
+import { countryResults, GE_DEFAULT_TOLERANCE, GE_IMBALANCE_RULES, type GeEconomy, type GeImbalanceRule, pairResults, solveCounterfactual } from "../../trade/ge/ge";
+import type { CostChanges, GravityColumns } from "../../trade/ge/ge-data";
+import { DEFAULT_SIGMA } from "../../trade/ge/time-cost";
 import { addStoreOptions, recordRun } from "../store-option";
 import { numberOption, requiredNumberOption } from "../options";
 
@@ -82,10 +82,10 @@ export function registerCounterfactual(gravity: Command): void {
     .action(async (opts: CounterfactualOptions, cmd: Command) => {
       // estimation and data loading load with the command, not when the program is defined (fast --help)
       const [{ estimateGravity }, { parseFormula }, geData, { readPairTimes, readSectorWeights, readTimeCostTable, timeChangesToCostChanges }] = await Promise.all([
-        import("../../trade/estimate"),
-        import("../../trade/formula"),
-        import("../../trade/ge-data"),
-        import("../../trade/time-cost"),
+        import("../../trade/ppml/estimate"),
+        import("../../trade/ppml/formula"),
+        import("../../trade/ge/ge-data"),
+        import("../../trade/ge/time-cost"),
       ]);
       const { costTerms, defaultReferenceImporter, economyOf, parseCoefficients, parseExperiment, phiCalibrated, phiForExperiment, phiFromTerms, phiWithCostChanges, readCostChanges, readGravityPanel } =
         geData;
@@ -158,7 +158,7 @@ export function registerCounterfactual(gravity: Command): void {
         throw new CaravanError("E_USAGE", `--imbalances must be ${GE_IMBALANCE_RULES.join(" or ")} (got "${opts.imbalances}")`, { didYouMean: suggest(opts.imbalances, GE_IMBALANCE_RULES) });
       }
       const { existsSync } = await import("node:fs");
-      const { DEFAULT_TIME_COST_FILE } = await import("../../trade/time-cost");
+      const { DEFAULT_TIME_COST_FILE } = await import("../../trade/ge/time-cost");
       const { geRows } = await import("../../store/stage-tables");
       const files = {
         data: dataFile,

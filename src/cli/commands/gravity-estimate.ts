@@ -1,7 +1,7 @@
 import type { Command } from "commander";
 import { CaravanError } from "../../core/errors";
-import type { FixefKRule, SmallSampleRule, VcovType } from "../../trade/estimate";
-import type { Table } from "../../trade/table";
+import type { FixefKRule, SmallSampleRule, VcovType } from "../../trade/ppml/estimate";
+import type { Table } from "../../trade/io/table";
 import { addStoreOptions, recordRun } from "../store-option";
 import { requiredNumberOption } from "../options";
 
@@ -63,10 +63,10 @@ export function registerEstimate(gravity: Command): void {
     .option("--json", "print the result as JSON")
     .action(async (_opts: EstimateOptions, command: Command) => {
       const [{ estimateGravity }, { formatPpmlReport, ppmlResultJson }, { readCsvTable }, { readParquetTable }, { coefficientRows }] = await Promise.all([
-        import("../../trade/estimate"),
-        import("../../trade/ppml-report"),
-        import("../../trade/table"),
-        import("../../trade/parquet-table"),
+        import("../../trade/ppml/estimate"),
+        import("../../trade/ppml/ppml-report"),
+        import("../../trade/io/table"),
+        import("../../trade/io/parquet-table"),
         import("../../store/stage-tables"),
       ]);
       const opts = command.optsWithGlobals<EstimateOptions>();

@@ -1,8 +1,8 @@
 import type { Command } from "commander";
 import { writeFileAtomic } from "../../core/atomic-write";
 import { CaravanError } from "../../core/errors";
-import type { AggregatedTrade, SectorMap } from "../../trade/aggregate";
-import type { ImportProgress } from "../../trade/baci";
+import type { AggregatedTrade, SectorMap } from "../../trade/import/aggregate";
+import type { ImportProgress } from "../../trade/import/baci";
 import { stdoutOf } from "../io";
 import { requiredNumberOption } from "../options";
 
@@ -43,7 +43,7 @@ function progressBar(label: string): { update: (p: ImportProgress) => void; done
 }
 
 async function sectorMapOf(spec: string): Promise<SectorMap> {
-  const { readSectorMap, totalSectorMap } = await import("../../trade/aggregate");
+  const { readSectorMap, totalSectorMap } = await import("../../trade/import/aggregate");
   if (spec === "sections") return readSectorMap();
   if (spec === "none") return totalSectorMap();
   return readSectorMap(spec);
@@ -91,9 +91,9 @@ export function registerImport(gravity: Command): void {
     .option("--json", "print the import summary as JSON")
     .action(async (opts: ImportOptions, cmd: Command) => {
       const [{ aggregatedTradeCsv, aggregatedTradeParquet, readDensityTable }, { importBaci, readBaciCountries }, { importComtrade }] = await Promise.all([
-        import("../../trade/aggregate"),
-        import("../../trade/baci"),
-        import("../../trade/comtrade"),
+        import("../../trade/import/aggregate"),
+        import("../../trade/import/baci"),
+        import("../../trade/import/comtrade"),
       ]);
       const out = stdoutOf(cmd);
       if ((opts.baci === undefined) === (opts.comtrade === undefined)) throw new CaravanError("E_USAGE", "give exactly one of --baci FILE (with --countries FILE) or --comtrade FILE");

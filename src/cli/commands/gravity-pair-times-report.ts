@@ -2,7 +2,7 @@
  * The summary `caravan gravity pair-times` prints after its computation (loaded with the computation, not when the
  * command is defined).
  */
-import { CITY_RULES, type CountryPairTimes, type PairTimeChange, type PairTimesState, type PairTimesSummary, RULE_POPULATION } from "../../trade/pair-times";
+import { CITY_RULES, type CountryPairTimes, type PairTimeChange, type PairTimesState, type PairTimesSummary, RULE_POPULATION } from "../../trade/pair-times/pair-times";
 
 const pct = (x: number): string => `${x >= 0 ? "+" : ""}${x.toFixed(2)} %`;
 const hours = (x: number): string => x.toFixed(1);

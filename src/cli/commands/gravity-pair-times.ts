@@ -2,7 +2,7 @@ import type { Command } from "commander";
 import { writeFileAtomic } from "../../core/atomic-write";
 import { CaravanError } from "../../core/errors";
 import type { RoutingContext } from "../../routing/index";
-import type { PairTimeCriterion, PairTimesState } from "../../trade/pair-times";
+import type { PairTimeCriterion, PairTimesState } from "../../trade/pair-times/pair-times";
 import { list, numberOption, routingSession } from "./route";
 import { addStoreOptions, recordRun } from "../store-option";
 
@@ -41,7 +41,7 @@ export function registerPairTimes(gravity: Command): void {
     .option("--out <file>", "write the CSV exporter,importer,baselineTimeH,scenarioTimeH to FILE (atomically; '-' = standard output)")
     .action(async (flags: PairTimesFlags, cmd: Command) => {
       const [{ PAIR_TIME_CRITERIA, computePairTimes, pairTimesCsv, summarizePairTimes }, { formatPairTimesSummary }] = await Promise.all([
-        import("../../trade/pair-times"),
+        import("../../trade/pair-times/pair-times"),
         import("./gravity-pair-times-report"),
       ]);
       const criterion = flags.optimize as PairTimeCriterion;

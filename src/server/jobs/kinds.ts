@@ -12,9 +12,9 @@ import { solve } from "../../assignment/solve";
 import { CaravanError } from "../../core/errors";
 import type { CompiledNetwork } from "../../network/compiled";
 import type { Comparison } from "../../scenarios/compare";
-import { estimateGravity, type SmallSampleRule, type VcovType } from "../../trade/estimate";
-import { ppmlResultJson } from "../../trade/ppml-report";
-import { parseCsvTable } from "../../trade/table";
+import { estimateGravity, type SmallSampleRule, type VcovType } from "../../trade/ppml/estimate";
+import { ppmlResultJson } from "../../trade/ppml/ppml-report";
+import { parseCsvTable } from "../../trade/io/table";
 
 /** A job as the worker receives it. */
 export interface PreparedJob {

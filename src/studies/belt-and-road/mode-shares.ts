@@ -1,5 +1,5 @@
 /**
- * Observed mode shares by lane for the expected shipment times of the study (src/trade/pair-times.ts, rule in
+ * Observed mode shares by lane for the expected shipment times of the study (src/trade/pair-times/pair-times.ts, rule in
  * docs/belt-and-road.md "Pair times"): `exporters,importers,mode,valueSharePct,year,source`, one row per lane and
  * main mode; exporters / importers are ISO3 codes or groups of data/appraisal/economy-groups.csv.
  */
@@ -8,7 +8,7 @@ import { join } from "node:path";
 import { CaravanError, parseError } from "../../core/errors";
 import { packageInfo } from "../../core/package";
 import { suggest } from "../../core/suggest";
-import { MAIN_MODES, type MainMode, type ModeShareLane, type ModeShareTable } from "../../trade/pair-times";
+import { MAIN_MODES, type MainMode, type ModeShareLane, type ModeShareTable } from "../../trade/pair-times/pair-times";
 import { splitCsvLine } from "./inputs";
 
 export const DEFAULT_MODE_SHARES_FILE = join(packageInfo().root, "data", "appraisal", "mode-shares.csv");

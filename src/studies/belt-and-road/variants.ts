@@ -7,7 +7,7 @@
  *              crossings: the dataset is the corridor network);
  *   both       projects and borders together.
  * and the country-pair shipment times of each variant against the baseline (population-weighted city pairs,
- * src/trade/pair-times.ts), for all modes and for land and sea (no air): the fastest route's time, or with
+ * src/trade/pair-times/pair-times.ts), for all modes and for land and sea (no air): the fastest route's time, or with
  * `modeShares` the expected time over the modes shippers use (the study's default, docs/belt-and-road.md).
  */
 import type { CompiledNetwork } from "../../network/compiled";
@@ -15,7 +15,7 @@ import type { NetworkState } from "../../network/state";
 import { RoutingContext } from "../../routing/index";
 import { applyScenario, extendedNetwork } from "../../scenarios/apply";
 import type { PlacedModification, Scenario } from "../../scenarios/load";
-import { type CountryPairTimes, computePairTimes, type ModeShareTable } from "../../trade/pair-times";
+import { type CountryPairTimes, computePairTimes, type ModeShareTable } from "../../trade/pair-times/pair-times";
 
 export const VARIANTS = ["projects", "borders", "both"] as const;
 export type VariantName = (typeof VARIANTS)[number];

@@ -1,7 +1,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { isCaravanError } from "../../../src/core/errors";
-import { countryResults, type GeEconomy, mrLevel, mrResidual, pairResults, solveBaseline, solveCounterfactual, solveMultilateralResistances } from "../../../src/trade/ge";
+import { countryResults, type GeEconomy, mrLevel, mrResidual, pairResults, solveBaseline, solveCounterfactual, solveMultilateralResistances } from "../../../src/trade/ge/ge";
 
 /**
  * N identical countries, Y_i = E_i = 1, t_ii^(1-σ) = 1, t_ij^(1-σ) = φ (i ≠ j):

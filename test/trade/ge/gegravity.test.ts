@@ -2,10 +2,10 @@ import { existsSync } from "node:fs";
 import { resolve } from "node:path";
 import { describe, expect, it } from "vitest";
 import { runCli } from "../../../src/cli/main";
-import { estimatePpml } from "../../../src/trade/estimate";
-import { countryResults, mrLevel, pairResults, solveBaseline, solveCounterfactual } from "../../../src/trade/ge";
-import { costTerms, economyOf, parseCoefficients, parseExperiment, phiForExperiment, phiFromTerms, readGravityPanel } from "../../../src/trade/ge-data";
-import { encodeFactor } from "../../../src/trade/table";
+import { estimatePpml } from "../../../src/trade/ppml/estimate";
+import { countryResults, mrLevel, pairResults, solveBaseline, solveCounterfactual } from "../../../src/trade/ge/ge";
+import { costTerms, economyOf, parseCoefficients, parseExperiment, phiForExperiment, phiFromTerms, readGravityPanel } from "../../../src/trade/ge/ge-data";
+import { encodeFactor } from "../../../src/trade/io/table";
 
 const dir = resolve(__dirname, "../../../../shared/gravity");
 const file = resolve(dir, "gegravity_sample_data_set.csv");

@@ -1,5 +1,5 @@
 /**
- * Additive trade imbalances in the GE solver (src/trade/ge.ts, `imbalances: "additive"`): checked against a direct,
+ * Additive trade imbalances in the GE solver (src/trade/ge/ge.ts, `imbalances: "additive"`): checked against a direct,
  * independent solve of the same model in exact hat algebra — the fixed-point iteration of Zylkin's ge_gravity
  * (Baier, Yotov & Zylkin; R port VKudlay/GEGravity, R/ge_gravity.R: E' = Y ŵ + D, Σ Y ŵ = Σ Y, welfare
  * (Y ŵ + D)/(Y + D) / P̂) — on random unbalanced economies with calibrated costs, and against the multiplicative
@@ -7,7 +7,7 @@
  */
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { countryResults, type GeEconomy, solveCounterfactual } from "../../../src/trade/ge";
+import { countryResults, type GeEconomy, solveCounterfactual } from "../../../src/trade/ge/ge";
 
 /** Random flow matrix X (n × n, domestic flows large), seeded. */
 function flows(n: number, seed: number): Float64Array {

@@ -2,7 +2,7 @@ import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { adValoremChangePct, readPairTimes, readTimeCostTable, timeChangesToCostChanges } from "../../../src/trade/time-cost";
+import { adValoremChangePct, readPairTimes, readTimeCostTable, timeChangesToCostChanges } from "../../../src/trade/ge/time-cost";
 
 const dir = mkdtempSync(join(tmpdir(), "caravan-time-cost-"));
 function file(name: string, text: string): string {

@@ -4,10 +4,10 @@ import { join } from "node:path";
 import { gzipSync } from "node:zlib";
 import { describe, expect, it } from "vitest";
 import { runCli } from "../../../src/cli/main";
-import { aggregatedTradeCsv, readSectorMap, totalSectorMap } from "../../../src/trade/aggregate";
-import { importBaci, readBaciCountries } from "../../../src/trade/baci";
-import { readParquetTable } from "../../../src/trade/parquet-table";
-import { readCsvTable } from "../../../src/trade/table";
+import { aggregatedTradeCsv, readSectorMap, totalSectorMap } from "../../../src/trade/import/aggregate";
+import { importBaci, readBaciCountries } from "../../../src/trade/import/baci";
+import { readParquetTable } from "../../../src/trade/io/parquet-table";
+import { readCsvTable } from "../../../src/trade/io/table";
 
 const dir = mkdtempSync(join(tmpdir(), "caravan-baci-"));
 function file(name: string, text: string | Uint8Array): string {

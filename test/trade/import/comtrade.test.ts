@@ -2,8 +2,8 @@ import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { aggregatedTradeCsv, readSectorMap } from "../../../src/trade/aggregate";
-import { importComtrade } from "../../../src/trade/comtrade";
+import { aggregatedTradeCsv, readSectorMap } from "../../../src/trade/import/aggregate";
+import { importComtrade } from "../../../src/trade/import/comtrade";
 
 const dir = mkdtempSync(join(tmpdir(), "caravan-comtrade-"));
 function file(name: string, text: string): string {

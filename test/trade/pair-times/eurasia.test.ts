@@ -10,8 +10,8 @@ import { describe, expect, it } from "vitest";
 import { runCli } from "../../../src/cli/main";
 import { openNetwork } from "../../../src/network/open";
 import { RoutingContext } from "../../../src/routing/index";
-import { computePairTimes, type CountryPairTimes } from "../../../src/trade/pair-times";
-import { adValoremChangePct, readPairTimes } from "../../../src/trade/time-cost";
+import { computePairTimes, type CountryPairTimes } from "../../../src/trade/pair-times/pair-times";
+import { adValoremChangePct, readPairTimes } from "../../../src/trade/ge/time-cost";
 
 const EURASIA = resolve(__dirname, "../../../data/eurasia");
 const net = openNetwork(EURASIA, { cacheDir: false });

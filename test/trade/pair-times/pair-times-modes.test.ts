@@ -1,5 +1,5 @@
 /**
- * Expected shipment times over the modes shippers use (src/trade/pair-times.ts, `modeShares`) on the hand-checkable
+ * Expected shipment times over the modes shippers use (src/trade/pair-times/pair-times.ts, `modeShares`) on the hand-checkable
  * "pair-times" fixture (test/fixtures/pair-times/README.md). Within AAA, a1 → a2 has two mode routes:
  *   road: 100 km road, 2 h (generalized cost 200 + 2 · 41.667 = 283.3 USD);
  *   rail: 100 km rail, 4 h (100 + 4 · 41.667 = 266.7 USD, the least generalized cost);
@@ -14,7 +14,7 @@ import { CaravanError } from "../../../src/core/errors";
 import { openNetwork } from "../../../src/network/open";
 import { RoutingContext } from "../../../src/routing/index";
 import { readModeShares } from "../../../src/studies/belt-and-road/mode-shares";
-import { chooseCities, computePairTimes, type ModeShareTable, modeCityTimes } from "../../../src/trade/pair-times";
+import { chooseCities, computePairTimes, type ModeShareTable, modeCityTimes } from "../../../src/trade/pair-times/pair-times";
 import { accessNode } from "../../../src/network/compiled";
 
 const FIXTURE = resolve(__dirname, "../../fixtures/pair-times");

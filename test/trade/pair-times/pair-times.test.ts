@@ -24,8 +24,8 @@ import {
   RULE_POPULATION,
   RULE_UNWEIGHTED,
   summarizePairTimes,
-} from "../../../src/trade/pair-times";
-import { readPairTimes } from "../../../src/trade/time-cost";
+} from "../../../src/trade/pair-times/pair-times";
+import { readPairTimes } from "../../../src/trade/ge/time-cost";
 
 const FIXTURE = resolve(__dirname, "../../fixtures/pair-times");
 const net = openNetwork(FIXTURE, { cacheDir: false });

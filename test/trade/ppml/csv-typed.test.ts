@@ -1,12 +1,12 @@
 /**
- * The typed CSV reader (src/trade/csv-typed.ts) against the general parser: on every file it accepts it must give
+ * The typed CSV reader (src/trade/io/csv-typed.ts) against the general parser: on every file it accepts it must give
  * the same table (column kinds, every value bit for bit, string levels), and it must decline the files it does not
  * handle the same way, so that readCsvTable / parseCsvTable behave exactly as with the general parser alone.
  */
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { Declined, readTypedCsv } from "../../../src/trade/csv-typed";
-import { encodeFactor, parseCsvTable, parseCsvTableGeneral, type Table, tableFromColumns } from "../../../src/trade/table";
+import { Declined, readTypedCsv } from "../../../src/trade/io/csv-typed";
+import { encodeFactor, parseCsvTable, parseCsvTableGeneral, type Table, tableFromColumns } from "../../../src/trade/io/table";
 
 function expectSameTable(a: Table, b: Table): void {
   expect(a.rowCount).toBe(b.rowCount);

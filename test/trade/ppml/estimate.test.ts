@@ -1,8 +1,8 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { estimatePpml, ObsStatus } from "../../../src/trade/estimate";
-import { fitPpmlDummies } from "../../../src/trade/ppml-dummy";
-import { choleskyDropCollinear, choleskyInverse } from "../../../src/trade/ppml-linalg";
+import { estimatePpml, ObsStatus } from "../../../src/trade/ppml/estimate";
+import { fitPpmlDummies } from "../../../src/trade/ppml/ppml-dummy";
+import { choleskyDropCollinear, choleskyInverse } from "../../../src/trade/ppml/ppml-linalg";
 
 const codes = (xs: number[]) => Int32Array.from(xs);
 

@@ -3,7 +3,7 @@
  * hand-checkable level counts: Σ L − (Q − 1); nested dimensions keep one level; all nested leaves 1.
  */
 import { describe, expect, it } from "vitest";
-import { nestedFixedEffectParameterCount } from "../../../src/trade/vcov";
+import { nestedFixedEffectParameterCount } from "../../../src/trade/ppml/vcov";
 
 describe("nestedFixedEffectParameterCount (fixest's count)", () => {
   it("counts Σ levels − (Q − 1) without clustering, whatever the data", () => {
@@ -30,7 +30,7 @@ describe("nestedFixedEffectParameterCount (fixest's count)", () => {
 
 describe("one fixed-effect dimension: both rules count all its levels", () => {
   it("exact and nested give K = coefficients + levels, hence the same standard errors", async () => {
-    const { estimatePpml } = await import("../../../src/trade/estimate");
+    const { estimatePpml } = await import("../../../src/trade/ppml/estimate");
     // 3 exporters, 4 rows each; one regressor
     const codes = Int32Array.from([0, 0, 0, 0, 1, 1, 1, 1, 2, 2, 2, 2]);
     const x = [0.1, 0.5, 0.9, 1.3, 0.2, 0.4, 0.8, 1.6, 0.3, 0.6, 0.7, 1.1];

@@ -11,8 +11,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { gravityPanelCsv } from "../../../bench/gravity-panel";
-import { estimateGravity } from "../../../src/trade/estimate";
-import { readCsvTable } from "../../../src/trade/table";
+import { estimateGravity } from "../../../src/trade/ppml/estimate";
+import { readCsvTable } from "../../../src/trade/io/table";
 
 const libs = process.env.CARAVAN_R_LIBS ?? process.env.R_LIBS;
 const env = { ...process.env, ...(libs ? { R_LIBS: libs } : {}) };

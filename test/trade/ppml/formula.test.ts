@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { evaluateExpr, parseFormula } from "../../../src/trade/formula";
-import { tableFromColumns } from "../../../src/trade/table";
+import { evaluateExpr, parseFormula } from "../../../src/trade/ppml/formula";
+import { tableFromColumns } from "../../../src/trade/io/table";
 
 describe("formula parser", () => {
   it("reads regressors, functions and fixed-effect interactions", () => {

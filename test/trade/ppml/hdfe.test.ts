@@ -1,8 +1,8 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { FixedEffectSolver } from "../../../src/trade/fe-solver";
-import { type FixedEffect, fixedEffectParameterCount, recoverFixedEffects } from "../../../src/trade/hdfe";
-import { QrLeastSquares } from "../../../src/trade/ppml-linalg";
+import { FixedEffectSolver } from "../../../src/trade/ppml/fe-solver";
+import { type FixedEffect, fixedEffectParameterCount, recoverFixedEffects } from "../../../src/trade/ppml/hdfe";
+import { QrLeastSquares } from "../../../src/trade/ppml/ppml-linalg";
 
 /** Oracle: weighted residual of v on explicit dummies, by QR on √w-scaled columns. */
 function residualByDummies(v: Float64Array, w: Float64Array, fes: readonly FixedEffect[]): Float64Array {

@@ -1,5 +1,5 @@
 /**
- * Parquet input of the trade tables (src/trade/parquet-table.ts): the same table as the CSV of the same data (column
+ * Parquet input of the trade tables (src/trade/io/parquet-table.ts): the same table as the CSV of the same data (column
  * kinds, values, missing cells, factor levels), the same estimates through `gravity estimate`, and clear errors.
  */
 import { mkdtempSync, writeFileSync } from "node:fs";
@@ -8,9 +8,9 @@ import { join } from "node:path";
 import { parquetWriteBuffer } from "hyparquet-writer";
 import { describe, expect, it } from "vitest";
 import { runCli } from "../../../src/cli/main";
-import { estimateGravity } from "../../../src/trade/estimate";
-import { readParquetTable } from "../../../src/trade/parquet-table";
-import { encodeFactor, readCsvTable } from "../../../src/trade/table";
+import { estimateGravity } from "../../../src/trade/ppml/estimate";
+import { readParquetTable } from "../../../src/trade/io/parquet-table";
+import { encodeFactor, readCsvTable } from "../../../src/trade/io/table";
 
 const dir = mkdtempSync(join(tmpdir(), "caravan-parquet-"));
 

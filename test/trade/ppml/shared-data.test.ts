@@ -5,8 +5,8 @@ import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
-import { estimateGravity, ObsStatus } from "../../../src/trade/estimate";
-import { readCsvTable } from "../../../src/trade/table";
+import { estimateGravity, ObsStatus } from "../../../src/trade/ppml/estimate";
+import { readCsvTable } from "../../../src/trade/io/table";
 
 const here = dirname(fileURLToPath(import.meta.url));
 const dir = resolve(here, "../../../../shared/gravity");

@@ -2,7 +2,7 @@ import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { encodeFactor, MISSING_LEVEL, parseCsvTable, readCsvTable, tableFromColumns } from "../../../src/trade/table";
+import { encodeFactor, MISSING_LEVEL, parseCsvTable, readCsvTable, tableFromColumns } from "../../../src/trade/io/table";
 
 const csv = `exporter,importer,year,trade,note
 CHN,KAZ,2019,10.5,"a, quoted"

@@ -1,6 +1,6 @@
 /**
  * Typed CSV reader for the trade tables: bytes in, Float64Array columns and dictionary-encoded string columns out,
- * no object per row or per cell. It implements exactly the reading rules of `parseCsvTable` (src/trade/table.ts:
+ * no object per row or per cell. It implements exactly the reading rules of `parseCsvTable` (src/trade/io/table.ts:
  * csv-parse with bom, trim, skip_empty_lines and a field-count check; numeric inference by the one number rule) for
  * the files it accepts, and declines (returns a `Declined`) whatever it does not handle byte for byte the same way, so
  * the caller falls back to the general parser, which also produces every error message:
@@ -19,7 +19,7 @@
  * Column types are found in one pass: a column starts numeric; at its first non-decimal cell it becomes a string
  * column and the pass restarts (at most once per column; text columns usually fail on the first row).
  */
-import { MIN_NORMAL, NUMBER_FIELDS } from "../core/numbers";
+import { MIN_NORMAL, NUMBER_FIELDS } from "../../core/numbers";
 import type { Column, ColumnType, StringColumn } from "./table";
 
 const CELL_RULE = NUMBER_FIELDS["gravity tables (CSV)"]["(any numeric cell)"];

@@ -13,9 +13,9 @@
  */
 import { readFileSync } from "node:fs";
 import { CsvError, parse } from "csv-parse/sync";
-import { CaravanError, parseError } from "../core/errors";
-import { isPlainDecimal, MIN_NORMAL, NUMBER_FIELDS, rangeProblem } from "../core/numbers";
-import { suggest } from "../core/suggest";
+import { CaravanError, parseError } from "../../core/errors";
+import { isPlainDecimal, MIN_NORMAL, NUMBER_FIELDS, rangeProblem } from "../../core/numbers";
+import { suggest } from "../../core/suggest";
 import { Declined, readTypedCsv } from "./csv-typed";
 
 export type ColumnType = "number" | "string";
@@ -181,7 +181,7 @@ function parseNumberCell(cell: string): number {
 
 /**
  * Read a CSV file with a header row into a Table. E_FILE_NOT_FOUND if unreadable, E_PARSE for malformed rows.
- * Files without quotes go through the typed byte reader (src/trade/csv-typed.ts); the others, and every file with an
+ * Files without quotes go through the typed byte reader (src/trade/io/csv-typed.ts); the others, and every file with an
  * error, through the general parser, which gives the same table and reports the error.
  */
 export function readCsvTable(path: string, options: ReadCsvOptions = {}): Table {

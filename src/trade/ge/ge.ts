@@ -29,7 +29,7 @@
  *                   pins it: Π'_true^(1-σ) = c Π'^(1-σ), P'_true^(1-σ) = P'^(1-σ)/c with c = p_i^σ Π_i^(1-σ)/Π'_i^(1-σ).
  * Welfare E'/E ÷ P̂ equals real GDP p ÷ P̂ under the multiplicative rule, not under the additive one.
  */
-import { CaravanError } from "../core/errors";
+import { CaravanError } from "../../core/errors";
 
 /** Default convergence tolerance: max |ln(lhs / rhs)| over every equation of the system. */
 export const GE_DEFAULT_TOLERANCE = 1e-12;

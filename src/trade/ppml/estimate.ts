@@ -11,13 +11,13 @@
  * then the iterative rectifier removes observations separated by regressors and fixed effects together (and the
  * first two steps run again). Every dropped row is counted by reason and marked in `status`.
  */
-import { CaravanError } from "../core/errors";
+import { CaravanError } from "../../core/errors";
 import { evaluateExpr, parseFormula, type Formula } from "./formula";
 import { type FixedEffect, fixedEffectParameterCount, isNestedIn, recoverFixedEffects } from "./hdfe";
 import { fitPpml } from "./ppml";
 import { choleskyDropCollinear, choleskyInverse, logGamma, normalTwoSidedP } from "./ppml-linalg";
 import { detectSeparationRelu, dropSingletonsAndFeSeparation, ObsStatus } from "./separation";
-import { encodeFactor, type Table } from "./table";
+import { encodeFactor, type Table } from "../io/table";
 import { type ClusterVariable, computeVcov, type FixefKRule, nestedFixedEffectParameterCount, type SmallSampleRule, type VcovType } from "./vcov";
 
 export type { FixefKRule, SmallSampleRule, VcovType } from "./vcov";
@@ -50,9 +50,9 @@ export interface PpmlOptions {
   readonly dropSingletons?: boolean;
   /** Which separation checks run (default both). */
   readonly separation?: { readonly fe?: boolean; readonly relu?: boolean };
-  /** Small-sample correction of the variance: "fixest" (default) or "stata" (ppmlhdfe's; see src/trade/vcov.ts). */
+  /** Small-sample correction of the variance: "fixest" (default) or "stata" (ppmlhdfe's; see src/trade/ppml/vcov.ts). */
   readonly smallSample?: SmallSampleRule;
-  /** How fixed-effect parameters count in K: "nested" (default, fixest's rule) or "exact" (see src/trade/vcov.ts). */
+  /** How fixed-effect parameters count in K: "nested" (default, fixest's rule) or "exact" (see src/trade/ppml/vcov.ts). */
   readonly fixefK?: FixefKRule;
   /** Recover the fixed-effect estimates after convergence (default true). */
   readonly recoverFixedEffects?: boolean;
@@ -522,7 +522,7 @@ export interface GravityResult extends PpmlResult {
   readonly source: string;
 }
 
-/** Estimate `formula` on `table` (see src/trade/formula.ts for the syntax). */
+/** Estimate `formula` on `table` (see src/trade/ppml/formula.ts for the syntax). */
 export function estimateGravity(table: Table, formulaText: string, options: GravityOptions = {}): GravityResult {
   const formula = parseFormula(formulaText);
   const checkColumn = (name: string): void => {

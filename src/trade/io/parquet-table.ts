@@ -9,8 +9,8 @@
  * - Other types (binary without a text annotation, nested columns) are refused with the column named.
  */
 import { readFileSync } from "node:fs";
-import { CaravanError } from "../core/errors";
-import { MIN_NORMAL, NUMBER_FIELDS, rangeProblem } from "../core/numbers";
+import { CaravanError } from "../../core/errors";
+import { MIN_NORMAL, NUMBER_FIELDS, rangeProblem } from "../../core/numbers";
 import { lazyStringColumn } from "./csv-typed";
 import { type Column, Table } from "./table";
 

@@ -2,7 +2,7 @@
  * High-dimensional fixed effects: the fixed-effect type (dense level codes per observation), the number of
  * fixed-effect parameters counted in small-sample corrections, and the recovery of fixed-effect estimates from a
  * fitted linear predictor. The weighted residuals on the fixed effects (demeaning) are computed by
- * `FixedEffectSolver` (src/trade/fe-solver.ts).
+ * `FixedEffectSolver` (src/trade/ppml/fe-solver.ts).
  */
 
 export interface FixedEffect {

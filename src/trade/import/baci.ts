@@ -9,10 +9,10 @@
  */
 import { createReadStream, statSync } from "node:fs";
 import { createGunzip } from "node:zlib";
-import { CaravanError, parseError } from "../core/errors";
-import { MIN_NORMAL, NUMBER_FIELDS } from "../core/numbers";
+import { CaravanError, parseError } from "../../core/errors";
+import { MIN_NORMAL, NUMBER_FIELDS } from "../../core/numbers";
 import { type AggregatedTrade, type DensityTable, HS6_CODES, PairSectorAggregator, type SectorMap } from "./aggregate";
-import { readCsvTable } from "./table";
+import { readCsvTable } from "../io/table";
 
 /** Largest numeric country code accepted. */
 const MAX_COUNTRY_CODE = 99_999;

@@ -14,9 +14,9 @@
 import { createReadStream, statSync } from "node:fs";
 import { createGunzip } from "node:zlib";
 import { parse } from "csv-parse";
-import { CaravanError, parseError } from "../core/errors";
-import { NUMBER_FIELDS, numberProblem } from "../core/numbers";
-import { suggest } from "../core/suggest";
+import { CaravanError, parseError } from "../../core/errors";
+import { NUMBER_FIELDS, numberProblem } from "../../core/numbers";
+import { suggest } from "../../core/suggest";
 import { type AggregatedTrade, type DensityTable, MAX_COUNTRIES, PairSectorAggregator, type SectorMap } from "./aggregate";
 import { type ImportProgress, streamReadError } from "./baci";
 

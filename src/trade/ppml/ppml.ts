@@ -5,7 +5,7 @@
  *
  * Start: μ = y + 0.1 (fixest's start for Poisson). One iteration, with μ the current fitted mean and η = log μ:
  *   weights w = μ, working response z = η − offset + (y − μ)/μ;
- *   z̃, X̃ = residuals of z and X on the fixed effects under weights w (FixedEffectSolver of src/trade/fe-solver.ts:
+ *   z̃, X̃ = residuals of z and X on the fixed effects under weights w (FixedEffectSolver of src/trade/ppml/fe-solver.ts:
  *   conjugate gradients on the fixed-effect coefficients, each column warm-started from its coefficients of the
  *   previous iteration);
  *   β = (X̃ᵀWX̃)⁻¹ X̃ᵀW z̃, e = z̃ − X̃β, new η = z − e + offset.
@@ -16,7 +16,7 @@
  *
  * Arrays are indexed by observation unless stated; regressors are columns (`regressors[j][obs]`).
  */
-import { CaravanError } from "../core/errors";
+import { CaravanError } from "../../core/errors";
 import { FixedEffectSolver } from "./fe-solver";
 import type { FixedEffect } from "./hdfe";
 import { choleskyDropCollinear, choleskyInverse, choleskySolve } from "./ppml-linalg";

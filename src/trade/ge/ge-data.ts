@@ -1,5 +1,5 @@
 /**
- * From a gravity data table to the inputs of the GE solver (src/trade/ge.ts): the country list, outputs,
+ * From a gravity data table to the inputs of the GE solver (src/trade/ge/ge.ts): the country list, outputs,
  * expenditures, baseline trade costs t^(1-σ) and counterfactual trade costs from an experiment specification or a
  * table of ad valorem cost changes.
  *
@@ -10,12 +10,12 @@
  *     baseline MRs are all 1 and modelled flows equal observed flows ("exact hat algebra" calibration); only changes
  *     of costs are then needed.
  */
-import { CaravanError } from "../core/errors";
-import { NUMBER_FIELDS, numberProblem, rangeProblem } from "../core/numbers";
-import { suggest } from "../core/suggest";
-import { evaluateExpr, type Expr, exprColumns, type Formula } from "./formula";
+import { CaravanError } from "../../core/errors";
+import { NUMBER_FIELDS, numberProblem, rangeProblem } from "../../core/numbers";
+import { suggest } from "../../core/suggest";
+import { evaluateExpr, type Expr, exprColumns, type Formula } from "../ppml/formula";
 import type { GeEconomy } from "./ge";
-import { readCsvTable, type Table } from "./table";
+import { readCsvTable, type Table } from "../io/table";
 
 /** The range of a cost coefficient given to the counterfactual (docs/numbers.md). */
 const COEFFICIENT_RULE = NUMBER_FIELDS["command-line options"]["--coefficients value"];

@@ -10,13 +10,12 @@
  * else the same sector, else the whole input; or a user table of densities by sector.
  */
 import { existsSync } from "node:fs";
-import { dirname, resolve } from "node:path";
-import { fileURLToPath } from "node:url";
-import { CaravanError, parseError } from "../core/errors";
-import { readCsvTable } from "./table";
+import { join } from "node:path";
+import { packageInfo } from "../../core/package";
+import { CaravanError, parseError } from "../../core/errors";
+import { readCsvTable } from "../io/table";
 
-const here = dirname(fileURLToPath(import.meta.url));
-export const HS_SECTIONS_FILE = resolve(here, "../../data/trade/hs-sections.csv");
+export const HS_SECTIONS_FILE = join(packageInfo().root, "data", "trade", "hs-sections.csv");
 
 /** Number of HS6 codes addressable (000000 .. 999999). */
 export const HS6_CODES = 1_000_000;

@@ -2,7 +2,7 @@
  * Text and JSON renderings of a PPML result: a coefficient table in the manner of fixest's summary (estimate,
  * standard error, z, p, significance stars) followed by the sample and fit statistics.
  */
-import { CaravanError } from "../core/errors";
+import { CaravanError } from "../../core/errors";
 import type { GravityResult, PpmlResult } from "./estimate";
 
 /** Reports never show undefined standard errors as numbers: E_ESTIMATION_FAILED with the reason instead. */

@@ -13,8 +13,8 @@
  * Column names may contain letters, digits, "_" and "."; a name in backquotes may contain anything but a backquote.
  * The intercept is included only when there are no fixed effects (fixed effects absorb it).
  */
-import { CaravanError } from "../core/errors";
-import type { Table } from "./table";
+import { CaravanError } from "../../core/errors";
+import type { Table } from "../io/table";
 
 export type Expr =
   | { readonly kind: "column"; readonly name: string }

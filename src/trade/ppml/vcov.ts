@@ -17,11 +17,11 @@
  *   fixed-effect dimensions, i.e. one redundancy per extra dimension whatever the data; with clustering, every
  *   dimension nested in a cluster variable keeps 1 of its levels (Σ over nested dimensions of levels − 1 is taken
  *   off), all dimensions nested leave 1 parameter, and K is at least coefficients + 1 (fixest's VCOV.R rules);
- * - "exact": the redundancies found in the data (`fixedEffectParameterCount` of src/trade/hdfe.ts: connected
+ * - "exact": the redundancies found in the data (`fixedEffectParameterCount` of src/trade/ppml/hdfe.ts: connected
  *   components of the first two dimensions, one per further dimension), the levels of a dimension nested in a
  *   cluster variable not counted at all.
  */
-import { CaravanError } from "../core/errors";
+import { CaravanError } from "../../core/errors";
 import { clipNegativeEigenvalues, sandwich } from "./ppml-linalg";
 
 export type VcovType = "iid" | "hetero" | "cluster";

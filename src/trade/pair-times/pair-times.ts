@@ -43,13 +43,13 @@
  *
  * Both sides use the same shares, so a change of t_ij measures route changes at constant mode shares.
  */
-import { CaravanError } from "../core/errors";
-import { suggest } from "../core/suggest";
-import { buildCsr, type CsrGraph } from "../graph/csr";
-import { accessNode, type CompiledNetwork, MODE_AIR, MODE_RAIL, MODE_ROAD, MODE_SEA } from "../network/compiled";
-import type { PlaceKind } from "../network/schema";
-import { PLACE_KINDS } from "../network/schema";
-import { DijkstraQuery, manyToMany, optionKey, type ResolvedRouteOptions, type RouteOptions, RoutingContext, resolveRouteOptions } from "../routing/index";
+import { CaravanError } from "../../core/errors";
+import { suggest } from "../../core/suggest";
+import { buildCsr, type CsrGraph } from "../../graph/csr";
+import { accessNode, type CompiledNetwork, MODE_AIR, MODE_RAIL, MODE_ROAD, MODE_SEA } from "../../network/compiled";
+import type { PlaceKind } from "../../network/schema";
+import { PLACE_KINDS } from "../../network/schema";
+import { DijkstraQuery, manyToMany, optionKey, type ResolvedRouteOptions, type RouteOptions, RoutingContext, resolveRouteOptions } from "../../routing/index";
 
 /** What the shipment times minimise. */
 export const PAIR_TIME_CRITERIA = ["time", "generalized"] as const;

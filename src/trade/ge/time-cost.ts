@@ -14,19 +14,18 @@
  * The per-sector values shipped in data/trade/time-cost-per-day.csv and their rule are described in docs/trade-ge.md.
  */
 import { existsSync } from "node:fs";
-import { dirname, resolve } from "node:path";
-import { fileURLToPath } from "node:url";
-import { CaravanError } from "../core/errors";
-import { suggest } from "../core/suggest";
+import { join } from "node:path";
+import { packageInfo } from "../../core/package";
+import { CaravanError } from "../../core/errors";
+import { suggest } from "../../core/suggest";
 import type { CostChanges } from "./ge-data";
-import { readCsvTable } from "./table";
+import { readCsvTable } from "../io/table";
 
 /** Elasticity of substitution used when none is given: σ = 5 (Head & Mayer 2014; Yotov et al. 2016, ch. 2). */
 export const DEFAULT_SIGMA = 5;
 
-const here = dirname(fileURLToPath(import.meta.url));
 /** The shipped per-sector table (HS sections). */
-export const DEFAULT_TIME_COST_FILE = resolve(here, "../../data/trade/time-cost-per-day.csv");
+export const DEFAULT_TIME_COST_FILE = join(packageInfo().root, "data", "trade", "time-cost-per-day.csv");
 
 /** Shipment times of country pairs in a baseline and a scenario (optionally by sector). */
 export interface PairTimes {
