@@ -1,6 +1,7 @@
 /** Plain-text and JSON renderings of a route plan (used by `caravan route` and `caravan demo`). */
 import type { RoutePlan } from "./plan";
 import type { RouteReport } from "./report";
+import type { RoutePlanJson } from "./wire";
 
 const fmtInt = (x: number) => Math.round(x).toLocaleString("en-US");
 const fmtH = (h: number) => (h >= 48 ? `${(h / 24).toFixed(1)} d` : `${h.toFixed(1)} h`);
@@ -56,7 +57,7 @@ export function formatPlan(plan: RoutePlan, cargoUnit: string): string {
 }
 
 /** The `--json` body: {from, to, routes: [{rank, timeH, timeP90H, costUsd, co2Kg, distanceKm, countries, transitCountries, legs, events, ...}]}. */
-export function planJson(plan: RoutePlan): unknown {
+export function planJson(plan: RoutePlan): RoutePlanJson {
   return {
     from: plan.from.id,
     to: plan.to.id,

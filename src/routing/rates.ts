@@ -31,11 +31,12 @@ import { suggest } from "../core/suggest";
 import { ARC_FERRY, ARC_LINK, type CompiledArcs, type CompiledNetwork, MODE_CODES } from "../network/compiled";
 import { idSchema, iso3Schema, provenanceSchema } from "../network/schema";
 import { yamlNumberProblems } from "../network/yaml-numbers";
+import type { LegRate, RateDirection } from "./wire";
 
 export const COST_BASES = ["rates", "cost"] as const;
 export type CostBasis = (typeof COST_BASES)[number];
-export const RATE_DIRECTIONS = ["westbound", "eastbound"] as const;
-export type RateDirection = (typeof RATE_DIRECTIONS)[number];
+export const RATE_DIRECTIONS = ["westbound", "eastbound"] as const satisfies readonly RateDirection[];
+export type { LegRate, RateDirection } from "./wire";
 
 const MONTH = /^(\d{4})-(0[1-9]|1[0-2])$/;
 const PERIOD = /^\d{4}(?:-(?:0[1-9]|1[0-2]))?(?:\/\d{4}(?:-(?:0[1-9]|1[0-2]))?)?$/;
@@ -346,28 +347,6 @@ export function imbalanceFactors(imbalance: NonNullable<RateLane["imbalance"]>):
 // --- pricing a path -----------------------------------------------------------------------------------------------
 
 /** How one lane priced (part of) one leg. */
-export interface LegRate {
-  readonly lane: string;
-  readonly laneName: string;
-  readonly direction: RateDirection;
-  /** rate: an observation covering the month; rate-carried: carried forward; cost-model: the month is unknown. */
-  readonly basis: "rate" | "rate-carried" | "cost-model";
-  /** The rate of the whole run (every leg it covers), USD per cargo unit, after any shock; null on the cost model. */
-  readonly runRateUsd: number | null;
-  /** The observation's period and date as published; null on the cost model. */
-  readonly period: string | null;
-  readonly asPublished: string | null;
-  readonly unit: "FEU" | "TEU";
-  /** Multiplier of a closure shock (1 = none). */
-  readonly shockMultiplier: number;
-  /** Factor on the cost model's moving tariff from the flow imbalance (1 = none). */
-  readonly imbalanceFactor: number;
-  /** Part of this leg's charge that pays the empty return of the heavy direction, USD. */
-  readonly emptyRepositioningUsd: number;
-  /** Provenance references (src:, estimate:) of the figures used. */
-  readonly source: readonly string[];
-  readonly note: string;
-}
 
 /** A path re-priced on the rates basis. */
 export interface PathPricing {

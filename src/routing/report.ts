@@ -21,54 +21,16 @@ import {
 import type { ArcPath, RoutingContext, WeightSet } from "./context";
 import { monthMaskOfRange } from "../network/build";
 import { isPortHandling } from "./options";
-import type { LegRate } from "./rates";
 import { borderDwellP90H, crossingWaitP90H, ferryWaitP90H, seasonalExtraWaitH } from "./reliability";
 import { tripEndTable } from "./trip-ends";
+import type { EventType, RouteEvent, RouteLeg, RouteSummary, SourceRef } from "./wire";
 
-/** terminal_dwell: the handling where the trip starts or ends in a mode other than road (routing/trip-ends.ts). */
-export const EVENT_TYPES = ["border", "gauge_change", "transshipment", "port_handling", "ferry_wait", "closure_wait", "terminal_dwell"] as const;
-export type EventType = (typeof EVENT_TYPES)[number];
+export { EVENT_TYPES } from "./wire";
+export type { EventType, RouteEvent, RouteLeg, RouteSummary, SourceRef } from "./wire";
 
-export interface RouteLeg {
-  /** rail | road | sea | ferry | air */
-  mode: string;
-  /** Place id where the leg starts / ends. */
-  from: string;
-  to: string;
-  fromName: string;
-  toName: string;
-  distanceKm: number;
-  /** Moving time, hours (dwell and waits are events). */
-  timeH: number;
-  /** Moving tariff for one unit of the cargo profile, USD (fees and handling are events). */
-  costUsd: number;
-  co2Kg: number;
-  /** Track gauges used, mm, in order (rail legs). */
-  gaugesMm?: number[];
-  /** On the rates basis: the rate layers that priced the leg, with their sources (routing/rates.ts). */
-  rates?: LegRate[];
-}
 
-export interface RouteEvent {
-  type: EventType;
-  /** Place id where it happens. */
-  at: string;
-  atName: string;
-  /** Expected (mean or median) time of the event, hours. */
-  timeH: number;
-  /** 90th-percentile time of the event, hours (routing/reliability.ts; = timeH where the data give no spread). */
-  timeP90H: number;
-  costUsd: number;
-  /** Id of the crossing, terminal or ferry behind the event (null for a default transfer). */
-  ref: string | null;
-}
 
-export interface SourceRef {
-  ref: string;
-  title: string;
-  url: string | null;
-  year: number | null;
-}
+
 
 export interface GeoJsonFeature {
   type: "Feature";
@@ -76,31 +38,10 @@ export interface GeoJsonFeature {
   properties: Record<string, string | number | null>;
 }
 
-export interface RouteReport {
-  rank: number;
-  /** Door-to-door time, hours (moving + events). */
-  timeH: number;
-  /** Door-to-door P90 time, hours: moving time + Σ event timeP90H (every delay at its P90; routing/reliability.ts). */
-  timeP90H: number;
-  /** Charges for one unit of the cargo profile, USD. */
-  costUsd: number;
-  /** CO2e for one unit of the cargo profile, kg. */
-  co2Kg: number;
-  distanceKm: number;
+/** A route as the engine builds it: the JSON summary plus the criterion value, the arc ids and the geometry. */
+export interface RouteReport extends RouteSummary {
   /** Value of the optimised criterion (h, USD, kg or generalized USD). */
   criterionValue: number;
-  /** ISO3 codes in the order traversed. */
-  countries: string[];
-  /** Traversed countries other than the origin's and the destination's. */
-  transitCountries: string[];
-  legs: RouteLeg[];
-  events: RouteEvent[];
-  /** Share (0–1) of distanceKm that comes from estimated (great-circle × circuity) distances. */
-  estimatedDistanceShare: number;
-  /** Seasonal closures on the route that the query did not check (no month given). */
-  notes: string[];
-  /** Source documents and estimation rules behind the route's figures. */
-  sources: SourceRef[];
   /** CSR arc ids of the path (for traceability and further processing). */
   arcs: number[];
   geometry: { type: "FeatureCollection"; features: GeoJsonFeature[] };

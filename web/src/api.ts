@@ -18,95 +18,19 @@ export interface PlacesResponse {
   didYouMean?: string[];
 }
 
-/** A rate layer that priced a leg (on the rates basis; src/server/schemas.ts legRateSchema). */
-export interface LegRate {
-  /** Rate lane id (rates/*.yaml). */
-  lane: string;
-  laneName: string;
-  direction: "westbound" | "eastbound";
-  /** rate: observed in the month; rate-carried: carried forward; cost-model: no rate for the month. */
-  basis: "rate" | "rate-carried" | "cost-model";
-  /** The lane rate of the whole run the leg belongs to, USD per cargo unit; null on the cost model. */
-  runRateUsd: number | null;
-  /** Months the observation covers (YYYY-MM, YYYY or FROM/TO). */
-  period: string | null;
-  /** The observation's date as the source gives it. */
-  asPublished: string | null;
-  unit: "FEU" | "TEU";
-  shockMultiplier: number;
-  imbalanceFactor: number;
-  emptyRepositioningUsd: number;
-  /** Source refs (src:…, estimate:…). */
-  source: string[];
-  note: string;
-}
-
-export interface RouteLeg {
-  mode: string;
-  from: string;
-  to: string;
-  fromName: string;
-  toName: string;
-  distanceKm: number;
-  timeH: number;
-  costUsd: number;
-  co2Kg: number;
-  gaugesMm?: number[];
-  /** On the rates basis: the rate layers that priced the leg. */
-  rates?: LegRate[];
-}
-
-export interface RouteEvent {
-  type: string;
-  at: string;
-  atName: string;
-  timeH: number;
-  /** 90th-percentile time of the event, hours (docs/routing.md § Reliability). */
-  timeP90H: number;
-  costUsd: number;
-  ref: string | null;
-}
-
-export interface RouteSource {
-  ref: string;
-  title: string;
-  url: string | null;
-  year: number | null;
-}
-
-export interface Route {
-  rank: number;
-  timeH: number;
-  /** Door-to-door P90 time, hours: moving time + every event at its P90 (docs/routing.md § Reliability). */
-  timeP90H: number;
-  costUsd: number;
-  co2Kg: number;
-  distanceKm: number;
-  countries: string[];
-  transitCountries: string[];
-  legs: RouteLeg[];
-  events: RouteEvent[];
-  estimatedDistanceShare: number;
-  notes: string[];
-  sources: RouteSource[];
-}
-
-export interface RouteResponse {
-  from: string;
-  to: string;
-  fromName: string;
-  toName: string;
-  via: string | null;
-  criterion: string;
-  cargo: string;
-  /** What costUsd is: rates (the rate layers of ratesMonth, the cost model where they say nothing) or cost (the cost model). */
-  costBasis: "rates" | "cost";
-  /** YYYY-MM of the rates on the rates basis, else null. */
-  ratesMonth: string | null;
-  routes: Route[];
-  /** The rules of passage taken for the shipment: the date, ids in force, ids switched off. */
-  passage: { date: string; rules: string[]; off: string[] };
-}
+/**
+ * The route answer (GET /route, the same JSON as `caravan route --json`): the engine's own type definitions
+ * (src/routing/wire.ts, plain data types), so client and server cannot drift apart.
+ */
+export type {
+  EventType,
+  LegRate,
+  RouteEvent,
+  RouteLeg,
+  RoutePlanJson as RouteResponse,
+  RouteSummary as Route,
+  SourceRef as RouteSource,
+} from "../../src/routing/wire";
 
 export type Geometry =
   | { type: "Point"; coordinates: number[] }
