@@ -78,7 +78,8 @@ export class BenefitModel {
   private readonly timeWithoutH: Float64Array; // time + ρ buffer without
   private readonly dCo2T: Float64Array;
   private readonly co2WithT: Float64Array;
-  private readonly uses: Uint8Array;
+  /** [row] share of the row's tonnes on the project. */
+  private readonly uses: Float64Array;
   /** [year] shadow price of carbon, USD per t. */
   private readonly co2Price: Float64Array;
   /** [year] demand multiplier without the risk factor. */
@@ -106,7 +107,7 @@ export class BenefitModel {
     this.timeWithoutH = new Float64Array(n);
     this.dCo2T = new Float64Array(n);
     this.co2WithT = new Float64Array(n);
-    this.uses = effects.usesProject;
+    this.uses = effects.projectShare ?? Float64Array.from(effects.usesProject);
     for (let r = 0; r < n; r++) {
       if (!effects.routed[r]) continue;
       const profileId = effects.profiles[effects.profile[r]];
@@ -238,7 +239,7 @@ export class BenefitModel {
       charges += t0 * this.dCharge[r];
       gen += 0.5 * generated * dGc;
       co2T += t0 * this.dCo2T[r] - generated * this.co2WithT[r];
-      if (this.uses[r]) diverted += t0;
+      diverted += t0 * this.uses[r];
       generatedT += generated;
     }
     return {

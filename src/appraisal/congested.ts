@@ -16,23 +16,58 @@ import type { DemandTable, ResolvedDemandRow } from "../assignment/corridor-dema
 import { corridorProblem } from "../assignment/corridor";
 import { solve } from "../assignment/solve";
 import { ShortestPathTree } from "../assignment/sp-tree";
-import type { NetworkState } from "../network/state";
+import { isArcAvailableInYear } from "../network/compiled";
+import { isArcOpenInState, type NetworkState } from "../network/state";
 import type { RoutingContext } from "../routing/index";
 import { profileColumns, resolveRouteOptions } from "../routing/options";
 import type { ProjectEffects } from "./effects";
 
+/** A row counts as "on the project" when more than this share of its tonnes crosses the project's arcs. */
+export const PROJECT_SHARE_MIN = 1e-6;
+
 /** Default relative gap of the equilibrium in each state. */
 export const CONGESTED_GAP = 1e-4;
 
-/** True when the two states differ in the capacity of any arc (tonnes or TEU per year). */
-export function capacityChanges(without: NetworkState, withProject: NetworkState): boolean {
+/** [arc] 1 = the arc has a capacity in tonnes or TEU per year in the state (a volume-delay function in the assignment). */
+export function capacitatedArcs(state: NetworkState): Uint8Array {
+  const a = state.arcs;
+  const mask = new Uint8Array(a.capacityTonnesPerYear.length);
+  for (let i = 0; i < mask.length; i++) if (a.capacityTonnesPerYear[i] > 0 || a.capacityTeuPerYear[i] > 0) mask[i] = 1;
+  return mask;
+}
+
+/** true when arc `a` is usable in the state as far as its overlay and year go. */
+function openIn(state: NetworkState, a: number): boolean {
+  return isArcOpenInState(state, a, isArcAvailableInYear(state.net, a, state.year));
+}
+
+/**
+ * What the change from `without` to `withProject` does to capacitated elements, or null for nothing: arcs whose
+ * capacity differs (a second track, a larger crossing), and arcs with a capacity that are open with the project and
+ * closed without it (a new crossing, line or yard that has a capacity of its own).
+ */
+export function capacityDifference(without: NetworkState, withProject: NetworkState): { readonly changed: number; readonly opened: number } | null {
   const a = without.arcs;
   const b = withProject.arcs;
-  if (a.capacityTonnesPerYear.length !== b.capacityTonnesPerYear.length) return true;
+  if (a.capacityTonnesPerYear.length !== b.capacityTonnesPerYear.length) return { changed: b.capacityTonnesPerYear.length, opened: 0 };
+  let changed = 0;
+  let opened = 0;
   for (let i = 0; i < a.capacityTonnesPerYear.length; i++) {
-    if (!Object.is(a.capacityTonnesPerYear[i], b.capacityTonnesPerYear[i]) || !Object.is(a.capacityTeuPerYear[i], b.capacityTeuPerYear[i])) return true;
+    const capWith = b.capacityTonnesPerYear[i] > 0 || b.capacityTeuPerYear[i] > 0;
+    const capWithout = a.capacityTonnesPerYear[i] > 0 || a.capacityTeuPerYear[i] > 0;
+    if (!capWith && !capWithout) continue;
+    const openWith = openIn(withProject, i);
+    const openWithout = openIn(without, i);
+    if (openWith && !openWithout) {
+      if (capWith) opened++;
+    } else if (openWith && (!Object.is(a.capacityTonnesPerYear[i], b.capacityTonnesPerYear[i]) || !Object.is(a.capacityTeuPerYear[i], b.capacityTeuPerYear[i]))) changed++;
   }
-  return false;
+  return changed > 0 || opened > 0 ? { changed, opened } : null;
+}
+
+/** True when the two states differ in the capacity of any arc, or the with-state opens an arc with a capacity. */
+export function capacityChanges(without: NetworkState, withProject: NetworkState): boolean {
+  return capacityDifference(without, withProject) !== null;
 }
 
 /** [arc] 1 = the arc's capacity differs between the states (the records a capacity project upgrades). */
@@ -54,6 +89,10 @@ interface StateCosts {
   readonly bufferH: Float64Array;
   readonly co2Kg: Float64Array;
   readonly usesMask: Uint8Array;
+  /** [row] share of the row's tonnes whose equilibrium paths cross an arc of the mask. */
+  readonly projectShare: Float64Array;
+  /** [row] generalized cost per unit of the profile as the assignment prices it: time × value of time + charges, USD. */
+  readonly gcUsd: Float64Array;
   readonly relativeGap: number;
   readonly iterations: number;
   readonly elapsedS: number;
@@ -80,22 +119,30 @@ export function solveEquilibrium(
   demandScale: number,
   gap: number,
   cache?: { readonly map: EquilibriumCache; readonly key: string },
+  valueOfTimeUsdPerH?: Readonly<Record<string, number>>,
 ): Equilibrium {
-  const key = cache ? `${cache.key}|scale=${demandScale}|gap=${gap}` : "";
+  const vot = valueOfTimeUsdPerH ? JSON.stringify(Object.entries(valueOfTimeUsdPerH).sort()) : "profiles";
+  const key = cache ? `${cache.key}|scale=${demandScale}|gap=${gap}|vot=${vot}` : "";
   const hit = cache?.map.get(key);
   if (hit) return hit;
   const table: DemandTable = { file: "appraisal demand", rows };
-  const cp = corridorProblem(ctx.net, table, { state, demandScale });
+  const cp = corridorProblem(ctx.net, table, { state, demandScale, ...(valueOfTimeUsdPerH ? { valueOfTimeUsdPerH } : {}) });
   const eq = { cp, result: solve(cp.problem, "b", { gap, maxIterations: 500 }) };
   cache?.map.set(key, eq);
   return eq;
 }
 
-function equilibriumCosts(ctx: RoutingContext, rows: readonly ResolvedDemandRow[], state: NetworkState, eq: Equilibrium, mask: Uint8Array | null): StateCosts {
+function equilibriumCosts(
+  ctx: RoutingContext,
+  rows: readonly ResolvedDemandRow[],
+  state: NetworkState,
+  eq: Equilibrium,
+  mask: Uint8Array | null,
+  valueOfTimeUsdPerH?: Readonly<Record<string, number>>,
+): StateCosts {
   const net = ctx.net;
   const { cp, result } = eq;
   const p = cp.problem;
-  const tree = new ShortestPathTree(p.graph, p.noThrough);
   const n = rows.length;
   const out: StateCosts = {
     reached: new Uint8Array(n),
@@ -104,6 +151,8 @@ function equilibriumCosts(ctx: RoutingContext, rows: readonly ResolvedDemandRow[
     bufferH: new Float64Array(n),
     co2Kg: new Float64Array(n),
     usesMask: new Uint8Array(n),
+    projectShare: new Float64Array(n),
+    gcUsd: new Float64Array(n),
     relativeGap: result.relativeGap,
     iterations: result.iterations,
     elapsedS: result.elapsedS,
@@ -111,17 +160,31 @@ function equilibriumCosts(ctx: RoutingContext, rows: readonly ResolvedDemandRow[
   const arcs = state.arcs;
   const perClass = cp.classIds.map((_, c) => {
     const resolved = resolveRouteOptions(net, { cargo: cp.classProfiles[c], state });
-    return { vot: resolved.profile.valueOfTimeUsdPerH.value, columns: profileColumns(net, resolved.profile, arcs) };
+    // the value of time the assignment used: its fixed cost is charges / value of time, hours
+    const vot = valueOfTimeUsdPerH?.[resolved.profile.id] ?? resolved.profile.valueOfTimeUsdPerH.value;
+    return { vot, columns: profileColumns(net, resolved.profile, arcs) };
   });
-  // rows sorted by (class, origin) so one tree serves every destination of an origin
-  const order = Array.from({ length: n }, (_, r) => r).sort((x, y) => {
-    const cx = cp.classIds.indexOf(rows[x].classId);
-    const cy = cp.classIds.indexOf(rows[y].classId);
-    return cx - cy || rows[x].originPlace - rows[y].originPlace;
-  });
+  // [compiled arc] reliability buffer of the arc (high − median dwell where the high figure is known), hours
+  const bufferOf = new Float64Array(arcs.dwellHighH.length);
+  for (let a = 0; a < bufferOf.length; a++) {
+    const high = arcs.dwellHighH[a];
+    const median = arcs.eventTimeH[a] - arcs.waitTimeH[a];
+    if (!Number.isNaN(high) && high > median) bufferOf[a] = high - median;
+  }
+  const rowsOf = new Map<string, number[]>();
+  for (let r = 0; r < n; r++) {
+    const key = `${cp.classIds.indexOf(rows[r].classId)}:${rows[r].originPlace}:${rows[r].destinationPlace}`;
+    const list = rowsOf.get(key);
+    if (list) list.push(r);
+    else rowsOf.set(key, [r]);
+  }
+  decomposeFlows(cp, result, perClass, bufferOf, mask, rowsOf, out);
+  // rows the equilibrium loads no flow for (zero demand): the least-cost path under the equilibrium times
+  const tree = new ShortestPathTree(p.graph, p.noThrough);
   let lastClass = -1;
   let lastOrigin = -1;
-  for (const r of order) {
+  for (let r = 0; r < n; r++) {
+    if (out.reached[r]) continue;
     const row = rows[r];
     const c = cp.classIds.indexOf(row.classId);
     const fixed = p.classes[c].fixedCost;
@@ -146,9 +209,7 @@ function equilibriumCosts(ctx: RoutingContext, rows: readonly ResolvedDemandRow[
       const ca = cp.compiledArcOf[a];
       if (ca >= 0) {
         co2Kg += cols.co2Kg[ca];
-        const high = arcs.dwellHighH[ca];
-        const median = arcs.eventTimeH[ca] - arcs.waitTimeH[ca];
-        if (!Number.isNaN(high) && high > median) bufferH += high - median;
+        bufferH += bufferOf[ca];
         if (mask?.[ca]) uses = 1;
       }
       v = p.graph.tail[a];
@@ -159,24 +220,152 @@ function equilibriumCosts(ctx: RoutingContext, rows: readonly ResolvedDemandRow[
     out.bufferH[r] = bufferH;
     out.co2Kg[r] = co2Kg;
     out.usesMask[r] = uses;
+    out.projectShare[r] = uses;
   }
+  for (let r = 0; r < n; r++) if (out.reached[r]) out.gcUsd[r] = out.timeH[r] * perClass[cp.classIds.indexOf(rows[r].classId)].vot + out.costUsd[r];
   return out;
+}
+
+/**
+ * Per demand row the flow-weighted means over the equilibrium paths of its pair: time, charge (class fixed cost
+ * × value of time), reliability buffer and CO2, and the share of its tonnes that crosses an arc of `mask`. Each
+ * commodity's bush flow (Algorithm B, acyclic) is decomposed in proportion at every node, in topological order:
+ *   inflow(v) = Σ_in f_a,   X̄(v) = Σ_in f_a (X̄(tail a) + x_a) / inflow(v),   s(v) = Σ_in f_a (mask_a ? 1 : s(tail a)) / inflow(v)
+ * (the decomposition of results.ts corridorVolumes). At equilibrium every used path of a pair has the same
+ * generalized cost within the gap, but not the same split into time and charges, nor the same buffer or CO2: a
+ * single least-cost path would pick one of them arbitrarily, and the pick can differ between the two states.
+ */
+function decomposeFlows(
+  cp: Equilibrium["cp"],
+  result: Equilibrium["result"],
+  perClass: readonly { readonly vot: number; readonly columns: { readonly co2Kg: ArrayLike<number> } }[],
+  bufferOf: Float64Array,
+  mask: Uint8Array | null,
+  rowsOf: ReadonlyMap<string, readonly number[]>,
+  out: StateCosts,
+): void {
+  const cf = result.commodityFlow;
+  if (cf === null) throw new RangeError("congested comparison: the equilibrium has no per-commodity flows (Algorithm B gives them)");
+  const p = cp.problem;
+  const { firstOut, head, tail } = p.graph;
+  const { firstIn, inArc } = p.reverse;
+  const nodes = p.graph.nodeCount;
+  const m = p.graph.arcCount;
+  const indeg = new Int32Array(nodes);
+  const order = new Int32Array(nodes);
+  const timeH = new Float64Array(nodes); // [node] mean time from the origin
+  const fixedH = new Float64Array(nodes); // [node] mean class fixed cost (charges in hours)
+  const bufferH = new Float64Array(nodes);
+  const co2Kg = new Float64Array(nodes);
+  const share = new Float64Array(nodes); // [node] share of the arriving flow that crossed a masked arc
+  const seen = new Int32Array(nodes); // [node] k + 1 = in commodity k's bush
+  const { commodities } = p;
+  for (let k = 0; k < commodities.count; k++) {
+    const base = k * m;
+    const c = commodities.classOf[k];
+    const origin = commodities.origin[k];
+    const fixed = p.classes[c].fixedCost;
+    const co2 = perClass[c].columns.co2Kg;
+    for (let a = 0; a < m; a++) if (cf[base + a] > 0) indeg[head[a]]++;
+    let qh = 0;
+    let qt = 0;
+    order[qt++] = origin;
+    seen[origin] = k + 1;
+    while (qh < qt) {
+      const u = order[qh++];
+      for (let a = firstOut[u]; a < firstOut[u + 1]; a++) {
+        if (cf[base + a] > 0 && --indeg[head[a]] === 0) {
+          order[qt++] = head[a];
+          seen[head[a]] = k + 1;
+        }
+      }
+    }
+    for (let a = 0; a < m; a++) indeg[head[a]] = 0;
+    timeH[origin] = 0;
+    fixedH[origin] = 0;
+    bufferH[origin] = 0;
+    co2Kg[origin] = 0;
+    share[origin] = 0;
+    for (let i = 1; i < qt; i++) {
+      const v = order[i];
+      let total = 0;
+      let t = 0;
+      let fx = 0;
+      let b = 0;
+      let e = 0;
+      let s = 0;
+      for (let q = firstIn[v]; q < firstIn[v + 1]; q++) {
+        const a = inArc[q];
+        const f = cf[base + a];
+        if (!(f > 0)) continue;
+        const u = tail[a];
+        const ca = cp.compiledArcOf[a];
+        total += f;
+        t += f * (timeH[u] + result.time[a]);
+        fx += f * (fixedH[u] + fixed[a]);
+        b += f * (bufferH[u] + (ca >= 0 ? bufferOf[ca] : 0));
+        e += f * (co2Kg[u] + (ca >= 0 ? co2[ca] : 0));
+        s += f * (ca >= 0 && mask?.[ca] ? 1 : share[u]);
+      }
+      timeH[v] = t / total;
+      fixedH[v] = fx / total;
+      bufferH[v] = b / total;
+      co2Kg[v] = e / total;
+      share[v] = s / total;
+    }
+    for (let d = commodities.destStart[k]; d < commodities.destStart[k + 1]; d++) {
+      const dest = commodities.destNode[d];
+      if (seen[dest] !== k + 1 || dest === origin) continue;
+      for (const r of rowsOf.get(`${c}:${origin}:${dest}`) ?? []) {
+        out.reached[r] = 1;
+        out.timeH[r] = timeH[dest];
+        out.costUsd[r] = fixedH[dest] * perClass[c].vot;
+        out.bufferH[r] = bufferH[dest];
+        out.co2Kg[r] = co2Kg[dest];
+        out.projectShare[r] = share[dest];
+        out.usesMask[r] = share[dest] > PROJECT_SHARE_MIN ? 1 : 0;
+      }
+    }
+  }
 }
 
 /** Convergence of the two equilibria of a congested comparison. */
 export interface CongestedRun {
   readonly demandScale: number;
+  /** Relative gap both states were solved to (the requested gap, or tighter until the saving was resolved). */
+  readonly gap: number;
   readonly gapWithout: number;
   readonly gapWith: number;
   readonly iterationsWithout: number;
   readonly iterationsWith: number;
   readonly elapsedS: number;
+  /**
+   * Total generalized cost of the demand at this level (Σ tonnes × (time × value of time + charges), the cost the
+   * assignment equilibrates; USD per year) without and with the change, at the final gap.
+   */
+  readonly costWithoutUsd: number;
+  readonly costWithUsd: number;
+  /** The gaps solved, each with the saving (costWithoutUsd − costWithUsd) it gave, in order. */
+  readonly savings: readonly { readonly gap: number; readonly savingUsd: number }[];
 }
+
+/** Smallest relative gap the comparison tightens to. */
+export const CONGESTED_GAP_FLOOR = 1e-10;
+/**
+ * The saving is resolved when it moves by at most this share (of itself, or 1e-9 of the total cost where it is
+ * near zero) between two gaps 100 times apart.
+ */
+export const SAVING_RESOLVED = 0.01;
 
 /**
  * Effects of the change from `without` to `withProject` with the demand scaled by `demandScale` (the demand level of
  * an evaluation year relative to the demand file), both assigned to equilibrium. Row tonnes stay the file's base
  * tonnes, as in the uncongested effects (the benefit model applies the demand growth).
+ *
+ * Both states are solved to the same relative gap, starting at `gap` and tightened 100-fold at a time (down to
+ * CONGESTED_GAP_FLOOR) until the total generalized cost saving stops moving (SAVING_RESOLVED): the benefit of a
+ * capacity change is a small difference of two large totals, and a gap that is tight enough for flows can leave
+ * that difference unresolved (docs/appraisal.md: 1e-4 gave a negative saving where the converged one is positive).
  */
 export function congestedEffects(
   ctx: RoutingContext,
@@ -189,18 +378,48 @@ export function congestedEffects(
     readonly gap?: number;
     /** Reuse of solved equilibria: the cache and the names of the two states in it. */
     readonly cache?: { readonly map: EquilibriumCache; readonly withoutKey: string; readonly withKey: string };
+    /**
+     * Value of time by cargo profile id, USD per unit per hour, that shippers trade against charges in the
+     * assignment (default: the profiles'). The appraisal passes the values it prices time with, so the equilibrium
+     * and the benefits measure one generalized cost.
+     */
+    readonly valueOfTimeUsdPerH?: Readonly<Record<string, number>>;
   } = {},
 ): ProjectEffects & { readonly run: CongestedRun } {
   const scale = options.demandScale ?? 1;
-  const gap = options.gap ?? CONGESTED_GAP;
   const c = options.cache;
-  const eqA = solveEquilibrium(ctx, rows, without, scale, gap, c ? { map: c.map, key: c.withoutKey } : undefined);
-  const eqB = solveEquilibrium(ctx, rows, withProject, scale, gap, c ? { map: c.map, key: c.withKey } : undefined);
-  const a = equilibriumCosts(ctx, rows, without, eqA, null);
-  const b = equilibriumCosts(ctx, rows, withProject, eqB, projectArcs);
+  const massOf = new Map(ctx.net.network.cargo.map((x) => [x.id, x.massT.value]));
+  let elapsedS = 0;
+  const at = (g: number) => {
+    const vot = options.valueOfTimeUsdPerH;
+    const eqA = solveEquilibrium(ctx, rows, without, scale, g, c ? { map: c.map, key: c.withoutKey } : undefined, vot);
+    const eqB = solveEquilibrium(ctx, rows, withProject, scale, g, c ? { map: c.map, key: c.withKey } : undefined, vot);
+    const a = equilibriumCosts(ctx, rows, without, eqA, null, vot);
+    const b = equilibriumCosts(ctx, rows, withProject, eqB, projectArcs, vot);
+    elapsedS += a.elapsedS + b.elapsedS;
+    let costA = 0;
+    let costB = 0;
+    for (let r = 0; r < rows.length; r++) {
+      if (!a.reached[r] || !b.reached[r]) continue;
+      const units = (rows[r].amountT * scale) / (massOf.get(rows[r].profileId) ?? 1);
+      costA += units * a.gcUsd[r];
+      costB += units * b.gcUsd[r];
+    }
+    return { gap: g, a, b, costA, costB };
+  };
+  let cur = at(options.gap ?? CONGESTED_GAP);
+  const savings = [{ gap: cur.gap, savingUsd: cur.costA - cur.costB }];
+  while (cur.gap > CONGESTED_GAP_FLOOR) {
+    const next = at(Math.max(CONGESTED_GAP_FLOOR, cur.gap / 100));
+    const s0 = cur.costA - cur.costB;
+    const s1 = next.costA - next.costB;
+    savings.push({ gap: next.gap, savingUsd: s1 });
+    cur = next;
+    if (Math.abs(s1 - s0) <= SAVING_RESOLVED * Math.abs(s1) + 1e-9 * next.costA) break;
+  }
+  const { a, b } = cur;
   const n = rows.length;
   const profiles = [...new Set(rows.map((r) => r.profileId))].sort();
-  const massOf = new Map(ctx.net.network.cargo.map((c) => [c.id, c.massT.value]));
   const e = {
     routed: new Uint8Array(n),
     tonnes: new Float64Array(n),
@@ -214,6 +433,7 @@ export function congestedEffects(
     co2WithoutKgPerT: new Float64Array(n),
     co2WithKgPerT: new Float64Array(n),
     usesProject: new Uint8Array(n),
+    projectShare: new Float64Array(n),
   };
   let unroutedTonnes = 0;
   for (let r = 0; r < n; r++) {
@@ -235,6 +455,7 @@ export function congestedEffects(
     e.co2WithoutKgPerT[r] = a.co2Kg[r] / mass;
     e.co2WithKgPerT[r] = b.co2Kg[r] / mass;
     e.usesProject[r] = b.usesMask[r];
+    e.projectShare[r] = b.projectShare[r];
   }
   return {
     rows,
@@ -243,11 +464,15 @@ export function congestedEffects(
     unroutedTonnes,
     run: {
       demandScale: scale,
+      gap: cur.gap,
       gapWithout: a.relativeGap,
       gapWith: b.relativeGap,
       iterationsWithout: a.iterations,
       iterationsWith: b.iterations,
-      elapsedS: a.elapsedS + b.elapsedS,
+      elapsedS,
+      costWithoutUsd: cur.costA,
+      costWithUsd: cur.costB,
+      savings,
     },
   };
 }

@@ -35,6 +35,11 @@ export interface ProjectEffects {
   readonly co2WithKgPerT: Float64Array;
   /** [row] 1 = the with-route uses a record of the project (traffic on the project). */
   readonly usesProject: Uint8Array;
+  /**
+   * [row] share of the row's tonnes on the project (congested comparison: the share of its equilibrium flow that
+   * crosses a project arc); absent = all or nothing as `usesProject` says (one free-flow route per row).
+   */
+  readonly projectShare?: Float64Array;
   /** Tonnes per year of rows left out (no route in a state). */
   readonly unroutedTonnes: number;
 }
@@ -74,14 +79,19 @@ export function projectArcMask(net: CompiledNetwork, projectIds: readonly string
   return mask;
 }
 
-/** Route every row in both states. */
+/**
+ * Route every row in both states. With `capacitated` ([arc] 1 = the arc has a capacity), `rowsMeetingCapacity`
+ * counts the rows whose with-route uses the project and passes a capacitated arc (traffic the project attracts onto
+ * elements whose delay depends on their flow).
+ */
 export function computeEffects(
   ctx: RoutingContext,
   rows: readonly ResolvedDemandRow[],
   without: StateRouteOptions,
   withProject: StateRouteOptions,
   projectArcs: Uint8Array,
-): ProjectEffects {
+  capacitated?: Uint8Array,
+): ProjectEffects & { readonly rowsMeetingCapacity: number } {
   const net = ctx.net;
   const n = rows.length;
   const profiles = [...new Set(rows.map((r) => r.profileId))].sort();
@@ -99,6 +109,7 @@ export function computeEffects(
   const co2WithKgPerT = new Float64Array(n);
   const usesProject = new Uint8Array(n);
   let unroutedTonnes = 0;
+  let rowsMeetingCapacity = 0;
   const arcs = net.arcs;
   const buffer = (path: readonly number[]): number => {
     let b = 0;
@@ -162,6 +173,7 @@ export function computeEffects(
         break;
       }
     }
+    if (usesProject[r] && capacitated && b.arcs.some((arc) => capacitated[arc] === 1)) rowsMeetingCapacity++;
   }
   return {
     rows,
@@ -179,5 +191,6 @@ export function computeEffects(
     co2WithKgPerT,
     usesProject,
     unroutedTonnes,
+    rowsMeetingCapacity,
   };
 }

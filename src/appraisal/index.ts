@@ -17,7 +17,7 @@ export type { CbaResult, CbaStreams, EirrResult, SensitivityRow, SwitchingValues
 export { BASE_FACTORS, BenefitModel } from "./benefits";
 export type { DemandLevels } from "./benefits";
 export type { BenefitComponents, ProjectCost, RiskFactors } from "./benefits";
-export { capacityChanges, CONGESTED_GAP, congestedEffects } from "./congested";
+export { capacitatedArcs, capacityChanges, capacityDifference, CONGESTED_GAP, CONGESTED_GAP_FLOOR, congestedEffects, SAVING_RESOLVED } from "./congested";
 export type { CongestedRun } from "./congested";
 export { computeEffects, projectArcMask, projectRecordIds } from "./effects";
 export type { ProjectEffects, StateRouteOptions } from "./effects";
@@ -33,6 +33,7 @@ export {
   appraiseProject,
   appraiseScenarioFile,
   appraiseSubject,
+  assignmentValuesOfTime,
   comparisonEffects,
   costOf,
   demandLevelYears,

@@ -20,7 +20,7 @@ import type { CompiledNetwork } from "../network/compiled";
 import type { RoutingContext } from "../routing/index";
 import { appraiseStreams, type CbaResult, type SensitivityRow, sensitivityTable } from "./cba";
 import { BenefitModel, type BenefitComponents, type DemandLevels } from "./benefits";
-import { capacityChangeMask, capacityChanges, CONGESTED_GAP, congestedEffects, type EquilibriumCache } from "./congested";
+import { capacitatedArcs, capacityChangeMask, capacityDifference, CONGESTED_GAP, congestedEffects, type EquilibriumCache } from "./congested";
 import { computeEffects, type ProjectEffects, projectArcMask, projectRecordIds } from "./effects";
 import { type MonteCarloResult, runMonteCarlo } from "./monte-carlo";
 import { type ComparisonStates, comparisonStates, scenarioFileStates } from "./states";
@@ -107,7 +107,21 @@ export interface ComparisonInfo {
   /** Why this method (auto: whether the states differ in a capacity). */
   readonly reason: string;
   /** Congested: the assignments per demand level (year, demand multiplier, relative gaps reached). */
-  readonly levels?: readonly { year: number; demandScale: number; gapWithout: number; gapWith: number; iterations: number; elapsedS: number }[];
+  readonly levels?: readonly {
+    year: number;
+    demandScale: number;
+    /** Gap both states were solved to (tightened from the requested one until the saving was resolved). */
+    gap: number;
+    gapWithout: number;
+    gapWith: number;
+    iterations: number;
+    elapsedS: number;
+    /** Total generalized cost of the demand at this level without and with, USD per year (the assignment's prices). */
+    costWithoutUsd: number;
+    costWithUsd: number;
+    /** Saving at each gap solved. */
+    savings: readonly { gap: number; savingUsd: number }[];
+  }[];
 }
 
 export type CongestionMode = "auto" | "congested" | "free-flow";
@@ -312,9 +326,24 @@ export function demandLevelYears(subject: Pick<AppraisalSubject, "openYear">, p:
   return years.map((year) => ({ year, scale: g ** (year - p.demandBaseYear) }));
 }
 
+/**
+ * Values of time per unit of each cargo profile (USD per FEU-hour, per tonne-hour, ...) from the appraisal's table
+ * (central values per tonne-hour, restated into the price base year where it is known) × the profile's mass; null
+ * without a base year. Profiles the table does not name keep their own value.
+ */
+export function assignmentValuesOfTime(net: CompiledNetwork, baseYear: number | null, inputs: Pick<ProjectAppraisalInputs, "parameters" | "valuesOfTime" | "co2" | "deflator">): Record<string, number> | null {
+  if (baseYear === null) return null;
+  const out: Record<string, number> = {};
+  for (const v of restatedUnitValues(baseYear, inputs).valuesOfTime) {
+    const profile = net.network.cargo.find((c) => c.id === v.profileId);
+    if (profile && v.centralUsdPerTH > 0) out[v.profileId] = v.centralUsdPerTH * profile.massT.value;
+  }
+  return out;
+}
+
 /** The effects of a comparison of two states by the method `inputs.congestion` selects. */
 export function comparisonEffects(
-  subject: Pick<AppraisalSubject, "openYear">,
+  subject: Pick<AppraisalSubject, "openYear"> & { readonly prices?: AppraisalSubject["prices"] },
   states: ComparisonStates,
   projectArcs: Uint8Array,
   inputs: ProjectAppraisalInputs,
@@ -327,17 +356,34 @@ export function comparisonEffects(
 ): SubjectEffects {
   let mask = projectArcs;
   const mode = inputs.congestion ?? "auto";
-  const capacity = options.decided ? options.decided.method === "congested" : capacityChanges(states.without, states.with);
-  const congested = options.decided ? options.decided.method === "congested" : mode === "congested" || (mode === "auto" && capacity);
-  const reason =
-    options.decided?.reason ??
-    (mode === "auto"
-      ? capacity
-        ? "auto: the states differ in capacity, so the demand is assigned to equilibrium in both"
-        : "auto: the states differ in no capacity, so free-flow routes are compared"
-      : `requested: ${mode}`);
+  const freeFlow = (capacitated?: Uint8Array) => computeEffects(states.ctx, inputs.demand, { state: states.without }, { state: states.with }, mask, capacitated);
+  let congested: boolean;
+  let reason: string;
+  let free: ProjectEffects | null = null;
+  if (options.decided) {
+    congested = options.decided.method === "congested";
+    reason = options.decided.reason;
+  } else if (mode !== "auto") {
+    congested = mode === "congested";
+    reason = `requested: ${mode}`;
+  } else {
+    const diff = capacityDifference(states.without, states.with);
+    if (diff !== null) {
+      congested = true;
+      const what = [diff.changed > 0 ? `changes the capacity of ${diff.changed} arcs` : "", diff.opened > 0 ? `opens ${diff.opened} arcs with a capacity` : ""].filter((x) => x !== "");
+      reason = `auto: the project ${what.join(" and ")}, so the demand is assigned to equilibrium in both states`;
+    } else {
+      // no capacity of its own: congested all the same where the traffic it attracts meets capacitated elements
+      const ff = freeFlow(capacitatedArcs(states.with));
+      congested = ff.rowsMeetingCapacity > 0;
+      reason = congested
+        ? `auto: the traffic the project attracts meets capacitated elements (${ff.rowsMeetingCapacity} demand rows at free flow), so the demand is assigned to equilibrium in both states`
+        : "auto: the project changes or opens no capacity and its traffic meets none, so free-flow routes are compared";
+      if (!congested) free = ff;
+    }
+  }
   if (!congested) {
-    return { effects: computeEffects(states.ctx, inputs.demand, { state: states.without }, { state: states.with }, mask), comparison: { method: "free-flow", reason } };
+    return { effects: free ?? freeFlow(), comparison: { method: "free-flow", reason } };
   }
   const gap = inputs.congestedGap ?? CONGESTED_GAP;
   // traffic on the project: arcs it builds or whose capacity it changes
@@ -346,15 +392,22 @@ export function comparisonEffects(
   mask = upgraded;
   const [lo, hi] = demandLevelYears(subject, inputs.parameters);
   const cache = options.cache;
-  const low = congestedEffects(states.ctx, inputs.demand, states.without, states.with, mask, { demandScale: lo.scale, gap, ...(cache ? { cache } : {}) });
-  const high = hi.scale === lo.scale ? low : congestedEffects(states.ctx, inputs.demand, states.without, states.with, mask, { demandScale: hi.scale, gap, ...(cache ? { cache } : {}) });
+  // shippers in the assignment trade time against charges at the values of time the benefits are priced with
+  const valueOfTimeUsdPerH = assignmentValuesOfTime(states.ctx.net, subject.prices?.baseYear ?? null, inputs);
+  const opts = { gap, ...(cache ? { cache } : {}), ...(valueOfTimeUsdPerH ? { valueOfTimeUsdPerH } : {}) };
+  const low = congestedEffects(states.ctx, inputs.demand, states.without, states.with, mask, { demandScale: lo.scale, ...opts });
+  const high = hi.scale === lo.scale ? low : congestedEffects(states.ctx, inputs.demand, states.without, states.with, mask, { demandScale: hi.scale, ...opts });
   const level = (y: number, e: typeof low) => ({
     year: y,
     demandScale: e.run.demandScale,
+    gap: e.run.gap,
     gapWithout: e.run.gapWithout,
     gapWith: e.run.gapWith,
     iterations: e.run.iterationsWithout + e.run.iterationsWith,
     elapsedS: e.run.elapsedS,
+    costWithoutUsd: e.run.costWithoutUsd,
+    costWithUsd: e.run.costWithUsd,
+    savings: e.run.savings,
   });
   return {
     effects: low,

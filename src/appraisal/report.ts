@@ -19,7 +19,9 @@ function header(a: ProjectAppraisal): string[] {
     `prices of ${pr.baseYear} (${pr.deflator}): ${pr.restated.map((r) => `${r.item} from ${r.priceYear} ×${r.factor.toFixed(4)}`).join(", ")}${pr.notRestated.length > 0 ? `; not restated: ${pr.notRestated.map((r) => `${r.item}, ${r.reason}`).join("; ")}` : ""}`,
   );
   const cmp = a.network.comparison;
-  const levels = (cmp.levels ?? []).map((l) => `${l.year} ×${l.demandScale.toFixed(2)} demand, gap ${Math.max(0, l.gapWithout, l.gapWith).toExponential(1)}`).join("; ");
+  const levels = (cmp.levels ?? [])
+    .map((l) => `${l.year} ×${l.demandScale.toFixed(2)} demand, gap ${Math.max(0, l.gapWithout, l.gapWith).toExponential(1)}, generalized cost saving ${usdM(l.costWithoutUsd - l.costWithUsd)}/yr`)
+    .join("; ");
   lines.push(`comparison: ${cmp.method} (${cmp.reason})${levels ? `; equilibria: ${levels}` : ""}`);
   if (a.network.note) lines.push(`note: ${a.network.note}`);
   return lines;

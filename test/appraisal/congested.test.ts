@@ -134,7 +134,7 @@ describe.skipIf(!existsSync(real))("congested comparison on the real network", (
   it("dostyk-moyynty-second-track: the base line holds 12 train pairs/day and the project 60, both converted to tonnes when the network is compiled, so the default comparison is congested and shippers save time", async () => {
     const r = await run();
     expect(r.network.comparison.method).toBe("congested");
-    expect(r.network.comparison.reason).toMatch(/differ in capacity/);
+    expect(r.network.comparison.reason).toMatch(/changes the capacity of \d+ arcs/);
     expect(r.network.rowsOnProject).toBeGreaterThan(0);
     expect(r.firstFullYear.timeSavingsUsd).toBeGreaterThan(0);
   });
@@ -174,6 +174,10 @@ describe.skipIf(!existsSync(real))("congested comparison on the real network", (
     for (const l of levels) {
       expect(l.gapWithout).toBeLessThanOrEqual(1e-4);
       expect(l.gapWith).toBeLessThanOrEqual(1e-4);
+      // a capacity addition on this corridor lowers the total generalized cost at both demand levels once the
+      // saving is resolved (at a gap of 1e-4 alone the second level showed a spurious loss: docs/appraisal.md)
+      expect(l.costWithoutUsd - l.costWithUsd, `${l.year}`).toBeGreaterThan(0);
+      expect(l.gap).toBeLessThanOrEqual(1e-6);
     }
     expect(levels[1].demandScale).toBeCloseTo(1.03 ** (levels[1].year - 2024), 10);
   }, 60_000);
@@ -193,9 +197,10 @@ describe("congested comparison in a package", () => {
     // the lane and the bypass serve different flows: neither changes the other's value
     expect(p.pairs[0].relation).toBe("independent");
     expect(Math.abs((lane?.incrementalEnpvUsd ?? Number.NaN) - (lane?.standaloneEnpvUsd ?? 0))).toBeLessThanOrEqual(1);
-    // states: none, each alone, both (= all on) → 4; one demand level (no growth): 4 equilibria for 7 comparisons
+    // states: none, each alone, both (= all on) → 4; one demand level (no growth), each state solved at the requested
+    // gap and once 100 times tighter (the saving is resolved at once: one route per pair): 8 equilibria for 7 comparisons
     expect(p.comparison.states).toBe(4);
-    expect(p.comparison.equilibria).toBe(4);
+    expect(p.comparison.equilibria).toBe(8);
     expect(p.comparison.comparisons).toBe(7);
   });
 
