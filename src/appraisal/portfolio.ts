@@ -20,8 +20,8 @@ import { parse as parseYaml } from "yaml";
 import type { NetworkState } from "../network/state";
 import { CaravanError, parseError } from "../core/errors";
 import { appraiseStreams } from "./cba";
-import { capacityChanges, type EquilibriumCache } from "./congested";
-import { projectArcMask } from "./effects";
+import { capacitatedArcs, capacityChanges, type EquilibriumCache } from "./congested";
+import { computeEffects, projectArcMask } from "./effects";
 import { readDeflator } from "./params";
 import { type AppraisalSubject, type ComparisonInfo, comparisonEffects, findProject, networkYear, priceBaseYearOf, type ProjectAppraisalInputs, projectSubject, type SubjectEffects, subjectModel } from "./project";
 import { type ProjectSwitches, switchedState } from "./states";
@@ -141,11 +141,25 @@ class PackageComparisons {
       return;
     }
     const none = this.state({ on: [], off: ids }).state;
-    const changing = ids.filter((id) => capacityChanges(none, this.state({ on: [id], off: ids.filter((x) => x !== id) }).state));
+    const alone = (id: string) => this.state({ on: [id], off: ids.filter((x) => x !== id) }).state;
+    const changing = ids.filter((id) => capacityChanges(none, alone(id)));
+    if (changing.length > 0) {
+      this.decided = {
+        method: "congested",
+        reason: `auto: ${changing.join(", ")} change${changing.length === 1 ? "s" : ""} or open${changing.length === 1 ? "s" : ""} a capacity, so every comparison of the package is assigned to equilibrium`,
+      };
+      return;
+    }
+    // no capacity of their own: congested all the same where the traffic a project attracts meets capacitated elements
+    const ctx = this.inputs.ctx;
+    const meeting = ids.filter((id) => {
+      const st = alone(id);
+      return computeEffects(ctx, this.inputs.demand, { state: none }, { state: st }, projectArcMask(ctx.net, [id]), capacitatedArcs(st)).rowsMeetingCapacity > 0;
+    });
     this.decided =
-      changing.length > 0
-        ? { method: "congested", reason: `auto: ${changing.join(", ")} change${changing.length === 1 ? "s" : ""} a capacity, so every comparison of the package is assigned to equilibrium` }
-        : { method: "free-flow", reason: "auto: no project of the package changes a capacity, so free-flow routes are compared" };
+      meeting.length > 0
+        ? { method: "congested", reason: `auto: the traffic ${meeting.join(", ")} attract${meeting.length === 1 ? "s" : ""} meets capacitated elements, so every comparison of the package is assigned to equilibrium` }
+        : { method: "free-flow", reason: "auto: no project of the package changes or opens a capacity, nor does its traffic meet one, so free-flow routes are compared" };
   }
 
   /** ENPV and B/C of `subject` switching `switched` on from the `without` switches. */

@@ -164,3 +164,21 @@ describe("a pure capacity addition on a network without a Braess paradox", () =>
     expect(e.run.gap).toBe(s[s.length - 1].gap);
   });
 });
+
+describe("--congestion auto in a package", () => {
+  it("a package whose project opens a capacitated link is assigned to equilibrium", async () => {
+    const { appraisePackage } = await import("../../src/appraisal/index");
+    const p = appraisePackage({ file: "pkg", projects: ["b-bypass"], budgetUsd: null }, { ctx, demand, parameters: flat });
+    expect(p.comparison.method).toBe("congested");
+    expect(p.comparison.reason).toMatch(/b-bypass changes or opens a capacity/);
+  });
+
+  it("a package whose project's traffic meets a capacitated crossing is assigned to equilibrium; one whose traffic meets none is not", async () => {
+    const { appraisePackage } = await import("../../src/appraisal/index");
+    const p = appraisePackage({ file: "pkg", projects: ["a-shortcut"], budgetUsd: null }, { ctx, demand, parameters: flat });
+    expect(p.comparison.method).toBe("congested");
+    expect(p.comparison.reason).toMatch(/the traffic a-shortcut attracts meets capacitated elements/);
+    const q = appraisePackage({ file: "pkg", projects: ["b-rail"], budgetUsd: null }, { ctx, demand, parameters: flat });
+    expect(q.comparison.method).toBe("free-flow");
+  });
+});
