@@ -94,7 +94,7 @@ export function register(program: Command): void {
     .option("--draws <n>", "Monte Carlo draws (0 = none)", "0")
     .option("--seed <n>", "Monte Carlo seed", "1")
     .option("--congestion <mode>", "with/without comparison: auto (equilibrium assignment where a capacity changes, else free-flow routes) | congested | free-flow", "auto")
-    .option("--congested-gap <gap>", "relative gap of each equilibrium assignment of the congested comparison", "1e-4")
+    .option("--congested-gap <gap>", "starting relative gap of the congested comparison's equilibria (both states are solved to the same gap, tightened 100-fold until the saving moves < 1 %)", "1e-4")
     .option("--json", "print the result as JSON")
     .option("--report <file.html>", "write a self-contained HTML report (atomically)")
     .action(async (flags: AppraiseFlags, cmd: Command) => {
