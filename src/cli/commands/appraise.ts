@@ -93,7 +93,7 @@ export function register(program: Command): void {
     .option("--ramp-up <shares>", "benefit shares of the first operating years, comma-separated", "0.5,0.75")
     .option("--draws <n>", "Monte Carlo draws (0 = none)", "0")
     .option("--seed <n>", "Monte Carlo seed", "1")
-    .option("--congestion <mode>", "with/without comparison: auto (equilibrium assignment where a capacity changes, else free-flow routes) | congested | free-flow", "auto")
+    .option("--congestion <mode>", "with/without comparison: auto (equilibrium assignment where the project changes or opens a capacity or its traffic meets one, else free-flow routes) | congested | free-flow", "auto")
     .option("--congested-gap <gap>", "starting relative gap of the congested comparison's equilibria (both states are solved to the same gap, tightened 100-fold until the saving moves < 1 %)", "1e-4")
     .option("--json", "print the result as JSON")
     .option("--report <file.html>", "write a self-contained HTML report (atomically)")
