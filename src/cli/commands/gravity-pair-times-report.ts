@@ -2,6 +2,8 @@
  * The summary `caravan gravity pair-times` prints after its computation (loaded with the computation, not when the
  * command is defined).
  */
+import { isAbsolute, relative } from "node:path";
+import { packageInfo } from "../../core/package";
 import { CITY_RULES, type CountryPairTimes, type PairTimeChange, type PairTimesState, type PairTimesSummary, RULE_POPULATION } from "../../trade/pair-times/pair-times";
 
 const pct = (x: number): string => `${x >= 0 ? "+" : ""}${x.toFixed(2)} %`;
@@ -19,11 +21,26 @@ function describeState(state: PairTimesState): string {
   return parts.join("; ");
 }
 
-/** The summary printed after the computation. */
-export function formatPairTimesSummary(result: CountryPairTimes, s: PairTimesSummary, baseline: PairTimesState, scenario: PairTimesState, minPopulation: number): string {
+/** A path inside the package relative to its root, any other as given. */
+function shortPath(file: string): string {
+  const rel = relative(packageInfo().root, file);
+  return rel.startsWith("..") || isAbsolute(rel) ? file : rel;
+}
+
+/**
+ * The summary printed after the computation; `modeShares` is the file of observed mode shares under the mode-share
+ * rule, null under the fastest rule.
+ */
+export function formatPairTimesSummary(result: CountryPairTimes, s: PairTimesSummary, baseline: PairTimesState, scenario: PairTimesState, minPopulation: number, modeShares: string | null = null): string {
   const { cities } = result;
   const lines: string[] = [];
-  lines.push(`shipment times (${result.scenario.criterion === "time" ? "fastest route" : "route of least generalized cost"}, ${result.scenario.profile.id}, modes ${result.scenario.modes.join(",")})`);
+  const rule =
+    modeShares !== null
+      ? `expected over the modes shippers use: observed value shares by lane from ${shortPath(modeShares)}, other lanes the mode of least generalized cost`
+      : result.scenario.criterion === "time"
+        ? "fastest route"
+        : "route of least generalized cost";
+  lines.push(`shipment times (${rule}; ${result.scenario.profile.id}, modes ${result.scenario.modes.join(",")})`);
   lines.push(`baseline: ${describeState(baseline)}`);
   lines.push(`scenario: ${describeState(scenario)}`);
   const fallback: string[] = [];

@@ -1,6 +1,7 @@
 import type { Command } from "commander";
 import { writeFileAtomic } from "../../core/atomic-write";
 import { CaravanError } from "../../core/errors";
+import { suggest } from "../../core/suggest";
 import type { RoutingContext } from "../../routing/index";
 import type { PairTimeCriterion, PairTimesState } from "../../trade/pair-times/pair-times";
 import { list, numberOption, routingSession } from "./route";
@@ -19,6 +20,8 @@ interface PairTimesFlags {
   minPopulation: string;
   cargo: string;
   optimize: string;
+  pairTimes: string;
+  modeShares?: string;
   out?: string;
 }
 
@@ -37,13 +40,25 @@ export function registerPairTimes(gravity: Command): void {
     .option("--city-kinds <list>", "place kinds that count as cities", "city")
     .option("--min-population <n>", "least population of a chosen city (fallback: the largest city of the country)", "0")
     .option("--cargo <profile>", "cargo profile from cargo.yaml: feu | teu | bulk", "feu")
-    .option("--optimize <criterion>", "time (fastest route) | generalized (time of the route of least generalized cost)", "time")
+    .option("--pair-times <rule>", "shipment time of a city pair: mode-share (expected over the modes shippers use, observed value shares by lane, as the Belt and Road study) | fastest (one route by --optimize)", "mode-share")
+    .option("--mode-shares <file.csv>", "observed mode shares by lane for --pair-times mode-share (default: data/appraisal/mode-shares.csv)")
+    .option("--optimize <criterion>", "with --pair-times fastest: time (fastest route) | generalized (time of the route of least generalized cost)", "time")
     .option("--out <file>", "write the CSV exporter,importer,baselineTimeH,scenarioTimeH to FILE (atomically; '-' = standard output)")
     .action(async (flags: PairTimesFlags, cmd: Command) => {
-      const [{ PAIR_TIME_CRITERIA, computePairTimes, pairTimesCsv, summarizePairTimes }, { formatPairTimesSummary }] = await Promise.all([
+      const [{ PAIR_TIME_CRITERIA, computePairTimes, pairTimesCsv, summarizePairTimes }, { formatPairTimesSummary }, S] = await Promise.all([
         import("../../trade/pair-times/pair-times"),
         import("./gravity-pair-times-report"),
+        import("../../studies/belt-and-road/index"),
       ]);
+      // the rule of the Belt and Road study (src/studies/belt-and-road: the same rules, mode-share file and groups)
+      const rule = S.PAIR_TIME_RULES.find((r) => r === flags.pairTimes);
+      if (rule === undefined) {
+        throw new CaravanError("E_USAGE", `--pair-times must be ${S.PAIR_TIME_RULES.join(" or ")} (got "${flags.pairTimes}")`, { didYouMean: suggest(flags.pairTimes, S.PAIR_TIME_RULES) });
+      }
+      if (flags.modeShares !== undefined && rule === "fastest") throw new CaravanError("E_USAGE", "--mode-shares is used by --pair-times mode-share only");
+      if (rule === "mode-share" && cmd.getOptionValueSource("optimize") === "cli") {
+        throw new CaravanError("E_USAGE", "--optimize is used by --pair-times fastest only (mode-share routes each mode by its own rule)");
+      }
       const criterion = flags.optimize as PairTimeCriterion;
       if (!(PAIR_TIME_CRITERIA as readonly string[]).includes(criterion)) {
         throw new CaravanError("E_USAGE", `--optimize must be ${PAIR_TIME_CRITERIA.join(" or ")} for shipment times (got "${flags.optimize}")`);
@@ -58,11 +73,13 @@ export function registerPairTimes(gravity: Command): void {
         avoidCountries: list(flags.avoidCountries),
         avoidIds: list(flags.avoidCrossings),
       };
+      const modeShares = rule === "mode-share" ? S.readModeShares(flags.modeShares ?? S.DEFAULT_MODE_SHARES_FILE, S.fixedGroups()) : undefined;
       const dataDir = flags.network ?? (cmd.optsWithGlobals() as { data: string }).data;
-      const parameters = { baseline, scenario, countries: flags.countries, cityKinds: flags.cityKinds, minPopulation, criterion, cargo: flags.cargo, csv: flags.out === "-" };
+      const parameters = { baseline, scenario, countries: flags.countries, cityKinds: flags.cityKinds, minPopulation, criterion, pairTimes: rule, cargo: flags.cargo, csv: flags.out === "-" };
+      const files = modeShares ? { modeShares: modeShares.file } : {};
       const { pairChangeRows } = await import("../../store/stage-tables");
       // a run asked to write a file is always computed; printing the CSV ('-') may be replayed
-      await recordRun(cmd, { kind: "pair-times", datasetDir: dataDir, parameters, reusable: flags.out === undefined || flags.out === "-" }, async (run) => {
+      await recordRun(cmd, { kind: "pair-times", files, datasetDir: dataDir, parameters, reusable: flags.out === undefined || flags.out === "-" }, async (run) => {
       const out = run.out;
       let ctx: RoutingContext;
       if (flags.network !== undefined) {
@@ -78,6 +95,7 @@ export function registerPairTimes(gravity: Command): void {
         criterion,
         cargo: flags.cargo,
         context: ctx,
+        ...(modeShares ? { modeShares } : {}),
       });
       // never empty: a city's pair with itself is always reachable, so every country has its domestic pair
       const csv = pairTimesCsv(result);
@@ -88,7 +106,7 @@ export function registerPairTimes(gravity: Command): void {
       }
       if (flags.out !== undefined) writeFileAtomic(flags.out, csv);
       const summary = summarizePairTimes(result, 10);
-      out(formatPairTimesSummary(result, summary, baseline, scenario, minPopulation));
+      out(formatPairTimesSummary(result, summary, baseline, scenario, minPopulation, modeShares ? modeShares.file : null));
       out(flags.out !== undefined ? `\nwrote ${summary.pairs} country pairs to ${flags.out}\n` : "\n(give --out FILE to write the CSV for gravity counterfactual --time-changes)\n");
       run.summary(summary);
       });

@@ -239,6 +239,8 @@ describe("caravan gravity pair-times", () => {
       "b1-b3-road",
       "--countries",
       "AAA,BBB,CCC",
+      "--pair-times",
+      "fastest",
       "--out",
       file,
     );
@@ -253,15 +255,15 @@ describe("caravan gravity pair-times", () => {
   });
 
   it("takes the network from the global --data and prints the CSV with --out -", async () => {
-    const { code, out } = await run("--data", FIXTURE, "gravity", "pair-times", "--countries", "AAA,BBB", "--year", "2030", "--out", "-");
+    const { code, out } = await run("--data", FIXTURE, "gravity", "pair-times", "--pair-times", "fastest", "--countries", "AAA,BBB", "--year", "2030", "--out", "-");
     expect(code).toBe(0);
     expect(out).toBe(["exporter,importer,baselineTimeH,scenarioTimeH", "AAA,AAA,0.75,0.75", "AAA,BBB,15.00,14.50", "BBB,AAA,9.00,8.50", "BBB,BBB,2.25,1.50", ""].join("\n"));
   });
 
   it("applies --baseline-year to both states and --optimize generalized to both", async () => {
-    const same = await run("gravity", "pair-times", "--network", FIXTURE, "--countries", "BBB", "--baseline-year", "2030", "--out", "-");
+    const same = await run("gravity", "pair-times", "--network", FIXTURE, "--countries", "BBB", "--baseline-year", "2030", "--pair-times", "fastest", "--out", "-");
     expect(same.out).toBe("exporter,importer,baselineTimeH,scenarioTimeH\nBBB,BBB,1.50,1.50\n");
-    const g = await run("gravity", "pair-times", "--network", FIXTURE, "--countries", "AAA", "--optimize", "generalized", "--out", "-");
+    const g = await run("gravity", "pair-times", "--network", FIXTURE, "--countries", "AAA", "--pair-times", "fastest", "--optimize", "generalized", "--out", "-");
     expect(g.out).toBe("exporter,importer,baselineTimeH,scenarioTimeH\nAAA,AAA,1.50,1.50\n");
   });
 
@@ -273,7 +275,7 @@ describe("caravan gravity pair-times", () => {
   });
 
   it("exits 2 on a criterion other than time or generalized, or an unknown country", async () => {
-    const bad = await run("gravity", "pair-times", "--network", FIXTURE, "--optimize", "cost");
+    const bad = await run("gravity", "pair-times", "--network", FIXTURE, "--pair-times", "fastest", "--optimize", "cost");
     expect(bad.code).toBe(2);
     expect(bad.err).toMatch(/E_USAGE/);
     const unknown = await run("gravity", "pair-times", "--network", FIXTURE, "--countries", "AAB");
