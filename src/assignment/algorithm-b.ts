@@ -17,7 +17,8 @@
  *      one member lies on each segment (parallel gauge arcs of a crossing) the shift leaves the group's sum
  *      unchanged and the true derivative is smaller, so the step is only more conservative. Step 3 repeats (with fresh labels) while the bush still has
  *      a node whose U − L exceeds the current threshold.
- * The relative gap is measured after every outer iteration with a full shortest-path pass.
+ * The relative gap is measured exactly after every outer iteration: each origin's shortest costs over the whole
+ * network, found by label correction started from the bush's own shortest paths (shortestPathTravelTime).
  *
  * Memory: a bush is stored compactly between visits (BushStore): its topological order (16-bit node ids when the
  * graph has at most 65,536 nodes), one byte per node naming its single in-arc among the node's in-arcs (most bush
@@ -451,7 +452,19 @@ export function solveAlgorithmB(problem: AssignmentProblem, options: SolveOption
   };
   rebuildFlows();
 
-  /** SPTT at the current times: one shortest-path tree per (class, origin) on the class's generalized cost. */
+  /** [node] shortest cost from the origin being measured; +Infinity outside a measurement. */
+  const spDist = new Float64Array(n).fill(Number.POSITIVE_INFINITY);
+  /** [node] 1 = in the label-correcting queue. */
+  const inQueue = new Uint8Array(n);
+
+  /**
+   * SPTT at the current costs: exact shortest costs from every (class, origin) to its destinations. Each search
+   * starts from the lengths of the bush's shortest paths (path lengths, hence upper bounds, and close to the optimum
+   * once the bushes are near equilibrium) and corrects them over the whole network with a FIFO label-correcting
+   * pass, which ends only when no arc i→j has dist_i + c_ij < dist_j: the same shortest costs as Dijkstra's search
+   * (up to the rounding of sums along equal-cost paths), with a queue instead of a heap. The bush of an origin holds
+   * every node its class can reach from it (the initial bush is the full free-flow tree, and nodes never leave).
+   */
   const shortestPathTravelTime = (): number => {
     let total = 0;
     const { classOf, origin, destStart, destNode, demand } = commodities;
@@ -461,10 +474,63 @@ export function solveAlgorithmB(problem: AssignmentProblem, options: SolveOption
       const o = origin[k];
       let kEnd = k + 1;
       while (kEnd < K && classOf[kEnd] === c && origin[kEnd] === o) kEnd++;
-      // the search stops once the destinations of all of this origin's commodities are settled
-      tree.runCostTo(o, classCost[c], destNode, destStart[k], destStart[kEnd]);
-      const dist = tree.dist;
-      for (; k < kEnd; k++) for (let e = destStart[k]; e < destStart[k + 1]; e++) total += demand[e] * dist[destNode[e]];
+      const cost = classCost[c];
+      const ord = bushOrder[k];
+      const slot = bushSlot[k];
+      const merge = bushMerge[k];
+      const len = ord.length;
+      // shortest paths within the bush, in its topological order
+      spDist[o] = 0;
+      queue[0] = o;
+      inQueue[o] = 1;
+      let mi = 0;
+      for (let idx = 1; idx < len; idx++) {
+        const j = ord[idx];
+        const s = slot[idx];
+        let best = Number.POSITIVE_INFINITY;
+        if (s !== MERGE) {
+          const a = inArc[firstIn[j] + s];
+          best = spDist[tail[a]] + cost[a];
+        } else {
+          const cnt = merge[mi++];
+          for (let i = 0; i < cnt; i++) {
+            const a = inArc[merge[mi++]];
+            const v = spDist[tail[a]] + cost[a];
+            if (v < best) best = v;
+          }
+        }
+        spDist[j] = best;
+        queue[idx] = j;
+        inQueue[j] = 1;
+      }
+      // label correction over every arc (circular FIFO queue; a node is in it at most once)
+      let qh = 0;
+      let qt = len === n ? 0 : len;
+      let queued = len;
+      while (queued > 0) {
+        const u = queue[qh];
+        qh = qh + 1 === n ? 0 : qh + 1;
+        queued--;
+        inQueue[u] = 0;
+        if (noThrough[u] === 1 && u !== o) continue;
+        const du = spDist[u];
+        const aEnd = firstOut[u + 1];
+        for (let a = firstOut[u]; a < aEnd; a++) {
+          const dv = du + cost[a];
+          const v = head[a];
+          if (dv < spDist[v]) {
+            spDist[v] = dv;
+            if (inQueue[v] === 0) {
+              inQueue[v] = 1;
+              queue[qt] = v;
+              qt = qt + 1 === n ? 0 : qt + 1;
+              queued++;
+            }
+          }
+        }
+      }
+      for (; k < kEnd; k++) for (let e = destStart[k]; e < destStart[k + 1]; e++) total += demand[e] * spDist[destNode[e]];
+      for (let idx = 0; idx < len; idx++) spDist[ord[idx]] = Number.POSITIVE_INFINITY;
     }
     return total;
   };
@@ -564,18 +630,22 @@ export function solveAlgorithmB(problem: AssignmentProblem, options: SolveOption
     let added = 0;
     /** An added arc runs against the current order, so a new topological order is needed. */
     let reorder = false;
-    for (let a = 0; a < m; a++) {
-      if (inBush[a] === 1) continue;
-      const i = tail[a];
-      const j = head[a];
-      if (j === origin || member[i] !== stamp || member[j] !== stamp) continue;
+    // the out-arcs of the bush's nodes, node by node (an arc into or out of a node outside the bush never qualifies)
+    for (let idx = 0; idx < len; idx++) {
+      const i = ord[idx];
       if (noThrough[i] === 1 && i !== origin) continue;
-      // a forbidden arc has cost +Infinity and never qualifies
-      if (U[i] + cost[a] < U[j]) {
-        inBush[a] = 1;
-        if (pos[i] > pos[j]) reorder = true;
-        indeg[j]++;
-        added++;
+      const ui = U[i];
+      const aEnd = firstOut[i + 1];
+      for (let a = firstOut[i]; a < aEnd; a++) {
+        if (inBush[a] === 1) continue;
+        const j = head[a];
+        // a forbidden arc has cost +Infinity and never qualifies
+        if (ui + cost[a] < U[j] && member[j] === stamp && j !== origin) {
+          inBush[a] = 1;
+          if (idx > pos[j]) reorder = true;
+          indeg[j]++;
+          added++;
+        }
       }
     }
     if (removed === 0 && added === 0) return false;
