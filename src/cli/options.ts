@@ -17,6 +17,15 @@ export function numberOption(option: string, value: string | undefined, integer 
   });
 }
 
+/** Split a comma-separated list option. */
+export function list(value: string | undefined): string[] | undefined {
+  if (value === undefined) return undefined;
+  return value
+    .split(",")
+    .map((s) => s.trim())
+    .filter((s) => s !== "");
+}
+
 /** Like numberOption for an option that has a default (never undefined). */
 export function requiredNumberOption(option: string, value: string, integer = false, rule?: NumberRule): number {
   return numberOption(option, value, integer, rule) as number;

@@ -1,7 +1,7 @@
 import type { Command } from "commander";
 import { isCaravanError } from "../../core/errors";
 import type { RouteOptions } from "../../routing/options";
-import { cargoUnit, routingSession } from "./route";
+import { cargoUnit, routingSession } from "../route-session";
 
 /** The well-known corridor questions `caravan demo` answers (also what `npm start` runs). */
 export const DEMO_CASES: readonly { title: string; from: string; to: string; alternatives?: number; options?: RouteOptions }[] = [

@@ -1,10 +1,11 @@
 import type { Command } from "commander";
 import { writeFileAtomic } from "../../core/atomic-write";
 import { CaravanError } from "../../core/errors";
-import { suggest } from "../../core/suggest";
 import type { RoutingContext } from "../../routing/index";
 import type { PairTimeCriterion, PairTimesState } from "../../trade/pair-times/pair-times";
-import { list, numberOption, routingSession } from "./route";
+import { list, numberOption } from "../options";
+import { pairTimeRule } from "../pair-time-rule";
+import { routingSession } from "../route-session";
 import { addStoreOptions, recordRun } from "../store-option";
 
 interface PairTimesFlags {
@@ -51,11 +52,7 @@ export function registerPairTimes(gravity: Command): void {
         import("../../studies/belt-and-road/index"),
       ]);
       // the rule of the Belt and Road study (src/studies/belt-and-road: the same rules, mode-share file and groups)
-      const rule = S.PAIR_TIME_RULES.find((r) => r === flags.pairTimes);
-      if (rule === undefined) {
-        throw new CaravanError("E_USAGE", `--pair-times must be ${S.PAIR_TIME_RULES.join(" or ")} (got "${flags.pairTimes}")`, { didYouMean: suggest(flags.pairTimes, S.PAIR_TIME_RULES) });
-      }
-      if (flags.modeShares !== undefined && rule === "fastest") throw new CaravanError("E_USAGE", "--mode-shares is used by --pair-times mode-share only");
+      const { rule, modeShares } = pairTimeRule(S, flags);
       if (rule === "mode-share" && cmd.getOptionValueSource("optimize") === "cli") {
         throw new CaravanError("E_USAGE", "--optimize is used by --pair-times fastest only (mode-share routes each mode by its own rule)");
       }
@@ -73,7 +70,6 @@ export function registerPairTimes(gravity: Command): void {
         avoidCountries: list(flags.avoidCountries),
         avoidIds: list(flags.avoidCrossings),
       };
-      const modeShares = rule === "mode-share" ? S.readModeShares(flags.modeShares ?? S.DEFAULT_MODE_SHARES_FILE, S.fixedGroups()) : undefined;
       const dataDir = flags.network ?? (cmd.optsWithGlobals() as { data: string }).data;
       const parameters = { baseline, scenario, countries: flags.countries, cityKinds: flags.cityKinds, minPopulation, criterion, pairTimes: rule, cargo: flags.cargo, csv: flags.out === "-" };
       const files = modeShares ? { modeShares: modeShares.file } : {};

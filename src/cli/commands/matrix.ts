@@ -1,7 +1,8 @@
 import type { Command } from "commander";
 import { writeFileAtomic } from "../../core/atomic-write";
 import { CaravanError } from "../../core/errors";
-import { addCommonRouteOptions, type CommonRouteFlags, list, ratesRequestOf, routeOptionsOf, routingSession } from "./route";
+import { list } from "../options";
+import { addCommonRouteOptions, type CommonRouteFlags, ratesRequestOf, routeOptionsOf, routingSession } from "../route-session";
 
 /** Registers `matrix [--places A,B,C | --all-cities] [options] [--out FILE]`: an origin–destination CSV (or Parquet). */
 export function register(program: Command): void {

@@ -8,7 +8,7 @@ import { writeFileAtomic } from "../../core/atomic-write";
 import { CaravanError } from "../../core/errors";
 import { stdoutOf } from "../io";
 import { addStoreOptions, recordRun } from "../store-option";
-import { numberOption } from "./route";
+import { numberOption } from "../options";
 
 function dataDir(cmd: Command): string {
   return (cmd.optsWithGlobals() as { data: string }).data;

@@ -5,9 +5,9 @@
 import { join } from "node:path";
 import type { Command } from "commander";
 import { CaravanError } from "../../core/errors";
-import { suggest } from "../../core/suggest";
 import { addStoreOptions, recordRun } from "../store-option";
 import { numberOption } from "../options";
+import { pairTimeRule } from "../pair-time-rule";
 
 interface StudyFlags {
   trade?: string;
@@ -52,11 +52,6 @@ export function register(program: Command): void {
         pctPerDay = numberOption("--pct-per-day", flags.pctPerDay) as number;
         if (!(pctPerDay >= 0 && pctPerDay < 100)) throw new CaravanError("E_USAGE", `--pct-per-day must be a number in [0, 100) (got "${flags.pctPerDay}")`);
       }
-      const pairTimes = (["mode-share", "fastest"] as const).find((r) => r === flags.pairTimes);
-      if (pairTimes === undefined) {
-        throw new CaravanError("E_USAGE", `--pair-times must be mode-share or fastest (got "${flags.pairTimes}")`, { didYouMean: suggest(flags.pairTimes, ["mode-share", "fastest"]) });
-      }
-      if (flags.modeShares !== undefined && pairTimes === "fastest") throw new CaravanError("E_USAGE", "--mode-shares is used by --pair-times mode-share only");
       let gdpYear: number | undefined;
       if (flags.gdpYear !== undefined) {
         gdpYear = numberOption("--gdp-year", flags.gdpYear, true) as number;
@@ -71,6 +66,7 @@ export function register(program: Command): void {
         import("../../store/stage-tables"),
       ]);
       // read and check every input before any work or output
+      const { rule: pairTimes, modeShares } = pairTimeRule(S, flags);
       let tradeYear: number | undefined;
       if (flags.tradeYear !== undefined) {
         tradeYear = numberOption("--trade-year", flags.tradeYear, true) as number;
@@ -78,7 +74,6 @@ export function register(program: Command): void {
       }
       const trade = S.readTradeMatrix(flags.trade, flags.tradeUnit, tradeYear);
       const gdp = flags.gdp !== undefined ? S.readGdp(flags.gdp, gdpYear) : null;
-      const modeShares = pairTimes === "mode-share" ? S.readModeShares(flags.modeShares ?? S.DEFAULT_MODE_SHARES_FILE, S.fixedGroups()) : undefined;
       const dir = (cmd.optsWithGlobals() as { data: string }).data;
       const imbalances: "additive" | "multiplicative" = flags.imbalances;
       const files = { trade: flags.trade, gdp: flags.gdp, ...(modeShares ? { modeShares: modeShares.file } : {}) };
