@@ -40,6 +40,12 @@ const NO_POS = -1;
 /** Predecessor position of the bush's origin (its longest used path is empty). */
 const ROOT_POS = -2;
 
+/** Outcome of improveBushArcs: arcs unchanged, only removed, added in the current order, added against it. */
+const UNCHANGED = 0;
+const REMOVED = 1;
+const ADDED_FORWARD = 2;
+const ADDED_REORDER = 3;
+
 /** In-arc code of a bush node whose in-arcs are in the bush's merge list (several in-arcs, or one at slot ≥ 255). */
 const MERGE = 255;
 
@@ -550,13 +556,19 @@ export function solveAlgorithmB(problem: AssignmentProblem, options: SolveOption
    * Returns true when the bush's arcs changed.
    */
   const improveBush = (k: number): boolean => {
-    const changed = improveBushArcs(k);
+    const status = improveBushArcs(k);
+    if (status >= ADDED_FORWARD) relistBush(k, status === ADDED_REORDER);
     const end = groupStart[bushOrder[k].length];
     for (let p = 0; p < end; p++) inBush[bushArc[p]] = 0;
-    return changed;
+    return status !== UNCHANGED;
   };
 
-  const improveBushArcs = (k: number): boolean => {
+  /**
+   * Labels, arc removal and additions of improveBush (inBush marks the arcs kept and added; arcs removed without
+   * additions are compacted here). The relisting after additions is apart (relistBush), so that this hot function
+   * holds no call that its first runs may not have reached.
+   */
+  const improveBushArcs = (k: number): number => {
     const cost = classCost[commodities.classOf[k]];
     const ord = bushOrder[k];
     const len = ord.length;
@@ -648,7 +660,7 @@ export function solveAlgorithmB(problem: AssignmentProblem, options: SolveOption
         }
       }
     }
-    if (removed === 0 && added === 0) return false;
+    if (removed === 0 && added === 0) return UNCHANGED;
     if (added === 0) {
       // removing arcs keeps the order topological: compact the arc list in place
       let cnt = 0;
@@ -665,8 +677,20 @@ export function solveAlgorithmB(problem: AssignmentProblem, options: SolveOption
         }
       }
       groupStart[len] = cnt;
-      return true;
+      return REMOVED;
     }
+    return reorder ? ADDED_REORDER : ADDED_FORWARD;
+  };
+
+  /**
+   * After improveBushArcs added arcs to k's bush (inBush marks its arcs, indeg counts each node's in-arcs), rebuild
+   * its arc list, with a new topological order when an added arc runs against the current one.
+   */
+  const relistBush = (k: number, reorder: boolean): void => {
+    const ord = bushOrder[k];
+    const len = ord.length;
+    const origin = ord[0];
+    const arcEnd = groupStart[len];
     for (let p = 0; p < arcEnd; p++) {
       const f = bushFlow[p];
       if (f !== 0) flowByArc[bushArc[p]] = f;
@@ -674,7 +698,7 @@ export function solveAlgorithmB(problem: AssignmentProblem, options: SolveOption
     if (!reorder) {
       // every added arc runs forward in the current order, which therefore stays topological
       listBushArcs(ord);
-      return true;
+      return;
     }
     // Kahn's topological sort over the bush arcs, then the arc list again in the new order
     let qh = 0;
@@ -692,7 +716,6 @@ export function solveAlgorithmB(problem: AssignmentProblem, options: SolveOption
     if (qt !== len) throw new Error(`Algorithm B: bush of commodity ${k} lost its topological order (${qt} of ${len} nodes); this is a bug`);
     for (let idx = 0; idx < len; idx++) ord[idx] = queue[idx];
     listBushArcs(ord);
-    return true;
   };
 
   /** Set by equilibrate: it moved some flow. */
