@@ -216,9 +216,29 @@ export class BenefitModel {
 
   /** Benefit components in the first operating year with full ramp-up (base factors; the model's own effects). */
   components(): BenefitComponents {
-    const p = this.params;
     const k = this.firstFullIndex();
-    const scale = this.demandGrowth[k];
+    return this.componentsAt(k, this.demandGrowth[k]);
+  }
+
+  /**
+   * Benefit components of each equilibrium level of the congested comparison (base factors, no ramp-up): the per-row
+   * changes of that level at its own demand multiplier, in its year; empty without levels.
+   */
+  levelComponents(): BenefitComponents[] {
+    const lv = this.levels;
+    if (lv === null) return [];
+    const yearOf = (scale: number) => {
+      let k = this.openIndex;
+      while (k < this.years.length - 1 && this.demandGrowth[k] < scale * (1 - 1e-12)) k++;
+      return k;
+    };
+    const low = this.componentsAt(yearOf(lv.lowScale), lv.lowScale);
+    return lv.highScale === lv.lowScale ? [low] : [low, lv.model.componentsAt(yearOf(lv.highScale), lv.highScale)];
+  }
+
+  /** Benefit components of this model's per-row changes with the demand multiplier `scale`, priced in year index k. */
+  private componentsAt(k: number, scale: number): BenefitComponents {
+    const p = this.params;
     let time = 0;
     let rel = 0;
     let charges = 0;

@@ -102,6 +102,22 @@ interface StateCosts {
 export interface Equilibrium {
   readonly cp: ReturnType<typeof corridorProblem>;
   readonly result: ReturnType<typeof solve>;
+  /** Reliability ratio ρ the assignment priced the buffer with (0: time and charges only). */
+  readonly reliabilityRatio: number;
+  /** [class][problem arc] charges in hours of the class's value of time (the class fixed cost without ρ × buffer). */
+  readonly chargeH: readonly Float64Array[];
+}
+
+/** [compiled arc] reliability buffer of the arc in the state (high − median border dwell where the high figure is known), hours. */
+export function arcBufferH(state: NetworkState): Float64Array {
+  const arcs = state.arcs;
+  const bufferOf = new Float64Array(arcs.dwellHighH.length);
+  for (let a = 0; a < bufferOf.length; a++) {
+    const high = arcs.dwellHighH[a];
+    const median = arcs.eventTimeH[a] - arcs.waitTimeH[a];
+    if (!Number.isNaN(high) && high > median) bufferOf[a] = high - median;
+  }
+  return bufferOf;
 }
 
 /**
@@ -111,7 +127,12 @@ export interface Equilibrium {
  */
 export type EquilibriumCache = Map<string, Equilibrium>;
 
-/** The equilibrium of `state` with the demand scaled by `demandScale` (from `cache` under `key` when given). */
+/**
+ * The equilibrium of `state` with the demand scaled by `demandScale` (from `cache` under `key` when given). With
+ * `reliabilityRatio` ρ > 0 each class's fixed cost of an arc (charges / value of time, hours) gets ρ × the arc's
+ * reliability buffer added: shippers choose routes by time + ρ buffer + charges, the generalized cost the benefits
+ * value (docs/appraisal.md, "Reliability in the congested comparison").
+ */
 export function solveEquilibrium(
   ctx: RoutingContext,
   rows: readonly ResolvedDemandRow[],
@@ -120,14 +141,26 @@ export function solveEquilibrium(
   gap: number,
   cache?: { readonly map: EquilibriumCache; readonly key: string },
   valueOfTimeUsdPerH?: Readonly<Record<string, number>>,
+  reliabilityRatio = 0,
 ): Equilibrium {
   const vot = valueOfTimeUsdPerH ? JSON.stringify(Object.entries(valueOfTimeUsdPerH).sort()) : "profiles";
-  const key = cache ? `${cache.key}|scale=${demandScale}|gap=${gap}|vot=${vot}` : "";
+  const key = cache ? `${cache.key}|scale=${demandScale}|gap=${gap}|vot=${vot}|rho=${reliabilityRatio}` : "";
   const hit = cache?.map.get(key);
   if (hit) return hit;
   const table: DemandTable = { file: "appraisal demand", rows };
   const cp = corridorProblem(ctx.net, table, { state, demandScale, ...(valueOfTimeUsdPerH ? { valueOfTimeUsdPerH } : {}) });
-  const eq = { cp, result: solve(cp.problem, "b", { gap, maxIterations: 500 }) };
+  const chargeH = cp.problem.classes.map((cl) => Float64Array.from(cl.fixedCost));
+  if (reliabilityRatio > 0) {
+    const bufferOf = arcBufferH(state);
+    for (const cl of cp.problem.classes) {
+      const fixed = cl.fixedCost;
+      for (let a = 0; a < fixed.length; a++) {
+        const ca = cp.compiledArcOf[a];
+        if (ca >= 0 && bufferOf[ca] > 0) fixed[a] += reliabilityRatio * bufferOf[ca];
+      }
+    }
+  }
+  const eq = { cp, result: solve(cp.problem, "b", { gap, maxIterations: 500 }), reliabilityRatio, chargeH };
   cache?.map.set(key, eq);
   return eq;
 }
@@ -164,13 +197,7 @@ function equilibriumCosts(
     const vot = valueOfTimeUsdPerH?.[resolved.profile.id] ?? resolved.profile.valueOfTimeUsdPerH.value;
     return { vot, columns: profileColumns(net, resolved.profile, arcs) };
   });
-  // [compiled arc] reliability buffer of the arc (high − median dwell where the high figure is known), hours
-  const bufferOf = new Float64Array(arcs.dwellHighH.length);
-  for (let a = 0; a < bufferOf.length; a++) {
-    const high = arcs.dwellHighH[a];
-    const median = arcs.eventTimeH[a] - arcs.waitTimeH[a];
-    if (!Number.isNaN(high) && high > median) bufferOf[a] = high - median;
-  }
+  const bufferOf = arcBufferH(state);
   const rowsOf = new Map<string, number[]>();
   for (let r = 0; r < n; r++) {
     const key = `${cp.classIds.indexOf(rows[r].classId)}:${rows[r].originPlace}:${rows[r].destinationPlace}`;
@@ -178,7 +205,7 @@ function equilibriumCosts(
     if (list) list.push(r);
     else rowsOf.set(key, [r]);
   }
-  decomposeFlows(cp, result, perClass, bufferOf, mask, rowsOf, out);
+  decomposeFlows(eq, perClass, bufferOf, mask, rowsOf, out);
   // rows the equilibrium loads no flow for (zero demand): the least-cost path under the equilibrium times
   const tree = new ShortestPathTree(p.graph, p.noThrough);
   let lastClass = -1;
@@ -187,9 +214,9 @@ function equilibriumCosts(
     if (out.reached[r]) continue;
     const row = rows[r];
     const c = cp.classIds.indexOf(row.classId);
-    const fixed = p.classes[c].fixedCost;
+    const fixed = eq.chargeH[c];
     if (c !== lastClass || row.originPlace !== lastOrigin) {
-      tree.run(row.originPlace, result.time, fixed);
+      tree.run(row.originPlace, result.time, p.classes[c].fixedCost);
       lastClass = c;
       lastOrigin = row.originPlace;
     }
@@ -222,7 +249,8 @@ function equilibriumCosts(
     out.usesMask[r] = uses;
     out.projectShare[r] = uses;
   }
-  for (let r = 0; r < n; r++) if (out.reached[r]) out.gcUsd[r] = out.timeH[r] * perClass[cp.classIds.indexOf(rows[r].classId)].vot + out.costUsd[r];
+  const rho = eq.reliabilityRatio;
+  for (let r = 0; r < n; r++) if (out.reached[r]) out.gcUsd[r] = (out.timeH[r] + rho * out.bufferH[r]) * perClass[cp.classIds.indexOf(rows[r].classId)].vot + out.costUsd[r];
   return out;
 }
 
@@ -236,14 +264,14 @@ function equilibriumCosts(
  * single least-cost path would pick one of them arbitrarily, and the pick can differ between the two states.
  */
 function decomposeFlows(
-  cp: Equilibrium["cp"],
-  result: Equilibrium["result"],
+  eq: Equilibrium,
   perClass: readonly { readonly vot: number; readonly columns: { readonly co2Kg: ArrayLike<number> } }[],
   bufferOf: Float64Array,
   mask: Uint8Array | null,
   rowsOf: ReadonlyMap<string, readonly number[]>,
   out: StateCosts,
 ): void {
+  const { cp, result } = eq;
   const cf = result.commodityFlow;
   if (cf === null) throw new RangeError("congested comparison: the equilibrium has no per-commodity flows (Algorithm B gives them)");
   const p = cp.problem;
@@ -264,7 +292,7 @@ function decomposeFlows(
     const base = k * m;
     const c = commodities.classOf[k];
     const origin = commodities.origin[k];
-    const fixed = p.classes[c].fixedCost;
+    const fixed = eq.chargeH[c];
     const co2 = perClass[c].columns.co2Kg;
     for (let a = 0; a < m; a++) if (cf[base + a] > 0) indeg[head[a]]++;
     let qh = 0;
@@ -340,8 +368,8 @@ export interface CongestedRun {
   readonly iterationsWith: number;
   readonly elapsedS: number;
   /**
-   * Total generalized cost of the demand at this level (Σ tonnes × (time × value of time + charges), the cost the
-   * assignment equilibrates; USD per year) without and with the change, at the final gap.
+   * Total generalized cost of the demand at this level (Σ tonnes × ((time + ρ buffer) × value of time + charges),
+   * the cost the assignment equilibrates; USD per year) without and with the change, at the final gap.
    */
   readonly costWithoutUsd: number;
   readonly costWithUsd: number;
@@ -384,6 +412,11 @@ export function congestedEffects(
      * and the benefits measure one generalized cost.
      */
     readonly valueOfTimeUsdPerH?: Readonly<Record<string, number>>;
+    /**
+     * Reliability ratio ρ of the route choice (default 0): the assignment prices each arc's reliability buffer at ρ ×
+     * the value of time, as the benefits do (the appraisal passes its parameter).
+     */
+    readonly reliabilityRatio?: number;
   } = {},
 ): ProjectEffects & { readonly run: CongestedRun } {
   const scale = options.demandScale ?? 1;
@@ -392,8 +425,9 @@ export function congestedEffects(
   let elapsedS = 0;
   const at = (g: number) => {
     const vot = options.valueOfTimeUsdPerH;
-    const eqA = solveEquilibrium(ctx, rows, without, scale, g, c ? { map: c.map, key: c.withoutKey } : undefined, vot);
-    const eqB = solveEquilibrium(ctx, rows, withProject, scale, g, c ? { map: c.map, key: c.withKey } : undefined, vot);
+    const rho = options.reliabilityRatio ?? 0;
+    const eqA = solveEquilibrium(ctx, rows, without, scale, g, c ? { map: c.map, key: c.withoutKey } : undefined, vot, rho);
+    const eqB = solveEquilibrium(ctx, rows, withProject, scale, g, c ? { map: c.map, key: c.withKey } : undefined, vot, rho);
     const a = equilibriumCosts(ctx, rows, without, eqA, null, vot);
     const b = equilibriumCosts(ctx, rows, withProject, eqB, projectArcs, vot);
     elapsedS += a.elapsedS + b.elapsedS;

@@ -116,11 +116,13 @@ export interface ComparisonInfo {
     gapWith: number;
     iterations: number;
     elapsedS: number;
-    /** Total generalized cost of the demand at this level without and with, USD per year (the assignment's prices). */
+    /** Total generalized cost (time + ρ buffer at the value of time, charges) of the demand at this level without and with, USD per year (the assignment's prices). */
     costWithoutUsd: number;
     costWithUsd: number;
     /** Saving at each gap solved. */
     savings: readonly { gap: number; savingUsd: number }[];
+    /** Benefit components of this level's per-row changes at its demand (base factors, full ramp-up), USD per year. */
+    components?: BenefitComponents;
   }[];
 }
 
@@ -394,7 +396,8 @@ export function comparisonEffects(
   const cache = options.cache;
   // shippers in the assignment trade time against charges at the values of time the benefits are priced with
   const valueOfTimeUsdPerH = assignmentValuesOfTime(states.ctx.net, subject.prices?.baseYear ?? null, inputs);
-  const opts = { gap, ...(cache ? { cache } : {}), ...(valueOfTimeUsdPerH ? { valueOfTimeUsdPerH } : {}) };
+  // and price the reliability buffer at the appraisal's reliability ratio, as the benefits do
+  const opts = { gap, reliabilityRatio: inputs.parameters.reliabilityRatio, ...(cache ? { cache } : {}), ...(valueOfTimeUsdPerH ? { valueOfTimeUsdPerH } : {}) };
   const low = congestedEffects(states.ctx, inputs.demand, states.without, states.with, mask, { demandScale: lo.scale, ...opts });
   const high = hi.scale === lo.scale ? low : congestedEffects(states.ctx, inputs.demand, states.without, states.with, mask, { demandScale: hi.scale, ...opts });
   const level = (y: number, e: typeof low) => ({
@@ -474,6 +477,10 @@ export function appraiseSubject(subject: AppraisalSubject, source: ProjectEffect
     rowsOnProject += effects.usesProject[r];
   }
   const firstFullYear = model.components();
+  const levelComponents = model.levelComponents();
+  const comparison: ComparisonInfo = se.comparison.levels
+    ? { ...se.comparison, levels: se.comparison.levels.map((l, i) => (levelComponents[i] ? { ...l, components: levelComponents[i] } : l)) }
+    : se.comparison;
   const changed = firstFullYear.timeSavingsUsd !== 0 || firstFullYear.transportCostSavingsUsd !== 0 || firstFullYear.reliabilityUsd !== 0 || firstFullYear.co2SavedT !== 0;
   const untonned = changed ? [] : capacityTargetsWithoutTonnes(inputs.ctx.net, subject.project.id);
   const why = untonned.length > 0 ? `; its capacity modifications target links with no capacity in tonnes or TEU per year, which the corridor assignment needs for a volume-delay function: ${untonned.join(", ")}` : "";
@@ -506,7 +513,7 @@ export function appraiseSubject(subject: AppraisalSubject, source: ProjectEffect
       rowsOnProject,
       unroutedTonnesPerYear: effects.unroutedTonnes,
       ...(note ? { note } : {}),
-      comparison: se.comparison,
+      comparison,
     },
     firstFullYear,
     streams,
