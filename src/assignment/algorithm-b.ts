@@ -557,16 +557,17 @@ export function solveAlgorithmB(problem: AssignmentProblem, options: SolveOption
    */
   const improveBush = (k: number): boolean => {
     const status = improveBushArcs(k);
-    if (status >= ADDED_FORWARD) relistBush(k, status === ADDED_REORDER);
+    if (status === REMOVED) compactBush(k);
+    else if (status >= ADDED_FORWARD) relistBush(k, status === ADDED_REORDER);
     const end = groupStart[bushOrder[k].length];
     for (let p = 0; p < end; p++) inBush[bushArc[p]] = 0;
     return status !== UNCHANGED;
   };
 
   /**
-   * Labels, arc removal and additions of improveBush (inBush marks the arcs kept and added; arcs removed without
-   * additions are compacted here). The relisting after additions is apart (relistBush), so that this hot function
-   * holds no call that its first runs may not have reached.
+   * Labels, arc removal and additions of improveBush (inBush marks the arcs kept and added). Rebuilding the arc
+   * list afterwards is apart (compactBush, relistBush), so that this hot function holds no branch that its first
+   * runs may not have reached.
    */
   const improveBushArcs = (k: number): number => {
     const cost = classCost[commodities.classOf[k]];
@@ -660,26 +661,28 @@ export function solveAlgorithmB(problem: AssignmentProblem, options: SolveOption
         }
       }
     }
-    if (removed === 0 && added === 0) return UNCHANGED;
-    if (added === 0) {
-      // removing arcs keeps the order topological: compact the arc list in place
-      let cnt = 0;
-      for (let idx = 1; idx < len; idx++) {
-        const pEnd = groupStart[idx + 1];
-        const pStart = groupStart[idx];
-        groupStart[idx] = cnt;
-        for (let p = pStart; p < pEnd; p++) {
-          const a = bushArc[p];
-          if (inBush[a] === 0) continue;
-          bushArc[cnt] = a;
-          bushFlow[cnt] = bushFlow[p];
-          cnt++;
-        }
+    const onlyRemoved = removed > 0 ? REMOVED : UNCHANGED;
+    if (added > 0) return reorder ? ADDED_REORDER : ADDED_FORWARD;
+    return onlyRemoved;
+  };
+
+  /** After improveBushArcs only removed arcs (inBush marks those kept): the order stays topological; compact the arc list in place. */
+  const compactBush = (k: number): void => {
+    const len = bushOrder[k].length;
+    let cnt = 0;
+    for (let idx = 1; idx < len; idx++) {
+      const pEnd = groupStart[idx + 1];
+      const pStart = groupStart[idx];
+      groupStart[idx] = cnt;
+      for (let p = pStart; p < pEnd; p++) {
+        const a = bushArc[p];
+        if (inBush[a] === 0) continue;
+        bushArc[cnt] = a;
+        bushFlow[cnt] = bushFlow[p];
+        cnt++;
       }
-      groupStart[len] = cnt;
-      return REMOVED;
     }
-    return reorder ? ADDED_REORDER : ADDED_FORWARD;
+    groupStart[len] = cnt;
   };
 
   /**
