@@ -590,27 +590,38 @@ export function solveAlgorithmB(problem: AssignmentProblem, options: SolveOption
       pos[j] = idx;
       const pEnd = groupStart[idx + 1];
       const pStart = groupStart[idx];
+      // one pass: L over every in-arc, U over the used in-arcs out of used nodes; then the L-tree arc joins U's
+      // candidates (U takes the first arc in list order that attains the maximum)
       let lBest = Number.POSITIVE_INFINITY;
       let lArg = NO_POS;
-      for (let p = pStart; p < pEnd; p++) {
-        const a = bushArc[p];
-        const lv = L[tail[a]] + cost[a];
-        if (lv < lBest) {
-          lBest = lv;
-          lArg = p;
-        }
-      }
+      let lUsed = false;
       let uBest = Number.NEGATIVE_INFINITY;
       let uArg = NO_POS;
       for (let p = pStart; p < pEnd; p++) {
         const a = bushArc[p];
         const t = tail[a];
-        if ((bushFlow[p] > 0 && Upred[t] !== NO_POS) || p === lArg) {
-          const uv = U[t] + cost[a];
+        const ca = cost[a];
+        const lv = L[t] + ca;
+        const used = bushFlow[p] > 0 && Upred[t] !== NO_POS;
+        if (lv < lBest) {
+          lBest = lv;
+          lArg = p;
+          lUsed = used;
+        }
+        if (used) {
+          const uv = U[t] + ca;
           if (uv > uBest) {
             uBest = uv;
             uArg = p;
           }
+        }
+      }
+      if (lArg !== NO_POS && !lUsed) {
+        const a = bushArc[lArg];
+        const uv = U[tail[a]] + cost[a];
+        if (uv > uBest || (uv === uBest && lArg < uArg)) {
+          uBest = uv;
+          uArg = lArg;
         }
       }
       L[j] = lBest;
