@@ -9,6 +9,10 @@
  * equilibrium every used path of the pair costs that minimum within the solver gap, so this is the pair's
  * equilibrium path cost.
  *
+ * Route choice prices each arc's reliability buffer (P90 − median border dwell) at the reliability ratio the benefits
+ * use (option `reliabilityRatio`, added to the class fixed cost): the equilibrium and the benefits then value one
+ * generalized cost, v (time + ρ buffer) + charges, and the per-row changes add up to the equilibria's saving.
+ *
  * Used where the compared states differ in any capacity (a second track, a larger terminal or crossing): in
  * uncongested routing such a project changes no route and no time.
  */
