@@ -256,29 +256,29 @@ const ORIGIN = /^\s*origin\s+(\S+)\s*$/i;
 /** [f] 10^f, exact for f ≤ 22. */
 const POW10 = Float64Array.from({ length: 23 }, (_, f) => 10 ** f);
 
-/** Length of the decimal number (grammar of NUMBER, without sign) starting at `i`, 0 when there is none. */
-function scanUnsignedNumber(s: string, i: number): number {
+/** Length of the decimal number (grammar of NUMBER, without sign) starting at byte `i` of `b` before `end`, 0 when there is none. */
+function scanUnsignedNumberBytes(b: Uint8Array, i: number, end: number): number {
   const start = i;
   let digits = 0;
-  let c = s.charCodeAt(i);
+  let c = i < end ? b[i] : -1;
   while (c >= 48 && c <= 57) {
     digits++;
-    c = s.charCodeAt(++i);
+    c = ++i < end ? b[i] : -1;
   }
   if (c === 46) {
-    c = s.charCodeAt(++i);
+    c = ++i < end ? b[i] : -1;
     while (c >= 48 && c <= 57) {
       digits++;
-      c = s.charCodeAt(++i);
+      c = ++i < end ? b[i] : -1;
     }
   }
   if (digits === 0) return 0;
   if (c === 101 || c === 69) {
     let j = i + 1;
-    let e = s.charCodeAt(j);
-    if (e === 43 || e === 45) e = s.charCodeAt(++j);
+    let e = j < end ? b[j] : -1;
+    if (e === 43 || e === 45) e = ++j < end ? b[j] : -1;
     if (e >= 48 && e <= 57) {
-      while (e >= 48 && e <= 57) e = s.charCodeAt(++j);
+      while (e >= 48 && e <= 57) e = ++j < end ? b[j] : -1;
       i = j;
     }
   }
@@ -286,32 +286,32 @@ function scanUnsignedNumber(s: string, i: number): number {
 }
 
 /**
- * Fast path for one trip-table line of `destination : flow ;` entries (the bulk of a trip file): adds them to
- * `demand` and returns true, or changes nothing and returns false when the line holds anything else (the general
- * parser then reads it and reports any error). `scratch` holds the line's entries until the whole line is valid.
+ * Fast path for one trip-table line of `destination : flow ;` entries (the bulk of a trip file), read from the bytes
+ * `b[start .. end)` (the line without its newline and comment) without creating strings: adds the entries to `demand`
+ * and returns true, or changes nothing and returns false when the line holds anything else (the general parser then
+ * reads it and reports any error). `scratch` holds the line's entries until the whole line is valid.
  */
-function fastTripEntries(body: string, origin: number, zoneCount: number, demand: Float64Array, scratch: { d: Int32Array; v: Float64Array }, sums: { total: number; intrazonal: number }): boolean {
-  const len = body.length;
-  let i = 0;
+function fastTripEntries(b: Uint8Array, start: number, end: number, origin: number, zoneCount: number, demand: Float64Array, scratch: { d: Int32Array; v: Float64Array }, sums: { total: number; intrazonal: number }): boolean {
+  let i = start;
   let count = 0;
   for (;;) {
-    let c = body.charCodeAt(i);
-    while (c === 32 || c === 9 || c === 13) c = body.charCodeAt(++i);
-    if (i >= len) break;
+    let c = i < end ? b[i] : -1;
+    while (c === 32 || c === 9 || c === 13) c = ++i < end ? b[i] : -1;
+    if (i >= end) break;
     // destination: a positive integer
     let d = 0;
     const dStart = i;
     while (c >= 48 && c <= 57) {
       d = d * 10 + (c - 48);
-      c = body.charCodeAt(++i);
+      c = ++i < end ? b[i] : -1;
     }
     if (i === dStart || i - dStart > 9 || d < 1 || d > zoneCount) return false;
-    while (c === 32 || c === 9) c = body.charCodeAt(++i);
+    while (c === 32 || c === 9) c = ++i < end ? b[i] : -1;
     if (c !== 58) return false; // ':'
-    c = body.charCodeAt(++i);
-    while (c === 32 || c === 9) c = body.charCodeAt(++i);
+    c = ++i < end ? b[i] : -1;
+    while (c === 32 || c === 9) c = ++i < end ? b[i] : -1;
     const vStart = i;
-    if (c === 43) c = body.charCodeAt(++i); // a leading '+'; negative flows go to the general parser, which rejects them
+    if (c === 43) c = ++i < end ? b[i] : -1; // a leading '+'; negative flows go to the general parser, which rejects them
     // digits and fraction digits as one integer w with f fraction digits: w / 10^f is the correctly rounded value
     // (the same double as Number()) while w < 2^53 and f ≤ 22, as both are then exact; otherwise Number() reads it
     const nStart = i;
@@ -321,29 +321,29 @@ function fastTripEntries(body: string, origin: number, zoneCount: number, demand
     while (c >= 48 && c <= 57) {
       w = w * 10 + (c - 48);
       digits++;
-      c = body.charCodeAt(++i);
+      c = ++i < end ? b[i] : -1;
     }
     if (c === 46) {
-      c = body.charCodeAt(++i);
+      c = ++i < end ? b[i] : -1;
       while (c >= 48 && c <= 57) {
         w = w * 10 + (c - 48);
         f++;
-        c = body.charCodeAt(++i);
+        c = ++i < end ? b[i] : -1;
       }
     }
     let v: number;
     if (digits + f > 0 && c !== 101 && c !== 69 && w <= Number.MAX_SAFE_INTEGER && f <= 22) v = f === 0 ? w : w / POW10[f];
     else {
-      const n = scanUnsignedNumber(body, nStart);
+      const n = scanUnsignedNumberBytes(b, nStart, end);
       if (n === 0) return false;
       i = nStart + n;
-      v = Number(body.slice(vStart, i));
+      v = Number(latin1(b, vStart, i));
     }
     if (!(v <= MAX_TRIP_FLOW) || (v !== 0 && v < MIN_NORMAL)) return false; // overflow, out of range or subnormal: the general parser says which
-    c = body.charCodeAt(i);
-    while (c === 32 || c === 9 || c === 13) c = body.charCodeAt(++i);
+    c = i < end ? b[i] : -1;
+    while (c === 32 || c === 9 || c === 13) c = ++i < end ? b[i] : -1;
     if (c === 59) i++; // ';'
-    else if (i < len) return false;
+    else if (i < end) return false;
     if (count === scratch.d.length) return false;
     scratch.d[count] = d - 1;
     scratch.v[count] = v;
@@ -359,13 +359,71 @@ function fastTripEntries(body: string, origin: number, zoneCount: number, demand
   return true;
 }
 
+/** The bytes `b[start .. end)` (ASCII digits, signs, dots and exponents here) as a string. */
+function latin1(b: Uint8Array, start: number, end: number): string {
+  let s = "";
+  for (let i = start; i < end; i++) s += String.fromCharCode(b[i]);
+  return s;
+}
+
+/** A file's bytes: `text` as given (a Buffer read from disk) or encoded as UTF-8. */
+function asBytes(text: string | Uint8Array): Buffer {
+  if (typeof text === "string") return Buffer.from(text, "utf8");
+  return Buffer.isBuffer(text) ? text : Buffer.from(text.buffer, text.byteOffset, text.byteLength);
+}
+
+/**
+ * Byte offsets of the lines of `b` as `splitLines` cuts its text (at `\n`, without a `\r` just before it):
+ * line k is `b[starts[k] .. ends[k])`. The decoded line k equals `splitLines(b.toString("utf8"))[k]`, as UTF-8 never
+ * uses the bytes of `\r` and `\n` inside a multi-byte character.
+ */
+function lineBounds(b: Buffer): { starts: Uint32Array; ends: Uint32Array; count: number } {
+  let n = 1;
+  for (let p = b.indexOf(10); p >= 0; p = b.indexOf(10, p + 1)) n++;
+  const starts = new Uint32Array(n);
+  const ends = new Uint32Array(n);
+  let s = 0;
+  let k = 0;
+  for (let p = b.indexOf(10); p >= 0; p = b.indexOf(10, p + 1)) {
+    starts[k] = s;
+    ends[k] = p > s && b[p - 1] === 13 ? p - 1 : p;
+    k++;
+    s = p + 1;
+  }
+  starts[k] = s;
+  ends[k] = b.length;
+  return { starts, ends, count: n };
+}
+
+/**
+ * The decoded lines of the metadata section (up to `<END OF METADATA>`, or up to the first line `readMetadata`
+ * refuses, or the whole file when the section never ends), so that metadata reading and its messages see the same
+ * lines, and line numbers, as for the whole text.
+ */
+function headLines(b: Buffer, bounds: { starts: Uint32Array; ends: Uint32Array; count: number }): string[] {
+  const lines: string[] = [];
+  for (let k = 0; k < bounds.count; k++) {
+    const raw = b.toString("utf8", bounds.starts[k], bounds.ends[k]);
+    lines.push(raw);
+    const m = TAG.exec(raw);
+    if (m) {
+      if (m[1].trim().toUpperCase() === "END OF METADATA") break;
+      continue;
+    }
+    if (stripComment(raw).trim() !== "") break;
+  }
+  return lines;
+}
+
 /**
  * Parse a TNTP trip table. Zones are 1-based in the file, 0-based in `demand`. With `networkZones` (the zone count of
  * the network the table belongs to) a different `<NUMBER OF ZONES>` is refused before the zones × zones matrix is
  * allocated.
  */
-export function parseTntpTrips(text: string, file: string, networkZones?: number): TntpTrips {
-  const lines = splitLines(text);
+export function parseTntpTrips(text: string | Uint8Array, file: string, networkZones?: number): TntpTrips {
+  const bytes = asBytes(text);
+  const bounds = lineBounds(bytes);
+  const lines = headLines(bytes, bounds);
   const { tags, bodyStart } = readMetadata(file, lines);
   const zoneCount = tagInt(file, lines, tags, "NUMBER OF ZONES", true, TRIP_RULES);
   if (networkZones !== undefined && zoneCount !== networkZones) {
@@ -377,9 +435,14 @@ export function parseTntpTrips(text: string, file: string, networkZones?: number
   let origin = -1;
   const sums = { total: 0, intrazonal: 0 };
   const scratch = { d: new Int32Array(64), v: new Float64Array(64) };
-  for (let i = bodyStart; i < lines.length; i++) {
-    const body = stripComment(lines[i]);
-    if (origin >= 0 && fastTripEntries(body, origin, zoneCount, demand, scratch, sums)) continue;
+  let tilde = bytes.indexOf(126); // the next '~' (comment start) at or after the current line
+  for (let i = bodyStart; i < bounds.count; i++) {
+    const start = bounds.starts[i];
+    let end = bounds.ends[i];
+    if (tilde >= 0 && tilde < start) tilde = bytes.indexOf(126, start);
+    if (tilde >= 0 && tilde < end) end = tilde;
+    if (origin >= 0 && fastTripEntries(bytes, start, end, origin, zoneCount, demand, scratch, sums)) continue;
+    const body = bytes.toString("utf8", start, end);
     if (body.trim() === "") continue;
     const om = ORIGIN.exec(body.replace(/;\s*$/, ""));
     if (om) {
@@ -515,11 +578,19 @@ function readText(path: string): string {
   }
 }
 
+function readBytes(path: string): Buffer {
+  try {
+    return readFileSync(path);
+  } catch (error) {
+    throw new CaravanError("E_FILE_NOT_FOUND", `cannot read ${path}: ${(error as Error).message}`, { cause: error });
+  }
+}
+
 /** Read a TNTP directory: network and trips now, best-known flows (when present) on first use. */
 export function loadTntpDir(dir: string): TntpInstance {
   const files = findTntpFiles(dir);
   const network = parseTntpNetwork(readText(files.net), files.net);
-  const trips = parseTntpTrips(readText(files.trips), files.trips, network.zoneCount);
+  const trips = parseTntpTrips(readBytes(files.trips), files.trips, network.zoneCount);
   if (trips.zoneCount !== network.zoneCount) {
     throw parseError(files.trips, 1, "<NUMBER OF ZONES>", `${trips.zoneCount} zones but the network ${basename(files.net)} has ${network.zoneCount}`);
   }
