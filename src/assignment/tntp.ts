@@ -21,7 +21,7 @@
 import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { basename, dirname, join } from "node:path";
 import { CaravanError, parseError } from "../core/errors";
-import { MIN_NORMAL, NUMBER_FIELDS, type NumberRule, numberProblem } from "../core/numbers";
+import { MIN_NORMAL, NUMBER_FIELDS, type NumberRule, numberProblem, rangeProblem } from "../core/numbers";
 
 /** A TNTP network in input (file) order. Node k of the file is index k - 1. */
 export interface TntpNetwork {
@@ -161,11 +161,73 @@ function splitLines(text: string): string[] {
   return text.split(/\r?\n/);
 }
 
+/** The BPR conditions on link `l` (line `line`) that the single field rules cannot state. */
+function checkLink(file: string, line: number, cols: readonly Float64Array[], l: number): void {
+  const capacity = cols[0][l];
+  const b = cols[3][l];
+  if (capacity === 0 && b > 0) throw parseError(file, line, "capacity", "is 0 but b > 0 (the BPR term would be infinite)");
+  if (b > 0 && capacity < MIN_CONGESTED_CAPACITY) throw parseError(file, line, "capacity", `${capacity} is below ${MIN_CONGESTED_CAPACITY} with b > 0 ((flow / capacity)^power would overflow)`);
+  if (b > 0 && cols[4][l] < 1) throw parseError(file, line, "power", `${cols[4][l]} with b > 0: the power of a congested link must be ≥ 1 (use b = 0 for a constant time)`);
+}
+
+/**
+ * Fast path for one link line, read from the bytes `b[start .. end)` (the line without newline and comment) without
+ * creating strings: 7 to 10 unsigned plain decimals (no exponent) separated by spaces or tabs, an optional `;` with
+ * only blanks after it, every value within its field's rule (node ids within 1 … `nodeCount`). Writes the values
+ * (missing optional fields 0) to `out` and returns the number of fields, 0 for a blank line, or -1 when the line
+ * holds anything else (the general parser then reads it and reports any error). Each value is the same double as
+ * Number() of its text: digits and fraction digits as one integer w with f fraction digits, w / 10^f, exact while
+ * w < 2^53 and f ≤ 22 (otherwise -1).
+ */
+function fastLinkFields(b: Uint8Array, start: number, end: number, nodeCount: number, out: Float64Array): number {
+  let i = start;
+  let n = 0;
+  let c = i < end ? b[i] : -1;
+  for (;;) {
+    while (c === 32 || c === 9 || c === 13) c = ++i < end ? b[i] : -1;
+    if (i >= end || c === 59) break;
+    if (n === NET_FIELDS.length) return -1;
+    let w = 0;
+    let f = 0;
+    let digits = 0;
+    while (c >= 48 && c <= 57) {
+      w = w * 10 + (c - 48);
+      digits++;
+      c = ++i < end ? b[i] : -1;
+    }
+    if (c === 46) {
+      c = ++i < end ? b[i] : -1;
+      while (c >= 48 && c <= 57) {
+        w = w * 10 + (c - 48);
+        f++;
+        c = ++i < end ? b[i] : -1;
+      }
+    }
+    if (digits + f === 0 || w > Number.MAX_SAFE_INTEGER || f > 22) return -1;
+    if (!(c === 32 || c === 9 || c === 13 || c === 59 || i >= end)) return -1;
+    const v = f === 0 ? w : w / POW10[f];
+    if (rangeProblem(v, NET_RULES[NET_FIELDS[n]]) !== null) return -1;
+    if (n < 2 && v > nodeCount) return -1;
+    out[n++] = v;
+  }
+  if (c === 59) {
+    c = ++i < end ? b[i] : -1;
+    while (c === 32 || c === 9 || c === 13) c = ++i < end ? b[i] : -1;
+    if (i < end) return -1;
+  }
+  if (n === 0) return c === 59 ? -1 : 0;
+  if (n < 7) return -1;
+  for (let k = n; k < NET_FIELDS.length; k++) out[k] = 0;
+  return n;
+}
+
 const NET_FIELDS = ["init_node", "term_node", "capacity", "length", "free_flow_time", "b", "power", "speed", "toll", "link_type"] as const;
 
 /** Parse a TNTP network file's text. `file` is used in messages only. */
-export function parseTntpNetwork(text: string, file: string): TntpNetwork {
-  const lines = splitLines(text);
+export function parseTntpNetwork(text: string | Uint8Array, file: string): TntpNetwork {
+  const bytes = asBytes(text);
+  const bounds = lineBounds(bytes);
+  const lines = headLines(bytes, bounds);
   const { tags, bodyStart } = readMetadata(file, lines);
   const zoneCount = tagInt(file, lines, tags, "NUMBER OF ZONES", true, NET_RULES);
   const declaredNodes = tagInt(file, lines, tags, "NUMBER OF NODES", true, NET_RULES);
@@ -176,14 +238,33 @@ export function parseTntpNetwork(text: string, file: string): TntpNetwork {
   if (zoneCount > declaredNodes) throw parseError(file, lines.findIndex((l) => l.toUpperCase().includes("<NUMBER OF ZONES>")) + 1, "<NUMBER OF ZONES>", `${zoneCount} zones but only ${declaredNodes} nodes`);
 
   // the declared count is checked against the file at the end; allocate by what the file can hold, not by the claim
-  const cap = Math.max(16, Math.min(declaredLinks, lines.length));
+  const cap = Math.max(16, Math.min(declaredLinks, bounds.count));
   let from = new Uint32Array(cap);
   let to = new Uint32Array(cap);
   let cols = NET_FIELDS.slice(2).map(() => new Float64Array(cap));
   let lineNo = new Uint32Array(cap);
   let count = 0;
-  for (let i = bodyStart; i < lines.length; i++) {
-    let body = stripComment(lines[i]);
+  const values = new Float64Array(NET_FIELDS.length);
+  let tilde = bytes.indexOf(126); // the next '~' (comment start) at or after the current line
+  for (let i = bodyStart; i < bounds.count; i++) {
+    const start = bounds.starts[i];
+    let end = bounds.ends[i];
+    if (tilde >= 0 && tilde < start) tilde = bytes.indexOf(126, start);
+    if (tilde >= 0 && tilde < end) end = tilde;
+    if (count < from.length) {
+      const fields = fastLinkFields(bytes, start, end, declaredNodes, values);
+      if (fields === 0) continue; // blank or comment line
+      if (fields > 0) {
+        from[count] = values[0] - 1;
+        to[count] = values[1] - 1;
+        for (let k = 2; k < NET_FIELDS.length; k++) cols[k - 2][count] = values[k];
+        checkLink(file, i + 1, cols, count);
+        lineNo[count] = i + 1;
+        count++;
+        continue;
+      }
+    }
+    let body = bytes.toString("utf8", start, end);
     const semi = body.indexOf(";");
     if (semi >= 0) {
       const rest = body.slice(semi + 1).trim();
@@ -214,16 +295,12 @@ export function parseTntpNetwork(text: string, file: string): TntpNetwork {
       const v = tok === undefined ? 0 : num(file, i + 1, NET_FIELDS[k], tok, NET_RULES[NET_FIELDS[k]]);
       cols[k - 2][count] = v;
     }
-    const capacity = cols[0][count];
-    const b = cols[3][count];
-    if (capacity === 0 && b > 0) throw parseError(file, i + 1, "capacity", "is 0 but b > 0 (the BPR term would be infinite)");
-    if (b > 0 && capacity < MIN_CONGESTED_CAPACITY) throw parseError(file, i + 1, "capacity", `${capacity} is below ${MIN_CONGESTED_CAPACITY} with b > 0 ((flow / capacity)^power would overflow)`);
-    if (b > 0 && cols[4][count] < 1) throw parseError(file, i + 1, "power", `${cols[4][count]} with b > 0: the power of a congested link must be ≥ 1 (use b = 0 for a constant time)`);
+    checkLink(file, i + 1, cols, count);
     lineNo[count] = i + 1;
     count++;
   }
   if (count !== declaredLinks) {
-    throw parseError(file, lines.length, "<NUMBER OF LINKS>", `declares ${declaredLinks} links but the file has ${count}`);
+    throw parseError(file, bounds.count, "<NUMBER OF LINKS>", `declares ${declaredLinks} links but the file has ${count}`);
   }
   const nodeCount = declaredNodes;
   const firstThruNode = Number.isNaN(firstThruNodeTag) ? 1 : Math.max(1, firstThruNodeTag);
@@ -589,7 +666,7 @@ function readBytes(path: string): Buffer {
 /** Read a TNTP directory: network and trips now, best-known flows (when present) on first use. */
 export function loadTntpDir(dir: string): TntpInstance {
   const files = findTntpFiles(dir);
-  const network = parseTntpNetwork(readText(files.net), files.net);
+  const network = parseTntpNetwork(readBytes(files.net), files.net);
   const trips = parseTntpTrips(readBytes(files.trips), files.trips, network.zoneCount);
   if (trips.zoneCount !== network.zoneCount) {
     throw parseError(files.trips, 1, "<NUMBER OF ZONES>", `${trips.zoneCount} zones but the network ${basename(files.net)} has ${network.zoneCount}`);
