@@ -8,7 +8,7 @@ import { join } from "node:path";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { parseStreamsCsv } from "../../src/appraisal/index";
-import { isCaravanError } from "../../src/core/errors";
+import { type CaravanError, isCaravanError } from "../../src/core/errors";
 import { readGdp, readTradeMatrix } from "../../src/studies/belt-and-road/index";
 
 const tmp = mkdtempSync(join(tmpdir(), "caravan-fuzz-"));
@@ -70,5 +70,25 @@ describe("ITPD-E", () => {
     expect(m.flows.get("AAA\u0000AAA")).toBe(10e6);
     expect(m.sectors?.get("AAA\u0000BBB")?.get("2")).toBe(1.5e6);
     expect(() => readTradeMatrix(file)).toThrow(/several years/);
+  });
+});
+
+describe("economy codes of a trade file", () => {
+  it("with the network's economies, a code that is neither ISO 3166 nor the network's is an error at its line, with did you mean", () => {
+    const file = join(tmp, "codes.csv");
+    writeFileSync(file, "exporter,importer,trade\nCHN,DEU,100\nAAA,SUN,3\nDUE,CHN,5\n");
+    const network = new Set(["AAA", "CHN"]);
+    let error: CaravanError | undefined;
+    try {
+      readTradeMatrix(file, undefined, undefined, network);
+    } catch (e) {
+      error = e as CaravanError;
+    }
+    expect(error?.code).toBe("E_PARSE");
+    expect(error?.message).toBe(`${file}:4: field "exporter": "DUE" is not an ISO 3166-1 alpha-3 code of an economy`);
+    expect(error?.didYouMean).toContain("DEU");
+    // ISO codes outside the network (DEU), former ISO 3166-3 codes (SUN) and the network's own codes (AAA) are read
+    writeFileSync(file, "exporter,importer,trade\nCHN,DEU,100\nAAA,SUN,3\n");
+    expect(readTradeMatrix(file, undefined, undefined, network).economies).toEqual(["AAA", "CHN", "DEU", "SUN"]);
   });
 });

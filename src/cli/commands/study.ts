@@ -72,16 +72,17 @@ export function register(program: Command): void {
         tradeYear = numberOption("--trade-year", flags.tradeYear, true) as number;
         if (!Number.isInteger(tradeYear)) throw new CaravanError("E_USAGE", `--trade-year must be a year (got "${flags.tradeYear}")`);
       }
-      const trade = S.readTradeMatrix(flags.trade, flags.tradeUnit, tradeYear);
-      const gdp = flags.gdp !== undefined ? S.readGdp(flags.gdp, gdpYear) : null;
       const dir = (cmd.optsWithGlobals() as { data: string }).data;
+      const net = openNetwork(dir);
+      const trade = S.readTradeMatrix(flags.trade, flags.tradeUnit, tradeYear, new Set(net.network.places.flatMap((p) => (p.country === null ? [] : [p.country]))));
+      const gdp = flags.gdp !== undefined ? S.readGdp(flags.gdp, gdpYear) : null;
       const imbalances: "additive" | "multiplicative" = flags.imbalances;
       const files = { trade: flags.trade, gdp: flags.gdp, ...(modeShares ? { modeShares: modeShares.file } : {}) };
       const parameters = { tradeUnit: flags.tradeUnit, tradeYear, gdpYear, sigma, imbalances: flags.imbalances, pctPerDay, pairTimes, json: flags.json === true };
       // a run asked to write files (--out, --report) is always computed
       await recordRun(cmd, { kind: "study", files, datasetDir: dir, parameters, reusable: flags.out === undefined && flags.report === undefined }, (run) => {
       const out = run.out;
-      const ctx = new RoutingContext(openNetwork(dir));
+      const ctx = new RoutingContext(net);
       const stages = 8; // trade, states, then times and GE of three variants
       let done = 0;
       const progress = process.stderr.isTTY

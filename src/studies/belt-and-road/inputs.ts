@@ -21,6 +21,7 @@
  */
 import { readFileSync } from "node:fs";
 import { CaravanError, parseError } from "../../core/errors";
+import { isEconomyCode, suggestEconomyCodes } from "../../core/country-codes";
 
 export const ROW = "ROW";
 const ISO3 = /^[A-Z]{3}$/;
@@ -71,8 +72,12 @@ export interface TradeMatrixInput {
 
 export const TRADE_UNITS: Readonly<Record<string, number>> = { usd: 1, "thousand-usd": 1e3, "million-usd": 1e6 };
 
-/** Read a trade matrix file (see the file comment); `unit` defaults to USD (million USD for ITPD-E). */
-export function readTradeMatrix(file: string, unit?: string, year?: number): TradeMatrixInput {
+/**
+ * Read a trade matrix file (see the file comment); `unit` defaults to USD (million USD for ITPD-E). With
+ * `networkEconomies`, every code must name an economy: an ISO 3166 alpha-3 code (core/country-codes.ts) or an economy
+ * of the network, so a typo is an error with "did you mean" rather than a silent part of the rest of the world.
+ */
+export function readTradeMatrix(file: string, unit?: string, year?: number, networkEconomies?: ReadonlySet<string>): TradeMatrixInput {
   if (unit !== undefined && TRADE_UNITS[unit] === undefined) throw new CaravanError("E_USAGE", `trade unit must be one of ${Object.keys(TRADE_UNITS).join(", ")} (got "${unit}")`);
   let factor = TRADE_UNITS[unit ?? "usd"];
   let iy = -1;
@@ -124,6 +129,14 @@ export function readTradeMatrix(file: string, unit?: string, year?: number): Tra
     const b = cells[ii];
     if (!ISO3.test(a)) throw parseError(file, line, "exporter", `"${a}" is not an ISO 3166-1 alpha-3 code (three capital letters)`);
     if (!ISO3.test(b)) throw parseError(file, line, "importer", `"${b}" is not an ISO 3166-1 alpha-3 code (three capital letters)`);
+    for (const [field, code] of [["exporter", a], ["importer", b]] as const) {
+      if (networkEconomies && !networkEconomies.has(code) && !isEconomyCode(code)) {
+        throw new CaravanError("E_PARSE", `${file}:${line}: field "${field}": "${code}" is not an ISO 3166-1 alpha-3 code of an economy`, {
+          details: { file, line, field },
+          didYouMean: suggestEconomyCodes(code),
+        });
+      }
+    }
     const text = cells[iv];
     if (text === "" || text.toUpperCase() === "NA") throw parseError(file, line, valueName, "missing value");
     if (!NUMBER.test(text)) throw parseError(file, line, valueName, `"${text}" is not a number`);
