@@ -73,11 +73,10 @@ export function register(program: Command): void {
     .option("--json", "print the result summary as JSON")
     .action(async (flags: AssignFlags, command: Command) => {
       // the solvers, loaders and reports load with the command, not when the program is defined (fast --help)
-      const [{ tntpProblem }, { isAlgorithmName, solve }, { loadTntpDir }, { corridorTables, tntpLinkFlowRows }] = await Promise.all([
+      const [{ tntpProblem }, { isAlgorithmName, solve }, { loadTntpDir }] = await Promise.all([
         import("../../assignment/problem"),
         import("../../assignment/solve"),
         import("../../assignment/tntp"),
-        import("../../store/stage-tables"),
       ]);
       if ((flags.tntp === undefined) === (flags.demand === undefined)) throw new CaravanError("E_USAGE", "give exactly one of --tntp DIR and --demand FILE");
       if (!isAlgorithmName(flags.algorithm)) {
@@ -91,12 +90,13 @@ export function register(program: Command): void {
       const theta = positive("--theta", flags.theta, false);
       if (flags.demand !== undefined) {
         // the network and corridor modules load only for corridor demand: a TNTP run starts without them
-        const [{ corridorProblem }, { readDemandCsv }, { corridorSummary, formatCorridorSummary }, { linkFlowsCsv, linkFlowsGeoJson }, { openNetwork }] = await Promise.all([
+        const [{ corridorProblem }, { readDemandCsv }, { corridorSummary, formatCorridorSummary }, { linkFlowsCsv, linkFlowsGeoJson }, { openNetwork }, { corridorTables }] = await Promise.all([
           import("../../assignment/corridor"),
           import("../../assignment/corridor-demand"),
           import("../../assignment/corridor-report"),
           import("../../assignment/results"),
           import("../../network/index"),
+          import("../../store/stage-tables"),
         ]);
         const t0 = performance.now();
         const dataDir = (command.optsWithGlobals() as { data: string }).data;
@@ -134,7 +134,7 @@ export function register(program: Command): void {
       }
       if (flags.geojsonOut !== undefined || flags.year !== undefined) throw new CaravanError("E_USAGE", "--geojson-out and --year apply to corridor demand (--demand FILE) only");
       const tntpParameters = { algorithm: flags.algorithm, gap, maxIterations, maxSeconds, theta, tollFactor: flags.tollFactor, distanceFactor: flags.distanceFactor, demandScale: flags.demandScale, json: flags.json === true };
-      await recordRun(command, { kind: "assignment", dirs: { tntp: flags.tntp as string }, parameters: tntpParameters, reusable: flags.flowsOut === undefined }, (run) => {
+      await recordRun(command, { kind: "assignment", dirs: { tntp: flags.tntp as string }, parameters: tntpParameters, reusable: flags.flowsOut === undefined }, async (run) => {
       const out = run.out;
       const t0 = performance.now();
       const inst = loadTntpDir(flags.tntp as string);
@@ -152,16 +152,18 @@ export function register(program: Command): void {
         progress.done();
       }
       const elapsedS = (performance.now() - t0) / 1000;
+      // link flows in the file's link order, for the store (a recorded run only) and --flows-out
       const flowByLink = new Float64Array(problem.graph.arcCount);
       for (let a = 0; a < problem.graph.arcCount; a++) flowByLink[problem.graph.inputArc[a]] = result.flow[a];
-      run.table("link_flows", tntpLinkFlowRows(inst.network.fromNode, inst.network.toNode, flowByLink));
+      if (run.runId !== null) {
+        const { tntpLinkFlowRows } = await import("../../store/stage-tables");
+        run.table("link_flows", tntpLinkFlowRows(inst.network.fromNode, inst.network.toNode, flowByLink));
+      }
       if (flags.flowsOut) {
-        const byInput = new Float64Array(problem.graph.arcCount);
-        for (let a = 0; a < problem.graph.arcCount; a++) byInput[problem.graph.inputArc[a]] = result.flow[a];
         const net = inst.network;
-        const lines = ["from,to,flow"];
-        for (let l = 0; l < net.linkCount; l++) lines.push(`${net.fromNode[l] + 1},${net.toNode[l] + 1},${byInput[l]}`);
-        writeFileAtomic(flags.flowsOut, `${lines.join("\n")}\n`);
+        let text = "from,to,flow\n";
+        for (let l = 0; l < net.linkCount; l++) text += `${net.fromNode[l] + 1},${net.toNode[l] + 1},${flowByLink[l]}\n`;
+        writeFileAtomic(flags.flowsOut, text);
       }
       const summary = {
         network: inst.name,
