@@ -154,7 +154,8 @@ class PackageComparisons {
     const ctx = this.inputs.ctx;
     const meeting = ids.filter((id) => {
       const st = alone(id);
-      return computeEffects(ctx, this.inputs.demand, { state: none }, { state: st }, projectArcMask(ctx.net, [id]), capacitatedArcs(st)).rowsMeetingCapacity > 0;
+      const rho = { reliabilityRatio: this.inputs.parameters.reliabilityRatio };
+      return computeEffects(ctx, this.inputs.demand, { state: none, ...rho }, { state: st, ...rho }, projectArcMask(ctx.net, [id]), capacitatedArcs(st)).rowsMeetingCapacity > 0;
     });
     this.decided =
       meeting.length > 0

@@ -358,7 +358,9 @@ export function comparisonEffects(
 ): SubjectEffects {
   let mask = projectArcs;
   const mode = inputs.congestion ?? "auto";
-  const freeFlow = (capacitated?: Uint8Array) => computeEffects(states.ctx, inputs.demand, { state: states.without }, { state: states.with }, mask, capacitated);
+  // free-flow routes are chosen by the generalized cost the benefits value: the buffer priced at the appraisal's ρ
+  const rho = { reliabilityRatio: inputs.parameters.reliabilityRatio };
+  const freeFlow = (capacitated?: Uint8Array) => computeEffects(states.ctx, inputs.demand, { state: states.without, ...rho }, { state: states.with, ...rho }, mask, capacitated);
   let congested: boolean;
   let reason: string;
   let free: ProjectEffects | null = null;

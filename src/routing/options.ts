@@ -22,7 +22,7 @@ import {
 import type { CargoProfile, Mode } from "../network/schema";
 import { resolveOperations } from "./operations";
 import type { PassageBlock } from "./passage";
-import { seasonalExtraWaitH } from "./reliability";
+import { arcEventBufferH, seasonalExtraWaitH } from "./reliability";
 import { canonicalRecordId, isArcOpenInState, type NetworkState, resolveChokepoint, deriveNetworkState, resolveNetworkState, type StateOptions } from "../network/state";
 
 export { canonicalRecordId, resolveChokepoint };
@@ -55,6 +55,11 @@ export interface RouteOptions extends StateOptions {
   readonly tripEndDwell?: boolean;
   /** Operation type ids (operations.yaml), at most one per mode; default: each mode's default (routing/operations.ts). */
   readonly operations?: readonly string[];
+  /**
+   * Reliability ratio ρ of the generalized criterion: each arc's weight gets ρ × its event buffer (P90 − expected
+   * time of its border dwell, closure wait or ferry wait, routing/reliability.ts) × value of time; default 0.
+   */
+  readonly reliabilityRatio?: number;
 }
 
 /** Validated options: names turned into indices exactly once. */
@@ -81,6 +86,8 @@ export interface ResolvedRouteOptions {
   readonly tripEndDwell: boolean;
   /** Chosen non-default operation ids, sorted (routing/operations.ts). */
   readonly operations: readonly string[];
+  /** Reliability ratio ρ of the generalized criterion (0 = the buffer is not priced). */
+  readonly reliabilityRatio: number;
 }
 
 /** Per-arc figures of one cargo unit, derived once per profile. */
@@ -123,6 +130,7 @@ export function resolveRouteOptions(net: CompiledNetwork, options: RouteOptions 
   const state = stateOfOptions(net, options);
   ensureFiniteNonNegative("co2 price", options.co2PriceUsdPerT);
   ensureFiniteNonNegative("value of time", options.valueOfTimeUsdPerH);
+  ensureFiniteNonNegative("reliability ratio", options.reliabilityRatio);
   return {
     state,
     criterion,
@@ -137,6 +145,7 @@ export function resolveRouteOptions(net: CompiledNetwork, options: RouteOptions 
     valueOfTimeUsdPerH: options.valueOfTimeUsdPerH ?? profile.valueOfTimeUsdPerH.value,
     tripEndDwell: options.tripEndDwell ?? false,
     operations: resolveOperations(net, options.operations),
+    reliabilityRatio: options.reliabilityRatio ?? 0,
   };
 }
 
@@ -157,7 +166,7 @@ function stateOfOptions(net: CompiledNetwork, options: RouteOptions): NetworkSta
 
 /** A stable key of the options that shape the weight column (cache key). */
 export function optionKey(o: ResolvedRouteOptions): string {
-  return JSON.stringify([o.criterion, o.profile.id, o.modes, o.state.key, o.co2PriceUsdPerT, o.valueOfTimeUsdPerH, o.passage?.key ?? "", o.tripEndDwell, o.operations]);
+  return JSON.stringify([o.criterion, o.profile.id, o.modes, o.state.key, o.co2PriceUsdPerT, o.valueOfTimeUsdPerH, o.passage?.key ?? "", o.tripEndDwell, o.operations, o.reliabilityRatio]);
 }
 
 /** Tariff per tonne-km of the arc's mode (to split a bulk charge into its moving and fixed parts). */
@@ -277,6 +286,9 @@ export function criterionWeights(columns: ProfileColumns, o: ResolvedRouteOption
   const weight = new Float64Array(n);
   const vot = o.valueOfTimeUsdPerH;
   const co2Usd = o.co2PriceUsdPerT / 1000; // USD per kg
+  // ρ × event buffer, hours per arc (generalized criterion only; none when ρ = 0)
+  const rhoBuffer = o.criterion === "generalized" && o.reliabilityRatio > 0 ? arcEventBufferH(o.state.net, o.state.arcs, o.state.month) : null;
+  const rho = o.reliabilityRatio;
   for (let a = 0; a < n; a++) {
     if ((blocked[a] & mask) !== 0) {
       weight[a] = Number.POSITIVE_INFINITY;
@@ -293,7 +305,7 @@ export function criterionWeights(columns: ProfileColumns, o: ResolvedRouteOption
         weight[a] = columns.co2Kg[a];
         break;
       case "generalized":
-        weight[a] = columns.costUsd[a] + vot * columns.timeH[a] + co2Usd * columns.co2Kg[a];
+        weight[a] = columns.costUsd[a] + vot * (rhoBuffer === null ? columns.timeH[a] : columns.timeH[a] + rho * rhoBuffer[a]) + co2Usd * columns.co2Kg[a];
         break;
     }
   }

@@ -16,7 +16,7 @@
  * delays the route's true P90 lies below it, so it is a pessimistic planning figure, not a forecast.
  */
 import { monthMaskOfRange } from "../network/build";
-import { ARC_FERRY, type CompiledArcs, type CompiledNetwork, NO_INDEX } from "../network/compiled";
+import { ARC_FERRY, ARC_LINK, type CompiledArcs, type CompiledNetwork, NO_INDEX } from "../network/compiled";
 import type { Crossing } from "../network/schema";
 
 /** Share of time a uniform arrival waits beyond its P90. */
@@ -106,4 +106,46 @@ export function openingWaitP90H(openDays: readonly number[]): number {
 /** P90 of the opening-days wait at a crossing (see openingWaitP90H). */
 export function crossingWaitP90H(crossing: Crossing): number {
   return openingWaitP90H(crossing.openDays);
+}
+
+/** Event buffers per arcs object and month (key: month, 0 = none), cached: a column is derived once per state. */
+const bufferColumns = new WeakMap<CompiledArcs, Map<number, Float64Array>>();
+
+/**
+ * [arc] reliability buffer of the arc's events in `month`, hours: Σ (event P90 − event time) of the events the route
+ * report lists for it (routing/report.ts), so over a route it sums to timeP90H − timeH:
+ *   border crossing  (P90 dwell − median dwell) + (P90 closure wait − mean closure wait);
+ *   ferry            P90 wait − mean wait (seasonally stretched in `month`);
+ *   other arcs       0 (moving time and terminals have no spread in the data).
+ * The generalized criterion prices it at ρ × value of time (RouteOptions.reliabilityRatio).
+ */
+export function arcEventBufferH(net: CompiledNetwork, arcs: CompiledArcs, month: number | null): Float64Array {
+  let byMonth = bufferColumns.get(arcs);
+  if (!byMonth) {
+    byMonth = new Map();
+    bufferColumns.set(arcs, byMonth);
+  }
+  const cached = byMonth.get(month ?? 0);
+  if (cached) return cached;
+  const n = arcs.kind.length;
+  const buffer = new Float64Array(n);
+  const crossings = net.network.crossings;
+  const closureP90 = crossings.map((c) => crossingWaitP90H(c));
+  for (let a = 0; a < n; a++) {
+    const kind = arcs.kind[a];
+    if (kind === ARC_LINK) {
+      const ci = arcs.crossing[a];
+      if (ci === NO_INDEX) continue;
+      const waitH = arcs.waitTimeH[a];
+      const medianH = arcs.eventTimeH[a] - waitH;
+      let b = borderDwellP90H(arcs, a) - medianH;
+      if (waitH > 0) b += Math.max(waitH, closureP90[ci]) - waitH;
+      buffer[a] = b;
+    } else if (kind === ARC_FERRY) {
+      if (arcs.record[a] === NO_INDEX) continue;
+      buffer[a] = Math.max(0, ferryWaitP90H(net, arcs, a, month) - arcs.waitTimeH[a] - seasonalExtraWaitH(net, arcs, a, month));
+    }
+  }
+  byMonth.set(month ?? 0, buffer);
+  return buffer;
 }

@@ -1,8 +1,10 @@
 /**
- * Reliability in the congested comparison (src/appraisal/congested.ts, docs/appraisal.md "Reliability in the congested
+ * Reliability in route choice (src/appraisal/congested.ts, docs/appraisal.md "Reliability in the congested
  * comparison"): the equilibrium chooses routes by the generalized cost the benefits value, time + ρ × reliability
  * buffer (P90 − median border dwell) at the value of time plus charges, so the appraised user benefit is the
- * generalized cost saving of the equilibria and a project cannot attract traffic whose benefit is negative.
+ * generalized cost saving of the equilibria and a project cannot attract traffic whose benefit is negative. The
+ * free-flow comparison routes with the same ρ (routing option reliabilityRatio, docs/routing.md), so both
+ * comparisons choose the same routes here.
  *
  * Fixture: test/fixtures/appraisal copied to a temporary directory; the a2-b1 crossing loses its capacity (no
  * volume-delay function anywhere: the equilibrium is the all-or-nothing assignment, checkable by hand), and a project
@@ -14,7 +16,7 @@
  * Demand a1→b3 0.5 Mt/yr (bulk, value of time v). Same charges on both routes, so shippers compare
  * 16 h against 10 h + ρ · 36 h: they take the north road when ρ < 1/6.
  *   ρ = 1:   route choice by time alone would move all 0.5 Mt (time +6 h, reliability −36 h: −30 h · v per tonne);
- *            with the buffer priced nobody moves and every benefit is 0.
+ *            with the buffer priced (both comparisons) nobody moves and every benefit is 0.
  *   ρ = 0.1: 10 + 3.6 = 13.6 h < 16 h, all 0.5 Mt move: time +6 h · v, reliability −3.6 h · v per tonne.
  */
 import { cpSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
@@ -54,10 +56,34 @@ const appraise = (reliabilityRatio: number) =>
   appraiseProject(findProject(net, "north-crossing"), { ctx, demand, parameters: { ...flat, reliabilityRatio }, congestion: "congested" });
 
 describe("congested comparison: the equilibrium routes by the generalized cost the benefits value", () => {
-  it("the fixture is what the header says: free-flow routing by time alone moves the 0.5 Mt to the north road and the benefit is −30 h · v per tonne", () => {
-    const ff = appraiseProject(findProject(net, "north-crossing"), { ctx, demand, parameters: flat, congestion: "free-flow" });
+  const freeFlow = (reliabilityRatio: number) =>
+    appraiseProject(findProject(net, "north-crossing"), { ctx, demand, parameters: { ...flat, reliabilityRatio }, congestion: "free-flow" });
+
+  it("free-flow comparison, ρ = 1: the route choice prices the 36 h buffer too, so nobody moves and every benefit is 0 (routing by time alone gave −30 h · v per tonne)", () => {
+    const ff = freeFlow(1);
+    expect(ff.network.comparison.method).toBe("free-flow");
+    expect(ff.firstFullYear.divertedTonnes).toBeCloseTo(0, 0);
+    expect(ff.firstFullYear.timeSavingsUsd).toBeCloseTo(0, 0);
+    expect(ff.firstFullYear.reliabilityUsd).toBeCloseTo(0, 0);
+    for (const s of ff.streams) expect(s.benefitsUsd).toBeCloseTo(0, 0);
+  });
+
+  it("free-flow comparison, ρ = 0: the buffer is neither priced nor valued; all 0.5 Mt take the north road, time +6 h · v per tonne", () => {
+    const ff = freeFlow(0);
     expect(ff.firstFullYear.timeSavingsUsd).toBeCloseTo(0.5e6 * 6 * v, 0);
-    expect(ff.firstFullYear.reliabilityUsd).toBeCloseTo(-0.5e6 * 36 * v, 0);
+    expect(ff.firstFullYear.reliabilityUsd).toBeCloseTo(0, 0);
+  });
+
+  it("free-flow and congested comparisons agree at ρ = 0.1 and ρ = 1 (no volume-delay function: the equilibrium is all or nothing)", () => {
+    for (const rho of [0.1, 1]) {
+      const ff = freeFlow(rho).firstFullYear;
+      const eq = appraise(rho).firstFullYear;
+      expect(ff.timeSavingsUsd).toBeCloseTo(eq.timeSavingsUsd, 0);
+      expect(ff.reliabilityUsd).toBeCloseTo(eq.reliabilityUsd, 0);
+      expect(ff.transportCostSavingsUsd).toBeCloseTo(eq.transportCostSavingsUsd, 0);
+    }
+    // ρ = 0.1 in free flow: 10 + 3.6 = 13.6 h < 16 h, all move
+    expect(freeFlow(0.1).firstFullYear.reliabilityUsd).toBeCloseTo(-0.5e6 * 3.6 * v, 0);
   });
 
   it("ρ = 1: the buffer of 36 h outweighs the 6 h saved, no tonne moves and every benefit is 0", () => {

@@ -87,7 +87,7 @@ export function register(program: Command): void {
     .option("--service-life <years>", "service life of the works for the residual value", "50")
     .option("--demand-growth <pct>", "demand growth per year from the 2024 base, %", "3")
     .option("--elasticity <e>", "elasticity of tonnes to the generalized cost (generated traffic)", "-0.5")
-    .option("--reliability-ratio <r>", "value of an hour of dwell buffer (P90 − median border dwell) relative to the value of time; priced in the benefits and, in the congested comparison, in the route choice of the equilibria", "1")
+    .option("--reliability-ratio <r>", "value of an hour of dwell buffer (P90 − median border dwell) relative to the value of time; priced in the benefits and in the route choice of both comparisons (free-flow routes and congested equilibria)", "1")
     .option("--co2-path <name>", "carbon price path in data/appraisal/co2-shadow-price.csv: world-bank-2017 | eib-2020", "world-bank-2017")
     .option("--co2-level <level>", "low | high | mid of the carbon price path", "low")
     .option("--ramp-up <shares>", "benefit shares of the first operating years, comma-separated", "0.5,0.75")

@@ -14,11 +14,12 @@ export function register(program: Command): void {
     .option("--alternatives <n>", "number of meaningfully different routes (penalty method)", "1")
     .option("--rules-off <id,...|all>", "rules of passage (transit bans, closures in rules/*.yaml) not to apply; all = none")
     .option("--trip-end-dwell", "charge the terminal dwell where the route starts or ends by sea, rail or air (as a transfer there would be)")
-    .option("--operations <id,...>", "operation types from operations.yaml, one per mode (e.g. road-team-driven); default each mode's default");
+    .option("--operations <id,...>", "operation types from operations.yaml, one per mode (e.g. road-team-driven); default each mode's default")
+    .option("--reliability-ratio <r>", "with --optimize generalized: price each border, closure and ferry wait's buffer (P90 − expected time) at r × the value of time", "0");
   addCommonRouteOptions(command)
     .option("--json", "print JSON")
     .option("--geojson", "print a GeoJSON FeatureCollection (one LineString per leg)")
-    .action(async (from: string, to: string, flags: CommonRouteFlags & { via?: string; alternatives: string; rulesOff?: string; tripEndDwell?: boolean; operations?: string; json?: boolean; geojson?: boolean }, cmd: Command) => {
+    .action(async (from: string, to: string, flags: CommonRouteFlags & { via?: string; alternatives: string; rulesOff?: string; tripEndDwell?: boolean; operations?: string; reliabilityRatio: string; json?: boolean; geojson?: boolean }, cmd: Command) => {
       const out = program.configureOutput().writeOut ?? ((t: string) => process.stdout.write(t));
       if (flags.json && flags.geojson) throw new CaravanError("E_USAGE", "choose one of --json and --geojson");
       const { scenarioRouting } = await import("../scenario-option");
@@ -37,6 +38,7 @@ export function register(program: Command): void {
         ...scenarioOptions,
         rates: await ratesRequestOf(cmd, net, flags),
         ...passageChoicesOf(flags),
+        reliabilityRatio: numberOption("--reliability-ratio", flags.reliabilityRatio, false, { min: 0, max: 10 }),
       });
       if (flags.json) out(`${JSON.stringify(planJson(plan), null, 2)}\n`);
       else if (flags.geojson) out(`${JSON.stringify(planGeoJson(plan))}\n`);
