@@ -132,73 +132,17 @@ const MARNET_PAIRS: [string, string][] = [
   ["shanghai", "jebel-ali"], ["bandar-abbas", "nhava-sheva"],
 ];
 
-function buildMarnet() {
-  const geo = JSON.parse(readFileSync(marnetFile, "utf8")) as { features: { geometry: { coordinates: [number, number][] } }[] };
-  const index = new Map<string, number>();
-  const lon: number[] = [];
-  const lat: number[] = [];
-  const node = (c: [number, number]) => {
-    const key = `${c[0].toFixed(4)},${c[1].toFixed(4)}`;
-    let v = index.get(key);
-    if (v === undefined) {
-      index.set(key, (v = index.size));
-      lon.push(c[0]);
-      lat.push(c[1]);
-    }
-    return v;
-  };
-  const tails: number[] = [];
-  const heads: number[] = [];
-  const km: number[] = [];
-  for (const f of geo.features) {
-    const cs = f.geometry.coordinates;
-    for (let i = 1; i < cs.length; i++) {
-      const a = node(cs[i - 1]);
-      const b = node(cs[i]);
-      const d = greatCircleKm(lon[a], lat[a], lon[b], lat[b]);
-      tails.push(a, b);
-      heads.push(b, a);
-      km.push(d, d);
-    }
-  }
-  // the antimeridian: vertices at lon ±180 with the same latitude are one point
-  for (let v = 0; v < lon.length; v++) {
-    const w = lon[v] === -180 ? index.get(`180.0000,${lat[v].toFixed(4)}`) : undefined;
-    if (w === undefined) continue;
-    tails.push(v, w);
-    heads.push(w, v);
-    km.push(0, 0);
-  }
-  const graph = buildCsr(lon.length, tails, heads);
-  const weight = new Float64Array(graph.arcCount); // [arc] km
-  for (let a = 0; a < graph.arcCount; a++) weight[a] = km[graph.inputArc[a]];
-  const query = new DijkstraQuery(graph, weight);
-  // main component = the one reached from a vertex in the open Indian Ocean
-  const seed = nearestVertex(lon, lat, 75, 0, () => true);
-  query.oneToAll(seed);
-  const inMain = (v: number) => query.distanceTo(v) < INF_WEIGHT;
-  const mainMask = Uint8Array.from({ length: lon.length }, (_, v) => (inMain(v) ? 1 : 0)); // [vertex] 1 = main component
+/** Shortest MARNET distance between two points, each joined to the nearest vertex of the main (ocean) component. */
+async function buildMarnet() {
+  const { buildLineGraph, readGeoJsonLines } = await import("../../scripts/geodata");
+  const marnet = buildLineGraph(readGeoJsonLines(marnetFile));
+  // main component = the one of the vertex nearest to a point in the open Indian Ocean
+  const main = marnet.componentOf(marnet.nearest(75, 0).vertex);
   return (from: { lonDeg: number; latDeg: number }, to: { lonDeg: number; latDeg: number }): number => {
-    const s = nearestVertex(lon, lat, from.lonDeg, from.latDeg, (v) => mainMask[v] === 1);
-    const t = nearestVertex(lon, lat, to.lonDeg, to.latDeg, (v) => mainMask[v] === 1);
-    return (
-      query.oneToOne(s, t) + greatCircleKm(from.lonDeg, from.latDeg, lon[s], lat[s]) + greatCircleKm(to.lonDeg, to.latDeg, lon[t], lat[t])
-    );
+    const s = marnet.nearest(from.lonDeg, from.latDeg, main);
+    const t = marnet.nearest(to.lonDeg, to.latDeg, main);
+    return marnet.distanceKm(s.vertex, t.vertex) + s.km + t.km;
   };
-}
-
-function nearestVertex(lon: number[], lat: number[], x: number, y: number, ok: (v: number) => boolean): number {
-  let best = -1;
-  let bestKm = Number.POSITIVE_INFINITY;
-  for (let v = 0; v < lon.length; v++) {
-    if (!ok(v)) continue;
-    const d = greatCircleKm(x, y, lon[v], lat[v]);
-    if (d < bestKm) {
-      bestKm = d;
-      best = v;
-    }
-  }
-  return best;
 }
 
 const haveMarnet = existsSync(marnetFile);
@@ -207,9 +151,9 @@ const missingPorts = MARNET_PAIRS.flat().filter((id) => !places.has(id));
 if (haveMarnet && missingPorts.length > 0) console.warn(`sea-lanes.test: MARNET pairs with unknown places skipped: ${[...new Set(missingPorts)].join(", ")}`);
 
 describe.skipIf(!haveMarnet)("sea-lane skeleton against MARNET", () => {
-  it(`keeps port-to-port distances within ±${MARNET_TOLERANCE * 100} % of MARNET shortest paths`, () => {
+  it(`keeps port-to-port distances within ±${MARNET_TOLERANCE * 100} % of MARNET shortest paths`, async () => {
     const sea = buildSeaGraph();
-    const marnetKm = buildMarnet();
+    const marnetKm = await buildMarnet();
     const checked = MARNET_PAIRS.filter(([a, b]) => places.has(a) && places.has(b));
     expect(checked.length).toBeGreaterThan(0);
     const off = checked
