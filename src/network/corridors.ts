@@ -9,6 +9,7 @@
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { isMap, LineCounter, parseDocument } from "yaml";
+import { yamlLineOf } from "./yaml-file";
 import { z } from "zod";
 import { suggest } from "../core/suggest";
 import type { NetworkProblem } from "./load";
@@ -54,14 +55,7 @@ export function loadCorridors(dir: string, net: NetworkData): CorridorsResult {
     for (const e of doc.errors) add(lines.linePos(e.pos[0]).line, "(yaml)", `not valid YAML: ${e.message.split("\n")[0]}`, "E_PARSE");
     return { corridors: [], problems };
   }
-  const lineOf = (p: (string | number)[]): number => {
-    for (let n = p.length; n >= 0; n--) {
-      const node = n === 0 ? doc.contents : (doc.getIn(p.slice(0, n), true) as { range?: [number, number, number] } | undefined);
-      const range = (node as { range?: [number, number, number] } | null | undefined)?.range;
-      if (range) return lines.linePos(range[0]).line;
-    }
-    return 1;
-  };
+  const lineOf = yamlLineOf(doc, lines);
   const data = doc.toJS({ maxAliasCount: 100 }) as unknown;
   if (!isMap(doc.contents) || data === null || typeof data !== "object" || !Array.isArray((data as { corridors?: unknown }).corridors)) {
     add(1, "corridors", 'expected a mapping with the list "corridors:" at the top level', "E_PARSE");

@@ -10,12 +10,10 @@
  */
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join, relative } from "node:path";
-import { LineCounter, parseDocument } from "yaml";
 import { z } from "zod";
 import { CaravanError, parseError } from "../core/errors";
 import { idSchema, iso3Schema, provenanceSchema } from "./schema";
-import { NUMBER_FIELDS } from "../core/numbers";
-import { yamlNumberProblems } from "./yaml-numbers";
+import { readYamlDocument } from "./yaml-file";
 
 const routeQuerySchema = z
   .object({
@@ -90,36 +88,8 @@ export function readObservationsFile(path: string, displayName = path): Observat
   } catch (error) {
     throw new CaravanError("E_FILE_NOT_FOUND", `cannot read observations file ${displayName}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
   }
-  const lines = new LineCounter();
-  const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
-  if (doc.errors.length > 0) {
-    const e = doc.errors[0];
-    throw parseError(displayName, lines.linePos(e.pos[0]).line, "(yaml)", `not valid YAML: ${e.message.split("\n")[0]}`);
-  }
-  const badNumber = yamlNumberProblems(doc, text, lines, NUMBER_FIELDS["dataset CSV/YAML (data/*)"]["(any number)"])[0];
-  if (badNumber) throw parseError(displayName, badNumber.line, "(number)", badNumber.problem);
-  const lineOf = (path: readonly (string | number)[]): number => {
-    for (let n = path.length; n >= 0; n--) {
-      const node = n === 0 ? doc.contents : doc.getIn(path.slice(0, n), true);
-      const range = (node as { range?: [number, number, number] } | null | undefined)?.range;
-      if (range) return lines.linePos(range[0]).line;
-    }
-    return 1;
-  };
-  let data: unknown;
-  try {
-    data = doc.toJS({ maxAliasCount: 100 });
-  } catch (error) {
-    // unresolved or exploding aliases
-    throw parseError(displayName, 1, "(yaml)", `cannot expand the document: ${(error as Error).message.split("\n")[0]}`);
-  }
-  const parsed = observationsFileSchema.safeParse(data);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    const path = issue.path as (string | number)[];
-    throw parseError(displayName, lineOf(path), path.join(".") || "(file)", issue.message);
-  }
-  const obs = parsed.data.observations;
+  const { data: file, lineOf } = readYamlDocument(text, displayName, observationsFileSchema);
+  const obs = file.observations;
   const ids = new Set<string>();
   obs.forEach((o, i) => {
     if (ids.has(o.id)) throw parseError(displayName, lineOf(["observations", i, "id"]), `observations.${i}.id`, `id "${o.id}" is used twice`);
@@ -128,8 +98,8 @@ export function readObservationsFile(path: string, displayName = path): Observat
   });
   return {
     file: displayName,
-    demand: parsed.data.demand ?? null,
-    year: parsed.data.year,
+    demand: file.demand ?? null,
+    year: file.year,
     observations: obs,
     lines: obs.map((_, i) => lineOf(["observations", i])),
     lineOf,

@@ -23,14 +23,12 @@
  */
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join, relative } from "node:path";
-import { LineCounter, parseDocument } from "yaml";
 import { z } from "zod";
 import { CaravanError, parseError } from "../core/errors";
-import { NUMBER_FIELDS } from "../core/numbers";
 import { suggest } from "../core/suggest";
 import { ARC_FERRY, ARC_LINK, type CompiledArcs, type CompiledNetwork, MODE_CODES } from "../network/compiled";
 import { idSchema, iso3Schema, provenanceSchema } from "../network/schema";
-import { yamlNumberProblems } from "../network/yaml-numbers";
+import { readYamlDocument } from "../network/yaml-file";
 import type { LegRate, RateDirection } from "./wire";
 
 export const COST_BASES = ["rates", "cost"] as const;
@@ -168,34 +166,7 @@ export function referencesOf(net: CompiledNetwork): RateReferences {
 
 /** Parse and validate the text of one rates file; malformed → E_PARSE naming file, line and field. */
 export function parseRatesText(text: string, displayName: string, refs?: RateReferences): LoadedLane[] {
-  const lines = new LineCounter();
-  const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
-  if (doc.errors.length > 0) {
-    const e = doc.errors[0];
-    throw parseError(displayName, lines.linePos(e.pos[0]).line, "(yaml)", `not valid YAML: ${e.message.split("\n")[0]}`);
-  }
-  const badNumber = yamlNumberProblems(doc, text, lines, NUMBER_FIELDS["dataset CSV/YAML (data/*)"]["(any number)"])[0];
-  if (badNumber) throw parseError(displayName, badNumber.line, "(number)", badNumber.problem);
-  const lineOf = (path: readonly (string | number)[]): number => {
-    for (let n = path.length; n >= 0; n--) {
-      const node = n === 0 ? doc.contents : doc.getIn(path.slice(0, n), true);
-      const range = (node as { range?: [number, number, number] } | null | undefined)?.range;
-      if (range) return lines.linePos(range[0]).line;
-    }
-    return 1;
-  };
-  let data: unknown;
-  try {
-    data = doc.toJS({ maxAliasCount: 100 });
-  } catch (error) {
-    throw parseError(displayName, 1, "(yaml)", `cannot expand the document: ${(error as Error).message.split("\n")[0]}`);
-  }
-  const parsed = ratesFileSchema.safeParse(data);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    const path = issue.path as (string | number)[];
-    throw parseError(displayName, lineOf(path), path.join(".") || "(file)", issue.message);
-  }
+  const { data: file, lineOf } = readYamlDocument(text, displayName, ratesFileSchema);
   const fail = (path: (string | number)[], problem: string) => parseError(displayName, lineOf(path), path.join("."), problem);
   const checkRefs = (path: (string | number)[], list: readonly string[]) => {
     if (!refs) return;
@@ -209,7 +180,7 @@ export function parseRatesText(text: string, displayName: string, refs?: RateRef
     });
   };
   const ids = new Set<string>();
-  return parsed.data.lanes.map((lane, i) => {
+  return file.lanes.map((lane, i) => {
     const at = (...rest: (string | number)[]) => ["lanes", i, ...rest];
     if (ids.has(lane.id)) throw fail(at("id"), `lane id "${lane.id}" is used twice`);
     ids.add(lane.id);
