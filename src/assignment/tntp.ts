@@ -187,25 +187,11 @@ function fastLinkFields(b: Uint8Array, start: number, end: number, nodeCount: nu
     while (c === 32 || c === 9 || c === 13) c = ++i < end ? b[i] : -1;
     if (i >= end || c === 59) break;
     if (n === NET_FIELDS.length) return -1;
-    let w = 0;
-    let f = 0;
-    let digits = 0;
-    while (c >= 48 && c <= 57) {
-      w = w * 10 + (c - 48);
-      digits++;
-      c = ++i < end ? b[i] : -1;
-    }
-    if (c === 46) {
-      c = ++i < end ? b[i] : -1;
-      while (c >= 48 && c <= 57) {
-        w = w * 10 + (c - 48);
-        f++;
-        c = ++i < end ? b[i] : -1;
-      }
-    }
-    if (digits + f === 0 || w > Number.MAX_SAFE_INTEGER || f > 22) return -1;
+    i = scanDecimal(b, i, end);
+    c = i < end ? b[i] : -1;
+    const v = DECIMAL[0];
+    if (Number.isNaN(v)) return -1;
     if (!(c === 32 || c === 9 || c === 13 || c === 59 || i >= end)) return -1;
-    const v = f === 0 ? w : w / POW10[f];
     if (rangeProblem(v, NET_RULES[NET_FIELDS[n]]) !== null) return -1;
     if (n < 2 && v > nodeCount) return -1;
     out[n++] = v;
@@ -333,6 +319,37 @@ const ORIGIN = /^\s*origin\s+(\S+)\s*$/i;
 /** [f] 10^f, exact for f ≤ 22. */
 const POW10 = Float64Array.from({ length: 23 }, (_, f) => 10 ** f);
 
+/** Out-parameter of scanDecimal (one shared cell: the parsers allocate nothing per number). */
+const DECIMAL = new Float64Array(1);
+
+/**
+ * Read an unsigned plain decimal (digits, optionally `.` and fraction digits) at byte `i` of `b` before `end` and return
+ * the index after it; DECIMAL[0] gets its value, or NaN when there are no digits or it has too many to read exactly.
+ * The digits form one integer w with f fraction digits: w / 10^f is the correctly rounded value (the same double as
+ * Number()) while w < 2^53 and f ≤ 22, as both are then exact.
+ */
+function scanDecimal(b: Uint8Array, i: number, end: number): number {
+  let w = 0;
+  let f = 0;
+  let digits = 0;
+  let c = i < end ? b[i] : -1;
+  while (c >= 48 && c <= 57) {
+    w = w * 10 + (c - 48);
+    digits++;
+    c = ++i < end ? b[i] : -1;
+  }
+  if (c === 46) {
+    c = ++i < end ? b[i] : -1;
+    while (c >= 48 && c <= 57) {
+      w = w * 10 + (c - 48);
+      f++;
+      c = ++i < end ? b[i] : -1;
+    }
+  }
+  DECIMAL[0] = digits + f === 0 || w > Number.MAX_SAFE_INTEGER || f > 22 ? Number.NaN : f === 0 ? w : w / POW10[f];
+  return i;
+}
+
 /** Length of the decimal number (grammar of NUMBER, without sign) starting at byte `i` of `b` before `end`, 0 when there is none. */
 function scanUnsignedNumberBytes(b: Uint8Array, i: number, end: number): number {
   const start = i;
@@ -389,27 +406,12 @@ function fastTripEntries(b: Uint8Array, start: number, end: number, origin: numb
     while (c === 32 || c === 9) c = ++i < end ? b[i] : -1;
     const vStart = i;
     if (c === 43) c = ++i < end ? b[i] : -1; // a leading '+'; negative flows go to the general parser, which rejects them
-    // digits and fraction digits as one integer w with f fraction digits: w / 10^f is the correctly rounded value
-    // (the same double as Number()) while w < 2^53 and f ≤ 22, as both are then exact; otherwise Number() reads it
+    // a plain decimal exactly as Number() reads it (scanDecimal); an exponent or too many digits go through Number()
     const nStart = i;
-    let w = 0;
-    let f = 0;
-    let digits = 0;
-    while (c >= 48 && c <= 57) {
-      w = w * 10 + (c - 48);
-      digits++;
-      c = ++i < end ? b[i] : -1;
-    }
-    if (c === 46) {
-      c = ++i < end ? b[i] : -1;
-      while (c >= 48 && c <= 57) {
-        w = w * 10 + (c - 48);
-        f++;
-        c = ++i < end ? b[i] : -1;
-      }
-    }
+    i = scanDecimal(b, i, end);
+    c = i < end ? b[i] : -1;
     let v: number;
-    if (digits + f > 0 && c !== 101 && c !== 69 && w <= Number.MAX_SAFE_INTEGER && f <= 22) v = f === 0 ? w : w / POW10[f];
+    if (!Number.isNaN(DECIMAL[0]) && c !== 101 && c !== 69) v = DECIMAL[0];
     else {
       const n = scanUnsignedNumberBytes(b, nStart, end);
       if (n === 0) return false;
