@@ -95,7 +95,10 @@ export function readDemandCsv(file: string): DemandTable {
   try {
     text = readFileSync(file, "utf8");
   } catch (error) {
-    throw new CaravanError("E_FILE_NOT_FOUND", `cannot read demand file ${file}`, { details: { file }, cause: error });
+    throw new CaravanError("E_FILE_NOT_FOUND", `cannot read demand file ${file}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`, {
+      details: { file },
+      cause: error,
+    });
   }
   return parseDemandCsv(text, file);
 }
