@@ -196,6 +196,13 @@ const routeOptionProps = {
   year: { type: "integer", minimum: 1900, maximum: 2100, description: "include projects open by this year" },
   month: { type: "integer", minimum: 1, maximum: 12, description: "month of travel (seasonal closures apply)" },
   co2Price: { type: "number", minimum: 0, default: 0, description: "USD per tonne CO2e (generalized criterion)" },
+  reliabilityRatio: {
+    type: "number",
+    minimum: 0,
+    maximum: 10,
+    default: 0,
+    description: "generalized criterion: price each border, closure and ferry wait's buffer (P90 − expected time) at this multiple of the value of time",
+  },
   costBasis: {
     type: "string",
     enum: ["rates", "cost"],

@@ -20,6 +20,7 @@ import { PlaceResolver } from "../../src/network/resolve";
 import { RoutingContext } from "../../src/routing/context";
 import { optionKey, resolveRouteOptions } from "../../src/routing/options";
 import { planRoutes, type RouteRequest } from "../../src/routing/plan";
+import { appOver, json } from "../server/helpers";
 
 const dir = mkdtempSync(join(tmpdir(), "caravan-reliability-choice-"));
 cpSync(resolve(__dirname, "../fixtures/appraisal"), dir, { recursive: true });
@@ -88,5 +89,25 @@ describe("reliability ratio in the generalized criterion", () => {
   it("a negative or non-finite ratio is refused", () => {
     expect(() => resolveRouteOptions(net, { criterion: "generalized", reliabilityRatio: -1 })).toThrow(/reliability ratio must be a finite number ≥ 0/);
     expect(() => resolveRouteOptions(net, { criterion: "generalized", reliabilityRatio: Number.NaN })).toThrow(/reliability ratio/);
+  });
+
+  it("the API takes reliabilityRatio on GET and POST /route (0–10, default 0) and answers as the routing call does", async () => {
+    const app = await appOver(dir);
+    try {
+      const get = async (q: string) => app.inject({ method: "GET", url: `/api/v1/route?from=a1&to=b3&cargo=bulk${q}` });
+      const via = async (q: string) => json<{ routes: { events: { type: string; ref: string }[] }[] }>(await get(q)).routes[0].events.filter((e) => e.type === "border").map((e) => e.ref);
+      expect(await via("")).toEqual(["north-crossing"]);
+      expect(await via("&reliabilityRatio=0.1")).toEqual(["north-crossing"]);
+      expect(await via("&reliabilityRatio=0.2")).toEqual(["ab-crossing"]);
+      const posted = await app.inject({ method: "POST", url: "/api/v1/route", payload: { from: "a1", to: "b3", cargo: "bulk", reliabilityRatio: 1 } });
+      expect(posted.statusCode, posted.body).toBe(200);
+      expect(json<{ routes: { events: { type: string; ref: string }[] }[] }>(posted).routes[0].events.filter((e) => e.type === "border").map((e) => e.ref)).toEqual(["ab-crossing"]);
+      for (const bad of ["-1", "11", "x"]) {
+        const r = await get(`&reliabilityRatio=${bad}`);
+        expect(r.statusCode, bad).toBe(400);
+      }
+    } finally {
+      await app.close();
+    }
   });
 });

@@ -30,6 +30,8 @@ export interface RouteInput {
   year?: number;
   month?: number;
   co2Price?: number;
+  /** Multiple of the value of time at which the generalized criterion prices the dwell buffer (P90 − expected). */
+  reliabilityRatio?: number;
   /** Rates month "YYYY-MM" (default: the latest with data); only with costBasis rates. */
   rates?: string;
   costBasis?: string;
@@ -62,6 +64,7 @@ export function routeOptionsOf(input: Omit<RouteInput, "from" | "to">): RouteOpt
     year: input.year ?? null,
     month: input.month ?? null,
     co2PriceUsdPerT: input.co2Price ?? 0,
+    reliabilityRatio: input.reliabilityRatio ?? 0,
   };
 }
 
