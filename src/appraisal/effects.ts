@@ -82,7 +82,9 @@ export function projectArcMask(net: CompiledNetwork, projectIds: readonly string
 /**
  * Route every row in both states. With `capacitated` ([arc] 1 = the arc has a capacity), `rowsMeetingCapacity`
  * counts the rows whose with-route uses the project and passes a capacitated arc (traffic the project attracts onto
- * elements whose delay depends on their flow).
+ * elements whose delay depends on their flow). With `valuesOfTimeUsdPerH` (USD per unit-hour by cargo profile id) the
+ * routes trade time against charges at those values (the appraisal's, as the benefits are priced) instead of each
+ * profile's own; profiles it does not name keep their own.
  */
 export function computeEffects(
   ctx: RoutingContext,
@@ -91,6 +93,7 @@ export function computeEffects(
   withProject: StateRouteOptions,
   projectArcs: Uint8Array,
   capacitated?: Uint8Array,
+  valuesOfTimeUsdPerH?: Readonly<Record<string, number>> | null,
 ): ProjectEffects & { readonly rowsMeetingCapacity: number } {
   const net = ctx.net;
   const n = rows.length;
@@ -127,7 +130,8 @@ export function computeEffects(
     const key = `${tag}|${profileId}`;
     let set = sets.get(key);
     if (!set) {
-      set = ctx.weights(resolveRouteOptions(net, { ...state, cargo: profileId, criterion: "generalized" }));
+      const vot = valuesOfTimeUsdPerH?.[profileId];
+      set = ctx.weights(resolveRouteOptions(net, { ...state, cargo: profileId, criterion: "generalized", ...(vot !== undefined ? { valueOfTimeUsdPerH: vot } : {}) }));
       sets.set(key, set);
     }
     return set;

@@ -23,7 +23,7 @@ import { appraiseStreams } from "./cba";
 import { capacitatedArcs, capacityChanges, type EquilibriumCache } from "./congested";
 import { computeEffects, projectArcMask } from "./effects";
 import { readDeflator } from "./params";
-import { type AppraisalSubject, type ComparisonInfo, comparisonEffects, findProject, networkYear, priceBaseYearOf, type ProjectAppraisalInputs, projectSubject, type SubjectEffects, subjectModel } from "./project";
+import { type AppraisalSubject, assignmentValuesOfTime, type ComparisonInfo, comparisonEffects, findProject, networkYear, priceBaseYearOf, type ProjectAppraisalInputs, projectSubject, type SubjectEffects, subjectModel } from "./project";
 import { type ProjectSwitches, switchedState } from "./states";
 
 export interface PackageFile {
@@ -134,7 +134,7 @@ class PackageComparisons {
   }
 
   /** Decide the method once: "auto" is congested when any project alone changes a capacity. */
-  decide(ids: readonly string[]): void {
+  decide(ids: readonly string[], baseYear: number | null): void {
     const mode = this.inputs.congestion ?? "auto";
     if (mode !== "auto") {
       this.decided = { method: mode, reason: `requested: ${mode} (every comparison of the package)` };
@@ -152,10 +152,11 @@ class PackageComparisons {
     }
     // no capacity of their own: congested all the same where the traffic a project attracts meets capacitated elements
     const ctx = this.inputs.ctx;
+    const vot = assignmentValuesOfTime(ctx.net, baseYear, this.inputs);
     const meeting = ids.filter((id) => {
       const st = alone(id);
       const rho = { reliabilityRatio: this.inputs.parameters.reliabilityRatio };
-      return computeEffects(ctx, this.inputs.demand, { state: none, ...rho }, { state: st, ...rho }, projectArcMask(ctx.net, [id]), capacitatedArcs(st)).rowsMeetingCapacity > 0;
+      return computeEffects(ctx, this.inputs.demand, { state: none, ...rho }, { state: st, ...rho }, projectArcMask(ctx.net, [id]), capacitatedArcs(st), vot).rowsMeetingCapacity > 0;
     });
     this.decided =
       meeting.length > 0
@@ -201,7 +202,7 @@ export function appraisePackage(pkg: PackageFile, inputs: Inputs, options: { /**
   // one network year for the package: the latest opening, so every project can be on
   const year = Math.max(...subjects.map((s) => networkYear(net, [s.project.id], s.openYear)));
   const cmp = new PackageComparisons(inputs, year, options.reuse ?? true);
-  cmp.decide(ids);
+  cmp.decide(ids, baseYear);
   const others = (k: number): string[] => ids.filter((_, j) => j !== k);
   const standalone: { enpv: number; bcr: number | null }[] = [];
   const incremental: { enpv: number; bcr: number | null }[] = [];

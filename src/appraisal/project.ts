@@ -358,9 +358,12 @@ export function comparisonEffects(
 ): SubjectEffects {
   let mask = projectArcs;
   const mode = inputs.congestion ?? "auto";
+  // shippers trade time against charges at the values of time the benefits are priced with (both comparisons)
+  const valueOfTimeUsdPerH = assignmentValuesOfTime(states.ctx.net, subject.prices?.baseYear ?? null, inputs);
   // free-flow routes are chosen by the generalized cost the benefits value: the buffer priced at the appraisal's ρ
   const rho = { reliabilityRatio: inputs.parameters.reliabilityRatio };
-  const freeFlow = (capacitated?: Uint8Array) => computeEffects(states.ctx, inputs.demand, { state: states.without, ...rho }, { state: states.with, ...rho }, mask, capacitated);
+  const freeFlow = (capacitated?: Uint8Array) =>
+    computeEffects(states.ctx, inputs.demand, { state: states.without, ...rho }, { state: states.with, ...rho }, mask, capacitated, valueOfTimeUsdPerH);
   let congested: boolean;
   let reason: string;
   let free: ProjectEffects | null = null;
@@ -396,9 +399,7 @@ export function comparisonEffects(
   mask = upgraded;
   const [lo, hi] = demandLevelYears(subject, inputs.parameters);
   const cache = options.cache;
-  // shippers in the assignment trade time against charges at the values of time the benefits are priced with
-  const valueOfTimeUsdPerH = assignmentValuesOfTime(states.ctx.net, subject.prices?.baseYear ?? null, inputs);
-  // and price the reliability buffer at the appraisal's reliability ratio, as the benefits do
+  // the equilibria price the reliability buffer at the appraisal's reliability ratio, as the benefits do
   const opts = { gap, reliabilityRatio: inputs.parameters.reliabilityRatio, ...(cache ? { cache } : {}), ...(valueOfTimeUsdPerH ? { valueOfTimeUsdPerH } : {}) };
   const low = congestedEffects(states.ctx, inputs.demand, states.without, states.with, mask, { demandScale: lo.scale, ...opts });
   const high = hi.scale === lo.scale ? low : congestedEffects(states.ctx, inputs.demand, states.without, states.with, mask, { demandScale: hi.scale, ...opts });

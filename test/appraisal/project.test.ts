@@ -17,9 +17,12 @@ import {
   appraisePackage,
   appraiseSubject,
   BenefitModel,
+  comparisonStates,
+  computeEffects,
   DEFAULT_PARAMETERS,
   effectsOf,
   findProject,
+  projectArcMask,
   projectSubject,
   readCo2Path,
   readValueOfTime,
@@ -63,6 +66,20 @@ describe("with/without network effects", () => {
     const e = effectsOf(ctx, demand, 2030, ["b-bypass"]);
     expect(Array.from(e.usesProject)).toEqual([0, 0]);
     expect(Array.from(e.timeWithH)).toEqual(Array.from(e.timeWithoutH));
+  });
+
+  it("routes trade time against charges at the values of time given (the appraisal's), not the profile's", () => {
+    // with both projects on, b1→b2 costs 7.5 USD/t + 3 h by rail and 10 USD/t + 2 h by the bypass: the bulk profile's
+    // 0.0833 USD/t-h keeps the rail; at 5 USD/t-h the hour saved is worth more than the 2.5 USD/t dearer bypass
+    const states = comparisonStates(ctx, 2030, { on: ["b-rail"], off: ["b-bypass"] }, { on: ["b-rail", "b-bypass"], off: [] });
+    const mask = projectArcMask(states.ctx.net, ["b-bypass"]);
+    const own = computeEffects(states.ctx, demand, { state: states.without }, { state: states.with }, mask);
+    expect(Array.from(own.usesProject)).toEqual([0, 0]);
+    expect(own.timeWithH[0]).toBe(3);
+    const given = computeEffects(states.ctx, demand, { state: states.without }, { state: states.with }, mask, undefined, { bulk: 5 });
+    expect(Array.from(given.usesProject)).toEqual([1, 0]);
+    expect(given.timeWithH[0]).toBe(2);
+    expect(given.costWithUsdPerT[0]).toBe(10);
   });
 });
 
