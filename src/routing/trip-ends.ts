@@ -1,14 +1,22 @@
 /**
- * Trip-end terminal dwell (query option `tripEndDwell`): the handling a journey pays where it starts or ends in a
- * mode other than road. A trip that starts in a mode layer at a place (a ship at a port, a train at a rail terminal,
- * a plane at an airport) pays what a trip arriving there by road and changing to that mode pays: the place's open
- * transfer arc between that layer and road (its terminal record, e.g. the port's handling), the fastest where there
- * are several, or the default transfer of modes.yaml where the place has none. The same at the arrival end
- * (that layer → road). Road ends are door-to-door and pay nothing.
+ * Trip-end dwell (query option `tripEndDwell`): the handling a journey pays where it starts and where it ends, on the
+ * same basis for every mode.
  *
- * So every mode is charged the same way: a sea trip from a port pays the port's dwell exactly as an inland origin
- * through that port does. The figures sit on the access arcs of a per-query profile column; the compiled network
- * keeps its zero-weight access arcs (docs/calibration.md "Trip-end terminal dwell").
+ * - A trip that starts in a mode layer other than road at a place (a ship at a port, a train at a rail terminal, a
+ *   plane at an airport) pays what a trip arriving there by road and changing to that mode pays: the place's open
+ *   transfer arc between that layer and road, the fastest (then cheapest) where there are several, or the default
+ *   transfer of modes.yaml where the place has none. The same at the arrival end (that layer → road).
+ * - Only a terminal of the end's own mode counts: a sea end uses a port record, an air end an airport record, a
+ *   rail end an intermodal (rail terminal, dry port) or gauge-change record. A rail end at a city whose only terminal
+ *   is a seaport pays the default transfer, not the port's dwell (the port's rail ↔ road arcs stay as they are for
+ *   routes passing through it).
+ * - A road end (door pick-up or delivery) pays one container handling at the door: the default transfer of
+ *   modes.yaml (rule `trip-end-road-handling`, docs/calibration.md "Trip-end dwell"). So a trip cannot save its end
+ *   dwell by starting or ending on a truck: a route that trucks a few kilometres to a railhead pays the road end and
+ *   the rail ↔ road transfer there.
+ *
+ * The figures sit on the access arcs of a per-query profile column; the compiled network keeps its zero-weight
+ * access arcs. Each end is listed as a terminal_dwell event (ref: the terminal record, null for the default).
  */
 import {
   ARC_ACCESS_ARRIVE,
@@ -16,15 +24,17 @@ import {
   ARC_TRANSSHIPMENT,
   type CompiledArcs,
   type CompiledNetwork,
+  LAYER_AIR,
   LAYER_ROAD,
+  LAYER_SEA,
   NO_INDEX,
   STATUS_OPEN,
 } from "../network/compiled";
 import type { CargoProfile } from "../network/schema";
 
-/** Per-arc trip-end dwell of one network: only access arcs into or out of a non-road layer carry figures. */
+/** Per-arc trip-end dwell of one network: only access arcs carry figures. */
 export interface TripEndTable {
-  /** [arc] handling time, h (0 for every arc but non-road access arcs). */
+  /** [arc] handling time, h (0 for every arc but access arcs). */
   readonly timeH: Float64Array;
   /** [arc] charge per FEU, TEU and tonne, USD. */
   readonly costUsdPerFeu: Float64Array;
@@ -49,9 +59,15 @@ export function tripEndTable(net: CompiledNetwork, arcs: CompiledArcs = net.arcs
     const from = net.nodeLayer[tail[a]];
     const to = net.nodeLayer[head[a]];
     let key: number;
-    if (from === LAYER_ROAD && to !== LAYER_ROAD) key = (arcs.fromPlace[a] * layerCount + to) * 2;
-    else if (to === LAYER_ROAD && from !== LAYER_ROAD) key = (arcs.fromPlace[a] * layerCount + from) * 2 + 1;
-    else continue;
+    let layer: number;
+    if (from === LAYER_ROAD && to !== LAYER_ROAD) {
+      layer = to;
+      key = (arcs.fromPlace[a] * layerCount + to) * 2;
+    } else if (to === LAYER_ROAD && from !== LAYER_ROAD) {
+      layer = from;
+      key = (arcs.fromPlace[a] * layerCount + from) * 2 + 1;
+    } else continue;
+    if (!terminalServesEnd(net, arcs.record[a], layer)) continue;
     const b = best.get(key);
     if (b === undefined || arcs.eventTimeH[a] < arcs.eventTimeH[b] || (arcs.eventTimeH[a] === arcs.eventTimeH[b] && arcs.costUsdPerFeu[a] < arcs.costUsdPerFeu[b])) best.set(key, a);
   }
@@ -70,8 +86,7 @@ export function tripEndTable(net: CompiledNetwork, arcs: CompiledArcs = net.arcs
     const kind = arcs.kind[a];
     if (kind !== ARC_ACCESS_DEPART && kind !== ARC_ACCESS_ARRIVE) continue;
     const layer = net.nodeLayer[kind === ARC_ACCESS_DEPART ? head[a] : tail[a]];
-    if (layer === LAYER_ROAD) continue;
-    const t = best.get((arcs.fromPlace[a] * layerCount + layer) * 2 + (kind === ARC_ACCESS_DEPART ? 0 : 1));
+    const t = layer === LAYER_ROAD ? undefined : best.get((arcs.fromPlace[a] * layerCount + layer) * 2 + (kind === ARC_ACCESS_DEPART ? 0 : 1));
     if (t !== undefined) {
       table.timeH[a] = arcs.eventTimeH[t];
       table.costUsdPerFeu[a] = arcs.costUsdPerFeu[t];
@@ -87,6 +102,19 @@ export function tripEndTable(net: CompiledNetwork, arcs: CompiledArcs = net.arcs
   }
   tables.set(arcs, table);
   return table;
+}
+
+/**
+ * Whether a transfer arc's terminal record may stand for a trip end in `layer`: the default transfer (no record)
+ * always; a port only for a sea end, an airport only for an air end; an intermodal or gauge-change terminal (rail
+ * terminals, dry ports) for any other end.
+ */
+function terminalServesEnd(net: CompiledNetwork, record: number, layer: number): boolean {
+  if (record === NO_INDEX) return true;
+  const type = net.network.terminals[record]?.type;
+  if (type === "port") return layer === LAYER_SEA;
+  if (type === "airport") return layer === LAYER_AIR;
+  return layer !== LAYER_SEA && layer !== LAYER_AIR;
 }
 
 /** Add the trip-end dwell of a profile to its time, cost and fixed-cost columns ([arc] each, written in place). */

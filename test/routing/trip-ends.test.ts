@@ -1,11 +1,13 @@
 /**
- * Trip-end terminal dwell (routing/trip-ends.ts, option tripEndDwell) on the shipped data/eurasia network: a route
- * that starts or ends by sea, rail or air pays the handling a transfer to or from road would pay at that place, the
- * same way for every mode, and lists it as a terminal_dwell event.
+ * Trip-end dwell (routing/trip-ends.ts, option tripEndDwell) on the shipped data/eurasia network: a route that starts
+ * or ends by sea, rail or air pays the handling a transfer to or from road would pay at that place (a terminal of its
+ * own mode only), a road end pays one door handling (the default transfer), every end is listed as a terminal_dwell
+ * event, and no route trucks a few kilometres across a border to save an end dwell.
  */
 import { existsSync } from "node:fs";
 import { resolve } from "node:path";
 import { describe, expect, it } from "vitest";
+import { haversineKm } from "../../src/network/geo";
 import { openNetwork } from "../../src/network/open";
 import { PlaceResolver } from "../../src/network/resolve";
 import { RoutingContext } from "../../src/routing/context";
@@ -40,10 +42,76 @@ describe.skipIf(!existsSync(DATA))("trip-end terminal dwell on data/eurasia", ()
     expect(dwell(inland).find((e) => e.at === "rotterdam")?.ref).toBe("rotterdam-port");
   });
 
-  it("charges rail trip ends their rail↔road handling and road trip ends nothing", () => {
+  it("charges rail trip ends their rail↔road handling and road trip ends one door handling (the default transfer)", () => {
     const rail = route("Almaty", "Tashkent", { modes: ["rail"], tripEndDwell: true });
     expect(dwell(rail).map((e) => e.ref)).toEqual(["almaty-transfer", "tashkent-transfer"]);
-    expect(dwell(route("Almaty", "Tashkent", { modes: ["road"], tripEndDwell: true }))).toEqual([]);
+    const road = dwell(route("Almaty", "Tashkent", { modes: ["road"], tripEndDwell: true }));
+    const dt = net.network.modes.defaultTransfer;
+    expect(road.map((e) => [e.at, e.ref, e.timeH, e.costUsd])).toEqual([
+      ["almaty", null, dt.handlingTimeH.value, dt.handlingCostUsdPerFeu.value],
+      ["tashkent", null, dt.handlingTimeH.value, dt.handlingCostUsdPerFeu.value],
+    ]);
+  });
+
+  it("a rail end at a seaport city pays a rail terminal's or the default handling, never the seaport's dwell", () => {
+    const port = net.network.terminals.find((t) => t.place === "novorossiysk" && t.type === "port");
+    expect(port?.modes).toContain("rail");
+    const rail = dwell(route("Almaty", "Novorossiysk", { modes: ["rail"], tripEndDwell: true })).find((e) => e.at === "novorossiysk");
+    expect(rail?.ref).not.toBe(port?.id);
+    expect(rail?.timeH).toBe(net.network.modes.defaultTransfer.handlingTimeH.value);
+    expect(rail!.timeH).toBeLessThan(port!.handlingTimeH);
+    // a sea end there still pays the port
+    expect(dwell(route("Novorossiysk", "Rotterdam", { modes: ["sea"], tripEndDwell: true })).find((e) => e.at === "novorossiysk")?.ref).toBe(port?.id);
+    // and no rail end anywhere is charged a seaport's (or airport's) record
+    const seaOrAir = new Set(net.network.terminals.filter((t) => t.type === "port" || t.type === "airport").map((t) => t.id));
+    for (const [from, to] of [["Xi'an", "Shanghai"], ["Moscow", "St Petersburg"], ["Almaty", "Aktau"], ["Tashkent", "Bandar Abbas"]]) {
+      for (const e of dwell(route(from, to, { modes: ["rail"], tripEndDwell: true }))) expect(seaOrAir.has(e.ref ?? ""), `${from} → ${to}: ${e.ref}`).toBe(false);
+    }
+  });
+
+  it("no cheapest route trucks a few km across a border between two railheads to save a trip-end dwell", () => {
+    // the railheads near gauge-change terminals and twelve cities of test/routing/transfers.test.ts, with the dwell on;
+    // before road ends paid a door handling, Jinghe → 34 destinations trucked Jinghe → Dostyk (100 km) to start by road
+    const places = net.network.places;
+    const index = new Map(places.map((p, i) => [p.id, i]));
+    const railPlace = new Uint8Array(places.length);
+    for (const l of net.network.links) {
+      if (l.mode !== "rail" || l.status !== "open") continue;
+      railPlace[index.get(l.from)!] = 1;
+      railPlace[index.get(l.to)!] = 1;
+    }
+    const gc = net.network.terminals.filter((t) => t.type === "gauge_change").map((t) => places[index.get(t.place)!]);
+    const near = places.flatMap((p, i) => (railPlace[i] === 1 && gc.some((g) => haversineKm(p.lonDeg, p.latDeg, g.lonDeg, g.latDeg) < 120) ? [i] : []));
+    const cities = ["xian", "almaty", "moscow", "warsaw", "urumqi", "tashkent", "beijing", "ulaanbaatar", "minsk", "baku", "harbin", "astana"].map((id) => index.get(id)!);
+    const set = [...new Set([...near, ...cities])];
+    expect(set).toContain(index.get("jinghe"));
+    const dodges: string[] = [];
+    let planned = 0;
+    for (const a of set) {
+      for (const b of set) {
+        if (a === b) continue;
+        for (const cargo of ["feu", "bulk"]) {
+          let r: RouteReport;
+          try {
+            r = planRoutes(ctx, { from: a, to: b, criterion: "cost", cargo, modes: ["rail", "road"], tripEndDwell: true }).routes[0];
+          } catch {
+            continue;
+          }
+          planned++;
+          expect(dwell(r).length, `${places[a].id} → ${places[b].id}`).toBe(2);
+          r.legs.forEach((l, j) => {
+            const railBeside = r.legs[j - 1]?.mode === "rail" || r.legs[j + 1]?.mode === "rail";
+            const from = index.get(l.from)!;
+            const to = index.get(l.to)!;
+            if (l.mode === "road" && l.distanceKm < 150 && railBeside && places[from].country !== places[to].country && railPlace[from] === 1 && railPlace[to] === 1) {
+              dodges.push(`${places[a].id} → ${places[b].id} (${cargo}): truck ${l.from} → ${l.to} ${l.distanceKm.toFixed(0)} km`);
+            }
+          });
+        }
+      }
+    }
+    expect(planned).toBeGreaterThan(3000);
+    expect(dodges).toEqual([]);
   });
 
   it("adds exactly the listed dwell to the totals, which stay Σ legs + Σ events (FEU and bulk)", () => {
