@@ -2,7 +2,7 @@
  * Operation types in routing (data/<dataset>/operations.yaml, src/network/operations.ts): the query chooses, per
  * mode, an operation (default: the dataset's default of that mode); the moving time of every link arc of the mode is
  * divided by the operation's speed factor. Border dwell, transfers and charges stay as they are. A route names the
- * operations it assumed for the modes it uses.
+ * operation each of its legs assumed, and its time basis (with or without the trip-end dwell).
  */
 import { CaravanError } from "../core/errors";
 import { suggest } from "../core/suggest";
@@ -55,14 +55,31 @@ export function applyOperations(net: CompiledNetwork, arcs: CompiledArcs, chosen
   }
 }
 
-/** Add to each report the note of the operations it assumed for the modes its legs use. */
+/** The time basis of a route: line haul between its end terminals, or with the dwell at both trip ends. */
+export function timeBasisNote(endDwell: boolean): string {
+  return endDwell
+    ? "time basis: trip ends included: the dwell at both ends (terminal_dwell events; a road end is one door handling); first- and last-mile trucking only where the route itself starts or ends by road"
+    : "time basis: line haul, from the first departure to the last arrival without the dwell at the two trip ends (terminal-to-terminal, the basis of the calibration observations); --trip-end-dwell adds it";
+}
+
+/**
+ * Add to each report the note of the operation each leg assumed (grouped by mode, with the legs' numbers) and of the
+ * time basis. Every trip end pays a non-zero handling when trip-end dwell is charged (routing/trip-ends.ts), so a
+ * route lists terminal_dwell events exactly when it was; datasets without operation types get neither note.
+ */
 export function withOperations(net: CompiledNetwork, chosen: readonly string[], reports: RouteReport[]): RouteReport[] {
   const ops = assumedOperations(net, chosen);
   if (ops.length === 0) return reports;
   return reports.map((r) => {
-    const used = ops.filter((o) => r.legs.some((l) => l.mode === o.mode));
-    if (used.length === 0) return r;
-    const text = used.map((o) => `${o.mode}: ${o.name} [${o.id}${o.speedFactor === 1 ? "" : `, speed × ${o.speedFactor}`}]`).join("; ");
-    return { ...r, notes: [...r.notes, `operations assumed: ${text}`] };
+    const parts: string[] = [];
+    for (const o of ops) {
+      const legs = r.legs.flatMap((l, i) => (l.mode === o.mode ? [i + 1] : []));
+      if (legs.length === 0) continue;
+      parts.push(`${o.mode}: ${o.name} [${o.id}${o.speedFactor === 1 ? "" : `, speed × ${o.speedFactor}`}] (leg${legs.length > 1 ? "s" : ""} ${legs.join(", ")})`);
+    }
+    const notes = [...r.notes];
+    if (parts.length > 0) notes.push(`operations assumed: ${parts.join("; ")}`);
+    notes.push(timeBasisNote(r.events.some((e) => e.type === "terminal_dwell")));
+    return { ...r, notes };
   });
 }

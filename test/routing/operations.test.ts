@@ -1,6 +1,7 @@
 /**
  * Operation types (data/eurasia/operations.yaml, routing/operations.ts): a route names the operation it assumed for
- * each mode it uses, and a query may choose another (team-driven trucks: moving time / 1.8, dwell and charges kept).
+ * each leg (grouped by mode) and its time basis, and a query may choose another (team-driven trucks: moving time / 1.8;
+ * wagonload rail: moving time / 0.66; dwell and charges kept).
  */
 import { cpSync, existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -26,9 +27,41 @@ describe.skipIf(!existsSync(DATA))("operation types on data/eurasia", () => {
   const route = (from: string, to: string, extra: Partial<RouteRequest> = {}): RouteReport => planRoutes(ctx, { from: resolver.resolve(from), to: resolver.resolve(to), ...extra }).routes[0];
   const opsNote = (r: RouteReport) => r.notes.find((n) => n.startsWith("operations assumed:"));
 
-  it("names the default operation of each mode a route uses", () => {
-    expect(opsNote(route("Xi'an", "Duisburg", { modes: ["rail"] }))).toBe("operations assumed: rail: scheduled container block train [rail-block-train]");
-    expect(opsNote(route("Almaty", "Tashkent", { modes: ["road"] }))).toBe("operations assumed: road: single-driver truck [road-single-driver]");
+  it("names the default operation of each leg a route uses, by mode with the legs' numbers", () => {
+    expect(opsNote(route("Xi'an", "Duisburg", { modes: ["rail"] }))).toBe("operations assumed: rail: scheduled container block train [rail-block-train] (leg 1)");
+    expect(opsNote(route("Almaty", "Tashkent", { modes: ["road"] }))).toBe("operations assumed: road: single-driver truck [road-single-driver] (leg 1)");
+    const mixed = route("Kostanay", "Kabul");
+    const legsOf = (mode: string) => mixed.legs.flatMap((l, i) => (l.mode === mode ? [i + 1] : []));
+    expect(legsOf("rail").length).toBeGreaterThan(0);
+    expect(legsOf("road").length).toBeGreaterThan(0);
+    const note = opsNote(mixed) ?? "";
+    for (const [mode, id] of [["rail", "rail-block-train"], ["road", "road-single-driver"]]) {
+      const legs = legsOf(mode);
+      expect(note).toContain(`[${id}] (leg${legs.length > 1 ? "s" : ""} ${legs.join(", ")})`);
+    }
+  });
+
+  it("states the time basis: line haul without end dwell by default, trip ends included with the trip-end dwell", () => {
+    const basis = (r: RouteReport) => r.notes.filter((n) => n.startsWith("time basis:"));
+    expect(basis(route("Xi'an", "Duisburg", { modes: ["rail"] }))).toEqual([expect.stringContaining("line haul")]);
+    const on = route("Xi'an", "Duisburg", { modes: ["rail"], tripEndDwell: true });
+    expect(basis(on)).toEqual([expect.stringContaining("trip ends included")]);
+    expect(on.events.filter((e) => e.type === "terminal_dwell")).toHaveLength(2);
+  });
+
+  it("wagonload rail moves at 0.66 of the block train's speed (RZD 2015 delivery speeds); dwell and charges are kept", () => {
+    const block = route("Almaty", "Tashkent", { modes: ["rail"] });
+    const wagon = route("Almaty", "Tashkent", { modes: ["rail"], operations: ["rail-wagonload"] });
+    expect(wagon.legs.map((l) => l.to)).toEqual(block.legs.map((l) => l.to));
+    const moving = (r: RouteReport) => r.legs.reduce((s, l) => s + l.timeH, 0);
+    expect(moving(wagon)).toBeCloseTo(moving(block) / 0.66, 9);
+    expect(wagon.events).toEqual(block.events);
+    expect(wagon.costUsd).toBeCloseTo(block.costUsd, 9);
+    expect(opsNote(wagon)).toContain("[rail-wagonload, speed × 0.66] (leg 1)");
+    const op = net.network.operations?.find((o) => o.id === "rail-wagonload");
+    expect(op?.source).toEqual(expect.arrayContaining(["src:ops-rzd-delivery-speed-2015", "estimate:ops-rail-wagonload"]));
+    // one operation per mode: wagonload and block train together are refused
+    expect(() => route("Almaty", "Tashkent", { operations: ["rail-wagonload", "rail-block-train"] })).toThrow(expect.objectContaining({ code: "E_USAGE" }));
   });
 
   it("a team-driven truck moves 1.8 times as fast; border dwell and charges are kept", () => {
@@ -39,7 +72,7 @@ describe.skipIf(!existsSync(DATA))("operation types on data/eurasia", () => {
     expect(moving(team)).toBeCloseTo(moving(single) / 1.8, 9);
     expect(team.events).toEqual(single.events);
     expect(team.costUsd).toBeCloseTo(single.costUsd, 9);
-    expect(opsNote(team)).toContain("[road-team-driven, speed × 1.8]");
+    expect(opsNote(team)).toContain("[road-team-driven, speed × 1.8] (leg 1)");
   });
 
   it("refuses an unknown operation with a suggestion and two operations of one mode", () => {
