@@ -13,7 +13,7 @@ export function register(program: Command): void {
     .option("--via <place>", "pass through this place")
     .option("--alternatives <n>", "number of meaningfully different routes (penalty method)", "1")
     .option("--rules-off <id,...|all>", "rules of passage (transit bans, closures in rules/*.yaml) not to apply; all = none")
-    .option("--trip-end-dwell", "charge the terminal dwell where the route starts or ends by sea, rail or air (as a transfer there would be)")
+    .option("--trip-end-dwell", "charge the dwell at both trip ends: a terminal of the end's mode (as a transfer there would be), one door handling at a road end")
     .option("--operations <id,...>", "operation types from operations.yaml, one per mode (e.g. road-team-driven); default each mode's default")
     .option("--reliability-ratio <r>", "with --optimize generalized: price each border, closure and ferry wait's buffer (P90 − expected time) at r × the value of time", "0");
   addCommonRouteOptions(command)
