@@ -2,15 +2,17 @@
  * Route reports on the rates basis: paths found on the cost model's weights are re-priced by the dataset's rate
  * layers (routing/rates.ts) and reported with, per leg, the rates that priced them and their sources.
  *
- * Route choice: a lane's rate is a flat charge for a whole run of legs, which no per-arc weight can express, so the
- * search runs on the cost model's weights. Where the criterion involves cost (cost, generalized), `route` draws
- * RATED_POOL meaningfully different routes (the alternatives method: other corridors and modes) and ranks them by
- * the criterion with their rated charges; the matrix re-prices each pair's cost-model best path only.
+ * Route choice: where the criterion involves cost (cost, generalized), the search itself runs on the rated cost
+ * (routing/rates-search.ts: the cost model's arcs plus one tariff edge per lane run with a known rate), once with
+ * every lane and once without each lane; those paths and RATED_POOL meaningfully different routes of the cost
+ * model's weights (the alternatives method: other corridors and modes) are priced by the rate layers and ranked by
+ * the criterion with their rated charges. The matrix re-prices each pair's cost-model best path only.
  */
 import { ARC_FERRY, ARC_LINK } from "../network/compiled";
-import { type AlternativeParams, type ArcPath, RoutingContext, type WeightSet } from "./context";
+import { type AlternativeParams, type ArcPath, DEFAULT_ALTERNATIVES, RoutingContext, type WeightSet } from "./context";
 import { type CostBasis, type PathPricing, type PricingQuery, pricePath, type RatesLayer, ratesMonthOf, formatMonth } from "./rates";
 import { buildRouteReport, type RouteReport, type SourceRef } from "./report";
+import { ratedShortestPaths } from "./rates-search";
 
 /** What a query asks of the rate layers. */
 export interface RatesRequest {
@@ -53,7 +55,11 @@ export const RATED_POOL = 6;
 
 /**
  * Up to k routes for a query on `basis`: the alternatives of the cost model's weights, or — on the rates basis with
- * a cost or generalized criterion — the best k of max(k, RATED_POOL) alternatives by the criterion with rated charges.
+ * a cost or generalized criterion — the best k by the criterion with rated charges among the paths of the search on
+ * the rated cost (with every lane, and without each lane in turn) and max(k, RATED_POOL) cost-model alternatives. A
+ * path of the rated search is taken only where it shares at most the alternatives' overlap limit with every route
+ * taken before it (the cost-model alternatives already differ from one another). With a via place the rated search
+ * is not run (the cost-model alternatives are ranked by their rated charges).
  */
 export function ratedAlternatives(
   ctx: RoutingContext,
@@ -69,9 +75,37 @@ export function ratedAlternatives(
   const query = basis.query;
   if (query === null || (criterion !== "cost" && criterion !== "generalized")) return ctx.alternatives(from, to, set, k, via, params);
   const pool = ctx.alternatives(from, to, set, Math.max(k, RATED_POOL), via, params);
-  const scored = pool.map((path, order) => ({ path, order, value: ratedCriterionValue(ctx, set, path, query) }));
+  const searched = via === null ? ratedSearchPaths(ctx, set, query, from, to) : [];
+  const candidates = [...searched.map((path) => ({ path, searched: true })), ...pool.map((path) => ({ path, searched: false }))];
+  const scored = candidates.map((c, order) => ({ ...c, order, value: ratedCriterionValue(ctx, set, c.path, query) }));
   scored.sort((x, y) => x.value - y.value || x.order - y.order);
-  return scored.slice(0, k).map((s) => s.path);
+  const overlapLimit = params?.overlapLimit ?? DEFAULT_ALTERNATIVES.overlapLimit;
+  const basisColumn = params?.overlapBasis === "time" ? set.columns.timeH : ctx.net.arcs.distanceKm;
+  const taken: { path: ArcPath; searched: boolean }[] = [];
+  for (const c of scored) {
+    if (taken.length >= k) break;
+    if (taken.some((t) => sameArcs(t.path, c.path))) continue;
+    if ((c.searched || taken.some((t) => t.searched)) && taken.some((t) => (t.searched || c.searched) && ctx.overlapShare(t.path, c.path, basisColumn) > overlapLimit)) continue;
+    taken.push(c);
+  }
+  return taken.map((t) => t.path);
+}
+
+/** The distinct paths of the search on the rated cost (rates-search.ts): with every lane, then without each lane the first path took. */
+export function ratedSearchPaths(ctx: RoutingContext, set: WeightSet, query: PricingQuery, from: number, to: number): ArcPath[] {
+  const first = ratedShortestPaths(ctx, set, query, from, to);
+  if (first.length === 0) return [];
+  const out: ArcPath[] = first.map((r) => r.arcs);
+  for (const lane of new Set(first[0].lanes)) {
+    for (const other of ratedShortestPaths(ctx, set, query, from, to, new Set([lane]))) if (!out.some((p) => sameArcs(p, other.arcs))) out.push(other.arcs);
+  }
+  return out;
+}
+
+function sameArcs(a: ArrayLike<number>, b: ArrayLike<number>): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
 }
 
 /** The criterion value of a path with its charges on the rates basis (cost and generalized criteria). */

@@ -344,13 +344,13 @@ export interface PricingQuery {
   readonly closedChokepoints: readonly string[];
 }
 
-interface Run {
+export interface Run {
   readonly first: number;
   readonly last: number;
   readonly direction: RateDirection;
 }
 
-const isMoving = (kind: number) => kind === ARC_LINK || kind === ARC_FERRY;
+export const isMoving = (kind: number) => kind === ARC_LINK || kind === ARC_FERRY;
 
 /** [path position] leg index as buildRouteReport cuts legs (-1 before the first leg). */
 export function legIndexOfPath(arcs: CompiledArcs, path: ArrayLike<number>): Int32Array {
@@ -369,7 +369,7 @@ export function legIndexOfPath(arcs: CompiledArcs, path: ArrayLike<number>): Int
 }
 
 /** A lane as per-place and per-country lookups of one network (built once per layer and network). */
-interface LaneIndex {
+export interface LaneIndex {
   readonly lane: LoadedLane;
   /** Bit (1 << mode code) set for each mode of the lane. */
   readonly modeMask: number;
@@ -385,12 +385,12 @@ interface LaneIndex {
   readonly teuPerFeu: number | null;
 }
 
-const END_EAST = 1;
-const END_WEST = 2;
+export const END_EAST = 1;
+export const END_WEST = 2;
 const laneIndexCache = new WeakMap<RatesLayer, WeakMap<CompiledNetwork, LaneIndex[]>>();
 
 /** The lanes of a layer indexed for a network, in the order they apply (through → segment → sea). */
-function laneIndexes(net: CompiledNetwork, layer: RatesLayer): LaneIndex[] {
+export function laneIndexes(net: CompiledNetwork, layer: RatesLayer): LaneIndex[] {
   let byNet = laneIndexCache.get(layer);
   if (!byNet) {
     byNet = new WeakMap();
@@ -436,9 +436,8 @@ function laneIndexes(net: CompiledNetwork, layer: RatesLayer): LaneIndex[] {
   return built;
 }
 
-/** The runs of a path a lane covers (see the module comment). */
 /** true when arc a is a link or ferry arc of the lane's modes (and gauge). */
-function matchesLane(arcs: CompiledArcs, a: number, index: LaneIndex): boolean {
+export function matchesLane(arcs: CompiledArcs, a: number, index: LaneIndex): boolean {
   return isMoving(arcs.kind[a]) && ((index.modeMask >> arcs.mode[a]) & 1) === 1 && (index.gaugeMm === 0 || arcs.gaugeMm[a] === index.gaugeMm);
 }
 
@@ -453,7 +452,7 @@ function touchesCountry(arcs: CompiledArcs, path: ArrayLike<number>, first: numb
 
 const NO_RUNS: Run[] = [];
 
-function runsOfLane(arcs: CompiledArcs, path: ArrayLike<number>, index: LaneIndex): Run[] {
+export function runsOfLane(arcs: CompiledArcs, path: ArrayLike<number>, index: LaneIndex): Run[] {
   const { placeEnd, allowed, required } = index;
   const matches = (a: number) => matchesLane(arcs, a, index);
   const touches = (first: number, last: number, country: number) => touchesCountry(arcs, path, first, last, country);
@@ -646,7 +645,7 @@ function scratch(n: number): { movingUsd: Float64Array; eventUsd: Float64Array; 
 const rateMemo = new WeakMap<PricingQuery, Map<string, LaneRate | null>>();
 
 /** laneRate of a query, resolved once per lane and direction. */
-function memoLaneRate(query: PricingQuery, index: LaneIndex, direction: RateDirection): LaneRate | null {
+export function memoLaneRate(query: PricingQuery, index: LaneIndex, direction: RateDirection): LaneRate | null {
   let memo = rateMemo.get(query);
   if (!memo) {
     memo = new Map();

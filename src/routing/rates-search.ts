@@ -1,0 +1,333 @@
+/**
+ * Route search on the rated cost: the cheapest (or best generalized) path when the rate layers price the lanes they
+ * cover, found by the search itself rather than by re-ranking the cost model's alternatives.
+ *
+ * A lane's rate is a flat charge for a whole run of arcs (routing/rates.ts), so it is modelled as a set of tariff
+ * edges: for each lane and direction with a known rate in the query's month, one edge from every node where a run
+ * can start (the tail of a lane arc leaving a place of the start end) to every node where it can stop (the head of
+ * a lane arc entering a place of the other end), weighted
+ *
+ *     rate × shock + Σ over the run's arcs of (criterion weight − the cost the rate replaces)
+ *
+ * where the replaced cost is the moving tariff of the lane's arcs (sea, segment) or every charge of the run's arcs
+ * (through: the tariff also covers the border and handling charges between its first and last arc), and the run's
+ * arcs are the best ones under that weight inside the lane (its modes and gauge, transfers between them, its
+ * allowed countries; ties broken by the cost model). A tariff edge whose run misses a required country is left out.
+ * One Dijkstra over the network's arcs (cost-model weights) plus these edges gives the path; its tariff edges are
+ * expanded back into arcs.
+ *
+ * The edge weight is the rated criterion value of the run as routing/rates.ts prices it whenever the run the pricing
+ * sees is the run the edge stands for. It is not when the path goes on over lane arcs beyond the edge's ends (the
+ * pricing joins them into one longer run), when a run the search took at the cost model is one a rate would price,
+ * or when lanes overlap (a through-tariff takes precedence over a segment inside it). Every path the search returns
+ * is therefore priced again by pricePath, and the caller (rates-report.ts) ranks it with the cost model's
+ * alternatives by that price; `searchValue` beside it says what the search believed.
+ */
+import { INF_WEIGHT, NO_ARC } from "../graph/csr";
+import { IndexedMinHeap } from "../graph/heap";
+import { ARC_ACCESS_ARRIVE, ARC_ACCESS_DEPART, accessNode } from "../network/compiled";
+import type { ArcPath, RoutingContext, WeightSet } from "./context";
+import { END_EAST, END_WEST, imbalanceFactors, isMoving, type LaneIndex, laneIndexes, matchesLane, memoLaneRate, type PricingQuery, type RateDirection, type RatesLayer, runsOfLane } from "./rates";
+
+/** One tariff edge: a run of a lane from `fromNode` to `toNode` for a flat charge. */
+export interface TariffEdge {
+  readonly lane: string;
+  readonly direction: RateDirection;
+  readonly fromNode: number;
+  readonly toNode: number;
+  /** rate × shock + Σ (weight − replaced cost) over `arcs`. */
+  readonly weight: number;
+  /** The run's arcs, in order. */
+  readonly arcs: Uint32Array;
+}
+
+/** The tariff edges of a query: [node] edges leaving it, and the arcs the rated graph leaves out. */
+interface EdgeTable {
+  readonly edges: Map<number, TariffEdge[]>;
+  /** [arc] 1 = a lane arc leaving a place of its lane's start end in a direction with tariff edges. */
+  blocked: Uint8Array;
+  readonly layer: RatesLayer;
+  /** Lanes with tariff edges in some direction. */
+  readonly laneIds: Set<string>;
+}
+
+/** How a run is priced: a rate (runUsd) or, without one, the cost model's tariff × the lane's imbalance factor. */
+interface RunPricing {
+  readonly runUsd: number;
+  readonly factor: number | null;
+}
+
+const edgeCache = new WeakMap<WeightSet, Map<string, EdgeTable>>();
+
+function queryKey(query: PricingQuery, excluded: ReadonlySet<string>): string {
+  return `${query.month}|${query.unit}|${query.closedChokepoints.join(",")}|${[...excluded].sort().join(",")}`;
+}
+
+/** The tariff edges of a weight set and pricing query (lanes in `excluded` left out); built once and cached. */
+export function tariffEdges(ctx: RoutingContext, set: WeightSet, query: PricingQuery, excluded: ReadonlySet<string> = new Set()): EdgeTable {
+  let byQuery = edgeCache.get(set);
+  if (!byQuery) {
+    byQuery = new Map();
+    edgeCache.set(set, byQuery);
+  }
+  const key = queryKey(query, excluded);
+  const cached = byQuery.get(key);
+  if (cached && query.layer === cached.layer) return cached;
+  const table: EdgeTable = { edges: new Map(), blocked: new Uint8Array(0), layer: query.layer, laneIds: new Set() };
+  const blocked = new Uint8Array(ctx.net.graph.arcCount);
+  const arcs = set.options.state.arcs;
+  for (const index of laneIndexes(ctx.net, query.layer)) {
+    if (excluded.has(index.lane.id)) continue;
+    const lane = index.lane;
+    for (const direction of ["westbound", "eastbound"] as const) {
+      const rate = memoLaneRate(query, index, direction);
+      let pricing: RunPricing;
+      if (rate !== null) {
+        const shocked = lane.shock?.chokepoints.some((c) => query.closedChokepoints.includes(c) && !rate.observation.closed.includes(c)) ?? false;
+        pricing = { runUsd: rate.rateUsd * (shocked && lane.shock ? lane.shock.multiplier : 1), factor: null };
+      } else if (lane.imbalance) {
+        const f = imbalanceFactors(lane.imbalance);
+        pricing = { runUsd: 0, factor: direction === lane.imbalance.heavy ? f.heavy : f.light };
+      } else continue;
+      table.laneIds.add(lane.id);
+      for (const edge of laneEdges(ctx, set, index, direction, pricing)) {
+        const list = table.edges.get(edge.fromNode);
+        if (list) list.push(edge);
+        else table.edges.set(edge.fromNode, [edge]);
+      }
+      // a sea run from a port of the start end is priced by its tariff edges only (the rail lanes' ends are whole
+      // countries, whose domestic rail stays in the graph: ratedShortestPath blocks their runs one by one)
+      if (lane.kind !== "sea") continue;
+      const startEnd = direction === "westbound" ? END_EAST : END_WEST;
+      for (let a = 0; a < blocked.length; a++) if (matchesLane(arcs, a, index) && index.placeEnd[arcs.fromPlace[a]] === startEnd) blocked[a] = 1;
+    }
+  }
+  table.blocked = blocked;
+  byQuery.set(key, table);
+  return table;
+}
+
+/** The tariff edges of one lane and direction (see the module comment). */
+function laneEdges(ctx: RoutingContext, set: WeightSet, index: LaneIndex, direction: RateDirection, pricing: RunPricing): TariffEdge[] {
+  const net = ctx.net;
+  const graph = net.graph;
+  const arcs = set.options.state.arcs;
+  const { weight } = set;
+  const { costUsd, eventCostUsd } = set.columns;
+  const through = index.lane.kind === "through" && pricing.factor === null;
+  const factor = pricing.factor ?? 0;
+  const startEnd = direction === "westbound" ? END_EAST : END_WEST;
+  const stopEnd = direction === "westbound" ? END_WEST : END_EAST;
+  const { placeEnd, allowed } = index;
+  /** Inner weight of arc a inside the run, or +Infinity when the run cannot use it. */
+  const inner = (a: number): number => {
+    const w = weight[a];
+    if (!Number.isFinite(w)) return INF_WEIGHT;
+    const kind = arcs.kind[a];
+    if (kind === ARC_ACCESS_DEPART || kind === ARC_ACCESS_ARRIVE) return INF_WEIGHT;
+    const moving = isMoving(kind);
+    if (moving) {
+      if (!matchesLane(arcs, a, index)) return INF_WEIGHT;
+      if (allowed !== null) {
+        const f = arcs.fromCountry[a];
+        const t = arcs.toCountry[a];
+        if ((f < allowed.length && allowed[f] === 0) || (t < allowed.length && allowed[t] === 0)) return INF_WEIGHT;
+      }
+    }
+    const replaced = through ? costUsd[a] : moving ? costUsd[a] - eventCostUsd[a] : 0;
+    return Math.max(0, w - replaced + (moving ? factor * (costUsd[a] - eventCostUsd[a]) : 0));
+  };
+  const starts = new Set<number>();
+  for (let a = 0; a < graph.arcCount; a++) {
+    if (isMoving(arcs.kind[a]) && placeEnd[arcs.fromPlace[a]] === startEnd && inner(a) < INF_WEIGHT) starts.add(graph.tail[a]);
+  }
+  const n = graph.nodeCount;
+  const dist = new Float64Array(n);
+  const tie = new Float64Array(n);
+  const pred = new Int32Array(n);
+  const heap = new IndexedMinHeap(n);
+  const edges: TariffEdge[] = [];
+  // a tiny multiple of the cost model breaks ties between runs of equal inner weight (a cost criterion makes every
+  // through-tariff run weigh 0 inside): the run the cost model finds cheapest, not an arbitrary one
+  const TIE = 1e-9;
+  for (const s of [...starts].sort((x, y) => x - y)) {
+    dist.fill(INF_WEIGHT);
+    tie.fill(INF_WEIGHT);
+    pred.fill(NO_ARC);
+    dist[s] = 0;
+    tie[s] = 0;
+    heap.pushOrDecrease(s, 0);
+    while (!heap.isEmpty()) {
+      const v = heap.pop();
+      const first = graph.firstOut[v];
+      const last = graph.firstOut[v + 1];
+      for (let a = first; a < last; a++) {
+        // the run opens with a lane arc, not a transfer
+        if (v === s && !isMoving(arcs.kind[a])) continue;
+        const w = inner(a);
+        if (w === INF_WEIGHT) continue;
+        const h = graph.head[a];
+        const d = dist[v] + w;
+        const key = d + TIE * (tie[v] + costUsd[a]);
+        if (key < dist[h] + TIE * tie[h]) {
+          dist[h] = d;
+          tie[h] = tie[v] + costUsd[a];
+          pred[h] = a;
+          heap.pushOrDecrease(h, key);
+        }
+      }
+    }
+    for (let v = 0; v < n; v++) {
+      const a = pred[v];
+      if (v === s || a === NO_ARC || !isMoving(arcs.kind[a]) || placeEnd[arcs.toPlace[a]] !== stopEnd) continue;
+      const path: number[] = [];
+      for (let u = v, b = pred[u]; b !== NO_ARC && u !== s; u = graph.tail[b], b = pred[u]) path.push(b);
+      path.reverse();
+      if (!index.required.every((c) => c >= 0 && path.some((b) => isMoving(arcs.kind[b]) && (arcs.fromCountry[b] === c || arcs.toCountry[b] === c)))) continue;
+      edges.push({ lane: index.lane.id, direction, fromNode: s, toNode: v, weight: pricing.runUsd + dist[v], arcs: Uint32Array.from(path) });
+    }
+  }
+  return edges;
+}
+
+/** A path found on the rated cost and the criterion value the search gave it. */
+export interface RatedSearchResult {
+  readonly arcs: ArcPath;
+  readonly searchValue: number;
+  /** Tariff edges the path took (lane ids, in order). */
+  readonly lanes: string[];
+  /** true when every run the pricing sees on the path is one of its tariff edges (searchValue is then its rated value). */
+  readonly runsMatch: boolean;
+}
+
+/** Searches after the first that block the start of a run the pricing sees but no tariff edge stood for. */
+export const RUN_REPAIRS = 4;
+
+/**
+ * The best path from one place to another on the rated cost (cost-model arcs plus tariff edges; see the module
+ * comment), then up to RUN_REPAIRS searches more, each with the first arc of every run the last path took at the cost
+ * model (a run the pricing sees but no tariff edge stood for) left out. Every distinct path found, first the first;
+ * empty when none. Lanes in `excluded` have no tariff edges.
+ */
+export function ratedShortestPaths(ctx: RoutingContext, set: WeightSet, query: PricingQuery, fromPlace: number, toPlace: number, excluded: ReadonlySet<string> = new Set()): RatedSearchResult[] {
+  const table = tariffEdges(ctx, set, query, excluded);
+  const lanes = laneIndexes(ctx.net, query.layer).filter((index) => !excluded.has(index.lane.id) && table.laneIds.has(index.lane.id));
+  const arcs = set.options.state.arcs;
+  const blocked = Uint8Array.from(table.blocked);
+  const out: RatedSearchResult[] = [];
+  for (let round = 0; round <= RUN_REPAIRS; round++) {
+    const found = searchOnce(ctx, set, table.edges, blocked, fromPlace, toPlace);
+    if (found === null) break;
+    let repaired = false;
+    for (const index of lanes) {
+      for (const run of runsOfLane(arcs, found.arcs, index)) {
+        const edge = found.spans.some((e) => e.lane === index.lane.id && e.direction === run.direction && e.first === run.first && e.last === run.last);
+        if (edge) continue;
+        blocked[found.arcs[run.first]] = 1;
+        repaired = true;
+      }
+    }
+    // a tariff edge stands for a whole run: lane arcs just before or after it join it into a longer run
+    for (const span of found.spans) {
+      const index = lanes.find((l) => l.lane.id === span.lane);
+      if (!index) continue;
+      const before = neighbourMoving(arcs, found.arcs, span.first, -1);
+      const after = neighbourMoving(arcs, found.arcs, span.last, 1);
+      for (const k of [before, after]) {
+        if (k >= 0 && matchesLane(arcs, found.arcs[k], index)) {
+          blocked[found.arcs[k]] = 1;
+          repaired = true;
+        }
+      }
+    }
+    if (!out.some((r) => sameArcs(r.arcs, found.arcs))) out.push({ arcs: found.arcs, searchValue: found.value, lanes: found.spans.map((e) => e.lane), runsMatch: !repaired });
+    if (!repaired) break;
+  }
+  return out;
+}
+
+/** Position of the nearest moving arc before (step −1) or after (+1) position k of the path, −1 when none. */
+function neighbourMoving(arcs: WeightSet["options"]["state"]["arcs"], path: ArrayLike<number>, k: number, step: -1 | 1): number {
+  for (let i = k + step; i >= 0 && i < path.length; i += step) if (isMoving(arcs.kind[path[i]])) return i;
+  return -1;
+}
+
+function sameArcs(a: ArrayLike<number>, b: ArrayLike<number>): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
+interface Span {
+  readonly lane: string;
+  readonly direction: RateDirection;
+  /** First and last path position of the edge's arcs. */
+  readonly first: number;
+  readonly last: number;
+}
+
+/** One Dijkstra over the unblocked arcs and the tariff edges; null when the target is not reached. */
+function searchOnce(ctx: RoutingContext, set: WeightSet, edges: Map<number, TariffEdge[]>, blocked: Uint8Array, fromPlace: number, toPlace: number): { arcs: ArcPath; value: number; spans: Span[] } | null {
+  const net = ctx.net;
+  const graph = net.graph;
+  const source = accessNode(fromPlace);
+  const target = accessNode(toPlace);
+  const n = graph.nodeCount;
+  const dist = new Float64Array(n).fill(INF_WEIGHT);
+  /** [node] arc or −(2 + tariff edge number) it was reached by; NO_ARC (−1) at the source. */
+  const pred = new Float64Array(n).fill(NO_ARC);
+  const edgeList: TariffEdge[] = [];
+  const heap = new IndexedMinHeap(n);
+  dist[source] = 0;
+  heap.pushOrDecrease(source, 0);
+  const { weight } = set;
+  while (!heap.isEmpty()) {
+    const v = heap.pop();
+    if (v === target) break;
+    if (v !== source && net.noThrough[v] === 1) continue;
+    for (let a = graph.firstOut[v]; a < graph.firstOut[v + 1]; a++) {
+      if (blocked[a] === 1) continue;
+      const d = dist[v] + weight[a];
+      const h = graph.head[a];
+      if (d < dist[h]) {
+        dist[h] = d;
+        pred[h] = a;
+        heap.pushOrDecrease(h, d);
+      }
+    }
+    for (const e of edges.get(v) ?? []) {
+      const d = dist[v] + e.weight;
+      if (d < dist[e.toNode]) {
+        dist[e.toNode] = d;
+        edgeList.push(e);
+        pred[e.toNode] = -1 - edgeList.length;
+        heap.pushOrDecrease(e.toNode, d);
+      }
+    }
+  }
+  if (dist[target] === INF_WEIGHT) return null;
+  const parts: (number | TariffEdge)[] = [];
+  for (let v = target; v !== source; ) {
+    const p = pred[v];
+    if (p === NO_ARC) return null;
+    if (p <= -2) {
+      const e = edgeList[-p - 2];
+      parts.push(e);
+      v = e.fromNode;
+    } else {
+      parts.push(p);
+      v = graph.tail[p];
+    }
+  }
+  parts.reverse();
+  const arcs: ArcPath = [];
+  const spans: Span[] = [];
+  for (const p of parts) {
+    if (typeof p === "number") arcs.push(p);
+    else {
+      spans.push({ lane: p.lane, direction: p.direction, first: arcs.length, last: arcs.length + p.arcs.length - 1 });
+      for (const a of p.arcs) arcs.push(a);
+    }
+  }
+  return { arcs, value: dist[target], spans };
+}

@@ -1,0 +1,114 @@
+/**
+ * Route search on the rated cost (src/routing/rates-search.ts): a lane's rate enters the search as tariff edges, so
+ * the cheapest route on the rates basis is found by the search, not only by re-ranking the cost model's routes.
+ * Hand-checkable on the testbot fixture (a sea lane Portia → Harbor written in the test); on the shipped Eurasia data
+ * a case where the search and the re-ranking of the cost model's alternatives disagree.
+ */
+import { existsSync } from "node:fs";
+import { resolve } from "node:path";
+import { describe, expect, it } from "vitest";
+import { openNetwork } from "../../src/network/open";
+import { PlaceResolver } from "../../src/network/resolve";
+import { RoutingContext } from "../../src/routing/context";
+import { resolveRouteOptions } from "../../src/routing/options";
+import { planRoutes } from "../../src/routing/plan";
+import { parseRatesText, ratesLayerOf, readDatasetRates } from "../../src/routing/rates";
+import { effectiveBasis, pricePathOf, RATED_POOL } from "../../src/routing/rates-report";
+import { ratedShortestPaths } from "../../src/routing/rates-search";
+import { TESTBOT } from "./helpers";
+
+const SEA_LANE = (rateUsd: number) => `lanes:
+  - id: testbot-sea
+    name: Portia – Harbor sea lane
+    kind: sea
+    modes: [sea]
+    east: { places: [portia] }
+    west: { places: [harbor] }
+    carryForwardMonths: 0
+    carryForwardSource: [src:testbot-manual]
+    observations:
+      - { direction: westbound, period: "2024-01", asPublished: "Jan 2024", rateUsd: ${rateUsd}, unit: FEU, source: [src:testbot-manual] }
+`;
+
+describe("rated search on the testbot fixture (sea lane Portia → Harbor written in the test)", () => {
+  const net = openNetwork(TESTBOT, { cacheDir: false });
+  const ctx = new RoutingContext(net);
+  const resolver = new PlaceResolver(net.network.places);
+  const [portia, harbor, isla] = ["portia", "harbor", "isla"].map((p) => resolver.resolve(p));
+  const set = ctx.weights(resolveRouteOptions(net, { criterion: "cost" }));
+  const queryOf = (rateUsd: number) => {
+    const layer = ratesLayerOf(parseRatesText(SEA_LANE(rateUsd), "rates/testbot.yaml"));
+    const q = effectiveBasis(set, { basis: "rates", layer, month: "2024-01" }).query;
+    if (q === null) throw new Error("expected the rates basis");
+    return q;
+  };
+
+  it("prices the 2,000 km sea run (cost model 0.2 USD/FEU-km = USD 400) at the lane's rate inside the search", () => {
+    const [found] = ratedShortestPaths(ctx, set, queryOf(100), portia, harbor);
+    const costModel = RoutingContext.sum(set.columns.costUsd, found.arcs);
+    const seaMovingUsd = found.arcs.reduce((s, a) => s + (net.arcs.mode[a] === 2 && net.arcs.kind[a] === 0 ? set.columns.costUsd[a] - set.columns.eventCostUsd[a] : 0), 0);
+    expect(seaMovingUsd).toBeCloseTo(400, 6);
+    expect(found.lanes).toEqual(["testbot-sea"]);
+    expect(found.runsMatch).toBe(true);
+    // rated = cost model − the 400 of sea tariff + the rate of 100
+    expect(found.searchValue).toBeCloseTo(costModel - 400 + 100, 6);
+    expect(pricePathOf(ctx, set, found.arcs, queryOf(100)).totalUsd).toBeCloseTo(found.searchValue, 6);
+  });
+
+  it("a dear sea rate turns the search to the rail route; a cheap one keeps the sea; each value is the rated price", () => {
+    for (const rate of [10, 100000]) {
+      const q = queryOf(rate);
+      const [found] = ratedShortestPaths(ctx, set, q, portia, isla);
+      const usesSea = found.arcs.some((a) => net.arcs.mode[a] === 2 && net.arcs.kind[a] === 0);
+      expect(usesSea).toBe(rate === 10);
+      expect(pricePathOf(ctx, set, found.arcs, q).totalUsd).toBeCloseTo(found.searchValue, 6);
+    }
+  });
+});
+
+const DATA = resolve(__dirname, "../../data/eurasia");
+
+describe.skipIf(!existsSync(DATA))("rated search on the Eurasia data (data/eurasia/rates)", () => {
+  const net = openNetwork(DATA, { cacheDir: false });
+  const ctx = new RoutingContext(net);
+  const resolver = new PlaceResolver(net.network.places);
+  const layer = readDatasetRates(DATA, net);
+  const set = ctx.weights(resolveRouteOptions(net, { criterion: "cost" }));
+
+  it("Berlin → Shanghai, cheapest in 2024-07: the search finds the backhaul from Rotterdam that no cost-model alternative takes", () => {
+    const from = resolver.resolve("berlin");
+    const to = resolver.resolve("shanghai");
+    const q = effectiveBasis(set, { basis: "rates", layer, month: "2024-07" }).query;
+    if (q === null) throw new Error("expected the rates basis");
+    const reranked = Math.min(...ctx.alternatives(from, to, set, RATED_POOL, null).map((p) => pricePathOf(ctx, set, p, q).totalUsd));
+    const plan = planRoutes(ctx, { from, to, criterion: "cost", rates: { basis: "rates", layer, month: "2024-07" } });
+    const route = plan.routes[0];
+    console.info(`berlin → shanghai 2024-07 cheapest: re-ranked cost-model alternatives USD ${reranked.toFixed(0)}, rated search USD ${route.costUsd.toFixed(0)}`);
+    expect(route.costUsd).toBeLessThan(reranked - 100);
+    expect(route.costUsd).toBeCloseTo(pricePathOf(ctx, set, route.arcs, q).totalUsd, 6);
+    const sea = route.legs.filter((l) => l.mode === "sea");
+    expect(sea.map((l) => l.from)).toEqual(["rotterdam"]);
+    expect(sea[0].rates?.[0]).toMatchObject({ lane: "far-east-north-europe-sea", direction: "eastbound", basis: "cost-model" });
+  });
+
+  it("the rated choice is never dearer than the re-ranked cost-model alternatives (Drewry WCI months and the 2024 peak)", () => {
+    const pairs = [
+      ["shanghai", "rotterdam"],
+      ["xian", "duisburg"],
+      ["chongqing", "hamburg"],
+      ["lodz", "shanghai"],
+      ["busan", "warsaw"],
+    ];
+    for (const month of ["2024-01", "2024-07", "2025-04"]) {
+      const q = effectiveBasis(set, { basis: "rates", layer, month }).query;
+      if (q === null) throw new Error("expected the rates basis");
+      for (const [a, b] of pairs) {
+        const from = resolver.resolve(a);
+        const to = resolver.resolve(b);
+        const reranked = Math.min(...ctx.alternatives(from, to, set, RATED_POOL, null).map((p) => pricePathOf(ctx, set, p, q).totalUsd));
+        const route = planRoutes(ctx, { from, to, criterion: "cost", rates: { basis: "rates", layer, month } }).routes[0];
+        expect(route.costUsd).toBeLessThanOrEqual(reranked + 1e-6);
+      }
+    }
+  });
+});
