@@ -11,9 +11,9 @@
  *   is a seaport pays the default transfer, not the port's dwell (the port's rail ↔ road arcs stay as they are for
  *   routes passing through it).
  * - A road end (door pick-up or delivery) pays one container handling at the door: the default transfer of
- *   modes.yaml (rule `trip-end-road-handling`, docs/calibration.md "Trip-end dwell"). So a trip cannot save its end
- *   dwell by starting or ending on a truck: a route that trucks a few kilometres to a railhead pays the road end and
- *   the rail ↔ road transfer there.
+ *   modes.yaml (an estimate: no source gives a door handling; docs/calibration.md "Trip-end dwell"). So a trip
+ *   cannot save its end dwell by starting or ending on a truck: a route that trucks a few kilometres to a railhead
+ *   pays the road end and the rail ↔ road transfer there.
  *
  * The figures sit on the access arcs of a per-query profile column; the compiled network keeps its zero-weight
  * access arcs. Each end is listed as a terminal_dwell event (ref: the terminal record, null for the default).
