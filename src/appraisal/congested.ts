@@ -9,7 +9,7 @@
  * equilibrium every used path of the pair costs that minimum within the solver gap, so this is the pair's
  * equilibrium path cost.
  *
- * Route choice prices each arc's reliability buffer (P90 − median border dwell) at the reliability ratio the benefits
+ * Route choice prices each arc's reliability buffer (P90 − expected border dwell, closure and ferry wait) at the reliability ratio the benefits
  * use (option `reliabilityRatio`, added to the class fixed cost): the equilibrium and the benefits then value one
  * generalized cost, v (time + ρ buffer) + charges, and the per-row changes add up to the equilibria's saving.
  *
@@ -24,6 +24,7 @@ import { isArcAvailableInYear } from "../network/compiled";
 import { isArcOpenInState, type NetworkState } from "../network/state";
 import type { RoutingContext } from "../routing/index";
 import { profileColumns, resolveRouteOptions } from "../routing/options";
+import { arcEventBufferH } from "../routing/reliability";
 import type { ProjectEffects } from "./effects";
 
 /** A row counts as "on the project" when more than this share of its tonnes crosses the project's arcs. */
@@ -112,16 +113,13 @@ export interface Equilibrium {
   readonly chargeH: readonly Float64Array[];
 }
 
-/** [compiled arc] reliability buffer of the arc in the state (high − median border dwell where the high figure is known), hours. */
+/**
+ * [compiled arc] reliability buffer of the arc in the state, hours: (P90 − expected) of its border dwell, closure wait
+ * or ferry wait in the state's month — the buffer the routing stage's generalized criterion prices
+ * (routing/reliability.ts arcEventBufferH), so route choice, equilibria and benefits count the same spread.
+ */
 export function arcBufferH(state: NetworkState): Float64Array {
-  const arcs = state.arcs;
-  const bufferOf = new Float64Array(arcs.dwellHighH.length);
-  for (let a = 0; a < bufferOf.length; a++) {
-    const high = arcs.dwellHighH[a];
-    const median = arcs.eventTimeH[a] - arcs.waitTimeH[a];
-    if (!Number.isNaN(high) && high > median) bufferOf[a] = high - median;
-  }
-  return bufferOf;
+  return arcEventBufferH(state.net, state.arcs, state.month);
 }
 
 /**

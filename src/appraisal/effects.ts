@@ -10,6 +10,7 @@
 import type { ResolvedDemandRow } from "../assignment/corridor-demand";
 import { ARC_GAUGE_CHANGE, ARC_LINK, ARC_TRANSSHIPMENT, type CompiledNetwork, NO_INDEX } from "../network/compiled";
 import { type RouteOptions, type RoutingContext, resolveRouteOptions, type WeightSet } from "../routing/index";
+import { arcEventBufferH } from "../routing/reliability";
 
 /** One network state to route in (criterion and cargo are set per row). */
 export type StateRouteOptions = Omit<RouteOptions, "criterion" | "cargo">;
@@ -28,7 +29,7 @@ export interface ProjectEffects {
   readonly timeWithH: Float64Array;
   readonly costWithoutUsdPerT: Float64Array;
   readonly costWithUsdPerT: Float64Array;
-  /** [row] Σ over the route's crossings of (high − median dwell), hours. */
+  /** [row] Σ over the route's arcs of the reliability buffer (P90 − expected border dwell, closure and ferry wait), hours. */
   readonly bufferWithoutH: Float64Array;
   readonly bufferWithH: Float64Array;
   readonly co2WithoutKgPerT: Float64Array;
@@ -113,15 +114,13 @@ export function computeEffects(
   const usesProject = new Uint8Array(n);
   let unroutedTonnes = 0;
   let rowsMeetingCapacity = 0;
-  const arcs = net.arcs;
-  const buffer = (path: readonly number[]): number => {
+  // the reliability buffer of a path in its state: Σ (P90 − expected) of its border dwell, closure and ferry waits, the
+  // buffer the routes' generalized cost prices (routing/reliability.ts), in the state's own columns and month
+  const buffer = (path: readonly number[], set: WeightSet): number => {
+    const st = set.options.state;
+    const column = arcEventBufferH(st.net, st.arcs, st.month);
     let b = 0;
-    for (const a of path) {
-      const high = arcs.dwellHighH[a];
-      if (Number.isNaN(high)) continue;
-      const median = arcs.eventTimeH[a] - arcs.waitTimeH[a];
-      if (high > median) b += high - median;
-    }
+    for (const a of path) b += column[a];
     return b;
   };
   // one weight set per (state, cargo profile): resolved once, cached by the routing context
@@ -136,7 +135,7 @@ export function computeEffects(
     }
     return set;
   };
-  const route = (row: ResolvedDemandRow, state: StateRouteOptions, tag: string): { timeH: number; costUsd: number; co2Kg: number; arcs: number[] } | null => {
+  const route = (row: ResolvedDemandRow, state: StateRouteOptions, tag: string): { timeH: number; costUsd: number; co2Kg: number; bufferH: number; arcs: number[] } | null => {
     const set = setOf(state, tag, row.profileId);
     const paths = ctx.alternatives(row.originPlace, row.destinationPlace, set, 1);
     if (paths.length === 0) return null;
@@ -149,7 +148,7 @@ export function computeEffects(
       costUsd += c.costUsd[a];
       co2Kg += c.co2Kg[a];
     }
-    return { timeH, costUsd, co2Kg, arcs: paths[0] };
+    return { timeH, costUsd, co2Kg, bufferH: buffer(paths[0], set), arcs: paths[0] };
   };
   for (let r = 0; r < n; r++) {
     const row = rows[r];
@@ -169,8 +168,8 @@ export function computeEffects(
     costWithUsdPerT[r] = b.costUsd / mass;
     co2WithoutKgPerT[r] = a.co2Kg / mass;
     co2WithKgPerT[r] = b.co2Kg / mass;
-    bufferWithoutH[r] = buffer(a.arcs);
-    bufferWithH[r] = buffer(b.arcs);
+    bufferWithoutH[r] = a.bufferH;
+    bufferWithH[r] = b.bufferH;
     for (const arc of b.arcs) {
       if (projectArcs[arc]) {
         usesProject[r] = 1;

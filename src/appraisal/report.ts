@@ -37,7 +37,7 @@ export function formatProjectAppraisal(a: ProjectAppraisal): string {
     table([
       ["component", "USD/yr"],
       ["shipper time savings", usdM(c.timeSavingsUsd)],
-      ["reliability (border dwell buffer)", usdM(c.reliabilityUsd)],
+      ["reliability (dwell and wait buffer)", usdM(c.reliabilityUsd)],
       ["transport cost savings", usdM(c.transportCostSavingsUsd)],
       ["generated traffic (rule of a half)", usdM(c.generatedTrafficUsd)],
       [`CO2 (${c.co2SavedT.toFixed(0)} t saved)`, usdM(c.co2SavingsUsd)],
