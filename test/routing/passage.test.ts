@@ -76,6 +76,20 @@ describe.skipIf(!existsSync(DATA))("rules of passage on data/eurasia", () => {
     expect(oct.routes[0].timeH).toBeLessThan(sept.routes[0].timeH);
   });
 
+  it("the Pakistan–Afghanistan closure from 12 October 2025 moves Karachi → Kabul off Torkham and Chaman", () => {
+    const border = (r: { events: { type: string; ref?: unknown }[] }) => r.events.filter((e) => e.type === "border").map((e) => e.ref);
+    const before = plan("Karachi", "Kabul", { year: 2025, month: 9 });
+    expect(before.passage.rules).not.toContain("pakistan-afghanistan-closure-2025-10");
+    expect(border(before.routes[0]).some((b) => b === "torkham" || b === "chaman-spin-boldak")).toBe(true);
+    const after = plan("Karachi", "Kabul", { year: 2025, month: 11 });
+    expect(after.passage.rules).toContain("pakistan-afghanistan-closure-2025-10");
+    expect(border(after.routes[0])).not.toContain("torkham");
+    expect(border(after.routes[0])).not.toContain("chaman-spin-boldak");
+    expect(after.routes[0].timeH).toBeGreaterThan(before.routes[0].timeH);
+    const off = plan("Karachi", "Kabul", { year: 2025, month: 11, rulesOff: ["pakistan-afghanistan-closure-2025-10"] });
+    expect(border(off.routes[0]).some((b) => b === "torkham" || b === "chaman-spin-boldak")).toBe(true);
+  });
+
   it("the EU road haulage ban is named on a road route through Kukuryki, after April 2022 only", () => {
     const named = (year: number, modes: string[]) => plan("Almaty", "Berlin", { modes, year }).routes[0].notes.some((n) => n.includes("[eu-road-haulage-ban-rus-blr]"));
     expect(named(2024, ["road"])).toBe(true);
