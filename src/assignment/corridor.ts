@@ -11,6 +11,15 @@
  * (the same ratio per tonne, since both are per unit); +Infinity for arcs the class may not use (modes not allowed,
  * links or terminals not open in the chosen year).
  *
+ * Value-of-time distribution (option votSegments N > 1): shippers of one class do not share one value of time, so a
+ * lane's tonnes split between a fast dear mode and a slow cheap one. Each demand class is split into N user classes
+ * of equal tonnage, segment s with value of time v_s = v · exp(σ Φ⁻¹((s + ½)/N)) (a lognormal with median v, the
+ * class's value, and log-scale σ, default VOT_SPREAD_DEFAULT), each with its own fixed cost costUsd / v_s. The
+ * segments share every arc's volume-delay function, so the equilibrium is the multi-class user equilibrium of the
+ * segments: each segment on its cheapest paths at the common congested times. In an uncongested network the share
+ * of a lane on the dearer, faster of two paths is the share of segments with v_s above the break-even value
+ * v* = (C_fast − C_slow) / (T_slow − T_fast), which tends to 1 − Φ(ln(v* ÷ v) / σ) as N grows.
+ *
  * Volume-delay functions (hours per tonne as a function of the arc's annual tonnes):
  *   - Border-crossing arcs (links tagged with a crossing), gauge-change and transshipment terminals with a capacity:
  *     moving time constant, dwell/handling through the queueing VDF of vdf.ts with t0Q = eventTimeH (the observed
@@ -79,6 +88,69 @@ export interface CorridorOptions {
   readonly demandScale?: number;
   /** Route arcs that share one capacity through a shared bottleneck arc where exact (default true). */
   readonly sharedCapacity?: boolean;
+  /**
+   * Value-of-time segments per demand class (default 1: every tonne of a class at the class's value of time). With
+   * N > 1 each class is split into N user classes of equal tonnage whose values of time follow a lognormal
+   * distribution around the class's value (see `votSegments`).
+   */
+  readonly votSegments?: number;
+  /** σ of the lognormal value-of-time distribution (log scale; default VOT_SPREAD_DEFAULT); used when votSegments > 1. */
+  readonly votSpread?: number;
+}
+
+/**
+ * Default σ of the lognormal value-of-time distribution: Hummels & Schaur (2013)'s 0.6–2.1 % ad valorem per day
+ * (the spread of their estimates over goods, src:core-hummels-schaur-2013) read as the 10th–90th percentiles of the
+ * shipments' values of time: σ = ln(2.1 / 0.6) / (2 × 1.2816) = 0.489. An estimate (docs/calibration.md, rule
+ * "value-of-time spread"); the class's own value of time stays the median.
+ */
+export const VOT_SPREAD_DEFAULT = Math.log(2.1 / 0.6) / (2 * 1.2815515655446004);
+
+/** Value-of-time segments of a corridor problem (one segment: the class's single value of time). */
+export interface VotSegments {
+  /** Segments per demand class. */
+  readonly count: number;
+  /** σ of the lognormal (0 with one segment). */
+  readonly spread: number;
+  /** [segment] standard normal quantile z_s = Φ⁻¹((s + ½) / N): the middle of the segment's probability band. */
+  readonly z: Float64Array;
+  /** [segment] value of time / the class's median value of time = exp(σ z_s). */
+  readonly multiplier: Float64Array;
+  /** [segment] share of the class's tonnes (1 / N each). */
+  readonly share: Float64Array;
+}
+
+/** Standard normal quantile Φ⁻¹(p), 0 < p < 1 (Acklam's rational approximation, relative error < 1.2e-9). */
+export function normalQuantile(p: number): number {
+  if (!(p > 0 && p < 1)) throw new RangeError(`normalQuantile: p must lie in (0, 1), got ${p}`);
+  const a = [-39.69683028665376, 220.9460984245205, -275.9285104469687, 138.357751867269, -30.66479806614716, 2.506628277459239];
+  const b = [-54.47609879822406, 161.5858368580409, -155.6989798598866, 66.80131188771972, -13.28068155288572];
+  const c = [-0.007784894002430293, -0.3223964580411365, -2.400758277161838, -2.549732539343734, 4.374664141464968, 2.938163982698783];
+  const d = [0.007784695709041462, 0.3224671290700398, 2.445134137142996, 3.754408661907416];
+  const tail = (q: number) => (((((c[0] * q + c[1]) * q + c[2]) * q + c[3]) * q + c[4]) * q + c[5]) / ((((d[0] * q + d[1]) * q + d[2]) * q + d[3]) * q + 1);
+  if (p < 0.02425) return tail(Math.sqrt(-2 * Math.log(p)));
+  if (p > 1 - 0.02425) return -tail(Math.sqrt(-2 * Math.log(1 - p)));
+  const q = p - 0.5;
+  const r = q * q;
+  return ((((((a[0] * r + a[1]) * r + a[2]) * r + a[3]) * r + a[4]) * r + a[5]) * q) / (((((b[0] * r + b[1]) * r + b[2]) * r + b[3]) * r + b[4]) * r + 1);
+}
+
+/**
+ * N equal-tonnage segments of a lognormal value of time with median 1 and log-scale σ: segment s stands for the
+ * probability band (s/N, (s+1)/N) and takes the value at its middle, exp(σ Φ⁻¹((s + ½)/N)). One segment (or σ = 0)
+ * is the single value of time.
+ */
+export function votSegments(count: number, spread: number): VotSegments {
+  if (!(Number.isInteger(count) && count >= 1 && count <= 100)) throw new CaravanError("E_USAGE", `value-of-time segments must be an integer from 1 to 100, got ${count}`);
+  if (!(spread >= 0 && Number.isFinite(spread))) throw new CaravanError("E_USAGE", `value-of-time spread σ must be a finite number ≥ 0, got ${spread}`);
+  const z = new Float64Array(count);
+  const multiplier = new Float64Array(count);
+  const share = new Float64Array(count).fill(1 / count);
+  for (let s = 0; s < count; s++) {
+    z[s] = count === 1 ? 0 : normalQuantile((s + 0.5) / count);
+    multiplier[s] = Math.exp(spread * z[s]);
+  }
+  return { count, spread: count === 1 ? 0 : spread, z, multiplier, share };
 }
 
 /** Compiled arcs that stand for one physical capacity (a crossing in one direction and mode, or a terminal). */
@@ -126,10 +198,23 @@ export interface CorridorProblem {
   /** [compiled arc] index into `groups`, -1 for an arc with a capacity of its own. */
   readonly arcGroup: Int32Array;
   readonly demand: readonly ResolvedDemandRow[];
-  /** Class ids in problem order (the demand's class names). */
+  /**
+   * Class ids in problem order: the demand's class names, or with value-of-time segments `<class>@vot<s>` (s from 1,
+   * lowest value of time first), the segments of one class consecutive.
+   */
   readonly classIds: readonly string[];
   /** [class] cargo profile id. */
   readonly classProfiles: readonly string[];
+  /** The demand's class names in order of first appearance. */
+  readonly demandClassIds: readonly string[];
+  /** [class] index into demandClassIds of the class (or segment). */
+  readonly classDemandClass: Int32Array;
+  /** [class] value-of-time segment (0 without segments). */
+  readonly classSegment: Int32Array;
+  /** [class] value of time of the class (or segment), USD per profile unit per hour. */
+  readonly classValueOfTimeUsdPerH: Float64Array;
+  /** The value-of-time segments every demand class is split into. */
+  readonly vot: VotSegments;
   /** [arc] capacity the VDF uses, tonnes per year; Infinity where unknown. */
   readonly capacityT: Float64Array;
   /** [arc] CAPACITY_NONE / CAPACITY_TONNES / CAPACITY_FROM_TEU. */
@@ -175,15 +260,22 @@ export function corridorProblem(net: CompiledNetwork, demandTable: DemandTable, 
       classProfiles.push(row.profileId);
     }
   }
-  const classes = classIds.map((id, c) => {
+  // value-of-time segments: every demand class becomes `segments.count` user classes sharing the capacities
+  const segments = votSegments(options.votSegments ?? 1, options.votSpread ?? VOT_SPREAD_DEFAULT);
+  const S = segments.count;
+  const classes: { id: string; fixedCost: Float64Array; vot: number; profile: string; demandClass: number; segment: number }[] = [];
+  classIds.forEach((id, c) => {
     const resolved = resolveRouteOptions(net, { cargo: classProfiles[c], modes: options.modes ?? DEFAULT_MODES, year, ...(options.state ? { state: options.state } : {}) });
     const columns = profileColumns(net, resolved.profile, arcs);
     const blocked = blockedArcs(net, resolved);
     const vot = options.valueOfTimeUsdPerH?.[resolved.profile.id] ?? resolved.profile.valueOfTimeUsdPerH.value;
     if (!(vot > 0)) throw new CaravanError("E_NETWORK_INVALID", `cargo profile "${resolved.profile.id}" has no positive value of time; corridor assignment needs one`);
-    const fixedCost = new Float64Array(m); // [arc] hours
-    for (let a = 0; a < m; a++) fixedCost[a] = blocked[a] !== 0 ? Number.POSITIVE_INFINITY : columns.costUsd[a] / vot;
-    return { id, fixedCost };
+    for (let s = 0; s < S; s++) {
+      const votS = vot * segments.multiplier[s];
+      const fixedCost = new Float64Array(m); // [arc] hours
+      for (let a = 0; a < m; a++) fixedCost[a] = blocked[a] !== 0 ? Number.POSITIVE_INFINITY : columns.costUsd[a] / votS;
+      classes.push({ id: S === 1 ? id : `${id}@vot${s + 1}`, fixedCost, vot: votS, profile: classProfiles[c], demandClass: c, segment: s });
+    }
   });
 
   // capacities and VDFs
@@ -256,15 +348,17 @@ export function corridorProblem(net: CompiledNetwork, demandTable: DemandTable, 
   for (const row of demand) {
     const amount = row.amountT * scale;
     totalDemandT += amount;
-    const classIndex = classIds.indexOf(row.classId);
     const destCountry = nodeCountry[row.destinationPlace];
-    const key = `${classIndex}:${row.originPlace}:${destCountry}`;
-    let entry = byKey.get(key);
-    if (!entry) {
-      entry = { classIndex, origin: row.originPlace, destCountry, dest: new Map() };
-      byKey.set(key, entry);
+    for (let s = 0; s < S; s++) {
+      const classIndex = classIds.indexOf(row.classId) * S + s;
+      const key = `${classIndex}:${row.originPlace}:${destCountry}`;
+      let entry = byKey.get(key);
+      if (!entry) {
+        entry = { classIndex, origin: row.originPlace, destCountry, dest: new Map() };
+        byKey.set(key, entry);
+      }
+      entry.dest.set(row.destinationPlace, (entry.dest.get(row.destinationPlace) ?? 0) + amount * segments.share[s]);
     }
-    entry.dest.set(row.destinationPlace, (entry.dest.get(row.destinationPlace) ?? 0) + amount);
   }
   const list = [...byKey.values()].map((e) => ({ classIndex: e.classIndex, origin: e.origin, destinations: [...e.dest.keys()], demand: [...e.dest.values()] }));
   const { commodities, intrazonal } = buildCommodities(list);
@@ -294,7 +388,7 @@ export function corridorProblem(net: CompiledNetwork, demandTable: DemandTable, 
     flowUnit: "t/yr",
   };
   checkProblem(problem);
-  checkCorridorReachable(net, problem, classIds, demandTable.file, demand);
+  checkCorridorReachable(net, problem, classes.map((cl) => classIds[cl.demandClass]), demandTable.file, demand, S);
   return {
     net,
     problem,
@@ -303,8 +397,13 @@ export function corridorProblem(net: CompiledNetwork, demandTable: DemandTable, 
     groups: shared.groups,
     arcGroup: shared.arcGroup,
     demand,
-    classIds,
-    classProfiles,
+    classIds: classes.map((cl) => cl.id),
+    classProfiles: classes.map((cl) => cl.profile),
+    demandClassIds: classIds,
+    classDemandClass: Int32Array.from(classes, (cl) => cl.demandClass),
+    classSegment: Int32Array.from(classes, (cl) => cl.segment),
+    classValueOfTimeUsdPerH: Float64Array.from(classes, (cl) => cl.vot),
+    vot: segments,
     capacityT,
     capacityBasis,
     vdfKind,
@@ -449,7 +548,7 @@ function sharedCapacityGroups(
 }
 
 /** E_NO_ROUTE naming the places, the class and the demand line when some demand cannot reach its destination. */
-function checkCorridorReachable(net: CompiledNetwork, problem: AssignmentProblem, classIds: readonly string[], file: string, demand: readonly ResolvedDemandRow[]): void {
+function checkCorridorReachable(net: CompiledNetwork, problem: AssignmentProblem, classIds: readonly string[], file: string, demand: readonly ResolvedDemandRow[], segments: number): void {
   const tree = new ShortestPathTree(problem.graph, problem.noThrough);
   const time = problem.vdf.bprT0.map((t, a) => t + problem.vdf.queueT0[a]);
   const { commodities } = problem;
@@ -457,6 +556,8 @@ function checkCorridorReachable(net: CompiledNetwork, problem: AssignmentProblem
   let lastOrigin = -1;
   for (let k = 0; k < commodities.count; k++) {
     const c = commodities.classOf[k];
+    // the segments of a class forbid the same arcs (only their finite costs differ): check the first one
+    if (c % segments !== 0) continue;
     const o = commodities.origin[k];
     if (c !== lastClass || o !== lastOrigin) {
       tree.run(o, time, problem.classes[c].fixedCost);

@@ -24,6 +24,8 @@ interface AssignFlags {
   year?: string;
   geojsonOut?: string;
   top?: string;
+  votSegments?: string;
+  votSpread?: string;
 }
 
 /** A numeric option under its documented range (src/core/numbers.ts). */
@@ -70,6 +72,8 @@ export function register(program: Command): void {
     .option("--distance-factor <x>", "TNTP: override <DISTANCE FACTOR> (cost per length unit)")
     .option("--demand-scale <x>", "multiply every demand entry (e.g. 2 for doubled demand)")
     .option("--theta <x>", "logit dispersion per unit of cost (default 10 / mean free-flow O-D cost)")
+    .option("--vot-segments <n>", "corridor: split every demand class into N value-of-time segments (lognormal around the class's value of time; default 1 = one value of time)")
+    .option("--vot-spread <sigma>", "corridor: log-scale σ of the value-of-time distribution with --vot-segments (default 0.489, from Hummels & Schaur's 0.6–2.1 %/day)")
     .option("--json", "print the result summary as JSON")
     .action(async (flags: AssignFlags, command: Command) => {
       // the solvers, loaders and reports load with the command, not when the program is defined (fast --help)
@@ -103,7 +107,9 @@ export function register(program: Command): void {
         const year = positive("--year", flags.year, true);
         const top = positive("--top", flags.top, true) ?? 10;
         const demandFile = flags.demand;
-        const corridorParameters = { algorithm: flags.algorithm, gap, maxIterations, maxSeconds, theta, year, top, demandScale: flags.demandScale, json: flags.json === true };
+        const votSegments = positive("--vot-segments", flags.votSegments, true);
+        const votSpread = flags.votSpread === undefined ? undefined : numberOption("--vot-spread", flags.votSpread, false);
+        const corridorParameters = { algorithm: flags.algorithm, gap, maxIterations, maxSeconds, theta, year, top, demandScale: flags.demandScale, votSegments, votSpread, json: flags.json === true };
         // a scenario's extends chain and project library are not among the hashed inputs: never replay its runs
         const reusable = flags.flowsOut === undefined && flags.geojsonOut === undefined && flags.scenario === undefined;
         const scenario = flags.scenario === undefined ? null : await (await import("../scenario-option")).scenarioSession(command, flags.scenario);
@@ -114,6 +120,8 @@ export function register(program: Command): void {
           ...(scenario ? { state: scenario.state } : {}),
           year: year ?? (scenario ? undefined : null),
           demandScale: positive("--demand-scale", flags.demandScale, false),
+          ...(votSegments !== undefined ? { votSegments } : {}),
+          ...(votSpread !== undefined ? { votSpread } : {}),
         });
         const progress = progressPrinter(gap);
         let result: AssignmentResult;
