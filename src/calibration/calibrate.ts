@@ -14,8 +14,8 @@
  *               the worst fits are the largest misses.
  * Every figure is computed from the data and the model; nothing is looked up.
  */
-import { corridorProblem } from "../assignment/corridor";
-import { readDemandCsv } from "../assignment/corridor-demand";
+import { type CorridorProblem, corridorProblem, VOT_SPREAD_DEFAULT } from "../assignment/corridor";
+import { type DemandTable, readDemandCsv } from "../assignment/corridor-demand";
 import { corridorVolumes, crossingVolumes, transitTable } from "../assignment/results";
 import { solve } from "../assignment/solve";
 import { CaravanError, isCaravanError } from "../core/errors";
@@ -25,6 +25,8 @@ import type { Observation, ObservationsFile, TimeObservation, VolumeObservation 
 import { PlaceResolver } from "../network/resolve";
 import { RoutingContext } from "../routing/context";
 import { planRoutes } from "../routing/plan";
+import type { AssignmentResult } from "../assignment/state";
+import { type FlowRunInput, type FlowsFile, type FlowsReport, flowsReport } from "./flows";
 
 /** Tonnes per TEU used to put TEU volumes beside tonnes (the dataset's demand rule estimate:demand-tonnes-per-teu). */
 export const TONNES_PER_TEU = 10;
@@ -77,6 +79,8 @@ export interface CalibrationReport {
   };
   readonly assignment: { readonly algorithm: string; readonly relativeGap: number; readonly iterations: number } | null;
   readonly rows: readonly CalibrationRow[];
+  /** Flows at validation points (validation/flows.yaml) for each choice model run; null without a flows file. */
+  readonly flows: FlowsReport | null;
   /** Ids of the rows with the largest misses (outside their range), worst first. */
   readonly worst: readonly string[];
   readonly elapsedS: number;
@@ -87,7 +91,19 @@ export interface CalibrateOptions {
   readonly demandFile?: string;
   /** Number of worst fits listed. */
   readonly top?: number;
+  /** Flows validation file (validation/flows.yaml), already read; null or absent: no flows section. */
+  readonly flows?: FlowsFile | null;
+  /**
+   * Value-of-time segments of the second run of the flows section (default 5; 1: only the one-value-of-time run).
+   * The volume rows above always come from the one-value-of-time run.
+   */
+  readonly votSegments?: number;
+  /** σ of the lognormal value of time of that run (default VOT_SPREAD_DEFAULT). */
+  readonly votSpread?: number;
 }
+
+/** Default value-of-time segments of the flows section's second run. */
+export const CALIBRATE_VOT_SEGMENTS = 5;
 
 function located(file: ObservationsFile, index: number, field: string, error: unknown): CaravanError {
   const line = file.lineOf(["observations", index, ...field.split(".").map((k) => (/^\d+$/.test(k) ? Number(k) : k))]);
@@ -268,12 +284,25 @@ export function calibrate(
   const observations = files.flatMap((f) => f.observations);
   const volumeObs = observations.filter((o): o is VolumeObservation => o.metric === "volume");
   const demandPath = options.demandPath ?? null;
+  const flowsFile = options.flows ?? null;
   let volumes: AssignedVolumes | null = null;
   let assignment: CalibrationReport["assignment"] = null;
-  if (volumeObs.length > 0) {
-    if (demandPath === null) throw new CaravanError("E_USAGE", "volume observations need a demand file: give `demand:` in the observations file or --demand FILE");
-    const cp = corridorProblem(net, readDemandCsv(demandPath), { year });
+  let flows: FlowsReport | null = null;
+  if (volumeObs.length > 0 || flowsFile !== null) {
+    if (demandPath === null) throw new CaravanError("E_USAGE", "volume observations and flows need a demand file: give `demand:` in the observations file or --demand FILE");
+    const table: DemandTable = readDemandCsv(demandPath);
+    const cp = corridorProblem(net, table, { year });
     const result = solve(cp.problem, "b", { gap: 1e-6 });
+    if (flowsFile !== null) {
+      const runs: FlowRunInput[] = [{ cp, result }];
+      const segments = options.votSegments ?? CALIBRATE_VOT_SEGMENTS;
+      if (segments > 1) {
+        const cpV: CorridorProblem = corridorProblem(net, table, { year, votSegments: segments, votSpread: options.votSpread ?? VOT_SPREAD_DEFAULT });
+        const resultV: AssignmentResult = solve(cpV.problem, "b", { gap: 1e-6 });
+        runs.push({ cp: cpV, result: resultV });
+      }
+      flows = flowsReport(net, flowsFile, table, runs);
+    }
     volumes = {
       crossingT: new Map(crossingVolumes(cp, result).map((c) => [c.crossing, c.totalT])),
       corridors: corridorVolumes(cp, result),
@@ -312,6 +341,7 @@ export function calibrate(
     },
     assignment,
     rows,
+    flows,
     worst,
     elapsedS: (performance.now() - t0) / 1000,
   };

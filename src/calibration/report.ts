@@ -3,6 +3,7 @@
  * model, and the worst fits with what the model did.
  */
 import type { CalibrationReport, CalibrationRow } from "./calibrate";
+import { type FlowRow, type FlowsReport, ZERO_FLOW_RATIO } from "./flows";
 
 const pct = (x: number | null): string => (x === null ? "-" : `${(100 * x).toFixed(1)} %`);
 
@@ -64,6 +65,8 @@ export function formatCalibrationReport(rep: CalibrationReport): string {
   }
   if (rep.rows.some((r) => !r.independent)) out.push("‡ the figure was an input of the dataset (the demand was built from it): only the model's routing of it is tested");
 
+  if (rep.flows !== null) out.push(formatFlows(rep.flows));
+
   out.push("\nWorst fits (distance outside the observed range, relative to its midpoint)");
   if (rep.worst.length === 0) out.push("(every observation is inside its range)");
   else {
@@ -80,4 +83,58 @@ export function formatCalibrationReport(rep: CalibrationReport): string {
     );
   }
   return `${out.join("\n")}\n`;
+}
+
+function flowValue(x: number, measure: FlowRow["measure"]): string {
+  return measure === "Mt" ? x.toFixed(2) : Math.round(x).toLocaleString("en-US");
+}
+
+/** The flows section: each validation point beside every run, the exclusions and the fit of each run. */
+export function formatFlows(f: FlowsReport): string {
+  const out: string[] = [];
+  const d = f.demand;
+  out.push(`\nFlows at validation points (${f.file}; per year)`);
+  out.push(
+    `demand year ${d.year ?? "-"}: the year most of its tonnes refer to (${d.tonnesByYear.map((y) => `${y.year} ${(y.tonnes / 1e6).toFixed(1)} Mt`).join(", ")}; ` +
+      `a row takes the earliest year of its sources, which span ${d.yearMin ?? "-"}–${d.yearMax ?? "-"})\n` +
+      `TEU = container tonnes / ${f.tonnesPerTeu} t; trains = TEU / ${f.teuPerTrain.toFixed(1)} TEU per train (${f.teuPerTrainSource.join(", ")})`,
+  );
+  const runHeads = f.runs.map((_, k) => `model ${k + 1}`);
+  const ratioHeads = f.runs.map((_, k) => `ratio ${k + 1}`);
+  out.push(
+    table(
+      ["point", "year", "Δyear", "observed", "unit", ...runHeads, ...ratioHeads, "fit"],
+      f.rows.map((r) => [
+        r.id,
+        String(r.year),
+        r.yearGap === null ? "-" : r.yearGap > 0 ? `+${r.yearGap}` : String(r.yearGap),
+        `${r.atLeast ? "≥ " : ""}${flowValue(r.observed, r.measure)}`,
+        r.measure,
+        ...r.model.map((x) => (x === null ? "-" : flowValue(x, r.measure))),
+        ...r.ratio.map((q) => (q === null ? "-" : q.toFixed(2))),
+        r.exclusion === null ? "included" : "EXCLUDED",
+      ]),
+      [false, true, true, true, false, ...runHeads.map(() => true), ...ratioHeads.map(() => true), false],
+    ),
+  );
+  for (const [k, run] of f.runs.entries()) out.push(`model ${k + 1}: ${run.label} (${run.algorithm}, ${run.iterations} iterations, relative gap ${run.relativeGap.toExponential(2)})`);
+  const excluded = f.rows.filter((r) => r.exclusion !== null);
+  if (excluded.length > 0) {
+    out.push("Excluded from the fit (the demand was built from these figures or from another report of the same flow):");
+    for (const r of excluded) out.push(`  ${r.id}: ${r.exclusion?.reason} (${r.exclusion?.demandSources.map((id) => `src:${id}`).join(", ")})`);
+  }
+  const mismatched = f.rows.filter((r) => r.yearGap !== null && r.yearGap !== 0);
+  if (mismatched.length > 0) {
+    out.push(`Year mismatch: ${mismatched.map((r) => `${r.id} ${r.year}`).join(", ")} against the demand year ${d.year}; no growth correction is applied.`);
+  }
+  out.push("Fit over the included points (ratio = model / observed; a reached lower bound counts as 1):");
+  for (const [k, run] of f.runs.entries()) {
+    const fit = run.fit;
+    out.push(
+      `  model ${k + 1} (${run.label}): ${fit.count} points; mean |ln ratio| ${fit.male?.toFixed(3) ?? "-"} (typical factor ${fit.male === null ? "-" : Math.exp(fit.male).toFixed(2)}); ` +
+        `geometric mean ratio ${fit.bias?.toFixed(2) ?? "-"}; within ±25 % ${pct(fit.within25)}` +
+        (fit.zeroFlow > 0 ? `; ${fit.zeroFlow} without modelled flow (counted at ratio ${ZERO_FLOW_RATIO})` : ""),
+    );
+  }
+  return out.join("\n");
 }
