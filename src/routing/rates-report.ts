@@ -10,7 +10,7 @@
  */
 import { ARC_FERRY, ARC_LINK } from "../network/compiled";
 import { type AlternativeParams, type ArcPath, DEFAULT_ALTERNATIVES, RoutingContext, type WeightSet } from "./context";
-import { type CostBasis, type PathPricing, type PricingQuery, pricePath, type RatesLayer, ratesMonthOf, formatMonth } from "./rates";
+import { type CostBasis, formatMonth, laneIndexes, memoLaneRate, type PathPricing, type PricingQuery, pricePath, type RatesLayer, ratesMonthOf } from "./rates";
 import { buildRouteReport, type RouteReport, type SourceRef } from "./report";
 import { ratedShortestPaths } from "./rates-search";
 
@@ -151,4 +151,49 @@ function sourceRef(ctx: RoutingContext, ref: string): SourceRef {
   }
   if (kind === "estimate") return { ref, title: ctx.net.network.rules[id]?.description ?? "estimate", url: null, year: null };
   return { ref, title: ref, url: null, year: null };
+}
+
+/** The rate of one lane and direction a query applies (for run manifests and reports). */
+export interface AppliedLaneRate {
+  readonly lane: string;
+  readonly direction: "westbound" | "eastbound";
+  /** observed, carried (forward from an earlier period), or unknown (the cost model, split by the imbalance rule where the lane has one). */
+  readonly status: "observed" | "carried" | "unknown";
+  /** Rate in the query's unit after the shock, USD; null when unknown. */
+  readonly rateUsd: number | null;
+  readonly unit: "FEU" | "TEU";
+  readonly period: string | null;
+  readonly asPublished: string | null;
+  /** The shock multiplier of a closure the observation did not include (1 = none). */
+  readonly shockMultiplier: number;
+  readonly source: readonly string[];
+}
+
+/** Every lane and direction of a pricing query with the rate it applies (see pricePath). */
+export function appliedLaneRates(ctx: RoutingContext, query: PricingQuery): AppliedLaneRate[] {
+  const out: AppliedLaneRate[] = [];
+  for (const index of laneIndexes(ctx.net, query.layer)) {
+    const lane = index.lane;
+    for (const direction of ["westbound", "eastbound"] as const) {
+      const rate = memoLaneRate(query, index, direction);
+      if (rate === null) {
+        out.push({ lane: lane.id, direction, status: "unknown", rateUsd: null, unit: query.unit, period: null, asPublished: null, shockMultiplier: 1, source: [...lane.carryForwardSource, ...(lane.imbalance?.source ?? [])] });
+        continue;
+      }
+      const shocked = lane.shock?.chokepoints.some((c) => query.closedChokepoints.includes(c) && !rate.observation.closed.includes(c)) ?? false;
+      const shock = shocked && lane.shock ? lane.shock.multiplier : 1;
+      out.push({
+        lane: lane.id,
+        direction,
+        status: rate.status,
+        rateUsd: rate.rateUsd * shock,
+        unit: query.unit,
+        period: rate.observation.period,
+        asPublished: rate.observation.asPublished,
+        shockMultiplier: shock,
+        source: [...rate.observation.source, ...(rate.status === "carried" ? lane.carryForwardSource : []), ...(shock !== 1 && lane.shock ? lane.shock.source : [])],
+      });
+    }
+  }
+  return out;
 }

@@ -52,6 +52,10 @@ export interface ScenarioParameters {
   readonly cargo?: string;
   readonly month?: number;
   readonly assignmentGap?: number;
+  /** What the city pairs' costUsd is (routing/rates-report.ts); default cost, rates when `rates` is given. */
+  readonly costBasis?: "rates" | "cost";
+  /** "YYYY-MM" of the rate layers. */
+  readonly rates?: string;
 }
 
 /** A scenario after its `extends` chain is merged. */

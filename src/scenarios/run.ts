@@ -31,6 +31,8 @@ import type { NetworkState } from "../network/state";
 import { RoutingContext, RoutingIndex } from "../routing/context";
 import { DijkstraQuery } from "../routing/dijkstra";
 import { type ResolvedRouteOptions, resolveRouteOptions } from "../routing/options";
+import { ratesRequestOf } from "../routing/query-choices";
+import { type AppliedLaneRate, appliedLaneRates, effectiveBasis, pricePathOf, type RatesRequest } from "../routing/rates-report";
 import { computePairTimes } from "../trade/pair-times/pair-times";
 import { type AppliedScenario, applyScenario, extendedNetwork } from "./apply";
 import { scenarioDemand, type ScenarioDemandTable } from "./demand";
@@ -106,6 +108,11 @@ export interface SideResult {
   /** The demand assigned in this state (after growth and dropped rows), tonnes per year by place pair and class. */
   readonly demandRows: readonly { readonly origin: string; readonly destination: string; readonly classId: string; readonly amountT: number }[];
   readonly applied: AppliedScenario;
+  /** What the pairs' costUsd is: the rate layers of ratesMonth ("rates") or the cost model ("cost"). */
+  readonly costBasis?: "rates" | "cost";
+  readonly ratesMonth?: string | null;
+  /** On the rates basis: the rate of every lane and direction in this state (a closure's shock included). */
+  readonly laneRates?: readonly AppliedLaneRate[];
 }
 
 export interface CountryPairRow {
@@ -137,6 +144,9 @@ export interface RunOptions {
   readonly pairTimes?: boolean;
   /** Reuse a routing index of the same network (sweeps). */
   readonly index?: RoutingIndex;
+  /** Cost basis and rates month of the city pairs, over the scenario file's parameters (`--cost-basis`, `--rates`). */
+  readonly costBasis?: "rates" | "cost";
+  readonly rates?: string;
 }
 
 export interface RunManifest {
@@ -148,6 +158,8 @@ export interface RunManifest {
   /** `caravan@<version>[+<commit>]` (src/core/package.ts codeVersion). */
   readonly code: string;
   readonly parameters: Record<string, unknown>;
+  /** On the rates basis: the rate of every lane and direction in each state, with source and date. */
+  readonly rates?: { readonly baseline: readonly AppliedLaneRate[]; readonly scenario: readonly AppliedLaneRate[] };
   readonly counts: Record<string, number>;
 }
 
@@ -194,12 +206,21 @@ function corridorOf(net: CompiledNetwork, pathArcs: readonly number[], origin: n
   return out.join(">");
 }
 
-/** City-pair matrix of one state (see the file comment). */
-export function cityPairs(ctx: RoutingContext, options: ResolvedRouteOptions): { pairs: PairRow[]; unreachable: number } {
+/**
+ * City-pair matrix of one state (see the file comment). On the rates basis (`rates`) each pair's best path is
+ * re-priced by the rate layers (routing/rates-report.ts, as `caravan matrix` does), a closure's shock included.
+ */
+export function cityPairs(
+  ctx: RoutingContext,
+  options: ResolvedRouteOptions,
+  rates?: RatesRequest,
+): { pairs: PairRow[]; unreachable: number; costBasis: "rates" | "cost"; ratesMonth: string | null; laneRates: AppliedLaneRate[] } {
   const net = ctx.net;
   const places = net.network.places;
   const cities = places.flatMap((p, i) => (p.kinds.includes("city") ? [i] : []));
   const set = ctx.weights(options);
+  const basis = effectiveBasis(set, rates);
+  const pricing = basis.query;
   const query = new DijkstraQuery(net.graph, set.weight, { noThrough: net.noThrough });
   const nodes = Uint32Array.from(cities.map(accessNode));
   const { timeH, costUsd, co2Kg } = set.columns;
@@ -234,14 +255,22 @@ export function cityPairs(ctx: RoutingContext, options: ResolvedRouteOptions): {
         from: places[cities[i]].id,
         to: places[cities[j]].id,
         timeH: time,
-        costUsd: cost,
+        costUsd: pricing === null ? cost : pricePathOf(ctx, set, path, pricing, false).totalUsd,
         co2Kg: co2,
         distanceKm: km,
         corridor: corridorOf(net, path, net.placeCountry[cities[i]], net.placeCountry[cities[j]]),
       });
     }
   }
-  return { pairs, unreachable };
+  return { pairs, unreachable, costBasis: basis.costBasis, ratesMonth: basis.ratesMonth, laneRates: pricing === null ? [] : appliedLaneRates(ctx, pricing) };
+}
+
+/** The rates request of a scenario's parameters (costBasis, rates): the cost model unless the rates basis is asked. */
+export function scenarioRatesRequest(net: CompiledNetwork, scenario: Scenario): RatesRequest | undefined {
+  const p = scenario.parameters;
+  const costBasis = p.costBasis ?? (p.rates !== undefined ? "rates" : "cost");
+  if (costBasis === "cost" && p.rates === undefined) return undefined;
+  return ratesRequestOf(net.network.dir, net, { costBasis, rates: p.rates }, { rates: "rates", costBasisIs: (v) => `costBasis: ${v}` });
 }
 
 /**
@@ -358,13 +387,13 @@ export function runSide(
   owner: Scenario = scenario,
   lap: (name: string) => void = () => {},
 ): SideResult {
-  const { pairs, unreachable } = cityPairs(ctx, matrixQuery(ctx.net, scenario, applied.state));
+  const { pairs, unreachable, costBasis, ratesMonth, laneRates } = cityPairs(ctx, matrixQuery(ctx.net, scenario, applied.state), scenarioRatesRequest(ctx.net, scenario));
   lap(`${label}MatrixS`);
   const assigned = demand
     ? assignState(ctx, owner, applied, demand)
     : { crossings: [], crossingDirections: [], ferries: [], transit: [], bottlenecks: [], linkFlowsGeoJson: `${JSON.stringify({ type: "FeatureCollection", features: [] })}\n`, assignment: null, demandRows: [] };
   lap(`${label}AssignmentS`);
-  return { label, pairs, unreachablePairs: unreachable, ...assigned, applied };
+  return { label, pairs, unreachablePairs: unreachable, ...assigned, applied, costBasis, ratesMonth, laneRates };
 }
 
 /** Run a scenario (a file path or a loaded scenario): see the file comment. */
@@ -376,7 +405,14 @@ export async function runScenario(net0: CompiledNetwork, input: string | Scenari
     timings[name] = Math.round(now - t) / 1000;
     t = now;
   };
-  const scenario = typeof input === "string" ? loadScenario(input) : input;
+  const loaded = typeof input === "string" ? loadScenario(input) : input;
+  // --cost-basis / --rates over the file's parameters (--cost-basis cost drops the file's rates month)
+  let scenario = loaded;
+  if (options.costBasis !== undefined || options.rates !== undefined) {
+    const { rates: fileRates, ...rest } = loaded.parameters;
+    const rates = options.rates ?? (options.costBasis === "cost" ? undefined : fileRates);
+    scenario = { ...loaded, parameters: { ...rest, ...(options.costBasis !== undefined ? { costBasis: options.costBasis } : {}), ...(rates !== undefined ? { rates } : {}) } };
+  }
   const baselineScenario = options.baseline ?? null;
   const net = extendedNetwork(net0, baselineScenario ? [scenario, baselineScenario] : [scenario]);
   const demand = options.assignment === false ? null : scenarioDemand(net, scenario);
@@ -460,7 +496,10 @@ function buildManifest(
       tradeElasticity: p.tradeElasticity ?? null,
       assignmentGap: p.assignmentGap ?? DEFAULT_ASSIGNMENT_GAP,
       assignmentAlgorithm: "b",
+      costBasis: result.costBasis ?? "cost",
+      ratesMonth: result.ratesMonth ?? null,
     },
+    ...(result.costBasis === "rates" ? { rates: { baseline: baseline.laneRates ?? [], scenario: result.laneRates ?? [] } } : {}),
     counts: { ...sideCounts(baseline), ...sideCounts(result), countryPairs },
   };
 }

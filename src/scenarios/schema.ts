@@ -199,6 +199,12 @@ export const parametersSchema = z
     cargo: z.string().min(1).optional().describe("cargo profile of the city-pair matrix (default feu)"),
     month: z.number().int().min(1).max(12).optional().describe("month of travel: seasonal closures apply"),
     assignmentGap: positive.optional().describe("relative gap the corridor assignment stops at (default 1e-4)"),
+    costBasis: z.enum(["rates", "cost"]).optional().describe("what the city pairs' costUsd is: the rate layers (rates/*.yaml) or the cost model (default cost; rates when a rates month is given)"),
+    rates: z
+      .string()
+      .regex(/^\d{4}-(0[1-9]|1[0-2])$/, "must be a month YYYY-MM (e.g. 2024-01)")
+      .optional()
+      .describe("month YYYY-MM of the rate layers on the rates basis (default the latest month with data)"),
   })
   .strict();
 

@@ -42,7 +42,9 @@ export function register(program: Command): void {
     .option("--baseline <file>", "compare with this scenario instead of the scenario without its projects and modifications")
     .option("--trade <file>", "trade by country pair (CSV exporter,importer,trade) to weight the shipment-time changes")
     .option("--json", "print the comparison of scenario and baseline as JSON")
-    .action(async (file: string, flags: { out?: string; baseline?: string; trade?: string; json?: boolean }, cmd: Command) => {
+    .option("--cost-basis <basis>", "what the city pairs' costUsd is: rates (the rate layers, a closure's shock included) or cost (the cost model); over the file's parameters.costBasis (default cost)")
+    .option("--rates <YYYY-MM>", "month of the rate layers on the rates basis (default the latest month with data); implies --cost-basis rates")
+    .action(async (file: string, flags: { out?: string; baseline?: string; trade?: string; json?: boolean; costBasis?: string; rates?: string }, cmd: Command) => {
       const [{ openNetwork }, { loadScenario }, { runScenario, writeRun }, { compareViews, viewOfSide }, { scenarioRunTables }] = await Promise.all([
         import("../../network/open"),
         import("../../scenarios/load"),
@@ -58,11 +60,16 @@ export function register(program: Command): void {
       const files: Record<string, string | undefined> = { trade: flags.trade, demand: loaded.demand?.file };
       for (const [i, f] of loaded.chain.entries()) files[`scenario${i}`] = f;
       for (const [i, f] of (baseline?.chain ?? []).entries()) files[`baseline${i}`] = f;
-      const parameters = { json: flags.json === true, baseline: flags.baseline !== undefined };
+      const costBasis = flags.costBasis?.trim().toLowerCase();
+      if (costBasis !== undefined && costBasis !== "rates" && costBasis !== "cost") throw new CaravanError("E_USAGE", `unknown cost basis "${flags.costBasis}"; use rates or cost`);
+      if (flags.rates !== undefined && costBasis === "cost") throw new CaravanError("E_USAGE", "--rates applies to --cost-basis rates only");
+      if (flags.rates !== undefined && !/^\d{4}-(0[1-9]|1[0-2])$/.test(flags.rates.trim())) throw new CaravanError("E_USAGE", `--rates must be a month YYYY-MM (e.g. 2024-01), got "${flags.rates}"`);
+      const rates = { ...(costBasis !== undefined ? { costBasis: costBasis as "rates" | "cost" } : flags.rates !== undefined ? { costBasis: "rates" as const } : {}), ...(flags.rates !== undefined ? { rates: flags.rates.trim() } : {}) };
+      const parameters = { json: flags.json === true, baseline: flags.baseline !== undefined, ...rates };
       // the whole run (both states) is the record; a run asked to write a folder is always computed
       await recordRun(cmd, { kind: "scenario", files, datasetDir: dataDir(cmd), parameters, reusable: flags.out === undefined }, async (rec) => {
         const out = rec.out;
-        const run = await runScenario(openNetwork(dataDir(cmd)), loaded, { baseline });
+        const run = await runScenario(openNetwork(dataDir(cmd)), loaded, { baseline, ...rates });
         if (flags.out !== undefined) await writeRun(run, flags.out);
         const comparison = compareViews(viewOfSide(run, "baseline"), viewOfSide(run, "scenario"), { trade });
         if (flags.json) out(`${JSON.stringify(comparison, null, 2)}\n`);
