@@ -1,6 +1,6 @@
 import type { Command } from "commander";
 import { CaravanError } from "../../core/errors";
-import type { FixefKRule, SmallSampleRule, VcovType } from "../../trade/ppml/estimate";
+import type { FixefKRule, SmallSampleRule, VcovPoint, VcovType } from "../../trade/ppml/estimate";
 import type { Table } from "../../trade/io/table";
 import { addStoreOptions, recordRun } from "../store-option";
 import { requiredNumberOption } from "../options";
@@ -8,6 +8,7 @@ import { requiredNumberOption } from "../options";
 const VCOV_TYPES: readonly VcovType[] = ["iid", "hetero", "cluster"];
 const SSC_RULES: readonly SmallSampleRule[] = ["fixest", "stata"];
 const FIXEF_K_RULES: readonly FixefKRule[] = ["nested", "exact"];
+const VCOV_POINTS: readonly VcovPoint[] = ["last-irls", "converged"];
 
 interface EstimateOptions {
   data?: string;
@@ -16,6 +17,7 @@ interface EstimateOptions {
   vcov?: string;
   ssc: string;
   fixefK: string;
+  vcovAt?: string;
   offset?: string;
   tol: string;
   where?: string;
@@ -57,6 +59,7 @@ export function registerEstimate(gravity: Command): void {
     .option("--vcov <type>", "iid | hetero | cluster (default: cluster with --cluster, else hetero)")
     .option("--ssc <rule>", "small-sample correction: fixest | stata", "fixest")
     .option("--fixef-k <rule>", "fixed-effect parameters in K: nested (fixest's count: one redundancy per extra dimension) | exact (redundancies found in the data)", "nested")
+    .option("--vcov-at <point>", "where the variance is evaluated: last-irls (fixest's rule: weights and working residuals of the last IRLS step) | converged (at the estimate); default: last-irls with --ssc fixest, converged with --ssc stata")
     .option("--offset <column>", "column added to the linear predictor with coefficient 1")
     .option("--tol <x>", "convergence tolerance on the relative deviance change", "1e-8")
     .option("--where <col=value>", "use only the rows where column = value (comma-separated conditions, all must hold)")
@@ -85,6 +88,9 @@ export function registerEstimate(gravity: Command): void {
       if (!FIXEF_K_RULES.includes(opts.fixefK as FixefKRule)) {
         throw new CaravanError("E_USAGE", `--fixef-k must be one of ${FIXEF_K_RULES.join(", ")}, not "${opts.fixefK}"`);
       }
+      if (opts.vcovAt !== undefined && !VCOV_POINTS.includes(opts.vcovAt as VcovPoint)) {
+        throw new CaravanError("E_USAGE", `--vcov-at must be one of ${VCOV_POINTS.join(", ")}, not "${opts.vcovAt}"`);
+      }
       const tol = requiredNumberOption("--tol", opts.tol);
       const cluster = opts.cluster
         ?.split(",")
@@ -94,7 +100,7 @@ export function registerEstimate(gravity: Command): void {
         throw new CaravanError("E_USAGE", "--vcov cluster needs --cluster VAR");
       }
       const formula = opts.formula;
-      const parameters = { formula: opts.formula, cluster: opts.cluster, vcov: opts.vcov, ssc: opts.ssc, fixefK: opts.fixefK, offset: opts.offset, tol, where: opts.where, json: opts.json === true };
+      const parameters = { formula: opts.formula, cluster: opts.cluster, vcov: opts.vcov, ssc: opts.ssc, fixefK: opts.fixefK, vcovAt: opts.vcovAt, offset: opts.offset, tol, where: opts.where, json: opts.json === true };
       await recordRun(command, { kind: "estimation", files: { data }, parameters }, async (run) => {
       const readStart = performance.now();
       const readCpu = process.cpuUsage();
@@ -109,6 +115,7 @@ export function registerEstimate(gravity: Command): void {
         cluster: opts.vcov === "iid" || opts.vcov === "hetero" ? undefined : cluster,
         smallSample: opts.ssc as SmallSampleRule,
         fixefK: opts.fixefK as FixefKRule,
+        vcovAt: opts.vcovAt as VcovPoint | undefined,
         offset: opts.offset,
         tol,
       });

@@ -14,13 +14,14 @@
 import { CaravanError } from "../../core/errors";
 import { evaluateExpr, parseFormula, type Formula } from "./formula";
 import { type FixedEffect, fixedEffectParameterCount, isNestedIn, recoverFixedEffects } from "./hdfe";
-import { fitPpml } from "./ppml";
+import { fitPpml, type VcovPoint } from "./ppml";
 import { choleskyDropCollinear, choleskyInverse, logGamma, normalTwoSidedP } from "./ppml-linalg";
 import { detectSeparationRelu, dropSingletonsAndFeSeparation, ObsStatus } from "./separation";
 import { encodeFactor, type Table } from "../io/table";
 import { type ClusterVariable, computeVcov, type FixefKRule, nestedFixedEffectParameterCount, type SmallSampleRule, type VcovType } from "./vcov";
 
 export type { FixefKRule, SmallSampleRule, VcovType } from "./vcov";
+export { VCOV_POINTS, type VcovPoint } from "./ppml";
 export { ObsStatus } from "./separation";
 
 export interface PpmlSpec {
@@ -56,6 +57,13 @@ export interface PpmlOptions {
   readonly fixefK?: FixefKRule;
   /** Recover the fixed-effect estimates after convergence (default true). */
   readonly recoverFixedEffects?: boolean;
+  /**
+   * Where the variance is evaluated: "last-irls" (fixest's rule: the weights and working residuals of the last
+   * weighted least-squares step) or "converged" (at the estimate μ̂, scores X̃(y − μ̂); src/trade/ppml/ppml.ts).
+   * Default: each small-sample rule's program — "last-irls" with "fixest", "converged" with "stata" (ppmlhdfe's
+   * published results are reproduced at the estimate).
+   */
+  readonly vcovAt?: VcovPoint;
 }
 
 export interface Coefficient {
@@ -81,6 +89,8 @@ export interface PpmlResult {
   /** Row-major variance matrix of `coefficients` (same order). */
   readonly vcov: Float64Array;
   readonly vcovType: VcovType;
+  /** Where the variance was evaluated (PpmlOptions.vcovAt). */
+  readonly vcovAt: VcovPoint;
   readonly smallSample: SmallSampleRule;
   /** The rule that counted the fixed-effect parameters in K. */
   readonly fixefK: FixefKRule;
@@ -336,7 +346,12 @@ export function estimatePpml(spec: PpmlSpec, options: PpmlOptions = {}): PpmlRes
   const names = [...(intercept ? ["(Intercept)"] : []), ...regs.map((r) => r.name)];
   const offset = spec.offset ? gather(spec.offset, rows) : undefined;
 
-  const fit = fitPpml({ y: yk, regressors, names, fixedEffects, offset }, { tol: options.tol, maxIter: options.maxIter, demeanTol: options.demeanTol });
+  const fit = fitPpml({ y: yk, regressors, names, fixedEffects, offset }, {
+    tol: options.tol,
+    maxIter: options.maxIter,
+    demeanTol: options.demeanTol,
+    vcovAt: options.vcovAt ?? (options.smallSample === "stata" ? "converged" : "last-irls"),
+  });
   if (!fit.converged) {
     throw new CaravanError("E_NOT_CONVERGED", `PPML did not converge in ${fit.iterations} iterations (deviance ${fit.deviance})`);
   }
@@ -359,8 +374,8 @@ export function estimatePpml(spec: PpmlSpec, options: PpmlOptions = {}): PpmlRes
           nested,
         );
   const parameterCount = keptIdx.length + fixedEffectParameters;
-  const residual = new Float64Array(m);
-  for (let i = 0; i < m; i++) residual[i] = yk[i] - fit.mu[i];
+  // the factor u of the scores X̃_i u_i: y − μ̂ at the estimate, or the last IRLS step's w·e (fitPpml)
+  const residual = fit.scoreResidual;
   const smallSample = options.smallSample ?? "fixest";
   const vOrReason = vcovOrReason({ design: fit.xTilde, bread: fit.bread, residual, n: m, parameterCount, type: vcovType, clusters, smallSample });
   const seReason = typeof vOrReason === "string" ? vOrReason : undefined;
@@ -421,7 +436,7 @@ export function estimatePpml(spec: PpmlSpec, options: PpmlOptions = {}): PpmlRes
       const rec = recoverFixedEffects(fixedEffects, feSum);
       fixedEffectEstimates = fixedEffects.map((fe, k) => ({ name: fe.name, levels: fe.levels ?? [], values: rec.values[k] }));
     }
-    constant = stataConstant(seReason !== undefined, fit.mu, feSum, keptIdx.map((j) => regressors[j]), fit.xTilde, residual, parameterCount, vcovType, clusters, smallSample);
+    constant = stataConstant(seReason !== undefined, fit.mu, fit.vcovWeights, feSum, keptIdx.map((j) => regressors[j]), fit.xTilde, residual, parameterCount, vcovType, clusters, smallSample);
   }
 
   const fitted = new Float64Array(n).fill(Number.NaN);
@@ -435,6 +450,7 @@ export function estimatePpml(spec: PpmlSpec, options: PpmlOptions = {}): PpmlRes
     collinear,
     vcov: v.matrix,
     vcovType,
+    vcovAt: fit.vcovAt,
     smallSample,
     fixefK,
     clusters: clusters.map((c) => ({ name: c.name, count: c.count })),
@@ -461,9 +477,14 @@ export function estimatePpml(spec: PpmlSpec, options: PpmlOptions = {}): PpmlRes
   };
 }
 
+/**
+ * The constant as Stata's ppmlhdfe reports it: the μ̂-weighted mean of the fixed-effect sum, its standard error from
+ * the design [1, X̃ + weighted mean of X] under the variance weights `weights` with the score factor `residual`.
+ */
 function stataConstant(
   skipSe: boolean,
   mu: Float64Array,
+  weights: Float64Array,
   feSum: Float64Array,
   xRaw: readonly Float64Array[],
   xTilde: readonly Float64Array[],
@@ -476,25 +497,27 @@ function stataConstant(
   const m = mu.length;
   let sw = 0;
   let c = 0;
+  let swv = 0;
   for (let i = 0; i < m; i++) {
     sw += mu[i];
     c += mu[i] * feSum[i];
+    swv += weights[i];
   }
   const design: Float64Array[] = [new Float64Array(m).fill(1)];
   for (let j = 0; j < xRaw.length; j++) {
     let mean = 0;
-    for (let i = 0; i < m; i++) mean += mu[i] * xRaw[j][i];
-    mean /= sw;
+    for (let i = 0; i < m; i++) mean += weights[i] * xRaw[j][i];
+    mean /= swv;
     const col = new Float64Array(m);
     for (let i = 0; i < m; i++) col[i] = xTilde[j][i] + mean;
     design.push(col);
   }
   const q = design.length;
-  // H = Σ μ_i d_i d_iᵀ in one pass; each entry accumulates its terms in observation order
+  // H = Σ weights_i d_i d_iᵀ in one pass; each entry accumulates its terms in observation order
   const h = new Float64Array(q * q); // [a * q + b], lower triangle filled first
   const rowValues = new Float64Array(q); // [column] design value of the current observation
   for (let i = 0; i < m; i++) {
-    const mi = mu[i];
+    const mi = weights[i];
     for (let a = 0; a < q; a++) rowValues[a] = design[a][i];
     for (let a = 0; a < q; a++) {
       const wa = mi * rowValues[a];

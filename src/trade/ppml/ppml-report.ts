@@ -36,7 +36,8 @@ function int(n: number): string {
 
 function vcovLabel(r: PpmlResult): string {
   const fixefK = r.fixedEffectParameters > 0 ? `, fixed effects counted ${r.fixefK === "exact" ? "exactly" : "nested"}` : "";
-  const rule = r.smallSample === "stata" ? "Stata small-sample rule" : `fixest small-sample rule${fixefK}`;
+  const at = r.vcovAt === "converged" ? ", at the estimate" : "";
+  const rule = `${r.smallSample === "stata" ? "Stata small-sample rule" : `fixest small-sample rule${fixefK}`}${at}`;
   if (r.vcovType === "iid") return `IID (${rule})`;
   if (r.vcovType === "hetero") return `Heteroskedasticity-robust (${rule})`;
   const parts = r.clusters.map((c) => `${c.name} (${int(c.count)})`).join(" & ");
@@ -85,7 +86,7 @@ export function ppmlResultJson(r: GravityResult | PpmlResult): Record<string, un
     formula: "formula" in r ? r.formula.text : undefined,
     coefficients: r.coefficients.map((c) => ({ name: c.name, estimate: c.estimate, se: c.se, z: c.z, p: c.p })),
     collinear: r.collinear,
-    vcov: { type: r.vcovType, smallSample: r.smallSample, fixefK: r.fixefK, clusters: r.clusters },
+    vcov: { type: r.vcovType, at: r.vcovAt, smallSample: r.smallSample, fixefK: r.fixefK, clusters: r.clusters },
     rows: r.rows,
     observations: r.observations,
     dropped: r.dropped,

@@ -75,6 +75,21 @@ describe("caravan gravity estimate", () => {
     expect(bad.err).toMatch(/E_USAGE: --fixef-k must be one of nested, exact/);
   });
 
+  it("--vcov-at: last-irls by default (fixest's point), converged on request, same estimate; reported in --json", async () => {
+    const args = ["gravity", "estimate", "--data", csv, "--formula", "trade ~ log(dist) | exporter + importer", "--vcov", "hetero", "--tol", "1e-4", "--json"];
+    const byDefault = JSON.parse((await run(args)).out);
+    const converged = JSON.parse((await run([...args, "--vcov-at", "converged"])).out);
+    const stata = JSON.parse((await run([...args, "--ssc", "stata"])).out);
+    expect(byDefault.vcov.at).toBe("last-irls");
+    expect(converged.vcov.at).toBe("converged");
+    expect(stata.vcov.at).toBe("converged");
+    expect(converged.coefficients[0].estimate).toBe(byDefault.coefficients[0].estimate);
+    expect(converged.coefficients[0].se).not.toBe(byDefault.coefficients[0].se);
+    const bad = await run([...args, "--vcov-at", "estimate"]);
+    expect(bad.code).toBe(2);
+    expect(bad.err).toMatch(/E_USAGE: --vcov-at must be one of last-irls, converged/);
+  });
+
   it("an unknown column in the formula is E_FORMULA_INVALID (exit 2) with a suggestion", async () => {
     const r = await run(["gravity", "estimate", "--data", csv, "--formula", "trade ~ log(distance) | exporter"]);
     expect(r.code).toBe(2);

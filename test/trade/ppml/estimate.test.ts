@@ -79,9 +79,10 @@ describe("PPML estimator against the dummy-variable GLM oracle", () => {
       ],
       clusters: [{ name: "exp", codes: codes(p.exp) }],
     };
-    const hetero = estimatePpml(spec, { vcov: "hetero", tol: 1e-13 });
-    const cluster = estimatePpml(spec, { vcov: "cluster", tol: 1e-13, fixefK: "exact" });
-    const clusterNested = estimatePpml(spec, { vcov: "cluster", tol: 1e-13 });
+    // the oracle is the sandwich at the estimate
+    const hetero = estimatePpml(spec, { vcov: "hetero", tol: 1e-13, vcovAt: "converged" });
+    const cluster = estimatePpml(spec, { vcov: "cluster", tol: 1e-13, fixefK: "exact", vcovAt: "converged" });
+    const clusterNested = estimatePpml(spec, { vcov: "cluster", tol: 1e-13, vcovAt: "converged" });
     // full design: x, z, all exporter dummies, importer dummies but the first
     const cols: Float64Array[] = [Float64Array.from(p.x), Float64Array.from(p.z)];
     for (let g = 0; g < 6; g++) cols.push(Float64Array.from(p.exp, (e) => (e === g ? 1 : 0)));

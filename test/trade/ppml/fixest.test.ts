@@ -2,8 +2,10 @@
  * Agreement with R's fixest on a seeded three-way panel (bench/gravity-panel.ts, 30 × 30 × 6 = 5,400 rows):
  * `fepois(trade ~ rta | exporter^year + importer^year + pair)` against `estimateGravity` on the same CSV file,
  * estimates to 1e-8 and standard errors to 1e-6 (relative), robust and clustered by pair, each with its default
- * small-sample rule. Runs where Rscript can load fixest (the library named by CARAVAN_R_LIBS or R_LIBS); skips with
- * a message otherwise.
+ * small-sample rule. And on fixest's own example data `trade` (38,325 rows, four fixed effects), where the variance
+ * at fixest's last IRLS step differs from the one at the estimate by 4.4e-6: Caravan's default (`vcovAt` "last-irls")
+ * against fixest's default to 1e-6, and `vcovAt: "converged"` against fixest converged further (glm.tol 1e-12).
+ * Runs where Rscript can load fixest (the library named by CARAVAN_R_LIBS or R_LIBS); skips with a message otherwise.
  */
 import { spawnSync } from "node:child_process";
 import { mkdtempSync, writeFileSync } from "node:fs";
@@ -47,5 +49,38 @@ cat(sprintf("%.17g %.17g %.17g %d\\n", coef(m)[["rta"]], se(m)[["rta"]], se(summ
     expect(rel(hetero.coefficients[0].estimate, estimate)).toBeLessThanOrEqual(1e-8);
     expect(rel(hetero.coefficients[0].se, seHetero)).toBeLessThanOrEqual(1e-6);
     expect(rel(cluster.coefficients[0].se, seCluster)).toBeLessThanOrEqual(1e-6);
+  });
+
+  it("fixest's trade data: the default variance equals fixest's default, the converged one fixest converged further", () => {
+    const dir = mkdtempSync(join(tmpdir(), "caravan-fixest-"));
+    const csv = join(dir, "trade.csv");
+    const script = join(dir, "trade.R");
+    const formula = "Euros ~ log(dist_km) | Origin + Destination + Product + Year";
+    writeFileSync(
+      script,
+      `suppressPackageStartupMessages({ library(fixest) })
+setFixest_nthreads(1)
+data(trade, package = "fixest")
+write.csv(trade, commandArgs(TRUE)[1], row.names = FALSE)
+m <- fepois(${formula}, trade, vcov = "hetero")
+t <- fepois(${formula}, trade, vcov = "hetero", glm.tol = 1e-12, fixef.tol = 1e-10)
+cat(sprintf("%.17g %.17g %.17g %.17g %d\n", coef(m)[[1]], se(m)[[1]], coef(t)[[1]], se(t)[[1]], m$nobs))
+`,
+    );
+    const r = spawnSync("Rscript", [script, csv], { encoding: "utf8", env });
+    expect(r.status, r.stderr).toBe(0);
+    const [estimate, se, estimateTight, seTight, nobs] = r.stdout.trim().split(/\s+/).map(Number);
+    const table = readCsvTable(csv);
+    const byDefault = estimateGravity(table, formula, { vcov: "hetero" });
+    const converged = estimateGravity(table, formula, { vcov: "hetero", vcovAt: "converged" });
+    const rel = (a: number, b: number) => Math.abs(a - b) / Math.abs(b);
+    expect(byDefault.observations).toBe(nobs);
+    expect(byDefault.vcovAt).toBe("last-irls");
+    expect(rel(byDefault.coefficients[0].estimate, estimateTight)).toBeLessThanOrEqual(1e-8);
+    expect(rel(byDefault.coefficients[0].estimate, estimate)).toBeLessThanOrEqual(1e-8);
+    expect(rel(byDefault.coefficients[0].se, se)).toBeLessThanOrEqual(1e-6);
+    expect(rel(converged.coefficients[0].se, seTight)).toBeLessThanOrEqual(1e-6);
+    // the two references differ by more than the tolerance: the test tells the rules apart
+    expect(rel(se, seTight)).toBeGreaterThan(2e-6);
   });
 });
