@@ -1,5 +1,8 @@
-import { INF_WEIGHT, NO_ARC, type NodeIndex } from "../graph/csr";
-import type { OneToAllQuery, ShortestPathQuery } from "./dijkstra";
+import { type CsrGraph, INF_WEIGHT, NO_ARC, type NodeIndex } from "../graph/csr";
+import { customizeHierarchy } from "./ch/cch";
+import { customizableHierarchyOf } from "./ch/network-cch";
+import { type ChPathRow, ChQuery } from "./ch/query";
+import { DijkstraQuery, type OneToAllQuery, type ShortestPathQuery } from "./dijkstra";
 
 /** Result of a many-to-many computation: row-major over (source, target). */
 export interface DistanceMatrix {
@@ -102,4 +105,172 @@ export function manyToMany(
     options.onRow?.(i);
   }
   return { sourceCount, targetCount, distance, sums };
+}
+
+/** A shortest-path problem on one weight column, with node coordinates for the hierarchy's nested-dissection order. */
+export interface PathMatrixProblem {
+  readonly graph: CsrGraph;
+  readonly weight: Float64Array; // [arc]
+  readonly noThrough?: Uint8Array; // [node]
+  /** [node] coordinates (e.g. longitude and latitude in degrees); read only by the "cch" method. */
+  readonly x: ArrayLike<number>;
+  readonly y: ArrayLike<number>;
+}
+
+/**
+ * How the paths of a matrix are found. "dijkstra": one search per source stopping at its last target, paths read
+ * from the search tree. "cch": the customizable hierarchy of the graph (built once per graph, customizableHierarchyOf)
+ * customized for the weights, the bucket method and shortcut unpacking (ChQuery.manyToManyPaths). Both give shortest
+ * paths; between equally short paths they may choose differently (docs/graph.md, tie-break).
+ */
+export type PathMatrixMethod = "dijkstra" | "cch";
+
+/** One source row of shortestPathRows, valid inside its onRow call. */
+export interface PathRow {
+  /** True when target j is reachable. */
+  reachable(targetIndex: number): boolean;
+  /**
+   * Graph arcs of the chosen shortest path to target j, source first; empty when unreachable or source = target. A
+   * view into a buffer reused by the next call.
+   */
+  path(targetIndex: number): Uint32Array;
+  /**
+   * Cost of that path: the weights added along it from the source in order, as a Dijkstra search adds them (so a
+   * path found by both methods has bit-identical costs); INF_WEIGHT where unreachable.
+   */
+  distance(targetIndex: number): number;
+}
+
+/**
+ * The shortest path of every (source, target) cell, row by row: `onRow(i, row)` is called once per source after its
+ * searches. Returns the method's preparation time (customization, and the hierarchy's build when this is the first
+ * use on the graph) in seconds.
+ */
+export function shortestPathRows(
+  problem: PathMatrixProblem,
+  sources: ArrayLike<NodeIndex>,
+  targets: ArrayLike<NodeIndex>,
+  method: PathMatrixMethod,
+  onRow: (sourceIndex: number, row: PathRow) => void,
+): { prepareS: number } {
+  const { graph, weight } = problem;
+  const start = performance.now();
+  const foldWeights = (path: Uint32Array): number => {
+    let d = 0;
+    for (let k = 0; k < path.length; k++) d += weight[path[k]];
+    return d;
+  };
+  if (method === "cch") {
+    const cch = customizableHierarchyOf(graph, problem.x, problem.y, problem.noThrough);
+    const query = new ChQuery(customizeHierarchy(cch, weight));
+    const prepareS = (performance.now() - start) / 1e3;
+    let chRow: ChPathRow;
+    // with zero weights an unpacked up–down path may run round a zero-weight cycle (which adds exactly 0): cut it
+    let zeroWeights = false;
+    for (let a = 0; a < graph.arcCount && !zeroWeights; a++) zeroWeights = weight[a] === 0;
+    const mark = zeroWeights ? new Uint32Array(graph.nodeCount) : new Uint32Array(0);
+    const position = zeroWeights ? new Uint32Array(graph.nodeCount) : new Uint32Array(0);
+    let round = 0;
+    const simple = (path: Uint32Array): Uint32Array => {
+      if (!zeroWeights || path.length === 0) return path;
+      if (++round === 0xffffffff) {
+        mark.fill(0);
+        round = 1;
+      }
+      const { head } = graph;
+      mark[graph.tail[path[0]]] = round;
+      position[graph.tail[path[0]]] = 0;
+      let length = 0;
+      for (let k = 0; k < path.length; k++) {
+        const a = path[k];
+        const v = head[a];
+        if (mark[v] === round) {
+          // back at v: drop the cycle since v was first reached
+          for (let q = position[v]; q < length; q++) if (head[path[q]] !== v) mark[head[path[q]]] = 0;
+          length = position[v];
+          continue;
+        }
+        path[length++] = a;
+        mark[v] = round;
+        position[v] = length;
+      }
+      return path.subarray(0, length);
+    };
+    const row: PathRow = {
+      reachable: (j) => chRow.distance(j) !== INF_WEIGHT,
+      path: (j) => simple(chRow.path(j)),
+      distance: (j) => (chRow.distance(j) === INF_WEIGHT ? INF_WEIGHT : foldWeights(simple(chRow.path(j)))),
+    };
+    query.manyToManyPaths(sources, targets, (i, r) => {
+      chRow = r;
+      onRow(i, row);
+    });
+    return { prepareS };
+  }
+  const query = new DijkstraQuery(graph, weight, { noThrough: problem.noThrough });
+  const prepareS = (performance.now() - start) / 1e3;
+  const tail = graph.tail;
+  let buffer = new Uint32Array(256);
+  const row: PathRow = {
+    reachable: (j) => query.distanceTo(targets[j]) !== INF_WEIGHT,
+    path: (j) => {
+      let length = 0;
+      for (let v = targets[j], a = query.predecessorArc(v); a !== NO_ARC; v = tail[a], a = query.predecessorArc(v)) {
+        if (length === buffer.length) {
+          const grown = new Uint32Array(2 * length);
+          grown.set(buffer);
+          buffer = grown;
+        }
+        buffer[length++] = a;
+      }
+      return buffer.subarray(0, length).reverse();
+    },
+    distance: (j) => query.distanceTo(targets[j]),
+  };
+  for (let i = 0; i < sources.length; i++) {
+    query.oneToMany(sources[i], targets);
+    onRow(i, row);
+  }
+  return { prepareS };
+}
+
+/**
+ * The matrix of distances and per-arc column sums along each chosen path, by `method` (see PathMatrixMethod). The
+ * distance is the weights added along the path from the source, the sums add each column from the target back to the
+ * source — both in the order manyToMany over a DijkstraQuery adds them, so a cell whose path both methods choose has
+ * bit-identical figures. NaN sums and INF_WEIGHT distance where unreachable.
+ */
+export function pathSumsMatrix(
+  problem: PathMatrixProblem,
+  sources: ArrayLike<NodeIndex>,
+  targets: ArrayLike<NodeIndex>,
+  sumColumns: readonly Float64Array[],
+  method: PathMatrixMethod,
+): DistanceMatrix & { prepareS: number } {
+  const sourceCount = sources.length;
+  const targetCount = targets.length;
+  const distance = new Float64Array(sourceCount * targetCount);
+  const sums = sumColumns.map(() => new Float64Array(sourceCount * targetCount));
+  const weight = problem.weight;
+  const { prepareS } = shortestPathRows(problem, sources, targets, method, (i, row) => {
+    for (let j = 0; j < targetCount; j++) {
+      const cell = i * targetCount + j;
+      if (!row.reachable(j)) {
+        distance[cell] = INF_WEIGHT;
+        for (let c = 0; c < sums.length; c++) sums[c][cell] = Number.NaN;
+        continue;
+      }
+      const path = row.path(j);
+      let d = 0;
+      for (let k = 0; k < path.length; k++) d += weight[path[k]];
+      distance[cell] = d;
+      for (let c = 0; c < sums.length; c++) {
+        const column = sumColumns[c];
+        let total = 0;
+        for (let k = path.length - 1; k >= 0; k--) total += column[path[k]];
+        sums[c][cell] = total;
+      }
+    }
+  });
+  return { sourceCount, targetCount, distance, sums, prepareS };
 }

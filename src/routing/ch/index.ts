@@ -7,6 +7,8 @@ export { checkHierarchyInvariants, NO_MIDDLE } from "./hierarchy";
 export type { ContractionHierarchy } from "./hierarchy";
 export { nestedDissectionOrder } from "./order";
 export type { NestedDissectionOptions } from "./order";
+export { customizableHierarchyOf } from "./network-cch";
 export { ChQuery } from "./query";
+export type { ChPathRow } from "./query";
 export { hierarchyArcSums } from "./sums";
 export type { ArcSums } from "./sums";

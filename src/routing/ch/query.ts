@@ -380,6 +380,243 @@ export class ChQuery implements ShortestPathQuery {
     );
   }
 
+  /**
+   * Shortest paths of every cell sources × targets by the bucket method, row by row: after the forward upward search of
+   * source i, `onRow(i, row)` may read each cell's distance (`row.distance(j)`, INF_WEIGHT where unreachable) and its
+   * path as graph arc ids, source to target (`row.path(j)`: a view into a buffer reused by the next call). The path is
+   * the chosen up–down path with every shortcut unpacked: the forward search tree from the source to the meeting node,
+   * then the backward search tree of the target (kept per bucket entry as a parent entry and a hierarchy arc) from the
+   * meeting node to the target. Distances are the hierarchy sums (pre-added shortcuts); a caller that needs the exact
+   * float value of a graph's path adds the arc weights along `row.path(j)` in order, as Dijkstra does.
+   *
+   * Tie-break between equally short paths (deterministic for a hierarchy and its weights; Dijkstra may choose another
+   * of the equally short paths): each upward search keeps the first predecessor by which a node reached its final
+   * distance (strict improvement only, in heap order); a cell keeps the first meeting node, in the source search's
+   * settling order, that gives its smallest distance (strict improvement only).
+   */
+  manyToManyPaths(sources: ArrayLike<NodeIndex>, targets: ArrayLike<NodeIndex>, onRow: (sourceIndex: number, row: ChPathRow) => void): void {
+    const h = this.hierarchy;
+    const n = h.nodeCount;
+    const nt = targets.length;
+    const noThrough = h.noThrough;
+    const halves = this.shortcutHalves();
+    // backward searches: entries (node, target, distance, parent entry, down arc) in settling order per target
+    let cap = 1024;
+    let entryNode = new Uint32Array(cap);
+    let entryTarget = new Uint32Array(cap);
+    let entryDist = new Float64Array(cap);
+    let entryParent = new Int32Array(cap);
+    let entryArc = new Int32Array(cap);
+    let count = 0;
+    const entryOfRank = new Int32Array(n);
+    const targetRank = new Uint32Array(nt);
+    for (let j = 0; j < nt; j++) {
+      const t = h.rankOf[targets[j]];
+      targetRank[j] = t;
+      this.upwardSearch(t, false);
+      for (let q = 0; q < this.settledListLength; q++) {
+        const v = this.settledList[q];
+        if (count === cap) {
+          cap *= 2;
+          const grow = <T extends Uint32Array | Int32Array | Float64Array>(a: T, make: (size: number) => T): T => {
+            const b = make(cap);
+            b.set(a);
+            return b;
+          };
+          entryNode = grow(entryNode, (k) => new Uint32Array(k));
+          entryTarget = grow(entryTarget, (k) => new Uint32Array(k));
+          entryDist = grow(entryDist, (k) => new Float64Array(k));
+          entryParent = grow(entryParent, (k) => new Int32Array(k));
+          entryArc = grow(entryArc, (k) => new Int32Array(k));
+        }
+        entryOfRank[v] = count;
+        entryNode[count] = v;
+        entryTarget[count] = j;
+        entryDist[count] = this.distB[v];
+        // the parent relaxed v, so it was settled (not stalled) earlier in this search
+        entryParent[count] = v === t ? -1 : entryOfRank[this.predNode[v]];
+        entryArc[count] = v === t ? -1 : this.predB[v];
+        count++;
+      }
+    }
+    const bucketFirst = new Uint32Array(n + 1);
+    for (let e = 0; e < count; e++) bucketFirst[entryNode[e] + 1]++;
+    for (let v = 0; v < n; v++) bucketFirst[v + 1] += bucketFirst[v];
+    const next = bucketFirst.slice(0, n);
+    const bucketEntry = new Uint32Array(count);
+    for (let e = 0; e < count; e++) bucketEntry[next[entryNode[e]]++] = e;
+    const best = new Float64Array(nt);
+    const bestMeet = new Int32Array(nt);
+    const bestEntry = new Int32Array(nt);
+    const distF = this.distF;
+    const predF = this.predF;
+    const predNode = this.predNode;
+    const flat = this.unpackedArcs();
+    let buffer = new Uint32Array(256);
+    let stack = new Int32Array(64);
+    let length = 0;
+    // append the graph arcs of hierarchy arc `code` (2 × up arc, or 2 × down arc + 1), shortcuts unpacked in order
+    const unpack = (code: number) => {
+      if (flat !== null) {
+        const first = flat.first[code];
+        const size = flat.first[code + 1] - first;
+        if (length + size > buffer.length) {
+          const grown = new Uint32Array(Math.max(2 * buffer.length, length + size));
+          grown.set(buffer.subarray(0, length));
+          buffer = grown;
+        }
+        const arcs = flat.arcs;
+        for (let k = first, end = first + size; k < end; k++) buffer[length++] = arcs[k];
+        return;
+      }
+      let top = 0;
+      stack[top++] = code;
+      while (top > 0) {
+        const c = stack[--top];
+        const i = c >> 1;
+        const down = (c & 1) === 1;
+        const arc = down ? h.downArc[i] : h.upArc[i];
+        if (arc >= 0) {
+          if (length === buffer.length) {
+            const grown = new Uint32Array(2 * length);
+            grown.set(buffer);
+            buffer = grown;
+          }
+          buffer[length++] = arc;
+          continue;
+        }
+        if (top + 2 > stack.length) {
+          const grown = new Int32Array(2 * stack.length);
+          grown.set(stack);
+          stack = grown;
+        }
+        // second half pushed first so the first half is unpacked first
+        stack[top++] = 2 * (down ? halves.downSecond[i] : halves.upSecond[i]);
+        stack[top++] = 2 * (down ? halves.downFirst[i] : halves.upFirst[i]) + 1;
+      }
+    };
+    let sourceRank = 0;
+    let upChain = new Int32Array(64);
+    const row: ChPathRow = {
+      distance: (j) => best[j],
+      path: (j) => {
+        length = 0;
+        const meet = bestMeet[j];
+        if (meet < 0) return buffer.subarray(0, 0);
+        // forward half: meeting node back to the source, then unpacked from the source
+        let chain = 0;
+        for (let v = meet; v !== sourceRank; v = predNode[v]) {
+          if (chain === upChain.length) {
+            const grown = new Int32Array(2 * chain);
+            grown.set(upChain);
+            upChain = grown;
+          }
+          upChain[chain++] = predF[v];
+        }
+        for (let k = chain - 1; k >= 0; k--) unpack(2 * upChain[k]);
+        for (let e = bestEntry[j]; entryParent[e] >= 0; e = entryParent[e]) unpack(2 * entryArc[e] + 1);
+        return buffer.subarray(0, length);
+      },
+    };
+    for (let i = 0; i < sources.length; i++) {
+      const s = h.rankOf[sources[i]];
+      sourceRank = s;
+      best.fill(INF_WEIGHT);
+      bestMeet.fill(-1);
+      this.upwardSearch(s, true);
+      for (let q = 0; q < this.settledListLength; q++) {
+        const u = this.settledList[q];
+        const du = distF[u];
+        const inner = noThrough !== undefined && noThrough[u] === 1 && u !== s;
+        for (let b = bucketFirst[u], end = bucketFirst[u + 1]; b < end; b++) {
+          const e = bucketEntry[b];
+          const j = entryTarget[e];
+          if (inner && targetRank[j] !== u) continue;
+          const d = du + entryDist[e];
+          if (d < best[j]) {
+            best[j] = d;
+            bestMeet[j] = u;
+            bestEntry[j] = e;
+          }
+        }
+      }
+      onRow(i, row);
+    }
+  }
+
+  private flatArcs: { first: Float64Array; arcs: Uint32Array } | null | undefined;
+
+  /**
+   * Every hierarchy arc unpacked once into one array (code 2 × up arc or 2 × down arc + 1; its graph arcs are
+   * arcs[first[code] .. first[code + 1]]), so a path is copied rather than unpacked arc by arc; null when the table
+   * would exceed UNPACKED_ARCS_LIMIT entries (large road graphs), and paths are then unpacked with a stack.
+   */
+  private unpackedArcs(): { first: Float64Array; arcs: Uint32Array } | null {
+    if (this.flatArcs !== undefined) return this.flatArcs;
+    const h = this.hierarchy;
+    const halves = this.shortcutHalves();
+    const codes = 2 * Math.max(h.upHead.length, h.downTail.length);
+    const size = new Float64Array(codes); // [code] number of graph arcs
+    // a shortcut's halves are stored at its middle rank, below the rank holding the shortcut: ascending ranks see them first
+    for (let r = 0; r < h.nodeCount; r++) {
+      for (let i = h.upFirst[r]; i < h.upFirst[r + 1]; i++) size[2 * i] = h.upArc[i] >= 0 ? 1 : size[2 * halves.upFirst[i] + 1] + size[2 * halves.upSecond[i]];
+      for (let i = h.downFirst[r]; i < h.downFirst[r + 1]; i++) size[2 * i + 1] = h.downArc[i] >= 0 ? 1 : size[2 * halves.downFirst[i] + 1] + size[2 * halves.downSecond[i]];
+    }
+    const first = new Float64Array(codes + 1);
+    for (let c = 0; c < codes; c++) first[c + 1] = first[c] + size[c];
+    if (first[codes] > UNPACKED_ARCS_LIMIT) {
+      this.flatArcs = null;
+      return null;
+    }
+    const arcs = new Uint32Array(first[codes]);
+    const copy = (code: number, a: number, b: number) => {
+      arcs.copyWithin(first[code], first[a], first[a + 1]);
+      arcs.copyWithin(first[code] + size[a], first[b], first[b + 1]);
+    };
+    for (let r = 0; r < h.nodeCount; r++) {
+      for (let i = h.upFirst[r]; i < h.upFirst[r + 1]; i++) {
+        if (h.upArc[i] >= 0) arcs[first[2 * i]] = h.upArc[i];
+        else copy(2 * i, 2 * halves.upFirst[i] + 1, 2 * halves.upSecond[i]);
+      }
+      for (let i = h.downFirst[r]; i < h.downFirst[r + 1]; i++) {
+        if (h.downArc[i] >= 0) arcs[first[2 * i + 1]] = h.downArc[i];
+        else copy(2 * i + 1, 2 * halves.downFirst[i] + 1, 2 * halves.downSecond[i]);
+      }
+    }
+    this.flatArcs = { first, arcs };
+    return this.flatArcs;
+  }
+
+  private halves: ShortcutHalves | undefined;
+
+  /** [hierarchy arc] the two halves of each shortcut (first: a backward arc, second: a forward arc), found once. */
+  private shortcutHalves(): ShortcutHalves {
+    if (this.halves) return this.halves;
+    const h = this.hierarchy;
+    const upFirst = new Int32Array(h.upHead.length).fill(-1);
+    const upSecond = new Int32Array(h.upHead.length).fill(-1);
+    const downFirst = new Int32Array(h.downTail.length).fill(-1);
+    const downSecond = new Int32Array(h.downTail.length).fill(-1);
+    for (let r = 0; r < h.nodeCount; r++) {
+      for (let i = h.upFirst[r]; i < h.upFirst[r + 1]; i++) {
+        const mid = h.upMiddle[i];
+        if (mid === NO_MIDDLE) continue;
+        upFirst[i] = findDownArc(h, r, mid);
+        upSecond[i] = findUpArc(h, mid, h.upHead[i]);
+        if (upFirst[i] < 0 || upSecond[i] < 0) throw new Error(`ChQuery: forward shortcut ${r} → ${h.upHead[i]} via rank ${mid} lacks a half (run checkHierarchyInvariants)`);
+      }
+      for (let i = h.downFirst[r]; i < h.downFirst[r + 1]; i++) {
+        const mid = h.downMiddle[i];
+        if (mid === NO_MIDDLE) continue;
+        downFirst[i] = findDownArc(h, h.downTail[i], mid);
+        downSecond[i] = findUpArc(h, mid, r);
+        if (downFirst[i] < 0 || downSecond[i] < 0) throw new Error(`ChQuery: backward shortcut ${h.downTail[i]} → ${r} via rank ${mid} lacks a half (run checkHierarchyInvariants)`);
+      }
+    }
+    this.halves = { upFirst, upSecond, downFirst, downSecond };
+    return this.halves;
+  }
+
   /** [rank] node from which the last upwardSearch reached the rank (-1 at its start). */
   private readonly predNode: Int32Array = new Int32Array(0);
 
@@ -483,4 +720,22 @@ function unpack(h: ContractionHierarchy, tail: number, head: number, middle: num
   // second half middle → head is stored in middle's forward list
   const j = findUpArc(h, middle, head);
   unpack(h, middle, head, h.upMiddle[j], h.upArc[j], arcs);
+}
+
+/** Largest table of unpacked hierarchy arcs ChQuery.manyToManyPaths keeps (entries; 4 bytes each). */
+const UNPACKED_ARCS_LIMIT = 16_000_000;
+
+/** One row of ChQuery.manyToManyPaths, valid inside its onRow call. */
+export interface ChPathRow {
+  /** Distance to target j (hierarchy sum), INF_WEIGHT where unreachable. */
+  distance(targetIndex: number): number;
+  /** Graph arc ids of the chosen path to target j, source first; empty when unreachable or source = target. A view into a reused buffer. */
+  path(targetIndex: number): Uint32Array;
+}
+
+interface ShortcutHalves {
+  readonly upFirst: Int32Array; // [up arc] backward arc tail → middle, -1 for an original arc
+  readonly upSecond: Int32Array; // [up arc] forward arc middle → head
+  readonly downFirst: Int32Array; // [down arc] backward arc tail → middle
+  readonly downSecond: Int32Array; // [down arc] forward arc middle → head
 }
