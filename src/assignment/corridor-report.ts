@@ -182,8 +182,8 @@ export function formatCorridorSummary(s: CorridorSummary, topCrossings = 12): st
   const w = Math.max(...kv.map((r) => r[0].length));
   out.push(kv.map(([k, v]) => `${k.padEnd(w)}  ${v}`).join("\n"));
 
-  out.push("\nMode choice (share of tonne-km by mode; per value-of-time segment with segments)");
-  const modes = [...new Set(s.choice.classes.flatMap((c) => Object.keys(c.tkmByMode)))];
+  out.push("\nMode choice (share of tonne-km by mode; per value-of-time segment with segments; VOT per FEU, TEU or tonne)");
+  const modes = MODE_CODES.filter((k) => s.choice.classes.some((c) => (c.tkmByMode[k] ?? 0) > 0));
   const shareRow = (tkm: Readonly<Record<string, number>>) => {
     const total = Object.values(tkm).reduce((x, y) => x + y, 0);
     return modes.map((k) => (total > 0 ? `${((100 * (tkm[k] ?? 0)) / total).toFixed(1)} %` : "-"));

@@ -123,9 +123,10 @@ export function formatFlows(f: FlowsReport): string {
     out.push("Excluded from the fit (the demand was built from these figures or from another report of the same flow):");
     for (const r of excluded) out.push(`  ${r.id}: ${r.exclusion?.reason} (${r.exclusion?.demandSources.map((id) => `src:${id}`).join(", ")})`);
   }
-  const mismatched = f.rows.filter((r) => r.yearGap !== null && r.yearGap !== 0);
-  if (mismatched.length > 0) {
-    out.push(`Year mismatch: ${mismatched.map((r) => `${r.id} ${r.year}`).join(", ")} against the demand year ${d.year}; no growth correction is applied.`);
+  const gaps = [...new Set(f.rows.map((r) => r.yearGap).filter((g): g is number => g !== null && g !== 0))].sort((a, b) => a - b);
+  if (gaps.length > 0) {
+    const byGap = gaps.map((g) => `${g > 0 ? "+" : ""}${g} y: ${f.rows.filter((r) => r.yearGap === g).map((r) => r.id).join(", ")}`);
+    out.push(`Year mismatch against the demand year ${d.year} (no growth correction is applied): ${byGap.join("; ")}`);
   }
   out.push("Fit over the included points (ratio = model / observed; a reached lower bound counts as 1):");
   for (const [k, run] of f.runs.entries()) {
