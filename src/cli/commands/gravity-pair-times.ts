@@ -24,6 +24,8 @@ interface PairTimesFlags {
   pairTimes: string;
   modeShares?: string;
   out?: string;
+  costBasis?: string;
+  rates?: string;
 }
 
 /** Registers `caravan gravity pair-times`: country-pair shipment times from the network (docs/trade-ge.md §4). */
@@ -45,6 +47,8 @@ export function registerPairTimes(gravity: Command): void {
     .option("--mode-shares <file.csv>", "observed mode shares by lane for --pair-times mode-share (default: data/appraisal/mode-shares.csv)")
     .option("--optimize <criterion>", "with --pair-times fastest: time (fastest route) | generalized (time of the route of least generalized cost)", "time")
     .option("--out <file>", "write the CSV exporter,importer,baselineTimeH,scenarioTimeH to FILE (atomically; '-' = standard output)")
+    .option("--cost-basis <basis>", "with --pair-times mode-share: the money cost of the generalized cost that picks the mode of a pair without observed shares, rates (the rate layers, a closure's shock included) or cost (the cost model; default)")
+    .option("--rates <YYYY-MM>", "month of the rate layers (default the latest month with data); implies --cost-basis rates")
     .action(async (flags: PairTimesFlags, cmd: Command) => {
       const [{ PAIR_TIME_CRITERIA, computePairTimes, pairTimesCsv, summarizePairTimes }, { formatPairTimesSummary }, S] = await Promise.all([
         import("../../trade/pair-times/pair-times"),
@@ -60,6 +64,8 @@ export function registerPairTimes(gravity: Command): void {
       if (!(PAIR_TIME_CRITERIA as readonly string[]).includes(criterion)) {
         throw new CaravanError("E_USAGE", `--optimize must be ${PAIR_TIME_CRITERIA.join(" or ")} for shipment times (got "${flags.optimize}")`);
       }
+      const ratesAsked = flags.rates !== undefined || (flags.costBasis ?? "cost").trim().toLowerCase() !== "cost";
+      if (ratesAsked && rule !== "mode-share") throw new CaravanError("E_USAGE", "--cost-basis rates and --rates apply to --pair-times mode-share only (fastest routes by time or the cost model's generalized cost)");
       const minPopulation = numberOption("--min-population", flags.minPopulation)!;
       const modes = list(flags.modes);
       const baseline: PairTimesState = { year: numberOption("--baseline-year", flags.baselineYear, true) ?? null, modes };
@@ -71,7 +77,8 @@ export function registerPairTimes(gravity: Command): void {
         avoidIds: list(flags.avoidCrossings),
       };
       const dataDir = flags.network ?? (cmd.optsWithGlobals() as { data: string }).data;
-      const parameters = { baseline, scenario, countries: flags.countries, cityKinds: flags.cityKinds, minPopulation, criterion, pairTimes: rule, cargo: flags.cargo, csv: flags.out === "-" };
+      const ratesChoice = { costBasis: flags.costBasis ?? (flags.rates !== undefined ? "rates" : "cost"), ...(flags.rates !== undefined ? { rates: flags.rates } : {}) };
+      const parameters = { baseline, scenario, countries: flags.countries, cityKinds: flags.cityKinds, minPopulation, criterion, pairTimes: rule, cargo: flags.cargo, csv: flags.out === "-", ...(ratesAsked ? ratesChoice : {}) };
       const files = modeShares ? { modeShares: modeShares.file } : {};
       const { pairChangeRows } = await import("../../store/stage-tables");
       // a run asked to write a file is always computed; printing the CSV ('-') may be replayed
@@ -82,6 +89,8 @@ export function registerPairTimes(gravity: Command): void {
         const [{ openNetwork }, { RoutingContext }] = await Promise.all([import("../../network/open"), import("../../routing/context")]);
         ctx = new RoutingContext(openNetwork(flags.network));
       } else ctx = (await routingSession(cmd)).ctx;
+      const { ratesRequestOf } = await import("../../routing/query-choices");
+      const rates = ratesAsked ? ratesRequestOf(dataDir, ctx.net, ratesChoice, { rates: "--rates", costBasisIs: (v) => `--cost-basis ${v}` }) : undefined;
       const result = computePairTimes(ctx.net, {
         baseline,
         scenario,
@@ -92,6 +101,7 @@ export function registerPairTimes(gravity: Command): void {
         cargo: flags.cargo,
         context: ctx,
         ...(modeShares ? { modeShares } : {}),
+        ...(rates ? { rates } : {}),
       });
       // never empty: a city's pair with itself is always reachable, so every country has its domestic pair
       const csv = pairTimesCsv(result);

@@ -45,11 +45,12 @@
  */
 import { CaravanError } from "../../core/errors";
 import { suggest } from "../../core/suggest";
-import { buildCsr, type CsrGraph } from "../../graph/csr";
+import { buildCsr, type CsrGraph, NO_ARC } from "../../graph/csr";
 import { accessNode, type CompiledNetwork, MODE_AIR, MODE_RAIL, MODE_ROAD, MODE_SEA } from "../../network/compiled";
 import type { PlaceKind } from "../../network/schema";
 import { PLACE_KINDS } from "../../network/schema";
 import { DijkstraQuery, manyToMany, optionKey, type ResolvedRouteOptions, type RouteOptions, RoutingContext, resolveRouteOptions } from "../../routing/index";
+import { effectiveBasis, pricePathOf, type RatesRequest } from "../../routing/rates-report";
 
 /** What the shipment times minimise. */
 export const PAIR_TIME_CRITERIA = ["time", "generalized"] as const;
@@ -89,6 +90,12 @@ export interface PairTimesOptions {
    * several scenarios with one baseline); length (cities)².
    */
   readonly baselineCityTimeH?: Float64Array;
+  /**
+   * Cost basis of the generalized cost that chooses the mode of a pair without observed shares (mode-share rule):
+   * on the rates basis each mode's route is re-priced by the rate layers (routing/rates-report.ts), a closure's
+   * shock included; absent = the cost model. The routes themselves are the cost model's.
+   */
+  readonly rates?: RatesRequest;
 }
 
 /** Main modes of the expected-time rule. */
@@ -334,8 +341,42 @@ function layeredGraph(net: CompiledNetwork, code: number): LayeredGraph {
   return out;
 }
 
+/**
+ * On the rates basis (null on the cost basis): a manyToMany row callback that re-prices the path to every reachable
+ * target by the rate layers while the row's tree is at hand, into costUsd ([i × targets + j]). `arcOf` maps the
+ * query graph's arcs to the network's (the two-layer graph of a mode), null when they are the network's.
+ */
+function ratedRows(
+  ctx: RoutingContext,
+  set: ReturnType<RoutingContext["weights"]>,
+  query: DijkstraQuery,
+  sources: Uint32Array,
+  targets: Uint32Array,
+  arcOf: Uint32Array | null,
+  rates: RatesRequest | undefined,
+): { onRow: (i: number) => void; costUsd: Float64Array } | null {
+  const pricing = effectiveBasis(set, rates).query;
+  if (pricing === null) return null;
+  const costUsd = new Float64Array(sources.length * targets.length);
+  const tail = query.graph.tail;
+  const path: number[] = [];
+  const onRow = (i: number) => {
+    for (let j = 0; j < targets.length; j++) {
+      if (query.distanceTo(targets[j]) === Number.POSITIVE_INFINITY) {
+        costUsd[i * targets.length + j] = Number.NaN;
+        continue;
+      }
+      path.length = 0;
+      for (let v = targets[j], a = query.predecessorArc(v); a !== NO_ARC; v = tail[a], a = query.predecessorArc(v)) path.push(arcOf ? arcOf[a] : a);
+      path.reverse();
+      costUsd[i * targets.length + j] = pricePathOf(ctx, set, path, pricing, false).totalUsd;
+    }
+  };
+  return { onRow, costUsd };
+}
+
 /** The route of each main mode the state allows, for every city pair (rules in the file comment). */
-export function modeCityTimes(ctx: RoutingContext, state: PairTimesState, cargo: string, nodes: Uint32Array): ModeCityTimes {
+export function modeCityTimes(ctx: RoutingContext, state: PairTimesState, cargo: string, nodes: Uint32Array, rates?: RatesRequest): ModeCityTimes {
   const allowed = new Set((state.modes ?? ["rail", "road", "sea", "ferry"]).map((m) => m.trim().toLowerCase()));
   const modes: MainMode[] = [];
   const timeH: Float64Array[] = [];
@@ -355,7 +396,9 @@ export function modeCityTimes(ctx: RoutingContext, state: PairTimesState, cargo:
       const arcMode = ctx.net.arcs.mode;
       for (let a = 0; a < onRoad.length; a++) if (arcMode[a] === MODE_ROAD) onRoad[a] = 1;
       const query = new DijkstraQuery(ctx.net.graph, set.weight, { noThrough: ctx.net.noThrough });
-      mm = manyToMany(query, nodes, nodes, { sumColumns: [set.columns.timeH, set.columns.costUsd, set.columns.co2Kg, onRoad] });
+      const rated = ratedRows(ctx, set, query, nodes, nodes, null, rates);
+      mm = manyToMany(query, nodes, nodes, { sumColumns: [set.columns.timeH, set.columns.costUsd, set.columns.co2Kg, onRoad], onRow: rated?.onRow });
+      if (rated) mm.sums[1].set(rated.costUsd);
       const legs = mm.sums[3];
       for (let cell = 0; cell < legs.length; cell++) if (!(legs[cell] > 0)) mm.distance[cell] = Number.POSITIVE_INFINITY;
     } else {
@@ -366,7 +409,9 @@ export function modeCityTimes(ctx: RoutingContext, state: PairTimesState, cargo:
         return out;
       };
       const query = new DijkstraQuery(lg.graph, lift(set.weight), { noThrough: lg.noThrough });
-      mm = manyToMany(query, nodes, targets, { sumColumns: [lift(set.columns.timeH), lift(set.columns.costUsd), lift(set.columns.co2Kg)] });
+      const rated = ratedRows(ctx, set, query, nodes, targets, lg.arc, rates);
+      mm = manyToMany(query, nodes, targets, { sumColumns: [lift(set.columns.timeH), lift(set.columns.costUsd), lift(set.columns.co2Kg)], onRow: rated?.onRow });
+      if (rated) mm.sums[1].set(rated.costUsd);
     }
     const [t, c, co2] = mm.sums;
     const gc = new Float64Array(t.length);
@@ -408,8 +453,8 @@ function laneShares(countries: readonly string[], table: ModeShareTable): Float6
  * Expected city × city times over the modes shippers use ([i * n + j], hours, +Infinity = no mode has a route): the
  * lane's observed value shares over the modes with a route, else the mode of least generalized cost.
  */
-export function expectedCityTimes(ctx: RoutingContext, state: PairTimesState, cargo: string, cities: ChosenCities, nodes: Uint32Array, table: ModeShareTable): Float64Array {
-  const per = modeCityTimes(ctx, state, cargo, nodes);
+export function expectedCityTimes(ctx: RoutingContext, state: PairTimesState, cargo: string, cities: ChosenCities, nodes: Uint32Array, table: ModeShareTable, rates?: RatesRequest): Float64Array {
+  const per = modeCityTimes(ctx, state, cargo, nodes, rates);
   const n = nodes.length;
   const k = cities.countries.length;
   const shares = laneShares(cities.countries, table);
@@ -478,7 +523,7 @@ export function computePairTimes(net: CompiledNetwork, options: PairTimesOptions
   const nodes = new Uint32Array(n); // [city] access node
   for (let i = 0; i < n; i++) nodes[i] = accessNode(cities.place[i]);
   const table = options.modeShares;
-  const times = (side: PairTimesState, resolved: ResolvedRouteOptions): Float64Array => (table ? expectedCityTimes(ctx, side, cargo, cities, nodes, table) : cityTimes(ctx, resolved, nodes));
+  const times = (side: PairTimesState, resolved: ResolvedRouteOptions): Float64Array => (table ? expectedCityTimes(ctx, side, cargo, cities, nodes, table, options.rates) : cityTimes(ctx, resolved, nodes));
   if (options.baselineCityTimeH !== undefined && options.baselineCityTimeH.length !== n * n) throw new RangeError("computePairTimes: baselineCityTimeH is not of these cities");
   const cityBaselineTimeH = options.baselineCityTimeH ?? times(options.baseline ?? {}, baseline);
   const cityScenarioTimeH = optionKey(scenario) === optionKey(baseline) ? cityBaselineTimeH : times(options.scenario, scenario);
