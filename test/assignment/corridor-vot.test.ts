@@ -15,6 +15,9 @@ import { solve } from "../../src/assignment/solve";
 import type { AssignmentResult } from "../../src/assignment/state";
 import { CaravanError } from "../../src/core/errors";
 import { openNetwork } from "../../src/network/index";
+import { runCli } from "../../src/cli/main";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 
 const root = resolve(__dirname, "../..");
 const net = openNetwork(join(root, "test/fixtures/testbot"), { cacheDir: false });
@@ -107,5 +110,27 @@ describe("value-of-time segments", () => {
     const text = formatCorridorSummary(corridorSummary(cp, r, "d.csv", 0));
     expect(text).toMatch(/3 lognormal segments per class, σ 1\.000/);
     expect(text).toMatch(/container@vot3/);
+  });
+
+  it("assign --vot-segments and --vot-spread reach the JSON summary; a bad count is a usage error", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "caravan-vot-"));
+    try {
+      const file = join(dir, "d.csv");
+      writeFileSync(file, `origin,destination,class,amount,source\nportia,gamma,container,${DEMAND_T},src:testbot-manual\n`);
+      const out: string[] = [];
+      const err: string[] = [];
+      const io = { out: (t: string) => out.push(t), err: (t: string) => err.push(t) };
+      const data = join(root, "test/fixtures/testbot");
+      expect(await runCli(["--data", data, "assign", "--no-store", "--demand", file, "--vot-segments", "4", "--vot-spread", "0.7", "--json"], io)).toBe(0);
+      const s = JSON.parse(out.join(""));
+      expect(s.choice.votSegments).toBe(4);
+      expect(s.choice.votSpread).toBe(0.7);
+      expect(s.classes).toHaveLength(4);
+      out.length = 0;
+      expect(await runCli(["--data", data, "assign", "--no-store", "--demand", file, "--vot-segments", "0"], io)).not.toBe(0);
+      expect(err.join("")).toMatch(/E_USAGE.*value-of-time segments/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
