@@ -118,6 +118,8 @@ export function registerEstimate(gravity: Command): void {
         vcovAt: opts.vcovAt as VcovPoint | undefined,
         offset: opts.offset,
         tol,
+        // the report names the fixed effects and counts their levels; their estimates are not printed
+        recoverFixedEffects: false,
       });
       const fitS = (performance.now() - fitStart) / 1e3;
       const fitCpuS = cpuSeconds(process.cpuUsage(fitCpu));

@@ -117,6 +117,9 @@ export interface PpmlResult {
   /** Number of parameters K used in small-sample corrections (coefficients + fixed-effect parameters counted). */
   readonly parameterCount: number;
   readonly fixedEffectParameters: number;
+  /** Every fixed-effect dimension with its number of levels in the estimation sample (also without `fixedEffects`). */
+  readonly fixedEffectLevels: readonly { readonly name: string; readonly levels: number }[];
+  /** The fixed-effect estimates; empty when `recoverFixedEffects` is false. */
   readonly fixedEffects: readonly FixedEffectEstimates[];
   /**
    * With fixed effects: the constant Stata's ppmlhdfe reports, the μ-weighted mean of the fixed-effect sum
@@ -469,6 +472,7 @@ export function estimatePpml(spec: PpmlSpec, options: PpmlOptions = {}): PpmlRes
     pseudoR2: 1 - logLik / nullLogLik,
     parameterCount,
     fixedEffectParameters,
+    fixedEffectLevels: fixedEffects.map((fe) => ({ name: fe.name, levels: fe.levelCount })),
     fixedEffects: fixedEffectEstimates,
     constant,
     messages,

@@ -51,8 +51,8 @@ export function formatPpmlReport(r: GravityResult | PpmlResult): string {
   const formula = "formula" in r ? r.formula : undefined;
   lines.push(`PPML estimation, dep. var.: ${formula ? formula.response.label : "y"}`);
   if (formula) lines.push(`Formula: ${formula.text}`);
-  if (r.fixedEffects.length > 0 || (formula && formula.fixedEffects.length > 0)) {
-    const fe = r.fixedEffects.length > 0 ? r.fixedEffects.map((f) => `${f.name} (${int(f.levels.length)})`).join(", ") : formula!.fixedEffects.map((f) => f.join("^")).join(", ");
+  if (r.fixedEffectLevels.length > 0 || (formula && formula.fixedEffects.length > 0)) {
+    const fe = r.fixedEffectLevels.length > 0 ? r.fixedEffectLevels.map((f) => `${f.name} (${int(f.levels)})`).join(", ") : formula!.fixedEffects.map((f) => f.join("^")).join(", ");
     lines.push(`Fixed effects: ${fe}`);
   }
   lines.push(
@@ -98,7 +98,7 @@ export function ppmlResultJson(r: GravityResult | PpmlResult): Record<string, un
     deviance: r.deviance,
     nullDeviance: r.nullDeviance,
     parameterCount: r.parameterCount,
-    fixedEffects: r.fixedEffects.map((f) => ({ name: f.name, levels: f.levels.length })),
+    fixedEffects: r.fixedEffectLevels.map((f) => ({ name: f.name, levels: f.levels })),
     constant: r.constant,
     messages: r.messages,
   };
