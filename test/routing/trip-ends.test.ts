@@ -4,17 +4,24 @@
  * own mode only), a road end pays one door handling (the default transfer), every end is listed as a terminal_dwell
  * event, and no route trucks a few kilometres across a border to save an end dwell.
  */
-import { existsSync } from "node:fs";
-import { resolve } from "node:path";
-import { describe, expect, it } from "vitest";
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { afterAll, describe, expect, it } from "vitest";
 import { haversineKm } from "../../src/network/geo";
 import { openNetwork } from "../../src/network/open";
 import { PlaceResolver } from "../../src/network/resolve";
 import { RoutingContext } from "../../src/routing/context";
 import { planRoutes, type RouteRequest } from "../../src/routing/plan";
 import type { RouteReport } from "../../src/routing/report";
+import { applyScenario } from "../../src/scenarios/apply";
+import { loadScenario } from "../../src/scenarios/load";
 
 const DATA = resolve(__dirname, "../../data/eurasia");
+const tmp: string[] = [];
+afterAll(() => {
+  for (const d of tmp) rmSync(d, { recursive: true, force: true });
+});
 
 describe.skipIf(!existsSync(DATA))("trip-end terminal dwell on data/eurasia", () => {
   const net = openNetwork(DATA, { cacheDir: false });
@@ -112,6 +119,19 @@ describe.skipIf(!existsSync(DATA))("trip-end terminal dwell on data/eurasia", ()
     }
     expect(planned).toBeGreaterThan(3000);
     expect(dodges).toEqual([]);
+  });
+
+  it("takes a scenario's dwell edit of the end terminal", () => {
+    const dir = mkdtempSync(join(tmpdir(), "caravan-trip-end-"));
+    tmp.push(dir);
+    const file = join(dir, "s.yaml");
+    writeFileSync(file, ['name: rotterdam dwell', "modifications:", '  - { target: terminal, id: rotterdam-port, set: { dwellH: 24 }, assumption: "test" }', ""].join("\n"));
+    const { state } = applyScenario(net, loadScenario(file));
+    const base = dwell(route("Shanghai", "Rotterdam", { modes: ["sea"], tripEndDwell: true })).find((e) => e.at === "rotterdam");
+    const edited = dwell(route("Shanghai", "Rotterdam", { modes: ["sea"], tripEndDwell: true, state })).find((e) => e.at === "rotterdam");
+    expect(base?.timeH).toBe(net.network.terminals.find((t) => t.id === "rotterdam-port")?.handlingTimeH);
+    expect(edited?.ref).toBe("rotterdam-port");
+    expect(edited?.timeH).toBe(24);
   });
 
   it("adds exactly the listed dwell to the totals, which stay Σ legs + Σ events (FEU and bulk)", () => {
