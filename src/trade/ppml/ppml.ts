@@ -252,7 +252,7 @@ export function fitPpml(input: PpmlCoreInput, options: PpmlCoreOptions = {}): Pp
   }
 
   if (converged) deviance = poissonDeviance(y, mu);
-  return finishFit(n, p, kept, beta, mu, eta, xTilde, w, scoreResidual, vcovAt, deviance, iterations, converged, demeanSweeps);
+  return finishFit(p, kept, beta, mu, eta, xTilde, w, scoreResidual, vcovAt, deviance, iterations, converged, demeanSweeps);
 }
 
 // Observation loops as small functions: each is optimized on its own, quickly, instead of inside one large
@@ -374,7 +374,6 @@ function devianceConstant(y: Float64Array): number {
 
 /** The fit's result, with the bread from X̃ and the variance weights w. */
 function finishFit(
-  n: number,
   p: number,
   kept: readonly boolean[],
   beta: Float64Array,
