@@ -7,7 +7,7 @@ import { buildOpenApi, renderApiDocs } from "../src/server/openapi";
 import { scenarioJsonSchema } from "../src/scenarios/index";
 
 writeFileAtomic("docs/errors.md", renderErrorDocs());
-writeFileAtomic("docs/cli.md", renderCliDocs(buildProgram()));
+writeFileAtomic("docs/cli.md", renderCliDocs(await buildProgram()));
 writeFileAtomic("docs/api.md", renderApiDocs(buildOpenApi("docs")));
 writeFileAtomic("docs/numbers.md", renderNumberDocs());
 writeFileAtomic("docs/scenario.schema.json", scenarioJsonSchema());

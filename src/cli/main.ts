@@ -1,29 +1,21 @@
 /**
  * `caravan` — the command-line shell over the pipeline. It only parses arguments, calls the core and prints;
- * every command lives in src/cli/commands/ and registers itself here.
+ * every command lives in src/cli/commands/ and registers itself here; a run loads only the module of the command
+ * it runs (src/cli/command-registry.ts).
  */
 import { Command, CommanderError, Option } from "commander";
 import { isCaravanError } from "../core/errors";
 import { embeddedDatasetDir, packageInfo } from "../core/package";
-import { register as registerAppraise } from "./commands/appraise";
-import { register as registerAssign } from "./commands/assign";
-import { register as registerCalibrate } from "./commands/calibrate";
-import { register as registerDemo } from "./commands/demo";
-import { register as registerGravity } from "./commands/gravity";
-import { register as registerMatrix } from "./commands/matrix";
-import { register as registerNetwork } from "./commands/network";
-import { register as registerPlaces } from "./commands/places";
-import { register as registerRoute } from "./commands/route";
-import { register as registerStudy } from "./commands/study";
-import { register as registerScenario } from "./commands/scenario";
-import { register as registerRuns } from "./commands/runs";
-import { register as registerSweep } from "./commands/sweep";
-import { register as registerWorker } from "./commands/worker";
-import { register as registerServe } from "./commands/serve";
+import { COMMANDS, type CommandEntry, commandsFor } from "./command-registry";
 import { configureCliOutput, guardStdoutPipe } from "./io";
 import { protectNegativeCoordinates } from "./options";
 
-export function buildProgram(): Command {
+/**
+ * The program with the given commands defined (default: all of them, as `caravan --help` and the generated docs
+ * show it); each command's module is imported here, in the registry's order.
+ */
+export async function buildProgram(commands: readonly CommandEntry[] = COMMANDS): Promise<Command> {
+  const modules = await Promise.all(commands.map((c) => c.load()));
   const program = new Command();
   program
     .name("caravan")
@@ -39,30 +31,17 @@ export function buildProgram(): Command {
     .enablePositionalOptions()
     .showHelpAfterError("(run with --help for usage)")
     .exitOverride();
-  registerDemo(program);
-  registerRoute(program);
-  registerMatrix(program);
-  registerPlaces(program);
-  registerNetwork(program);
-  registerAssign(program);
-  registerScenario(program);
-  registerCalibrate(program);
-  registerGravity(program);
-  registerRuns(program);
-  registerSweep(program);
-  registerWorker(program);
-  registerAppraise(program);
-  registerStudy(program);
-  registerServe(program);
+  for (const m of modules) m.register(program);
   return program;
 }
 
 /** Run the CLI; returns the exit status. User errors print one line (no stack trace). */
 export async function runCli(argv: readonly string[], io: { out: (s: string) => void; err: (s: string) => void } = defaultIo): Promise<number> {
-  const program = buildProgram();
-  configureCliOutput(program, io);
+  const args = protectNegativeCoordinates(argv);
   try {
-    await program.parseAsync(protectNegativeCoordinates(argv), { from: "user" });
+    const program = await buildProgram(commandsFor(args));
+    configureCliOutput(program, io);
+    await program.parseAsync(args, { from: "user" });
     return 0;
   } catch (error) {
     if (error instanceof CommanderError) {
