@@ -3,7 +3,7 @@
  * bottlenecks, crossing volumes, corridor volumes and transit by country with the observed figures of the dataset
  * (data/<dataset>/observations/*.yaml, transit rows) beside it.
  */
-import { ARC_FERRY, ARC_LINK, MODE_CODES } from "../network/compiled";
+import { ARC_FERRY, ARC_LINK, MODE_CODES, MODE_SEA } from "../network/compiled";
 import { type ObservedTransit, observedTransitByCountry } from "../network/observations";
 import type { CorridorProblem } from "./corridor";
 import {
@@ -77,6 +77,106 @@ export function choiceSummary(cp: CorridorProblem, result: AssignmentResult): Ch
   return { votSegments: cp.vot.count, votSpread: cp.vot.spread, classes, modeShareByDemandClass };
 }
 
+/** A lane (demand class, origin, destination) and the share of its tonnes that sail on at least one sea link. */
+export interface LaneSplit {
+  readonly demandClass: string;
+  readonly origin: string;
+  readonly destination: string;
+  readonly tonnes: number;
+  /** Share of the lane's tonnes whose path uses a sea link (0–1). */
+  readonly seaShare: number;
+}
+
+/** Lanes with some tonnes by sea, and the sea share of each demand class (needs per-commodity flows). */
+export interface LaneSplits {
+  /** Lanes with 0 < sea share, largest tonnes by sea first. */
+  readonly lanes: readonly LaneSplit[];
+  /** Lanes with 0.001 < sea share < 0.999: split between sea and land. */
+  readonly splitLanes: number;
+  /** Share of each demand class's tonnes that sail on at least one sea link. */
+  readonly seaShareByDemandClass: Readonly<Record<string, number>>;
+}
+
+/**
+ * Sea share of every lane from the per-commodity flows (Algorithm B): the flow reaching a node splits over its in-arcs
+ * in proportion to their flows (the decomposition of transit.ts and corridorVolumes), and a tonne counts as sea once
+ * it crosses a sea link. null without per-commodity flows.
+ */
+export function laneSplits(cp: CorridorProblem, result: AssignmentResult): LaneSplits | null {
+  const cf = result.commodityFlow;
+  if (cf === null) return null;
+  const { graph, commodities } = cp.problem;
+  const { firstOut, head, tail } = graph;
+  const { firstIn, inArc } = cp.problem.reverse;
+  const n = graph.nodeCount;
+  const m = graph.arcCount;
+  const { arcs, network } = cp.net;
+  const isSea = new Uint8Array(m); // [problem arc]
+  for (let p = 0; p < m; p++) {
+    const a = cp.compiledArcOf[p];
+    if (a >= 0 && arcs.kind[a] === ARC_LINK && arcs.mode[a] === MODE_SEA) isSea[p] = 1;
+  }
+  const indeg = new Int32Array(n);
+  const order = new Int32Array(n);
+  const sea = new Float64Array(n); // [node] share of the flow reaching it that has sailed
+  const lanes = new Map<string, { demandClass: string; origin: string; destination: string; tonnes: number; seaT: number }>();
+  const classT = new Float64Array(cp.demandClassIds.length);
+  const classSeaT = new Float64Array(cp.demandClassIds.length);
+  for (let k = 0; k < commodities.count; k++) {
+    const base = k * m;
+    const origin = commodities.origin[k];
+    for (let a = 0; a < m; a++) if (cf[base + a] > 0) indeg[head[a]]++;
+    let qh = 0;
+    let qt = 0;
+    order[qt++] = origin;
+    while (qh < qt) {
+      const u = order[qh++];
+      for (let a = firstOut[u]; a < firstOut[u + 1]; a++) if (cf[base + a] > 0 && --indeg[head[a]] === 0) order[qt++] = head[a];
+    }
+    for (let a = 0; a < m; a++) indeg[head[a]] = 0;
+    sea[origin] = 0;
+    for (let i = 1; i < qt; i++) {
+      const v = order[i];
+      let total = 0;
+      let sailed = 0;
+      for (let q = firstIn[v]; q < firstIn[v + 1]; q++) {
+        const a = inArc[q];
+        const f = cf[base + a];
+        if (!(f > 0)) continue;
+        total += f;
+        sailed += isSea[a] === 1 ? f : f * sea[tail[a]];
+      }
+      sea[v] = total > 0 ? sailed / total : 0;
+    }
+    const d = cp.classDemandClass[commodities.classOf[k]];
+    const demandClass = cp.demandClassIds[d];
+    for (let e = commodities.destStart[k]; e < commodities.destStart[k + 1]; e++) {
+      const dest = commodities.destNode[e];
+      const t = commodities.demand[e];
+      const key = `${d}:${origin}:${dest}`;
+      let lane = lanes.get(key);
+      if (!lane) {
+        lane = { demandClass, origin: network.places[origin].id, destination: network.places[dest].id, tonnes: 0, seaT: 0 };
+        lanes.set(key, lane);
+      }
+      lane.tonnes += t;
+      lane.seaT += t * sea[dest];
+      classT[d] += t;
+      classSeaT[d] += t * sea[dest];
+    }
+    for (let i = 0; i < qt; i++) sea[order[i]] = 0;
+  }
+  const rows = [...lanes.values()]
+    .filter((l) => l.seaT > 0)
+    .map((l) => ({ demandClass: l.demandClass, origin: l.origin, destination: l.destination, tonnes: l.tonnes, seaShare: Math.min(1, l.seaT / l.tonnes) }))
+    .sort((a, b) => b.tonnes * b.seaShare - a.tonnes * a.seaShare);
+  return {
+    lanes: rows,
+    splitLanes: rows.filter((l) => l.seaShare > 0.001 && l.seaShare < 0.999).length,
+    seaShareByDemandClass: Object.fromEntries(cp.demandClassIds.map((id, d) => [id, classT[d] > 0 ? classSeaT[d] / classT[d] : 0])),
+  };
+}
+
 export interface CorridorSummary {
   readonly demandFile: string;
   readonly year: number | null;
@@ -96,6 +196,8 @@ export interface CorridorSummary {
   readonly classes: readonly string[];
   /** Value-of-time segments and the mode mix each class chose. */
   readonly choice: ChoiceSummary;
+  /** Lanes with tonnes by sea and the sea share per demand class; null without per-commodity flows. */
+  readonly lanes: LaneSplits | null;
   readonly bottlenecks: readonly Bottleneck[];
   readonly crossings: readonly CrossingVolume[];
   /** null when the algorithm keeps no per-commodity flows (only Algorithm B does). */
@@ -131,6 +233,7 @@ export function corridorSummary(cp: CorridorProblem, result: AssignmentResult, d
     commodities: cp.problem.commodities.count,
     classes: cp.classIds,
     choice: choiceSummary(cp, result),
+    lanes: laneSplits(cp, result),
     bottlenecks: bottlenecks(cp, result, top),
     crossings: crossingVolumes(cp, result),
     corridors: corridorVolumes(cp, result),
@@ -195,6 +298,28 @@ export function formatCorridorSummary(s: CorridorSummary, topCrossings = 12): st
       [false, true, true, ...modes.map(() => true)],
     ),
   );
+
+  if (s.lanes !== null) {
+    const l = s.lanes;
+    out.push(
+      `\nLanes by sea: ${Object.entries(l.seaShareByDemandClass)
+        .map(([id, x]) => `${id} ${(100 * x).toFixed(1)} % of tonnes`)
+        .join(", ")}; ${l.splitLanes} lane(s) split between sea and land`,
+    );
+    const split = l.lanes.filter((x) => x.seaShare > 0.001 && x.seaShare < 0.999).sort((a, b) => b.tonnes - a.tonnes);
+    const top = split.slice(0, 8);
+    if (top.length > 0) {
+      out.push(
+        table(
+          ["class", "split lane: origin → destination", "Mt", "by sea"],
+          top.map((x) => [x.demandClass, `${x.origin} → ${x.destination}`, mt(x.tonnes), `${(100 * x.seaShare).toFixed(1)} %`]),
+          [false, false, true, true],
+        ),
+      );
+    }
+    const rest = l.lanes.length - top.length;
+    if (rest > 0) out.push(`(${rest} ${top.length > 0 ? "more " : ""}lane(s) with tonnes by sea in --json)`);
+  }
 
   out.push("\nBottlenecks (arcs and shared capacities with a known capacity, by volume/capacity)");
   out.push(

@@ -9,7 +9,7 @@ import { join, resolve } from "node:path";
 import { describe, expect, it } from "vitest";
 import { type CorridorProblem, corridorProblem, normalQuantile, VOT_SPREAD_DEFAULT, votSegments } from "../../src/assignment/corridor";
 import { parseDemandCsv } from "../../src/assignment/corridor-demand";
-import { choiceSummary, corridorSummary, formatCorridorSummary } from "../../src/assignment/corridor-report";
+import { choiceSummary, corridorSummary, formatCorridorSummary, laneSplits } from "../../src/assignment/corridor-report";
 import { crossingVolumes } from "../../src/assignment/results";
 import { solve } from "../../src/assignment/solve";
 import type { AssignmentResult } from "../../src/assignment/state";
@@ -89,6 +89,13 @@ describe("value-of-time segments", () => {
     // the two lowest segments sail, the three highest take the train
     const byClass = crossingVolumes(five.cp, five.r).find((c) => c.crossing === "gate-crossing")?.byClassT ?? {};
     expect(Object.keys(byClass).sort()).toEqual(["container@vot3", "container@vot4", "container@vot5"]);
+    // the lane report: one lane, 2/5 of its tonnes by sea
+    const lanes = laneSplits(five.cp, five.r);
+    expect(lanes?.lanes).toHaveLength(1);
+    expect(lanes?.lanes[0]).toMatchObject({ demandClass: "container", origin: "portia", destination: "gamma" });
+    expect(lanes?.lanes[0].seaShare).toBeCloseTo(2 / 5, 6);
+    expect(lanes?.splitLanes).toBe(1);
+    expect(lanes?.seaShareByDemandClass.container).toBeCloseTo(2 / 5, 6);
     // many segments approach the lognormal's share 1 − Φ(−0.3) = Φ(0.3)
     const many = run(100);
     expect(Math.abs(many.share - 0.6179114)).toBeLessThanOrEqual(1 / 100);
