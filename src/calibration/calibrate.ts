@@ -14,7 +14,7 @@
  *               the worst fits are the largest misses.
  * Every figure is computed from the data and the model; nothing is looked up.
  */
-import { type CorridorProblem, corridorProblem, VOT_SPREAD_DEFAULT } from "../assignment/corridor";
+import { type CorridorProblem, corridorProblem, VOT_SPREAD_DEFAULT, votSegments } from "../assignment/corridor";
 import { type DemandTable, readDemandCsv } from "../assignment/corridor-demand";
 import { corridorVolumes, crossingVolumes, transitTable } from "../assignment/results";
 import { solve } from "../assignment/solve";
@@ -285,6 +285,9 @@ export function calibrate(
   const volumeObs = observations.filter((o): o is VolumeObservation => o.metric === "volume");
   const demandPath = options.demandPath ?? null;
   const flowsFile = options.flows ?? null;
+  const segments = options.votSegments ?? CALIBRATE_VOT_SEGMENTS;
+  const spread = options.votSpread ?? VOT_SPREAD_DEFAULT;
+  votSegments(segments, spread); // E_USAGE before any computation when either is out of range
   let volumes: AssignedVolumes | null = null;
   let assignment: CalibrationReport["assignment"] = null;
   let flows: FlowsReport | null = null;
@@ -295,9 +298,8 @@ export function calibrate(
     const result = solve(cp.problem, "b", { gap: 1e-6 });
     if (flowsFile !== null) {
       const runs: FlowRunInput[] = [{ cp, result }];
-      const segments = options.votSegments ?? CALIBRATE_VOT_SEGMENTS;
       if (segments > 1) {
-        const cpV: CorridorProblem = corridorProblem(net, table, { year, votSegments: segments, votSpread: options.votSpread ?? VOT_SPREAD_DEFAULT });
+        const cpV: CorridorProblem = corridorProblem(net, table, { year, votSegments: segments, votSpread: spread });
         const resultV: AssignmentResult = solve(cpV.problem, "b", { gap: 1e-6 });
         runs.push({ cp: cpV, result: resultV });
       }

@@ -194,5 +194,8 @@ describe("flows validation on data/eurasia", () => {
     const json = JSON.parse(out.join(""));
     expect(json.flows.runs).toHaveLength(1);
     expect(json.flows.rows.length).toBeGreaterThan(0);
+    err.length = 0;
+    expect(await runCli(["--data", eurasiaDir, "calibrate", "--vot-segments", "0"], { out: () => {}, err: (s: string) => err.push(s) })).not.toBe(0);
+    expect(err.join("")).toMatch(/E_USAGE.*value-of-time segments/);
   });
 });
