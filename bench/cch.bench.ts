@@ -11,8 +11,8 @@
  * median ≤ 100 µs, matrix ≤ 1.5 s, preprocessing ≤ 60 s. Skips with a message when the files are absent.
  *
  * First, on the Eurasia network (data/eurasia), where the question is whether a hierarchy pays at all: the whole
- * `caravan matrix --all-cities` process and the share of its Dijkstra searches; the hierarchy's build, customization
- * and all-city matrices (distances, the four sums, every cell's arcs) beside Dijkstra, with the break-even count of
+ * `caravan matrix --all-cities` process and the share of its Dijkstra searches; the hierarchy's build, customization,
+ * one-to-one queries and all-city matrices (distances, the four sums, every cell's arcs) beside Dijkstra, with the break-even count of
  * matrices; how many cells agree bit for bit with Dijkstra's costs and paths; a scenario run's phases and the share
  * of its searches, and the customization of its baseline and scenario states on one structure. `npx tsx
  * bench/cch.bench.ts eurasia` runs this part alone.
@@ -22,7 +22,7 @@ import { existsSync, mkdtempSync } from "node:fs";
 import { availableParallelism, loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import { isCaravanError } from "../src/core/errors";
-import { INF_WEIGHT } from "../src/graph/csr";
+import { buildReverse, INF_WEIGHT } from "../src/graph/csr";
 import { accessNode, type CompiledNetwork } from "../src/network/compiled";
 import { openNetwork } from "../src/network/open";
 import {
@@ -39,7 +39,8 @@ import {
   nestedDissectionOrder,
 } from "../src/routing/ch";
 import { RoutingContext } from "../src/routing/context";
-import { DijkstraQuery } from "../src/routing/dijkstra";
+import { BidirectionalDijkstraQuery } from "../src/routing/bidirectional";
+import { DijkstraQuery, type ShortestPathQuery } from "../src/routing/dijkstra";
 import { manyToMany, type PathMatrixProblem, type PathRow, pathSumsMatrix, shortestPathRows } from "../src/routing/matrix";
 import { resolveRouteOptions } from "../src/routing/options";
 import { applyScenario, extendedNetwork } from "../src/scenarios/apply";
@@ -182,14 +183,24 @@ async function moscow(): Promise<void> {
   );
 }
 
-/** Median of `runs` timings of `work` (seconds), after one untimed warm-up run. */
+/** CPU seconds of this process (user + system) since `start` (a process.cpuUsage() reading). */
+const cpuSince = (start: NodeJS.CpuUsage): number => {
+  const d = process.cpuUsage(start);
+  return (d.user + d.system) / 1e6;
+};
+
+/**
+ * Median CPU time (seconds, user + system of this process) of `runs` runs of `work`, after one untimed warm-up run.
+ * CPU time rather than wall time: the machine's 2 cores are shared with other work, and CPU time is far less
+ * disturbed by it (wall times are printed where a whole process or run is timed).
+ */
 function medianS(runs: number, work: () => void): number {
   work();
   const times = new Float64Array(runs);
   for (let k = 0; k < runs; k++) {
-    const t0 = process.hrtime.bigint();
+    const c0 = process.cpuUsage();
     work();
-    times[k] = seconds(t0);
+    times[k] = cpuSince(c0);
   }
   times.sort();
   return quantile(times, 0.5);
@@ -212,7 +223,7 @@ async function eurasia(): Promise<void> {
     console.warn(`cch.bench: Eurasia SKIPPED — ${dir} does not load: ${error.message.split("\n")[0]}`);
     return;
   }
-  console.log(`load average at start (1 / 5 / 15 min): ${load()} on ${availableParallelism()} cores`);
+  console.log(`load average at start (1 / 5 / 15 min): ${load()} on ${availableParallelism()} cores; times below are CPU time of this process (medians) unless marked wall`);
   const cities = net0.network.places.flatMap((p, i) => (p.kinds.includes("city") ? [i] : []));
   const nodes0 = Uint32Array.from(cities.map(accessNode));
   const n = nodes0.length;
@@ -220,14 +231,23 @@ async function eurasia(): Promise<void> {
 
   // 1. caravan matrix --all-cities (default: generalized cost, cost basis where no rates apply)
   const out = join(mkdtempSync(join(tmpdir(), "caravan-cch-bench-")), "m.csv");
-  const cli = (basis: string) => {
+  // whole process: CPU time (user + system) from /usr/bin/time where present, else wall time
+  const timeTool = existsSync("/usr/bin/time");
+  const cli = (basis: string): { wallS: number; cpuS: number } => {
+    const args = ["--import", "tsx", "src/cli/main.ts", "matrix", "--all-cities", "--cost-basis", basis, "--out", out];
     const t0 = process.hrtime.bigint();
-    const r = spawnSync(process.execPath, ["--import", "tsx", "src/cli/main.ts", "matrix", "--all-cities", "--cost-basis", basis, "--out", out], { encoding: "utf8" });
+    const r = timeTool
+      ? spawnSync("/usr/bin/time", ["-f", "cpu %U %S", process.execPath, ...args], { encoding: "utf8" })
+      : spawnSync(process.execPath, args, { encoding: "utf8" });
+    const wallS = seconds(t0);
     if (r.status !== 0) throw new Error(`caravan matrix failed: ${r.stderr}`);
-    return seconds(t0);
+    const m = /cpu ([\d.]+) ([\d.]+)\s*$/.exec(r.stderr);
+    return { wallS, cpuS: m ? Number(m[1]) + Number(m[2]) : wallS };
   };
-  const cliCostS = cli("cost");
-  const cliRatesS = cli("rates");
+  const cliCost = cli("cost");
+  const cliRates = cli("rates");
+  const cliCostS = cliCost.cpuS;
+  const cliRatesS = cliRates.cpuS;
   const ctx0 = new RoutingContext(net0);
   const gen = ctx0.weights(resolveRouteOptions(net0, { criterion: "generalized", cargo: "feu" }));
   const sumColumns = [gen.columns.timeH, gen.columns.costUsd, gen.columns.co2Kg, net0.arcs.distanceKm];
@@ -237,8 +257,9 @@ async function eurasia(): Promise<void> {
   });
   const walkS = medianS(3, () => manyToMany(dijkstra0, nodes0, nodes0, { sumColumns }));
   console.log(
-    `caravan matrix --all-cities (generalized cost, whole process incl. start-up, network from the cache and the CSV): ${cliCostS.toFixed(2)} s on the cost basis, ` +
-      `${cliRatesS.toFixed(2)} s on the rates basis; of which the matrix with time/cost/CO2/km sums (Dijkstra + tree walk) ${ms(walkS)}, ` +
+    `caravan matrix --all-cities (generalized cost, whole process incl. start-up, network from the cache and the CSV), ${timeTool ? "CPU" : "wall"}: ${cliCostS.toFixed(2)} s on the cost basis, ` +
+      `${cliRatesS.toFixed(2)} s on the rates basis (the default where the dataset has rate layers: each cell's path re-priced) [wall ${cliCost.wallS.toFixed(2)} / ${cliRates.wallS.toFixed(2)} s]; ` +
+      `of which, CPU here: the matrix with time/cost/CO2/km sums (Dijkstra + tree walk) ${ms(walkS)}, ` +
       `the Dijkstra searches alone ${ms(searchS)} (${((100 * searchS) / cliCostS).toFixed(0)} % / ${((100 * searchS) / cliRatesS).toFixed(0)} % of the process)`,
   );
 
@@ -273,6 +294,18 @@ async function eurasia(): Promise<void> {
       `so not bit-identical), CCH paths unpacked and summed in Dijkstra's order ${ms(exactSumsS)} (×${(walkS / exactSumsS).toFixed(1)}; bit-identical where the path is the same); ` +
       `every cell's arcs (scenario corridors): Dijkstra tree ${ms(rowsS.dijkstra)}, CCH buckets + unpacking ${ms(rowsS.cch)} (×${(rowsS.dijkstra / rowsS.cch).toFixed(2)})`,
   );
+  // one-to-one queries with the path's arcs (what `caravan route` asks): bidirectional Dijkstra (RoutingContext's default) vs CCH
+  const random = rng(7);
+  const pairCount = 10_000;
+  const pairs = Uint32Array.from({ length: 2 * pairCount }, () => nodes0[Math.floor(random() * n)]);
+  const bidirectional = new BidirectionalDijkstraQuery(net0.graph, buildReverse(net0.graph), gen.weight, { noThrough: net0.noThrough });
+  const oneToOneS = (query: ShortestPathQuery) =>
+    medianS(3, () => {
+      for (let k = 0; k < pairCount; k++) if (query.oneToOne(pairs[2 * k], pairs[2 * k + 1]) !== INF_WEIGHT) query.pathArcs(pairs[2 * k + 1]);
+    }) / pairCount;
+  const biS = oneToOneS(bidirectional);
+  const chS = oneToOneS(q0);
+  console.log(`  one-to-one with the path's arcs, ${pairCount} seeded city pairs: bidirectional Dijkstra ${us(biS)}, CCH ${us(chS)} per query (×${(biS / chS).toFixed(1)})`);
   const amortize = (dijkstraS: number, cchS: number) => {
     const saving = dijkstraS - cchS - customizeS;
     return saving > 0 ? `${Math.ceil(buildS / saving)} matrices to repay the build (saving ${ms(saving)} each after customization)` : `never repaid (CCH + customization ${ms(cchS + customizeS)} ≥ Dijkstra ${ms(dijkstraS)})`;
@@ -325,12 +358,16 @@ async function eurasia(): Promise<void> {
   const scenario = loadScenario(file);
   const runs: number[] = [];
   let timings: Record<string, number> = {};
+  const wall: number[] = [];
   for (let k = 0; k < 3; k++) {
     const t0 = process.hrtime.bigint();
+    const c0 = process.cpuUsage();
     const run = await runScenario(net0, scenario);
-    runs.push(seconds(t0));
+    runs.push(cpuSince(c0));
+    wall.push(seconds(t0));
     timings = run.timings;
   }
+  wall.sort((a, b) => a - b);
   runs.sort((a, b) => a - b);
   const net = extendedNetwork(net0, [scenario]);
   const ctx = new RoutingContext(net);
@@ -359,8 +396,8 @@ async function eurasia(): Promise<void> {
   }
   const half = (s: number) => s / 2;
   console.log(
-    `scenario run (${file}, baseline + scenario, city matrix by time, corridor assignment, country-pair times; without writing the folder): ${runs[1].toFixed(2)} s (median of 3), ` +
-      `phases ${Object.entries(timings).map(([k, v]) => `${k} ${v.toFixed(2)}`).join(", ")}; ` +
+    `scenario run (${file}, baseline + scenario, city matrix by time, corridor assignment, country-pair times; without writing the folder): CPU ${runs[1].toFixed(2)} s, wall ${wall[1].toFixed(2)} s (medians of 3), ` +
+      `wall phases of the last run ${Object.entries(timings).map(([k, v]) => `${k} ${v.toFixed(2)}`).join(", ")}; ` +
       `city matrix per state ${ms(half(sideCityPairsS))} of which Dijkstra searches ${ms(half(sideSearchS))} (${((100 * sideSearchS) / runs[1]).toFixed(0)} % of the run for both states; ` +
       `the rest is the path walk, the corridor strings and the rows)`,
   );

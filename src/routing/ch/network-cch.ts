@@ -13,7 +13,8 @@ const structures = new WeakMap<CsrGraph, { noThrough: Uint8Array | undefined; cc
 
 /**
  * The customizable hierarchy of `graph` (nested-dissection order on the node coordinates `x`, `y`, e.g. longitude and
- * latitude in degrees), built once per graph object and noThrough mask.
+ * latitude in degrees), built once per graph object and noThrough mask; the coordinates of the first call decide the
+ * order (they change its speed, never a distance).
  */
 export function customizableHierarchyOf(graph: CsrGraph, x: ArrayLike<number>, y: ArrayLike<number>, noThrough?: Uint8Array): CustomizableHierarchy {
   const kept = structures.get(graph);
