@@ -60,7 +60,7 @@ import { CaravanError } from "../core/errors";
 import { ARC_GAUGE_CHANGE, ARC_TRANSSHIPMENT, type CompiledNetwork, MODE_CODES, NO_COUNTRY, NO_INDEX } from "../network/compiled";
 import { crossingCapacityTonnesPerYear } from "../network/capacity";
 import type { NetworkState } from "../network/state";
-import { blockedArcs, DEFAULT_MODES, profileColumns, resolveRouteOptions } from "../routing/options";
+import { blockedArcs, DEFAULT_MODES, type ProfileColumns, profileColumns, type ResolvedRouteOptions, resolveRouteOptions } from "../routing/options";
 import { type ResolvedDemandRow, resolveDemand, type DemandTable } from "./corridor-demand";
 import { type AssignmentProblem, buildCommodities, checkProblem } from "./problem";
 import { ShortestPathTree } from "./sp-tree";
@@ -96,6 +96,11 @@ export interface CorridorOptions {
   readonly votSegments?: number;
   /** σ of the lognormal value-of-time distribution (log scale; default VOT_SPREAD_DEFAULT); used when votSegments > 1. */
   readonly votSpread?: number;
+  /**
+   * The money cost of every arc for one class, USD per unit of its profile (default the cost model's
+   * columns.costUsd); e.g. market rates spread over the arcs (routing/rates-arc-cost.ts).
+   */
+  readonly arcCostUsd?: (options: ResolvedRouteOptions, columns: ProfileColumns) => Float64Array;
 }
 
 /**
@@ -267,13 +272,14 @@ export function corridorProblem(net: CompiledNetwork, demandTable: DemandTable, 
   classIds.forEach((id, c) => {
     const resolved = resolveRouteOptions(net, { cargo: classProfiles[c], modes: options.modes ?? DEFAULT_MODES, year, ...(options.state ? { state: options.state } : {}) });
     const columns = profileColumns(net, resolved.profile, arcs);
+    const costUsd = options.arcCostUsd?.(resolved, columns) ?? columns.costUsd;
     const blocked = blockedArcs(net, resolved);
     const vot = options.valueOfTimeUsdPerH?.[resolved.profile.id] ?? resolved.profile.valueOfTimeUsdPerH.value;
     if (!(vot > 0)) throw new CaravanError("E_NETWORK_INVALID", `cargo profile "${resolved.profile.id}" has no positive value of time; corridor assignment needs one`);
     for (let s = 0; s < S; s++) {
       const votS = vot * segments.multiplier[s];
       const fixedCost = new Float64Array(m); // [arc] hours
-      for (let a = 0; a < m; a++) fixedCost[a] = blocked[a] !== 0 ? Number.POSITIVE_INFINITY : columns.costUsd[a] / votS;
+      for (let a = 0; a < m; a++) fixedCost[a] = blocked[a] !== 0 ? Number.POSITIVE_INFINITY : costUsd[a] / votS;
       classes.push({ id: S === 1 ? id : `${id}@vot${s + 1}`, fixedCost, vot: votS, profile: classProfiles[c], demandClass: c, segment: s });
     }
   });

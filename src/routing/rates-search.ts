@@ -12,7 +12,7 @@
  * where the replaced cost is the moving tariff of the lane's arcs (sea, segment) or every charge of the run's arcs
  * (through: the tariff also covers the border and handling charges between its first and last arc), and the run's
  * arcs are the best ones under that weight inside the lane (its modes and gauge, transfers between them, its
- * allowed countries; ties broken by the cost model). A tariff edge whose run misses a required country is left out.
+ * allowed countries, touching every country it requires; ties broken by the cost model).
  * One Dijkstra over the network's arcs (cost-model weights) plus these edges gives the path; its tariff edges are
  * expanded back into arcs.
  *
@@ -52,7 +52,7 @@ interface EdgeTable {
 }
 
 /** How a run is priced: a rate (runUsd) or, without one, the cost model's tariff × the lane's imbalance factor. */
-interface RunPricing {
+export interface RunPricing {
   readonly runUsd: number;
   readonly factor: number | null;
 }
@@ -108,7 +108,7 @@ export function tariffEdges(ctx: RoutingContext, set: WeightSet, query: PricingQ
 }
 
 /** The tariff edges of one lane and direction (see the module comment). */
-function laneEdges(ctx: RoutingContext, set: WeightSet, index: LaneIndex, direction: RateDirection, pricing: RunPricing): TariffEdge[] {
+export function laneEdges(ctx: RoutingContext, set: WeightSet, index: LaneIndex, direction: RateDirection, pricing: RunPricing): TariffEdge[] {
   const net = ctx.net;
   const graph = net.graph;
   const arcs = set.options.state.arcs;
@@ -141,11 +141,24 @@ function laneEdges(ctx: RoutingContext, set: WeightSet, index: LaneIndex, direct
   for (let a = 0; a < graph.arcCount; a++) {
     if (isMoving(arcs.kind[a]) && placeEnd[arcs.fromPlace[a]] === startEnd && inner(a) < INF_WEIGHT) starts.add(graph.tail[a]);
   }
+  // states (node, mask of the required countries touched so far): a run must touch every required country
+  const required = index.required;
+  if (required.some((c) => c < 0)) return [];
+  const M = 1 << required.length;
+  const full = M - 1;
+  const maskOf = (a: number): number => {
+    if (!isMoving(arcs.kind[a])) return 0;
+    let bits = 0;
+    for (let r = 0; r < required.length; r++) if (arcs.fromCountry[a] === required[r] || arcs.toCountry[a] === required[r]) bits |= 1 << r;
+    return bits;
+  };
   const n = graph.nodeCount;
-  const dist = new Float64Array(n);
-  const tie = new Float64Array(n);
-  const pred = new Int32Array(n);
-  const heap = new IndexedMinHeap(n);
+  const N = n * M;
+  const dist = new Float64Array(N);
+  const tie = new Float64Array(N);
+  const pred = new Int32Array(N);
+  const predState = new Int32Array(N);
+  const heap = new IndexedMinHeap(N);
   const edges: TariffEdge[] = [];
   // a tiny multiple of the cost model breaks ties between runs of equal inner weight (a cost criterion makes every
   // through-tariff run weigh 0 inside): the run the cost model finds cheapest, not an arbitrary one
@@ -154,37 +167,39 @@ function laneEdges(ctx: RoutingContext, set: WeightSet, index: LaneIndex, direct
     dist.fill(INF_WEIGHT);
     tie.fill(INF_WEIGHT);
     pred.fill(NO_ARC);
-    dist[s] = 0;
-    tie[s] = 0;
-    heap.pushOrDecrease(s, 0);
+    const s0 = s * M;
+    dist[s0] = 0;
+    tie[s0] = 0;
+    heap.pushOrDecrease(s0, 0);
     while (!heap.isEmpty()) {
-      const v = heap.pop();
-      const first = graph.firstOut[v];
-      const last = graph.firstOut[v + 1];
-      for (let a = first; a < last; a++) {
+      const state = heap.pop();
+      const v = Math.floor(state / M);
+      const mask = state - v * M;
+      for (let a = graph.firstOut[v]; a < graph.firstOut[v + 1]; a++) {
         // the run opens with a lane arc, not a transfer
-        if (v === s && !isMoving(arcs.kind[a])) continue;
+        if (state === s0 && !isMoving(arcs.kind[a])) continue;
         const w = inner(a);
         if (w === INF_WEIGHT) continue;
-        const h = graph.head[a];
-        const d = dist[v] + w;
-        const key = d + TIE * (tie[v] + costUsd[a]);
+        const h = graph.head[a] * M + (mask | maskOf(a));
+        const d = dist[state] + w;
+        const key = d + TIE * (tie[state] + costUsd[a]);
         if (key < dist[h] + TIE * tie[h]) {
           dist[h] = d;
-          tie[h] = tie[v] + costUsd[a];
+          tie[h] = tie[state] + costUsd[a];
           pred[h] = a;
+          predState[h] = state;
           heap.pushOrDecrease(h, key);
         }
       }
     }
     for (let v = 0; v < n; v++) {
-      const a = pred[v];
+      const state = v * M + full;
+      const a = pred[state];
       if (v === s || a === NO_ARC || !isMoving(arcs.kind[a]) || placeEnd[arcs.toPlace[a]] !== stopEnd) continue;
       const path: number[] = [];
-      for (let u = v, b = pred[u]; b !== NO_ARC && u !== s; u = graph.tail[b], b = pred[u]) path.push(b);
+      for (let u = state; u !== s0; u = predState[u]) path.push(pred[u]);
       path.reverse();
-      if (!index.required.every((c) => c >= 0 && path.some((b) => isMoving(arcs.kind[b]) && (arcs.fromCountry[b] === c || arcs.toCountry[b] === c)))) continue;
-      edges.push({ lane: index.lane.id, direction, fromNode: s, toNode: v, weight: pricing.runUsd + dist[v], arcs: Uint32Array.from(path) });
+      edges.push({ lane: index.lane.id, direction, fromNode: s, toNode: v, weight: pricing.runUsd + dist[state], arcs: Uint32Array.from(path) });
     }
   }
   return edges;

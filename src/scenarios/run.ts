@@ -30,7 +30,8 @@ import { ARC_FERRY, accessNode, type CompiledNetwork, NO_COUNTRY } from "../netw
 import type { NetworkState } from "../network/state";
 import { RoutingContext, RoutingIndex } from "../routing/context";
 import { DijkstraQuery } from "../routing/dijkstra";
-import { type ResolvedRouteOptions, resolveRouteOptions } from "../routing/options";
+import { type ProfileColumns, type ResolvedRouteOptions, resolveRouteOptions } from "../routing/options";
+import { ratedArcCostUsd } from "../routing/rates-arc-cost";
 import { ratesRequestOf } from "../routing/query-choices";
 import { type AppliedLaneRate, appliedLaneRates, effectiveBasis, pricePathOf, type RatesRequest } from "../routing/rates-report";
 import { computePairTimes } from "../trade/pair-times/pair-times";
@@ -323,7 +324,10 @@ function assignState(
   const net = ctx.net;
   const { table, droppedT, droppedRows } = demandOfState(ctx, applied, demand.table);
   if (table.rows.length === 0) throw new CaravanError("E_DEMAND_INVALID", `${demand.file}: no demand row is connected in scenario "${scenario.name}"`, { details: { file: demand.file } });
-  const cp = corridorProblem(net, table, { state: applied.state, valueOfTimeUsdPerH: scenario.parameters.valueOfTimeUsdPerH });
+  // on the rates basis the classes' money costs are the rates spread over the lanes' arcs (routing/rates-arc-cost.ts)
+  const rates = scenarioRatesRequest(net, scenario);
+  const arcCostUsd = rates === undefined ? {} : { arcCostUsd: (o: ResolvedRouteOptions, columns: ProfileColumns) => ratedArcCostUsd(ctx, o, columns, rates).costUsd };
+  const cp = corridorProblem(net, table, { state: applied.state, valueOfTimeUsdPerH: scenario.parameters.valueOfTimeUsdPerH, ...arcCostUsd });
   const result = solve(cp.problem, "b", { gap: scenario.parameters.assignmentGap ?? DEFAULT_ASSIGNMENT_GAP });
   // per crossing and direction: summed flow of its arcs over the direction's capacity (the largest of its arcs')
   const dirs = new Map<string, { crossing: string; direction: string; volumeT: number; capacityT: number }>();

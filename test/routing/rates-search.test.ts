@@ -14,6 +14,7 @@ import { resolveRouteOptions } from "../../src/routing/options";
 import { planRoutes } from "../../src/routing/plan";
 import { parseRatesText, ratesLayerOf, readDatasetRates } from "../../src/routing/rates";
 import { effectiveBasis, pricePathOf, RATED_POOL } from "../../src/routing/rates-report";
+import { ratedArcCostUsd } from "../../src/routing/rates-arc-cost";
 import { ratedShortestPaths } from "../../src/routing/rates-search";
 import { TESTBOT } from "./helpers";
 
@@ -64,6 +65,23 @@ describe("rated search on the testbot fixture (sea lane Portia → Harbor writte
       expect(pricePathOf(ctx, set, found.arcs, q).totalUsd).toBeCloseTo(found.searchValue, 6);
     }
   });
+
+  it("spreads the rate over the run's arcs for the assignment: 100 / 400 of tariff = × 0.25 on each 1,000 km sea arc (USD 200 → 50)", () => {
+    const q = queryOf(100);
+    const options = resolveRouteOptions(net, { criterion: "time" });
+    const columns = ctx.profile(options);
+    const { costUsd, spreads } = ratedArcCostUsd(ctx, options, columns, { basis: "rates", layer: q.layer, month: "2024-01" });
+    expect(spreads).toEqual([{ lane: "testbot-sea", direction: "westbound", rateUsd: 100, medianRunUsd: 400, factor: 0.25, arcs: 2 }]);
+    const changed = [...costUsd.keys()].filter((a) => costUsd[a] !== columns.costUsd[a]);
+    expect(changed.length).toBe(2);
+    for (const a of changed) {
+      expect(net.arcs.mode[a]).toBe(2); // sea
+      expect(columns.costUsd[a] - columns.eventCostUsd[a]).toBeCloseTo(200, 6);
+      expect(costUsd[a]).toBeCloseTo(columns.eventCostUsd[a] + 50, 6);
+    }
+    // the cost basis leaves the column as it is
+    expect(ratedArcCostUsd(ctx, options, columns, { basis: "cost", layer: null }).costUsd).toBe(columns.costUsd);
+  });
 });
 
 const DATA = resolve(__dirname, "../../data/eurasia");
@@ -89,6 +107,18 @@ describe.skipIf(!existsSync(DATA))("rated search on the Eurasia data (data/euras
     const sea = route.legs.filter((l) => l.mode === "sea");
     expect(sea.map((l) => l.from)).toEqual(["rotterdam"]);
     expect(sea[0].rates?.[0]).toMatchObject({ lane: "far-east-north-europe-sea", direction: "eastbound", basis: "cost-model" });
+  });
+
+  it("Xi'an → Duisburg over land in 2023-06: the Middle Corridor through-tariff (World Bank/EY 2023, USD 2,500–3,250) beats the northern one (USD 3,121)", () => {
+    const from = resolver.resolve("xian");
+    const to = resolver.resolve("duisburg");
+    const modes = ["rail", "ferry", "road"];
+    const route = planRoutes(ctx, { from, to, criterion: "cost", modes, rates: { basis: "rates", layer, month: "2023-06" } }).routes[0];
+    console.info(`xian → duisburg over land 2023-06 cheapest: USD ${route.costUsd.toFixed(0)} via ${route.legs.map((l) => l.to).join(", ")}`);
+    expect(route.costUsd).toBeCloseTo((2500 + 3250) / 2, 6);
+    expect(route.countries).toEqual(expect.arrayContaining(["KAZ", "AZE", "GEO"]));
+    expect(route.countries).not.toContain("RUS");
+    expect(route.legs.flatMap((l) => (l.rates ?? []).map((r) => r.lane))).toContain("china-europe-middle-corridor-through");
   });
 
   it("the rated choice is never dearer than the re-ranked cost-model alternatives (Drewry WCI months and the 2024 peak)", () => {
