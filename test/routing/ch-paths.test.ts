@@ -7,6 +7,9 @@
  * methods may choose different ones (docs/graph.md, tie-break): with integer weights the costs are then still equal
  * exactly; with real weights they may round apart in the last bits, which the test bounds and counts.
  *
+ * ChQuery.manyToManyPaths over a regular (witness-search) hierarchy is checked the same way on random graphs: valid
+ * paths whose weights add up to Dijkstra's distance.
+ *
  * A path is unique here when every node on Dijkstra's path has exactly one tight in-arc (an arc u → v from a usable
  * u with dist(u) + w = dist(v), up to 1e-12 relative, so near-ties count as ties).
  */
@@ -16,7 +19,7 @@ import { seededRandom } from "../../src/core/random";
 import { buildCsr, buildReverse, type CsrGraph, INF_WEIGHT } from "../../src/graph/csr";
 import { accessNode } from "../../src/network/compiled";
 import { openNetwork } from "../../src/network/open";
-import { customizableHierarchyOf } from "../../src/routing/ch";
+import { buildContractionHierarchy, ChQuery, customizableHierarchyOf } from "../../src/routing/ch";
 import { RoutingContext } from "../../src/routing/context";
 import { DijkstraQuery } from "../../src/routing/dijkstra";
 import { manyToMany, type PathMatrixProblem, pathSumsMatrix, shortestPathRows } from "../../src/routing/matrix";
@@ -202,6 +205,33 @@ describe("paths of every cell from the customizable hierarchy", () => {
       expect(sameCells).toBeGreaterThan(0.5 * c.cells);
     }
   }, 180_000);
+
+  it("also come from a regular contraction hierarchy: valid paths whose costs equal Dijkstra's (integer weights)", () => {
+    for (let seed = 41; seed <= 60; seed++) {
+      const { problem, nodes } = randomProblem(seed);
+      const { graph, weight, noThrough } = problem;
+      const query = new ChQuery(buildContractionHierarchy(graph, weight, { noThrough }));
+      const dijkstra = new DijkstraQuery(graph, weight, { noThrough });
+      const problems: string[] = [];
+      query.manyToManyPaths(nodes, nodes, (i, row) => {
+        dijkstra.oneToAll(nodes[i]);
+        for (let j = 0; j < nodes.length; j++) {
+          const expected = dijkstra.distanceTo(nodes[j]);
+          if (row.distance(j) !== expected) problems.push(`seed ${seed} ${i} → ${j}: ${row.distance(j)} vs ${expected}`);
+          if (expected === INF_WEIGHT) continue;
+          let at = nodes[i];
+          let sum = 0;
+          for (const a of row.path(j)) {
+            if (graph.tail[a] !== at) problems.push(`seed ${seed} ${i} → ${j}: arc ${a} does not continue the path`);
+            sum += weight[a];
+            at = graph.head[a];
+          }
+          if (at !== nodes[j] || sum !== expected) problems.push(`seed ${seed} ${i} → ${j}: ends at ${at}, weighs ${sum}, expected ${expected}`);
+        }
+      });
+      expect(problems.slice(0, 5)).toEqual([]);
+    }
+  });
 
   it("chooses the same paths on every run (deterministic tie-break)", () => {
     const { problem, nodes } = randomProblem(7);
