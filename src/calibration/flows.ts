@@ -12,7 +12,8 @@
  *
  * Model values:
  *   Mt      tonnes per year over the point's crossings (both directions, or the one `direction`), ferries (both
- *           directions) or corridor (flows using the gateway; Algorithm B), all classes;
+ *           directions), port (its ferries and sea links, in and out) or corridor (flows using the gateway;
+ *           Algorithm B), all classes;
  *   TEU     the same over the container classes (cargo profiles feu and teu) ÷ the TEU profile's tonnes per TEU;
  *   trains  TEU ÷ the file's TEU per train (teu / trains of its source).
  * The observed value is put on a year (× 365 / days when the figure covers `days` days).
@@ -31,7 +32,7 @@ import { corridorVolumes, crossingVolumes } from "../assignment/results";
 import type { AssignmentResult } from "../assignment/state";
 import { CaravanError, parseError } from "../core/errors";
 import { suggest } from "../core/suggest";
-import { ARC_FERRY, type CompiledNetwork, NO_INDEX } from "../network/compiled";
+import { ARC_FERRY, ARC_LINK, type CompiledNetwork, MODE_SEA, NO_INDEX } from "../network/compiled";
 import { idSchema } from "../network/schema";
 import { readYamlDocument } from "../network/yaml-file";
 import type { DemandTable } from "../assignment/corridor-demand";
@@ -50,6 +51,7 @@ const sourceSchema = z
 const atSchema = z.discriminatedUnion("kind", [
   z.object({ kind: z.literal("crossings"), ids: z.array(idSchema).min(1), direction: z.string().regex(/^[A-Z]{3}→[A-Z]{3}$/).optional() }).strict(),
   z.object({ kind: z.literal("ferries"), ids: z.array(idSchema).min(1) }).strict(),
+  z.object({ kind: z.literal("port"), place: idSchema.describe("place id of the port: its ferries and sea links, both directions") }).strict(),
   z.object({ kind: z.literal("corridor"), gateway: z.string().min(1) }).strict(),
 ]);
 
@@ -191,6 +193,7 @@ export function checkFlowsReferences(net: CompiledNetwork, file: FlowsFile): voi
   const { network } = net;
   const crossings = new Set(network.crossings.map((c) => c.id));
   const ferries = new Set(network.ferries.map((f) => f.id));
+  const places = new Set(network.places.map((x) => x.id));
   const countries = new Set(net.countries);
   const fail = (i: number, field: string, code: "E_ID_UNKNOWN" | "E_PROVENANCE_MISSING" | "E_COUNTRY_UNKNOWN", message: string, known: Iterable<string>, value: string): never => {
     const line = file.lineOf(["points", i, ...field.split(".").map((k) => (/^\d+$/.test(k) ? Number(k) : k))]);
@@ -211,6 +214,8 @@ export function checkFlowsReferences(net: CompiledNetwork, file: FlowsFile): voi
       p.at.ids.forEach((id, k) => {
         if (!ferries.has(id)) fail(i, `at.ids.${k}`, "E_ID_UNKNOWN", `unknown ferry "${id}"`, ferries, id);
       });
+    } else if (p.at.kind === "port" && !places.has(p.at.place)) {
+      fail(i, "at.place", "E_ID_UNKNOWN", `unknown place "${p.at.place}"`, places, p.at.place);
     }
     p.sameQuantityAs.forEach((id, k) => {
       if (!(id in network.sources)) fail(i, `sameQuantityAs.${k}`, "E_PROVENANCE_MISSING", `unknown source "${id}" (not in sources/*.yaml)`, Object.keys(network.sources), id);
@@ -226,6 +231,7 @@ export function modelFlows(cp: CorridorProblem, result: AssignmentResult, file: 
   const crossings = new Map(crossingVolumes(cp, result).map((c) => [c.crossing, c]));
   const corridors = corridorVolumes(cp, result);
   const ferryIndex = new Map(network.ferries.map((f, i) => [f.id, i]));
+  const placeIndex = new Map(network.places.map((x, i) => [x.id, i]));
   const m = cp.net.graph.arcCount;
   const C = cp.classIds.length;
   const tonnesPerTeu = cp.tonnesPerTeu;
@@ -244,10 +250,14 @@ export function modelFlows(cp: CorridorProblem, result: AssignmentResult, file: 
           for (const [id2, t] of Object.entries(v.byClassT)) if (containerIds.has(id2)) containerT += t;
         }
       }
-    } else if (p.at.kind === "ferries") {
-      const wanted = new Set(p.at.ids.map((id) => ferryIndex.get(id)));
+    } else if (p.at.kind === "ferries" || p.at.kind === "port") {
+      const wanted = p.at.kind === "ferries" ? new Set(p.at.ids.map((id) => ferryIndex.get(id))) : null;
+      const place = p.at.kind === "port" ? placeIndex.get(p.at.place) : undefined;
       for (let a = 0; a < m; a++) {
-        if (arcs.kind[a] !== ARC_FERRY || arcs.record[a] === NO_INDEX || !wanted.has(arcs.record[a])) continue;
+        const kind = arcs.kind[a];
+        if (wanted !== null) {
+          if (kind !== ARC_FERRY || arcs.record[a] === NO_INDEX || !wanted.has(arcs.record[a])) continue;
+        } else if (!((kind === ARC_FERRY || (kind === ARC_LINK && arcs.mode[a] === MODE_SEA)) && (arcs.fromPlace[a] === place || arcs.toPlace[a] === place))) continue;
         const q = cp.problemArcOf[a];
         allT += result.flow[q];
         for (let c = 0; c < C; c++) if (container[c]) containerT += result.classFlow[c][q];

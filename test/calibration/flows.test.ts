@@ -13,6 +13,7 @@ import { solve } from "../../src/assignment/solve";
 import { calibrate, demandProvenance, exclusionOf, flowsReport, formatCalibrationReport, readFlowsFile, ZERO_FLOW_RATIO } from "../../src/calibration/index";
 import type { FlowPoint } from "../../src/calibration/index";
 import { CaravanError } from "../../src/core/errors";
+import { ARC_FERRY, ARC_LINK, MODE_SEA } from "../../src/network/compiled";
 import { readDatasetObservations } from "../../src/network/observations";
 import { openNetwork } from "../../src/network/open";
 import { runCli } from "../../src/cli/main";
@@ -72,6 +73,23 @@ describe("flows validation on testbot (hand-checkable)", () => {
     expect(rep.runs[0].fit.male).toBeCloseTo(logs.reduce((s, l) => s + Math.abs(l), 0) / 4, 12);
     expect(rep.runs[0].fit.bias).toBeCloseTo(Math.exp(logs.reduce((s, l) => s + l, 0) / 4), 12);
     expect(rep.runs[0].fit.within25).toBe(0.5);
+  });
+
+  it("a port counts its ferries and sea links, in and out", () => {
+    const big = parseDemandCsv("origin,destination,class,amount,source\nportia,gamma,container,20000000,src:testbot-manual\n", "d.csv");
+    const cpBig = corridorProblem(net, big);
+    const r = solve(cpBig.problem, "b", { gap: 1e-9 });
+    const harbor = net.network.places.findIndex((x) => x.id === "harbor");
+    let seaT = 0;
+    for (let a = 0; a < net.graph.arcCount; a++) {
+      const k = net.arcs.kind[a];
+      const touches = net.arcs.fromPlace[a] === harbor || net.arcs.toPlace[a] === harbor;
+      if (touches && (k === ARC_FERRY || (k === ARC_LINK && net.arcs.mode[a] === MODE_SEA))) seaT += r.flow[cpBig.problemArcOf[a]];
+    }
+    expect(seaT).toBeGreaterThan(0); // congestion sends part of the 20 Mt by sea to Harbor
+    const file = readFlowsFile(write("port.yaml", flowsYaml(`  - { id: h, description: harbor, at: { kind: port, place: harbor }, measure: Mt, value: 1, year: 2024, source: ${SOURCE} }\n`)));
+    const rep = flowsReport(net, file, big, [{ cp: cpBig, result: r }]);
+    expect(rep.rows[0].model[0]).toBeCloseTo(seaT / 1e6, 9);
   });
 
   it("counts a point without modelled flow at the floor ratio", () => {
