@@ -15,7 +15,7 @@ import { CaravanError } from "../../core/errors";
 import { evaluateExpr, parseFormula, type Formula } from "./formula";
 import { type FixedEffect, fixedEffectParameterCount, isNestedIn, recoverFixedEffects } from "./hdfe";
 import { fitPpml, type VcovPoint } from "./ppml";
-import { choleskyDropCollinear, choleskyInverse, logGamma, normalTwoSidedP } from "./ppml-linalg";
+import { choleskyDropCollinear, choleskyInverse, logGamma, normalTwoSidedP, weightedDot } from "./ppml-linalg";
 import { detectSeparationRelu, dropSingletonsAndFeSeparation, ObsStatus } from "./separation";
 import { encodeFactor, type Table } from "../io/table";
 import { type ClusterVariable, computeVcov, type FixefKRule, nestedFixedEffectParameterCount, type SmallSampleRule, type VcovType } from "./vcov";
@@ -481,6 +481,23 @@ export function estimatePpml(spec: PpmlSpec, options: PpmlOptions = {}): PpmlRes
   };
 }
 
+function sumOf(a: Float64Array): number {
+  let s = 0;
+  for (let i = 0; i < a.length; i++) s += a[i];
+  return s;
+}
+
+function dot(a: Float64Array, b: Float64Array): number {
+  let s = 0;
+  for (let i = 0; i < a.length; i++) s += a[i] * b[i];
+  return s;
+}
+
+/** out ← a + c. */
+function addConstant(a: Float64Array, c: number, out: Float64Array): void {
+  for (let i = 0; i < a.length; i++) out[i] = a[i] + c;
+}
+
 /**
  * The constant as Stata's ppmlhdfe reports it: the μ̂-weighted mean of the fixed-effect sum, its standard error from
  * the design [1, X̃ + weighted mean of X] under the variance weights `weights` with the score factor `residual`.
@@ -499,37 +516,26 @@ function stataConstant(
   smallSample: SmallSampleRule,
 ): { estimate: number; se: number } {
   const m = mu.length;
-  let sw = 0;
-  let c = 0;
-  let swv = 0;
-  for (let i = 0; i < m; i++) {
-    sw += mu[i];
-    c += mu[i] * feSum[i];
-    swv += weights[i];
-  }
+  const sw = sumOf(mu);
+  const c = dot(mu, feSum);
+  const swv = sumOf(weights);
   const design: Float64Array[] = [new Float64Array(m).fill(1)];
   for (let j = 0; j < xRaw.length; j++) {
-    let mean = 0;
-    for (let i = 0; i < m; i++) mean += weights[i] * xRaw[j][i];
-    mean /= swv;
+    const mean = dot(weights, xRaw[j]) / swv;
     const col = new Float64Array(m);
-    for (let i = 0; i < m; i++) col[i] = xTilde[j][i] + mean;
+    addConstant(xTilde[j], mean, col);
     design.push(col);
   }
   const q = design.length;
-  // H = Σ weights_i d_i d_iᵀ in one pass; each entry accumulates its terms in observation order
-  const h = new Float64Array(q * q); // [a * q + b], lower triangle filled first
-  const rowValues = new Float64Array(q); // [column] design value of the current observation
-  for (let i = 0; i < m; i++) {
-    const mi = weights[i];
-    for (let a = 0; a < q; a++) rowValues[a] = design[a][i];
-    for (let a = 0; a < q; a++) {
-      const wa = mi * rowValues[a];
-      const base = a * q;
-      for (let b = 0; b <= a; b++) h[base + b] += wa * rowValues[b];
+  // H = Σ weights_i d_i d_iᵀ, entry by entry (small functions, optimized quickly), terms in observation order
+  const h = new Float64Array(q * q); // [a * q + b]
+  for (let a = 0; a < q; a++) {
+    for (let b = 0; b <= a; b++) {
+      const v = weightedDot(weights, design[a], design[b]);
+      h[a * q + b] = v;
+      h[b * q + a] = v;
     }
   }
-  for (let a = 0; a < q; a++) for (let b = 0; b < a; b++) h[b * q + a] = h[a * q + b];
   const hc = choleskyDropCollinear(h, q, 1e-14);
   const bread = choleskyInverse(hc.l, hc.kept, q);
   if (skipSe) return { estimate: c / sw, se: Number.NaN };

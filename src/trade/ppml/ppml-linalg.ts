@@ -300,3 +300,10 @@ export class QrLeastSquares {
     return x;
   }
 }
+
+/** Σ w_i a_i b_i, in observation order. */
+export function weightedDot(w: Float64Array, a: Float64Array, b: Float64Array): number {
+  let s = 0;
+  for (let i = 0; i < w.length; i++) s += w[i] * a[i] * b[i];
+  return s;
+}

@@ -30,7 +30,7 @@
 import { CaravanError } from "../../core/errors";
 import { FixedEffectSolver } from "./fe-solver";
 import type { FixedEffect } from "./hdfe";
-import { choleskyDropCollinear, choleskyInverse, choleskySolve } from "./ppml-linalg";
+import { choleskyDropCollinear, choleskyInverse, choleskySolve, weightedDot } from "./ppml-linalg";
 
 export interface PpmlCoreInput {
   readonly y: Float64Array;
@@ -282,13 +282,6 @@ function workingResponse(y: Float64Array, mu: Float64Array, eta: Float64Array, o
       z[i] = eta[i] + (y[i] - m) / m;
     }
   }
-}
-
-/** Σ w_i a_i b_i. */
-function weightedDot(w: Float64Array, a: Float64Array, b: Float64Array): number {
-  let s = 0;
-  for (let i = 0; i < w.length; i++) s += w[i] * a[i] * b[i];
-  return s;
 }
 
 /** η ← (η + η_old)/2, μ ← exp η. */

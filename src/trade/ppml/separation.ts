@@ -47,7 +47,6 @@ export function dropSingletonsAndFeSeparation(
   status: Uint8Array,
   dropSingletons = true,
 ): { singletons: number; separatedFe: number } {
-  const n = y.length;
   let singletons = 0;
   let separatedFe = 0;
   const counts = levelCounts.map((c) => new Int32Array(c));
@@ -59,29 +58,50 @@ export function dropSingletonsAndFeSeparation(
       const c = codes[k];
       const count = counts[k];
       const sum = sums[k];
-      count.fill(0);
-      sum.fill(0);
-      for (let i = 0; i < n; i++) {
-        if (status[i] !== ObsStatus.kept) continue;
-        count[c[i]]++;
-        sum[c[i]] += y[i];
-      }
-      for (let i = 0; i < n; i++) {
-        if (status[i] !== ObsStatus.kept) continue;
-        const g = c[i];
-        if (sum[g] === 0) {
-          status[i] = ObsStatus.separatedFe;
-          separatedFe++;
-          changed = true;
-        } else if (dropSingletons && count[g] === 1) {
-          status[i] = ObsStatus.singleton;
-          singletons++;
-          changed = true;
-        }
+      groupCountsAndSums(y, c, status, count, sum);
+      const dropped = markDropped(c, status, count, sum, dropSingletons);
+      if (dropped.separatedFe + dropped.singletons > 0) {
+        separatedFe += dropped.separatedFe;
+        singletons += dropped.singletons;
+        changed = true;
       }
     }
   }
   return { singletons, separatedFe };
+}
+
+// the observation loops of dropSingletonsAndFeSeparation as small functions (each optimized on its own, quickly)
+
+/** Observations kept and their outcome sum per level of one fixed effect. */
+function groupCountsAndSums(y: Float64Array, c: Int32Array, status: Uint8Array, count: Int32Array, sum: Float64Array): void {
+  const kept = ObsStatus.kept;
+  count.fill(0);
+  sum.fill(0);
+  for (let i = 0; i < y.length; i++) {
+    if (status[i] !== kept) continue;
+    const g = c[i];
+    count[g]++;
+    sum[g] += y[i];
+  }
+}
+
+/** Marks the kept observations of all-zero groups as separated and, if asked, those of one-observation groups as singletons. */
+function markDropped(c: Int32Array, status: Uint8Array, count: Int32Array, sum: Float64Array, dropSingletons: boolean): { separatedFe: number; singletons: number } {
+  const kept = ObsStatus.kept;
+  let separatedFe = 0;
+  let singletons = 0;
+  for (let i = 0; i < c.length; i++) {
+    if (status[i] !== kept) continue;
+    const g = c[i];
+    if (sum[g] === 0) {
+      status[i] = ObsStatus.separatedFe;
+      separatedFe++;
+    } else if (dropSingletons && count[g] === 1) {
+      status[i] = ObsStatus.singleton;
+      singletons++;
+    }
+  }
+  return { separatedFe, singletons };
 }
 
 export interface RectifierResult {
