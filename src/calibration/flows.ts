@@ -12,8 +12,8 @@
  *
  * Model values:
  *   Mt      tonnes per year over the point's crossings (both directions, or the one `direction`), ferries (both
- *           directions), port (its ferries and sea links, in and out) or corridor (flows using the gateway;
- *           Algorithm B), all classes;
+ *           directions), port (its ferries and sea links, in and out), border (every crossing of a country by one
+ *           mode, leaving or entering it) or corridor (flows using the gateway; Algorithm B), all classes;
  *   TEU     the same over the container classes (cargo profiles feu and teu) ÷ the TEU profile's tonnes per TEU;
  *   trains  TEU ÷ the file's TEU per train (teu / trains of its source).
  * The observed value is put on a year (× 365 / days when the figure covers `days` days).
@@ -32,7 +32,7 @@ import { corridorVolumes, crossingVolumes } from "../assignment/results";
 import type { AssignmentResult } from "../assignment/state";
 import { CaravanError, parseError } from "../core/errors";
 import { suggest } from "../core/suggest";
-import { ARC_FERRY, ARC_LINK, type CompiledNetwork, MODE_SEA, NO_INDEX } from "../network/compiled";
+import { ARC_FERRY, ARC_LINK, type CompiledNetwork, MODE_CODES, MODE_SEA, NO_INDEX } from "../network/compiled";
 import { idSchema } from "../network/schema";
 import { readYamlDocument } from "../network/yaml-file";
 import type { DemandTable } from "../assignment/corridor-demand";
@@ -52,6 +52,15 @@ const atSchema = z.discriminatedUnion("kind", [
   z.object({ kind: z.literal("crossings"), ids: z.array(idSchema).min(1), direction: z.string().regex(/^[A-Z]{3}→[A-Z]{3}$/).optional() }).strict(),
   z.object({ kind: z.literal("ferries"), ids: z.array(idSchema).min(1) }).strict(),
   z.object({ kind: z.literal("port"), place: idSchema.describe("place id of the port: its ferries and sea links, both directions") }).strict(),
+  z
+    .object({
+      kind: z.literal("border"),
+      country: z.string().regex(/^[A-Z]{3}$/),
+      direction: z.enum(["out", "in"]),
+      mode: z.enum(["rail", "road"]),
+    })
+    .strict()
+    .describe("every border crossing of the country by the mode, leaving (out) or entering (in) it"),
   z.object({ kind: z.literal("corridor"), gateway: z.string().min(1) }).strict(),
 ]);
 
@@ -216,6 +225,8 @@ export function checkFlowsReferences(net: CompiledNetwork, file: FlowsFile): voi
       });
     } else if (p.at.kind === "port" && !places.has(p.at.place)) {
       fail(i, "at.place", "E_ID_UNKNOWN", `unknown place "${p.at.place}"`, places, p.at.place);
+    } else if (p.at.kind === "border" && !countries.has(p.at.country)) {
+      fail(i, "at.country", "E_COUNTRY_UNKNOWN", `no place of the network lies in "${p.at.country}"`, countries, p.at.country);
     }
     p.sameQuantityAs.forEach((id, k) => {
       if (!(id in network.sources)) fail(i, `sameQuantityAs.${k}`, "E_PROVENANCE_MISSING", `unknown source "${id}" (not in sources/*.yaml)`, Object.keys(network.sources), id);
@@ -249,6 +260,19 @@ export function modelFlows(cp: CorridorProblem, result: AssignmentResult, file: 
           allT += v.totalT;
           for (const [id2, t] of Object.entries(v.byClassT)) if (containerIds.has(id2)) containerT += t;
         }
+      }
+    } else if (p.at.kind === "border") {
+      const country = cp.net.countries.indexOf(p.at.country);
+      const mode = MODE_CODES.indexOf(p.at.mode);
+      const out = p.at.direction === "out";
+      for (let a = 0; a < m; a++) {
+        if (arcs.crossing[a] === NO_INDEX || arcs.mode[a] !== mode) continue;
+        const from = arcs.fromCountry[a];
+        const to = arcs.toCountry[a];
+        if (from === to || (out ? from !== country : to !== country)) continue;
+        const q = cp.problemArcOf[a];
+        allT += result.flow[q];
+        for (let c = 0; c < C; c++) if (container[c]) containerT += result.classFlow[c][q];
       }
     } else if (p.at.kind === "ferries" || p.at.kind === "port") {
       const wanted = p.at.kind === "ferries" ? new Set(p.at.ids.map((id) => ferryIndex.get(id))) : null;

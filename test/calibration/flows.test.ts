@@ -47,6 +47,8 @@ describe("flows validation on testbot (hand-checkable)", () => {
         flowsYaml(`  - { id: t, description: tonnes, at: { kind: crossings, ids: [gate-crossing] }, measure: Mt, value: 0.2, year: 2024, source: ${SOURCE} }
   - { id: teu, description: boxes, at: { kind: crossings, ids: [gate-crossing] }, measure: TEU, value: 10000, year: 2025, source: ${SOURCE} }
   - { id: trains, description: trains, at: { kind: crossings, ids: [gate-crossing] }, measure: trains, value: 100, atLeast: true, year: 2023, source: ${SOURCE} }
+  - { id: out, description: leaving China by rail, at: { kind: border, country: CHN, direction: out, mode: rail }, measure: Mt, value: 0.1, year: 2024, source: ${SOURCE} }
+  - { id: in, description: entering China by rail, at: { kind: border, country: CHN, direction: in, mode: rail }, measure: Mt, value: 0.1, year: 2024, source: ${SOURCE} }
   - { id: half, description: half a year, at: { kind: crossings, ids: [gate-crossing], direction: "CHN→KAZ" }, measure: Mt, value: 0.05, days: 73, year: 2024, source: ${SOURCE} }
 `),
       ),
@@ -62,16 +64,20 @@ describe("flows validation on testbot (hand-checkable)", () => {
     expect(row("teu").ratio[0]).toBeCloseTo(1, 9);
     expect(row("trains").model[0]).toBeCloseTo(200, 6);
     expect(row("trains").ratio[0]).toBe(1); // ≥ 100 reached
+    // every tonne leaves China by rail at gate-crossing, none enters it
+    expect(row("out").model[0]).toBeCloseTo(0.1, 9);
+    expect(row("in").model[0]).toBe(0);
     // 0.05 Mt in 73 days = 0.25 Mt a year; one direction carries all 0.1 Mt
     expect(row("half").observed).toBeCloseTo(0.25, 12);
     expect(row("half").ratio[0]).toBeCloseTo(0.4, 9);
     // the year gap is the observation's year less the demand's (from src:testbot-manual)
     expect(row("teu").yearGap).toBe(rep.demand.year === null ? null : 2025 - rep.demand.year);
-    // fit: ln ratios 0.5, 1, 1, 0.4
-    const logs = [Math.log(0.5), 0, 0, Math.log(0.4)];
-    expect(rep.runs[0].fit.count).toBe(4);
-    expect(rep.runs[0].fit.male).toBeCloseTo(logs.reduce((s, l) => s + Math.abs(l), 0) / 4, 12);
-    expect(rep.runs[0].fit.bias).toBeCloseTo(Math.exp(logs.reduce((s, l) => s + l, 0) / 4), 12);
+    // fit: ratios 0.5, 1, 1 (reached), 1, 0 (floored at ZERO_FLOW_RATIO), 0.4
+    const logs = [Math.log(0.5), 0, 0, 0, Math.log(ZERO_FLOW_RATIO), Math.log(0.4)];
+    expect(rep.runs[0].fit.count).toBe(6);
+    expect(rep.runs[0].fit.zeroFlow).toBe(1);
+    expect(rep.runs[0].fit.male).toBeCloseTo(logs.reduce((s, l) => s + Math.abs(l), 0) / logs.length, 12);
+    expect(rep.runs[0].fit.bias).toBeCloseTo(Math.exp(logs.reduce((s, l) => s + l, 0) / logs.length), 12);
     expect(rep.runs[0].fit.within25).toBe(0.5);
   });
 
