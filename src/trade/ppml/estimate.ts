@@ -395,31 +395,9 @@ export function estimatePpml(spec: PpmlSpec, options: PpmlOptions = {}): PpmlRes
   // fit statistics
   const mu = fit.mu;
   const logFact = logFactorials(yk); // [kept obs] log Γ(y + 1)
-  let logLik = 0;
-  let ySum = 0;
-  for (let i = 0; i < m; i++) {
-    const yi = yk[i];
-    logLik += (yi > 0 ? yi * Math.log(mu[i]) : 0) - mu[i] - logFact[i];
-    ySum += yi;
-  }
-  const expOffset = offset ? new Float64Array(m) : undefined; // [kept obs] exp(offset)
-  let expOffSum = 0;
-  if (offset && expOffset) {
-    for (let i = 0; i < m; i++) {
-      expOffset[i] = Math.exp(offset[i]);
-      expOffSum += expOffset[i];
-    }
-  } else {
-    for (let i = 0; i < m; i++) expOffSum += 1;
-  }
-  let nullLogLik = 0;
-  let nullDeviance = 0;
-  for (let i = 0; i < m; i++) {
-    const yi = yk[i];
-    const mu0 = ((expOffset ? expOffset[i] : 1) * ySum) / expOffSum;
-    nullLogLik += (yi > 0 ? yi * Math.log(mu0) : 0) - mu0 - logFact[i];
-    nullDeviance += 2 * (yi > 0 ? yi * Math.log(yi / mu0) - (yi - mu0) : mu0);
-  }
+  const logLik = poissonLogLik(yk, mu, logFact);
+  const ySum = sumOf(yk);
+  const { nullLogLik, nullDeviance } = nullModelFit(yk, offset, ySum, logFact);
 
   // fixed-effect sum per observation, estimates and the Stata-style constant
   let fixedEffectEstimates: FixedEffectEstimates[] = [];
@@ -430,11 +408,7 @@ export function estimatePpml(spec: PpmlSpec, options: PpmlOptions = {}): PpmlRes
     const eta = fit.eta;
     if (offset) for (let i = 0; i < m; i++) feSum[i] = eta[i] - offset[i];
     else feSum.set(eta);
-    for (const j of keptIdx) {
-      const x = regressors[j];
-      const bj = fit.beta[j];
-      for (let i = 0; i < m; i++) feSum[i] -= x[i] * bj;
-    }
+    for (const j of keptIdx) subtractScaled(feSum, regressors[j], fit.beta[j]);
     if (options.recoverFixedEffects ?? true) {
       const rec = recoverFixedEffects(fixedEffects, feSum);
       fixedEffectEstimates = fixedEffects.map((fe, k) => ({ name: fe.name, levels: fe.levels ?? [], values: rec.values[k] }));
@@ -444,10 +418,8 @@ export function estimatePpml(spec: PpmlSpec, options: PpmlOptions = {}): PpmlRes
 
   const fitted = new Float64Array(n).fill(Number.NaN);
   const linearPredictor = new Float64Array(n).fill(Number.NaN);
-  for (let i = 0; i < m; i++) {
-    fitted[rows[i]] = fit.mu[i];
-    linearPredictor[rows[i]] = fit.eta[i];
-  }
+  scatterRows(fit.mu, rows, fitted);
+  scatterRows(fit.eta, rows, linearPredictor);
   return {
     coefficients,
     collinear,
@@ -479,6 +451,50 @@ export function estimatePpml(spec: PpmlSpec, options: PpmlOptions = {}): PpmlRes
     demeanSweeps: fit.demeanSweeps,
     ...(seReason === undefined ? {} : { standardErrorsUnavailable: seReason }),
   };
+}
+
+/** Σ [y log μ − μ − log Γ(y + 1)]. */
+function poissonLogLik(y: Float64Array, mu: Float64Array, logFact: Float64Array): number {
+  let s = 0;
+  for (let i = 0; i < y.length; i++) {
+    const yi = y[i];
+    s += (yi > 0 ? yi * Math.log(mu[i]) : 0) - mu[i] - logFact[i];
+  }
+  return s;
+}
+
+/** Log-likelihood and deviance of the null model: an intercept (and the offset), μ0_i ∝ exp(offset_i), Σ μ0 = Σ y. */
+function nullModelFit(y: Float64Array, offset: Float64Array | undefined, ySum: number, logFact: Float64Array): { nullLogLik: number; nullDeviance: number } {
+  const m = y.length;
+  const expOffset = offset ? new Float64Array(m) : undefined; // [kept obs] exp(offset)
+  let expOffSum = 0;
+  if (offset && expOffset) {
+    for (let i = 0; i < m; i++) {
+      expOffset[i] = Math.exp(offset[i]);
+      expOffSum += expOffset[i];
+    }
+  } else {
+    for (let i = 0; i < m; i++) expOffSum += 1;
+  }
+  let nullLogLik = 0;
+  let nullDeviance = 0;
+  for (let i = 0; i < m; i++) {
+    const yi = y[i];
+    const mu0 = ((expOffset ? expOffset[i] : 1) * ySum) / expOffSum;
+    nullLogLik += (yi > 0 ? yi * Math.log(mu0) : 0) - mu0 - logFact[i];
+    nullDeviance += 2 * (yi > 0 ? yi * Math.log(yi / mu0) - (yi - mu0) : mu0);
+  }
+  return { nullLogLik, nullDeviance };
+}
+
+/** a ← a − c·x. */
+function subtractScaled(a: Float64Array, x: Float64Array, c: number): void {
+  for (let i = 0; i < a.length; i++) a[i] -= x[i] * c;
+}
+
+/** out[rows[i]] ← values[i]. */
+function scatterRows(values: Float64Array, rows: Int32Array, out: Float64Array): void {
+  for (let i = 0; i < rows.length; i++) out[rows[i]] = values[i];
 }
 
 function sumOf(a: Float64Array): number {
