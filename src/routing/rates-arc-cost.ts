@@ -14,9 +14,9 @@
  */
 import type { RoutingContext } from "./context";
 import type { ProfileColumns, ResolvedRouteOptions } from "./options";
-import { imbalanceFactors, isMoving, laneIndexes, memoLaneRate } from "./rates";
+import { isMoving, laneIndexes } from "./rates";
 import { effectiveBasis, type RatesRequest } from "./rates-report";
-import { laneEdges, type RunPricing } from "./rates-search";
+import { cachedLaneEdges, runPricingOf } from "./rates-search";
 
 /** The factor of one lane and direction, for reports. */
 export interface ArcSpread {
@@ -46,20 +46,12 @@ export function ratedArcCostUsd(ctx: RoutingContext, options: ResolvedRouteOptio
   for (const index of laneIndexes(ctx.net, query.layer)) {
     const lane = index.lane;
     for (const direction of ["westbound", "eastbound"] as const) {
-      const rate = memoLaneRate(query, index, direction);
-      let pricing: RunPricing;
-      let rateUsd: number | null = null;
-      if (rate !== null) {
-        const shocked = lane.shock?.chokepoints.some((c) => query.closedChokepoints.includes(c) && !rate.observation.closed.includes(c)) ?? false;
-        rateUsd = rate.rateUsd * (shocked && lane.shock ? lane.shock.multiplier : 1);
-        pricing = { runUsd: rateUsd, factor: null };
-      } else if (lane.imbalance) {
-        const f = imbalanceFactors(lane.imbalance);
-        pricing = { runUsd: 0, factor: direction === lane.imbalance.heavy ? f.heavy : f.light };
-      } else continue;
+      const pricing = runPricingOf(query, index, direction);
+      if (pricing === null) continue;
+      const rateUsd = pricing.rateUsd;
       const through = lane.kind === "through" && rateUsd !== null;
       const replaced = (a: number) => (through ? columns.costUsd[a] : isMoving(arcs.kind[a]) ? columns.costUsd[a] - columns.eventCostUsd[a] : 0);
-      const edges = laneEdges(ctx, set, index, direction, pricing);
+      const edges = cachedLaneEdges(ctx, set, query, index, direction, pricing);
       if (edges.length === 0) continue;
       const runUsd = edges.map((e) => e.arcs.reduce((sum, a) => sum + replaced(a), 0)).sort((x, y) => x - y);
       const median = runUsd.length % 2 === 1 ? runUsd[(runUsd.length - 1) / 2] : (runUsd[runUsd.length / 2 - 1] + runUsd[runUsd.length / 2]) / 2;

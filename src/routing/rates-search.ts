@@ -58,9 +58,52 @@ export interface RunPricing {
 }
 
 const edgeCache = new WeakMap<WeightSet, Map<string, EdgeTable>>();
+const laneEdgeCache = new WeakMap<WeightSet, Map<string, TariffEdge[]>>();
 
-function queryKey(query: PricingQuery, excluded: ReadonlySet<string>): string {
-  return `${query.month}|${query.unit}|${query.closedChokepoints.join(",")}|${[...excluded].sort().join(",")}`;
+const layerIds = new WeakMap<RatesLayer, number>();
+let nextLayerId = 0;
+
+/** The key of a query's layer, month, unit and closures (the layer by identity). */
+function queryKey(query: PricingQuery): string {
+  let id = layerIds.get(query.layer);
+  if (id === undefined) {
+    id = nextLayerId++;
+    layerIds.set(query.layer, id);
+  }
+  return `${id}|${query.month}|${query.unit}|${query.closedChokepoints.join(",")}`;
+}
+
+/**
+ * How the runs of a lane in one direction are priced under a query: its rate (× the shock of a closure the
+ * observation did not include), else its imbalance factor; null when neither applies (the cost model as it is).
+ */
+export function runPricingOf(query: PricingQuery, index: LaneIndex, direction: RateDirection): (RunPricing & { readonly rateUsd: number | null }) | null {
+  const lane = index.lane;
+  const rate = memoLaneRate(query, index, direction);
+  if (rate !== null) {
+    const shocked = lane.shock?.chokepoints.some((c) => query.closedChokepoints.includes(c) && !rate.observation.closed.includes(c)) ?? false;
+    const runUsd = rate.rateUsd * (shocked && lane.shock ? lane.shock.multiplier : 1);
+    return { runUsd, factor: null, rateUsd: runUsd };
+  }
+  if (!lane.imbalance) return null;
+  const f = imbalanceFactors(lane.imbalance);
+  return { runUsd: 0, factor: direction === lane.imbalance.heavy ? f.heavy : f.light, rateUsd: null };
+}
+
+/** laneEdges of a weight set, query, lane and direction, built once and cached. */
+export function cachedLaneEdges(ctx: RoutingContext, set: WeightSet, query: PricingQuery, index: LaneIndex, direction: RateDirection, pricing: RunPricing): TariffEdge[] {
+  let byKey = laneEdgeCache.get(set);
+  if (!byKey) {
+    byKey = new Map();
+    laneEdgeCache.set(set, byKey);
+  }
+  const key = `${queryKey(query)}|${index.lane.id}|${direction}|${pricing.runUsd}|${pricing.factor}`;
+  let edges = byKey.get(key);
+  if (!edges) {
+    edges = laneEdges(ctx, set, index, direction, pricing);
+    byKey.set(key, edges);
+  }
+  return edges;
 }
 
 /** The tariff edges of a weight set and pricing query (lanes in `excluded` left out); built once and cached. */
@@ -70,9 +113,9 @@ export function tariffEdges(ctx: RoutingContext, set: WeightSet, query: PricingQ
     byQuery = new Map();
     edgeCache.set(set, byQuery);
   }
-  const key = queryKey(query, excluded);
+  const key = `${queryKey(query)}|${[...excluded].sort().join(",")}`;
   const cached = byQuery.get(key);
-  if (cached && query.layer === cached.layer) return cached;
+  if (cached) return cached;
   const table: EdgeTable = { edges: new Map(), blocked: new Uint8Array(0), layer: query.layer, laneIds: new Set() };
   const blocked = new Uint8Array(ctx.net.graph.arcCount);
   const arcs = set.options.state.arcs;
@@ -80,23 +123,16 @@ export function tariffEdges(ctx: RoutingContext, set: WeightSet, query: PricingQ
     if (excluded.has(index.lane.id)) continue;
     const lane = index.lane;
     for (const direction of ["westbound", "eastbound"] as const) {
-      const rate = memoLaneRate(query, index, direction);
-      let pricing: RunPricing;
-      if (rate !== null) {
-        const shocked = lane.shock?.chokepoints.some((c) => query.closedChokepoints.includes(c) && !rate.observation.closed.includes(c)) ?? false;
-        pricing = { runUsd: rate.rateUsd * (shocked && lane.shock ? lane.shock.multiplier : 1), factor: null };
-      } else if (lane.imbalance) {
-        const f = imbalanceFactors(lane.imbalance);
-        pricing = { runUsd: 0, factor: direction === lane.imbalance.heavy ? f.heavy : f.light };
-      } else continue;
+      const pricing = runPricingOf(query, index, direction);
+      if (pricing === null) continue;
       table.laneIds.add(lane.id);
-      for (const edge of laneEdges(ctx, set, index, direction, pricing)) {
+      for (const edge of cachedLaneEdges(ctx, set, query, index, direction, pricing)) {
         const list = table.edges.get(edge.fromNode);
         if (list) list.push(edge);
         else table.edges.set(edge.fromNode, [edge]);
       }
       // a sea run from a port of the start end is priced by its tariff edges only (the rail lanes' ends are whole
-      // countries, whose domestic rail stays in the graph: ratedShortestPath blocks their runs one by one)
+      // countries, whose domestic rail stays in the graph: ratedShortestPaths blocks their runs one by one)
       if (lane.kind !== "sea") continue;
       const startEnd = direction === "westbound" ? END_EAST : END_WEST;
       for (let a = 0; a < blocked.length; a++) if (matchesLane(arcs, a, index) && index.placeEnd[arcs.fromPlace[a]] === startEnd) blocked[a] = 1;
