@@ -98,3 +98,19 @@ describe("caravan route --rates / --cost-basis", () => {
     expect(asked.routes[0].notes.join("\n")).toMatch(/no rate layers/);
   });
 });
+
+describe("scenario run and gravity pair-times: --cost-basis / --rates usage", () => {
+  const scenario = resolve(__dirname, "../fixtures/scenarios/eurasia-red-sea-rates.yaml");
+  it.each([
+    [["scenario", "run", scenario, "--rates", "2024-13", "--no-store"], /caravan: E_USAGE: --rates must be a month YYYY-MM/],
+    [["scenario", "run", scenario, "--cost-basis", "cheap", "--no-store"], /caravan: E_USAGE: unknown cost basis "cheap"/],
+    [["scenario", "run", scenario, "--cost-basis", "cost", "--rates", "2024-01", "--no-store"], /caravan: E_USAGE: --rates applies to --cost-basis rates only/],
+    [["gravity", "pair-times", "--pair-times", "fastest", "--rates", "2024-01", "--no-store"], /caravan: E_USAGE: --cost-basis rates and --rates apply to --pair-times mode-share only/],
+    [["gravity", "pair-times", "--rates", "24-01", "--no-store"], /caravan: E_USAGE: --rates must be a month YYYY-MM/],
+  ])("%j is a one-line usage error", async (args, message) => {
+    const { code, err } = await run(DATA, ...args);
+    expect(code).toBe(2);
+    expect(err.trim().split("\n")).toHaveLength(1);
+    expect(err).toMatch(message);
+  });
+});
