@@ -127,6 +127,8 @@ export function solveAlgorithmB(problem: AssignmentProblem, options: SolveOption
   const nextPos = new Int32Array(m);
   const nextArc = new Int32Array(m);
   const nextVal = new Float64Array(m);
+  /** [p] index in k's stored flow list of the flow at position p (set by unpackFlows for the positions it fills). */
+  const flowIdx = new Int32Array(m);
   /** [arc] position q of the arc in the reverse adjacency (inArc[q] = arc). */
   const revPos = new Int32Array(m);
   for (let q = 0; q < m; q++) revPos[inArc[q]] = q;
@@ -211,7 +213,11 @@ export function solveAlgorithmB(problem: AssignmentProblem, options: SolveOption
     const fp = flowPos[k];
     const fv = flowVal[k];
     const fl = flowLen[k];
-    for (let i = 0; i < fl; i++) bushFlow[fp[i]] = fv[i];
+    for (let i = 0; i < fl; i++) {
+      const p = fp[i];
+      bushFlow[p] = fv[i];
+      flowIdx[p] = i;
+    }
   };
 
   /** Unpack k's bush into groupStart, bushArc and bushFlow. */
@@ -302,6 +308,7 @@ export function solveAlgorithmB(problem: AssignmentProblem, options: SolveOption
   /**
    * Store the non-zero flows of k's merge ancestors' in-arcs from the unpacked bush (the only flows equilibration
    * changes), keeping k's other stored flows: the same list packFlows would build, without scanning the whole bush.
+   * Needed only when equilibration changed which arcs carry flow: otherwise it updated the stored values in place.
    */
   const packRelevantFlows = (k: number): void => {
     const relevant = bushRelevant[k];
@@ -312,30 +319,8 @@ export function solveAlgorithmB(problem: AssignmentProblem, options: SolveOption
     const fa = flowArc[k];
     const fv = flowVal[k];
     const fl = flowLen[k];
+    // merge the stored list outside the ranges with the ranges, by position
     let i = 0;
-    // usually the same arcs carry flow as before and only their flows changed: update those in place
-    let same = true;
-    for (let r = 0; r < rl && same; r += 3) {
-      const p0 = relevant[r + 1];
-      const p1 = p0 + (slot[relevant[r]] !== MERGE ? 1 : merge[relevant[r + 2]]);
-      while (i < fl && fp[i] < p0) i++;
-      for (let p = p0; p < p1; p++) {
-        const f = bushFlow[p];
-        if (i < fl && fp[i] === p) {
-          if (f === 0) {
-            same = false;
-            break;
-          }
-          fv[i++] = f;
-        } else if (f !== 0) {
-          same = false;
-          break;
-        }
-      }
-    }
-    if (same) return;
-    // otherwise merge the stored list outside the ranges with the ranges, by position
-    i = 0;
     let o = 0;
     for (let r = 0; r < rl; r += 3) {
       const p0 = relevant[r + 1];
@@ -732,22 +717,28 @@ export function solveAlgorithmB(problem: AssignmentProblem, options: SolveOption
     listBushArcs(ord);
   };
 
-  /** Set by equilibrate: it moved some flow. */
-  let shifted = false;
+  /**
+   * Set by equilibrate: k's stored flow list no longer matches the unpacked flows (an arc gained or lost all its
+   * flow, or the list was not to be kept) and needs packRelevantFlows (or packFlows); otherwise the pass updated
+   * the stored flows in place as it moved flow.
+   */
+  let flowListStale = false;
 
   /**
    * One equilibration pass over the bush of k (its flows unpacked into bushFlow, its arcs as stored); returns the
-   * largest U − L seen at a node with flow.
+   * largest U − L seen at a node with flow. With `inPlace` (k's stored flow list matches the arc list: flowIdx
+   * holds its indices) flows moved on arcs that keep some flow are also written to the stored list.
    */
-  const equilibrate = (k: number, threshold: number): number => {
+  const equilibrate = (k: number, threshold: number, inPlace: boolean): number => {
     const c = commodities.classOf[k];
     const cost = classCost[c];
+    const fv = flowVal[k];
     const xc = classFlow[c];
     const ord = bushOrder[k];
     const slot = bushSlot[k];
     const merge = bushMerge[k];
     const origin = ord[0];
-    shifted = false;
+    flowListStale = !inPlace;
     // L and U labels over the merge ancestors in topological order, unpacking their in-arcs into the arc list on the
     // way; the flows beside it are already in place
     const relevant = bushRelevant[k];
@@ -868,13 +859,18 @@ export function solveAlgorithmB(problem: AssignmentProblem, options: SolveOption
       let delta = d > 0 ? dc / d : minFlow;
       const exhaust = delta >= minFlow;
       if (exhaust) delta = minFlow;
-      shifted = true;
       const meet = p;
       p = j;
       while (p !== meet) {
         const pp = Lpred[p];
         const a = bushArc[pp];
-        bushFlow[pp] += delta;
+        const f0 = bushFlow[pp];
+        const f1 = f0 + delta;
+        bushFlow[pp] = f1;
+        if (!flowListStale) {
+          if (f0 === 0) flowListStale = true;
+          else fv[flowIdx[pp]] = f1;
+        }
         const x = flow[a] + delta;
         flow[a] = x;
         xc[a] += delta;
@@ -888,7 +884,12 @@ export function solveAlgorithmB(problem: AssignmentProblem, options: SolveOption
         const f0 = bushFlow[pq];
         const fb = f0 - delta;
         // the exhausted arc, and arcs left with only a rounding residue, end at exactly zero
-        bushFlow[pq] = (exhaust && pq === argMin) || fb <= 1e-12 * f0 ? 0 : fb;
+        const f1 = (exhaust && pq === argMin) || fb <= 1e-12 * f0 ? 0 : fb;
+        bushFlow[pq] = f1;
+        if (!flowListStale) {
+          if (f1 === 0) flowListStale = true;
+          else fv[flowIdx[pq]] = f1;
+        }
         let x = flow[a] - delta;
         if (x < 0) x = 0;
         flow[a] = x;
@@ -930,17 +931,17 @@ export function solveAlgorithmB(problem: AssignmentProblem, options: SolveOption
         unpack(k);
         const changed = improveBush(k);
         if (changed) packArcs(k);
-        active[k] = equilibrate(k, threshold) > threshold ? 1 : 0;
+        active[k] = equilibrate(k, threshold, !changed) > threshold ? 1 : 0;
         if (changed) packFlows(k);
-        else if (shifted) packRelevantFlows(k);
+        else if (flowListStale) packRelevantFlows(k);
       }
       for (let sweep = 0; sweep < maxSweeps; sweep++) {
         let maxDiff = 0;
         for (let k = 0; k < K; k++) {
           if (active[k] === 0) continue; // settled in its last pass: the next outer iteration revisits it
           unpackFlows(k);
-          const d = equilibrate(k, threshold);
-          if (shifted) packRelevantFlows(k);
+          const d = equilibrate(k, threshold, true);
+          if (flowListStale) packRelevantFlows(k);
           active[k] = d > threshold ? 1 : 0;
           if (d > maxDiff) maxDiff = d;
         }
