@@ -1,14 +1,17 @@
 /**
  * The figures matrix of the best path of every ordered pair (timeH, costUsd, co2Kg, distanceKm) on a cost basis: one
  * Dijkstra per origin on the weight set's weights; on the rates basis each cell's path is re-priced by the rate
- * layers (routing/rates-report.ts) while its row's shortest-path tree is at hand. Used by `caravan matrix` and the
- * API's /matrix, so both price a cell the same way.
+ * layers (routing/rates-report.ts) while its row's shortest-path tree is at hand, and — for a cost or generalized
+ * criterion — the row is also searched on the rated cost (rates-search.ts, tariff edges; with and without the sea
+ * arcs a lane's edges stand for) and a cell takes whichever path has the lowest criterion value with rated charges
+ * (its time, CO2 and distance with it). Used by `caravan matrix` and the API's /matrix, so both price a cell the same way.
  */
 import { NO_ARC } from "../graph/csr";
 import type { RoutingContext, WeightSet } from "./context";
 import type { DijkstraQuery } from "./dijkstra";
 import { type DistanceMatrix, manyToMany } from "./matrix";
-import { type EffectiveBasis, pricePathOf } from "./rates-report";
+import { type EffectiveBasis, pricePathOf, ratedCriterionValue } from "./rates-report";
+import { ratedTreeFrom } from "./rates-search";
 
 /**
  * The matrix of `nodes` × `nodes` with sums [timeH, costUsd, co2Kg, distanceKm] ([i × n + j]; +Infinity where
@@ -34,13 +37,59 @@ export function figuresMatrix(ctx: RoutingContext, set: WeightSet, query: Dijkst
     return path.subarray(0, length).reverse();
   };
   const pricing = basis.query;
+  const ratedChoice = pricing !== null && (set.options.criterion === "cost" || set.options.criterion === "generalized");
+  /** [cell] figures of the rated search's path where it won: time, CO2, km (NaN = the tree's path). */
+  const wonTimeH = ratedChoice ? new Float64Array(n * n).fill(Number.NaN) : null;
+  const wonCo2Kg = ratedChoice ? new Float64Array(n * n) : null;
+  const wonKm = ratedChoice ? new Float64Array(n * n) : null;
   const onRow = (i: number) => {
     if (pricing === null) return;
+    const trees = ratedChoice ? [ratedTreeFrom(ctx, set, pricing, nodes[i]), ratedTreeFrom(ctx, set, pricing, nodes[i], false)] : [];
     for (let j = 0; j < n; j++) {
-      ratedCostUsd[i * n + j] = query.distanceTo(nodes[j]) === Number.POSITIVE_INFINITY ? Number.NaN : pricePathOf(ctx, set, pathTo(nodes[j]), pricing, false).totalUsd;
+      const cell = i * n + j;
+      if (query.distanceTo(nodes[j]) === Number.POSITIVE_INFINITY) {
+        ratedCostUsd[cell] = Number.NaN;
+        continue;
+      }
+      const own = pathTo(nodes[j]);
+      ratedCostUsd[cell] = pricePathOf(ctx, set, own, pricing, false).totalUsd;
+      if (trees.length === 0 || i === j) continue;
+      let best: number[] | null = null;
+      let bestValue = ratedCriterionValue(ctx, set, own, pricing) - 1e-9;
+      for (const tree of trees) {
+        const other = tree.pathTo(nodes[j]);
+        if (other === null) continue;
+        const value = ratedCriterionValue(ctx, set, other.arcs, pricing);
+        if (value < bestValue) {
+          best = other.arcs;
+          bestValue = value;
+        }
+      }
+      if (best === null) continue;
+      const other = { arcs: best };
+      ratedCostUsd[cell] = pricePathOf(ctx, set, other.arcs, pricing, false).totalUsd;
+      let time = 0;
+      let co2 = 0;
+      let km = 0;
+      for (const a of other.arcs) {
+        time += set.columns.timeH[a];
+        co2 += set.columns.co2Kg[a];
+        km += net.arcs.distanceKm[a];
+      }
+      (wonTimeH as Float64Array)[cell] = time;
+      (wonCo2Kg as Float64Array)[cell] = co2;
+      (wonKm as Float64Array)[cell] = km;
     }
   };
   const m = manyToMany(query, nodes, nodes, { sumColumns: [set.columns.timeH, set.columns.costUsd, set.columns.co2Kg, net.arcs.distanceKm], onRow });
   if (pricing !== null) m.sums[1].set(ratedCostUsd);
+  if (wonTimeH && wonCo2Kg && wonKm) {
+    for (let cell = 0; cell < wonTimeH.length; cell++) {
+      if (Number.isNaN(wonTimeH[cell])) continue;
+      m.sums[0][cell] = wonTimeH[cell];
+      m.sums[2][cell] = wonCo2Kg[cell];
+      m.sums[3][cell] = wonKm[cell];
+    }
+  }
   return m;
 }

@@ -8,11 +8,11 @@
  * model's weights (the alternatives method: other corridors and modes) are priced by the rate layers and ranked by
  * the criterion with their rated charges. The matrix re-prices each pair's cost-model best path only.
  */
-import { ARC_FERRY, ARC_LINK } from "../network/compiled";
+import { ARC_FERRY, ARC_LINK, accessNode } from "../network/compiled";
 import { type AlternativeParams, type ArcPath, DEFAULT_ALTERNATIVES, RoutingContext, type WeightSet } from "./context";
 import { type CostBasis, formatMonth, laneIndexes, memoLaneRate, type PathPricing, type PricingQuery, pricePath, type RatesLayer, ratesMonthOf } from "./rates";
 import { buildRouteReport, type RouteReport, type SourceRef } from "./report";
-import { ratedShortestPaths } from "./rates-search";
+import { ratedShortestPaths, ratedTreeFrom } from "./rates-search";
 
 /** What a query asks of the rate layers. */
 export interface RatesRequest {
@@ -91,11 +91,14 @@ export function ratedAlternatives(
   return taken.map((t) => t.path);
 }
 
-/** The distinct paths of the search on the rated cost (rates-search.ts): with every lane, then without each lane the first path took. */
+/** The distinct paths of the search on the rated cost (rates-search.ts): with every lane (also with the sea arcs its edges stand for kept), then without each lane the first path took. */
 export function ratedSearchPaths(ctx: RoutingContext, set: WeightSet, query: PricingQuery, from: number, to: number): ArcPath[] {
   const first = ratedShortestPaths(ctx, set, query, from, to);
   if (first.length === 0) return [];
   const out: ArcPath[] = first.map((r) => r.arcs);
+  // the sea arcs a lane's edges stand for kept in the graph: sea routes to ports no lane covers
+  const open = ratedTreeFrom(ctx, set, query, accessNode(from), false).pathTo(accessNode(to));
+  if (open && !out.some((p) => sameArcs(p, open.arcs))) out.push(open.arcs);
   for (const lane of new Set(first[0].lanes)) {
     for (const other of ratedShortestPaths(ctx, set, query, from, to, new Set([lane]))) if (!out.some((p) => sameArcs(p, other.arcs))) out.push(other.arcs);
   }
@@ -109,8 +112,10 @@ function sameArcs(a: ArrayLike<number>, b: ArrayLike<number>): boolean {
 }
 
 /** The criterion value of a path with its charges on the rates basis (cost and generalized criteria). */
-function ratedCriterionValue(ctx: RoutingContext, set: WeightSet, path: ArcPath, query: PricingQuery): number {
-  return RoutingContext.sum(set.weight, path) - RoutingContext.sum(set.columns.costUsd, path) + pricePathOf(ctx, set, path, query, false).totalUsd;
+export function ratedCriterionValue(ctx: RoutingContext, set: WeightSet, path: ArrayLike<number>, query: PricingQuery): number {
+  let rest = 0;
+  for (let k = 0; k < path.length; k++) rest += set.weight[path[k]] - set.columns.costUsd[path[k]];
+  return rest + pricePathOf(ctx, set, path, query, false).totalUsd;
 }
 
 /** Re-price a path on the rates basis (charges only without `detail`; see pricePath). */

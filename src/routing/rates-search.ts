@@ -309,7 +309,7 @@ function sameArcs(a: ArrayLike<number>, b: ArrayLike<number>): boolean {
   return true;
 }
 
-interface Span {
+export interface Span {
   readonly lane: string;
   readonly direction: RateDirection;
   /** First and last path position of the edge's arcs. */
@@ -319,10 +319,22 @@ interface Span {
 
 /** One Dijkstra over the unblocked arcs and the tariff edges; null when the target is not reached. */
 function searchOnce(ctx: RoutingContext, set: WeightSet, edges: Map<number, TariffEdge[]>, blocked: Uint8Array, fromPlace: number, toPlace: number): { arcs: ArcPath; value: number; spans: Span[] } | null {
+  const target = accessNode(toPlace);
+  const tree = ratedTree(ctx, set, edges, blocked, accessNode(fromPlace), target);
+  return tree.pathTo(target);
+}
+
+/** The search of a source on the rated graph: the path to a node (null when unreached), with its value and tariff spans. */
+export interface RatedTree {
+  pathTo(node: number): { arcs: ArcPath; value: number; spans: Span[] } | null;
+}
+
+/**
+ * Dijkstra from `source` over the unblocked arcs and the tariff edges, to every node (or until `target` is settled).
+ */
+function ratedTree(ctx: RoutingContext, set: WeightSet, edges: Map<number, TariffEdge[]>, blocked: Uint8Array, source: number, target = -1): RatedTree {
   const net = ctx.net;
   const graph = net.graph;
-  const source = accessNode(fromPlace);
-  const target = accessNode(toPlace);
   const n = graph.nodeCount;
   const dist = new Float64Array(n).fill(INF_WEIGHT);
   /** [node] arc or −(2 + tariff edge number) it was reached by; NO_ARC (−1) at the source. */
@@ -356,29 +368,42 @@ function searchOnce(ctx: RoutingContext, set: WeightSet, edges: Map<number, Tari
       }
     }
   }
-  if (dist[target] === INF_WEIGHT) return null;
-  const parts: (number | TariffEdge)[] = [];
-  for (let v = target; v !== source; ) {
-    const p = pred[v];
-    if (p === NO_ARC) return null;
-    if (p <= -2) {
-      const e = edgeList[-p - 2];
-      parts.push(e);
-      v = e.fromNode;
-    } else {
-      parts.push(p);
-      v = graph.tail[p];
-    }
-  }
-  parts.reverse();
-  const arcs: ArcPath = [];
-  const spans: Span[] = [];
-  for (const p of parts) {
-    if (typeof p === "number") arcs.push(p);
-    else {
-      spans.push({ lane: p.lane, direction: p.direction, first: arcs.length, last: arcs.length + p.arcs.length - 1 });
-      for (const a of p.arcs) arcs.push(a);
-    }
-  }
-  return { arcs, value: dist[target], spans };
+  return {
+    pathTo(node: number) {
+      if (dist[node] === INF_WEIGHT) return null;
+      const parts: (number | TariffEdge)[] = [];
+      for (let v = node; v !== source; ) {
+        const p = pred[v];
+        if (p === NO_ARC) return null;
+        if (p <= -2) {
+          const e = edgeList[-p - 2];
+          parts.push(e);
+          v = e.fromNode;
+        } else {
+          parts.push(p);
+          v = graph.tail[p];
+        }
+      }
+      parts.reverse();
+      const arcs: ArcPath = [];
+      const spans: Span[] = [];
+      for (const p of parts) {
+        if (typeof p === "number") arcs.push(p);
+        else {
+          spans.push({ lane: p.lane, direction: p.direction, first: arcs.length, last: arcs.length + p.arcs.length - 1 });
+          for (const a of p.arcs) arcs.push(a);
+        }
+      }
+      return { arcs, value: dist[node], spans };
+    },
+  };
+}
+
+/**
+ * The one-to-all search on the rated cost from a node (every lane; no repairs). `blocked` false keeps the sea arcs
+ * leaving a lane's start end in the graph (at the cost model): it finds the sea routes to ports no lane covers.
+ */
+export function ratedTreeFrom(ctx: RoutingContext, set: WeightSet, query: PricingQuery, sourceNode: number, blocked = true): RatedTree {
+  const table = tariffEdges(ctx, set, query);
+  return ratedTree(ctx, set, table.edges, blocked ? table.blocked : new Uint8Array(table.blocked.length), sourceNode);
 }

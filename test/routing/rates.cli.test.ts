@@ -99,6 +99,19 @@ describe("caravan route --rates / --cost-basis", () => {
   });
 });
 
+describe("caravan matrix --optimize cost on the rates basis", () => {
+  it("a cell takes the rated search's route where it is cheaper: Berlin → Shanghai 2024-07 is route's USD 1,312 with its time and distance", async () => {
+    const { out } = await run(DATA, "matrix", "--places", "berlin,shanghai", "--rates", "2024-07", "--optimize", "cost");
+    const row = out.trim().split("\n").find((l) => l.startsWith("berlin,shanghai,"));
+    const [, , timeH, costUsd, , distanceKm] = (row ?? "").split(",").map(Number);
+    const route = JSON.parse((await run(DATA, "route", "Berlin", "Shanghai", "--optimize", "cost", "--rates", "2024-07", "--json")).out).routes[0];
+    expect(costUsd).toBeCloseTo(route.costUsd, 2);
+    expect(costUsd).toBeLessThan(1400);
+    expect(timeH).toBeCloseTo(route.timeH, 2);
+    expect(distanceKm).toBeCloseTo(route.distanceKm, 1);
+  });
+});
+
 describe("scenario run and gravity pair-times: --cost-basis / --rates usage", () => {
   const scenario = resolve(__dirname, "../fixtures/scenarios/eurasia-red-sea-rates.yaml");
   it.each([
