@@ -14,6 +14,38 @@ import { type EffectiveBasis, pricePathOf, ratedCriterionValue } from "./rates-r
 import { ratedTreeFrom } from "./rates-search";
 
 /**
+ * On the rates basis with a cost or generalized criterion (null otherwise): per origin, a chooser between a cell's
+ * path of the cost model's tree (`own`) and the paths of the rated search from that origin (with and without the sea
+ * arcs the tariff edges stand for), by the criterion with rated charges; it returns the path taken and its rated
+ * charge.
+ */
+export function ratedCellChooser(
+  ctx: RoutingContext,
+  set: WeightSet,
+  basis: EffectiveBasis,
+): ((sourceNode: number) => (targetNode: number, own: ArrayLike<number>) => { path: ArrayLike<number>; costUsd: number }) | null {
+  const pricing = basis.query;
+  if (pricing === null || (set.options.criterion !== "cost" && set.options.criterion !== "generalized")) return null;
+  return (sourceNode) => {
+    const trees = [ratedTreeFrom(ctx, set, pricing, sourceNode), ratedTreeFrom(ctx, set, pricing, sourceNode, false)];
+    return (targetNode, own) => {
+      let best: ArrayLike<number> = own;
+      let bestValue = ratedCriterionValue(ctx, set, own, pricing) - 1e-9;
+      for (const tree of trees) {
+        const other = targetNode === sourceNode ? null : tree.pathTo(targetNode);
+        if (other === null) continue;
+        const value = ratedCriterionValue(ctx, set, other.arcs, pricing);
+        if (value < bestValue) {
+          best = other.arcs;
+          bestValue = value;
+        }
+      }
+      return { path: best, costUsd: pricePathOf(ctx, set, best, pricing, false).totalUsd };
+    };
+  };
+}
+
+/**
  * The matrix of `nodes` × `nodes` with sums [timeH, costUsd, co2Kg, distanceKm] ([i × n + j]; +Infinity where
  * unreachable, NaN in costUsd of an unreachable cell on the rates basis). `query` runs on `set.weight`.
  */
@@ -37,14 +69,14 @@ export function figuresMatrix(ctx: RoutingContext, set: WeightSet, query: Dijkst
     return path.subarray(0, length).reverse();
   };
   const pricing = basis.query;
-  const ratedChoice = pricing !== null && (set.options.criterion === "cost" || set.options.criterion === "generalized");
-  /** [cell] figures of the rated search's path where it won: time, CO2, km (NaN = the tree's path). */
-  const wonTimeH = ratedChoice ? new Float64Array(n * n).fill(Number.NaN) : null;
-  const wonCo2Kg = ratedChoice ? new Float64Array(n * n) : null;
-  const wonKm = ratedChoice ? new Float64Array(n * n) : null;
+  const chooser = ratedCellChooser(ctx, set, basis);
+  /** [cell] figures of a rated search's path where it won: time, CO2, km (NaN = the tree's path). */
+  const wonTimeH = chooser ? new Float64Array(n * n).fill(Number.NaN) : null;
+  const wonCo2Kg = chooser ? new Float64Array(n * n) : null;
+  const wonKm = chooser ? new Float64Array(n * n) : null;
   const onRow = (i: number) => {
     if (pricing === null) return;
-    const trees = ratedChoice ? [ratedTreeFrom(ctx, set, pricing, nodes[i]), ratedTreeFrom(ctx, set, pricing, nodes[i], false)] : [];
+    const choose = chooser?.(nodes[i]) ?? null;
     for (let j = 0; j < n; j++) {
       const cell = i * n + j;
       if (query.distanceTo(nodes[j]) === Number.POSITIVE_INFINITY) {
@@ -52,26 +84,18 @@ export function figuresMatrix(ctx: RoutingContext, set: WeightSet, query: Dijkst
         continue;
       }
       const own = pathTo(nodes[j]);
-      ratedCostUsd[cell] = pricePathOf(ctx, set, own, pricing, false).totalUsd;
-      if (trees.length === 0 || i === j) continue;
-      let best: number[] | null = null;
-      let bestValue = ratedCriterionValue(ctx, set, own, pricing) - 1e-9;
-      for (const tree of trees) {
-        const other = tree.pathTo(nodes[j]);
-        if (other === null) continue;
-        const value = ratedCriterionValue(ctx, set, other.arcs, pricing);
-        if (value < bestValue) {
-          best = other.arcs;
-          bestValue = value;
-        }
+      if (choose === null) {
+        ratedCostUsd[cell] = pricePathOf(ctx, set, own, pricing, false).totalUsd;
+        continue;
       }
-      if (best === null) continue;
-      const other = { arcs: best };
-      ratedCostUsd[cell] = pricePathOf(ctx, set, other.arcs, pricing, false).totalUsd;
+      const chosen = choose(nodes[j], own);
+      ratedCostUsd[cell] = chosen.costUsd;
+      if (chosen.path === own) continue;
       let time = 0;
       let co2 = 0;
       let km = 0;
-      for (const a of other.arcs) {
+      for (let k = 0; k < chosen.path.length; k++) {
+        const a = chosen.path[k];
         time += set.columns.timeH[a];
         co2 += set.columns.co2Kg[a];
         km += net.arcs.distanceKm[a];

@@ -34,6 +34,7 @@ import { type ProfileColumns, type ResolvedRouteOptions, resolveRouteOptions } f
 import { ratedArcCostUsd } from "../routing/rates-arc-cost";
 import { ratesRequestOf } from "../routing/query-choices";
 import { type AppliedLaneRate, appliedLaneRates, effectiveBasis, pricePathOf, type RatesRequest } from "../routing/rates-report";
+import { ratedCellChooser } from "../routing/rated-matrix";
 import { computePairTimes } from "../trade/pair-times/pair-times";
 import { type AppliedScenario, applyScenario, extendedNetwork } from "./apply";
 import { scenarioDemand, type ScenarioDemandTable } from "./demand";
@@ -209,7 +210,8 @@ function corridorOf(net: CompiledNetwork, pathArcs: readonly number[], origin: n
 
 /**
  * City-pair matrix of one state (see the file comment). On the rates basis (`rates`) each pair's best path is
- * re-priced by the rate layers (routing/rates-report.ts, as `caravan matrix` does), a closure's shock included.
+ * re-priced by the rate layers (routing/rates-report.ts, as `caravan matrix` does), a closure's shock included; with
+ * a cost or generalized criterion a pair takes the better of that path and the rated search's (ratedCellChooser).
  */
 export function cityPairs(
   ctx: RoutingContext,
@@ -222,6 +224,8 @@ export function cityPairs(
   const set = ctx.weights(options);
   const basis = effectiveBasis(set, rates);
   const pricing = basis.query;
+  // a cost or generalized criterion on the rates basis: the better of the tree's path and the rated search's
+  const chooser = ratedCellChooser(ctx, set, basis);
   const query = new DijkstraQuery(net.graph, set.weight, { noThrough: net.noThrough });
   const nodes = Uint32Array.from(cities.map(accessNode));
   const { timeH, costUsd, co2Kg } = set.columns;
@@ -232,6 +236,7 @@ export function cityPairs(
   const path: number[] = [];
   for (let i = 0; i < cities.length; i++) {
     query.oneToMany(nodes[i], nodes);
+    const choose = chooser?.(nodes[i]) ?? null;
     for (let j = 0; j < cities.length; j++) {
       if (i === j) continue;
       const t = nodes[j];
@@ -252,14 +257,28 @@ export function cityPairs(
         km += distanceKm[a];
       }
       path.reverse();
+      let chosen: readonly number[] = path;
+      if (choose !== null) {
+        const c = choose(t, path);
+        cost = c.costUsd;
+        if (c.path !== path) {
+          chosen = Array.from(c.path);
+          [time, co2, km] = [0, 0, 0];
+          for (const a of chosen) {
+            time += timeH[a];
+            co2 += co2Kg[a];
+            km += distanceKm[a];
+          }
+        }
+      } else if (pricing !== null) cost = pricePathOf(ctx, set, path, pricing, false).totalUsd;
       pairs.push({
         from: places[cities[i]].id,
         to: places[cities[j]].id,
         timeH: time,
-        costUsd: pricing === null ? cost : pricePathOf(ctx, set, path, pricing, false).totalUsd,
+        costUsd: cost,
         co2Kg: co2,
         distanceKm: km,
-        corridor: corridorOf(net, path, net.placeCountry[cities[i]], net.placeCountry[cities[j]]),
+        corridor: corridorOf(net, chosen, net.placeCountry[cities[i]], net.placeCountry[cities[j]]),
       });
     }
   }
