@@ -308,7 +308,7 @@ export function solveAlgorithmB(problem: AssignmentProblem, options: SolveOption
   /**
    * Store the non-zero flows of k's merge ancestors' in-arcs from the unpacked bush (the only flows equilibration
    * changes), keeping k's other stored flows: the same list packFlows would build, without scanning the whole bush.
-   * Needed only when equilibration changed which arcs carry flow: otherwise it updated the stored values in place.
+   * Needed only when equilibration changed which arcs carry flow (otherwise storeMovedFlows updates the values).
    */
   const packRelevantFlows = (k: number): void => {
     const relevant = bushRelevant[k];
@@ -718,27 +718,45 @@ export function solveAlgorithmB(problem: AssignmentProblem, options: SolveOption
   };
 
   /**
-   * Set by equilibrate: k's stored flow list no longer matches the unpacked flows (an arc gained or lost all its
-   * flow, or the list was not to be kept) and needs packRelevantFlows (or packFlows); otherwise the pass updated
-   * the stored flows in place as it moved flow.
+   * Set by equilibrate: k's stored flow list no longer lists the arcs that carry flow (an arc gained or lost all
+   * its flow, or the arcs changed) and needs packRelevantFlows (or packFlows); otherwise storeMovedFlows updates
+   * the values of the arcs the pass moved flow on.
    */
   let flowListStale = false;
+  /** [i] positions whose flow the last equilibration pass changed (repeats allowed), movedLen of them (≤ m). */
+  const moved = new Int32Array(m);
+  let movedLen = 0;
+
+  /** Write the flows the last equilibration pass moved into k's stored flow list, which lists the same arcs. */
+  const storeMovedFlows = (k: number): void => {
+    const fv = flowVal[k];
+    for (let i = 0; i < movedLen; i++) {
+      const p = moved[i];
+      fv[flowIdx[p]] = bushFlow[p];
+    }
+  };
+
+  /** Store k's flows after an equilibration pass that left its arcs unchanged. */
+  const storeFlows = (k: number): void => {
+    if (flowListStale) packRelevantFlows(k);
+    else storeMovedFlows(k);
+  };
 
   /**
    * One equilibration pass over the bush of k (its flows unpacked into bushFlow, its arcs as stored); returns the
-   * largest U − L seen at a node with flow. With `inPlace` (k's stored flow list matches the arc list: flowIdx
-   * holds its indices) flows moved on arcs that keep some flow are also written to the stored list.
+   * largest U − L seen at a node with flow. `unchangedArcs`: k's stored flow list lists the arc positions of the
+   * unpacked bush (flowIdx holds their indices), so storeFlows can update it.
    */
-  const equilibrate = (k: number, threshold: number, inPlace: boolean): number => {
+  const equilibrate = (k: number, threshold: number, unchangedArcs: boolean): number => {
     const c = commodities.classOf[k];
     const cost = classCost[c];
-    const fv = flowVal[k];
     const xc = classFlow[c];
     const ord = bushOrder[k];
     const slot = bushSlot[k];
     const merge = bushMerge[k];
     const origin = ord[0];
-    flowListStale = !inPlace;
+    flowListStale = !unchangedArcs;
+    movedLen = 0;
     // L and U labels over the merge ancestors in topological order, unpacking their in-arcs into the arc list on the
     // way; the flows beside it are already in place
     const relevant = bushRelevant[k];
@@ -865,12 +883,10 @@ export function solveAlgorithmB(problem: AssignmentProblem, options: SolveOption
         const pp = Lpred[p];
         const a = bushArc[pp];
         const f0 = bushFlow[pp];
-        const f1 = f0 + delta;
-        bushFlow[pp] = f1;
-        if (!flowListStale) {
-          if (f0 === 0) flowListStale = true;
-          else fv[flowIdx[pp]] = f1;
-        }
+        bushFlow[pp] = f0 + delta;
+        if (f0 === 0) flowListStale = true;
+        if (movedLen < m) moved[movedLen++] = pp;
+        else flowListStale = true;
         const x = flow[a] + delta;
         flow[a] = x;
         xc[a] += delta;
@@ -886,10 +902,9 @@ export function solveAlgorithmB(problem: AssignmentProblem, options: SolveOption
         // the exhausted arc, and arcs left with only a rounding residue, end at exactly zero
         const f1 = (exhaust && pq === argMin) || fb <= 1e-12 * f0 ? 0 : fb;
         bushFlow[pq] = f1;
-        if (!flowListStale) {
-          if (f1 === 0) flowListStale = true;
-          else fv[flowIdx[pq]] = f1;
-        }
+        if (f1 === 0) flowListStale = true;
+        if (movedLen < m) moved[movedLen++] = pq;
+        else flowListStale = true;
         let x = flow[a] - delta;
         if (x < 0) x = 0;
         flow[a] = x;
@@ -933,7 +948,7 @@ export function solveAlgorithmB(problem: AssignmentProblem, options: SolveOption
         if (changed) packArcs(k);
         active[k] = equilibrate(k, threshold, !changed) > threshold ? 1 : 0;
         if (changed) packFlows(k);
-        else if (flowListStale) packRelevantFlows(k);
+        else storeFlows(k);
       }
       for (let sweep = 0; sweep < maxSweeps; sweep++) {
         let maxDiff = 0;
@@ -941,7 +956,7 @@ export function solveAlgorithmB(problem: AssignmentProblem, options: SolveOption
           if (active[k] === 0) continue; // settled in its last pass: the next outer iteration revisits it
           unpackFlows(k);
           const d = equilibrate(k, threshold, true);
-          if (flowListStale) packRelevantFlows(k);
+          storeFlows(k);
           active[k] = d > threshold ? 1 : 0;
           if (d > maxDiff) maxDiff = d;
         }
