@@ -146,14 +146,20 @@ export function compileNetwork(net: NetworkData): CompiledNetwork {
   /** Tonnes per year in one direction of one train pair a day (capacity.ts); NaN = train pairs are not converted. */
   const tonnesPerTrainPair = net.modes.railCapacityTonnesPerYearPerTrainPair?.value ?? Number.NaN;
 
+  // feeder-only ports (port terminal `feederOnly`): their sea links are not compiled; their feeders reach them
+  const feederOnly = new Uint8Array(placeCount);
+  for (const t of net.terminals) if (t.type === "port" && t.feederOnly) feederOnly[placeIdx.get(t.place)!] = 1;
+  const compiledLink = net.links.map((l) => l.mode !== "sea" || (feederOnly[placeIdx.get(l.from)!] === 0 && feederOnly[placeIdx.get(l.to)!] === 0));
+
   // 1. layer nodes: where a place has a link or ferry end in the layer
   const hasLayer = new Uint8Array(placeCount * LAYER_COUNT);
   const linkLayer = net.links.map((l) => (l.mode === "rail" ? railLayerOfGauge(l.gaugeMm ?? 0) : l.mode === "road" ? LAYER_ROAD : l.mode === "sea" ? LAYER_SEA : LAYER_AIR));
   net.links.forEach((l, i) => {
+    if (!compiledLink[i]) return;
     hasLayer[placeIdx.get(l.from)! * LAYER_COUNT + linkLayer[i]] = 1;
     hasLayer[placeIdx.get(l.to)! * LAYER_COUNT + linkLayer[i]] = 1;
   });
-  const ferryLayers = net.ferries.map((f) => f.carries.map((c) => (c === "rail" ? railLayerOfGauge(f.gaugeMm ?? 0) : LAYER_ROAD)));
+  const ferryLayers = net.ferries.map((f) => f.carries.map((c) => (c === "rail" ? railLayerOfGauge(f.gaugeMm ?? 0) : c === "sea" ? LAYER_SEA : LAYER_ROAD)));
   net.ferries.forEach((f, i) => {
     for (const layer of ferryLayers[i]) {
       hasLayer[placeIdx.get(f.from)! * LAYER_COUNT + layer] = 1;
@@ -205,6 +211,7 @@ export function compileNetwork(net: NetworkData): CompiledNetwork {
 
   // links
   net.links.forEach((l, li) => {
+    if (!compiledLink[li]) return;
     const layer = linkLayer[li];
     const params = modes[l.mode];
     const ends: [number, number][] = [[placeIdx.get(l.from)!, placeIdx.get(l.to)!]];
@@ -262,10 +269,87 @@ export function compileNetwork(net: NetworkData): CompiledNetwork {
     }
   });
 
+  const railLayersAt = (p: number): number[] => {
+    const out: number[] = [];
+    for (let layer = 0; layer < LAYER_COUNT; layer++) if (isRailLayer(layer) && nodeAt(p, layer) >= 0) out.push(layer);
+    return out;
+  };
+  const layersOfMode = (p: number, mode: string): number[] => {
+    if (mode === "rail") return railLayersAt(p);
+    const layer = mode === "road" ? LAYER_ROAD : mode === "sea" ? LAYER_SEA : mode === "air" ? LAYER_AIR : -1;
+    return layer >= 0 && nodeAt(p, layer) >= 0 ? [layer] : [];
+  };
+  /**
+   * A sea feeder (ferry record carrying [sea]) from hub H to port P. Arcs, both ways unless oneway, mode SEA, the
+   * record the ferry:
+   *  - H sea ↔ P sea: a box changing between a mainline ship and the feeder at H; event = H's transshipment dwell
+   *    and charge (its port terminal's transshipmentTimeH / transshipmentCostUsdPerFeu);
+   *  - H rail/road ↔ P sea: a box that enters or leaves the sea at H; event = H's port handling (the terminal's
+   *    handlingTimeH / handlingCostUsdPerFeu), the same as the sea ↔ land transfer it replaces.
+   * Moving time = crossingTimeH; charge = costUsdPerFeu (a fixed fare per voyage). The wait for a sailing counts
+   * beyond the dwell the loading end already charges (rule feeder-wait-beyond-dwell, docs/data-format.md):
+   * wait = max(0, headwayH / 2 − dwell), dwell = the event's dwell at H on arcs leaving H, P's port handling on arcs
+   * leaving P.
+   */
+  const pushSeaFeeder = (fi: number, h: number, pPort: number) => {
+    const f = net.ferries[fi];
+    const hub = net.terminals[seaPortOf.get(h)!];
+    const port = net.terminals[seaPortOf.get(pPort)!];
+    const status = statusCode(f.status);
+    const sea = modes.sea;
+    const endsAtHub: { layer: number; timeH: number; costFeu: number; costTonne: number }[] = [
+      { layer: LAYER_SEA, timeH: hub.transshipmentTimeH ?? 0, costFeu: hub.transshipmentCostUsdPerFeu ?? 0, costTonne: perTonneOfFeuCharge(hub.transshipmentCostUsdPerFeu ?? 0) },
+    ];
+    for (const m of new Set(hub.modes)) {
+      if (m === "sea" || m === "ferry") continue;
+      for (const layer of layersOfMode(h, m)) endsAtHub.push({ layer, timeH: hub.handlingTimeH, costFeu: hub.handlingCostUsdPerFeu, costTonne: hub.handlingCostUsdPerTonne ?? perTonneOfFeuCharge(hub.handlingCostUsdPerFeu) });
+    }
+    for (const end of endsAtHub) {
+      const directions: [number, number, number, number][] = [[h, end.layer, pPort, LAYER_SEA]];
+      if (!f.oneway) directions.push([pPort, LAYER_SEA, h, end.layer]);
+      for (const [a, la, b, lb] of directions) {
+        const loadingDwellH = a === h ? end.timeH : port.handlingTimeH;
+        const waitH = Math.max(0, f.headwayH / 2 - loadingDwellH);
+        const row = blankRow();
+        row.kind = ARC_FERRY;
+        row.mode = MODE_SEA;
+        row.gaugeMm = LAYER_GAUGE_MM[la === LAYER_SEA ? lb : la] ?? 0;
+        row.status = status;
+        row.openYear = f.openYear ?? 0;
+        row.distanceKm = f.distanceKm;
+        row.travelTimeH = f.crossingTimeH;
+        row.waitTimeH = waitH;
+        row.eventTimeH = waitH + end.timeH;
+        row.eventCostUsdPerFeu = end.costFeu;
+        row.costUsdPerFeu = f.costUsdPerFeu + end.costFeu;
+        row.costUsdPerTeu = row.costUsdPerFeu * sea.teuCostRatio.value;
+        row.costUsdPerTonne = perTonneOfFeuCharge(f.costUsdPerFeu) + end.costTonne;
+        row.co2GPerTonne = f.distanceKm * sea.co2GPerTonneKm.value;
+        row.capacityTonnesPerYear = f.capacityTonnesPerYear ?? Number.NaN;
+        row.record = fi;
+        row.fromPlace = a;
+        row.toPlace = b;
+        row.fromCountry = countryOf(net.places[a]);
+        row.toCountry = countryOf(net.places[b]);
+        push(nodeAt(a, la), nodeAt(b, lb), row);
+      }
+    }
+  };
+
   // ferries: crossing time is moving time; the expected wait for a departure is headway / 2
+  /** The sea port terminal of each place (the first record), for feeder hubs and feeder ports. */
+  const seaPortOf = new Map<number, number>();
+  net.terminals.forEach((t, ti) => {
+    const p = placeIdx.get(t.place)!;
+    if (t.type === "port" && t.modes.includes("sea") && !seaPortOf.has(p)) seaPortOf.set(p, ti);
+  });
   net.ferries.forEach((f, fi) => {
     const a0 = placeIdx.get(f.from)!;
     const b0 = placeIdx.get(f.to)!;
+    if (f.carries[0] === "sea") {
+      pushSeaFeeder(fi, a0, b0);
+      return;
+    }
     f.carries.forEach((carried, k) => {
       const layer = ferryLayers[fi][k];
       const ends: [number, number][] = [[a0, b0]];
@@ -312,16 +396,6 @@ export function compileNetwork(net: NetworkData): CompiledNetwork {
     row.toPlace = p;
     row.fromCountry = row.toCountry = countryOf(net.places[p]);
     return row;
-  };
-  const railLayersAt = (p: number): number[] => {
-    const out: number[] = [];
-    for (let layer = 0; layer < LAYER_COUNT; layer++) if (isRailLayer(layer) && nodeAt(p, layer) >= 0) out.push(layer);
-    return out;
-  };
-  const layersOfMode = (p: number, mode: string): number[] => {
-    if (mode === "rail") return railLayersAt(p);
-    const layer = mode === "road" ? LAYER_ROAD : mode === "sea" ? LAYER_SEA : mode === "air" ? LAYER_AIR : -1;
-    return layer >= 0 && nodeAt(p, layer) >= 0 ? [layer] : [];
   };
   /** Mode groups already joined by a terminal record at a place ("rail-road", "road-sea", ...). */
   const covered = new Set<string>();

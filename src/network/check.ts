@@ -134,6 +134,15 @@ export function checkCompiledNetwork(net: CompiledNetwork): string[] {
       continue;
     }
     if (kind === ARC_LINK || kind === ARC_FERRY) {
+      // a sea feeder (ferry carrying [sea]) joins the port's sea node with its hub's sea node or, for a box that enters
+      // or leaves the sea at the hub, one of the hub's land layers (build.ts)
+      const seaFeeder = kind === ARC_FERRY && rec >= 0 && rec < network.ferries.length && network.ferries[rec].carries[0] === "sea";
+      if (seaFeeder) {
+        if (arcs.mode[a] !== MODE_SEA) add(`${name}: sea feeder arcs have mode SEA`);
+        if (lu !== LAYER_SEA && lv !== LAYER_SEA) add(`${name}: a sea feeder arc has a sea end`);
+        if (!(arcs.distanceKm[a] > 0)) add(`${name}: distanceKm must be > 0`);
+        continue;
+      }
       if (lu !== lv) add(`${name}: a ${ARC_KINDS[kind]} arc stays in one layer`);
       if (!(rec >= 0 && rec < countOf(kind))) add(`${name}: record ${rec} outside 0..${countOf(kind) - 1}`);
       if (!(arcs.distanceKm[a] > 0)) add(`${name}: distanceKm must be > 0`);

@@ -739,8 +739,33 @@ export function validateNetwork(dir: string): ValidationResult {
       if (t.type === "airport" && p && !p.kinds.includes("airport")) problems.on(rec, "place", `"${t.place}" is not an airport (kinds ${p.kinds.join("|")})`);
     }
     if (t.type !== "port" && t.portCallUsdPerTonne !== null) problems.on(rec, "portCallUsdPerTonne", "only port terminals have a per-call bulk voyage charge");
+    for (const field of ["feederOnly", "transshipmentTimeH", "transshipmentCostUsdPerFeu"] as const) {
+      const set = field === "feederOnly" ? t.feederOnly : t[field] !== null;
+      if (set && !(t.type === "port" && t.modes.includes("sea"))) problems.on(rec, field, "only a port terminal that joins sea is a feeder port or a feeder hub");
+    }
+    if ((t.transshipmentTimeH === null) !== (t.transshipmentCostUsdPerFeu === null)) problems.on(rec, "transshipmentCostUsdPerFeu", "a feeder hub gives both transshipmentTimeH and transshipmentCostUsdPerFeu");
     if (t.status !== "open" && t.openYear === null) problems.on(rec, "openYear", "required for a terminal under construction or planned");
     if (t.project !== null && !projectIndex.has(t.project)) unknownRef(rec, "project", "project", t.project, projectIndex.keys());
+  }
+
+  // sea feeders (ferries carrying [sea]): hub `from` with transshipment figures, feeder-only ports reached by one
+  const seaPortTerminal = new Map<string, Terminal>();
+  for (const rec of terminals) if (rec.value.type === "port" && rec.value.modes.includes("sea")) seaPortTerminal.set(rec.value.place, rec.value);
+  const fedPorts = new Set<string>();
+  for (const rec of ferries) {
+    const f = rec.value;
+    if (!f.carries.includes("sea")) continue;
+    if (f.carries.length > 1) problems.on(rec, "carries", "a sea feeder carries [sea] only");
+    const hub = seaPortTerminal.get(f.from);
+    const port = seaPortTerminal.get(f.to);
+    if (!hub) problems.on(rec, "from", `a sea feeder starts at its hub port: "${f.from}" has no port terminal that joins sea`);
+    else if (hub.feederOnly) problems.on(rec, "from", `a sea feeder starts at its hub port: "${f.from}" is itself feeder-only`);
+    else if (hub.transshipmentTimeH === null) problems.on(rec, "from", `hub "${f.from}" needs transshipmentTimeH and transshipmentCostUsdPerFeu on its port terminal "${hub.id}"`);
+    if (!port) problems.on(rec, "to", `a sea feeder ends at a port: "${f.to}" has no port terminal that joins sea`);
+    else fedPorts.add(f.to);
+  }
+  for (const rec of terminals) {
+    if (rec.value.feederOnly && !fedPorts.has(rec.value.place)) problems.on(rec, "feederOnly", `no sea feeder (ferries/*.yaml, carries: [sea]) ends at "${rec.value.place}"`);
   }
 
   // rules of passage

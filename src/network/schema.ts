@@ -188,6 +188,16 @@ export const terminalSchema = z.object({
    * and per-TEU tariffs) are not affected.
    */
   portCallUsdPerTonne: z.number().nonnegative().nullable().default(null),
+  /**
+   * Port terminals: no mainline container service calls here; the port is reached at sea only by its feeders
+   * (ferries/*.yaml records with `carries: [sea]` that end at it). Its sea links are not compiled, so a deep-sea
+   * route transships at a hub (docs/data-format.md, "Feeder ports and hub transshipment").
+   */
+  feederOnly: z.boolean().default(false),
+  /** Port terminals of a feeder hub: dwell of a box moved between a mainline ship and a feeder, hours. */
+  transshipmentTimeH: z.number().nonnegative().nullable().default(null),
+  /** Port terminals of a feeder hub: charge for that move per FEU, USD. */
+  transshipmentCostUsdPerFeu: z.number().nonnegative().nullable().default(null),
   capacityTeuPerYear: z.number().positive().nullable().default(null),
   capacityTonnesPerYear: z.number().positive().nullable().default(null),
   capacityTrainsPerDay: z.number().positive().nullable().default(null),
@@ -205,8 +215,12 @@ export const ferrySchema = z.object({
   name: z.string().min(1),
   from: idSchema,
   to: idSchema,
-  /** Which land vehicles it carries: rail wagons, road trucks, or both. */
-  carries: z.array(z.enum(["rail", "road"])).min(1),
+  /**
+   * Which land vehicles it carries: rail wagons, road trucks, or both; or `[sea]`: a container feeder service from a
+   * hub port (`from`) to a port it feeds (`to`), whose boxes change ship at the hub (docs/data-format.md, "Feeder
+   * ports and hub transshipment").
+   */
+  carries: z.array(z.enum(["rail", "road", "sea"])).min(1),
   /** Gauge of the rail wagons carried (rail ferries). */
   gaugeMm: z.number().int().nullable().default(null),
   distanceKm: z.number().positive(),

@@ -357,11 +357,14 @@ export function legIndexOfPath(arcs: CompiledArcs, path: ArrayLike<number>): Int
   const out = new Int32Array(path.length).fill(-1);
   let leg = -1;
   let mode = -1;
+  let kind = -1;
   for (let i = 0; i < path.length; i++) {
     const a = path[i];
-    if (isMoving(arcs.kind[a]) && arcs.mode[a] !== mode) {
+    // a new leg at a change of mode, or of arc kind (a sea feeder after a sea link)
+    if (isMoving(arcs.kind[a]) && (arcs.mode[a] !== mode || arcs.kind[a] !== kind)) {
       leg++;
       mode = arcs.mode[a];
+      kind = arcs.kind[a];
     }
     out[i] = leg;
   }

@@ -13,6 +13,7 @@ import {
   ARC_GAUGE_CHANGE,
   ARC_LINK,
   ARC_TRANSSHIPMENT,
+  LAYER_SEA,
   type CompiledNetwork,
   MODE_CODES,
   NO_COUNTRY,
@@ -77,6 +78,8 @@ export function buildRouteReport(ctx: RoutingContext, set: WeightSet, arcsOfPath
   const notes: string[] = [];
   const modes = net.network.modes;
   let leg: RouteLeg | null = null;
+  /** Arc kind of the open leg: a sea feeder (a ferry arc of mode sea) starts a leg of its own after a sea link. */
+  let legKind = -1;
   let coords: [number, number][] = [];
   let distanceKm = 0;
   let estimatedKm = 0;
@@ -121,8 +124,9 @@ export function buildRouteReport(ctx: RoutingContext, set: WeightSet, arcsOfPath
     const to = arcs.toPlace[a];
     if (kind === ARC_LINK || kind === ARC_FERRY) {
       const mode = MODE_CODES[arcs.mode[a]];
-      if (!leg || leg.mode !== mode) {
+      if (!leg || leg.mode !== mode || legKind !== kind) {
         closeLeg();
+        legKind = kind;
         leg = { mode, from: places[from].id, to: places[to].id, fromName: places[from].name, toName: places[to].name, distanceKm: 0, timeH: 0, costUsd: 0, co2Kg: pendingCo2Kg };
         pendingCo2Kg = 0;
         if (mode === "rail") leg.gaugesMm = [];
@@ -199,7 +203,30 @@ export function buildRouteReport(ctx: RoutingContext, set: WeightSet, arcsOfPath
           } else if (month === null) notes.push(`${ferry.name} is disrupted by weather (${monthList(mask)}, runs ${Math.round(delay.openShare * 100)} % of the time); give a month to include it`);
         }
         const p90H = arcs.eventTimeH[a] - arcs.waitTimeH[a] + ferryWaitP90H(net, arcs, a, month);
-        if (arcs.waitTimeH[a] > 0 || arcs.eventTimeH[a] > 0) event("ferry_wait", a, arcs.eventTimeH[a] + extraH, eventCostUsd[a], ferry.id, arcs.fromPlace[a], p90H);
+        if (ferry.carries[0] === "sea") {
+          // a sea feeder: the hub's transshipment (both ends at sea) or port handling (a land end at the hub), then or
+          // before the wait for the sailing at the loading end (build.ts, rule feeder-wait-beyond-dwell)
+          const hub = placeIndexOf.get(ferry.from) ?? arcs.fromPlace[a];
+          const ti = net.network.terminals.findIndex((t) => t.type === "port" && t.place === ferry.from && t.modes.includes("sea"));
+          const handlingH = arcs.eventTimeH[a] - arcs.waitTimeH[a];
+          const atSea = net.nodeLayer[net.graph.tail[a]] === LAYER_SEA && net.nodeLayer[net.graph.head[a]] === LAYER_SEA;
+          const handling = () => {
+            if (handlingH <= 0 && eventCostUsd[a] <= 0) return;
+            if (ti >= 0) refs.add(net.network.terminals[ti].source.join("|"));
+            event(atSea ? "transshipment" : "port_handling", a, handlingH, eventCostUsd[a], ti >= 0 ? net.network.terminals[ti].id : null, hub);
+          };
+          const wait = () => {
+            const waitH = arcs.waitTimeH[a] + extraH;
+            if (waitH > 0) event("ferry_wait", a, waitH, 0, ferry.id, arcs.fromPlace[a], Math.max(waitH, ferryWaitP90H(net, arcs, a, month)));
+          };
+          if (arcs.fromPlace[a] === hub) {
+            handling();
+            wait();
+          } else {
+            wait();
+            handling();
+          }
+        } else if (arcs.waitTimeH[a] > 0 || arcs.eventTimeH[a] > 0) event("ferry_wait", a, arcs.eventTimeH[a] + extraH, eventCostUsd[a], ferry.id, arcs.fromPlace[a], p90H);
         eventTimeH = arcs.eventTimeH[a] + extraH;
         eventCost = eventCostUsd[a];
       }

@@ -4,7 +4,7 @@
  * counts rather than traveller reports.
  *
  *   rail 1520 ──► Aktau ══ rail ferry (wagons stay on their wheels) ══► Alat ──► rail 1520
- *   Poti ~~ container feeder (sea link, port handling at both ends) ~~ Constanța
+ *   Poti ~~ container feeder (ferry record carrying [sea], test/fidelity/feeder.test.ts) ~~ Constanța
  *   Poti ══ ro-ro ferry (trucks only) ══ Constanța
  */
 import { resolve } from "node:path";
@@ -42,6 +42,8 @@ describe("data/eurasia ferries", () => {
     for (let u = 0; u < net.graph.nodeCount; u++) {
       for (let a = net.graph.firstOut[u]; a < net.graph.firstOut[u + 1]; a++) {
         if (net.arcs.kind[a] !== ARC_FERRY) continue;
+        // sea feeders carry boxes, not vehicles: test/fidelity/feeder.test.ts
+        if (data.ferries[net.arcs.record[a]].carries.includes("sea")) continue;
         ferryArcs++;
         const lu = net.nodeLayer[u];
         const lv = net.nodeLayer[net.graph.head[a]];
