@@ -3,19 +3,20 @@
  * every command lives in src/cli/commands/ and registers itself here; a run loads only the module of the command
  * it runs (src/cli/command-registry.ts).
  */
-import { Command, CommanderError, Option } from "commander";
+import { Command, CommanderError, Help, Option } from "commander";
 import { isCaravanError } from "../core/errors";
 import { embeddedDatasetDir, packageInfo } from "../core/package";
-import { COMMANDS, type CommandEntry, commandsFor } from "./command-registry";
+import { COMMANDS, type CommandSelection, commandsFor } from "./command-registry";
 import { configureCliOutput, guardStdoutPipe } from "./io";
 import { protectNegativeCoordinates } from "./options";
 
 /**
- * The program with the given commands defined (default: all of them, as `caravan --help` and the generated docs
- * show it); each command's module is imported here, in the registry's order.
+ * The program with the selected commands defined (default: every command from its module, as the generated docs
+ * show them); with `listing`, every other command is defined by its line of the command list only. Commands are
+ * defined in the registry's order.
  */
-export async function buildProgram(commands: readonly CommandEntry[] = COMMANDS): Promise<Command> {
-  const modules = await Promise.all(commands.map((c) => c.load()));
+export async function buildProgram(selection: CommandSelection = { modules: COMMANDS, listing: false }): Promise<Command> {
+  const modules = new Map(await Promise.all(selection.modules.map(async (c) => [c.name, await c.load()] as const)));
   const program = new Command();
   program
     .name("caravan")
@@ -31,7 +32,19 @@ export async function buildProgram(commands: readonly CommandEntry[] = COMMANDS)
     .enablePositionalOptions()
     .showHelpAfterError("(run with --help for usage)")
     .exitOverride();
-  for (const m of modules) m.register(program);
+  const listed = new Map<Command, string>();
+  for (const entry of COMMANDS) {
+    const module = modules.get(entry.name);
+    if (module !== undefined) module.register(program);
+    else if (selection.listing) listed.set(program.command(entry.name).description(entry.description), entry.term);
+  }
+  if (listed.size > 0) {
+    program.configureHelp({
+      subcommandTerm(cmd: Command): string {
+        return listed.get(cmd) ?? Help.prototype.subcommandTerm.call(this, cmd);
+      },
+    });
+  }
   return program;
 }
 

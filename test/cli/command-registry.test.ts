@@ -1,7 +1,7 @@
 /**
  * The lazy command registry: every entry's module defines the command it is listed under, a command line loads only
- * the module of the command it runs, and what such a run prints for help and usage errors is what the program with
- * every command defined prints.
+ * the module of the command it runs (none for the command list), and what such a run prints for help and usage
+ * errors is what the program with every command defined from its module prints.
  */
 import { Command, CommanderError } from "commander";
 import { describe, expect, it } from "vitest";
@@ -15,17 +15,19 @@ function capture() {
   return { io: { out: (s: string) => out.push(s), err: (s: string) => err.push(s) }, out, err };
 }
 
-/** Output of a command line on the program with every command defined (as before lazy loading). */
-async function fullProgramOutput(argv: string[]): Promise<{ out: string; err: string }> {
+/** Exit status and output of a command line on the program with every command defined from its module. */
+async function fullProgramOutput(argv: string[]): Promise<{ status: number; out: string; err: string }> {
   const program = await buildProgram();
   const c = capture();
   configureCliOutput(program, c.io);
+  let status = 0;
   try {
     await program.parseAsync(argv, { from: "user" });
   } catch (error) {
     if (!(error instanceof CommanderError)) throw error;
+    status = error.exitCode === 0 ? 0 : 2;
   }
-  return { out: c.out.join(""), err: c.err.join("") };
+  return { status, out: c.out.join(""), err: c.err.join("") };
 }
 
 describe("command registry", () => {
@@ -39,14 +41,18 @@ describe("command registry", () => {
   });
 
   it("picks the command a line runs, after the global options", () => {
-    const names = (argv: string[]) => commandsFor(argv).map((c) => c.name);
-    expect(names(["assign", "--tntp", "dir", "--gap", "1e-6"])).toEqual(["assign"]);
-    expect(names(["--data", "route", "places", "x"])).toEqual(["places"]);
-    expect(names(["--data=dir", "route", "a", "b"])).toEqual(["route"]);
-    expect(names(["--version"])).toEqual([]);
-    expect(names(["-V"])).toEqual([]);
-    const all = COMMANDS.map((c) => c.name);
-    for (const argv of [[], ["--help"], ["-h", "route"], ["help", "route"], ["rout"], ["--data"], ["--unknown", "route"]]) expect(names(argv)).toEqual(all);
+    const selected = (argv: string[]) => {
+      const s = commandsFor(argv);
+      return { modules: s.modules.map((c) => c.name), listing: s.listing };
+    };
+    expect(selected(["assign", "--tntp", "dir", "--gap", "1e-6"])).toEqual({ modules: ["assign"], listing: false });
+    expect(selected(["--data", "route", "places", "x"])).toEqual({ modules: ["places"], listing: false });
+    expect(selected(["--data=dir", "route", "a", "b"])).toEqual({ modules: ["route"], listing: false });
+    expect(selected(["help", "route"])).toEqual({ modules: ["route"], listing: false });
+    expect(selected(["--version"])).toEqual({ modules: [], listing: false });
+    expect(selected(["-V"])).toEqual({ modules: [], listing: false });
+    for (const argv of [[], ["--help"], ["-h", "route"], ["help"], ["help", "rout"], ["rout"], ["--data"]]) expect(selected(argv)).toEqual({ modules: [], listing: true });
+    expect(selected(["--unknown", "route"])).toEqual({ modules: COMMANDS.map((c) => c.name), listing: false });
   });
 
   it("prints the same help for every command as the program with every command defined", async () => {
@@ -59,10 +65,14 @@ describe("command registry", () => {
     }
   });
 
-  it("lists every command in --help and suggests the nearest for an unknown one", async () => {
+  it("prints the command list, and usage errors, as the program with every command defined from its module", async () => {
+    for (const argv of [["--help"], ["-h", "route"], [], ["help"], ["help", "rout"], ["help", "assign"], ["rout", "a", "b"], ["--data", "d", "sweeep"], ["--unknown", "route"], ["route", "--unknown"]]) {
+      const c = capture();
+      const status = await runCli(argv, c.io);
+      expect({ argv, status, out: c.out.join(""), err: c.err.join("") }).toEqual({ argv, ...(await fullProgramOutput(argv)) });
+    }
     const help = capture();
-    expect(await runCli(["--help"], help.io)).toBe(0);
-    expect(help.out.join("")).toBe((await fullProgramOutput(["--help"])).out);
+    await runCli(["--help"], help.io);
     for (const entry of COMMANDS) expect(help.out.join("")).toMatch(new RegExp(`\\n  ${entry.name}\\b`));
     const unknown = capture();
     expect(await runCli(["rout", "a", "b"], unknown.io)).toBe(2);
