@@ -1,12 +1,13 @@
 /**
  * Start-up time of the built CLI as a user sees it: whole-process wall time (spawn to exit) of `node -e 0` (Node
- * itself, the floor), `caravan --help`, `caravan --version` and a route query (`caravan route "Xi'an" Duisburg`,
- * compiled-network cache warm), median and min of N runs each, side by side with the ratio to Node itself and the
- * time Caravan adds. The target is `caravan --help` ≤ 100 ms whole process. Builds dist/cli first (npm run
+ * itself, the floor), `caravan --help`, `caravan --version`, a route query (`caravan route "Xi'an" Duisburg`,
+ * compiled-network cache warm) and an assignment on the 4-node Braess example of ../shared/tntp (`caravan assign
+ * --no-store --tntp …/Braess-Example`: almost all start-up; skipped with a message where absent), median and min of
+ * N runs each, side by side with the ratio to Node itself and the time Caravan adds. The target is `caravan --help` ≤ 100 ms whole process. Builds dist/cli first (npm run
  * build:cli). `npm run bench -- startup`; STARTUP_RUNS=N changes the number of runs (default 21).
  */
 import { spawnSync } from "node:child_process";
-import { mkdtempSync } from "node:fs";
+import { existsSync, mkdtempSync } from "node:fs";
 import { loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 
@@ -50,6 +51,9 @@ const cases: { label: string; args: string[] }[] = [
   { label: "caravan --version", args: [bin, "--version"] },
   { label: "caravan route Xi'an Duisburg", args: [bin, "route", "Xi'an", "Duisburg"] },
 ];
+const braess = join(root, "..", "shared", "tntp", "Braess-Example");
+if (existsSync(braess)) cases.push({ label: "caravan assign --tntp Braess", args: [bin, "assign", "--no-store", "--tntp", braess, "--json"] });
+else console.log(`skipping caravan assign --tntp Braess: ${braess} is absent`);
 
 once(cases[3].args); // warm the compiled-network cache and the file system cache
 const samples = cases.map(() => [] as number[]);
