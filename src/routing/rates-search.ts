@@ -119,6 +119,14 @@ export function tariffEdges(ctx: RoutingContext, set: WeightSet, query: PricingQ
   const table: EdgeTable = { edges: new Map(), blocked: new Uint8Array(0), layer: query.layer, laneIds: new Set() };
   const blocked = new Uint8Array(ctx.net.graph.arcCount);
   const arcs = set.options.state.arcs;
+  // the rules of passage of a shipment only block arcs: the edges are built once without them (shared by every
+  // shipment) and an edge through an arc the shipment may not use is left out
+  const base = set.options.passage ? ctx.weights({ ...set.options, passage: null }) : set;
+  const usable = (e: TariffEdge) => {
+    if (base === set) return true;
+    for (const a of e.arcs) if (set.weight[a] === INF_WEIGHT) return false;
+    return true;
+  };
   for (const index of laneIndexes(ctx.net, query.layer)) {
     if (excluded.has(index.lane.id)) continue;
     const lane = index.lane;
@@ -126,7 +134,8 @@ export function tariffEdges(ctx: RoutingContext, set: WeightSet, query: PricingQ
       const pricing = runPricingOf(query, index, direction);
       if (pricing === null) continue;
       table.laneIds.add(lane.id);
-      for (const edge of cachedLaneEdges(ctx, set, query, index, direction, pricing)) {
+      for (const edge of cachedLaneEdges(ctx, base, query, index, direction, pricing)) {
+        if (!usable(edge)) continue;
         const list = table.edges.get(edge.fromNode);
         if (list) list.push(edge);
         else table.edges.set(edge.fromNode, [edge]);
