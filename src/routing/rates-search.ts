@@ -12,9 +12,13 @@
  * where the replaced cost is the moving tariff of the lane's arcs (sea, segment) or every charge of the run's arcs
  * (through: the tariff also covers the border and handling charges between its first and last arc), and the run's
  * arcs are the best ones under that weight inside the lane (its modes and gauge, transfers between them, its
- * allowed countries, touching every country it requires; ties broken by the cost model).
+ * allowed countries, touching every country it requires; ties broken by the cost model). A direction without a
+ * rate whose lane has an imbalance gets edges too, weighted by the cost model's tariff × the imbalance factor.
  * One Dijkstra over the network's arcs (cost-model weights) plus these edges gives the path; its tariff edges are
- * expanded back into arcs.
+ * expanded back into arcs. Sea arcs leaving a port of a lane's start end are left out of that search (the sea lane's
+ * runs go through its edges); the rail lanes' ends are whole countries whose domestic rail stays in, and a run the
+ * pricing sees but no edge stood for is repaired by searching again without its first arc. The edges are built once
+ * per weight set without a shipment's rules of passage and filtered by the arcs those block.
  *
  * The edge weight is the rated criterion value of the run as routing/rates.ts prices it whenever the run the pricing
  * sees is the run the edge stands for. It is not when the path goes on over lane arcs beyond the edge's ends (the
