@@ -430,7 +430,13 @@ export function solveAlgorithmB(problem: AssignmentProblem, options: SolveOption
 
   /** Recompute class and total flows exactly from the bushes (removes drift of incremental updates). */
   const rebuildFlows = (): void => {
-    for (const xc of classFlow) xc.fill(0);
+    sumClassFlows();
+    state.refresh();
+    refreshClassCosts();
+  };
+  /** Class flows as the sums of the stored bush flows (a function of its own: its loop is compiled alone, once). */
+  const sumClassFlows = (): void => {
+    for (let c = 0; c < classCount; c++) classFlow[c].fill(0);
     for (let k = 0; k < K; k++) {
       const xc = classFlow[commodities.classOf[k]];
       const fa = flowArc[k];
@@ -438,8 +444,6 @@ export function solveAlgorithmB(problem: AssignmentProblem, options: SolveOption
       const fl = flowLen[k];
       for (let i = 0; i < fl; i++) xc[fa[i]] += fv[i];
     }
-    state.refresh();
-    refreshClassCosts();
   };
   rebuildFlows();
 

@@ -60,7 +60,7 @@ export class ShortestPathTree {
         remaining++;
       }
     }
-    this.search(source, time, fixed, remaining === 0 ? -1 : remaining);
+    this.settledCount = this.search(source, time, fixed, remaining === 0 ? -1 : remaining);
   }
 
   /** `runTo` under weights cost[a]. */
@@ -75,11 +75,15 @@ export class ShortestPathTree {
 
   /** Settle every node reachable from `source` under weights time[a] + fixed[a]. */
   run(source: number, time: Float64Array, fixed: Float64Array): void {
-    this.search(source, time, fixed, -1);
+    this.settledCount = this.search(source, time, fixed, -1);
   }
 
-  /** Dijkstra from `source`; with `remaining` > 0, stop once that many nodes marked with the current target stamp are settled. */
-  private search(source: number, time: Float64Array, fixed: Float64Array, remaining: number): void {
+  /**
+   * Dijkstra from `source`; with `remaining` > 0, stop once that many nodes marked with the current target stamp are
+   * settled. Returns the number of settled nodes (the callers store it: no property write after the loop, where code
+   * compiled while the first search was still running would lack feedback and deoptimize on every search).
+   */
+  private search(source: number, time: Float64Array, fixed: Float64Array, remaining: number): number {
     const { firstOut, head } = this.graph;
     const dist = this.dist;
     const pred = this.pred;
@@ -174,7 +178,7 @@ export class ShortestPathTree {
       }
     }
     // nodes reached but never settled cannot exist (every reached node is pushed and popped)
-    this.settledCount = settled;
+    return settled;
   }
 
   /**
