@@ -258,7 +258,7 @@ async function eurasia(): Promise<void> {
   const walkS = medianS(3, () => manyToMany(dijkstra0, nodes0, nodes0, { sumColumns }));
   console.log(
     `caravan matrix --all-cities (generalized cost, whole process incl. start-up, network from the cache and the CSV), ${timeTool ? "CPU" : "wall"}: ${cliCostS.toFixed(2)} s on the cost basis, ` +
-      `${cliRatesS.toFixed(2)} s on the rates basis (the default where the dataset has rate layers: each cell's path re-priced) [wall ${cliCost.wallS.toFixed(2)} / ${cliRates.wallS.toFixed(2)} s]; ` +
+      `${cliRatesS.toFixed(2)} s on the rates basis (the default where the dataset has rate layers: cells priced on the market rates) [wall ${cliCost.wallS.toFixed(2)} / ${cliRates.wallS.toFixed(2)} s]; ` +
       `of which, CPU here: the matrix with time/cost/CO2/km sums (Dijkstra + tree walk) ${ms(walkS)}, ` +
       `the Dijkstra searches alone ${ms(searchS)} (${((100 * searchS) / cliCostS).toFixed(0)} % / ${((100 * searchS) / cliRatesS).toFixed(0)} % of the process)`,
   );
