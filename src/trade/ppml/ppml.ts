@@ -192,9 +192,11 @@ export function fitPpml(input: PpmlCoreInput, options: PpmlCoreOptions = {}): Pp
       keptBeta.push(beta[j]);
     }
     let newDeviance = linearPredictorPass(n, z, zTilde, keptCols, keptBeta, offset, y, devConstant, eta, etaOld, mu);
-    // step-halving when the step overflows or the deviance explodes (rare for Poisson once separation is removed)
+    // step-halving when the step overflows or the deviance explodes (rare for Poisson once separation is removed);
+    // never for a change within the tolerance (fixest's rule; a perfect fit's deviance is 0 up to rounding)
+    const settled = (d: number): boolean => Math.abs(d - deviance) < tol || Math.abs(d - deviance) / (0.1 + Math.abs(d)) < tol;
     let halving = 0;
-    for (; (!Number.isFinite(newDeviance) || newDeviance > 1e3 * deviance) && halving < 30; halving++) {
+    for (; (!Number.isFinite(newDeviance) || (newDeviance > 1e3 * deviance && !settled(newDeviance))) && halving < 30; halving++) {
       halveStep(eta, etaOld, mu);
       newDeviance = poissonDeviance(y, mu);
     }
