@@ -4,7 +4,8 @@
  * estimates to 1e-8 and standard errors to 1e-6 (relative), robust and clustered by pair, each with its default
  * small-sample rule. And on fixest's own example data `trade` (38,325 rows, four fixed effects), where the variance
  * at fixest's last IRLS step differs from the one at the estimate by 4.4e-6: Caravan's default (`vcovAt` "last-irls")
- * against fixest's default to 1e-6, and `vcovAt: "converged"` against fixest converged further (glm.tol 1e-12).
+ * against fixest's default to 1e-6 (robust, and clustered by Origin), and `vcovAt: "converged"` against fixest
+ * converged further (glm.tol 1e-12).
  * Runs where Rscript can load fixest (the library named by CARAVAN_R_LIBS or R_LIBS); skips with a message otherwise.
  */
 import { spawnSync } from "node:child_process";
@@ -64,21 +65,23 @@ data(trade, package = "fixest")
 write.csv(trade, commandArgs(TRUE)[1], row.names = FALSE)
 m <- fepois(${formula}, trade, vcov = "hetero")
 t <- fepois(${formula}, trade, vcov = "hetero", glm.tol = 1e-12, fixef.tol = 1e-10)
-cat(sprintf("%.17g %.17g %.17g %.17g %d\n", coef(m)[[1]], se(m)[[1]], coef(t)[[1]], se(t)[[1]], m$nobs))
+cat(sprintf("%.17g %.17g %.17g %.17g %d %.17g\\n", coef(m)[[1]], se(m)[[1]], coef(t)[[1]], se(t)[[1]], m$nobs, se(summary(m, cluster = ~Origin))[[1]]))
 `,
     );
     const r = spawnSync("Rscript", [script, csv], { encoding: "utf8", env });
     expect(r.status, r.stderr).toBe(0);
-    const [estimate, se, estimateTight, seTight, nobs] = r.stdout.trim().split(/\s+/).map(Number);
+    const [estimate, se, estimateTight, seTight, nobs, seCluster] = r.stdout.trim().split(/\s+/).map(Number);
     const table = readCsvTable(csv);
     const byDefault = estimateGravity(table, formula, { vcov: "hetero" });
     const converged = estimateGravity(table, formula, { vcov: "hetero", vcovAt: "converged" });
+    const cluster = estimateGravity(table, formula, { cluster: ["Origin"] });
     const rel = (a: number, b: number) => Math.abs(a - b) / Math.abs(b);
     expect(byDefault.observations).toBe(nobs);
     expect(byDefault.vcovAt).toBe("last-irls");
     expect(rel(byDefault.coefficients[0].estimate, estimateTight)).toBeLessThanOrEqual(1e-8);
     expect(rel(byDefault.coefficients[0].estimate, estimate)).toBeLessThanOrEqual(1e-8);
     expect(rel(byDefault.coefficients[0].se, se)).toBeLessThanOrEqual(1e-6);
+    expect(rel(cluster.coefficients[0].se, seCluster)).toBeLessThanOrEqual(1e-6);
     expect(rel(converged.coefficients[0].se, seTight)).toBeLessThanOrEqual(1e-6);
     // the two references differ by more than the tolerance: the test tells the rules apart
     expect(rel(se, seTight)).toBeGreaterThan(2e-6);
