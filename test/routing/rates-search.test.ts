@@ -13,7 +13,7 @@ import { RoutingContext } from "../../src/routing/context";
 import { resolveRouteOptions } from "../../src/routing/options";
 import { planRoutes } from "../../src/routing/plan";
 import { parseRatesText, ratesLayerOf, readDatasetRates } from "../../src/routing/rates";
-import { effectiveBasis, pricePathOf, RATED_POOL } from "../../src/routing/rates-report";
+import { effectiveBasis, pricePathOf, RATED_POOL, ratedCriterionValue } from "../../src/routing/rates-report";
 import { ratedArcCostUsd } from "../../src/routing/rates-arc-cost";
 import { ratedShortestPaths } from "../../src/routing/rates-search";
 import { TESTBOT } from "./helpers";
@@ -119,6 +119,24 @@ describe.skipIf(!existsSync(DATA))("rated search on the Eurasia data (data/euras
     expect(route.countries).toEqual(expect.arrayContaining(["KAZ", "AZE", "GEO"]));
     expect(route.countries).not.toContain("RUS");
     expect(route.legs.flatMap((l) => (l.rates ?? []).map((r) => r.lane))).toContain("china-europe-middle-corridor-through");
+  });
+
+  it("generalized criterion: the rated choice's criterion value is never above the re-ranked alternatives' (2024-07)", () => {
+    const gset = ctx.weights(resolveRouteOptions(net, { criterion: "generalized" }));
+    const q = effectiveBasis(gset, { basis: "rates", layer, month: "2024-07" }).query;
+    if (q === null) throw new Error("expected the rates basis");
+    for (const [a, b] of [
+      ["berlin", "shanghai"],
+      ["xian", "duisburg"],
+      ["busan", "warsaw"],
+    ]) {
+      const from = resolver.resolve(a);
+      const to = resolver.resolve(b);
+      const reranked = Math.min(...ctx.alternatives(from, to, gset, RATED_POOL, null).map((p) => ratedCriterionValue(ctx, gset, p, q)));
+      const route = planRoutes(ctx, { from, to, criterion: "generalized", rates: { basis: "rates", layer, month: "2024-07" } }).routes[0];
+      expect(route.criterionValue).toBeLessThanOrEqual(reranked + 1e-6);
+      expect(route.criterionValue).toBeCloseTo(ratedCriterionValue(ctx, gset, route.arcs, q), 6);
+    }
   });
 
   it("the rated choice is never dearer than the re-ranked cost-model alternatives (Drewry WCI months and the 2024 peak)", () => {
