@@ -180,6 +180,8 @@ export function laneSplits(cp: CorridorProblem, result: AssignmentResult): LaneS
 export interface CorridorSummary {
   readonly demandFile: string;
   readonly year: number | null;
+  /** Month of travel (seasonal closures and ferry delays), null = none. */
+  readonly month: number | null;
   readonly algorithm: string;
   readonly iterations: number;
   readonly relativeGap: number;
@@ -220,6 +222,7 @@ export function corridorSummary(cp: CorridorProblem, result: AssignmentResult, d
   return {
     demandFile,
     year: cp.year,
+    month: cp.month,
     algorithm: result.algorithm,
     iterations: result.iterations,
     relativeGap: result.relativeGap,
@@ -274,6 +277,7 @@ export function formatCorridorSummary(s: CorridorSummary, topCrossings = 12): st
         : `${s.choice.votSegments} lognormal segments per class, σ ${s.choice.votSpread.toFixed(3)} (median: the cargo profile's)`,
     ],
     ["network year", s.year === null ? "today's open network" : String(s.year)],
+    ["month of travel", s.month === null ? "none (no seasonal closures or ferry weather delays)" : String(s.month)],
     ["algorithm", s.algorithm],
     ["iterations", String(s.iterations)],
     ["relative gap", s.relativeGap.toExponential(3)],

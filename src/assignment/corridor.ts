@@ -60,6 +60,7 @@ import { CaravanError } from "../core/errors";
 import { ARC_GAUGE_CHANGE, ARC_TRANSSHIPMENT, type CompiledNetwork, MODE_CODES, NO_COUNTRY, NO_INDEX } from "../network/compiled";
 import { crossingCapacityTonnesPerYear } from "../network/capacity";
 import type { NetworkState } from "../network/state";
+import { seasonalExtraWaitH } from "../routing/reliability";
 import { blockedArcs, DEFAULT_MODES, type ProfileColumns, profileColumns, type ResolvedRouteOptions, resolveRouteOptions } from "../routing/options";
 import { type ResolvedDemandRow, resolveDemand, type DemandTable } from "./corridor-demand";
 import { type AssignmentProblem, buildCommodities, checkProblem } from "./problem";
@@ -226,7 +227,7 @@ export interface CorridorProblem {
   readonly capacityBasis: Uint8Array;
   /** [arc] VDF_NONE / VDF_BPR / VDF_QUEUE. */
   readonly vdfKind: Uint8Array;
-  /** [arc] free-flow time, hours (travelTimeH + eventTimeH). */
+  /** [arc] free-flow time, hours (travelTimeH + eventTimeH + the seasonal wait of the state's month). */
   readonly freeFlowTimeH: Float64Array;
   /** [problem node] country index of the node's place, -1 for sea waypoints (transit.ts NO_COUNTRY_INDEX); a group's virtual nodes take its place's country. */
   readonly nodeCountry: Int32Array;
@@ -237,6 +238,8 @@ export interface CorridorProblem {
   /** Tonnes per TEU used to convert TEU capacities. */
   readonly tonnesPerTeu: number;
   readonly year: number | null;
+  /** Month of travel of the network state (seasonal closures and ferry delays), null = none. */
+  readonly month: number | null;
 }
 
 /** Build the assignment problem of a resolved demand table on the compiled network. */
@@ -292,8 +295,11 @@ export function corridorProblem(net: CompiledNetwork, demandTable: DemandTable, 
   const capacityBasis = new Uint8Array(m);
   const vdfKind = new Uint8Array(m);
   const freeFlowTimeH = new Float64Array(m);
+  // the month of travel stretches seasonal waits (a ferry's weather closures): an uncongested part of the arc's time
+  const month = options.state?.month ?? null;
   for (let a = 0; a < m; a++) {
-    const t0 = arcs.travelTimeH[a] + arcs.eventTimeH[a];
+    const extraH = month === null ? 0 : seasonalExtraWaitH(net, arcs, a, month);
+    const t0 = arcs.travelTimeH[a] + arcs.eventTimeH[a] + extraH;
     freeFlowTimeH[a] = t0;
     vdf.bprT0[a] = t0;
     const capT = arcs.capacityTonnesPerYear[a];
@@ -311,13 +317,18 @@ export function corridorProblem(net: CompiledNetwork, demandTable: DemandTable, 
     const kind = arcs.kind[a];
     const queued = arcs.crossing[a] !== NO_INDEX || kind === ARC_GAUGE_CHANGE || kind === ARC_TRANSSHIPMENT;
     if (queued && arcs.eventTimeH[a] > 0) {
-      vdf.bprT0[a] = arcs.travelTimeH[a];
+      vdf.bprT0[a] = arcs.travelTimeH[a] + extraH;
       vdf.queueT0[a] = arcs.eventTimeH[a];
       vdf.queueCapacity[a] = cap;
       vdf.queueAlpha[a] = alpha;
       vdf.queueRhoMax[a] = rhoMax;
       vdfKind[a] = VDF_QUEUE;
     } else {
+      if (extraH > 0) {
+        // the seasonal wait stays constant under load: a queueing part without capacity
+        vdf.bprT0[a] = t0 - extraH;
+        vdf.queueT0[a] = extraH;
+      }
       vdf.bprCapacity[a] = cap;
       vdf.bprB[a] = bprB;
       vdf.bprPower[a] = bprPower;
@@ -419,6 +430,7 @@ export function corridorProblem(net: CompiledNetwork, demandTable: DemandTable, 
     totalDemandT,
     tonnesPerTeu,
     year,
+    month: options.state?.month ?? null,
   };
 }
 

@@ -22,6 +22,7 @@ interface AssignFlags {
   demandScale?: string;
   theta?: string;
   year?: string;
+  month?: string;
   geojsonOut?: string;
   top?: string;
   votSegments?: string;
@@ -66,7 +67,8 @@ export function register(program: Command): void {
     .option("--flows-out <file>", "write link flows (TNTP: from,to,flow; corridor: linkId,from,to,mode,flowT,capacityT,vc), atomically")
     .option("--geojson-out <file>", "corridor: write link flows as GeoJSON LineStrings (atomic write)")
     .option("--year <y>", "corridor: include links, ferries and terminals open by this year (default: today's open network)")
-    .option("--scenario <file>", "corridor: assign on the network state of a scenario file (its year, projects, modifications, closures)")
+    .option("--month <m>", "corridor: month of travel 1–12, or now (this month, UTC): seasonal closures and ferry weather delays apply (default: none)")
+    .option("--scenario <file>", "corridor: assign on the network state of a scenario file (its year, month, projects, modifications, closures)")
     .option("--top <n>", "corridor: number of bottlenecks to list", "10")
     .option("--toll-factor <x>", "TNTP: override <TOLL FACTOR> (cost per toll unit)")
     .option("--distance-factor <x>", "TNTP: override <DISTANCE FACTOR> (cost per length unit)")
@@ -102,14 +104,17 @@ export function register(program: Command): void {
           import("../../network/index"),
           import("../../store/stage-tables"),
         ]);
+        const { resolveNetworkState } = await import("../../network/state");
         const t0 = performance.now();
         const dataDir = (command.optsWithGlobals() as { data: string }).data;
         const year = positive("--year", flags.year, true);
+        const month = flags.month === undefined ? undefined : flags.month.trim().toLowerCase() === "now" ? new Date().getUTCMonth() + 1 : numberOption("--month", flags.month, true);
+        if (month !== undefined && flags.scenario !== undefined) throw new CaravanError("E_USAGE", "--month with --scenario: set month: in the scenario file");
         const top = positive("--top", flags.top, true) ?? 10;
         const demandFile = flags.demand;
         const votSegments = positive("--vot-segments", flags.votSegments, true);
         const votSpread = flags.votSpread === undefined ? undefined : numberOption("--vot-spread", flags.votSpread, false);
-        const corridorParameters = { algorithm: flags.algorithm, gap, maxIterations, maxSeconds, theta, year, top, demandScale: flags.demandScale, votSegments, votSpread, json: flags.json === true };
+        const corridorParameters = { algorithm: flags.algorithm, gap, maxIterations, maxSeconds, theta, year, month, top, demandScale: flags.demandScale, votSegments, votSpread, json: flags.json === true };
         // a scenario's extends chain and project library are not among the hashed inputs: never replay its runs
         const reusable = flags.flowsOut === undefined && flags.geojsonOut === undefined && flags.scenario === undefined;
         const scenario = flags.scenario === undefined ? null : await (await import("../scenario-option")).scenarioSession(command, flags.scenario);
@@ -117,7 +122,7 @@ export function register(program: Command): void {
         const out = run.out;
         const net = scenario?.net ?? openNetwork(dataDir);
         const cp = corridorProblem(net, readDemandCsv(demandFile), {
-          ...(scenario ? { state: scenario.state } : {}),
+          ...(scenario ? { state: scenario.state } : month !== undefined ? { state: resolveNetworkState(net, { year: year ?? null, month }) } : {}),
           year: year ?? (scenario ? undefined : null),
           demandScale: positive("--demand-scale", flags.demandScale, false),
           ...(votSegments !== undefined ? { votSegments } : {}),
@@ -140,7 +145,7 @@ export function register(program: Command): void {
         });
         return;
       }
-      if (flags.geojsonOut !== undefined || flags.year !== undefined) throw new CaravanError("E_USAGE", "--geojson-out and --year apply to corridor demand (--demand FILE) only");
+      if (flags.geojsonOut !== undefined || flags.year !== undefined || flags.month !== undefined) throw new CaravanError("E_USAGE", "--geojson-out, --year and --month apply to corridor demand (--demand FILE) only");
       const tntpParameters = { algorithm: flags.algorithm, gap, maxIterations, maxSeconds, theta, tollFactor: flags.tollFactor, distanceFactor: flags.distanceFactor, demandScale: flags.demandScale, json: flags.json === true };
       await recordRun(command, { kind: "assignment", dirs: { tntp: flags.tntp as string }, parameters: tntpParameters, reusable: flags.flowsOut === undefined }, async (run) => {
       const out = run.out;
