@@ -52,6 +52,9 @@ export interface ScenarioParameters {
   readonly cargo?: string;
   readonly month?: number;
   readonly assignmentGap?: number;
+  /** Value-of-time segments per demand class in the corridor assignment (default 1) and their log-scale σ. */
+  readonly votSegments?: number;
+  readonly votSpread?: number;
   /** What the city pairs' costUsd is (routing/rates-report.ts); default cost, rates when `rates` is given. */
   readonly costBasis?: "rates" | "cost";
   /** "YYYY-MM" of the rate layers. */

@@ -20,7 +20,7 @@ import { createHash } from "node:crypto";
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join, relative } from "node:path";
 import { type DemandTable, resolveDemand } from "../assignment/corridor-demand";
-import { corridorProblem } from "../assignment/corridor";
+import { corridorProblem, VOT_SPREAD_DEFAULT } from "../assignment/corridor";
 import { arcFlowT, type Bottleneck, bottlenecks, linkFlowsGeoJson, transitTable } from "../assignment/results";
 import { solve } from "../assignment/solve";
 import { CaravanError } from "../core/errors";
@@ -346,7 +346,9 @@ function assignState(
   // on the rates basis the classes' money costs are the rates spread over the lanes' arcs (routing/rates-arc-cost.ts)
   const rates = scenarioRatesRequest(net, scenario);
   const arcCostUsd = rates === undefined ? {} : { arcCostUsd: (o: ResolvedRouteOptions, columns: ProfileColumns) => ratedArcCostUsd(ctx, o, columns, rates).costUsd };
-  const cp = corridorProblem(net, table, { state: applied.state, valueOfTimeUsdPerH: scenario.parameters.valueOfTimeUsdPerH, ...arcCostUsd });
+  const { votSegments, votSpread } = scenario.parameters;
+  const segments = { ...(votSegments !== undefined ? { votSegments } : {}), ...(votSpread !== undefined ? { votSpread } : {}) };
+  const cp = corridorProblem(net, table, { state: applied.state, valueOfTimeUsdPerH: scenario.parameters.valueOfTimeUsdPerH, ...segments, ...arcCostUsd });
   const result = solve(cp.problem, "b", { gap: scenario.parameters.assignmentGap ?? DEFAULT_ASSIGNMENT_GAP });
   // per crossing and direction: summed flow of its arcs over the direction's capacity (the largest of its arcs')
   const dirs = new Map<string, { crossing: string; direction: string; volumeT: number; capacityT: number }>();
@@ -519,6 +521,8 @@ function buildManifest(
       tradeElasticity: p.tradeElasticity ?? null,
       assignmentGap: p.assignmentGap ?? DEFAULT_ASSIGNMENT_GAP,
       assignmentAlgorithm: "b",
+      votSegments: p.votSegments ?? 1,
+      votSpread: (p.votSegments ?? 1) > 1 ? (p.votSpread ?? VOT_SPREAD_DEFAULT) : 0,
       costBasis: result.costBasis ?? "cost",
       ratesMonth: result.ratesMonth ?? null,
     },

@@ -197,8 +197,10 @@ export const parametersSchema = z
     tradeElasticity: positive.optional().describe("trade elasticity σ used by the trade stage"),
     criterion: z.enum(["time", "cost", "co2", "generalized"]).optional().describe("what the city-pair matrix minimises (default time)"),
     cargo: z.string().min(1).optional().describe("cargo profile of the city-pair matrix (default feu)"),
-    month: z.number().int().min(1).max(12).optional().describe("month of travel: seasonal closures apply"),
+    month: z.number().int().min(1).max(12).optional().describe("month of travel: seasonal closures and ferry weather waits apply"),
     assignmentGap: positive.optional().describe("relative gap the corridor assignment stops at (default 1e-4)"),
+    votSegments: z.number().int().min(1).max(100).optional().describe("value-of-time segments per demand class in the corridor assignment (default 1; assign --vot-segments)"),
+    votSpread: nonNegative.optional().describe("log-scale σ of the value-of-time distribution of the segments (default 0.489; assign --vot-spread)"),
     costBasis: z.enum(["rates", "cost"]).optional().describe("what the city pairs' costUsd is: the rate layers (rates/*.yaml) or the cost model (default cost; rates when a rates month is given)"),
     rates: z
       .string()
