@@ -6,6 +6,7 @@ import { CaravanError } from "../../core/errors";
 import { suggest } from "../../core/suggest";
 import { addStoreOptions, recordRun } from "../store-option";
 import { numberOption } from "../options";
+import type { ProfileColumns, ResolvedRouteOptions } from "../../routing/options";
 
 interface AssignFlags {
   tntp?: string;
@@ -23,6 +24,8 @@ interface AssignFlags {
   theta?: string;
   year?: string;
   month?: string;
+  costBasis?: string;
+  rates?: string;
   geojsonOut?: string;
   top?: string;
   votSegments?: string;
@@ -69,6 +72,8 @@ export function register(program: Command): void {
     .option("--year <y>", "corridor: include links, ferries and terminals open by this year (default: today's open network)")
     .option("--month <m>", "corridor: month of travel 1–12, or now (this month, UTC): seasonal closures and ferry weather delays apply (default: none)")
     .option("--scenario <file>", "corridor: assign on the network state of a scenario file (its year, month, projects, modifications, closures)")
+    .option("--cost-basis <basis>", "corridor: the classes' money cost: cost (the cost model's unit costs, default) | rates (each lane's market rate spread over its runs' arcs, rule rates-arc-spread; bulk stays on the cost model)")
+    .option("--rates <yyyy-mm>", "corridor: month of the rate layers (rates/*.yaml) on the rates basis (default: the latest with data; implies --cost-basis rates)")
     .option("--top <n>", "corridor: number of bottlenecks to list", "10")
     .option("--toll-factor <x>", "TNTP: override <TOLL FACTOR> (cost per toll unit)")
     .option("--distance-factor <x>", "TNTP: override <DISTANCE FACTOR> (cost per length unit)")
@@ -104,24 +109,37 @@ export function register(program: Command): void {
           import("../../network/index"),
           import("../../store/stage-tables"),
         ]);
-        const { resolveNetworkState } = await import("../../network/state");
+        const [{ resolveNetworkState }, { RoutingContext }, { ratedArcCostUsd }, { ratesRequestOf }, { formatMonth, ratesMonthOf }] = await Promise.all([
+          import("../../network/state"),
+          import("../../routing/context"),
+          import("../../routing/rates-arc-cost"),
+          import("../../routing/query-choices"),
+          import("../../routing/rates"),
+        ]);
         const t0 = performance.now();
         const dataDir = (command.optsWithGlobals() as { data: string }).data;
         const year = positive("--year", flags.year, true);
         const month = flags.month === undefined ? undefined : flags.month.trim().toLowerCase() === "now" ? new Date().getUTCMonth() + 1 : numberOption("--month", flags.month, true);
         if (month !== undefined && flags.scenario !== undefined) throw new CaravanError("E_USAGE", "--month with --scenario: set month: in the scenario file");
+        const costBasis = flags.costBasis ?? (flags.rates !== undefined ? "rates" : "cost");
         const top = positive("--top", flags.top, true) ?? 10;
         const demandFile = flags.demand;
         const votSegments = positive("--vot-segments", flags.votSegments, true);
         const votSpread = flags.votSpread === undefined ? undefined : numberOption("--vot-spread", flags.votSpread, false);
-        const corridorParameters = { algorithm: flags.algorithm, gap, maxIterations, maxSeconds, theta, year, month, top, demandScale: flags.demandScale, votSegments, votSpread, json: flags.json === true };
+        const corridorParameters = { algorithm: flags.algorithm, gap, maxIterations, maxSeconds, theta, year, month, costBasis, rates: flags.rates, top, demandScale: flags.demandScale, votSegments, votSpread, json: flags.json === true };
         // a scenario's extends chain and project library are not among the hashed inputs: never replay its runs
         const reusable = flags.flowsOut === undefined && flags.geojsonOut === undefined && flags.scenario === undefined;
         const scenario = flags.scenario === undefined ? null : await (await import("../scenario-option")).scenarioSession(command, flags.scenario);
         await recordRun(command, { kind: "assignment", files: { demand: demandFile, ...(flags.scenario !== undefined ? { scenario: flags.scenario } : {}) }, datasetDir: dataDir, parameters: corridorParameters, reusable }, (run) => {
         const out = run.out;
         const net = scenario?.net ?? openNetwork(dataDir);
+        // on the rates basis the classes' money costs are the lanes' rates spread over their runs' arcs (as in scenario runs)
+        const request = costBasis === "cost" && flags.rates === undefined ? undefined : ratesRequestOf(dataDir, net, { costBasis, rates: flags.rates }, { rates: "--rates", costBasisIs: (v) => `--cost-basis ${v}` });
+        const ratesLayer = request?.basis === "rates" ? request.layer : null;
+        const ctx = ratesLayer === null ? null : new RoutingContext(net);
+        const rated = ctx === null ? {} : { arcCostUsd: (o: ResolvedRouteOptions, columns: ProfileColumns) => ratedArcCostUsd(ctx, o, columns, request).costUsd };
         const cp = corridorProblem(net, readDemandCsv(demandFile), {
+          ...rated,
           ...(scenario ? { state: scenario.state } : month !== undefined ? { state: resolveNetworkState(net, { year: year ?? null, month }) } : {}),
           year: year ?? (scenario ? undefined : null),
           demandScale: positive("--demand-scale", flags.demandScale, false),
@@ -137,15 +155,24 @@ export function register(program: Command): void {
         }
         if (flags.flowsOut) writeFileAtomic(flags.flowsOut, linkFlowsCsv(cp, result));
         if (flags.geojsonOut) writeFileAtomic(flags.geojsonOut, linkFlowsGeoJson(cp, result));
-        const summary = corridorSummary(cp, result, demandFile, (performance.now() - t0) / 1000, top);
+        const summary = {
+          ...corridorSummary(cp, result, demandFile, (performance.now() - t0) / 1000, top),
+          costBasis: ratesLayer === null ? "cost" : "rates",
+          ratesMonth: ratesLayer === null ? null : formatMonth(ratesMonthOf(ratesLayer, request?.month)),
+        };
         if (flags.json) out(`${JSON.stringify(summary, null, 2)}\n`);
-        else out(formatCorridorSummary(summary));
+        else {
+          const basis = ratesLayer === null ? "" : `money cost on the rates basis: the rate layers of ${summary.ratesMonth} spread over their lanes' runs (rule rates-arc-spread); bulk on the cost model\n`;
+          out(`${formatCorridorSummary(summary)}${basis}`);
+        }
         run.tables(corridorTables(cp, result, summary));
         run.summary(summary);
         });
         return;
       }
-      if (flags.geojsonOut !== undefined || flags.year !== undefined || flags.month !== undefined) throw new CaravanError("E_USAGE", "--geojson-out, --year and --month apply to corridor demand (--demand FILE) only");
+      if (flags.geojsonOut !== undefined || flags.year !== undefined || flags.month !== undefined || flags.costBasis !== undefined || flags.rates !== undefined) {
+        throw new CaravanError("E_USAGE", "--geojson-out, --year, --month, --cost-basis and --rates apply to corridor demand (--demand FILE) only");
+      }
       const tntpParameters = { algorithm: flags.algorithm, gap, maxIterations, maxSeconds, theta, tollFactor: flags.tollFactor, distanceFactor: flags.distanceFactor, demandScale: flags.demandScale, json: flags.json === true };
       await recordRun(command, { kind: "assignment", dirs: { tntp: flags.tntp as string }, parameters: tntpParameters, reusable: flags.flowsOut === undefined }, async (run) => {
       const out = run.out;
