@@ -20,6 +20,8 @@ interface StudyFlags {
   pctPerDay?: string;
   pairTimes: string;
   modeShares?: string;
+  costBasis?: string;
+  rates?: string;
   out?: string;
   report?: string;
   json?: boolean;
@@ -39,6 +41,8 @@ export function register(program: Command): void {
     .option("--pct-per-day <x>", "one ad valorem % per day of shipment time (default: per HS section with sectors, else 1.35)")
     .option("--pair-times <rule>", "shipment time of a city pair: mode-share (expected over the modes shippers use, observed value shares by lane) | fastest (the fastest route)", "mode-share")
     .option("--mode-shares <file.csv>", "observed mode shares by lane (default: data/appraisal/mode-shares.csv)")
+    .option("--cost-basis <basis>", "with --pair-times mode-share: the money cost of the generalized cost that picks the mode of a pair without observed shares, rates (the rate layers) or cost (the cost model; default)")
+    .option("--rates <YYYY-MM>", "month of the rate layers (default the latest month with data); implies --cost-basis rates")
     .option("--out <dir>", "write economies.csv, groups.csv and study.json (atomically) into DIR")
     .option("--report <file.html>", "write a self-contained HTML report (atomically)")
     .option("--json", "print the result as JSON")
@@ -78,7 +82,12 @@ export function register(program: Command): void {
       const gdp = flags.gdp !== undefined ? S.readGdp(flags.gdp, gdpYear) : null;
       const imbalances: "additive" | "multiplicative" = flags.imbalances;
       const files = { trade: flags.trade, gdp: flags.gdp, ...(modeShares ? { modeShares: modeShares.file } : {}) };
-      const parameters = { tradeUnit: flags.tradeUnit, tradeYear, gdpYear, sigma, imbalances: flags.imbalances, pctPerDay, pairTimes, json: flags.json === true };
+      const ratesAsked = flags.rates !== undefined || (flags.costBasis ?? "cost").trim().toLowerCase() !== "cost";
+      if (ratesAsked && pairTimes !== "mode-share") throw new CaravanError("E_USAGE", "--cost-basis rates and --rates apply to --pair-times mode-share only (fastest routes are chosen by time)");
+      const ratesChoice = { costBasis: flags.costBasis ?? (flags.rates !== undefined ? "rates" : "cost"), ...(flags.rates !== undefined ? { rates: flags.rates } : {}) };
+      const { ratesRequestOf } = await import("../../routing/query-choices");
+      const rates = ratesAsked ? ratesRequestOf(dir, net, ratesChoice, { rates: "--rates", costBasisIs: (v) => `--cost-basis ${v}` }) : undefined;
+      const parameters = { tradeUnit: flags.tradeUnit, tradeYear, gdpYear, sigma, imbalances: flags.imbalances, pctPerDay, pairTimes, ...(ratesAsked ? ratesChoice : {}), json: flags.json === true };
       // a run asked to write files (--out, --report) is always computed
       await recordRun(cmd, { kind: "study", files, datasetDir: dir, parameters, reusable: flags.out === undefined && flags.report === undefined }, (run) => {
       const out = run.out;
@@ -91,7 +100,7 @@ export function register(program: Command): void {
             process.stderr.write(`\rstudy [${"#".repeat(done)}${" ".repeat(Math.max(0, stages - done))}] ${stage.padEnd(16)}${done >= stages ? "\n" : ""}`);
           }
         : undefined;
-      const result = S.runBeltAndRoadStudy({ ctx, trade, gdp, sigma, imbalances, pairTimes, ...(modeShares ? { modeShares } : {}), ...(pctPerDay !== undefined ? { pctPerDay } : {}), ...(progress ? { progress } : {}) });
+      const result = S.runBeltAndRoadStudy({ ctx, trade, gdp, sigma, imbalances, pairTimes, ...(modeShares ? { modeShares } : {}), ...(rates ? { rates } : {}), ...(pctPerDay !== undefined ? { pctPerDay } : {}), ...(progress ? { progress } : {}) });
       const json = S.studyJson(result);
       if (flags.out !== undefined) {
         try {

@@ -63,7 +63,7 @@ export function formatStudy(r: StudyResult): string {
     `trade: ${r.trade.file}, ${r.trade.economies} economies${r.trade.restOfWorld.length > 0 ? ` (ROW = ${r.trade.restOfWorld.length} economies)` : ""}; domestic flows from GDP for ${r.trade.domesticFromGdp}${r.trade.gdpFile ? ` (${r.trade.gdpFile}, ${r.trade.gdpYear})` : ""}`,
   );
   lines.push(
-    `pair times: ${r.parameters.pairTimes === "mode-share" ? `expected over the modes shippers use (observed value shares by lane from ${shortPath(r.parameters.modeShares ?? "")}; other lanes: the mode of least generalized cost)` : "the fastest route's time"}`,
+    `pair times: ${r.parameters.pairTimes === "mode-share" ? `expected over the modes shippers use (observed value shares by lane from ${shortPath(r.parameters.modeShares ?? "")}; other lanes: the mode of least generalized cost${r.parameters.costBasis === "rates" ? `, money cost on the rate layers of ${r.parameters.ratesMonth}` : ""})` : "the fastest route's time"}`,
   );
   lines.push(`GE: σ = ${r.parameters.sigma}, ${r.parameters.imbalances} imbalances; time cost ${r.parameters.pctPerDay !== null ? `${r.parameters.pctPerDay} %/day` : `per sector (${r.parameters.timeCosts})`}`);
   for (const v of r.variants) {

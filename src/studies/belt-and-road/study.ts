@@ -16,6 +16,8 @@ import { readFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { packageInfo } from "../../core/package";
 import type { RoutingContext } from "../../routing/index";
+import type { RatesRequest } from "../../routing/rates-report";
+import { formatMonth, ratesMonthOf } from "../../routing/rates";
 import { countryResults, type GeImbalanceRule, solveCounterfactual } from "../../trade/ge/ge";
 import type { CountryPairTimes, ModeShareTable } from "../../trade/pair-times/pair-times";
 import { DEFAULT_SIGMA, type PairTimes, readTimeCostTable, type SectorWeights, timeChangesToCostChanges } from "../../trade/ge/time-cost";
@@ -96,6 +98,9 @@ export interface StudyResult {
     readonly pairTimes: PairTimeRule;
     /** The observed mode shares used (mode-share rule), or null. */
     readonly modeShares: string | null;
+    /** Money cost of the mode choice where no shares are observed: the rate layers of ratesMonth or the cost model. */
+    readonly costBasis: "rates" | "cost";
+    readonly ratesMonth: string | null;
   };
   readonly variants: readonly VariantResult[];
   readonly seedFigures: readonly SeedFigure[];
@@ -119,8 +124,16 @@ export interface StudyOptions {
   readonly pairTimes?: PairTimeRule;
   /** Observed mode shares (mode-share rule); default data/appraisal/mode-shares.csv. */
   readonly modeShares?: ModeShareTable & { readonly file?: string };
+  /** Money cost of the generalized cost that picks a pair's mode where no shares are observed (default the cost model). */
+  readonly rates?: RatesRequest;
   /** Called after each stage (trade, states, times and GE of each variant) with its name. */
   readonly progress?: (stage: string) => void;
+}
+
+/** The cost basis and effective rates month a study reports. */
+function ratesParameters(rates: RatesRequest | undefined): { costBasis: "rates" | "cost"; ratesMonth: string | null } {
+  if (rates === undefined || rates.basis === "cost" || rates.layer === null) return { costBasis: "cost", ratesMonth: null };
+  return { costBasis: "rates", ratesMonth: formatMonth(ratesMonthOf(rates.layer, rates.month)) };
 }
 
 function readCsvRows(file: string): Record<string, string>[] {
@@ -251,7 +264,7 @@ export function runBeltAndRoadStudy(options: StudyOptions): StudyResult {
   let firstTimes: CountryPairTimes | null = null;
   const variants: VariantResult[] = [];
   for (const name of VARIANTS) {
-    const times = variantTimes(states, name, { ...(options.cargo ? { cargo: options.cargo } : {}), ...(modeShares ? { modeShares } : {}) });
+    const times = variantTimes(states, name, { ...(options.cargo ? { cargo: options.cargo } : {}), ...(modeShares ? { modeShares } : {}), ...(options.rates ? { rates: options.rates } : {}) });
     firstTimes ??= times.all;
     lap(`times:${name}`);
     const dAll = timeChangeMatrix(times.all, flows.economies);
@@ -401,7 +414,7 @@ export function runBeltAndRoadStudy(options: StudyOptions): StudyResult {
       gdpFile: options.gdp?.file ?? null,
       gdpYear: options.gdp?.year ?? null,
     },
-    parameters: { sigma, imbalances, pctPerDay: pctPerDay ?? null, timeCosts: timeCostTable?.source ?? null, pairTimes, modeShares: modeShares ? (modeShares.file ?? "given") : null },
+    parameters: { sigma, imbalances, pctPerDay: pctPerDay ?? null, timeCosts: timeCostTable?.source ?? null, pairTimes, modeShares: modeShares ? (modeShares.file ?? "given") : null, ...ratesParameters(options.rates) },
     variants,
     seedFigures,
     timings,

@@ -15,6 +15,7 @@ import type { NetworkState } from "../../network/state";
 import { RoutingContext } from "../../routing/index";
 import { applyScenario, extendedNetwork } from "../../scenarios/apply";
 import type { PlacedModification, Scenario } from "../../scenarios/load";
+import type { RatesRequest } from "../../routing/rates-report";
 import { type CountryPairTimes, computePairTimes, type ModeShareTable } from "../../trade/pair-times/pair-times";
 
 export const VARIANTS = ["projects", "borders", "both"] as const;
@@ -106,9 +107,14 @@ function tableId(t: ModeShareTable): number {
 }
 
 /** Country-pair times of a variant against the baseline, for both mode sets (one baseline computation per study). */
-export function variantTimes(states: StudyStates, variant: VariantName, options: { countries?: readonly string[]; cargo?: string; modeShares?: ModeShareTable } = {}): VariantTimes {
+export function variantTimes(
+  states: StudyStates,
+  variant: VariantName,
+  options: { countries?: readonly string[]; cargo?: string; modeShares?: ModeShareTable; rates?: RatesRequest } = {},
+): VariantTimes {
+  const ratesKey = options.rates === undefined || options.rates.basis === "cost" ? "cost" : `rates:${options.rates.month ?? "latest"}`;
   const run = (modes: readonly string[]) => {
-    const key = `${modes.join(",")}|${options.modeShares ? `mode-share#${tableId(options.modeShares)}` : "fastest"}|${options.cargo ?? "feu"}|${options.countries?.join(",") ?? "all"}`;
+    const key = `${modes.join(",")}|${options.modeShares ? `mode-share#${tableId(options.modeShares)}` : "fastest"}|${options.cargo ?? "feu"}|${options.countries?.join(",") ?? "all"}|${ratesKey}`;
     const cached = states.baselineTimes.get(key);
     const t = computePairTimes(states.ctx.net, {
       baseline: { state: states.baseline, modes },
@@ -118,6 +124,7 @@ export function variantTimes(states: StudyStates, variant: VariantName, options:
       criterion: "time",
       context: states.ctx,
       ...(options.modeShares ? { modeShares: options.modeShares } : {}),
+      ...(options.rates ? { rates: options.rates } : {}),
       ...(cached ? { baselineCityTimeH: cached } : {}),
     });
     if (!cached) states.baselineTimes.set(key, t.cityBaselineTimeH);
