@@ -13,6 +13,7 @@ import {
   corridorVolumes,
   type CrossingVolume,
   crossingVolumes,
+  flowOrder,
   type TransitRow,
   transitTable,
 } from "./results";
@@ -125,15 +126,7 @@ export function laneSplits(cp: CorridorProblem, result: AssignmentResult): LaneS
   for (let k = 0; k < commodities.count; k++) {
     const base = k * m;
     const origin = commodities.origin[k];
-    for (let a = 0; a < m; a++) if (cf[base + a] > 0) indeg[head[a]]++;
-    let qh = 0;
-    let qt = 0;
-    order[qt++] = origin;
-    while (qh < qt) {
-      const u = order[qh++];
-      for (let a = firstOut[u]; a < firstOut[u + 1]; a++) if (cf[base + a] > 0 && --indeg[head[a]] === 0) order[qt++] = head[a];
-    }
-    for (let a = 0; a < m; a++) indeg[head[a]] = 0;
+    const qt = flowOrder(cf, base, origin, firstOut, head, indeg, order);
     sea[origin] = 0;
     for (let i = 1; i < qt; i++) {
       const v = order[i];

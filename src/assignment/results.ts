@@ -357,15 +357,7 @@ export function corridorVolumes(cp: CorridorProblem, result: AssignmentResult): 
   for (let k = 0; k < commodities.count; k++) {
     const base = k * m;
     const origin = commodities.origin[k];
-    for (let a = 0; a < m; a++) if (cf[base + a] > 0) indeg[head[a]]++;
-    let qh = 0;
-    let qt = 0;
-    order[qt++] = origin;
-    while (qh < qt) {
-      const u = order[qh++];
-      for (let a = firstOut[u]; a < firstOut[u + 1]; a++) if (cf[base + a] > 0 && --indeg[head[a]] === 0) order[qt++] = head[a];
-    }
-    for (let a = 0; a < m; a++) indeg[head[a]] = 0;
+    const qt = flowOrder(cf, base, origin, firstOut, head, indeg, order);
     share[origin] = new Map([[0, 1]]);
     for (let i = 1; i < qt; i++) {
       const v = order[i];
@@ -416,4 +408,30 @@ function bitOr(a: number, b: number): number {
 
 function hasBit(key: number, bit: number): boolean {
   return Math.floor(key / 2 ** bit) % 2 === 1;
+}
+
+/**
+ * Topological order of the nodes one commodity's flow reaches (`cf[base + a] > 0`, an acyclic subgraph at
+ * equilibrium), from its origin, into `order`; returns the count. `indeg` ([node], all 0) is used and left all 0.
+ */
+export function flowOrder(
+  cf: Float64Array,
+  base: number,
+  origin: number,
+  firstOut: ArrayLike<number>,
+  head: ArrayLike<number>,
+  indeg: Int32Array,
+  order: Int32Array,
+): number {
+  const m = head.length;
+  for (let a = 0; a < m; a++) if (cf[base + a] > 0) indeg[head[a]]++;
+  let qh = 0;
+  let qt = 0;
+  order[qt++] = origin;
+  while (qh < qt) {
+    const u = order[qh++];
+    for (let a = firstOut[u]; a < firstOut[u + 1]; a++) if (cf[base + a] > 0 && --indeg[head[a]] === 0) order[qt++] = head[a];
+  }
+  for (let a = 0; a < m; a++) indeg[head[a]] = 0;
+  return qt;
 }
