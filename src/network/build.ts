@@ -291,11 +291,29 @@ export function compileNetwork(net: NetworkData): CompiledNetwork {
    * wait = max(0, headwayH / 2 − dwell), dwell = the event's dwell at H on arcs leaving H, P's port handling on arcs
    * leaving P.
    */
+  /** An arc row of ferry record `fi` from place a to place b: the fields every ferry and feeder arc shares. */
+  const ferryRow = (fi: number, a: number, b: number, mode: number, gaugeMm: number) => {
+    const f = net.ferries[fi];
+    const row = blankRow();
+    row.kind = ARC_FERRY;
+    row.mode = mode;
+    row.gaugeMm = gaugeMm;
+    row.status = statusCode(f.status);
+    row.openYear = f.openYear ?? 0;
+    row.distanceKm = f.distanceKm;
+    row.travelTimeH = f.crossingTimeH;
+    row.capacityTonnesPerYear = f.capacityTonnesPerYear ?? Number.NaN;
+    row.record = fi;
+    row.fromPlace = a;
+    row.toPlace = b;
+    row.fromCountry = countryOf(net.places[a]);
+    row.toCountry = countryOf(net.places[b]);
+    return row;
+  };
   const pushSeaFeeder = (fi: number, h: number, pPort: number) => {
     const f = net.ferries[fi];
     const hub = net.terminals[seaPortOf.get(h)!];
     const port = net.terminals[seaPortOf.get(pPort)!];
-    const status = statusCode(f.status);
     const sea = modes.sea;
     const endsAtHub: { layer: number; timeH: number; costFeu: number; costTonne: number }[] = [
       { layer: LAYER_SEA, timeH: hub.transshipmentTimeH ?? 0, costFeu: hub.transshipmentCostUsdPerFeu ?? 0, costTonne: perTonneOfFeuCharge(hub.transshipmentCostUsdPerFeu ?? 0) },
@@ -310,14 +328,7 @@ export function compileNetwork(net: NetworkData): CompiledNetwork {
       for (const [a, la, b, lb] of directions) {
         const loadingDwellH = a === h ? end.timeH : port.handlingTimeH;
         const waitH = Math.max(0, f.headwayH / 2 - loadingDwellH);
-        const row = blankRow();
-        row.kind = ARC_FERRY;
-        row.mode = MODE_SEA;
-        row.gaugeMm = LAYER_GAUGE_MM[la === LAYER_SEA ? lb : la] ?? 0;
-        row.status = status;
-        row.openYear = f.openYear ?? 0;
-        row.distanceKm = f.distanceKm;
-        row.travelTimeH = f.crossingTimeH;
+        const row = ferryRow(fi, a, b, MODE_SEA, LAYER_GAUGE_MM[la === LAYER_SEA ? lb : la] ?? 0);
         row.waitTimeH = waitH;
         row.eventTimeH = waitH + end.timeH;
         row.eventCostUsdPerFeu = end.costFeu;
@@ -325,12 +336,6 @@ export function compileNetwork(net: NetworkData): CompiledNetwork {
         row.costUsdPerTeu = row.costUsdPerFeu * sea.teuCostRatio.value;
         row.costUsdPerTonne = perTonneOfFeuCharge(f.costUsdPerFeu) + end.costTonne;
         row.co2GPerTonne = f.distanceKm * sea.co2GPerTonneKm.value;
-        row.capacityTonnesPerYear = f.capacityTonnesPerYear ?? Number.NaN;
-        row.record = fi;
-        row.fromPlace = a;
-        row.toPlace = b;
-        row.fromCountry = countryOf(net.places[a]);
-        row.toCountry = countryOf(net.places[b]);
         push(nodeAt(a, la), nodeAt(b, lb), row);
       }
     }
@@ -355,26 +360,13 @@ export function compileNetwork(net: NetworkData): CompiledNetwork {
       const ends: [number, number][] = [[a0, b0]];
       if (!f.oneway) ends.push([b0, a0]);
       for (const [a, b] of ends) {
-        const row = blankRow();
-        row.kind = ARC_FERRY;
-        row.mode = MODE_FERRY;
-        row.gaugeMm = carried === "rail" ? (f.gaugeMm ?? 0) : 0;
-        row.status = statusCode(f.status);
-        row.openYear = f.openYear ?? 0;
-        row.distanceKm = f.distanceKm;
-        row.travelTimeH = f.crossingTimeH;
+        const row = ferryRow(fi, a, b, MODE_FERRY, carried === "rail" ? (f.gaugeMm ?? 0) : 0);
         row.waitTimeH = f.headwayH / 2;
         row.eventTimeH = f.headwayH / 2;
         row.costUsdPerFeu = f.costUsdPerFeu;
         row.costUsdPerTeu = f.costUsdPerFeu * modes[carried].teuCostRatio.value;
         row.costUsdPerTonne = perTonneOfFeuCharge(f.costUsdPerFeu);
         row.co2GPerTonne = f.distanceKm * net.modes.ferryCo2GPerTonneKm.value;
-        row.capacityTonnesPerYear = f.capacityTonnesPerYear ?? Number.NaN;
-        row.record = fi;
-        row.fromPlace = a;
-        row.toPlace = b;
-        row.fromCountry = countryOf(net.places[a]);
-        row.toCountry = countryOf(net.places[b]);
         push(nodeAt(a, layer), nodeAt(b, layer), row);
       }
     });
