@@ -15,7 +15,7 @@ import { CaravanError } from "../../core/errors";
 import { evaluateExpr, parseFormula, type Formula } from "./formula";
 import { type FixedEffect, fixedEffectParameterCount, isNestedIn, recoverFixedEffects } from "./hdfe";
 import { fitPpml, type VcovPoint } from "./ppml";
-import { choleskyDropCollinear, choleskyInverse, logGamma, normalTwoSidedP, weightedDot } from "./ppml-linalg";
+import { choleskyDropCollinear, choleskyInverse, logGamma, normalTwoSidedP, weightedGram } from "./ppml-linalg";
 import { detectSeparationRelu, dropSingletonsAndFeSeparation, ObsStatus } from "./separation";
 import { encodeFactor, type Table } from "../io/table";
 import { type ClusterVariable, computeVcov, type FixefKRule, nestedFixedEffectParameterCount, type SmallSampleRule, type VcovType } from "./vcov";
@@ -544,14 +544,7 @@ function stataConstant(
   }
   const q = design.length;
   // H = Σ weights_i d_i d_iᵀ, entry by entry (small functions, optimized quickly), terms in observation order
-  const h = new Float64Array(q * q); // [a * q + b]
-  for (let a = 0; a < q; a++) {
-    for (let b = 0; b <= a; b++) {
-      const v = weightedDot(weights, design[a], design[b]);
-      h[a * q + b] = v;
-      h[b * q + a] = v;
-    }
-  }
+  const h = weightedGram(weights, design);
   const hc = choleskyDropCollinear(h, q, 1e-14);
   const bread = choleskyInverse(hc.l, hc.kept, q);
   if (skipSe) return { estimate: c / sw, se: Number.NaN };

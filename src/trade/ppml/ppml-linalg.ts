@@ -307,3 +307,17 @@ export function weightedDot(w: Float64Array, a: Float64Array, b: Float64Array): 
   for (let i = 0; i < w.length; i++) s += w[i] * a[i] * b[i];
   return s;
 }
+
+/** Σ_i w_i x_i x_iᵀ of the columns `cols` (q × q, row-major), entry by entry in observation order. */
+export function weightedGram(w: Float64Array, cols: readonly Float64Array[]): Float64Array {
+  const q = cols.length;
+  const h = new Float64Array(q * q); // [a * q + b]
+  for (let a = 0; a < q; a++) {
+    for (let b = 0; b <= a; b++) {
+      const v = weightedDot(w, cols[a], cols[b]);
+      h[a * q + b] = v;
+      h[b * q + a] = v;
+    }
+  }
+  return h;
+}

@@ -30,7 +30,7 @@
 import { CaravanError } from "../../core/errors";
 import { FixedEffectSolver } from "./fe-solver";
 import type { FixedEffect } from "./hdfe";
-import { choleskyDropCollinear, choleskyInverse, choleskySolve, weightedDot } from "./ppml-linalg";
+import { choleskyDropCollinear, choleskyInverse, choleskySolve, weightedDot, weightedGram } from "./ppml-linalg";
 
 export interface PpmlCoreInput {
   readonly y: Float64Array;
@@ -391,14 +391,7 @@ function finishFit(
   for (let j = 0; j < p; j++) if (kept[j]) keptIdx.push(j);
   const xFinal = keptIdx.map((j) => xTilde[j]);
   const q = keptIdx.length;
-  const h = new Float64Array(q * q);
-  for (let a = 0; a < q; a++) {
-    for (let b = 0; b <= a; b++) {
-      const s = weightedDot(w, xFinal[a], xFinal[b]);
-      h[a * q + b] = s;
-      h[b * q + a] = s;
-    }
-  }
+  const h = weightedGram(w, xFinal);
   const hc = choleskyDropCollinear(h, q, 1e-14);
   const bread = choleskyInverse(hc.l, hc.kept, q);
   const betaOut = new Float64Array(p).fill(Number.NaN);
