@@ -91,11 +91,17 @@ function pruneCache(cacheDir: string): void {
 /**
  * The cached compiled network of the dataset in `dir` under the running code, or null when there is none (or it is
  * stale or damaged; openNetwork then rebuilds it). Throws E_FILE_NOT_FOUND when `dir` does not exist.
+ *
+ * The key sees the dataset's bytes, not where it lies, so one entry serves every copy of a dataset (two clones, a
+ * moved folder). The revived network therefore names `dir`, the folder it was asked for, never the folder it was
+ * first compiled from, which may since have been moved or deleted.
  */
 export function openCachedNetwork(dir: string, cacheDir: string = defaultCacheDir()): CompiledNetwork | null {
   const hash = datasetHash(dir);
   try {
-    return readCompiledCache(cacheDir, hash);
+    const net = readCompiledCache(cacheDir, hash);
+    if (net) (net.network as { dir: string }).dir = dir;
+    return net;
   } catch (error) {
     if (!isCaravanError(error) || error.code !== "E_GRAPH_CACHE_STALE") throw error;
     return null;

@@ -2,7 +2,7 @@
  * Where the compiled-network cache lives and what its key sees: the user's cache folder (never the package or the
  * current folder), the dataset and the compiler's code, and a bounded number of entries.
  */
-import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, utimesSync, writeFileSync } from "node:fs";
+import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, rmSync, utimesSync, writeFileSync } from "node:fs";
 import { homedir, tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
@@ -55,6 +55,17 @@ describe("openNetwork cache entries", () => {
     copyFileSync(json, `${foreign}.json`);
     writeFileSync(bin, "garbage");
     expect(openNetwork(dir, { cacheDir }).graph.arcCount).toBe(first.graph.arcCount);
+  });
+
+  it("revive a dataset under the folder it was asked for, not the folder it was first compiled from (since deleted)", () => {
+    const cacheDir = mkdtempSync(join(tmpdir(), "caravan-cache-"));
+    const first = copyTestbot();
+    expect(openNetwork(first, { cacheDir }).network.dir).toBe(first);
+    const second = copyTestbot();
+    rmSync(first, { recursive: true, force: true });
+    const revived = openNetwork(second, { cacheDir });
+    expect(readdirSync(cacheDir)).toHaveLength(2); // the same entry: revived, not rebuilt
+    expect(revived.network.dir).toBe(second);
   });
 
   it(`keeps only the newest ${MAX_CACHE_ENTRIES} entries`, () => {
