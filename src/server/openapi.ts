@@ -92,7 +92,13 @@ function constraints(s: Schema): string {
   if (s.default !== undefined) parts.push(`default \`${JSON.stringify(s.default)}\``);
   if (s.minimum !== undefined) parts.push(`≥ ${s.minimum}`);
   if (s.maximum !== undefined) parts.push(`≤ ${s.maximum}`);
+  if (s.exclusiveMinimum !== undefined) parts.push(`> ${s.exclusiveMinimum}`);
   if (s.maxLength !== undefined) parts.push(`≤ ${s.maxLength} chars`);
+  if (s.pattern !== undefined) parts.push(`pattern \`${s.pattern}\``);
+  for (const branch of (s.anyOf as Schema[] | undefined) ?? []) {
+    const inner = constraints(branch);
+    if (inner !== "") parts.push(`${typeOf(branch)} ${inner}`);
+  }
   return parts.join(", ");
 }
 

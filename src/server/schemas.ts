@@ -11,6 +11,7 @@
 import { EVENT_TYPES } from "../routing/report";
 import { CRITERIA } from "../routing/options";
 import { LINK_STATUSES, MODES, PLACE_KINDS } from "../network/schema";
+import type { ChoiceNames } from "../routing/query-choices";
 
 type Schema = Record<string, unknown>;
 
@@ -469,22 +470,40 @@ export const JOB_KINDS = ["assignment", "scenario-run", "scenario-compare", "gra
 export type JobKind = (typeof JOB_KINDS)[number];
 export const JOB_STATUSES = ["queued", "running", "done", "failed"] as const;
 
+/** The cost-basis and rates-month fields of the jobs that take them (as `assign` and `scenario run`). */
+const COST_BASIS_INPUT = { type: "string", enum: ["cost", "rates"] } as const;
+/** A month YYYY-MM; the job route words a mismatch as the CLI does ("must be a month YYYY-MM (e.g. 2024-01)"). */
+export const RATES_MONTH_PATTERN = "^\\d{4}-(0[1-9]|1[0-2])$";
+const RATES_MONTH_INPUT = { type: "string", maxLength: 20, pattern: RATES_MONTH_PATTERN } as const;
+
+/** The job inputs' names of the shared cost-basis and rates-month choices (routing/query-choices.ts), for their errors. */
+export const JOB_CHOICE_NAMES: ChoiceNames = { rates: "input.rates", costBasisIs: (v) => `input.costBasis "${v}"` };
+
 /** Input of each job kind (validated when the job is submitted). */
 export const JOB_INPUT_SCHEMAS: Record<JobKind, Schema> = {
   assignment: {
     type: "object",
     additionalProperties: false,
     description:
-      "Corridor assignment (`caravan assign --demand`). `demand` names a CSV inside the data folders (default demand/corridors-2024.csv of the dataset); `demandCsv` gives the CSV text instead.",
+      "Corridor assignment (`caravan assign --demand`, the same options under the same names). `demand` names a CSV inside the data folders (default demand/corridors-2024.csv of the dataset); `demandCsv` gives the CSV text instead. Result: {summary (the object `caravan assign --demand --json` prints with the same options, costBasis, ratesMonth, month and choice.votSegments/votSpread among it), parameters (the options the run used, defaults filled in: algorithm, gap, maxIterations, theta, year, month, costBasis, ratesMonth, votSegments, votSpread, demandScale, top), flows (link flows as GeoJSON)}. A bad option is 400 E_USAGE naming the field; with a run store every distinct option set is a run of its own.",
     properties: {
       demand: { type: "string", maxLength: 500, description: "path relative to the dataset folder (no '..')" },
       demandCsv: { type: "string", maxLength: LIMITS.bodyBytes, description: "demand CSV text: origin,destination,class,amount,source" },
       algorithm: { type: "string", enum: ["aon", "msa", "fw", "cfw", "bfw", "b", "logit"], default: "b" },
       gap: { type: "number", exclusiveMinimum: 0, default: 1e-6 },
       maxIterations: { type: "integer", minimum: 1, maximum: 100_000 },
-      year: { type: "integer", minimum: 1900, maximum: 2100 },
-      demandScale: { type: "number", minimum: 0 },
-      top: { type: "integer", minimum: 1, maximum: 1000, default: 10 },
+      theta: { type: "number", exclusiveMinimum: 0, maximum: 1e6, description: "algorithm logit: dispersion per unit of cost (`--theta`; default 10 / mean free-flow O-D cost)" },
+      year: { type: "integer", minimum: 1900, maximum: 2100, description: "links, ferries and terminals open by this year (`--year`; default: today's open network)" },
+      month: {
+        anyOf: [{ type: "integer", minimum: 1, maximum: 12 }, { type: "string", enum: ["now"] }],
+        description: "month of travel 1–12, or `now` (this month, UTC; recorded as its number): seasonal closures and ferry weather waits apply (`--month`; default none)",
+      },
+      costBasis: { ...COST_BASIS_INPUT, description: "the classes' money cost (`--cost-basis`): cost (the cost model's unit costs) | rates (each lane's market rate spread over its runs' arcs, rule rates-arc-spread; bulk stays on the cost model). Default cost, rates when `rates` is given" },
+      rates: { ...RATES_MONTH_INPUT, description: "month of the rate layers on the rates basis, YYYY-MM (`--rates`; default: the latest month with data; implies costBasis rates)" },
+      votSegments: { type: "integer", minimum: 1, maximum: 100, description: "split every demand class into N value-of-time segments, lognormal around the class's value of time (`--vot-segments`; default 1 = one value of time)" },
+      votSpread: { type: "number", minimum: 0, description: "log-scale σ of the value-of-time distribution with votSegments > 1 (`--vot-spread`; default 0.489)" },
+      demandScale: { type: "number", minimum: 0, maximum: 1e6, description: "multiply every demand entry (`--demand-scale`)" },
+      top: { type: "integer", minimum: 1, maximum: 1000, default: 10, description: "number of bottlenecks to list (`--top`)" },
     },
   },
   "gravity-estimate": {
@@ -507,11 +526,13 @@ export const JOB_INPUT_SCHEMAS: Record<JobKind, Schema> = {
     additionalProperties: false,
     required: ["scenario"],
     description:
-      "A scenario file run against its baseline (`caravan scenario run --json`): all-city matrix, corridor assignment of its demand, country-pair shipment times. Result: {comparison (the CLI's JSON), diff (link-flow changes as GeoJSON: baseFlowT, scenarioFlowT, changeT), flows: {baseline, scenario} link-flow GeoJSON, timings}. The scenario, its extends chain and its demand file must lie inside the data folders.",
+      "A scenario file run against its baseline (`caravan scenario run --json`): all-city matrix, corridor assignment of its demand, country-pair shipment times. Result: {comparison (the CLI's JSON), parameters (the run's parameters as its manifest records them: year, month, votSegments, votSpread, costBasis, ratesMonth, …), diff (link-flow changes as GeoJSON: baseFlowT, scenarioFlowT, changeT), flows: {baseline, scenario} link-flow GeoJSON, timings}. The month of travel and the value-of-time segments come from the scenario file (month, votSegments, votSpread), as for the CLI. The scenario, its extends chain and its demand file must lie inside the data folders.",
     properties: {
       scenario: { type: "string", minLength: 1, maxLength: 500, description: "scenario YAML, path relative to the dataset folder (no '..')" },
       baseline: { type: "string", minLength: 1, maxLength: 500, description: "another scenario as the baseline (default: the scenario without its projects and modifications)" },
       pairTimes: { type: "boolean", default: true, description: "also compute the country-pair shipment times" },
+      costBasis: { ...COST_BASIS_INPUT, description: "what the city pairs' costUsd is (`scenario run --cost-basis`), over the file's parameters.costBasis: rates (the rate layers, a closure's shock included) | cost (the cost model); default the file's, else cost; rates when `rates` is given" },
+      rates: { ...RATES_MONTH_INPUT, description: "month of the rate layers on the rates basis, YYYY-MM (`scenario run --rates`; default the file's, else the latest month with data; implies costBasis rates)" },
     },
   },
   "scenario-compare": {
@@ -538,7 +559,7 @@ export const JOB_INPUT_SCHEMAS: Record<JobKind, Schema> = {
   },
 };
 
-const jobErrorSchema = obj({ code: str, message: str }, [], "why the job failed");
+const jobErrorSchema = obj({ code: str, message: str, didYouMean: d("suggestions for a mistyped name or value", strings) }, ["didYouMean"], "why the job failed");
 
 export const jobViewSchema = obj(
   {

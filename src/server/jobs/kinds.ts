@@ -11,10 +11,17 @@ import { linkFlowsGeoJson } from "../../assignment/results";
 import { solve } from "../../assignment/solve";
 import { CaravanError } from "../../core/errors";
 import type { CompiledNetwork } from "../../network/compiled";
+import { resolveNetworkState } from "../../network/state";
+import { RoutingContext } from "../../routing/context";
+import type { ProfileColumns, ResolvedRouteOptions } from "../../routing/options";
+import { ratesRequestOf } from "../../routing/query-choices";
+import { formatMonth, ratesMonthOf } from "../../routing/rates";
+import { ratedArcCostUsd } from "../../routing/rates-arc-cost";
 import type { Comparison } from "../../scenarios/compare";
 import { estimateGravity, type SmallSampleRule, type VcovType } from "../../trade/ppml/estimate";
 import { ppmlResultJson } from "../../trade/ppml/ppml-report";
 import { parseCsvTable } from "../../trade/io/table";
+import { JOB_CHOICE_NAMES } from "../schemas";
 
 /** A job as the worker receives it. */
 export interface PreparedJob {
@@ -38,14 +45,48 @@ export interface JobEnv {
   readonly progress: (fraction: number, message: string) => void;
 }
 
+/** Input of an assignment job as prepareJob leaves it: validated, month a number, costBasis filled in. */
+interface AssignmentInput {
+  demandCsv?: string;
+  algorithm?: string;
+  gap?: number;
+  maxIterations?: number;
+  theta?: number;
+  year?: number;
+  month?: number;
+  costBasis?: "cost" | "rates";
+  rates?: string;
+  votSegments?: number;
+  votSpread?: number;
+  demandScale?: number;
+  top?: number;
+}
+
+/**
+ * A corridor assignment as `caravan assign --demand FILE --json` computes it with the same options: the network
+ * state of the month of travel, the classes' money cost on the rates basis (the lanes' rates spread over their runs'
+ * arcs), value-of-time segments; the summary is the object the CLI prints.
+ */
 function assignment(job: PreparedJob, env: JobEnv): unknown {
   const t0 = performance.now();
-  const input = job.input as { demandCsv?: string; algorithm?: string; gap?: number; maxIterations?: number; year?: number; demandScale?: number; top?: number };
+  const input = job.input as AssignmentInput;
   const net = env.net();
   env.progress(0.02, "reading demand");
   const table = input.demandCsv !== undefined ? parseDemandCsv(input.demandCsv, "upload.csv") : parseDemandCsv(readFileSync(job.filePath!, "utf8"), job.fileLabel!);
   const label = input.demandCsv !== undefined ? "upload.csv" : job.fileLabel!;
-  const cp = corridorProblem(net, table, { year: input.year ?? null, demandScale: input.demandScale });
+  const costBasis = input.costBasis ?? (input.rates !== undefined ? "rates" : "cost");
+  const request = costBasis === "cost" && input.rates === undefined ? undefined : ratesRequestOf(net.network.dir, net, { costBasis, rates: input.rates }, JOB_CHOICE_NAMES);
+  const ratesLayer = request?.basis === "rates" ? request.layer : null;
+  const ctx = ratesLayer === null ? null : new RoutingContext(net);
+  const rated = ctx === null ? {} : { arcCostUsd: (o: ResolvedRouteOptions, columns: ProfileColumns) => ratedArcCostUsd(ctx, o, columns, request).costUsd };
+  const cp = corridorProblem(net, table, {
+    ...rated,
+    ...(input.month !== undefined ? { state: resolveNetworkState(net, { year: input.year ?? null, month: input.month }) } : {}),
+    year: input.year ?? null,
+    demandScale: input.demandScale,
+    ...(input.votSegments !== undefined ? { votSegments: input.votSegments } : {}),
+    ...(input.votSpread !== undefined ? { votSpread: input.votSpread } : {}),
+  });
   const gap = input.gap ?? 1e-6;
   env.progress(0.05, "solving");
   const decades = Math.max(1, -Math.log10(gap));
@@ -53,14 +94,35 @@ function assignment(job: PreparedJob, env: JobEnv): unknown {
     gap,
     maxIterations: input.maxIterations,
     maxSeconds: job.maxSeconds,
+    logitTheta: input.theta,
     onIteration: (r) => {
       const done = Math.min(1, Math.max(0, -Math.log10(Math.max(r.relativeGap, 1e-300)) / decades));
       env.progress(0.05 + 0.9 * done, `iteration ${r.iteration}, relative gap ${r.relativeGap.toExponential(3)}`);
     },
   });
   env.progress(0.97, "summarising");
-  const summary = corridorSummary(cp, result, label.replace(/^\/+/, ""), (performance.now() - t0) / 1000, input.top ?? 10);
-  return { summary, flows: JSON.parse(linkFlowsGeoJson(cp, result)) };
+  const top = input.top ?? 10;
+  const ratesMonth = ratesLayer === null ? null : formatMonth(ratesMonthOf(ratesLayer, request?.month));
+  const summary = {
+    ...corridorSummary(cp, result, label.replace(/^\/+/, ""), (performance.now() - t0) / 1000, top),
+    costBasis: ratesLayer === null ? "cost" : "rates",
+    ratesMonth,
+  };
+  const parameters = {
+    algorithm: result.algorithm,
+    gap,
+    maxIterations: input.maxIterations ?? null,
+    theta: result.logitTheta ?? null,
+    year: cp.year,
+    month: cp.month,
+    costBasis: summary.costBasis,
+    ratesMonth,
+    votSegments: summary.choice.votSegments,
+    votSpread: summary.choice.votSpread,
+    demandScale: input.demandScale ?? 1,
+    top,
+  };
+  return { summary, parameters, flows: JSON.parse(linkFlowsGeoJson(cp, result)) };
 }
 
 function gravityEstimate(job: PreparedJob, env: JobEnv): unknown {
@@ -132,16 +194,19 @@ async function scenarioRun(job: PreparedJob, env: JobEnv): Promise<unknown> {
     import("../../scenarios/run"),
     import("../../scenarios/compare"),
   ]);
-  const input = job.input as { pairTimes?: boolean };
+  const input = job.input as { pairTimes?: boolean; costBasis?: "rates" | "cost"; rates?: string };
   env.progress(0.05, "loading the scenario");
   const scenario = loadScenario(job.filePath!);
   const baseline = job.extraFiles.baseline === undefined ? null : loadScenario(job.extraFiles.baseline);
   env.progress(0.1, "running baseline and scenario (matrix, assignment, pair times)");
-  const run = await runScenario(env.net(), scenario, { baseline, pairTimes: input.pairTimes ?? true });
+  // cost basis and rates month over the file's parameters, as `scenario run --cost-basis --rates`
+  const rates = { ...(input.costBasis !== undefined ? { costBasis: input.costBasis } : {}), ...(input.rates !== undefined ? { rates: input.rates } : {}) };
+  const run = await runScenario(env.net(), scenario, { baseline, pairTimes: input.pairTimes ?? true, ...rates });
   env.progress(0.95, "comparing");
   const comparison = compareViews(viewOfSide(run, "baseline"), viewOfSide(run, "scenario"));
   const flows = { baseline: JSON.parse(run.baseline.linkFlowsGeoJson), scenario: JSON.parse(run.result.linkFlowsGeoJson) };
-  return { ...comparisonResult(job, comparison, flows), timings: run.timings };
+  const { comparison: c, ...rest } = comparisonResult(job, comparison, flows);
+  return { comparison: c, parameters: run.manifest.parameters, ...rest, timings: run.timings };
 }
 
 /**

@@ -27,14 +27,21 @@ export interface JobView {
   startedAt: string | null;
   finishedAt: string | null;
   result?: unknown;
-  error?: { code: string; message: string };
+  error?: { code: string; message: string; didYouMean?: string[] };
   /** Id of the run recorded in the run store (servers started with --store). */
   runId?: string;
 }
 
+/** A file a job reads: its absolute path and the path the request gave (relative to the data folders). */
+export interface JobFile {
+  readonly path: string;
+  readonly label: string;
+}
+
 /** Records jobs as runs of the run store (src/store): begun when a job starts, completed or failed when it ends. */
 export interface JobRecorder {
-  begin(view: JobView, input: Readonly<Record<string, unknown>>): Promise<string>;
+  /** `files`: the files the input names (or the default demand it implies) by input field: absolute path, path as requested. */
+  begin(view: JobView, input: Readonly<Record<string, unknown>>, files: Readonly<Record<string, JobFile>>): Promise<string>;
   done(runId: string, view: JobView): Promise<void>;
   failed(runId: string, view: JobView): Promise<void>;
 }
@@ -83,6 +90,24 @@ function startWorker(data: unknown): Worker {
   const api = import.meta.resolve("tsx/esm/api");
   const bootstrap = `import(${JSON.stringify(api)}).then((m) => m.tsImport(${JSON.stringify(entry)}, ${JSON.stringify(import.meta.url)}))`;
   return new Worker(bootstrap, { eval: true, workerData: data });
+}
+
+/** Input field of the file a job kind reads first (PreparedJob.filePath); further files are named by their field. */
+const MAIN_FILE_FIELD: Readonly<Record<string, string>> = {
+  assignment: "demand",
+  "scenario-run": "scenario",
+  "scenario-compare": "base",
+  appraisal: "streams",
+  "gravity-estimate": "data",
+};
+
+/** The files a prepared job reads, by input field. */
+function filesOf(prepared: Omit<PreparedJob, "id" | "maxSeconds">): Record<string, JobFile> {
+  const files: Record<string, JobFile> = {};
+  for (const [field, path] of Object.entries(prepared.extraFiles)) files[field] = { path, label: String(prepared.input[field] ?? field) };
+  const field = MAIN_FILE_FIELD[prepared.kind];
+  if (prepared.filePath !== null && field !== undefined) files[field] = { path: prepared.filePath, label: prepared.fileLabel ?? String(prepared.input[field] ?? field) };
+  return files;
 }
 
 export class JobQueue {
@@ -148,7 +173,7 @@ export class JobQueue {
   private ensureWorker(): Worker {
     if (this.worker) return this.worker;
     const w = startWorker({ dataDir: this.options.dataDir, cacheDir: this.options.cacheDir });
-    w.on("message", (m: { type: string; id: string; progress?: number; message?: string; result?: unknown; error?: { code: string; message: string }; stack?: string }) => {
+    w.on("message", (m: { type: string; id: string; progress?: number; message?: string; result?: unknown; error?: { code: string; message: string; didYouMean?: string[] }; stack?: string }) => {
       if (m.id !== this.running) return;
       if (m.type === "progress") {
         const entry = this.jobs.get(m.id)!;
@@ -191,7 +216,7 @@ export class JobQueue {
     const job: PreparedJob = { id, ...entry.prepared, maxSeconds: this.options.jobSeconds };
     const recorder = this.options.recorder;
     if (recorder) {
-      const begun = recorder.begin(entry.view, entry.prepared.input);
+      const begun = recorder.begin(entry.view, entry.prepared.input, filesOf(entry.prepared));
       this.recording.add(begun);
       void begun.finally(() => this.recording.delete(begun)).catch(() => {});
       entry.run = begun.then(
@@ -220,7 +245,7 @@ export class JobQueue {
     this.timer.unref();
   }
 
-  private finishRunning(outcome: { result?: unknown; error?: { code: string; message: string } }): void {
+  private finishRunning(outcome: { result?: unknown; error?: { code: string; message: string; didYouMean?: string[] } }): void {
     if (this.running === null) return;
     if (this.timer) clearTimeout(this.timer);
     this.timer = null;
@@ -230,7 +255,7 @@ export class JobQueue {
     this.pump();
   }
 
-  private finish(id: string, outcome: { result?: unknown; error?: { code: string; message: string } }): void {
+  private finish(id: string, outcome: { result?: unknown; error?: { code: string; message: string; didYouMean?: string[] } }): void {
     const entry = this.jobs.get(id);
     if (!entry || entry.view.status === "done" || entry.view.status === "failed") return;
     const view = entry.view;

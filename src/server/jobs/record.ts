@@ -1,10 +1,12 @@
 /**
  * Recording API jobs as runs of the run store (src/store), for servers started with `--store`: a run is begun
  * (`running`) when a job starts and completed or failed when it ends, with the job id, the dataset hash, the job's
- * input (uploaded texts replaced by their sha256 and size) and a compact summary of the result.
+ * input (uploaded texts replaced by their sha256 and size, files it reads by path, sha256 and size; every option a
+ * parameter, so the run's inputs hash changes with any of them) and a compact summary of the result.
  */
 import { createHash } from "node:crypto";
-import type { JobRecorder, JobView } from "./queue";
+import { fileInput } from "../../store/hash";
+import type { JobFile, JobRecorder, JobView } from "./queue";
 
 /** What recording needs of a run store (the store's Store class satisfies it). */
 export interface RunWriter {
@@ -44,16 +46,28 @@ function summaryOf(view: JobView): unknown {
   return r;
 }
 
+/**
+ * A file the job reads as the CLI records its input files (store/hash.ts fileInput: content hash and size), under
+ * the path the request gave (relative to the data folders), never the server's absolute path.
+ */
+function fileRecord(file: JobFile): unknown {
+  const { sha256, bytes } = fileInput(file.path);
+  return { path: file.label, sha256, bytes };
+}
+
 export function storeRecorder(store: RunWriter, datasetHash: string): JobRecorder {
   return {
-    async begin(view, input) {
+    async begin(view, input, files) {
+      // inputs by content and every other field as a parameter, so a changed file or option is another run (inputs hash)
       const inputs: Record<string, unknown> = { via: "api" };
       const parameters: Record<string, unknown> = {};
       for (const [k, v] of Object.entries(input)) {
         if (TEXT_FIELDS.has(k) && typeof v === "string") inputs[k] = { sha256: createHash("sha256").update(v).digest("hex"), bytes: Buffer.byteLength(v) };
-        else if (FILE_FIELDS.has(k)) inputs[k] = v;
+        else if (FILE_FIELDS.has(k)) inputs[k] = files[k] !== undefined ? fileRecord(files[k]) : v;
         else parameters[k] = v;
       }
+      // a file the job reads without the input naming it (an assignment's default demand)
+      for (const [k, file] of Object.entries(files)) if (!(k in inputs)) inputs[k] = fileRecord(file);
       const { id } = await store.beginRun({ kind: RUN_KIND[view.kind] ?? view.kind, inputs, parameters, datasetHash, jobId: view.id });
       return id;
     },

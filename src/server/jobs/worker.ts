@@ -27,7 +27,11 @@ parentPort!.on("message", async (job: PreparedJob) => {
     const result = await runJob(job, env);
     parentPort!.postMessage({ type: "done", id: job.id, result });
   } catch (error) {
-    if (isCaravanError(error)) parentPort!.postMessage({ type: "failed", id: job.id, error: { code: error.code, message: relativeOrigin(job, error.message) } });
+    if (isCaravanError(error)) {
+      // the code, message and suggestions the CLI prints for the same problem (never the server's folders)
+      const didYouMean = error.didYouMean && error.didYouMean.length > 0 ? { didYouMean: [...error.didYouMean] } : {};
+      parentPort!.postMessage({ type: "failed", id: job.id, error: { code: error.code, message: relativeOrigin(job, error.message), ...didYouMean } });
+    }
     else parentPort!.postMessage({ type: "failed", id: job.id, error: { code: "E_INTERNAL", message: "internal error in the job (the server log has the details)" }, stack: String((error as Error)?.stack ?? error) });
   }
 });

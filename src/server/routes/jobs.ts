@@ -4,11 +4,14 @@
  */
 import { readFileSync } from "node:fs";
 import { dirname, resolve } from "node:path";
-import { Ajv, type ValidateFunction } from "ajv";
+import { Ajv, type ErrorObject, type ValidateFunction } from "ajv";
 import { CaravanError } from "../../core/errors";
+import { suggest } from "../../core/suggest";
+import { ratesRequestOf } from "../../routing/query-choices";
+import { ratesMonthOf } from "../../routing/rates";
 import { loadScenario, parseScenarioText } from "../../scenarios/load";
 import type { PreparedJob } from "../jobs/kinds";
-import { JOB_INPUT_SCHEMAS, type JobKind } from "../schemas";
+import { JOB_CHOICE_NAMES, JOB_INPUT_SCHEMAS, type JobKind } from "../schemas";
 import { resolveDataPath } from "../security";
 import type { ServerState } from "../state";
 
@@ -53,14 +56,63 @@ function checkedScenario(state: ServerState, requested: string): string {
 /** Default demand of an assignment job: the dataset's 2024 corridor demand. */
 export const DEFAULT_DEMAND = "demand/corridors-2024.csv";
 
+/** How the job route words a field whose value is not of its form (the CLI's wording of the same option). */
+const FIELD_FORMS: Readonly<Record<string, string>> = {
+  rates: "must be a month YYYY-MM (e.g. 2024-01)",
+  month: 'must be a month 1–12 or "now"',
+};
+
+/** The first schema violation of a job input as E_USAGE naming the field (did-you-mean for names and enum values). */
+function inputError(kind: JobKind, input: Record<string, unknown>, e: ErrorObject): CaravanError {
+  const path = e.instancePath.replace(/^\//, "").replace(/\//g, ".");
+  const where = `input${path ? `.${path}` : ""}`;
+  const properties = Object.keys((JOB_INPUT_SCHEMAS[kind].properties as Record<string, unknown> | undefined) ?? {});
+  if (e.keyword === "additionalProperties") {
+    const name = String(e.params.additionalProperty);
+    return new CaravanError("E_USAGE", `${where} must NOT have additional properties "${name}" (job kind ${kind}; known: ${properties.join(", ")})`, {
+      didYouMean: suggest(name, properties),
+      details: { field: path ? `${path}.${name}` : name },
+    });
+  }
+  const value = path.split(".").reduce<unknown>((v, k) => (v !== null && typeof v === "object" ? (v as Record<string, unknown>)[k] : undefined), input);
+  const form = path.includes(".") ? undefined : FIELD_FORMS[path];
+  if (form !== undefined) return new CaravanError("E_USAGE", `${where} ${form}, got ${JSON.stringify(value)} (job kind ${kind})`, { details: { field: path } });
+  if (e.keyword === "enum") {
+    const allowed = (e.params.allowedValues as unknown[]).map(String);
+    return new CaravanError("E_USAGE", `${where} must be one of ${allowed.join(", ")}, got ${JSON.stringify(value)} (job kind ${kind})`, {
+      didYouMean: suggest(String(value ?? ""), allowed),
+      details: { field: path },
+    });
+  }
+  return new CaravanError("E_USAGE", `${where} ${e.message ?? "is invalid"} (job kind ${kind})`, { details: { field: path } });
+}
+
+/**
+ * The cost-basis and rates-month choices of a job checked on the server's dataset before it is queued, by the
+ * function the CLI's commands use (routing/query-choices.ts ratesRequestOf, then the month the run would take), so a
+ * choice the CLI refuses is refused here with the same code, message and suggestions.
+ */
+function checkRateChoices(state: ServerState, costBasis: string, rates: string | undefined): void {
+  if (costBasis === "cost" && rates !== undefined) {
+    throw new CaravanError("E_USAGE", `${JOB_CHOICE_NAMES.rates} applies to ${JOB_CHOICE_NAMES.costBasisIs("rates")} only`, { details: { field: "rates" } });
+  }
+  const request = ratesRequestOf(state.dataDir, state.net, { costBasis, rates }, JOB_CHOICE_NAMES);
+  if (request.basis === "rates" && request.layer !== null) ratesMonthOf(request.layer, request.month);
+}
+
 export function prepareJob(state: ServerState, kind: JobKind, rawInput: unknown): Omit<PreparedJob, "id" | "maxSeconds"> {
   const input = structuredClone((rawInput ?? {}) as Record<string, unknown>);
   const validate = validatorOf(kind);
-  if (!validate(input)) {
-    const e = validate.errors![0];
-    const path = e.instancePath.replace(/^\//, "").replace(/\//g, ".");
-    const extra = e.keyword === "additionalProperties" ? ` "${String(e.params.additionalProperty)}"` : "";
-    throw new CaravanError("E_USAGE", `input${path ? `.${path}` : ""} ${e.message ?? "is invalid"}${extra} (job kind ${kind})`, { details: { field: path } });
+  if (!validate(input)) throw inputError(kind, input, validate.errors![0]);
+  if (kind === "assignment") {
+    // as `assign`: month now = this month (UTC), recorded as its number; the basis is rates when a month of rates is given
+    if (input.month === "now") input.month = new Date().getUTCMonth() + 1;
+    input.costBasis ??= input.rates !== undefined ? "rates" : "cost";
+    if (input.costBasis === "rates" || input.rates !== undefined) checkRateChoices(state, input.costBasis as string, input.rates as string | undefined);
+  } else if (kind === "scenario-run" && (input.costBasis !== undefined || input.rates !== undefined)) {
+    // as `scenario run`: a month of rates alone means the rates basis; neither leaves the file's parameters
+    input.costBasis ??= "rates";
+    checkRateChoices(state, input.costBasis as string, input.rates as string | undefined);
   }
   let fileLabel: string | null = null;
   let filePath: string | null = null;
