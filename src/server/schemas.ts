@@ -195,7 +195,10 @@ const routeOptionProps = {
   optimize: { type: "string", enum: [...CRITERIA], default: "generalized", description: "criterion to minimise" },
   cargo: { type: "string", default: "feu", maxLength: 40, description: "cargo profile: feu | teu | bulk" },
   year: { type: "integer", minimum: 1900, maximum: 2100, description: "include projects open by this year" },
-  month: { type: "integer", minimum: 1, maximum: 12, description: "month of travel (seasonal closures apply)" },
+  month: {
+    anyOf: [{ type: "integer", minimum: 1, maximum: 12 }, { type: "string", enum: ["now"] }],
+    description: "month of travel 1–12, or now (this month, UTC), as `--month`: seasonal closures and ferry weather waits apply",
+  },
   co2Price: { type: "number", minimum: 0, default: 0, description: "USD per tonne CO2e (generalized criterion)" },
   reliabilityRatio: {
     type: "number",

@@ -322,6 +322,7 @@ describe("the route answer is `caravan route --json`", () => {
     ["costBasis=cost", ["--cost-basis", "cost"]],
     ["month=12&modes=rail,ferry", ["--month", "12", "--modes", "rail,ferry"]],
     ["alternatives=3", ["--alternatives", "3"]],
+    ["month=now&modes=rail,ferry", ["--month", "now", "--modes", "rail,ferry"]],
   ] as [string, string[]][])("%s: the same fields and figures (costUsd on the basis, costBasis, ratesMonth, timeP90H, legs)", async (query, args) => {
     const r = await app.inject({ method: "GET", url: `/api/v1/route?from=ori&to=dest&${query}` });
     expect(r.statusCode, r.body).toBe(200);
@@ -331,5 +332,13 @@ describe("the route answer is `caravan route --json`", () => {
     expect(api.routes.length).toBeGreaterThan(0);
     expect(Object.keys(api)).toEqual(expect.arrayContaining(["costBasis", "ratesMonth"]));
     for (const route of api.routes) expect(typeof route.timeP90H).toBe("number");
+  });
+
+  it("a month outside 1–12 (or not now) is 400 E_USAGE naming the parameter", async () => {
+    for (const month of ["13", "0", "june"]) {
+      const r = await app.inject({ method: "GET", url: `/api/v1/route?from=ori&to=dest&month=${month}` });
+      expect(r.statusCode, r.body).toBe(400);
+      expect(json(r)).toMatchObject({ code: "E_USAGE", details: { field: "month" } });
+    }
   });
 });

@@ -28,7 +28,8 @@ export interface RouteInput {
   avoidCrossings?: string | string[];
   close?: string | string[];
   year?: number;
-  month?: number;
+  /** 1–12, or "now" (this month, UTC, as the CLI's `--month now`). */
+  month?: number | "now";
   co2Price?: number;
   /** Multiple of the value of time at which the generalized criterion prices the dwell buffer (P90 − expected). */
   reliabilityRatio?: number;
@@ -62,7 +63,7 @@ export function routeOptionsOf(input: Omit<RouteInput, "from" | "to">): RouteOpt
     avoidIds: list(input.avoidCrossings),
     closeChokepoints: list(input.close),
     year: input.year ?? null,
-    month: input.month ?? null,
+    month: input.month === "now" ? new Date().getUTCMonth() + 1 : (input.month ?? null),
     co2PriceUsdPerT: input.co2Price ?? 0,
     reliabilityRatio: input.reliabilityRatio ?? 0,
   };
