@@ -1,13 +1,18 @@
 /**
  * Operation types in routing (data/<dataset>/operations.yaml, src/network/operations.ts): the query chooses, per
- * mode, an operation (default: the dataset's default of that mode); the moving time of every link arc of the mode is
- * divided by the operation's speed factor. Border dwell, transfers and charges stay as they are. A route names the
- * operation each of its legs assumed, and its time basis (with or without the trip-end dwell).
+ * mode, an operation (default: the dataset's default of that mode). An operation with a speed factor divides the
+ * moving time of every link arc of the mode by it. A road operation with driving-time rules (`driving`) times a road
+ * leg by the rules (routing/driving-time.ts): the leg's driving at the driving speed plus the breaks and rests the
+ * crew must take; the search, the matrices and the assignment, which do not know a leg's length, time each road arc
+ * at the rules' long-run pace (elapsed hours per driving hour over two-week cycles). Border dwell, transfers and
+ * charges stay as they are. A route names the operation each of its legs assumed, and its time basis (with or without
+ * the trip-end dwell).
  */
 import { CaravanError } from "../core/errors";
 import { suggest } from "../core/suggest";
 import { ARC_LINK, type CompiledArcs, type CompiledNetwork, MODE_CODES } from "../network/compiled";
 import type { Operation } from "../network/operations";
+import { drivingTime, longRunElapsedPerDrivingH } from "./driving-time";
 import type { RouteReport } from "./report";
 
 /** The dataset's operation types ([] when it has none). */
@@ -45,14 +50,70 @@ export function assumedOperations(net: CompiledNetwork, chosen: readonly string[
   return out;
 }
 
-/** Stretch the moving time of link arcs by the chosen operations ([arc] timeH, written in place). */
+/**
+ * Re-time the moving part of link arcs by the chosen operations ([arc] timeH, written in place): divided by a speed
+ * factor, or (driving-time rules) the arc's driving at the driving speed times the rules' long-run pace.
+ */
 export function applyOperations(net: CompiledNetwork, arcs: CompiledArcs, chosen: readonly string[], timeH: Float64Array): void {
   for (const op of assumedOperations(net, chosen)) {
-    if (op.speedFactor === 1) continue;
     const mode = MODE_CODES.indexOf(op.mode);
+    if (op.driving) {
+      const hPerKm = longRunElapsedPerDrivingH(op.driving) / op.driving.drivingSpeedKmh;
+      for (let a = 0; a < timeH.length; a++) if (arcs.kind[a] === ARC_LINK && arcs.mode[a] === mode) timeH[a] += arcs.distanceKm[a] * hPerKm - arcs.travelTimeH[a];
+      continue;
+    }
+    if (op.speedFactor === 1) continue;
     const extra = 1 / op.speedFactor - 1;
     for (let a = 0; a < timeH.length; a++) if (arcs.kind[a] === ARC_LINK && arcs.mode[a] === mode) timeH[a] += arcs.travelTimeH[a] * extra;
   }
+}
+
+const fmtH = (h: number) => (Math.round(h * 10) / 10).toFixed(1);
+
+/** What the operation note says of an operation beside its id: its speed factor, driving rules, unknown dwell. */
+function operationTerms(o: Operation): string {
+  const terms: string[] = [];
+  if (o.driving) terms.push(`driving-time rules, ${o.driving.drivers === 1 ? "1 driver" : `${o.driving.drivers} drivers`}, driving at ${o.driving.drivingSpeedKmh} km/h`);
+  else if (o.speedFactor !== 1) terms.push(`speed × ${o.speedFactor}`);
+  if (o.yardDwellH === null) terms.push("marshalling-yard dwell unknown, not added");
+  else if (o.yardDwellH !== undefined) terms.push(`marshalling-yard dwell ${o.yardDwellH} h`);
+  return terms.map((t) => `, ${t}`).join("");
+}
+
+/**
+ * Time each road leg of a route by the driving-time rules of the assumed road operation (when it has them): the
+ * leg's time becomes its driving plus the breaks and rests, the route's time and P90 move by the same amount, and a
+ * note gives each leg's breakdown. Legs of other modes and routes without such an operation are returned as they are.
+ */
+function withDrivingRules(op: Operation | undefined, r: RouteReport): RouteReport {
+  const rules = op?.driving;
+  if (!op || !rules || !r.legs.some((l) => l.mode === op.mode)) return r;
+  let deltaH = 0;
+  const lines: string[] = [];
+  const legs = r.legs.map((l, i) => {
+    if (l.mode !== op.mode) return l;
+    const t = drivingTime(l.distanceKm / rules.drivingSpeedKmh, rules);
+    deltaH += t.elapsedH - l.timeH;
+    const stops = [
+      t.breaks > 0 ? `${t.breaks} break${t.breaks > 1 ? "s" : ""} ${Math.round(t.breaksH * 100) / 100} h` : "",
+      t.dailyRests > 0 ? `${t.dailyRests} daily rest${t.dailyRests > 1 ? "s" : ""} ${fmtH(t.dailyRestsH)} h` : "",
+      t.weeklyRests > 0 ? `${t.weeklyRests} weekly rest${t.weeklyRests > 1 ? "s" : ""} ${fmtH(t.weeklyRestsH)} h` : "",
+    ].filter((x) => x !== "");
+    lines.push(`leg ${i + 1} ${l.fromName} → ${l.toName}: ${fmtH(t.drivingH)} h driving${stops.length > 0 ? ` + ${stops.join(" + ")}` : ", no stop due"} = ${fmtH(t.elapsedH)} h`);
+    return { ...l, timeH: t.elapsedH };
+  });
+  const features = r.geometry.features.map((f) => {
+    const leg = typeof f.properties.leg === "number" ? legs[f.properties.leg - 1] : undefined;
+    return leg && leg.mode === op.mode ? { ...f, properties: { ...f.properties, timeH: leg.timeH } } : f;
+  });
+  return {
+    ...r,
+    legs,
+    timeH: r.timeH + deltaH,
+    timeP90H: r.timeP90H + deltaH,
+    geometry: { ...r.geometry, features },
+    notes: [...r.notes, `driving-time rules of ${op.id} (Reg. 561/2006, AETR): ${lines.join("; ")}`],
+  };
 }
 
 /** The time basis of a route: line haul between its end terminals, or with the dwell at both trip ends. */
@@ -75,11 +136,13 @@ export function withOperations(net: CompiledNetwork, chosen: readonly string[], 
     for (const o of ops) {
       const legs = r.legs.flatMap((l, i) => (l.mode === o.mode ? [i + 1] : []));
       if (legs.length === 0) continue;
-      parts.push(`${o.mode}: ${o.name} [${o.id}${o.speedFactor === 1 ? "" : `, speed × ${o.speedFactor}`}] (leg${legs.length > 1 ? "s" : ""} ${legs.join(", ")})`);
+      parts.push(`${o.mode}: ${o.name} [${o.id}${operationTerms(o)}] (leg${legs.length > 1 ? "s" : ""} ${legs.join(", ")})`);
     }
+    const timed = withDrivingRules(ops.find((o) => o.driving !== undefined), r);
     const notes = [...r.notes];
     if (parts.length > 0) notes.push(`operations assumed: ${parts.join("; ")}`);
+    if (timed !== r) notes.push(timed.notes[timed.notes.length - 1]);
     notes.push(timeBasisNote(r.events.some((e) => e.type === "terminal_dwell")));
-    return { ...r, notes };
+    return { ...timed, notes };
   });
 }

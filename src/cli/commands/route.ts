@@ -14,7 +14,7 @@ export function register(program: Command): void {
     .option("--alternatives <n>", "number of meaningfully different routes (penalty method)", "1")
     .option("--rules-off <id,...|all>", "rules of passage (transit bans, closures in rules/*.yaml) not to apply; all = none")
     .option("--trip-end-dwell", "charge the dwell at both trip ends: a terminal of the end's mode (as a transfer there would be), one door handling at a road end")
-    .option("--operations <id,...>", "operation types from operations.yaml, one per mode (e.g. road-team-driven); default each mode's default")
+    .option("--operations <id,...>", "operation types from operations.yaml, one per mode: road-single-driver or road-team-driven (road legs timed by the driving-time rules of Reg. 561/2006 / AETR), rail-wagonload; default each mode's default (road-tir-observed, rail-block-train)")
     .option("--reliability-ratio <r>", "with --optimize generalized: price each border, closure and ferry wait's buffer (P90 − expected time) at r × the value of time", "0");
   addCommonRouteOptions(command)
     .option("--json", "print JSON")
