@@ -29,7 +29,6 @@
  * and allocate nothing (a bush's storage grows, rarely, when it outgrows its capacity).
  */
 import { CaravanError } from "../core/errors";
-import { NO_ARC } from "../graph/csr";
 import type { AssignmentProblem } from "./problem";
 import { totalDemand } from "./problem";
 import { type AssignmentResult, FlowState, type IterationReport, relativeGap, resolveOptions, type SolveOptions, type StopReason, stopReasonAfter, stopwatch } from "./state";
@@ -165,11 +164,13 @@ export function solveAlgorithmB(problem: AssignmentProblem, options: SolveOption
   };
   const { groupOf, groupStart: vdfGroupStart, groupArc: vdfGroupArc } = evaluator;
   /**
-   * Time, slope and every class's cost of arc a at total flow x. For a member of a volume-delay group the group's
-   * summed flow changes, so every member's time and costs are refreshed.
+   * Time, slope and every class's cost of arc a at its total flow flow[a]. For a member of a volume-delay group the
+   * group's summed flow changes, so every member's time and costs are refreshed. The flow is read from flow[]
+   * rather than passed: this function is too large to be inlined into equilibrate, and a floating-point argument of
+   * a call that is not inlined is boxed, one heap allocation per arc update.
    */
-  const updateArc = (a: number, x: number): void => {
-    evaluator.update(a, x, time, slope);
+  const updateArc = (a: number): void => {
+    evaluator.update(a, flow[a], time, slope);
     const g = groupOf === null ? -1 : groupOf[a];
     if (g < 0) {
       const t = time[a];
@@ -388,44 +389,62 @@ export function solveAlgorithmB(problem: AssignmentProblem, options: SolveOption
   };
 
   // --- initial bushes: the free-flow shortest-path trees, loaded all-or-nothing -------------------------------
-  for (let k = 0; k < K; k++) {
-    const c = commodities.classOf[k];
-    const o = commodities.origin[k];
-    // commodities are sorted by (class, origin): consecutive commodities of one origin share a tree
-    if (k === 0 || c !== commodities.classOf[k - 1] || o !== commodities.origin[k - 1]) tree.run(o, time, classes[c].fixedCost);
+  /**
+   * k's bush from the tree of the last search (from k's origin): the tree's settle order is topological, and every
+   * node but the origin has its tree arc as its one in-arc, so the arc list is the tree arcs in that order.
+   */
+  const initialBush = (k: number): void => {
     const from = commodities.destStart[k];
     const to = commodities.destStart[k + 1];
     for (let e = from; e < to; e++) {
       const d = commodities.destNode[e];
       if (tree.dist[d] === Number.POSITIVE_INFINITY) {
-        throw new CaravanError("E_NO_ROUTE", `class "${classes[c].id}" has demand ${commodities.demand[e]} from node ${o} to node ${d} but no route connects them`, {
-          details: { classId: classes[c].id, originNode: o, destinationNode: d },
+        const c = commodities.classOf[k];
+        throw new CaravanError("E_NO_ROUTE", `class "${classes[c].id}" has demand ${commodities.demand[e]} from node ${commodities.origin[k]} to node ${d} but no route connects them`, {
+          details: { classId: classes[c].id, originNode: commodities.origin[k], destinationNode: d },
         });
       }
     }
     const len = tree.settledCount;
+    const order = tree.order;
+    const pred = tree.pred;
     const ord = smallIds ? new Uint16Array(len) : new Int32Array(len);
-    for (let i = 0; i < len; i++) {
-      const v = tree.order[i];
-      ord[i] = v;
-      const a = tree.pred[v];
-      if (a !== NO_ARC) inBush[a] = 1;
+    tree.load(commodities.destNode, commodities.demand, from, to, flowByArc, nodeFlow);
+    ord[0] = order[0];
+    groupStart[0] = 0;
+    let used = 0;
+    for (let idx = 1; idx < len; idx++) {
+      const v = order[idx];
+      ord[idx] = v;
+      const a = pred[v];
+      const p = idx - 1;
+      groupStart[idx] = p;
+      bushArc[p] = a;
+      const f = flowByArc[a];
+      bushFlow[p] = f;
+      if (f !== 0) {
+        flowByArc[a] = 0;
+        used++;
+      }
     }
+    groupStart[len] = len - 1;
     bushOrder[k] = ord;
     bushSlot[k] = new Uint8Array(len);
     bushMerge[k] = new Int32Array(8);
     bushRelevant[k] = new Int32Array(24);
-    tree.load(commodities.destNode, commodities.demand, from, to, flowByArc, nodeFlow);
-    const cnt = listBushArcs(ord);
-    for (let p = 0; p < cnt; p++) inBush[bushArc[p]] = 0;
-    let used = 0;
-    for (let p = 0; p < cnt; p++) if (bushFlow[p] !== 0) used++;
     const capacity = used + (used >> 2) + 8;
     flowPos[k] = new Int32Array(capacity);
     flowArc[k] = new Int32Array(capacity);
     flowVal[k] = new Float64Array(capacity);
     packArcs(k);
     packFlows(k);
+  };
+  for (let k = 0; k < K; k++) {
+    const c = commodities.classOf[k];
+    const o = commodities.origin[k];
+    // commodities are sorted by (class, origin): consecutive commodities of one origin share a tree
+    if (k === 0 || c !== commodities.classOf[k - 1] || o !== commodities.origin[k - 1]) tree.run(o, time, classes[c].fixedCost);
+    initialBush(k);
   }
 
   /** Recompute class and total flows exactly from the bushes (removes drift of incremental updates). */
@@ -462,72 +481,100 @@ export function solveAlgorithmB(problem: AssignmentProblem, options: SolveOption
    */
   const shortestPathTravelTime = (): number => {
     let total = 0;
-    const { classOf, origin, destStart, destNode, demand } = commodities;
+    const { classOf, origin } = commodities;
     let k = 0;
     while (k < K) {
       const c = classOf[k];
       const o = origin[k];
       let kEnd = k + 1;
       while (kEnd < K && classOf[kEnd] === c && origin[kEnd] === o) kEnd++;
-      const cost = classCost[c];
-      const ord = bushOrder[k];
-      const slot = bushSlot[k];
-      const merge = bushMerge[k];
-      const len = ord.length;
-      // shortest paths within the bush, in its topological order
-      spDist[o] = 0;
-      queue[0] = o;
-      inQueue[o] = 1;
-      let mi = 0;
-      for (let idx = 1; idx < len; idx++) {
-        const j = ord[idx];
-        const s = slot[idx];
-        let best = Number.POSITIVE_INFINITY;
-        if (s !== MERGE) {
-          const a = inArc[firstIn[j] + s];
-          best = spDist[tail[a]] + cost[a];
-        } else {
-          const cnt = merge[mi++];
-          for (let i = 0; i < cnt; i++) {
-            const a = inArc[merge[mi++]];
-            const v = spDist[tail[a]] + cost[a];
-            if (v < best) best = v;
-          }
-        }
-        spDist[j] = best;
-        queue[idx] = j;
-        inQueue[j] = 1;
-      }
-      // label correction over every arc (circular FIFO queue; a node is in it at most once)
-      let qh = 0;
-      let qt = len === n ? 0 : len;
-      let queued = len;
-      while (queued > 0) {
-        const u = queue[qh];
-        qh = qh + 1 === n ? 0 : qh + 1;
-        queued--;
-        inQueue[u] = 0;
-        if (noThrough[u] === 1 && u !== o) continue;
-        const du = spDist[u];
-        const aEnd = firstOut[u + 1];
-        for (let a = firstOut[u]; a < aEnd; a++) {
-          const dv = du + cost[a];
-          const v = head[a];
-          if (dv < spDist[v]) {
-            spDist[v] = dv;
-            if (inQueue[v] === 0) {
-              inQueue[v] = 1;
-              queue[qt] = v;
-              qt = qt + 1 === n ? 0 : qt + 1;
-              queued++;
-            }
-          }
-        }
-      }
-      for (; k < kEnd; k++) for (let e = destStart[k]; e < destStart[k + 1]; e++) total += demand[e] * spDist[destNode[e]];
-      for (let idx = 0; idx < len; idx++) spDist[ord[idx]] = Number.POSITIVE_INFINITY;
+      total = originShortestPathTravelTime(k, kEnd, o, classCost[c], total);
+      k = kEnd;
     }
     return total;
+  };
+
+  /** `sum` plus demand · shortest cost of every entry of commodities k .. kEnd-1, which share origin o and the class of cost `cost`. */
+  const originShortestPathTravelTime = (k: number, kEnd: number, o: number, cost: Float64Array, sum: number): number => {
+    const { destStart, destNode, demand } = commodities;
+    correctShortestPaths(o, cost, bushShortestPaths(k, cost));
+    let total = sum;
+    for (let e = destStart[k]; e < destStart[kEnd]; e++) total += demand[e] * spDist[destNode[e]];
+    clearShortestPaths(k);
+    return total;
+  };
+
+  // The passes of one origin are functions of their own, called once per origin: they are compiled after the first
+  // few origins of the first measurement (a single loop over every origin would run uncompiled until on-stack
+  // replacement, and again after every deoptimization, boxing each intermediate sum).
+
+  /** spDist = the shortest path lengths within k's bush (its topological order), every bush node queued; returns the bush's node count. */
+  const bushShortestPaths = (k: number, cost: Float64Array): number => {
+    const ord = bushOrder[k];
+    const slot = bushSlot[k];
+    const merge = bushMerge[k];
+    const len = ord.length;
+    const o = ord[0];
+    spDist[o] = 0;
+    queue[0] = o;
+    inQueue[o] = 1;
+    let mi = 0;
+    for (let idx = 1; idx < len; idx++) {
+      const j = ord[idx];
+      const s = slot[idx];
+      let best = Number.POSITIVE_INFINITY;
+      if (s !== MERGE) {
+        const a = inArc[firstIn[j] + s];
+        best = spDist[tail[a]] + cost[a];
+      } else {
+        const cnt = merge[mi++];
+        for (let i = 0; i < cnt; i++) {
+          const a = inArc[merge[mi++]];
+          const v = spDist[tail[a]] + cost[a];
+          if (v < best) best = v;
+        }
+      }
+      spDist[j] = best;
+      queue[idx] = j;
+      inQueue[j] = 1;
+    }
+    return len;
+  };
+
+  /** Label correction from origin o over every arc (circular FIFO queue holding the first `len` entries; a node is in it at most once). */
+  const correctShortestPaths = (o: number, cost: Float64Array, len: number): void => {
+    let qh = 0;
+    let qt = len === n ? 0 : len;
+    let queued = len;
+    while (queued > 0) {
+      const u = queue[qh];
+      qh = qh + 1 === n ? 0 : qh + 1;
+      queued--;
+      inQueue[u] = 0;
+      if (noThrough[u] === 1 && u !== o) continue;
+      const du = spDist[u];
+      const aEnd = firstOut[u + 1];
+      for (let a = firstOut[u]; a < aEnd; a++) {
+        const dv = du + cost[a];
+        const v = head[a];
+        if (dv < spDist[v]) {
+          spDist[v] = dv;
+          if (inQueue[v] === 0) {
+            inQueue[v] = 1;
+            queue[qt] = v;
+            qt = qt + 1 === n ? 0 : qt + 1;
+            queued++;
+          }
+        }
+      }
+    }
+  };
+
+  /** Reset spDist on the nodes of k's bush (every node the measurement reached). */
+  const clearShortestPaths = (k: number): void => {
+    const ord = bushOrder[k];
+    const len = ord.length;
+    for (let idx = 0; idx < len; idx++) spDist[ord[idx]] = Number.POSITIVE_INFINITY;
   };
 
   const demandTotal = totalDemand(commodities);
@@ -894,7 +941,7 @@ export function solveAlgorithmB(problem: AssignmentProblem, options: SolveOption
         const x = flow[a] + delta;
         flow[a] = x;
         xc[a] += delta;
-        updateArc(a, x);
+        updateArc(a);
         p = tail[a];
       }
       q = j;
@@ -913,7 +960,7 @@ export function solveAlgorithmB(problem: AssignmentProblem, options: SolveOption
         if (x < 0) x = 0;
         flow[a] = x;
         xc[a] -= delta;
-        updateArc(a, x);
+        updateArc(a);
         q = tail[a];
       }
     }
