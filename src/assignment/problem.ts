@@ -124,6 +124,52 @@ export interface TntpProblemOptions {
   readonly demandScale?: number;
 }
 
+/**
+ * The commodities of a dense trip table ([o * zones + d] demand, multiplied by `scale`), one per origin zone with
+ * demand, written straight into typed arrays: the same commodities, entries and intrazonal sum as buildCommodities
+ * gives for the per-origin lists of positive entries (origins ascending, destinations ascending).
+ */
+export function tripCommodities(table: Float64Array, zones: number, scale: number): { commodities: Commodities; intrazonal: number } {
+  let count = 0;
+  let entries = 0;
+  for (let o = 0; o < zones; o++) {
+    const row = o * zones;
+    let kept = 0;
+    for (let d = 0; d < zones; d++) if (d !== o && table[row + d] * scale > 0) kept++;
+    if (kept > 0) count++;
+    entries += kept;
+  }
+  const classOf = new Uint32Array(count);
+  const origin = new Uint32Array(count);
+  const destStart = new Uint32Array(count + 1);
+  const destNode = new Uint32Array(entries);
+  const demand = new Float64Array(entries);
+  let intrazonal = 0;
+  let k = 0;
+  let e = 0;
+  for (let o = 0; o < zones; o++) {
+    const row = o * zones;
+    const e0 = e;
+    for (let d = 0; d < zones; d++) {
+      const v = table[row + d] * scale;
+      if (!(v > 0)) continue;
+      if (d === o) intrazonal += v;
+      else {
+        destNode[e] = d;
+        demand[e] = v;
+        e++;
+      }
+    }
+    if (e > e0) {
+      origin[k] = o;
+      destStart[k] = e0;
+      k++;
+    }
+  }
+  destStart[count] = e;
+  return { commodities: { count, classOf, origin, destStart, destNode, demand }, intrazonal };
+}
+
 /** The working form of a TNTP instance. Arc ids are CSR positions; `graph.inputArc[a]` is the file's link index. */
 export function tntpProblem(instance: TntpInstance, options: TntpProblemOptions = {}): AssignmentProblem {
   const net = instance.network;
@@ -142,22 +188,7 @@ export function tntpProblem(instance: TntpInstance, options: TntpProblemOptions 
   for (let a = 0; a < graph.arcCount; a++) fixedCost[a] = tollFactor * toll[a] + distanceFactor * length[a];
   const noThrough = new Uint8Array(net.nodeCount);
   for (let v = 0; v < net.firstThruNode - 1 && v < net.nodeCount; v++) noThrough[v] = 1;
-  const z = instance.trips.zoneCount;
-  const scale = options.demandScale ?? 1;
-  const list: { classIndex: number; origin: number; destinations: number[]; demand: number[] }[] = [];
-  for (let o = 0; o < z; o++) {
-    const destinations: number[] = [];
-    const demand: number[] = [];
-    for (let d = 0; d < z; d++) {
-      const v = instance.trips.demand[o * z + d] * scale;
-      if (v > 0) {
-        destinations.push(d);
-        demand.push(v);
-      }
-    }
-    list.push({ classIndex: 0, origin: o, destinations, demand });
-  }
-  const { commodities, intrazonal } = buildCommodities(list);
+  const { commodities, intrazonal } = tripCommodities(instance.trips.demand, instance.trips.zoneCount, options.demandScale ?? 1);
   return {
     graph,
     reverse: buildReverse(graph),

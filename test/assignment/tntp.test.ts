@@ -1,7 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { CaravanError } from "../../src/core/errors";
 import { parseTntpFlows, parseTntpNetwork, parseTntpTrips } from "../../src/assignment/tntp";
-import { tntpProblem } from "../../src/assignment/problem";
+import { buildCommodities, tntpProblem, tripCommodities } from "../../src/assignment/problem";
+import { seededRandom } from "../../src/core/random";
 
 // A network with every quirk of the public files:
 //   comment line with "~" inside <ORIGINAL HEADER>, an unknown tag, tabs and spaces mixed, ";" glued to the last
@@ -126,5 +127,42 @@ describe("parseTntpFlows", () => {
   it("rejects a link that is not in the network", () => {
     const net = parseTntpNetwork(NET, "n");
     expect(() => parseTntpFlows("From To Volume Cost\n1 4 1 1\n", "f.tntp", net)).toThrow(expect.objectContaining({ code: "E_PARSE", details: { file: "f.tntp", line: 2, field: "From" } }));
+  });
+});
+
+describe("tripCommodities", () => {
+  it("gives the commodities buildCommodities gives for the per-origin lists of positive entries", () => {
+    const random = seededRandom(12);
+    const zones = 9;
+    const table = new Float64Array(zones * zones);
+    // zeros, intrazonal entries, an origin without demand (3) and one with intrazonal demand only (5)
+    for (let i = 0; i < table.length; i++) table[i] = random() < 0.35 ? 0 : Math.round(random() * 1000) / 8;
+    for (let d = 0; d < zones; d++) {
+      table[3 * zones + d] = 0;
+      table[5 * zones + d] = d === 5 ? 7.5 : 0;
+    }
+    for (const scale of [1, 2.5]) {
+      const list = Array.from({ length: zones }, (_, o) => {
+        const destinations: number[] = [];
+        const demand: number[] = [];
+        for (let d = 0; d < zones; d++) {
+          const v = table[o * zones + d] * scale;
+          if (v > 0) {
+            destinations.push(d);
+            demand.push(v);
+          }
+        }
+        return { classIndex: 0, origin: o, destinations, demand };
+      });
+      const expected = buildCommodities(list);
+      const got = tripCommodities(table, zones, scale);
+      expect(got.intrazonal).toBe(expected.intrazonal);
+      expect(got.commodities.count).toBe(expected.commodities.count);
+      expect([...got.commodities.origin]).not.toContain(3);
+      expect([...got.commodities.origin]).not.toContain(5);
+      for (const key of ["classOf", "origin", "destStart", "destNode", "demand"] as const) {
+        expect([...got.commodities[key]], key).toEqual([...expected.commodities[key]]);
+      }
+    }
   });
 });
