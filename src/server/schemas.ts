@@ -492,6 +492,12 @@ export const JOB_INPUT_SCHEMAS: Record<JobKind, Schema> = {
     properties: {
       demand: { type: "string", maxLength: 500, description: "path relative to the dataset folder (no '..')" },
       demandCsv: { type: "string", maxLength: LIMITS.bodyBytes, description: "demand CSV text: origin,destination,class,amount,source" },
+      scenario: {
+        type: "string",
+        minLength: 1,
+        maxLength: 500,
+        description: "assign on the network state of this scenario file (its year, month, projects, modifications, closures), path relative to the dataset folder, as `--scenario`; its extends chain must lie inside the data folders; not with month",
+      },
       algorithm: { type: "string", enum: ["aon", "msa", "fw", "cfw", "bfw", "b", "logit"], default: "b" },
       gap: { type: "number", exclusiveMinimum: 0, default: 1e-6 },
       maxIterations: { type: "integer", minimum: 1, maximum: 100_000 },

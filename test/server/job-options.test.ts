@@ -1,6 +1,6 @@
 /**
  * API contract, the CLI's options on jobs: an assignment job takes what `caravan assign --demand` takes (costBasis,
- * rates, month, votSegments, votSpread, theta, …) and a scenario-run job what `caravan scenario run` takes
+ * rates, month, votSegments, votSpread, theta, scenario, …) and a scenario-run job what `caravan scenario run` takes
  * (costBasis, rates; month and value-of-time segments from the file). Each is checked against the CLI run with the
  * same options on the same fixture: the figures the two paths compute must be equal (never hard-coded). Bad values
  * are 400 E_USAGE naming the field; with a run store every distinct option set is a run of its own (inputs hash),
@@ -48,6 +48,11 @@ beforeAll(async () => {
   writeFileSync(ferries, delayed);
   writeFileSync(join(data, DEMAND), `${FIXTURE_DEMAND}aport,anat,container,300000,src:corridors-manual\n`);
   mkdirSync(join(data, "scenarios"));
+  writeFileSync(
+    join(data, "scenarios", "north-closed.yaml"),
+    ["name: North corridor closed", "modifications:", '  - { target: crossing, id: kz-ru, close: true, assumption: "test: the crossing is shut" }', ""].join("\n"),
+  );
+  writeFileSync(join(data, "scenarios", "escape.yaml"), "name: escape\nextends: ../../../outside.yaml\n");
   writeFileSync(
     join(data, "scenarios", "winter.yaml"),
     ["name: Winter with shippers of many values of time", "demand: { file: ../demand/ferry.csv, baseYear: 2024 }", "parameters:", "  month: 12", "  votSegments: 3", "  votSpread: 0.8", ""].join("\n"),
@@ -124,13 +129,17 @@ describe("assignment jobs take the options of `caravan assign --demand`", () => 
     ["votSegments 3, votSpread 1.2", { votSegments: 3, votSpread: 1.2 }, ["--vot-segments", "3", "--vot-spread", "1.2"]],
     ["year, month, rates and segments together", { year: 2024, month: 11, rates: "2024-01", votSegments: 2, gap: 1e-8, top: 3 }, ["--year", "2024", "--month", "11", "--rates", "2024-01", "--vot-segments", "2", "--gap", "1e-8", "--top", "3"]],
     ["logit with theta", { algorithm: "logit", theta: 0.002, maxIterations: 200 }, ["--algorithm", "logit", "--theta", "0.002", "--max-iterations", "200"]],
+    ["a scenario's network state (the North corridor closed)", { scenario: "scenarios/north-closed.yaml" }, ["--scenario", "@scenarios/north-closed.yaml"]],
+    ["a scenario's month with rates", { scenario: "scenarios/winter.yaml", rates: "2024-01" }, ["--scenario", "@scenarios/winter.yaml", "--rates", "2024-01"]],
   ];
   const results = new Map<string, Assigned>();
 
   it.each(cases)("%s: the job's summary is the CLI's, figure for figure; parameters name the options", async (name, input, args) => {
     const job = await runJob("assignment", { demand: DEMAND, ...input });
     const result = job.result as unknown as Assigned;
-    const cliSummary = await cliJson("assign", "--no-store", "--demand", join(data, DEMAND), "--json", ...args);
+    // "@path": a file of the fixture copy, named to the CLI by its full path
+    const cliArgs = args.map((a) => (a.startsWith("@") ? join(data, a.slice(1)) : a));
+    const cliSummary = await cliJson("assign", "--no-store", "--demand", join(data, DEMAND), "--json", ...cliArgs);
     expect(figures(result.summary)).toEqual(figures(cliSummary));
     expect(result.summary.demandFile).toBe(DEMAND);
     expect(result.parameters).toMatchObject({
@@ -161,6 +170,8 @@ describe("assignment jobs take the options of `caravan assign --demand`", () => 
     expect(changed("votSegments 3, votSpread 1.2").choice.votSpread).toBe(1.2);
     expect(changed("votSegments 3, votSpread 1.2").totalTravelTime).not.toBe(changed("votSegments 3").totalTravelTime);
     expect(results.get("logit with theta")!.parameters.theta).toBe(0.002);
+    expect(changed("a scenario's network state (the North corridor closed)").totalTravelTime).toBeGreaterThan(base.totalTravelTime);
+    expect(changed("a scenario's month with rates")).toMatchObject({ month: 12, costBasis: "rates", ratesMonth: "2024-01" });
   });
 
   it("month now is this month (UTC), as `--month now`, and recorded as its number", async () => {
@@ -229,6 +240,16 @@ describe("bad option values are 400 E_USAGE naming the field, worded as the CLI 
     expect(json<{ details: { field: string } }>(r).details.field).toBe("rates");
   });
 
+  it("a scenario with a month is refused as the CLI refuses --month with --scenario; a scenario leading outside the data folders is 403", async () => {
+    const body = await refused({ scenario: "scenarios/winter.yaml", month: 6 }, "month");
+    const c = await cli("assign", "--no-store", "--demand", join(data, DEMAND), "--scenario", join(data, "scenarios", "winter.yaml"), "--month", "6");
+    expect(c.err).toMatch(/^caravan: E_USAGE: --month with --scenario: set month: in the scenario file/);
+    expect(body.message).toBe("input.month with input.scenario: set month: in the scenario file");
+    const outside = await post("assignment", { scenario: "scenarios/escape.yaml" });
+    expect(outside.statusCode).toBe(403);
+    expect(json(outside).code).toBe("E_PATH_FORBIDDEN");
+  });
+
   it("an unknown field names the field and suggests the known one", async () => {
     const r = await post("assignment", { votSegment: 3 });
     expect(r.statusCode).toBe(400);
@@ -286,6 +307,7 @@ describe("the run store: a changed option is another run, the same options the s
       { votSegments: 3 },
       { votSegments: 3, votSpread: 1.2 },
       { year: 2024 },
+      { scenario: "scenarios/north-closed.yaml" },
     ];
     const runs: RunView[] = [];
     for (const v of variants) runs.push(await runOf({ ...base, ...v }));
@@ -299,6 +321,7 @@ describe("the run store: a changed option is another run, the same options the s
     expect(runs[7].parameters).toMatchObject({ votSegments: 3, votSpread: 1.2 });
     // the demand file by content, under the path the request gave
     expect(runs[0].inputs.demand).toMatchObject({ path: DEMAND, bytes: readFileSync(join(data, DEMAND)).length });
+    expect(runs[9].inputs.scenario).toMatchObject({ path: "scenarios/north-closed.yaml", bytes: readFileSync(join(data, "scenarios", "north-closed.yaml")).length });
   }, 120_000);
 
   it("the default demand is recorded by content too, so a changed default demand file is another run", async () => {

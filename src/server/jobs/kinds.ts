@@ -11,7 +11,7 @@ import { linkFlowsGeoJson } from "../../assignment/results";
 import { solve } from "../../assignment/solve";
 import { CaravanError } from "../../core/errors";
 import type { CompiledNetwork } from "../../network/compiled";
-import { resolveNetworkState } from "../../network/state";
+import { type NetworkState, resolveNetworkState } from "../../network/state";
 import { RoutingContext } from "../../routing/context";
 import type { ProfileColumns, ResolvedRouteOptions } from "../../routing/options";
 import { ratesRequestOf } from "../../routing/query-choices";
@@ -45,6 +45,14 @@ export interface JobEnv {
   readonly progress: (fraction: number, message: string) => void;
 }
 
+/** The network state of a scenario file for a single computation (as the CLI's `--scenario FILE`). */
+async function scenarioState(base: CompiledNetwork, file: string): Promise<{ net: CompiledNetwork; state: NetworkState }> {
+  const [{ loadScenario }, { applyScenario, extendedNetwork }] = await Promise.all([import("../../scenarios/load"), import("../../scenarios/apply")]);
+  const scenario = loadScenario(file);
+  const net = extendedNetwork(base, [scenario]);
+  return { net, state: applyScenario(net, scenario).state };
+}
+
 /** Input of an assignment job as prepareJob leaves it: validated, month a number, costBasis filled in. */
 interface AssignmentInput {
   demandCsv?: string;
@@ -67,10 +75,12 @@ interface AssignmentInput {
  * state of the month of travel, the classes' money cost on the rates basis (the lanes' rates spread over their runs'
  * arcs), value-of-time segments; the summary is the object the CLI prints.
  */
-function assignment(job: PreparedJob, env: JobEnv): unknown {
+async function assignment(job: PreparedJob, env: JobEnv): Promise<unknown> {
   const t0 = performance.now();
   const input = job.input as AssignmentInput;
-  const net = env.net();
+  // on a scenario's network state (the dataset extended by the links it adds), as `assign --scenario`
+  const scenario = job.extraFiles.scenario === undefined ? null : await scenarioState(env.net(), job.extraFiles.scenario);
+  const net = scenario?.net ?? env.net();
   env.progress(0.02, "reading demand");
   const table = input.demandCsv !== undefined ? parseDemandCsv(input.demandCsv, "upload.csv") : parseDemandCsv(readFileSync(job.filePath!, "utf8"), job.fileLabel!);
   const label = input.demandCsv !== undefined ? "upload.csv" : job.fileLabel!;
@@ -81,8 +91,8 @@ function assignment(job: PreparedJob, env: JobEnv): unknown {
   const rated = ctx === null ? {} : { arcCostUsd: (o: ResolvedRouteOptions, columns: ProfileColumns) => ratedArcCostUsd(ctx, o, columns, request).costUsd };
   const cp = corridorProblem(net, table, {
     ...rated,
-    ...(input.month !== undefined ? { state: resolveNetworkState(net, { year: input.year ?? null, month: input.month }) } : {}),
-    year: input.year ?? null,
+    ...(scenario ? { state: scenario.state } : input.month !== undefined ? { state: resolveNetworkState(net, { year: input.year ?? null, month: input.month }) } : {}),
+    year: input.year ?? (scenario ? undefined : null),
     demandScale: input.demandScale,
     ...(input.votSegments !== undefined ? { votSegments: input.votSegments } : {}),
     ...(input.votSpread !== undefined ? { votSpread: input.votSpread } : {}),
@@ -243,7 +253,7 @@ async function scenarioCompare(job: PreparedJob, env: JobEnv): Promise<unknown> 
 export async function runJob(job: PreparedJob, env: JobEnv): Promise<unknown> {
   switch (job.kind) {
     case "assignment":
-      return assignment(job, env);
+      return await assignment(job, env);
     case "gravity-estimate":
       return gravityEstimate(job, env);
     case "appraisal":

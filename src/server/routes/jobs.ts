@@ -107,6 +107,9 @@ export function prepareJob(state: ServerState, kind: JobKind, rawInput: unknown)
   if (kind === "assignment") {
     // as `assign`: month now = this month (UTC), recorded as its number; the basis is rates when a month of rates is given
     if (input.month === "now") input.month = new Date().getUTCMonth() + 1;
+    if (input.month !== undefined && input.scenario !== undefined) {
+      throw new CaravanError("E_USAGE", "input.month with input.scenario: set month: in the scenario file", { details: { field: "month" } });
+    }
     input.costBasis ??= input.rates !== undefined ? "rates" : "cost";
     if (input.costBasis === "rates" || input.rates !== undefined) checkRateChoices(state, input.costBasis as string, input.rates as string | undefined);
   } else if (kind === "scenario-run" && (input.costBasis !== undefined || input.rates !== undefined)) {
@@ -133,6 +136,7 @@ export function prepareJob(state: ServerState, kind: JobKind, rawInput: unknown)
       fileLabel = (input.demand as string | undefined) ?? DEFAULT_DEMAND;
       filePath = resolveDataPath(state.dataFolders, fileLabel);
     }
+    if (input.scenario !== undefined) extraFiles.scenario = checkedScenario(state, input.scenario as string);
   } else if (kind === "appraisal") {
     if ((input.streamsCsv === undefined) === (input.streams === undefined)) throw new CaravanError("E_USAGE", "give input.streamsCsv (the CSV text) or input.streams (a path in the data folders)");
     if (input.streams !== undefined) {
