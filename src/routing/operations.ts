@@ -13,7 +13,7 @@ import { suggest } from "../core/suggest";
 import { ARC_LINK, type CompiledArcs, type CompiledNetwork, MODE_CODES } from "../network/compiled";
 import type { Operation } from "../network/operations";
 import { drivingTime, longRunElapsedPerDrivingH } from "./driving-time";
-import type { RouteReport } from "./report";
+import type { RouteReport, SourceRef } from "./report";
 
 /** The dataset's operation types ([] when it has none). */
 export function datasetOperations(net: CompiledNetwork): readonly Operation[] {
@@ -80,6 +80,26 @@ function operationTerms(o: Operation): string {
   return terms.map((t) => `, ${t}`).join("");
 }
 
+/** The route's sources with those of the chosen (non-default) operations its legs use added, sorted by ref. */
+function withOperationSources(net: CompiledNetwork, ops: readonly Operation[], r: RouteReport): SourceRef[] {
+  const seen = new Set(r.sources.map((x) => x.ref));
+  const added: SourceRef[] = [];
+  for (const o of ops) {
+    if (o.default || !r.legs.some((l) => l.mode === o.mode)) continue;
+    for (const ref of o.source) {
+      if (seen.has(ref)) continue;
+      seen.add(ref);
+      const id = ref.slice(ref.indexOf(":") + 1);
+      if (ref.startsWith("src:")) {
+        const s = net.network.sources[id];
+        added.push({ ref, title: s?.title ?? "(unknown source)", url: s?.url ?? null, year: s?.year ?? null });
+      } else if (ref.startsWith("estimate:")) added.push({ ref, title: net.network.rules[id]?.description ?? "estimate", url: null, year: null });
+      else added.push({ ref, title: ref, url: null, year: null });
+    }
+  }
+  return added.length === 0 ? r.sources : [...r.sources, ...added].sort((x, y) => x.ref.localeCompare(y.ref));
+}
+
 /**
  * Time each road leg of a route by the driving-time rules of the assumed road operation (when it has them): the
  * leg's time becomes its driving plus the breaks and rests, the route's time and P90 move by the same amount, and a
@@ -143,6 +163,6 @@ export function withOperations(net: CompiledNetwork, chosen: readonly string[], 
     if (parts.length > 0) notes.push(`operations assumed: ${parts.join("; ")}`);
     if (timed !== r) notes.push(timed.notes[timed.notes.length - 1]);
     notes.push(timeBasisNote(r.events.some((e) => e.type === "terminal_dwell")));
-    return { ...timed, notes };
+    return { ...timed, notes, sources: withOperationSources(net, ops, r) };
   });
 }

@@ -96,6 +96,12 @@ describe.skipIf(!existsSync(DATA))("operation types on data/eurasia", () => {
     expect(opsNote(team)).toContain("[road-team-driven, driving-time rules, 2 drivers, driving at 54.6 km/h] (leg 1)");
     expect(single.notes.find((n) => n.startsWith("driving-time rules of road-single-driver"))).toMatch(/leg 1 Almaty → Moscow: [\d.]+ h driving \+ \d+ breaks [\d.]+ h \+ \d+ daily rests [\d.]+ h \+ 1 weekly rest 45\.0 h = [\d.]+ h/);
     expect(observed.notes.some((n) => n.startsWith("driving-time rules"))).toBe(false);
+    // the route lists the chosen operation's sources (regulation, AETR, the driving-speed rule); the default's list has none of them
+    const refs = (r: RouteReport) => r.sources.map((x) => x.ref);
+    expect(refs(single)).toEqual(expect.arrayContaining(["src:ops-eu-reg-561-2006", "src:ops-unece-aetr", "estimate:ops-road-driving-speed"]));
+    expect(single.sources.find((x) => x.ref === "src:ops-eu-reg-561-2006")).toMatchObject({ year: 2006, url: expect.stringContaining("eur-lex.europa.eu") });
+    expect(refs(single)).toEqual([...refs(single)].sort((x, y) => x.localeCompare(y)));
+    expect(refs(observed)).not.toContain("src:ops-eu-reg-561-2006");
   });
 
   it("a road leg of one driving period under the rules: its driving and one 45-min break, no rest", () => {
