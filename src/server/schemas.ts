@@ -488,7 +488,7 @@ export const JOB_INPUT_SCHEMAS: Record<JobKind, Schema> = {
     type: "object",
     additionalProperties: false,
     description:
-      "Corridor assignment (`caravan assign --demand`, the same options under the same names). `demand` names a CSV inside the data folders (default demand/corridors-2024.csv of the dataset); `demandCsv` gives the CSV text instead. Result: {summary (the object `caravan assign --demand --json` prints with the same options, costBasis, ratesMonth, month and choice.votSegments/votSpread among it), parameters (the options the run used, defaults filled in: algorithm, gap, maxIterations, theta, year, month, costBasis, ratesMonth, votSegments, votSpread, demandScale, top), flows (link flows as GeoJSON)}. A bad option is 400 E_USAGE naming the field; with a run store every distinct option set is a run of its own.",
+      "Corridor assignment (`caravan assign --demand`, the same options under the same names). `demand` names a CSV inside the data folders (default demand/corridors-2024.csv of the dataset); `demandCsv` gives the CSV text instead. Result: {summary (the object `caravan assign --demand --json` prints with the same options, costBasis, ratesMonth, month and choice.votSegments/votSpread among it), parameters (the options the run used, defaults filled in: algorithm, gap, maxIterations, maxSeconds, theta, year, month, costBasis, ratesMonth, votSegments, votSpread, demandScale, top), flows (link flows as GeoJSON)}. A bad option is 400 E_USAGE naming the field; with a run store every distinct option set is a run of its own.",
     properties: {
       demand: { type: "string", maxLength: 500, description: "path relative to the dataset folder (no '..')" },
       demandCsv: { type: "string", maxLength: LIMITS.bodyBytes, description: "demand CSV text: origin,destination,class,amount,source" },
@@ -501,6 +501,7 @@ export const JOB_INPUT_SCHEMAS: Record<JobKind, Schema> = {
       algorithm: { type: "string", enum: ["aon", "msa", "fw", "cfw", "bfw", "b", "logit"], default: "b" },
       gap: { type: "number", exclusiveMinimum: 0, default: 1e-6 },
       maxIterations: { type: "integer", minimum: 1, maximum: 100_000 },
+      maxSeconds: { type: "number", exclusiveMinimum: 0, maximum: 1e7, description: `stop solving after this many seconds (\`--max-seconds\`); the job's time limit (${LIMITS.jobSeconds} s by default) applies first` },
       theta: { type: "number", exclusiveMinimum: 0, maximum: 1e6, description: "algorithm logit: dispersion per unit of cost (`--theta`; default 10 / mean free-flow O-D cost)" },
       year: { type: "integer", minimum: 1900, maximum: 2100, description: "links, ferries and terminals open by this year (`--year`; default: today's open network)" },
       month: {

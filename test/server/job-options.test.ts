@@ -128,6 +128,7 @@ describe("assignment jobs take the options of `caravan assign --demand`", () => 
     ["votSegments 3", { votSegments: 3 }, ["--vot-segments", "3"]],
     ["votSegments 3, votSpread 1.2", { votSegments: 3, votSpread: 1.2 }, ["--vot-segments", "3", "--vot-spread", "1.2"]],
     ["year, month, rates and segments together", { year: 2024, month: 11, rates: "2024-01", votSegments: 2, gap: 1e-8, top: 3 }, ["--year", "2024", "--month", "11", "--rates", "2024-01", "--vot-segments", "2", "--gap", "1e-8", "--top", "3"]],
+    ["maxSeconds with maxIterations", { maxSeconds: 600, maxIterations: 3 }, ["--max-seconds", "600", "--max-iterations", "3"]],
     ["logit with theta", { algorithm: "logit", theta: 0.002, maxIterations: 200 }, ["--algorithm", "logit", "--theta", "0.002", "--max-iterations", "200"]],
     ["a scenario's network state (the North corridor closed)", { scenario: "scenarios/north-closed.yaml" }, ["--scenario", "@scenarios/north-closed.yaml"]],
     ["a scenario's month with rates", { scenario: "scenarios/winter.yaml", rates: "2024-01" }, ["--scenario", "@scenarios/winter.yaml", "--rates", "2024-01"]],
@@ -207,6 +208,7 @@ describe("bad option values are 400 E_USAGE naming the field, worded as the CLI 
     [{ votSpread: -0.1 }, "votSpread"],
     [{ votSpread: "wide" }, "votSpread"],
     [{ theta: 0 }, "theta"],
+    [{ maxSeconds: 0 }, "maxSeconds"],
     [{ year: 1800 }, "year"],
     [{ demandScale: -1 }, "demandScale"],
   ])("%j", async (input, field) => {

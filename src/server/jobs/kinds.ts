@@ -59,6 +59,7 @@ interface AssignmentInput {
   algorithm?: string;
   gap?: number;
   maxIterations?: number;
+  maxSeconds?: number;
   theta?: number;
   year?: number;
   month?: number;
@@ -103,7 +104,7 @@ async function assignment(job: PreparedJob, env: JobEnv): Promise<unknown> {
   const result = solve(cp.problem, input.algorithm ?? "b", {
     gap,
     maxIterations: input.maxIterations,
-    maxSeconds: job.maxSeconds,
+    maxSeconds: Math.min(input.maxSeconds ?? Number.POSITIVE_INFINITY, job.maxSeconds),
     logitTheta: input.theta,
     onIteration: (r) => {
       const done = Math.min(1, Math.max(0, -Math.log10(Math.max(r.relativeGap, 1e-300)) / decades));
@@ -122,6 +123,7 @@ async function assignment(job: PreparedJob, env: JobEnv): Promise<unknown> {
     algorithm: result.algorithm,
     gap,
     maxIterations: input.maxIterations ?? null,
+    maxSeconds: input.maxSeconds ?? null,
     theta: result.logitTheta ?? null,
     year: cp.year,
     month: cp.month,
