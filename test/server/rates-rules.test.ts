@@ -1,7 +1,8 @@
 /**
  * The route and matrix endpoints with the choices of `caravan route`: cost basis and rates month (`costBasis`,
- * `rates`; the rate layers of data/eurasia/rates) and the rules of passage (`rulesOff`; data/eurasia/rules). The route
- * body is the object `caravan route --json` prints for the same choices; bad choices are 400 E_USAGE with the
+ * `rates`; the rate layers of data/eurasia/rates) and the rules of passage (`rulesOff`; data/eurasia/rules); an
+ * assignment job with the options of `caravan assign` on the same dataset. The route body is the object
+ * `caravan route --json` prints for the same choices; bad choices are 400 E_USAGE with the
  * API's parameter names. Responses are validated against their schemas (helpers.ts).
  */
 import { existsSync } from "node:fs";
@@ -127,6 +128,22 @@ describe.skipIf(!HAS_DATA)("route and matrix: cost basis, rates month and rules 
     expect(bad.statusCode).toBe(400);
     expect(json(bad).didYouMean).toContain("road-team-driven");
   });
+
+  it("an assignment job with rates, month and value-of-time segments gives the figures of `assign --demand` with the same options", async () => {
+    const r = await app.inject({ method: "POST", url: "/api/v1/jobs", payload: { kind: "assignment", input: { rates: "2024-07", month: 12, votSegments: 3, gap: 1e-4 } } });
+    expect(r.statusCode, r.body).toBe(202);
+    const id = json<{ jobId: string }>(r).jobId;
+    let job = { status: "queued" } as { status: string; result?: { summary: Record<string, unknown> }; error?: unknown };
+    for (let i = 0; i < 2400 && (job.status === "queued" || job.status === "running"); i++) {
+      await new Promise((res) => setTimeout(res, 50));
+      job = json(await get(`/api/v1/jobs/${id}`));
+    }
+    expect(job.status, JSON.stringify(job.error)).toBe("done");
+    const cli = (await cliJson("assign", "--no-store", "--demand", `${DATA}/demand/corridors-2024.csv`, "--rates", "2024-07", "--month", "12", "--vot-segments", "3", "--gap", "1e-4", "--json")) as Record<string, unknown>;
+    const figures = ({ demandFile: _f, elapsedS: _e, solveS: _s, ...rest }: Record<string, unknown>) => rest;
+    expect(job.result!.summary).toMatchObject({ costBasis: "rates", ratesMonth: "2024-07", month: 12, choice: { votSegments: 3 } });
+    expect(figures(job.result!.summary)).toEqual(figures(cli));
+  }, 180_000);
 
   it("matrix: costBasis and ratesMonth in the body; a rated cell costs what the route of that pair costs", async () => {
     const rated = json<{ costBasis: string; ratesMonth: string | null; costUsd: number[][] }>(
