@@ -252,6 +252,26 @@ describe("bad option values are 400 E_USAGE naming the field, worded as the CLI 
     expect(json(outside).code).toBe("E_PATH_FORBIDDEN");
   });
 
+  it("a job that fails on its data carries the CLI's code, message and did-you-mean", async () => {
+    const csv = "origin,destination,class,amount,source\nori,destt,container,1,src:corridors-manual\n";
+    writeFileSync(join(data, "demand", "typo.csv"), csv);
+    const r = await post("assignment", { demand: "demand/typo.csv" });
+    expect(r.statusCode).toBe(202);
+    const id = json<{ jobId: string }>(r).jobId;
+    let job = { status: "queued" } as JobBody;
+    for (let i = 0; i < 400 && (job.status === "queued" || job.status === "running"); i++) {
+      await new Promise((res) => setTimeout(res, 25));
+      job = json<JobBody>(await app.inject({ method: "GET", url: `/api/v1/jobs/${id}` }));
+    }
+    expect(job.status).toBe("failed");
+    const c = await cli("assign", "--no-store", "--demand", join(data, "demand", "typo.csv"));
+    const cliLine = /^caravan: (E_[A-Z_]+): (.*)$/m.exec(c.err)!;
+    const cliSuggestions = /did you mean: (.*)\?/.exec(c.err)![1].split(", ");
+    expect(job.error?.code).toBe(cliLine[1]);
+    expect(job.error?.message).toBe(cliLine[2].replace(`${data}/`, ""));
+    expect(job.error?.didYouMean).toEqual(cliSuggestions);
+  });
+
   it("an unknown field names the field and suggests the known one", async () => {
     const r = await post("assignment", { votSegment: 3 });
     expect(r.statusCode).toBe(400);
