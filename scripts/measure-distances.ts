@@ -183,6 +183,26 @@ const PUBLISHED: readonly Published[] = [
   { links: ["kashgar-torugart-chn-road"], totalKm: 165, source: ["src:cor-wiki-torugart"] },
   // Suifenhe–Pogranichny (Grodekovo) by rail 27 km
   { links: ["suifenhe-grodekovo-rail-1435"], totalKm: 27, source: ["src:cor-dewiki-pogranichny"] },
+  // Almaty-1–Shu line, 306 km (via Kazybek bek; the almaty place stands for the Almaty-1 junction)
+  { links: ["almaty-kazybek-bek-rail-1520", "kazybek-bek-shu-rail-1520"], totalKm: 306, source: ["src:cor-ktz-almaty-shu"] },
+  // Taraz station: 117 km to Lugovaya, 282 km to Arys 1 (via Shymkent)
+  { links: ["lugovaya-taraz-rail-1520"], totalKm: 117, source: ["src:cor-ruwiki-taraz-station"] },
+  { links: ["taraz-shymkent-rail-1520", "shymkent-arys-rail-1520"], totalKm: 282, source: ["src:cor-ruwiki-taraz-station"] },
+  // Blagoveshchensk station: 109 km to Belogorsk (the branch from the Trans-Siberian)
+  { links: ["belogorsk-blagoveshchensk-rail-1520"], totalKm: 109, source: ["src:cor-ruwiki-blagoveshchensk-station"] },
+  // Alat–Osmanlı–Astara line, 245 km along its axis (ADY, 2025). The network reaches the Astara branch from Hajigabul
+  // on the main line instead of Osmanlı, so Alat–Hajigabul keeps its cited length and the rest goes to the branch links
+  {
+    links: ["hajigabul-alat-rail-1520", "hajigabul-salyan-rail-1520", "salyan-lankaran-rail-1520", "lankaran-astara-aze-rail-1520"],
+    totalKm: 245,
+    source: ["src:cor-trend-alat-astara-2025"],
+  },
+  // Poti–Baku line table: Poti km 312.1, Samtredia km 244.0 (the Samtredia of the main-line km from Moscow: 61 km to
+  // Zestaponi on both counts)
+  { links: ["poti-samtredia-rail-1520"], totalKm: 312.1 - 244.0, source: ["src:cor-dewiki-poti-baku"] },
+  // Karakoram Highway from the Khunjerab Pass: 270 km to Gilgit, 870 km to Islamabad (via Abbottabad)
+  { links: ["khunjerab-sost-road", "sost-gilgit-road"], totalKm: 270, source: ["src:cor-wiki-khunjerab-pass"] },
+  { links: ["gilgit-abbottabad-road", "abbottabad-islamabad-road"], totalKm: 870 - 270, source: ["src:cor-wiki-khunjerab-pass"] },
 ];
 
 /**
