@@ -146,10 +146,9 @@ export function compileNetwork(net: NetworkData): CompiledNetwork {
   /** Tonnes per year in one direction of one train pair a day (capacity.ts); NaN = train pairs are not converted. */
   const tonnesPerTrainPair = net.modes.railCapacityTonnesPerYearPerTrainPair?.value ?? Number.NaN;
 
-  // feeder-only ports (port terminal `feederOnly`): their sea links are not compiled; their feeders reach them
-  const feederOnly = new Uint8Array(placeCount);
-  for (const t of net.terminals) if (t.type === "port" && t.feederOnly) feederOnly[placeIdx.get(t.place)!] = 1;
-  const compiledLink = net.links.map((l) => l.mode !== "sea" || (feederOnly[placeIdx.get(l.from)!] === 0 && feederOnly[placeIdx.get(l.to)!] === 0));
+  // every link is compiled: the sea links of a feeder-only port (port terminal `feederOnly`) stay for bulk, and a
+  // query closes them to containers, which reach the port by its feeders (routing/feeders.ts)
+  const compiledLink = net.links.map(() => true);
 
   // 1. layer nodes: where a place has a link or ferry end in the layer
   const hasLayer = new Uint8Array(placeCount * LAYER_COUNT);
@@ -286,6 +285,8 @@ export function compileNetwork(net: NetworkData): CompiledNetwork {
    *    and charge (its port terminal's transshipmentTimeH / transshipmentCostUsdPerFeu);
    *  - H rail/road ↔ P sea: a box that enters or leaves the sea at H; event = H's port handling (the terminal's
    *    handlingTimeH / handlingCostUsdPerFeu), the same as the sea ↔ land transfer it replaces.
+   *  - H access ↔ P sea: a box whose trip starts or ends at H; no event at H (not transshipped, and its trip-end
+   *    dwell is the query's, routing/trip-ends.ts).
    * Moving time = crossingTimeH; charge = costUsdPerFeu (a fixed fare per voyage). The wait for a sailing counts
    * beyond the dwell the loading end already charges (rule feeder-wait-beyond-dwell, docs/data-format.md):
    * wait = max(0, headwayH / 2 − dwell), dwell = the event's dwell at H on arcs leaving H, P's port handling on arcs
@@ -339,7 +340,25 @@ export function compileNetwork(net: NetworkData): CompiledNetwork {
         push(nodeAt(a, la), nodeAt(b, lb), row);
       }
     }
+    // a box loaded or discharged at the hub itself (its trip starts or ends there) changes no ship and no mode there:
+    // these arcs join the hub's access node with the fed port's sea node, with no hub event; the wait counts beyond
+    // the loading port's handling dwell, which is the trip end's dwell (--trip-end-dwell, routing/trip-ends.ts) at the
+    // hub, as a trip starting at the fed port does
+    const ends: [number, number, number][] = [[accessNodeOf(h), nodeAt(pPort, LAYER_SEA), hub.handlingTimeH]];
+    if (!f.oneway) ends.push([nodeAt(pPort, LAYER_SEA), accessNodeOf(h), port.handlingTimeH]);
+    for (const [u, v, loadingDwellH] of ends) {
+      const row = ferryRow(fi, u === accessNodeOf(h) ? h : pPort, u === accessNodeOf(h) ? pPort : h, MODE_SEA, 0);
+      row.waitTimeH = Math.max(0, f.headwayH / 2 - loadingDwellH);
+      row.eventTimeH = row.waitTimeH;
+      row.costUsdPerFeu = f.costUsdPerFeu;
+      row.costUsdPerTeu = row.costUsdPerFeu * sea.teuCostRatio.value;
+      row.costUsdPerTonne = perTonneOfFeuCharge(f.costUsdPerFeu);
+      row.co2GPerTonne = f.distanceKm * sea.co2GPerTonneKm.value;
+      push(u, v, row);
+    }
   };
+  /** Access node of a place (node p, compiled.ts). */
+  const accessNodeOf = (p: number): number => p;
 
   // ferries: crossing time is moving time; the expected wait for a departure is headway / 2
   /** The sea port terminal of each place (the first record), for feeder hubs and feeder ports. */

@@ -130,7 +130,12 @@ export function checkCompiledNetwork(net: CompiledNetwork): string[] {
       continue;
     }
     if (lu === LAYER_ACCESS || lv === LAYER_ACCESS) {
-      add(`${name}: only access arcs touch an access node`);
+      // but a sea feeder's arcs for a trip that starts or ends at its hub join the hub's access node (build.ts)
+      const f = kind === ARC_FERRY && rec >= 0 && rec < network.ferries.length ? network.ferries[rec] : null;
+      const access = lu === LAYER_ACCESS ? u : v;
+      if (!(f !== null && f.carries[0] === "sea" && network.places[access]?.id === f.from && (lu === LAYER_SEA || lv === LAYER_SEA))) {
+        add(`${name}: only access arcs and a sea feeder's hub-end arcs touch an access node`);
+      }
       continue;
     }
     if (kind === ARC_LINK || kind === ARC_FERRY) {

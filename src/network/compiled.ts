@@ -16,8 +16,8 @@
  *   - FERRY: a ferry service between the same layer at both ends (rail<gauge> for rail wagons, road for trucks; a
  *     ferry carrying both gives arcs in both layers). A sea feeder (a ferry record carrying [sea]) has mode SEA and
  *     joins the fed port's sea node with its hub's sea node (transshipment at the hub in the arc's event) or with
- *     the hub's rail/road nodes (port handling at the hub in the event); a feeder-only port's sea links are not
- *     compiled.
+ *     the hub's rail/road nodes (port handling at the hub in the event). A feeder-only port's sea links are
+ *     compiled (bulk ships call there); a container query closes them (routing/feeders.ts).
  *   - GAUGE_CHANGE: rail<g1> ↔ rail<g2> at a gauge_change terminal (both directions).
  *   - TRANSSHIPMENT: a mode change at one place: rail↔road (intermodal terminals, dry ports, rail terminals,
  *     cities), sea↔rail/road (ports), air↔road (airports), with the terminal's handling time and cost, or the
@@ -46,8 +46,8 @@ import type { CsrGraph, NodeIndex } from "../graph/csr";
 import { NO_NODE } from "../graph/csr";
 import type { NetworkData } from "./model";
 
-/** Format version of the binary form; bump on any change of layout or meaning (2: sea arcs carry port-call bulk charges; 3: rail1676 layer; 4: sea feeders and feeder-only ports). */
-export const COMPILED_FORMAT_VERSION = 4;
+/** Format version of the binary form; bump on any change of layout or meaning (2: sea arcs carry port-call bulk charges; 3: rail1676 layer; 4: sea feeders and feeder-only ports; 5: a feeder-only port's sea links compiled, closed to containers by the query). */
+export const COMPILED_FORMAT_VERSION = 5;
 
 // --- layers ----------------------------------------------------------------------------------------------------
 

@@ -21,6 +21,7 @@ import {
 } from "../network/compiled";
 import type { CargoProfile, Mode } from "../network/schema";
 import { resolveOperations } from "./operations";
+import { feederClassBlocked } from "./feeders";
 import type { PassageBlock } from "./passage";
 import { arcEventBufferH, seasonalExtraWaitH } from "./reliability";
 import { canonicalRecordId, isArcOpenInState, type NetworkState, resolveChokepoint, deriveNetworkState, resolveNetworkState, type StateOptions } from "../network/state";
@@ -252,6 +253,8 @@ export function blockedArcs(net: CompiledNetwork, o: ResolvedRouteOptions): Uint
   const closedChokepoint = new Set(o.closeChokepoints.map((id) => net.network.chokepoints.findIndex((c) => c.id === id)));
   const avoided = new Set(o.avoidIds);
   const crossingIds = net.network.crossings.map((c) => `crossing:${c.id}`);
+  // the services a cargo class does not use count as modes it may not take (routing/feeders.ts)
+  const classBlocked = feederClassBlocked(net, o.profile);
   const recordKey = (a: number): string | null => {
     const r = arcs.record[a];
     if (r === NO_INDEX) return null;
@@ -262,7 +265,7 @@ export function blockedArcs(net: CompiledNetwork, o: ResolvedRouteOptions): Uint
   };
   for (let a = 0; a < n; a++) {
     let b = 0;
-    if (allowedMode[arcs.mode[a]] === 0) b |= BLOCK_MODE;
+    if (allowedMode[arcs.mode[a]] === 0 || (classBlocked !== null && classBlocked[a] === 1)) b |= BLOCK_MODE;
     const fc = arcs.fromCountry[a];
     const tc = arcs.toCountry[a];
     if ((fc !== NO_COUNTRY && avoidCountry[fc] === 1) || (tc !== NO_COUNTRY && avoidCountry[tc] === 1)) b |= BLOCK_COUNTRY;

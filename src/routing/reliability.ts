@@ -9,6 +9,10 @@
  *   ferry_wait   a uniform arrival between sailings H hours apart waits U(0, H): mean H/2 (the model's time), P90
  *                0.9 H. In a month of a ferry's `seasonalDelay` the service runs openShare of the time, so H becomes
  *                H / openShare (mean and P90 alike).
+ *   feeder wait  a sea feeder's wait counts beyond the dwell d the loading end already charges (rule
+ *                feeder-wait-beyond-dwell): mean max(0, H/2 − d). Its P90 is from the same service interval (rule
+ *                feeder-wait-p90): the box waits U(0, H) for the next sailing, of which d is already in the dwell,
+ *                so P90 = max(0, 0.9 H − d), H the feeder's headwayH (its sourced frequency), stretched as above.
  *   terminals    gauge change, transshipment and port handling have one figure in the data: P90 = that figure.
  *   moving time  legs have no spread in the data: P90 = moving time.
  *
@@ -16,7 +20,7 @@
  * delays the route's true P90 lies below it, so it is a pessimistic planning figure, not a forecast.
  */
 import { monthMaskOfRange } from "../network/build";
-import { ARC_FERRY, ARC_LINK, type CompiledArcs, type CompiledNetwork, NO_INDEX } from "../network/compiled";
+import { ARC_FERRY, ARC_LINK, type CompiledArcs, type CompiledNetwork, LAYER_ACCESS, NO_INDEX } from "../network/compiled";
 import type { Crossing } from "../network/schema";
 
 /** Share of time a uniform arrival waits beyond its P90. */
@@ -59,6 +63,35 @@ export function seasonalExtraWaitH(net: CompiledNetwork, arcs: CompiledArcs, arc
 /** P90 of the ferry wait: 0.9 × the (seasonally stretched) headway; the headway is 2 × the mean wait. */
 export function ferryWaitP90H(net: CompiledNetwork, arcs: CompiledArcs, arc: number, month: number | null): number {
   return (1 - P90_TAIL) * 2 * arcs.waitTimeH[arc] * headwayFactor(net, arcs, arc, month);
+}
+
+/** Whether a ferry arc is a sea feeder (a ferry record carrying [sea]). */
+export function isSeaFeederArc(net: CompiledNetwork, arcs: CompiledArcs, arc: number): boolean {
+  if (arcs.kind[arc] !== ARC_FERRY) return false;
+  const r = arcs.record[arc];
+  return r !== NO_INDEX && net.network.ferries[r]?.carries[0] === "sea";
+}
+
+/**
+ * The dwell a sea feeder arc's loading end already charges, hours (network/build.ts): on an arc leaving the hub, the
+ * hub's transshipment or port handling on the arc itself, or the hub port's handling (the trip end's dwell) on an
+ * arc that starts the trip at the hub; on an arc leaving the fed port, that port's handling.
+ */
+export function feederLoadingDwellH(net: CompiledNetwork, arcs: CompiledArcs, arc: number): number {
+  const f = net.network.ferries[arcs.record[arc]];
+  const from = net.network.places[arcs.fromPlace[arc]]?.id;
+  if (from === f.from && net.nodeLayer[net.graph.tail[arc]] !== LAYER_ACCESS) return arcs.eventTimeH[arc] - arcs.waitTimeH[arc];
+  const port = net.network.terminals.find((t) => t.type === "port" && t.place === from && t.modes.includes("sea"));
+  return port?.handlingTimeH ?? 0;
+}
+
+/**
+ * P90 of a sea feeder's wait beyond the loading end's dwell (rule feeder-wait-p90): max(0, 0.9 × H − dwell), H the
+ * feeder's headwayH (× 1 / openShare in a month of its seasonal delay).
+ */
+export function feederWaitP90H(net: CompiledNetwork, arcs: CompiledArcs, arc: number, month: number | null): number {
+  const f = net.network.ferries[arcs.record[arc]];
+  return Math.max(0, (1 - P90_TAIL) * f.headwayH * headwayFactor(net, arcs, arc, month) - feederLoadingDwellH(net, arcs, arc));
 }
 
 /** P90 of the border dwell of a border arc: max(high, median), the median where the data give no high figure. */
@@ -115,7 +148,7 @@ const bufferColumns = new WeakMap<CompiledArcs, Map<number, Float64Array>>();
  * [arc] reliability buffer of the arc's events in `month`, hours: Σ (event P90 − event time) of the events the route
  * report lists for it (routing/report.ts), so over a route it sums to timeP90H − timeH:
  *   border crossing  (P90 dwell − median dwell) + (P90 closure wait − mean closure wait);
- *   ferry            P90 wait − mean wait (seasonally stretched in `month`);
+ *   ferry            P90 wait − mean wait (seasonally stretched in `month`; a sea feeder's by rule feeder-wait-p90);
  *   other arcs       0 (moving time and terminals have no spread in the data).
  * The generalized criterion prices it at ρ × value of time (RouteOptions.reliabilityRatio).
  */
@@ -143,7 +176,8 @@ export function arcEventBufferH(net: CompiledNetwork, arcs: CompiledArcs, month:
       buffer[a] = b;
     } else if (kind === ARC_FERRY) {
       if (arcs.record[a] === NO_INDEX) continue;
-      buffer[a] = Math.max(0, ferryWaitP90H(net, arcs, a, month) - arcs.waitTimeH[a] - seasonalExtraWaitH(net, arcs, a, month));
+      const p90 = isSeaFeederArc(net, arcs, a) ? feederWaitP90H(net, arcs, a, month) : ferryWaitP90H(net, arcs, a, month);
+      buffer[a] = Math.max(0, p90 - arcs.waitTimeH[a] - seasonalExtraWaitH(net, arcs, a, month));
     }
   }
   byMonth.set(month ?? 0, buffer);

@@ -22,7 +22,7 @@ import {
 import type { ArcPath, RoutingContext, WeightSet } from "./context";
 import { monthMaskOfRange } from "../network/build";
 import { isPortHandling } from "./options";
-import { borderDwellP90H, crossingWaitP90H, ferryWaitP90H, seasonalExtraWaitH } from "./reliability";
+import { borderDwellP90H, crossingWaitP90H, feederWaitP90H, ferryWaitP90H, seasonalExtraWaitH } from "./reliability";
 import { tripEndTable } from "./trip-ends";
 import type { EventType, RouteEvent, RouteLeg, RouteSummary, SourceRef } from "./wire";
 
@@ -210,14 +210,33 @@ export function buildRouteReport(ctx: RoutingContext, set: WeightSet, arcsOfPath
           const ti = net.network.terminals.findIndex((t) => t.type === "port" && t.place === ferry.from && t.modes.includes("sea"));
           const handlingH = arcs.eventTimeH[a] - arcs.waitTimeH[a];
           const atSea = net.nodeLayer[net.graph.tail[a]] === LAYER_SEA && net.nodeLayer[net.graph.head[a]] === LAYER_SEA;
+          // an arc that starts or ends the trip at the hub (build.ts) has no hub event; with --trip-end-dwell it
+          // carries the hub's trip-end dwell (trip-ends.ts), what its columns hold beyond the compiled arc
+          const tripEnd = set.options.tripEndDwell ? tripEndTable(net, arcs) : null;
+          const endSide = tripEnd?.feederEnd[a] ?? 0;
+          const endDwellH = endSide !== 0 ? timeH[a] - arcs.travelTimeH[a] - arcs.eventTimeH[a] - extraH : 0;
+          const endDwellCost = endSide !== 0 ? eventCostUsd[a] : 0;
+          const endDwell = () => {
+            if (endSide === 0 || (endDwellH <= 1e-9 && endDwellCost <= 0) || tripEnd === null) return;
+            const r = tripEnd.record[a];
+            if (r !== NO_INDEX) refs.add(net.network.terminals[r].source.join("|"));
+            event("terminal_dwell", a, endDwellH, endDwellCost, r === NO_INDEX ? null : net.network.terminals[r].id, hub);
+          };
           const handling = () => {
+            if (endSide !== 0) return endDwell();
             if (handlingH <= 0 && eventCostUsd[a] <= 0) return;
             if (ti >= 0) refs.add(net.network.terminals[ti].source.join("|"));
             event(atSea ? "transshipment" : "port_handling", a, handlingH, eventCostUsd[a], ti >= 0 ? net.network.terminals[ti].id : null, hub);
           };
           const wait = () => {
+            // P90 from the feeder's service interval beyond the loading dwell (reliability.ts, rule feeder-wait-p90):
+            // listed even where the mean wait is inside the dwell
             const waitH = arcs.waitTimeH[a] + extraH;
-            if (waitH > 0) event("ferry_wait", a, waitH, 0, ferry.id, arcs.fromPlace[a], Math.max(waitH, ferryWaitP90H(net, arcs, a, month)));
+            const waitP90H = Math.max(waitH, feederWaitP90H(net, arcs, a, month));
+            if (waitP90H > 0) {
+              if (net.network.rules["feeder-wait-p90"] !== undefined) refs.add("estimate:feeder-wait-p90");
+              event("ferry_wait", a, waitH, 0, ferry.id, arcs.fromPlace[a], waitP90H);
+            }
           };
           if (arcs.fromPlace[a] === hub) {
             handling();
@@ -226,8 +245,9 @@ export function buildRouteReport(ctx: RoutingContext, set: WeightSet, arcsOfPath
             wait();
             handling();
           }
+          eventTimeH = Math.max(0, endDwellH);
         } else if (arcs.waitTimeH[a] > 0 || arcs.eventTimeH[a] > 0) event("ferry_wait", a, arcs.eventTimeH[a] + extraH, eventCostUsd[a], ferry.id, arcs.fromPlace[a], p90H);
-        eventTimeH = arcs.eventTimeH[a] + extraH;
+        eventTimeH += arcs.eventTimeH[a] + extraH;
         eventCost = eventCostUsd[a];
       }
       current.timeH += timeH[a] - eventTimeH;

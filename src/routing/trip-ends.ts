@@ -21,9 +21,11 @@
 import {
   ARC_ACCESS_ARRIVE,
   ARC_ACCESS_DEPART,
+  ARC_FERRY,
   ARC_TRANSSHIPMENT,
   type CompiledArcs,
   type CompiledNetwork,
+  LAYER_ACCESS,
   LAYER_AIR,
   LAYER_ROAD,
   LAYER_SEA,
@@ -42,6 +44,11 @@ export interface TripEndTable {
   readonly costUsdPerTonne: Float64Array;
   /** [arc] the terminal record behind the figures, NO_INDEX for the default transfer. */
   readonly record: Int32Array;
+  /**
+   * [arc] 1 on a sea feeder's arc that starts a trip at its hub (from the hub's access node, network/build.ts), 2 on
+   * one that ends a trip there; 0 otherwise. Such an arc carries the hub's sea-end dwell as an access arc would.
+   */
+  readonly feederEnd: Uint8Array;
 }
 
 const tables = new WeakMap<CompiledArcs, TripEndTable>();
@@ -81,12 +88,18 @@ export function tripEndTable(net: CompiledNetwork, arcs: CompiledArcs = net.arcs
     costUsdPerTeu: new Float64Array(arcCount),
     costUsdPerTonne: new Float64Array(arcCount),
     record: new Int32Array(arcCount).fill(NO_INDEX),
+    feederEnd: new Uint8Array(arcCount),
   };
   for (let a = 0; a < arcCount; a++) {
     const kind = arcs.kind[a];
-    if (kind !== ARC_ACCESS_DEPART && kind !== ARC_ACCESS_ARRIVE) continue;
-    const layer = net.nodeLayer[kind === ARC_ACCESS_DEPART ? head[a] : tail[a]];
-    const t = layer === LAYER_ROAD ? undefined : best.get((arcs.fromPlace[a] * layerCount + layer) * 2 + (kind === ARC_ACCESS_DEPART ? 0 : 1));
+    // a sea feeder's arc from or to its hub's access node: the trip starts or ends at the hub's sea side
+    const feederEnd = kind === ARC_FERRY && (net.nodeLayer[tail[a]] === LAYER_ACCESS || net.nodeLayer[head[a]] === LAYER_ACCESS);
+    if (kind !== ARC_ACCESS_DEPART && kind !== ARC_ACCESS_ARRIVE && !feederEnd) continue;
+    const departs = feederEnd ? net.nodeLayer[tail[a]] === LAYER_ACCESS : kind === ARC_ACCESS_DEPART;
+    if (feederEnd) table.feederEnd[a] = departs ? 1 : 2;
+    const layer = feederEnd ? LAYER_SEA : net.nodeLayer[departs ? head[a] : tail[a]];
+    const place = departs ? arcs.fromPlace[a] : arcs.toPlace[a];
+    const t = layer === LAYER_ROAD ? undefined : best.get((place * layerCount + layer) * 2 + (departs ? 0 : 1));
     if (t !== undefined) {
       table.timeH[a] = arcs.eventTimeH[t];
       table.costUsdPerFeu[a] = arcs.costUsdPerFeu[t];
