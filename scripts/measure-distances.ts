@@ -203,6 +203,8 @@ const PUBLISHED: readonly Published[] = [
   // Karakoram Highway from the Khunjerab Pass: 270 km to Gilgit, 870 km to Islamabad (via Abbottabad)
   { links: ["khunjerab-sost-road", "sost-gilgit-road"], totalKm: 270, source: ["src:cor-wiki-khunjerab-pass"] },
   { links: ["gilgit-abbottabad-road", "abbottabad-islamabad-road"], totalKm: 870 - 270, source: ["src:cor-wiki-khunjerab-pass"] },
+  // Jiamusi–Tongjiang railway (capacity upgrade 2024–2027): East Jiamusi – Tongjiang North (the border port station), 258 km
+  { links: ["tongjiang-jiamusi-rail-1435"], totalKm: 258, source: ["src:cor-mot-jiamusi-tongjiang-2024"] },
 ];
 
 /**
