@@ -31,8 +31,9 @@ export function formatRoute(r: RouteReport, cargoUnit: string): string {
     l.timeH.toFixed(1),
     fmtInt(l.costUsd),
     fmtInt(l.co2Kg),
+    l.operation ?? "",
   ]);
-  out.push(...table(["  mode", "from", "to", "km", "moving h", "USD", "kg CO2e"], legRows.map((row) => [`  ${row[0]}`, ...row.slice(1)]), [3, 4, 5, 6]));
+  out.push(...table(["  mode", "from", "to", "km", "moving h", "USD", "kg CO2e", "operation"], legRows.map((row) => [`  ${row[0]}`, ...row.slice(1)]), [3, 4, 5, 6]));
   if (r.events.length > 0) {
     const eventRows = r.events.map((e) => [`  ${e.type}`, e.atName, e.timeH.toFixed(1), e.timeP90H.toFixed(1), fmtInt(e.costUsd), e.ref ?? ""]);
     out.push(...table(["  event", "at", "h", "P90 h", "USD", "ref"], eventRows, [2, 3, 4]));

@@ -21,6 +21,7 @@ import {
 } from "../network/compiled";
 import type { ArcPath, RoutingContext, WeightSet } from "./context";
 import { monthMaskOfRange } from "../network/build";
+import { assumedOperations } from "./operations";
 import { isPortHandling } from "./options";
 import { borderDwellP90H, crossingWaitP90H, feederWaitP90H, ferryWaitP90H, seasonalExtraWaitH } from "./reliability";
 import { tripEndTable } from "./trip-ends";
@@ -78,6 +79,8 @@ export function buildRouteReport(ctx: RoutingContext, set: WeightSet, arcsOfPath
   const notes: string[] = [];
   const modes = net.network.modes;
   let leg: RouteLeg | null = null;
+  /** The operation a link leg of each mode is timed with (the chosen one, else the mode's default; routing/operations.ts). */
+  const operationOfMode = new Map(assumedOperations(net, set.options.operations).map((o) => [o.mode, o.id]));
   /** Arc kind of the open leg: a sea feeder (a ferry arc of mode sea) starts a leg of its own after a sea link. */
   let legKind = -1;
   let coords: [number, number][] = [];
@@ -127,7 +130,9 @@ export function buildRouteReport(ctx: RoutingContext, set: WeightSet, arcsOfPath
       if (!leg || leg.mode !== mode || legKind !== kind) {
         closeLeg();
         legKind = kind;
-        leg = { mode, from: places[from].id, to: places[to].id, fromName: places[from].name, toName: places[to].name, distanceKm: 0, timeH: 0, costUsd: 0, co2Kg: pendingCo2Kg };
+        // ferry and feeder legs are timed by their sailing records, not by an operation
+        const operation = kind === ARC_LINK ? (operationOfMode.get(mode) ?? null) : null;
+        leg = { mode, operation, from: places[from].id, to: places[to].id, fromName: places[from].name, toName: places[to].name, distanceKm: 0, timeH: 0, costUsd: 0, co2Kg: pendingCo2Kg };
         pendingCo2Kg = 0;
         if (mode === "rail") leg.gaugesMm = [];
         coords = [placeCoord(from)];

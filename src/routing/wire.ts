@@ -36,6 +36,11 @@ export interface LegRate {
 export interface RouteLeg {
   /** rail | road | sea | ferry | air */
   mode: string;
+  /**
+   * Id of the operation type the leg was timed with (operations.yaml: the chosen one of its mode, else the mode's
+   * default), or null where none applies (sea, air, ferry and feeder legs; datasets without operation types).
+   */
+  operation: string | null;
   /** Place id where the leg starts / ends. */
   from: string;
   to: string;

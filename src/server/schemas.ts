@@ -107,6 +107,7 @@ const legRateSchema = obj({
 const legSchema = obj(
   {
     mode: d("rail | road | sea | ferry | air", str),
+    operation: d("id of the operation type the leg was timed with (operations.yaml: the chosen one of its mode, else the mode's default); null where none applies (sea, air, ferry and feeder legs)", strN),
     from: d("place id", str),
     to: d("place id", str),
     fromName: str,
