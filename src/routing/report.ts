@@ -80,7 +80,7 @@ export function buildRouteReport(ctx: RoutingContext, set: WeightSet, arcsOfPath
   const modes = net.network.modes;
   let leg: RouteLeg | null = null;
   /** The operation a link leg of each mode is timed with (the chosen one, else the mode's default; routing/operations.ts). */
-  const operationOfMode = new Map(assumedOperations(net, set.options.operations).map((o) => [o.mode, o.id]));
+  const operationOfMode = new Map<string, string>(assumedOperations(net, set.options.operations).map((o) => [o.mode, o.id]));
   /** Arc kind of the open leg: a sea feeder (a ferry arc of mode sea) starts a leg of its own after a sea link. */
   let legKind = -1;
   let coords: [number, number][] = [];
@@ -131,7 +131,7 @@ export function buildRouteReport(ctx: RoutingContext, set: WeightSet, arcsOfPath
         closeLeg();
         legKind = kind;
         // ferry and feeder legs are timed by their sailing records, not by an operation
-        const operation = kind === ARC_LINK ? (operationOfMode.get(mode) ?? null) : null;
+        const operation: string | null = kind === ARC_LINK ? (operationOfMode.get(mode) ?? null) : null;
         leg = { mode, operation, from: places[from].id, to: places[to].id, fromName: places[from].name, toName: places[to].name, distanceKm: 0, timeH: 0, costUsd: 0, co2Kg: pendingCo2Kg };
         pendingCo2Kg = 0;
         if (mode === "rail") leg.gaugesMm = [];
