@@ -171,6 +171,9 @@ function rangeOf(o: Observation): { reference: number; contains: (v: number) => 
 function timeRow(ctx: RoutingContext, resolver: PlaceResolver, year: number | null, o: TimeObservation): CalibrationRow {
   const q = o.route;
   const range = rangeOf(o);
+  // the trip-end dwell the observed time includes, as its source describes it (observations.ts endDwell)
+  const e = o.endDwell;
+  const ends = e?.origin && e.destination ? "both" : e?.origin ? "origin" : e?.destination ? "destination" : null;
   const base = { id: o.id, metric: o.metric, description: o.description, unit: o.unit, low: o.low, high: o.high, year: o.year, independent: o.independent, source: o.source, reference: range.reference, geh: null };
   let report: ReturnType<typeof planRoutes>["routes"][number];
   try {
@@ -184,6 +187,7 @@ function timeRow(ctx: RoutingContext, resolver: PlaceResolver, year: number | nu
       ...(q.modes ? { modes: q.modes } : {}),
       ...(q.avoidCountries ? { avoidCountries: q.avoidCountries } : {}),
       ...(q.closeChokepoints ? { closeChokepoints: q.closeChokepoints } : {}),
+      ...(ends ? { tripEndDwell: ends } : {}),
     }).routes[0];
   } catch (error) {
     if (isCaravanError(error) && error.code === "E_NO_ROUTE") {
@@ -200,7 +204,7 @@ function timeRow(ctx: RoutingContext, resolver: PlaceResolver, year: number | nu
     inside: range.contains(model),
     relativeError: Math.abs(model - range.reference) / range.reference,
     miss: range.miss(model),
-    detail: `${Math.round(report.distanceKm).toLocaleString("en-US")} km${via}${q.part === "sea" ? " (sea legs)" : ""}`,
+    detail: `${Math.round(report.distanceKm).toLocaleString("en-US")} km${via}${q.part === "sea" ? " (sea legs)" : ""}${ends ? ` (end dwell: ${ends})` : ""}`,
   };
 }
 

@@ -50,8 +50,22 @@ const common = {
   notes: z.string().default(""),
 };
 
+/**
+ * Which trip-end dwell an observed time includes, read from the observation's own source: the dwell at the terminal
+ * where the observed time starts (origin) and where it ends (destination). `caravan calibrate` routes the observation
+ * with the trip-end dwell of those ends (routing/trip-ends.ts); absent = neither (line haul).
+ */
+const endDwellSchema = z
+  .object({
+    origin: z.boolean(),
+    destination: z.boolean(),
+    basis: z.string().min(1).describe("the source's wording the two flags are read from, quoted"),
+  })
+  .strict();
+export type ObservedEndDwell = z.infer<typeof endDwellSchema>;
+
 export const observationSchema = z.discriminatedUnion("metric", [
-  z.object({ metric: z.literal("time"), unit: z.literal("d"), route: routeQuerySchema, ...common }).strict(),
+  z.object({ metric: z.literal("time"), unit: z.literal("d"), route: routeQuerySchema, endDwell: endDwellSchema.optional(), ...common }).strict(),
   z.object({ metric: z.literal("volume"), unit: z.enum(["Mt", "TEU"]), volume: volumeQuerySchema, ...common }).strict(),
 ]);
 export type Observation = z.infer<typeof observationSchema>;

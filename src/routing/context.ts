@@ -226,7 +226,7 @@ export class RoutingContext {
     }
     columns = profileColumns(this.net, o.profile, o.state.arcs, o.state.month);
     if (o.operations.length > 0) applyOperations(this.net, o.state.arcs, o.operations, columns.timeH);
-    if (o.tripEndDwell) addTripEndDwell(tripEndTable(this.net, o.state.arcs), o.profile, columns.timeH, columns.costUsd, columns.eventCostUsd);
+    if (o.tripEndDwell) addTripEndDwell(tripEndTable(this.net, o.state.arcs), o.profile, columns.timeH, columns.costUsd, columns.eventCostUsd, o.state.arcs, o.tripEndDwell);
     remember(this.profiles, key, columns, 16);
     return columns;
   }

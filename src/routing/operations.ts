@@ -136,11 +136,14 @@ function withDrivingRules(op: Operation | undefined, r: RouteReport): RouteRepor
   };
 }
 
-/** The time basis of a route: line haul between its end terminals, or with the dwell at both trip ends. */
-export function timeBasisNote(endDwell: boolean): string {
+/** The time basis of a route: line haul between its end terminals, or with the dwell at both trip ends or at one. */
+export function timeBasisNote(endDwell: boolean | "origin" | "destination"): string {
+  if (endDwell === "origin" || endDwell === "destination") {
+    return `time basis: trip ${endDwell} included: the dwell at the ${endDwell === "origin" ? "origin, none at the destination" : "destination, none at the origin"} (terminal_dwell event)`;
+  }
   return endDwell
     ? "time basis: trip ends included: the dwell at both ends (terminal_dwell events; a road end is one door handling); first- and last-mile trucking only where the route itself starts or ends by road"
-    : "time basis: line haul, from the first departure to the last arrival without the dwell at the two trip ends (terminal-to-terminal, the basis of the calibration observations); --trip-end-dwell adds it";
+    : "time basis: line haul, from the first departure to the last arrival without the dwell at the two trip ends; --trip-end-dwell adds it (each calibration observation states which end dwell its time includes)";
 }
 
 /**
@@ -162,7 +165,8 @@ export function withOperations(net: CompiledNetwork, chosen: readonly string[], 
     const notes = [...r.notes];
     if (parts.length > 0) notes.push(`operations assumed: ${parts.join("; ")}`);
     if (timed !== r) notes.push(timed.notes[timed.notes.length - 1]);
-    notes.push(timeBasisNote(r.events.some((e) => e.type === "terminal_dwell")));
+    const dwell = r.events.filter((e) => e.type === "terminal_dwell");
+    notes.push(timeBasisNote(dwell.length === 0 ? false : dwell.length > 1 ? true : dwell[0].at === r.legs[0]?.from ? "origin" : "destination"));
     return { ...timed, notes, sources: withOperationSources(net, ops, r) };
   });
 }

@@ -23,6 +23,7 @@ import type { CargoProfile, Mode } from "../network/schema";
 import { resolveOperations } from "./operations";
 import { feederClassBlocked } from "./feeders";
 import type { PassageBlock } from "./passage";
+import type { TripEnds } from "./trip-ends";
 import { arcEventBufferH, seasonalExtraWaitH } from "./reliability";
 import { canonicalRecordId, isArcOpenInState, type NetworkState, resolveChokepoint, deriveNetworkState, resolveNetworkState, type StateOptions } from "../network/state";
 
@@ -52,8 +53,11 @@ export interface RouteOptions extends StateOptions {
   readonly co2PriceUsdPerT?: number;
   /** Override of the profile's value of time for the generalized criterion, USD per unit per hour. */
   readonly valueOfTimeUsdPerH?: number;
-  /** Charge trip-end terminal dwell where a route starts or ends in a mode other than road (routing/trip-ends.ts); default false. */
-  readonly tripEndDwell?: boolean;
+  /**
+   * Charge trip-end dwell (routing/trip-ends.ts): true or "both" at both ends, "origin" or "destination" at that end
+   * only (a calibration observation whose time starts or ends where the train passes); default false.
+   */
+  readonly tripEndDwell?: boolean | TripEnds;
   /** Operation type ids (operations.yaml), at most one per mode; default: each mode's default (routing/operations.ts). */
   readonly operations?: readonly string[];
   /**
@@ -83,8 +87,8 @@ export interface ResolvedRouteOptions {
   readonly valueOfTimeUsdPerH: number;
   /** Rules of passage of one shipment (routing/passage.ts, set by planRoutes); absent = none applied. */
   readonly passage?: PassageBlock | null;
-  /** Trip-end terminal dwell charged (routing/trip-ends.ts). */
-  readonly tripEndDwell: boolean;
+  /** Trip ends whose dwell is charged (routing/trip-ends.ts); false = none. */
+  readonly tripEndDwell: false | TripEnds;
   /** Chosen non-default operation ids, sorted (routing/operations.ts). */
   readonly operations: readonly string[];
   /** Reliability ratio ρ of the generalized criterion (0 = the buffer is not priced). */
@@ -144,7 +148,7 @@ export function resolveRouteOptions(net: CompiledNetwork, options: RouteOptions 
     month: state.month,
     co2PriceUsdPerT: options.co2PriceUsdPerT ?? 0,
     valueOfTimeUsdPerH: options.valueOfTimeUsdPerH ?? profile.valueOfTimeUsdPerH.value,
-    tripEndDwell: options.tripEndDwell ?? false,
+    tripEndDwell: options.tripEndDwell === true ? "both" : (options.tripEndDwell ?? false),
     operations: resolveOperations(net, options.operations),
     reliabilityRatio: options.reliabilityRatio ?? 0,
   };

@@ -34,6 +34,9 @@ import {
 } from "../network/compiled";
 import type { CargoProfile } from "../network/schema";
 
+/** The trip ends whose dwell a query charges: both, or only where the trip starts or only where it ends. */
+export type TripEnds = "both" | "origin" | "destination";
+
 /** Per-arc trip-end dwell of one network: only access arcs carry figures. */
 export interface TripEndTable {
   /** [arc] handling time, h (0 for every arc but access arcs). */
@@ -130,11 +133,25 @@ function terminalServesEnd(net: CompiledNetwork, record: number, layer: number):
   return layer !== LAYER_SEA && layer !== LAYER_AIR;
 }
 
-/** Add the trip-end dwell of a profile to its time, cost and fixed-cost columns ([arc] each, written in place). */
-export function addTripEndDwell(table: TripEndTable, profile: CargoProfile, timeH: Float64Array, costUsd: Float64Array, eventCostUsd: Float64Array): void {
+/**
+ * Add the trip-end dwell of a profile to its time, cost and fixed-cost columns ([arc] each, written in place): on the
+ * departure access arcs for the origin, the arrival access arcs for the destination (a route uses one of each).
+ */
+export function addTripEndDwell(
+  table: TripEndTable,
+  profile: CargoProfile,
+  timeH: Float64Array,
+  costUsd: Float64Array,
+  eventCostUsd: Float64Array,
+  arcs?: CompiledArcs,
+  ends: TripEnds = "both",
+): void {
   const massT = profile.massT.value;
+  const skip = ends === "origin" ? ARC_ACCESS_ARRIVE : ends === "destination" ? ARC_ACCESS_DEPART : -1;
+  if (skip !== -1 && !arcs) throw new Error("addTripEndDwell: one trip end needs the arc kinds");
   for (let a = 0; a < timeH.length; a++) {
     if (table.timeH[a] === 0 && table.costUsdPerFeu[a] === 0) continue;
+    if (skip !== -1 && arcs!.kind[a] === skip) continue;
     const cost = profile.costBasis === "feu" ? table.costUsdPerFeu[a] : profile.costBasis === "teu" ? table.costUsdPerTeu[a] : table.costUsdPerTonne[a] * massT;
     timeH[a] += table.timeH[a];
     costUsd[a] += cost;

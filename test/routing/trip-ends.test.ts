@@ -30,6 +30,24 @@ describe.skipIf(!existsSync(DATA))("trip-end terminal dwell on data/eurasia", ()
   const route = (from: string, to: string, extra: Partial<RouteRequest> = {}): RouteReport => planRoutes(ctx, { from: resolver.resolve(from), to: resolver.resolve(to), ...extra }).routes[0];
   const dwell = (r: RouteReport) => r.events.filter((e) => e.type === "terminal_dwell");
 
+  it("charges one trip end only when asked (a calibration observation that starts or ends where the train passes)", () => {
+    const off = route("Xi'an", "Duisburg", { modes: ["rail"] });
+    const both = route("Xi'an", "Duisburg", { modes: ["rail"], tripEndDwell: true });
+    const at = (r: RouteReport) => dwell(r).map((e) => [e.at, e.timeH, e.costUsd] as const);
+    const [start, end] = at(both);
+    expect([start[0], end[0]]).toEqual(["xian", "duisburg"]);
+    for (const [ends, expected] of [
+      ["origin", start],
+      ["destination", end],
+    ] as const) {
+      const one = route("Xi'an", "Duisburg", { modes: ["rail"], tripEndDwell: ends });
+      expect(at(one)).toEqual([expected]);
+      expect(one.timeH).toBeCloseTo(off.timeH + expected[1], 9);
+      expect(one.costUsd).toBeCloseTo(off.costUsd + expected[2], 9);
+      expect(one.notes.filter((n) => n.startsWith("time basis:"))).toEqual([expect.stringContaining(`trip ${ends} included`)]);
+    }
+  });
+
   it("is off unless asked: a sea trip from a port lists no terminal dwell", () => {
     expect(dwell(route("Shanghai", "Rotterdam", { modes: ["sea"] }))).toEqual([]);
   });

@@ -122,6 +122,34 @@ describe("calibrate on testbot (hand-checkable)", () => {
   });
 });
 
+describe("calibrate routes each time on the end dwell its observation states (endDwell)", () => {
+  const net = openNetwork(testbotDir, { cacheDir: false });
+  // alpha → east-gate: 2 h of line haul; testbot has no rail terminal at either place, so each end is the default
+  // transfer of modes.yaml, 2 h (route --trip-end-dwell: 6 h in all)
+  const obs = (ends: string) =>
+    OBSERVATIONS.replace('route: { from: alpha, to: east-gate, modes: [rail] }\n', `route: { from: alpha, to: east-gate, modes: [rail] }\n${ends}`);
+  const model = (name: string, ends: string) => {
+    const report = calibrate(net, [readObservationsFile(write(name, obs(ends)), name)], { demandPath: write("demand.csv", DEMAND) });
+    return report.rows.find((r) => r.id === "alpha-east-gate")!;
+  };
+  const basis = 'basis: "testbot-manual: terminal to terminal"';
+
+  it("adds the dwell of exactly the ends the observation includes: none 2 h, origin or destination 4 h, both 6 h", () => {
+    expect(model("e0.yaml", "").model).toBeCloseTo(2 / 24, 9);
+    expect(model("e1.yaml", `    endDwell: { origin: false, destination: false, ${basis} }\n`).model).toBeCloseTo(2 / 24, 9);
+    const origin = model("e2.yaml", `    endDwell: { origin: true, destination: false, ${basis} }\n`);
+    expect(origin.model).toBeCloseTo(4 / 24, 9);
+    expect(origin.detail).toContain("(end dwell: origin)");
+    expect(model("e3.yaml", `    endDwell: { origin: false, destination: true, ${basis} }\n`).model).toBeCloseTo(4 / 24, 9);
+    expect(model("e4.yaml", `    endDwell: { origin: true, destination: true, ${basis} }\n`).model).toBeCloseTo(6 / 24, 9);
+  });
+
+  it("requires the source wording the flags are read from (basis) and both flags", () => {
+    expect(thrown(() => readObservationsFile(write("e5.yaml", obs("    endDwell: { origin: true, destination: true }\n")), "e5.yaml")).code).toBe("E_PARSE");
+    expect(thrown(() => readObservationsFile(write("e6.yaml", obs(`    endDwell: { origin: true, ${basis} }\n`)), "e6.yaml")).code).toBe("E_PARSE");
+  });
+});
+
 describe("bad observation files", () => {
   const net = openNetwork(testbotDir, { cacheDir: false });
   const bad = (name: string, text: string) => readObservationsFile(write(name, text), name);
