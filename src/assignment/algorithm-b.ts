@@ -453,16 +453,17 @@ export function solveAlgorithmB(problem: AssignmentProblem, options: SolveOption
     state.refresh();
     refreshClassCosts();
   };
-  /** Class flows as the sums of the stored bush flows (a function of its own: its loop is compiled alone, once). */
+  /** Class flows as the sums of the stored bush flows. */
   const sumClassFlows = (): void => {
     for (let c = 0; c < classCount; c++) classFlow[c].fill(0);
-    for (let k = 0; k < K; k++) {
-      const xc = classFlow[commodities.classOf[k]];
-      const fa = flowArc[k];
-      const fv = flowVal[k];
-      const fl = flowLen[k];
-      for (let i = 0; i < fl; i++) xc[fa[i]] += fv[i];
-    }
+    for (let k = 0; k < K; k++) addBushFlows(k, classFlow[commodities.classOf[k]]);
+  };
+  /** Add k's stored flows to xc (a function of its own, called once per bush: compiled after the first few bushes). */
+  const addBushFlows = (k: number, xc: Float64Array): void => {
+    const fa = flowArc[k];
+    const fv = flowVal[k];
+    const fl = flowLen[k];
+    for (let i = 0; i < fl; i++) xc[fa[i]] += fv[i];
   };
   rebuildFlows();
 
