@@ -27,7 +27,7 @@ export function addStoreOptions(cmd: Command): Command {
 export interface RecordSpec {
   /** The runs.kind column: assignment, estimation, scenario, appraisal, study, … */
   readonly kind: string;
-  /** Input files by role; hashed by content (undefined entries are left out). */
+  /** Input files by role; hashed by content, a scenario file with its extends chain and demand file (undefined entries are left out). */
   readonly files?: Readonly<Record<string, string | undefined>>;
   /** Input folders by role; every file in them hashed by content. */
   readonly dirs?: Readonly<Record<string, string | undefined>>;
@@ -92,7 +92,8 @@ export async function recordRun(cmd: Command, spec: RecordSpec, body: (run: RunR
   }
   const store = await import("../store/index");
   const inputs: Record<string, unknown> = { ...(spec.inputs ?? {}) };
-  for (const [role, path] of Object.entries(spec.files ?? {})) if (path !== undefined) inputs[role] = store.fileInput(path);
+  // a scenario file with every file it reads (extends chain, demand), so editing any of them is another run
+  for (const [role, path] of Object.entries(spec.files ?? {})) if (path !== undefined) inputs[role] = store.fileInputWithReads(path);
   for (const [role, path] of Object.entries(spec.dirs ?? {})) if (path !== undefined) inputs[role] = store.dirInput(path);
   let datasetHash: string | null = null;
   if (spec.datasetDir !== undefined) {

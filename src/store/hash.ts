@@ -4,7 +4,8 @@
  */
 import { createHash } from "node:crypto";
 import { readdirSync, readFileSync, statSync } from "node:fs";
-import { join, resolve } from "node:path";
+import { dirname, join, resolve } from "node:path";
+import { parse as parseYaml } from "yaml";
 import { CaravanError } from "../core/errors";
 
 /** JSON with object keys sorted at every level, so equal values always give equal text. */
@@ -50,3 +51,55 @@ export function dirInput(path: string): { path: string; files: { name: string; s
   };
 }
 
+
+/**
+ * The files a scenario file reads besides itself (docs/scenarios.md): the files of its `extends` chain, nearest
+ * first, then the demand CSV of the merged chain (named by the nearest file of the chain that gives `demand.file`),
+ * each path relative to the file naming it, as src/scenarios/load.ts resolves them. [] for a file that is not a
+ * scenario file (not .yaml/.yml, not YAML, not a mapping, or naming neither). A chain file that cannot be read or
+ * parsed is listed and ends the chain; a cycle ends where it repeats (loading the scenario reports both).
+ */
+export function scenarioReads(path: string): string[] {
+  const reads: string[] = [];
+  let demand: string | null = null;
+  const seen = new Set<string>();
+  let current: string | null = resolve(path);
+  while (current !== null && /\.ya?ml$/i.test(current) && !seen.has(current)) {
+    seen.add(current);
+    if (current !== resolve(path)) reads.push(current);
+    let doc: unknown;
+    try {
+      doc = parseYaml(readFileSync(current, "utf8"));
+    } catch {
+      break;
+    }
+    if (doc === null || typeof doc !== "object" || Array.isArray(doc)) break;
+    const { extends: parent, demand: d } = doc as { extends?: unknown; demand?: unknown };
+    const file = d !== null && typeof d === "object" ? (d as { file?: unknown }).file : undefined;
+    if (demand === null && typeof file === "string" && file.length > 0) demand = resolve(dirname(current), file);
+    current = typeof parent === "string" && parent.length > 0 ? resolve(dirname(current), parent) : null;
+  }
+  if (demand !== null) reads.push(demand);
+  return reads;
+}
+
+/** `{path, sha256, bytes}` of a file another input reads; sha256 and bytes null when it cannot be read. */
+function readInput(path: string): { path: string; sha256: string | null; bytes: number | null } {
+  try {
+    const data = readFileSync(path);
+    return { path: resolve(path), sha256: sha256(data), bytes: data.length };
+  } catch {
+    return { path: resolve(path), sha256: null, bytes: null };
+  }
+}
+
+/**
+ * fileInput of an input file plus, for a scenario file, every further file it reads (its `extends` chain and its
+ * demand file, scenarioReads) by content under `reads`: editing a base scenario or the demand changes the record,
+ * so a run is recomputed rather than replayed. Other files give exactly fileInput.
+ */
+export function fileInputWithReads(path: string): { path: string; sha256: string; bytes: number; reads?: { path: string; sha256: string | null; bytes: number | null }[] } {
+  const input = fileInput(path);
+  const reads = scenarioReads(path);
+  return reads.length === 0 ? input : { ...input, reads: reads.map(readInput) };
+}

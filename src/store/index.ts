@@ -32,7 +32,7 @@
 export type { Backend, Dialect, Writer } from "./backend";
 export { exportRun, EXPORT_FORMATS, type ExportFormat } from "./export";
 export { codeVersion } from "../core/package";
-export { canonicalJson, dirInput, fileInput, sha256 } from "./hash";
+export { canonicalJson, dirInput, fileInput, fileInputWithReads, scenarioReads, sha256 } from "./hash";
 export { currentProcess, writerIsGone } from "./process-info";
 export {
   type CellValue,

@@ -13,7 +13,7 @@ import { z } from "zod";
 import { CaravanError } from "../core/errors";
 import { suggest } from "../core/suggest";
 import { codeVersion } from "../core/package";
-import { canonicalJson, dirInput, fileInput, sha256 } from "../store/hash";
+import { canonicalJson, dirInput, fileInputWithReads, sha256 } from "../store/hash";
 import { DEFAULT_DATASET_DIR, JOB_KIND_NAMES, JOB_KINDS } from "./jobs";
 import { seededRandom } from "../core/random";
 
@@ -117,7 +117,12 @@ export function variantsOf(def: z.infer<typeof fileSchema>): Record<string, unkn
 export function jobIdOf(kind: string, input: Record<string, unknown>): string {
   const spec = JOB_KINDS[kind];
   const contents: Record<string, unknown> = {};
-  for (const f of spec?.fileFields ?? []) if (typeof input[f] === "string") contents[f] = fileInput(input[f] as string).sha256;
+  for (const f of spec?.fileFields ?? []) {
+    if (typeof input[f] !== "string") continue;
+    // a scenario file with the files it reads (extends chain, demand): editing any of them is another job
+    const file = fileInputWithReads(input[f] as string);
+    contents[f] = file.reads === undefined ? file.sha256 : { sha256: file.sha256, reads: file.reads.map((r) => r.sha256) };
+  }
   for (const f of spec?.dirFields ?? []) if (typeof input[f] === "string") contents[f] = sha256(canonicalJson(dirInput(input[f] as string).files));
   if (spec?.dependencies) Object.assign(contents, spec.dependencies(input));
   return sha256(canonicalJson({ kind, input, contents, code: codeVersion() }));

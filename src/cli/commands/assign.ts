@@ -127,8 +127,8 @@ export function register(program: Command): void {
         const votSegments = positive("--vot-segments", flags.votSegments, true);
         const votSpread = flags.votSpread === undefined ? undefined : numberOption("--vot-spread", flags.votSpread, false);
         const corridorParameters = { algorithm: flags.algorithm, gap, maxIterations, maxSeconds, theta, year, month, costBasis, rates: flags.rates, top, demandScale: flags.demandScale, votSegments, votSpread, json: flags.json === true };
-        // a scenario's extends chain and project library are not among the hashed inputs: never replay its runs
-        const reusable = flags.flowsOut === undefined && flags.geojsonOut === undefined && flags.scenario === undefined;
+        // a scenario file is recorded with its extends chain and demand file (store-option.ts), its projects with the dataset
+        const reusable = flags.flowsOut === undefined && flags.geojsonOut === undefined;
         const scenario = flags.scenario === undefined ? null : await (await import("../scenario-option")).scenarioSession(command, flags.scenario);
         await recordRun(command, { kind: "assignment", files: { demand: demandFile, ...(flags.scenario !== undefined ? { scenario: flags.scenario } : {}) }, datasetDir: dataDir, parameters: corridorParameters, reusable }, (run) => {
         const out = run.out;

@@ -1,11 +1,13 @@
 /**
  * Recording API jobs as runs of the run store (src/store), for servers started with `--store`: a run is begun
  * (`running`) when a job starts and completed or failed when it ends, with the job id, the dataset hash, the job's
- * input (uploaded texts replaced by their sha256 and size, files it reads by path, sha256 and size; every option a
- * parameter, so the run's inputs hash changes with any of them) and a compact summary of the result.
+ * input (uploaded texts replaced by their sha256 and size, files it reads by path, sha256 and size, a scenario file
+ * with its extends chain and demand file under `reads`; every option a parameter, so the run's inputs hash changes
+ * with any of them) and a compact summary of the result.
  */
 import { createHash } from "node:crypto";
-import { fileInput } from "../../store/hash";
+import { dirname, posix, relative, sep } from "node:path";
+import { fileInputWithReads } from "../../store/hash";
 import type { JobFile, JobRecorder, JobView } from "./queue";
 
 /** What recording needs of a run store (the store's Store class satisfies it). */
@@ -51,8 +53,12 @@ function summaryOf(view: JobView): unknown {
  * the path the request gave (relative to the data folders), never the server's absolute path.
  */
 function fileRecord(file: JobFile): unknown {
-  const { sha256, bytes } = fileInput(file.path);
-  return { path: file.label, sha256, bytes };
+  const { sha256, bytes, reads } = fileInputWithReads(file.path);
+  if (reads === undefined) return { path: file.label, sha256, bytes };
+  // a scenario file's extends chain and demand file, under paths relative to the named file's label
+  const labelDir = posix.dirname(file.label.split(sep).join("/"));
+  const labelOf = (path: string) => posix.normalize(posix.join(labelDir, relative(dirname(file.path), path).split(sep).join("/")));
+  return { path: file.label, sha256, bytes, reads: reads.map((r) => ({ ...r, path: labelOf(r.path) })) };
 }
 
 export function storeRecorder(store: RunWriter, datasetHash: string): JobRecorder {
