@@ -4,10 +4,14 @@
  * and result rows for the store). The same function runs on a BullMQ worker, on a local worker thread or inline:
  * one code path for the job itself.
  */
+import { existsSync } from "node:fs";
+import { join } from "node:path";
 import { z } from "zod";
 import { embeddedDatasetDir } from "../core/package";
+import type { ProfileColumns, ResolvedRouteOptions } from "../routing/options";
+import type { ChoiceNames } from "../routing/query-choices";
 import { loadSweep } from "../scenarios/sweep";
-import { fileInput } from "../store/hash";
+import { canonicalJson, dirInput, fileInputWithReads, sha256 } from "../store/hash";
 import type { ResultTables } from "../store/schema";
 
 /** What a job produces: scalar metrics (also kept as the job's result JSON) and result-table rows. */
@@ -50,6 +54,9 @@ async function network(dir: string): Promise<Network> {
 
 const nonNegative = z.number().finite().min(0);
 
+/** The sweep-file names of the cost-basis and rates-month choices (routing/query-choices.ts), for their errors. */
+const SWEEP_CHOICE_NAMES: ChoiceNames = { rates: "rates", costBasisIs: (v) => `costBasis "${v}"` };
+
 const corridorSchema = z
   .object({
     demand: z.string().min(1),
@@ -61,8 +68,21 @@ const corridorSchema = z
     year: z.number().int().min(1900).max(2200).nullable().default(null),
     queueAlpha: z.number().positive().optional(),
     linkFlows: z.boolean().default(true),
+    /** The classes' money cost (assign --cost-basis): cost (the cost model, default) | rates (rates given: rates). */
+    costBasis: z.enum(["cost", "rates"]).optional(),
+    /** Month of the rate layers, YYYY-MM (assign --rates; default the latest with data; implies costBasis rates). */
+    rates: z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/, "must be a month YYYY-MM (e.g. 2024-07)").optional(),
+    /** Month of travel 1–12 (assign --month): seasonal closures and ferry weather waits apply. */
+    month: z.number().int().min(1).max(12).optional(),
+    /** Value-of-time segments per demand class and their log-scale σ (assign --vot-segments, --vot-spread). */
+    votSegments: z.number().int().min(1).max(100).optional(),
+    votSpread: nonNegative.max(10).optional(),
   })
-  .strict();
+  .strict()
+  .superRefine((v, ctx) => {
+    // as assign: --rates applies to the rates basis only
+    if (v.rates !== undefined && v.costBasis === "cost") ctx.addIssue({ code: "custom", path: ["rates"], message: 'a rates month applies to costBasis "rates" only' });
+  });
 
 const pairTimesSchema = z
   .object({
@@ -117,10 +137,17 @@ const probeSchema = z
 
 export const JOB_KINDS: Readonly<Record<string, JobKind>> = {
   "corridor-assignment": {
-    description: "corridor demand assigned on the network (caravan assign --demand): demand scale, year, queueing α, algorithm, gap",
+    description:
+      "corridor demand assigned on the network (caravan assign --demand): demand scale, year, month, queueing α, cost basis and rates month, value-of-time segments, algorithm, gap",
     schema: corridorSchema as unknown as z.ZodType<Record<string, unknown>>,
     fileFields: ["demand"],
     dirFields: ["data"],
+    dependencies(input): Record<string, string> {
+      // on the rates basis the job reads the dataset's rate layers (rates/*.yaml), a subfolder the data hash leaves out
+      if (input.costBasis !== "rates" && input.rates === undefined) return {};
+      const dir = join(typeof input.data === "string" ? input.data : DEFAULT_DATASET_DIR, "rates");
+      return { rates: existsSync(dir) ? sha256(canonicalJson(dirInput(dir).files)) : "none" };
+    },
     async run(raw) {
       const input = corridorSchema.parse(raw);
       const [{ corridorProblem }, { readDemandCsv }, { solve, isAlgorithmName }, { corridorSummary }, { corridorTables }] = await Promise.all([
@@ -130,10 +157,31 @@ export const JOB_KINDS: Readonly<Record<string, JobKind>> = {
         import("../assignment/corridor-report"),
         import("../store/stage-tables"),
       ]);
+      const [{ resolveNetworkState }, { RoutingContext }, { ratedArcCostUsd }, { ratesRequestOf }, { formatMonth, ratesMonthOf }] = await Promise.all([
+        import("../network/state"),
+        import("../routing/context"),
+        import("../routing/rates-arc-cost"),
+        import("../routing/query-choices"),
+        import("../routing/rates"),
+      ]);
       if (!isAlgorithmName(input.algorithm)) throw new Error(`unknown assignment algorithm "${input.algorithm}"`);
       const t0 = performance.now();
       const net = await network(input.data);
-      const cp = corridorProblem(net, readDemandCsv(input.demand), { year: input.year, demandScale: input.demandScale, queueAlpha: input.queueAlpha });
+      // as assign --demand: on the rates basis the classes' money costs are the lanes' rates spread over their runs' arcs
+      const costBasis = input.costBasis ?? (input.rates !== undefined ? "rates" : "cost");
+      const request = costBasis === "cost" && input.rates === undefined ? undefined : ratesRequestOf(input.data, net, { costBasis, rates: input.rates }, SWEEP_CHOICE_NAMES);
+      const ratesLayer = request?.basis === "rates" ? request.layer : null;
+      const ctx = ratesLayer === null ? null : new RoutingContext(net);
+      const rated = ctx === null ? {} : { arcCostUsd: (o: ResolvedRouteOptions, columns: ProfileColumns) => ratedArcCostUsd(ctx, o, columns, request).costUsd };
+      const cp = corridorProblem(net, readDemandCsv(input.demand), {
+        ...rated,
+        ...(input.month !== undefined ? { state: resolveNetworkState(net, { year: input.year, month: input.month }) } : {}),
+        year: input.year,
+        demandScale: input.demandScale,
+        queueAlpha: input.queueAlpha,
+        ...(input.votSegments !== undefined ? { votSegments: input.votSegments } : {}),
+        ...(input.votSpread !== undefined ? { votSpread: input.votSpread } : {}),
+      });
       const result = solve(cp.problem, input.algorithm, { gap: input.gap, maxIterations: input.maxIterations });
       const summary = corridorSummary(cp, result, input.demand, (performance.now() - t0) / 1000, 10);
       const metrics: Record<string, number | string | null> = {
@@ -143,6 +191,12 @@ export const JOB_KINDS: Readonly<Record<string, JobKind>> = {
         total_travel_time_th: summary.totalTravelTime,
         demand_t: summary.demandT,
         converged: summary.converged ? 1 : 0,
+        // the options the job ran with, resolved (the rates month the layers gave when none was named)
+        cost_basis: ratesLayer === null ? "cost" : "rates",
+        rates_month: ratesLayer === null ? null : formatMonth(ratesMonthOf(ratesLayer, request?.month)),
+        month: cp.month,
+        vot_segments: summary.choice.votSegments,
+        vot_spread: summary.choice.votSpread,
       };
       for (const t of summary.transitByCountry ?? []) metrics[`transit_${t.country.toLowerCase()}_t`] = t.transitT;
       const tables = corridorTables(cp, result, summary);
@@ -185,8 +239,9 @@ export const JOB_KINDS: Readonly<Record<string, JobKind>> = {
     fileFields: ["sweep"],
     dirFields: ["data"],
     dependencies(input) {
-      // the scenario file the sweep starts from is an input too (its content is hashed into the job id)
-      return { scenario: fileInput(loadSweep(String(input.sweep)).scenario.file).sha256 };
+      // the scenario file the sweep starts from is an input too, with its extends chain and demand file (by content)
+      const scenario = fileInputWithReads(loadSweep(String(input.sweep)).scenario.file);
+      return { scenario: scenario.sha256, ...(scenario.reads !== undefined ? { scenarioReads: scenario.reads.map((r) => `${r.path}\n${r.sha256}`).join("\n") } : {}) };
     },
     expand(input) {
       if (input.variant !== undefined) return [input];

@@ -5,7 +5,7 @@
  */
 import { hostname } from "node:os";
 import { CaravanError } from "../core/errors";
-import { canonicalJson, fileInput } from "../store/hash";
+import { canonicalJson, fileInputWithReads } from "../store/hash";
 import type { Store } from "../store/store";
 import { DEFAULT_DATASET_DIR, JOB_KINDS, type JobOutput } from "./jobs";
 import type { SweepJob, SweepPlan } from "./definition";
@@ -89,22 +89,31 @@ export interface JobAttempt {
   fail(message: string): Promise<void>;
 }
 
-/** The run record of a job's inputs: files with their content hashes, the dataset's hash (jobs reading the network). */
-async function jobInputs(job: Pick<SweepJob, "kind" | "input">): Promise<{ inputs: Record<string, unknown>; datasetHash: string | null }> {
+/**
+ * The run record of a job's inputs: the input with its files replaced by their content hashes (a scenario file with
+ * the files it reads), the dataset's hash (jobs reading the network), and as the run's parameters every input field
+ * that is not a file or folder (the options the job ran with: demand scale, year, month, cost basis, rates month,
+ * value-of-time segments…).
+ */
+async function jobInputs(job: Pick<SweepJob, "kind" | "input">): Promise<{ inputs: Record<string, unknown>; parameters: Record<string, unknown>; datasetHash: string | null }> {
   const spec = JOB_KINDS[job.kind];
   const inputs: Record<string, unknown> = { ...job.input };
-  for (const f of spec?.fileFields ?? []) if (typeof inputs[f] === "string") inputs[f] = fileInput(inputs[f] as string);
+  const parameters: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(job.input)) if (!spec?.fileFields.includes(k) && !spec?.dirFields.includes(k)) parameters[k] = v;
+  for (const f of spec?.fileFields ?? []) if (typeof inputs[f] === "string") inputs[f] = fileInputWithReads(inputs[f] as string);
+  // further files the job reads (a scenario sweep's scenario file and its chain), as hashed into the job id
+  if (spec?.dependencies) inputs.dependencies = spec.dependencies(job.input);
   let datasetHash: string | null = null;
   if (spec?.dirFields.includes("data")) {
     const { datasetHash: hashDataset } = await import("../network/open");
     datasetHash = hashDataset(typeof inputs.data === "string" ? inputs.data : DEFAULT_DATASET_DIR);
   }
-  return { inputs, datasetHash };
+  return { inputs, parameters, datasetHash };
 }
 
 export async function beginJob(store: Store, job: Pick<SweepJob, "id" | "kind" | "input">, workerName = `${hostname()}:${process.pid}`): Promise<JobAttempt> {
-  const { inputs, datasetHash } = await jobInputs(job);
-  const run = await store.beginRun({ kind: job.kind, inputs, parameters: {}, datasetHash, jobId: job.id });
+  const { inputs, parameters, datasetHash } = await jobInputs(job);
+  const run = await store.beginRun({ kind: job.kind, inputs, parameters, datasetHash, jobId: job.id });
   return {
     runId: run.id,
     async finish(output, timings) {
