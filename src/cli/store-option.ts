@@ -52,6 +52,13 @@ export interface RunRecorder {
   timing(name: string, seconds: number): void;
 }
 
+/**
+ * Parts of a dataset folder outside its network source files (network/files.ts datasetFiles, the dataset hash) that
+ * runs read: the rate layers (the rates cost basis), the observed corridor figures and the named corridors (the
+ * assignment summary). Hashed by content into a run's inputs, so editing them is another run.
+ */
+const DATASET_READS = ["rates", "observations", "corridors.yaml"] as const;
+
 /** Notes about the store (run recorded, reused, interrupted runs found) go to a terminal's stderr only, like progress. */
 function noteWriter(): (text: string) => void {
   return process.stderr.isTTY === true ? (text: string) => process.stderr.write(text) : () => {};
@@ -95,6 +102,17 @@ export async function recordRun(cmd: Command, spec: RecordSpec, body: (run: RunR
   // a scenario file with every file it reads (extends chain, demand), so editing any of them is another run
   for (const [role, path] of Object.entries(spec.files ?? {})) if (path !== undefined) inputs[role] = store.fileInputWithReads(path);
   for (const [role, path] of Object.entries(spec.dirs ?? {})) if (path !== undefined) inputs[role] = store.dirInput(path);
+  // files of the dataset folder runs read beside the network's source files (the dataset hash covers those)
+  if (spec.datasetDir !== undefined) {
+    const { existsSync, statSync } = await import("node:fs");
+    const { join } = await import("node:path");
+    const reads: Record<string, unknown> = {};
+    for (const name of DATASET_READS) {
+      const path = join(spec.datasetDir, name);
+      if (existsSync(path)) reads[name] = statSync(path).isDirectory() ? store.dirInput(path).files : store.fileInput(path).sha256;
+    }
+    if (Object.keys(reads).length > 0) inputs.datasetReads = reads;
+  }
   let datasetHash: string | null = null;
   if (spec.datasetDir !== undefined) {
     const { datasetHash: hashDataset } = await import("../network/open");

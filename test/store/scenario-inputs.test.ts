@@ -4,7 +4,7 @@
  * makes the next run recompute instead of replaying the stored one — for CLI runs (store-option.ts), sweep jobs
  * (the job id) and API jobs (the recorded inputs).
  */
-import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { copyFileSync, cpSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { runCli } from "../../src/cli/main";
@@ -88,6 +88,32 @@ describe("scenario files recorded with the files they read", () => {
     } finally {
       await store.close();
     }
+  });
+
+  it("the dataset's rate layers, observations and corridors (outside the network hash) are recorded: editing them recomputes", async () => {
+    const data = join(tmp.dir, "dataset");
+    cpSync(testbotDir, data, { recursive: true });
+    mkdirSync(join(data, "rates"), { recursive: true });
+    writeFileSync(join(data, "rates", "lanes.yaml"), "# no lanes yet\n");
+    const db = join(tmp.dir, "dataset.db");
+    const demand = join(root, "test/fixtures/scenarios/testbot-demand.csv");
+    const run = async () => {
+      const code = await runCli(["--data", data, "assign", "--demand", demand, "--json", "--store", db], { out: () => {}, err: () => {} });
+      expect(code).toBe(0);
+      const store = await openStore(db);
+      try {
+        const runs = await store.listRuns({ kind: "assignment" });
+        return { count: runs.length, inputs: (await store.getRun(runs[0].id)).inputs as { datasetReads?: { rates?: { name: string; sha256: string }[] } } };
+      } finally {
+        await store.close();
+      }
+    };
+    const first = await run();
+    expect(first.count).toBe(1);
+    expect(first.inputs.datasetReads?.rates?.map((f) => f.name)).toEqual(["lanes.yaml"]);
+    expect((await run()).count).toBe(1);
+    writeFileSync(join(data, "rates", "lanes.yaml"), "# still no lanes\n");
+    expect((await run()).count).toBe(2);
   });
 
   it("a scenario-variant sweep job is another job when the scenario's base or demand changes", () => {
