@@ -17,7 +17,9 @@
  *     ferry carrying both gives arcs in both layers). A sea feeder (a ferry record carrying [sea]) has mode SEA and
  *     joins the fed port's sea node with its hub's sea node (transshipment at the hub in the arc's event) or with
  *     the hub's rail/road nodes (port handling at the hub in the event). A feeder-only port's sea links are
- *     compiled (bulk ships call there); a container query closes them (routing/feeders.ts).
+ *     compiled (bulk ships call there); a container query closes them (routing/feeders.ts). A feeder also joins
+ *     its hub's access node with the fed port's sea node (no hub event) for a trip that starts or ends at the hub:
+ *     the one kind of arc other than ACCESS_* that touches an access node.
  *   - GAUGE_CHANGE: rail<g1> ↔ rail<g2> at a gauge_change terminal (both directions).
  *   - TRANSSHIPMENT: a mode change at one place: rail↔road (intermodal terminals, dry ports, rail terminals,
  *     cities), sea↔rail/road (ports), air↔road (airports), with the terminal's handling time and cost, or the

@@ -189,9 +189,10 @@ export const terminalSchema = z.object({
    */
   portCallUsdPerTonne: z.number().nonnegative().nullable().default(null),
   /**
-   * Port terminals: no mainline container service calls here; the port is reached at sea only by its feeders
-   * (ferries/*.yaml records with `carries: [sea]` that end at it). Its sea links are not compiled, so a deep-sea
-   * route transships at a hub (docs/data-format.md, "Feeder ports and hub transshipment").
+   * Port terminals: no mainline container service calls here; a container reaches the port at sea only by its
+   * feeders (ferries/*.yaml records with `carries: [sea]` that end at it), so a deep-sea route transships at a hub.
+   * Its sea links are compiled and closed to container profiles only: bulk ships call directly (routing/feeders.ts;
+   * docs/data-format.md, "Feeder ports and hub transshipment").
    */
   feederOnly: z.boolean().default(false),
   /** Port terminals of a feeder hub: dwell of a box moved between a mainline ship and a feeder, hours. */
