@@ -152,6 +152,7 @@ export function addTripEndDwell(
   for (let a = 0; a < timeH.length; a++) {
     if (table.timeH[a] === 0 && table.costUsdPerFeu[a] === 0) continue;
     if (skip !== -1 && arcs!.kind[a] === skip) continue;
+    if (skip !== -1 && table.feederEnd[a] === (skip === ARC_ACCESS_DEPART ? 1 : 2)) continue;
     const cost = profile.costBasis === "feu" ? table.costUsdPerFeu[a] : profile.costBasis === "teu" ? table.costUsdPerTeu[a] : table.costUsdPerTonne[a] * massT;
     timeH[a] += table.timeH[a];
     costUsd[a] += cost;

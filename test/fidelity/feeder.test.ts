@@ -147,6 +147,19 @@ describe("sea feeders on the hand-checkable fixture", () => {
     const mainline = route("hub", "mainport", { tripEndDwell: true });
     expect(eventsOf(mainline)[0]).toEqual(["terminal_dwell", "hub", 2, 100]);
     expect(r.legs.map((l) => [l.mode, l.from, l.to, l.timeH, l.costUsd])).toEqual([["sea", "hub", "fed", 10, 300]]);
+    // one end only: the hub's dwell where the trip starts there, not where it ends there
+    expect(route("hub", "fed", { tripEndDwell: "origin" }).timeH).toBeCloseTo(2 + 30 + 10, 9);
+    expect(route("hub", "fed", { tripEndDwell: "destination" }).timeH).toBeCloseTo(30 + 10 + 2, 9);
+    const back = route("fed", "hub", { tripEndDwell: "origin" });
+    expect(back.timeH).toBeCloseTo(2 + 26 + 10, 9);
+    expect(eventsOf(back)).toEqual([
+      ["terminal_dwell", "fed", 2, 100],
+      ["ferry_wait", "fed", 26, 0],
+    ]);
+    expect(eventsOf(route("fed", "hub", { tripEndDwell: "destination" }))).toEqual([
+      ["ferry_wait", "fed", 26, 0],
+      ["terminal_dwell", "hub", 2, 100],
+    ]);
   });
 
   it("feeder wait P90 from the service interval: 0.9 × 100 − 30 = 60 h at the hub, 0.9 × 100 − 24 = 66 h at the fed port", () => {
