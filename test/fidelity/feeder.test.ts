@@ -42,6 +42,7 @@ import type { NetworkData } from "../../src/network/model";
 import { PlaceResolver } from "../../src/network/resolve";
 import { RoutingContext } from "../../src/routing/context";
 import { BLOCK_MODE, resolveRouteOptions } from "../../src/routing/options";
+import { arcEventBufferH } from "../../src/routing/reliability";
 import { planRoutes, type RouteRequest } from "../../src/routing/plan";
 import type { RouteReport } from "../../src/routing/report";
 
@@ -170,6 +171,19 @@ describe("sea feeders on the hand-checkable fixture", () => {
     const back = route("fed", "mainport");
     expect(back.events.find((e) => e.type === "ferry_wait")?.timeP90H).toBeCloseTo(66, 9);
     expect(back.timeP90H).toBeCloseTo(66 + 10 + 30 + 48, 9);
+    // the buffer the generalized criterion prices (ρ × P90 − mean) is the same rule: 60 − 20 at the hub, 66 − 26 at Fedport
+    const net = compileNetwork(data);
+    const buffer = arcEventBufferH(net, net.arcs, null);
+    const place = (id: string) => data.places.findIndex((p) => p.id === id);
+    const seaSea = (from: string, to: string) => {
+      for (let a = 0; a < net.graph.arcCount; a++) {
+        if (net.arcs.kind[a] !== ARC_FERRY || net.arcs.fromPlace[a] !== place(from) || net.arcs.toPlace[a] !== place(to)) continue;
+        if (net.nodeLayer[net.graph.tail[a]] === LAYER_SEA && net.nodeLayer[net.graph.head[a]] === LAYER_SEA) return a;
+      }
+      throw new Error(`no sea feeder arc ${from} → ${to}`);
+    };
+    expect(buffer[seaSea("hub", "fed")]).toBeCloseTo(60 - 20, 9);
+    expect(buffer[seaSea("fed", "hub")]).toBeCloseTo(66 - 26, 9);
   });
 
   it("a route that does not touch the fed port is the same with and without the flag", () => {
