@@ -436,8 +436,28 @@ export function solveAlgorithmB(problem: AssignmentProblem, options: SolveOption
     flowPos[k] = new Int32Array(capacity);
     flowArc[k] = new Int32Array(capacity);
     flowVal[k] = new Float64Array(capacity);
-    packArcs(k);
+    packTree(k);
     packFlows(k);
+  };
+  /**
+   * packArcs for a tree bush (one in-arc per node): the in-arc codes; no merges, hence no merge ancestors. Kept apart
+   * so that packArcs is first compiled on bushes with merges (the first iteration), not on the initial trees.
+   */
+  const packTree = (k: number): void => {
+    const ord = bushOrder[k];
+    const slot = bushSlot[k];
+    const len = ord.length;
+    for (let idx = 1; idx < len; idx++) {
+      const s = revPos[bushArc[idx - 1]] - firstIn[ord[idx]];
+      if (s >= MERGE) {
+        // an in-arc at slot 255 or beyond is stored in the merge list
+        packArcs(k);
+        return;
+      }
+      slot[idx] = s;
+    }
+    bushArcCount[k] = len - 1;
+    relevantLen[k] = 0;
   };
   for (let k = 0; k < K; k++) {
     const c = commodities.classOf[k];
@@ -594,8 +614,7 @@ export function solveAlgorithmB(problem: AssignmentProblem, options: SolveOption
    */
   const improveBush = (k: number): boolean => {
     const status = improveBushArcs(k);
-    if (status === REMOVED) compactBush(k);
-    else if (status >= ADDED_FORWARD) relistBush(k, status === ADDED_REORDER);
+    if (status !== UNCHANGED) relistBush(k, status === ADDED_REORDER);
     const end = groupStart[bushOrder[k].length];
     for (let p = 0; p < end; p++) inBush[bushArc[p]] = 0;
     return status !== UNCHANGED;
@@ -603,7 +622,7 @@ export function solveAlgorithmB(problem: AssignmentProblem, options: SolveOption
 
   /**
    * Labels, arc removal and additions of improveBush (inBush marks the arcs kept and added). Rebuilding the arc
-   * list afterwards is apart (compactBush, relistBush), so that this hot function holds no branch that its first
+   * list afterwards is apart (relistBush), so that this hot function holds no branch that its first
    * runs may not have reached.
    */
   const improveBushArcs = (k: number): number => {
@@ -656,7 +675,11 @@ export function solveAlgorithmB(problem: AssignmentProblem, options: SolveOption
       if (lArg !== NO_POS && !lUsed) {
         const a = bushArc[lArg];
         const uv = U[tail[a]] + cost[a];
-        if (uv > uBest || (uv === uBest && lArg < uArg)) {
+        // both tie comparisons are made every time: on the first bushes (trees) uv > uBest always holds, and
+        // comparisons first made after the function is compiled would each cost a recompilation
+        const tie = uv === uBest;
+        const earlier = lArg < uArg;
+        if (uv > uBest || (tie && earlier)) {
           uBest = uv;
           uArg = lArg;
         }
@@ -675,15 +698,18 @@ export function solveAlgorithmB(problem: AssignmentProblem, options: SolveOption
       const lArg = Lpred[j];
       const pStart = groupStart[idx];
       const pEnd = groupStart[idx + 1];
-      let kept = pEnd - pStart;
+      let kept = 0;
       for (let p = pStart; p < pEnd; p++) {
-        if (p === lArg) continue;
+        // the same loads and stores for every arc, kept or not: the first bushes (trees) keep every arc, and an
+        // operation first reached after this function is compiled costs a deoptimization (repeated on every call
+        // entering code compiled on the stack) and a recompilation
         const a = bushArc[p];
-        if (!(bushFlow[p] > 0) || Upred[tail[a]] === NO_POS) {
-          inBush[a] = 0;
-          bushFlow[p] = 0; // at most a rounding residue
-          kept--;
-        }
+        const f = bushFlow[p];
+        const used = f > 0 && Upred[tail[a]] !== NO_POS;
+        const keep = used || p === lArg ? 1 : 0;
+        inBush[a] = keep;
+        bushFlow[p] = keep === 1 ? f : 0; // a dropped arc holds at most a rounding residue
+        kept += keep;
       }
       removed += pEnd - pStart - kept;
       indeg[j] = kept;
@@ -714,28 +740,11 @@ export function solveAlgorithmB(problem: AssignmentProblem, options: SolveOption
     return onlyRemoved;
   };
 
-  /** After improveBushArcs only removed arcs (inBush marks those kept): the order stays topological; compact the arc list in place. */
-  const compactBush = (k: number): void => {
-    const len = bushOrder[k].length;
-    let cnt = 0;
-    for (let idx = 1; idx < len; idx++) {
-      const pEnd = groupStart[idx + 1];
-      const pStart = groupStart[idx];
-      groupStart[idx] = cnt;
-      for (let p = pStart; p < pEnd; p++) {
-        const a = bushArc[p];
-        if (inBush[a] === 0) continue;
-        bushArc[cnt] = a;
-        bushFlow[cnt] = bushFlow[p];
-        cnt++;
-      }
-    }
-    groupStart[len] = cnt;
-  };
-
   /**
-   * After improveBushArcs added arcs to k's bush (inBush marks its arcs, indeg counts each node's in-arcs), rebuild
-   * its arc list, with a new topological order when an added arc runs against the current one.
+   * After improveBushArcs changed k's bush (inBush marks its arcs, indeg counts each node's in-arcs), rebuild its arc
+   * list, with a new topological order when an added arc runs against the current one (removed arcs and arcs added
+   * forward leave the order topological). One path for every change, so that no call or operation of it is first
+   * reached after it is compiled.
    */
   const relistBush = (k: number, reorder: boolean): void => {
     const ord = bushOrder[k];
@@ -746,26 +755,24 @@ export function solveAlgorithmB(problem: AssignmentProblem, options: SolveOption
       const f = bushFlow[p];
       if (f !== 0) flowByArc[bushArc[p]] = f;
     }
-    if (!reorder) {
-      // every added arc runs forward in the current order, which therefore stays topological
-      listBushArcs(ord);
-      return;
-    }
-    // Kahn's topological sort over the bush arcs, then the arc list again in the new order
-    let qh = 0;
-    let qt = 0;
-    queue[qt++] = origin;
-    while (qh < qt) {
-      const i = queue[qh++];
-      const aEnd = firstOut[i + 1];
-      for (let a = firstOut[i]; a < aEnd; a++) {
-        if (inBush[a] === 0) continue;
-        const j = head[a];
-        if (--indeg[j] === 0) queue[qt++] = j;
+    if (reorder) {
+      // Kahn's topological sort over the bush arcs
+      let qh = 0;
+      let qt = 0;
+      queue[qt++] = origin;
+      while (qh < qt) {
+        const i = queue[qh++];
+        const aEnd = firstOut[i + 1];
+        for (let a = firstOut[i]; a < aEnd; a++) {
+          if (inBush[a] === 0) continue;
+          const j = head[a];
+          if (--indeg[j] === 0) queue[qt++] = j;
+        }
       }
+      if (qt !== len) throw new Error(`Algorithm B: bush of commodity ${k} lost its topological order (${qt} of ${len} nodes); this is a bug`);
+      for (let idx = 0; idx < len; idx++) ord[idx] = queue[idx];
     }
-    if (qt !== len) throw new Error(`Algorithm B: bush of commodity ${k} lost its topological order (${qt} of ${len} nodes); this is a bug`);
-    for (let idx = 0; idx < len; idx++) ord[idx] = queue[idx];
+    // the arc list in the (new) order, the kept arcs of each node in their reverse-adjacency order as before
     listBushArcs(ord);
   };
 
