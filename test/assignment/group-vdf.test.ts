@@ -194,6 +194,7 @@ describe.skipIf(!existsSync(demandFile))("volume-delay groups on data/eurasia", 
     const delayH = queueTime(v.queueT0[p0], v.queueCapacity[p0], v.queueAlpha[p0], v.queueRhoMax[p0], sumT) - v.queueT0[p0];
     expect(row).toMatchObject({ sharedInAssignment: false, delayExact: true });
     expect(row?.delayH).toBeCloseTo(delayH, 8);
-    expect(formatCorridorSummary(corridorSummary(cp, r, "corridors-2024.csv", 0))).toContain(`${g?.id} (2 arcs) `);
+    // every bottleneck listed: the group's rank by v/c moves with the data (11th once Irkeshtam had its capacity)
+    expect(formatCorridorSummary(corridorSummary(cp, r, "corridors-2024.csv", 0, 100))).toContain(`${g?.id} (2 arcs) `);
   });
 });

@@ -30,8 +30,6 @@ const UNKNOWN_ALLOWED: Readonly<Record<string, string>> = {
     "no published figure for the crossing and no source found on the number of main tracks of the Kartaly–Tobol line, so rule capacity-line-tracks has nothing to apply to",
   "crossing:fotehobod-oybek":
     "a road crossing with no published tonnage, vehicle count or throughput; the documented rules are for rail lines (capacity-line-tracks) and for published volumes (capacity-demonstrated-throughput)",
-  "crossing:irkeshtam-road":
-    "a road crossing whose only published capacity, 300,000 t/yr (2002 design), is outdated by its traffic, with no recent annual tonnage for rule capacity-demonstrated-throughput; vehicle counts are not converted to tonnes",
   "crossing:kara-suu-dustlik":
     "a road crossing whose published figures count people, not goods or trucks; no tonnage for rule capacity-demonstrated-throughput",
   "gauge-change:suifenhe-gauge-change":
