@@ -200,10 +200,13 @@ export function relativeGap(tstt: number, sptt: number): number {
   return (tstt - sptt) / sptt;
 }
 
-/** Wall-clock stopwatch in seconds. */
+/**
+ * Wall-clock stopwatch in seconds (process.hrtime: reading the global `performance` loads Node's perf_hooks modules,
+ * a few milliseconds of a command's start-up).
+ */
 export function stopwatch(): () => number {
-  const t0 = performance.now();
-  return () => (performance.now() - t0) / 1000;
+  const t0 = process.hrtime.bigint();
+  return () => Number(process.hrtime.bigint() - t0) / 1e9;
 }
 
 export function resolveOptions(o: SolveOptions): { gap: number; maxIterations: number; maxSeconds: number } {

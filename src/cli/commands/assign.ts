@@ -1,6 +1,6 @@
 import type { Command } from "commander";
 import type { TntpProblemOptions } from "../../assignment/problem";
-import { ALGORITHMS, type AssignmentResult, type IterationReport } from "../../assignment/state";
+import { ALGORITHMS, type AssignmentResult, type IterationReport, stopwatch } from "../../assignment/state";
 import { writeFileAtomic } from "../../core/atomic-write";
 import { CaravanError } from "../../core/errors";
 import { suggest } from "../../core/suggest";
@@ -176,7 +176,7 @@ export function register(program: Command): void {
       const tntpParameters = { algorithm: flags.algorithm, gap, maxIterations, maxSeconds, theta, tollFactor: flags.tollFactor, distanceFactor: flags.distanceFactor, demandScale: flags.demandScale, json: flags.json === true };
       await recordRun(command, { kind: "assignment", dirs: { tntp: flags.tntp as string }, parameters: tntpParameters, reusable: flags.flowsOut === undefined }, async (run) => {
       const out = run.out;
-      const t0 = performance.now();
+      const elapsed = stopwatch();
       const inst = loadTntpDir(flags.tntp as string);
       const problemOptions: TntpProblemOptions = {
         tollFactor: positive("--toll-factor", flags.tollFactor, false),
@@ -191,7 +191,7 @@ export function register(program: Command): void {
       } finally {
         progress.done();
       }
-      const elapsedS = (performance.now() - t0) / 1000;
+      const elapsedS = elapsed();
       // link flows in the file's link order, for the store (a recorded run only) and --flows-out
       const flowByLink = new Float64Array(problem.graph.arcCount);
       for (let a = 0; a < problem.graph.arcCount; a++) flowByLink[problem.graph.inputArc[a]] = result.flow[a];
