@@ -148,6 +148,12 @@ export function solveAlgorithmB(problem: AssignmentProblem, options: SolveOption
   const queue = new Int32Array(n);
   /** [arc] zeroed scratch: flow of the bush being rebuilt, by arc. */
   const flowByArc = new Float64Array(m);
+  /** [node] 1 = improveBushArcs added an in-arc of the node (zero outside improveBushArcs … relistBush). */
+  const hasAdded = new Uint8Array(n);
+  /** The arc list as it was before relistBush rebuilds it: [i] group starts by old index; [p] arcs and flows. */
+  const oldStart = new Int32Array(n + 1);
+  const oldArc = new Int32Array(m);
+  const oldFlow = new Float64Array(m);
   /** [node] zeroed scratch for all-or-nothing loading. */
   const nodeFlow = new Float64Array(n);
   const tree = new ShortestPathTree(graph, noThrough);
@@ -183,29 +189,6 @@ export function solveAlgorithmB(problem: AssignmentProblem, options: SolveOption
       const t = time[b];
       for (let c = 0; c < classCount; c++) classCost[c][b] = t + classFixed[c][b];
     }
-  };
-
-  /** Rebuild the arc list (and group starts) of bush `ord` from its topological order and inBush; flows are taken from flowByArc, which is left zeroed. Returns the arc count. */
-  const listBushArcs = (ord: NodeIds): number => {
-    const len = ord.length;
-    let cnt = 0;
-    groupStart[0] = 0;
-    for (let idx = 1; idx < len; idx++) {
-      const j = ord[idx];
-      groupStart[idx] = cnt;
-      const qEnd = firstIn[j + 1];
-      for (let q = firstIn[j]; q < qEnd; q++) {
-        const a = inArc[q];
-        if (inBush[a] === 1) {
-          bushArc[cnt] = a;
-          bushFlow[cnt] = flowByArc[a];
-          flowByArc[a] = 0;
-          cnt++;
-        }
-      }
-    }
-    groupStart[len] = cnt;
-    return cnt;
   };
 
   /** Unpack k's flows into bushFlow (by position in its arc list). */
@@ -729,6 +712,7 @@ export function solveAlgorithmB(problem: AssignmentProblem, options: SolveOption
         // a forbidden arc has cost +Infinity and never qualifies
         if (ui + cost[a] < U[j] && member[j] === stamp && j !== origin) {
           inBush[a] = 1;
+          hasAdded[j] = 1;
           if (idx > pos[j]) reorder = true;
           indeg[j]++;
           added++;
@@ -751,9 +735,14 @@ export function solveAlgorithmB(problem: AssignmentProblem, options: SolveOption
     const len = ord.length;
     const origin = ord[0];
     const arcEnd = groupStart[len];
+    // the current list is kept aside: a node that gained no arc keeps its kept arcs in the same order
+    for (let i = 0; i <= len; i++) oldStart[i] = groupStart[i];
     for (let p = 0; p < arcEnd; p++) {
+      const a = bushArc[p];
       const f = bushFlow[p];
-      if (f !== 0) flowByArc[bushArc[p]] = f;
+      oldArc[p] = a;
+      oldFlow[p] = f;
+      if (f !== 0) flowByArc[a] = f;
     }
     if (reorder) {
       // Kahn's topological sort over the bush arcs
@@ -772,8 +761,41 @@ export function solveAlgorithmB(problem: AssignmentProblem, options: SolveOption
       if (qt !== len) throw new Error(`Algorithm B: bush of commodity ${k} lost its topological order (${qt} of ${len} nodes); this is a bug`);
       for (let idx = 0; idx < len; idx++) ord[idx] = queue[idx];
     }
-    // the arc list in the (new) order, the kept arcs of each node in their reverse-adjacency order as before
-    listBushArcs(ord);
+    // the arc list in the (new) order, each node's arcs in their reverse-adjacency order: a node with an added
+    // in-arc scans its in-arcs, another keeps its kept arcs from the old list (already in that order); flowByArc
+    // (the flows of the arcs that carry some) is left zeroed
+    let cnt = 0;
+    groupStart[0] = 0;
+    for (let idx = 1; idx < len; idx++) {
+      const j = ord[idx];
+      groupStart[idx] = cnt;
+      if (hasAdded[j] === 1) {
+        hasAdded[j] = 0;
+        const qEnd = firstIn[j + 1];
+        for (let q = firstIn[j]; q < qEnd; q++) {
+          const a = inArc[q];
+          if (inBush[a] === 1) {
+            bushArc[cnt] = a;
+            bushFlow[cnt] = flowByArc[a];
+            flowByArc[a] = 0;
+            cnt++;
+          }
+        }
+      } else {
+        const o = pos[j];
+        const pEnd = oldStart[o + 1];
+        for (let p = oldStart[o]; p < pEnd; p++) {
+          const a = oldArc[p];
+          if (inBush[a] === 1) {
+            bushArc[cnt] = a;
+            bushFlow[cnt] = oldFlow[p];
+            flowByArc[a] = 0;
+            cnt++;
+          }
+        }
+      }
+    }
+    groupStart[len] = cnt;
   };
 
   /**
