@@ -12,11 +12,13 @@
  *   3. equilibrates the bush: for every node j, last to first in topological order, moves flow from the longest
  *      used path to the shortest path between j and the node where the two paths diverge, by the Newton step
  *      Δ = (C_max − C_min) / (Σ t' over both segments), capped by the least bush flow on the longest segment.
- *      Arc times and slopes are updated immediately. With volume-delay groups (vdf.ts) the slope of a member is
- *      its diagonal term ∂t_a/∂x_a, so Σ t' is a diagonal approximation of the segments' second derivative: when
- *      one member lies on each segment (parallel gauge arcs of a crossing) the shift leaves the group's sum
- *      unchanged and the true derivative is smaller, so the step is only more conservative. Step 3 repeats (with fresh labels) while the bush still has
- *      a node whose U − L exceeds the current threshold.
+ *      Arc times and slopes are updated immediately. With volume-delay groups (vdf.ts) the denominator is the
+ *      shift's exact second derivative: each arc's own slope, plus per group q_g'(X_g)·(n_min − n_max)², n = the
+ *      group's members on each segment. When one member lies on each segment (the gauge arcs of a dual-gauge
+ *      crossing, with a gauge-change yard on either side) the shift leaves X_g unchanged and the group's term is 0;
+ *      summing the members' slopes instead counted the steep crossing queue twice and shrank every step by orders
+ *      of magnitude (hundreds of iterations where two suffice). Step 3 repeats (with fresh labels) while the bush
+ *      still has a node whose U − L exceeds the current threshold.
  * The relative gap is measured exactly after every outer iteration: each origin's shortest costs over the whole
  * network, found by label correction started from the bush's own shortest paths (shortestPathTravelTime).
  *
@@ -168,7 +170,13 @@ export function solveAlgorithmB(problem: AssignmentProblem, options: SolveOption
       for (let a = 0; a < m; a++) cost[a] = time[a] + fixed[a];
     }
   };
-  const { groupOf, groupStart: vdfGroupStart, groupArc: vdfGroupArc } = evaluator;
+  const { groupOf, groupStart: vdfGroupStart, groupArc: vdfGroupArc, groupSlope } = evaluator;
+  /** [group] members on the shortest segment less members on the longest, during one Newton step (0 between steps). */
+  const groupNet = new Int32Array(evaluator.groupCount);
+  /** Groups with a member on either segment of the current Newton step (each listed once). */
+  const groupTouched = new Int32Array(evaluator.groupCount);
+  /** [group] 1 while listed in groupTouched. */
+  const groupListed = new Uint8Array(evaluator.groupCount);
   /**
    * Time, slope and every class's cost of arc a at its total flow flow[a]. For a member of a volume-delay group the
    * group's summed flow changes, so every member's time and costs are refreshed. The flow is read from flow[]
@@ -954,11 +962,44 @@ export function solveAlgorithmB(problem: AssignmentProblem, options: SolveOption
       }
       const dc = cMax - cMin;
       if (!(dc > 0) || !(minFlow > 0)) continue;
-      const d = dMax + dMin;
+      const meet = p;
+      let d = dMax + dMin;
+      if (groupOf !== null) {
+        // The exact second derivative of the shift: a member's own (BPR) slope as any arc's, and per volume-delay
+        // group q_g'(X_g)·(n_min − n_max)², n = the group's members on each segment (a shift by Δ changes X_g by
+        // (n_min − n_max)·Δ, and each member's time by q_g' times that)
+        d = 0;
+        let touched = 0;
+        for (let side = 0; side < 2; side++) {
+          const pred = side === 0 ? Lpred : Upred;
+          const sign = side === 0 ? 1 : -1;
+          p = j;
+          while (p !== meet) {
+            const a = bushArc[pred[p]];
+            const g = groupOf[a];
+            if (g < 0) d += slope[a];
+            else {
+              d += slope[a] - groupSlope[g];
+              groupNet[g] += sign;
+              if (groupListed[g] === 0) {
+                groupListed[g] = 1;
+                groupTouched[touched++] = g;
+              }
+            }
+            p = tail[a];
+          }
+        }
+        for (let i = 0; i < touched; i++) {
+          const g = groupTouched[i];
+          const net = groupNet[g];
+          d += groupSlope[g] * net * net;
+          groupNet[g] = 0;
+          groupListed[g] = 0;
+        }
+      }
       let delta = d > 0 ? dc / d : minFlow;
       const exhaust = delta >= minFlow;
       if (exhaust) delta = minFlow;
-      const meet = p;
       p = j;
       while (p !== meet) {
         const pp = Lpred[p];

@@ -169,6 +169,8 @@ export class VdfEvaluator {
   private readonly groupRep: Int32Array;
   /** [group] summed flow X_g of the members, as last set through `update` / `updateAll`. */
   readonly groupFlow: Float64Array;
+  /** [group] q_g'(X_g) at groupFlow, as last set through `update` / `updateAll` (a member's slope less its own BPR slope). */
+  readonly groupSlope: Float64Array;
   /** [arc] flow of a group member as last set through `update` / `updateAll` (0 for other arcs). */
   private readonly memberFlow: Float64Array;
 
@@ -203,6 +205,7 @@ export class VdfEvaluator {
     this.groupStart = new Int32Array(groupCount + 1);
     this.groupRep = new Int32Array(groupCount).fill(-1);
     this.groupFlow = new Float64Array(groupCount);
+    this.groupSlope = new Float64Array(groupCount);
     this.memberFlow = new Float64Array(groupCount > 0 ? n : 0);
     let members = 0;
     if (vdfGroup && groupCount > 0) {
@@ -297,6 +300,7 @@ export class VdfEvaluator {
     if (xg < 0) xg = 0;
     mf[a] = x;
     this.groupFlow[g] = xg;
+    this.groupSlope[g] = this.groupQueueDerivative(g, xg);
     const end = this.groupStart[g + 1];
     for (let i = this.groupStart[g]; i < end; i++) {
       const b = this.groupArc[i];
@@ -339,6 +343,7 @@ export class VdfEvaluator {
     }
     const groupOf = this.groupOf;
     this.sumGroups(flow, this.groupFlow);
+    for (let g = 0; g < this.groupCount; g++) this.groupSlope[g] = this.groupQueueDerivative(g, this.groupFlow[g]);
     for (let a = 0; a < this.arcCount; a++) {
       const g = groupOf[a];
       if (g >= 0) this.memberFlow[a] = flow[a];
