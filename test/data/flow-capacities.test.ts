@@ -32,8 +32,6 @@ const UNKNOWN_ALLOWED: Readonly<Record<string, string>> = {
     "a road crossing with no published tonnage, vehicle count or throughput; the documented rules are for rail lines (capacity-line-tracks) and for published volumes (capacity-demonstrated-throughput)",
   "crossing:kara-suu-dustlik":
     "a road crossing whose published figures count people, not goods or trucks; no tonnage for rule capacity-demonstrated-throughput",
-  "gauge-change:suifenhe-gauge-change":
-    "one of the two yards of the dual-gauge Grodekovo–Suifenhe crossing (trains change gauge on either side): rule capacity-border-yard-crossing would give each 20 Mt/yr, which cannot bind below the crossing's 10 Mt/yr each way, and two queueing yards in parallel behind the shared crossing capacity slow the equilibrium (about 140 iterations instead of 2)",
   "gauge-change:zabaikalsk-gauge-change":
     "the capacity before the 2022 modernisation is not published, and rule capacity-border-yard-crossing would put the base above the 5.55 Mt/yr that project zabaikalsk-terminal-modernisation sets after it (a project never lowers a capacity)",
 };
