@@ -27,13 +27,11 @@ if (!existsSync(demandFile)) console.warn(`skipping the flow-capacity check: ${d
  */
 const UNKNOWN_ALLOWED: Readonly<Record<string, string>> = {
   "crossing:tobol-kartaly":
-    "no published figure for the crossing and no source found on the number of main tracks of the Kartaly–Tobol line, so rule capacity-line-tracks has nothing to apply to",
+    "no published figure for the crossing and no source found on the number of main tracks of the Kartaly–Tobol line (searched again: station track counts and trains through stations whose line is not named), so rule capacity-line-tracks has nothing to apply to; the rule takes the single-track figure only where a source gives the tracks, not where none does",
   "crossing:fotehobod-oybek":
-    "a road crossing with no published tonnage, vehicle count or throughput; the documented rules are for rail lines (capacity-line-tracks) and for published volumes (capacity-demonstrated-throughput)",
+    "a road crossing with no published tonnage, truck count or throughput (searched again: only other crossings' truck figures), and the dataset has no rule that gives a road crossing a capacity from another crossing's; the documented rules are for rail lines (capacity-line-tracks) and for published volumes (capacity-demonstrated-throughput)",
   "crossing:kara-suu-dustlik":
-    "a road crossing whose published figures count people, not goods or trucks; no tonnage for rule capacity-demonstrated-throughput",
-  "gauge-change:zabaikalsk-gauge-change":
-    "the capacity before the 2022 modernisation is not published, and rule capacity-border-yard-crossing would put the base above the 5.55 Mt/yr that project zabaikalsk-terminal-modernisation sets after it (a project never lowers a capacity)",
+    "a road crossing whose published figures count people, not goods or trucks (and a share: the Uchkurgan post opened in 2024 was to take 30–40 % of its traffic); no tonnage or truck count for rule capacity-demonstrated-throughput",
 };
 
 /** Flow below this (t/yr) is numerical noise of the equilibrium, not an element carrying flow. */
