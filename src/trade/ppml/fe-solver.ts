@@ -131,6 +131,41 @@ export class FixedEffectSolver {
     return stats;
   }
 
+  /**
+   * solvePair on columns scaled by powers of two into [1, 2) at their largest magnitude, for columns whose squared
+   * norm would underflow or overflow (CG works on squares: a column of values near 1e-160 has squares in the
+   * subnormal range, so its inner products lose their digits and CG never meets its relative tolerance). Scaling by a
+   * power of two is exact, the problem is linear in the column and the tolerance is relative, so the residuals and
+   * coefficients are the scaled-back solution of the same problem. Only such columns pay for the copies.
+   */
+  private solvePairScaled(
+    v0: Float64Array,
+    v1: Float64Array | undefined,
+    out0: Float64Array,
+    out1: Float64Array | undefined,
+    tol0: number,
+    tol1: number,
+    coef0: Float64Array,
+    coef1: Float64Array | undefined,
+    stat0: SolveStats,
+    stat1: SolveStats | undefined,
+    maxIter: number,
+  ): void {
+    const s0 = powerOfTwoScale(v0);
+    const s1 = v1 ? powerOfTwoScale(v1) : 1;
+    const w0 = v0.map((x) => x * s0);
+    const w1 = v1?.map((x) => x * s1);
+    for (let g = 0; g < coef0.length; g++) coef0[g] *= s0;
+    if (coef1) for (let g = 0; g < coef1.length; g++) coef1[g] *= s1;
+    this.solvePair(w0, w1, out0, out1, tol0, tol1, coef0, coef1, stat0, stat1, maxIter);
+    const u0 = 1 / s0;
+    const u1 = 1 / s1;
+    for (let i = 0; i < out0.length; i++) out0[i] *= u0;
+    if (out1) for (let i = 0; i < out1.length; i++) out1[i] *= u1;
+    for (let g = 0; g < coef0.length; g++) coef0[g] *= u0;
+    if (coef1) for (let g = 0; g < coef1.length; g++) coef1[g] *= u1;
+  }
+
   /** Jacobi-preconditioned CG for one or two columns (the second absent: its lanes stay 0). */
   private solvePair(
     v0: Float64Array,
@@ -156,6 +191,10 @@ export class FixedEffectSolver {
     r.fill(0);
     const norms = K === 3 ? residualPass3(n, index, w, v0, vB, alpha, r) : residualPass(n, K, index, w, v0, vB, alpha, r);
     if (!coef1) for (let g = 0; g < L; g++) r[2 * g + 1] = 0;
+    if (outOfSquareRange(norms[0]) || (coef1 !== undefined && outOfSquareRange(norms[1]))) {
+      this.solvePairScaled(v0, v1, out0, out1, tol0, tol1, coef0, coef1, stat0, stat1, maxIter);
+      return;
+    }
     const threshold0 = tol0 * Math.sqrt(norms[0]);
     const threshold1 = coef1 ? tol1 * Math.sqrt(norms[1]) : 0;
     // z = M⁻¹ r, p = z, rz = rᵀ z
@@ -364,4 +403,20 @@ function outputPass(n: number, K: number, index: Int32Array, alpha: Float64Array
     out0[i] = v0[i] - f0;
     if (out1) out1[i] = v1[i] - f1;
   }
+}
+
+/** true when a squared weighted norm is so small or large that CG's inner products lose digits (see solvePairScaled). */
+function outOfSquareRange(normSquared: number): boolean {
+  return normSquared > 0 && (normSquared < 1e-200 || normSquared > 1e200);
+}
+
+/** 2^−e for the exponent e of the column's largest magnitude (exact in binary floating point); 1 for a zero column. */
+function powerOfTwoScale(v: Float64Array): number {
+  let max = 0;
+  for (let i = 0; i < v.length; i++) {
+    const a = Math.abs(v[i]);
+    if (a > max) max = a;
+  }
+  if (!(max > 0) || !Number.isFinite(max)) return 1;
+  return 2 ** -Math.floor(Math.log2(max));
 }

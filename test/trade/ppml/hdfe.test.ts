@@ -83,6 +83,28 @@ describe("weighted demeaning (FixedEffectSolver)", () => {
     );
   });
 
+  it("columns of tiny or huge values (squares out of range) converge to the scaled solution of the same problem", () => {
+    // the shrunk counterexample of the property above: a product column whose one non-zero value is 5.6e-161, whose
+    // square is subnormal; CG on it used to run 10,000 passes without meeting its tolerance
+    const fes = [fe("a", [0, 1, 1, 2, 0, 0, 3, 1]), fe("b", [0, 0, 1, 1, 1, 2, 0, 1])];
+    const w = Float64Array.from([0.1, 6.157, 0.472, 1.757, 3.189, 0.679, 0.123, 0.669]);
+    const base = Float64Array.from([0.3, 1.1, -0.7, 0.2, 0.9, -1.3, 0.5, 0.4]);
+    const d = new FixedEffectSolver(fes, 8);
+    d.setWeights(w);
+    const ref = new Float64Array(8);
+    d.solve([base], [ref], [1e-13], [0]);
+    for (const scale of [2 ** -530, 1e-160, 1e155, 2 ** 520]) {
+      const v = base.map((x) => x * scale);
+      const one = Float64Array.from([0, 5.647199249460781e-161, 0, 0, 0, 0, 0, 0]);
+      const outs = [new Float64Array(8), new Float64Array(8)];
+      const stats = d.solve([v, one], outs, [1e-13, 1e-13], [1, 2]);
+      expect(stats.map((s) => s.converged)).toEqual([true, true]);
+      for (let i = 0; i < 8; i++) expect(outs[0][i] / scale).toBeCloseTo(ref[i], 9);
+      const oracle = residualByDummies(one.map((x) => x * 2 ** 530), w, fes);
+      for (let i = 0; i < 8; i++) expect(outs[1][i] * 2 ** 530).toBeCloseTo(oracle[i], 9);
+    }
+  });
+
   it("a warm start from the coefficients of a previous call gives the same residual, in fewer passes", () => {
     const fes = [fe("a", [0, 1, 2, 0, 1, 2, 0, 1]), fe("b", [0, 0, 1, 1, 2, 2, 3, 3]), fe("c", [0, 1, 1, 0, 0, 1, 1, 0])];
     const v = Float64Array.from([3, -1, 4, 1, -5, 9, 2, -6]);
