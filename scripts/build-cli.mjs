@@ -113,7 +113,7 @@ function swapIn(tmpDir, finalDir, oldDir) {
  * (WORKER_ENTRIES), written beside the chunks where their starters look for them. Exported so tests can bundle
  * another entry the same way.
  */
-export function cliBuildOptions(outdir, entryPoints = { main: "src/cli/main.ts" }) {
+export function cliBuildOptions(outdir, entryPoints = { main: "src/cli/main.ts" }, stamp = undefined) {
   const external = [...Object.keys(pkg.dependencies ?? {}), ...Object.keys(pkg.devDependencies ?? {}), ...Object.keys(pkg.optionalDependencies ?? {})].filter(
     (name) => !BUNDLED.has(name),
   );
@@ -133,7 +133,7 @@ export function cliBuildOptions(outdir, entryPoints = { main: "src/cli/main.ts" 
     metafile: true,
     logLevel: "warning",
     legalComments: "linked",
-    define: { __CARAVAN_COMPILER_HASH__: JSON.stringify(compilerSourceHash()) },
+    define: { __CARAVAN_COMPILER_HASH__: JSON.stringify(compilerSourceHash()), __CARAVAN_SOURCE_STAMP__: JSON.stringify(stamp ?? sourceStamp()) },
     // bundled CommonJS dependencies call require() for Node built-ins
     banner: { js: 'import { createRequire as __caravanCreateRequire } from "node:module";\nconst require = __caravanCreateRequire(import.meta.url);' },
   };
@@ -149,7 +149,7 @@ async function main() {
   rmSync(tmpDir, { recursive: true, force: true });
   try {
     const stamp = sourceStamp();
-    const options = cliBuildOptions(tmpDir);
+    const options = cliBuildOptions(tmpDir, undefined, stamp);
     const result = await build(options);
     const compilerHash = JSON.parse(options.define.__CARAVAN_COMPILER_HASH__);
     const external = options.external;

@@ -3,7 +3,8 @@
  * under tsx/vitest or the built dist/cli of an installed package), never from the current folder: the embedded
  * dataset and reference tables are read relative to the package, so the program works from any folder.
  */
-import { existsSync, readFileSync, statSync } from "node:fs";
+import { createHash } from "node:crypto";
+import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 
@@ -68,4 +69,47 @@ function gitCommit(gitDir: string): string | null {
   } catch {
     return null;
   }
+}
+
+/** Replaced by the build (scripts/build-cli.mjs) with the stamp of the sources it bundled; undefined from the sources. */
+declare const __CARAVAN_SOURCE_STAMP__: string | undefined;
+
+let sourceStampMemo: string | undefined;
+
+/**
+ * sha256 of everything the build reads — package.json, scripts/build-cli.mjs and every file under src/ (sorted paths,
+ * then path, NUL, bytes, NUL) — the same stamp as build-info.json's `sourceStamp`. Baked into dist/cli by the build;
+ * computed from the files once per process when running from the sources. Unlike the commit in codeVersion(), it
+ * sees uncommitted edits, so a result of changed code is never replayed as if the code were the same.
+ */
+export function sourceStamp(): string {
+  if (typeof __CARAVAN_SOURCE_STAMP__ === "string") return __CARAVAN_SOURCE_STAMP__;
+  sourceStampMemo ??= sourceStampOf(packageInfo().root);
+  return sourceStampMemo;
+}
+
+/** The stamp of the sources in the package folder `root` (see sourceStamp). */
+export function sourceStampOf(root: string): string {
+  const files = ["package.json", "scripts/build-cli.mjs"];
+  const walk = (dir: string) => {
+    for (const entry of readdirSync(join(root, dir), { withFileTypes: true })) {
+      const path = `${dir}/${entry.name}`;
+      if (entry.isDirectory()) walk(path);
+      else files.push(path);
+    }
+  };
+  walk("src");
+  files.sort();
+  const hash = createHash("sha256");
+  for (const file of files) {
+    hash.update(`${file}\0`);
+    if (existsSync(join(root, file))) hash.update(readFileSync(join(root, file)));
+    hash.update("\0");
+  }
+  return hash.digest("hex");
+}
+
+/** What a stored result's key says about the code: codeVersion() and the first 16 hex of sourceStamp(). */
+export function codeIdentity(): string {
+  return `${codeVersion()}#${sourceStamp().slice(0, 16)}`;
 }

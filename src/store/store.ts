@@ -10,7 +10,7 @@ import { sql } from "kysely";
 import { CaravanError } from "../core/errors";
 import { suggest } from "../core/suggest";
 import { type Backend, type Dialect, openPostgres, openSqlite, type Writer } from "./backend";
-import { codeVersion } from "../core/package";
+import { codeIdentity, codeVersion } from "../core/package";
 import { canonicalJson, sha256 } from "./hash";
 import { currentProcess, writerIsGone } from "./process-info";
 import { RESULT_TABLE_NAMES, RESULT_TABLES, type ResultTableName, type ResultTables, type RunStatus, type RunsTable } from "./schema";
@@ -63,9 +63,12 @@ export interface RunResults {
   readonly timings?: Readonly<Record<string, number>>;
 }
 
-/** The inputs hash of a run spec: SHA-256 over canonical JSON of kind, inputs, parameters, dataset and code version. */
+/**
+ * The inputs hash of a run spec: SHA-256 over canonical JSON of kind, inputs, parameters, dataset and the code
+ * (codeIdentity: version, commit and the stamp of the sources, so an edited but uncommitted build is other code).
+ */
 export function inputsHashOf(spec: RunSpec): string {
-  return sha256(canonicalJson({ kind: spec.kind, inputs: spec.inputs, parameters: spec.parameters, dataset: spec.datasetHash ?? null, code: codeVersion() }));
+  return sha256(canonicalJson({ kind: spec.kind, inputs: spec.inputs, parameters: spec.parameters, dataset: spec.datasetHash ?? null, code: codeIdentity() }));
 }
 
 /** The store location: the --store value, else CARAVAN_STORE, else ./caravan.db. */

@@ -12,7 +12,7 @@ import { LineCounter, parseDocument } from "yaml";
 import { z } from "zod";
 import { CaravanError } from "../core/errors";
 import { suggest } from "../core/suggest";
-import { codeVersion } from "../core/package";
+import { codeIdentity } from "../core/package";
 import { canonicalJson, dirInput, fileInputWithReads, sha256 } from "../store/hash";
 import { DEFAULT_DATASET_DIR, JOB_KIND_NAMES, JOB_KINDS } from "./jobs";
 import { seededRandom } from "../core/random";
@@ -125,7 +125,7 @@ export function jobIdOf(kind: string, input: Record<string, unknown>): string {
   }
   for (const f of spec?.dirFields ?? []) if (typeof input[f] === "string") contents[f] = sha256(canonicalJson(dirInput(input[f] as string).files));
   if (spec?.dependencies) Object.assign(contents, spec.dependencies(input));
-  return sha256(canonicalJson({ kind, input, contents, code: codeVersion() }));
+  return sha256(canonicalJson({ kind, input, contents, code: codeIdentity() }));
 }
 
 /** Build the jobs of a sweep from its parsed definition (paths relative to `baseDir`). */
