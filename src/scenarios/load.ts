@@ -3,7 +3,8 @@
  * network; ids are checked when the scenario is applied (apply.ts).
  *
  * Errors name the file, the 1-based line and the field (E_SCENARIO_INVALID), a cycle of `extends` names the chain
- * (E_SCENARIO_CYCLE), a missing file is E_FILE_NOT_FOUND.
+ * and the `extends` that closes it (E_SCENARIO_CYCLE), a missing file is E_FILE_NOT_FOUND (naming the `extends` that
+ * points to it).
  *
  * Merging a chain, parent first (a file's settings apply on top of the file it extends):
  *   name, description, year, demand   the child's when given, else the parent's;
@@ -154,6 +155,8 @@ export interface ParsedScenarioFile {
   readonly modificationLines: readonly number[];
   /** Where each project id of `projects` is written: field path and line. */
   readonly projectLines: readonly { readonly id: string; readonly field: string; readonly line: number }[];
+  /** Line of the `extends` field, when there is one. */
+  readonly extendsLine?: number;
 }
 
 /** Parse one scenario file's text; `file` is used in messages and to resolve relative paths. */
@@ -200,7 +203,8 @@ export function parseScenarioText(text: string, file: string): ParsedScenarioFil
       });
     }
   }
-  return { file, data: { ...top.data, ...(modifications !== undefined ? { modifications: list } : {}) }, modificationLines: lines, projectLines };
+  const extendsLine = top.data.extends !== undefined ? lineOfPath(doc, counter, ["extends"]) : undefined;
+  return { file, data: { ...top.data, ...(modifications !== undefined ? { modifications: list } : {}) }, modificationLines: lines, projectLines, ...(extendsLine !== undefined ? { extendsLine } : {}) };
 }
 
 /** Check one modification against the schema of its kind (an `add`, or an edit). */
@@ -210,12 +214,21 @@ export function parseModification(m: unknown): { success: true; value: Modificat
   return r.success ? { success: true, value: r.data } : { success: false, issues: r.error.issues };
 }
 
-function readText(file: string, from: string | null): string {
+/** Where an `extends` was written: its file and line. */
+interface ExtendsSite {
+  readonly file: string;
+  readonly line: number;
+}
+
+function readText(file: string, from: ExtendsSite | null): string {
   try {
     return readFileSync(file, "utf8");
   } catch (error) {
     const why = (error as NodeJS.ErrnoException).code === "ENOENT" ? "does not exist" : (error as Error).message;
-    throw new CaravanError("E_FILE_NOT_FOUND", `scenario file ${file} ${why}${from ? ` (extended by ${from})` : ""}`, { details: { file } });
+    if (from === null) throw new CaravanError("E_FILE_NOT_FOUND", `scenario file ${file} ${why}`, { details: { file } });
+    throw new CaravanError("E_FILE_NOT_FOUND", `${from.file}:${from.line}: field "extends": scenario file ${file} ${why}`, {
+      details: { file: from.file, line: from.line, field: "extends", missing: file },
+    });
   }
 }
 
@@ -224,16 +237,20 @@ export function loadScenario(path: string): Scenario {
   const chain: ParsedScenarioFile[] = [];
   const seen: string[] = [];
   let current: string | null = resolve(path);
-  let from: string | null = null;
+  let from: ExtendsSite | null = null;
   while (current !== null) {
     if (seen.includes(current)) {
       const names = [...seen, current].map((f) => relative(process.cwd(), f) || f);
-      throw new CaravanError("E_SCENARIO_CYCLE", `scenario files extend each other in a cycle: ${names.join(" → ")}`, { details: { chain: names } });
+      // `from` is the file whose `extends` closes the cycle
+      const at = from!;
+      throw new CaravanError("E_SCENARIO_CYCLE", `${at.file}:${at.line}: field "extends": scenario files extend each other in a cycle: ${names.join(" → ")}`, {
+        details: { file: at.file, line: at.line, field: "extends", chain: names },
+      });
     }
     seen.push(current);
     const parsed = parseScenarioText(readText(current, from), current);
     chain.unshift(parsed);
-    from = current;
+    from = { file: current, line: parsed.extendsLine ?? 1 };
     current = parsed.data.extends !== undefined ? resolve(dirname(current), parsed.data.extends) : null;
   }
   return mergeChain(chain);

@@ -52,16 +52,20 @@ describe("extends chains", () => {
     expect(testbot.arcs.eventTimeH[arc] - testbot.arcs.waitTimeH[arc]).toBeCloseTo(30, 12);
   });
 
-  it("a cycle is E_SCENARIO_CYCLE naming the chain", () => {
+  it("a cycle is E_SCENARIO_CYCLE naming the chain, and the file, line and field of the extends that closes it", () => {
     const e = errorOf(() => loadScenario(join(fixtures, "cycle-a.yaml")));
     expect(e.code).toBe("E_SCENARIO_CYCLE");
     expect(e.message).toMatch(/cycle-a\.yaml → .*cycle-b\.yaml → .*cycle-a\.yaml/);
+    expect(e.message.startsWith(`${join(fixtures, "cycle-b.yaml")}:2: field "extends": `)).toBe(true);
+    expect(e.details).toMatchObject({ file: join(fixtures, "cycle-b.yaml"), line: 2, field: "extends" });
   });
 
-  it("a missing parent is E_FILE_NOT_FOUND naming the file that extends it", () => {
-    const e = errorOf(() => loadScenario(file("name: x\nextends: nowhere.yaml\n")));
+  it("a missing parent is E_FILE_NOT_FOUND at the file, line and field of the extends that names it", () => {
+    const child = file("name: x\ndescription: y\nextends: nowhere.yaml\n");
+    const e = errorOf(() => loadScenario(child));
     expect(e.code).toBe("E_FILE_NOT_FOUND");
     expect(e.message).toContain("nowhere.yaml");
+    expect(e.message.startsWith(`${child}:3: field "extends": `)).toBe(true);
   });
 });
 
