@@ -34,6 +34,7 @@ export {
   appraiseScenarioFile,
   appraiseSubject,
   assignmentValuesOfTime,
+  checkAppraisalSubject,
   comparisonEffects,
   costOf,
   demandLevelYears,
@@ -41,13 +42,14 @@ export {
   findProject,
   networkYear,
   priceBaseYearOf,
+  projectRecordLocation,
   projectSubject,
   restateCapital,
   restatedUnitValues,
   subjectModel,
 } from "./project";
 export type { AppraisalSubject, CapitalCostItem, ComparisonInfo, CongestionMode, PriceRestatement, ProjectAppraisal, ProjectAppraisalInputs, ProjectInfo, SubjectEffects } from "./project";
-export { formatPortfolio, formatProjectAppraisal, projectAppraisalHtml } from "./report";
+export { formatPortfolio, formatProjectAppraisal, portfolioHtml, projectAppraisalHtml } from "./report";
 export { comparisonStates, scenarioDemandFile, scenarioFileStates, switchable, switchedState } from "./states";
 export type { ComparisonStates, ProjectSwitches } from "./states";
 export { parseStreamsCsv, readStreamsCsv } from "./streams-csv";

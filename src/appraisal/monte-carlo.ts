@@ -95,7 +95,7 @@ function percentile(sorted: Float64Array, p: number): number {
 }
 
 /**
- * Run `draws` seeded draws. `progress(done, total)` is called every 1 % (for a progress bar). Allocation per draw is
+ * Run `draws` seeded draws. `progress(done, total)` is called every 1 % and after the last draw (for a progress bar). Allocation per draw is
  * limited to the model's reused arrays.
  */
 export function runMonteCarlo(
@@ -126,7 +126,8 @@ export function runMonteCarlo(
     sum += v;
     if (v < 0) negative++;
     irr[k] = eirrPctFast(net);
-    if (options.progress && (k + 1) % every === 0) options.progress(k + 1, n);
+    // every 1 % and at the last draw (a bar ends with done = total whatever the number of draws)
+    if (options.progress && ((k + 1) % every === 0 || k + 1 === n)) options.progress(k + 1, n);
   }
   enpv.sort();
   const defined = irr.filter((x) => !Number.isNaN(x)).sort();

@@ -13,11 +13,14 @@
  * (benefits.ts). "auto" (default) uses "congested" where the two states differ in any capacity (a second track, a
  * larger crossing or terminal), which free-flow routing cannot see, and "free-flow" otherwise.
  */
+import { readdirSync, readFileSync } from "node:fs";
+import { join } from "node:path";
 import type { ResolvedDemandRow } from "../assignment/corridor-demand";
 import { CaravanError } from "../core/errors";
 import { suggest } from "../core/suggest";
 import type { CompiledNetwork } from "../network/compiled";
 import type { RoutingContext } from "../routing/index";
+import { loadScenario } from "../scenarios/load";
 import { appraiseStreams, type CbaResult, type SensitivityRow, sensitivityTable } from "./cba";
 import { BenefitModel, type BenefitComponents, type DemandLevels } from "./benefits";
 import { capacitatedArcs, capacityChangeMask, capacityDifference, CONGESTED_GAP, congestedEffects, type EquilibriumCache } from "./congested";
@@ -60,17 +63,70 @@ export function findProject(net: CompiledNetwork, id: string): ProjectInfo {
   };
 }
 
-/** Capital cost and opening year of a project, or the error a user can act on (the cost in its own prices). */
-export function costOf(project: ProjectInfo, overrides: { capitalCostUsd?: number; openYear?: number } = {}): { capitalCostUsd: number; openYear: number } {
+/**
+ * File and line of a project's record in the dataset's projects/*.yaml (`id: ID` in block style), for errors that
+ * name file, line and field; null where it cannot be found (a flow-style record, a dataset without the folder).
+ */
+export function projectRecordLocation(net: CompiledNetwork, id: string): { file: string; line: number } | null {
+  const dir = join(net.network.dir, "projects");
+  let files: string[];
+  try {
+    files = readdirSync(dir).filter((f) => f.endsWith(".yaml") || f.endsWith(".yml")).sort();
+  } catch {
+    return null;
+  }
+  const quoted = id.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+  const pattern = new RegExp(`^\\s*(-\\s+)?id:\\s*(${quoted}|"${quoted}"|'${quoted}')\\s*(#.*)?$`);
+  for (const f of files) {
+    let lines: string[];
+    try {
+      lines = readFileSync(join(dir, f), "utf8").split(/\r?\n/);
+    } catch {
+      continue;
+    }
+    const k = lines.findIndex((l) => pattern.test(l));
+    if (k >= 0) return { file: join(dir, f), line: k + 1 };
+  }
+  return null;
+}
+
+/**
+ * Capital cost and opening year of a project, or the error a user can act on (the cost in its own prices). With
+ * `net`, a missing cost names the project's file, line and field.
+ */
+export function costOf(project: ProjectInfo, overrides: { capitalCostUsd?: number; openYear?: number } = {}, net?: CompiledNetwork): { capitalCostUsd: number; openYear: number } {
   const capitalCostUsd = overrides.capitalCostUsd ?? project.capitalCostUsd;
   if (capitalCostUsd === null || !(capitalCostUsd > 0)) {
-    throw new CaravanError("E_PROJECT_COST_MISSING", `project "${project.id}" has no capital cost in the library; give one with --capital-cost USD`, {
-      details: { project: project.id },
-    });
+    const at = net ? projectRecordLocation(net, project.id) : null;
+    throw new CaravanError(
+      "E_PROJECT_COST_MISSING",
+      `${at ? `${at.file}:${at.line}: field "capitalCostUsd": ` : ""}project "${project.id}" has no capital cost in the library; give one with --capital-cost USD`,
+      { details: { project: project.id, ...(at ? { file: at.file, line: at.line, field: "capitalCostUsd" } : {}) } },
+    );
   }
   const openYear = overrides.openYear ?? project.openYear;
   if (openYear === null) throw new CaravanError("E_USAGE", `project "${project.id}" has no opening year in the library; give one with --open-year YYYY`);
   return { capitalCostUsd, openYear };
+}
+
+/**
+ * The projects an appraisal of one project, a scenario file or a package needs, checked before the run starts, so
+ * that bad input (an unknown project, a project without a capital cost or an opening year, a scenario that switches
+ * no project on) is one error and writes nothing, not even a failed run in the store. `capitalCostUsd` and `openYear`
+ * are the command's overrides (a scenario's overriding capital cost stands for all its projects).
+ */
+export function checkAppraisalSubject(
+  net: CompiledNetwork,
+  subject: { readonly project?: string; readonly scenario?: string; readonly packageProjects?: readonly string[] },
+  overrides: { capitalCostUsd?: number; openYear?: number } = {},
+): void {
+  if (subject.project !== undefined) costOf(findProject(net, subject.project), overrides, net);
+  if (subject.scenario !== undefined) {
+    const sc = loadScenario(subject.scenario);
+    if (sc.projectsOn.length === 0) throw new CaravanError("E_USAGE", `${subject.scenario}: the scenario switches no project on; there is no capital cost to appraise`);
+    for (const id of sc.projectsOn) costOf(findProject(net, id), overrides.capitalCostUsd !== undefined ? { capitalCostUsd: overrides.capitalCostUsd } : {}, net);
+  }
+  for (const id of subject.packageProjects ?? []) costOf(findProject(net, id), {}, net);
 }
 
 export interface ProjectAppraisal {
@@ -228,7 +284,7 @@ export function projectSubject(
   parameters: Pick<AppraisalParameters, "priceBaseYear"> = { priceBaseYear: null },
   deflator: Deflator = readDeflator(),
 ): AppraisalSubject {
-  const cost = costOf(project, overrides);
+  const cost = costOf(project, overrides, net);
   const override = overrides.capitalCostUsd !== undefined;
   // the cost's own price year: the library's, or for an overriding cost the one given with it (else the base year's)
   const ownYear = override ? (overrides.costPriceYear ?? null) : project.costPriceYear;
@@ -430,15 +486,17 @@ export function appraiseScenarioFile(file: string, inputs: ProjectAppraisalInput
   const net = states.ctx.net;
   const items: CapitalCostItem[] = [];
   let open = sc.year ?? 0;
+  const override = inputs.capitalCostUsd !== undefined;
   for (const id of sc.projectsOn) {
     const info = findProject(net, id);
-    const c = costOf(info);
+    // an overriding capital cost stands for the whole scenario: a project without a cost of its own is then fine
+    const c = costOf(info, override ? { capitalCostUsd: inputs.capitalCostUsd } : {}, net);
     items.push({ id, capitalCostUsd: c.capitalCostUsd, priceYear: info.costPriceYear });
     open = Math.max(open, c.openYear);
   }
   const deflator = inputs.deflator ?? readDeflator();
-  const override = inputs.capitalCostUsd !== undefined;
-  const baseYear = priceBaseYearOf(inputs.parameters, items);
+  // base year: the parameter, else the overriding cost's price year, else the latest price year of the projects' costs
+  const baseYear = priceBaseYearOf(inputs.parameters, override && inputs.costPriceYear !== undefined ? [{ id: sc.name, capitalCostUsd: inputs.capitalCostUsd!, priceYear: inputs.costPriceYear }] : items);
   const cost = override
     ? restateCapital([{ id: sc.name, capitalCostUsd: inputs.capitalCostUsd!, priceYear: inputs.costPriceYear ?? baseYear }], baseYear, deflator)
     : restateCapital(items, baseYear, deflator);

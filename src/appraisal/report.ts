@@ -152,3 +152,35 @@ export function formatPortfolio(p: PortfolioResult): string {
   lines.push(`comparison: ${c.method} (${c.reason}); ${c.comparisons} comparisons on ${c.states} network states${c.method === "congested" ? `, ${c.equilibria} equilibrium assignments` : ""}`);
   return `${lines.join("\n")}\n`;
 }
+
+/** A portfolio as a self-contained HTML page (rankings, ENPV bars, pairs, best portfolio; no script, no network). */
+export function portfolioHtml(p: PortfolioResult): string {
+  const bcr = (x: number | null): string => (x === null ? "n/a" : x.toFixed(3));
+  let body = `<p class="note">${esc(`package ${p.package}: ${p.projects.length} projects, discount rate ${p.discountRatePct} %, ${p.priceBaseYear} prices`)}</p>`;
+  body += "<h2>Projects</h2>";
+  body += htmlTable(
+    ["project", "capital (USD)", "open", "standalone ENPV", "B/C", "incremental ENPV", "B/C", "rank ENPV", "rank B/C"],
+    p.projects.map((r) => [r.id, usdM(r.capitalCostUsd), String(r.openYear), usdM(r.standaloneEnpvUsd), bcr(r.standaloneBcr), usdM(r.incrementalEnpvUsd), bcr(r.incrementalBcr), String(r.rankByEnpv), String(r.rankByBcr)]),
+  );
+  body += "<h2>Standalone ENPV</h2>";
+  body += barChart(
+    p.projects.map((r) => r.id),
+    p.projects.map((r) => r.standaloneEnpvUsd / 1e6),
+    { unit: " M USD" },
+  );
+  if (p.pairs.length > 0) {
+    body += "<h2>Pairs (interaction ENPV(a+b) − ENPV(a) − ENPV(b))</h2>";
+    body += htmlTable(["a", "b", "interaction (USD)", "relation"], p.pairs.map((x) => [x.a, x.b, usdM(x.interactionEnpvUsd), x.relation]));
+  }
+  body += "<h2>Best portfolio</h2>";
+  body += `<p>${esc(
+    p.best
+      ? `${p.best.projects.join(", ")}${p.budgetUsd !== null ? ` within ${usdM(p.budgetUsd)} USD` : ""}: capital ${usdM(p.best.capitalCostUsd)} USD, ENPV ≈ ${usdM(p.best.approxEnpvUsd)} USD`
+      : `no subset has a positive ENPV${p.budgetUsd !== null ? ` within ${usdM(p.budgetUsd)} USD` : ""}`,
+  )}</p>`;
+  const c = p.comparison;
+  body += `<p class="note">${esc(`method: ${p.method}`)}</p>`;
+  body += `<p class="note">${esc(`comparison: ${c.method} (${c.reason}); ${c.comparisons} comparisons on ${c.states} network states${c.method === "congested" ? `, ${c.equilibria} equilibrium assignments` : ""}`)}</p>`;
+  body += `<p class="note">Method and references: docs/appraisal.md (EU Guide to Cost-Benefit Analysis 2014; ADB Guidelines 2017).</p>`;
+  return page(`Appraisal of a package: ${p.package}`, body);
+}

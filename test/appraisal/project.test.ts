@@ -145,6 +145,15 @@ describe("Monte Carlo", () => {
     expect(c.enpvP50Usd).not.toBe(a.enpvP50Usd);
   });
 
+  it("reports progress every 1 % and ends the bar at the last draw whatever the number of draws", () => {
+    // 201 draws: a report every 2 draws, and one at draw 201 (without it the bar stopped at 200/201, unterminated)
+    const calls: [number, number][] = [];
+    runMonteCarlo(model, 6, { draws: 201, seed: 1, progress: (done, total) => calls.push([done, total]) });
+    expect(calls[calls.length - 1]).toEqual([201, 201]);
+    expect(calls.filter(([done]) => done === 201)).toHaveLength(1);
+    expect(calls.every(([done], k) => k === 0 || done > calls[k - 1][0])).toBe(true);
+  });
+
   it("degenerate distributions give the base-case ENPV in every draw", () => {
     const one = { kind: "pert" as const, min: 1, mode: 1, max: 1 };
     const r = runMonteCarlo(model, 6, { draws: 50, seed: 1, risks: { capitalCost: one, demand: one, valueOfTime: one, delayReduction: one } });
@@ -222,6 +231,56 @@ describe("caravan appraise --project", () => {
     const d = capture();
     expect(await runCli(["--data", dir, "appraise", "--no-store", "--project", "b-bypas"], d.io)).toBe(2);
     expect(d.err.join("")).toMatch(/E_PROJECT_NOT_FOUND[\s\S]*did you mean: b-bypass/);
+  });
+
+  it("a project without cost is refused with its file, line and field before the run is recorded: no store file, no failed run", async () => {
+    const tmp = mkdtempSync(join(tmpdir(), "caravan-appraise-"));
+    const store = join(tmp, "caravan.db");
+    const library = join(dir, "projects", "appraisal.yaml");
+    const line = readFileSync(library, "utf8").split("\n").findIndex((l) => l.trim() === "- id: b-upgrade") + 1;
+    expect(line).toBeGreaterThan(0);
+    const scenario = join(tmp, "upgrade.yaml");
+    writeFileSync(scenario, "name: upgrade\nyear: 2031\nprojects: [b-upgrade]\n");
+    const pkg = join(tmp, "p.yaml");
+    writeFileSync(pkg, "projects: [b-bypass, b-upgrade]\n");
+    for (const args of [["--project", "b-upgrade"], ["--scenario", scenario], ["--package", pkg]]) {
+      const c = capture();
+      expect(await runCli(["--data", dir, "appraise", "--store", store, ...args], c.io)).toBe(1);
+      expect(c.err.join("")).toBe(`caravan: E_PROJECT_COST_MISSING: ${library}:${line}: field "capitalCostUsd": project "b-upgrade" has no capital cost in the library; give one with --capital-cost USD\n`);
+      expect(c.out.join("")).toBe("");
+    }
+    const d = capture();
+    expect(await runCli(["--data", dir, "appraise", "--store", store, "--project", "b-bypas"], d.io)).toBe(2);
+    expect(readdirSync(tmp).sort()).toEqual(["p.yaml", "upgrade.yaml"]);
+  });
+
+  it("--capital-cost stands for the whole scenario: a scenario of a project without a cost of its own is appraised", async () => {
+    const tmp = mkdtempSync(join(tmpdir(), "caravan-appraise-"));
+    const scenario = join(tmp, "upgrade.yaml");
+    writeFileSync(scenario, "name: upgrade\nyear: 2031\nprojects: [b-upgrade]\n");
+    const c = capture();
+    expect(await runCli(["--data", dir, "appraise", "--no-store", "--scenario", scenario, "--capital-cost", "10000000", "--cost-price-year", "2024", "--json"], c.io)).toBe(0);
+    const j = JSON.parse(c.out.join(""));
+    expect(j.capitalCostUsd).toBe(10e6);
+    expect(j.prices.baseYear).toBe(2024);
+  });
+
+  it("--package --report writes an offline HTML page with the rankings, the pairs and the best portfolio", async () => {
+    const tmp = mkdtempSync(join(tmpdir(), "caravan-appraise-"));
+    const pkg = join(tmp, "p.yaml");
+    writeFileSync(pkg, "projects: [b-bypass, b-rail]\nbudgetUsd: 100000000\n");
+    const report = join(tmp, "p.html");
+    const c = capture();
+    expect(await runCli(["--data", dir, "appraise", "--no-store", "--package", pkg, "--demand-growth", "0", "--report", report], c.io)).toBe(0);
+    expect(c.out.join("")).toContain(`wrote ${report}`);
+    const html = readFileSync(report, "utf8");
+    expect(html).toMatch(/<svg/);
+    expect(html).toContain("competing");
+    expect(html).toMatch(/b-bypass[\s\S]*b-rail/);
+    expect(html).not.toMatch(/<script|<link |https?:\/\/[^"]*\.(js|css)/);
+    const s = capture();
+    expect(await runCli(["--data", dir, "appraise", "--no-store", "--streams", join(import.meta.dirname, "fixtures", "rogers-2003-example-3-1.csv"), "--report", join(tmp, "s.html")], s.io)).toBe(2);
+    expect(readdirSync(tmp).sort()).toEqual(["p.html", "p.yaml"]);
   });
 
   it("a package file with a bad field is E_PARSE naming the field", async () => {

@@ -105,8 +105,8 @@ export function register(program: Command): void {
         throw new CaravanError("E_USAGE", "--cost-price-year applies to --capital-cost of --project or --scenario; streams give their prices in a priceYear column");
       }
       if (flags.costPriceYear !== undefined && flags.capitalCost === undefined) throw new CaravanError("E_USAGE", "--cost-price-year gives the price year of --capital-cost: use them together");
-      if (flags.report !== undefined && (flags.streams !== undefined || flags.package !== undefined)) {
-        throw new CaravanError("E_USAGE", "--report writes the report of one project or scenario: use it with --project or --scenario");
+      if (flags.report !== undefined && flags.streams !== undefined) {
+        throw new CaravanError("E_USAGE", "--report writes the report of a project, a scenario or a package: use it with --project, --scenario or --package");
       }
       const [A, { appraisalTables }] = await Promise.all([import("../../appraisal/index"), import("../../store/stage-tables")]);
       if (flags.streams !== undefined) {
@@ -176,6 +176,8 @@ export function register(program: Command): void {
       const ctx = new RoutingContext(net);
       const demandFile = flags.demand ?? (flags.scenario !== undefined ? A.scenarioDemandFile(flags.scenario) : null) ?? join(net.network.dir ?? dir, "demand", "corridors-2024.csv");
       const demand = D.resolveDemand(net, D.readDemandCsv(demandFile));
+      // the projects are checked before the run is recorded: bad input writes nothing, not even a failed run
+      A.checkAppraisalSubject(net, { project: flags.project, scenario: flags.scenario, packageProjects: flags.package !== undefined ? A.readPackage(flags.package).projects : undefined }, { capitalCostUsd, openYear });
       const inputs = {
         ctx,
         demand,
@@ -196,8 +198,12 @@ export function register(program: Command): void {
         if (flags.package !== undefined) {
           const pkg = A.readPackage(flags.package);
           const result = A.appraisePackage(pkg, inputs);
+          if (flags.report !== undefined) writeFileAtomic(flags.report, A.portfolioHtml(result));
           if (flags.json) out(`${JSON.stringify(result, null, 2)}\n`);
-          else out(A.formatPortfolio(result));
+          else {
+            out(A.formatPortfolio(result));
+            if (flags.report !== undefined) out(`wrote ${flags.report}\n`);
+          }
           const indicators: Record<string, unknown> = {};
           for (const p of result.projects) for (const [k, v] of Object.entries(p)) if (typeof v === "number" || v === null) indicators[`${p.id}/${k}`] = v;
           if (result.best) {
