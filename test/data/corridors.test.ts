@@ -84,6 +84,12 @@ describe("named corridors", () => {
     expect(all.links).toBe(new Set(named.corridors.flatMap((c) => c.links)).size);
   });
 
+  it("measure at least 60 % of the named corridors' link km from published lengths or real geometry", () => {
+    const all = corridorCoverage(net, named.corridors).at(-1)!;
+    expect(all.id).toBe("(all)");
+    expect(all.measuredKmShare).toBeGreaterThanOrEqual(0.6);
+  });
+
   it("refuse an unknown link with file, line and a did-you-mean", () => {
     const dir = mkdtempSync(join(tmpdir(), "caravan-corridors-"));
     tmp.push(dir);
