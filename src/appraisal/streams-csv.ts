@@ -78,7 +78,9 @@ export function parseStreamsCsv(text: string, file: string, options: StreamsPric
     const line = k + 1;
     const cells = raw.split(",").map((c) => c.trim());
     if (cells.length !== header.length) {
-      throw parseError(file, line, cells.length < header.length ? header[cells.length] : "row", `${cells.length} values for ${header.length} columns (streams of different lengths)`);
+      // a short row names the first column without a value, a long one the first value without a column
+      const field = cells.length < header.length ? header[cells.length] : `column ${header.length + 1} (no header)`;
+      throw parseError(file, line, field, `${cells.length} values for ${header.length} columns (streams of different lengths)`);
     }
     const value = (c: number, allowNegative: boolean): number => {
       const cell = cells[c];

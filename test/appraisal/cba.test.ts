@@ -170,6 +170,7 @@ describe("streams CSV", () => {
     expect(detail(() => parse("2030,-1,0,0"))).toEqual({ code: "E_PARSE", file: "s.csv", line: 2, field: "capitalCostUsd" });
     expect(detail(() => parse("2030,1,,0"))).toEqual({ code: "E_PARSE", file: "s.csv", line: 2, field: "operatingCostUsd" });
     expect(detail(() => parse("2030,1,0,0\n2031,0,1"))).toEqual({ code: "E_PARSE", file: "s.csv", line: 3, field: "benefitsUsd" });
+    expect(detail(() => parse("2030,1,0,0\n2031,0,1,5,7"))).toEqual({ code: "E_PARSE", file: "s.csv", line: 3, field: "column 5 (no header)" });
     expect(detail(() => parse("2030,1,0,0\n2032,0,1,5"))).toEqual({ code: "E_PARSE", file: "s.csv", line: 3, field: "year" });
     expect(detail(() => parse("2030,1,0,x"))).toEqual({ code: "E_PARSE", file: "s.csv", line: 2, field: "benefitsUsd" });
     expect(detail(() => parseStreamsCsv("year,capitalCostUsd,benefitsUsd\n2030,1,2\n", "s.csv"))).toMatchObject({ code: "E_PARSE", field: "operatingCostUsd" });
