@@ -430,12 +430,15 @@ export function summaryText(c: Comparison): string {
   const tw = c.means.tradeWeighted;
   if (tw) lines.push(`trade-weighted country-pair shipment time (${tw.countryPairs} country pairs with trade): ${signed(tw.timeH, 2)} h (${signed(tw.timePct, 2)} %)`);
   const changed = c.pairs.filter((p) => p.change !== null);
-  const top = [...changed].sort((x, y) => x.change!.timeH - y.change!.timeH || byString(x.from, y.from) || byString(x.to, y.to)).slice(0, 3);
+  // ranked on the change rounded to 0.001 h, ties by name: a run folder keeps 6 decimals, so changes equal to the
+  // rounding (the same detour added to several pairs) rank the same in memory and read back from the folder
+  const milliH = (p: PairChange): number => Math.round(p.change!.timeH * 1000);
+  const top = [...changed].sort((x, y) => milliH(x) - milliH(y) || byString(x.from, y.from) || byString(x.to, y.to)).slice(0, 3);
   for (const p of top) {
     if (p.change!.timeH >= 0) break;
     lines.push(`  largest saving: ${p.from} → ${p.to} ${p.baseline!.timeH.toFixed(1)} → ${p.scenario!.timeH.toFixed(1)} h${p.corridorSwitch ? ` (corridor ${p.baseline!.corridor || "direct"} → ${p.scenario!.corridor || "direct"})` : ""}`);
   }
-  const worst = [...changed].sort((x, y) => y.change!.timeH - x.change!.timeH || byString(x.from, y.from) || byString(x.to, y.to)).slice(0, 3);
+  const worst = [...changed].sort((x, y) => milliH(y) - milliH(x) || byString(x.from, y.from) || byString(x.to, y.to)).slice(0, 3);
   for (const p of worst) {
     if (p.change!.timeH <= 0) break;
     lines.push(`  largest increase: ${p.from} → ${p.to} ${p.baseline!.timeH.toFixed(1)} → ${p.scenario!.timeH.toFixed(1)} h${p.corridorSwitch ? ` (corridor ${p.baseline!.corridor || "direct"} → ${p.scenario!.corridor || "direct"})` : ""}`);

@@ -10,7 +10,7 @@ import { join, relative, resolve } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { runCli } from "../../src/cli/main";
 import { openNetwork } from "../../src/network/index";
-import { compareViews, loadSweep, parseTradeWeights, runScenario, runSweep, viewOfRunFolder, viewOfSide, writeRun } from "../../src/scenarios/index";
+import { compareViews, loadSweep, parseTradeWeights, type ResultView, runScenario, runSweep, viewOfRunFolder, viewOfSide, writeRun } from "../../src/scenarios/index";
 
 const root = resolve(__dirname, "../..");
 const fixtures = join(root, "test/fixtures/scenarios");
@@ -94,6 +94,28 @@ describe("scenario run folders", () => {
     expect(Object.keys(gate)).toEqual(expect.arrayContaining(["id", "baselineT", "scenarioT", "baselineVc", "scenarioVc"]));
     expect(gate.baselineVc).toBeCloseTo(0.2, 6); // 1 Mt over the 5 Mt crossing
     expect(typeof json.summary.text).toBe("string");
+  });
+
+  it("the summary ranks changes equal to a folder's 6 decimals by name, so a run and the compare of its folder print the same largest changes", () => {
+    const view = (name: string, pairs: [string, string, number][]): ResultView => ({
+      name,
+      origin: `test:${name}`,
+      pairs: pairs.map(([from, to, timeH]) => ({ from, to, timeH, costUsd: 100, co2Kg: 10, distanceKm: 1000, corridor: "" })),
+      crossings: [],
+      crossingDirections: [],
+      ferries: [],
+      transit: [],
+      bottlenecks: [],
+      demand: [],
+      countryPairs: [],
+    });
+    const base = view("base", [["a", "b", 10], ["c", "d", 20], ["e", "f", 30]]);
+    // the same detour added to three pairs: in memory the last digits differ (c → d largest), in a folder they do not
+    const memory = compareViews(base, view("scen", [["a", "b", 110.0000004], ["c", "d", 120.0000009], ["e", "f", 130.0000001]]));
+    const folder = compareViews(base, view("scen", [["a", "b", 110], ["c", "d", 120.000001], ["e", "f", 130]]));
+    const largest = (text: string) => text.split("\n").filter((l) => l.includes("largest increase"));
+    expect(largest(memory.summary.text)).toEqual(["  largest increase: a → b 10.0 → 110.0 h", "  largest increase: c → d 20.0 → 120.0 h", "  largest increase: e → f 30.0 → 130.0 h"]);
+    expect(largest(folder.summary.text)).toEqual(largest(memory.summary.text));
   });
 
   it("caravan scenario run prints the summary and writes the folder; check validates without running", async () => {
