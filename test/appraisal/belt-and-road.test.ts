@@ -181,7 +181,14 @@ describe("the study end to end", () => {
     const tmp = mkdtempSync(join(tmpdir(), "caravan-bri-"));
     const c = capture();
     expect(await runCli(["--data", dir, "study", "belt-and-road", "--no-store", "--trade", tradeFile, "--gdp", gdpFile, "--out", join(tmp, "out"), "--report", join(tmp, "r.html")], c.io)).toBe(0);
-    expect(readdirSync(join(tmp, "out")).sort()).toEqual(["economies.csv", "groups.csv", "study.json"]);
+    expect(readdirSync(join(tmp, "out")).sort()).toEqual(["economies.csv", "groups.csv", "pairs.csv", "study.json"]);
+    // per-pair times of every variant and mode set: the hand-computed AAA→BBB and BBB→AAA times of the header
+    const pairs = readFileSync(join(tmp, "out", "pairs.csv"), "utf8").trim().split("\n");
+    expect(pairs[0]).toBe("variant,modes,exporter,importer,baselineTimeH,variantTimeH,timeChangePct");
+    const row = (variant: string, modes: string, a: string, b: string) => pairs.find((l) => l.startsWith(`${variant},${modes},${a},${b},`))?.split(",").slice(4).map(Number);
+    expect(row("projects", "all", "AAA", "BBB")).toEqual([15, 14.5, (100 * -0.5) / 15]);
+    expect(row("borders", "land-sea", "BBB", "AAA")).toEqual([9, 7, (100 * -2) / 9]);
+    expect(row("both", "all", "AAA", "BBB")).toEqual([15, 9.5, (100 * -5.5) / 15]);
     const html = readFileSync(join(tmp, "r.html"), "utf8");
     expect(html).toMatch(/<svg/);
     expect(html).not.toMatch(/<script|<link /);

@@ -43,7 +43,7 @@ export function register(program: Command): void {
     .option("--mode-shares <file.csv>", "observed mode shares by lane (default: data/appraisal/mode-shares.csv)")
     .option("--cost-basis <basis>", "with --pair-times mode-share: the money cost of the generalized cost that picks the mode of a pair without observed shares, rates (the rate layers) or cost (the cost model; default)")
     .option("--rates <YYYY-MM>", "month of the rate layers (default the latest month with data); implies --cost-basis rates")
-    .option("--out <dir>", "write economies.csv, groups.csv and study.json (atomically) into DIR")
+    .option("--out <dir>", "write economies.csv, groups.csv, pairs.csv and study.json (atomically) into DIR")
     .option("--report <file.html>", "write a self-contained HTML report (atomically)")
     .option("--json", "print the result as JSON")
     .action(async (flags: StudyFlags, cmd: Command) => {
@@ -111,6 +111,7 @@ export function register(program: Command): void {
         const csv = S.studyCsv(result);
         writeFileAtomic(join(flags.out, "economies.csv"), csv.economies);
         writeFileAtomic(join(flags.out, "groups.csv"), csv.groups);
+        writeFileAtomic(join(flags.out, "pairs.csv"), csv.pairs);
         writeFileAtomic(join(flags.out, "study.json"), `${JSON.stringify(json, null, 2)}\n`);
       }
       if (flags.report !== undefined) writeFileAtomic(flags.report, S.studyHtml(result));

@@ -102,8 +102,31 @@ function csvCell(v: unknown): string {
   return /[",\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
 }
 
-/** CSV tables: economies.csv and groups.csv (every variant). */
-export function studyCsv(r: StudyResult): { economies: string; groups: string } {
+/**
+ * Country-pair shipment times of every variant against the baseline, for all modes and for land and sea: one row per
+ * ordered pair of economies with a time in both states (domestic pairs included, as the cost changes use them).
+ */
+function pairsCsv(r: StudyResult): string {
+  const rows = ["variant,modes,exporter,importer,baselineTimeH,variantTimeH,timeChangePct"];
+  for (const v of r.variants) {
+    for (const [modes, t] of [["all", v.times], ["land-sea", v.timesLandSea]] as const) {
+      const c = t.cities.countries;
+      const k = c.length;
+      for (let a = 0; a < k; a++) {
+        for (let b = 0; b < k; b++) {
+          const tb = t.baselineTimeH[a * k + b];
+          const ts = t.scenarioTimeH[a * k + b];
+          if (Number.isNaN(tb) || Number.isNaN(ts)) continue;
+          rows.push([v.name, modes, c[a], c[b], tb, ts, tb > 0 ? (100 * (ts - tb)) / tb : 0].map(csvCell).join(","));
+        }
+      }
+    }
+  }
+  return `${rows.join("\n")}\n`;
+}
+
+/** CSV tables: economies.csv, groups.csv and pairs.csv (every variant). */
+export function studyCsv(r: StudyResult): { economies: string; groups: string; pairs: string } {
   const e = ["variant,country,reached,timeChangePct,timeChangeLandSeaPct,tradeCostChangePct,exportsChangePct,importsChangePct,realIncomeChangePct,realGdpChangePct"];
   const g = ["variant,group,economies,timeChangePct,timeChangeLandSeaPct,tradeCostChangePct,tradeChangePct,realIncomeChangePct,coveredTradeShare"];
   for (const v of r.variants) {
@@ -114,7 +137,7 @@ export function studyCsv(r: StudyResult): { economies: string; groups: string } 
     }
     for (const x of v.groups) g.push([v.name, x.name, x.members.length, x.timeChangePct, x.timeChangeLandSeaPct, x.tradeCostChangePct, x.tradeChangePct, x.realIncomeChangePct, x.coveredTradeShare].map(csvCell).join(","));
   }
-  return { economies: `${e.join("\n")}\n`, groups: `${g.join("\n")}\n` };
+  return { economies: `${e.join("\n")}\n`, groups: `${g.join("\n")}\n`, pairs: pairsCsv(r) };
 }
 
 /** Self-contained HTML report. */

@@ -68,6 +68,8 @@ export interface VariantResult {
   readonly ge: { readonly maxResidual: number; readonly priceIterations: number };
   /** Country-pair shipment times, baseline and this variant's state, all modes (the run store's pair_changes). */
   readonly times: CountryPairTimes;
+  /** The same for land and sea (no air). */
+  readonly timesLandSea: CountryPairTimes;
 }
 
 export interface PublishedFigure {
@@ -358,7 +360,7 @@ export function runBeltAndRoadStudy(options: StudyOptions): StudyResult {
         published: published.filter((p) => p.group === g),
       };
     });
-    variants.push({ name, groups, economies, times: times.all, ge: { maxResidual: ge.diagnostics.maxResidual, priceIterations: ge.diagnostics.priceIterations } });
+    variants.push({ name, groups, economies, times: times.all, timesLandSea: times.landSea, ge: { maxResidual: ge.diagnostics.maxResidual, priceIterations: ge.diagnostics.priceIterations } });
   }
   // seed figures measured on the user's trade matrix
   const sco = new Set(fixed.get("sco") ?? []);
