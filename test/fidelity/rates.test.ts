@@ -5,7 +5,9 @@
  *  - backhaul lanes a fraction of headhaul (no eastbound sea rate is cited: the cost model's light-direction price);
  *  - ERAI USD 3,289/FEU on the 1520 mm segment alone (Jul 2024): a door-to-door Xi'an → Duisburg costs at least that;
  *  - World Bank/EY 2023: northern rail USD 3,121 westbound, 2,599 eastbound — westbound dearer;
- *  - a Red Sea closure moves the sea rate (× the WCI jump after the 2024 diversions), not only the distance.
+ *  - a Red Sea closure moves the sea rate (× the WCI jump after the 2024 diversions), not only the distance;
+ *  - Drewry WCI Shanghai→Genoa (USD 5,213/FEU on 11 Jan 2024, 3,071 on 10 Apr 2025, …) on the Far East –
+ *    Mediterranean lane; no Genoa→Shanghai quote exists, so the backhaul is the cost model's light direction.
  * A figure outside its range is a finding about the rate layers or their rules; these tests are not loosened.
  */
 import { existsSync } from "node:fs";
@@ -168,5 +170,59 @@ describe.skipIf(!existsSync(DATA))("rates basis against published rates (data/eu
         expect(full).toBeCloseTo(r.costUsd, 6);
       }
     }
+  });
+
+  it("Shanghai → Genoa by sea in 2024-01 is Drewry's Shanghai–Genoa USD 5,213/FEU from the Far East – Mediterranean lane, with its source and month", () => {
+    const p = plan("shanghai", "genoa", "2024-01", sea);
+    expect(p.ratesMonth).toBe("2024-01");
+    const r = p.routes[0];
+    const freight = seaUsd("shanghai", "genoa", "2024-01");
+    expect(freight).toBeCloseTo(5213, 6);
+    expect(r.costUsd).toBeCloseTo(freight + tripEndsUsd(r), 6);
+    const rate = r.legs.find((l) => l.mode === "sea")?.rates?.[0];
+    expect(rate).toMatchObject({ lane: "far-east-mediterranean-sea", direction: "westbound", basis: "rate", period: "2024-01", asPublished: "11 Jan 2024", runRateUsd: 5213 });
+    expect(rate?.source).toContain("src:rates-drewry-wci-genoa-jan-2024");
+    expect(r.sources.find((s) => s.ref === "src:rates-drewry-wci-genoa-jan-2024")?.url).toMatch(/^https:\/\//);
+    // the lane's western end is a port range (rule rates-med-range): Valencia pays the Genoa quote, Piraeus does not
+    expect(plan("shanghai", "valencia", "2024-01", sea).routes[0].legs.flatMap((l) => l.rates ?? []).map((x) => x.lane)).toContain("far-east-mediterranean-sea");
+    expect(plan("shanghai", "piraeus", "2024-01", sea).routes[0].legs.flatMap((l) => l.rates ?? []).map((x) => x.lane)).not.toContain("far-east-mediterranean-sea");
+  });
+
+  it("Shanghai → Genoa reproduces each month's WCI figure, carries it forward 2 months, then keeps the cost model (heavy direction) and says so; no --rates takes 2025-04", () => {
+    for (const [month, usd] of [
+      ["2019-06", 1537],
+      ["2021-07", 12626],
+      ["2023-03", 2285],
+      ["2024-06", 6664],
+      ["2025-02", 3333],
+      ["2025-04", 3071],
+    ] as const) {
+      expect(seaUsd("shanghai", "genoa", month)).toBeCloseTo(usd, 6);
+    }
+    const carried = plan("shanghai", "genoa", "2024-08", sea).routes[0].legs[0].rates?.[0];
+    expect(carried).toMatchObject({ lane: "far-east-mediterranean-sea", basis: "rate-carried", period: "2024-06", runRateUsd: 6664 });
+    const unknown = plan("shanghai", "genoa", "2024-11", sea).routes[0];
+    expect(unknown.legs[0].rates?.[0]).toMatchObject({ lane: "far-east-mediterranean-sea", basis: "cost-model", imbalanceFactor: 1 });
+    expect(unknown.notes.join("\n")).toMatch(/Far East – Mediterranean sea lane .*, westbound: no rate observed for 2024-11/);
+    const costBasis = planRoutes(ctx, { from: resolver.resolve("shanghai"), to: resolver.resolve("genoa"), modes: ["sea"], rates: { basis: "cost", layer } }).routes[0];
+    expect(unknown.costUsd).toBeCloseTo(costBasis.costUsd, 6);
+    const latest = plan("shanghai", "genoa", undefined, sea);
+    expect(latest.ratesMonth).toBe("2025-04");
+    expect(latest.routes[0].legs[0].rates?.[0]).toMatchObject({ lane: "far-east-mediterranean-sea", asPublished: "10 Apr 2025", runRateUsd: 3071 });
+  });
+
+  it("Genoa → Shanghai has no WCI quote: the backhaul is the cost model's light direction, a fraction of the headhaul", () => {
+    for (const month of ["2024-01", "2025-04"]) {
+      const rate = plan("genoa", "shanghai", month, sea).routes[0].legs.find((l) => l.mode === "sea")?.rates?.[0];
+      expect(rate).toMatchObject({ lane: "far-east-mediterranean-sea", direction: "eastbound", basis: "cost-model" });
+      expect(rate?.imbalanceFactor).toBeLessThan(1);
+      expect(seaUsd("genoa", "shanghai", month)).toBeLessThan(seaUsd("shanghai", "genoa", month) / 2);
+    }
+  });
+
+  it("a Red Sea closure moves the Genoa rate by its own WCI jump (5,213 / 2,285), unless the month's rate already includes it", () => {
+    const open = seaUsd("shanghai", "genoa", "2023-03");
+    expect(seaUsd("shanghai", "genoa", "2023-03", { closeChokepoints: ["suez"] }) / open).toBeCloseTo(2.28, 2);
+    expect(seaUsd("shanghai", "genoa", "2024-06", { closeChokepoints: ["bab-el-mandeb"] })).toBeCloseTo(6664, 6);
   });
 });

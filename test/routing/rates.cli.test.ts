@@ -29,6 +29,19 @@ describe("caravan route --rates / --cost-basis", () => {
     expect(plan.routes[0].legs[0].rates[0]).toMatchObject({ lane: "far-east-north-europe-sea", basis: "rate", period: "2024-01", source: ["src:rates-drewry-wci-jan-2024", "estimate:rates-red-sea-diversion-2024"] });
   });
 
+  it("route Shanghai Genoa --modes sea --json prices the sea leg on the Far East – Mediterranean lane (Drewry WCI Shanghai–Genoa) with its month and source", async () => {
+    const plan = JSON.parse((await run(DATA, "route", "Shanghai", "Genoa", "--modes", "sea", "--cost-basis", "rates", "--rates", "2024-06", "--json")).out);
+    expect(plan).toMatchObject({ costBasis: "rates", ratesMonth: "2024-06" });
+    expect(plan.routes[0].legs[0].costUsd).toBeCloseTo(6664, 6);
+    expect(plan.routes[0].legs[0].rates[0]).toMatchObject({ lane: "far-east-mediterranean-sea", basis: "rate", period: "2024-06", asPublished: "6 Jun 2024", source: ["src:rates-drewry-wci-genoa-jun-2024", "estimate:rates-red-sea-diversion-med-2024"] });
+    const source = plan.routes[0].sources.find((s: { ref: string }) => s.ref === "src:rates-drewry-wci-genoa-jun-2024");
+    expect(source.url).toBe("https://www.hellenicshippingnews.com/drewry-world-container-index-up-12-last-week-181-versus-2023/");
+    // a month no observation covers or carries to: the cost model, said in the notes
+    const none = JSON.parse((await run(DATA, "route", "Shanghai", "Genoa", "--modes", "sea", "--rates", "2030-01", "--json")).out);
+    expect(none.routes[0].legs[0].rates[0]).toMatchObject({ lane: "far-east-mediterranean-sea", basis: "cost-model" });
+    expect(none.routes[0].notes.join("\n")).toMatch(/Far East – Mediterranean sea lane .* no rate observed for 2030-01/);
+  });
+
   it("--cost-basis cost keeps the cost model's unit costs; the text output names the basis", async () => {
     const json = JSON.parse((await run(DATA, "route", "Shanghai", "Rotterdam", "--modes", "sea", "--cost-basis", "cost", "--json")).out);
     expect(json).toMatchObject({ costBasis: "cost", ratesMonth: null });
