@@ -53,6 +53,35 @@ describe("a scenario's edits on the testbot", () => {
 describe("a scenario's edits on the Eurasia dataset", () => {
   const eurasia = openNetwork(join(root, "data/eurasia"));
 
+  it("halving the dwell of one crossing lowers the time of a route through it by exactly that amount: Xi'an → Duisburg crosses Altynkol–Khorgos leaving China: the time falls by half the crossing's median dwell in the data", () => {
+    const scenario = loadScenario(join(fixtures, "eurasia-khorgos-half-dwell.yaml"));
+    const ctx = new RoutingContext(eurasia);
+    const place = (id: string) => eurasia.network.places.findIndex((p) => p.id === id);
+    const query = { from: place("xian"), to: place("duisburg"), criterion: "time" } as const;
+    const before = planRoutes(ctx, query).routes[0];
+    const border = before.events.filter((e) => e.type === "border" && e.ref === "altynkol-khorgos");
+    expect(border.length).toBe(1);
+    const dwell = eurasia.network.crossings.find((c) => c.id === "altynkol-khorgos")!.dwell.find((d) => d.fromCountry === "CHN")!;
+    expect(dwell.medianH).toBeGreaterThan(0);
+    const { state } = applyScenario(eurasia, scenario);
+    const after = planRoutes(ctx, { ...query, state }).routes[0];
+    expect(after.countries).toEqual(before.countries);
+    expect(before.timeH - after.timeH).toBeCloseTo(dwell.medianH / 2, 9);
+  });
+
+  it("closing a crossing moves its flow to the next-best corridor: Dostyk–Alashankou closed under the 2024 demand, most of its flow crosses at Altynkol–Khorgos", async () => {
+    const run = await runScenario(eurasia, join(fixtures, "eurasia-close-dostyk.yaml"), { pairTimes: false });
+    const c = compareViews(viewOfSide(run, "baseline"), viewOfSide(run, "scenario"));
+    const crossing = (id: string) => c.crossings.find((x) => x.id === id)!;
+    const dostyk = crossing("dostyk-alashankou");
+    expect(dostyk.baselineT).toBeGreaterThan(1e7);
+    expect(dostyk.scenarioT).toBe(0);
+    const khorgos = crossing("altynkol-khorgos");
+    // more than half of Dostyk's flow moves to Khorgos, more than to any other crossing
+    expect(khorgos.changeT).toBeGreaterThan(0.5 * dostyk.baselineT);
+    for (const x of c.crossings) if (x.id !== "altynkol-khorgos") expect(x.changeT).toBeLessThan(khorgos.changeT);
+  });
+
   it("switching on Bakhty–Ayagoz under 2030 demand on the dataset alone lowers the v/c at Dostyk–Alashankou: Bakhty takes westbound flow over the Karamay–Tacheng approach off Altynkol–Khorgos and Dostyk–Alashankou", async () => {
     const run = await runScenario(eurasia, join(fixtures, "eurasia-bakhty-2030-dataset.yaml"), { pairTimes: false });
     const c = compareViews(viewOfSide(run, "baseline"), viewOfSide(run, "scenario"));
