@@ -3,8 +3,11 @@
  *
  *   Routes: every pair of the thirteen capitals and metros below resolves by name, by surface modes, and crosses
  *   plausible borders: each country a route touches is its origin's, one joined by a border crossing it uses, or the
- *   country of a port where a sea leg starts or ends; the India–Pakistan land border (no trade crossing) is never
- *   crossed; named pairs use the crossings that carry their trade.
+ *   country of a port where a sea leg starts or ends; in the route's order, each step from one country to the next
+ *   is a border crossing the route uses or a sailing (sea or ferry leg) between the two; the rules of passage in force
+ *   today hold (no crossing a crossing_ban closes, no overland transit of Pakistan from or to India; Karachi ⇄ Kabul
+ *   goes round the closed Torkham and Chaman and names the closure); the India–Pakistan land border (no trade
+ *   crossing) is never crossed; named pairs use the crossings that carry their trade.
  *
  *   Stats over the testbot fixture (test/fixtures/testbot/README.md), by hand:
  *     CHN  portia ─400─ alpha ─100─ east-gate ═10═ west-gate ─600─ gamma ─200 rail / road ~─ harbor     KAZ
@@ -21,6 +24,8 @@ import { openNetwork } from "../../src/network/open";
 import { networkStats } from "../../src/network/report";
 import { resolvePlace } from "../../src/network/resolve";
 import { RoutingContext } from "../../src/routing/context";
+import { isRuleInForce } from "../../src/network/passage";
+import { passageDate, passageRules } from "../../src/routing/passage";
 import { planRoutes } from "../../src/routing/plan";
 import type { RouteReport } from "../../src/routing/report";
 
@@ -82,6 +87,50 @@ describe("issue 10 Done-when: routes between the thirteen cities", () => {
       }
     }
     expect(pairs).toBe(13 * 12);
+  });
+
+  it("steps from country to country only across a border crossing the route uses or by a sea or ferry leg between the two", () => {
+    // stronger than the set check above: each consecutive pair of countries in the route's order must be joined by
+    // one of its own border events or by one of its own sea/ferry legs (a route that jumps from IRN to KAZ over land
+    // or lists a country the path never reaches by a plausible step fails)
+    for (const a of ids) {
+      for (const b of ids) {
+        if (a === b) continue;
+        const r = planRoutes(ctx, { from: idx(a), to: idx(b) }).routes[0];
+        const steps = new Set<string>();
+        for (const id of bordersOf(r)) steps.add([...crossingCountries.get(id)!].sort().join("-"));
+        for (const leg of r.legs) if (leg.mode === "sea" || leg.mode === "ferry") steps.add([countryOf.get(leg.from), countryOf.get(leg.to)].sort().join("-"));
+        for (let k = 0; k + 1 < r.countries.length; k++) {
+          const step = [r.countries[k], r.countries[k + 1]].sort().join("-");
+          expect(steps.has(step), `${a} → ${b} [${r.countries.join(">")}] steps ${step} without a crossing or a sailing`).toBe(true);
+        }
+      }
+    }
+  });
+
+  it("obeys the rules of passage in force today: no closed crossing, no overland transit of Pakistan from or to India", () => {
+    const today = passageDate(null, null);
+    const inForce = passageRules(net).filter((r) => isRuleInForce(r, today));
+    const closed = new Set(inForce.filter((r) => r.kind === "crossing_ban").flatMap((r) => r.crossings));
+    const pakAfgClosed = ["torkham", "chaman-spin-boldak"].every((c) => closed.has(c));
+    const indiaBan = inForce.some((r) => r.kind === "transit_ban" && r.goodsFrom.includes("IND") && r.bothDirections && r.countries.includes("PAK"));
+    for (const a of ids) {
+      for (const b of ids) {
+        if (a === b) continue;
+        const r = planRoutes(ctx, { from: idx(a), to: idx(b) }).routes[0];
+        for (const x of bordersOf(r)) expect(closed.has(x), `${a} → ${b} crosses ${x}, closed on ${today}`).toBe(false);
+        const ends = [countryOf.get(a), countryOf.get(b)];
+        if (indiaBan && ends.includes("IND") && !ends.includes("PAK")) expect(r.countries, `${a} → ${b} on ${today}`).not.toContain("PAK");
+      }
+    }
+    if (pakAfgClosed) {
+      // with Torkham and Chaman closed, Karachi ⇄ Kabul goes round (through Iran today) and names the closure
+      for (const [a, b] of [["Karachi", "Kabul"], ["Kabul", "Karachi"]]) {
+        const r = best(a, b);
+        expect(bordersOf(r).some((x) => ["AFG", "PAK"].every((c) => crossingCountries.get(x)!.includes(c))), `${a} → ${b}`).toBe(false);
+        expect(r.notes.some((n) => n.includes("[pakistan-afghanistan-closure-2025-10]")), `${a} → ${b} names the closure`).toBe(true);
+      }
+    }
   });
 
   it("never crosses the India–Pakistan land border: no crossing joins them, and every India ⇄ Pakistan route has a sea leg", () => {
