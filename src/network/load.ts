@@ -771,11 +771,18 @@ export function validateNetwork(dir: string): ValidationResult {
   // rules of passage
   const networkCountries = new Set(places.map((r) => r.value.country).filter((c): c is string => c !== null));
   const crossingModes = new Map(crossings.map((r) => [r.value.id, r.value.modes as readonly string[]]));
+  const ferryEnds = new Map(ferries.map((r) => [r.value.id, r.value]));
   for (const rec of passageRules) {
-    checkPassageRule(rec.value, networkCountries, crossingModes, (field, message, known) => {
-      const hint = known ? suggest(String(getPath(rec.value, fieldPath(field)) ?? ""), known, 2) : [];
-      problems.on(rec, field, `${message}${hint.length ? ` (did you mean ${hint.map((h) => `"${h}"`).join(", ")}?)` : ""}`);
-    });
+    checkPassageRule(
+      rec.value,
+      networkCountries,
+      crossingModes,
+      (field, message, known) => {
+        const hint = known ? suggest(String(getPath(rec.value, fieldPath(field)) ?? ""), known, 2) : [];
+        problems.on(rec, field, `${message}${hint.length ? ` (did you mean ${hint.map((h) => `"${h}"`).join(", ")}?)` : ""}`);
+      },
+      ferryEnds,
+    );
   }
 
   checkOperations(

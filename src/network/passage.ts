@@ -8,6 +8,9 @@
  *   crossing_ban   the border `crossings` are closed to the `modes` named (every mode when none) for every shipment.
  *   permit         a regime that changes how goods move but not whether: named on every route that uses one of the
  *                  `crossings` (or enters one of the `countries`), not timed (its time and charge are not known).
+ *   service_ban    the ferry services `ferries` take no shipment on the decks of the `modes` named (rail wagons,
+ *                  road trucks; every deck when none), on sailings from the `departing` places only when named (an
+ *                  export ban at a port) or both ways, for every shipment.
  *
  * A rule is in force on a date d when `from` ≤ d (or `from` is null: in force before any date the model asks) and
  * d < `to` (or `to` is null: no end known). Dates are ISO `YYYY-MM-DD`.
@@ -15,7 +18,7 @@
 import { z } from "zod";
 import { idSchema, iso3Schema, MODES, provenanceSchema } from "./schema";
 
-export const PASSAGE_RULE_KINDS = ["transit_ban", "crossing_ban", "permit"] as const;
+export const PASSAGE_RULE_KINDS = ["transit_ban", "crossing_ban", "permit", "service_ban"] as const;
 export type PassageRuleKind = (typeof PASSAGE_RULE_KINDS)[number];
 
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
@@ -47,6 +50,10 @@ export const passageRuleSchema = z
     countries: z.array(iso3Schema).default([]),
     /** crossing_ban, permit: border crossing ids. */
     crossings: z.array(idSchema).default([]),
+    /** service_ban: ferry ids (ferries/*.yaml). */
+    ferries: z.array(idSchema).default([]),
+    /** service_ban: only sailings leaving these places (ends of the ferries) are banned ([] = both ways). */
+    departing: z.array(idSchema).default([]),
     /** Modes concerned ([] = every mode). */
     modes: z.array(z.enum(MODES)).default([]),
     /** In force from this date (inclusive); null = before any date the model asks. */
@@ -69,6 +76,17 @@ export const passageRuleSchema = z
       if (r.kind === "crossing_ban" && r.crossings.length === 0) issue("crossings", "a crossing_ban names the crossings it closes");
       if (r.kind === "crossing_ban" && r.countries.length > 0) issue("countries", "a crossing_ban names crossings, not countries");
       if (r.kind === "permit" && r.crossings.length === 0 && r.countries.length === 0) issue("crossings", "a permit names the crossings or countries it concerns");
+      if (r.kind === "service_ban") {
+        if (r.ferries.length === 0) issue("ferries", "a service_ban names the ferry services it closes");
+        if (r.crossings.length > 0 || r.countries.length > 0) issue(r.crossings.length > 0 ? "crossings" : "countries", "a service_ban names ferries, not crossings or countries");
+        const decks = ["rail", "road", "sea"];
+        const other = r.modes.find((m) => !decks.includes(m));
+        if (other !== undefined) issue("modes", `a ferry carries rail, road or sea (feeders); "${other}" is none of them`);
+      }
+    }
+    if (r.kind !== "service_ban") {
+      if (r.ferries.length > 0) issue("ferries", `ferries belong to service_ban, not ${r.kind}`);
+      if (r.departing.length > 0) issue("departing", `departing belongs to service_ban, not ${r.kind}`);
     }
     if (r.from !== null && r.to !== null && r.to <= r.from) issue("to", `must be after from (${r.from})`);
   });
@@ -83,7 +101,17 @@ export function checkPassageRule(
   countries: ReadonlySet<string>,
   crossingModes: ReadonlyMap<string, readonly string[]>,
   problem: (field: string, message: string, didYouMean?: readonly string[]) => void,
+  ferries: ReadonlyMap<string, { readonly from: string; readonly to: string; readonly carries: readonly string[] }> = new Map(),
 ): void {
+  rule.ferries.forEach((id, k) => {
+    const f = ferries.get(id);
+    if (f === undefined) problem(`ferries.${k}`, `unknown ferry "${id}"`, [...ferries.keys()]);
+    else if (rule.modes.length > 0 && !rule.modes.some((m) => f.carries.includes(m))) problem(`ferries.${k}`, `ferry "${id}" carries ${f.carries.join(", ")}, none of the rule's modes (${rule.modes.join(", ")})`);
+  });
+  rule.departing.forEach((place, k) => {
+    const ends = rule.ferries.map((id) => ferries.get(id)).filter((f) => f !== undefined);
+    if (!ends.some((f) => f.from === place || f.to === place)) problem(`departing.${k}`, `"${place}" is not an end of the rule's ferries`, ends.flatMap((f) => [f.from, f.to]));
+  });
   for (const field of ["goodsFrom", "goodsTo", "countries"] as const) {
     rule[field].forEach((c, k) => {
       if (!countries.has(c)) problem(`${field}.${k}`, `no place of the network lies in "${c}"`, [...countries]);

@@ -11,11 +11,13 @@
  * Its `countries` other than the shipment's origin and destination countries are then forbidden: every arc that
  * touches one of them (of the rule's modes; transfers count with every mode). A crossing_ban forbids the border arcs
  * of its crossings (of its modes) for every shipment. A permit forbids nothing; it is named on routes that use one
- * of its crossings or enter one of its countries by one of its modes.
+ * of its crossings or enter one of its countries by one of its modes. A service_ban forbids the arcs of its ferries on
+ * the decks of its modes (rail: the rail-wagon deck; road: the truck deck; sea: a container feeder), leaving its
+ * `departing` places when it names any.
  */
 import { CaravanError } from "../core/errors";
 import { suggest } from "../core/suggest";
-import { type CompiledNetwork, MODE_CODES, MODE_NONE, NO_COUNTRY, NO_INDEX } from "../network/compiled";
+import { ARC_FERRY, type CompiledNetwork, MODE_CODES, MODE_NONE, MODE_SEA, NO_COUNTRY, NO_INDEX } from "../network/compiled";
 import { isRuleInForce, type PassageRule } from "../network/passage";
 import type { NetworkState } from "../network/state";
 
@@ -113,6 +115,14 @@ function forbiddenArcs(net: CompiledNetwork, state: NetworkState, rules: readonl
         const tc = arcs.toCountry[a];
         if ((fc !== NO_COUNTRY && banned[fc] === 1) || (tc !== NO_COUNTRY && banned[tc] === 1)) out[a] = 1;
       }
+    } else if (rule.kind === "service_ban") {
+      const ferries = new Set(rule.ferries.map((id) => net.network.ferries.findIndex((f) => f.id === id)));
+      const departing = new Set(rule.departing.map((id) => net.network.places.findIndex((p) => p.id === id)));
+      for (let a = 0; a < n; a++) {
+        if (arcs.kind[a] !== ARC_FERRY || !ferries.has(arcs.record[a])) continue;
+        if (departing.size > 0 && !departing.has(arcs.fromPlace[a])) continue;
+        if (rule.modes.length === 0 || rule.modes.includes(ferryDeck(state, a))) out[a] = 1;
+      }
     } else {
       const crossings = new Set(rule.crossings.map((id) => net.network.crossings.findIndex((c) => c.id === id)));
       for (let a = 0; a < n; a++) {
@@ -122,6 +132,13 @@ function forbiddenArcs(net: CompiledNetwork, state: NetworkState, rules: readonl
     }
   }
   return out;
+}
+
+/** The deck a ferry arc carries: a sea feeder, rail wagons (a gauge) or road trucks. */
+function ferryDeck(state: NetworkState, a: number): "rail" | "road" | "sea" {
+  const arcs = state.arcs;
+  if (arcs.mode[a] === MODE_SEA) return "sea";
+  return arcs.gaugeMm[a] > 0 ? "rail" : "road";
 }
 
 /** true when the path uses an arc the rule concerns: a permit's crossing or country (by its modes), a ban's arcs. */
@@ -148,6 +165,11 @@ function pathUses(net: CompiledNetwork, state: NetworkState, rule: PassageRule, 
         const iso = c === NO_COUNTRY ? null : net.countries[c];
         if (iso !== null && iso !== origin && iso !== destination && rule.countries.includes(iso)) used.add(iso);
       }
+    } else if (rule.kind === "service_ban") {
+      if (arcs.kind[a] !== ARC_FERRY || arcs.record[a] === NO_INDEX) continue;
+      const f = net.network.ferries[arcs.record[a]];
+      const leaves = net.network.places[arcs.fromPlace[a]]?.id;
+      if (rule.ferries.includes(f.id) && (rule.departing.length === 0 || rule.departing.includes(leaves)) && (rule.modes.length === 0 || rule.modes.includes(ferryDeck(state, a)))) used.add(f.id);
     } else if (arcs.crossing[a] !== NO_INDEX) {
       const id = net.network.crossings[arcs.crossing[a]].id;
       if (rule.crossings.includes(id)) used.add(id);

@@ -117,6 +117,24 @@ describe.skipIf(!existsSync(DATA))("rules of passage on data/eurasia", () => {
     expect(() => applyScenario(net, loadScenario(bad))).toThrow(expect.objectContaining({ code: "E_USAGE" }));
   });
 
+  it("the 2025 Kuryk wagon export ban (service_ban) closes the ferry's rail deck leaving Kuryk on its dates only", () => {
+    const ferryLegs = (p: ReturnType<typeof plan>) => p.routes[0].legs.filter((l) => l.mode === "ferry").map((l) => `${l.from}>${l.to}`);
+    const banned = plan("Kuryk", "Baku", { year: 2025, month: 5, modes: ["rail", "ferry"] });
+    expect(banned.passage.rules).toContain("kuryk-wagon-export-ban-2025");
+    expect(ferryLegs(banned)).not.toContain("kuryk>alat");
+    expect(banned.routes[0].notes.some((n) => n.includes("[kuryk-wagon-export-ban-2025]") && n.includes("would use kuryk-alat-ferry"))).toBe(true);
+    expect(banned.routes[0].sources.map((s) => s.ref)).toContain("src:mcw-wtm-kuryk-ban-2025");
+    // before and after the ban, and with the rule switched off, the wagons sail from Kuryk
+    for (const extra of [{ year: 2025, month: 3 }, { year: 2025, month: 8 }, { year: 2025, month: 5, rulesOff: ["kuryk-wagon-export-ban-2025"] }]) {
+      const p = plan("Kuryk", "Baku", { ...extra, modes: ["rail", "ferry"] });
+      expect(p.passage.rules).not.toContain("kuryk-wagon-export-ban-2025");
+      expect(ferryLegs(p)).toContain("kuryk>alat");
+    }
+    // wagons sailing to Kuryk are not concerned
+    const inbound = plan("Baku", "Kuryk", { year: 2025, month: 5, modes: ["rail", "ferry"] });
+    expect(ferryLegs(inbound)).toContain("alat>kuryk");
+  });
+
   it("malformed rule files are reported with file, line and field", () => {
     const dir = mkdtempSync(join(tmpdir(), "caravan-rules-data-"));
     tmp.push(dir);
@@ -149,6 +167,25 @@ describe.skipIf(!existsSync(DATA))("rules of passage on data/eurasia", () => {
       "    source: [src:rules-pak-nsc-2052]",
       "",
     ];
+    lines.push(
+      "  - id: bad-service",
+      "    name: a ferry ban with an unknown ferry and a place that is not its end",
+      "    kind: service_ban",
+      "    ferries: [kuryk-alat-fery]",
+      "    departing: [aktau]",
+      '    from: "2025-01-01"',
+      "    what: closed",
+      "    source: [src:rules-pak-nsc-2025]",
+      "  - id: bad-kind-fields",
+      "    name: ferries on a crossing_ban",
+      "    kind: crossing_ban",
+      "    crossings: [brest-terespol]",
+      "    ferries: [kuryk-alat-ferry]",
+      '    from: "2025-01-01"',
+      "    what: closed",
+      "    source: [src:rules-pak-nsc-2025]",
+      "",
+    );
     writeFileSync(join(dir, "rules", "bad.yaml"), lines.join("\n"));
     const { problems } = validateNetwork(dir);
     const at = (line: number, field: string) => problems.find((p) => p.file === "rules/bad.yaml" && p.line === line && p.field === field);
@@ -157,5 +194,8 @@ describe.skipIf(!existsSync(DATA))("rules of passage on data/eurasia", () => {
     expect(at(22, "countries.1")?.message).toMatch(/no place of the network lies in "XXY"/);
     expect(at(25, "source.0")?.code).toBe("E_PROVENANCE_MISSING");
     expect(at(25, "source.0")?.message).toMatch(/did you mean "src:rules-pak-nsc-2025"/);
+    expect(at(30, "ferries.0")?.message).toMatch(/unknown ferry "kuryk-alat-fery" \(did you mean "kuryk-alat-ferry"/);
+    expect(at(31, "departing.0")?.message).toMatch(/"aktau" is not an end of the rule's ferries/);
+    expect(problems.find((p) => p.file === "rules/bad.yaml" && p.field === "ferries" && p.line >= 35)?.message).toMatch(/ferries belong to service_ban/);
   });
 });
