@@ -174,6 +174,8 @@ async function writeFolderUnderHold(dir: string, tmp: string, old: string, fill:
     mkdirSync(parent, { recursive: true });
     mkdirSync(tmp);
     await fill(tmp);
+    // a signal that came during the last synchronous writes is handled here, before the rename
+    await turnEventLoop();
   } catch (error) {
     rmSync(tmp, { recursive: true, force: true });
     if (error instanceof CaravanError) throw error;
@@ -190,8 +192,18 @@ async function writeFolderUnderHold(dir: string, tmp: string, old: string, fill:
   }
 }
 
-/** Write a table as CSV and Parquet into a folder. */
+/**
+ * Let the event loop turn once. Writing a folder is synchronous work between awaits that settle at once (the
+ * Parquet writer is loaded after the first table), so a SIGINT/SIGTERM held by writeFolderAtomic would wait for the
+ * whole folder — and be lost if the command then exits — unless the loop turns between tables.
+ */
+export function turnEventLoop(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
+}
+
+/** Write a table as CSV and Parquet into a folder (after letting the event loop turn: see turnEventLoop). */
 export async function writeTable(dir: string, t: Table): Promise<void> {
+  await turnEventLoop();
   writeFileSync(join(dir, `${t.name}.csv`), tableCsv(t));
   writeFileSync(join(dir, `${t.name}.parquet`), await tableParquet(t));
 }
