@@ -51,6 +51,33 @@ export function dirInput(path: string): { path: string; files: { name: string; s
   };
 }
 
+/**
+ * sha256 of every file under a folder, subfolders included (canonical list of relative path, sha256 and size, sorted
+ * by path): the content identity of a dataset folder, whatever file of it a job reads. E_FILE_NOT_FOUND when the
+ * folder cannot be read.
+ */
+export function treeHash(path: string): string {
+  const files: { name: string; sha256: string; bytes: number }[] = [];
+  const walk = (dir: string, prefix: string): void => {
+    let names: string[];
+    try {
+      names = readdirSync(dir).sort();
+    } catch (error) {
+      throw new CaravanError("E_FILE_NOT_FOUND", `cannot read the folder ${dir}: ${(error as Error).message}`, { details: { file: dir } });
+    }
+    for (const name of names) {
+      const full = join(dir, name);
+      const st = statSync(full);
+      if (st.isDirectory()) walk(full, `${prefix}${name}/`);
+      else if (st.isFile()) {
+        const f = fileInput(full);
+        files.push({ name: `${prefix}${name}`, sha256: f.sha256, bytes: f.bytes });
+      }
+    }
+  };
+  walk(path, "");
+  return sha256(canonicalJson(files));
+}
 
 /**
  * The files a scenario file reads besides itself (docs/scenarios.md): the files of its `extends` chain, nearest

@@ -13,7 +13,7 @@ import { z } from "zod";
 import { CaravanError } from "../core/errors";
 import { suggest } from "../core/suggest";
 import { codeIdentity } from "../core/package";
-import { canonicalJson, dirInput, fileInputWithReads, sha256 } from "../store/hash";
+import { canonicalJson, fileInputWithReads, sha256, treeHash } from "../store/hash";
 import { DEFAULT_DATASET_DIR, JOB_KIND_NAMES, JOB_KINDS } from "./jobs";
 import { seededRandom } from "../core/random";
 
@@ -113,8 +113,11 @@ export function variantsOf(def: z.infer<typeof fileSchema>): Record<string, unkn
   return variants;
 }
 
-/** The id of a job: hash of kind, input, file contents and code version. */
-export function jobIdOf(kind: string, input: Record<string, unknown>): string {
+/**
+ * The id of a job: hash of kind, input, file contents and code version. A folder input (a dataset) counts by every
+ * file under it, subfolders included (store/hash.ts treeHash); `folders` memoizes those hashes over one plan.
+ */
+export function jobIdOf(kind: string, input: Record<string, unknown>, folders: Map<string, string> = new Map()): string {
   const spec = JOB_KINDS[kind];
   const contents: Record<string, unknown> = {};
   for (const f of spec?.fileFields ?? []) {
@@ -123,7 +126,14 @@ export function jobIdOf(kind: string, input: Record<string, unknown>): string {
     const file = fileInputWithReads(input[f] as string);
     contents[f] = file.reads === undefined ? file.sha256 : { sha256: file.sha256, reads: file.reads.map((r) => r.sha256) };
   }
-  for (const f of spec?.dirFields ?? []) if (typeof input[f] === "string") contents[f] = sha256(canonicalJson(dirInput(input[f] as string).files));
+  for (const f of spec?.dirFields ?? []) {
+    // the package's dataset is left out of the input (its path differs between installations) but not its content
+    const dir = typeof input[f] === "string" ? (input[f] as string) : f === "data" ? DEFAULT_DATASET_DIR : null;
+    if (dir === null) continue;
+    let hash = folders.get(dir);
+    if (hash === undefined) folders.set(dir, (hash = treeHash(dir)));
+    contents[f] = hash;
+  }
   if (spec?.dependencies) Object.assign(contents, spec.dependencies(input));
   return sha256(canonicalJson({ kind, input, contents, code: codeIdentity() }));
 }
@@ -148,6 +158,7 @@ export function planSweep(raw: unknown, file: string, where: (path: (string | nu
   const variants = variantsOf(def);
   const jobs: SweepJob[] = [];
   const seen = new Set<string>();
+  const folders = new Map<string, string>();
   for (let position = 0; position < variants.length; position++) {
     const variant = variants[position];
     const { draw: _draw, ...fields } = variant;
@@ -164,8 +175,8 @@ export function planSweep(raw: unknown, file: string, where: (path: (string | nu
     }
     for (const expanded of spec.expand ? spec.expand(checked.data) : [checked.data]) {
       const input = { ...expanded };
-      if (input.data === DEFAULT_DATASET_DIR) delete input.data; // the package's dataset: left implicit, hashed through the code version
-      const id = jobIdOf(def.kind, input);
+      if (input.data === DEFAULT_DATASET_DIR) delete input.data; // the package's dataset: left implicit, hashed by content
+      const id = jobIdOf(def.kind, input, folders);
       if (seen.has(id)) continue; // the same variant twice (e.g. equal draws): one job
       seen.add(id);
       const extra = expanded === checked.data ? {} : { variant: expanded.variant };

@@ -4,14 +4,12 @@
  * and result rows for the store). The same function runs on a BullMQ worker, on a local worker thread or inline:
  * one code path for the job itself.
  */
-import { existsSync } from "node:fs";
-import { join } from "node:path";
 import { z } from "zod";
 import { embeddedDatasetDir } from "../core/package";
 import type { ProfileColumns, ResolvedRouteOptions } from "../routing/options";
 import type { ChoiceNames } from "../routing/query-choices";
 import { loadSweep } from "../scenarios/sweep";
-import { canonicalJson, dirInput, fileInputWithReads, sha256 } from "../store/hash";
+import { fileInputWithReads } from "../store/hash";
 import type { ResultTables } from "../store/schema";
 
 /** What a job produces: scalar metrics (also kept as the job's result JSON) and result-table rows. */
@@ -142,12 +140,6 @@ export const JOB_KINDS: Readonly<Record<string, JobKind>> = {
     schema: corridorSchema as unknown as z.ZodType<Record<string, unknown>>,
     fileFields: ["demand"],
     dirFields: ["data"],
-    dependencies(input): Record<string, string> {
-      // on the rates basis the job reads the dataset's rate layers (rates/*.yaml), a subfolder the data hash leaves out
-      if (input.costBasis !== "rates" && input.rates === undefined) return {};
-      const dir = join(typeof input.data === "string" ? input.data : DEFAULT_DATASET_DIR, "rates");
-      return { rates: existsSync(dir) ? sha256(canonicalJson(dirInput(dir).files)) : "none" };
-    },
     async run(raw) {
       const input = corridorSchema.parse(raw);
       const [{ corridorProblem }, { readDemandCsv }, { solve, isAlgorithmName }, { corridorSummary }, { corridorTables }] = await Promise.all([

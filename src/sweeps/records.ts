@@ -4,8 +4,9 @@
  * job's run and its result rows), progress counts and cancellation.
  */
 import { hostname } from "node:os";
+import { resolve } from "node:path";
 import { CaravanError } from "../core/errors";
-import { canonicalJson, fileInputWithReads } from "../store/hash";
+import { canonicalJson, fileInputWithReads, treeHash } from "../store/hash";
 import type { Store } from "../store/store";
 import { DEFAULT_DATASET_DIR, JOB_KINDS, type JobOutput } from "./jobs";
 import type { SweepJob, SweepPlan } from "./definition";
@@ -101,12 +102,17 @@ async function jobInputs(job: Pick<SweepJob, "kind" | "input">): Promise<{ input
   const parameters: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(job.input)) if (!spec?.fileFields.includes(k) && !spec?.dirFields.includes(k)) parameters[k] = v;
   for (const f of spec?.fileFields ?? []) if (typeof inputs[f] === "string") inputs[f] = fileInputWithReads(inputs[f] as string);
+  // a dataset folder by the content of every file under it (rates/, observations/ and demand/ included), as in the job id
+  for (const f of spec?.dirFields ?? []) {
+    const dir = typeof inputs[f] === "string" ? (inputs[f] as string) : f === "data" ? DEFAULT_DATASET_DIR : null;
+    if (dir !== null) inputs[f] = { path: resolve(dir), treeSha256: treeHash(dir) };
+  }
   // further files the job reads (a scenario sweep's scenario file and its chain), as hashed into the job id
   if (spec?.dependencies) inputs.dependencies = spec.dependencies(job.input);
   let datasetHash: string | null = null;
   if (spec?.dirFields.includes("data")) {
     const { datasetHash: hashDataset } = await import("../network/open");
-    datasetHash = hashDataset(typeof inputs.data === "string" ? inputs.data : DEFAULT_DATASET_DIR);
+    datasetHash = hashDataset(typeof job.input.data === "string" ? job.input.data : DEFAULT_DATASET_DIR);
   }
   return { inputs, parameters, datasetHash };
 }

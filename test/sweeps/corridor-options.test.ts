@@ -97,7 +97,8 @@ describe("corridor-assignment sweep options", () => {
         const run = await store.getRun(cell.runId);
         expect(run.parameters).toMatchObject({ rates: "2024-07", month: 12, votSegments: 3, gap: 1e-4 });
         expect(run.inputs).toMatchObject({ demand: { path: DEMAND } });
-        expect((run.inputs as { dependencies?: { rates?: string } }).dependencies?.rates).toMatch(/^[0-9a-f]{64}$/);
+        // the dataset by every file under it, its rate layers included
+        expect((run.inputs as { data?: { treeSha256?: string } }).data?.treeSha256).toMatch(/^[0-9a-f]{64}$/);
       } finally {
         await store.close();
       }

@@ -1,5 +1,5 @@
 /** Sweep definitions: grids multiply, combinations enumerate subsets, draws are seeded, job ids hash the inputs. */
-import { writeFileSync } from "node:fs";
+import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { isCaravanError } from "../../src/core/errors";
@@ -82,6 +82,25 @@ describe("sweep definitions", () => {
     writeFileSync(demand, "origin,destination,class,amount\nA,B,container,1\n");
     const b = planSweep({ name: "f", kind: "corridor-assignment", base: { demand: "demand.csv" } }, file);
     expect(b.jobs[0].id).not.toBe(a.jobs[0].id);
+  });
+
+  it("a dataset folder counts by every file under it: editing a link file in a subfolder is another job", () => {
+    const data = join(tmp.dir, "data");
+    mkdirSync(join(data, "links"), { recursive: true });
+    writeFileSync(join(data, "modes.yaml"), "modes: {}\n");
+    writeFileSync(join(data, "links", "rail.csv"), "id,from,to,distanceKm\na-b,a,b,100\n");
+    const file = join(tmp.dir, "d.yaml");
+    write("demand-d.csv", "origin,destination,class,amount\n");
+    const def = { name: "d", kind: "corridor-assignment", base: { data: "data", demand: "demand-d.csv" } };
+    const a = planSweep(def, file);
+    expect(a.jobs[0].input.data).toBe(data);
+    expect(planSweep(def, file).jobs[0].id).toBe(a.jobs[0].id);
+    writeFileSync(join(data, "links", "rail.csv"), "id,from,to,distanceKm\na-b,a,b,101\n");
+    const b = planSweep(def, file);
+    expect(b.jobs[0].id).not.toBe(a.jobs[0].id);
+    mkdirSync(join(data, "rates"));
+    writeFileSync(join(data, "rates", "lane.yaml"), "lanes: []\n");
+    expect(planSweep(def, file).jobs[0].id).not.toBe(b.jobs[0].id);
   });
 
   it("malformed files name file, line and field; an unknown kind suggests the nearest", () => {
