@@ -49,6 +49,8 @@ const ADDED_REORDER = 3;
 
 /** In-arc code of a bush node whose in-arcs are in the bush's merge list (several in-arcs, or one at slot ≥ 255). */
 const MERGE = 255;
+/** Per-commodity flows at or below this fraction of the commodity's demand are rounding residue (commodityFlowByArc). */
+const RESIDUE_FRACTION = 1e-12;
 
 /** Node ids of a bush's topological order: 16-bit when every node id fits, else 32-bit. */
 type NodeIds = Uint16Array | Int32Array;
@@ -1038,15 +1040,24 @@ export function solveAlgorithmB(problem: AssignmentProblem, options: SolveOption
     return maxDiff;
   };
 
-  /** Commodity flows in the result's layout, [k * m + a]. */
+  /**
+   * Commodity flows in the result's layout, [k * m + a]. A flow below RESIDUE_FRACTION of the commodity's demand is
+   * rounding residue of the flow shifts (an arc kept ~1e-10 t after the arc feeding it was clamped to 0) and is left
+   * out: it would feed a node that no flow reaches, which the topological decompositions (transit by country, lane
+   * splits) cannot order.
+   */
   const commodityFlowByArc = (): Float64Array => {
     const out = new Float64Array(K * m);
+    const { destStart, demand } = commodities;
     for (let k = 0; k < K; k++) {
       const base = k * m;
       const fa = flowArc[k];
       const fv = flowVal[k];
       const fl = flowLen[k];
-      for (let i = 0; i < fl; i++) out[base + fa[i]] = fv[i];
+      let total = 0;
+      for (let e = destStart[k]; e < destStart[k + 1]; e++) total += demand[e];
+      const residue = total * RESIDUE_FRACTION;
+      for (let i = 0; i < fl; i++) if (fv[i] > residue) out[base + fa[i]] = fv[i];
     }
     return out;
   };
