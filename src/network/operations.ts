@@ -9,6 +9,11 @@
  *  - `driving` (road only): a driving speed and the driving-time rules of the crew (breaks, daily and weekly rests,
  *    routing/driving-time.ts); a road leg then takes its driving time plus the stops the rules require for it.
  * Charges are not changed (no source gives them per operation).
+ *
+ * A sea operation marked `feeder` names the service of a leg over a sea feeder record (ferries carrying [sea]): that
+ * leg is timed by the record's own sailing time, headway and fare, not by modes.yaml's speed, so the operation
+ * changes no time; it is never the default and a query does not choose it (a route takes a feeder where it sails
+ * one). At most one per dataset.
  */
 import { z } from "zod";
 import { idSchema, provenanceSchema } from "./schema";
@@ -65,6 +70,8 @@ export const operationSchema = z
     yardDwellH: hours.nullable().optional(),
     /** The operation modes.yaml's speeds describe (exactly one per mode that has operations). */
     default: z.boolean().default(false),
+    /** Sea: the operation of legs over the sea feeder records, timed by those records (not chosen, not the default). */
+    feeder: z.boolean().default(false),
     source: provenanceSchema,
     notes: z.string().default(""),
   })
@@ -73,12 +80,17 @@ export const operationSchema = z
     if (o.driving && o.mode !== "road") ctx.addIssue({ code: "custom", path: ["driving"], message: "driving-time rules apply to road operations only" });
     if (o.driving && o.speedFactor !== 1) ctx.addIssue({ code: "custom", path: ["speedFactor"], message: "an operation with driving-time rules takes its speed from driving.drivingSpeedKmh: leave speedFactor out" });
     if (o.driving && o.default) ctx.addIssue({ code: "custom", path: ["driving"], message: "the default operation is what modes.yaml's speed describes: it has no driving-time rules" });
+    if (o.feeder && o.mode !== "sea") ctx.addIssue({ code: "custom", path: ["feeder"], message: "a feeder operation is a sea operation (the sea feeder records carry [sea])" });
+    if (o.feeder && o.default) ctx.addIssue({ code: "custom", path: ["feeder"], message: "the feeder operation is timed by the feeder records, not by modes.yaml's speed: it cannot be the default" });
+    if (o.feeder && o.speedFactor !== 1) ctx.addIssue({ code: "custom", path: ["speedFactor"], message: "the feeder operation is timed by the feeder records' sailing times: leave speedFactor out" });
     if (o.driving && o.driving.extendedDailyDrivingH < o.driving.dailyDrivingH) ctx.addIssue({ code: "custom", path: ["driving", "extendedDailyDrivingH"], message: "the extended daily driving is at least the daily driving" });
   });
 export type Operation = z.infer<typeof operationSchema>;
 
-/** Cross-record checks: exactly one default per mode with operations. `problem(index, field, message)`. */
+/** Cross-record checks: exactly one default per mode with operations, at most one feeder operation. `problem(index, field, message)`. */
 export function checkOperations(ops: readonly Operation[], problem: (index: number, field: string, message: string) => void): void {
+  const feeders = ops.map((o, i) => (o.feeder ? i : -1)).filter((i) => i >= 0);
+  if (feeders.length > 1) problem(feeders[1], "feeder", `at most one operation is the feeder operation (found ${feeders.length})`);
   for (const mode of OPERATION_MODES) {
     const idx = ops.map((o, i) => (o.mode === mode ? i : -1)).filter((i) => i >= 0);
     if (idx.length === 0) continue;

@@ -6,7 +6,8 @@
  * crew must take; the search, the matrices and the assignment, which do not know a leg's length, time each road arc
  * at the rules' long-run pace (elapsed hours per driving hour over two-week cycles). Border dwell, transfers and
  * charges stay as they are. A route names the operation each of its legs assumed, and its time basis (with or without
- * the trip-end dwell).
+ * the trip-end dwell). A leg over a sea feeder record is the dataset's feeder operation (`feeder: true`), timed by the
+ * record itself; a query cannot choose it.
  */
 import { CaravanError } from "../core/errors";
 import { suggest } from "../core/suggest";
@@ -33,6 +34,9 @@ export function resolveOperations(net: CompiledNetwork, ids: readonly string[] =
     if (!op) {
       throw new CaravanError("E_USAGE", `unknown operation "${raw}"; the dataset defines ${ops.map((o) => o.id).join(", ") || "none"}`, { didYouMean: suggest(id, ops.map((o) => o.id)) });
     }
+    if (op.feeder) {
+      throw new CaravanError("E_USAGE", `operation "${op.id}" is the service of the sea feeder legs, timed by the feeder records: a route sails it where it takes a feeder, a query does not choose it`);
+    }
     const other = chosen.get(op.mode);
     if (other && other.id !== op.id) throw new CaravanError("E_USAGE", `choose one ${op.mode} operation, not both "${other.id}" and "${op.id}"`);
     chosen.set(op.mode, op);
@@ -40,7 +44,7 @@ export function resolveOperations(net: CompiledNetwork, ids: readonly string[] =
   return [...chosen.values()].filter((o) => !o.default).map((o) => o.id).sort();
 }
 
-/** The operation assumed for each mode with operations: the chosen one, else the default. */
+/** The operation assumed for the link legs of each mode with operations: the chosen one, else the default. */
 export function assumedOperations(net: CompiledNetwork, chosen: readonly string[]): Operation[] {
   const ops = datasetOperations(net);
   const out: Operation[] = [];
@@ -48,6 +52,11 @@ export function assumedOperations(net: CompiledNetwork, chosen: readonly string[
     out.push(ops.find((o) => o.mode === mode && chosen.includes(o.id)) ?? ops.find((o) => o.mode === mode && o.default)!);
   }
   return out;
+}
+
+/** The operation of a leg over a sea feeder record (`feeder: true`), if the dataset names one. */
+export function feederOperation(net: CompiledNetwork): Operation | undefined {
+  return datasetOperations(net).find((o) => o.feeder);
 }
 
 /**
@@ -73,7 +82,8 @@ const fmtH = (h: number) => (Math.round(h * 10) / 10).toFixed(1);
 /** What the operation note says of an operation beside its id: its speed factor, driving rules, unknown dwell. */
 function operationTerms(o: Operation): string {
   const terms: string[] = [];
-  if (o.driving) terms.push(`driving-time rules, ${o.driving.drivers === 1 ? "1 driver" : `${o.driving.drivers} drivers`}, driving at ${o.driving.drivingSpeedKmh} km/h`);
+  if (o.feeder) terms.push("timed by its feeder record: sailing time, headway, fare");
+  else if (o.driving) terms.push(`driving-time rules, ${o.driving.drivers === 1 ? "1 driver" : `${o.driving.drivers} drivers`}, driving at ${o.driving.drivingSpeedKmh} km/h`);
   else if (o.speedFactor !== 1) terms.push(`speed × ${o.speedFactor}`);
   if (o.yardDwellH === null) terms.push("marshalling-yard dwell unknown, not added");
   else if (o.yardDwellH !== undefined) terms.push(`marshalling-yard dwell ${o.yardDwellH} h`);
@@ -85,7 +95,7 @@ function withOperationSources(net: CompiledNetwork, ops: readonly Operation[], r
   const seen = new Set(r.sources.map((x) => x.ref));
   const added: SourceRef[] = [];
   for (const o of ops) {
-    if (o.default || !r.legs.some((l) => l.mode === o.mode)) continue;
+    if (o.default || !r.legs.some((l) => l.operation === o.id)) continue;
     for (const ref of o.source) {
       if (seen.has(ref)) continue;
       seen.add(ref);
@@ -152,16 +162,19 @@ export function timeBasisNote(endDwell: boolean | "origin" | "destination"): str
  * route lists terminal_dwell events exactly when it was; datasets without operation types get neither note.
  */
 export function withOperations(net: CompiledNetwork, chosen: readonly string[], reports: RouteReport[]): RouteReport[] {
-  const ops = assumedOperations(net, chosen);
-  if (ops.length === 0) return reports;
+  const assumed = assumedOperations(net, chosen);
+  if (assumed.length === 0) return reports;
+  const feeder = feederOperation(net);
+  // each mode's link operation, then the feeder operation beside the sea's
+  const ops = assumed.flatMap((o) => (feeder && o.mode === feeder.mode ? [o, feeder] : [o]));
   return reports.map((r) => {
     const parts: string[] = [];
     for (const o of ops) {
-      const legs = r.legs.flatMap((l, i) => (l.mode === o.mode ? [i + 1] : []));
+      const legs = r.legs.flatMap((l, i) => (l.operation === o.id ? [i + 1] : []));
       if (legs.length === 0) continue;
       parts.push(`${o.mode}: ${o.name} [${o.id}${operationTerms(o)}] (leg${legs.length > 1 ? "s" : ""} ${legs.join(", ")})`);
     }
-    const timed = withDrivingRules(ops.find((o) => o.driving !== undefined), r);
+    const timed = withDrivingRules(assumed.find((o) => o.driving !== undefined), r);
     const notes = [...r.notes];
     if (parts.length > 0) notes.push(`operations assumed: ${parts.join("; ")}`);
     if (timed !== r) notes.push(timed.notes[timed.notes.length - 1]);

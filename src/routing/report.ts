@@ -21,9 +21,9 @@ import {
 } from "../network/compiled";
 import type { ArcPath, RoutingContext, WeightSet } from "./context";
 import { monthMaskOfRange } from "../network/build";
-import { assumedOperations } from "./operations";
+import { assumedOperations, feederOperation } from "./operations";
 import { isPortHandling } from "./options";
-import { borderDwellP90H, crossingWaitP90H, feederWaitP90H, ferryWaitP90H, seasonalExtraWaitH } from "./reliability";
+import { borderDwellP90H, crossingWaitP90H, feederLoadingDwellH, feederWaitP90H, ferryWaitP90H, headwayFactor, seasonalExtraWaitH } from "./reliability";
 import { tripEndTable } from "./trip-ends";
 import type { EventType, RouteEvent, RouteLeg, RouteSummary, SourceRef } from "./wire";
 
@@ -48,6 +48,8 @@ export interface RouteReport extends RouteSummary {
   arcs: number[];
   geometry: { type: "FeatureCollection"; features: GeoJsonFeature[] };
 }
+
+const fmt1 = (h: number) => (Math.round(h * 10) / 10).toFixed(1);
 
 const MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
 
@@ -81,6 +83,8 @@ export function buildRouteReport(ctx: RoutingContext, set: WeightSet, arcsOfPath
   let leg: RouteLeg | null = null;
   /** The operation a link leg of each mode is timed with (the chosen one, else the mode's default; routing/operations.ts). */
   const operationOfMode = new Map<string, string>(assumedOperations(net, set.options.operations).map((o) => [o.mode, o.id]));
+  /** The operation of a leg over a sea feeder record (operations.yaml `feeder: true`), null where the dataset names none. */
+  const feederOp = feederOperation(net)?.id ?? null;
   /** Arc kind of the open leg: a sea feeder (a ferry arc of mode sea) starts a leg of its own after a sea link. */
   let legKind = -1;
   let coords: [number, number][] = [];
@@ -130,8 +134,9 @@ export function buildRouteReport(ctx: RoutingContext, set: WeightSet, arcsOfPath
       if (!leg || leg.mode !== mode || legKind !== kind) {
         closeLeg();
         legKind = kind;
-        // ferry and feeder legs are timed by their sailing records, not by an operation
-        const operation: string | null = kind === ARC_LINK ? (operationOfMode.get(mode) ?? null) : null;
+        // ferry and feeder legs are timed by their sailing records; a sea feeder's leg names the feeder operation
+        const seaFeeder = kind === ARC_FERRY && net.network.ferries[arcs.record[a]]?.carries[0] === "sea";
+        const operation: string | null = kind === ARC_LINK ? (operationOfMode.get(mode) ?? null) : seaFeeder ? feederOp : null;
         leg = { mode, operation, from: places[from].id, to: places[to].id, fromName: places[from].name, toName: places[to].name, distanceKm: 0, timeH: 0, costUsd: 0, co2Kg: pendingCo2Kg };
         pendingCo2Kg = 0;
         if (mode === "rail") leg.gaugesMm = [];
@@ -234,14 +239,31 @@ export function buildRouteReport(ctx: RoutingContext, set: WeightSet, arcsOfPath
             event(atSea ? "transshipment" : "port_handling", a, handlingH, eventCostUsd[a], ti >= 0 ? net.network.terminals[ti].id : null, hub);
           };
           const wait = () => {
-            // P90 from the feeder's service interval beyond the loading dwell (reliability.ts, rule feeder-wait-p90):
-            // listed even where the mean wait is inside the dwell
+            // P90 from the feeder's service interval beyond the loading dwell (reliability.ts, rule feeder-wait-p90).
+            // The event is listed even where the mean and the P90 wait are inside the dwell (0 h): it names the feeder
+            // sailed, and a note gives its headway and the dwell that holds the wait
             const waitH = arcs.waitTimeH[a] + extraH;
             const waitP90H = Math.max(waitH, feederWaitP90H(net, arcs, a, month));
-            if (waitP90H > 0) {
-              if (net.network.rules["feeder-wait-p90"] !== undefined) refs.add("estimate:feeder-wait-p90");
-              event("ferry_wait", a, waitH, 0, ferry.id, arcs.fromPlace[a], waitP90H);
-            }
+            if (waitP90H > 0 && net.network.rules["feeder-wait-p90"] !== undefined) refs.add("estimate:feeder-wait-p90");
+            if (net.network.rules["feeder-wait-beyond-dwell"] !== undefined) refs.add("estimate:feeder-wait-beyond-dwell");
+            event("ferry_wait", a, waitH, 0, ferry.id, arcs.fromPlace[a], waitP90H);
+            const headwayH = ferry.headwayH * headwayFactor(net, arcs, a, month);
+            const dwellH = feederLoadingDwellH(net, arcs, a);
+            const loading = places[arcs.fromPlace[a]].name;
+            const dwellKind = arcs.fromPlace[a] !== hub ? "port handling" : atSea ? "transshipment dwell" : "port handling";
+            // where the trip starts at the loading port (no handling event there), the dwell is the trip end's
+            const handled = events.some((e) => e.at === places[arcs.fromPlace[a]].id && (e.type === "transshipment" || e.type === "port_handling"));
+            const dwellText = `the ${fmt1(dwellH)} h ${dwellKind} at ${loading}${handled ? "" : " (a trip end: its dwell is counted only with --trip-end-dwell)"}`;
+            const held =
+              waitP90H <= 0
+                ? `lies inside ${dwellText}, so it adds no time (ferry_wait 0 h)`
+                : waitH <= 0
+                  ? `lies inside ${dwellText}; only its P90 goes beyond it, by ${fmt1(waitP90H)} h`
+                  : `goes beyond ${dwellText} by ${fmt1(waitH)} h (P90 ${fmt1(waitP90H)} h)`;
+            notes.push(
+              `feeder ${ferry.id}, leg ${legs.length + 1} ${places[arcs.fromPlace[a]].name} → ${places[arcs.toPlace[a]].name}: ` +
+                `a sailing every ${fmt1(headwayH)} h; the wait for it, ${fmt1(headwayH / 2)} h on average (P90 ${fmt1(0.9 * headwayH)} h), ${held} (rule feeder-wait-beyond-dwell)`,
+            );
           };
           if (arcs.fromPlace[a] === hub) {
             handling();

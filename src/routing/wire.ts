@@ -37,8 +37,9 @@ export interface RouteLeg {
   /** rail | road | sea | ferry | air */
   mode: string;
   /**
-   * Id of the operation type the leg was timed with (operations.yaml: the chosen one of its mode, else the mode's
-   * default), or null where none applies (sea, air, ferry and feeder legs; datasets without operation types).
+   * Id of the operation type of the leg (operations.yaml): for a link leg the chosen one of its mode, else the mode's
+   * default; for a leg over a sea feeder the dataset's feeder operation (`feeder: true`); null where none applies (air
+   * and ferry legs; datasets without operation types).
    */
   operation: string | null;
   /** Place id where the leg starts / ends. */

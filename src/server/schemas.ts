@@ -107,7 +107,7 @@ const legRateSchema = obj({
 const legSchema = obj(
   {
     mode: d("rail | road | sea | ferry | air", str),
-    operation: d("id of the operation type the leg was timed with (operations.yaml: the chosen one of its mode, else the mode's default); null where none applies (sea, air, ferry and feeder legs)", strN),
+    operation: d("id of the operation type of the leg (operations.yaml): for a link leg the chosen one of its mode, else the mode's default (sea: the mainline service); for a leg over a sea feeder the dataset's feeder operation; null where none applies (air and ferry legs, datasets without operation types)", strN),
     from: d("place id", str),
     to: d("place id", str),
     fromName: str,
@@ -129,7 +129,7 @@ const eventSchema = obj({
   timeH: d("expected time of the event, hours", num),
   timeP90H: d("90th-percentile time of the event, hours (docs/routing.md, Reliability)", num),
   costUsd: num,
-  ref: d("crossing, terminal or ferry id; null for a default transfer", strN),
+  ref: d("crossing, terminal or ferry id; null for a default transfer (a sea feeder's ferry_wait is listed even at 0 h, naming the feeder sailed)", strN),
 });
 
 const routeSchema = obj({

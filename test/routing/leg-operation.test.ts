@@ -1,7 +1,8 @@
 /**
  * Each leg of a route names the operation it was timed with (route --json legs[].operation, the legs table of the
- * text output): the chosen operation of its mode, else the mode's default; null where none applies (sea, air,
- * ferry and feeder legs).
+ * text output): the chosen operation of its mode, else the mode's default (sea lanes: the mainline service); a leg
+ * over a sea feeder the feeder operation (test/routing/sea-operations.test.ts); null where none applies (air and
+ * ferry legs).
  */
 import { existsSync } from "node:fs";
 import { resolve } from "node:path";
@@ -50,13 +51,18 @@ describe.skipIf(!existsSync(DATA))("the operation of each leg on data/eurasia", 
     for (const l of team.filter((x) => x.mode === "road")) expect(l.operation).toBe("road-team-driven");
   });
 
-  it("legs of modes without operation types (sea, ferry, air) carry null; every leg has the field", async () => {
+  it("a sea lane names the sea default (the mainline); legs of modes without operation types (ferry, air) carry null; every leg has the field", async () => {
     const legs = await legsOf("Shanghai", "Rotterdam", "--optimize", "cost");
     expect(legs.some((l) => l.mode === "sea")).toBe(true);
+    expect(defaultOf("sea")).toBe("sea-mainline");
     for (const l of legs) {
       expect(l).toHaveProperty("operation");
+      if (l.mode === "sea") expect(l.operation).toBe("sea-mainline");
       if (!ops.some((o) => o.mode === l.mode)) expect(l.operation).toBeNull();
     }
+    const ferry = await legsOf("Almaty", "Baku", "--modes", "rail,ferry");
+    expect(ferry.some((l) => l.mode === "ferry")).toBe(true);
+    for (const l of ferry.filter((x) => x.mode === "ferry")) expect(l.operation).toBeNull();
   });
 
   it("the text output shows each leg's operation in the legs table", async () => {

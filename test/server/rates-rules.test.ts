@@ -129,6 +129,20 @@ describe.skipIf(!HAS_DATA)("route and matrix: cost basis, rates month and rules 
     expect(json(bad).didYouMean).toContain("road-team-driven");
   });
 
+  it("sea legs name their operation in the validated response: Shanghai → Chittagong's mainline leg and Singapore feeder leg, its 0 h wait", async () => {
+    const r = await get("/api/v1/route?from=Shanghai&to=Chittagong&modes=sea");
+    expect(r.statusCode, r.body).toBe(200);
+    const plan = json<{ routes: { legs: { mode: string; from: string; to: string; operation: string | null }[]; events: { type: string; timeH: number; ref: string | null }[]; notes: string[] }[] }>(r);
+    const route = plan.routes[0];
+    expect(route.legs.map((l) => [l.mode, l.from, l.to, l.operation])).toEqual([
+      ["sea", "shanghai", "singapore", "sea-mainline"],
+      ["sea", "singapore", "chittagong", "sea-feeder"],
+    ]);
+    expect(route.events.find((e) => e.type === "ferry_wait")).toMatchObject({ timeH: 0, ref: "singapore-chittagong-feeder" });
+    expect(route.notes.some((n) => n.startsWith("feeder singapore-chittagong-feeder, leg 2"))).toBe(true);
+    expect(plan).toEqual(await cliJson("route", "Shanghai", "Chittagong", "--modes", "sea", "--json"));
+  });
+
   it("an assignment job with rates, month and value-of-time segments gives the figures of `assign --demand` with the same options", async () => {
     const r = await app.inject({ method: "POST", url: "/api/v1/jobs", payload: { kind: "assignment", input: { rates: "2024-07", month: 12, votSegments: 3, gap: 1e-4 } } });
     expect(r.statusCode, r.body).toBe(202);
