@@ -64,6 +64,7 @@ import { seasonalExtraWaitH } from "../routing/reliability";
 import { blockedArcs, DEFAULT_MODES, type ProfileColumns, profileColumns, type ResolvedRouteOptions, resolveRouteOptions } from "../routing/options";
 import { type ResolvedDemandRow, resolveDemand, type DemandTable } from "./corridor-demand";
 import { type AssignmentProblem, buildCommodities, checkProblem } from "./problem";
+import { PassageGroups } from "../routing/passage-groups";
 import { ShortestPathTree } from "./sp-tree";
 import { emptyVdf, type VdfColumns } from "./vdf";
 
@@ -272,8 +273,13 @@ export function corridorProblem(net: CompiledNetwork, demandTable: DemandTable, 
   const segments = votSegments(options.votSegments ?? 1, options.votSpread ?? VOT_SPREAD_DEFAULT);
   const S = segments.count;
   const classes: { id: string; fixedCost: Float64Array; vot: number; profile: string; demandClass: number; segment: number }[] = [];
+  // rules of passage of the state's date (routing/passage-groups.ts): the rules that concern every shipment in each
+  // class's costs; transit bans by user classes of their own (below)
+  let passage: PassageGroups | null = null;
   classIds.forEach((id, c) => {
-    const resolved = resolveRouteOptions(net, { cargo: classProfiles[c], modes: options.modes ?? DEFAULT_MODES, year, ...(options.state ? { state: options.state } : {}) });
+    const unruled = resolveRouteOptions(net, { cargo: classProfiles[c], modes: options.modes ?? DEFAULT_MODES, year, ...(options.state ? { state: options.state } : {}) });
+    passage ??= new PassageGroups(unruled.state);
+    const resolved = { ...unruled, passage: passage.blocks[0] };
     const columns = profileColumns(net, resolved.profile, arcs);
     const costUsd = options.arcCostUsd?.(resolved, columns) ?? columns.costUsd;
     const blocked = blockedArcs(net, resolved);
@@ -359,6 +365,33 @@ export function corridorProblem(net: CompiledNetwork, demandTable: DemandTable, 
     return { id: cl.id, fixedCost };
   });
 
+  // the transit bans of a shipment depend on its origin and destination countries: the demand of a class whose
+  // (origin, destination) countries fall in passage group g > 0 is a user class of its own (the class's segments),
+  // whose costs forbid the group's arcs too; it shares every arc's volume-delay function with the others
+  const groupClass = new Map<string, number>(); // `${group}:${demand class}` → its first user class
+  const rules = passage as PassageGroups | null;
+  const userClassOf = (demandClass: number, group: number): number => {
+    if (group === 0 || rules === null) return demandClass * S;
+    const key = `${group}:${demandClass}`;
+    let first = groupClass.get(key);
+    if (first !== undefined) return first;
+    first = problemClasses.length;
+    groupClass.set(key, first);
+    const block = rules.blocks[group];
+    const forbidden = block.blocked as Uint8Array;
+    const suffix = `|${block.rules.filter((r) => r.kind === "transit_ban").map((r) => r.id).join(",")}`;
+    for (let s = 0; s < S; s++) {
+      const base = classes[demandClass * S + s];
+      const fixedCost = Float64Array.from(base.fixedCost);
+      for (let a = 0; a < m; a++) if (forbidden[a] === 1) fixedCost[a] = Number.POSITIVE_INFINITY;
+      classes.push({ ...base, id: `${base.id}${suffix}`, fixedCost });
+      const problemCost = new Float64Array(shared.graph.arcCount);
+      problemCost.set(fixedCost);
+      problemClasses.push({ id: `${base.id}${suffix}`, fixedCost: problemCost });
+    }
+    return first;
+  };
+
   // commodities: (class, origin, destination country) → destinations
   const byKey = new Map<string, { classIndex: number; origin: number; destCountry: number; dest: Map<number, number> }>();
   let totalDemandT = 0;
@@ -366,8 +399,9 @@ export function corridorProblem(net: CompiledNetwork, demandTable: DemandTable, 
     const amount = row.amountT * scale;
     totalDemandT += amount;
     const destCountry = nodeCountry[row.destinationPlace];
+    const firstClass = userClassOf(classIds.indexOf(row.classId), rules === null ? 0 : rules.groupOf(row.originPlace, row.destinationPlace));
     for (let s = 0; s < S; s++) {
-      const classIndex = classIds.indexOf(row.classId) * S + s;
+      const classIndex = firstClass + s;
       const key = `${classIndex}:${row.originPlace}:${destCountry}`;
       let entry = byKey.get(key);
       if (!entry) {

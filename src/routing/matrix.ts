@@ -2,7 +2,7 @@ import { type CsrGraph, INF_WEIGHT, NO_ARC, type NodeIndex } from "../graph/csr"
 import { customizeHierarchy } from "./ch/cch";
 import { customizableHierarchyOf } from "./ch/network-cch";
 import { type ChPathRow, ChQuery } from "./ch/query";
-import { DijkstraQuery, type OneToAllQuery, type ShortestPathQuery } from "./dijkstra";
+import { DijkstraQuery, type OneToAllQuery, type ReweightableQuery, type ShortestPathQuery } from "./dijkstra";
 
 /** Result of a many-to-many computation: row-major over (source, target). */
 export interface DistanceMatrix {
@@ -20,8 +20,24 @@ export interface DistanceMatrix {
 export interface MatrixOptions {
   /** Per-arc columns to add up along each chosen path ([arc] each). */
   readonly sumColumns?: readonly Float64Array[];
-  /** Called after each source row is done (progress reporting). */
-  readonly onRow?: (sourceIndex: number) => void;
+  /**
+   * Called after each source row is done (progress reporting, reading the row's tree). With `groups`, called once
+   * per (row, group) after that group's search, with the target indices of the group (`subset`).
+   */
+  readonly onRow?: (sourceIndex: number, subset?: RowSubset) => void;
+  /**
+   * Targets searched on their own weight columns (rules of passage, routing/passage-groups.ts): cell (i, j) is found
+   * on weights[cellGroup(i, j)], one search per row and distinct group of its cells. Needs a reweightable one-to-all
+   * query (DijkstraQuery); its weight column is weights[0] after the call.
+   */
+  readonly groups?: { readonly weights: readonly Float64Array[]; cellGroup(sourceIndex: number, targetIndex: number): number };
+}
+
+/** The targets of one (row, group) search: index[0 .. count) are target indices. A view reused by the next call. */
+export interface RowSubset {
+  readonly group: number;
+  readonly index: Uint32Array;
+  readonly count: number;
 }
 
 function hasOneToAll(query: ShortestPathQuery): query is OneToAllQuery {
@@ -60,6 +76,11 @@ export function manyToMany(
   const columns = options.sumColumns ?? [];
   const sums = columns.map(() => new Float64Array(sourceCount * targetCount));
   const oneToAll = hasOneToAll(query);
+  if (options.groups !== undefined && options.groups.weights.length > 1) {
+    if (!oneToAll || typeof (query as Partial<ReweightableQuery>).setWeight !== "function") throw new RangeError("manyToMany: target groups need a reweightable one-to-all query");
+    groupedRows(query as OneToAllQuery & ReweightableQuery, sources, targets, columns, options.groups, distance, sums, options.onRow);
+    return { sourceCount, targetCount, distance, sums };
+  }
   if (!oneToAll && hasBucketMatrix(query) && (columns.length === 0 || typeof query.manyToManyColumns === "function")) {
     if (columns.length === 0) distance.set(query.manyToMany(sources, targets));
     else {
@@ -105,6 +126,76 @@ export function manyToMany(
     options.onRow?.(i);
   }
   return { sourceCount, targetCount, distance, sums };
+}
+
+/**
+ * manyToMany with target groups: per row, the distinct groups of its cells, then per group one search to the group's
+ * targets on the group's weights. Scratch arrays are allocated once per call; nothing per row.
+ */
+function groupedRows(
+  query: OneToAllQuery & ReweightableQuery,
+  sources: ArrayLike<NodeIndex>,
+  targets: ArrayLike<NodeIndex>,
+  columns: readonly Float64Array[],
+  groups: NonNullable<MatrixOptions["groups"]>,
+  distance: Float64Array,
+  sums: Float64Array[],
+  onRow: MatrixOptions["onRow"],
+): void {
+  const targetCount = targets.length;
+  const groupCount = groups.weights.length;
+  const cellGroup = new Int32Array(targetCount); // [target] group of the row's cell
+  const members = new Uint32Array(targetCount); // target indices of the group being searched
+  const memberNodes = new Uint32Array(targetCount); // their nodes
+  const present = new Uint8Array(groupCount);
+  const subset = { group: 0, index: members, count: 0 };
+  const tail = query.graph.tail;
+  let current = -1;
+  for (let i = 0; i < sources.length; i++) {
+    present.fill(0);
+    for (let j = 0; j < targetCount; j++) {
+      const g = groups.cellGroup(i, j);
+      cellGroup[j] = g;
+      present[g] = 1;
+    }
+    for (let g = 0; g < groupCount; g++) {
+      if (present[g] === 0) continue;
+      let count = 0;
+      for (let j = 0; j < targetCount; j++) {
+        if (cellGroup[j] !== g) continue;
+        members[count] = j;
+        memberNodes[count++] = targets[j];
+      }
+      if (current !== g) {
+        query.setWeight(groups.weights[g]);
+        current = g;
+      }
+      if (typeof query.oneToMany === "function") query.oneToMany(sources[i], memberNodes.subarray(0, count));
+      else query.oneToAll(sources[i]);
+      for (let k = 0; k < count; k++) {
+        const j = members[k];
+        const t = targets[j];
+        const cell = i * targetCount + j;
+        const d = query.distanceTo(t);
+        distance[cell] = d;
+        if (columns.length === 0) continue;
+        if (d === INF_WEIGHT) {
+          for (let c = 0; c < columns.length; c++) sums[c][cell] = Number.NaN;
+          continue;
+        }
+        for (let c = 0; c < columns.length; c++) sums[c][cell] = 0;
+        for (let v = t, a = query.predecessorArc(v); a !== NO_ARC; v = tail[a], a = query.predecessorArc(v)) {
+          for (let c = 0; c < columns.length; c++) sums[c][cell] += columns[c][a];
+        }
+      }
+      if (onRow) {
+        subset.group = g;
+        subset.count = count;
+        onRow(i, subset);
+      }
+    }
+  }
+  if (current > 0) query.setWeight(groups.weights[0]);
 }
 
 /** A shortest-path problem on one weight column, with node coordinates for the hierarchy's nested-dissection order. */

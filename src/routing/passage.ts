@@ -60,7 +60,8 @@ export function checkRulesOff(net: CompiledNetwork, rulesOff: readonly string[])
   }
 }
 
-function concernsShipment(rule: PassageRule, origin: string | null, destination: string | null): boolean {
+/** true when the rule concerns a shipment from country `origin` to `destination` (every rule but a transit_ban does). */
+export function concernsShipment(rule: PassageRule, origin: string | null, destination: string | null): boolean {
   if (rule.kind !== "transit_ban") return true;
   const matches = (from: string | null, to: string | null) =>
     (rule.goodsFrom.length === 0 || (from !== null && rule.goodsFrom.includes(from))) && (rule.goodsTo.length === 0 || (to !== null && rule.goodsTo.includes(to)));
@@ -73,10 +74,19 @@ function concernsShipment(rule: PassageRule, origin: string | null, destination:
  */
 export function resolvePassage(state: NetworkState, originPlace: number, destinationPlace: number, today: Date = new Date()): PassageBlock {
   const net = state.net;
-  checkRulesOff(net, state.rulesOff);
-  const date = passageDate(state.year, state.month, today);
   const origin = net.network.places[originPlace]?.country ?? null;
   const destination = net.network.places[destinationPlace]?.country ?? null;
+  return passageOfCountries(state, origin, destination, today);
+}
+
+/**
+ * The rules of passage for a shipment from country `origin` to country `destination` (ISO3; null = none known) in a
+ * network state: what resolvePassage gives for any pair of places in those countries.
+ */
+export function passageOfCountries(state: NetworkState, origin: string | null, destination: string | null, today: Date = new Date()): PassageBlock {
+  const net = state.net;
+  checkRulesOff(net, state.rulesOff);
+  const date = passageDate(state.year, state.month, today);
   const allOff = state.rulesOff.includes("all");
   const rules: PassageRule[] = [];
   const off: string[] = [];

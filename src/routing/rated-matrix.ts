@@ -9,7 +9,8 @@
 import { NO_ARC } from "../graph/csr";
 import type { RoutingContext, WeightSet } from "./context";
 import type { DijkstraQuery } from "./dijkstra";
-import { type DistanceMatrix, manyToMany } from "./matrix";
+import { type DistanceMatrix, manyToMany, type RowSubset } from "./matrix";
+import type { MatrixPassage } from "./passage-groups";
 import { type EffectiveBasis, pricePathOf, ratedCriterionValue } from "./rates-report";
 import { ratedTreeFrom } from "./rates-search";
 
@@ -49,7 +50,7 @@ export function ratedCellChooser(
  * The matrix of `nodes` × `nodes` with sums [timeH, costUsd, co2Kg, distanceKm] ([i × n + j]; +Infinity where
  * unreachable, NaN in costUsd of an unreachable cell on the rates basis). `query` runs on `set.weight`.
  */
-export function figuresMatrix(ctx: RoutingContext, set: WeightSet, query: DijkstraQuery, nodes: ArrayLike<number>, basis: EffectiveBasis): DistanceMatrix {
+export function figuresMatrix(ctx: RoutingContext, set: WeightSet, query: DijkstraQuery, nodes: ArrayLike<number>, basis: EffectiveBasis, passage?: MatrixPassage): DistanceMatrix {
   const net = ctx.net;
   const n = nodes.length;
   const ratedCostUsd = new Float64Array(n * n); // [i × n + j]
@@ -69,15 +70,22 @@ export function figuresMatrix(ctx: RoutingContext, set: WeightSet, query: Dijkst
     return path.subarray(0, length).reverse();
   };
   const pricing = basis.query;
-  const chooser = ratedCellChooser(ctx, set, basis);
+  // with rules of passage each group of cells has its own weight set (routing/passage-groups.ts)
+  const sets = passage && passage.sets.length > 1 ? passage.sets : [set];
+  const choosers = sets.map((s) => ratedCellChooser(ctx, s, basis));
+  const chooser = choosers[0];
   /** [cell] figures of a rated search's path where it won: time, CO2, km (NaN = the tree's path). */
   const wonTimeH = chooser ? new Float64Array(n * n).fill(Number.NaN) : null;
   const wonCo2Kg = chooser ? new Float64Array(n * n) : null;
   const wonKm = chooser ? new Float64Array(n * n) : null;
-  const onRow = (i: number) => {
+  const onRow = (i: number, subset?: RowSubset) => {
     if (pricing === null) return;
-    const choose = chooser?.(nodes[i]) ?? null;
-    for (let j = 0; j < n; j++) {
+    const g = subset?.group ?? 0;
+    const groupSet = sets[g];
+    const choose = choosers[g]?.(nodes[i]) ?? null;
+    const count = subset?.count ?? n;
+    for (let k = 0; k < count; k++) {
+      const j = subset ? subset.index[k] : k;
       const cell = i * n + j;
       if (query.distanceTo(nodes[j]) === Number.POSITIVE_INFINITY) {
         ratedCostUsd[cell] = Number.NaN;
@@ -85,7 +93,7 @@ export function figuresMatrix(ctx: RoutingContext, set: WeightSet, query: Dijkst
       }
       const own = pathTo(nodes[j]);
       if (choose === null) {
-        ratedCostUsd[cell] = pricePathOf(ctx, set, own, pricing, false).totalUsd;
+        ratedCostUsd[cell] = pricePathOf(ctx, groupSet, own, pricing, false).totalUsd;
         continue;
       }
       const chosen = choose(nodes[j], own);
@@ -105,7 +113,11 @@ export function figuresMatrix(ctx: RoutingContext, set: WeightSet, query: Dijkst
       (wonKm as Float64Array)[cell] = km;
     }
   };
-  const m = manyToMany(query, nodes, nodes, { sumColumns: [set.columns.timeH, set.columns.costUsd, set.columns.co2Kg, net.arcs.distanceKm], onRow });
+  const m = manyToMany(query, nodes, nodes, {
+    sumColumns: [set.columns.timeH, set.columns.costUsd, set.columns.co2Kg, net.arcs.distanceKm],
+    onRow,
+    ...(sets.length > 1 && passage ? { groups: passage } : {}),
+  });
   if (pricing !== null) m.sums[1].set(ratedCostUsd);
   if (wonTimeH && wonCo2Kg && wonKm) {
     for (let cell = 0; cell < wonTimeH.length; cell++) {

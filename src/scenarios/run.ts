@@ -30,6 +30,7 @@ import { ARC_FERRY, accessNode, type CompiledNetwork, NO_COUNTRY } from "../netw
 import type { NetworkState } from "../network/state";
 import { RoutingContext, RoutingIndex } from "../routing/context";
 import { DijkstraQuery } from "../routing/dijkstra";
+import { matrixPassage } from "../routing/passage-groups";
 import { type ProfileColumns, type ResolvedRouteOptions, resolveRouteOptions } from "../routing/options";
 import { ratedArcCostUsd } from "../routing/rates-arc-cost";
 import { ratesRequestOf } from "../routing/query-choices";
@@ -221,11 +222,14 @@ export function cityPairs(
   const net = ctx.net;
   const places = net.network.places;
   const cities = places.flatMap((p, i) => (p.kinds.includes("city") ? [i] : []));
-  const set = ctx.weights(options);
+  // the rules of passage of the state's date, per pair of countries: one search per origin and group of its
+  // destinations, each on its group's weights (routing/passage-groups.ts)
+  const passage = matrixPassage(ctx, options, cities, cities);
+  const set = passage.sets[0];
   const basis = effectiveBasis(set, rates);
   const pricing = basis.query;
   // a cost or generalized criterion on the rates basis: the better of the tree's path and the rated search's
-  const chooser = ratedCellChooser(ctx, set, basis);
+  const choosers = passage.sets.map((s) => ratedCellChooser(ctx, s, basis));
   const query = new DijkstraQuery(net.graph, set.weight, { noThrough: net.noThrough });
   const nodes = Uint32Array.from(cities.map(accessNode));
   const { timeH, costUsd, co2Kg } = set.columns;
@@ -234,52 +238,75 @@ export function cityPairs(
   const pairs: PairRow[] = [];
   let unreachable = 0;
   const path: number[] = [];
+  const cellGroup = new Int32Array(cities.length);
+  const rowPairs: (PairRow | null)[] = new Array(cities.length).fill(null);
+  const present = new Uint8Array(passage.sets.length);
+  const targets = new Uint32Array(cities.length);
   for (let i = 0; i < cities.length; i++) {
-    query.oneToMany(nodes[i], nodes);
-    const choose = chooser?.(nodes[i]) ?? null;
+    present.fill(0);
     for (let j = 0; j < cities.length; j++) {
-      if (i === j) continue;
-      const t = nodes[j];
-      if (query.distanceTo(t) === INF_WEIGHT) {
-        unreachable++;
-        continue;
-      }
-      path.length = 0;
-      let time = 0;
-      let cost = 0;
-      let co2 = 0;
-      let km = 0;
-      for (let v = t, a = query.predecessorArc(v); a !== NO_ARC; v = tail[a], a = query.predecessorArc(v)) {
-        path.push(a);
-        time += timeH[a];
-        cost += costUsd[a];
-        co2 += co2Kg[a];
-        km += distanceKm[a];
-      }
-      path.reverse();
-      let chosen: readonly number[] = path;
-      if (choose !== null) {
-        const c = choose(t, path);
-        cost = c.costUsd;
-        if (c.path !== path) {
-          chosen = Array.from(c.path);
-          [time, co2, km] = [0, 0, 0];
-          for (const a of chosen) {
-            time += timeH[a];
-            co2 += co2Kg[a];
-            km += distanceKm[a];
-          }
+      cellGroup[j] = passage.cellGroup(i, j);
+      present[cellGroup[j]] = 1;
+    }
+    for (let g = 0; g < passage.sets.length; g++) {
+      if (present[g] === 0) continue;
+      const groupSet = passage.sets[g];
+      let count = 0;
+      for (let j = 0; j < cities.length; j++) if (cellGroup[j] === g) targets[count++] = nodes[j];
+      query.setWeight(groupSet.weight);
+      query.oneToMany(nodes[i], targets.subarray(0, count));
+      const choose = choosers[g]?.(nodes[i]) ?? null;
+      for (let j = 0; j < cities.length; j++) {
+        if (i === j || cellGroup[j] !== g) continue;
+        const t = nodes[j];
+        if (query.distanceTo(t) === INF_WEIGHT) {
+          unreachable++;
+          continue;
         }
-      } else if (pricing !== null) cost = pricePathOf(ctx, set, path, pricing, false).totalUsd;
-      pairs.push({
-        from: places[cities[i]].id,
-        to: places[cities[j]].id,
-        timeH: time,
-        costUsd: cost,
-        co2Kg: co2,
-        distanceKm: km,
-        corridor: corridorOf(net, chosen, net.placeCountry[cities[i]], net.placeCountry[cities[j]]),
-      });
+        path.length = 0;
+        let time = 0;
+        let cost = 0;
+        let co2 = 0;
+        let km = 0;
+        for (let v = t, a = query.predecessorArc(v); a !== NO_ARC; v = tail[a], a = query.predecessorArc(v)) {
+          path.push(a);
+          time += timeH[a];
+          cost += costUsd[a];
+          co2 += co2Kg[a];
+          km += distanceKm[a];
+        }
+        path.reverse();
+        let chosen: readonly number[] = path;
+        if (choose !== null) {
+          const c = choose(t, path);
+          cost = c.costUsd;
+          if (c.path !== path) {
+            chosen = Array.from(c.path);
+            [time, co2, km] = [0, 0, 0];
+            for (const a of chosen) {
+              time += timeH[a];
+              co2 += co2Kg[a];
+              km += distanceKm[a];
+            }
+          }
+        } else if (pricing !== null) cost = pricePathOf(ctx, groupSet, path, pricing, false).totalUsd;
+        rowPairs[j] = {
+          from: places[cities[i]].id,
+          to: places[cities[j]].id,
+          timeH: time,
+          costUsd: cost,
+          co2Kg: co2,
+          distanceKm: km,
+          corridor: corridorOf(net, chosen, net.placeCountry[cities[i]], net.placeCountry[cities[j]]),
+        };
+      }
+    }
+    // the pairs of the row in destination order
+    for (let j = 0; j < cities.length; j++) {
+      const row = rowPairs[j];
+      if (row === null) continue;
+      pairs.push(row);
+      rowPairs[j] = null;
     }
   }
   return { pairs, unreachable, costBasis: basis.costBasis, ratesMonth: basis.ratesMonth, laneRates: pricing === null ? [] : appliedLaneRates(ctx, pricing) };

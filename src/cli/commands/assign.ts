@@ -30,6 +30,7 @@ interface AssignFlags {
   top?: string;
   votSegments?: string;
   votSpread?: string;
+  rulesOff?: string;
 }
 
 /** A numeric option under its documented range (src/core/numbers.ts). */
@@ -72,6 +73,7 @@ export function register(program: Command): void {
     .option("--year <y>", "corridor: include links, ferries and terminals open by this year (default: today's open network)")
     .option("--month <m>", "corridor: month of travel 1–12, or now (this month, UTC): seasonal closures and ferry weather delays apply (default: none)")
     .option("--scenario <file>", "corridor: assign on the network state of a scenario file (its year, month, projects, modifications, closures)")
+    .option("--rules-off <id,...|all>", "corridor: rules of passage (transit bans, closures in rules/*.yaml) not to apply; all = none (default: the rules in force on the date of --year/--month, routing/passage.ts)")
     .option("--cost-basis <basis>", "corridor: the classes' money cost: cost (the cost model's unit costs, default) | rates (each lane's market rate spread over its runs' arcs, rule rates-arc-spread; bulk stays on the cost model)")
     .option("--rates <yyyy-mm>", "corridor: month of the rate layers (rates/*.yaml) on the rates basis (default: the latest with data; implies --cost-basis rates)")
     .option("--top <n>", "corridor: number of bottlenecks to list", "10")
@@ -109,7 +111,7 @@ export function register(program: Command): void {
           import("../../network/index"),
           import("../../store/stage-tables"),
         ]);
-        const [{ resolveNetworkState }, { RoutingContext }, { ratedArcCostUsd }, { ratesRequestOf }, { formatMonth, ratesMonthOf }] = await Promise.all([
+        const [{ resolveNetworkState, deriveNetworkState }, { RoutingContext }, { ratedArcCostUsd }, { ratesRequestOf }, { formatMonth, ratesMonthOf }] = await Promise.all([
           import("../../network/state"),
           import("../../routing/context"),
           import("../../routing/rates-arc-cost"),
@@ -126,7 +128,8 @@ export function register(program: Command): void {
         const demandFile = flags.demand;
         const votSegments = positive("--vot-segments", flags.votSegments, true);
         const votSpread = flags.votSpread === undefined ? undefined : numberOption("--vot-spread", flags.votSpread, false);
-        const corridorParameters = { algorithm: flags.algorithm, gap, maxIterations, maxSeconds, theta, year, month, costBasis, rates: flags.rates, top, demandScale: flags.demandScale, votSegments, votSpread, json: flags.json === true };
+        const rulesOff = flags.rulesOff === undefined ? undefined : flags.rulesOff.split(",").map((r) => r.trim()).filter((r) => r !== "");
+        const corridorParameters = { algorithm: flags.algorithm, gap, maxIterations, maxSeconds, theta, year, month, costBasis, rates: flags.rates, top, demandScale: flags.demandScale, votSegments, votSpread, json: flags.json === true, ...(rulesOff !== undefined ? { rulesOff } : {}) };
         // a scenario file is recorded with its extends chain and demand file (store-option.ts), its projects with the dataset
         const reusable = flags.flowsOut === undefined && flags.geojsonOut === undefined;
         const scenario = flags.scenario === undefined ? null : await (await import("../scenario-option")).scenarioSession(command, flags.scenario);
@@ -140,7 +143,11 @@ export function register(program: Command): void {
         const rated = ctx === null ? {} : { arcCostUsd: (o: ResolvedRouteOptions, columns: ProfileColumns) => ratedArcCostUsd(ctx, o, columns, request).costUsd };
         const cp = corridorProblem(net, readDemandCsv(demandFile), {
           ...rated,
-          ...(scenario ? { state: scenario.state } : month !== undefined ? { state: resolveNetworkState(net, { year: year ?? null, month }) } : {}),
+          ...(scenario
+            ? { state: rulesOff === undefined ? scenario.state : deriveNetworkState(scenario.state, { rulesOff }) }
+            : month !== undefined || rulesOff !== undefined
+              ? { state: resolveNetworkState(net, { year: year ?? null, month: month ?? null, ...(rulesOff !== undefined ? { rulesOff } : {}) }) }
+              : {}),
           year: year ?? (scenario ? undefined : null),
           demandScale: positive("--demand-scale", flags.demandScale, false),
           ...(votSegments !== undefined ? { votSegments } : {}),

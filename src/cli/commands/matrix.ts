@@ -11,18 +11,20 @@ export function register(program: Command): void {
     .description("origin–destination matrix CSV (from,to,timeH,costUsd,co2Kg,distanceKm) of the best route of every pair (costUsd on --cost-basis)")
     .option("--places <list>", "places, comma-separated (ids, names, aliases, UN/LOCODEs)")
     .option("--all-cities", "every place of kind city (the default when --places is not given)")
-    .option("--out <file>", "write the matrix to FILE (atomically) instead of standard output: CSV, or Parquet when FILE ends in .parquet (same columns and values)");
-  addCommonRouteOptions(command).action(async (flags: CommonRouteFlags & { places?: string; allCities?: boolean; out?: string }, cmd: Command) => {
+    .option("--out <file>", "write the matrix to FILE (atomically) instead of standard output: CSV, or Parquet when FILE ends in .parquet (same columns and values)")
+    .option("--rules-off <id,...|all>", "rules of passage (transit bans, closures in rules/*.yaml) not to apply; all = none");
+  addCommonRouteOptions(command).action(async (flags: CommonRouteFlags & { places?: string; allCities?: boolean; out?: string; rulesOff?: string }, cmd: Command) => {
     const out = program.configureOutput().writeOut ?? ((t: string) => process.stdout.write(t));
     if (flags.places !== undefined && flags.allCities) throw new CaravanError("E_USAGE", "choose one of --places and --all-cities");
     const { scenarioRouting } = await import("../scenario-option");
     const { net, ctx, resolver, scenarioOptions } = await scenarioRouting(cmd, flags, routingSession);
-    const [{ accessNode }, { DijkstraQuery }, { figuresMatrix }, { resolveRouteOptions }, { effectiveBasis }] = await Promise.all([
+    const [{ accessNode }, { DijkstraQuery }, { figuresMatrix }, { resolveRouteOptions }, { effectiveBasis }, { matrixPassage }] = await Promise.all([
       import("../../network/compiled"),
       import("../../routing/dijkstra"),
       import("../../routing/rated-matrix"),
       import("../../routing/options"),
       import("../../routing/rates-report"),
+      import("../../routing/passage-groups"),
     ]);
     const places = net.network.places;
     const chosen =
@@ -30,12 +32,15 @@ export function register(program: Command): void {
         ? (list(flags.places) ?? []).map((p) => resolver.resolve(p))
         : places.flatMap((p, i) => (p.kinds.includes("city") ? [i] : []));
     if (chosen.length === 0) throw new CaravanError("E_USAGE", "no places to compute a matrix for");
-    const options = resolveRouteOptions(net, { ...routeOptionsOf(flags), ...scenarioOptions });
-    const set = ctx.weights(options);
+    const rulesOff = list(flags.rulesOff);
+    const options = resolveRouteOptions(net, { ...routeOptionsOf(flags), ...scenarioOptions, ...(rulesOff !== undefined ? { rulesOff } : {}) });
+    // the rules of passage of the state's date, per pair of countries (routing/passage-groups.ts)
+    const passage = matrixPassage(ctx, options, chosen, chosen);
+    const set = passage.sets[0];
     const nodes = chosen.map(accessNode);
     const query = new DijkstraQuery(net.graph, set.weight, { noThrough: net.noThrough });
     // on the rates basis each cell's path is re-priced by the rate layers (routing/rated-matrix.ts)
-    const m = figuresMatrix(ctx, set, query, nodes, effectiveBasis(set, await ratesRequestOf(cmd, net, flags)));
+    const m = figuresMatrix(ctx, set, query, nodes, effectiveBasis(set, await ratesRequestOf(cmd, net, flags)), passage);
     // one set of values for both formats: the CSV prints them with 2 (distance 1) decimals, Parquet holds the same
     // rounded numbers (an unreachable cell is an empty CSV field and a null Parquet value)
     const rounded = (x: number, digits: number): number | null => (Number.isNaN(x) ? null : Number(x.toFixed(digits)));

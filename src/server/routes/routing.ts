@@ -10,6 +10,7 @@ import { planGeoJson, planJson } from "../../routing/format";
 import { type Criterion, type RouteOptions, resolveRouteOptions } from "../../routing/options";
 import { planRoutes } from "../../routing/plan";
 import { figuresMatrix } from "../../routing/rated-matrix";
+import { matrixPassage } from "../../routing/passage-groups";
 import { effectiveBasis } from "../../routing/rates-report";
 import { type ChoiceNames, listOf, passageChoicesOf, type RouteChoices, ratesRequestOf } from "../../routing/query-choices";
 import { LIMITS } from "../schemas";
@@ -117,12 +118,14 @@ export function matrixResponse(state: ServerState, input: MatrixInput): MatrixBo
   const { net, ctx, resolver } = state;
   const chosen = names.map((p) => resolver.resolve(p));
   const options = resolveRouteOptions(net, routeOptionsOf(input));
-  const set = ctx.weights(options);
+  // the rules of passage of the state's date, per pair of countries, as in caravan matrix (routing/passage-groups.ts)
+  const passage = matrixPassage(ctx, options, chosen, chosen);
+  const set = passage.sets[0];
   const nodes = chosen.map(accessNode);
   const query = state.matrixQuery;
   query.setWeight(set.weight);
   const basis = effectiveBasis(set, ratesOf(state, input));
-  const m = figuresMatrix(ctx, set, query, nodes, basis);
+  const m = figuresMatrix(ctx, set, query, nodes, basis, passage);
   const n = chosen.length;
   const figure = (s: number) =>
     Array.from({ length: n }, (_, i) =>

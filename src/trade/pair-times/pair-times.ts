@@ -50,6 +50,8 @@ import { accessNode, type CompiledNetwork, MODE_AIR, MODE_RAIL, MODE_ROAD, MODE_
 import type { PlaceKind } from "../../network/schema";
 import { PLACE_KINDS } from "../../network/schema";
 import { DijkstraQuery, manyToMany, optionKey, type ResolvedRouteOptions, type RouteOptions, RoutingContext, resolveRouteOptions } from "../../routing/index";
+import type { RowSubset } from "../../routing/matrix";
+import { matrixPassage } from "../../routing/passage-groups";
 import { effectiveBasis, pricePathOf, type RatesRequest } from "../../routing/rates-report";
 
 /** What the shipment times minimise. */
@@ -278,13 +280,21 @@ export function chooseCities(
  * engine's many-to-many (one Dijkstra query object reused for every row).
  */
 export function cityTimes(ctx: RoutingContext, options: ResolvedRouteOptions, nodes: Uint32Array): Float64Array {
-  const set = ctx.weights(options);
+  // the rules of passage of the state's date, per pair of countries (routing/passage-groups.ts)
+  const places = placesOf(ctx, nodes);
+  const passage = matrixPassage(ctx, options, places, places);
+  const set = passage.sets[0];
   const query = new DijkstraQuery(ctx.net.graph, set.weight, { noThrough: ctx.net.noThrough });
-  if (options.criterion === "time") return manyToMany(query, nodes, nodes).distance;
-  const m = manyToMany(query, nodes, nodes, { sumColumns: [set.columns.timeH] });
+  if (options.criterion === "time") return manyToMany(query, nodes, nodes, { groups: passage }).distance;
+  const m = manyToMany(query, nodes, nodes, { sumColumns: [set.columns.timeH], groups: passage });
   const timeH = m.sums[0];
   for (let cell = 0; cell < timeH.length; cell++) if (m.distance[cell] === Number.POSITIVE_INFINITY) timeH[cell] = Number.POSITIVE_INFINITY;
   return timeH;
+}
+
+/** [i] place of access node nodes[i]. */
+function placesOf(ctx: RoutingContext, nodes: Uint32Array): Uint32Array {
+  return Uint32Array.from(nodes, (v) => ctx.net.nodePlace[v]);
 }
 
 /** Times and generalized costs of each main mode's route for every city pair ([mode][i * n + j]; +Infinity = no route). */
@@ -348,20 +358,23 @@ function layeredGraph(net: CompiledNetwork, code: number): LayeredGraph {
  */
 function ratedRows(
   ctx: RoutingContext,
-  set: ReturnType<RoutingContext["weights"]>,
+  sets: readonly ReturnType<RoutingContext["weights"]>[],
   query: DijkstraQuery,
   sources: Uint32Array,
   targets: Uint32Array,
   arcOf: Uint32Array | null,
   rates: RatesRequest | undefined,
-): { onRow: (i: number) => void; costUsd: Float64Array } | null {
-  const pricing = effectiveBasis(set, rates).query;
+): { onRow: (i: number, subset?: RowSubset) => void; costUsd: Float64Array } | null {
+  const pricing = effectiveBasis(sets[0], rates).query;
   if (pricing === null) return null;
   const costUsd = new Float64Array(sources.length * targets.length);
   const tail = query.graph.tail;
   const path: number[] = [];
-  const onRow = (i: number) => {
-    for (let j = 0; j < targets.length; j++) {
+  const onRow = (i: number, subset?: RowSubset) => {
+    const set = sets[subset?.group ?? 0];
+    const count = subset?.count ?? targets.length;
+    for (let k = 0; k < count; k++) {
+      const j = subset ? subset.index[k] : k;
       if (query.distanceTo(targets[j]) === Number.POSITIVE_INFINITY) {
         costUsd[i * targets.length + j] = Number.NaN;
         continue;
@@ -383,11 +396,14 @@ export function modeCityTimes(ctx: RoutingContext, state: PairTimesState, cargo:
   const generalizedUsd: Float64Array[] = [];
   const n = ctx.net.graph.nodeCount;
   const targets = Uint32Array.from(nodes, (v) => v + n);
+  const places = placesOf(ctx, nodes);
   for (const m of MAIN_MODES) {
     const route = MAIN_MODE_ROUTES[m];
     if (!allowed.has(m)) continue;
     const options = resolveRouteOptions(ctx.net, { ...state, modes: route.modes.filter((x) => allowed.has(x)), criterion: route.criterion, cargo });
-    const set = ctx.weights(options);
+    // the rules of passage of the state's date, per pair of countries (routing/passage-groups.ts)
+    const passage = matrixPassage(ctx, options, places, places);
+    const set = passage.sets[0];
     let mm: ReturnType<typeof manyToMany>;
     if (m === "road") {
       // road over road + ferry: every route but a ferry-only one has a road leg, so the plain network is searched
@@ -396,8 +412,8 @@ export function modeCityTimes(ctx: RoutingContext, state: PairTimesState, cargo:
       const arcMode = ctx.net.arcs.mode;
       for (let a = 0; a < onRoad.length; a++) if (arcMode[a] === MODE_ROAD) onRoad[a] = 1;
       const query = new DijkstraQuery(ctx.net.graph, set.weight, { noThrough: ctx.net.noThrough });
-      const rated = ratedRows(ctx, set, query, nodes, nodes, null, rates);
-      mm = manyToMany(query, nodes, nodes, { sumColumns: [set.columns.timeH, set.columns.costUsd, set.columns.co2Kg, onRoad], onRow: rated?.onRow });
+      const rated = ratedRows(ctx, passage.sets, query, nodes, nodes, null, rates);
+      mm = manyToMany(query, nodes, nodes, { sumColumns: [set.columns.timeH, set.columns.costUsd, set.columns.co2Kg, onRoad], onRow: rated?.onRow, groups: passage });
       if (rated) mm.sums[1].set(rated.costUsd);
       const legs = mm.sums[3];
       for (let cell = 0; cell < legs.length; cell++) if (!(legs[cell] > 0)) mm.distance[cell] = Number.POSITIVE_INFINITY;
@@ -408,9 +424,14 @@ export function modeCityTimes(ctx: RoutingContext, state: PairTimesState, cargo:
         for (let a = 0; a < out.length; a++) out[a] = column[lg.arc[a]];
         return out;
       };
-      const query = new DijkstraQuery(lg.graph, lift(set.weight), { noThrough: lg.noThrough });
-      const rated = ratedRows(ctx, set, query, nodes, targets, lg.arc, rates);
-      mm = manyToMany(query, nodes, targets, { sumColumns: [lift(set.columns.timeH), lift(set.columns.costUsd), lift(set.columns.co2Kg)], onRow: rated?.onRow });
+      const weights = passage.weights.map(lift);
+      const query = new DijkstraQuery(lg.graph, weights[0], { noThrough: lg.noThrough });
+      const rated = ratedRows(ctx, passage.sets, query, nodes, targets, lg.arc, rates);
+      mm = manyToMany(query, nodes, targets, {
+        sumColumns: [lift(set.columns.timeH), lift(set.columns.costUsd), lift(set.columns.co2Kg)],
+        onRow: rated?.onRow,
+        groups: { weights, cellGroup: passage.cellGroup },
+      });
       if (rated) mm.sums[1].set(rated.costUsd);
     }
     const [t, c, co2] = mm.sums;

@@ -1,0 +1,142 @@
+/**
+ * Rules of passage in many-to-many searches (matrix, pair times, corridor assignment) with the semantics of one
+ * route (routing/passage.ts, resolvePassage): a shipment between two places takes the rules in force on the state's
+ * date that concern its origin and destination countries.
+ *
+ * The rules that concern every shipment (crossing_ban, service_ban) forbid the same arcs for every pair: group 0.
+ * A transit_ban concerns some (origin country, destination country) pairs, and the arcs it forbids depend on the
+ * pair only through the rules concerned and which of the two countries is one of the rules' countries (origin and
+ * destination are never transit). The pairs of countries are classified once into groups of identical forbidden
+ * arcs; a search per origin then runs once per distinct group among its destinations (usually one, two where a
+ * transit ban concerns some of them), each on the weight column of its group.
+ */
+import { NO_COUNTRY } from "../network/compiled";
+import type { NetworkState } from "../network/state";
+import type { RoutingContext, WeightSet } from "./context";
+import type { ResolvedRouteOptions } from "./options";
+import { isRuleInForce, type PassageRule } from "../network/passage";
+import { concernsShipment, type PassageBlock, passageDate, passageOfCountries, passageRules } from "./passage";
+
+/** The groups of shipments of one network state that the rules of passage treat alike. */
+export class PassageGroups {
+  readonly state: NetworkState;
+  /** The date the rules are taken at, YYYY-MM-DD. */
+  readonly date: string;
+  /** [group] the rules of passage of the group's shipments; 0 = the rules that concern every shipment. */
+  readonly blocks: PassageBlock[] = [];
+  /** Number of countries of the network (index `countryCount` stands for a place without a country). */
+  private readonly countryCount: number;
+  /** [origin country × (countryCount + 1) + destination country] group, -1 = not classified yet. */
+  private readonly table: Int32Array;
+  private readonly byRules = new Map<string, number>();
+  private readonly byArcs = new Map<string, number>();
+  private readonly transitRules: readonly PassageRule[];
+  private readonly transitCountries: ReadonlySet<string>;
+
+  constructor(state: NetworkState, today: Date = new Date()) {
+    this.state = state;
+    const net = state.net;
+    this.date = passageDate(state.year, state.month, today);
+    this.countryCount = net.countries.length;
+    this.table = new Int32Array((this.countryCount + 1) * (this.countryCount + 1)).fill(-1);
+    // a shipment without origin or destination country is concerned by no transit_ban: the common rules
+    const common = passageOfCountries(state, null, null, today);
+    this.blocks.push(common);
+    this.byArcs.set(arcsKey(common.blocked), 0);
+    const allOff = state.rulesOff.includes("all");
+    this.transitRules = passageRules(net).filter((r) => r.kind === "transit_ban" && isRuleInForce(r, this.date) && !allOff && !state.rulesOff.includes(r.id));
+    this.transitCountries = new Set(this.transitRules.flatMap((r) => r.countries));
+  }
+
+  /** Number of groups classified so far. */
+  get count(): number {
+    return this.blocks.length;
+  }
+
+  /** Country index of a place (countryCount for none). */
+  countryOf(place: number): number {
+    const c = this.state.net.placeCountry[place];
+    return c === NO_COUNTRY ? this.countryCount : c;
+  }
+
+  /** The group of a shipment from a place in country index `origin` to one in `destination` (countryOf). */
+  groupOfCountries(origin: number, destination: number): number {
+    const cell = origin * (this.countryCount + 1) + destination;
+    const known = this.table[cell];
+    if (known >= 0) return known;
+    const group = this.classify(origin, destination);
+    this.table[cell] = group;
+    return group;
+  }
+
+  /** The group of a shipment between two places. */
+  groupOf(originPlace: number, destinationPlace: number): number {
+    return this.groupOfCountries(this.countryOf(originPlace), this.countryOf(destinationPlace));
+  }
+
+  private classify(origin: number, destination: number): number {
+    if (this.transitRules.length === 0) return 0;
+    const countries = this.state.net.countries;
+    const o = origin < this.countryCount ? countries[origin] : null;
+    const d = destination < this.countryCount ? countries[destination] : null;
+    const concerned = this.transitRules.filter((r) => concernsShipment(r, o, d));
+    if (concerned.length === 0) return 0;
+    // what the bans forbid depends on the rules and on which trip-end countries they name
+    const exempt = [o, d].map((c) => (c !== null && this.transitCountries.has(c) ? c : ""));
+    const rulesKey = `${concerned.map((r) => r.id).join(",")}|${exempt.join(">")}`;
+    const seen = this.byRules.get(rulesKey);
+    if (seen !== undefined) return seen;
+    const block = passageOfCountries(this.state, o, d);
+    const key = arcsKey(block.blocked);
+    let group = this.byArcs.get(key);
+    if (group === undefined) {
+      group = this.blocks.length;
+      this.blocks.push({ ...block, key: `group:${key}` });
+      this.byArcs.set(key, group);
+    }
+    this.byRules.set(rulesKey, group);
+    return group;
+  }
+}
+
+/** A content key of a forbidden-arc column (the count and an FNV-1a hash of the forbidden arc ids). */
+function arcsKey(blocked: Uint8Array | null): string {
+  if (blocked === null) return "0";
+  let count = 0;
+  let h = 0x811c9dc5;
+  for (let a = 0; a < blocked.length; a++) {
+    if (blocked[a] === 0) continue;
+    count++;
+    h = Math.imul(h ^ a, 0x01000193) >>> 0;
+  }
+  return count === 0 ? "0" : `${count}:${h.toString(16)}`;
+}
+
+/**
+ * The rules of passage of a many-to-many computation between row places and column places: the group of each cell
+ * and the weight set of each group (ctx.weights of the options with the group's rules).
+ */
+export interface MatrixPassage {
+  readonly groups: PassageGroups;
+  /** [group] the weight set of the group's shipments. */
+  readonly sets: readonly WeightSet[];
+  /** [group] sets[g].weight. */
+  readonly weights: readonly Float64Array[];
+  /** The group of cell (row i, column j). */
+  cellGroup(i: number, j: number): number;
+}
+
+/** Classify every cell of rows × columns (place indices) and build the weight set of each group. */
+export function matrixPassage(ctx: RoutingContext, options: ResolvedRouteOptions, rowPlaces: ArrayLike<number>, columnPlaces: ArrayLike<number>, groups: PassageGroups = new PassageGroups(options.state)): MatrixPassage {
+  const rowCountry = Uint32Array.from(rowPlaces as ArrayLike<number>, (p) => groups.countryOf(p));
+  const columnCountry = Uint32Array.from(columnPlaces as ArrayLike<number>, (p) => groups.countryOf(p));
+  const columns = [...new Set(columnCountry)];
+  for (const o of new Set(rowCountry)) for (const d of columns) groups.groupOfCountries(o, d);
+  const sets = groups.blocks.map((passage) => ctx.weights({ ...options, passage }));
+  return {
+    groups,
+    sets,
+    weights: sets.map((s) => s.weight),
+    cellGroup: (i, j) => groups.groupOfCountries(rowCountry[i], columnCountry[j]),
+  };
+}
