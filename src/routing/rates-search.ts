@@ -20,18 +20,22 @@
  * pricing sees but no edge stood for is repaired by searching again without its first arc. The edges are built once
  * per weight set without a shipment's rules of passage and filtered by the arcs those block.
  *
- * The edge weight is the rated criterion value of the run as routing/rates.ts prices it whenever the run the pricing
- * sees is the run the edge stands for. It is not when the path goes on over lane arcs beyond the edge's ends (the
- * pricing joins them into one longer run), when a run the search took at the cost model is one a rate would price,
- * or when lanes overlap (a through-tariff takes precedence over a segment inside it). Every path the search returns
- * is therefore priced again by pricePath, and the caller (rates-report.ts) ranks it with the cost model's
- * alternatives by that price; `searchValue` beside it says what the search believed.
+ * Each edge's weight is then set to the rated criterion value of its arcs as routing/rates.ts prices them alone, so
+ * where lanes overlap it holds too: a through run that no through-tariff covers in the month (split by the imbalance)
+ * pays the segment's rate on the 1520 mm stretch inside it, as the pricing charges it, and a run that lies inside
+ * another lane's edge counts as priced by that edge. The weight is the rated value of the path's runs whenever every
+ * run the pricing sees is an edge or lies inside one. It is not when the path goes on over lane arcs beyond an
+ * edge's ends (the pricing joins them into one longer run), when a run the search took at the cost model is one a
+ * rate would price (a segment edge inside a through run the search walked arc by arc), and the run an edge stands
+ * for is the cost model's cheapest between its two nodes, not necessarily the cheapest once priced. Every path the
+ * search returns is therefore priced again by pricePath, and the caller (rates-report.ts) ranks it with the cost
+ * model's alternatives by that price; `searchValue` beside it says what the search believed.
  */
 import { INF_WEIGHT, NO_ARC } from "../graph/csr";
 import { IndexedMinHeap } from "../graph/heap";
 import { ARC_ACCESS_ARRIVE, ARC_ACCESS_DEPART, accessNode } from "../network/compiled";
 import type { ArcPath, RoutingContext, WeightSet } from "./context";
-import { END_EAST, END_WEST, imbalanceFactors, isMoving, type LaneIndex, laneIndexes, matchesLane, memoLaneRate, type PricingQuery, type RateDirection, type RatesLayer, runsOfLane } from "./rates";
+import { END_EAST, END_WEST, imbalanceFactors, isMoving, type LaneIndex, laneIndexes, matchesLane, memoLaneRate, pricePath, type PricingQuery, type RateDirection, type RatesLayer, runsOfLane } from "./rates";
 
 /** One tariff edge: a run of a lane from `fromNode` to `toNode` for a flat charge. */
 export interface TariffEdge {
@@ -104,10 +108,24 @@ export function cachedLaneEdges(ctx: RoutingContext, set: WeightSet, query: Pric
   const key = `${queryKey(query)}|${index.lane.id}|${direction}|${pricing.runUsd}|${pricing.factor}`;
   let edges = byKey.get(key);
   if (!edges) {
-    edges = laneEdges(ctx, set, index, direction, pricing);
+    edges = laneEdges(ctx, set, index, direction, pricing).map((e) => ({ ...e, weight: runValue(ctx, set, query, e.arcs) }));
     byKey.set(key, edges);
   }
   return edges;
+}
+
+/**
+ * The rated criterion value of a run's arcs as routing/rates.ts prices them alone: Σ (criterion weight − cost-model
+ * charge) + their rated charges. Where no other lane's run lies inside the run it is the edge's own weight (rate ×
+ * shock, or the imbalance factor, plus the criterion less the replaced cost); where one does — the 1520 mm stretch
+ * of a through-tariff run that no through rate covers, priced by the segment's rate — it includes that lane's price.
+ */
+function runValue(ctx: RoutingContext, set: WeightSet, query: PricingQuery, arcs: Uint32Array): number {
+  const { weight } = set;
+  const { costUsd, eventCostUsd } = set.columns;
+  let rest = 0;
+  for (const a of arcs) rest += weight[a] - costUsd[a];
+  return rest + pricePath(ctx.net, set.options.state.arcs, costUsd, eventCostUsd, arcs, query, false).totalUsd;
 }
 
 /** The tariff edges of a weight set and pricing query (lanes in `excluded` left out); built once and cached. */
@@ -286,7 +304,9 @@ export function ratedShortestPaths(ctx: RoutingContext, set: WeightSet, query: P
     for (const index of lanes) {
       for (const run of runsOfLane(arcs, found.arcs, index)) {
         const edge = found.spans.some((e) => e.lane === index.lane.id && e.direction === run.direction && e.first === run.first && e.last === run.last);
-        if (edge) continue;
+        // a run inside another lane's edge (the 1520 mm stretch of a through run) was priced in that edge's weight
+        const inside = found.spans.some((e) => e.lane !== index.lane.id && e.first <= run.first && run.last <= e.last);
+        if (edge || inside) continue;
         blocked[found.arcs[run.first]] = 1;
         repaired = true;
       }
@@ -304,7 +324,12 @@ export function ratedShortestPaths(ctx: RoutingContext, set: WeightSet, query: P
         }
       }
     }
-    if (!out.some((r) => sameArcs(r.arcs, found.arcs))) out.push({ arcs: found.arcs, searchValue: found.value, lanes: found.spans.map((e) => e.lane), runsMatch: !repaired });
+    const result = { arcs: found.arcs, searchValue: found.value, lanes: found.spans.map((e) => e.lane), runsMatch: !repaired };
+    const same = out.findIndex((r) => sameArcs(r.arcs, found.arcs));
+    if (same < 0) out.push(result);
+    // the same arcs found again over edges whose runs match (a repair blocked the arc the first search walked into a
+    // lane's run): that valuation is the rated one
+    else if (!out[same].runsMatch && result.runsMatch) out[same] = result;
     if (!repaired) break;
   }
   return out;

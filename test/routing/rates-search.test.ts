@@ -15,7 +15,8 @@ import { planRoutes } from "../../src/routing/plan";
 import { parseRatesText, ratesLayerOf, readDatasetRates } from "../../src/routing/rates";
 import { effectiveBasis, pricePathOf, RATED_POOL, ratedCriterionValue } from "../../src/routing/rates-report";
 import { ratedArcCostUsd } from "../../src/routing/rates-arc-cost";
-import { ratedShortestPaths } from "../../src/routing/rates-search";
+import { cachedLaneEdges, ratedShortestPaths, runPricingOf } from "../../src/routing/rates-search";
+import { laneIndexes } from "../../src/routing/rates";
 import { TESTBOT } from "./helpers";
 
 const SEA_LANE = (rateUsd: number) => `lanes:
@@ -64,6 +65,53 @@ describe("rated search on the testbot fixture (sea lane Portia → Harbor writte
       expect(usesSea).toBe(rate === 10);
       expect(pricePathOf(ctx, set, found.arcs, q).totalUsd).toBeCloseTo(found.searchValue, 6);
     }
+  });
+
+  it("overlapping lanes: a through run no rate covers, with a 1520 mm segment rated inside it, is valued by the search as the pricing charges it", () => {
+    // through portia (CHN) → harbor by rail, no observation: the imbalance prices it (heavy westbound: × (1 + 0.5)(2 − 0.5) / 2
+    // = 1.125); the 1520 mm segment west-gate → harbor (gamma, 800 km of USD 1/FEU-km) at USD 10 inside it
+    const layer = ratesLayerOf(
+      parseRatesText(
+        `lanes:
+  - id: testbot-through
+    name: Portia – Harbor rail through lane
+    kind: through
+    modes: [rail]
+    east: { countries: [CHN] }
+    west: { places: [harbor] }
+    carryForwardMonths: 0
+    carryForwardSource: [src:testbot-manual]
+    imbalance: { heavy: westbound, lightPerHeavy: 0.5, costModel: average, source: [src:testbot-manual] }
+  - id: testbot-1520
+    name: West Gate – Harbor 1520 mm segment
+    kind: segment
+    modes: [rail]
+    gaugeMm: 1520
+    east: { places: [west-gate] }
+    west: { places: [harbor] }
+    carryForwardMonths: 0
+    carryForwardSource: [src:testbot-manual]
+    observations:
+      - { direction: westbound, period: "2024-01", asPublished: "Jan 2024", rateUsd: 10, unit: FEU, source: [src:testbot-manual] }
+`,
+        "rates/testbot-overlap.yaml",
+      ),
+    );
+    const rail = ctx.weights(resolveRouteOptions(net, { criterion: "cost", modes: ["rail"] }));
+    const q = effectiveBasis(rail, { basis: "rates", layer, month: "2024-01" }).query;
+    if (q === null) throw new Error("expected the rates basis");
+    const found = ratedShortestPaths(ctx, rail, q, portia, harbor);
+    const viaThrough = found.find((f) => f.lanes.includes("testbot-through"));
+    if (!viaThrough) throw new Error("expected a path over the through lane's edge");
+    const pricing = pricePathOf(ctx, rail, viaThrough.arcs, q);
+    const rates = pricing.legRates.flat();
+    expect(rates.find((r) => r.lane === "testbot-1520")).toMatchObject({ basis: "rate", runRateUsd: 10 });
+    expect(rates.find((r) => r.lane === "testbot-through")).toMatchObject({ basis: "cost-model", imbalanceFactor: 1.125 });
+    // the 510 km of standard gauge × 1.125 + the segment's 10 + the border fee and the gauge change: 983.75, what the
+    // search believed (the first search walked the arcs into the segment's edge and valued the route at 920)
+    expect(pricing.totalUsd).toBeCloseTo(510 * 1.125 + 10 + 100 + 300, 6);
+    expect(viaThrough.runsMatch).toBe(true);
+    expect(viaThrough.searchValue).toBeCloseTo(pricing.totalUsd, 6);
   });
 
   it("spreads the rate over the run's arcs for the assignment: 100 / 400 of tariff = × 0.25 on each 1,000 km sea arc (USD 200 → 50)", () => {
@@ -158,5 +206,19 @@ describe.skipIf(!existsSync(DATA))("rated search on the Eurasia data (data/euras
         expect(route.costUsd).toBeLessThanOrEqual(reranked + 1e-6);
       }
     }
+  });
+
+  it("overlapping lanes: a northern through-tariff edge without a rate (2024-07) weighs what its arcs are priced, the ERAI rate of the 1520 mm stretch inside included", () => {
+    const q = effectiveBasis(set, { basis: "rates", layer, month: "2024-07" }).query;
+    if (q === null) throw new Error("expected the rates basis");
+    const through = laneIndexes(net, q.layer).find((ix) => ix.lane.id === "china-europe-northern-through");
+    if (!through) throw new Error("expected the northern through lane");
+    const pricing = runPricingOf(q, through, "westbound");
+    expect(pricing).toMatchObject({ rateUsd: null }); // no through-tariff for 2024-07: the imbalance prices it
+    const edges = cachedLaneEdges(ctx, set, q, through, "westbound", pricing as NonNullable<typeof pricing>);
+    const withSegment = edges.filter((e) => pricePathOf(ctx, set, e.arcs, q).legRates.flat().some((r) => r.lane === "erai-1520-segment"));
+    console.info(`northern through edges 2024-07: ${edges.length}, ${withSegment.length} with an ERAI-rated 1520 mm stretch inside`);
+    expect(withSegment.length).toBeGreaterThan(0);
+    for (const e of edges) expect(e.weight).toBeCloseTo(ratedCriterionValue(ctx, set, e.arcs, q), 6);
   });
 });
