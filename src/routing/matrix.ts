@@ -27,8 +27,9 @@ export interface MatrixOptions {
   readonly onRow?: (sourceIndex: number, subset?: RowSubset) => void;
   /**
    * Targets searched on their own weight columns (rules of passage, routing/passage-groups.ts): cell (i, j) is found
-   * on weights[cellGroup(i, j)], one search per row and distinct group of its cells. Needs a reweightable one-to-all
-   * query (DijkstraQuery); its weight column is weights[0] after the call.
+   * on weights[cellGroup(i, j)]. Every group's weights must equal weights[0] but for arcs they forbid (+Infinity):
+   * group 0's search per row answers every cell whose path the cell's group allows, one more search per group
+   * answers the others. Needs a reweightable one-to-all query (DijkstraQuery); its weight column is weights[0] after.
    */
   readonly groups?: { readonly weights: readonly Float64Array[]; cellGroup(sourceIndex: number, targetIndex: number): number };
 }
@@ -129,8 +130,9 @@ export function manyToMany(
 }
 
 /**
- * manyToMany with target groups: per row, the distinct groups of its cells, then per group one search to the group's
- * targets on the group's weights. Scratch arrays are allocated once per call; nothing per row.
+ * manyToMany with target groups: per row, one search on group 0's weights to every target; a cell of another group
+ * takes that path when it uses no arc its group forbids, and the rest of each group get one search on the group's
+ * weights. Scratch arrays are allocated once per call; nothing per row.
  */
 function groupedRows(
   query: OneToAllQuery & ReweightableQuery,
@@ -149,53 +151,92 @@ function groupedRows(
   const memberNodes = new Uint32Array(targetCount); // their nodes
   const present = new Uint8Array(groupCount);
   const subset = { group: 0, index: members, count: 0 };
+  const pending = new Uint8Array(targetCount); // [target] 1 = its group's own search is needed
   const tail = query.graph.tail;
+  const weight0 = groups.weights[0];
   let current = -1;
+  const setGroup = (g: number) => {
+    if (current === g) return;
+    query.setWeight(groups.weights[g]);
+    current = g;
+  };
+  /** distance and sums of cell (i, j) from the query's current tree. */
+  const record = (i: number, j: number) => {
+    const t = targets[j];
+    const cell = i * targetCount + j;
+    const d = query.distanceTo(t);
+    distance[cell] = d;
+    if (columns.length === 0) return;
+    if (d === INF_WEIGHT) {
+      for (let c = 0; c < columns.length; c++) sums[c][cell] = Number.NaN;
+      return;
+    }
+    for (let c = 0; c < columns.length; c++) sums[c][cell] = 0;
+    for (let v = t, a = query.predecessorArc(v); a !== NO_ARC; v = tail[a], a = query.predecessorArc(v)) {
+      for (let c = 0; c < columns.length; c++) sums[c][cell] += columns[c][a];
+    }
+  };
+  /** true when the current tree's path to target j uses no arc that group g's weights forbid (+Infinity). */
+  const allowedIn = (j: number, g: number): boolean => {
+    const w = groups.weights[g];
+    if (w === weight0) return true;
+    for (let v = targets[j], a = query.predecessorArc(v); a !== NO_ARC; v = tail[a], a = query.predecessorArc(v)) if (w[a] === Number.POSITIVE_INFINITY) return false;
+    return true;
+  };
+  const report = (i: number, g: number, count: number) => {
+    if (!onRow || count === 0) return;
+    subset.group = g;
+    subset.count = count;
+    onRow(i, subset);
+  };
   for (let i = 0; i < sources.length; i++) {
     present.fill(0);
     for (let j = 0; j < targetCount; j++) {
       const g = groups.cellGroup(i, j);
       cellGroup[j] = g;
       present[g] = 1;
+      pending[j] = 0;
     }
+    // group 0's search to every target first: a group forbids group 0's arcs and more (its other weights are the
+    // same), so where group 0's path to a target of group g uses no arc g forbids, it is g's shortest path too
+    setGroup(0);
+    if (typeof query.oneToMany === "function") query.oneToMany(sources[i], targets);
+    else query.oneToAll(sources[i]);
+    let anyPending = false;
     for (let g = 0; g < groupCount; g++) {
       if (present[g] === 0) continue;
       let count = 0;
       for (let j = 0; j < targetCount; j++) {
         if (cellGroup[j] !== g) continue;
+        if (g > 0 && query.distanceTo(targets[j]) !== INF_WEIGHT && !allowedIn(j, g)) {
+          pending[j] = 1;
+          anyPending = true;
+          continue;
+        }
+        record(i, j);
+        members[count++] = j;
+      }
+      report(i, g, count);
+    }
+    if (!anyPending) continue;
+    // the targets whose group-0 path crosses what their group forbids: one search per group
+    for (let g = 1; g < groupCount; g++) {
+      if (present[g] === 0) continue;
+      let count = 0;
+      for (let j = 0; j < targetCount; j++) {
+        if (pending[j] === 0 || cellGroup[j] !== g) continue;
         members[count] = j;
         memberNodes[count++] = targets[j];
       }
-      if (current !== g) {
-        query.setWeight(groups.weights[g]);
-        current = g;
-      }
+      if (count === 0) continue;
+      setGroup(g);
       if (typeof query.oneToMany === "function") query.oneToMany(sources[i], memberNodes.subarray(0, count));
       else query.oneToAll(sources[i]);
-      for (let k = 0; k < count; k++) {
-        const j = members[k];
-        const t = targets[j];
-        const cell = i * targetCount + j;
-        const d = query.distanceTo(t);
-        distance[cell] = d;
-        if (columns.length === 0) continue;
-        if (d === INF_WEIGHT) {
-          for (let c = 0; c < columns.length; c++) sums[c][cell] = Number.NaN;
-          continue;
-        }
-        for (let c = 0; c < columns.length; c++) sums[c][cell] = 0;
-        for (let v = t, a = query.predecessorArc(v); a !== NO_ARC; v = tail[a], a = query.predecessorArc(v)) {
-          for (let c = 0; c < columns.length; c++) sums[c][cell] += columns[c][a];
-        }
-      }
-      if (onRow) {
-        subset.group = g;
-        subset.count = count;
-        onRow(i, subset);
-      }
+      for (let k = 0; k < count; k++) record(i, members[k]);
+      report(i, g, count);
     }
   }
-  if (current > 0) query.setWeight(groups.weights[0]);
+  if (current > 0) query.setWeight(weight0);
 }
 
 /** A shortest-path problem on one weight column, with node coordinates for the hierarchy's nested-dissection order. */

@@ -78,11 +78,39 @@ export function figuresMatrix(ctx: RoutingContext, set: WeightSet, query: Dijkst
   const wonTimeH = chooser ? new Float64Array(n * n).fill(Number.NaN) : null;
   const wonCo2Kg = chooser ? new Float64Array(n * n) : null;
   const wonKm = chooser ? new Float64Array(n * n) : null;
+  // the choosers of the row being priced, per group, made when first needed (each runs the row's rated searches)
+  const rowChoosers: (ReturnType<NonNullable<typeof chooser>> | null | undefined)[] = sets.map(() => undefined);
+  let chooserRow = -1;
+  const chooserOf = (i: number, g: number) => {
+    if (chooserRow !== i) {
+      rowChoosers.fill(undefined);
+      chooserRow = i;
+    }
+    let c = rowChoosers[g];
+    if (c === undefined) {
+      c = choosers[g]?.(nodes[i]) ?? null;
+      rowChoosers[g] = c;
+    }
+    return c;
+  };
+  /** true when a path uses no arc the weights forbid. */
+  const allowed = (p: ArrayLike<number>, weight: Float64Array): boolean => {
+    for (let q = 0; q < p.length; q++) if (weight[p[q]] === Number.POSITIVE_INFINITY) return false;
+    return true;
+  };
   const onRow = (i: number, subset?: RowSubset) => {
     if (pricing === null) return;
     const g = subset?.group ?? 0;
     const groupSet = sets[g];
-    const choose = choosers[g]?.(nodes[i]) ?? null;
+    // a group forbids group 0's arcs and more: group 0's choice stands where the group allows it (routing/matrix.ts)
+    const choose0 = chooser === null ? null : chooserOf(i, 0);
+    const choose =
+      choose0 === null || g === 0
+        ? choose0
+        : (target: number, own: ArrayLike<number>) => {
+            const first = choose0(target, own);
+            return allowed(first.path, groupSet.weight) ? first : (chooserOf(i, g) as NonNullable<typeof choose0>)(target, own);
+          };
     const count = subset?.count ?? n;
     for (let k = 0; k < count; k++) {
       const j = subset ? subset.index[k] : k;
@@ -102,8 +130,8 @@ export function figuresMatrix(ctx: RoutingContext, set: WeightSet, query: Dijkst
       let time = 0;
       let co2 = 0;
       let km = 0;
-      for (let k = 0; k < chosen.path.length; k++) {
-        const a = chosen.path[k];
+      for (let q = 0; q < chosen.path.length; q++) {
+        const a = chosen.path[q];
         time += set.columns.timeH[a];
         co2 += set.columns.co2Kg[a];
         km += net.arcs.distanceKm[a];

@@ -222,8 +222,8 @@ export function cityPairs(
   const net = ctx.net;
   const places = net.network.places;
   const cities = places.flatMap((p, i) => (p.kinds.includes("city") ? [i] : []));
-  // the rules of passage of the state's date, per pair of countries: one search per origin and group of its
-  // destinations, each on its group's weights (routing/passage-groups.ts)
+  // the rules of passage of the state's date, per pair of countries (routing/passage-groups.ts): one search per
+  // origin on the weights of the rules every pair takes, one more per group whose cities that path does not serve
   const passage = matrixPassage(ctx, options, cities, cities);
   const set = passage.sets[0];
   const basis = effectiveBasis(set, rates);
@@ -240,65 +240,105 @@ export function cityPairs(
   const path: number[] = [];
   const cellGroup = new Int32Array(cities.length);
   const rowPairs: (PairRow | null)[] = new Array(cities.length).fill(null);
-  const present = new Uint8Array(passage.sets.length);
+  const pending = new Uint8Array(cities.length);
   const targets = new Uint32Array(cities.length);
-  for (let i = 0; i < cities.length; i++) {
-    present.fill(0);
-    for (let j = 0; j < cities.length; j++) {
-      cellGroup[j] = passage.cellGroup(i, j);
-      present[cellGroup[j]] = 1;
+  const weight0 = set.weight;
+  // the rated choosers of the row, per group, made when first needed; group 0's choice stands where a group allows it
+  const rowChoosers: (ReturnType<NonNullable<(typeof choosers)[number]>> | null | undefined)[] = choosers.map(() => undefined);
+  const chooserOf = (i: number, g: number) => {
+    let c = rowChoosers[g];
+    if (c === undefined) {
+      c = choosers[g]?.(nodes[i]) ?? null;
+      rowChoosers[g] = c;
     }
-    for (let g = 0; g < passage.sets.length; g++) {
-      if (present[g] === 0) continue;
-      const groupSet = passage.sets[g];
-      let count = 0;
-      for (let j = 0; j < cities.length; j++) if (cellGroup[j] === g) targets[count++] = nodes[j];
-      query.setWeight(groupSet.weight);
-      query.oneToMany(nodes[i], targets.subarray(0, count));
-      const choose = choosers[g]?.(nodes[i]) ?? null;
-      for (let j = 0; j < cities.length; j++) {
-        if (i === j || cellGroup[j] !== g) continue;
-        const t = nodes[j];
-        if (query.distanceTo(t) === INF_WEIGHT) {
-          unreachable++;
-          continue;
-        }
-        path.length = 0;
-        let time = 0;
-        let cost = 0;
-        let co2 = 0;
-        let km = 0;
-        for (let v = t, a = query.predecessorArc(v); a !== NO_ARC; v = tail[a], a = query.predecessorArc(v)) {
-          path.push(a);
+    return c;
+  };
+  const allowedIn = (p: ArrayLike<number>, weight: Float64Array): boolean => {
+    for (let q = 0; q < p.length; q++) if (weight[p[q]] === Number.POSITIVE_INFINITY) return false;
+    return true;
+  };
+  /** The pair (i, j) of group g from the query's current tree (reachable). */
+  const pairOf = (i: number, j: number, g: number): PairRow => {
+    const groupSet = passage.sets[g];
+    const t = nodes[j];
+    path.length = 0;
+    let time = 0;
+    let cost = 0;
+    let co2 = 0;
+    let km = 0;
+    for (let v = t, a = query.predecessorArc(v); a !== NO_ARC; v = tail[a], a = query.predecessorArc(v)) {
+      path.push(a);
+      time += timeH[a];
+      cost += costUsd[a];
+      co2 += co2Kg[a];
+      km += distanceKm[a];
+    }
+    path.reverse();
+    let chosen: readonly number[] = path;
+    const choose0 = chooserOf(i, 0);
+    if (choose0 !== null) {
+      let c = choose0(t, path);
+      if (g > 0 && !allowedIn(c.path, groupSet.weight)) c = (chooserOf(i, g) as NonNullable<typeof choose0>)(t, path);
+      cost = c.costUsd;
+      if (c.path !== path) {
+        chosen = Array.from(c.path);
+        [time, co2, km] = [0, 0, 0];
+        for (const a of chosen) {
           time += timeH[a];
-          cost += costUsd[a];
           co2 += co2Kg[a];
           km += distanceKm[a];
         }
-        path.reverse();
-        let chosen: readonly number[] = path;
-        if (choose !== null) {
-          const c = choose(t, path);
-          cost = c.costUsd;
-          if (c.path !== path) {
-            chosen = Array.from(c.path);
-            [time, co2, km] = [0, 0, 0];
-            for (const a of chosen) {
-              time += timeH[a];
-              co2 += co2Kg[a];
-              km += distanceKm[a];
-            }
-          }
-        } else if (pricing !== null) cost = pricePathOf(ctx, groupSet, path, pricing, false).totalUsd;
-        rowPairs[j] = {
-          from: places[cities[i]].id,
-          to: places[cities[j]].id,
-          timeH: time,
-          costUsd: cost,
-          co2Kg: co2,
-          distanceKm: km,
-          corridor: corridorOf(net, chosen, net.placeCountry[cities[i]], net.placeCountry[cities[j]]),
-        };
+      }
+    } else if (pricing !== null) cost = pricePathOf(ctx, groupSet, path, pricing, false).totalUsd;
+    return {
+      from: places[cities[i]].id,
+      to: places[cities[j]].id,
+      timeH: time,
+      costUsd: cost,
+      co2Kg: co2,
+      distanceKm: km,
+      corridor: corridorOf(net, chosen, net.placeCountry[cities[i]], net.placeCountry[cities[j]]),
+    };
+  };
+  for (let i = 0; i < cities.length; i++) {
+    rowChoosers.fill(undefined);
+    // group 0's search to every city; a city of group g takes that path where g forbids none of its arcs
+    query.setWeight(weight0);
+    query.oneToMany(nodes[i], nodes);
+    let anyPending = false;
+    for (let j = 0; j < cities.length; j++) {
+      const g = passage.cellGroup(i, j);
+      cellGroup[j] = g;
+      pending[j] = 0;
+      if (i === j) continue;
+      const t = nodes[j];
+      if (query.distanceTo(t) === INF_WEIGHT) {
+        unreachable++;
+        continue;
+      }
+      if (g > 0) {
+        let blocked = false;
+        const w = passage.sets[g].weight;
+        for (let v = t, a = query.predecessorArc(v); a !== NO_ARC && !blocked; v = tail[a], a = query.predecessorArc(v)) blocked = w[a] === Number.POSITIVE_INFINITY;
+        if (blocked) {
+          pending[j] = 1;
+          anyPending = true;
+          continue;
+        }
+      }
+      rowPairs[j] = pairOf(i, j, g);
+    }
+    // the cities whose group-0 path crosses what their group forbids: one search per group
+    for (let g = 1; anyPending && g < passage.sets.length; g++) {
+      let count = 0;
+      for (let j = 0; j < cities.length; j++) if (pending[j] === 1 && cellGroup[j] === g) targets[count++] = nodes[j];
+      if (count === 0) continue;
+      query.setWeight(passage.sets[g].weight);
+      query.oneToMany(nodes[i], targets.subarray(0, count));
+      for (let j = 0; j < cities.length; j++) {
+        if (pending[j] === 0 || cellGroup[j] !== g) continue;
+        if (query.distanceTo(nodes[j]) === INF_WEIGHT) unreachable++;
+        else rowPairs[j] = pairOf(i, j, g);
       }
     }
     // the pairs of the row in destination order

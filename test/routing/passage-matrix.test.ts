@@ -17,6 +17,7 @@ import { resolveNetworkState } from "../../src/network/state";
 import { PlaceResolver } from "../../src/network/resolve";
 import { RoutingContext } from "../../src/routing/context";
 import { DijkstraQuery } from "../../src/routing/dijkstra";
+import { manyToMany } from "../../src/routing/matrix";
 import { resolveRouteOptions, type RouteOptions } from "../../src/routing/options";
 import { matrixPassage } from "../../src/routing/passage-groups";
 import { planRoutes } from "../../src/routing/plan";
@@ -169,6 +170,26 @@ describe.skipIf(!existsSync(DATA))("rules of passage in the matrix on data/euras
       expect(m.sums[0][i * 3 + 2]).toBeCloseTo(plan.routes[0].timeH, 6);
       if (i === 1) expect(plan.routes[0].countries).not.toContain("PAK");
     }
+  });
+
+  it("every cell of the all-city matrix is its group's shortest distance (group 0's search answers a cell only where its group allows the path)", () => {
+    const cities = net.network.places.flatMap((p, i) => (p.kinds.includes("city") ? [i] : []));
+    const options = resolveRouteOptions(net, { year: 2026, criterion: "time" });
+    const passage = matrixPassage(ctx, options, cities, cities);
+    expect(passage.sets.length).toBeGreaterThan(1); // Indian goods and goods to India: Pakistan is no transit
+    const nodes = Uint32Array.from(cities, accessNode);
+    const grouped = manyToMany(new DijkstraQuery(net.graph, passage.weights[0], { noThrough: net.noThrough }), nodes, nodes, { groups: passage }).distance;
+    const plain = passage.weights.map((w) => new DijkstraQuery(net.graph, w, { noThrough: net.noThrough }));
+    let changed = 0;
+    for (let i = 0; i < cities.length; i += 7) {
+      for (const q of plain) q.oneToAll(nodes[i]);
+      for (let j = 0; j < cities.length; j++) {
+        const g = passage.cellGroup(i, j);
+        expect(grouped[i * cities.length + j]).toBe(plain[g].distanceTo(nodes[j]));
+        if (plain[g].distanceTo(nodes[j]) !== plain[0].distanceTo(nodes[j])) changed++;
+      }
+    }
+    expect(changed).toBeGreaterThan(0); // some cells do take another path under their transit ban
   });
 
   it("in 2024 Karachi → Kabul crosses at Torkham or Chaman (the closure is from October 2025)", () => {
