@@ -39,14 +39,11 @@ const KNOWN_NO_CROSSING: Record<string, string> = {
   "BTN-CHN": "no open crossing",
   "CHN-IND": "gap: border trade passes (Nathu La, Shipki La, Lipulekh), suspended 2020, small volumes",
   "IND-PAK": "Attari–Wagah carries no trade (modelled on purpose, docs/data-format.md)",
-  "EST-RUS": "gap or closed: Narva–Ivangorod, Koidula–Pechory (status for freight under sanctions not checked)",
   "FIN-RUS": "closed: Finland closed every crossing with Russia from December 2023",
-  "LTU-RUS": "gap: Kaliningrad transit (Kybartai–Chernyshevskoye rail)",
-  "LVA-RUS": "gap or closed: Terehova–Burachki road, Zilupe–Sebezh rail (status for freight not checked)",
   "NOR-RUS": "Storskog–Borisoglebsky: little freight",
-  "POL-RUS": "Kaliningrad: Grzechotki–Mamonovo, Braniewo (status for freight not checked)",
+  "POL-RUS": "gap: Kaliningrad–Poland (Grzechotki–Mamonovo, Braniewo; status for freight not checked); Kaliningrad is reached through Lithuania (Kybartai–Chernyshevskoye)",
   "RUS-UKR": "closed by the war since February 2022",
-  "BLR-LVA": "gap: Paternieki–Grigorovshchina road, Indra–Bigosovo rail",
+  "BLR-LVA": "gap: Paternieki–Grigorovshchina (the only open Latvia–Belarus road crossing since Silene closed in September 2023) and Indra–Bigosovo rail; no published throughput of either found, so they would add crossings without any capacity",
   "BLR-UKR": "closed by the war since February 2022",
 };
 
