@@ -75,12 +75,21 @@ describe.skipIf(!existsSync(DATA))("rates basis against published rates (data/eu
     expect(usd).toBeLessThan(7961 * 1.05);
   });
 
-  it("Rotterdam → Shanghai (backhaul) is a fraction of the headhaul in 2024-01 and at the peak, and says it is the cost model's light direction", () => {
-    for (const month of ["2024-01", "2024-07", "2023-03"]) {
+  it("Rotterdam → Shanghai (backhaul) is a fraction of the headhaul: Drewry's own Rotterdam–Shanghai figure where a report gives it, else the cost model's light direction", () => {
+    for (const month of ["2024-01", "2024-07", "2023-03", "2025-04"]) {
       const back = plan("rotterdam", "shanghai", month, sea).routes[0];
       expect(back.costUsd).toBeLessThan(cost("shanghai", "rotterdam", month, sea));
       expect(seaUsd("rotterdam", "shanghai", month)).toBeLessThan(seaUsd("shanghai", "rotterdam", month));
-      const rate = back.legs.find((l) => l.mode === "sea")?.rates?.[0];
+    }
+    // WCI Rotterdam → Shanghai: USD 975 (18 Jan 2024), USD 475 (10 Apr 2025)
+    for (const [month, usd, source] of [["2024-01", 975, "src:rates-drewry-wci-18-jan-2024"], ["2025-04", 475, "src:rates-drewry-wci-apr-2025"]] as const) {
+      const rate = plan("rotterdam", "shanghai", month, sea).routes[0].legs.find((l) => l.mode === "sea")?.rates?.[0];
+      expect(rate).toMatchObject({ direction: "eastbound", basis: "rate", runRateUsd: usd });
+      expect(rate?.source).toContain(source);
+    }
+    // months without an eastbound report (2023-03; 2024-07 beyond the carry-forward of January) keep the cost model's light direction
+    for (const month of ["2024-07", "2023-03"]) {
+      const rate = plan("rotterdam", "shanghai", month, sea).routes[0].legs.find((l) => l.mode === "sea")?.rates?.[0];
       expect(rate).toMatchObject({ direction: "eastbound", basis: "cost-model" });
       expect(rate?.imbalanceFactor).toBeLessThan(1);
     }
