@@ -189,34 +189,47 @@ function groupedRows(
     subset.count = count;
     onRow(i, subset);
   };
+  const columnCount = columns.length;
   for (let i = 0; i < sources.length; i++) {
-    present.fill(0);
-    for (let j = 0; j < targetCount; j++) {
-      const g = groups.cellGroup(i, j);
-      cellGroup[j] = g;
-      present[g] = 1;
-      pending[j] = 0;
-    }
     // group 0's search to every target first: a group forbids group 0's arcs and more (its other weights are the
     // same), so where group 0's path to a target of group g uses no arc g forbids, it is g's shortest path too
     setGroup(0);
     if (typeof query.oneToMany === "function") query.oneToMany(sources[i], targets);
     else query.oneToAll(sources[i]);
+    present.fill(0);
     let anyPending = false;
-    for (let g = 0; g < groupCount; g++) {
-      if (present[g] === 0) continue;
-      let count = 0;
-      for (let j = 0; j < targetCount; j++) {
-        if (cellGroup[j] !== g) continue;
-        if (g > 0 && query.distanceTo(targets[j]) !== INF_WEIGHT && !allowedIn(j, g)) {
-          pending[j] = 1;
-          anyPending = true;
-          continue;
-        }
-        record(i, j);
-        members[count++] = j;
+    const row = i * targetCount;
+    for (let j = 0; j < targetCount; j++) {
+      const g = groups.cellGroup(i, j);
+      cellGroup[j] = g;
+      present[g] = 1;
+      pending[j] = 0;
+      const t = targets[j];
+      const d = query.distanceTo(t);
+      if (g > 0 && d !== INF_WEIGHT && !allowedIn(j, g)) {
+        pending[j] = 1;
+        anyPending = true;
+        continue;
       }
-      report(i, g, count);
+      const cell = row + j;
+      distance[cell] = d;
+      if (columnCount === 0) continue;
+      if (d === INF_WEIGHT) {
+        for (let c = 0; c < columnCount; c++) sums[c][cell] = Number.NaN;
+        continue;
+      }
+      for (let c = 0; c < columnCount; c++) sums[c][cell] = 0;
+      for (let v = t, a = query.predecessorArc(v); a !== NO_ARC; v = tail[a], a = query.predecessorArc(v)) {
+        for (let c = 0; c < columnCount; c++) sums[c][cell] += columns[c][a];
+      }
+    }
+    if (onRow) {
+      for (let g = 0; g < groupCount; g++) {
+        if (present[g] === 0) continue;
+        let count = 0;
+        for (let j = 0; j < targetCount; j++) if (cellGroup[j] === g && pending[j] === 0) members[count++] = j;
+        report(i, g, count);
+      }
     }
     if (!anyPending) continue;
     // the targets whose group-0 path crosses what their group forbids: one search per group

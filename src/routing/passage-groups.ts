@@ -46,7 +46,24 @@ export class PassageGroups {
     const allOff = state.rulesOff.includes("all");
     this.transitRules = passageRules(net).filter((r) => r.kind === "transit_ban" && isRuleInForce(r, this.date) && !allOff && !state.rulesOff.includes(r.id));
     this.transitCountries = new Set(this.transitRules.flatMap((r) => r.countries));
+    // [country] bit r set when transit rule r's goodsFrom (goodsTo) admits the country (an empty list admits any)
+    const C = this.countryCount + 1;
+    this.fromMask = new Uint32Array(C);
+    this.toMask = new Uint32Array(C);
+    this.transitRules.slice(0, 32).forEach((r, k) => {
+      const bit = 1 << k;
+      if (r.bothDirections) this.bothMask |= bit;
+      for (let c = 0; c < C; c++) {
+        const iso = c < this.countryCount ? net.countries[c] : null;
+        if (r.goodsFrom.length === 0 || (iso !== null && r.goodsFrom.includes(iso))) this.fromMask[c] |= bit;
+        if (r.goodsTo.length === 0 || (iso !== null && r.goodsTo.includes(iso))) this.toMask[c] |= bit;
+      }
+    });
   }
+
+  private readonly fromMask: Uint32Array;
+  private readonly toMask: Uint32Array;
+  private bothMask = 0;
 
   /** Number of groups classified so far. */
   get count(): number {
@@ -76,6 +93,11 @@ export class PassageGroups {
 
   private classify(origin: number, destination: number): number {
     if (this.transitRules.length === 0) return 0;
+    // no transit rule concerns the pair (bit masks; concernsShipment below decides where more than 32 rules are in force)
+    if (this.transitRules.length <= 32) {
+      const mask = (this.fromMask[origin] & this.toMask[destination]) | (this.bothMask & this.fromMask[destination] & this.toMask[origin]);
+      if (mask === 0) return 0;
+    }
     const countries = this.state.net.countries;
     const o = origin < this.countryCount ? countries[origin] : null;
     const d = destination < this.countryCount ? countries[destination] : null;
