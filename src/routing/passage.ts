@@ -189,8 +189,9 @@ function pathUses(net: CompiledNetwork, state: NetworkState, rule: PassageRule, 
 }
 
 /**
- * The notes a route report names the rules of passage with: each forbidding rule in force for the shipment (and,
- * when `unrestricted` — the best path without the rules — used what the rule forbids, that it did), each permit
+ * The notes a route report names the rules of passage with: each transit ban in force for the shipment and each
+ * closure the route had to avoid (with, when `unrestricted` — the best path without the rules — used what the rule
+ * forbids, what it would have used), each permit
  * whose crossings or countries the route uses, and the rules switched off that the route would otherwise break.
  */
 export function passageNotes(
@@ -211,6 +212,9 @@ export function passageNotes(
       continue;
     }
     const avoided = unrestricted === null ? [] : pathUses(net, state, rule, unrestricted, origin, destination);
+    // a closure (crossing_ban, service_ban) concerns every shipment: it is named only on routes it shaped, those whose
+    // best path without the rules would use what it closes; a transit ban is named on every shipment it concerns
+    if (rule.kind !== "transit_ban" && avoided.length === 0) continue;
     const effect = avoided.length > 0 ? `; without it the best route would use ${avoided.join(", ")}` : "";
     notes.push({ text: `rule of passage in force on ${passage.date}: ${rule.name} [${rule.id}]: ${rule.what}${effect}`, rule });
   }
