@@ -176,12 +176,39 @@ function groupedRows(
       for (let c = 0; c < columns.length; c++) sums[c][cell] += columns[c][a];
     }
   };
+  // per group and node of the row's tree: whether the path to the node uses an arc the group forbids, memoised so
+  // the paths to all targets together cost one pass over the tree's nodes at most
+  const nodeCount = query.graph.nodeCount;
+  const stamp = new Uint32Array(nodeCount * groupCount);
+  const verdict = new Uint8Array(nodeCount * groupCount);
+  const stack = new Uint32Array(nodeCount);
+  let rowStamp = 0;
   /** true when the current tree's path to target j uses no arc that group g's weights forbid (+Infinity). */
   const allowedIn = (j: number, g: number): boolean => {
     const w = groups.weights[g];
     if (w === weight0) return true;
-    for (let v = targets[j], a = query.predecessorArc(v); a !== NO_ARC; v = tail[a], a = query.predecessorArc(v)) if (w[a] === Number.POSITIVE_INFINITY) return false;
-    return true;
+    const base = g * nodeCount;
+    let depth = 0;
+    let ok = 1;
+    for (let v = targets[j]; ; ) {
+      if (stamp[base + v] === rowStamp) {
+        ok = verdict[base + v];
+        break;
+      }
+      const a = query.predecessorArc(v);
+      if (a === NO_ARC) break;
+      stack[depth++] = v;
+      if (w[a] === Number.POSITIVE_INFINITY) {
+        ok = 0;
+        break;
+      }
+      v = tail[a];
+    }
+    for (let k = 0; k < depth; k++) {
+      stamp[base + stack[k]] = rowStamp;
+      verdict[base + stack[k]] = ok;
+    }
+    return ok === 1;
   };
   const report = (i: number, g: number, count: number) => {
     if (!onRow || count === 0) return;
@@ -196,6 +223,7 @@ function groupedRows(
     setGroup(0);
     if (typeof query.oneToMany === "function") query.oneToMany(sources[i], targets);
     else query.oneToAll(sources[i]);
+    rowStamp++;
     present.fill(0);
     let anyPending = false;
     const row = i * targetCount;
