@@ -153,7 +153,7 @@ export function timeBasisNote(endDwell: boolean | "origin" | "destination"): str
   }
   return endDwell
     ? "time basis: trip ends included: the dwell at both ends (terminal_dwell events; a road end is one door handling); first- and last-mile trucking only where the route itself starts or ends by road"
-    : "time basis: line haul, from the first departure to the last arrival without the dwell at the two trip ends; --trip-end-dwell adds it (each calibration observation states which end dwell its time includes)";
+    : "time basis: line haul, from the first departure to the last arrival without the dwell at the two trip ends (asked with --no-trip-end-dwell or tripEndDwell: false; a route includes them by default; each calibration observation states which end dwell its time includes)";
 }
 
 /**

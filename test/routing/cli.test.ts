@@ -18,11 +18,17 @@ async function run(...args: string[]): Promise<{ code: number; out: string; err:
 
 describe("caravan route", () => {
   it("prints a readable table with a summary line, legs, events and countries", async () => {
-    const { code, out } = await run("route", "Orient", "Destport");
+    const { code, out } = await run("route", "Orient", "Destport", "--no-trip-end-dwell");
     expect(code).toBe(0);
     expect(out).toMatch(/Orient → Destport: 1 route/);
     expect(out).toMatch(/#1 .* 5,530 km/);
     expect(out).toMatch(/#1 .*\(168\.2 h, P90 7\.0 d\)/);
+    expect(out).not.toMatch(/terminal_dwell/);
+    // by default a route includes the dwell at both trip ends, listed as events: 2 h at each terminal here
+    const dflt = await run("route", "Orient", "Destport");
+    expect(dflt.out).toMatch(/#1 .*\(172\.1 h, P90 7\.2 d\)/);
+    expect(dflt.out).toMatch(/terminal_dwell\s+Orient\s+2\.0\s+2\.0\s+100/);
+    expect(dflt.out).toMatch(/terminal_dwell\s+Destport\s+2\.0\s+2\.0\s+100/);
     // event columns: h, P90 h (the median where a crossing has no high dwell figure), USD, ref
     expect(out).toMatch(/border\s+China Gate\s+20\.0\s+20\.0\s+100\s+cn-kz/);
     expect(out).toMatch(/countries: CHN > KAZ > RUS > DEU/);
@@ -113,7 +119,8 @@ describe("caravan matrix", () => {
     for (const line of out.trim().split("\n").slice(1)) {
       const [from, to, , costUsd] = line.split(",");
       if (from === to) continue;
-      const route = JSON.parse((await run("route", from, to, "--optimize", "cost", "--json")).out);
+      // the matrix reports the line haul (no trip-end dwell), as route does with --no-trip-end-dwell
+      const route = JSON.parse((await run("route", from, to, "--optimize", "cost", "--no-trip-end-dwell", "--json")).out);
       expect(Number(costUsd)).toBeCloseTo(route.routes[0].costUsd, 2);
     }
   });

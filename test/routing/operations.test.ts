@@ -127,7 +127,7 @@ describe.skipIf(!existsSync(DATA))("operation types on data/eurasia", () => {
       const code = await runCli(["--data", DATA, "route", ...args], { out: (t) => (out += t), err: (t) => (err += t) });
       return { code, out, err };
     };
-    const ok = await run("Almaty", "Moscow", "--modes", "road", "--operations", "road-single-driver", "--json");
+    const ok = await run("Almaty", "Moscow", "--modes", "road", "--operations", "road-single-driver", "--no-trip-end-dwell", "--json");
     expect(ok.code).toBe(0);
     const r = JSON.parse(ok.out).routes[0] as RouteReport;
     expect(r.notes).toContainEqual(expect.stringContaining("[road-single-driver, driving-time rules, 1 driver"));

@@ -53,18 +53,19 @@ describe.skipIf(!existsSync(DATA))("trip-end terminal dwell on data/eurasia", ()
   });
 
   it("charges a sea trip from a port the port's dwell, exactly what an inland origin pays passing through that port", () => {
-    const fromPort = route("Nhava Sheva", "Rotterdam", { modes: ["sea"], tripEndDwell: true });
-    const inland = route("Pune", "Rotterdam", { tripEndDwell: true });
-    const atPort = dwell(fromPort).find((e) => e.at === "nhava-sheva");
-    const through = inland.events.find((e) => e.type === "port_handling" && e.at === "nhava-sheva");
-    expect(atPort?.ref).toBe("nhava-sheva-port");
+    // Pune → Shanghai leaves India by rail to Chennai and sails from there
+    const fromPort = route("Chennai", "Shanghai", { modes: ["sea"], tripEndDwell: true });
+    const inland = route("Pune", "Shanghai", { modes: ["rail", "sea"], tripEndDwell: true });
+    const atPort = dwell(fromPort).find((e) => e.at === "chennai");
+    const through = inland.events.find((e) => e.type === "port_handling" && e.at === "chennai");
+    expect(atPort?.ref).toBe("chennai-port");
     expect(through).toBeDefined();
     expect(atPort?.timeH).toBe(through?.timeH);
     expect(atPort?.costUsd).toBe(through?.costUsd);
     expect(atPort?.timeH).toBeGreaterThan(0);
-    // both end at Rotterdam by sea and pay its dwell there
-    expect(dwell(fromPort).find((e) => e.at === "rotterdam")?.ref).toBe("rotterdam-port");
-    expect(dwell(inland).find((e) => e.at === "rotterdam")?.ref).toBe("rotterdam-port");
+    // both end at Shanghai by sea and pay its dwell there
+    expect(dwell(fromPort).find((e) => e.at === "shanghai")?.ref).toBe("shanghai-port");
+    expect(dwell(inland).find((e) => e.at === "shanghai")?.ref).toBe("shanghai-port");
   });
 
   it("charges rail trip ends their rail↔road handling and road trip ends one door handling (the default transfer)", () => {

@@ -122,7 +122,11 @@ describe.skipIf(!HAS_DATA)("route and matrix: cost basis, rates month and rules 
     const plan = json<Plan & { routes: { events: { type: string }[] }[] }>(await get(url));
     const cli = await cliJson("route", "Shanghai", "Duisburg", "--trip-end-dwell", "--operations", "road-team-driven", "--alternatives", "2", "--json");
     expect(plan).toEqual(cli);
-    const plain = json<Plan & { routes: { events: { type: string }[] }[] }>(await get("/api/v1/route?from=Shanghai&to=Duisburg&alternatives=2"));
+    // trip-end dwell is the default; tripEndDwell=false gives the line haul, as route --no-trip-end-dwell
+    const dflt = json<Plan>(await get("/api/v1/route?from=Shanghai&to=Duisburg&operations=road-team-driven&alternatives=2"));
+    expect(dflt).toEqual(plan);
+    const plain = json<Plan & { routes: { events: { type: string }[] }[] }>(await get("/api/v1/route?from=Shanghai&to=Duisburg&alternatives=2&tripEndDwell=false"));
+    expect(plain).toEqual(await cliJson("route", "Shanghai", "Duisburg", "--no-trip-end-dwell", "--alternatives", "2", "--json"));
     expect(plan.routes[0].events.filter((e) => e.type === "terminal_dwell").length).toBeGreaterThan(plain.routes[0].events.filter((e) => e.type === "terminal_dwell").length);
     const bad = await get("/api/v1/route?from=Shanghai&to=Duisburg&operations=road-team-drivn");
     expect(bad.statusCode).toBe(400);
@@ -166,7 +170,8 @@ describe.skipIf(!HAS_DATA)("route and matrix: cost basis, rates month and rules 
     expect(rated).toMatchObject({ costBasis: "rates", ratesMonth: "2024-07" });
     const cost = json<{ costBasis: string; ratesMonth: string | null; costUsd: number[][] }>(await get("/api/v1/matrix?places=shanghai,rotterdam,xian,duisburg&costBasis=cost&optimize=time"));
     expect(cost).toMatchObject({ costBasis: "cost", ratesMonth: null });
-    const route = json<Plan>(await get("/api/v1/route?from=xian&to=duisburg&rates=2024-07&optimize=time"));
+    // the matrix reports the line haul: the route without trip-end dwell
+    const route = json<Plan>(await get("/api/v1/route?from=xian&to=duisburg&rates=2024-07&optimize=time&tripEndDwell=false"));
     expect(rated.costUsd[2][3]).toBeCloseTo(route.routes[0].costUsd, 6);
     expect(rated.costUsd[2][3]).not.toBeCloseTo(cost.costUsd[2][3], 0);
   });

@@ -165,7 +165,7 @@ describe("GET /api/v1/matrix", () => {
     expect(m.distanceKm[0][1]).toBeCloseTo(2010, 6);
     expect(m.reachable.flat().every(Boolean)).toBe(true);
     expect(m.unreachablePairs).toBe(0);
-    const route = json<{ routes: { timeH: number }[] }>(await get("/api/v1/route?from=ori&to=dest&optimize=time"));
+    const route = json<{ routes: { timeH: number }[] }>(await get("/api/v1/route?from=ori&to=dest&optimize=time&tripEndDwell=false"));
     expect(m.timeH[0][2]).toBeCloseTo(route.routes[0].timeH, 9);
   });
 

@@ -33,7 +33,8 @@ export function register(program: Command): void {
       for (const c of DEMO_CASES) {
         out(`\n=== ${c.title} ===\n`);
         try {
-          const plan = planRoutes(ctx, { from: resolver.resolve(c.from), to: resolver.resolve(c.to), alternatives: c.alternatives ?? 1, ...c.options });
+          // as `caravan route` by default: terminal to terminal, the dwell at both trip ends included
+          const plan = planRoutes(ctx, { from: resolver.resolve(c.from), to: resolver.resolve(c.to), alternatives: c.alternatives ?? 1, tripEndDwell: true, ...c.options });
           out(formatPlan(plan, cargoUnit(net, plan.cargo)));
         } catch (error) {
           // one pair the dataset cannot answer does not stop the others; say why
