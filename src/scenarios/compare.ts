@@ -17,7 +17,8 @@ import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { CaravanError } from "../core/errors";
 import type { CrossingDirectionRow, CrossingRow, FerryRow, PairRow, ScenarioRun, SideResult, TransitRowOut } from "./run";
-import { readCsvRows, readCsvTable } from "./tables";
+import { columnsOfRows, type PairColumns, readPairsCsvColumns } from "./pair-columns";
+import { readCsvRows } from "./tables";
 import type { TradeWeights } from "./trade-weights";
 
 /** v/c at or above which a capacity counts as a bottleneck. */
@@ -28,7 +29,8 @@ export interface ResultView {
   readonly name: string;
   /** Where it came from: `run:<dir>/<side>` or `scenario:<file>`. */
   readonly origin: string;
-  readonly pairs: readonly PairRow[];
+  /** The city pairs: rows, or typed columns (a run folder's pairs.csv is read into columns). */
+  readonly pairs: readonly PairRow[] | PairColumns;
   readonly crossings: readonly CrossingRow[];
   readonly crossingDirections: readonly CrossingDirectionRow[];
   readonly ferries: readonly FerryRow[];
@@ -65,57 +67,6 @@ export function viewOfSideResult(name: string, origin: string, s: SideResult, co
 
 const num = (text: string | undefined): number => (text === undefined || text === "" ? Number.NaN : Number(text));
 
-const PAIR_COLUMNS = "from,to,timeH,costUsd,co2Kg,distanceKm,corridor";
-
-/**
- * pairs.csv of a run folder (the largest table: every city pair), read without per-row field arrays: fields are
- * sliced between commas (place ids and corridors never contain a comma or quote; a file that does takes the general
- * CSV path).
- */
-function readPairsCsv(file: string): PairRow[] {
-  let text: string;
-  try {
-    text = readFileSync(file, "utf8");
-  } catch {
-    throw new CaravanError("E_RUN_INVALID", `${file} is missing or unreadable`, { details: { file } });
-  }
-  const firstEnd = text.indexOf("\n");
-  if (text.includes('"') || text.includes("\r") || text.slice(0, firstEnd) !== PAIR_COLUMNS) {
-    const t = readCsvTable(file);
-    const [from, to, timeH, costUsd, co2Kg, distanceKm, corridor] = PAIR_COLUMNS.split(",").map(t.column);
-    return t.rows.map((r) => ({ from: r[from], to: r[to], timeH: num(r[timeH]), costUsd: num(r[costUsd]), co2Kg: num(r[co2Kg]), distanceKm: num(r[distanceKm]), corridor: r[corridor] }));
-  }
-  const out: PairRow[] = [];
-  let pos = firstEnd + 1;
-  let line = 2;
-  while (pos < text.length) {
-    let end = text.indexOf("\n", pos);
-    if (end < 0) end = text.length;
-    const c1 = text.indexOf(",", pos);
-    const c2 = text.indexOf(",", c1 + 1);
-    const c3 = text.indexOf(",", c2 + 1);
-    const c4 = text.indexOf(",", c3 + 1);
-    const c5 = text.indexOf(",", c4 + 1);
-    const c6 = text.indexOf(",", c5 + 1);
-    const c7 = text.indexOf(",", c6 + 1);
-    if (c1 < 0 || c6 < 0 || c6 >= end || (c7 !== -1 && c7 < end)) {
-      throw new CaravanError("E_RUN_INVALID", `${file}:${line}: expected the 7 columns ${PAIR_COLUMNS}`, { details: { file, line } });
-    }
-    out.push({
-      from: text.slice(pos, c1),
-      to: text.slice(c1 + 1, c2),
-      timeH: num(text.slice(c2 + 1, c3)),
-      costUsd: num(text.slice(c3 + 1, c4)),
-      co2Kg: num(text.slice(c4 + 1, c5)),
-      distanceKm: num(text.slice(c5 + 1, c6)),
-      corridor: text.slice(c6 + 1, end),
-    });
-    pos = end + 1;
-    line++;
-  }
-  return out;
-}
-
 /** A view of one side of a run folder (E_RUN_INVALID when it is not one). */
 export function viewOfRunFolder(dir: string, side: "baseline" | "scenario" = "scenario"): ResultView {
   const manifestFile = join(dir, "manifest.json");
@@ -127,7 +78,8 @@ export function viewOfRunFolder(dir: string, side: "baseline" | "scenario" = "sc
     throw new CaravanError("E_RUN_INVALID", `${manifestFile} is not valid JSON`, { details: { file: manifestFile } });
   }
   const sub = join(dir, side);
-  const pairs = readPairsCsv(join(sub, "pairs.csv"));
+  const pairs = readPairsCsvColumns(join(sub, "pairs.csv"));
+  let countryPairs: ResultView["countryPairs"] | null = null;
   return {
     name: (side === "baseline" ? manifest.baseline?.name : manifest.scenario?.name) ?? dir,
     origin: `run:${sub}`,
@@ -144,9 +96,13 @@ export function viewOfRunFolder(dir: string, side: "baseline" | "scenario" = "sc
     transit: readCsvRows(join(sub, "transit.csv")).map((r) => ({ country: r.country, transitT: num(r.transitT), containerTeu: num(r.containerTeu) })),
     bottlenecks: readCsvRows(join(sub, "bottlenecks.csv")).map((r) => ({ id: r.id, vc: num(r.vc) })),
     demand: readCsvRows(join(sub, "demand.csv")).map((r) => ({ origin: r.origin, destination: r.destination, amountT: num(r.amountT) })),
-    countryPairs: existsSync(join(dir, "country-pairs.csv"))
-      ? readCsvRows(join(dir, "country-pairs.csv")).map((r) => ({ exporter: r.exporter, importer: r.importer, timeH: num(side === "baseline" ? r.baselineTimeH : r.scenarioTimeH) }))
-      : [],
+    // read when first used (trade-weighted means only)
+    get countryPairs(): ResultView["countryPairs"] {
+      countryPairs ??= existsSync(join(dir, "country-pairs.csv"))
+        ? readCsvRows(join(dir, "country-pairs.csv")).map((r) => ({ exporter: r.exporter, importer: r.importer, timeH: num(side === "baseline" ? r.baselineTimeH : r.scenarioTimeH) }))
+        : [];
+      return countryPairs;
+    },
   };
 }
 
@@ -223,63 +179,149 @@ const byString = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
 /** Compare two result views (see the file comment). */
 export function compareViews(base: ResultView, scen: ResultView, options: { readonly pairs?: boolean; readonly trade?: TradeWeights } = {}): Comparison {
   const keepPairs = options.pairs ?? true;
-  const key = (from: string, to: string) => `${from}\u0000${to}`;
-  const demand = new Map<string, Map<string, number>>(); // origin → destination → tonnes
-  for (const d of scen.demand) {
-    let row = demand.get(d.origin);
-    if (!row) {
-      row = new Map();
-      demand.set(d.origin, row);
+  const A = Array.isArray(base.pairs) ? columnsOfRows(base.pairs as readonly PairRow[]) : (base.pairs as PairColumns);
+  const B = Array.isArray(scen.pairs) ? columnsOfRows(scen.pairs as readonly PairRow[]) : (scen.pairs as PairColumns);
+  // one table of cities and one of corridors for both sides: the baseline's, then what only the scenario has
+  const cityIndex = new Map<string, number>();
+  const cities: string[] = [];
+  const intern = (index: Map<string, number>, list: string[], s: string): number => {
+    let k = index.get(s);
+    if (k === undefined) {
+      k = list.length;
+      list.push(s);
+      index.set(s, k);
     }
-    row.set(d.destination, (row.get(d.destination) ?? 0) + d.amountT);
+    return k;
+  };
+  for (const c of A.cities) intern(cityIndex, cities, c);
+  const bCity = Int32Array.from(B.cities, (c) => intern(cityIndex, cities, c));
+  const corridorIndex = new Map<string, number>();
+  const corridors: string[] = [];
+  const aCorridor = Int32Array.from(A.corridors, (c) => intern(corridorIndex, corridors, c));
+  const bCorridor = Int32Array.from(B.corridors, (c) => intern(corridorIndex, corridors, c));
+  /** A column of indexes into a side's table as indexes into the common table (itself when they are the same). */
+  const remap = (col: Int32Array, map: Int32Array): Int32Array => {
+    let same = true;
+    for (let i = 0; i < map.length && same; i++) same = map[i] === i;
+    if (same) return col;
+    const out = new Int32Array(col.length);
+    for (let i = 0; i < col.length; i++) out[i] = map[col[i]];
+    return out;
+  };
+  const aFrom = remap(A.from, Int32Array.from(A.cities, (c) => cityIndex.get(c)!));
+  const aTo = remap(A.to, Int32Array.from(A.cities, (c) => cityIndex.get(c)!));
+  const bFrom = remap(B.from, bCity);
+  const bTo = remap(B.to, bCity);
+  const aCor = remap(A.corridor, aCorridor);
+  const bCor = remap(B.corridor, bCorridor);
+  const nCities = cities.length;
+  // demand weights by city pair (tonnes, summed in the order of the demand rows)
+  const dense = nCities * nCities <= 1 << 24;
+  const demandDense = dense ? new Float64Array(nCities * nCities) : null;
+  const demandMap = dense ? null : new Map<number, number>();
+  for (const d of scen.demand) {
+    const f = cityIndex.get(d.origin);
+    const t = cityIndex.get(d.destination);
+    if (f === undefined || t === undefined) continue; // no pair to weigh
+    const k = f * nCities + t;
+    if (demandDense) demandDense[k] += d.amountT;
+    else demandMap!.set(k, (demandMap!.get(k) ?? 0) + d.amountT);
   }
-  // Matched pairs in baseline order, then pairs only the scenario has. Runs over one network list the same city
-  // pairs in the same order except for unreachable ones, so a merge walk finds the matches without a key map.
-  const matched: [PairRow | null, PairRow | null][] = [];
-  const bp = base.pairs;
-  const sp = scen.pairs;
+  const weightOf = (f: number, t: number): number => (demandDense ? demandDense[f * nCities + t] : (demandMap!.get(f * nCities + t) ?? 0));
+  // Matched pairs in baseline order, then pairs only the scenario has: row of each side, -1 where it has none. Runs
+  // over one network list the same city pairs in the same order except for unreachable ones, so a merge walk finds
+  // the matches without a key map.
+  const nA = A.length;
+  const nB = B.length;
+  let mA = new Int32Array(nA);
+  let mB = new Int32Array(nA);
+  let matched = nA;
   // greedy subsequence match: exact when the scenario's pairs are the baseline's in the same order, some missing
   let j = 0;
-  for (const b of bp) {
-    if (j < sp.length && sp[j].from === b.from && sp[j].to === b.to) matched.push([b, sp[j++]]);
-    else matched.push([b, null]);
+  for (let i = 0; i < nA; i++) {
+    mA[i] = i;
+    if (j < nB && bFrom[j] === aFrom[i] && bTo[j] === aTo[i]) mB[i] = j++;
+    else mB[i] = -1;
   }
-  if (j < sp.length) {
-    // general case: match by key
-    matched.length = 0;
-    const scenMap = new Map(sp.map((p) => [key(p.from, p.to), p]));
-    const seen = new Set<string>();
-    for (const b of bp) {
-      const k = key(b.from, b.to);
+  if (j < nB) {
+    // general case: match by key (the last scenario row of a pair)
+    const scenRow = new Map<number, number>();
+    for (let s = 0; s < nB; s++) scenRow.set(bFrom[s] * nCities + bTo[s], s);
+    const seen = new Set<number>();
+    for (let i = 0; i < nA; i++) {
+      const k = aFrom[i] * nCities + aTo[i];
       seen.add(k);
-      matched.push([b, scenMap.get(k) ?? null]);
+      mB[i] = scenRow.get(k) ?? -1;
     }
-    for (const s of sp) if (!seen.has(key(s.from, s.to))) matched.push([null, s]);
+    const only: number[] = [];
+    for (let s = 0; s < nB; s++) if (!seen.has(bFrom[s] * nCities + bTo[s])) only.push(s);
+    matched = nA + only.length;
+    const ma = new Int32Array(matched);
+    const mb = new Int32Array(matched);
+    ma.set(mA);
+    mb.set(mB);
+    for (let q = 0; q < only.length; q++) {
+      ma[nA + q] = -1;
+      mb[nA + q] = only[q];
+    }
+    mA = ma;
+    mB = mb;
   }
-  const pairs: PairChange[] = [];
+  const fig = (P: PairColumns, cor: Int32Array, i: number): PairFigures => ({ timeH: P.timeH[i], costUsd: P.costUsd[i], co2Kg: P.co2Kg[i], corridor: corridors[cor[i]] });
+  /** The PairChange of matched entry q (as listed in `pairs`). */
+  const pairChange = (q: number): PairChange => {
+    const b = mA[q];
+    const s = mB[q];
+    const from = cities[b >= 0 ? aFrom[b] : bFrom[s]];
+    const to = cities[b >= 0 ? aTo[b] : bTo[s]];
+    const w = weightOf(b >= 0 ? aFrom[b] : bFrom[s], b >= 0 ? aTo[b] : bTo[s]);
+    if (b < 0 || s < 0) return { from, to, baseline: b < 0 ? null : fig(A, aCor, b), scenario: s < 0 ? null : fig(B, bCor, s), change: null, corridorSwitch: false, demandT: w };
+    const dt = B.timeH[s] - A.timeH[b];
+    const dc = B.costUsd[s] - A.costUsd[b];
+    const de = B.co2Kg[s] - A.co2Kg[b];
+    return {
+      from,
+      to,
+      baseline: fig(A, aCor, b),
+      scenario: fig(B, bCor, s),
+      change: { timeH: dt, timePct: pct(dt, A.timeH[b]), costUsd: dc, costPct: pct(dc, A.costUsd[b]), co2Kg: de, co2Pct: pct(de, A.co2Kg[b]) },
+      corridorSwitch: aCor[b] !== bCor[s],
+      demandT: w,
+    };
+  };
+  // entries listed in `pairs` (changed, lost or gained), built into objects only when `pairs` is read
+  const listed = new Int32Array(keepPairs ? matched : 0);
+  let nListed = 0;
+  // the 3 largest savings and increases among changed pairs, ranked as summaryText ranks them (stable on ties)
+  const top = new TopChanges(3, (q) => cities[aFrom[mA[q]]], (q) => cities[aTo[mA[q]]]);
   let unchanged = 0;
   let lost = 0;
   let gained = 0;
   let switches = 0;
   const acc = { n: 0, t: 0, tp: 0, c: 0, cp: 0, e: 0, ep: 0 };
   const wacc = { w: 0, n: 0, t: 0, tp: 0, c: 0, cp: 0, e: 0, ep: 0 };
-  const fig = (p: PairRow): PairFigures => ({ timeH: p.timeH, costUsd: p.costUsd, co2Kg: p.co2Kg, corridor: p.corridor });
-  for (const [b, s] of matched) {
-    const from = (b ?? s)!.from;
-    const to = (b ?? s)!.to;
-    const w = demand.get(from)?.get(to) ?? 0;
-    if (b === null || s === null) {
-      if (b === null) gained++;
+  const aT = A.timeH;
+  const aC = A.costUsd;
+  const aE = A.co2Kg;
+  const bT = B.timeH;
+  const bC = B.costUsd;
+  const bE = B.co2Kg;
+  for (let q = 0; q < matched; q++) {
+    const b = mA[q];
+    const s = mB[q];
+    if (b < 0 || s < 0) {
+      if (b < 0) gained++;
       else lost++;
-      if (keepPairs) pairs.push({ from, to, baseline: b && fig(b), scenario: s && fig(s), change: null, corridorSwitch: false, demandT: w });
+      if (keepPairs) listed[nListed++] = q;
       continue;
     }
-    const dt = s.timeH - b.timeH;
-    const dc = s.costUsd - b.costUsd;
-    const de = s.co2Kg - b.co2Kg;
-    const tp = pct(dt, b.timeH) ?? 0;
-    const cp = pct(dc, b.costUsd) ?? 0;
-    const ep = pct(de, b.co2Kg) ?? 0;
+    const w = weightOf(aFrom[b], aTo[b]);
+    const dt = bT[s] - aT[b];
+    const dc = bC[s] - aC[b];
+    const de = bE[s] - aE[b];
+    const tp = aT[b] > 0 ? (100 * dt) / aT[b] : 0;
+    const cp = aC[b] > 0 ? (100 * dc) / aC[b] : 0;
+    const ep = aE[b] > 0 ? (100 * de) / aE[b] : 0;
     acc.n++;
     acc.t += dt;
     acc.tp += tp;
@@ -297,22 +339,17 @@ export function compareViews(base: ResultView, scen: ResultView, options: { read
       wacc.e += w * de;
       wacc.ep += w * ep;
     }
-    const corridorSwitch = b.corridor !== s.corridor;
+    const corridorSwitch = aCor[b] !== bCor[s];
     if (corridorSwitch) switches++;
     const eps = 1e-6;
     if (!corridorSwitch && Math.abs(dt) <= eps && Math.abs(dc) <= eps && Math.abs(de) <= eps) {
       unchanged++;
       continue;
     }
-    if (keepPairs) pairs.push({
-      from,
-      to,
-      baseline: fig(b),
-      scenario: fig(s),
-      change: { timeH: dt, timePct: pct(dt, b.timeH), costUsd: dc, costPct: pct(dc, b.costUsd), co2Kg: de, co2Pct: pct(de, b.co2Kg) },
-      corridorSwitch,
-      demandT: w,
-    });
+    if (keepPairs) {
+      listed[nListed++] = q;
+      top.add(q, dt);
+    }
   }
   const mean = (a: typeof acc, n: number, div: number): MeanChange => ({
     pairs: n,
@@ -370,10 +407,9 @@ export function compareViews(base: ResultView, scen: ResultView, options: { read
     vanished: [...hb].filter((id) => !hs.has(id)).sort(byString),
     threshold: BOTTLENECK_VC,
   };
-  const comparison: Omit<Comparison, "summary"> = {
+  const comparison = {
     baseline: { name: base.name, origin: base.origin },
     scenario: { name: scen.name, origin: scen.origin },
-    pairs,
     means,
     transitByCountry,
     crossings,
@@ -389,8 +425,78 @@ export function compareViews(base: ResultView, scen: ResultView, options: { read
     corridorSwitches: switches,
     text: "",
   };
-  summary.text = summaryText({ ...comparison, summary });
-  return { ...comparison, summary };
+  let pairs: PairChange[] | null = keepPairs ? null : [];
+  const pairsOf = (): PairChange[] => {
+    if (pairs === null) {
+      pairs = [];
+      for (let i = 0; i < nListed; i++) pairs.push(pairChange(listed[i]));
+    }
+    return pairs;
+  };
+  const result: Comparison = {
+    baseline: comparison.baseline,
+    scenario: comparison.scenario,
+    // the changed pairs as objects, built when first read (the text summary does not need them)
+    get pairs(): readonly PairChange[] {
+      return pairsOf();
+    },
+    means,
+    transitByCountry,
+    crossings,
+    ferries,
+    bottlenecks,
+    summary,
+  };
+  summary.text = top.unranked
+    ? summaryText(result)
+    : summaryTextOf({ ...comparison, summary }, top.savings.map(pairChange), top.increases.map(pairChange));
+  return result;
+}
+
+/**
+ * The k largest savings and increases of time among changed pairs, in the order of summaryText's ranking (change
+ * rounded to 0.001 h, then from, then to; earlier entries first on a tie, as a stable sort keeps them), kept while
+ * the pairs stream by. `unranked` when a change is not a number (the ranking then falls back to sorting all pairs).
+ */
+class TopChanges {
+  readonly savings: number[] = [];
+  readonly increases: number[] = [];
+  private readonly savingsMilli: number[] = [];
+  private readonly increasesMilli: number[] = [];
+  unranked = false;
+  constructor(
+    private readonly k: number,
+    private readonly fromOf: (q: number) => string,
+    private readonly toOf: (q: number) => string,
+  ) {}
+  add(q: number, timeH: number): void {
+    const m = Math.round(timeH * 1000);
+    if (Number.isNaN(m)) {
+      this.unranked = true;
+      return;
+    }
+    this.insert(this.savings, this.savingsMilli, q, m);
+    this.insert(this.increases, this.increasesMilli, q, -m);
+  }
+  /** Insert entry q with rank key m (lower first) after every kept entry that ranks before it or equal. */
+  private insert(list: number[], keys: number[], q: number, m: number): void {
+    const n = list.length;
+    if (n === this.k && m > keys[n - 1]) return;
+    let p = n;
+    while (p > 0) {
+      const other = list[p - 1];
+      const c = keys[p - 1] - m || byString(this.fromOf(other), this.fromOf(q)) || byString(this.toOf(other), this.toOf(q));
+      if (c <= 0) break;
+      p--;
+    }
+    if (p >= this.k) return;
+    list.splice(p, 0, q);
+    keys.splice(p, 0, m);
+    if (list.length > this.k) {
+      list.pop();
+      keys.pop();
+    }
+  }
 }
 
 /** Trade-weighted mean change of the country-pair times (see Comparison.means.tradeWeighted). */
@@ -417,6 +523,17 @@ const signed = (x: number, digits: number): string => `${x > 0 ? "+" : ""}${x.to
 
 /** The short text summary of the largest changes. */
 export function summaryText(c: Comparison): string {
+  const changed = c.pairs.filter((p) => p.change !== null);
+  // ranked on the change rounded to 0.001 h, ties by name: a run folder keeps 6 decimals, so changes equal to the
+  // rounding (the same detour added to several pairs) rank the same in memory and read back from the folder
+  const milliH = (p: PairChange): number => Math.round(p.change!.timeH * 1000);
+  const top = [...changed].sort((x, y) => milliH(x) - milliH(y) || byString(x.from, y.from) || byString(x.to, y.to)).slice(0, 3);
+  const worst = [...changed].sort((x, y) => milliH(y) - milliH(x) || byString(x.from, y.from) || byString(x.to, y.to)).slice(0, 3);
+  return summaryTextOf(c, top, worst);
+}
+
+/** The text summary given the 3 largest savings (`top`) and increases (`worst`) of time among changed pairs. */
+function summaryTextOf(c: Omit<Comparison, "pairs">, top: readonly PairChange[], worst: readonly PairChange[]): string {
   const lines: string[] = [];
   const s = c.summary;
   lines.push(`${c.scenario.name} vs ${c.baseline.name}`);
@@ -429,16 +546,10 @@ export function summaryText(c: Comparison): string {
   if (w) lines.push(`demand-weighted (${w.pairs} pairs with demand): time ${signed(w.timeH, 2)} h (${signed(w.timePct, 2)} %), cost ${signed(w.costUsd, 0)} USD (${signed(w.costPct, 2)} %)`);
   const tw = c.means.tradeWeighted;
   if (tw) lines.push(`trade-weighted country-pair shipment time (${tw.countryPairs} country pairs with trade): ${signed(tw.timeH, 2)} h (${signed(tw.timePct, 2)} %)`);
-  const changed = c.pairs.filter((p) => p.change !== null);
-  // ranked on the change rounded to 0.001 h, ties by name: a run folder keeps 6 decimals, so changes equal to the
-  // rounding (the same detour added to several pairs) rank the same in memory and read back from the folder
-  const milliH = (p: PairChange): number => Math.round(p.change!.timeH * 1000);
-  const top = [...changed].sort((x, y) => milliH(x) - milliH(y) || byString(x.from, y.from) || byString(x.to, y.to)).slice(0, 3);
   for (const p of top) {
     if (p.change!.timeH >= 0) break;
     lines.push(`  largest saving: ${p.from} → ${p.to} ${p.baseline!.timeH.toFixed(1)} → ${p.scenario!.timeH.toFixed(1)} h${p.corridorSwitch ? ` (corridor ${p.baseline!.corridor || "direct"} → ${p.scenario!.corridor || "direct"})` : ""}`);
   }
-  const worst = [...changed].sort((x, y) => milliH(y) - milliH(x) || byString(x.from, y.from) || byString(x.to, y.to)).slice(0, 3);
   for (const p of worst) {
     if (p.change!.timeH <= 0) break;
     lines.push(`  largest increase: ${p.from} → ${p.to} ${p.baseline!.timeH.toFixed(1)} → ${p.scenario!.timeH.toFixed(1)} h${p.corridorSwitch ? ` (corridor ${p.baseline!.corridor || "direct"} → ${p.scenario!.corridor || "direct"})` : ""}`);

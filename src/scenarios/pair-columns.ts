@@ -1,0 +1,266 @@
+/**
+ * The city-pair table of a result as typed columns, as compare needs it: place ids and corridors as indexes into
+ * small string tables, time, cost and CO2 as Float64Arrays (the distance is not compared, so not read). compare
+ * (compare.ts) works on these so that matching 2 × 400,000+ pairs, weighting them by demand and summing the changes
+ * allocates nothing per pair.
+ *
+ * pairs.csv of a run folder is parsed straight into columns: no per-row strings for numbers (a plain decimal of at
+ * most 15 digits is read as mantissa / 10^k, which is exactly Number(text): both operands are exact doubles and
+ * IEEE division rounds correctly; anything else goes through Number), place ids reused from the previous row or the
+ * next city in table order when the text matches, corridors interned by a hash of their characters.
+ */
+import { isAscii } from "node:buffer";
+import { readFileSync } from "node:fs";
+import { CaravanError } from "../core/errors";
+import type { PairRow } from "./run";
+import { readCsvTable } from "./tables";
+
+export interface PairColumns {
+  readonly length: number;
+  /** Place ids; `from` and `to` index into it. */
+  readonly cities: readonly string[];
+  readonly from: Int32Array;
+  readonly to: Int32Array;
+  readonly timeH: Float64Array;
+  readonly costUsd: Float64Array;
+  readonly co2Kg: Float64Array;
+  /** Distinct corridors; `corridor` indexes into it. */
+  readonly corridors: readonly string[];
+  readonly corridor: Int32Array;
+}
+
+/** A string table: id → index, built in order of first appearance. */
+class Interner {
+  readonly list: string[] = [];
+  private readonly index = new Map<string, number>();
+  of(s: string): number {
+    let k = this.index.get(s);
+    if (k === undefined) {
+      k = this.list.length;
+      this.list.push(s);
+      this.index.set(s, k);
+    }
+    return k;
+  }
+}
+
+const cache = new WeakMap<readonly PairRow[], PairColumns>();
+
+/** Columns of in-memory pair rows (remembered per array: a sweep compares every variant with one baseline). */
+export function columnsOfRows(rows: readonly PairRow[]): PairColumns {
+  const hit = cache.get(rows);
+  if (hit) return hit;
+  const n = rows.length;
+  const cities = new Interner();
+  const corridors = new Interner();
+  const from = new Int32Array(n);
+  const to = new Int32Array(n);
+  const timeH = new Float64Array(n);
+  const costUsd = new Float64Array(n);
+  const co2Kg = new Float64Array(n);
+  const corridor = new Int32Array(n);
+  let lastFrom: string | null = null;
+  let lastFromK = -1;
+  for (let i = 0; i < n; i++) {
+    const r = rows[i];
+    if (r.from !== lastFrom) {
+      lastFrom = r.from;
+      lastFromK = cities.of(r.from);
+    }
+    from[i] = lastFromK;
+    to[i] = cities.of(r.to);
+    timeH[i] = r.timeH;
+    costUsd[i] = r.costUsd;
+    co2Kg[i] = r.co2Kg;
+    corridor[i] = corridors.of(r.corridor);
+  }
+  const columns: PairColumns = { length: n, cities: cities.list, from, to, timeH, costUsd, co2Kg, corridors: corridors.list, corridor };
+  cache.set(rows, columns);
+  return columns;
+}
+
+/** Whether `s` is in `text` at `a` (a loop of character reads is cheaper here than startsWith's builtin call). */
+function sameAt(text: string, a: number, s: string): boolean {
+  for (let i = 0; i < s.length; i++) if (text.charCodeAt(a + i) !== s.charCodeAt(i)) return false;
+  return true;
+}
+
+/**
+ * Distinct substrings of one text, in order of first appearance: an open-addressing hash table over the characters,
+ * so a value seen before costs no string.
+ */
+class TextInterner {
+  readonly list: string[] = [];
+  private readonly starts: number[] = [];
+  private slots = new Int32Array(1024).fill(-1);
+  constructor(private readonly text: string) {}
+  private static hash(text: string, a: number, b: number): number {
+    let h = 0x811c9dc5;
+    for (let i = a; i < b; i++) h = Math.imul(h ^ text.charCodeAt(i), 0x01000193);
+    return h;
+  }
+  of(a: number, b: number): number {
+    const text = this.text;
+    const len = b - a;
+    let mask = this.slots.length - 1;
+    let slot = TextInterner.hash(text, a, b) & mask;
+    for (;;) {
+      const k = this.slots[slot];
+      if (k < 0) break;
+      const s = this.list[k];
+      if (s.length === len && sameAt(text, a, s)) return k;
+      slot = (slot + 1) & mask;
+    }
+    const k = this.list.length;
+    this.list.push(text.slice(a, b));
+    this.starts.push(a);
+    this.slots[slot] = k;
+    if (2 * this.list.length > this.slots.length) {
+      this.slots = new Int32Array(2 * this.slots.length).fill(-1);
+      mask = this.slots.length - 1;
+      for (let q = 0; q < this.list.length; q++) {
+        let t = TextInterner.hash(text, this.starts[q], this.starts[q] + this.list[q].length) & mask;
+        while (this.slots[t] >= 0) t = (t + 1) & mask;
+        this.slots[t] = q;
+      }
+    }
+    return k;
+  }
+}
+
+const PAIR_COLUMNS = "from,to,timeH,costUsd,co2Kg,distanceKm,corridor";
+const DOT = 46;
+const MINUS = 45;
+const ZERO = 48;
+const POW10 = new Float64Array(23).map((_, k) => 10 ** k);
+
+/** The number in text[a, b): "" → NaN, otherwise exactly Number(text.slice(a, b)). */
+function numberAt(text: string, a: number, b: number): number {
+  if (a === b) return Number.NaN;
+  let p = a;
+  const negative = text.charCodeAt(p) === MINUS;
+  if (negative) p++;
+  const start = p;
+  let m = 0;
+  for (; p < b; p++) {
+    const c = text.charCodeAt(p);
+    if (c === DOT) break;
+    const d = c - ZERO;
+    if (d < 0 || d > 9) return Number(text.slice(a, b));
+    m = m * 10 + d;
+  }
+  const intDigits = p - start;
+  if (intDigits === 0) return Number(text.slice(a, b));
+  let k = 0;
+  if (p < b) {
+    for (p++; p < b; p++) {
+      const d = text.charCodeAt(p) - ZERO;
+      if (d < 0 || d > 9) return Number(text.slice(a, b));
+      m = m * 10 + d;
+      k++;
+    }
+    if (k === 0) return Number(text.slice(a, b));
+  }
+  // at most 15 digits: the mantissa is exact, and so is 10^k
+  if (intDigits + k > 15) return Number(text.slice(a, b));
+  const x = k > 0 ? m / POW10[k] : m;
+  return negative ? -x : x;
+}
+
+/**
+ * pairs.csv of a run folder as columns (E_RUN_INVALID when missing or not 7 columns a line). A file with quotes,
+ * carriage returns or another header takes the general CSV reader.
+ */
+export function readPairsCsvColumns(file: string): PairColumns {
+  let text: string;
+  try {
+    const bytes = readFileSync(file);
+    // ASCII (as run folders are) decodes as Latin-1 to the same text, without UTF-8 decoding
+    text = isAscii(bytes) ? bytes.toString("latin1") : bytes.toString("utf8");
+  } catch {
+    throw new CaravanError("E_RUN_INVALID", `${file} is missing or unreadable`, { details: { file } });
+  }
+  const firstEnd = text.indexOf("\n");
+  if (text.includes('"') || text.includes("\r") || text.slice(0, firstEnd) !== PAIR_COLUMNS) {
+    const t = readCsvTable(file);
+    const num = (s: string | undefined): number => (s === undefined || s === "" ? Number.NaN : Number(s));
+    const [f, to, timeH, costUsd, co2Kg, distanceKm, corridor] = PAIR_COLUMNS.split(",").map(t.column);
+    return columnsOfRows(t.rows.map((r) => ({ from: r[f], to: r[to], timeH: num(r[timeH]), costUsd: num(r[costUsd]), co2Kg: num(r[co2Kg]), distanceKm: num(r[distanceKm]), corridor: r[corridor] })));
+  }
+  return parsePairs(text, firstEnd + 1, file);
+}
+
+function parsePairs(text: string, first: number, file: string): PairColumns {
+  const size = text.length;
+  // rows: one per line; room for lines of 40 characters (they are longer), grown when short
+  let capacity = Math.ceil((size - first) / 40) + 16;
+  let from = new Int32Array(capacity);
+  let to = new Int32Array(capacity);
+  let timeH = new Float64Array(capacity);
+  let costUsd = new Float64Array(capacity);
+  let co2Kg = new Float64Array(capacity);
+  let corridor = new Int32Array(capacity);
+  const cities = new Interner();
+  const corridors = new TextInterner(text);
+  const cityList = cities.list;
+  let lastFrom = -1;
+  let lastTo = -1;
+  let n = 0;
+  let pos = first;
+  let line = 2;
+  while (pos < size) {
+    if (n === capacity) {
+      capacity *= 2;
+      const grow = <T extends Int32Array | Float64Array>(a: T, b: T): T => {
+        b.set(a);
+        return b;
+      };
+      from = grow(from, new Int32Array(capacity));
+      to = grow(to, new Int32Array(capacity));
+      timeH = grow(timeH, new Float64Array(capacity));
+      costUsd = grow(costUsd, new Float64Array(capacity));
+      co2Kg = grow(co2Kg, new Float64Array(capacity));
+      corridor = grow(corridor, new Int32Array(capacity));
+    }
+    let end = text.indexOf("\n", pos);
+    if (end < 0) end = size;
+    const c1 = text.indexOf(",", pos);
+    const c2 = text.indexOf(",", c1 + 1);
+    const c3 = text.indexOf(",", c2 + 1);
+    const c4 = text.indexOf(",", c3 + 1);
+    const c5 = text.indexOf(",", c4 + 1);
+    const c6 = text.indexOf(",", c5 + 1);
+    const c7 = text.indexOf(",", c6 + 1);
+    if (c1 < 0 || c6 < 0 || c6 >= end || (c7 !== -1 && c7 < end)) {
+      throw new CaravanError("E_RUN_INVALID", `${file}:${line}: expected the 7 columns ${PAIR_COLUMNS}`, { details: { file, line } });
+    }
+    if (lastFrom < 0 || cityList[lastFrom].length !== c1 - pos || !sameAt(text, pos, cityList[lastFrom])) {
+      lastFrom = cities.of(text.slice(pos, c1));
+      lastTo = -1;
+    }
+    // the next city in table order, skipping the origin, is the usual destination
+    let guess = lastTo + 1;
+    if (guess === lastFrom) guess++;
+    lastTo = guess < cityList.length && cityList[guess].length === c2 - c1 - 1 && sameAt(text, c1 + 1, cityList[guess]) ? guess : cities.of(text.slice(c1 + 1, c2));
+    from[n] = lastFrom;
+    to[n] = lastTo;
+    timeH[n] = numberAt(text, c2 + 1, c3);
+    costUsd[n] = numberAt(text, c3 + 1, c4);
+    co2Kg[n] = numberAt(text, c4 + 1, c5);
+    corridor[n] = corridors.of(c6 + 1, end);
+    n++;
+    pos = end + 1;
+    line++;
+  }
+  return {
+    length: n,
+    cities: cityList,
+    from: from.subarray(0, n),
+    to: to.subarray(0, n),
+    timeH: timeH.subarray(0, n),
+    costUsd: costUsd.subarray(0, n),
+    co2Kg: co2Kg.subarray(0, n),
+    corridors: corridors.list,
+    corridor: corridor.subarray(0, n),
+  };
+}
