@@ -346,6 +346,7 @@ const matrixQuery = {
     avoidCountries: listParam("ISO3 countries no route may touch"),
     avoidCrossings: listParam("border crossings, links, ferries or terminals (ids) not to use"),
     close: listParam("sea chokepoints to close"),
+    rulesOff: listParam("rules of passage (rule ids of rules/*.yaml) not to apply, or all"),
   },
 };
 
@@ -357,7 +358,7 @@ const matrixResponse = {
       cargo: str,
       costBasis: d("what costUsd is: rates (each cell's best path re-priced by the rate layers of ratesMonth) or cost (the cost model)", { type: "string", enum: ["rates", "cost"] }),
       ratesMonth: d("YYYY-MM of the rates on the rates basis, else null", strN),
-      timeH: matrixOf("door-to-door hours"),
+      timeH: matrixOf("hours of the line haul (no trip-end dwell: the route's tripEndDwell=false)"),
       costUsd: matrixOf("USD per cargo unit"),
       co2Kg: matrixOf("kg CO2e per cargo unit"),
       distanceKm: matrixOf("km"),

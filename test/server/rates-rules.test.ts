@@ -163,6 +163,20 @@ describe.skipIf(!HAS_DATA)("route and matrix: cost basis, rates month and rules 
     expect(figures(job.result!.summary)).toEqual(figures(cli));
   }, 180_000);
 
+  it("matrix: the rules of passage of the date apply per pair (as route, line haul); rulesOff switches them off; an unknown id is 400 with a suggestion", async () => {
+    type M = { timeH: number[][] };
+    const ruled = json<M>(await get("/api/v1/matrix?places=karachi,kabul&optimize=time"));
+    const route = json<Plan>(await get("/api/v1/route?from=karachi&to=kabul&optimize=time&tripEndDwell=false"));
+    expect(ruled.timeH[0][1]).toBeCloseTo(route.routes[0].timeH, 6);
+    const off = json<M>(await get("/api/v1/matrix?places=karachi,kabul&optimize=time&rulesOff=all"));
+    const routeOff = json<Plan>(await get("/api/v1/route?from=karachi&to=kabul&optimize=time&tripEndDwell=false&rulesOff=all"));
+    expect(off.timeH[0][1]).toBeCloseTo(routeOff.routes[0].timeH, 6);
+    expect(off.timeH[0][1]).toBeLessThan(ruled.timeH[0][1]);
+    const bad = await get("/api/v1/matrix?places=karachi,kabul&rulesOff=pakistan-afghanistan-closure");
+    expect(bad.statusCode).toBe(400);
+    expect(json<{ didYouMean: string[] }>(bad).didYouMean).toContain("pakistan-afghanistan-closure-2025-10");
+  });
+
   it("matrix: costBasis and ratesMonth in the body; a rated cell costs what the route of that pair costs", async () => {
     const rated = json<{ costBasis: string; ratesMonth: string | null; costUsd: number[][] }>(
       await get("/api/v1/matrix?places=shanghai,rotterdam,xian,duisburg&rates=2024-07&optimize=time"),

@@ -89,7 +89,7 @@ export function routeResponse(state: ServerState, input: RouteInput): { type: st
   return input.format === "geojson" ? { type: "application/geo+json", body: planGeoJson(plan) } : { type: "application/json", body: planJson(plan) };
 }
 
-export interface MatrixInput extends Omit<RouteInput, "from" | "to" | "via" | "alternatives" | "format" | "rulesOff" | "tripEndDwell" | "operations"> {
+export interface MatrixInput extends Omit<RouteInput, "from" | "to" | "via" | "alternatives" | "format" | "tripEndDwell" | "operations"> {
   places: string;
 }
 
@@ -117,7 +117,8 @@ export function matrixResponse(state: ServerState, input: MatrixInput): MatrixBo
   if (names.length < 2) throw new CaravanError("E_USAGE", `a matrix needs at least 2 places, got ${names.length}`);
   const { net, ctx, resolver } = state;
   const chosen = names.map((p) => resolver.resolve(p));
-  const options = resolveRouteOptions(net, routeOptionsOf(input));
+  const rulesOff = input.rulesOff === undefined ? undefined : list(input.rulesOff);
+  const options = resolveRouteOptions(net, { ...routeOptionsOf(input), ...(rulesOff !== undefined ? { rulesOff } : {}) });
   // the rules of passage of the state's date, per pair of countries, as in caravan matrix (routing/passage-groups.ts)
   const passage = matrixPassage(ctx, options, chosen, chosen);
   const set = passage.sets[0];
