@@ -79,19 +79,15 @@ export function columnsOfRows(rows: readonly PairRow[]): PairColumns {
   return columns;
 }
 
-/** Whether `s` is in `text` at `a` (a loop of character reads is cheaper here than startsWith's builtin call). */
-function sameAt(text: string, a: number, s: string): boolean {
-  for (let i = 0; i < s.length; i++) if (text.charCodeAt(a + i) !== s.charCodeAt(i)) return false;
-  return true;
-}
-
 /**
  * Distinct substrings of one text, in order of first appearance: an open-addressing hash table over the characters,
- * so a value seen before costs no string.
+ * so a value seen before costs no string. Values are compared where they first occur in the text (a loop of character
+ * reads in one string is cheaper here than startsWith's builtin call or reads of a sliced string).
  */
 class TextInterner {
   readonly list: string[] = [];
   private readonly starts: number[] = [];
+  private readonly lengths: number[] = [];
   private slots = new Int32Array(1024).fill(-1);
   constructor(private readonly text: string) {}
   private static hash(text: string, a: number, b: number): number {
@@ -99,27 +95,35 @@ class TextInterner {
     for (let i = a; i < b; i++) h = Math.imul(h ^ text.charCodeAt(i), 0x01000193);
     return h;
   }
+  /** Whether text[a, b) is value k. */
+  equals(k: number, a: number, b: number): boolean {
+    const len = b - a;
+    if (this.lengths[k] !== len) return false;
+    const text = this.text;
+    const s = this.starts[k];
+    for (let i = 0; i < len; i++) if (text.charCodeAt(a + i) !== text.charCodeAt(s + i)) return false;
+    return true;
+  }
   of(a: number, b: number): number {
     const text = this.text;
-    const len = b - a;
     let mask = this.slots.length - 1;
     let slot = TextInterner.hash(text, a, b) & mask;
     for (;;) {
       const k = this.slots[slot];
       if (k < 0) break;
-      const s = this.list[k];
-      if (s.length === len && sameAt(text, a, s)) return k;
+      if (this.equals(k, a, b)) return k;
       slot = (slot + 1) & mask;
     }
     const k = this.list.length;
     this.list.push(text.slice(a, b));
     this.starts.push(a);
+    this.lengths.push(b - a);
     this.slots[slot] = k;
     if (2 * this.list.length > this.slots.length) {
       this.slots = new Int32Array(2 * this.slots.length).fill(-1);
       mask = this.slots.length - 1;
       for (let q = 0; q < this.list.length; q++) {
-        let t = TextInterner.hash(text, this.starts[q], this.starts[q] + this.list[q].length) & mask;
+        let t = TextInterner.hash(text, this.starts[q], this.starts[q] + this.lengths[q]) & mask;
         while (this.slots[t] >= 0) t = (t + 1) & mask;
         this.slots[t] = q;
       }
@@ -134,37 +138,39 @@ const MINUS = 45;
 const ZERO = 48;
 const POW10 = new Float64Array(23).map((_, k) => 10 ** k);
 
-/** The number in text[a, b): "" → NaN, otherwise exactly Number(text.slice(a, b)). */
-function numberAt(text: string, a: number, b: number): number {
-  if (a === b) return Number.NaN;
+/**
+ * Store the number in text[a, b) at out[i]: "" → NaN, otherwise exactly Number(text.slice(a, b)) (stored, not
+ * returned, so that no number is boxed on the way).
+ */
+function readNumber(text: string, a: number, b: number, out: Float64Array, i: number): void {
   let p = a;
-  const negative = text.charCodeAt(p) === MINUS;
+  const negative = a < b && text.charCodeAt(p) === MINUS;
   if (negative) p++;
   const start = p;
   let m = 0;
   for (; p < b; p++) {
-    const c = text.charCodeAt(p);
-    if (c === DOT) break;
-    const d = c - ZERO;
-    if (d < 0 || d > 9) return Number(text.slice(a, b));
+    const d = text.charCodeAt(p) - ZERO;
+    if (d === DOT - ZERO) break;
+    if (d < 0 || d > 9) break;
     m = m * 10 + d;
   }
   const intDigits = p - start;
-  if (intDigits === 0) return Number(text.slice(a, b));
   let k = 0;
-  if (p < b) {
+  let plain = intDigits > 0 && (p === b || text.charCodeAt(p) === DOT);
+  if (plain && p < b) {
     for (p++; p < b; p++) {
       const d = text.charCodeAt(p) - ZERO;
-      if (d < 0 || d > 9) return Number(text.slice(a, b));
+      if (d < 0 || d > 9) break;
       m = m * 10 + d;
       k++;
     }
-    if (k === 0) return Number(text.slice(a, b));
+    plain = p === b && k > 0;
   }
   // at most 15 digits: the mantissa is exact, and so is 10^k
-  if (intDigits + k > 15) return Number(text.slice(a, b));
-  const x = k > 0 ? m / POW10[k] : m;
-  return negative ? -x : x;
+  if (plain && intDigits + k <= 15) {
+    const x = k > 0 ? m / POW10[k] : m;
+    out[i] = negative ? -x : x;
+  } else out[i] = a === b ? Number.NaN : Number(text.slice(a, b));
 }
 
 /**
@@ -192,15 +198,18 @@ export function readPairsCsvColumns(file: string): PairColumns {
 
 function parsePairs(text: string, first: number, file: string): PairColumns {
   const size = text.length;
-  // rows: one per line; room for lines of 40 characters (they are longer), grown when short
-  let capacity = Math.ceil((size - first) / 40) + 16;
+  // rows: one per line; room for 15 % more lines than the first 4,096 lines' mean length gives, grown when short
+  let sample = first;
+  for (let i = 0; i < 4096 && sample >= 0 && sample < size; i++) sample = text.indexOf("\n", sample + 1);
+  const meanLength = sample > first ? (sample - first) / 4096 : 1;
+  let capacity = sample < 0 || sample >= size ? 4112 : Math.ceil((1.15 * (size - first)) / meanLength) + 16;
   let from = new Int32Array(capacity);
   let to = new Int32Array(capacity);
   let timeH = new Float64Array(capacity);
   let costUsd = new Float64Array(capacity);
   let co2Kg = new Float64Array(capacity);
   let corridor = new Int32Array(capacity);
-  const cities = new Interner();
+  const cities = new TextInterner(text);
   const corridors = new TextInterner(text);
   const cityList = cities.list;
   let lastFrom = -1;
@@ -210,7 +219,7 @@ function parsePairs(text: string, first: number, file: string): PairColumns {
   let line = 2;
   while (pos < size) {
     if (n === capacity) {
-      capacity *= 2;
+      capacity = Math.ceil(1.25 * capacity);
       const grow = <T extends Int32Array | Float64Array>(a: T, b: T): T => {
         b.set(a);
         return b;
@@ -234,19 +243,19 @@ function parsePairs(text: string, first: number, file: string): PairColumns {
     if (c1 < 0 || c6 < 0 || c6 >= end || (c7 !== -1 && c7 < end)) {
       throw new CaravanError("E_RUN_INVALID", `${file}:${line}: expected the 7 columns ${PAIR_COLUMNS}`, { details: { file, line } });
     }
-    if (lastFrom < 0 || cityList[lastFrom].length !== c1 - pos || !sameAt(text, pos, cityList[lastFrom])) {
-      lastFrom = cities.of(text.slice(pos, c1));
+    if (lastFrom < 0 || !cities.equals(lastFrom, pos, c1)) {
+      lastFrom = cities.of(pos, c1);
       lastTo = -1;
     }
     // the next city in table order, skipping the origin, is the usual destination
     let guess = lastTo + 1;
     if (guess === lastFrom) guess++;
-    lastTo = guess < cityList.length && cityList[guess].length === c2 - c1 - 1 && sameAt(text, c1 + 1, cityList[guess]) ? guess : cities.of(text.slice(c1 + 1, c2));
+    lastTo = guess < cityList.length && cities.equals(guess, c1 + 1, c2) ? guess : cities.of(c1 + 1, c2);
     from[n] = lastFrom;
     to[n] = lastTo;
-    timeH[n] = numberAt(text, c2 + 1, c3);
-    costUsd[n] = numberAt(text, c3 + 1, c4);
-    co2Kg[n] = numberAt(text, c4 + 1, c5);
+    readNumber(text, c2 + 1, c3, timeH, n);
+    readNumber(text, c3 + 1, c4, costUsd, n);
+    readNumber(text, c4 + 1, c5, co2Kg, n);
     corridor[n] = corridors.of(c6 + 1, end);
     n++;
     pos = end + 1;
