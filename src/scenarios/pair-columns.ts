@@ -10,7 +10,7 @@
  * next city in table order when the text matches, corridors interned by a hash of their characters.
  */
 import { isAscii } from "node:buffer";
-import { readFileSync } from "node:fs";
+import { closeSync, fstatSync, openSync, readFileSync, readSync } from "node:fs";
 import { CaravanError } from "../core/errors";
 import type { PairRow } from "./run";
 import { readCsvTable } from "./tables";
@@ -80,16 +80,13 @@ export function columnsOfRows(rows: readonly PairRow[]): PairColumns {
 }
 
 /**
- * Distinct substrings of one text, in order of first appearance: an open-addressing hash table over the characters,
- * so a value seen before costs no string. Values are compared where they first occur in the text (a loop of character
- * reads in one string is cheaper here than startsWith's builtin call or reads of a sliced string).
+ * Distinct substrings of a text read in chunks, in order of first appearance: an open-addressing hash table over the
+ * characters, so a value seen before costs no string. `text` is the current chunk.
  */
 class TextInterner {
   readonly list: string[] = [];
-  private readonly starts: number[] = [];
-  private readonly lengths: number[] = [];
   private slots = new Int32Array(1024).fill(-1);
-  constructor(private readonly text: string) {}
+  text = "";
   private static hash(text: string, a: number, b: number): number {
     let h = 0x811c9dc5;
     for (let i = a; i < b; i++) h = Math.imul(h ^ text.charCodeAt(i), 0x01000193);
@@ -97,11 +94,11 @@ class TextInterner {
   }
   /** Whether text[a, b) is value k. */
   equals(k: number, a: number, b: number): boolean {
-    const len = b - a;
-    if (this.lengths[k] !== len) return false;
+    const s = this.list[k];
+    const len = s.length;
+    if (b - a !== len) return false;
     const text = this.text;
-    const s = this.starts[k];
-    for (let i = 0; i < len; i++) if (text.charCodeAt(a + i) !== text.charCodeAt(s + i)) return false;
+    for (let i = 0; i < len; i++) if (text.charCodeAt(a + i) !== s.charCodeAt(i)) return false;
     return true;
   }
   of(a: number, b: number): number {
@@ -115,15 +112,15 @@ class TextInterner {
       slot = (slot + 1) & mask;
     }
     const k = this.list.length;
-    this.list.push(text.slice(a, b));
-    this.starts.push(a);
-    this.lengths.push(b - a);
+    // a flat copy (a slice would keep the chunk and read slower)
+    this.list.push(JSON.parse(JSON.stringify(text.slice(a, b))) as string);
     this.slots[slot] = k;
     if (2 * this.list.length > this.slots.length) {
       this.slots = new Int32Array(2 * this.slots.length).fill(-1);
       mask = this.slots.length - 1;
       for (let q = 0; q < this.list.length; q++) {
-        let t = TextInterner.hash(text, this.starts[q], this.starts[q] + this.lengths[q]) & mask;
+        const v = this.list[q];
+        let t = TextInterner.hash(v, 0, v.length) & mask;
         while (this.slots[t] >= 0) t = (t + 1) & mask;
         this.slots[t] = q;
       }
@@ -173,94 +170,162 @@ function readNumber(text: string, a: number, b: number, out: Float64Array, i: nu
   } else out[i] = a === b ? Number.NaN : Number(text.slice(a, b));
 }
 
+/** Bytes read at a time: small enough that each chunk's text is an ordinary young string, not external memory. */
+const CHUNK_BYTES = 1 << 16;
+
+/** The general CSV reader's columns of pairs.csv (quoted fields, carriage returns, another header). */
+function readPairsCsvGeneral(file: string): PairColumns {
+  const t = readCsvTable(file);
+  const num = (s: string | undefined): number => (s === undefined || s === "" ? Number.NaN : Number(s));
+  const [f, to, timeH, costUsd, co2Kg, distanceKm, corridor] = PAIR_COLUMNS.split(",").map(t.column);
+  return columnsOfRows(t.rows.map((r) => ({ from: r[f], to: r[to], timeH: num(r[timeH]), costUsd: num(r[costUsd]), co2Kg: num(r[co2Kg]), distanceKm: num(r[distanceKm]), corridor: r[corridor] })));
+}
+
+/** Whether a file has a quote or a carriage return (then it is read by the general CSV reader). */
+function needsGeneralReader(file: string): boolean {
+  const bytes = readFileSync(file);
+  return bytes.includes(34) || bytes.includes(13);
+}
+
 /**
  * pairs.csv of a run folder as columns (E_RUN_INVALID when missing or not 7 columns a line). A file with quotes,
  * carriage returns or another header takes the general CSV reader.
+ *
+ * The file is read in chunks of whole lines, each decoded to a short string: the whole text at once (and the file's
+ * bytes) would be external memory of 2 × 30 MB, and V8 answers external memory growth with full collections of
+ * the heap, which cost more than the parse in a process holding a large heap (a server, the benchmark).
  */
 export function readPairsCsvColumns(file: string): PairColumns {
-  let text: string;
+  let fd: number;
+  let size: number;
   try {
-    const bytes = readFileSync(file);
-    // ASCII (as run folders are) decodes as Latin-1 to the same text, without UTF-8 decoding
-    text = isAscii(bytes) ? bytes.toString("latin1") : bytes.toString("utf8");
+    fd = openSync(file, "r");
+    size = fstatSync(fd).size;
   } catch {
     throw new CaravanError("E_RUN_INVALID", `${file} is missing or unreadable`, { details: { file } });
   }
-  const firstEnd = text.indexOf("\n");
-  if (text.includes('"') || text.includes("\r") || text.slice(0, firstEnd) !== PAIR_COLUMNS) {
-    const t = readCsvTable(file);
-    const num = (s: string | undefined): number => (s === undefined || s === "" ? Number.NaN : Number(s));
-    const [f, to, timeH, costUsd, co2Kg, distanceKm, corridor] = PAIR_COLUMNS.split(",").map(t.column);
-    return columnsOfRows(t.rows.map((r) => ({ from: r[f], to: r[to], timeH: num(r[timeH]), costUsd: num(r[costUsd]), co2Kg: num(r[co2Kg]), distanceKm: num(r[distanceKm]), corridor: r[corridor] })));
+  try {
+    return parsePairs(fd, size, file) ?? readPairsCsvGeneral(file);
+  } finally {
+    closeSync(fd);
   }
-  return parsePairs(text, firstEnd + 1, file);
 }
 
-function parsePairs(text: string, first: number, file: string): PairColumns {
-  const size = text.length;
-  // rows: one per line; room for 15 % more lines than the first 4,096 lines' mean length gives, grown when short
-  let sample = first;
-  for (let i = 0; i < 4096 && sample >= 0 && sample < size; i++) sample = text.indexOf("\n", sample + 1);
-  const meanLength = sample > first ? (sample - first) / 4096 : 1;
-  let capacity = sample < 0 || sample >= size ? 4112 : Math.ceil((1.15 * (size - first)) / meanLength) + 16;
-  let from = new Int32Array(capacity);
-  let to = new Int32Array(capacity);
-  let timeH = new Float64Array(capacity);
-  let costUsd = new Float64Array(capacity);
-  let co2Kg = new Float64Array(capacity);
-  let corridor = new Int32Array(capacity);
-  const cities = new TextInterner(text);
-  const corridors = new TextInterner(text);
+/** pairs.csv read by chunks, or null when the general CSV reader must read it. */
+function parsePairs(fd: number, size: number, file: string): PairColumns | null {
+  const buffer = Buffer.allocUnsafe(CHUNK_BYTES);
+  let filled = 0; // bytes in buffer: the carried part of a line, then what was read
+  let offset = 0; // file position
+  let capacity = 0;
+  let from = new Int32Array(0);
+  let to = new Int32Array(0);
+  let timeH = new Float64Array(0);
+  let costUsd = new Float64Array(0);
+  let co2Kg = new Float64Array(0);
+  let corridor = new Int32Array(0);
+  const cities = new TextInterner();
+  const corridors = new TextInterner();
   const cityList = cities.list;
   let lastFrom = -1;
   let lastTo = -1;
   let n = 0;
-  let pos = first;
-  let line = 2;
-  while (pos < size) {
-    if (n === capacity) {
-      capacity = Math.ceil(1.25 * capacity);
-      const grow = <T extends Int32Array | Float64Array>(a: T, b: T): T => {
-        b.set(a);
-        return b;
-      };
-      from = grow(from, new Int32Array(capacity));
-      to = grow(to, new Int32Array(capacity));
-      timeH = grow(timeH, new Float64Array(capacity));
-      costUsd = grow(costUsd, new Float64Array(capacity));
-      co2Kg = grow(co2Kg, new Float64Array(capacity));
-      corridor = grow(corridor, new Int32Array(capacity));
+  let line = 1;
+  let header = true;
+  for (;;) {
+    let read: number;
+    try {
+      read = readSync(fd, buffer, filled, CHUNK_BYTES - filled, offset);
+    } catch {
+      throw new CaravanError("E_RUN_INVALID", `${file} is missing or unreadable`, { details: { file } });
     }
-    let end = text.indexOf("\n", pos);
-    if (end < 0) end = size;
-    const c1 = text.indexOf(",", pos);
-    const c2 = text.indexOf(",", c1 + 1);
-    const c3 = text.indexOf(",", c2 + 1);
-    const c4 = text.indexOf(",", c3 + 1);
-    const c5 = text.indexOf(",", c4 + 1);
-    const c6 = text.indexOf(",", c5 + 1);
-    const c7 = text.indexOf(",", c6 + 1);
-    if (c1 < 0 || c6 < 0 || c6 >= end || (c7 !== -1 && c7 < end)) {
-      throw new CaravanError("E_RUN_INVALID", `${file}:${line}: expected the 7 columns ${PAIR_COLUMNS}`, { details: { file, line } });
+    offset += read;
+    filled += read;
+    const atEnd = read === 0 || offset >= size;
+    // whole lines: up to the last newline, or everything at the end of the file
+    let usable = atEnd ? filled : buffer.lastIndexOf(10, filled - 1) + 1;
+    if (usable <= 0) {
+      if (filled === CHUNK_BYTES) return null; // a line longer than a chunk: not a pairs table this reader knows
+      if (!atEnd) continue;
+      usable = filled;
     }
-    if (lastFrom < 0 || !cities.equals(lastFrom, pos, c1)) {
-      lastFrom = cities.of(pos, c1);
-      lastTo = -1;
+    if (usable === 0) break;
+    const bytes = buffer.subarray(0, usable);
+    if (bytes.includes(34) || bytes.includes(13)) return null;
+    // ASCII (as run folders are) decodes as Latin-1 to the same text, without UTF-8 decoding
+    const text = isAscii(bytes) ? bytes.toString("latin1") : bytes.toString("utf8");
+    cities.text = text;
+    corridors.text = text;
+    const size_ = text.length;
+    let pos = 0;
+    if (header) {
+      const firstEnd = text.indexOf("\n");
+      if (firstEnd < 0 || text.slice(0, firstEnd) !== PAIR_COLUMNS) return null;
+      header = false;
+      pos = firstEnd + 1;
+      line = 2;
+      // rows: one per line; room for 15 % more lines than this chunk's mean line length gives, grown when short
+      let lines = 0;
+      for (let p = text.indexOf("\n", pos); p >= 0; p = text.indexOf("\n", p + 1)) lines++;
+      capacity = Math.ceil((1.15 * (size - firstEnd - 1) * Math.max(lines, 1)) / Math.max(size_ - pos, 1)) + 16;
+      from = new Int32Array(capacity);
+      to = new Int32Array(capacity);
+      timeH = new Float64Array(capacity);
+      costUsd = new Float64Array(capacity);
+      co2Kg = new Float64Array(capacity);
+      corridor = new Int32Array(capacity);
     }
-    // the next city in table order, skipping the origin, is the usual destination
-    let guess = lastTo + 1;
-    if (guess === lastFrom) guess++;
-    lastTo = guess < cityList.length && cities.equals(guess, c1 + 1, c2) ? guess : cities.of(c1 + 1, c2);
-    from[n] = lastFrom;
-    to[n] = lastTo;
-    readNumber(text, c2 + 1, c3, timeH, n);
-    readNumber(text, c3 + 1, c4, costUsd, n);
-    readNumber(text, c4 + 1, c5, co2Kg, n);
-    corridor[n] = corridors.of(c6 + 1, end);
-    n++;
-    pos = end + 1;
-    line++;
+    while (pos < size_) {
+      if (n === capacity) {
+        capacity = Math.ceil(1.25 * capacity) + 16;
+        const grow = <T extends Int32Array | Float64Array>(a: T, b: T): T => {
+          b.set(a);
+          return b;
+        };
+        from = grow(from, new Int32Array(capacity));
+        to = grow(to, new Int32Array(capacity));
+        timeH = grow(timeH, new Float64Array(capacity));
+        costUsd = grow(costUsd, new Float64Array(capacity));
+        co2Kg = grow(co2Kg, new Float64Array(capacity));
+        corridor = grow(corridor, new Int32Array(capacity));
+      }
+      let end = text.indexOf("\n", pos);
+      if (end < 0) end = size_;
+      const c1 = text.indexOf(",", pos);
+      const c2 = text.indexOf(",", c1 + 1);
+      const c3 = text.indexOf(",", c2 + 1);
+      const c4 = text.indexOf(",", c3 + 1);
+      const c5 = text.indexOf(",", c4 + 1);
+      const c6 = text.indexOf(",", c5 + 1);
+      const c7 = text.indexOf(",", c6 + 1);
+      if (c1 < 0 || c1 >= end || c6 < 0 || c6 >= end || (c7 !== -1 && c7 < end)) {
+        // a file with quotes or carriage returns further on is the general reader's (as it would have been)
+        if (needsGeneralReader(file)) return null;
+        throw new CaravanError("E_RUN_INVALID", `${file}:${line}: expected the 7 columns ${PAIR_COLUMNS}`, { details: { file, line } });
+      }
+      if (lastFrom < 0 || !cities.equals(lastFrom, pos, c1)) {
+        lastFrom = cities.of(pos, c1);
+        lastTo = -1;
+      }
+      // the next city in table order, skipping the origin, is the usual destination
+      let guess = lastTo + 1;
+      if (guess === lastFrom) guess++;
+      lastTo = guess < cityList.length && cities.equals(guess, c1 + 1, c2) ? guess : cities.of(c1 + 1, c2);
+      from[n] = lastFrom;
+      to[n] = lastTo;
+      readNumber(text, c2 + 1, c3, timeH, n);
+      readNumber(text, c3 + 1, c4, costUsd, n);
+      readNumber(text, c4 + 1, c5, co2Kg, n);
+      corridor[n] = corridors.of(c6 + 1, end);
+      n++;
+      pos = end + 1;
+      line++;
+    }
+    if (atEnd) break;
+    // carry the rest (part of a line) to the front
+    buffer.copy(buffer, 0, usable, filled);
+    filled -= usable;
   }
+  if (header) return null; // empty file or no header line
   return {
     length: n,
     cities: cityList,

@@ -72,6 +72,22 @@ describe("pairs.csv read into columns", () => {
     const extra = join(tmp, "extra.csv");
     writeFileSync(extra, `${HEADER}\na,b,1,2,3,4,KAZ,RUS\n`);
     expect(() => readPairsCsvColumns(extra)).toThrow(/extra\.csv:2: expected the 7 columns/);
+    // files of many chunks: the line of an error counts across chunks; a quote far on sends the whole file to the
+    // general reader
+    const rows = Array.from({ length: 6000 }, (_, i) => `city-${i % 97},town-${i},${i}.5,${i * 2},${i * 3},1,KAZ>RUS`);
+    const long = join(tmp, "long-bad.csv");
+    writeFileSync(long, `${HEADER}\n${rows.map((r, i) => (i === 4999 ? "a,b,1" : r)).join("\n")}\n`);
+    expect(() => readPairsCsvColumns(long)).toThrow(/long-bad\.csv:5001: expected the 7 columns/);
+    const longQuoted = join(tmp, "long-quoted.csv");
+    writeFileSync(longQuoted, `${HEADER}\n${rows.map((r, i) => (i === 5999 ? `${r.slice(0, r.lastIndexOf(","))},"KAZ,CHN"` : r)).join("\n")}\n`);
+    const lq = readPairsCsvColumns(longQuoted);
+    expect(lq.length).toBe(6000);
+    expect(lq.corridors[lq.corridor[5999]]).toBe("KAZ,CHN");
+    const longGood = join(tmp, "long-good.csv");
+    writeFileSync(longGood, `${HEADER}\n${rows.join("\n")}`); // no newline at the end
+    const lg = readPairsCsvColumns(longGood);
+    expect(lg.length).toBe(6000);
+    expect([lg.cities[lg.from[5999]], lg.cities[lg.to[5999]], lg.timeH[5999], lg.co2Kg[5999]]).toEqual(["city-82", "town-5999", 5999.5, 17997]);
     const quoted = join(tmp, "quoted.csv");
     writeFileSync(quoted, `${HEADER}\na,b,1,2,3,4,"KAZ,RUS"\n"c d",a,5,6,7,8,\n`);
     const q = readPairsCsvColumns(quoted);
