@@ -20,7 +20,7 @@ interface Plan {
   costBasis: string;
   ratesMonth: string | null;
   passage: { date: string; rules: string[]; off: string[] };
-  routes: { costUsd: number; countries: string[]; notes: string[]; legs: { rates?: { lane: string; basis: string; period: string | null; source: string[] }[] }[] }[];
+  routes: { costUsd: number; timeH: number; countries: string[]; notes: string[]; legs: { rates?: { lane: string; basis: string; period: string | null; source: string[] }[] }[] }[];
 }
 
 async function cliJson(...args: string[]): Promise<unknown> {
