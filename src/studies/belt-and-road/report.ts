@@ -38,6 +38,7 @@ export function studyJson(r: StudyResult): unknown {
     trade: r.trade,
     parameters: r.parameters,
     seedFigures: r.seedFigures,
+    kazakhTransit: r.kazakhTransit === null ? null : { demandFile: r.kazakhTransit.demandFile, baselineT: r.kazakhTransit.baselineT, variants: r.kazakhTransit.variants },
     timingsMs: r.timings,
   };
 }
@@ -90,7 +91,7 @@ export function formatStudy(r: StudyResult): string {
     }
   }
   lines.push("");
-  lines.push("seed figures (published → from the trade file):");
+  lines.push("seed figures (published → from the trade file and the model):");
   for (const s of r.seedFigures) lines.push(`  ${s.figure}: ${s.published} → ${s.fromData}`);
   return `${lines.join("\n")}\n`;
 }
