@@ -148,6 +148,12 @@ export interface MatrixPassage {
   cellGroup(i: number, j: number): number;
 }
 
+/** true when a path uses no arc the weights forbid (an infinite weight: what a group's rules of passage block). */
+export function pathAllowed(path: ArrayLike<number>, weight: Float64Array): boolean {
+  for (let q = 0; q < path.length; q++) if (weight[path[q]] === Number.POSITIVE_INFINITY) return false;
+  return true;
+}
+
 /** Classify every cell of rows × columns (place indices) and build the weight set of each group. */
 export function matrixPassage(ctx: RoutingContext, options: ResolvedRouteOptions, rowPlaces: ArrayLike<number>, columnPlaces: ArrayLike<number>, groups: PassageGroups = new PassageGroups(options.state)): MatrixPassage {
   const rowCountry = Uint32Array.from(rowPlaces as ArrayLike<number>, (p) => groups.countryOf(p));

@@ -10,7 +10,7 @@ import { NO_ARC } from "../graph/csr";
 import type { RoutingContext, WeightSet } from "./context";
 import type { DijkstraQuery } from "./dijkstra";
 import { type DistanceMatrix, manyToMany, type RowSubset } from "./matrix";
-import type { MatrixPassage } from "./passage-groups";
+import { type MatrixPassage, pathAllowed } from "./passage-groups";
 import { type EffectiveBasis, pricePathOf, ratedCriterionValue } from "./rates-report";
 import { ratedTreeFrom } from "./rates-search";
 
@@ -93,11 +93,6 @@ export function figuresMatrix(ctx: RoutingContext, set: WeightSet, query: Dijkst
     }
     return c;
   };
-  /** true when a path uses no arc the weights forbid. */
-  const allowed = (p: ArrayLike<number>, weight: Float64Array): boolean => {
-    for (let q = 0; q < p.length; q++) if (weight[p[q]] === Number.POSITIVE_INFINITY) return false;
-    return true;
-  };
   const onRow = (i: number, subset?: RowSubset) => {
     if (pricing === null) return;
     const g = subset?.group ?? 0;
@@ -109,7 +104,7 @@ export function figuresMatrix(ctx: RoutingContext, set: WeightSet, query: Dijkst
         ? choose0
         : (target: number, own: ArrayLike<number>) => {
             const first = choose0(target, own);
-            return allowed(first.path, groupSet.weight) ? first : (chooserOf(i, g) as NonNullable<typeof choose0>)(target, own);
+            return pathAllowed(first.path, groupSet.weight) ? first : (chooserOf(i, g) as NonNullable<typeof choose0>)(target, own);
           };
     const count = subset?.count ?? n;
     for (let k = 0; k < count; k++) {

@@ -30,7 +30,7 @@ import { ARC_FERRY, accessNode, type CompiledNetwork, NO_COUNTRY } from "../netw
 import type { NetworkState } from "../network/state";
 import { RoutingContext, RoutingIndex } from "../routing/context";
 import { DijkstraQuery } from "../routing/dijkstra";
-import { matrixPassage } from "../routing/passage-groups";
+import { matrixPassage, pathAllowed } from "../routing/passage-groups";
 import { type ProfileColumns, type ResolvedRouteOptions, resolveRouteOptions } from "../routing/options";
 import { ratedArcCostUsd } from "../routing/rates-arc-cost";
 import { ratesRequestOf } from "../routing/query-choices";
@@ -253,10 +253,6 @@ export function cityPairs(
     }
     return c;
   };
-  const allowedIn = (p: ArrayLike<number>, weight: Float64Array): boolean => {
-    for (let q = 0; q < p.length; q++) if (weight[p[q]] === Number.POSITIVE_INFINITY) return false;
-    return true;
-  };
   /** The pair (i, j) of group g from the query's current tree (reachable). */
   const pairOf = (i: number, j: number, g: number): PairRow => {
     const groupSet = passage.sets[g];
@@ -278,7 +274,7 @@ export function cityPairs(
     const choose0 = chooserOf(i, 0);
     if (choose0 !== null) {
       let c = choose0(t, path);
-      if (g > 0 && !allowedIn(c.path, groupSet.weight)) c = (chooserOf(i, g) as NonNullable<typeof choose0>)(t, path);
+      if (g > 0 && !pathAllowed(c.path, groupSet.weight)) c = (chooserOf(i, g) as NonNullable<typeof choose0>)(t, path);
       cost = c.costUsd;
       if (c.path !== path) {
         chosen = Array.from(c.path);

@@ -5,23 +5,12 @@ import { afterAll, describe, expect, it } from "vitest";
 import { compareViews, type ResultView } from "../../src/scenarios/compare";
 import { columnsOfRows, readPairsCsvColumns } from "../../src/scenarios/pair-columns";
 import type { PairRow } from "../../src/scenarios/run";
+import { seededRandom } from "../../src/core/random";
 
 const tmp = mkdtempSync(join(tmpdir(), "caravan-compare-columns-"));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
 const HEADER = "from,to,timeH,costUsd,co2Kg,distanceKm,corridor";
-
-/** A deterministic pseudo-random generator (mulberry32). */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function writePairs(name: string, rows: readonly PairRow[]): string {
   const file = join(tmp, `${name}.csv`);
@@ -57,7 +46,7 @@ describe("pairs.csv read into columns", () => {
       expect(Object.is(c.costUsd[i], expected)).toBe(true);
       expect(Object.is(c.co2Kg[i], expected)).toBe(true);
     });
-    const random = rng(7);
+    const random = seededRandom(7);
     const values = Array.from({ length: 5000 }, () => Math.round((random() - 0.3) * 10 ** Math.floor(random() * 12) * 1e6) / 1e6);
     const file2 = join(tmp, "random.csv");
     writeFileSync(file2, `${HEADER}\n${values.map((v, i) => `x,y${i},${v},${v},${v},0,`).join("\n")}\n`);
@@ -100,7 +89,7 @@ describe("pairs.csv read into columns", () => {
 describe("compare on columns", () => {
   // two states over a few cities: pairs missing on either side, changed and unchanged figures, corridor switches
   function states(seed: number): { base: PairRow[]; scen: PairRow[]; demand: ResultView["demand"] } {
-    const random = rng(seed);
+    const random = seededRandom(seed);
     const cities = ["almaty", "tashkent", "xian", "duisburg", "baku", "aktau", "urumqi"];
     const corridors = ["", "KAZ", "KAZ>RUS", "~sea~", "KAZ>~caspian~>AZE"];
     const base: PairRow[] = [];
