@@ -18,6 +18,8 @@ function describeState(state: PairTimesState): string {
   if (state.closeChokepoints && state.closeChokepoints.length > 0) parts.push(`closed ${state.closeChokepoints.join(", ")}`);
   if (state.avoidCountries && state.avoidCountries.length > 0) parts.push(`avoiding ${state.avoidCountries.join(", ")}`);
   if (state.avoidIds && state.avoidIds.length > 0) parts.push(`without ${state.avoidIds.join(", ")}`);
+  const off = state.rulesOff ?? [];
+  if (off.length > 0) parts.push(`rules of passage off: ${off.join(", ")}`);
   return parts.join("; ");
 }
 

@@ -26,6 +26,7 @@ interface PairTimesFlags {
   out?: string;
   costBasis?: string;
   rates?: string;
+  rulesOff?: string;
 }
 
 /** Registers `caravan gravity pair-times`: country-pair shipment times from the network (docs/trade-ge.md §4). */
@@ -39,6 +40,7 @@ export function registerPairTimes(gravity: Command): void {
     .option("--avoid-crossings <id,...>", "scenario: border crossings, links, ferries or terminals (ids) not to use")
     .option("--baseline-year <yyyy>", "baseline: include projects open by this year (default: today's open network)")
     .option("--modes <list>", "allowed modes in both, from rail,road,sea,ferry,air (default: rail,road,sea,ferry)")
+    .option("--rules-off <id,...|all>", "rules of passage (transit bans, closures in rules/*.yaml) not to apply in both, as a scenario's rules: off; all = none (default: the rules in force on the date of each side's year)")
     .option("--countries <iso3,...>", "countries whose cities are paired (default: every country with a city)")
     .option("--city-kinds <list>", "place kinds that count as cities", "city")
     .option("--min-population <n>", "least population of a chosen city (fallback: the largest city of the country)", "0")
@@ -68,10 +70,14 @@ export function registerPairTimes(gravity: Command): void {
       if (ratesAsked && rule !== "mode-share") throw new CaravanError("E_USAGE", "--cost-basis rates and --rates apply to --pair-times mode-share only (fastest routes by time or the cost model's generalized cost)");
       const minPopulation = numberOption("--min-population", flags.minPopulation)!;
       const modes = list(flags.modes);
-      const baseline: PairTimesState = { year: numberOption("--baseline-year", flags.baselineYear, true) ?? null, modes };
+      // the rules of passage are a setting of the comparison, not a change: switched off on both sides (as scenarios do)
+      const rulesOff = list(flags.rulesOff);
+      const rules = rulesOff !== undefined ? { rulesOff } : {};
+      const baseline: PairTimesState = { year: numberOption("--baseline-year", flags.baselineYear, true) ?? null, modes, ...rules };
       const scenario: PairTimesState = {
         year: numberOption("--year", flags.year, true) ?? baseline.year,
         modes,
+        ...rules,
         closeChokepoints: list(flags.close),
         avoidCountries: list(flags.avoidCountries),
         avoidIds: list(flags.avoidCrossings),
