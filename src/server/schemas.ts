@@ -490,7 +490,7 @@ export const JOB_INPUT_SCHEMAS: Record<JobKind, Schema> = {
     type: "object",
     additionalProperties: false,
     description:
-      "Corridor assignment (`caravan assign --demand`, the same options under the same names). `demand` names a CSV inside the data folders (default demand/corridors-2024.csv of the dataset); `demandCsv` gives the CSV text instead. Result: {summary (the object `caravan assign --demand --json` prints with the same options, costBasis, ratesMonth, month and choice.votSegments/votSpread among it), parameters (the options the run used, defaults filled in: algorithm, gap, maxIterations, maxSeconds, theta, year, month, costBasis, ratesMonth, votSegments, votSpread, demandScale, top), flows (link flows as GeoJSON)}. A bad option is 400 E_USAGE naming the field; with a run store every distinct option set is a run of its own.",
+      "Corridor assignment (`caravan assign --demand`, the same options under the same names). `demand` names a CSV inside the data folders (default demand/corridors-2024.csv of the dataset); `demandCsv` gives the CSV text instead. Result: {summary (the object `caravan assign --demand --json` prints with the same options, costBasis, ratesMonth, month and choice.votSegments/votSpread among it), parameters (the options the run used, defaults filled in: algorithm, gap, maxIterations, maxSeconds, theta, year, month, costBasis, ratesMonth, votSegments, votSpread, demandScale, top, rulesOff), flows (link flows as GeoJSON)}. A bad option is 400 E_USAGE naming the field; with a run store every distinct option set is a run of its own.",
     properties: {
       demand: { type: "string", maxLength: 500, description: "path relative to the dataset folder (no '..')" },
       demandCsv: { type: "string", maxLength: LIMITS.bodyBytes, description: "demand CSV text: origin,destination,class,amount,source" },
@@ -516,6 +516,14 @@ export const JOB_INPUT_SCHEMAS: Record<JobKind, Schema> = {
       votSpread: { type: "number", minimum: 0, description: "log-scale σ of the value-of-time distribution with votSegments > 1 (`--vot-spread`; default 0.489)" },
       demandScale: { type: "number", minimum: 0, maximum: 1e6, description: "multiply every demand entry (`--demand-scale`)" },
       top: { type: "integer", minimum: 1, maximum: 1000, default: 10, description: "number of bottlenecks to list (`--top`)" },
+      rulesOff: {
+        anyOf: [
+          { type: "array", maxItems: 50, items: { type: "string", minLength: 1, maxLength: 100 } },
+          { type: "string", maxLength: 1000 },
+        ],
+        description:
+          "rules of passage (rule ids of rules/*.yaml, or all) not to apply, a list or a comma-separated string (`--rules-off`; default: the rules in force on the date of year/month, or of the scenario, apply); recorded as the sorted list of ids, so the same rules are the same run",
+      },
     },
   },
   "gravity-estimate": {

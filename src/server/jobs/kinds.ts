@@ -11,7 +11,7 @@ import { linkFlowsGeoJson } from "../../assignment/results";
 import { solve } from "../../assignment/solve";
 import { CaravanError } from "../../core/errors";
 import type { CompiledNetwork } from "../../network/compiled";
-import { type NetworkState, resolveNetworkState } from "../../network/state";
+import { deriveNetworkState, type NetworkState, resolveNetworkState } from "../../network/state";
 import { RoutingContext } from "../../routing/context";
 import type { ProfileColumns, ResolvedRouteOptions } from "../../routing/options";
 import { ratesRequestOf } from "../../routing/query-choices";
@@ -69,6 +69,8 @@ interface AssignmentInput {
   votSpread?: number;
   demandScale?: number;
   top?: number;
+  /** Rules of passage switched off: ids or "all", sorted and lower case (prepareJob); absent = the rules in force apply. */
+  rulesOff?: string[];
 }
 
 /**
@@ -90,9 +92,16 @@ async function assignment(job: PreparedJob, env: JobEnv): Promise<unknown> {
   const ratesLayer = request?.basis === "rates" ? request.layer : null;
   const ctx = ratesLayer === null ? null : new RoutingContext(net);
   const rated = ctx === null ? {} : { arcCostUsd: (o: ResolvedRouteOptions, columns: ProfileColumns) => ratedArcCostUsd(ctx, o, columns, request).costUsd };
+  // rules of passage switched off on the scenario's state or the state of year and month, as `assign --rules-off`
+  const rulesOff = input.rulesOff;
+  const rules = rulesOff !== undefined ? { rulesOff } : {};
   const cp = corridorProblem(net, table, {
     ...rated,
-    ...(scenario ? { state: scenario.state } : input.month !== undefined ? { state: resolveNetworkState(net, { year: input.year ?? null, month: input.month }) } : {}),
+    ...(scenario
+      ? { state: rulesOff === undefined ? scenario.state : deriveNetworkState(scenario.state, rules) }
+      : input.month !== undefined || rulesOff !== undefined
+        ? { state: resolveNetworkState(net, { year: input.year ?? null, month: input.month ?? null, ...rules }) }
+        : {}),
     year: input.year ?? (scenario ? undefined : null),
     demandScale: input.demandScale,
     ...(input.votSegments !== undefined ? { votSegments: input.votSegments } : {}),
@@ -133,6 +142,7 @@ async function assignment(job: PreparedJob, env: JobEnv): Promise<unknown> {
     votSpread: summary.choice.votSpread,
     demandScale: input.demandScale ?? 1,
     top,
+    rulesOff: rulesOff ?? [],
   };
   return { summary, parameters, flows: JSON.parse(linkFlowsGeoJson(cp, result)) };
 }

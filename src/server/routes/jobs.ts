@@ -7,6 +7,7 @@ import { dirname, resolve } from "node:path";
 import { Ajv, type ErrorObject, type ValidateFunction } from "ajv";
 import { CaravanError } from "../../core/errors";
 import { suggest } from "../../core/suggest";
+import { checkRulesOff } from "../../routing/passage";
 import { ratesRequestOf } from "../../routing/query-choices";
 import { ratesMonthOf } from "../../routing/rates";
 import { loadScenario, parseScenarioText } from "../../scenarios/load";
@@ -100,6 +101,25 @@ function checkRateChoices(state: ServerState, costBasis: string, rates: string |
   if (request.basis === "rates" && request.layer !== null) ratesMonthOf(request.layer, request.month);
 }
 
+/**
+ * The rules of passage a job switches off (a list or a comma-separated string) as the network state keeps them:
+ * trimmed, lower case, without repeats, sorted; none = undefined (the rules in force apply), so the run store sees one
+ * set of rules as one run. An id that is no rule of the dataset is refused before the job is queued, with the CLI's
+ * message and did-you-mean (routing/passage.ts checkRulesOff) under the field's name.
+ */
+function checkedRulesOff(state: ServerState, value: unknown): string[] | undefined {
+  const items = typeof value === "string" ? value.split(",") : (value as string[]);
+  const ids = [...new Set(items.map((r) => r.trim().toLowerCase()).filter((r) => r !== ""))].sort();
+  if (ids.length === 0) return undefined;
+  try {
+    checkRulesOff(state.net, ids);
+  } catch (error) {
+    if (!(error instanceof CaravanError)) throw error;
+    throw new CaravanError(error.code, `input.rulesOff: ${error.message}`, { ...(error.didYouMean ? { didYouMean: [...error.didYouMean] } : {}), details: { field: "rulesOff" } });
+  }
+  return ids;
+}
+
 export function prepareJob(state: ServerState, kind: JobKind, rawInput: unknown): Omit<PreparedJob, "id" | "maxSeconds"> {
   const input = structuredClone((rawInput ?? {}) as Record<string, unknown>);
   const validate = validatorOf(kind);
@@ -112,6 +132,11 @@ export function prepareJob(state: ServerState, kind: JobKind, rawInput: unknown)
     }
     input.costBasis ??= input.rates !== undefined ? "rates" : "cost";
     if (input.costBasis === "rates" || input.rates !== undefined) checkRateChoices(state, input.costBasis as string, input.rates as string | undefined);
+    if (input.rulesOff !== undefined) {
+      const rulesOff = checkedRulesOff(state, input.rulesOff);
+      if (rulesOff === undefined) delete input.rulesOff;
+      else input.rulesOff = rulesOff;
+    }
   } else if (kind === "scenario-run" && (input.costBasis !== undefined || input.rates !== undefined)) {
     // as `scenario run`: a month of rates alone means the rates basis; neither leaves the file's parameters
     input.costBasis ??= "rates";
