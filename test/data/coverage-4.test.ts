@@ -1,0 +1,57 @@
+/**
+ * The fourth coverage pass of data/eurasia (issue 10; the `coverage-4` files, docs/data-format.md § Coverage: fourth
+ * pass).
+ *
+ *   West Bank and Gaza (PSE): its cities resolve by name; the West Bank reaches Amman across the Allenby / King
+ *   Hussein Bridge and the sea through an Israeli commercial crossing (Tarqumiya or Jalameh) and an Israeli port; Gaza
+ *   reaches the sea only through Kerem Shalom, which the dated rule kerem-shalom-closure-2023-10 closes from
+ *   7 October 2023: a route dated 2022 crosses it, one dated after the closure has none and says the rules of passage
+ *   cut it off.
+ */
+import { resolve } from "node:path";
+import { describe, expect, it } from "vitest";
+import { openNetwork } from "../../src/network/open";
+import { resolvePlace } from "../../src/network/resolve";
+import { RoutingContext } from "../../src/routing/context";
+import { planRoutes } from "../../src/routing/plan";
+import type { RouteReport } from "../../src/routing/report";
+
+const net = openNetwork(resolve(__dirname, "../../data/eurasia"), { cacheDir: false });
+const ctx = new RoutingContext(net);
+const places = net.network.places;
+const idx = (name: string) => resolvePlace(places, name);
+
+function best(from: string, to: string, extra: { year?: number; month?: number; modes?: ("rail" | "road" | "sea" | "air")[] } = {}): RouteReport {
+  return planRoutes(ctx, { from: idx(from), to: idx(to), ...extra }).routes[0];
+}
+const bordersOf = (r: RouteReport) => r.events.filter((e) => e.type === "border").map((e) => e.ref as string);
+
+describe("West Bank and Gaza (PSE)", () => {
+  it("resolves Ramallah, Hebron, Nablus and Gaza to cities of PSE with a GeoNames population", () => {
+    for (const name of ["Ramallah", "Hebron", "Nablus", "Gaza"]) {
+      const p = places[idx(name)];
+      expect(p.country, name).toBe("PSE");
+      expect(p.kinds, name).toContain("city");
+      expect(p.population ?? 0, name).toBeGreaterThan(0);
+    }
+  });
+
+  it("takes Ramallah to Amman across the Allenby / King Hussein Bridge", () => {
+    const r = best("Ramallah", "Amman");
+    expect(bordersOf(r)).toEqual(["allenby-king-hussein"]);
+    expect(r.countries).toEqual(["PSE", "JOR"]);
+  });
+
+  it("takes Hebron to Rotterdam through an Israeli commercial crossing and by sea", () => {
+    const r = best("Hebron", "Rotterdam", { year: 2025 });
+    expect(bordersOf(r).some((b) => b === "tarqumiya" || b === "jalameh"), bordersOf(r).join(",")).toBe(true);
+    expect(r.legs.some((l) => l.mode === "sea")).toBe(true);
+  });
+
+  it("takes Gaza out through Kerem Shalom before October 2023 and finds no route after the closure", () => {
+    const before = best("Gaza", "Rotterdam", { year: 2022 });
+    expect(bordersOf(before)).toContain("kerem-shalom");
+    expect(() => best("Gaza", "Rotterdam", { year: 2024, month: 6 })).toThrow(/rules of passage/);
+    expect(() => best("Rotterdam", "Gaza", { year: 2023, month: 11 })).toThrow(/rules of passage/);
+  });
+});
