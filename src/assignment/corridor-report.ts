@@ -5,7 +5,7 @@
  */
 import { ARC_FERRY, ARC_LINK, MODE_CODES, MODE_SEA } from "../network/compiled";
 import { type ObservedTransit, observedTransitByCountry } from "../network/observations";
-import type { CorridorProblem } from "./corridor";
+import { CARRYING_COST_RATE_PER_YEAR, type CorridorProblem, type VotMedian } from "./corridor";
 import {
   type Bottleneck,
   bottlenecks,
@@ -38,6 +38,8 @@ export interface ChoiceSummary {
   readonly votSegments: number;
   /** σ of the lognormal value of time (0 with one segment). */
   readonly votSpread: number;
+  /** What each class's (median) value of time is: the cargo profile's, or the carrying cost of its value (corridor.ts VotMedian). */
+  readonly votMedian: VotMedian;
   readonly classes: readonly ClassChoice[];
   /** Share of tonne-km by mode per demand class (all segments). */
   readonly modeShareByDemandClass: Readonly<Record<string, Readonly<Record<string, number>>>>;
@@ -75,7 +77,7 @@ export function choiceSummary(cp: CorridorProblem, result: AssignmentResult): Ch
     const total = sums.reduce((x, y) => x + y, 0);
     modeShareByDemandClass[id] = Object.fromEntries(MODE_CODES.map((name, k) => [name, total > 0 ? sums[k] / total : 0]).filter(([, v]) => (v as number) > 0));
   });
-  return { votSegments: cp.vot.count, votSpread: cp.vot.spread, classes, modeShareByDemandClass };
+  return { votSegments: cp.vot.count, votSpread: cp.vot.spread, votMedian: cp.votMedian, classes, modeShareByDemandClass };
 }
 
 /** A lane (demand class, origin, destination) and the share of its tonnes that sail on at least one sea link. */
@@ -86,6 +88,13 @@ export interface LaneSplit {
   readonly tonnes: number;
   /** Share of the lane's tonnes whose path uses a sea link (0–1). */
   readonly seaShare: number;
+  /**
+   * Share of the lane's tonnes whose path crosses one of the deep-sea chokepoints (`laneSplits`' deepSeaChokepoints,
+   * default Suez and the Cape of Good Hope): between China and Europe, the tonnes that sail the whole way rather than
+   * cross Eurasia by land, even where a land route ends or starts with a short sea leg (e.g. rail to St Petersburg,
+   * or a ship to Vladivostok and the Trans-Siberian), which `seaShare` counts as sea.
+   */
+  readonly deepSeaShare: number;
 }
 
 /** Lanes with some tonnes by sea, and the sea share of each demand class (needs per-commodity flows). */
@@ -96,14 +105,21 @@ export interface LaneSplits {
   readonly splitLanes: number;
   /** Share of each demand class's tonnes that sail on at least one sea link. */
   readonly seaShareByDemandClass: Readonly<Record<string, number>>;
+  /** The chokepoints that make a path deep-sea (ids found in the network; empty: deepSeaShare is 0 everywhere). */
+  readonly deepSeaChokepoints: readonly string[];
+  /** Share of each demand class's tonnes that cross one of deepSeaChokepoints. */
+  readonly deepSeaShareByDemandClass: Readonly<Record<string, number>>;
 }
+
+/** Chokepoints that mark a deep-sea path between East Asia and Europe: the Suez Canal and the Cape of Good Hope. */
+export const DEEP_SEA_CHOKEPOINTS: readonly string[] = ["suez", "cape"];
 
 /**
  * Sea share of every lane from the per-commodity flows (Algorithm B): the flow reaching a node splits over its in-arcs
  * in proportion to their flows (the decomposition of transit.ts and corridorVolumes), and a tonne counts as sea once
  * it crosses a sea link. null without per-commodity flows.
  */
-export function laneSplits(cp: CorridorProblem, result: AssignmentResult): LaneSplits | null {
+export function laneSplits(cp: CorridorProblem, result: AssignmentResult, deepSeaChokepoints: readonly string[] = DEEP_SEA_CHOKEPOINTS): LaneSplits | null {
   const cf = result.commodityFlow;
   if (cf === null) return null;
   const { graph, commodities } = cp.problem;
@@ -112,34 +128,44 @@ export function laneSplits(cp: CorridorProblem, result: AssignmentResult): LaneS
   const n = graph.nodeCount;
   const m = graph.arcCount;
   const { arcs, network } = cp.net;
+  const deepIds = deepSeaChokepoints.filter((id) => network.chokepoints.some((c) => c.id === id));
+  const deepIndex = deepIds.map((id) => network.chokepoints.findIndex((c) => c.id === id));
   const isSea = new Uint8Array(m); // [problem arc]
+  const isDeep = new Uint8Array(m); // [problem arc] crosses a deep-sea chokepoint
   for (let p = 0; p < m; p++) {
     const a = cp.compiledArcOf[p];
     if (a >= 0 && arcs.kind[a] === ARC_LINK && arcs.mode[a] === MODE_SEA) isSea[p] = 1;
+    if (a >= 0 && deepIndex.includes(arcs.chokepoint[a])) isDeep[p] = 1;
   }
   const indeg = new Int32Array(n);
   const order = new Int32Array(n);
   const sea = new Float64Array(n); // [node] share of the flow reaching it that has sailed
-  const lanes = new Map<string, { demandClass: string; origin: string; destination: string; tonnes: number; seaT: number }>();
+  const deep = new Float64Array(n); // [node] share of the flow reaching it that has crossed a deep-sea chokepoint
+  const lanes = new Map<string, { demandClass: string; origin: string; destination: string; tonnes: number; seaT: number; deepT: number }>();
   const classT = new Float64Array(cp.demandClassIds.length);
   const classSeaT = new Float64Array(cp.demandClassIds.length);
+  const classDeepT = new Float64Array(cp.demandClassIds.length);
   for (let k = 0; k < commodities.count; k++) {
     const base = k * m;
     const origin = commodities.origin[k];
     const qt = flowOrder(cf, base, origin, firstOut, head, indeg, order);
     sea[origin] = 0;
+    deep[origin] = 0;
     for (let i = 1; i < qt; i++) {
       const v = order[i];
       let total = 0;
       let sailed = 0;
+      let deepSailed = 0;
       for (let q = firstIn[v]; q < firstIn[v + 1]; q++) {
         const a = inArc[q];
         const f = cf[base + a];
         if (!(f > 0)) continue;
         total += f;
         sailed += isSea[a] === 1 ? f : f * sea[tail[a]];
+        deepSailed += isDeep[a] === 1 ? f : f * deep[tail[a]];
       }
       sea[v] = total > 0 ? sailed / total : 0;
+      deep[v] = total > 0 ? deepSailed / total : 0;
     }
     const d = cp.classDemandClass[commodities.classOf[k]];
     const demandClass = cp.demandClassIds[d];
@@ -149,24 +175,38 @@ export function laneSplits(cp: CorridorProblem, result: AssignmentResult): LaneS
       const key = `${d}:${origin}:${dest}`;
       let lane = lanes.get(key);
       if (!lane) {
-        lane = { demandClass, origin: network.places[origin].id, destination: network.places[dest].id, tonnes: 0, seaT: 0 };
+        lane = { demandClass, origin: network.places[origin].id, destination: network.places[dest].id, tonnes: 0, seaT: 0, deepT: 0 };
         lanes.set(key, lane);
       }
       lane.tonnes += t;
       lane.seaT += t * sea[dest];
+      lane.deepT += t * deep[dest];
       classT[d] += t;
       classSeaT[d] += t * sea[dest];
+      classDeepT[d] += t * deep[dest];
     }
-    for (let i = 0; i < qt; i++) sea[order[i]] = 0;
+    for (let i = 0; i < qt; i++) {
+      sea[order[i]] = 0;
+      deep[order[i]] = 0;
+    }
   }
   const rows = [...lanes.values()]
     .filter((l) => l.seaT > 0)
-    .map((l) => ({ demandClass: l.demandClass, origin: l.origin, destination: l.destination, tonnes: l.tonnes, seaShare: Math.min(1, l.seaT / l.tonnes) }))
+    .map((l) => ({
+      demandClass: l.demandClass,
+      origin: l.origin,
+      destination: l.destination,
+      tonnes: l.tonnes,
+      seaShare: Math.min(1, l.seaT / l.tonnes),
+      deepSeaShare: Math.min(1, l.deepT / l.tonnes),
+    }))
     .sort((a, b) => b.tonnes * b.seaShare - a.tonnes * a.seaShare);
   return {
     lanes: rows,
     splitLanes: rows.filter((l) => l.seaShare > 0.001 && l.seaShare < 0.999).length,
     seaShareByDemandClass: Object.fromEntries(cp.demandClassIds.map((id, d) => [id, classT[d] > 0 ? classSeaT[d] / classT[d] : 0])),
+    deepSeaChokepoints: deepIds,
+    deepSeaShareByDemandClass: Object.fromEntries(cp.demandClassIds.map((id, d) => [id, classT[d] > 0 ? classDeepT[d] / classT[d] : 0])),
   };
 }
 
@@ -265,9 +305,11 @@ export function formatCorridorSummary(s: CorridorSummary, topCrossings = 12): st
     ["demand", `${s.demandFile} (${mt(s.demandT)} Mt/yr, ${s.commodities} commodities, classes ${Object.keys(s.choice.modeShareByDemandClass).join(", ")})`],
     [
       "value of time",
-      s.choice.votSegments === 1
-        ? "one per class (the cargo profile's)"
-        : `${s.choice.votSegments} lognormal segments per class, σ ${s.choice.votSpread.toFixed(3)} (median: the cargo profile's)`,
+      `${
+        s.choice.votSegments === 1
+          ? `one per class (${s.choice.votMedian === "profile" ? "the cargo profile's" : "carrying cost"})`
+          : `${s.choice.votSegments} lognormal segments per class, σ ${s.choice.votSpread.toFixed(3)} (median: ${s.choice.votMedian === "profile" ? "the cargo profile's" : "carrying cost"})`
+      }${s.choice.votMedian === "carrying-cost" ? `; carrying cost: ${(100 * CARRYING_COST_RATE_PER_YEAR).toFixed(1)} % of the cargo value a year` : ""}`,
     ],
     ["network year", s.year === null ? "today's open network" : String(s.year)],
     ["month of travel", s.month === null ? "none (no seasonal closures or ferry weather delays)" : String(s.month)],
@@ -303,6 +345,13 @@ export function formatCorridorSummary(s: CorridorSummary, topCrossings = 12): st
         .map(([id, x]) => `${id} ${(100 * x).toFixed(1)} % of tonnes`)
         .join(", ")}; ${l.splitLanes} lane(s) split between sea and land`,
     );
+    if (l.deepSeaChokepoints.length > 0) {
+      out.push(
+        `Lanes by deep sea (via ${l.deepSeaChokepoints.join(" or ")}): ${Object.entries(l.deepSeaShareByDemandClass)
+          .map(([id, x]) => `${id} ${(100 * x).toFixed(1)} % of tonnes`)
+          .join(", ")} (the rest crosses land, with or without a short sea leg)`,
+      );
+    }
     const split = l.lanes.filter((x) => x.seaShare > 0.001 && x.seaShare < 0.999).sort((a, b) => b.tonnes - a.tonnes);
     const top = split.slice(0, 8);
     if (top.length > 0) {

@@ -99,6 +99,13 @@ export interface CorridorOptions {
   /** σ of the lognormal value-of-time distribution (log scale; default VOT_SPREAD_DEFAULT); used when votSegments > 1. */
   readonly votSpread?: number;
   /**
+   * What a class's value of time (the median of its segments) is: "profile" (default) the cargo profile's
+   * valueOfTimeUsdPerH (1 % of the cargo value per day, Hummels & Schaur); "carrying-cost" the carrying cost of the
+   * cargo's value in transit, valueUsd × CARRYING_COST_RATE_PER_YEAR / 8,760 h (see VotMedian). A
+   * `valueOfTimeUsdPerH` entry for a profile wins over either.
+   */
+  readonly votMedian?: VotMedian;
+  /**
    * The money cost of every arc for one class, USD per unit of its profile (default the cost model's
    * columns.costUsd); e.g. market rates spread over the arcs (routing/rates-arc-cost.ts).
    */
@@ -112,6 +119,30 @@ export interface CorridorOptions {
  * "value-of-time spread"); the class's own value of time stays the median.
  */
 export const VOT_SPREAD_DEFAULT = Math.log(2.1 / 0.6) / (2 * 1.2815515655446004);
+
+/**
+ * Basis of a class's value of time in the corridor assignment.
+ *  - "profile": the cargo profile's valueOfTimeUsdPerH (cargo.yaml: 1 % of the cargo value per day, from Hummels &
+ *    Schaur 2013's 0.6–2.1 %/day, estimated from US importers' choice between air and ocean).
+ *  - "carrying-cost": the cost of holding the goods while they travel, valueUsd × r / 8,760 h with r =
+ *    CARRYING_COST_RATE_PER_YEAR (inventory holding cost 20–40 % of the goods' value a year, rule
+ *    "vot-carrying-cost" in data/eurasia/sources/value-of-time.yaml). For a 40-foot box of USD 109,000 that is
+ *    USD 3.52 an hour (0.078 % of its value a day) against the profile's USD 45.42: the value of time of goods with
+ *    no urgency beyond the capital, insurance and obsolescence they carry. An option, not the default
+ *    (docs/calibration.md "Rail and sea on the China–Europe lane").
+ */
+export type VotMedian = "profile" | "carrying-cost";
+export const VOT_MEDIANS: readonly VotMedian[] = ["profile", "carrying-cost"];
+
+/**
+ * Inventory carrying (holding) cost as a share of the goods' value per year: the geometric middle, √(0.20 × 0.40) =
+ * 0.283, of the 20–40 % a year that the Sourcing Industry Group's glossary gives as the typical range
+ * (src:vot-sig-holding-cost). An estimate (rule "vot-carrying-cost").
+ */
+export const CARRYING_COST_RATE_PER_YEAR = Math.sqrt(0.2 * 0.4);
+
+/** Hours in a year (365 days), for a carrying cost per year as a value of time per hour. */
+const HOURS_PER_YEAR = 8760;
 
 /** Value-of-time segments of a corridor problem (one segment: the class's single value of time). */
 export interface VotSegments {
@@ -222,6 +253,8 @@ export interface CorridorProblem {
   readonly classValueOfTimeUsdPerH: Float64Array;
   /** The value-of-time segments every demand class is split into. */
   readonly vot: VotSegments;
+  /** Basis of the classes' (median) values of time. */
+  readonly votMedian: VotMedian;
   /** [arc] capacity the VDF uses, tonnes per year; Infinity where unknown. */
   readonly capacityT: Float64Array;
   /** [arc] CAPACITY_NONE / CAPACITY_TONNES / CAPACITY_FROM_TEU. */
@@ -271,6 +304,8 @@ export function corridorProblem(net: CompiledNetwork, demandTable: DemandTable, 
   }
   // value-of-time segments: every demand class becomes `segments.count` user classes sharing the capacities
   const segments = votSegments(options.votSegments ?? 1, options.votSpread ?? VOT_SPREAD_DEFAULT);
+  const votMedian = options.votMedian ?? "profile";
+  if (!VOT_MEDIANS.includes(votMedian)) throw new CaravanError("E_USAGE", `unknown value-of-time basis "${votMedian}"; use one of ${VOT_MEDIANS.join(", ")}`);
   const S = segments.count;
   const classes: { id: string; fixedCost: Float64Array; vot: number; profile: string; demandClass: number; segment: number }[] = [];
   // rules of passage of the state's date (routing/passage-groups.ts): the rules that concern every shipment in each
@@ -283,7 +318,9 @@ export function corridorProblem(net: CompiledNetwork, demandTable: DemandTable, 
     const columns = profileColumns(net, resolved.profile, arcs);
     const costUsd = options.arcCostUsd?.(resolved, columns) ?? columns.costUsd;
     const blocked = blockedArcs(net, resolved);
-    const vot = options.valueOfTimeUsdPerH?.[resolved.profile.id] ?? resolved.profile.valueOfTimeUsdPerH.value;
+    const vot =
+      options.valueOfTimeUsdPerH?.[resolved.profile.id] ??
+      (votMedian === "carrying-cost" ? (resolved.profile.valueUsd.value * CARRYING_COST_RATE_PER_YEAR) / HOURS_PER_YEAR : resolved.profile.valueOfTimeUsdPerH.value);
     if (!(vot > 0)) throw new CaravanError("E_NETWORK_INVALID", `cargo profile "${resolved.profile.id}" has no positive value of time; corridor assignment needs one`);
     for (let s = 0; s < S; s++) {
       const votS = vot * segments.multiplier[s];
@@ -455,6 +492,7 @@ export function corridorProblem(net: CompiledNetwork, demandTable: DemandTable, 
     classSegment: Int32Array.from(classes, (cl) => cl.segment),
     classValueOfTimeUsdPerH: Float64Array.from(classes, (cl) => cl.vot),
     vot: segments,
+    votMedian,
     capacityT,
     capacityBasis,
     vdfKind,

@@ -30,6 +30,7 @@ interface AssignFlags {
   top?: string;
   votSegments?: string;
   votSpread?: string;
+  votMedian?: string;
   rulesOff?: string;
 }
 
@@ -83,6 +84,10 @@ export function register(program: Command): void {
     .option("--theta <x>", "logit dispersion per unit of cost (default 10 / mean free-flow O-D cost)")
     .option("--vot-segments <n>", "corridor: split every demand class into N value-of-time segments (lognormal around the class's value of time; default 1 = one value of time)")
     .option("--vot-spread <sigma>", "corridor: log-scale σ of the value-of-time distribution with --vot-segments (default 0.489, from Hummels & Schaur's 0.6–2.1 %/day)")
+    .option(
+      "--vot-median <basis>",
+      "corridor: each class's value of time (the segments' median): profile (the cargo profile's, 1 % of the cargo value a day; default) | carrying-cost (the cargo value × 28.3 % a year, inventory holding cost)",
+    )
     .option("--json", "print the result summary as JSON")
     .action(async (flags: AssignFlags, command: Command) => {
       // the solvers, loaders and reports load with the command, not when the program is defined (fast --help)
@@ -128,8 +133,12 @@ export function register(program: Command): void {
         const demandFile = flags.demand;
         const votSegments = positive("--vot-segments", flags.votSegments, true);
         const votSpread = flags.votSpread === undefined ? undefined : numberOption("--vot-spread", flags.votSpread, false);
+        const votMedian = flags.votMedian === undefined ? undefined : flags.votMedian.trim().toLowerCase();
+        if (votMedian !== undefined && votMedian !== "profile" && votMedian !== "carrying-cost") {
+          throw new CaravanError("E_USAGE", `--vot-median must be profile or carrying-cost, got "${flags.votMedian}"`, { didYouMean: suggest(votMedian, ["profile", "carrying-cost"]) });
+        }
         const rulesOff = flags.rulesOff === undefined ? undefined : flags.rulesOff.split(",").map((r) => r.trim()).filter((r) => r !== "");
-        const corridorParameters = { algorithm: flags.algorithm, gap, maxIterations, maxSeconds, theta, year, month, costBasis, rates: flags.rates, top, demandScale: flags.demandScale, votSegments, votSpread, json: flags.json === true, ...(rulesOff !== undefined ? { rulesOff } : {}) };
+        const corridorParameters = { algorithm: flags.algorithm, gap, maxIterations, maxSeconds, theta, year, month, costBasis, rates: flags.rates, top, demandScale: flags.demandScale, votSegments, votSpread, json: flags.json === true, ...(rulesOff !== undefined ? { rulesOff } : {}), ...(votMedian !== undefined ? { votMedian } : {}) };
         // a scenario file is recorded with its extends chain and demand file (store-option.ts), its projects with the dataset
         const reusable = flags.flowsOut === undefined && flags.geojsonOut === undefined;
         const scenario = flags.scenario === undefined ? null : await (await import("../scenario-option")).scenarioSession(command, flags.scenario);
@@ -152,6 +161,7 @@ export function register(program: Command): void {
           demandScale: positive("--demand-scale", flags.demandScale, false),
           ...(votSegments !== undefined ? { votSegments } : {}),
           ...(votSpread !== undefined ? { votSpread } : {}),
+          ...(votMedian !== undefined ? { votMedian: votMedian as "profile" | "carrying-cost" } : {}),
         });
         const progress = progressPrinter(gap);
         let result: AssignmentResult;
