@@ -96,7 +96,10 @@ export interface CorridorOptions {
    * distribution around the class's value (see `votSegments`).
    */
   readonly votSegments?: number;
-  /** σ of the lognormal value-of-time distribution (log scale; default VOT_SPREAD_DEFAULT); used when votSegments > 1. */
+  /**
+   * σ of the lognormal value-of-time distribution (log scale; default VOT_SPREAD_DEFAULT, or CARRYING_COST_SPREAD with
+   * votMedian "carrying-cost"); used when votSegments > 1.
+   */
   readonly votSpread?: number;
   /**
    * What a class's value of time (the median of its segments) is: "profile" (default) the cargo profile's
@@ -140,6 +143,14 @@ export const VOT_MEDIANS: readonly VotMedian[] = ["profile", "carrying-cost"];
  * (src:vot-sig-holding-cost). An estimate (rule "vot-carrying-cost").
  */
 export const CARRYING_COST_RATE_PER_YEAR = Math.sqrt(0.2 * 0.4);
+
+/**
+ * σ of the lognormal value of time around the carrying cost (votMedian "carrying-cost", when no votSpread is given):
+ * the same 20–40 % a year read as the 10th–90th percentiles of the shipments' carrying-cost rates, as rule "value-of-time
+ * spread" reads Hummels & Schaur's range: σ = ln(0.40 / 0.20) / (2 × 1.2816) = 0.270. It spreads the rate, not the
+ * goods' value per box (no published dispersion of it for this trade was found), so it is a lower bound of the spread.
+ */
+export const CARRYING_COST_SPREAD = Math.log(0.4 / 0.2) / (2 * 1.2815515655446004);
 
 /** Hours in a year (365 days), for a carrying cost per year as a value of time per hour. */
 const HOURS_PER_YEAR = 8760;
@@ -303,9 +314,9 @@ export function corridorProblem(net: CompiledNetwork, demandTable: DemandTable, 
     }
   }
   // value-of-time segments: every demand class becomes `segments.count` user classes sharing the capacities
-  const segments = votSegments(options.votSegments ?? 1, options.votSpread ?? VOT_SPREAD_DEFAULT);
   const votMedian = options.votMedian ?? "profile";
   if (!VOT_MEDIANS.includes(votMedian)) throw new CaravanError("E_USAGE", `unknown value-of-time basis "${votMedian}"; use one of ${VOT_MEDIANS.join(", ")}`);
+  const segments = votSegments(options.votSegments ?? 1, options.votSpread ?? (votMedian === "carrying-cost" ? CARRYING_COST_SPREAD : VOT_SPREAD_DEFAULT));
   const S = segments.count;
   const classes: { id: string; fixedCost: Float64Array; vot: number; profile: string; demandClass: number; segment: number }[] = [];
   // rules of passage of the state's date (routing/passage-groups.ts): the rules that concern every shipment in each

@@ -9,7 +9,7 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { describe, expect, it } from "vitest";
-import { CARRYING_COST_RATE_PER_YEAR, type CorridorProblem, corridorProblem } from "../../src/assignment/corridor";
+import { CARRYING_COST_RATE_PER_YEAR, CARRYING_COST_SPREAD, type CorridorProblem, corridorProblem, VOT_SPREAD_DEFAULT } from "../../src/assignment/corridor";
 import { parseDemandCsv } from "../../src/assignment/corridor-demand";
 import { choiceSummary, corridorSummary, formatCorridorSummary, laneSplits } from "../../src/assignment/corridor-report";
 import { crossingVolumes } from "../../src/assignment/results";
@@ -57,9 +57,17 @@ describe("value-of-time basis of the corridor assignment", () => {
     const a = cc.problem.classes[0].fixedCost.findIndex((x, i) => Number.isFinite(x) && x > 0 && byDefault.problem.classes[0].fixedCost[i] > 0);
     expect(a).toBeGreaterThanOrEqual(0);
     expect(cc.problem.classes[0].fixedCost[a] / byDefault.problem.classes[0].fixedCost[a]).toBeCloseTo(profileVot / cc.classValueOfTimeUsdPerH[0], 9);
-    // segments spread around the carrying cost as around the profile's value
+    // segments spread around the carrying cost as around the profile's value; by default with the 20–40 % range's σ
     const five = corridorProblem(net, demand(), { votMedian: "carrying-cost", votSegments: 5, votSpread: 0.5 });
     expect(five.classValueOfTimeUsdPerH[2]).toBeCloseTo(cc.classValueOfTimeUsdPerH[0], 9);
+    expect(five.vot.spread).toBe(0.5);
+    expect(CARRYING_COST_SPREAD).toBeCloseTo(Math.log(2) / 2 / 1.2815516, 6);
+    const ccFive = corridorProblem(net, demand(), { votMedian: "carrying-cost", votSegments: 5 });
+    expect(ccFive.vot.spread).toBe(CARRYING_COST_SPREAD);
+    // with 5 segments the 1st and the 5th take the 10th and 90th percentiles: 20 % and 40 % a year, a factor 2
+    expect(ccFive.classValueOfTimeUsdPerH[4] / ccFive.classValueOfTimeUsdPerH[0]).toBeCloseTo(Math.exp(2 * CARRYING_COST_SPREAD * 1.2815516), 6);
+    expect(Math.exp(2 * CARRYING_COST_SPREAD * 1.2815516)).toBeCloseTo(2, 6);
+    expect(corridorProblem(net, demand(), { votSegments: 5 }).vot.spread).toBe(VOT_SPREAD_DEFAULT);
     expect(corridorProblem(net, demand(), { votMedian: "carrying-cost", valueOfTimeUsdPerH: { feu: 7 } }).classValueOfTimeUsdPerH[0]).toBe(7);
     expect(() => corridorProblem(net, demand(), { votMedian: "nonsense" as never })).toThrow(CaravanError);
   });

@@ -83,7 +83,7 @@ export function register(program: Command): void {
     .option("--demand-scale <x>", "multiply every demand entry (e.g. 2 for doubled demand)")
     .option("--theta <x>", "logit dispersion per unit of cost (default 10 / mean free-flow O-D cost)")
     .option("--vot-segments <n>", "corridor: split every demand class into N value-of-time segments (lognormal around the class's value of time; default 1 = one value of time)")
-    .option("--vot-spread <sigma>", "corridor: log-scale σ of the value-of-time distribution with --vot-segments (default 0.489, from Hummels & Schaur's 0.6–2.1 %/day)")
+    .option("--vot-spread <sigma>", "corridor: log-scale σ of the value-of-time distribution with --vot-segments (default 0.489, from Hummels & Schaur's 0.6–2.1 %/day; 0.270 with --vot-median carrying-cost, from the 20–40 % a year)")
     .option(
       "--vot-median <basis>",
       "corridor: each class's value of time (the segments' median): profile (the cargo profile's, 1 % of the cargo value a day; default) | carrying-cost (the cargo value × 28.3 % a year, inventory holding cost)",
