@@ -176,6 +176,47 @@ describe("issue 10 Done-when: routes between the thirteen cities", () => {
     expect(rail.events.some((e) => e.type === "gauge_change" && e.ref === "tongjiang-gauge-change")).toBe(true);
   });
 
+  it("joins India to China, Mongolia and Central Asia across plausible borders: no transit of Nepal or Myanmar, no border-trade pass, by sea to China", () => {
+    // The rules of passage that make these answers (data/eurasia/rules/passage.yaml, sources in sources/himalaya.yaml):
+    //   nepal-china-ports-bilateral — the Nepal–China ports carry Nepal's own trade (Gyirong–Rasuwa bilateral port,
+    //     China Daily 2014, english.gov.cn; Nepal–China transit protocol, The Himalayan Times 2018; an inference,
+    //     estimate:himalaya-nepal-no-third-country-transit);
+    //   muse-ruili-closure-2023-10 — Muse trade stopped from 27 October 2023 (CNI News 2023, cnimyanmar.com; Myanmar
+    //     Now 2023–2024; Pan Taing 2024, still not reopened);
+    //   moreh-tamu-closure-2023-11 — the Moreh gates sealed on 5 November 2023 (Northeast Now 2023, nenow.in;
+    //     ThePrint 2024);
+    //   india-china-passes-border-trade-only — Nathu La, Shipki La and Lipulekh carry border trade in listed local
+    //     goods only (Government of Sikkim 2012, industries.sikkim.gov.in; The Hindu 2012; The Tribune 2025).
+    // Before them, Delhi → Urumqi went by road through Nepal (Raxaul–Birgunj, Rasuwagadhi–Kerung) and Kolkata →
+    // Chengdu through Myanmar (Moreh–Tamu, Muse–Ruili). The fastest route may still go round by Iran, Afghanistan and
+    // Tajikistan (Kulma); the generalized cost that the CLI optimises by default sends India ⇄ China by sea.
+    const farSide = new Set(["CHN", "MNG", "KAZ", "KGZ", "TJK"]);
+    const passes = ["nathu-la", "shipki-la", "lipulekh"];
+    let pairs = 0;
+    for (const a of ids) {
+      for (const b of ids) {
+        const ends = [countryOf.get(a)!, countryOf.get(b)!];
+        if (!ends.includes("IND") || !ends.some((c) => farSide.has(c))) continue;
+        for (const criterion of ["time", "generalized"] as const) {
+          const r = planRoutes(ctx, { from: idx(a), to: idx(b), criterion }).routes[0];
+          const what = `${a} → ${b} (${criterion}) [${r.countries.join(">")}]`;
+          expect(r.countries, what).not.toContain("NPL");
+          expect(r.countries, what).not.toContain("MMR");
+          for (const x of bordersOf(r)) expect(passes, what).not.toContain(x);
+          if (criterion === "generalized" && ends.includes("CHN")) {
+            expect(r.countries, what).toEqual(countryOf.get(a) === "IND" ? ["IND", "CHN"] : ["CHN", "IND"]);
+            expect(r.legs.some((l) => l.mode === "sea"), what).toBe(true);
+          }
+        }
+        pairs++;
+      }
+    }
+    // Delhi, Kolkata, Chennai × Dushanbe, Bishkek, Ulaanbaatar, Almaty, Urumqi, both ways
+    expect(pairs).toBe(3 * 5 * 2);
+    // the rule that kept Delhi → Urumqi out of Nepal is named on its route
+    expect(best("Delhi", "Urumqi").notes.some((n) => n.includes("[nepal-china-ports-bilateral]"))).toBe(true);
+  });
+
   it("runs Pakistani broad gauge (1676 mm) from Karachi to Peshawar on ML-1, without a gauge change", () => {
     const r = planRoutes(ctx, { from: idx("Karachi"), to: idx("Peshawar"), modes: ["rail"] }).routes[0];
     expect(r.legs.flatMap((l) => l.gaugesMm ?? [])).toEqual([1676]);
@@ -242,6 +283,88 @@ describe("the world by sea and the city set (places/world-ports.csv)", () => {
         expect(r.legs.some((l) => l.mode === "sea"), `${from} → ${to}`).toBe(true);
       }
     }
+  });
+});
+
+/**
+ * The rules of passage and calendars on the crossings between India, Nepal, Myanmar and China (rules/passage.yaml,
+ * borders/sco-neighbours.yaml, borders/himalaya.yaml; sources in sources/himalaya.yaml): each rule changes the route
+ * on the dates it is in force only, and is named on the route it shaped ("without it the best route would use …").
+ */
+describe("rules of passage between India, Nepal, Myanmar and China", () => {
+  const plan = (from: string, to: string, extra: { year?: number; month?: number; rulesOff?: string[] } = {}) => planRoutes(ctx, { from: idx(from), to: idx(to), ...extra });
+  const shaped = (r: RouteReport, rule: string, used: string) => r.notes.some((n) => n.includes(`[${rule}]`) && n.includes(`would use ${used}`));
+
+  it("nepal-china-ports-bilateral: goods between India and China do not transit Nepal; Nepal's own trade still crosses Rasuwagadhi–Kerung", () => {
+    // Gyirong–Rasuwa bilateral port (China Daily 2014); Nepal–China transit protocol for Nepal's own trade (The Himalayan Times 2018)
+    const today = plan("Delhi", "Urumqi");
+    expect(today.passage.rules).toContain("nepal-china-ports-bilateral");
+    expect(today.routes[0].countries).not.toContain("NPL");
+    const off = plan("Delhi", "Urumqi", { rulesOff: ["nepal-china-ports-bilateral"] }).routes[0];
+    expect(off.countries).toContain("NPL");
+    expect(off.notes.some((n) => n.startsWith("rule of passage switched off") && n.includes("[nepal-china-ports-bilateral]") && n.includes("uses NPL"))).toBe(true);
+    // in February the border-trade passes are closed by their calendar, so Nepal is what the rule keeps the route from
+    const feb = plan("Delhi", "Urumqi", { year: 2026, month: 2, rulesOff: ["india-china-passes-border-trade-only"] }).routes[0];
+    expect(feb.countries).not.toContain("NPL");
+    expect(shaped(feb, "nepal-china-ports-bilateral", "NPL")).toBe(true);
+    expect(plan("Kathmandu", "Lhasa", { year: 2026, month: 2 }).routes[0].events.map((e) => e.ref)).toContain("rasuwagadhi-kerung");
+  });
+
+  it("rasuwagadhi-kerung-flood-2025-07: Kathmandu → Lhasa goes round from 8 July 2025 to 1 January 2026 only", () => {
+    // Friendship Bridge washed away on 8 July 2025, reopened 1 January 2026 (Khabarhub 2026, New Business Age 2025)
+    const refs = (year: number, month: number) => plan("Kathmandu", "Lhasa", { year, month }).routes[0];
+    expect(refs(2024, 9).events.map((e) => e.ref)).toContain("rasuwagadhi-kerung");
+    const aug = refs(2025, 8);
+    expect(aug.events.map((e) => e.ref)).not.toContain("rasuwagadhi-kerung");
+    expect(shaped(aug, "rasuwagadhi-kerung-flood-2025-07", "rasuwagadhi-kerung")).toBe(true);
+    expect(aug.timeH).toBeGreaterThan(refs(2024, 9).timeH);
+    expect(refs(2026, 2).events.map((e) => e.ref)).toContain("rasuwagadhi-kerung");
+  });
+
+  it("Rasuwagadhi–Kerung reports its monsoon landslides (June–September) and not in winter", () => {
+    // Xinhua 2016, Republica 2018, New Business Age 2020 (seasonalDisruption on the crossing)
+    const note = (month: number) => plan("Kathmandu", "Lhasa", { year: 2026, month }).routes[0].notes.some((n) => n.startsWith("Rasuwagadhi–Kerung (Jun, Jul, Aug, Sep)"));
+    expect(note(7)).toBe(true);
+    expect(note(2)).toBe(false);
+  });
+
+  it("muse-ruili-closure-2023-10: Mandalay → Kunming leaves Muse–Ruili from 27 October 2023", () => {
+    // CNI News 2023 (trade stopped from 27 October 2023), Myanmar Now 2023–2024, Pan Taing 2024 (not reopened)
+    const before = plan("Mandalay", "Kunming", { year: 2023, month: 9 }).routes[0];
+    expect(bordersOf(before)).toContain("ruili-muse");
+    const after = plan("Mandalay", "Kunming", { year: 2024, month: 3 }).routes[0];
+    expect(bordersOf(after)).not.toContain("ruili-muse");
+    expect(shaped(after, "muse-ruili-closure-2023-10", "ruili-muse")).toBe(true);
+    expect(bordersOf(plan("Mandalay", "Kunming", { year: 2024, month: 3, rulesOff: ["muse-ruili-closure-2023-10"] }).routes[0])).toContain("ruili-muse");
+  });
+
+  it("moreh-tamu-closure-2023-11: Imphal → Mandalay leaves Moreh–Tamu from 5 November 2023", () => {
+    // Northeast Now 2023 (Moreh gates sealed on 5 November 2023), ThePrint 2024 (the bridge silent)
+    expect(bordersOf(plan("Imphal", "Mandalay", { year: 2023, month: 9 }).routes[0])).toContain("moreh-tamu");
+    const after = plan("Imphal", "Mandalay", { year: 2024, month: 3 }).routes[0];
+    expect(bordersOf(after)).not.toContain("moreh-tamu");
+    expect(shaped(after, "moreh-tamu-closure-2023-11", "moreh-tamu")).toBe(true);
+  });
+
+  it("Kolkata → Chengdu crosses Myanmar before October 2023 and goes by sea today, naming both Myanmar closures", () => {
+    expect(plan("Kolkata", "Chengdu", { year: 2023, month: 9 }).routes[0].countries).toContain("MMR");
+    const today = plan("Kolkata", "Chengdu").routes[0];
+    expect(today.countries).toEqual(["IND", "CHN"]);
+    expect(today.legs.some((l) => l.mode === "sea")).toBe(true);
+    expect(shaped(today, "muse-ruili-closure-2023-10", "ruili-muse")).toBe(true);
+    expect(shaped(today, "moreh-tamu-closure-2023-11", "moreh-tamu")).toBe(true);
+  });
+
+  it("india-china-passes-border-trade-only: Nathu La takes no through freight; without the rule its May–November calendar still holds", () => {
+    // Government of Sikkim 2012 (border trade May–November, notified items), The Hindu 2012, Hindustan Times 2006
+    const today = plan("Siliguri", "Lhasa").routes[0];
+    expect(bordersOf(today)).not.toContain("nathu-la");
+    expect(shaped(today, "india-china-passes-border-trade-only", "nathu-la")).toBe(true);
+    const july = plan("Siliguri", "Lhasa", { year: 2026, month: 7, rulesOff: ["india-china-passes-border-trade-only"] }).routes[0];
+    expect(bordersOf(july)).toEqual(["nathu-la"]);
+    expect(july.timeH).toBeLessThan(today.timeH);
+    const january = plan("Siliguri", "Lhasa", { year: 2026, month: 1, rulesOff: ["india-china-passes-border-trade-only"] }).routes[0];
+    expect(bordersOf(january)).not.toContain("nathu-la");
   });
 });
 
