@@ -7,6 +7,8 @@
  *   reaches the sea only through Kerem Shalom, which the dated rule kerem-shalom-closure-2023-10 closes from
  *   7 October 2023: a route dated 2022 crosses it, one dated after the closure has none and says the rules of passage
  *   cut it off.
+ *   Belarus–Latvia: Minsk → Riga by rail crosses Indra–Bigosovo, by road Paternieki–Grigorovshchina and names the EU
+ *   road-haulage ban there; both crossings carry a capacity.
  */
 import { resolve } from "node:path";
 import { describe, expect, it } from "vitest";
@@ -21,7 +23,7 @@ const ctx = new RoutingContext(net);
 const places = net.network.places;
 const idx = (name: string) => resolvePlace(places, name);
 
-function best(from: string, to: string, extra: { year?: number; month?: number; modes?: ("rail" | "road" | "sea" | "air")[] } = {}): RouteReport {
+function best(from: string, to: string, extra: { year?: number; month?: number; modes?: string[] } = {}): RouteReport {
   return planRoutes(ctx, { from: idx(from), to: idx(to), ...extra }).routes[0];
 }
 const bordersOf = (r: RouteReport) => r.events.filter((e) => e.type === "border").map((e) => e.ref as string);
@@ -55,3 +57,21 @@ describe("West Bank and Gaza (PSE)", () => {
     expect(() => best("Rotterdam", "Gaza", { year: 2023, month: 11 })).toThrow(/rules of passage/);
   });
 });
+
+describe("Belarus–Latvia crossings", () => {
+  const crossing = (id: string) => net.network.crossings.find((c) => c.id === id);
+
+  it("has Paternieki–Grigorovshchina (road) and Indra–Bigosovo (rail) with a capacity each", () => {
+    expect(crossing("paternieki-grigorovshchina")).toMatchObject({ countries: ["LVA", "BLR"], modes: ["road"], capacityVehiclesPerDay: 1000 });
+    expect(crossing("indra-bigosovo")).toMatchObject({ countries: ["LVA", "BLR"], modes: ["rail"], capacityTrainsPerDay: 32 });
+  });
+
+  it("takes Minsk to Riga by rail across Indra–Bigosovo and by road across Paternieki, naming the EU haulage ban", () => {
+    const rail = best("Minsk", "Riga", { modes: ["rail"] });
+    expect(bordersOf(rail)).toEqual(["indra-bigosovo"]);
+    const road = best("Minsk", "Riga", { modes: ["road"], year: 2025 });
+    expect(bordersOf(road)).toEqual(["paternieki-grigorovshchina"]);
+    expect(road.notes.some((n) => n.includes("[eu-road-haulage-ban-blr-lva]"))).toBe(true);
+  });
+});
+

@@ -41,7 +41,6 @@ const KNOWN_NO_CROSSING: Record<string, string> = {
   "FIN-RUS": "closed: Finland closed every crossing with Russia from December 2023",
   "NOR-RUS": "Storskog–Borisoglebsky: little freight",
   "RUS-UKR": "closed by the war since February 2022",
-  "BLR-LVA": "gap: Paternieki–Grigorovshchina (the only open Latvia–Belarus road crossing since Silene closed in September 2023) and Indra–Bigosovo rail; no published throughput of either found, so they would add crossings without any capacity",
   "BLR-UKR": "closed by the war since February 2022",
 };
 
