@@ -308,15 +308,17 @@ describe("rules of passage between India, Nepal, Myanmar and China", () => {
     const feb = plan("Delhi", "Urumqi", { year: 2026, month: 2, rulesOff: ["india-china-passes-border-trade-only"] }).routes[0];
     expect(feb.countries).not.toContain("NPL");
     expect(shaped(feb, "nepal-china-ports-bilateral", "NPL")).toBe(true);
-    expect(plan("Kathmandu", "Lhasa", { year: 2026, month: 2 }).routes[0].events.map((e) => e.ref)).toContain("rasuwagadhi-kerung");
+    // Nepal's own trade is not concerned: Kathmandu → Lhasa crosses a Nepal–China port (Tatopani–Zhangmu on the G318)
+    expect(bordersOf(plan("Kathmandu", "Lhasa", { year: 2026, month: 2 }).routes[0]).some((x) => x === "tatopani-zhangmu" || x === "rasuwagadhi-kerung")).toBe(true);
   });
 
-  it("rasuwagadhi-kerung-flood-2025-07: Kathmandu → Lhasa goes round from 8 July 2025 to 1 January 2026 only", () => {
+  it("rasuwagadhi-kerung-flood-2025-07: Kathmandu → Kerung goes round by Tatopani from 8 July 2025 to 1 January 2026 only", () => {
     // Friendship Bridge washed away on 8 July 2025, reopened 1 January 2026 (Khabarhub 2026, New Business Age 2025)
-    const refs = (year: number, month: number) => plan("Kathmandu", "Lhasa", { year, month }).routes[0];
+    const refs = (year: number, month: number) => plan("Kathmandu", "Kerung", { year, month }).routes[0];
     expect(refs(2024, 9).events.map((e) => e.ref)).toContain("rasuwagadhi-kerung");
     const aug = refs(2025, 8);
     expect(aug.events.map((e) => e.ref)).not.toContain("rasuwagadhi-kerung");
+    expect(bordersOf(aug)).toEqual(["tatopani-zhangmu"]);
     expect(shaped(aug, "rasuwagadhi-kerung-flood-2025-07", "rasuwagadhi-kerung")).toBe(true);
     expect(aug.timeH).toBeGreaterThan(refs(2024, 9).timeH);
     expect(refs(2026, 2).events.map((e) => e.ref)).toContain("rasuwagadhi-kerung");
@@ -324,7 +326,7 @@ describe("rules of passage between India, Nepal, Myanmar and China", () => {
 
   it("Rasuwagadhi–Kerung reports its monsoon landslides (June–September) and not in winter", () => {
     // Xinhua 2016, Republica 2018, New Business Age 2020 (seasonalDisruption on the crossing)
-    const note = (month: number) => plan("Kathmandu", "Lhasa", { year: 2026, month }).routes[0].notes.some((n) => n.startsWith("Rasuwagadhi–Kerung (Jun, Jul, Aug, Sep)"));
+    const note = (month: number) => plan("Kathmandu", "Kerung", { year: 2026, month }).routes[0].notes.some((n) => n.startsWith("Rasuwagadhi–Kerung (Jun, Jul, Aug, Sep)"));
     expect(note(7)).toBe(true);
     expect(note(2)).toBe(false);
   });
