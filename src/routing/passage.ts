@@ -31,7 +31,7 @@ export interface PassageBlock {
   readonly off: readonly string[];
   /** [arc] 1 = forbidden by a rule in `rules`; null when no rule forbids anything. */
   readonly blocked: Uint8Array | null;
-  /** Stable key of the forbidding rules (weight-set cache key). */
+  /** Stable key of the forbidden arcs: the forbidding rules and the trip-end countries they name (weight-set cache key). */
   readonly key: string;
 }
 
@@ -98,8 +98,11 @@ export function passageOfCountries(state: NetworkState, origin: string | null, d
   const forbidding = rules.filter((r) => r.kind !== "permit");
   let blocked = forbidding.length > 0 ? forbiddenArcs(net, state, forbidding, origin, destination) : null;
   if (blocked !== null && !blocked.includes(1)) blocked = null;
-  // the forbidden arcs depend on the rules and on the shipment's countries (the state is keyed apart)
-  const key = blocked === null ? "" : `${forbidding.map((r) => r.id).join(",")}|${origin ?? ""}>${destination ?? ""}`;
+  // the forbidden arcs depend on the rules and, through a transit ban, on which of its countries are the shipment's
+  // origin or destination (never transit for it): shipments alike in both share the key, and with it the weight set
+  // and what is cached on it (the state is keyed apart)
+  const tripEnd = (c: string | null) => (c !== null && forbidding.some((r) => r.kind === "transit_ban" && r.countries.includes(c)) ? c : "");
+  const key = blocked === null ? "" : `${forbidding.map((r) => r.id).join(",")}|${tripEnd(origin)}>${tripEnd(destination)}`;
   return { date, rules, off, blocked, key };
 }
 

@@ -12,7 +12,7 @@ import { ARC_FERRY, ARC_LINK, accessNode } from "../network/compiled";
 import { type AlternativeParams, type ArcPath, DEFAULT_ALTERNATIVES, RoutingContext, type WeightSet } from "./context";
 import { type CostBasis, formatMonth, laneIndexes, memoLaneRate, type PathPricing, type PricingQuery, pricePath, type RatesLayer, ratesMonthOf } from "./rates";
 import { buildRouteReport, type RouteReport, type SourceRef } from "./report";
-import { ratedShortestPaths, ratedTreeFrom } from "./rates-search";
+import { ratedPathBetween, ratedShortestPaths } from "./rates-search";
 
 /** What a query asks of the rate layers. */
 export interface RatesRequest {
@@ -97,7 +97,7 @@ export function ratedSearchPaths(ctx: RoutingContext, set: WeightSet, query: Pri
   if (first.length === 0) return [];
   const out: ArcPath[] = first.map((r) => r.arcs);
   // the sea arcs a lane's edges stand for kept in the graph: sea routes to ports no lane covers
-  const open = ratedTreeFrom(ctx, set, query, accessNode(from), false).pathTo(accessNode(to));
+  const open = ratedPathBetween(ctx, set, query, accessNode(from), accessNode(to), false);
   if (open && !out.some((p) => sameArcs(p, open.arcs))) out.push(open.arcs);
   for (const lane of new Set(first[0].lanes)) {
     for (const other of ratedShortestPaths(ctx, set, query, from, to, new Set([lane]))) if (!out.some((p) => sameArcs(p, other.arcs))) out.push(other.arcs);

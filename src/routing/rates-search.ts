@@ -358,8 +358,31 @@ export interface Span {
 /** One Dijkstra over the unblocked arcs and the tariff edges; null when the target is not reached. */
 function searchOnce(ctx: RoutingContext, set: WeightSet, edges: Map<number, TariffEdge[]>, blocked: Uint8Array, fromPlace: number, toPlace: number): { arcs: ArcPath; value: number; spans: Span[] } | null {
   const target = accessNode(toPlace);
-  const tree = ratedTree(ctx, set, edges, blocked, accessNode(fromPlace), target);
-  return tree.pathTo(target);
+  return ratedTree(ctx, set, edges, blocked, accessNode(fromPlace), target, scratchOf(ctx)).pathTo(target);
+}
+
+/** Labels of one rated search, reused by the searches whose path is read before the next one runs. */
+interface TreeScratch {
+  readonly dist: Float64Array;
+  readonly pred: Float64Array;
+  readonly heap: IndexedMinHeap;
+  readonly edgeList: TariffEdge[];
+}
+
+const scratches = new WeakMap<RoutingContext, TreeScratch>();
+
+function newScratch(nodeCount: number): TreeScratch {
+  return { dist: new Float64Array(nodeCount), pred: new Float64Array(nodeCount), heap: new IndexedMinHeap(nodeCount), edgeList: [] };
+}
+
+/** The context's scratch of the one-to-one rated searches (a context answers one query at a time). */
+function scratchOf(ctx: RoutingContext): TreeScratch {
+  let scratch = scratches.get(ctx);
+  if (!scratch) {
+    scratch = newScratch(ctx.net.graph.nodeCount);
+    scratches.set(ctx, scratch);
+  }
+  return scratch;
 }
 
 /** The search of a source on the rated graph: the path to a node (null when unreached), with its value and tariff spans. */
@@ -369,16 +392,17 @@ export interface RatedTree {
 
 /**
  * Dijkstra from `source` over the unblocked arcs and the tariff edges, to every node (or until `target` is settled).
+ * Its labels live in `scratch` (fresh arrays by default): a tree on shared scratch is valid until the next search on it.
  */
-function ratedTree(ctx: RoutingContext, set: WeightSet, edges: Map<number, TariffEdge[]>, blocked: Uint8Array, source: number, target = -1): RatedTree {
+function ratedTree(ctx: RoutingContext, set: WeightSet, edges: Map<number, TariffEdge[]>, blocked: Uint8Array, source: number, target = -1, scratch = newScratch(ctx.net.graph.nodeCount)): RatedTree {
   const net = ctx.net;
   const graph = net.graph;
-  const n = graph.nodeCount;
-  const dist = new Float64Array(n).fill(INF_WEIGHT);
+  const { dist, pred, heap, edgeList } = scratch;
+  dist.fill(INF_WEIGHT);
   /** [node] arc or −(2 + tariff edge number) it was reached by; NO_ARC (−1) at the source. */
-  const pred = new Float64Array(n).fill(NO_ARC);
-  const edgeList: TariffEdge[] = [];
-  const heap = new IndexedMinHeap(n);
+  pred.fill(NO_ARC);
+  edgeList.length = 0;
+  heap.clear();
   dist[source] = 0;
   heap.pushOrDecrease(source, 0);
   const { weight } = set;
@@ -444,4 +468,25 @@ function ratedTree(ctx: RoutingContext, set: WeightSet, edges: Map<number, Tarif
 export function ratedTreeFrom(ctx: RoutingContext, set: WeightSet, query: PricingQuery, sourceNode: number, blocked = true): RatedTree {
   const table = tariffEdges(ctx, set, query);
   return ratedTree(ctx, set, table.edges, blocked ? table.blocked : new Uint8Array(table.blocked.length), sourceNode);
+}
+
+/**
+ * The path of ratedTreeFrom(ctx, set, query, sourceNode, blocked) to one node (the same path: the search stops once
+ * the node is settled), on the context's scratch; null when unreached.
+ */
+export function ratedPathBetween(ctx: RoutingContext, set: WeightSet, query: PricingQuery, sourceNode: number, targetNode: number, blocked = true): { arcs: ArcPath; value: number; spans: Span[] } | null {
+  const table = tariffEdges(ctx, set, query);
+  return ratedTree(ctx, set, table.edges, blocked ? table.blocked : unblocked(table), sourceNode, targetNode, scratchOf(ctx)).pathTo(targetNode);
+}
+
+const noneBlocked = new WeakMap<EdgeTable, Uint8Array>();
+
+/** An all-zero arc column of a table's length (nothing blocked), one per table. */
+function unblocked(table: EdgeTable): Uint8Array {
+  let zero = noneBlocked.get(table);
+  if (!zero) {
+    zero = new Uint8Array(table.blocked.length);
+    noneBlocked.set(table, zero);
+  }
+  return zero;
 }
