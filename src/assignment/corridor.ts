@@ -127,7 +127,8 @@ export const VOT_SPREAD_DEFAULT = Math.log(2.1 / 0.6) / (2 * 1.2815515655446004)
  * Basis of a class's value of time in the corridor assignment.
  *  - "profile": the cargo profile's valueOfTimeUsdPerH (cargo.yaml: 1 % of the cargo value per day, from Hummels &
  *    Schaur 2013's 0.6–2.1 %/day, estimated from US importers' choice between air and ocean).
- *  - "carrying-cost": the cost of holding the goods while they travel, valueUsd × r / 8,760 h with r =
+ *  - "carrying-cost": for containers (CARRYING_COST_BASES; bulk keeps its profile's value), the cost of holding the
+ *    goods while they travel, valueUsd × r / 8,760 h with r =
  *    CARRYING_COST_RATE_PER_YEAR (inventory holding cost 20–40 % of the goods' value a year, rule
  *    "vot-carrying-cost" in data/eurasia/sources/value-of-time.yaml). For a 40-foot box of USD 109,000 that is
  *    USD 3.52 an hour (0.078 % of its value a day) against the profile's USD 45.42: the value of time of goods with
@@ -151,6 +152,13 @@ export const CARRYING_COST_RATE_PER_YEAR = Math.sqrt(0.2 * 0.4);
  * goods' value per box (no published dispersion of it for this trade was found), so it is a lower bound of the spread.
  */
 export const CARRYING_COST_SPREAD = Math.log(0.4 / 0.2) / (2 * 1.2815515655446004);
+
+/**
+ * Cargo profiles (by costBasis) whose value of time becomes the carrying cost with votMedian "carrying-cost": the
+ * containers. Bulk keeps its profile's value: the corridor demand's bulk rows are rail and corridor counts with no
+ * sea side in the demand, so a value of time that sends them to sea would misstate them (docs/calibration.md).
+ */
+export const CARRYING_COST_BASES: readonly string[] = ["feu", "teu"];
 
 /** Hours in a year (365 days), for a carrying cost per year as a value of time per hour. */
 const HOURS_PER_YEAR = 8760;
@@ -329,9 +337,10 @@ export function corridorProblem(net: CompiledNetwork, demandTable: DemandTable, 
     const columns = profileColumns(net, resolved.profile, arcs);
     const costUsd = options.arcCostUsd?.(resolved, columns) ?? columns.costUsd;
     const blocked = blockedArcs(net, resolved);
+    const carrying = votMedian === "carrying-cost" && CARRYING_COST_BASES.includes(resolved.profile.costBasis);
     const vot =
       options.valueOfTimeUsdPerH?.[resolved.profile.id] ??
-      (votMedian === "carrying-cost" ? (resolved.profile.valueUsd.value * CARRYING_COST_RATE_PER_YEAR) / HOURS_PER_YEAR : resolved.profile.valueOfTimeUsdPerH.value);
+      (carrying ? (resolved.profile.valueUsd.value * CARRYING_COST_RATE_PER_YEAR) / HOURS_PER_YEAR : resolved.profile.valueOfTimeUsdPerH.value);
     if (!(vot > 0)) throw new CaravanError("E_NETWORK_INVALID", `cargo profile "${resolved.profile.id}" has no positive value of time; corridor assignment needs one`);
     for (let s = 0; s < S; s++) {
       const votS = vot * segments.multiplier[s];

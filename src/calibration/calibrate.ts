@@ -14,7 +14,7 @@
  *               the worst fits are the largest misses.
  * Every figure is computed from the data and the model; nothing is looked up.
  */
-import { type CorridorProblem, corridorProblem, VOT_SPREAD_DEFAULT, votSegments } from "../assignment/corridor";
+import { CARRYING_COST_SPREAD, type CorridorOptions, type CorridorProblem, corridorProblem, VOT_SPREAD_DEFAULT, votSegments } from "../assignment/corridor";
 import { type DemandTable, readDemandCsv } from "../assignment/corridor-demand";
 import { corridorVolumes, crossingVolumes, transitTable } from "../assignment/results";
 import { solve } from "../assignment/solve";
@@ -98,8 +98,14 @@ export interface CalibrateOptions {
    * The volume rows above always come from the one-value-of-time run.
    */
   readonly votSegments?: number;
-  /** σ of the lognormal value of time of that run (default VOT_SPREAD_DEFAULT). */
+  /** σ of the lognormal value of time of that run (default VOT_SPREAD_DEFAULT; CARRYING_COST_SPREAD with votMedian "carrying-cost"). */
   readonly votSpread?: number;
+  /**
+   * Assignment options of every run of the volumes and flows sections: the basis of the classes' value of time
+   * (`votMedian`, default the cargo profiles') and their money cost (`arcCostUsd`, default the cost model; e.g. the
+   * market rates spread over the lanes' runs, routing/rates-arc-cost.ts). Times are routed as always.
+   */
+  readonly corridor?: Pick<CorridorOptions, "votMedian" | "arcCostUsd">;
 }
 
 /** Default value-of-time segments of the flows section's second run. */
@@ -290,7 +296,8 @@ export function calibrate(
   const demandPath = options.demandPath ?? null;
   const flowsFile = options.flows ?? null;
   const segments = options.votSegments ?? CALIBRATE_VOT_SEGMENTS;
-  const spread = options.votSpread ?? VOT_SPREAD_DEFAULT;
+  const corridor = options.corridor ?? {};
+  const spread = options.votSpread ?? (corridor.votMedian === "carrying-cost" ? CARRYING_COST_SPREAD : VOT_SPREAD_DEFAULT);
   votSegments(segments, spread); // E_USAGE before any computation when either is out of range
   let volumes: AssignedVolumes | null = null;
   let assignment: CalibrationReport["assignment"] = null;
@@ -298,12 +305,12 @@ export function calibrate(
   if (volumeObs.length > 0 || flowsFile !== null) {
     if (demandPath === null) throw new CaravanError("E_USAGE", "volume observations and flows need a demand file: give `demand:` in the observations file or --demand FILE");
     const table: DemandTable = readDemandCsv(demandPath);
-    const cp = corridorProblem(net, table, { year });
+    const cp = corridorProblem(net, table, { year, ...corridor });
     const result = solve(cp.problem, "b", { gap: 1e-6 });
     if (flowsFile !== null) {
       const runs: FlowRunInput[] = [{ cp, result }];
       if (segments > 1) {
-        const cpV: CorridorProblem = corridorProblem(net, table, { year, votSegments: segments, votSpread: spread });
+        const cpV: CorridorProblem = corridorProblem(net, table, { year, ...corridor, votSegments: segments, votSpread: spread });
         const resultV: AssignmentResult = solve(cpV.problem, "b", { gap: 1e-6 });
         runs.push({ cp: cpV, result: resultV });
       }

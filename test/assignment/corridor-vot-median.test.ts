@@ -70,6 +70,12 @@ describe("value-of-time basis of the corridor assignment", () => {
     expect(corridorProblem(net, demand(), { votSegments: 5 }).vot.spread).toBe(VOT_SPREAD_DEFAULT);
     expect(corridorProblem(net, demand(), { votMedian: "carrying-cost", valueOfTimeUsdPerH: { feu: 7 } }).classValueOfTimeUsdPerH[0]).toBe(7);
     expect(() => corridorProblem(net, demand(), { votMedian: "nonsense" as never })).toThrow(CaravanError);
+    // containers only: a bulk class keeps its profile's value of time
+    const mixed = corridorProblem(net, parseDemandCsv(`${csv}portia,gamma,bulk,${DEMAND_T},src:testbot-manual\n`, "m.csv"), { votMedian: "carrying-cost" });
+    const bulk = net.network.cargo.find((c) => c.id === "bulk");
+    expect(mixed.classIds).toEqual(["container", "bulk"]);
+    expect(mixed.classValueOfTimeUsdPerH[0]).toBe(cc.classValueOfTimeUsdPerH[0]);
+    expect(mixed.classValueOfTimeUsdPerH[1]).toBe(bulk?.valueOfTimeUsdPerH.value);
   });
 
   it("moves Portia → Gamma from rail to sea when the break-even value of time lies between the two bases", () => {
@@ -127,6 +133,43 @@ describe("value-of-time basis of the corridor assignment", () => {
       out.length = 0;
       expect(await runCli(["--data", data, "assign", "--no-store", "--demand", file, "--vot-median", "median"], io)).not.toBe(0);
       expect(err.join("")).toMatch(/E_USAGE.*--vot-median/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe("calibrate with the carrying-cost value of time (testbot)", () => {
+  it("the volume rows come from the assignment with the chosen basis: Portia → Gamma's tonnes leave the rail crossing", async () => {
+    const { calibrate } = await import("../../src/calibration/index");
+    const { readObservationsFile } = await import("../../src/network/observations");
+    const dir = mkdtempSync(join(tmpdir(), "caravan-vot-median-cal-"));
+    try {
+      const demandPath = join(dir, "d.csv");
+      writeFileSync(demandPath, csv);
+      const obsPath = join(dir, "obs.yaml");
+      writeFileSync(
+        obsPath,
+        `demand: ${demandPath}
+year: null
+observations:
+  - id: gate-volume
+    metric: volume
+    unit: Mt
+    description: "Portia → Gamma's tonnes over the gate crossing"
+    volume: { kind: crossings, ids: [gate-crossing] }
+    low: 0.0009
+    high: 0.0011
+    year: 2024
+    source: [src:testbot-manual]
+`,
+      );
+      const files = [readObservationsFile(obsPath)];
+      const volume = (rep: ReturnType<typeof calibrate>) => rep.rows.find((r) => r.id === "gate-volume")?.model ?? Number.NaN;
+      const byProfile = calibrate(net, files, { demandPath, votSegments: 1 });
+      expect(volume(byProfile)).toBeCloseTo(DEMAND_T / 1e6, 9); // all by rail: inside the range
+      const byCarryingCost = calibrate(net, files, { demandPath, votSegments: 1, corridor: { votMedian: "carrying-cost" } });
+      expect(volume(byCarryingCost)).toBe(0); // all by sea
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

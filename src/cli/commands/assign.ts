@@ -86,7 +86,7 @@ export function register(program: Command): void {
     .option("--vot-spread <sigma>", "corridor: log-scale σ of the value-of-time distribution with --vot-segments (default 0.489, from Hummels & Schaur's 0.6–2.1 %/day; 0.270 with --vot-median carrying-cost, from the 20–40 % a year)")
     .option(
       "--vot-median <basis>",
-      "corridor: each class's value of time (the segments' median): profile (the cargo profile's, 1 % of the cargo value a day; default) | carrying-cost (the cargo value × 28.3 % a year, inventory holding cost)",
+      "corridor: each class's value of time (the segments' median): profile (the cargo profile's, 1 % of the cargo value a day; default) | carrying-cost (containers: the cargo value × 28.3 % a year, inventory holding cost; bulk keeps the profile's)",
     )
     .option("--json", "print the result summary as JSON")
     .action(async (flags: AssignFlags, command: Command) => {

@@ -10,6 +10,7 @@ import type { Command } from "commander";
 import { CaravanError } from "../../core/errors";
 import { stdoutOf } from "../io";
 import { numberOption } from "../options";
+import type { CorridorOptions } from "../../assignment/corridor";
 
 interface CalibrateFlags {
   observations?: string;
@@ -19,6 +20,9 @@ interface CalibrateFlags {
   flows?: string;
   votSegments?: string;
   votSpread?: string;
+  votMedian?: string;
+  costBasis?: string;
+  rates?: string;
 }
 
 /** Registers `calibrate`. */
@@ -31,7 +35,13 @@ export function register(program: Command): void {
     .option("--top <n>", "number of worst fits listed", "5")
     .option("--flows <file>", "flows validation file (default: validation/flows.yaml of the --data dataset, when present)")
     .option("--vot-segments <n>", "value-of-time segments of the flows section's second run (1: only the one-value-of-time run)", "5")
-    .option("--vot-spread <sigma>", "log-scale σ of that run's lognormal value of time (default 0.489, from Hummels & Schaur's 0.6–2.1 %/day)")
+    .option("--vot-spread <sigma>", "log-scale σ of that run's lognormal value of time (default 0.489, from Hummels & Schaur's 0.6–2.1 %/day; 0.270 with --vot-median carrying-cost)")
+    .option(
+      "--vot-median <basis>",
+      "value of time of the assignment runs (volumes and flows): profile (the cargo profile's, default) | carrying-cost (containers: the cargo value × 28.3 % a year; bulk keeps the profile's)",
+    )
+    .option("--cost-basis <basis>", "money cost of the assignment runs: cost (the cost model, default) | rates (the market rates spread over their lanes' runs)")
+    .option("--rates <yyyy-mm>", "month of the rate layers for the assignment runs (default: the latest with data; implies --cost-basis rates)")
     .option("--json", "print the report as JSON")
     .action(async (flags: CalibrateFlags, command: Command) => {
       const out = stdoutOf(command);
@@ -61,7 +71,32 @@ export function register(program: Command): void {
       const defaultFlows = join(dataDir, "validation", "flows.yaml");
       const flowsPath = flags.flows ?? (existsSync(defaultFlows) ? defaultFlows : null);
       const flows = flowsPath === null ? null : readFlowsFile(flowsPath, flags.flows ?? relative(resolve(dataDir), resolve(defaultFlows)));
-      const report = calibrate(net, files, { demandPath, demandLabel, top, flows, votSegments, ...(votSpread !== undefined ? { votSpread } : {}) });
-      out(flags.json ? `${JSON.stringify(report, null, 2)}\n` : formatCalibrationReport(report));
+      const votMedian = flags.votMedian === undefined ? undefined : flags.votMedian.trim().toLowerCase();
+      if (votMedian !== undefined && votMedian !== "profile" && votMedian !== "carrying-cost") {
+        throw new CaravanError("E_USAGE", `--vot-median must be profile or carrying-cost, got "${flags.votMedian}"`);
+      }
+      // on the rates basis the assignment runs' money costs are the lanes' rates spread over their runs' arcs (as in assign)
+      const costBasis = flags.costBasis ?? (flags.rates !== undefined ? "rates" : "cost");
+      let arcCostUsd: NonNullable<CorridorOptions["arcCostUsd"]> | undefined;
+      let ratesMonth: string | null = null;
+      if (costBasis !== "cost" || flags.rates !== undefined) {
+        const [{ ratesRequestOf }, { RoutingContext }, { ratedArcCostUsd }, { formatMonth, ratesMonthOf }] = await Promise.all([
+          import("../../routing/query-choices"),
+          import("../../routing/context"),
+          import("../../routing/rates-arc-cost"),
+          import("../../routing/rates"),
+        ]);
+        const request = ratesRequestOf(dataDir, net, { costBasis, rates: flags.rates }, { rates: "--rates", costBasisIs: (v) => `--cost-basis ${v}` });
+        if (request.basis === "rates" && request.layer !== null) {
+          const ctx = new RoutingContext(net);
+          arcCostUsd = (o, columns) => ratedArcCostUsd(ctx, o, columns, request).costUsd;
+          ratesMonth = formatMonth(ratesMonthOf(request.layer, request.month));
+        }
+      }
+      const corridor = { ...(votMedian !== undefined ? { votMedian: votMedian as "profile" | "carrying-cost" } : {}), ...(arcCostUsd !== undefined ? { arcCostUsd } : {}) };
+      const report = calibrate(net, files, { demandPath, demandLabel, top, flows, votSegments, ...(votSpread !== undefined ? { votSpread } : {}), corridor });
+      const basis = { votMedian: votMedian ?? "profile", costBasis: ratesMonth === null ? "cost" : "rates", ratesMonth };
+      const basisLine = `assignment runs: value of time ${basis.votMedian === "profile" ? "the cargo profile's" : "the carrying cost (28.3 % of the cargo value a year)"}; money cost ${ratesMonth === null ? "the cost model" : `the rate layers of ${ratesMonth} (rule rates-arc-spread; bulk on the cost model)`}\n`;
+      out(flags.json ? `${JSON.stringify({ ...report, assignmentBasis: basis }, null, 2)}\n` : `${formatCalibrationReport(report)}${basis.votMedian === "profile" && ratesMonth === null ? "" : basisLine}`);
     });
 }
