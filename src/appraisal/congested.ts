@@ -18,7 +18,10 @@
  */
 import type { DemandTable, ResolvedDemandRow } from "../assignment/corridor-demand";
 import { corridorProblem } from "../assignment/corridor";
+import { type AlgorithmBRun, startAlgorithmB } from "../assignment/algorithm-b";
+import { checkNumericRange } from "../assignment/problem";
 import { solve } from "../assignment/solve";
+import type { AssignmentResult } from "../assignment/state";
 import { ShortestPathTree } from "../assignment/sp-tree";
 import { isArcAvailableInYear } from "../network/compiled";
 import { isArcOpenInState, type NetworkState } from "../network/state";
@@ -130,25 +133,36 @@ export function arcBufferH(state: NetworkState): Float64Array {
 export type EquilibriumCache = Map<string, Equilibrium>;
 
 /**
- * The equilibrium of `state` with the demand scaled by `demandScale` (from `cache` under `key` when given). With
- * `reliabilityRatio` ρ > 0 each class's fixed cost of an arc (charges / value of time, hours) gets ρ × the arc's
- * reliability buffer added: shippers choose routes by time + ρ buffer + charges, the generalized cost the benefits
- * value (docs/appraisal.md, "Reliability in the congested comparison").
+ * The Algorithm B run of one state at one demand level, taken on from gap to gap: a comparison tightens the gap
+ * 100-fold at a time until its saving is resolved, and the run to 1e-8 passes through the very iterates a fresh run
+ * to 1e-4 or 1e-6 stops at (algorithm-b.ts startAlgorithmB), so each tighter gap costs only its own iterations.
  */
-export function solveEquilibrium(
+interface EquilibriumRun {
+  readonly cp: ReturnType<typeof corridorProblem>;
+  readonly chargeH: readonly Float64Array[];
+  readonly reliabilityRatio: number;
+  readonly run: AlgorithmBRun;
+  /** [iteration] the equilibrium given at that iterate. */
+  readonly given: Map<number, Equilibrium>;
+  /** The last result the run gave (its history: the gap of every iterate so far). */
+  latest: AssignmentResult | null;
+}
+
+/** Runs of the states of a cache, by the state's name, demand multiplier, values of time and ρ. */
+const runsOf = new WeakMap<EquilibriumCache, Map<string, EquilibriumRun>>();
+
+/** Iteration budget of each state's equilibrium. */
+const MAX_ITERATIONS = 500;
+
+/** The corridor problem of a state at a demand level, its class charges in hours, and ρ × buffer in the class costs. */
+function equilibriumProblem(
   ctx: RoutingContext,
   rows: readonly ResolvedDemandRow[],
   state: NetworkState,
   demandScale: number,
-  gap: number,
-  cache?: { readonly map: EquilibriumCache; readonly key: string },
-  valueOfTimeUsdPerH?: Readonly<Record<string, number>>,
-  reliabilityRatio = 0,
-): Equilibrium {
-  const vot = valueOfTimeUsdPerH ? JSON.stringify(Object.entries(valueOfTimeUsdPerH).sort()) : "profiles";
-  const key = cache ? `${cache.key}|scale=${demandScale}|gap=${gap}|vot=${vot}|rho=${reliabilityRatio}` : "";
-  const hit = cache?.map.get(key);
-  if (hit) return hit;
+  valueOfTimeUsdPerH: Readonly<Record<string, number>> | undefined,
+  reliabilityRatio: number,
+): { cp: ReturnType<typeof corridorProblem>; chargeH: Float64Array[] } {
   const table: DemandTable = { file: "appraisal demand", rows };
   const cp = corridorProblem(ctx.net, table, { state, demandScale, ...(valueOfTimeUsdPerH ? { valueOfTimeUsdPerH } : {}) });
   const chargeH = cp.problem.classes.map((cl) => Float64Array.from(cl.fixedCost));
@@ -162,8 +176,67 @@ export function solveEquilibrium(
       }
     }
   }
-  const eq = { cp, result: solve(cp.problem, "b", { gap, maxIterations: 500 }), reliabilityRatio, chargeH };
-  cache?.map.set(key, eq);
+  return { cp, chargeH };
+}
+
+/**
+ * The equilibrium of `state` with the demand scaled by `demandScale` (from `cache` under `key` when given). With
+ * `reliabilityRatio` ρ > 0 each class's fixed cost of an arc (charges / value of time, hours) gets ρ × the arc's
+ * reliability buffer added: shippers choose routes by time + ρ buffer + charges, the generalized cost the benefits
+ * value (docs/appraisal.md, "Reliability in the congested comparison").
+ *
+ * With a cache, the state's run is kept and taken on when a tighter gap is asked (EquilibriumRun): the result is the
+ * one a fresh solve to that gap gives, iterate for iterate.
+ */
+export function solveEquilibrium(
+  ctx: RoutingContext,
+  rows: readonly ResolvedDemandRow[],
+  state: NetworkState,
+  demandScale: number,
+  gap: number,
+  cache?: { readonly map: EquilibriumCache; readonly key: string },
+  valueOfTimeUsdPerH?: Readonly<Record<string, number>>,
+  reliabilityRatio = 0,
+): Equilibrium {
+  const vot = valueOfTimeUsdPerH ? JSON.stringify(Object.entries(valueOfTimeUsdPerH).sort()) : "profiles";
+  const level = cache ? `${cache.key}|scale=${demandScale}|vot=${vot}|rho=${reliabilityRatio}` : "";
+  const key = `${level}|gap=${gap}`;
+  const hit = cache?.map.get(key);
+  if (hit) return hit;
+  const fresh = (problem?: { readonly cp: ReturnType<typeof corridorProblem>; readonly chargeH: readonly Float64Array[] }): Equilibrium => {
+    const { cp, chargeH } = problem ?? equilibriumProblem(ctx, rows, state, demandScale, valueOfTimeUsdPerH, reliabilityRatio);
+    return { cp, result: solve(cp.problem, "b", { gap, maxIterations: MAX_ITERATIONS }), reliabilityRatio, chargeH };
+  };
+  if (!cache) return fresh();
+  let runs = runsOf.get(cache.map);
+  if (!runs) {
+    runs = new Map();
+    runsOf.set(cache.map, runs);
+  }
+  let er = runs.get(level);
+  if (!er) {
+    const { cp, chargeH } = equilibriumProblem(ctx, rows, state, demandScale, valueOfTimeUsdPerH, reliabilityRatio);
+    checkNumericRange(cp.problem);
+    er = { cp, chargeH, reliabilityRatio, run: startAlgorithmB(cp.problem, { gap, maxIterations: MAX_ITERATIONS }), given: new Map(), latest: null };
+    runs.set(level, er);
+  }
+  // a fresh solve to `gap` stops at the first iterate at or below it: one the run has passed, or one still ahead
+  const history = er.latest?.history ?? [];
+  const first = history.findIndex((h) => h.relativeGap <= gap);
+  let eq: Equilibrium | undefined;
+  if (first >= 0 && first < history.length - 1) {
+    // passed without a result kept (no comparison asked for this gap then): solve afresh
+    eq = er.given.get(first) ?? fresh(er);
+  } else {
+    const result = er.run.advance(gap);
+    eq = er.given.get(result.iterations);
+    if (!eq) {
+      eq = { cp: er.cp, result, reliabilityRatio, chargeH: er.chargeH };
+      er.given.set(result.iterations, eq);
+      er.latest = result;
+    }
+  }
+  cache.map.set(key, eq);
   return eq;
 }
 
@@ -422,17 +495,20 @@ export function congestedEffects(
   } = {},
 ): ProjectEffects & { readonly run: CongestedRun } {
   const scale = options.demandScale ?? 1;
-  const c = options.cache;
+  // without a cache of the caller's, one of its own: each state's run is taken on from gap to gap
+  const c = options.cache ?? { map: new Map(), withoutKey: "without", withKey: "with" };
   const massOf = new Map(ctx.net.network.cargo.map((x) => [x.id, x.massT.value]));
   let elapsedS = 0;
   const at = (g: number) => {
     const vot = options.valueOfTimeUsdPerH;
     const rho = options.reliabilityRatio ?? 0;
-    const eqA = solveEquilibrium(ctx, rows, without, scale, g, c ? { map: c.map, key: c.withoutKey } : undefined, vot, rho);
-    const eqB = solveEquilibrium(ctx, rows, withProject, scale, g, c ? { map: c.map, key: c.withKey } : undefined, vot, rho);
+    const start = process.hrtime.bigint();
+    const eqA = solveEquilibrium(ctx, rows, without, scale, g, { map: c.map, key: c.withoutKey }, vot, rho);
+    const eqB = solveEquilibrium(ctx, rows, withProject, scale, g, { map: c.map, key: c.withKey }, vot, rho);
+    // the time spent here on the two equilibria (0 when both came from the cache)
+    elapsedS += Number(process.hrtime.bigint() - start) / 1e9;
     const a = equilibriumCosts(ctx, rows, without, eqA, null, vot);
     const b = equilibriumCosts(ctx, rows, withProject, eqB, projectArcs, vot);
-    elapsedS += a.elapsedS + b.elapsedS;
     let costA = 0;
     let costB = 0;
     for (let r = 0; r < rows.length; r++) {

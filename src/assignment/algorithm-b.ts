@@ -71,8 +71,29 @@ export interface AlgorithmBTuning {
 }
 
 export function solveAlgorithmB(problem: AssignmentProblem, options: SolveOptions = {}, tuning: AlgorithmBTuning = {}): AssignmentResult {
+  return startAlgorithmB(problem, options, tuning).advance(resolveOptions(options).gap);
+}
+
+/**
+ * A run of Algorithm B that can be taken on to a tighter gap. The iterates do not depend on the target gap (an
+ * iteration's shift threshold is a fraction of the gap reached so far, which is above any target while the run
+ * goes on), so `advance(g)` gives exactly the result a fresh solveAlgorithmB with gap g gives, without repeating the
+ * iterations already done: advance(1e-6) after advance(1e-4) costs the iterations from 1e-4 to 1e-6 alone.
+ * Options' maxIterations and maxSeconds count over the whole run.
+ */
+export interface AlgorithmBRun {
+  /**
+   * Iterate until the relative gap is at or below `gap` (or the run's iteration or time budget is spent) and give
+   * the result at that iterate; at once when the current iterate already meets it. A result given before keeps its
+   * figures: its flows, times and history are copied before the run goes on.
+   */
+  advance(gap: number): AssignmentResult;
+}
+
+/** Start a resumable Algorithm B run: initial bushes loaded, no iteration done (AlgorithmBRun). */
+export function startAlgorithmB(problem: AssignmentProblem, options: SolveOptions = {}, tuning: AlgorithmBTuning = {}): AlgorithmBRun {
   const elapsed = stopwatch();
-  const { gap: targetGap, maxIterations, maxSeconds } = resolveOptions(options);
+  const { maxIterations, maxSeconds } = resolveOptions(options);
   const maxSweeps = tuning.maxSweeps ?? 15;
   const thresholdFraction = tuning.thresholdFraction ?? 0.01;
   const { graph, reverse, noThrough, classes, commodities } = problem;
@@ -599,7 +620,6 @@ export function solveAlgorithmB(problem: AssignmentProblem, options: SolveOption
   let tstt = state.totalTravelTime();
   let gapNow = relativeGap(tstt, sptt);
   let iterations = 0;
-  let stopReason: StopReason = "iterations";
 
   /**
    * Drop unused arcs, add shortcuts (U_i + c_ij < U_j), restore the topological order of the unpacked bush of k.
@@ -1046,14 +1066,14 @@ export function solveAlgorithmB(problem: AssignmentProblem, options: SolveOption
    * out: it would feed a node that no flow reaches, which the topological decompositions (transit by country, lane
    * splits) cannot order.
    */
-  const commodityFlowByArc = (): Float64Array => {
+  const commodityFlowByArc = (fArc: readonly Int32Array[], fVal: readonly Float64Array[], fLen: Int32Array): Float64Array => {
     const out = new Float64Array(K * m);
     const { destStart, demand } = commodities;
     for (let k = 0; k < K; k++) {
       const base = k * m;
-      const fa = flowArc[k];
-      const fv = flowVal[k];
-      const fl = flowLen[k];
+      const fa = fArc[k];
+      const fv = fVal[k];
+      const fl = fLen[k];
       let total = 0;
       for (let e = destStart[k]; e < destStart[k + 1]; e++) total += demand[e];
       const residue = total * RESIDUE_FRACTION;
@@ -1069,9 +1089,16 @@ export function solveAlgorithmB(problem: AssignmentProblem, options: SolveOption
   };
 
   report();
-  if (gapNow <= targetGap) stopReason = "gap";
-  else {
-    while (true) {
+  /** Copies the figures of the last result given before the run goes on (null: none given, or already copied). */
+  let freezeLast: (() => void) | null = null;
+  const advance = (targetGap: number): AssignmentResult => {
+    if (!(targetGap >= 0)) throw new CaravanError("E_USAGE", `gap must be ≥ 0, got ${targetGap}`);
+    let stopReason: StopReason | null = gapNow <= targetGap ? "gap" : iterations > 0 ? stopReasonAfter(gapNow, targetGap, iterations, maxIterations, elapsed(), maxSeconds) : null;
+    if (stopReason === null) {
+      freezeLast?.();
+      freezeLast = null;
+    }
+    while (stopReason === null) {
       iterations++;
       const avgCost = demandTotal > 0 ? sptt / demandTotal : 0;
       const threshold = Math.max(gapNow, targetGap * 0.01) * avgCost * thresholdFraction;
@@ -1100,33 +1127,51 @@ export function solveAlgorithmB(problem: AssignmentProblem, options: SolveOption
       tstt = state.totalTravelTime();
       gapNow = relativeGap(tstt, sptt);
       report();
-      const stop = stopReasonAfter(gapNow, targetGap, iterations, maxIterations, elapsed(), maxSeconds);
-      if (stop !== null) {
-        stopReason = stop;
-        break;
-      }
+      stopReason = stopReasonAfter(gapNow, targetGap, iterations, maxIterations, elapsed(), maxSeconds);
     }
-  }
-  const last = history[history.length - 1];
-  /** The K × arcs per-commodity flows are built when first read (corridor transit and volumes), not for every solve. */
-  let commodityFlow: Float64Array | null = null;
-  return {
-    algorithm: "b",
-    iterations,
-    relativeGap: gapNow,
-    beckmann: last.beckmann,
-    totalTravelTime: tstt,
-    shortestPathTravelTime: sptt,
-    elapsedS: elapsed(),
-    converged: gapNow <= targetGap,
-    stopReason,
-    flow,
-    classFlow,
-    time,
-    history,
-    get commodityFlow(): Float64Array {
-      if (commodityFlow === null) commodityFlow = commodityFlowByArc();
-      return commodityFlow;
-    },
+    const last = history[history.length - 1];
+    // the figures of this iterate: the live arrays until the run goes on, then copies (freezeLast)
+    const kept = { flow, classFlow, time, history, fArc: flowArc, fVal: flowVal, fLen: flowLen };
+    /** The K × arcs per-commodity flows are built when first read (corridor transit and volumes), not for every solve. */
+    let commodityFlow: Float64Array | null = null;
+    freezeLast = () => {
+      kept.flow = Float64Array.from(flow);
+      kept.classFlow = classFlow.map((f) => Float64Array.from(f));
+      kept.time = Float64Array.from(time);
+      kept.history = history.slice();
+      if (commodityFlow === null) {
+        kept.fArc = flowArc.map((a, k) => a.slice(0, flowLen[k]));
+        kept.fVal = flowVal.map((v, k) => v.slice(0, flowLen[k]));
+        kept.fLen = Int32Array.from(flowLen);
+      }
+    };
+    return {
+      algorithm: "b",
+      iterations,
+      relativeGap: gapNow,
+      beckmann: last.beckmann,
+      totalTravelTime: tstt,
+      shortestPathTravelTime: sptt,
+      elapsedS: elapsed(),
+      converged: gapNow <= targetGap,
+      stopReason,
+      get flow(): Float64Array {
+        return kept.flow;
+      },
+      get classFlow(): readonly Float64Array[] {
+        return kept.classFlow;
+      },
+      get time(): Float64Array {
+        return kept.time;
+      },
+      get history(): readonly IterationReport[] {
+        return kept.history;
+      },
+      get commodityFlow(): Float64Array {
+        if (commodityFlow === null) commodityFlow = commodityFlowByArc(kept.fArc, kept.fVal, kept.fLen);
+        return commodityFlow;
+      },
+    };
   };
+  return { advance };
 }
