@@ -9,6 +9,9 @@
  *   cut it off.
  *   Belarus–Latvia: Minsk → Riga by rail crosses Indra–Bigosovo, by road Paternieki–Grigorovshchina and names the EU
  *   road-haulage ban there; both crossings carry a capacity.
+ *   Rail at crossings that were road only: Kolkata → Birgunj by rail alone crosses Raxaul–Birgunj; Kolkata → Benapole
+ *   by rail crosses Petrapole–Benapole, and Benapole → Kolkata by rail has no route (the rail exchange is one-way);
+ *   Haiphong → Kunming by rail crosses Hekou–Lao Cai and changes gauge (1000 → 1435 mm) at Hekou North.
  */
 import { resolve } from "node:path";
 import { describe, expect, it } from "vitest";
@@ -72,6 +75,25 @@ describe("Belarus–Latvia crossings", () => {
     const road = best("Minsk", "Riga", { modes: ["road"], year: 2025 });
     expect(bordersOf(road)).toEqual(["paternieki-grigorovshchina"]);
     expect(road.notes.some((n) => n.includes("[eu-road-haulage-ban-blr-lva]"))).toBe(true);
+  });
+});
+
+describe("rail at the Raxaul, Petrapole and Hekou crossings", () => {
+  it("takes Kolkata to Birgunj by rail alone across Raxaul–Birgunj", () => {
+    const r = best("Kolkata", "Birgunj", { modes: ["rail"] });
+    expect(bordersOf(r)).toEqual(["raxaul-birgunj-rail"]);
+    expect(r.legs.every((l) => l.mode === "rail")).toBe(true);
+  });
+
+  it("takes Kolkata to Benapole by rail across Petrapole–Benapole, and not back (the exchange is one-way)", () => {
+    expect(bordersOf(best("Kolkata", "Benapole", { modes: ["rail"] }))).toEqual(["petrapole-benapole-rail"]);
+    expect(() => best("Benapole", "Kolkata", { modes: ["rail"] })).toThrow(/no route/);
+  });
+
+  it("takes Haiphong to Kunming by rail across Hekou–Lao Cai, changing gauge at Hekou North", () => {
+    const r = best("Haiphong", "Kunming", { modes: ["rail"] });
+    expect(bordersOf(r)).toEqual(["hekou-lao-cai-rail"]);
+    expect(r.events.some((e) => e.type === "gauge_change" && e.ref === "hekou-north-gauge-change")).toBe(true);
   });
 });
 
