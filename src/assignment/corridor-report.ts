@@ -281,9 +281,12 @@ export function corridorSummary(cp: CorridorProblem, result: AssignmentResult, d
 
 const mt = (t: number): string => (t / 1e6).toFixed(2);
 
-/** The demand class of a class id (`container@vot2` → `container`). */
+/**
+ * The demand class of a class id: without its value-of-time segment and the transit bans of its user class
+ * (`container@vot2` → `container`, `bulk@vot1|ban-a,ban-b` → `bulk`; corridor.ts names the user classes so).
+ */
 export function baseClass(classId: string): string {
-  return classId.replace(/@vot\d+$/, "");
+  return classId.replace(/\|.*$/, "").replace(/@vot\d+$/, "");
 }
 
 function observedText(o: ObservedTransit): string {

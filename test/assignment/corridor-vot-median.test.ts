@@ -11,7 +11,7 @@ import { join, resolve } from "node:path";
 import { describe, expect, it } from "vitest";
 import { CARRYING_COST_RATE_PER_YEAR, CARRYING_COST_SPREAD, type CorridorProblem, corridorProblem, VOT_SPREAD_DEFAULT } from "../../src/assignment/corridor";
 import { parseDemandCsv } from "../../src/assignment/corridor-demand";
-import { choiceSummary, corridorSummary, formatCorridorSummary, laneSplits } from "../../src/assignment/corridor-report";
+import { baseClass, choiceSummary, corridorSummary, formatCorridorSummary, laneSplits } from "../../src/assignment/corridor-report";
 import { crossingVolumes } from "../../src/assignment/results";
 import { solve } from "../../src/assignment/solve";
 import type { AssignmentResult } from "../../src/assignment/state";
@@ -173,5 +173,14 @@ observations:
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
+  });
+});
+
+describe("transit report by demand class", () => {
+  it("a user class of transit bans counts with its demand class (the text report's container and bulk columns)", () => {
+    expect(baseClass("container")).toBe("container");
+    expect(baseClass("container@vot2")).toBe("container");
+    expect(baseClass("bulk|pakistan-transit-india")).toBe("bulk");
+    expect(baseClass("bulk@vot5|ban-a,ban-b")).toBe("bulk");
   });
 });
