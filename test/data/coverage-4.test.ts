@@ -12,6 +12,8 @@
  *   Rail at crossings that were road only: Kolkata → Birgunj by rail alone crosses Raxaul–Birgunj; Kolkata → Benapole
  *   by rail crosses Petrapole–Benapole, and Benapole → Kolkata by rail has no route (the rail exchange is one-way);
  *   Haiphong → Kunming by rail crosses Hekou–Lao Cai and changes gauge (1000 → 1435 mm) at Hekou North.
+ *   Rail-only study cities: Datong, Shangqiu, Dazhou, Ankang, Jiamusi, Erfurt and Hamm reach Shanghai or Berlin by
+ *   road alone.
  */
 import { resolve } from "node:path";
 import { describe, expect, it } from "vitest";
@@ -97,3 +99,20 @@ describe("rail at the Raxaul, Petrapole and Hekou crossings", () => {
   });
 });
 
+describe("study cities that were reached by rail alone", () => {
+  it.each([
+    ["Datong", "Shanghai"],
+    ["Shangqiu", "Shanghai"],
+    ["Dazhou", "Shanghai"],
+    ["Ankang", "Shanghai"],
+    ["Jiamusi", "Shanghai"],
+    ["Erfurt", "Berlin"],
+    ["Hamm", "Berlin"],
+  ])("reaches %s → %s and back by road alone", (city, hub) => {
+    for (const [a, b] of [[city, hub], [hub, city]]) {
+      const r = best(a, b, { modes: ["road"] });
+      expect(r.legs.length, `${a} → ${b}`).toBeGreaterThan(0);
+      expect(r.legs.every((l) => l.mode === "road"), `${a} → ${b}`).toBe(true);
+    }
+  });
+});
