@@ -27,6 +27,7 @@ import { isArcAvailableInYear } from "../network/compiled";
 import { isArcOpenInState, type NetworkState } from "../network/state";
 import type { RoutingContext } from "../routing/index";
 import { profileColumns, resolveRouteOptions } from "../routing/options";
+import { PassageGroups } from "../routing/passage-groups";
 import { arcEventBufferH } from "../routing/reliability";
 import type { ProjectEffects } from "./effects";
 
@@ -266,33 +267,70 @@ function equilibriumCosts(
     elapsedS: result.elapsedS,
   };
   const arcs = state.arcs;
-  const perClass = cp.classIds.map((_, c) => {
-    const resolved = resolveRouteOptions(net, { cargo: cp.classProfiles[c], state });
-    // the value of time the assignment used: its fixed cost is charges / value of time, hours
-    const vot = valueOfTimeUsdPerH?.[resolved.profile.id] ?? resolved.profile.valueOfTimeUsdPerH.value;
-    return { vot, columns: profileColumns(net, resolved.profile, arcs) };
+  // the transit-ban classes of a profile share its value of time and columns: resolved once per profile
+  const byProfile = new Map<string, { readonly vot: number; readonly columns: ReturnType<typeof profileColumns> }>();
+  const perClass = cp.classProfiles.map((profileId) => {
+    let pc = byProfile.get(profileId);
+    if (!pc) {
+      const resolved = resolveRouteOptions(net, { cargo: profileId, state });
+      // the value of time the assignment used: its fixed cost is charges / value of time, hours
+      const vot = valueOfTimeUsdPerH?.[resolved.profile.id] ?? resolved.profile.valueOfTimeUsdPerH.value;
+      pc = { vot, columns: profileColumns(net, resolved.profile, arcs) };
+      byProfile.set(profileId, pc);
+    }
+    return pc;
   });
   const bufferOf = arcBufferH(state);
+  if (cp.vot.count !== 1) throw new RangeError("congested comparison: the demand classes have one value of time each (no value-of-time segments)");
+  // [row] the row's demand class, which is also the problem class of its tonnes where no transit ban concerns them
+  const rowClass = Int32Array.from(rows, (row) => cp.demandClassIds.indexOf(row.classId));
+  // rows by demand class and pair: a pair's tonnes are one commodity's, of the demand class or of the user class of
+  // the transit bans that concern the pair (`<class>|<rules>`, corridor.ts), so the commodity's problem class maps
+  // back to its demand class (classDemandClass)
   const rowsOf = new Map<string, number[]>();
   for (let r = 0; r < n; r++) {
-    const key = `${cp.classIds.indexOf(rows[r].classId)}:${rows[r].originPlace}:${rows[r].destinationPlace}`;
+    const key = `${rowClass[r]}:${rows[r].originPlace}:${rows[r].destinationPlace}`;
     const list = rowsOf.get(key);
     if (list) list.push(r);
     else rowsOf.set(key, [r]);
   }
   decomposeFlows(eq, perClass, bufferOf, mask, rowsOf, out);
-  // rows the equilibrium loads no flow for (zero demand): the least-cost path under the equilibrium times
+  // rows the equilibrium loads no flow for (zero demand): the least-cost path under the equilibrium times, on the
+  // costs of the row's class and with what the rules of passage of its pair forbid (the transit bans that concern it:
+  // its group of routing/passage-groups.ts, as corridor.ts builds the ban classes), hours
   const tree = new ShortestPathTree(p.graph, p.noThrough);
-  let lastClass = -1;
+  let passage: PassageGroups | null = null;
+  const costOfGroup = new Map<string, Float64Array>();
+  const rowCost = (c: number, row: ResolvedDemandRow): { readonly key: string; readonly cost: Float64Array } => {
+    passage ??= new PassageGroups(state);
+    const group = passage.groupOf(row.originPlace, row.destinationPlace);
+    const key = `${c}:${group}`;
+    let cost = costOfGroup.get(key);
+    if (!cost) {
+      cost = p.classes[c].fixedCost;
+      if (group !== 0) {
+        const forbidden = passage.blocks[group].blocked;
+        cost = Float64Array.from(cost);
+        for (let a = 0; a < cost.length; a++) {
+          const ca = cp.compiledArcOf[a];
+          if (ca >= 0 && forbidden?.[ca] === 1) cost[a] = Number.POSITIVE_INFINITY;
+        }
+      }
+      costOfGroup.set(key, cost);
+    }
+    return { key, cost };
+  };
+  let lastKey = "";
   let lastOrigin = -1;
   for (let r = 0; r < n; r++) {
     if (out.reached[r]) continue;
     const row = rows[r];
-    const c = cp.classIds.indexOf(row.classId);
+    const c = rowClass[r];
     const fixed = eq.chargeH[c];
-    if (c !== lastClass || row.originPlace !== lastOrigin) {
-      tree.run(row.originPlace, result.time, p.classes[c].fixedCost);
-      lastClass = c;
+    const { key, cost } = rowCost(c, row);
+    if (key !== lastKey || row.originPlace !== lastOrigin) {
+      tree.run(row.originPlace, result.time, cost);
+      lastKey = key;
       lastOrigin = row.originPlace;
     }
     if (!(tree.dist[row.destinationPlace] < Number.POSITIVE_INFINITY)) continue;
@@ -325,7 +363,7 @@ function equilibriumCosts(
     out.projectShare[r] = uses;
   }
   const rho = eq.reliabilityRatio;
-  for (let r = 0; r < n; r++) if (out.reached[r]) out.gcUsd[r] = (out.timeH[r] + rho * out.bufferH[r]) * perClass[cp.classIds.indexOf(rows[r].classId)].vot + out.costUsd[r];
+  for (let r = 0; r < n; r++) if (out.reached[r]) out.gcUsd[r] = (out.timeH[r] + rho * out.bufferH[r]) * perClass[rowClass[r]].vot + out.costUsd[r];
   return out;
 }
 
@@ -419,7 +457,7 @@ function decomposeFlows(
     for (let d = commodities.destStart[k]; d < commodities.destStart[k + 1]; d++) {
       const dest = commodities.destNode[d];
       if (seen[dest] !== k + 1 || dest === origin) continue;
-      for (const r of rowsOf.get(`${c}:${origin}:${dest}`) ?? []) {
+      for (const r of rowsOf.get(`${cp.classDemandClass[c]}:${origin}:${dest}`) ?? []) {
         out.reached[r] = 1;
         out.timeH[r] = timeH[dest];
         out.costUsd[r] = fixedH[dest] * perClass[c].vot;
