@@ -378,13 +378,16 @@ export function compileNetwork(net: NetworkData): CompiledNetwork {
       const layer = ferryLayers[fi][k];
       const ends: [number, number][] = [[a0, b0]];
       if (!f.oneway) ends.push([b0, a0]);
+      // the deck's own charge where the data give one (a truck's tariff on a rail/truck ferry), else the ferry's
+      const deck = f.deckCharges.find((d) => d.deck === carried);
       for (const [a, b] of ends) {
         const row = ferryRow(fi, a, b, MODE_FERRY, carried === "rail" ? (f.gaugeMm ?? 0) : 0);
+        const chargeUsd = deck === undefined ? f.costUsdPerFeu : a === a0 ? deck.costUsdPerFeu : (deck.returnCostUsdPerFeu ?? deck.costUsdPerFeu);
         row.waitTimeH = f.headwayH / 2;
         row.eventTimeH = f.headwayH / 2;
-        row.costUsdPerFeu = f.costUsdPerFeu;
-        row.costUsdPerTeu = f.costUsdPerFeu * modes[carried].teuCostRatio.value;
-        row.costUsdPerTonne = perTonneOfFeuCharge(f.costUsdPerFeu);
+        row.costUsdPerFeu = chargeUsd;
+        row.costUsdPerTeu = chargeUsd * modes[carried].teuCostRatio.value;
+        row.costUsdPerTonne = perTonneOfFeuCharge(chargeUsd);
         row.co2GPerTonne = f.distanceKm * net.modes.ferryCo2GPerTonneKm.value;
         push(nodeAt(a, layer), nodeAt(b, layer), row);
       }

@@ -677,6 +677,13 @@ export function validateNetwork(dir: string): ValidationResult {
       }
     } else if (f.gaugeMm !== null) problems.on(rec, "gaugeMm", "only ferries that carry rail wagons have a gauge");
     if (f.status !== "open" && f.openYear === null) problems.on(rec, "openYear", "required for a ferry under construction or planned");
+    const decksCharged = new Set<string>();
+    f.deckCharges.forEach((d, k) => {
+      if (!f.carries.includes(d.deck)) problems.on(rec, `deckCharges.${k}.deck`, `the ferry carries no ${d.deck} deck (carries: ${f.carries.join(", ")})`);
+      if (decksCharged.has(d.deck)) problems.on(rec, `deckCharges.${k}.deck`, `a second charge for the ${d.deck} deck`);
+      decksCharged.add(d.deck);
+      if (f.oneway && d.returnCostUsdPerFeu !== null) problems.on(rec, `deckCharges.${k}.returnCostUsdPerFeu`, "a one-way ferry has no return charge");
+    });
     if (f.seasonalDelay) {
       for (const field of ["from", "to"] as const) {
         const [mm, dd] = f.seasonalDelay[field].split("-").map(Number);

@@ -229,6 +229,22 @@ export const ferrySchema = z.object({
   /** Mean time between departures, hours; expected wait = headwayH / 2. */
   headwayH: z.number().positive(),
   costUsdPerFeu: z.number().nonnegative(),
+  /**
+   * A deck's own charge where the operator's tariff gives one (e.g. a truck on a rail/truck ferry): USD per unit (a
+   * truck, a wagon) on that deck, `from` → `to`; `returnCostUsdPerFeu` the other way (default the same). A deck
+   * without an entry pays `costUsdPerFeu` (docs/data-format.md, "Ferry charges by deck").
+   */
+  deckCharges: z
+    .array(
+      z.object({
+        deck: z.enum(["rail", "road"]),
+        costUsdPerFeu: z.number().nonnegative(),
+        returnCostUsdPerFeu: z.number().nonnegative().nullable().default(null),
+        source: provenanceSchema,
+        notes: z.string().default(""),
+      }),
+    )
+    .default([]),
   capacityTonnesPerYear: z.number().positive().nullable().default(null),
   /**
    * Seasonal weather disruption (month-day inclusive range, may wrap the year end): the service runs `openShare`

@@ -87,6 +87,7 @@ const arbNetwork = fc
         crossingTimeH: 10,
         headwayH: 24,
         costUsdPerFeu: 500,
+        deckCharges: [],
         capacityTonnesPerYear: null,
         seasonalDelay: null,
         status: "open" as const,

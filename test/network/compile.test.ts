@@ -166,6 +166,21 @@ describe("compiling the testbot network", () => {
     expect(net.arcs.gaugeMm[road]).toBe(0);
   });
 
+  it("charges a deck its own tariff where the ferry gives one, each way, and the other deck the ferry's charge", () => {
+    const dir = copyTestbot();
+    edit(dir, "ferries/testbot.yaml", "    costUsdPerFeu: 1000\n", "    costUsdPerFeu: 1000\n    deckCharges:\n      - { deck: road, costUsdPerFeu: 1500, returnCostUsdPerFeu: 1700, source: [src:testbot-manual] }\n");
+    const decked = compileNetwork(loadNetwork(dir));
+    const at = (a: string, la: number, b: string, lb: number) => findArc(decked.graph, layerNode(decked, decked.network.places.findIndex((p) => p.id === a), la), layerNode(decked, decked.network.places.findIndex((p) => p.id === b), lb));
+    const out = at("harbor", LAYER_ROAD, "isla", LAYER_ROAD);
+    const back = at("isla", LAYER_ROAD, "harbor", LAYER_ROAD);
+    expect(decked.arcs.costUsdPerFeu[out]).toBe(1500);
+    expect(decked.arcs.costUsdPerFeu[back]).toBe(1700);
+    expect(decked.arcs.costUsdPerTonne[back]).toBeCloseTo(1700 / (decked.network.modes.fixedChargeTonnesPerFeu?.value ?? decked.network.cargo.find((c) => c.costBasis === "feu")!.massT.value), 9);
+    for (const [a, b] of [["harbor", "isla"], ["isla", "harbor"]]) expect(decked.arcs.costUsdPerFeu[at(a, LAYER_RAIL_1520, b, LAYER_RAIL_1520)]).toBe(1000);
+    // before: the road deck paid the ferry's one charge
+    expect(net.arcs.costUsdPerFeu[arc("isla", LAYER_ROAD, "harbor", LAYER_ROAD)]).toBe(1000);
+  });
+
   it("joins the two gauges at the gauge-change terminal with its handling time and cost", () => {
     const g = arc("west-gate", LAYER_RAIL_1435, "west-gate", LAYER_RAIL_1520);
     expect(net.arcs.kind[g]).toBe(ARC_GAUGE_CHANGE);

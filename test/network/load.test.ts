@@ -243,6 +243,20 @@ describe("validation rules name code, file, line and field", () => {
     });
   });
 
+  it("a ferry charges only the decks it carries, once each", () => {
+    const deck = (lines: string) => (d: string) => edit(d, "ferries/testbot.yaml", "    costUsdPerFeu: 1000\n", `    costUsdPerFeu: 1000\n    deckCharges:\n${lines}`);
+    const road = "      - { deck: road, costUsdPerFeu: 1500, returnCostUsdPerFeu: 1700, source: [src:testbot-manual] }\n";
+    expect(problemsAfter(deck(road))).toEqual([]);
+    expect(problemsAfter(deck(road + road))).toContainEqual({ code: "E_NETWORK_INVALID", file: "ferries/testbot.yaml", line: 14, field: "deckCharges.1.deck" });
+    expect(problemsAfter(deck(road.replace("src:testbot-manual", "src:nowhere")))).toContainEqual({ code: "E_PROVENANCE_MISSING", file: "ferries/testbot.yaml", line: 13, field: "deckCharges.0.source.0" });
+    expect(
+      problemsAfter((d) => {
+        deck(road)(d);
+        edit(d, "ferries/testbot.yaml", "carries: [rail, road]", "carries: [rail]");
+      }),
+    ).toContainEqual({ code: "E_NETWORK_INVALID", file: "ferries/testbot.yaml", line: 13, field: "deckCharges.0.deck" });
+  });
+
   it("sea circuity must be exactly 1", () => {
     expect(problemsAfter((d) => edit(d, "modes.yaml", "circuityFactor: { value: 1, source: [src:testbot-manual] }\n    costUsdPerFeuKm: { value: 0.2", "circuityFactor: { value: 1.1, source: [src:testbot-manual] }\n    costUsdPerFeuKm: { value: 0.2"))).toContainEqual({
       code: "E_NETWORK_INVALID",
