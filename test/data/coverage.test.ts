@@ -188,8 +188,9 @@ describe("issue 10 Done-when: routes between the thirteen cities", () => {
     //   india-china-passes-border-trade-only — Nathu La, Shipki La and Lipulekh carry border trade in listed local
     //     goods only (Government of Sikkim 2012, industries.sikkim.gov.in; The Hindu 2012; The Tribune 2025).
     // Before them, Delhi → Urumqi went by road through Nepal (Raxaul–Birgunj, Rasuwagadhi–Kerung) and Kolkata →
-    // Chengdu through Myanmar (Moreh–Tamu, Muse–Ruili). The fastest route may still go round by Iran, Afghanistan and
-    // Tajikistan (Kulma); the generalized cost that the CLI optimises by default leaves India by sea for China.
+    // Chengdu through Myanmar (Moreh–Tamu, Muse–Ruili). The fastest route may still go round by Iran and Afghanistan
+    // (Chabahar, then Termez–Hairatan and rail through Uzbekistan and Kazakhstan, or Kulma in its season); the
+    // generalized cost that the CLI optimises by default leaves India by sea for China.
     const farSide = new Set(["CHN", "MNG", "KAZ", "KGZ", "TJK"]);
     const passes = ["nathu-la", "shipki-la", "lipulekh"];
     let pairs = 0;
