@@ -21,7 +21,7 @@ import { solve } from "../assignment/solve";
 import { CaravanError, isCaravanError } from "../core/errors";
 import { suggest } from "../core/suggest";
 import type { CompiledNetwork } from "../network/compiled";
-import type { Observation, ObservationsFile, TimeObservation, VolumeObservation } from "../network/observations";
+import type { Observation, ObservationsFile, ObservedDirection, TimeObservation, VolumeObservation } from "../network/observations";
 import { PlaceResolver } from "../network/resolve";
 import { RoutingContext } from "../routing/context";
 import { planRoutes } from "../routing/plan";
@@ -126,6 +126,7 @@ function located(file: ObservationsFile, index: number, field: string, error: un
 function checkReferences(net: CompiledNetwork, files: readonly ObservationsFile[], resolver: PlaceResolver): void {
   const { network } = net;
   const crossings = new Set(network.crossings.map((c) => c.id));
+  const crossingCountries = new Map(network.crossings.map((c) => [c.id, c.countries]));
   const countries = new Set(network.places.map((p) => p.country).filter((c): c is string => c !== null));
   const chokepoints = new Set(network.chokepoints.map((c) => c.id));
   for (const file of files) {
@@ -157,6 +158,23 @@ function checkReferences(net: CompiledNetwork, files: readonly ObservationsFile[
         o.volume.ids.forEach((id, k) => {
           if (!crossings.has(id)) throw at(`volume.ids.${k}`, "E_ID_UNKNOWN", `unknown border crossing "${id}"`, crossings, id);
         });
+        const direction = o.volume.direction;
+        if (direction !== undefined) {
+          for (const side of ["from", "into"] as const) {
+            const c = direction[side];
+            if (c === undefined) continue;
+            if (!countries.has(c)) throw at(`volume.direction.${side}`, "E_COUNTRY_UNKNOWN", `no place of the network lies in "${c}"`, countries, c);
+            for (const id of o.volume.ids) {
+              const sides = crossingCountries.get(id) as readonly string[];
+              if (!sides.includes(c)) {
+                throw at(`volume.direction.${side}`, "E_COUNTRY_UNKNOWN", `"${c}" is not a side of border crossing "${id}" (${sides.join("–")}): no flow crosses it ${side} ${c}`, sides, c);
+              }
+            }
+          }
+          if (direction.from !== undefined && direction.from === direction.into) {
+            throw at("volume.direction.into", "E_COUNTRY_UNKNOWN", `from and into are both "${direction.into}": a crossing's flow leaves one country and enters the other`, [], direction.into);
+          }
+        }
       } else if (o.volume.kind === "transit" && !countries.has(o.volume.country)) {
         throw at("volume.country", "E_COUNTRY_UNKNOWN", `no place of the network lies in "${o.volume.country}"`, countries, o.volume.country);
       }
@@ -214,9 +232,33 @@ function timeRow(ctx: RoutingContext, resolver: PlaceResolver, year: number | nu
   };
 }
 
+/** A border crossing's assigned tonnes: in all and by direction ("TKM→IRN", the crossing arcs' countries). */
+interface CrossingFlowT {
+  readonly totalT: number;
+  readonly byDirectionT: Readonly<Record<string, number>>;
+}
+
+/**
+ * Tonnes over a crossing in the observed direction: all of them without one; with one, the directions leaving
+ * `from` and/or entering `into` (a direction key is "FROM→TO", the countries of the crossing arc's two ends).
+ */
+export function directedCrossingT(flow: CrossingFlowT | undefined, direction: ObservedDirection | undefined): number {
+  if (flow === undefined) return 0;
+  if (direction === undefined) return flow.totalT;
+  let t = 0;
+  for (const [key, tonnes] of Object.entries(flow.byDirectionT)) {
+    const [a, b] = key.split("→");
+    if (a === b) continue; // an arc within one country crosses no border in either direction
+    if (direction.from !== undefined && a !== direction.from) continue;
+    if (direction.into !== undefined && b !== direction.into) continue;
+    t += tonnes;
+  }
+  return t;
+}
+
 /** Volumes of the assignment the volume observations ask for. */
 interface AssignedVolumes {
-  readonly crossingT: ReadonlyMap<string, number>;
+  readonly crossingT: ReadonlyMap<string, CrossingFlowT>;
   readonly corridors: ReturnType<typeof corridorVolumes>;
   readonly transit: ReturnType<typeof transitTable>;
 }
@@ -228,9 +270,10 @@ function volumeRow(v: AssignedVolumes, o: VolumeObservation): CalibrationRow {
   let teu: number | null = null;
   let detail = "";
   if (q.kind === "crossings") {
-    const parts = q.ids.map((id) => [id, v.crossingT.get(id) ?? 0] as const);
+    const parts = q.ids.map((id) => [id, directedCrossingT(v.crossingT.get(id), q.direction)] as const);
     tonnes = parts.reduce((s, [, t]) => s + t, 0);
-    detail = parts.map(([id, t]) => `${id} ${(t / 1e6).toFixed(2)}`).join(" + ");
+    const way = q.direction === undefined ? "" : ` (${[q.direction.from === undefined ? "" : `from ${q.direction.from}`, q.direction.into === undefined ? "" : `into ${q.direction.into}`].filter((w) => w !== "").join(" ")})`;
+    detail = parts.map(([id, t]) => `${id} ${(t / 1e6).toFixed(2)}`).join(" + ") + way;
   } else if (q.kind === "corridor") {
     if (v.corridors === null) throw new CaravanError("E_USAGE", "corridor volumes need per-commodity flows (Algorithm B)");
     const sets = v.corridors.filter((c) => c.gateways.includes(q.gateway));
@@ -317,7 +360,7 @@ export function calibrate(
       flows = flowsReport(net, flowsFile, table, runs);
     }
     volumes = {
-      crossingT: new Map(crossingVolumes(cp, result).map((c) => [c.crossing, c.totalT])),
+      crossingT: new Map(crossingVolumes(cp, result).map((c) => [c.crossing, { totalT: c.totalT, byDirectionT: c.byDirectionT }])),
       corridors: corridorVolumes(cp, result),
       transit: transitTable(cp, result),
     };

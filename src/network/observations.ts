@@ -31,9 +31,29 @@ const routeQuerySchema = z
   .strict();
 export type ObservedRouteQuery = z.infer<typeof routeQuerySchema>;
 
+/**
+ * The direction an observed crossing volume counts, as its source states it: the flow into a country (`into: IRN`),
+ * out of one (`from: TKM`), or both. Absent: both directions. Each country must be a side of every crossing of the
+ * observation (checked by the caller, which knows the crossings).
+ */
+const observedDirectionSchema = z
+  .object({
+    from: iso3Schema.optional().describe("count only the flow leaving this country over the crossings"),
+    into: iso3Schema.optional().describe("count only the flow entering this country over the crossings"),
+  })
+  .strict()
+  .refine((d) => d.from !== undefined || d.into !== undefined, "needs from: or into: (a country code)");
+export type ObservedDirection = z.infer<typeof observedDirectionSchema>;
+
 const volumeQuerySchema = z.discriminatedUnion("kind", [
   z.object({ kind: z.literal("transit"), country: iso3Schema }).strict(),
-  z.object({ kind: z.literal("crossings"), ids: z.array(idSchema).min(1).describe("border crossings whose volumes (both directions) add up") }).strict(),
+  z
+    .object({
+      kind: z.literal("crossings"),
+      ids: z.array(idSchema).min(1).describe("border crossings whose volumes add up (both directions unless `direction` names one)"),
+      direction: observedDirectionSchema.optional(),
+    })
+    .strict(),
   z.object({ kind: z.literal("corridor"), gateway: z.string().min(1).describe("a gateway label of the assignment's corridor table; every gateway set containing it counts") }).strict(),
 ]);
 export type ObservedVolumeQuery = z.infer<typeof volumeQuerySchema>;
