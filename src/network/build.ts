@@ -208,6 +208,9 @@ export function compileNetwork(net: NetworkData): CompiledNetwork {
   const crossingIdx = new Map(net.crossings.map((c, i) => [c.id, i]));
   const chokepointIdx = new Map(net.chokepoints.map((c, i) => [c.id, i]));
 
+  // seasonal closures of links (links/*.yaml; a delay is applied by month in routing/reliability.ts)
+  const linkClosure = new Map((net.linkSeasons ?? []).filter((z) => z.closed).map((z) => [z.link, z]));
+
   // links
   net.links.forEach((l, li) => {
     if (!compiledLink[li]) return;
@@ -252,6 +255,12 @@ export function compileNetwork(net: NetworkData): CompiledNetwork {
           row.closureLastYear = c.seasonalClosure.lastYear ?? 0;
         }
         row.capacityTonnesPerYear = minCapacity(row.capacityTonnesPerYear, crossingCapacityTonnesPerYear(c, l.mode, tonnesPerTrainPair));
+      }
+      const closure = linkClosure.get(l.id);
+      if (closure) {
+        // the loader rejects a link closure on a link whose crossing has its own
+        row.closedMonthMask = monthMaskOfRange(closure.from, closure.to);
+        row.closureLastYear = closure.lastYear ?? 0;
       }
       row.eventCostUsdPerFeu = feeFeu;
       row.costUsdPerFeu = movingFeu + feeFeu;

@@ -37,7 +37,8 @@
  *     P(arrive in it) = L/7 and the mean wait given that is L/2 days, so
  *         expected wait (h) = 24 · Σ_runs L² / 14.
  *     Weekdays only (Sat+Sun closed: one run of 2) → 24 · 4/14 = 6.857 h.
- *   - Seasonal closure: `closedMonthMask` has bit (m-1) set for every month m that the closure's day range touches;
+ *   - Seasonal closure (a crossing's seasonalClosure, or a link's closed season in links/*.yaml): `closedMonthMask`
+ *     has bit (m-1) set for every month m that the closure's day range touches;
  *     `closureLastYear` is the last year it applied (0 = still applies). A query that names a month must treat the
  *     arc as unusable then (`isArcClosedInMonth`; a closure with a last year applies only to a query naming a year
  *     up to it); otherwise report the closure.

@@ -37,6 +37,7 @@ export function datasetFiles(dir: string): string[] {
     ["sources", ".yaml"],
     ["places", ".csv"],
     ["links", ".csv"],
+    ["links", ".yaml"],
     ["borders", ".yaml"],
     ["terminals", ".yaml"],
     ["ferries", ".yaml"],

@@ -28,7 +28,9 @@ import {
   ferrySchema,
   GAUGES,
   type Link,
+  type LinkSeason,
   linkSchema,
+  linkSeasonSchema,
   modesFileSchema,
   type Place,
   type Project,
@@ -476,6 +478,11 @@ export function validateNetwork(dir: string): ValidationResult {
     files.push(file);
     readCsv(problems, dir, file, LINK_COLUMNS, linkSchema, links);
   }
+  const linkSeasons: Rec<LinkSeason>[] = [];
+  for (const file of listFiles(dir, "links", ".yaml")) {
+    const y = yamlOf(file);
+    if (y) readYamlList(problems, y, "seasons", linkSeasonSchema, linkSeasons);
+  }
   const crossings: Rec<Crossing>[] = [];
   for (const file of listFiles(dir, "borders", ".yaml")) {
     const y = yamlOf(file);
@@ -692,6 +699,36 @@ export function validateNetwork(dir: string): ValidationResult {
     }
   }
 
+  // seasonal calendars of links (links/*.yaml): a known link, valid month-days, one closure or one delay, one row per link
+  const seasonedLinks = new Map<string, Rec<LinkSeason>>();
+  for (const rec of linkSeasons) {
+    const season = rec.value;
+    const li = linkIndex.get(season.link);
+    if (li === undefined) {
+      const hint = suggest(season.link, [...linkIndex.keys()], 2);
+      problems.on(rec, "link", `unknown link "${season.link}"${hint.length ? ` (did you mean ${hint.map((h) => `"${h}"`).join(", ")}?)` : ""}`);
+      continue;
+    }
+    const first = seasonedLinks.get(season.link);
+    if (first) problems.on(rec, "link", `a second season for link "${season.link}" (first at ${first.file}:${first.line})`);
+    else seasonedLinks.set(season.link, rec);
+    for (const field of ["from", "to"] as const) {
+      const [mm, dd] = season[field].split("-").map(Number);
+      if (!(mm >= 1 && mm <= 12 && dd >= 1 && dd <= 31)) problems.on(rec, field, `"${season[field]}" is not a month-day MM-DD`);
+    }
+    if (season.closed) {
+      if (season.delayH !== null) problems.on(rec, "delayH", "a closed season has no delay (a row is a closure or a delay)");
+      if (season.delayP90H !== null) problems.on(rec, "delayP90H", "a closed season has no delay (a row is a closure or a delay)");
+      const border = links[li].value.border;
+      const crossing = border === null ? undefined : crossings.find((c) => c.value.id === border);
+      if (crossing?.value.seasonalClosure) problems.on(rec, "closed", `the link's crossing "${border}" has its own seasonalClosure (borders/*.yaml); close it there`);
+    } else {
+      if (season.delayH === null) problems.on(rec, "delayH", "a season needs closed: true or a delayH (hours)");
+      if (season.lastYear !== null) problems.on(rec, "lastYear", "lastYear belongs to a closure (closed: true)");
+      if (season.delayH !== null && season.delayP90H !== null && season.delayP90H < season.delayH) problems.on(rec, "delayP90H", `the P90 delay (${season.delayP90H} h) is below the mean delay (${season.delayH} h)`);
+    }
+  }
+
   // crossings
   for (const rec of crossings) {
     const c = rec.value;
@@ -819,7 +856,7 @@ export function validateNetwork(dir: string): ValidationResult {
     });
   };
   checkRefs(modesRec);
-  for (const group of [places, links, crossings, terminals, ferries, projects, chokepoints, cargo, passageRules, operations] as Rec<unknown>[][]) for (const rec of group) checkRefs(rec);
+  for (const group of [places, links, linkSeasons, crossings, terminals, ferries, projects, chokepoints, cargo, passageRules, operations] as Rec<unknown>[][]) for (const rec of group) checkRefs(rec);
 
   const sorted = problems.list.sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : a.line - b.line));
   if (sorted.length > 0 || modes === null) return { network: null, problems: sorted, files };
@@ -829,6 +866,7 @@ export function validateNetwork(dir: string): ValidationResult {
     sourceHash: hashFiles(dir, datasetFiles(dir)),
     places: places.map((r) => r.value),
     links: loadedLinks,
+    linkSeasons: linkSeasons.map((r) => r.value),
     crossings: crossings.map((r) => r.value),
     terminals: terminals.map((r) => r.value),
     ferries: ferries.map((r) => r.value),

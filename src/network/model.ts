@@ -10,6 +10,7 @@ import type {
   Crossing,
   Ferry,
   Link,
+  LinkSeason,
   modesFileSchema,
   Place,
   Project,
@@ -52,6 +53,8 @@ export interface NetworkData {
   readonly terminals: readonly Terminal[];
   /** [ferry] */
   readonly ferries: readonly Ferry[];
+  /** [season] seasonal calendars of links from links/*.yaml (schema.ts linkSeasonSchema); absent in datasets compiled before they existed. */
+  readonly linkSeasons?: readonly LinkSeason[];
   /** [project] */
   readonly projects: readonly Project[];
   /** [chokepoint] */

@@ -263,6 +263,30 @@ export const ferrySchema = z.object({
 });
 export type Ferry = z.infer<typeof ferrySchema>;
 
+/**
+ * A seasonal calendar of a link (links/seasons.yaml, list `seasons:`), applied by month as a crossing's season is:
+ *   - `closed: true`: the link is closed in every month the month-day range `from`–`to` touches (a hard closure, as
+ *     a crossing's seasonalClosure; `lastYear` the last year it applied, null = still applies);
+ *   - `delayH` (and `delayP90H`): in those months a vehicle on the link waits delayH hours on average (snow,
+ *     avalanche clearing) and delayP90H at the 90th percentile; delayH adds to the arc's time, delayP90H − delayH to
+ *     its reliability buffer, as a ferry's seasonal delay does (routing/reliability.ts). delayP90H null = delayH.
+ * A row is one or the other: a closure, or a delay. A season row names its link by id; its figures carry a source.
+ * Kept out of the link CSVs: few links have a season and each needs its own dates, figures and source, which would
+ * be five mostly-empty columns in every links/*.csv file.
+ */
+export const linkSeasonSchema = z.object({
+  link: idSchema,
+  from: z.string().regex(/^\d\d-\d\d$/, "must be a month-day MM-DD"),
+  to: z.string().regex(/^\d\d-\d\d$/, "must be a month-day MM-DD"),
+  closed: z.boolean().default(false),
+  lastYear: z.number().int().nullable().default(null),
+  delayH: z.number().nonnegative().nullable().default(null),
+  delayP90H: z.number().nonnegative().nullable().default(null),
+  source: provenanceSchema,
+  notes: z.string().default(""),
+});
+export type LinkSeason = z.infer<typeof linkSeasonSchema>;
+
 export const chokepointSchema = z.object({
   id: idSchema,
   name: z.string().min(1),

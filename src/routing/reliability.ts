@@ -13,6 +13,8 @@
  *                feeder-wait-beyond-dwell): mean max(0, H/2 − d). Its P90 is from the same service interval (rule
  *                feeder-wait-p90): the box waits U(0, H) for the next sailing, of which d is already in the dwell,
  *                so P90 = max(0, 0.9 H − d), H the feeder's headwayH (its sourced frequency), stretched as above.
+ *   link season  in a month of a link's seasonal delay (links/*.yaml) the arc waits delayH on average (its time)
+ *                and delayP90H at P90 (a closure_wait event on the link).
  *   terminals    gauge change, transshipment and port handling have one figure in the data: P90 = that figure.
  *   moving time  legs have no spread in the data: P90 = moving time.
  *
@@ -21,7 +23,7 @@
  */
 import { monthMaskOfRange } from "../network/build";
 import { ARC_FERRY, ARC_LINK, type CompiledArcs, type CompiledNetwork, LAYER_ACCESS, NO_INDEX } from "../network/compiled";
-import type { Crossing } from "../network/schema";
+import type { Crossing, LinkSeason } from "../network/schema";
 
 /** Share of time a uniform arrival waits beyond its P90. */
 const P90_TAIL = 0.1;
@@ -54,8 +56,52 @@ export function headwayFactor(net: CompiledNetwork, arcs: CompiledArcs, arc: num
   return delay ? 1 / delay.openShare : 1;
 }
 
-/** Extra expected wait of the arc in `month` from a seasonal delay, hours (0 for most arcs). */
+/** A link's seasonal delay compiled for lookup: month mask, mean and P90 hours. */
+export interface LinkDelay {
+  readonly mask: number;
+  readonly delayH: number;
+  readonly delayP90H: number;
+  readonly season: LinkSeason;
+}
+
+/** [link] seasonal delay of each link (null = none), cached per network. */
+const linkDelayTables = new WeakMap<CompiledNetwork, (LinkDelay | null)[]>();
+
+function linkDelays(net: CompiledNetwork): (LinkDelay | null)[] {
+  let table = linkDelayTables.get(net);
+  if (!table) {
+    const byId = new Map<string, LinkDelay>();
+    for (const z of net.network.linkSeasons ?? []) {
+      if (z.closed || z.delayH === null) continue;
+      byId.set(z.link, { mask: monthMaskOfRange(z.from, z.to), delayH: z.delayH, delayP90H: Math.max(z.delayH, z.delayP90H ?? z.delayH), season: z });
+    }
+    table = net.network.links.map((l) => byId.get(l.id) ?? null);
+    linkDelayTables.set(net, table);
+  }
+  return table;
+}
+
+/** The seasonal delay of a link arc whatever the month (null: not a link arc, or no delay). */
+export function linkDelayOfArc(net: CompiledNetwork, arcs: CompiledArcs, arc: number): LinkDelay | null {
+  if (arcs.kind[arc] !== ARC_LINK) return null;
+  const r = arcs.record[arc];
+  return r === NO_INDEX ? null : (linkDelays(net)[r] ?? null);
+}
+
+/** The seasonal delay of a link arc in `month` (null: none, or month null or outside its months). */
+export function linkDelayInMonth(net: CompiledNetwork, arcs: CompiledArcs, arc: number, month: number | null): LinkDelay | null {
+  if (month === null) return null;
+  const d = linkDelayOfArc(net, arcs, arc);
+  return d !== null && (d.mask & (1 << (month - 1))) !== 0 ? d : null;
+}
+
+/**
+ * Extra expected wait of the arc in `month` from a seasonal delay, hours (0 for most arcs): a ferry's stretched
+ * headway, or a link's seasonal delayH. The one place a month's delays enter arc times (route, matrix, assignment).
+ */
 export function seasonalExtraWaitH(net: CompiledNetwork, arcs: CompiledArcs, arc: number, month: number | null): number {
+  const link = linkDelayInMonth(net, arcs, arc, month);
+  if (link !== null) return link.delayH;
   const f = headwayFactor(net, arcs, arc, month);
   return f === 1 ? 0 : arcs.waitTimeH[arc] * (f - 1);
 }
@@ -148,6 +194,7 @@ const bufferColumns = new WeakMap<CompiledArcs, Map<number, Float64Array>>();
  * [arc] reliability buffer of the arc's events in `month`, hours: Σ (event P90 − event time) of the events the route
  * report lists for it (routing/report.ts), so over a route it sums to timeP90H − timeH:
  *   border crossing  (P90 dwell − median dwell) + (P90 closure wait − mean closure wait);
+ *   link season      delayP90H − delayH in a month of the link's seasonal delay;
  *   ferry            P90 wait − mean wait (seasonally stretched in `month`; a sea feeder's by rule feeder-wait-p90);
  *   other arcs       0 (moving time and terminals have no spread in the data).
  * The generalized criterion prices it at ρ × value of time (RouteOptions.reliabilityRatio).
@@ -167,13 +214,15 @@ export function arcEventBufferH(net: CompiledNetwork, arcs: CompiledArcs, month:
   for (let a = 0; a < n; a++) {
     const kind = arcs.kind[a];
     if (kind === ARC_LINK) {
+      const season = linkDelayInMonth(net, arcs, a, month);
+      if (season !== null) buffer[a] += season.delayP90H - season.delayH;
       const ci = arcs.crossing[a];
       if (ci === NO_INDEX) continue;
       const waitH = arcs.waitTimeH[a];
       const medianH = arcs.eventTimeH[a] - waitH;
       let b = borderDwellP90H(arcs, a) - medianH;
       if (waitH > 0) b += Math.max(waitH, closureP90[ci]) - waitH;
-      buffer[a] = b;
+      buffer[a] += b;
     } else if (kind === ARC_FERRY) {
       if (arcs.record[a] === NO_INDEX) continue;
       const p90 = isSeaFeederArc(net, arcs, a) ? feederWaitP90H(net, arcs, a, month) : ferryWaitP90H(net, arcs, a, month);

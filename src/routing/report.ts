@@ -23,7 +23,7 @@ import type { ArcPath, RoutingContext, WeightSet } from "./context";
 import { monthMaskOfRange } from "../network/build";
 import { assumedOperations, feederOperation } from "./operations";
 import { isPortHandling } from "./options";
-import { borderDwellP90H, crossingWaitP90H, feederLoadingDwellH, feederWaitP90H, ferryWaitP90H, headwayFactor, seasonalExtraWaitH } from "./reliability";
+import { borderDwellP90H, crossingWaitP90H, feederLoadingDwellH, feederWaitP90H, ferryWaitP90H, headwayFactor, linkDelayOfArc, seasonalExtraWaitH } from "./reliability";
 import { tripEndTable } from "./trip-ends";
 import type { EventType, RouteEvent, RouteLeg, RouteSummary, SourceRef } from "./wire";
 
@@ -198,6 +198,22 @@ export function buildRouteReport(ctx: RoutingContext, set: WeightSet, arcsOfPath
               refs.add(disruption.source.join("|"));
               notes.push(`${crossing.name} (${monthList(mask)}): ${disruption.what}; how often is not known, so it is not in timeH or timeP90H`);
             }
+          }
+        }
+        // a link's seasonal calendar (links/*.yaml): its delay in the month is a closure_wait on the link
+        const season = linkDelayOfArc(net, arcs, a);
+        if (season !== null) {
+          const seasonNote = season.season.notes ? ` (${season.season.notes})` : "";
+          if (month !== null && (season.mask & (1 << (month - 1))) !== 0) {
+            refs.add(season.season.source.join("|"));
+            event("closure_wait", a, season.delayH, 0, link.id, from, season.delayP90H);
+            eventTimeH += season.delayH;
+            notes.push(`${link.id}: in ${MONTHS[month - 1]} a seasonal delay of ${fmt1(season.delayH)} h (P90 ${fmt1(season.delayP90H)} h)${seasonNote}`);
+          } else if (month === null) notes.push(`${link.id} has a seasonal delay (${monthList(season.mask)}, ${fmt1(season.delayH)} h, P90 ${fmt1(season.delayP90H)} h); give a month to include it`);
+        } else if (ci === NO_INDEX && month === null && arcs.closedMonthMask[a] !== 0) {
+          const last = arcs.closureLastYear[a];
+          if (last === 0 || (set.options.year !== null && set.options.year <= last)) {
+            notes.push(`${link.id} is closed seasonally (${monthList(arcs.closedMonthMask[a])})${last ? ` up to ${last}` : ""}; give a month to check`);
           }
         }
       } else {
