@@ -297,6 +297,23 @@ describe.skipIf(missing !== null)("web app in Chromium", () => {
     await page.screenshot({ path: shot("web-flows.png") });
   });
 
+  it("sends the rules of passage switched off with the assignment job, from the URL and from the check box", async () => {
+    await open("?view=flows&rulesOff=all");
+    const box = page.locator('.panel input[name="rulesOffAll"]');
+    expect(await box.isChecked()).toBe(true);
+    const posted = page.waitForRequest((r) => r.method() === "POST" && r.url().endsWith("/api/v1/jobs"));
+    await page.getByRole("button", { name: "Run corridor assignment" }).click();
+    const body = JSON.parse((await posted).postData() ?? "{}") as { kind?: string; input?: { rulesOff?: string[] } };
+    expect(body.kind).toBe("assignment");
+    expect(body.input?.rulesOff).toEqual(["all"]);
+    // the button reads "Running…" while the job runs and comes back when it has ended
+    await page.getByRole("button", { name: "Run corridor assignment" }).waitFor({ timeout: 60_000 });
+    if (await page.locator(".panel .error").isVisible()) throw new Error(`the assignment failed: ${await page.locator(".panel .error").textContent()}`);
+    expect(await page.locator('[data-testid="flows-summary"]').textContent()).toContain("links with flow");
+    await box.uncheck();
+    expect(page.url()).not.toContain("rulesOff");
+  });
+
   it("compares a scenario with its base and shows the diff", async (ctx) => {
     const probe = await fetch(`${server.url}api/v1/jobs`, {
       method: "POST",

@@ -69,7 +69,7 @@ let lastRun: { key: string; view: AssignmentView } | null = null;
 export function FlowsView(props: { state: AppState; update: (patch: Partial<AppState>) => void }) {
   const { state } = props;
   const map = useMap();
-  const runKey = `year=${state.year ?? "today"}`;
+  const runKey = `year=${state.year ?? "today"};rulesOff=${state.rulesOff.join(",")}`;
   const [view, setView] = useState<AssignmentView | null>(lastRun?.key === runKey ? lastRun.view : null);
   const [job, setJob] = useState<JobState | null>(null);
   const [error, setError] = useState<unknown>(null);
@@ -113,6 +113,7 @@ export function FlowsView(props: { state: AppState; update: (patch: Partial<AppS
     setJob({ status: "submitting", progress: 0 });
     const input: Record<string, unknown> = {};
     if (state.year !== null) input.year = state.year;
+    if (state.rulesOff.length > 0) input.rulesOff = state.rulesOff;
     runJob<unknown>("assignment", input, setJob, controller.signal)
       .then((result) => {
         const v = readAssignment(result);
@@ -134,7 +135,7 @@ export function FlowsView(props: { state: AppState; update: (patch: Partial<AppS
       <h2 id="flows-title">Flows</h2>
       <p class="muted">
         Corridor assignment of the 2024 corridor demand (data/eurasia/demand/corridors-2024.csv) on the network of {state.year ?? "today"}: user equilibrium with
-        capacities and queueing at crossings and terminals.
+        capacities and queueing at crossings and terminals. The rules of passage in force (transit bans, closures) apply unless switched off.
       </p>
       <label>
         Network year
@@ -147,6 +148,11 @@ export function FlowsView(props: { state: AppState; update: (patch: Partial<AppS
           ))}
         </select>
       </label>
+      <label class="check">
+        <input type="checkbox" name="rulesOffAll" checked={state.rulesOff.includes("all")} onChange={(e) => props.update({ rulesOff: e.currentTarget.checked ? ["all"] : [] })} />
+        ignore every rule of passage
+      </label>
+      {state.rulesOff.length > 0 && !state.rulesOff.includes("all") ? <p class="muted small">rules of passage off: {state.rulesOff.join(", ")}</p> : null}
       <button type="button" class="primary" onClick={run} disabled={running}>
         {running ? "Running…" : "Run corridor assignment"}
       </button>
