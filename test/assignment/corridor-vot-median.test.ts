@@ -137,6 +137,14 @@ describe("value-of-time basis of the corridor assignment", () => {
       rmSync(dir, { recursive: true, force: true });
     }
   });
+
+  it("calibrate --vot-median with a misspelt basis is a usage error naming the one meant, as assign's", async () => {
+    const err: string[] = [];
+    const io = { out: () => undefined, err: (t: string) => err.push(t) };
+    expect(await runCli(["--data", data, "calibrate", "--vot-median", "carying-cost"], io)).not.toBe(0);
+    expect(err.join("")).toMatch(/caravan: E_USAGE: --vot-median must be profile or carrying-cost, got "carying-cost"/);
+    expect(err.join("")).toMatch(/did you mean: carrying-cost\?/);
+  });
 });
 
 describe("calibrate with the carrying-cost value of time (testbot)", () => {

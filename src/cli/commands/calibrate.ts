@@ -8,6 +8,7 @@
 import { isAbsolute, join, relative, resolve } from "node:path";
 import type { Command } from "commander";
 import { CaravanError } from "../../core/errors";
+import { suggest } from "../../core/suggest";
 import { stdoutOf } from "../io";
 import { numberOption } from "../options";
 import type { CorridorOptions } from "../../assignment/corridor";
@@ -73,7 +74,7 @@ export function register(program: Command): void {
       const flows = flowsPath === null ? null : readFlowsFile(flowsPath, flags.flows ?? relative(resolve(dataDir), resolve(defaultFlows)));
       const votMedian = flags.votMedian === undefined ? undefined : flags.votMedian.trim().toLowerCase();
       if (votMedian !== undefined && votMedian !== "profile" && votMedian !== "carrying-cost") {
-        throw new CaravanError("E_USAGE", `--vot-median must be profile or carrying-cost, got "${flags.votMedian}"`);
+        throw new CaravanError("E_USAGE", `--vot-median must be profile or carrying-cost, got "${flags.votMedian}"`, { didYouMean: suggest(votMedian, ["profile", "carrying-cost"]) });
       }
       // on the rates basis the assignment runs' money costs are the lanes' rates spread over their runs' arcs (as in assign)
       const costBasis = flags.costBasis ?? (flags.rates !== undefined ? "rates" : "cost");
