@@ -242,7 +242,9 @@ export const ferrySchema = z.object({
         returnCostUsdPerFeu: z.number().nonnegative().nullable().default(null),
         source: provenanceSchema,
         notes: z.string().default(""),
-      }),
+      })
+      // a misspelt key (returnCostUsdPerFEU) would otherwise drop its figure silently
+      .strict(),
     )
     .default([]),
   capacityTonnesPerYear: z.number().positive().nullable().default(null),

@@ -249,6 +249,8 @@ describe("validation rules name code, file, line and field", () => {
     expect(problemsAfter(deck(road))).toEqual([]);
     expect(problemsAfter(deck(road + road))).toContainEqual({ code: "E_NETWORK_INVALID", file: "ferries/testbot.yaml", line: 14, field: "deckCharges.1.deck" });
     expect(problemsAfter(deck(road.replace("src:testbot-manual", "src:nowhere")))).toContainEqual({ code: "E_PROVENANCE_MISSING", file: "ferries/testbot.yaml", line: 13, field: "deckCharges.0.source.0" });
+    // a misspelt key is refused, not dropped with its figure (the return would silently charge the outward 1500)
+    expect(problemsAfter(deck(road.replace("returnCostUsdPerFeu", "returnCostUsdPerFEU")))).toContainEqual({ code: "E_NETWORK_INVALID", file: "ferries/testbot.yaml", line: 13, field: "deckCharges.0" });
     expect(
       problemsAfter((d) => {
         deck(road)(d);
