@@ -114,7 +114,10 @@ export const linkSchema = z
   });
 export type Link = z.infer<typeof linkSchema>;
 
-/** Dwell at a border crossing in one direction (leaving `fromCountry`). */
+/**
+ * Dwell at a border crossing in one direction (leaving `fromCountry`). Strict, as the other nested objects of a
+ * record: load.ts refuses a record's own unknown keys only, and a misspelt nested key would drop its figure.
+ */
 export const dwellSchema = z.object({
   fromCountry: iso3Schema,
   /** Median (or the single reported) time to clear the crossing, hours. */
@@ -124,7 +127,7 @@ export const dwellSchema = z.object({
   /** Fees and charges at the crossing per FEU, USD. */
   feeUsdPerFeu: z.number().nonnegative().default(0),
   source: provenanceSchema,
-});
+}).strict();
 
 /** Weekly opening pattern: which ISO weekdays (1 = Monday … 7 = Sunday) the crossing works. */
 export const openDaysSchema = z.array(z.number().int().min(1).max(7)).min(1).max(7);
@@ -141,6 +144,7 @@ export const crossingSchema = z.object({
   /** Seasonal closure (month-day inclusive range) and the last year it applied (null = still applies). */
   seasonalClosure: z
     .object({ from: z.string().regex(/^\d\d-\d\d$/), to: z.string().regex(/^\d\d-\d\d$/), lastYear: z.number().int().nullable(), source: provenanceSchema })
+    .strict()
     .nullable()
     .default(null),
   /**
@@ -150,6 +154,7 @@ export const crossingSchema = z.object({
    */
   seasonalDisruption: z
     .object({ from: z.string().regex(/^\d\d-\d\d$/), to: z.string().regex(/^\d\d-\d\d$/), what: z.string().min(1), source: provenanceSchema })
+    .strict()
     .nullable()
     .default(null),
   capacityTonnesPerYear: z.number().positive().nullable().default(null),
@@ -255,6 +260,7 @@ export const ferrySchema = z.object({
    */
   seasonalDelay: z
     .object({ from: z.string().regex(/^\d\d-\d\d$/), to: z.string().regex(/^\d\d-\d\d$/), openShare: z.number().gt(0).max(1), source: provenanceSchema })
+    .strict()
     .nullable()
     .default(null),
   status: z.enum(LINK_STATUSES).default("open"),

@@ -243,6 +243,22 @@ describe("validation rules name code, file, line and field", () => {
     });
   });
 
+  it("a misspelt key inside a crossing's dwell row or calendar is refused, not dropped with its figure", () => {
+    const crossingEdit = (from: string, to: string) => (d: string) => edit(d, "borders/testbot.yaml", from, to);
+    expect(problemsAfter(crossingEdit("highH: 60, feeUsdPerFeu: 100", "highH: 60, feeUsdPerFEU: 100"))).toContainEqual({
+      code: "E_NETWORK_INVALID",
+      file: "borders/testbot.yaml",
+      line: 8,
+      field: "dwell.0",
+    });
+    expect(problemsAfter(crossingEdit("lastYear: null", "lastYaer: 2020, lastYear: null"))).toContainEqual({
+      code: "E_NETWORK_INVALID",
+      file: "borders/testbot.yaml",
+      line: 11,
+      field: "seasonalClosure",
+    });
+  });
+
   it("a ferry charges only the decks it carries, once each", () => {
     const deck = (lines: string) => (d: string) => edit(d, "ferries/testbot.yaml", "    costUsdPerFeu: 1000\n", `    costUsdPerFeu: 1000\n    deckCharges:\n${lines}`);
     const road = "      - { deck: road, costUsdPerFeu: 1500, returnCostUsdPerFeu: 1700, source: [src:testbot-manual] }\n";
