@@ -11,7 +11,6 @@
  * from KAZ) is not concerned. Expected figures come from corridorProblem, solve and a shortest-path search on the
  * same state (never hard-coded).
  */
-import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { congestedEffects } from "../../src/appraisal/congested";
@@ -22,23 +21,9 @@ import { ShortestPathTree } from "../../src/assignment/sp-tree";
 import { openNetwork } from "../../src/network/open";
 import { resolveNetworkState } from "../../src/network/state";
 import { RoutingContext } from "../../src/routing/index";
-import { fixtureCopy } from "../server/helpers";
+import { fixtureCopyWithTransitBan } from "../server/helpers";
 
-const data = fixtureCopy();
-mkdirSync(join(data, "rules"));
-writeFileSync(
-  join(data, "rules", "passage.yaml"),
-  `rules:
-  - id: no-chinese-transit-rus
-    name: No transit of Chinese goods through Russia (fixture)
-    kind: transit_ban
-    goodsFrom: [CHN]
-    countries: [RUS]
-    from: "2020-01-01"
-    what: "test rule: goods from CHN may not cross RUS"
-    source: [src:corridors-manual]
-`,
-);
+const data = fixtureCopyWithTransitBan();
 const net = openNetwork(data, { cacheDir: false });
 const ctx = new RoutingContext(net);
 const demand = resolveDemand(net, readDemandCsv(join(data, "demand", "corridors-2024.csv")));

@@ -17,7 +17,7 @@
  * and a capacity on the sea leg Orient–Canal, so that the ban class splits between the sea and the Middle corridor
  * (the AZ–TR crossing) at equilibrium. Expected figures come from corridorProblem and solve on the same state (never hard-coded).
  */
-import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { congestedEffects } from "../../src/appraisal/congested";
@@ -28,26 +28,12 @@ import { openNetwork } from "../../src/network/open";
 import { resolveNetworkState } from "../../src/network/state";
 import { RoutingContext } from "../../src/routing/index";
 import { profileColumns, resolveRouteOptions } from "../../src/routing/options";
-import { fixtureCopy } from "../server/helpers";
+import { fixtureCopyWithTransitBan } from "../server/helpers";
 
 /** Capacity given to the sea leg Orient–Canal, tonnes per year: below the Orient containers' 1 Mt, so they split. */
 const CAPACITY_T = 800_000;
 
-const data = fixtureCopy();
-mkdirSync(join(data, "rules"));
-writeFileSync(
-  join(data, "rules", "passage.yaml"),
-  `rules:
-  - id: no-chinese-transit-rus
-    name: No transit of Chinese goods through Russia (fixture)
-    kind: transit_ban
-    goodsFrom: [CHN]
-    countries: [RUS]
-    from: "2020-01-01"
-    what: "test rule: goods from CHN may not cross RUS"
-    source: [src:corridors-manual]
-`,
-);
+const data = fixtureCopyWithTransitBan();
 const linksFile = join(data, "links", "corridors.csv");
 const lines = readFileSync(linksFile, "utf8").split("\n");
 const header = lines[0].split(",");

@@ -19,23 +19,9 @@ import { solve } from "../../src/assignment/solve";
 import { runCli } from "../../src/cli/main";
 import { openNetwork } from "../../src/network/open";
 import { resolveNetworkState } from "../../src/network/state";
-import { FIXTURE_DEMAND, fixtureCopy } from "../server/helpers";
+import { FIXTURE_DEMAND, fixtureCopyWithTransitBan } from "../server/helpers";
 
-const data = fixtureCopy();
-mkdirSync(join(data, "rules"));
-writeFileSync(
-  join(data, "rules", "passage.yaml"),
-  `rules:
-  - id: no-chinese-transit-rus
-    name: No transit of Chinese goods through Russia (fixture)
-    kind: transit_ban
-    goodsFrom: [CHN]
-    countries: [RUS]
-    from: "2020-01-01"
-    what: "test rule: goods from CHN may not cross RUS"
-    source: [src:corridors-manual]
-`,
-);
+const data = fixtureCopyWithTransitBan();
 mkdirSync(join(data, "scenarios"));
 writeFileSync(join(data, "scenarios", "year-2024.yaml"), "name: The network of 2024\nyear: 2024\n");
 const demand = join(data, "demand", "corridors-2024.csv");

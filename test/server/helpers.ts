@@ -48,6 +48,32 @@ export function fixtureCopy(): string {
   return data;
 }
 
+/** Id of the transit ban that `fixtureCopyWithTransitBan` writes. */
+export const TRANSIT_BAN_ID = "no-chinese-transit-rus";
+
+/**
+ * A copy of the fixture with one rule of passage, a transit ban on goods from CHN through RUS (rules/passage.yaml), for
+ * the tests of the rules in the assignment, its jobs and the appraisal.
+ */
+export function fixtureCopyWithTransitBan(): string {
+  const data = fixtureCopy();
+  mkdirSync(join(data, "rules"));
+  writeFileSync(
+    join(data, "rules", "passage.yaml"),
+    `rules:
+  - id: ${TRANSIT_BAN_ID}
+    name: No transit of Chinese goods through Russia (fixture)
+    kind: transit_ban
+    goodsFrom: [CHN]
+    countries: [RUS]
+    from: "2020-01-01"
+    what: "test rule: goods from CHN may not cross RUS"
+    source: [src:corridors-manual]
+`,
+  );
+  return data;
+}
+
 /** One copy of the fixture shared by the tests that do not change it. */
 export const CORRIDORS = fixtureCopy();
 

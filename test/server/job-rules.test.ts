@@ -17,26 +17,13 @@ import type { FastifyInstance } from "fastify";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { runCli } from "../../src/cli/main";
 import { openStore, type Store } from "../../src/store/index";
-import { appOver, fixtureCopy, json } from "./helpers";
-
-const RULES = `rules:
-  - id: no-chinese-transit-rus
-    name: No transit of Chinese goods through Russia (fixture)
-    kind: transit_ban
-    goodsFrom: [CHN]
-    countries: [RUS]
-    from: "2020-01-01"
-    what: "test rule: goods from CHN may not cross RUS"
-    source: [src:corridors-manual]
-`;
+import { appOver, fixtureCopyWithTransitBan, json } from "./helpers";
 
 let data: string;
 let app: FastifyInstance;
 let store: Store;
 beforeAll(async () => {
-  data = fixtureCopy();
-  mkdirSync(join(data, "rules"));
-  writeFileSync(join(data, "rules", "passage.yaml"), RULES);
+  data = fixtureCopyWithTransitBan();
   mkdirSync(join(data, "scenarios"));
   writeFileSync(join(data, "scenarios", "year-2024.yaml"), "name: The network of 2024\nyear: 2024\n");
   store = await openStore(join(mkdtempSync(join(tmpdir(), "caravan-job-rules-")), "runs.db"));
