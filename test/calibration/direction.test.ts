@@ -13,9 +13,9 @@ import { readDemandCsv } from "../../src/assignment/corridor-demand";
 import { crossingVolumes } from "../../src/assignment/results";
 import { solve } from "../../src/assignment/solve";
 import { calibrate } from "../../src/calibration/index";
-import { CaravanError } from "../../src/core/errors";
 import { readDatasetObservations, readObservationsFile } from "../../src/network/observations";
 import { openNetwork } from "../../src/network/open";
+import { thrown } from "./helpers";
 
 const root = resolve(__dirname, "../..");
 const testbotDir = join(root, "test/fixtures/testbot");
@@ -27,16 +27,6 @@ function write(name: string, text: string): string {
   const path = join(tmp, name);
   writeFileSync(path, text);
   return path;
-}
-
-function thrown(f: () => unknown): CaravanError {
-  try {
-    f();
-  } catch (error) {
-    if (error instanceof CaravanError) return error;
-    throw error;
-  }
-  throw new Error("expected a CaravanError");
 }
 
 // alpha (CHN) ⇄ gamma (KAZ): the one sensible path crosses gate-crossing (CHN–KAZ) both ways.

@@ -19,6 +19,7 @@ import { CaravanError } from "../../src/core/errors";
 import { readDatasetObservations, readObservationsFile } from "../../src/network/observations";
 import { openNetwork } from "../../src/network/open";
 import { runCli } from "../../src/cli/main";
+import { thrown } from "../calibration/helpers";
 
 const root = resolve(__dirname, "../..");
 const testbotDir = join(root, "test/fixtures/testbot");
@@ -30,16 +31,6 @@ function write(name: string, text: string): string {
   const path = join(tmp, name);
   writeFileSync(path, text);
   return path;
-}
-
-function thrown(f: () => unknown): CaravanError {
-  try {
-    f();
-  } catch (error) {
-    if (error instanceof CaravanError) return error;
-    throw error;
-  }
-  throw new Error("expected a CaravanError");
 }
 
 // alpha → east-gate: 100 km of 1435 mm rail at 50 km/h = 2 h = 0.0833 d; portia → alpha: 400 km = 8 h = 0.3333 d.
