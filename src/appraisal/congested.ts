@@ -23,6 +23,7 @@ import { checkNumericRange } from "../assignment/problem";
 import { solve } from "../assignment/solve";
 import type { AssignmentResult } from "../assignment/state";
 import { ShortestPathTree } from "../assignment/sp-tree";
+import { CaravanError } from "../core/errors";
 import { isArcAvailableInYear } from "../network/compiled";
 import { isArcOpenInState, type NetworkState } from "../network/state";
 import type { RoutingContext } from "../routing/index";
@@ -281,7 +282,10 @@ function equilibriumCosts(
     return pc;
   });
   const bufferOf = arcBufferH(state);
-  if (cp.vot.count !== 1) throw new RangeError("congested comparison: the demand classes have one value of time each (no value-of-time segments)");
+  // the comparison builds its problems without value-of-time segments (equilibriumProblem): more is a bug
+  if (cp.vot.count !== 1) {
+    throw new CaravanError("E_INTERNAL", `congested comparison: the demand classes have one value of time each (no value-of-time segments), but the equilibrium has ${cp.vot.count}`);
+  }
   // [row] the row's demand class, which is also the problem class of its tonnes where no transit ban concerns them
   const rowClass = Int32Array.from(rows, (row) => cp.demandClassIds.indexOf(row.classId));
   // rows by demand class and pair: a pair's tonnes are one commodity's, of the demand class or of the user class of
@@ -386,7 +390,8 @@ function decomposeFlows(
 ): void {
   const { cp, result } = eq;
   const cf = result.commodityFlow;
-  if (cf === null) throw new RangeError("congested comparison: the equilibrium has no per-commodity flows (Algorithm B gives them)");
+  // the comparison solves with Algorithm B (solveEquilibrium), which gives them: none is a bug
+  if (cf === null) throw new CaravanError("E_INTERNAL", "congested comparison: the equilibrium has no per-commodity flows (Algorithm B gives them)");
   const p = cp.problem;
   const { firstOut, head, tail } = p.graph;
   const { firstIn, inArc } = p.reverse;
