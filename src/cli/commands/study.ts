@@ -6,7 +6,7 @@ import { join } from "node:path";
 import type { Command } from "commander";
 import { CaravanError } from "../../core/errors";
 import { addStoreOptions, recordRun } from "../store-option";
-import { numberOption } from "../options";
+import { list, numberOption } from "../options";
 import { pairTimeRule } from "../pair-time-rule";
 
 interface StudyFlags {
@@ -22,6 +22,7 @@ interface StudyFlags {
   modeShares?: string;
   costBasis?: string;
   rates?: string;
+  rulesOff?: string;
   out?: string;
   report?: string;
   json?: boolean;
@@ -43,6 +44,7 @@ export function register(program: Command): void {
     .option("--mode-shares <file.csv>", "observed mode shares by lane (default: data/appraisal/mode-shares.csv)")
     .option("--cost-basis <basis>", "with --pair-times mode-share: the money cost of the generalized cost that picks the mode of a pair without observed shares, rates (the rate layers) or cost (the cost model; default)")
     .option("--rates <YYYY-MM>", "month of the rate layers (default the latest month with data); implies --cost-basis rates")
+    .option("--rules-off <id,...|all>", "rules of passage (transit bans, closures in rules/*.yaml) not to apply in any state (routing, pair times, transit assignments), as a scenario's rules: off; all = none (default: the rules in force today)")
     .option("--out <dir>", "write economies.csv, groups.csv, pairs.csv and study.json (atomically) into DIR")
     .option("--report <file.html>", "write a self-contained HTML report (atomically)")
     .option("--json", "print the result as JSON")
@@ -78,6 +80,13 @@ export function register(program: Command): void {
       }
       const dir = (cmd.optsWithGlobals() as { data: string }).data;
       const net = openNetwork(dir);
+      // the rules of passage are a setting of the comparison, not a change: switched off in every state (as scenarios do)
+      const rulesOff = list(flags.rulesOff);
+      if (rulesOff !== undefined) {
+        const { checkRulesOff } = await import("../../routing/passage");
+        checkRulesOff(net, rulesOff);
+      }
+      const rulesOffSorted = rulesOff === undefined ? [] : [...new Set(rulesOff)].sort();
       const trade = S.readTradeMatrix(flags.trade, flags.tradeUnit, tradeYear, new Set(net.network.places.flatMap((p) => (p.country === null ? [] : [p.country]))));
       const gdp = flags.gdp !== undefined ? S.readGdp(flags.gdp, gdpYear) : null;
       const imbalances: "additive" | "multiplicative" = flags.imbalances;
@@ -87,7 +96,7 @@ export function register(program: Command): void {
       const ratesChoice = { costBasis: flags.costBasis ?? (flags.rates !== undefined ? "rates" : "cost"), ...(flags.rates !== undefined ? { rates: flags.rates } : {}) };
       const { ratesRequestOf } = await import("../../routing/query-choices");
       const rates = ratesAsked ? ratesRequestOf(dir, net, ratesChoice, { rates: "--rates", costBasisIs: (v) => `--cost-basis ${v}` }) : undefined;
-      const parameters = { tradeUnit: flags.tradeUnit, tradeYear, gdpYear, sigma, imbalances: flags.imbalances, pctPerDay, pairTimes, ...(ratesAsked ? ratesChoice : {}), json: flags.json === true };
+      const parameters = { tradeUnit: flags.tradeUnit, tradeYear, gdpYear, sigma, imbalances: flags.imbalances, pctPerDay, pairTimes, ...(ratesAsked ? ratesChoice : {}), ...(rulesOffSorted.length > 0 ? { rulesOff: rulesOffSorted } : {}), json: flags.json === true };
       // a run asked to write files (--out, --report) is always computed
       await recordRun(cmd, { kind: "study", files, datasetDir: dir, parameters, reusable: flags.out === undefined && flags.report === undefined }, (run) => {
       const out = run.out;
@@ -100,7 +109,7 @@ export function register(program: Command): void {
             process.stderr.write(`\rstudy [${"#".repeat(done)}${" ".repeat(Math.max(0, stages - done))}] ${stage.padEnd(16)}${done >= stages ? "\n" : ""}`);
           }
         : undefined;
-      const result = S.runBeltAndRoadStudy({ ctx, trade, gdp, sigma, imbalances, pairTimes, ...(modeShares ? { modeShares } : {}), ...(rates ? { rates } : {}), ...(pctPerDay !== undefined ? { pctPerDay } : {}), ...(progress ? { progress } : {}) });
+      const result = S.runBeltAndRoadStudy({ ctx, trade, gdp, sigma, imbalances, pairTimes, ...(modeShares ? { modeShares } : {}), ...(rates ? { rates } : {}), ...(rulesOffSorted.length > 0 ? { rulesOff: rulesOffSorted } : {}), ...(pctPerDay !== undefined ? { pctPerDay } : {}), ...(progress ? { progress } : {}) });
       const json = S.studyJson(result);
       if (flags.out !== undefined) {
         try {

@@ -66,6 +66,7 @@ export function formatStudy(r: StudyResult): string {
   lines.push(
     `pair times: ${r.parameters.pairTimes === "mode-share" ? `expected over the modes shippers use (observed value shares by lane from ${shortPath(r.parameters.modeShares ?? "")}; other lanes: the mode of least generalized cost${r.parameters.costBasis === "rates" ? `, money cost on the rate layers of ${r.parameters.ratesMonth}` : ""})` : "the fastest route's time"}`,
   );
+  if (r.parameters.rulesOff.length > 0) lines.push(`rules of passage off (in every state): ${r.parameters.rulesOff.join(", ")}`);
   lines.push(`GE: σ = ${r.parameters.sigma}, ${r.parameters.imbalances} imbalances; time cost ${r.parameters.pctPerDay !== null ? `${r.parameters.pctPerDay} %/day` : `per sector (${r.parameters.timeCosts})`}`);
   for (const v of r.variants) {
     lines.push("");
@@ -143,7 +144,8 @@ export function studyCsv(r: StudyResult): { economies: string; groups: string; p
 
 /** Self-contained HTML report. */
 export function studyHtml(r: StudyResult): string {
-  let body = `<p class="note">${esc(formatStudy(r).split("\n").slice(0, 4).join(" · "))}</p>`;
+  // the summary's first block: network, trade, pair times, rules of passage off (when any), GE
+  let body = `<p class="note">${esc(formatStudy(r).split("\n\n")[0].split("\n").join(" · "))}</p>`;
   body += `<p class="note">Method: docs/belt-and-road.md. Published ranges: de Soyres, Mulabdic, Murray, Rocha &amp; Ruta (2018, World Bank PRWP 8614); World Bank (2019) Belt and Road Economics; Maliszewska &amp; van der Mensbrugghe (2019, PRWP 8814).</p>`;
   for (const v of r.variants) {
     body += `<h2>Variant: ${esc(v.name)}</h2>`;

@@ -109,6 +109,8 @@ export interface StudyResult {
     /** Money cost of the mode choice where no shares are observed: the rate layers of ratesMonth or the cost model. */
     readonly costBasis: "rates" | "cost";
     readonly ratesMonth: string | null;
+    /** Rules of passage (rules/*.yaml ids, or "all") not applied in any state, sorted; [] = the rules in force apply. */
+    readonly rulesOff: readonly string[];
   };
   readonly variants: readonly VariantResult[];
   readonly seedFigures: readonly SeedFigure[];
@@ -139,6 +141,11 @@ export interface StudyOptions {
   readonly modeShares?: ModeShareTable & { readonly file?: string };
   /** Money cost of the generalized cost that picks a pair's mode where no shares are observed (default the cost model). */
   readonly rates?: RatesRequest;
+  /**
+   * Rules of passage (rules/*.yaml ids, or "all") not to apply in any network state: routing, pair times and the
+   * transit assignments (default: the rules in force today apply).
+   */
+  readonly rulesOff?: readonly string[];
   /** Called after each stage (trade, states, times and GE of each variant) with its name. */
   readonly progress?: (stage: string) => void;
 }
@@ -248,7 +255,7 @@ export function runBeltAndRoadStudy(options: StudyOptions): StudyResult {
   const n = flows.economies.length;
   const X = flows.flowUsd;
   lap("trade");
-  const states: StudyStates = studyStates(options.ctx);
+  const states: StudyStates = studyStates(options.ctx, options.rulesOff !== undefined ? { rulesOff: options.rulesOff } : {});
   const pairTimes = options.pairTimes ?? "mode-share";
   const modeShares = pairTimes === "mode-share" ? (options.modeShares ?? readModeShares(DEFAULT_MODE_SHARES_FILE, fixedGroups())) : null;
   lap("states");
@@ -434,7 +441,7 @@ export function runBeltAndRoadStudy(options: StudyOptions): StudyResult {
       gdpFile: options.gdp?.file ?? null,
       gdpYear: options.gdp?.year ?? null,
     },
-    parameters: { sigma, imbalances, pctPerDay: pctPerDay ?? null, timeCosts: timeCostTable?.source ?? null, pairTimes, modeShares: modeShares ? (modeShares.file ?? "given") : null, ...ratesParameters(options.rates) },
+    parameters: { sigma, imbalances, pctPerDay: pctPerDay ?? null, timeCosts: timeCostTable?.source ?? null, pairTimes, modeShares: modeShares ? (modeShares.file ?? "given") : null, ...ratesParameters(options.rates), rulesOff: states.baseline.rulesOff },
     variants,
     seedFigures,
     kazakhTransit,

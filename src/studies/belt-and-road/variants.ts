@@ -6,7 +6,9 @@
  *   borders    the median and high border dwell halved at every border crossing of the network (the corridor
  *              crossings: the dataset is the corridor network);
  *   both       projects and borders together.
- * and the country-pair shipment times of each variant against the baseline (population-weighted city pairs,
+ * every state with the same rules of passage switched off when the study is asked to (`rulesOff`, as a scenario's
+ * `rules: off`: a setting of the comparison, not a change), and the country-pair shipment times of each variant
+ * against the baseline (population-weighted city pairs,
  * src/trade/pair-times/pair-times.ts), for all modes and for land and sea (no air): the fastest route's time, or with
  * `modeShares` the expected time over the modes shippers use (the study's default, docs/belt-and-road.md).
  */
@@ -36,7 +38,7 @@ export function briEconomies(net: CompiledNetwork): string[] {
   return [...out].sort();
 }
 
-function scenario(name: string, projectsOn: readonly string[], modifications: readonly PlacedModification[]): Scenario {
+function scenario(name: string, projectsOn: readonly string[], modifications: readonly PlacedModification[], rulesOff: readonly string[]): Scenario {
   return {
     name,
     description: "",
@@ -48,6 +50,7 @@ function scenario(name: string, projectsOn: readonly string[], modifications: re
     modifications,
     demand: null,
     parameters: { valueOfTimeUsdPerH: {} },
+    rulesOff,
   };
 }
 
@@ -69,16 +72,20 @@ export interface StudyStates {
   readonly baselineTimes: Map<string, Float64Array>;
 }
 
-/** Build the four states (on the network extended by any link the projects add). */
-export function studyStates(base: RoutingContext): StudyStates {
+/**
+ * Build the four states (on the network extended by any link the projects add). `rulesOff`: rules of passage
+ * (rules/*.yaml ids, or "all") not to apply in any of them; an unknown id is E_USAGE with did-you-mean.
+ */
+export function studyStates(base: RoutingContext, options: { readonly rulesOff?: readonly string[] } = {}): StudyStates {
   const net0 = base.net;
   const projects = briProjects(net0);
   const dwell = halvedDwell(net0);
+  const rulesOff = options.rulesOff ?? [];
   const scs = {
-    baseline: scenario("baseline", [], []),
-    projects: scenario("projects", projects, []),
-    borders: scenario("borders", [], dwell),
-    both: scenario("both", projects, dwell),
+    baseline: scenario("baseline", [], [], rulesOff),
+    projects: scenario("projects", projects, [], rulesOff),
+    borders: scenario("borders", [], dwell, rulesOff),
+    both: scenario("both", projects, dwell, rulesOff),
   };
   const net = extendedNetwork(net0, Object.values(scs));
   const ctx = net === net0 ? base : new RoutingContext(net);
