@@ -49,7 +49,37 @@ export interface LinkFeature {
     readonly project: string | null;
     readonly capacityTonnesPerYear: number | null;
     readonly sources: readonly string[];
+    /** A link's seasonal closure (links/*.yaml `closed: true`): closed in every month the range touches; null for ferries. */
+    readonly seasonalClosure: LinkClosureView | null;
+    /**
+     * A seasonal delay: a link's (links/*.yaml delayH, delayP90H) or a ferry's weather season (ferries/*.yaml
+     * seasonalDelay: the service runs openShare of the time, so its wait is stretched by 1 / openShare).
+     */
+    readonly seasonalDelay: SeasonalDelayView | null;
   };
+}
+
+/** A link's closed season: month-day range (inclusive, may wrap the year end) and the last year it applied (null = still applies). */
+export interface LinkClosureView {
+  readonly from: string;
+  readonly to: string;
+  readonly lastYear: number | null;
+  readonly notes: string;
+  readonly sources: readonly SourceView[];
+}
+
+/**
+ * A seasonal delay in the months of a month-day range: on a link, delayH hours on average and delayP90H at the 90th
+ * percentile (openShare null); on a ferry, openShare (0–1] of the sailings run (delayH and delayP90H null).
+ */
+export interface SeasonalDelayView {
+  readonly from: string;
+  readonly to: string;
+  readonly delayH: number | null;
+  readonly delayP90H: number | null;
+  readonly openShare: number | null;
+  readonly notes: string;
+  readonly sources: readonly SourceView[];
 }
 
 export interface CrossingView {
@@ -170,8 +200,11 @@ export function buildCatalogue(net: CompiledNetwork): Catalogue {
       [b.lonDeg, b.latDeg],
     ];
   };
+  // seasonal calendars of links (links/*.yaml; one row per link, network/load.ts): a closure or a delay
+  const seasonOf = new Map((network.linkSeasons ?? []).map((z) => [z.link, z]));
   const links: LinkFeature[] = [];
   for (const l of network.links) {
+    const season = seasonOf.get(l.id);
     links.push({
       type: "Feature",
       geometry: { type: "LineString", coordinates: coords(l.from, l.to) },
@@ -192,6 +225,20 @@ export function buildCatalogue(net: CompiledNetwork): Catalogue {
         project: l.project,
         capacityTonnesPerYear: l.capacityTonnesPerYear,
         sources: [...new Set([...l.source, ...l.distanceSource])],
+        seasonalClosure: season?.closed ? { from: season.from, to: season.to, lastYear: season.lastYear, notes: season.notes, sources: resolveSources(network, season.source) } : null,
+        seasonalDelay:
+          season && !season.closed && season.delayH !== null
+            ? {
+                from: season.from,
+                to: season.to,
+                delayH: season.delayH,
+                // as routing takes it (routing/reliability.ts): no P90 given = the mean
+                delayP90H: Math.max(season.delayH, season.delayP90H ?? season.delayH),
+                openShare: null,
+                notes: season.notes,
+                sources: resolveSources(network, season.source),
+              }
+            : null,
       },
     });
   }
@@ -216,6 +263,10 @@ export function buildCatalogue(net: CompiledNetwork): Catalogue {
         project: null,
         capacityTonnesPerYear: f.capacityTonnesPerYear,
         sources: f.source,
+        seasonalClosure: null,
+        seasonalDelay: f.seasonalDelay
+          ? { from: f.seasonalDelay.from, to: f.seasonalDelay.to, delayH: null, delayP90H: null, openShare: f.seasonalDelay.openShare, notes: "", sources: resolveSources(network, f.seasonalDelay.source) }
+          : null,
       },
     });
   }

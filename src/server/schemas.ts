@@ -393,6 +393,18 @@ export const linkFeatureSchema = obj({
     project: strN,
     capacityTonnesPerYear: numN,
     sources: d("provenance references (src:, estimate:)", strings),
+    seasonalClosure: d("a link's seasonal closure (links/*.yaml closed: true): closed in every month the MM-DD range touches; lastYear the last year it applied (null = still applies); null for ferries", {
+      anyOf: [{ type: "null" }, obj({ from: str, to: str, lastYear: intN, notes: str, sources: { type: "array", items: sourceSchema } })],
+    }),
+    seasonalDelay: d(
+      "a seasonal delay in the months of the MM-DD range, applied by month as a crossing's season: on a link, delayH hours on average and delayP90H at the 90th percentile (links/*.yaml); on a ferry, openShare of the sailings run (weather), so the wait is 1 / openShare times the usual",
+      {
+        anyOf: [
+          { type: "null" },
+          obj({ from: str, to: str, delayH: numN, delayP90H: numN, openShare: numN, notes: str, sources: { type: "array", items: sourceSchema } }),
+        ],
+      },
+    ),
   }),
 });
 
