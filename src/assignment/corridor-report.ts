@@ -114,12 +114,24 @@ export interface LaneSplits {
 /** Chokepoints that mark a deep-sea path between East Asia and Europe: the Suez Canal and the Cape of Good Hope. */
 export const DEEP_SEA_CHOKEPOINTS: readonly string[] = ["suez", "cape"];
 
+/** A lane's tonnes and the tonnes of it that sail (any sea link) and that cross a deep-sea chokepoint. */
+export interface LaneFlow {
+  readonly demandClass: string;
+  /** Place indexes of the lane's ends. */
+  readonly originIndex: number;
+  readonly destinationIndex: number;
+  readonly tonnes: number;
+  readonly seaT: number;
+  readonly deepT: number;
+}
+
 /**
- * Sea share of every lane from the per-commodity flows (Algorithm B): the flow reaching a node splits over its in-arcs
- * in proportion to their flows (the decomposition of transit.ts and corridorVolumes), and a tonne counts as sea once
- * it crosses a sea link. null without per-commodity flows.
+ * Every lane (demand class, origin, destination) of the per-commodity flows (Algorithm B) with its tonnes by sea and
+ * by deep sea: the flow reaching a node splits over its in-arcs in proportion to their flows (the decomposition of
+ * transit.ts and corridorVolumes), and a tonne counts as sea once it crosses a sea link, as deep sea once it crosses
+ * one of `deepSeaChokepoints` (ids absent from the network are ignored). null without per-commodity flows.
  */
-export function laneSplits(cp: CorridorProblem, result: AssignmentResult, deepSeaChokepoints: readonly string[] = DEEP_SEA_CHOKEPOINTS): LaneSplits | null {
+export function laneFlows(cp: CorridorProblem, result: AssignmentResult, deepSeaChokepoints: readonly string[] = DEEP_SEA_CHOKEPOINTS): { readonly lanes: readonly LaneFlow[]; readonly deepSeaChokepoints: readonly string[] } | null {
   const cf = result.commodityFlow;
   if (cf === null) return null;
   const { graph, commodities } = cp.problem;
@@ -141,10 +153,7 @@ export function laneSplits(cp: CorridorProblem, result: AssignmentResult, deepSe
   const order = new Int32Array(n);
   const sea = new Float64Array(n); // [node] share of the flow reaching it that has sailed
   const deep = new Float64Array(n); // [node] share of the flow reaching it that has crossed a deep-sea chokepoint
-  const lanes = new Map<string, { demandClass: string; origin: string; destination: string; tonnes: number; seaT: number; deepT: number }>();
-  const classT = new Float64Array(cp.demandClassIds.length);
-  const classSeaT = new Float64Array(cp.demandClassIds.length);
-  const classDeepT = new Float64Array(cp.demandClassIds.length);
+  const lanes = new Map<string, { demandClass: string; originIndex: number; destinationIndex: number; tonnes: number; seaT: number; deepT: number }>();
   for (let k = 0; k < commodities.count; k++) {
     const base = k * m;
     const origin = commodities.origin[k];
@@ -168,45 +177,60 @@ export function laneSplits(cp: CorridorProblem, result: AssignmentResult, deepSe
       deep[v] = total > 0 ? deepSailed / total : 0;
     }
     const d = cp.classDemandClass[commodities.classOf[k]];
-    const demandClass = cp.demandClassIds[d];
     for (let e = commodities.destStart[k]; e < commodities.destStart[k + 1]; e++) {
       const dest = commodities.destNode[e];
       const t = commodities.demand[e];
       const key = `${d}:${origin}:${dest}`;
       let lane = lanes.get(key);
       if (!lane) {
-        lane = { demandClass, origin: network.places[origin].id, destination: network.places[dest].id, tonnes: 0, seaT: 0, deepT: 0 };
+        lane = { demandClass: cp.demandClassIds[d], originIndex: origin, destinationIndex: dest, tonnes: 0, seaT: 0, deepT: 0 };
         lanes.set(key, lane);
       }
       lane.tonnes += t;
       lane.seaT += t * sea[dest];
       lane.deepT += t * deep[dest];
-      classT[d] += t;
-      classSeaT[d] += t * sea[dest];
-      classDeepT[d] += t * deep[dest];
     }
     for (let i = 0; i < qt; i++) {
       sea[order[i]] = 0;
       deep[order[i]] = 0;
     }
   }
-  const rows = [...lanes.values()]
+  return { lanes: [...lanes.values()], deepSeaChokepoints: deepIds };
+}
+
+/** Lanes with some tonnes by sea, and the sea and deep-sea shares of each demand class (needs per-commodity flows). */
+export function laneSplits(cp: CorridorProblem, result: AssignmentResult, deepSeaChokepoints: readonly string[] = DEEP_SEA_CHOKEPOINTS): LaneSplits | null {
+  const flows = laneFlows(cp, result, deepSeaChokepoints);
+  if (flows === null) return null;
+  const { places } = cp.net.network;
+  const classT = new Map<string, { t: number; seaT: number; deepT: number }>(cp.demandClassIds.map((id) => [id, { t: 0, seaT: 0, deepT: 0 }]));
+  for (const l of flows.lanes) {
+    const c = classT.get(l.demandClass) as { t: number; seaT: number; deepT: number };
+    c.t += l.tonnes;
+    c.seaT += l.seaT;
+    c.deepT += l.deepT;
+  }
+  const rows = flows.lanes
     .filter((l) => l.seaT > 0)
     .map((l) => ({
       demandClass: l.demandClass,
-      origin: l.origin,
-      destination: l.destination,
+      origin: places[l.originIndex].id,
+      destination: places[l.destinationIndex].id,
       tonnes: l.tonnes,
       seaShare: Math.min(1, l.seaT / l.tonnes),
       deepSeaShare: Math.min(1, l.deepT / l.tonnes),
     }))
     .sort((a, b) => b.tonnes * b.seaShare - a.tonnes * a.seaShare);
+  const share = (key: "seaT" | "deepT") => Object.fromEntries(cp.demandClassIds.map((id) => {
+    const c = classT.get(id) as { t: number; seaT: number; deepT: number };
+    return [id, c.t > 0 ? c[key] / c.t : 0];
+  }));
   return {
     lanes: rows,
     splitLanes: rows.filter((l) => l.seaShare > 0.001 && l.seaShare < 0.999).length,
-    seaShareByDemandClass: Object.fromEntries(cp.demandClassIds.map((id, d) => [id, classT[d] > 0 ? classSeaT[d] / classT[d] : 0])),
-    deepSeaChokepoints: deepIds,
-    deepSeaShareByDemandClass: Object.fromEntries(cp.demandClassIds.map((id, d) => [id, classT[d] > 0 ? classDeepT[d] / classT[d] : 0])),
+    seaShareByDemandClass: share("seaT"),
+    deepSeaChokepoints: flows.deepSeaChokepoints,
+    deepSeaShareByDemandClass: share("deepT"),
   };
 }
 

@@ -18,15 +18,17 @@ import { CARRYING_COST_SPREAD, type CorridorOptions, type CorridorProblem, corri
 import { type DemandTable, readDemandCsv } from "../assignment/corridor-demand";
 import { corridorVolumes, crossingVolumes, transitTable } from "../assignment/results";
 import { solve } from "../assignment/solve";
+import { existsSync } from "node:fs";
 import { CaravanError, isCaravanError } from "../core/errors";
 import { suggest } from "../core/suggest";
 import type { CompiledNetwork } from "../network/compiled";
-import type { Observation, ObservationsFile, ObservedDirection, TimeObservation, VolumeObservation } from "../network/observations";
+import type { Observation, ObservationsFile, ObservedDirection, ShareObservation, TimeObservation, VolumeObservation } from "../network/observations";
 import { PlaceResolver } from "../network/resolve";
 import { RoutingContext } from "../routing/context";
 import { planRoutes } from "../routing/plan";
 import type { AssignmentResult } from "../assignment/state";
 import { type FlowRunInput, type FlowsFile, type FlowsReport, flowsReport } from "./flows";
+import { type ShareRunReport, shareDemandPath, shareValues } from "./shares";
 
 /** Tonnes per TEU used to put TEU volumes beside tonnes (the dataset's demand rule estimate:demand-tonnes-per-teu). */
 export const TONNES_PER_TEU = 10;
@@ -34,7 +36,7 @@ const DAY_H = 24;
 
 export interface CalibrationRow {
   readonly id: string;
-  readonly metric: "time" | "volume";
+  readonly metric: "time" | "volume" | "share";
   readonly description: string;
   readonly unit: string;
   readonly low: number;
@@ -53,6 +55,8 @@ export interface CalibrationRow {
   readonly miss: number | null;
   /** Volumes only: GEH on thousand tonnes per day. */
   readonly geh: number | null;
+  /** Shares only: the model's value with value-of-time segments (the second run; null with one segment). */
+  readonly modelWithSegments?: number | null;
   /** What the model did: the route's countries and distance, or the crossings counted. */
   readonly detail: string;
 }
@@ -79,6 +83,8 @@ export interface CalibrationReport {
   };
   readonly assignment: { readonly algorithm: string; readonly relativeGap: number; readonly iterations: number } | null;
   readonly rows: readonly CalibrationRow[];
+  /** Lane shares: every share observation inside its range (one value of time), and the runs they were measured on. */
+  readonly shares: MetricSummary & { readonly runs: readonly ShareRunReport[] };
   /** Flows at validation points (validation/flows.yaml) for each choice model run; null without a flows file. */
   readonly flows: FlowsReport | null;
   /** Ids of the rows with the largest misses (outside their range), worst first. */
@@ -154,7 +160,7 @@ function checkReferences(net: CompiledNetwork, files: readonly ObservationsFile[
         o.route.closeChokepoints?.forEach((c, k) => {
           if (!chokepoints.has(c)) throw at(`route.closeChokepoints.${k}`, "E_CHOKEPOINT_UNKNOWN", `unknown chokepoint "${c}"`, chokepoints, c);
         });
-      } else if (o.volume.kind === "crossings") {
+      } else if (o.metric === "volume" && o.volume.kind === "crossings") {
         o.volume.ids.forEach((id, k) => {
           if (!crossings.has(id)) throw at(`volume.ids.${k}`, "E_ID_UNKNOWN", `unknown border crossing "${id}"`, crossings, id);
         });
@@ -175,7 +181,19 @@ function checkReferences(net: CompiledNetwork, files: readonly ObservationsFile[
             throw at("volume.direction.into", "E_COUNTRY_UNKNOWN", `from and into are both "${direction.into}": a crossing's flow leaves one country and enters the other`, [], direction.into);
           }
         }
-      } else if (o.volume.kind === "transit" && !countries.has(o.volume.country)) {
+      } else if (o.metric === "share") {
+        for (const side of ["from", "to"] as const) {
+          o.share[side].forEach((c, k) => {
+            if (!countries.has(c)) throw at(`share.${side}.${k}`, "E_COUNTRY_UNKNOWN", `no place of the network lies in "${c}"`, countries, c);
+          });
+        }
+        o.share.chokepoints.forEach((c, k) => {
+          if (!chokepoints.has(c)) throw at(`share.chokepoints.${k}`, "E_CHOKEPOINT_UNKNOWN", `unknown chokepoint "${c}"`, chokepoints, c);
+        });
+        o.run.demand.forEach((f, k) => {
+          if (!existsSync(shareDemandPath(net, f))) throw located(file, i, `run.demand.${k}`, new CaravanError("E_FILE_NOT_FOUND", `demand file not found: ${f} (relative to the dataset ${network.dir})`));
+        });
+      } else if (o.metric === "volume" && o.volume.kind === "transit" && !countries.has(o.volume.country)) {
         throw at("volume.country", "E_COUNTRY_UNKNOWN", `no place of the network lies in "${o.volume.country}"`, countries, o.volume.country);
       }
     });
@@ -312,6 +330,30 @@ function volumeRow(v: AssignedVolumes, o: VolumeObservation): CalibrationRow {
   };
 }
 
+function shareRow(o: ShareObservation, value: { model: number | null; modelWithSegments: number | null; detail: string } | undefined): CalibrationRow {
+  const range = rangeOf(o);
+  const model = value?.model ?? null;
+  return {
+    id: o.id,
+    metric: o.metric,
+    description: o.description,
+    unit: o.unit,
+    low: o.low,
+    high: o.high,
+    year: o.year,
+    independent: o.independent,
+    source: o.source,
+    model,
+    modelWithSegments: value?.modelWithSegments ?? null,
+    reference: range.reference,
+    inside: model !== null && range.contains(model),
+    relativeError: model === null ? null : Math.abs(model - range.reference) / range.reference,
+    miss: model === null ? null : range.miss(model),
+    geh: null,
+    detail: value?.detail ?? "not measured",
+  };
+}
+
 function summary(rows: readonly CalibrationRow[]): MetricSummary {
   const inside = rows.filter((r) => r.inside).length;
   return { count: rows.length, inside, shareInside: rows.length === 0 ? 0 : inside / rows.length };
@@ -366,9 +408,14 @@ export function calibrate(
     };
     assignment = { algorithm: result.algorithm, relativeGap: result.relativeGap, iterations: result.iterations };
   }
-  const rows = observations.map((o) => (o.metric === "time" ? timeRow(ctx, resolver, year, o) : volumeRow(volumes as AssignedVolumes, o)));
+  const shareObs = observations.filter((o): o is ShareObservation => o.metric === "share");
+  const shares = shareObs.length === 0 ? null : shareValues(net, shareObs, year, segments, options.votSpread);
+  const rows = observations.map((o) =>
+    o.metric === "time" ? timeRow(ctx, resolver, year, o) : o.metric === "share" ? shareRow(o, shares?.values.get(o.id)) : volumeRow(volumes as AssignedVolumes, o),
+  );
 
   const timeRows = rows.filter((r) => r.metric === "time");
+  const shareRowsOf = rows.filter((r) => r.metric === "share");
   const volumeRows = rows.filter((r) => r.metric === "volume");
   const timeErrors = timeRows.map((r) => r.relativeError).filter((e): e is number => e !== null);
   const tonnes = (r: CalibrationRow, x: number) => (r.unit === "Mt" ? x * 1e6 : x * TONNES_PER_TEU);
@@ -396,6 +443,7 @@ export function calibrate(
       shareGehBelow5: gehs.length === 0 ? null : gehs.filter((g) => g < 5).length / gehs.length,
     },
     assignment,
+    shares: { ...summary(shareRowsOf), runs: shares?.runs ?? [] },
     rows,
     flows,
     worst,

@@ -38,6 +38,7 @@ export function formatCalibrationReport(rep: CalibrationReport): string {
       `${share(rep.volumes)} inside; WAPE ${pct(rep.volumes.wape)}; GEH mean ${rep.volumes.gehMean?.toFixed(2) ?? "-"}, max ${rep.volumes.gehMax?.toFixed(2) ?? "-"}, ${pct(rep.volumes.shareGehBelow5)} below 5 (kt/day)`,
     ],
   ];
+  if (rep.shares.count > 0) kv.push(["lane shares", `${share(rep.shares)} inside (one value of time)`]);
   if (rep.assignment) kv.push(["assignment", `${rep.assignment.algorithm}, ${rep.assignment.iterations} iterations, relative gap ${rep.assignment.relativeGap.toExponential(2)}`]);
   kv.push(["time", `${rep.elapsedS.toFixed(2)} s`]);
   const w = Math.max(...kv.map(([k]) => k.length));
@@ -62,6 +63,33 @@ export function formatCalibrationReport(rep: CalibrationReport): string {
         [false, true, true, true, true, false, true],
       ),
     );
+  }
+  const shareRows = rep.rows.filter((r) => r.metric === "share");
+  if (shareRows.length > 0) {
+    out.push("\nLane shares (% of the lane's tonnes that cross land: no Suez or Cape of Good Hope on their path; model 2 with value-of-time segments)");
+    out.push(
+      table(
+        ["observation", "year", "observed", "model 1", "model 2", "error", ""],
+        shareRows.map((r) => [
+          `${r.id}${r.independent ? "" : " ‡"}`,
+          String(r.year),
+          `${range(r)} %`,
+          r.model === null ? "no lane" : r.model.toFixed(1),
+          r.modelWithSegments === null || r.modelWithSegments === undefined ? "-" : r.modelWithSegments.toFixed(1),
+          r.relativeError === null ? "-" : `${r.model !== null && r.model < r.reference ? "−" : "+"}${pct(r.relativeError)}`,
+          r.inside ? "inside" : "OUTSIDE",
+        ]),
+        [false, true, true, true, true, true, false],
+      ),
+    );
+    for (const run of rep.shares.runs) {
+      const solves = run.solves.map((x, k) => `model ${k + 1} ${x.iterations} iterations, gap ${x.relativeGap.toExponential(2)}`).join("; ");
+      out.push(
+        `measured on: ${run.demandFiles.join(" + ")} (${(run.demandT / 1e6).toFixed(2)} Mt/yr); value of time ${run.votMedian === "profile" ? "the cargo profile's" : "the carrying cost (28.3 % of the cargo value a year)"}` +
+          `${run.segments > 1 ? `, model 2 ${run.segments} segments σ ${run.votSpread.toFixed(3)}` : ""}; money cost ${run.ratesMonth === null ? "the cost model" : `the rate layers of ${run.ratesMonth} (rule rates-arc-spread; bulk on the cost model)`}; ${solves}`,
+      );
+      out.push(`  transit on that run (model 1), Mt/yr: ${run.transitMt.slice(0, 5).map((t) => `${t.country} ${t.mt.toFixed(2)}`).join(", ")}`);
+    }
   }
   if (rep.rows.some((r) => !r.independent)) out.push("‡ the figure was an input of the dataset (the demand was built from it): only the model's routing of it is tested");
 

@@ -58,6 +58,36 @@ const volumeQuerySchema = z.discriminatedUnion("kind", [
 ]);
 export type ObservedVolumeQuery = z.infer<typeof volumeQuerySchema>;
 
+/**
+ * A mode split observed on a lane: the share of the lane's tonnes of one demand class whose path crosses none of the
+ * deep-sea chokepoints (by default Suez and the Cape of Good Hope), i.e. that cross Eurasia by land, with or without a short sea leg. The lane
+ * is every demand row from a place in one of `from` to a place in one of `to` (one direction, as the source states).
+ */
+const shareQuerySchema = z
+  .object({
+    kind: z.literal("overland").describe("share of the lane's tonnes that cross no deep-sea chokepoint"),
+    from: z.array(iso3Schema).min(1).describe("countries of the lane's origins"),
+    to: z.array(iso3Schema).min(1).describe("countries of the lane's destinations"),
+    class: z.string().min(1).describe("the demand class measured (e.g. container)"),
+    chokepoints: z.array(idSchema).min(1).default(["suez", "cape"]).describe("chokepoints whose crossing makes a path deep-sea (default the Suez Canal and the Cape of Good Hope)"),
+  })
+  .strict();
+export type ObservedShareQuery = z.infer<typeof shareQuerySchema>;
+
+/**
+ * The assignment a share is measured on, where it is not the file's `demand:` run: the demand files whose rows add up
+ * to the lane's total (relative to the dataset folder), the classes' value of time and the month of the rate layers
+ * (absent: the cost model). Observations with the same run share one assignment.
+ */
+const shareRunSchema = z
+  .object({
+    demand: z.array(z.string().min(1)).min(1).describe("demand files (relative to the dataset folder) assigned together"),
+    votMedian: z.enum(["profile", "carrying-cost"]).default("profile"),
+    rates: z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/, "a month YYYY-MM").optional().describe("month of the rate layers (the rates basis); absent: the cost model"),
+  })
+  .strict();
+export type ObservedShareRun = z.infer<typeof shareRunSchema>;
+
 const common = {
   id: idSchema,
   description: z.string().min(1),
@@ -87,10 +117,12 @@ export type ObservedEndDwell = z.infer<typeof endDwellSchema>;
 export const observationSchema = z.discriminatedUnion("metric", [
   z.object({ metric: z.literal("time"), unit: z.literal("d"), route: routeQuerySchema, endDwell: endDwellSchema.optional(), ...common }).strict(),
   z.object({ metric: z.literal("volume"), unit: z.enum(["Mt", "TEU"]), volume: volumeQuerySchema, ...common }).strict(),
+  z.object({ metric: z.literal("share"), unit: z.literal("%"), share: shareQuerySchema, run: shareRunSchema, ...common }).strict(),
 ]);
 export type Observation = z.infer<typeof observationSchema>;
 export type TimeObservation = Extract<Observation, { metric: "time" }>;
 export type VolumeObservation = Extract<Observation, { metric: "volume" }>;
+export type ShareObservation = Extract<Observation, { metric: "share" }>;
 
 export const observationsFileSchema = z
   .object({
@@ -129,6 +161,12 @@ export function readObservationsFile(path: string, displayName = path): Observat
     if (ids.has(o.id)) throw parseError(displayName, lineOf(["observations", i, "id"]), `observations.${i}.id`, `id "${o.id}" is used twice`);
     ids.add(o.id);
     if (o.high !== null && o.high < o.low) throw parseError(displayName, lineOf(["observations", i, "high"]), `observations.${i}.high`, `high ${o.high} is below low ${o.low}`);
+    if (o.metric === "share") {
+      for (const bound of ["low", "high"] as const) {
+        const v = o[bound];
+        if (v !== null && v > 100) throw parseError(displayName, lineOf(["observations", i, bound]), `observations.${i}.${bound}`, `a share is a percentage 0–100, got ${v}`);
+      }
+    }
   });
   return {
     file: displayName,
