@@ -7,6 +7,7 @@ import type { CompiledNetwork } from "../network/compiled";
 import type { PlaceResolver } from "../network/resolve";
 import type { RoutingContext } from "../routing/context";
 import type { Criterion } from "../routing/options";
+import { valueOfTimeChoiceOf } from "../routing/value-of-time";
 import { list, numberOption } from "./options";
 
 /** A network opened for routing: the compiled network, its routing context and a place resolver. */
@@ -50,6 +51,7 @@ export interface CommonRouteFlags {
   year?: string;
   month?: string;
   co2Price?: string;
+  valueOfTime?: string;
   scenario?: string;
   rates?: string;
   costBasis?: string;
@@ -66,6 +68,10 @@ export function addCommonRouteOptions(command: Command): Command {
     .option("--year <yyyy>", "include projects open by this year")
     .option("--month <m>", "month of travel 1–12, or now (this month, UTC): seasonal closures and ferry weather delays apply")
     .option("--co2-price <usdPerT>", "CO2 price for --optimize generalized, USD per tonne CO2e", "0")
+    .option(
+      "--value-of-time <basis>",
+      "value of time for --optimize generalized: profile (the cargo profile's, 1 % of the cargo value a day; default) | carrying-cost (containers: the cargo value × 28.3 % a year, the basis that divides the China–Europe lane as shippers do; bulk keeps the profile's) | USD per cargo unit per hour",
+    )
     .option("--scenario <file>", "ask the network state of a scenario file (year, projects, modifications, closures); the flags above apply on top")
     .option("--rates <yyyy-mm>", "month of the market rate layers (rates/*.yaml) for costs (default: the latest month with data)")
     .option("--cost-basis <basis>", "rates (market rates of the month, the cost model where they say nothing; the default where the dataset has rate layers) | cost (the cost model's unit costs)");
@@ -89,6 +95,7 @@ export function routeOptionsOf(flags: CommonRouteFlags) {
     year: numberOption("--year", flags.year, true) ?? null,
     month: flags.month?.trim().toLowerCase() === "now" ? new Date().getUTCMonth() + 1 : (numberOption("--month", flags.month, true) ?? null),
     co2PriceUsdPerT: numberOption("--co2-price", flags.co2Price),
+    ...valueOfTimeChoiceOf(flags.valueOfTime, "--value-of-time"),
   };
 }
 

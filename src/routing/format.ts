@@ -53,7 +53,11 @@ export function formatRoute(r: RouteReport, cargoUnit: string): string {
 export function formatPlan(plan: RoutePlan, cargoUnit: string): string {
   const via = plan.via ? ` via ${plan.via.name}` : "";
   const basis = plan.costBasis === "rates" ? `, costs on rates of ${plan.ratesMonth}` : ", costs on the cost model";
-  const head = `${plan.from.name} → ${plan.to.name}${via}: ${plan.routes.length} route(s), optimised for ${plan.criterion}, cargo ${plan.cargo}${basis}`;
+  const vot =
+    plan.criterion !== "generalized" || plan.valueOfTimeBasis === "profile"
+      ? ""
+      : ` (value of time USD ${plan.valueOfTimeUsdPerH.toFixed(2)}/${cargoUnit}-h, ${plan.valueOfTimeBasis === "carrying-cost" ? "the carrying cost" : "given"})`;
+  const head = `${plan.from.name} → ${plan.to.name}${via}: ${plan.routes.length} route(s), optimised for ${plan.criterion}${vot}, cargo ${plan.cargo}${basis}`;
   return `${head}\n${plan.routes.map((r) => formatRoute(r, cargoUnit)).join("\n\n")}\n`;
 }
 
@@ -67,6 +71,8 @@ export function planJson(plan: RoutePlan): RoutePlanJson {
     via: plan.via?.id ?? null,
     criterion: plan.criterion,
     cargo: plan.cargo,
+    valueOfTimeUsdPerH: plan.valueOfTimeUsdPerH,
+    valueOfTimeBasis: plan.valueOfTimeBasis,
     costBasis: plan.costBasis,
     ratesMonth: plan.ratesMonth,
     routes: plan.routes.map((r) => ({

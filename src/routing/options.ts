@@ -4,6 +4,7 @@
  * once per option key and cached on the RoutingContext (routing/context.ts); queries allocate nothing per iteration.
  */
 import { CaravanError } from "../core/errors";
+import { profileValueOfTime, VALUE_OF_TIME_BASES, type ValueOfTimeBasis } from "./value-of-time";
 import { suggest } from "../core/suggest";
 import {
   ARC_FERRY,
@@ -54,6 +55,11 @@ export interface RouteOptions extends StateOptions {
   /** Override of the profile's value of time for the generalized criterion, USD per unit per hour. */
   readonly valueOfTimeUsdPerH?: number;
   /**
+   * Basis of the value of time when no valueOfTimeUsdPerH is given (routing/value-of-time.ts): the cargo profile's
+   * (default) or the carrying cost of the goods (containers; bulk keeps its profile's).
+   */
+  readonly valueOfTimeBasis?: ValueOfTimeBasis;
+  /**
    * Charge trip-end dwell (routing/trip-ends.ts): true or "both" at both ends, "origin" or "destination" at that end
    * only (a calibration observation whose time starts or ends where the train passes); default false.
    */
@@ -85,6 +91,8 @@ export interface ResolvedRouteOptions {
   readonly month: number | null;
   readonly co2PriceUsdPerT: number;
   readonly valueOfTimeUsdPerH: number;
+  /** Where valueOfTimeUsdPerH comes from: the profile's, the carrying cost, or a value given. */
+  readonly valueOfTimeBasis: ValueOfTimeBasis | "given";
   /** Rules of passage of one shipment (routing/passage.ts, set by planRoutes); absent = none applied. */
   readonly passage?: PassageBlock | null;
   /** Trip ends whose dwell is charged (routing/trip-ends.ts); false = none. */
@@ -135,7 +143,11 @@ export function resolveRouteOptions(net: CompiledNetwork, options: RouteOptions 
   const state = stateOfOptions(net, options);
   ensureFiniteNonNegative("co2 price", options.co2PriceUsdPerT);
   ensureFiniteNonNegative("value of time", options.valueOfTimeUsdPerH);
+  if (options.valueOfTimeBasis !== undefined && !VALUE_OF_TIME_BASES.includes(options.valueOfTimeBasis)) {
+    throw new CaravanError("E_USAGE", `unknown value-of-time basis "${options.valueOfTimeBasis}"; use ${VALUE_OF_TIME_BASES.join(" or ")}`, { didYouMean: suggest(options.valueOfTimeBasis, VALUE_OF_TIME_BASES) });
+  }
   ensureFiniteNonNegative("reliability ratio", options.reliabilityRatio);
+  const vot = profileValueOfTime(profile, options.valueOfTimeBasis ?? "profile");
   return {
     state,
     criterion,
@@ -147,7 +159,8 @@ export function resolveRouteOptions(net: CompiledNetwork, options: RouteOptions 
     year: state.year,
     month: state.month,
     co2PriceUsdPerT: options.co2PriceUsdPerT ?? 0,
-    valueOfTimeUsdPerH: options.valueOfTimeUsdPerH ?? profile.valueOfTimeUsdPerH.value,
+    valueOfTimeUsdPerH: options.valueOfTimeUsdPerH ?? vot.usdPerH,
+    valueOfTimeBasis: options.valueOfTimeUsdPerH !== undefined ? "given" : vot.basis,
     tripEndDwell: options.tripEndDwell === true ? "both" : (options.tripEndDwell ?? false),
     operations: resolveOperations(net, options.operations),
     reliabilityRatio: options.reliabilityRatio ?? 0,

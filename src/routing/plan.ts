@@ -30,6 +30,9 @@ export interface RoutePlan {
   readonly via: { id: string; name: string } | null;
   readonly criterion: string;
   readonly cargo: string;
+  /** Value of time of the generalized criterion, USD per cargo unit per hour, and where it comes from. */
+  readonly valueOfTimeUsdPerH: number;
+  readonly valueOfTimeBasis: "profile" | "carrying-cost" | "given";
   readonly routes: RouteReport[];
   /** What costUsd is: "rates" (the rate layers of ratesMonth, the cost model where they say nothing) or "cost" (the cost model). */
   readonly costBasis: "rates" | "cost";
@@ -63,6 +66,8 @@ export function planRoutes(ctx: RoutingContext, request: RouteRequest): RoutePla
     via: via === null ? null : place(via),
     criterion: options.criterion,
     cargo: options.profile.id,
+    valueOfTimeUsdPerH: options.valueOfTimeUsdPerH,
+    valueOfTimeBasis: options.valueOfTimeBasis,
     costBasis: basis.costBasis,
     ratesMonth: basis.ratesMonth,
     routes: withOperations(net, options.operations, withPassage(ctx, base, passage, request.from, request.to, via, paths.map(report))),

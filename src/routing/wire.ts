@@ -114,6 +114,10 @@ export interface RoutePlanJson {
   via: string | null;
   criterion: string;
   cargo: string;
+  /** Value of time of the generalized criterion, USD per cargo unit per hour. */
+  valueOfTimeUsdPerH: number;
+  /** Where it comes from: the cargo profile's, the carrying cost of the goods, or a value given with the query. */
+  valueOfTimeBasis: "profile" | "carrying-cost" | "given";
   /** rates: dated market rates where they cover a leg; cost: the unit-cost model. */
   costBasis: "rates" | "cost";
   /** Month of the rates used (YYYY-MM), null on the cost basis. */

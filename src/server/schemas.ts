@@ -158,6 +158,8 @@ export const routePlanSchema = obj(
     via: strN,
     criterion: str,
     cargo: str,
+    valueOfTimeUsdPerH: d("value of time of the generalized criterion, USD per cargo unit per hour", num),
+    valueOfTimeBasis: d("where the value of time comes from: the cargo profile's, the carrying cost of the goods, or the number given", { type: "string", enum: ["profile", "carrying-cost", "given"] }),
     costBasis: d("what costUsd is: rates (the rate layers of ratesMonth) or cost (the cost model's unit costs)", { type: "string", enum: ["rates", "cost"] }),
     ratesMonth: d("YYYY-MM of the rates on the rates basis, else null", strN),
     routes: { type: "array", items: routeSchema },
@@ -201,6 +203,11 @@ const routeOptionProps = {
     description: "month of travel 1–12, or now (this month, UTC), as `--month`: seasonal closures and ferry weather waits apply",
   },
   co2Price: { type: "number", minimum: 0, default: 0, description: "USD per tonne CO2e (generalized criterion)" },
+  valueOfTime: {
+    anyOf: [{ type: "number", minimum: 0 }, { type: "string", maxLength: 40 }],
+    description:
+      "value of time of the generalized criterion, as `--value-of-time`: profile (the cargo profile's; default) | carrying-cost (containers: the cargo value × 28.3 % a year; bulk keeps the profile's) | USD per cargo unit per hour",
+  },
   reliabilityRatio: {
     type: "number",
     minimum: 0,

@@ -4,6 +4,7 @@
  * rates month, rules of passage, trip-end dwell and operation choices resolve through routing/query-choices.ts as the
  * CLI's do, and the matrix prices its cells with routing/rated-matrix.ts as `caravan matrix` does.
  */
+import { valueOfTimeChoiceOf } from "../../routing/value-of-time";
 import { CaravanError } from "../../core/errors";
 import { accessNode } from "../../network/compiled";
 import { planGeoJson, planJson } from "../../routing/format";
@@ -32,6 +33,8 @@ export interface RouteInput {
   /** 1–12, or "now" (this month, UTC, as the CLI's `--month now`). */
   month?: number | "now";
   co2Price?: number;
+  /** profile | carrying-cost | USD per cargo unit per hour (routing/value-of-time.ts). */
+  valueOfTime?: string | number;
   /** Multiple of the value of time at which the generalized criterion prices the dwell buffer (P90 − expected). */
   reliabilityRatio?: number;
   /** Rates month "YYYY-MM" (default: the latest with data); only with costBasis rates. */
@@ -67,6 +70,7 @@ export function routeOptionsOf(input: Omit<RouteInput, "from" | "to">): RouteOpt
     month: input.month === "now" ? new Date().getUTCMonth() + 1 : (input.month ?? null),
     co2PriceUsdPerT: input.co2Price ?? 0,
     reliabilityRatio: input.reliabilityRatio ?? 0,
+    ...valueOfTimeChoiceOf(input.valueOfTime, "valueOfTime"),
   };
 }
 
