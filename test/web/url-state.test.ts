@@ -24,6 +24,7 @@ describe("web URL state", () => {
       costBasis: "rates",
       rates: "2024-07",
       rulesOff: ["aptta-no-indian-transit", "eu-road-haulage-ban-rus-blr"],
+      vot: "carrying-cost",
       layers: ["rail1520" as const, "crossings" as const],
       base: "baseline",
       scenario: "middle-corridor",
@@ -31,7 +32,7 @@ describe("web URL state", () => {
     const search = serializeState(state);
     expect(search).toContain("from=Xi%27an");
     expect(search).toContain("avoidCountries=RUS,BLR");
-    expect(search).toContain("costBasis=rates&rates=2024-07&rulesOff=aptta-no-indian-transit,eu-road-haulage-ban-rus-blr");
+    expect(search).toContain("costBasis=rates&rates=2024-07&rulesOff=aptta-no-indian-transit,eu-road-haulage-ban-rus-blr&vot=carrying-cost");
     expect(parseState(search)).toEqual(state);
   });
 
@@ -59,6 +60,7 @@ describe("web URL state", () => {
     const rates = parseState("?costBasis=market&rates=2024-13");
     expect(rates.costBasis).toBe("");
     expect(rates.rates).toBe("");
+    expect(parseState("?vot=carying-cost").vot).toBe("");
   });
 
   it("offers exactly the chokepoints of the dataset", () => {

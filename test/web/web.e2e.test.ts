@@ -196,6 +196,16 @@ describe.skipIf(missing !== null)("web app in Chromium", () => {
     await rule.locator('input[type="checkbox"]').uncheck();
     await page.locator('[data-testid="passage"] li[data-rule="aptta-no-indian-transit"][data-applied="false"]').waitFor({ timeout: 60_000 });
     expect(new URL(page.url()).searchParams.get("rulesOff")).toBe("aptta-no-indian-transit");
+
+    // the value of time: the carrying cost is asked of the API, kept in the URL and named with the figure it used
+    await open("?view=route&from=Shanghai&to=Rotterdam&alternatives=1&costBasis=cost");
+    await page.locator('[data-testid="value-of-time"][data-basis="profile"]').waitFor({ timeout: 60_000 });
+    await page.locator('select[name="vot"]').selectOption("carrying-cost");
+    const vot = page.locator('[data-testid="value-of-time"][data-basis="carrying-cost"]');
+    await vot.waitFor({ timeout: 60_000 });
+    expect(new URL(page.url()).searchParams.get("vot")).toBe("carrying-cost");
+    const apiVot = (await (await fetch(`${server.url}api/v1/route?from=Shanghai&to=Rotterdam&alternatives=1&costBasis=cost&valueOfTime=carrying-cost`)).json()) as { valueOfTimeUsdPerH: number };
+    expect(await vot.textContent()).toContain(`value of time USD ${apiVot.valueOfTimeUsdPerH.toFixed(2)}/FEU-h (the carrying cost of the goods)`);
   });
 
   it("toggles network layers and moves projects with the year slider", async () => {

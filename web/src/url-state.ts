@@ -40,6 +40,9 @@ export const CHOKEPOINTS: readonly { id: string; name: string }[] = [
 /** Run statuses of the run store (src/store/schema.ts RUN_STATUSES), the runs list's status filter. */
 export const RUN_STATUSES = ["running", "done", "failed", "interrupted"] as const;
 
+/** Values of time the route view offers beside the profile's ("" ): the carrying cost (API valueOfTime). */
+export const VOT_BASES = ["", "carrying-cost"] as const;
+
 export const YEAR_MIN = 2024;
 export const YEAR_MAX = 2035;
 
@@ -61,6 +64,8 @@ export interface AppState {
   rates: string;
   /** rules of passage switched off (rule ids, or "all") */
   rulesOff: string[];
+  /** value of time of the generalized criterion: "" = the cargo profile's, "carrying-cost" */
+  vot: string;
   layers: NetworkLayer[];
   base: string;
   scenario: string;
@@ -85,6 +90,7 @@ export const DEFAULT_STATE: AppState = {
   costBasis: "",
   rates: "",
   rulesOff: [],
+  vot: "",
   layers: ["rail1520", "rail1435", "road", "sea", "ferry", "crossings", "ports", "terminals", "projects"],
   base: "",
   scenario: "",
@@ -124,6 +130,7 @@ export function parseState(search: string): AppState {
     costBasis: oneOf(q.get("costBasis"), COST_BASES, ""),
     rates: RATES_MONTH.test(q.get("rates") ?? "") ? (q.get("rates") as string) : "",
     rulesOff: list(q.get("rulesOff")) ?? [],
+    vot: oneOf(q.get("vot"), VOT_BASES, ""),
     layers: layers === null ? DEFAULT_STATE.layers : (layers.filter((l) => (NETWORK_LAYERS as readonly string[]).includes(l)) as NetworkLayer[]),
     base: q.get("base") ?? "",
     scenario: q.get("scenario") ?? "",
@@ -152,6 +159,7 @@ export function serializeState(state: AppState): string {
   if (state.costBasis) q.set("costBasis", state.costBasis);
   if (state.rates) q.set("rates", state.rates);
   if (state.rulesOff.length > 0) q.set("rulesOff", state.rulesOff.join(","));
+  if (state.vot) q.set("vot", state.vot);
   if (!sameList(state.layers, DEFAULT_STATE.layers)) q.set("layers", state.layers.join(","));
   if (state.base) q.set("base", state.base);
   if (state.scenario) q.set("scenario", state.scenario);

@@ -24,6 +24,7 @@ const OPTIMIZE_LABELS: Record<string, string> = {
   cost: "cost",
   co2: "CO2",
 };
+const CARGO_UNITS: Record<string, string> = { feu: "FEU", teu: "TEU", bulk: "t" };
 const CARGO_LABELS: Record<string, string> = { feu: "40-ft container (FEU)", teu: "20-ft container (TEU)", bulk: "bulk (per tonne load)" };
 
 export function routeParams(state: AppState): Record<string, string | number | undefined> {
@@ -40,7 +41,15 @@ export function routeParams(state: AppState): Record<string, string | number | u
     costBasis: state.costBasis || undefined,
     rates: state.costBasis !== "cost" ? state.rates || undefined : undefined,
     rulesOff: state.rulesOff.join(",") || undefined,
+    valueOfTime: state.optimize === "generalized" ? state.vot || undefined : undefined,
   };
+}
+
+/** The value of time the routes were weighed with, as the result's note says it (generalized criterion only). */
+export function valueOfTimeText(result: Pick<RouteResponse, "criterion" | "valueOfTimeUsdPerH" | "valueOfTimeBasis" | "cargo">, unit: string): string {
+  if (result.criterion !== "generalized") return "";
+  const basis = result.valueOfTimeBasis === "carrying-cost" ? "the carrying cost of the goods" : result.valueOfTimeBasis === "given" ? "given" : "the cargo profile's";
+  return `value of time USD ${fmt2(result.valueOfTimeUsdPerH)}/${unit}-h (${basis})`;
 }
 
 const RATE_BASIS_LABELS: Record<LegRate["basis"], string> = {
@@ -539,6 +548,13 @@ export function RouteView(props: { state: AppState; update: (patch: Partial<AppS
               }}
             />
           </label>
+          <label>
+            Value of time
+            <select name="vot" value={state.vot} disabled={state.optimize !== "generalized"} onChange={(e) => update({ vot: e.currentTarget.value })}>
+              <option value="">cargo profile (1 % of the value a day)</option>
+              <option value="carrying-cost">carrying cost (28.3 % of the value a year)</option>
+            </select>
+          </label>
           <label class="check">
             <input type="checkbox" name="rulesOffAll" checked={state.rulesOff.includes("all")} onChange={(e) => update({ rulesOff: e.currentTarget.checked ? ["all"] : [] })} />
             ignore every rule of passage
@@ -599,7 +615,9 @@ export function RouteView(props: { state: AppState; update: (patch: Partial<AppS
             <RouteDetails key={r.rank} route={r} selected={r.rank === selected} onSelect={() => setSelected(r.rank)} />
           ))}
           <p class="muted small">
-            Optimised by {OPTIMIZE_LABELS[result.criterion] ?? result.criterion}; cargo {CARGO_LABELS[result.cargo] ?? result.cargo}. Costs and CO2 per cargo unit; {costBasisText(result).toLowerCase()}.
+            Optimised by {OPTIMIZE_LABELS[result.criterion] ?? result.criterion}
+            {result.criterion === "generalized" ? <span data-testid="value-of-time" data-basis={result.valueOfTimeBasis}>, {valueOfTimeText(result, CARGO_UNITS[result.cargo] ?? result.cargo)}</span> : null}; cargo{" "}
+            {CARGO_LABELS[result.cargo] ?? result.cargo}. Costs and CO2 per cargo unit; {costBasisText(result).toLowerCase()}.
           </p>
         </div>
       ) : null}
