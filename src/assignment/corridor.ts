@@ -55,6 +55,7 @@
  * Commodities: one per (class, origin, destination country), so that transit by country is exact for every path
  * decomposition (transit.ts).
  */
+import { profileValueOfTime, VALUE_OF_TIME_BASES, type ValueOfTimeBasis } from "../routing/value-of-time";
 import { buildCsr, buildReverse, type CsrGraph } from "../graph/csr";
 import { CaravanError } from "../core/errors";
 import { ARC_GAUGE_CHANGE, ARC_TRANSSHIPMENT, type CompiledNetwork, MODE_CODES, NO_COUNTRY, NO_INDEX } from "../network/compiled";
@@ -135,15 +136,8 @@ export const VOT_SPREAD_DEFAULT = Math.log(2.1 / 0.6) / (2 * 1.2815515655446004)
  *    no urgency beyond the capital, insurance and obsolescence they carry. An option, not the default
  *    (docs/calibration.md "Rail and sea on the China–Europe lane").
  */
-export type VotMedian = "profile" | "carrying-cost";
-export const VOT_MEDIANS: readonly VotMedian[] = ["profile", "carrying-cost"];
-
-/**
- * Inventory carrying (holding) cost as a share of the goods' value per year: the geometric middle, √(0.20 × 0.40) =
- * 0.283, of the 20–40 % a year that the Sourcing Industry Group's glossary gives as the typical range
- * (src:vot-sig-holding-cost). An estimate (rule "vot-carrying-cost").
- */
-export const CARRYING_COST_RATE_PER_YEAR = Math.sqrt(0.2 * 0.4);
+export type VotMedian = ValueOfTimeBasis;
+export const VOT_MEDIANS: readonly VotMedian[] = VALUE_OF_TIME_BASES;
 
 /**
  * σ of the lognormal value of time around the carrying cost (votMedian "carrying-cost", when no votSpread is given):
@@ -153,15 +147,8 @@ export const CARRYING_COST_RATE_PER_YEAR = Math.sqrt(0.2 * 0.4);
  */
 export const CARRYING_COST_SPREAD = Math.log(0.4 / 0.2) / (2 * 1.2815515655446004);
 
-/**
- * Cargo profiles (by costBasis) whose value of time becomes the carrying cost with votMedian "carrying-cost": the
- * containers. Bulk keeps its profile's value: the corridor demand's bulk rows are rail and corridor counts with no
- * sea side in the demand, so a value of time that sends them to sea would misstate them (docs/calibration.md).
- */
-export const CARRYING_COST_BASES: readonly string[] = ["feu", "teu"];
-
-/** Hours in a year (365 days), for a carrying cost per year as a value of time per hour. */
-const HOURS_PER_YEAR = 8760;
+/** The carrying-cost rule is shared with routing (`route --value-of-time carrying-cost`): routing/value-of-time.ts. */
+export { CARRYING_COST_BASES, CARRYING_COST_RATE_PER_YEAR } from "../routing/value-of-time";
 
 /** Value-of-time segments of a corridor problem (one segment: the class's single value of time). */
 export interface VotSegments {
@@ -337,10 +324,7 @@ export function corridorProblem(net: CompiledNetwork, demandTable: DemandTable, 
     const columns = profileColumns(net, resolved.profile, arcs);
     const costUsd = options.arcCostUsd?.(resolved, columns) ?? columns.costUsd;
     const blocked = blockedArcs(net, resolved);
-    const carrying = votMedian === "carrying-cost" && CARRYING_COST_BASES.includes(resolved.profile.costBasis);
-    const vot =
-      options.valueOfTimeUsdPerH?.[resolved.profile.id] ??
-      (carrying ? (resolved.profile.valueUsd.value * CARRYING_COST_RATE_PER_YEAR) / HOURS_PER_YEAR : resolved.profile.valueOfTimeUsdPerH.value);
+    const vot = options.valueOfTimeUsdPerH?.[resolved.profile.id] ?? profileValueOfTime(resolved.profile, votMedian).usdPerH;
     if (!(vot > 0)) throw new CaravanError("E_NETWORK_INVALID", `cargo profile "${resolved.profile.id}" has no positive value of time; corridor assignment needs one`);
     for (let s = 0; s < S; s++) {
       const votS = vot * segments.multiplier[s];
