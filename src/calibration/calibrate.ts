@@ -210,13 +210,18 @@ function rangeOf(o: Observation): { reference: number; contains: (v: number) => 
   };
 }
 
+/** The fields every row copies from its observation, and the reference of its range. */
+function rowBase(o: Observation, reference: number) {
+  return { id: o.id, metric: o.metric, description: o.description, unit: o.unit, low: o.low, high: o.high, year: o.year, independent: o.independent, source: o.source, reference };
+}
+
 function timeRow(ctx: RoutingContext, resolver: PlaceResolver, year: number | null, o: TimeObservation): CalibrationRow {
   const q = o.route;
   const range = rangeOf(o);
   // the trip-end dwell the observed time includes, as its source describes it (observations.ts endDwell)
   const e = o.endDwell;
   const ends = e?.origin && e.destination ? "both" : e?.origin ? "origin" : e?.destination ? "destination" : null;
-  const base = { id: o.id, metric: o.metric, description: o.description, unit: o.unit, low: o.low, high: o.high, year: o.year, independent: o.independent, source: o.source, reference: range.reference, geh: null };
+  const base = { ...rowBase(o, range.reference), geh: null };
   let report: ReturnType<typeof planRoutes>["routes"][number];
   try {
     report = planRoutes(ctx, {
@@ -311,17 +316,8 @@ function volumeRow(v: AssignedVolumes, o: VolumeObservation): CalibrationRow {
   const c = toKtPerDay(range.reference);
   const geh = openAndReached ? 0 : m + c > 0 ? Math.sqrt((2 * (m - c) ** 2) / (m + c)) : 0;
   return {
-    id: o.id,
-    metric: o.metric,
-    description: o.description,
-    unit: o.unit,
-    low: o.low,
-    high: o.high,
-    year: o.year,
-    independent: o.independent,
-    source: o.source,
+    ...rowBase(o, range.reference),
     model,
-    reference: range.reference,
     inside: range.contains(model),
     relativeError: openAndReached ? 0 : Math.abs(model - range.reference) / range.reference,
     miss: range.miss(model),
@@ -334,18 +330,9 @@ function shareRow(o: ShareObservation, value: { model: number | null; modelWithS
   const range = rangeOf(o);
   const model = value?.model ?? null;
   return {
-    id: o.id,
-    metric: o.metric,
-    description: o.description,
-    unit: o.unit,
-    low: o.low,
-    high: o.high,
-    year: o.year,
-    independent: o.independent,
-    source: o.source,
+    ...rowBase(o, range.reference),
     model,
     modelWithSegments: value?.modelWithSegments ?? null,
-    reference: range.reference,
     inside: model !== null && range.contains(model),
     relativeError: model === null ? null : Math.abs(model - range.reference) / range.reference,
     miss: model === null ? null : range.miss(model),

@@ -4,10 +4,8 @@
  * way with one; a direction's country must be known and a side of every crossing, errors naming file, line and
  * field; and on data/eurasia instc-east-into-iran reads the assignment's flow into Iran over its two crossings.
  */
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join, resolve } from "node:path";
-import { afterAll, describe, expect, it } from "vitest";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
 import { corridorProblem } from "../../src/assignment/corridor";
 import { readDemandCsv } from "../../src/assignment/corridor-demand";
 import { crossingVolumes } from "../../src/assignment/results";
@@ -15,19 +13,11 @@ import { solve } from "../../src/assignment/solve";
 import { calibrate } from "../../src/calibration/index";
 import { readDatasetObservations, readObservationsFile } from "../../src/network/observations";
 import { openNetwork } from "../../src/network/open";
-import { thrown } from "./helpers";
+import { EURASIA_DIR, TESTBOT_DIR, tempFiles, thrown } from "./helpers";
 
-const root = resolve(__dirname, "../..");
-const testbotDir = join(root, "test/fixtures/testbot");
-const eurasiaDir = join(root, "data/eurasia");
-const tmp = mkdtempSync(join(tmpdir(), "caravan-direction-"));
-afterAll(() => rmSync(tmp, { recursive: true, force: true }));
-
-function write(name: string, text: string): string {
-  const path = join(tmp, name);
-  writeFileSync(path, text);
-  return path;
-}
+const testbotDir = TESTBOT_DIR;
+const eurasiaDir = EURASIA_DIR;
+const { write } = tempFiles("direction");
 
 // alpha (CHN) ⇄ gamma (KAZ): the one sensible path crosses gate-crossing (CHN–KAZ) both ways.
 const DEMAND = "origin,destination,class,amount,source\nalpha,gamma,container,365000,src:testbot-manual\ngamma,alpha,container,100000,src:testbot-manual\n";

@@ -3,10 +3,8 @@
  * the fit measures on a hand-made case, file errors, and on data/eurasia a run of both choice models whose report
  * has the structure and sane values (not its figures, which move with the data).
  */
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join, resolve } from "node:path";
-import { afterAll, describe, expect, it } from "vitest";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
 import { corridorProblem } from "../../src/assignment/corridor";
 import { parseDemandCsv, readDemandCsv } from "../../src/assignment/corridor-demand";
 import { solve } from "../../src/assignment/solve";
@@ -17,18 +15,11 @@ import { ARC_FERRY, ARC_LINK, MODE_SEA } from "../../src/network/compiled";
 import { readDatasetObservations } from "../../src/network/observations";
 import { openNetwork } from "../../src/network/open";
 import { runCli } from "../../src/cli/main";
+import { EURASIA_DIR, TESTBOT_DIR, tempFiles } from "./helpers";
 
-const root = resolve(__dirname, "../..");
-const testbotDir = join(root, "test/fixtures/testbot");
-const eurasiaDir = join(root, "data/eurasia");
-const tmp = mkdtempSync(join(tmpdir(), "caravan-flows-"));
-afterAll(() => rmSync(tmp, { recursive: true, force: true }));
-
-function write(name: string, text: string): string {
-  const path = join(tmp, name);
-  writeFileSync(path, text);
-  return path;
-}
+const testbotDir = TESTBOT_DIR;
+const eurasiaDir = EURASIA_DIR;
+const { write } = tempFiles("flows");
 
 const SOURCE = `[{ url: "https://example.org/testbot", year: 2024, title: "testbot" }]`;
 const flowsYaml = (points: string) => `teuPerTrain: { teu: 100, trains: 2, year: 2024, source: ${SOURCE} }\npoints:\n${points}`;

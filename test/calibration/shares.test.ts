@@ -6,10 +6,9 @@
  * (CHN) → Gamma, which has no sea path. Bad share observations fail with file, line and field. On data/eurasia the
  * China ⇄ EU container shares sit within the flows section's gate of Eurostat's 2019 rail shares.
  */
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join, resolve } from "node:path";
-import { afterAll, describe, expect, it } from "vitest";
+import { existsSync } from "node:fs";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
 import { corridorProblem } from "../../src/assignment/corridor";
 import { parseDemandCsv } from "../../src/assignment/corridor-demand";
 import { laneSplits } from "../../src/assignment/corridor-report";
@@ -17,19 +16,11 @@ import { solve } from "../../src/assignment/solve";
 import { calibrate, formatCalibrationReport } from "../../src/calibration/index";
 import { readDatasetObservations, readObservationsFile } from "../../src/network/observations";
 import { openNetwork } from "../../src/network/open";
-import { thrown } from "./helpers";
+import { EURASIA_DIR, TESTBOT_DIR, tempFiles, thrown } from "./helpers";
 
-const root = resolve(__dirname, "../..");
-const testbotDir = join(root, "test/fixtures/testbot");
-const eurasiaDir = join(root, "data/eurasia");
-const tmp = mkdtempSync(join(tmpdir(), "caravan-shares-"));
-afterAll(() => rmSync(tmp, { recursive: true, force: true }));
-
-function write(name: string, text: string): string {
-  const path = join(tmp, name);
-  writeFileSync(path, text);
-  return path;
-}
+const testbotDir = TESTBOT_DIR;
+const eurasiaDir = EURASIA_DIR;
+const { dir: tmp, write } = tempFiles("shares");
 
 const HEADER = "origin,destination,class,amount,source\n";
 const portia = write("portia.csv", `${HEADER}portia,gamma,container,1000,src:testbot-manual\n`);

@@ -4,12 +4,11 @@
  * dataset, and — in CI — the thresholds the shipped model meets on data/eurasia, so a data change that makes the
  * model fit the observations worse fails here.
  */
-import { cpSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join, resolve } from "node:path";
+import { cpSync, existsSync, mkdirSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
 import fc from "fast-check";
 import { stringify } from "yaml";
-import { afterAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { corridorProblem } from "../../src/assignment/corridor";
 import { parseDemandCsv } from "../../src/assignment/corridor-demand";
 import { corridorSummary, formatCorridorSummary } from "../../src/assignment/corridor-report";
@@ -19,19 +18,11 @@ import { CaravanError } from "../../src/core/errors";
 import { readDatasetObservations, readObservationsFile } from "../../src/network/observations";
 import { openNetwork } from "../../src/network/open";
 import { runCli } from "../../src/cli/main";
-import { thrown } from "../calibration/helpers";
+import { EURASIA_DIR, TESTBOT_DIR, tempFiles, thrown } from "../calibration/helpers";
 
-const root = resolve(__dirname, "../..");
-const testbotDir = join(root, "test/fixtures/testbot");
-const eurasiaDir = join(root, "data/eurasia");
-const tmp = mkdtempSync(join(tmpdir(), "caravan-calibrate-"));
-afterAll(() => rmSync(tmp, { recursive: true, force: true }));
-
-function write(name: string, text: string): string {
-  const path = join(tmp, name);
-  writeFileSync(path, text);
-  return path;
-}
+const testbotDir = TESTBOT_DIR;
+const eurasiaDir = EURASIA_DIR;
+const { dir: tmp, write } = tempFiles("calibrate");
 
 // alpha → east-gate: 100 km of 1435 mm rail at 50 km/h = 2 h = 0.0833 d; portia → alpha: 400 km = 8 h = 0.3333 d.
 // demand alpha → gamma 365,000 t/yr (= 1 kt/day) has one sensible path, across gate-crossing.
