@@ -363,6 +363,8 @@ const matrixResponse = {
       places: { type: "array", items: obj({ id: str, name: str }) },
       criterion: str,
       cargo: str,
+      valueOfTimeUsdPerH: d("value of time of the generalized criterion, USD per cargo unit per hour", num),
+      valueOfTimeBasis: d("where the value of time comes from: the cargo profile's, the carrying cost of the goods, or the number given", { type: "string", enum: ["profile", "carrying-cost", "given"] }),
       costBasis: d("what costUsd is: rates (each cell's best path re-priced by the rate layers of ratesMonth) or cost (the cost model)", { type: "string", enum: ["rates", "cost"] }),
       ratesMonth: d("YYYY-MM of the rates on the rates basis, else null", strN),
       timeH: matrixOf("hours of the line haul (no trip-end dwell: the route's tripEndDwell=false)"),

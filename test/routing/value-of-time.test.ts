@@ -110,6 +110,10 @@ describe("valueOfTime on the API's route (schema-checked responses)", () => {
     const post = await app.inject({ method: "POST", url: "/api/v1/route", payload: { from: "ori", to: "dest", valueOfTime: 31, costBasis: "cost" } });
     expect(post.statusCode).toBe(200);
     expect(post.json()).toMatchObject({ valueOfTimeUsdPerH: 31, valueOfTimeBasis: "given" });
+    const matrix = await app.inject({ method: "GET", url: "/api/v1/matrix?places=ori,dest&valueOfTime=carrying-cost&costBasis=cost" });
+    expect(matrix.statusCode).toBe(200);
+    expect(matrix.json()).toMatchObject({ valueOfTimeBasis: "carrying-cost" });
+    expect(matrix.json().distanceKm[0][1]).toBeCloseTo(8000, 6); // the sea, as the route
     const bad = await app.inject({ method: "GET", url: "/api/v1/route?from=ori&to=dest&valueOfTime=carying-cost" });
     expect(bad.statusCode).toBe(400);
     expect(bad.json()).toMatchObject({ code: "E_USAGE", message: expect.stringContaining("valueOfTime must be") });

@@ -101,6 +101,9 @@ export interface MatrixBody {
   places: { id: string; name: string }[];
   criterion: string;
   cargo: string;
+  /** Value of time of the generalized criterion, USD per cargo unit per hour, and where it comes from. */
+  valueOfTimeUsdPerH: number;
+  valueOfTimeBasis: "profile" | "carrying-cost" | "given";
   /** What costUsd is: rates (the rate layers of ratesMonth, the cost model where they say nothing) or cost. */
   costBasis: "rates" | "cost";
   ratesMonth: string | null;
@@ -145,6 +148,8 @@ export function matrixResponse(state: ServerState, input: MatrixInput): MatrixBo
     places: chosen.map((p) => ({ id: places[p].id, name: places[p].name })),
     criterion: options.criterion,
     cargo: options.profile.id,
+    valueOfTimeUsdPerH: options.valueOfTimeUsdPerH,
+    valueOfTimeBasis: options.valueOfTimeBasis,
     costBasis: basis.costBasis,
     ratesMonth: basis.ratesMonth,
     timeH: figure(0),
