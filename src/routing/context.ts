@@ -12,6 +12,7 @@ import { ARC_FERRY, ARC_LINK, accessNode, type CompiledNetwork, LAYER_COUNT, NO_
 import { AStarQuery, consistentWeightPerKm, GreatCircleLowerBound } from "./astar";
 import { BidirectionalDijkstraQuery } from "./bidirectional";
 import { DijkstraQuery } from "./dijkstra";
+import { GuidedQuery } from "./guided";
 import {
   BLOCK_CHOKEPOINT,
   BLOCK_COUNTRY,
@@ -183,6 +184,12 @@ export class RoutingContext {
   /** Which technique answers one-to-one searches (both give the same distances). */
   readonly oneToOneTechnique: "bidirectional" | "astar";
   private readonly dijkstra: DijkstraQuery;
+  private readonly guided: GuidedQuery;
+  /**
+   * The searches of alternatives() by GuidedQuery where it gives findPath's path (default), or all by findPath (the
+   * reference: the same routes, slower).
+   */
+  guidedAlternatives = true;
   /** [arc] physical hop (RoutingIndex.hopOf). */
   readonly hopOf: Int32Array;
   private readonly hopFirst: Uint32Array;
@@ -210,6 +217,7 @@ export class RoutingContext {
     this.astar = new AStarQuery(net.graph, zero, this.bound, { noThrough: net.noThrough });
     this.bidirectional = new BidirectionalDijkstraQuery(net.graph, this.reverse, zero, { noThrough: net.noThrough });
     this.dijkstra = new DijkstraQuery(net.graph, zero, { noThrough: net.noThrough });
+    this.guided = new GuidedQuery(net.graph, this.reverse, { noThrough: net.noThrough });
     this.hopOf = index.hopOf;
     this.hopFirst = index.hopFirst;
     this.hopArcs = index.hopArcs;
@@ -325,9 +333,13 @@ export class RoutingContext {
     params: AlternativeParams = {},
   ): ArcPath[] {
     const p = { ...DEFAULT_ALTERNATIVES, ...params };
-    const first = this.findPath(originPlace, destinationPlace, set.weight, set.weightPerKm, viaPlace);
+    if (k <= 1) {
+      const best = this.findPath(originPlace, destinationPlace, set.weight, set.weightPerKm, viaPlace);
+      return best ? [best] : [];
+    }
+    const raised = this.raisedSearch(originPlace, destinationPlace, set, viaPlace);
+    const first = raised(set.weight);
     if (!first) return [];
-    if (k <= 1) return [first];
     const bestValue = RoutingContext.sum(set.weight, first);
     // 1. generate a pool of candidates by repeated penalised searches
     const pool: { arcs: ArcPath; value: number }[] = [{ arcs: first, value: bestValue }];
@@ -336,15 +348,16 @@ export class RoutingContext {
     let last = first;
     for (let iteration = 0; iteration < p.maxIterations; iteration++) {
       this.penalize(last, penalized, factor);
-      // penalties only raise weights, so the bound of the unpenalised column stays consistent
-      const candidate = this.findPath(originPlace, destinationPlace, penalized, set.weightPerKm, viaPlace);
+      // penalties only raise weights, so the bound of the unpenalised column stays consistent (and GuidedQuery's
+      // bounds of the last column hold for the next)
+      const candidate = factor >= 1 ? raised(penalized, true) : this.findPath(originPlace, destinationPlace, penalized, set.weightPerKm, viaPlace);
       if (!candidate) break;
       last = candidate;
       const value = RoutingContext.sum(set.weight, candidate);
       if (value > p.stretchLimit * bestValue || pool.some((c) => sameArcs(c.arcs, candidate))) continue;
       pool.push({ arcs: candidate, value });
     }
-    this.branchByCorridor(originPlace, destinationPlace, set, viaPlace, p, bestValue, first, pool);
+    this.branchByCorridor(originPlace, destinationPlace, set, viaPlace, p, bestValue, first, pool, raised);
     // 2. select greedily by the true criterion: each next route must differ enough from every route selected
     pool.sort((x, y) => x.value - y.value);
     const basis = p.overlapBasis === "time" ? set.columns.timeH : this.net.arcs.distanceKm;
@@ -372,6 +385,22 @@ export class RoutingContext {
     return accepted;
   }
 
+  /**
+   * The searches of alternatives: under set.weight, then under columns ≥ it arc by arc (penalised: `rising`, each ≥
+   * the one before; countries forbidden). Without a via place (and with guidedAlternatives) A* on exact bounds
+   * (GuidedQuery: prepared once, two one-to-all searches), which returns a path only where it is the one shortest
+   * path and so the path findPath returns; where another comes within TIE_SHARE of it, and with a via place, findPath.
+   */
+  private raisedSearch(originPlace: number, destinationPlace: number, set: WeightSet, viaPlace: number | null): (weight: Float64Array, rising?: boolean) => ArcPath | null {
+    const reference = (weight: Float64Array): ArcPath | null => this.findPath(originPlace, destinationPlace, weight, set.weightPerKm, viaPlace);
+    if (!this.guidedAlternatives || (viaPlace !== null && viaPlace !== originPlace && viaPlace !== destinationPlace)) return reference;
+    this.guided.prepare(accessNode(originPlace), accessNode(destinationPlace), set.weight);
+    return (weight, rising = false) => {
+      const found = this.guided.shortest(weight, rising);
+      return found === "ambiguous" ? reference(weight) : found;
+    };
+  }
+
   /** Corridor branching (see alternatives): adds to `pool` the best routes that avoid dominant transit countries. */
   private branchByCorridor(
     originPlace: number,
@@ -382,6 +411,7 @@ export class RoutingContext {
     bestValue: number,
     first: ArcPath,
     pool: { arcs: ArcPath; value: number }[],
+    raised: (weight: Float64Array, rising?: boolean) => ArcPath | null,
   ): void {
     if (p.maxBranchSearches <= 0 || p.dominantShare >= 1) return;
     const { fromCountry, toCountry } = this.net.arcs;
@@ -413,7 +443,7 @@ export class RoutingContext {
       }
       for (const c of avoid) avoided[c] = 0;
       // forbidding arcs only raises weights, so the bound of the unrestricted column stays consistent
-      const candidate = this.findPath(originPlace, destinationPlace, weight, set.weightPerKm, viaPlace);
+      const candidate = raised(weight);
       if (!candidate) continue;
       const value = RoutingContext.sum(set.weight, candidate);
       if (value > p.stretchLimit * bestValue) continue;

@@ -96,15 +96,28 @@ export function passageOfCountries(state: NetworkState, origin: string | null, d
     else rules.push(rule);
   }
   const forbidding = rules.filter((r) => r.kind !== "permit");
-  let blocked = forbidding.length > 0 ? forbiddenArcs(net, state, forbidding, origin, destination) : null;
-  if (blocked !== null && !blocked.includes(1)) blocked = null;
   // the forbidden arcs depend on the rules and, through a transit ban, on which of its countries are the shipment's
-  // origin or destination (never transit for it): shipments alike in both share the key, and with it the weight set
-  // and what is cached on it (the state is keyed apart)
+  // origin or destination (never transit for it): shipments alike in both share the key, and with it the forbidden
+  // arcs (built once per state and key), the weight set and what is cached on it (the state is keyed apart)
   const tripEnd = (c: string | null) => (c !== null && forbidding.some((r) => r.kind === "transit_ban" && r.countries.includes(c)) ? c : "");
-  const key = blocked === null ? "" : `${forbidding.map((r) => r.id).join(",")}|${tripEnd(origin)}>${tripEnd(destination)}`;
+  const ruleKey = `${forbidding.map((r) => r.id).join(",")}|${tripEnd(origin)}>${tripEnd(destination)}`;
+  let byKey = forbiddenCache.get(state);
+  if (!byKey) {
+    byKey = new Map();
+    forbiddenCache.set(state, byKey);
+  }
+  let blocked = byKey.get(ruleKey);
+  if (blocked === undefined) {
+    blocked = forbidding.length > 0 ? forbiddenArcs(net, state, forbidding, origin, destination) : null;
+    if (blocked !== null && !blocked.includes(1)) blocked = null;
+    byKey.set(ruleKey, blocked);
+  }
+  const key = blocked === null ? "" : ruleKey;
   return { date, rules, off, blocked, key };
 }
+
+/** The forbidden arcs of a state by rule key (passageOfCountries); shared, never written. */
+const forbiddenCache = new WeakMap<NetworkState, Map<string, Uint8Array | null>>();
 
 /** [arc] 1 where a transit_ban or crossing_ban forbids the arc for this shipment. */
 function forbiddenArcs(net: CompiledNetwork, state: NetworkState, rules: readonly PassageRule[], origin: string | null, destination: string | null): Uint8Array {
