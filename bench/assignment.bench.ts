@@ -185,6 +185,7 @@ function runB(scale: number, gap: number, repeats: number): Row {
   };
 }
 
+const loadAtDetail = loadavg()[0];
 // warm-up (JIT) on the smallest target, not reported
 runB(1, 1e-2, 1);
 for (const scale of [1, 2]) for (const gap of [1e-4, 1e-6, 1e-8]) rows.push(runB(scale, gap, REPEATS));
@@ -209,7 +210,9 @@ for (const gap of [1e-4]) {
   });
 }
 
-console.log(`\nChicagoSketch in one process, generalized cost 0.02·toll + 0.04·length (time incl. reading the files; Algorithm B best of ${REPEATS} runs)`);
+console.log(
+  `\nChicagoSketch in one process, generalized cost 0.02·toll + 0.04·length (time incl. reading the files; Algorithm B best of ${REPEATS} runs; load average ${loadAtDetail.toFixed(1)} at the start, ${loadavg()[0].toFixed(1)} at the end: on a shared machine compare CPU time)`,
+);
 console.log("case                                      wall s   cpu s  iters  final gap    Beckmann objective   heap");
 for (const r of rows) {
   const cpu = r.cpuS === undefined ? "" : r.cpuS.toFixed(3);
