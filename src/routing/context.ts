@@ -126,9 +126,37 @@ export class RoutingIndex {
   /** [slot] arcs of each hop. */
   readonly hopArcs: Uint32Array;
 
+  /** [country + 1] first slot in countryArcs; the arcs that touch a country (from or to it). */
+  readonly countryFirst: Uint32Array;
+  readonly countryArcs: Uint32Array;
+
   constructor(net: CompiledNetwork) {
     this.net = net;
     this.reverse = buildReverse(net.graph);
+    {
+      const { fromCountry, toCountry } = net.arcs;
+      let countries = 0;
+      for (let a = 0; a < net.graph.arcCount; a++) {
+        if (fromCountry[a] !== NO_COUNTRY) countries = Math.max(countries, fromCountry[a] + 1);
+        if (toCountry[a] !== NO_COUNTRY) countries = Math.max(countries, toCountry[a] + 1);
+      }
+      this.countryFirst = new Uint32Array(countries + 1);
+      for (let a = 0; a < net.graph.arcCount; a++) {
+        const f = fromCountry[a];
+        const t = toCountry[a];
+        if (f !== NO_COUNTRY) this.countryFirst[f + 1]++;
+        if (t !== NO_COUNTRY && t !== f) this.countryFirst[t + 1]++;
+      }
+      for (let c = 0; c < countries; c++) this.countryFirst[c + 1] += this.countryFirst[c];
+      this.countryArcs = new Uint32Array(this.countryFirst[countries]);
+      const next = this.countryFirst.slice(0, countries);
+      for (let a = 0; a < net.graph.arcCount; a++) {
+        const f = fromCountry[a];
+        const t = toCountry[a];
+        if (f !== NO_COUNTRY) this.countryArcs[next[f]++] = a;
+        if (t !== NO_COUNTRY && t !== f) this.countryArcs[next[t]++] = a;
+      }
+    }
     const n = net.graph.nodeCount;
     this.nodeLonDeg = new Float64Array(n);
     this.nodeLatDeg = new Float64Array(n);
@@ -414,7 +442,6 @@ export class RoutingContext {
     raised: (weight: Float64Array, rising?: boolean) => ArcPath | null,
   ): void {
     if (p.maxBranchSearches <= 0 || p.dominantShare >= 1) return;
-    const { fromCountry, toCountry } = this.net.arcs;
     const endpoints = new Set([this.net.placeCountry[originPlace], this.net.placeCountry[destinationPlace]]);
     if (viaPlace !== null) endpoints.add(this.net.placeCountry[viaPlace]);
     const seen = new Set<string>();
@@ -431,19 +458,24 @@ export class RoutingContext {
       }
     };
     enqueue([], first);
-    const weight = new Float64Array(set.weight.length);
-    const avoided = new Uint8Array(0x10000);
+    // set.weight with the arcs touching the avoided countries at +Infinity, set and reset country by country
+    const weight = Float64Array.from(set.weight);
+    const { countryFirst, countryArcs } = this.index;
+    const setCountries = (countries: readonly number[], forbid: boolean) => {
+      for (const c of countries) {
+        if (c + 1 >= countryFirst.length) continue;
+        for (let s = countryFirst[c]; s < countryFirst[c + 1]; s++) {
+          const a = countryArcs[s];
+          weight[a] = forbid ? INF_WEIGHT : set.weight[a];
+        }
+      }
+    };
     for (let searches = 0; searches < p.maxBranchSearches && queue.length > 0; searches++) {
       const avoid = queue.shift()!;
-      for (const c of avoid) avoided[c] = 1;
-      for (let a = 0; a < weight.length; a++) {
-        const fc = fromCountry[a];
-        const tc = toCountry[a];
-        weight[a] = (fc !== NO_COUNTRY && avoided[fc] === 1) || (tc !== NO_COUNTRY && avoided[tc] === 1) ? INF_WEIGHT : set.weight[a];
-      }
-      for (const c of avoid) avoided[c] = 0;
+      setCountries(avoid, true);
       // forbidding arcs only raises weights, so the bound of the unrestricted column stays consistent
       const candidate = raised(weight);
+      setCountries(avoid, false);
       if (!candidate) continue;
       const value = RoutingContext.sum(set.weight, candidate);
       if (value > p.stretchLimit * bestValue) continue;

@@ -17,7 +17,7 @@
  */
 import { CaravanError } from "../core/errors";
 import { suggest } from "../core/suggest";
-import { ARC_FERRY, type CompiledNetwork, MODE_CODES, MODE_NONE, MODE_SEA, NO_COUNTRY, NO_INDEX } from "../network/compiled";
+import { ARC_FERRY, type CompiledArcs, type CompiledNetwork, MODE_CODES, MODE_NONE, MODE_SEA, NO_COUNTRY, NO_INDEX } from "../network/compiled";
 import { isRuleInForce, type PassageRule } from "../network/passage";
 import type { NetworkState } from "../network/state";
 
@@ -98,13 +98,13 @@ export function passageOfCountries(state: NetworkState, origin: string | null, d
   const forbidding = rules.filter((r) => r.kind !== "permit");
   // the forbidden arcs depend on the rules and, through a transit ban, on which of its countries are the shipment's
   // origin or destination (never transit for it): shipments alike in both share the key, and with it the forbidden
-  // arcs (built once per state and key), the weight set and what is cached on it (the state is keyed apart)
+  // arcs (built once per arc columns and key: they read nothing else of the state), the weight set and what is cached on it (the state is keyed apart)
   const tripEnd = (c: string | null) => (c !== null && forbidding.some((r) => r.kind === "transit_ban" && r.countries.includes(c)) ? c : "");
   const ruleKey = `${forbidding.map((r) => r.id).join(",")}|${tripEnd(origin)}>${tripEnd(destination)}`;
-  let byKey = forbiddenCache.get(state);
+  let byKey = forbiddenCache.get(state.arcs);
   if (!byKey) {
     byKey = new Map();
-    forbiddenCache.set(state, byKey);
+    forbiddenCache.set(state.arcs, byKey);
   }
   let blocked = byKey.get(ruleKey);
   if (blocked === undefined) {
@@ -116,8 +116,8 @@ export function passageOfCountries(state: NetworkState, origin: string | null, d
   return { date, rules, off, blocked, key };
 }
 
-/** The forbidden arcs of a state by rule key (passageOfCountries); shared, never written. */
-const forbiddenCache = new WeakMap<NetworkState, Map<string, Uint8Array | null>>();
+/** The forbidden arcs by a state's arc columns and rule key (passageOfCountries); shared, never written. */
+const forbiddenCache = new WeakMap<CompiledArcs, Map<string, Uint8Array | null>>();
 
 /** [arc] 1 where a transit_ban or crossing_ban forbids the arc for this shipment. */
 function forbiddenArcs(net: CompiledNetwork, state: NetworkState, rules: readonly PassageRule[], origin: string | null, destination: string | null): Uint8Array {
