@@ -212,7 +212,8 @@ export class RoutingContext {
   /** Which technique answers one-to-one searches (both give the same distances). */
   readonly oneToOneTechnique: "bidirectional" | "astar";
   private readonly dijkstra: DijkstraQuery;
-  private readonly guided: GuidedQuery;
+  /** The searches of alternatives (built on first use: its scratch is 8 node columns). */
+  private guided: GuidedQuery | null = null;
   /**
    * The searches of alternatives() by GuidedQuery where it gives findPath's path (default), or all by findPath (the
    * reference: the same routes, slower).
@@ -245,7 +246,6 @@ export class RoutingContext {
     this.astar = new AStarQuery(net.graph, zero, this.bound, { noThrough: net.noThrough });
     this.bidirectional = new BidirectionalDijkstraQuery(net.graph, this.reverse, zero, { noThrough: net.noThrough });
     this.dijkstra = new DijkstraQuery(net.graph, zero, { noThrough: net.noThrough });
-    this.guided = new GuidedQuery(net.graph, this.reverse, { noThrough: net.noThrough });
     this.hopOf = index.hopOf;
     this.hopFirst = index.hopFirst;
     this.hopArcs = index.hopArcs;
@@ -422,9 +422,11 @@ export class RoutingContext {
   private raisedSearch(originPlace: number, destinationPlace: number, set: WeightSet, viaPlace: number | null): (weight: Float64Array, rising?: boolean) => ArcPath | null {
     const reference = (weight: Float64Array): ArcPath | null => this.findPath(originPlace, destinationPlace, weight, set.weightPerKm, viaPlace);
     if (!this.guidedAlternatives || (viaPlace !== null && viaPlace !== originPlace && viaPlace !== destinationPlace)) return reference;
-    this.guided.prepare(accessNode(originPlace), accessNode(destinationPlace), set.weight);
+    this.guided ??= new GuidedQuery(this.net.graph, this.reverse, { noThrough: this.net.noThrough });
+    const guided = this.guided;
+    guided.prepare(accessNode(originPlace), accessNode(destinationPlace), set.weight);
     return (weight, rising = false) => {
-      const found = this.guided.shortest(weight, rising);
+      const found = guided.shortest(weight, rising);
       return found === "ambiguous" ? reference(weight) : found;
     };
   }
