@@ -6,15 +6,9 @@ import { existsSync, mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { runCli } from "../../src/cli/main";
-import { CORRIDORS } from "./helpers";
+import { CORRIDORS, runOn } from "./helpers";
 
-async function run(...args: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = "";
-  let err = "";
-  const code = await runCli(["--data", CORRIDORS, ...args], { out: (s) => (out += s), err: (s) => (err += s) });
-  return { code, out, err };
-}
+const run = (...args: string[]) => runOn(CORRIDORS, ...args);
 
 describe("caravan route", () => {
   it("prints a readable table with a summary line, legs, events and countries", async () => {

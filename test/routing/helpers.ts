@@ -1,5 +1,6 @@
 import { resolve } from "node:path";
 import type { CompiledNetwork } from "../../src/network/compiled";
+import { runCli } from "../../src/cli/main";
 import { openNetwork } from "../../src/network/open";
 import { RoutingContext } from "../../src/routing/context";
 
@@ -25,4 +26,12 @@ export function placeIndex(net: CompiledNetwork, id: string): number {
   const i = net.network.places.findIndex((p) => p.id === id);
   if (i < 0) throw new Error(`fixture has no place ${id}`);
   return i;
+}
+
+/** Run the CLI on a dataset folder and capture what it printed: `caravan --data DIR ...args`. */
+export async function runOn(data: string, ...args: string[]): Promise<{ code: number; out: string; err: string }> {
+  let out = "";
+  let err = "";
+  const code = await runCli(["--data", data, ...args], { out: (s) => (out += s), err: (s) => (err += s) });
+  return { code, out, err };
 }

@@ -5,17 +5,11 @@
  */
 import { resolve } from "node:path";
 import { describe, expect, it } from "vitest";
-import { runCli } from "../../src/cli/main";
-import { CORRIDORS } from "./helpers";
+import { CORRIDORS, runOn } from "./helpers";
 
 const DATA = resolve(__dirname, "../../data/eurasia");
 
-async function run(data: string, ...args: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = "";
-  let err = "";
-  const code = await runCli(["--data", data, ...args], { out: (s) => (out += s), err: (s) => (err += s) });
-  return { code, out, err };
-}
+const run = runOn;
 
 describe("caravan route --rates / --cost-basis", () => {
   it("route --json reports costUsd on the rates basis with costBasis, ratesMonth and each leg's rate and source", async () => {

@@ -8,7 +8,6 @@
 import { resolve } from "node:path";
 import type { FastifyInstance } from "fastify";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { runCli } from "../../src/cli/main";
 import { openNetwork } from "../../src/network/open";
 import { PlaceResolver } from "../../src/network/resolve";
 import { RoutingContext } from "../../src/routing/context";
@@ -16,6 +15,7 @@ import { resolveRouteOptions } from "../../src/routing/options";
 import { planRoutes } from "../../src/routing/plan";
 import { CARRYING_COST_RATE_PER_YEAR, valueOfTimeChoiceOf } from "../../src/routing/value-of-time";
 import { appOver, CORRIDORS } from "../server/helpers";
+import { runOn } from "./helpers";
 
 const data = resolve(__dirname, "../fixtures/routing/corridors");
 const net = openNetwork(data, { cacheDir: false });
@@ -24,12 +24,7 @@ const places = new PlaceResolver(net.network.places);
 const plan = (extra: Record<string, unknown>) => planRoutes(ctx, { from: places.resolve("ori"), to: places.resolve("dest"), via: null, criterion: "generalized", ...extra });
 const CARRYING = (100000 * CARRYING_COST_RATE_PER_YEAR) / 8760;
 
-async function cli(...args: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = "";
-  let err = "";
-  const code = await runCli(["--data", data, ...args], { out: (s) => (out += s), err: (s) => (err += s) });
-  return { code, out, err };
-}
+const cli = (...args: string[]) => runOn(data, ...args);
 
 describe("value of time of the generalized criterion", () => {
   it("profile (default): USD 41.667/FEU-h, the North rail corridor; carrying cost: USD 3.229/FEU-h, the sea", () => {
