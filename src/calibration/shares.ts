@@ -16,6 +16,7 @@ import { laneFlows } from "../assignment/corridor-report";
 import { transitTable } from "../assignment/results";
 import { solve } from "../assignment/solve";
 import { CaravanError } from "../core/errors";
+import { suggest } from "../core/suggest";
 import type { CompiledNetwork } from "../network/compiled";
 import type { ObservedShareRun, ShareObservation } from "../network/observations";
 import { RoutingContext } from "../routing/context";
@@ -109,6 +110,13 @@ export function shareValues(
     const corridor: CorridorOptions = { year, votMedian: run.votMedian, ...(arcCostUsd !== undefined ? { arcCostUsd } : {}) };
     const sigma = spread ?? (run.votMedian === "carrying-cost" ? CARRYING_COST_SPREAD : VOT_SPREAD_DEFAULT);
     const cp1 = corridorProblem(net, table, corridor);
+    for (const o of group) {
+      if (!cp1.demandClassIds.includes(o.share.class)) {
+        throw new CaravanError("E_USAGE", `observation "${o.id}": share.class "${o.share.class}" is not a class of its run's demand (${cp1.demandClassIds.join(", ")})`, {
+          didYouMean: suggest(o.share.class, cp1.demandClassIds),
+        });
+      }
+    }
     const r1 = solve(cp1.problem, "b", { gap: 1e-6 });
     let cp2: ReturnType<typeof corridorProblem> | null = null;
     let r2: ReturnType<typeof solve> | null = null;

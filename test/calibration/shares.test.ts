@@ -120,6 +120,13 @@ describe("bad share observations", () => {
     expect(key.message).toMatch(/votMedain/);
   });
 
+  it("a class the run's demand does not hold is E_USAGE naming the observation and the class meant", () => {
+    const e = thrown(() => calibrate(net, [readObservationsFile(write("cl.yaml", shareObs(run).replace("class: container", "class: containr")), "cl.yaml")], {}));
+    expect(e.code).toBe("E_USAGE");
+    expect(e.message).toMatch(/observation "lane-overland": share\.class "containr" is not a class of its run's demand/);
+    expect(e.didYouMean).toContain("container");
+  });
+
   it("a demand row naming an unknown place names its own file and line, not the merged run", () => {
     const bad = write("bad.csv", `${HEADER}portia,gamma,container,1000,src:testbot-manual\nportia,gamam,container,5,src:testbot-manual\n`);
     const e = thrown(() => calibrate(net, [readObservationsFile(write("b.yaml", shareObs(`{ demand: [${portia}, ${bad}] }`)), "b.yaml")], {}));
