@@ -826,6 +826,7 @@ export function validateNetwork(dir: string): ValidationResult {
         problems.on(rec, field, `${message}${hint.length ? ` (did you mean ${hint.map((h) => `"${h}"`).join(", ")}?)` : ""}`);
       },
       ferryEnds,
+      new Set(cargo.map((r) => r.value.id)),
     );
   }
 

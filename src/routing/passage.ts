@@ -62,7 +62,7 @@ export function checkRulesOff(net: CompiledNetwork, rulesOff: readonly string[])
 
 /** true when the rule concerns a shipment from country `origin` to `destination` (every rule but a transit_ban does). */
 export function concernsShipment(rule: PassageRule, origin: string | null, destination: string | null): boolean {
-  if (rule.kind !== "transit_ban") return true;
+  if (rule.kind !== "transit_ban" && rule.kind !== "tariff_discount") return true;
   const matches = (from: string | null, to: string | null) =>
     (rule.goodsFrom.length === 0 || (from !== null && rule.goodsFrom.includes(from))) && (rule.goodsTo.length === 0 || (to !== null && rule.goodsTo.includes(to)));
   return matches(origin, destination) || (rule.bothDirections && matches(destination, origin));
