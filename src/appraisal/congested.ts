@@ -303,7 +303,7 @@ function equilibriumCosts(
   // costs of the row's class and with what the rules of passage of its pair forbid (the transit bans that concern it:
   // its group of routing/passage-groups.ts, as corridor.ts builds the ban classes), hours
   const tree = new ShortestPathTree(p.graph, p.noThrough);
-  let passage: PassageGroups | null = null;
+  let passage: PassageGroups | null = cp.passage;
   const costOfGroup = new Map<string, Float64Array>();
   const rowCost = (c: number, row: ResolvedDemandRow): { readonly key: string; readonly cost: Float64Array } => {
     passage ??= new PassageGroups(state);
@@ -311,15 +311,7 @@ function equilibriumCosts(
     const key = `${c}:${group}`;
     let cost = costOfGroup.get(key);
     if (!cost) {
-      cost = p.classes[c].fixedCost;
-      if (group !== 0) {
-        const forbidden = passage.blocks[group].blocked;
-        cost = Float64Array.from(cost);
-        for (let a = 0; a < cost.length; a++) {
-          const ca = cp.compiledArcOf[a];
-          if (ca >= 0 && forbidden?.[ca] === 1) cost[a] = Number.POSITIVE_INFINITY;
-        }
-      }
+      cost = cp.passage === null ? p.classes[c].fixedCost : cp.fixedCostInGroup(c, group);
       costOfGroup.set(key, cost);
     }
     return { key, cost };

@@ -66,6 +66,8 @@ import { blockedArcs, DEFAULT_MODES, type ProfileColumns, profileColumns, type R
 import { type ResolvedDemandRow, resolveDemand, type DemandTable } from "./corridor-demand";
 import { type AssignmentProblem, buildCommodities, checkProblem } from "./problem";
 import { PassageGroups } from "../routing/passage-groups";
+import { discountedCostUsd, tariffFactors } from "../routing/passage";
+import { SHIPMENT_RULE_KINDS } from "../network/passage";
 import { ShortestPathTree } from "./sp-tree";
 import { emptyVdf, type VdfColumns } from "./vdf";
 
@@ -280,6 +282,14 @@ export interface CorridorProblem {
   readonly year: number | null;
   /** Month of travel of the network state (seasonal closures and ferry delays), null = none. */
   readonly month: number | null;
+  /** The groups of shipments the rules of passage treat alike (routing/passage-groups.ts); null without rules. */
+  readonly passage: PassageGroups | null;
+  /**
+   * [problem arc] the fixed cost, hours, of user class `cls` (one of the first demandClassIds.length × vot.count
+   * classes) for a shipment of passage group `group` (of `passage`): what its transit bans forbid is +Infinity and its
+   * tariff discounts are charged. A new array unless `group` is 0.
+   */
+  fixedCostInGroup(cls: number, group: number): Float64Array;
 }
 
 /** Build the assignment problem of a resolved demand table on the compiled network. */
@@ -317,12 +327,14 @@ export function corridorProblem(net: CompiledNetwork, demandTable: DemandTable, 
   // rules of passage of the state's date (routing/passage-groups.ts): the rules that concern every shipment in each
   // class's costs; transit bans by user classes of their own (below)
   let passage: PassageGroups | null = null;
+  const classCost: { costUsd: Float64Array; eventCostUsd: Float64Array }[] = []; // [demand class] USD per arc (tariff discounts apply to it)
   classIds.forEach((id, c) => {
     const unruled = resolveRouteOptions(net, { cargo: classProfiles[c], modes: options.modes ?? DEFAULT_MODES, year, ...(options.state ? { state: options.state } : {}) });
     passage ??= new PassageGroups(unruled.state);
     const resolved = { ...unruled, passage: passage.blocks[0] };
     const columns = profileColumns(net, resolved.profile, arcs);
     const costUsd = options.arcCostUsd?.(resolved, columns) ?? columns.costUsd;
+    classCost.push({ costUsd, eventCostUsd: columns.eventCostUsd });
     const blocked = blockedArcs(net, resolved);
     const vot = options.valueOfTimeUsdPerH?.[resolved.profile.id] ?? profileValueOfTime(resolved.profile, votMedian).usdPerH;
     if (!(vot > 0)) throw new CaravanError("E_NETWORK_INVALID", `cargo profile "${resolved.profile.id}" has no positive value of time; corridor assignment needs one`);
@@ -406,25 +418,45 @@ export function corridorProblem(net: CompiledNetwork, demandTable: DemandTable, 
     return { id: cl.id, fixedCost };
   });
 
-  // the transit bans of a shipment depend on its origin and destination countries: the demand of a class whose
-  // (origin, destination) countries fall in passage group g > 0 is a user class of its own (the class's segments),
-  // whose costs forbid the group's arcs too; it shares every arc's volume-delay function with the others
+  // the transit bans and tariff discounts of a shipment depend on its origin and destination countries: the demand
+  // of a class whose (origin, destination) countries fall in passage group g > 0 is a user class of its own (the
+  // class's segments), whose costs forbid the group's arcs too and charge its discounted tariffs; it shares every
+  // arc's volume-delay function with the others
   const groupClass = new Map<string, number>(); // `${group}:${demand class}` → its first user class
   const rules = passage as PassageGroups | null;
+  /** [compiled arc] the fixed cost, hours, of user class `cls` (< classIds.length × S) under passage group `group`. */
+  const costInGroup = (cls: number, group: number): Float64Array => {
+    const base = classes[cls];
+    if (group === 0 || rules === null) return base.fixedCost;
+    const block = rules.blocks[group];
+    const forbidden = block.blocked;
+    const own = classCost[base.demandClass];
+    const factor = tariffFactors(arcs, net, block, base.profile);
+    const costUsd = discountedCostUsd(own.costUsd, own.eventCostUsd, factor);
+    const fixedCost = Float64Array.from(base.fixedCost);
+    for (let a = 0; a < m; a++) {
+      if (forbidden !== null && forbidden[a] === 1) fixedCost[a] = Number.POSITIVE_INFINITY;
+      else if (costUsd !== own.costUsd && fixedCost[a] !== Number.POSITIVE_INFINITY) fixedCost[a] = costUsd[a] / base.vot;
+    }
+    return fixedCost;
+  };
   const userClassOf = (demandClass: number, group: number): number => {
     if (group === 0 || rules === null) return demandClass * S;
     const key = `${group}:${demandClass}`;
     let first = groupClass.get(key);
     if (first !== undefined) return first;
+    const block = rules.blocks[group];
+    // a group whose rules neither forbid an arc nor discount this class's cargo costs as the class does
+    if (block.blocked === null && tariffFactors(arcs, net, block, classProfiles[demandClass]) === null) {
+      groupClass.set(key, demandClass * S);
+      return demandClass * S;
+    }
     first = problemClasses.length;
     groupClass.set(key, first);
-    const block = rules.blocks[group];
-    const forbidden = block.blocked as Uint8Array;
-    const suffix = `|${block.rules.filter((r) => r.kind === "transit_ban").map((r) => r.id).join(",")}`;
+    const suffix = `|${block.rules.filter((r) => SHIPMENT_RULE_KINDS.includes(r.kind)).map((r) => r.id).join(",")}`;
     for (let s = 0; s < S; s++) {
       const base = classes[demandClass * S + s];
-      const fixedCost = Float64Array.from(base.fixedCost);
-      for (let a = 0; a < m; a++) if (forbidden[a] === 1) fixedCost[a] = Number.POSITIVE_INFINITY;
+      const fixedCost = costInGroup(demandClass * S + s, group);
       classes.push({ ...base, id: `${base.id}${suffix}`, fixedCost });
       const problemCost = new Float64Array(shared.graph.arcCount);
       problemCost.set(fixedCost);
@@ -507,6 +539,13 @@ export function corridorProblem(net: CompiledNetwork, demandTable: DemandTable, 
     tonnesPerTeu,
     year,
     month: options.state?.month ?? null,
+    passage: rules,
+    fixedCostInGroup: (cls, group) => {
+      if (group === 0) return problemClasses[cls].fixedCost;
+      const out = new Float64Array(shared.graph.arcCount);
+      out.set(costInGroup(cls, group));
+      return out;
+    },
   };
 }
 

@@ -29,6 +29,7 @@ import {
   profileColumns,
   type ResolvedRouteOptions,
 } from "./options";
+import { discountedCostUsd, tariffFactors } from "./passage";
 import { applyOperations } from "./operations";
 import { addTripEndDwell, tripEndTable } from "./trip-ends";
 
@@ -276,7 +277,10 @@ export class RoutingContext {
       touch(this.weightSets, key, cached);
       return cached;
     }
-    const columns = this.profile(o);
+    let columns = this.profile(o);
+    // the tariff discounts of the shipment's rules of passage lower the moving cost of the arcs they concern
+    const factor = o.passage ? tariffFactors(o.state.arcs, this.net, o.passage, o.profile.id) : null;
+    if (factor !== null) columns = { ...columns, costUsd: discountedCostUsd(columns.costUsd, columns.eventCostUsd, factor) };
     const blocked = blockedArcs(this.net, o);
     const weight = criterionWeights(columns, o, blocked);
     const weightPerKm = consistentWeightPerKm(this.net.graph, weight, this.nodeLonDeg, this.nodeLatDeg);

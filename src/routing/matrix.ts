@@ -27,11 +27,20 @@ export interface MatrixOptions {
   readonly onRow?: (sourceIndex: number, subset?: RowSubset) => void;
   /**
    * Targets searched on their own weight columns (rules of passage, routing/passage-groups.ts): cell (i, j) is found
-   * on weights[cellGroup(i, j)]. Every group's weights must equal weights[0] but for arcs they forbid (+Infinity):
-   * group 0's search per row answers every cell whose path the cell's group allows, one more search per group
-   * answers the others. Needs a reweightable one-to-all query (DijkstraQuery); its weight column is weights[0] after.
+   * on weights[cellGroup(i, j)]. A group's weights equal weights[0] but for arcs they forbid (+Infinity), unless
+   * `reweighted[g]` says otherwise (a tariff discount): group 0's search per row answers every cell whose path the
+   * cell's group allows and does not reweight, one more search per group answers the others, summing the group's own
+   * `sumColumns[g]` (default: the call's). Needs a reweightable one-to-all query (DijkstraQuery); its weight column is
+   * weights[0] after.
    */
-  readonly groups?: { readonly weights: readonly Float64Array[]; cellGroup(sourceIndex: number, targetIndex: number): number };
+  readonly groups?: {
+    readonly weights: readonly Float64Array[];
+    cellGroup(sourceIndex: number, targetIndex: number): number;
+    /** [group] true when the group's weights differ from group 0's on arcs it allows (group 0 is never). */
+    readonly reweighted?: readonly boolean[];
+    /** [group] the columns to sum on the group's cells, in the order of the call's sumColumns. */
+    readonly sumColumns?: readonly (readonly Float64Array[])[];
+  };
 }
 
 /** The targets of one (row, group) search: index[0 .. count) are target indices. A view reused by the next call. */
@@ -160,8 +169,8 @@ function groupedRows(
     query.setWeight(groups.weights[g]);
     current = g;
   };
-  /** distance and sums of cell (i, j) from the query's current tree. */
-  const record = (i: number, j: number) => {
+  /** distance and sums (on group g's columns) of cell (i, j) from the query's current tree. */
+  const record = (i: number, j: number, g: number) => {
     const t = targets[j];
     const cell = i * targetCount + j;
     const d = query.distanceTo(t);
@@ -171,9 +180,10 @@ function groupedRows(
       for (let c = 0; c < columns.length; c++) sums[c][cell] = Number.NaN;
       return;
     }
+    const own = groups.sumColumns?.[g] ?? columns;
     for (let c = 0; c < columns.length; c++) sums[c][cell] = 0;
     for (let v = t, a = query.predecessorArc(v); a !== NO_ARC; v = tail[a], a = query.predecessorArc(v)) {
-      for (let c = 0; c < columns.length; c++) sums[c][cell] += columns[c][a];
+      for (let c = 0; c < columns.length; c++) sums[c][cell] += own[c][a];
     }
   };
   // per group and node of the row's tree: whether the path to the node uses an arc the group forbids, memoised so
@@ -187,6 +197,7 @@ function groupedRows(
   const allowedIn = (j: number, g: number): boolean => {
     const w = groups.weights[g];
     if (w === weight0) return true;
+    if (groups.reweighted?.[g] === true) return false; // its weights differ: group 0's path says nothing of its own
     const base = g * nodeCount;
     let depth = 0;
     let ok = 1;
@@ -273,7 +284,7 @@ function groupedRows(
       setGroup(g);
       if (typeof query.oneToMany === "function") query.oneToMany(sources[i], memberNodes.subarray(0, count));
       else query.oneToAll(sources[i]);
-      for (let k = 0; k < count; k++) record(i, members[k]);
+      for (let k = 0; k < count; k++) record(i, members[k], g);
       report(i, g, count);
     }
   }

@@ -4,18 +4,18 @@
  * date that concern its origin and destination countries.
  *
  * The rules that concern every shipment (crossing_ban, service_ban) forbid the same arcs for every pair: group 0.
- * A transit_ban concerns some (origin country, destination country) pairs, and the arcs it forbids depend on the
- * pair only through the rules concerned and which of the two countries is one of the rules' countries (origin and
- * destination are never transit). The pairs of countries are classified once into groups of identical forbidden
- * arcs; a search per origin then runs once per distinct group among its destinations (usually one, two where a
+ * A transit_ban or a tariff_discount concerns some (origin country, destination country) pairs, and the arcs it
+ * forbids (discounts) depend on the pair only through the rules concerned and which of the two countries is one of
+ * the rules' countries (origin and destination are never transit). The pairs of countries are classified once into
+ * groups of identical forbidden arcs and discounts; a search per origin then runs once per distinct group among its destinations (usually one, two where a
  * transit ban concerns some of them), each on the weight column of its group.
  */
 import { NO_COUNTRY } from "../network/compiled";
 import type { NetworkState } from "../network/state";
 import type { RoutingContext, WeightSet } from "./context";
 import type { ResolvedRouteOptions } from "./options";
-import { isRuleInForce, type PassageRule } from "../network/passage";
-import { concernsShipment, type PassageBlock, passageDate, passageOfCountries, passageRules } from "./passage";
+import { isRuleInForce, type PassageRule, SHIPMENT_RULE_KINDS } from "../network/passage";
+import { concernsShipment, discountKey, type PassageBlock, passageDate, passageOfCountries, passageRules } from "./passage";
 
 /** The groups of shipments of one network state that the rules of passage treat alike. */
 export class PassageGroups {
@@ -42,9 +42,9 @@ export class PassageGroups {
     // a shipment without origin or destination country is concerned by no transit_ban: the common rules
     const common = passageOfCountries(state, null, null, today);
     this.blocks.push(common);
-    this.byArcs.set(arcsKey(common.blocked), 0);
+    this.byArcs.set(`${arcsKey(common.blocked)}#`, 0);
     const allOff = state.rulesOff.includes("all");
-    this.transitRules = passageRules(net).filter((r) => r.kind === "transit_ban" && isRuleInForce(r, this.date) && !allOff && !state.rulesOff.includes(r.id));
+    this.transitRules = passageRules(net).filter((r) => SHIPMENT_RULE_KINDS.includes(r.kind) && isRuleInForce(r, this.date) && !allOff && !state.rulesOff.includes(r.id));
     this.transitCountries = new Set(this.transitRules.flatMap((r) => r.countries));
     // [country] bit r set when transit rule r's goodsFrom (goodsTo) admits the country (an empty list admits any)
     const C = this.countryCount + 1;
@@ -109,7 +109,7 @@ export class PassageGroups {
     const seen = this.byRules.get(rulesKey);
     if (seen !== undefined) return seen;
     const block = passageOfCountries(this.state, o, d);
-    const key = arcsKey(block.blocked);
+    const key = `${arcsKey(block.blocked)}#${discountKey(block.discounts, o, d)}`;
     let group = this.byArcs.get(key);
     if (group === undefined) {
       group = this.blocks.length;
@@ -146,6 +146,10 @@ export interface MatrixPassage {
   readonly weights: readonly Float64Array[];
   /** The group of cell (row i, column j). */
   cellGroup(i: number, j: number): number;
+  /** [group] true when the group's tariff discounts lower its costs: group 0's paths say nothing of its own. */
+  readonly reweighted: readonly boolean[];
+  /** true when group 0's path `path` is group g's too: g forbids no arc of it and discounts nothing. */
+  stands(path: ArrayLike<number>, g: number): boolean;
 }
 
 /** true when a path uses no arc the weights forbid (an infinite weight: what a group's rules of passage block). */
@@ -161,10 +165,13 @@ export function matrixPassage(ctx: RoutingContext, options: ResolvedRouteOptions
   const columns = [...new Set(columnCountry)];
   for (const o of new Set(rowCountry)) for (const d of columns) groups.groupOfCountries(o, d);
   const sets = groups.blocks.map((passage) => ctx.weights({ ...options, passage }));
+  const reweighted = sets.map((s) => s.columns.costUsd !== sets[0].columns.costUsd);
   return {
     groups,
     sets,
     weights: sets.map((s) => s.weight),
     cellGroup: (i, j) => groups.groupOfCountries(rowCountry[i], columnCountry[j]),
+    reweighted,
+    stands: (path, g) => g === 0 || (!reweighted[g] && pathAllowed(path, sets[g].weight)),
   };
 }

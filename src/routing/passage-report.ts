@@ -28,7 +28,7 @@ export function withPassage(
   }
   const net = ctx.net;
   return reports.map((r) => {
-    const notes = passageNotes(unrestricted.state, passage, r.arcs, free, from, to);
+    const notes = passageNotes(unrestricted.state, passage, r.arcs, free, from, to, unrestricted.profile.id);
     if (notes.length === 0) return r;
     const have = new Set(r.sources.map((s) => s.ref));
     const added: SourceRef[] = [];

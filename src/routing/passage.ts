@@ -17,7 +17,7 @@
  */
 import { CaravanError } from "../core/errors";
 import { suggest } from "../core/suggest";
-import { ARC_FERRY, type CompiledArcs, type CompiledNetwork, MODE_CODES, MODE_NONE, MODE_SEA, NO_COUNTRY, NO_INDEX } from "../network/compiled";
+import { ARC_FERRY, ARC_LINK, type CompiledArcs, type CompiledNetwork, MODE_CODES, MODE_NONE, MODE_SEA, NO_COUNTRY, NO_INDEX } from "../network/compiled";
 import { isRuleInForce, type PassageRule } from "../network/passage";
 import type { NetworkState } from "../network/state";
 
@@ -33,6 +33,10 @@ export interface PassageBlock {
   readonly blocked: Uint8Array | null;
   /** Stable key of the forbidden arcs: the forbidding rules and the trip-end countries they name (weight-set cache key). */
   readonly key: string;
+  /** The tariff_discount rules of `rules` (applied by tariffFactors to the cargo profiles they name). */
+  readonly discounts: readonly PassageRule[];
+  /** The shipment's origin and destination countries (ISO3; null = none known): never transit for a discount. */
+  readonly tripEnds: readonly [string | null, string | null];
 }
 
 const pad = (n: number) => String(n).padStart(2, "0");
@@ -95,7 +99,8 @@ export function passageOfCountries(state: NetworkState, origin: string | null, d
     if (allOff || state.rulesOff.includes(rule.id)) off.push(rule.id);
     else rules.push(rule);
   }
-  const forbidding = rules.filter((r) => r.kind !== "permit");
+  const forbidding = rules.filter((r) => r.kind !== "permit" && r.kind !== "tariff_discount");
+  const discounts = rules.filter((r) => r.kind === "tariff_discount");
   // the forbidden arcs depend on the rules and, through a transit ban, on which of its countries are the shipment's
   // origin or destination (never transit for it): shipments alike in both share the key, and with it the forbidden
   // arcs (built once per arc columns and key: they read nothing else of the state), the weight set and what is cached on it (the state is keyed apart)
@@ -112,8 +117,86 @@ export function passageOfCountries(state: NetworkState, origin: string | null, d
     if (blocked !== null && !blocked.includes(1)) blocked = null;
     byKey.set(ruleKey, blocked);
   }
-  const key = blocked === null ? "" : ruleKey;
-  return { date, rules, off, blocked, key };
+  const key = [blocked === null ? "" : ruleKey, discountKey(discounts, origin, destination)].filter((k) => k !== "").join("#");
+  return { date, rules, off, blocked, key, discounts, tripEnds: [origin, destination] };
+}
+
+/**
+ * A stable key of what tariff discounts do to a shipment: their ids and which of their countries are the shipment's
+ * trip ends (never transit); "" for none. Shipments alike in both pay the same factors.
+ */
+export function discountKey(discounts: readonly PassageRule[], origin: string | null, destination: string | null): string {
+  // a discount all of whose countries are the shipment's trip ends lowers nothing for it
+  const effective = discounts.filter((r) => r.countries.some((c) => c !== origin && c !== destination));
+  if (effective.length === 0) return "";
+  const end = (c: string | null) => (c !== null && effective.some((r) => r.countries.includes(c)) ? c : "");
+  return `${effective.map((r) => r.id).join(",")}|${end(origin)}>${end(destination)}`;
+}
+
+/**
+ * [arc] the share of the moving tariff a shipment of cargo profile `profileId` pays under the block's tariff
+ * discounts (1 = the whole tariff), or null when none concerns the profile: a discount's factor on the link arcs of its
+ * modes whose both ends lie in one of its countries other than the shipment's origin and destination countries; the
+ * lowest factor where two concern one arc. Cached by arc columns, rules, trip ends and profile; never written.
+ */
+export function tariffFactors(arcs: CompiledArcs, net: CompiledNetwork, block: PassageBlock, profileId: string): Float32Array | null {
+  const rules = block.discounts.filter((r) => r.cargo.length === 0 || r.cargo.includes(profileId));
+  if (rules.length === 0) return null;
+  const [origin, destination] = block.tripEnds;
+  const key = discountKey(rules, origin, destination);
+  let byKey = factorCache.get(arcs);
+  if (!byKey) {
+    byKey = new Map();
+    factorCache.set(arcs, byKey);
+  }
+  const cached = byKey.get(key);
+  if (cached !== undefined) return cached;
+  const n = net.graph.arcCount;
+  const factor = new Float32Array(n).fill(1);
+  let any = false;
+  for (const rule of rules) {
+    const f = rule.tariffFactor ?? 1;
+    const modeOk = new Uint8Array(256);
+    if (rule.modes.length === 0) modeOk.fill(1);
+    else for (const m of rule.modes) modeOk[MODE_CODES.indexOf(m)] = 1;
+    modeOk[MODE_NONE] = 0;
+    const inCountry = new Uint8Array(0x10000);
+    for (const c of rule.countries) {
+      const i = net.countries.indexOf(c);
+      if (i >= 0 && c !== origin && c !== destination) inCountry[i] = 1;
+    }
+    for (let a = 0; a < n; a++) {
+      if (arcs.kind[a] !== ARC_LINK || modeOk[arcs.mode[a]] === 0) continue;
+      const fc = arcs.fromCountry[a];
+      if (fc === NO_COUNTRY || fc !== arcs.toCountry[a] || inCountry[fc] === 0) continue;
+      if (f < factor[a]) {
+        factor[a] = f;
+        any = true;
+      }
+    }
+  }
+  const out = any ? factor : null;
+  byKey.set(key, out);
+  return out;
+}
+
+/** The tariff factors by a state's arc columns and key (tariffFactors); shared, never written. */
+const factorCache = new WeakMap<CompiledArcs, Map<string, Float32Array | null>>();
+
+/**
+ * Cost columns with a block's tariff discounts applied: the moving part of each discounted arc's cost (costUsd minus
+ * its fixed part eventCostUsd) times the arc's factor. Returns `costUsd` itself when `factor` is null.
+ */
+export function discountedCostUsd(costUsd: Float64Array, eventCostUsd: Float64Array, factor: Float32Array | null): Float64Array {
+  if (factor === null) return costUsd;
+  const out = Float64Array.from(costUsd);
+  for (let a = 0; a < out.length; a++) {
+    const f = factor[a];
+    if (f === 1) continue;
+    const moving = costUsd[a] - eventCostUsd[a];
+    if (moving > 0) out[a] = costUsd[a] - (1 - f) * moving;
+  }
+  return out;
 }
 
 /** The forbidden arcs by a state's arc columns and rule key (passageOfCountries); shared, never written. */
@@ -185,8 +268,14 @@ function pathConcerns(net: CompiledNetwork, state: NetworkState, rule: PassageRu
 function pathUses(net: CompiledNetwork, state: NetworkState, rule: PassageRule, path: readonly number[], origin: string | null, destination: string | null): string[] {
   const arcs = state.arcs;
   const used = new Set<string>();
+  const modes = rule.modes.map((m) => MODE_CODES.indexOf(m));
   for (const a of path) {
-    if (rule.kind === "transit_ban") {
+    if (rule.kind === "tariff_discount") {
+      const c = arcs.fromCountry[a];
+      if (arcs.kind[a] !== ARC_LINK || c === NO_COUNTRY || c !== arcs.toCountry[a] || (modes.length > 0 && !modes.includes(arcs.mode[a]))) continue;
+      const iso = net.countries[c];
+      if (iso !== origin && iso !== destination && rule.countries.includes(iso)) used.add(iso);
+    } else if (rule.kind === "transit_ban") {
       for (const c of [arcs.fromCountry[a], arcs.toCountry[a]]) {
         const iso = c === NO_COUNTRY ? null : net.countries[c];
         if (iso !== null && iso !== origin && iso !== destination && rule.countries.includes(iso)) used.add(iso);
@@ -217,14 +306,25 @@ export function passageNotes(
   unrestricted: readonly number[] | null,
   originPlace: number,
   destinationPlace: number,
+  profileId: string | null = null,
 ): { text: string; rule: PassageRule }[] {
   const net = state.net;
   const origin = net.network.places[originPlace]?.country ?? null;
   const destination = net.network.places[destinationPlace]?.country ?? null;
   const notes: { text: string; rule: PassageRule }[] = [];
+  // a tariff discount for other cargo than the shipment's says nothing about its route
+  const concernsCargo = (rule: PassageRule) => rule.kind !== "tariff_discount" || rule.cargo.length === 0 || profileId === null || rule.cargo.includes(profileId);
   for (const rule of passage.rules) {
+    if (!concernsCargo(rule)) continue;
     if (rule.kind === "permit") {
       if (pathConcerns(net, state, rule, path)) notes.push({ text: `rule of passage in force on ${passage.date}: ${rule.name} [${rule.id}]: ${rule.what}`, rule });
+      continue;
+    }
+    if (rule.kind === "tariff_discount") {
+      // named on the routes that pay it: those crossing one of its countries by one of its modes in transit
+      const used = pathUses(net, state, rule, path, origin, destination);
+      const pct = Math.round((1 - (rule.tariffFactor ?? 1)) * 100);
+      if (used.length > 0) notes.push({ text: `rule of passage in force on ${passage.date}: ${rule.name} [${rule.id}]: ${rule.what}; this route pays ${100 - pct} % of the ${rule.modes.join("/") || "moving"} tariff in ${used.join(", ")} (${pct} % off)`, rule });
       continue;
     }
     const avoided = unrestricted === null ? [] : pathUses(net, state, rule, unrestricted, origin, destination);
@@ -236,6 +336,7 @@ export function passageNotes(
   }
   for (const id of passage.off) {
     const rule = passageRules(net).find((r) => r.id === id)!;
+    if (!concernsCargo(rule)) continue;
     const used = rule.kind === "permit" ? (pathConcerns(net, state, rule, path) ? ["its crossings"] : []) : pathUses(net, state, rule, path, origin, destination);
     if (used.length > 0) notes.push({ text: `rule of passage switched off: ${rule.name} [${rule.id}] would apply on ${passage.date}; this route uses ${used.join(", ")}`, rule });
   }

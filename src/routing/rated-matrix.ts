@@ -10,7 +10,7 @@ import { NO_ARC } from "../graph/csr";
 import type { RoutingContext, WeightSet } from "./context";
 import type { DijkstraQuery } from "./dijkstra";
 import { type DistanceMatrix, manyToMany, type RowSubset } from "./matrix";
-import { type MatrixPassage, pathAllowed } from "./passage-groups";
+import type { MatrixPassage } from "./passage-groups";
 import { type EffectiveBasis, pricePathOf, ratedCriterionValue } from "./rates-report";
 import { ratedTreeFrom } from "./rates-search";
 
@@ -104,7 +104,7 @@ export function figuresMatrix(ctx: RoutingContext, set: WeightSet, query: Dijkst
         ? choose0
         : (target: number, own: ArrayLike<number>) => {
             const first = choose0(target, own);
-            return pathAllowed(first.path, groupSet.weight) ? first : (chooserOf(i, g) as NonNullable<typeof choose0>)(target, own);
+            return (passage as MatrixPassage).stands(first.path, g) ? first : (chooserOf(i, g) as NonNullable<typeof choose0>)(target, own);
           };
     const count = subset?.count ?? n;
     for (let k = 0; k < count; k++) {
@@ -127,8 +127,8 @@ export function figuresMatrix(ctx: RoutingContext, set: WeightSet, query: Dijkst
       let km = 0;
       for (let q = 0; q < chosen.path.length; q++) {
         const a = chosen.path[q];
-        time += set.columns.timeH[a];
-        co2 += set.columns.co2Kg[a];
+        time += groupSet.columns.timeH[a];
+        co2 += groupSet.columns.co2Kg[a];
         km += net.arcs.distanceKm[a];
       }
       (wonTimeH as Float64Array)[cell] = time;
@@ -139,7 +139,7 @@ export function figuresMatrix(ctx: RoutingContext, set: WeightSet, query: Dijkst
   const m = manyToMany(query, nodes, nodes, {
     sumColumns: [set.columns.timeH, set.columns.costUsd, set.columns.co2Kg, net.arcs.distanceKm],
     onRow,
-    ...(sets.length > 1 && passage ? { groups: passage } : {}),
+    ...(sets.length > 1 && passage ? { groups: { ...passage, sumColumns: sets.map((s) => [s.columns.timeH, s.columns.costUsd, s.columns.co2Kg, net.arcs.distanceKm]) } } : {}),
   });
   if (pricing !== null) m.sums[1].set(ratedCostUsd);
   if (wonTimeH && wonCo2Kg && wonKm) {

@@ -30,7 +30,7 @@ import { ARC_FERRY, accessNode, type CompiledNetwork, NO_COUNTRY } from "../netw
 import type { NetworkState } from "../network/state";
 import { RoutingContext, RoutingIndex } from "../routing/context";
 import { DijkstraQuery } from "../routing/dijkstra";
-import { matrixPassage, pathAllowed } from "../routing/passage-groups";
+import { matrixPassage } from "../routing/passage-groups";
 import { type ProfileColumns, type ResolvedRouteOptions, resolveRouteOptions } from "../routing/options";
 import { ratedArcCostUsd } from "../routing/rates-arc-cost";
 import { ratesRequestOf } from "../routing/query-choices";
@@ -232,7 +232,7 @@ export function cityPairs(
   const choosers = passage.sets.map((s) => ratedCellChooser(ctx, s, basis));
   const query = new DijkstraQuery(net.graph, set.weight, { noThrough: net.noThrough });
   const nodes = Uint32Array.from(cities.map(accessNode));
-  const { timeH, costUsd, co2Kg } = set.columns;
+  const { timeH, co2Kg } = set.columns;
   const distanceKm = net.arcs.distanceKm;
   const tail = net.graph.tail;
   const pairs: PairRow[] = [];
@@ -256,6 +256,7 @@ export function cityPairs(
   /** The pair (i, j) of group g from the query's current tree (reachable). */
   const pairOf = (i: number, j: number, g: number): PairRow => {
     const groupSet = passage.sets[g];
+    const costUsd = groupSet.columns.costUsd; // a group's tariff discounts lower its costs
     const t = nodes[j];
     path.length = 0;
     let time = 0;
@@ -274,7 +275,7 @@ export function cityPairs(
     const choose0 = chooserOf(i, 0);
     if (choose0 !== null) {
       let c = choose0(t, path);
-      if (g > 0 && !pathAllowed(c.path, groupSet.weight)) c = (chooserOf(i, g) as NonNullable<typeof choose0>)(t, path);
+      if (!passage.stands(c.path, g)) c = (chooserOf(i, g) as NonNullable<typeof choose0>)(t, path);
       cost = c.costUsd;
       if (c.path !== path) {
         chosen = Array.from(c.path);
@@ -310,6 +311,12 @@ export function cityPairs(
       const t = nodes[j];
       if (query.distanceTo(t) === INF_WEIGHT) {
         unreachable++;
+        continue;
+      }
+      if (g > 0 && passage.reweighted[g]) {
+        // its weights differ from group 0's: group 0's path says nothing of its own
+        pending[j] = 1;
+        anyPending = true;
         continue;
       }
       if (g > 0) {

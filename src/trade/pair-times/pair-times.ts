@@ -413,7 +413,11 @@ export function modeCityTimes(ctx: RoutingContext, state: PairTimesState, cargo:
       for (let a = 0; a < onRoad.length; a++) if (arcMode[a] === MODE_ROAD) onRoad[a] = 1;
       const query = new DijkstraQuery(ctx.net.graph, set.weight, { noThrough: ctx.net.noThrough });
       const rated = ratedRows(ctx, passage.sets, query, nodes, nodes, null, rates);
-      mm = manyToMany(query, nodes, nodes, { sumColumns: [set.columns.timeH, set.columns.costUsd, set.columns.co2Kg, onRoad], onRow: rated?.onRow, groups: passage });
+      mm = manyToMany(query, nodes, nodes, {
+        sumColumns: [set.columns.timeH, set.columns.costUsd, set.columns.co2Kg, onRoad],
+        onRow: rated?.onRow,
+        groups: { ...passage, sumColumns: passage.sets.map((s) => [s.columns.timeH, s.columns.costUsd, s.columns.co2Kg, onRoad]) },
+      });
       if (rated) mm.sums[1].set(rated.costUsd);
       const legs = mm.sums[3];
       for (let cell = 0; cell < legs.length; cell++) if (!(legs[cell] > 0)) mm.distance[cell] = Number.POSITIVE_INFINITY;
@@ -430,7 +434,7 @@ export function modeCityTimes(ctx: RoutingContext, state: PairTimesState, cargo:
       mm = manyToMany(query, nodes, targets, {
         sumColumns: [lift(set.columns.timeH), lift(set.columns.costUsd), lift(set.columns.co2Kg)],
         onRow: rated?.onRow,
-        groups: { weights, cellGroup: passage.cellGroup },
+        groups: { weights, cellGroup: passage.cellGroup, reweighted: passage.reweighted, sumColumns: passage.sets.map((s) => [lift(s.columns.timeH), lift(s.columns.costUsd), lift(s.columns.co2Kg)]) },
       });
       if (rated) mm.sums[1].set(rated.costUsd);
     }
