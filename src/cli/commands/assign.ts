@@ -74,7 +74,7 @@ export function register(program: Command): void {
     .option("--year <y>", "corridor: include links, ferries and terminals open by this year (default: today's open network)")
     .option("--month <m>", "corridor: month of travel 1–12, or now (this month, UTC): seasonal closures and ferry weather delays apply (default: none)")
     .option("--scenario <file>", "corridor: assign on the network state of a scenario file (its year, month, projects, modifications, closures)")
-    .option("--rules-off <id,...|all>", "corridor: rules of passage (transit bans, closures in rules/*.yaml) not to apply; all = none (default: the rules in force on the date of --year/--month, routing/passage.ts)")
+    .option("--rules-off <id,...|all>", "corridor: rules of passage (transit bans, closures, tariff discounts in rules/*.yaml) not to apply; all = none (default: the rules in force on the date of --year/--month, routing/passage.ts)")
     .option("--cost-basis <basis>", "corridor: the classes' money cost: cost (the cost model's unit costs, default) | rates (each lane's market rate spread over its runs' arcs, rule rates-arc-spread; bulk stays on the cost model)")
     .option("--rates <yyyy-mm>", "corridor: month of the rate layers (rates/*.yaml) on the rates basis (default: the latest with data; implies --cost-basis rates)")
     .option("--top <n>", "corridor: number of bottlenecks to list", "10")

@@ -40,7 +40,7 @@ export function registerPairTimes(gravity: Command): void {
     .option("--avoid-crossings <id,...>", "scenario: border crossings, links, ferries or terminals (ids) not to use")
     .option("--baseline-year <yyyy>", "baseline: include projects open by this year (default: today's open network)")
     .option("--modes <list>", "allowed modes in both, from rail,road,sea,ferry,air (default: rail,road,sea,ferry)")
-    .option("--rules-off <id,...|all>", "rules of passage (transit bans, closures in rules/*.yaml) not to apply in both, as a scenario's rules: off; all = none (default: the rules in force on the date of each side's year)")
+    .option("--rules-off <id,...|all>", "rules of passage (transit bans, closures, tariff discounts in rules/*.yaml) not to apply in both, as a scenario's rules: off; all = none (default: the rules in force on the date of each side's year)")
     .option("--countries <iso3,...>", "countries whose cities are paired (default: every country with a city)")
     .option("--city-kinds <list>", "place kinds that count as cities", "city")
     .option("--min-population <n>", "least population of a chosen city (fallback: the largest city of the country)", "0")

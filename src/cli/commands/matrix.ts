@@ -12,7 +12,7 @@ export function register(program: Command): void {
     .option("--places <list>", "places, comma-separated (ids, names, aliases, UN/LOCODEs)")
     .option("--all-cities", "every place of kind city (the default when --places is not given)")
     .option("--out <file>", "write the matrix to FILE (atomically) instead of standard output: CSV, or Parquet when FILE ends in .parquet (same columns and values)")
-    .option("--rules-off <id,...|all>", "rules of passage (transit bans, closures in rules/*.yaml) not to apply; all = none");
+    .option("--rules-off <id,...|all>", "rules of passage (transit bans, closures, tariff discounts in rules/*.yaml) not to apply; all = none");
   addCommonRouteOptions(command).action(async (flags: CommonRouteFlags & { places?: string; allCities?: boolean; out?: string; rulesOff?: string }, cmd: Command) => {
     const out = program.configureOutput().writeOut ?? ((t: string) => process.stdout.write(t));
     if (flags.places !== undefined && flags.allCities) throw new CaravanError("E_USAGE", "choose one of --places and --all-cities");

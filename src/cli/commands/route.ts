@@ -12,7 +12,7 @@ export function register(program: Command): void {
     .argument("<to>", "destination (same forms)")
     .option("--via <place>", "pass through this place")
     .option("--alternatives <n>", "number of meaningfully different routes (penalty method)", "1")
-    .option("--rules-off <id,...|all>", "rules of passage (transit bans, closures in rules/*.yaml) not to apply; all = none")
+    .option("--rules-off <id,...|all>", "rules of passage (transit bans, closures, tariff discounts in rules/*.yaml) not to apply; all = none")
     .option("--trip-end-dwell", "charge the dwell at both trip ends (the default): a terminal of the end's mode (as a transfer there would be), one door handling at a road end")
     .option("--no-trip-end-dwell", "line haul: from the first departure to the last arrival, without the dwell at the two trip ends")
     .option("--operations <id,...>", "operation types from operations.yaml, one per mode: road-single-driver or road-team-driven (road legs timed by the driving-time rules of Reg. 561/2006 / AETR), rail-wagonload; default each mode's default (road-tir-observed, rail-block-train)")

@@ -44,7 +44,7 @@ export function register(program: Command): void {
     .option("--mode-shares <file.csv>", "observed mode shares by lane (default: data/appraisal/mode-shares.csv)")
     .option("--cost-basis <basis>", "with --pair-times mode-share: the money cost of the generalized cost that picks the mode of a pair without observed shares, rates (the rate layers) or cost (the cost model; default)")
     .option("--rates <YYYY-MM>", "month of the rate layers (default the latest month with data); implies --cost-basis rates")
-    .option("--rules-off <id,...|all>", "rules of passage (transit bans, closures in rules/*.yaml) not to apply in any state (routing, pair times, transit assignments), as a scenario's rules: off; all = none (default: the rules in force today)")
+    .option("--rules-off <id,...|all>", "rules of passage (transit bans, closures, tariff discounts in rules/*.yaml) not to apply in any state (routing, pair times, transit assignments), as a scenario's rules: off; all = none (default: the rules in force today)")
     .option("--out <dir>", "write economies.csv, groups.csv, pairs.csv and study.json (atomically) into DIR")
     .option("--report <file.html>", "write a self-contained HTML report (atomically)")
     .option("--json", "print the result as JSON")
