@@ -210,6 +210,8 @@ export function compileNetwork(net: NetworkData): CompiledNetwork {
 
   // seasonal closures of links (links/*.yaml; a delay is applied by month in routing/reliability.ts)
   const linkClosure = new Map((net.linkSeasons ?? []).filter((z) => z.closed).map((z) => [z.link, z]));
+  // road tolls of links (links/*.yaml), USD per truck and passage
+  const linkToll = new Map((net.linkTolls ?? []).map((t) => [t.link, t.tollUsdPerTruck]));
 
   // links
   net.links.forEach((l, li) => {
@@ -262,11 +264,15 @@ export function compileNetwork(net: NetworkData): CompiledNetwork {
         row.closedMonthMask = monthMaskOfRange(closure.from, closure.to);
         row.closureLastYear = closure.lastYear ?? 0;
       }
+      // a road toll is part of the moving charge: one truck's toll per FEU, and per tonne over the tonnes of one
+      // truck of the road's own tariff (its per-FEU rate ÷ its per-tonne rate)
+      const tollFeu = linkToll.get(l.id) ?? 0;
       row.eventCostUsdPerFeu = feeFeu;
-      row.costUsdPerFeu = movingFeu + feeFeu;
+      row.costUsdPerFeu = movingFeu + tollFeu + feeFeu;
       row.costUsdPerTeu = row.costUsdPerFeu * params.teuCostRatio.value;
       const rateUsdPerTonneKm = params.costUsdPerTonneKmByCountry[fromCountry]?.value ?? params.costUsdPerTonneKm.value;
-      row.costUsdPerTonne = l.distanceKm * rateUsdPerTonneKm + perTonneOfFeuCharge(feeFeu);
+      const tollPerTonne = tollFeu === 0 ? 0 : tollFeu / (params.costUsdPerFeuKm.value / params.costUsdPerTonneKm.value);
+      row.costUsdPerTonne = l.distanceKm * rateUsdPerTonneKm + tollPerTonne + perTonneOfFeuCharge(feeFeu);
       if (l.mode === "sea") row.costUsdPerTonne += portCallUsdPerTonne[a] + portCallUsdPerTonne[b];
       row.record = li;
       row.fromPlace = a;

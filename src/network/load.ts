@@ -29,8 +29,10 @@ import {
   GAUGES,
   type Link,
   type LinkSeason,
+  type LinkToll,
   linkSchema,
   linkSeasonSchema,
+  linkTollSchema,
   modesFileSchema,
   type Place,
   type Project,
@@ -478,10 +480,15 @@ export function validateNetwork(dir: string): ValidationResult {
     files.push(file);
     readCsv(problems, dir, file, LINK_COLUMNS, linkSchema, links);
   }
+  // links/*.yaml: each file holds seasonal calendars (`seasons:`) or road tolls (`tolls:`)
   const linkSeasons: Rec<LinkSeason>[] = [];
+  const linkTolls: Rec<LinkToll>[] = [];
   for (const file of listFiles(dir, "links", ".yaml")) {
     const y = yamlOf(file);
-    if (y) readYamlList(problems, y, "seasons", linkSeasonSchema, linkSeasons);
+    if (!y) continue;
+    const holdsTolls = y.data !== null && typeof y.data === "object" && !Array.isArray(y.data) && "tolls" in (y.data as object);
+    if (holdsTolls) readYamlList(problems, y, "tolls", linkTollSchema, linkTolls);
+    else readYamlList(problems, y, "seasons", linkSeasonSchema, linkSeasons);
   }
   const crossings: Rec<Crossing>[] = [];
   for (const file of listFiles(dir, "borders", ".yaml")) {
@@ -729,6 +736,22 @@ export function validateNetwork(dir: string): ValidationResult {
     }
   }
 
+  // road tolls of links (links/*.yaml): a known road link, one toll per link
+  const tolledLinks = new Map<string, Rec<LinkToll>>();
+  for (const rec of linkTolls) {
+    const toll = rec.value;
+    const li = linkIndex.get(toll.link);
+    if (li === undefined) {
+      const hint = suggest(toll.link, [...linkIndex.keys()], 2);
+      problems.on(rec, "link", `unknown link "${toll.link}"${hint.length ? ` (did you mean ${hint.map((h) => `"${h}"`).join(", ")}?)` : ""}`);
+      continue;
+    }
+    if (links[li].value.mode !== "road") problems.on(rec, "link", `link "${toll.link}" is ${links[li].value.mode}; a toll is charged on road links`);
+    const first = tolledLinks.get(toll.link);
+    if (first) problems.on(rec, "link", `a second toll for link "${toll.link}" (first at ${first.file}:${first.line})`);
+    else tolledLinks.set(toll.link, rec);
+  }
+
   // crossings
   for (const rec of crossings) {
     const c = rec.value;
@@ -857,7 +880,7 @@ export function validateNetwork(dir: string): ValidationResult {
     });
   };
   checkRefs(modesRec);
-  for (const group of [places, links, linkSeasons, crossings, terminals, ferries, projects, chokepoints, cargo, passageRules, operations] as Rec<unknown>[][]) for (const rec of group) checkRefs(rec);
+  for (const group of [places, links, linkSeasons, linkTolls, crossings, terminals, ferries, projects, chokepoints, cargo, passageRules, operations] as Rec<unknown>[][]) for (const rec of group) checkRefs(rec);
 
   const sorted = problems.list.sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : a.line - b.line));
   if (sorted.length > 0 || modes === null) return { network: null, problems: sorted, files };
@@ -868,6 +891,7 @@ export function validateNetwork(dir: string): ValidationResult {
     places: places.map((r) => r.value),
     links: loadedLinks,
     linkSeasons: linkSeasons.map((r) => r.value),
+    linkTolls: linkTolls.map((r) => r.value),
     crossings: crossings.map((r) => r.value),
     terminals: terminals.map((r) => r.value),
     ferries: ferries.map((r) => r.value),

@@ -11,6 +11,7 @@ import type {
   Ferry,
   Link,
   LinkSeason,
+  LinkToll,
   modesFileSchema,
   Place,
   Project,
@@ -55,6 +56,8 @@ export interface NetworkData {
   readonly ferries: readonly Ferry[];
   /** [season] seasonal calendars of links from links/*.yaml (schema.ts linkSeasonSchema); absent in datasets compiled before they existed. */
   readonly linkSeasons?: readonly LinkSeason[];
+  /** [toll] road tolls of links from links/*.yaml (schema.ts linkTollSchema); absent in datasets compiled before they existed. */
+  readonly linkTolls?: readonly LinkToll[];
   /** [project] */
   readonly projects: readonly Project[];
   /** [chokepoint] */

@@ -295,6 +295,23 @@ export const linkSeasonSchema = z.object({
 });
 export type LinkSeason = z.infer<typeof linkSeasonSchema>;
 
+/**
+ * A road toll on a link (links/*.yaml, a file holding the list `tolls:`): what one truck pays for a passage of the
+ * link, each way, in USD at the exchange rate its notes give, by the tariff of `year`. It adds to the link's moving
+ * cost: a whole truck's toll per FEU (the TEU share as any road charge) and per tonne over the tonnes of one truck
+ * of the road's tariff (modes.yaml road costUsdPerFeuKm ÷ costUsdPerTonneKm). A toll road whose plazas the network's
+ * links do not follow one by one is charged on the link every trip over the road uses (the notes say which).
+ */
+export const linkTollSchema = z.object({
+  link: idSchema,
+  tollUsdPerTruck: z.number().positive(),
+  /** The year of the tariff. */
+  year: z.number().int(),
+  source: provenanceSchema,
+  notes: z.string().default(""),
+});
+export type LinkToll = z.infer<typeof linkTollSchema>;
+
 export const chokepointSchema = z.object({
   id: idSchema,
   name: z.string().min(1),

@@ -21,6 +21,7 @@ import {
 } from "../network/compiled";
 import type { ArcPath, RoutingContext, WeightSet } from "./context";
 import { monthMaskOfRange } from "../network/build";
+import type { LinkToll } from "../network/schema";
 import { assumedOperations, feederOperation } from "./operations";
 import { isPortHandling } from "./options";
 import { borderDwellP90H, crossingWaitP90H, feederLoadingDwellH, feederWaitP90H, ferryWaitP90H, headwayFactor, linkDelayOfArc, seasonalExtraWaitH } from "./reliability";
@@ -68,6 +69,17 @@ export function arcRecordId(net: CompiledNetwork, a: number): string | null {
   return null;
 }
 
+/** The road tolls of a network by link id (links/*.yaml), built once per network. */
+const tollCache = new WeakMap<CompiledNetwork, Map<string, LinkToll>>();
+function tollsOf(net: CompiledNetwork): Map<string, LinkToll> {
+  let m = tollCache.get(net);
+  if (!m) {
+    m = new Map((net.network.linkTolls ?? []).map((t) => [t.link, t]));
+    tollCache.set(net, m);
+  }
+  return m;
+}
+
 /** Build the report of one path under a weight set. */
 export function buildRouteReport(ctx: RoutingContext, set: WeightSet, arcsOfPath: ArcPath, rank: number): RouteReport {
   const net = ctx.net;
@@ -107,6 +119,7 @@ export function buildRouteReport(ctx: RoutingContext, set: WeightSet, arcsOfPath
   const placeIndexOf = new Map(places.map((p, i) => [p.id, i]));
   const month = set.options.month;
   let noSpreadCrossings = 0;
+  const tolled = new Set<string>();
   const event = (type: EventType, a: number, eventTimeH: number, eventCost: number, ref: string | null, atPlace = arcs.fromPlace[a], p90H = eventTimeH) => {
     const p = atPlace;
     events.push({ type, at: places[p].id, atName: places[p].name, timeH: eventTimeH, timeP90H: p90H, costUsd: eventCost, ref });
@@ -159,6 +172,15 @@ export function buildRouteReport(ctx: RoutingContext, set: WeightSet, arcsOfPath
         const link = net.network.links[record];
         refs.add(link.source.join("|"));
         refs.add(link.distanceSource.join("|"));
+        const toll = tollsOf(net).get(link.id);
+        if (toll !== undefined && !tolled.has(link.id)) {
+          // a road toll (links/*.yaml) is in the leg's cost; the route names it once per link
+          tolled.add(link.id);
+          refs.add(toll.source.join("|"));
+          const road = modes.modes.road;
+          const perTonne = toll.tollUsdPerTruck / (road.costUsdPerFeuKm.value / road.costUsdPerTonneKm.value);
+          notes.push(`${link.id}: toll road, USD ${toll.tollUsdPerTruck.toFixed(0)} a truck each way (USD ${perTonne.toFixed(1)} a tonne of bulk; ${toll.year} tariff), in the leg's cost`);
+        }
         const params = mode === "rail" || mode === "road" || mode === "sea" || mode === "air" ? modes.modes[mode] : null;
         if (params) {
           const country = places[from].country ?? "";

@@ -56,6 +56,8 @@ export interface LinkFeature {
      * seasonalDelay: the service runs openShare of the time, so its wait is stretched by 1 / openShare).
      */
     readonly seasonalDelay: SeasonalDelayView | null;
+    /** A road toll (links/*.yaml `tolls:`): USD a truck pays per passage, each way, by the tariff of `year`; null for none and for ferries. */
+    readonly toll: { readonly tollUsdPerTruck: number; readonly year: number; readonly notes: string; readonly sources: ReturnType<typeof resolveSources> } | null;
   };
 }
 
@@ -202,9 +204,11 @@ export function buildCatalogue(net: CompiledNetwork): Catalogue {
   };
   // seasonal calendars of links (links/*.yaml; one row per link, network/load.ts): a closure or a delay
   const seasonOf = new Map((network.linkSeasons ?? []).map((z) => [z.link, z]));
+  const tollOf = new Map((network.linkTolls ?? []).map((t) => [t.link, t]));
   const links: LinkFeature[] = [];
   for (const l of network.links) {
     const season = seasonOf.get(l.id);
+    const toll = tollOf.get(l.id);
     links.push({
       type: "Feature",
       geometry: { type: "LineString", coordinates: coords(l.from, l.to) },
@@ -239,6 +243,7 @@ export function buildCatalogue(net: CompiledNetwork): Catalogue {
                 sources: resolveSources(network, season.source),
               }
             : null,
+        toll: toll ? { tollUsdPerTruck: toll.tollUsdPerTruck, year: toll.year, notes: toll.notes, sources: resolveSources(network, toll.source) } : null,
       },
     });
   }
@@ -267,6 +272,7 @@ export function buildCatalogue(net: CompiledNetwork): Catalogue {
         seasonalDelay: f.seasonalDelay
           ? { from: f.seasonalDelay.from, to: f.seasonalDelay.to, delayH: null, delayP90H: null, openShare: f.seasonalDelay.openShare, notes: "", sources: resolveSources(network, f.seasonalDelay.source) }
           : null,
+        toll: null,
       },
     });
   }

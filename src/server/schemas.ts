@@ -414,6 +414,9 @@ export const linkFeatureSchema = obj({
         ],
       },
     ),
+    toll: d("a road toll (links/*.yaml tolls:): USD one truck pays per passage of the link, each way, by the tariff of year; in the link's moving cost; null for none and for ferries", {
+      anyOf: [{ type: "null" }, obj({ tollUsdPerTruck: num, year: int, notes: str, sources: { type: "array", items: sourceSchema } })],
+    }),
   }),
 });
 
