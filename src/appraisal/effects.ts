@@ -10,6 +10,7 @@
 import type { ResolvedDemandRow } from "../assignment/corridor-demand";
 import { ARC_GAUGE_CHANGE, ARC_LINK, ARC_TRANSSHIPMENT, type CompiledNetwork, NO_INDEX } from "../network/compiled";
 import { type RouteOptions, type RoutingContext, resolveRouteOptions, type WeightSet } from "../routing/index";
+import { resolvePassage } from "../routing/passage";
 import { arcEventBufferH } from "../routing/reliability";
 
 /** One network state to route in (criterion and cargo are set per row). */
@@ -123,20 +124,29 @@ export function computeEffects(
     for (const a of path) b += column[a];
     return b;
   };
-  // one weight set per (state, cargo profile): resolved once, cached by the routing context
+  // one weight set per (state, cargo profile, rules of passage of the row's pair): resolved once, cached by the
+  // routing context; the rules are the shipper's, as route and the corridor assignment take them (routing/passage.ts)
+  const options = new Map<string, ReturnType<typeof resolveRouteOptions>>();
   const sets = new Map<string, WeightSet>();
-  const setOf = (state: StateRouteOptions, tag: string, profileId: string): WeightSet => {
-    const key = `${tag}|${profileId}`;
+  const setOf = (state: StateRouteOptions, tag: string, row: ResolvedDemandRow): WeightSet => {
+    const profileId = row.profileId;
+    let resolved = options.get(`${tag}|${profileId}`);
+    if (!resolved) {
+      const vot = valuesOfTimeUsdPerH?.[profileId];
+      resolved = resolveRouteOptions(net, { ...state, cargo: profileId, criterion: "generalized", ...(vot !== undefined ? { valueOfTimeUsdPerH: vot } : {}) });
+      options.set(`${tag}|${profileId}`, resolved);
+    }
+    const passage = resolvePassage(resolved.state, row.originPlace, row.destinationPlace);
+    const key = `${tag}|${profileId}|${passage.key}`;
     let set = sets.get(key);
     if (!set) {
-      const vot = valuesOfTimeUsdPerH?.[profileId];
-      set = ctx.weights(resolveRouteOptions(net, { ...state, cargo: profileId, criterion: "generalized", ...(vot !== undefined ? { valueOfTimeUsdPerH: vot } : {}) }));
+      set = ctx.weights({ ...resolved, passage });
       sets.set(key, set);
     }
     return set;
   };
   const route = (row: ResolvedDemandRow, state: StateRouteOptions, tag: string): { timeH: number; costUsd: number; co2Kg: number; bufferH: number; arcs: number[] } | null => {
-    const set = setOf(state, tag, row.profileId);
+    const set = setOf(state, tag, row);
     const paths = ctx.alternatives(row.originPlace, row.destinationPlace, set, 1);
     if (paths.length === 0) return null;
     const c = set.columns;

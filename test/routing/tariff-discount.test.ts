@@ -9,7 +9,8 @@ import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { corridorProblem } from "../../src/assignment/corridor";
-import { parseDemandCsv, readDemandCsv } from "../../src/assignment/corridor-demand";
+import { computeEffects } from "../../src/appraisal/effects";
+import { parseDemandCsv, readDemandCsv, resolveDemand } from "../../src/assignment/corridor-demand";
 import { crossingVolumes } from "../../src/assignment/results";
 import { solve } from "../../src/assignment/solve";
 import { ARC_LINK, accessNode, type CompiledNetwork, MODE_CODES } from "../../src/network/compiled";
@@ -143,6 +144,24 @@ describe("tariff discounts on testbot (Harbor in UZB)", () => {
     // the appraisal's costs of a pair under its group are the class's
     const group = cp.passage!.groupOf(place("alpha"), place("harbor"));
     expect(Array.from(cp.fixedCostInGroup(0, group))).toEqual(Array.from(ruled.fixedCost));
+  });
+});
+
+describe("tariff discounts in the appraisal's free-flow effects", () => {
+  it("price each demand row as route does, with the rules of its pair", () => {
+    const net = openNetwork(testbotDir(discount("kz-half", "")), { cacheDir: false });
+    const ctx = new RoutingContext(net);
+    const rows = resolveDemand(net, parseDemandCsv("origin,destination,class,amount,source\nalpha,harbor,container,1000,src:testbot-manual\n", "d.csv"));
+    const massT = net.network.cargo.find((c) => c.id === rows[0].profileId)!.massT.value;
+    const costPerT = (rulesOff: string[]) => {
+      const state = resolveNetworkState(net, { year: 2025, rulesOff });
+      return computeEffects(ctx, rows, { state }, { state }, new Uint8Array(net.graph.arcCount)).costWithUsdPerT[0];
+    };
+    const route = (rulesOff: string[]) =>
+      planRoutes(ctx, { from: rows[0].originPlace, to: rows[0].destinationPlace, criterion: "generalized", cargo: rows[0].profileId, year: 2025, rulesOff }).routes[0].costUsd / massT;
+    expect(costPerT([])).toBeCloseTo(route([]), 9);
+    expect(costPerT(["all"])).toBeCloseTo(route(["all"]), 9);
+    expect(costPerT([])).toBeLessThan(costPerT(["all"]));
   });
 });
 
