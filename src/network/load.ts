@@ -706,19 +706,30 @@ export function validateNetwork(dir: string): ValidationResult {
     }
   }
 
+  /**
+   * The link a links/*.yaml row names (index), or undefined after reporting an unknown link with did-you-mean or a
+   * second row of the same `what` for one link (the first one's file and line kept in `seen`).
+   */
+  const rowLink = <T extends { link: string }>(rec: Rec<T>, seen: Map<string, Rec<T>>, what: string): number | undefined => {
+    const id = rec.value.link;
+    const li = linkIndex.get(id);
+    if (li === undefined) {
+      const hint = suggest(id, [...linkIndex.keys()], 2);
+      problems.on(rec, "link", `unknown link "${id}"${hint.length ? ` (did you mean ${hint.map((h) => `"${h}"`).join(", ")}?)` : ""}`);
+      return undefined;
+    }
+    const first = seen.get(id);
+    if (first) problems.on(rec, "link", `a second ${what} for link "${id}" (first at ${first.file}:${first.line})`);
+    else seen.set(id, rec);
+    return li;
+  };
+
   // seasonal calendars of links (links/*.yaml): a known link, valid month-days, one closure or one delay, one row per link
   const seasonedLinks = new Map<string, Rec<LinkSeason>>();
   for (const rec of linkSeasons) {
     const season = rec.value;
-    const li = linkIndex.get(season.link);
-    if (li === undefined) {
-      const hint = suggest(season.link, [...linkIndex.keys()], 2);
-      problems.on(rec, "link", `unknown link "${season.link}"${hint.length ? ` (did you mean ${hint.map((h) => `"${h}"`).join(", ")}?)` : ""}`);
-      continue;
-    }
-    const first = seasonedLinks.get(season.link);
-    if (first) problems.on(rec, "link", `a second season for link "${season.link}" (first at ${first.file}:${first.line})`);
-    else seasonedLinks.set(season.link, rec);
+    const li = rowLink(rec, seasonedLinks, "season");
+    if (li === undefined) continue;
     for (const field of ["from", "to"] as const) {
       const [mm, dd] = season[field].split("-").map(Number);
       if (!(mm >= 1 && mm <= 12 && dd >= 1 && dd <= 31)) problems.on(rec, field, `"${season[field]}" is not a month-day MM-DD`);
@@ -739,17 +750,8 @@ export function validateNetwork(dir: string): ValidationResult {
   // road tolls of links (links/*.yaml): a known road link, one toll per link
   const tolledLinks = new Map<string, Rec<LinkToll>>();
   for (const rec of linkTolls) {
-    const toll = rec.value;
-    const li = linkIndex.get(toll.link);
-    if (li === undefined) {
-      const hint = suggest(toll.link, [...linkIndex.keys()], 2);
-      problems.on(rec, "link", `unknown link "${toll.link}"${hint.length ? ` (did you mean ${hint.map((h) => `"${h}"`).join(", ")}?)` : ""}`);
-      continue;
-    }
-    if (links[li].value.mode !== "road") problems.on(rec, "link", `link "${toll.link}" is ${links[li].value.mode}; a toll is charged on road links`);
-    const first = tolledLinks.get(toll.link);
-    if (first) problems.on(rec, "link", `a second toll for link "${toll.link}" (first at ${first.file}:${first.line})`);
-    else tolledLinks.set(toll.link, rec);
+    const li = rowLink(rec, tolledLinks, "toll");
+    if (li !== undefined && links[li].value.mode !== "road") problems.on(rec, "link", `link "${rec.value.link}" is ${links[li].value.mode}; a toll is charged on road links`);
   }
 
   // crossings
