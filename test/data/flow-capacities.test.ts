@@ -28,12 +28,10 @@ if (!existsSync(demandFile)) console.warn(`skipping the flow-capacity check: ${d
 const UNKNOWN_ALLOWED: Readonly<Record<string, string>> = {
   "crossing:tobol-kartaly":
     "no published figure for the crossing and no source found on the number of main tracks of the Kartaly–Tobol line (searched again: station track counts and trains through stations whose line is not named), so rule capacity-line-tracks has nothing to apply to; the rule takes the single-track figure only where a source gives the tracks, not where none does",
-  "crossing:alat-farap":
-    "a rail crossing with no published capacity or annual tonnage and no source on the number of main tracks at the border, so rule capacity-line-tracks has nothing to apply to; it carries block C's containers to Ashgabat since they travel as containers (rule demand-ca-containers)",
+  "crossing:fotehobod-oybek":
+    "a road crossing with no published tonnage, truck count or throughput (searched again: only other crossings' truck figures; searched a third time: one truck count for the whole Uzbek–Tajik border in February 2014, 10–12 → 90–110 trucks a day, no crossing named and no tonnage, src:cap-knews-uzb-tjk-trucks-2014), and the dataset has no rule that gives a road crossing a capacity from another crossing's or from a truck count; it carries the part of block C's containers to Dushanbe that Kulma–Karasu's capacity turns away",
   "crossing:termez-hairatan-road":
     "the road over the Friendship Bridge: no published capacity, annual tonnage or daily vehicle count of the road crossing (the bridge's single-track railway has its own capacity); it carries block C's containers to Mazar-i-Sharif by truck since they travel as containers (rule demand-ca-containers)",
-  "crossing:kulma-karasu":
-    "a seasonal road pass whose only published tonnage is of 2013 (310,000 t, Xinhua 2014), with reconstruction agreed in 2023, so no current figure; it carries block C's containers to Dushanbe by truck since they travel as containers (rule demand-ca-containers)",
   "crossing:kara-suu-dustlik":
     "a road crossing whose published figures count people, not goods or trucks (and a share: the Uchkurgan post opened in 2024 was to take 30–40 % of its traffic); no tonnage or truck count for rule capacity-demonstrated-throughput",
 };
