@@ -1,6 +1,7 @@
 import type { Command } from "commander";
 import { writeFileAtomic } from "../../core/atomic-write";
 import { CaravanError } from "../../core/errors";
+import type { PassageRule } from "../../network/passage";
 import type { NetworkStats } from "../../network/report";
 
 interface Io {
@@ -11,7 +12,7 @@ function dataDir(command: Command): string {
   return (command.optsWithGlobals() as { data: string }).data;
 }
 
-/** Registers `network validate | stats | export`. */
+/** Registers `network validate | stats | rules | export`. */
 export function register(program: Command): void {
   const network = program.command("network").description("inspect, validate and export the network dataset");
   const io: Io = {
@@ -74,6 +75,53 @@ export function register(program: Command): void {
     });
 
   network
+    .command("rules")
+    .description("the rules of passage (rules/*.yaml): transit bans, closures, permits, tariff discounts, and which are in force on a date")
+    .option("--date <YYYY-MM-DD>", "the date (default: today, as route without --year)")
+    .option("--year <year>", "the date route takes for a year: 1 July, or the 15th of --month")
+    .option("--month <1-12>", "with --year (or alone: this year)")
+    .option("--kind <kind>", "only rules of this kind")
+    .option("--in-force", "only the rules in force on the date")
+    .option("--json", "print the rules as JSON, each with inForce")
+    .action(async (options: { date?: string; year?: string; month?: string; kind?: string; inForce?: boolean; json?: boolean }, command: Command) => {
+      const [{ loadNetwork }, { isRuleInForce, isValidIsoDate, PASSAGE_RULE_KINDS }, { passageDate }, { suggest }] = await Promise.all([
+        import("../../network/load"),
+        import("../../network/passage"),
+        import("../../routing/passage"),
+        import("../../core/suggest"),
+      ]);
+      if (options.date !== undefined && (options.year !== undefined || options.month !== undefined)) throw new CaravanError("E_USAGE", "give --date or --year/--month, not both");
+      if (options.date !== undefined && !isValidIsoDate(options.date)) throw new CaravanError("E_USAGE", `--date must be a calendar date YYYY-MM-DD (got "${options.date}")`);
+      const whole = (name: string, v: string | undefined, lo: number, hi: number): number | null => {
+        if (v === undefined) return null;
+        const n = Number(v);
+        if (!Number.isInteger(n) || n < lo || n > hi) throw new CaravanError("E_USAGE", `--${name} must be an integer ${lo}–${hi} (got "${v}")`);
+        return n;
+      };
+      const date = options.date ?? passageDate(whole("year", options.year, 1900, 2200), whole("month", options.month, 1, 12));
+      if (options.kind !== undefined && !(PASSAGE_RULE_KINDS as readonly string[]).includes(options.kind)) {
+        throw new CaravanError("E_USAGE", `unknown rule kind "${options.kind}"; use one of ${PASSAGE_RULE_KINDS.join(", ")}`, { didYouMean: suggest(options.kind, PASSAGE_RULE_KINDS) });
+      }
+      const net = loadNetwork(dataDir(command));
+      const all = (net.passageRules ?? []).filter((r) => options.kind === undefined || r.kind === options.kind);
+      const rules = all.map((r) => ({ ...r, inForce: isRuleInForce(r, date) })).filter((r) => !options.inForce || r.inForce);
+      if (options.json) {
+        io.out(`${JSON.stringify({ dir: net.dir, date, rules }, null, 2)}\n`);
+        return;
+      }
+      const inForce = rules.filter((r) => r.inForce).length;
+      const lines = [`rules of passage in ${net.dir} on ${date}: ${inForce} in force of ${rules.length}${options.kind ? ` (${options.kind})` : ""}`];
+      for (const r of rules) {
+        const when = `${r.from ?? "…"} – ${r.to === null ? "no end known" : `${r.to} (excl.)`}`;
+        lines.push(`${r.inForce ? "*" : " "} ${r.id} [${r.kind}] ${when}`);
+        lines.push(`    ${r.name}`);
+        lines.push(`    ${concerns(r)}`);
+      }
+      lines.push("* in force on the date; rules switch off with --rules-off ID,...|all (route, matrix, assign, gravity pair-times, study) or a scenario's rules: { off }");
+      io.out(`${lines.join("\n")}\n`);
+    });
+
+  network
     .command("export")
     .description("export places and links as GeoJSON or the links table as CSV")
     .requiredOption("--format <format>", "geojson | csv")
@@ -90,6 +138,20 @@ export function register(program: Command): void {
         io.out(`wrote ${options.out}\n`);
       } else io.out(text);
     });
+}
+
+/** One line on what a rule of passage concerns: whose goods, where, which modes and cargo, and the factor of a discount. */
+function concerns(r: PassageRule): string {
+  const list = (xs: readonly string[]) => xs.join(", ");
+  const goods = r.goodsFrom.length + r.goodsTo.length === 0 ? "every shipment" : `goods${r.goodsFrom.length ? ` from ${list(r.goodsFrom)}` : ""}${r.goodsTo.length ? ` to ${list(r.goodsTo)}` : ""}${r.bothDirections ? " (both ways)" : ""}`;
+  const modes = r.modes.length ? ` by ${list(r.modes)}` : "";
+  const parts: string[] = [goods];
+  if (r.kind === "transit_ban") parts.push(`may not transit ${list(r.countries)}${modes}`);
+  else if (r.kind === "tariff_discount") parts.push(`pay ${Math.round((r.tariffFactor ?? 1) * 100)} % of the moving tariff${modes} in transit through ${list(r.countries)}${r.cargo.length ? ` (cargo ${list(r.cargo)})` : ""}`);
+  else if (r.kind === "service_ban") parts.push(`no sailings of ${list(r.ferries)}${modes}${r.departing.length ? ` leaving ${list(r.departing)}` : ""}`);
+  else if (r.kind === "crossing_ban") parts.push(`${list(r.crossings)} closed${modes}`);
+  else parts.push(`a permit regime at ${list([...r.crossings, ...r.countries])}${modes}`);
+  return parts.join(": ");
 }
 
 function formatStats(s: NetworkStats): string {
