@@ -19,7 +19,7 @@ import { type RunWriter, storeRecorder } from "./jobs/record";
 import { type FormData, parseMultipart } from "./multipart";
 import { buildOpenApi } from "./openapi";
 import { prepareJob } from "./routes/jobs";
-import { crossingsList, networkLayers, terminalsList } from "./routes/network";
+import { crossingsList, networkLayers, rulesList, terminalsList } from "./routes/network";
 import { searchPlaces } from "./routes/places";
 import { getRun, listRuns, type RunReader } from "./routes/runs";
 import { listScenarios } from "./routes/scenarios";
@@ -235,6 +235,7 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
     },
     crossings: (request) => crossingsList(state, request.query as { country?: string }),
     terminals: (request) => terminalsList(state, request.query as { type?: string; country?: string }),
+    rules: (request) => rulesList(state, request.query as Parameters<typeof rulesList>[1]),
     scenarios: () => listScenarios(state),
     runs: (request) => listRuns(options.store, request.query as Parameters<typeof listRuns>[1]),
     getRun: (request) => getRun(options.store, (request.params as { id: string }).id),

@@ -11,6 +11,7 @@
 import { EVENT_TYPES } from "../routing/report";
 import { CRITERIA } from "../routing/options";
 import { LINK_STATUSES, MODES, PLACE_KINDS } from "../network/schema";
+import { PASSAGE_RULE_KINDS } from "../network/passage";
 import type { ChoiceNames } from "../routing/query-choices";
 
 type Schema = Record<string, unknown>;
@@ -493,6 +494,33 @@ const terminalSchema = obj({
 
 const listQuery = (extra: Record<string, Schema>) => ({ type: "object", additionalProperties: false, properties: extra });
 
+/** One rule of passage (rules/*.yaml, src/network/passage.ts) with whether it is in force on the date asked. */
+const ruleSchema = obj(
+  {
+    id: str,
+    name: str,
+    kind: { type: "string", enum: [...PASSAGE_RULE_KINDS] },
+    goodsFrom: strings,
+    goodsTo: strings,
+    bothDirections: bool,
+    countries: strings,
+    crossings: strings,
+    ferries: strings,
+    departing: strings,
+    modes: strings,
+    cargo: d("tariff_discount: cargo profile ids ([] = every profile)", strings),
+    tariffFactor: d("tariff_discount: the share of the moving tariff charged", numN),
+    from: d("in force from (inclusive); null = before any date asked", strN),
+    to: d("in force until (exclusive); null = no end known", strN),
+    what: str,
+    notes: str,
+    inForce: bool,
+    sources: { type: "array", items: sourceSchema },
+  },
+  [],
+  "A dated, sourced rule of passage.",
+);
+
 // --- jobs --------------------------------------------------------------------------------------------------------
 
 export const JOB_KINDS = ["assignment", "scenario-run", "scenario-compare", "gravity-estimate", "appraisal"] as const;
@@ -772,6 +800,27 @@ export const ROUTES: readonly RouteSpec[] = [
     schema: {
       querystring: listQuery({ country: { type: "string", pattern: "^[A-Za-z]{3}$", description: "only crossings of this ISO3 country" } }),
       response: { 200: obj({ crossings: { type: "array", items: crossingSchema } }), ...errors },
+    },
+  },
+  {
+    method: "GET",
+    url: `${API_PREFIX}/rules`,
+    operationId: "rules",
+    summary: "Rules of passage (transit bans, closures, permits, tariff discounts) and which are in force on a date",
+    description:
+      "The object of `caravan network rules --json`. The date is `date`, else the one route takes for `year`/`month` (1 July, or the 15th of the month), else today (UTC). Giving `date` with `year` or `month` is a 400.",
+    tag: "network",
+    access: "open",
+    cacheable: true,
+    schema: {
+      querystring: listQuery({
+        date: { type: "string", pattern: "^\\d{4}-\\d{2}-\\d{2}$", description: "YYYY-MM-DD" },
+        year: { type: "integer", minimum: 1900, maximum: 2200 },
+        month: { type: "integer", minimum: 1, maximum: 12 },
+        kind: { type: "string", enum: [...PASSAGE_RULE_KINDS], description: "only rules of this kind" },
+        inForce: { type: "boolean", description: "only the rules in force on the date" },
+      }),
+      response: { 200: obj({ date: str, rules: { type: "array", items: ruleSchema } }), ...errors },
     },
   },
   {
