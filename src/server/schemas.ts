@@ -808,7 +808,7 @@ export const ROUTES: readonly RouteSpec[] = [
     operationId: "rules",
     summary: "Rules of passage (transit bans, closures, permits, tariff discounts) and which are in force on a date",
     description:
-      "The object of `caravan network rules --json`. The date is `date`, else the one route takes for `year`/`month` (1 July, or the 15th of the month), else today (UTC). Giving `date` with `year` or `month` is a 400.",
+      "The rules of `caravan network rules --json`, with their sources resolved to titles and URLs (`sources`) in place of the references (`source`). The date is `date`, else the one route takes for `year`/`month` (1 July, or the 15th of the month), else today (UTC). Giving `date` with `year` or `month` is a 400.",
     tag: "network",
     access: "open",
     cacheable: true,
