@@ -139,7 +139,7 @@ export function discountKey(discounts: readonly PassageRule[], origin: string | 
  * modes whose both ends lie in one of its countries other than the shipment's origin and destination countries; the
  * lowest factor where two concern one arc. Cached by arc columns, rules, trip ends and profile; never written.
  */
-export function tariffFactors(arcs: CompiledArcs, net: CompiledNetwork, block: PassageBlock, profileId: string): Float32Array | null {
+export function tariffFactors(arcs: CompiledArcs, net: CompiledNetwork, block: PassageBlock, profileId: string): Float64Array | null {
   const rules = block.discounts.filter((r) => r.cargo.length === 0 || r.cargo.includes(profileId));
   if (rules.length === 0) return null;
   const [origin, destination] = block.tripEnds;
@@ -152,7 +152,7 @@ export function tariffFactors(arcs: CompiledArcs, net: CompiledNetwork, block: P
   const cached = byKey.get(key);
   if (cached !== undefined) return cached;
   const n = net.graph.arcCount;
-  const factor = new Float32Array(n).fill(1);
+  const factor = new Float64Array(n).fill(1);
   let any = false;
   for (const rule of rules) {
     const f = rule.tariffFactor ?? 1;
@@ -181,13 +181,13 @@ export function tariffFactors(arcs: CompiledArcs, net: CompiledNetwork, block: P
 }
 
 /** The tariff factors by a state's arc columns and key (tariffFactors); shared, never written. */
-const factorCache = new WeakMap<CompiledArcs, Map<string, Float32Array | null>>();
+const factorCache = new WeakMap<CompiledArcs, Map<string, Float64Array | null>>();
 
 /**
  * Cost columns with a block's tariff discounts applied: the moving part of each discounted arc's cost (costUsd minus
  * its fixed part eventCostUsd) times the arc's factor. Returns `costUsd` itself when `factor` is null.
  */
-export function discountedCostUsd(costUsd: Float64Array, eventCostUsd: Float64Array, factor: Float32Array | null): Float64Array {
+export function discountedCostUsd(costUsd: Float64Array, eventCostUsd: Float64Array, factor: Float64Array | null): Float64Array {
   if (factor === null) return costUsd;
   const out = Float64Array.from(costUsd);
   for (let a = 0; a < out.length; a++) {
