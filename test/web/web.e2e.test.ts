@@ -254,11 +254,15 @@ describe.skipIf(missing !== null)("web app in Chromium", () => {
   it("switches views with the arrow keys and follows the URL on back and forward", async () => {
     await open("?view=network");
     await page.locator("#tab-network").focus();
+    // the view changes, then the URL follows (history.pushState after the render): wait for it, do not race it
+    const viewIs = (view: string) => page.waitForURL((u) => new URL(u).searchParams.get("view") === view, { timeout: 15_000 });
     await page.keyboard.press("ArrowRight");
+    await viewIs("route");
     expect(new URL(page.url()).searchParams.get("view")).toBe("route");
     expect(await page.evaluate("document.activeElement.id")).toBe("tab-route");
     expect(await page.locator("#tab-route").getAttribute("aria-selected")).toBe("true");
     await page.keyboard.press("End");
+    await viewIs("runs");
     expect(new URL(page.url()).searchParams.get("view")).toBe("runs");
     await page.goBack();
     await page.locator('#tab-route[aria-selected="true"]').waitFor({ timeout: 15_000 });
