@@ -303,6 +303,7 @@ function equilibriumCosts(
   // costs of the row's class and with what the rules of passage of its pair forbid (the transit bans that concern it:
   // its group of routing/passage-groups.ts, as corridor.ts builds the ban classes), hours
   const tree = new ShortestPathTree(p.graph, p.noThrough);
+  // the problem's own groups, so a group index means the same user-class costs (corridor.ts fixedCostInGroup)
   let passage: PassageGroups | null = cp.passage;
   const costOfGroup = new Map<string, Float64Array>();
   const rowCost = (c: number, row: ResolvedDemandRow): { readonly key: string; readonly cost: Float64Array } => {
@@ -311,7 +312,7 @@ function equilibriumCosts(
     const key = `${c}:${group}`;
     let cost = costOfGroup.get(key);
     if (!cost) {
-      cost = cp.passage === null ? p.classes[c].fixedCost : cp.fixedCostInGroup(c, group);
+      cost = cp.fixedCostInGroup(c, group);
       costOfGroup.set(key, cost);
     }
     return { key, cost };

@@ -7,15 +7,15 @@
  * A transit_ban or a tariff_discount concerns some (origin country, destination country) pairs, and the arcs it
  * forbids (discounts) depend on the pair only through the rules concerned and which of the two countries is one of
  * the rules' countries (origin and destination are never transit). The pairs of countries are classified once into
- * groups of identical forbidden arcs and discounts; a search per origin then runs once per distinct group among its destinations (usually one, two where a
- * transit ban concerns some of them), each on the weight column of its group.
+ * groups of identical forbidden arcs and discounts; a search per origin then runs once per distinct group among its
+ * destinations (usually one, two where a transit ban concerns some of them), each on the weight column of its group.
  */
 import { NO_COUNTRY } from "../network/compiled";
 import type { NetworkState } from "../network/state";
 import type { RoutingContext, WeightSet } from "./context";
 import type { ResolvedRouteOptions } from "./options";
 import { isRuleInForce, type PassageRule, SHIPMENT_RULE_KINDS } from "../network/passage";
-import { concernsShipment, discountKey, type PassageBlock, passageDate, passageOfCountries, passageRules } from "./passage";
+import { concernsShipment, discountKey, type PassageBlock, passageDate, passageOfCountries, passageRules, tariffFactors } from "./passage";
 
 /** The groups of shipments of one network state that the rules of passage treat alike. */
 export class PassageGroups {
@@ -165,7 +165,7 @@ export function matrixPassage(ctx: RoutingContext, options: ResolvedRouteOptions
   const columns = [...new Set(columnCountry)];
   for (const o of new Set(rowCountry)) for (const d of columns) groups.groupOfCountries(o, d);
   const sets = groups.blocks.map((passage) => ctx.weights({ ...options, passage }));
-  const reweighted = sets.map((s) => s.columns.costUsd !== sets[0].columns.costUsd);
+  const reweighted = groups.blocks.map((block, g) => g > 0 && tariffFactors(options.state.arcs, ctx.net, block, options.profile.id) !== null);
   return {
     groups,
     sets,
