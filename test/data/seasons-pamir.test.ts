@@ -3,9 +3,11 @@
  *
  * Kulma–Karasu (borders/south.yaml; sources/pamir.yaml): closed 1 December – 20 April (Kashgar customs, China News
  * 2014; appointment windows of 3–4 days twice a month in that period, Xinhua 2014, taken as closed by rule
- * pamir-kulma-winter-closure) and Monday–Friday (Asia-Plus 2012, rule pamir-kulma-weekdays). Before these, the data
- * had no season and no opening days on it, so a route in January crossed the pass at 4,362 m, and the fastest
- * India → China route (Chabahar, Afghanistan, Tajikistan) crossed it in every month.
+ * pamir-kulma-winter-closure) up to the winter that ends in 2016, a year-round port since 2016 (Karasu customs via
+ * china.org.cn 2023), and Monday–Friday (Asia-Plus 2012, rule pamir-kulma-weekdays). Before these, the data had no
+ * season and no opening days on it, so a route in January 2015 crossed the pass at 4,362 m, and the fastest
+ * India → China route (Chabahar, Afghanistan, Tajikistan) crossed it in every month; then the closure had no last
+ * year, so a route in January of today's network could not cross it.
  *
  * Ports: every seaport reached by a sea lane carries a port terminal (port dwell), and where trains call at it the
  * terminal joins rail, so a box between ship and train pays the port dwell, not the 5 h default transfer (Haiphong
@@ -25,7 +27,7 @@ const ctx = new RoutingContext(net);
 const data = net.network;
 const idx = (name: string) => resolvePlace(data.places, name);
 
-function best(from: string, to: string, extra: { month?: number; criterion?: "time" | "generalized" } = {}): RouteReport {
+function best(from: string, to: string, extra: { month?: number; year?: number; criterion?: "time" | "generalized" } = {}): RouteReport {
   return planRoutes(ctx, { from: idx(from), to: idx(to), ...extra }).routes[0];
 }
 const bordersOf = (r: RouteReport) => r.events.filter((e) => e.type === "border").map((e) => e.ref as string);
@@ -33,19 +35,39 @@ const bordersOf = (r: RouteReport) => r.events.filter((e) => e.type === "border"
 describe("Kulma–Karasu: season and opening days", () => {
   const kulma = data.crossings.find((c) => c.id === "kulma-karasu")!;
 
-  it("is closed from December to April and open May to November, by a sourced calendar with no end year", () => {
+  it("was closed from December to April up to the winter that ends in 2016, by a sourced, dated calendar", () => {
     expect(kulma.seasonalClosure).not.toBeNull();
-    expect(kulma.seasonalClosure!.lastYear).toBeNull();
-    expect(kulma.seasonalClosure!.source.length).toBeGreaterThan(0);
-    for (const m of [12, 1, 2, 3, 4]) {
-      const r = best("Murghob", "Kashgar", { month: m });
-      expect(bordersOf(r), `month ${m}`).not.toContain("kulma-karasu");
-      expect(r.countries, `month ${m}`).not.toEqual(["TJK", "CHN"]);
+    expect(kulma.seasonalClosure!.lastYear).toBe(2016);
+    expect(kulma.seasonalClosure!.source).toContain("src:cap-chinaorg-karasu-2023");
+    for (const [year, m] of [
+      [2015, 12],
+      [2015, 1],
+      [2016, 1],
+      [2016, 4],
+    ]) {
+      const r = best("Murghob", "Kashgar", { month: m, year });
+      expect(bordersOf(r), `${year}-${m}`).not.toContain("kulma-karasu");
+      expect(r.countries, `${year}-${m}`).not.toEqual(["TJK", "CHN"]);
     }
-    for (const m of [5, 7, 11]) {
+    for (const [year, m] of [
+      [2015, 5],
+      [2015, 11],
+      [2016, 12],
+      [2024, 1],
+    ]) {
+      const r = best("Murghob", "Kashgar", { month: m, year });
+      expect(bordersOf(r), `${year}-${m}`).toContain("kulma-karasu");
+    }
+  });
+
+  it("is open all year on today's network: every month, and with no month a route names no closure", () => {
+    for (let m = 1; m <= 12; m++) {
       const r = best("Murghob", "Kashgar", { month: m });
       expect(bordersOf(r), `month ${m}`).toContain("kulma-karasu");
+      expect(r.countries, `month ${m}`).toEqual(["TJK", "CHN"]);
     }
+    const r = best("Murghob", "Kashgar");
+    expect(r.notes.join("\n")).not.toMatch(/Kulma.*closed seasonally/);
   });
 
   it("works on weekdays only: a route over it waits for the opening days, as at Torugart and Irkeshtam", () => {
@@ -57,7 +79,7 @@ describe("Kulma–Karasu: season and opening days", () => {
     expect(wait!.timeH).toBeCloseTo((24 * 4) / 14, 6);
   });
 
-  it("no route between India and China or Kyrgyzstan crosses it in January, by either criterion", () => {
+  it("no route between India and China or Kyrgyzstan crossed it in January 2016, by either criterion", () => {
     for (const a of ["Delhi", "Kolkata", "Chennai"]) {
       for (const b of ["Urumqi", "Kashgar", "Bishkek"]) {
         for (const criterion of ["time", "generalized"] as const) {
@@ -65,12 +87,20 @@ describe("Kulma–Karasu: season and opening days", () => {
             [a, b],
             [b, a],
           ]) {
-            const r = best(from, to, { month: 1, criterion });
-            expect(bordersOf(r), `${from} → ${to} (${criterion}, January)`).not.toContain("kulma-karasu");
+            const r = best(from, to, { month: 1, year: 2016, criterion });
+            expect(bordersOf(r), `${from} → ${to} (${criterion}, January 2016)`).not.toContain("kulma-karasu");
           }
         }
       }
     }
+  });
+
+  it("in January of today's network Karachi → Dushanbe crosses Khunjerab and Kulma, both open all year now", () => {
+    const r = best("Karachi", "Dushanbe", { month: 1 });
+    expect(bordersOf(r)).toContain("kulma-karasu");
+    expect(r.countries).toEqual(["PAK", "CHN", "TJK"]);
+    const winter2016 = best("Karachi", "Dushanbe", { month: 1, year: 2016 });
+    expect(bordersOf(winter2016)).not.toContain("kulma-karasu");
   });
 });
 
