@@ -5,6 +5,8 @@
 export class IndexedMinHeap {
   /** [slot] item stored in the heap slot. */
   private readonly items: Int32Array;
+  /** [slot] key of the item in the slot (the sift loops compare keys without going through the item). */
+  private readonly slotKeys: Float64Array;
   /** [item] heap slot of the item, or -1 when absent. */
   private readonly slotOf: Int32Array;
   /** [item] current key. */
@@ -13,6 +15,7 @@ export class IndexedMinHeap {
 
   constructor(capacity: number) {
     this.items = new Int32Array(capacity);
+    this.slotKeys = new Float64Array(capacity);
     this.slotOf = new Int32Array(capacity).fill(-1);
     this.keys = new Float64Array(capacity);
   }
@@ -34,7 +37,7 @@ export class IndexedMinHeap {
   }
 
   peekKey(): number {
-    return this.count === 0 ? Number.POSITIVE_INFINITY : this.keys[this.items[0]];
+    return this.count === 0 ? Number.POSITIVE_INFINITY : this.slotKeys[0];
   }
 
   /** Insert `item` with `key`, or lower its key if already present with a larger one. */
@@ -42,13 +45,10 @@ export class IndexedMinHeap {
     const slot = this.slotOf[item];
     if (slot < 0) {
       this.keys[item] = key;
-      const s = this.count++;
-      this.items[s] = item;
-      this.slotOf[item] = s;
-      this.siftUp(s);
+      this.siftUp(this.count++, item, key);
     } else if (key < this.keys[item]) {
       this.keys[item] = key;
-      this.siftUp(slot);
+      this.siftUp(slot, item, key);
     }
   }
 
@@ -57,12 +57,8 @@ export class IndexedMinHeap {
     const items = this.items;
     const top = items[0];
     this.slotOf[top] = -1;
-    const last = items[--this.count];
-    if (this.count > 0) {
-      items[0] = last;
-      this.slotOf[last] = 0;
-      this.siftDown(0);
-    }
+    const n = --this.count;
+    if (n > 0) this.siftDown(items[n], this.slotKeys[n], n);
     return top;
   }
 
@@ -71,48 +67,52 @@ export class IndexedMinHeap {
     this.count = 0;
   }
 
-  private siftUp(slot: number): void {
+  /** Place `item` with `key` at `slot` or above it (the slot is free or holds the item). */
+  private siftUp(slot: number, item: number, key: number): void {
     const items = this.items;
-    const keys = this.keys;
+    const slotKeys = this.slotKeys;
     const slotOf = this.slotOf;
-    const item = items[slot];
-    const key = keys[item];
     while (slot > 0) {
       const parent = (slot - 1) >> 1;
+      const pKey = slotKeys[parent];
+      if (pKey <= key) break;
       const pItem = items[parent];
-      if (keys[pItem] <= key) break;
       items[slot] = pItem;
+      slotKeys[slot] = pKey;
       slotOf[pItem] = slot;
       slot = parent;
     }
     items[slot] = item;
+    slotKeys[slot] = key;
     slotOf[item] = slot;
   }
 
-  private siftDown(slot: number): void {
+  /** Place `item` with `key` at the root or below it, in a heap of `n` slots. */
+  private siftDown(item: number, key: number, n: number): void {
     const items = this.items;
-    const keys = this.keys;
+    const slotKeys = this.slotKeys;
     const slotOf = this.slotOf;
-    const n = this.count;
-    const item = items[slot];
-    const key = keys[item];
+    let slot = 0;
     for (;;) {
       let child = 2 * slot + 1;
       if (child >= n) break;
-      let cItem = items[child];
+      let cKey = slotKeys[child];
       if (child + 1 < n) {
-        const rItem = items[child + 1];
-        if (keys[rItem] < keys[cItem]) {
+        const rKey = slotKeys[child + 1];
+        if (rKey < cKey) {
           child++;
-          cItem = rItem;
+          cKey = rKey;
         }
       }
-      if (keys[cItem] >= key) break;
+      if (cKey >= key) break;
+      const cItem = items[child];
       items[slot] = cItem;
+      slotKeys[slot] = cKey;
       slotOf[cItem] = slot;
       slot = child;
     }
     items[slot] = item;
+    slotKeys[slot] = key;
     slotOf[item] = slot;
   }
 }

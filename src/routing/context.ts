@@ -12,7 +12,7 @@ import { ARC_FERRY, ARC_LINK, accessNode, type CompiledNetwork, LAYER_COUNT, NO_
 import { AStarQuery, consistentWeightPerKm, GreatCircleLowerBound } from "./astar";
 import { BidirectionalDijkstraQuery } from "./bidirectional";
 import { DijkstraQuery } from "./dijkstra";
-import { GuidedQuery } from "./guided";
+import { buildChainIndex, type ChainIndex, GuidedQuery } from "./guided";
 import {
   BLOCK_CHOKEPOINT,
   BLOCK_COUNTRY,
@@ -190,6 +190,14 @@ export class RoutingIndex {
 
   get hopCount(): number {
     return this.hopFirst.length - 1;
+  }
+
+  private chainIndex: ChainIndex | null = null;
+
+  /** The chains of the graph the searches of alternatives walk through (routing/guided.ts), built on first use. */
+  get chains(): ChainIndex {
+    this.chainIndex ??= buildChainIndex(this.net.graph, this.reverse, this.net.noThrough);
+    return this.chainIndex;
   }
 }
 
@@ -426,7 +434,7 @@ export class RoutingContext {
   private raisedSearch(originPlace: number, destinationPlace: number, set: WeightSet, viaPlace: number | null): (weight: Float64Array, rising?: boolean) => ArcPath | null {
     const reference = (weight: Float64Array): ArcPath | null => this.findPath(originPlace, destinationPlace, weight, set.weightPerKm, viaPlace);
     if (!this.guidedAlternatives || (viaPlace !== null && viaPlace !== originPlace && viaPlace !== destinationPlace)) return reference;
-    this.guided ??= new GuidedQuery(this.net.graph, this.reverse, { noThrough: this.net.noThrough });
+    this.guided ??= new GuidedQuery(this.net.graph, this.reverse, { noThrough: this.net.noThrough, chains: this.index.chains });
     const guided = this.guided;
     guided.prepare(accessNode(originPlace), accessNode(destinationPlace), set.weight);
     return (weight, rising = false) => {

@@ -1,8 +1,122 @@
-import { type ArcIndex, type CsrGraph, type CsrReverse, INF_WEIGHT, NO_ARC, type NodeIndex } from "../graph/csr";
+import type { ArcIndex, CsrGraph, CsrReverse, NodeIndex } from "../graph/csr";
 import { IndexedMinHeap } from "../graph/heap";
 
 /** Relative difference of path lengths below which two paths count as tied (far above rounding, ~1e-16 an arc). */
 export const TIE_SHARE = 1e-9;
+
+/**
+ * INF_WEIGHT and NO_ARC of graph/csr.ts as this module's own constants: the search loops read them per arc, and an
+ * imported binding is read through a getter call where the module is loaded as CommonJS (tsx, vitest).
+ */
+const INF_WEIGHT = Number.POSITIVE_INFINITY;
+const NO_ARC = -1;
+
+/**
+ * The chains of a graph, for searches that walk through them without queueing their nodes: an interior node is one
+ * that is not noThrough and whose arcs to and from other such nodes are exactly one arc to and one arc from each of two
+ * distinct neighbours (no self-loop; arcs to or from noThrough nodes, the access arcs, are not counted). A path that
+ * enters a chain at one end and is not to end inside it leaves at the other end, so a search needs labels at the
+ * other nodes only ("core" nodes, and those a query opens: the ends' neighbours). Every chain has a core node (a cycle
+ * of interior nodes keeps one of them as core). Immutable; built once per graph and shared.
+ */
+export interface ChainIndex {
+  /** [node] 1 = interior of a chain. */
+  readonly interior: Uint8Array;
+  /** [arc] the arc that continues the chain after the arc (its head is interior, its tail one of the head's two neighbours), else NO_ARC. */
+  readonly chainNext: Int32Array;
+  /** [arc] the arc before the arc in its chain (its tail is interior, its head one of the tail's two neighbours), else NO_ARC. */
+  readonly chainPrev: Int32Array;
+  /** The nodes that are neither interior nor noThrough, ascending (the through nodes a search labels). */
+  readonly coreNodes: Uint32Array;
+}
+
+/** Build the ChainIndex of a graph (O(nodes + arcs)). */
+export function buildChainIndex(graph: CsrGraph, reverse: CsrReverse, noThrough?: Uint8Array): ChainIndex {
+  const { nodeCount: n, arcCount, firstOut, head, tail } = graph;
+  const { firstIn, inArc } = reverse;
+  const through = (v: number) => noThrough === undefined || noThrough[v] !== 1;
+  const interior = new Uint8Array(n);
+  /** [node] its two through out-arcs and in-arcs, where interior. */
+  const out0 = new Int32Array(n).fill(NO_ARC);
+  const out1 = new Int32Array(n).fill(NO_ARC);
+  const in0 = new Int32Array(n).fill(NO_ARC);
+  const in1 = new Int32Array(n).fill(NO_ARC);
+  for (let v = 0; v < n; v++) {
+    if (!through(v)) continue;
+    let outs = 0;
+    let ins = 0;
+    let loop = false;
+    for (let a = firstOut[v]; a < firstOut[v + 1]; a++) {
+      const h = head[a];
+      if (h === v) loop = true;
+      else if (through(h)) {
+        if (outs === 0) out0[v] = a;
+        else if (outs === 1) out1[v] = a;
+        outs++;
+      }
+    }
+    for (let s = firstIn[v]; s < firstIn[v + 1]; s++) {
+      const a = inArc[s];
+      const t = tail[a];
+      if (t !== v && through(t)) {
+        if (ins === 0) in0[v] = a;
+        else if (ins === 1) in1[v] = a;
+        ins++;
+      }
+    }
+    if (loop || outs !== 2 || ins !== 2) continue;
+    const p = head[out0[v]];
+    const q = head[out1[v]];
+    const r = tail[in0[v]];
+    const s = tail[in1[v]];
+    if (p !== q && ((p === r && q === s) || (p === s && q === r))) interior[v] = 1;
+  }
+  const chainNext = new Int32Array(arcCount).fill(NO_ARC);
+  const chainPrev = new Int32Array(arcCount).fill(NO_ARC);
+  const link = () => {
+    chainNext.fill(NO_ARC);
+    chainPrev.fill(NO_ARC);
+    for (let x = 0; x < n; x++) {
+      if (interior[x] !== 1) continue;
+      for (const a of [in0[x], in1[x]]) chainNext[a] = head[out0[x]] === tail[a] ? out1[x] : out0[x];
+      for (const a of [out0[x], out1[x]]) chainPrev[a] = tail[in0[x]] === head[a] ? in1[x] : in0[x];
+    }
+  };
+  link();
+  // a cycle of interior nodes only keeps its first node as a core node
+  const seen = new Uint8Array(n);
+  let broke = false;
+  for (let v = 0; v < n; v++) {
+    if (interior[v] !== 1 || seen[v] === 1) continue;
+    seen[v] = 1;
+    let a = out0[v];
+    let x = head[a];
+    while (interior[x] === 1 && x !== v) {
+      seen[x] = 1;
+      a = chainNext[a];
+      x = head[a];
+    }
+    if (x === v) {
+      interior[v] = 0;
+      broke = true;
+    } else {
+      // the other way from v to its chain's other end
+      a = out1[v];
+      x = head[a];
+      while (interior[x] === 1) {
+        seen[x] = 1;
+        a = chainNext[a];
+        x = head[a];
+      }
+    }
+  }
+  if (broke) link();
+  let cores = 0;
+  for (let v = 0; v < n; v++) if (interior[v] !== 1 && through(v)) cores++;
+  const coreNodes = new Uint32Array(cores);
+  for (let v = 0, k = 0; v < n; v++) if (interior[v] !== 1 && through(v)) coreNodes[k++] = v;
+  return { interior, chainNext, chainPrev, coreNodes };
+}
 
 /**
  * One-to-one searches between one fixed source and target under weight columns that are never below a base column
@@ -17,11 +131,18 @@ export const TIE_SHARE = 1e-9;
  * (the larger of it and the one before) is consistent and holds under every later column of the sequence, so the
  * sequence's searches alternate direction, each guided by the bounds of the one before.
  *
+ * The searches run on the core nodes of the graph's chains (ChainIndex) and the nodes a query opens (the source and
+ * target, the heads of the source's out-arcs and the tails of the target's in-arcs): relaxing an arc into a chain
+ * walks it, adding its arcs' weights in order, to the next such node, whose label (and predecessor, the walk's last
+ * arc) it sets. The labels of those nodes are their distances, as in a search over every node; the interior nodes
+ * get none (a path through one enters and leaves its chain at the two ends).
+ *
  * A search goes on after the goal is settled until its keys exceed the path's length by TIE_SHARE, marking every node
- * reached by two different arcs with labels that close. Two paths of (nearly) equal length part at some node and
- * meet again at a node of the returned path, whose label both reached: when a node of the path is marked the search
- * returns "ambiguous" (which of them a search returns depends on its order of work, so the caller asks its reference
- * search), else the path is the only shortest one, whatever search finds it.
+ * reached by two different arcs (walks) with labels that close. Two paths of (nearly) equal length part at some node
+ * and meet again at a node of the returned path, whose label both reached (a core or opened node: a chain's interior
+ * node is entered from one side only by a path that leaves at the other): when a node of the path is marked the
+ * search returns "ambiguous" (which of them a search returns depends on its order of work, so the caller asks its
+ * reference search), else the path is the only shortest one, whatever search finds it.
  *
  * noThrough as in BidirectionalDijkstraQuery: a noThrough node other than the source is reached but not expanded; a
  * search from the target skips an in-arc whose tail is such a node.
@@ -30,6 +151,12 @@ export class GuidedQuery {
   private readonly graph: CsrGraph;
   private readonly reverse: CsrReverse;
   private readonly noThrough: Uint8Array | undefined;
+  private readonly chains: ChainIndex;
+  /** [node] query number of the last query that opened the node (see the class comment). */
+  private readonly opened: Uint32Array;
+  private openRound = 0;
+  /** The source, the target and the interior nodes the current query opened. */
+  private openedNodes: number[] = [];
   /** [node] base distance to the target / from the source; INF_WEIGHT where out of reach. */
   private readonly baseToTarget: Float64Array;
   private readonly baseFromSource: Float64Array;
@@ -53,11 +180,15 @@ export class GuidedQuery {
   /** Nodes settled by the last search (for benchmarks). */
   settledCount = 0;
 
-  constructor(graph: CsrGraph, reverse: CsrReverse, options: { readonly noThrough?: Uint8Array } = {}) {
+  /** `chains`: the graph's ChainIndex where one is shared (e.g. RoutingIndex.chains); built here otherwise. */
+  constructor(graph: CsrGraph, reverse: CsrReverse, options: { readonly noThrough?: Uint8Array; readonly chains?: ChainIndex } = {}) {
     this.graph = graph;
     this.reverse = reverse;
     this.noThrough = options.noThrough;
     const n = graph.nodeCount;
+    this.chains = options.chains ?? buildChainIndex(graph, reverse, options.noThrough);
+    if (this.chains.interior.length !== n || this.chains.chainNext.length !== graph.arcCount) throw new RangeError("GuidedQuery: the chain index belongs to another graph");
+    this.opened = new Uint32Array(n);
     this.baseToTarget = new Float64Array(n);
     this.baseFromSource = new Float64Array(n);
     this.seqToTarget = new Float64Array(n);
@@ -74,6 +205,7 @@ export class GuidedQuery {
   prepare(source: NodeIndex, target: NodeIndex, base: Float64Array): void {
     this.source = source;
     this.target = target;
+    this.openEnds();
     this.fullSearch(false, base, this.baseToTarget);
     this.fullSearch(true, base, this.baseFromSource);
     this.seqToTarget.set(this.baseToTarget);
@@ -81,9 +213,35 @@ export class GuidedQuery {
     this.seqForward = true;
   }
 
-  /** Plain Dijkstra from the source (forward) or the target over every node, labels into `out`. */
+  /** Open the source, the target, the heads of the source's out-arcs and the tails of the target's in-arcs. */
+  private openEnds(): void {
+    this.openRound++;
+    if (this.openRound === 0xffffffff) {
+      this.opened.fill(0);
+      this.openRound = 1;
+    }
+    const { opened, openRound, source, target } = this;
+    const { interior } = this.chains;
+    const list: number[] = [source];
+    if (target !== source) list.push(target);
+    opened[source] = openRound;
+    opened[target] = openRound;
+    const open = (v: number) => {
+      if (opened[v] === openRound) return;
+      opened[v] = openRound;
+      if (interior[v] === 1) list.push(v);
+    };
+    const { firstOut, head, tail } = this.graph;
+    const { firstIn, inArc } = this.reverse;
+    for (let a = firstOut[source]; a < firstOut[source + 1]; a++) open(head[a]);
+    for (let s = firstIn[target]; s < firstIn[target + 1]; s++) open(tail[inArc[s]]);
+    this.openedNodes = list;
+  }
+
+  /** Plain Dijkstra from the source (forward) or the target over every core and opened node, labels into `out`. */
   private fullSearch(forward: boolean, weight: Float64Array, out: Float64Array): void {
-    const { heap, noThrough, source, target } = this;
+    const { heap, noThrough, source, target, opened, openRound } = this;
+    const { interior, chainNext, chainPrev } = this.chains;
     const start = forward ? source : target;
     out.fill(INF_WEIGHT);
     heap.clear();
@@ -98,8 +256,13 @@ export class GuidedQuery {
         for (let a = firstOut[u]; a < firstOut[u + 1]; a++) {
           const w = weight[a];
           if (w === INF_WEIGHT) continue;
-          const v = head[a];
-          const dv = du + w;
+          let v = head[a];
+          let dv = du + w;
+          for (let b = a; interior[v] === 1 && opened[v] !== openRound; ) {
+            b = chainNext[b];
+            dv += weight[b];
+            v = head[b];
+          }
           if (dv < out[v]) {
             out[v] = dv;
             heap.pushOrDecrease(v, dv);
@@ -112,9 +275,14 @@ export class GuidedQuery {
           const a = inArc[s];
           const w = weight[a];
           if (w === INF_WEIGHT) continue;
-          const v = tail[a];
+          let v = tail[a];
+          let dv = du + w;
+          for (let b = a; interior[v] === 1 && opened[v] !== openRound; ) {
+            b = chainPrev[b];
+            dv += weight[b];
+            v = tail[b];
+          }
           if (noThrough !== undefined && noThrough[v] === 1 && v !== source) continue;
-          const dv = du + w;
           if (dv < out[v]) {
             out[v] = dv;
             heap.pushOrDecrease(v, dv);
@@ -138,11 +306,18 @@ export class GuidedQuery {
     const limit = forward ? this.searchForward(weight, potential) : this.searchBackward(weight, potential);
     if (limit === INF_WEIGHT) return null;
     if (rising) {
-      // the bounds the next search of the sequence (the other way) takes
+      // the bounds the next search of the sequence (the other way) takes, at the nodes it can label (the bounds of
+      // the other noThrough nodes stay +Infinity: the searches do not go through them)
       const next = forward ? this.seqFromSource : this.seqToTarget;
       const { dist, done, round } = this;
       const slack = TIE_SHARE * limit;
-      for (let u = 0; u < next.length; u++) {
+      const { coreNodes } = this.chains;
+      for (let k = 0; k < coreNodes.length; k++) {
+        const u = coreNodes[k];
+        const bound = (done[u] === round ? dist[u] : limit - potential[u]) - slack;
+        if (bound > next[u]) next[u] = bound;
+      }
+      for (const u of this.openedNodes) {
         const bound = (done[u] === round ? dist[u] : limit - potential[u]) - slack;
         if (bound > next[u]) next[u] = bound;
       }
@@ -165,7 +340,8 @@ export class GuidedQuery {
   /** A* from the source; returns the key limit it settled up to (INF_WEIGHT when the target is out of reach). */
   private searchForward(weight: Float64Array, potential: Float64Array): number {
     const { firstOut, head } = this.graph;
-    const { dist, pred, stamp, done, tie, heap, noThrough, source, target } = this;
+    const { dist, pred, stamp, done, tie, heap, noThrough, source, target, opened, openRound } = this;
+    const { interior, chainNext } = this.chains;
     const round = this.nextRound();
     heap.clear();
     if (potential[source] === INF_WEIGHT) return INF_WEIGHT;
@@ -187,18 +363,27 @@ export class GuidedQuery {
       if (noThrough !== undefined && noThrough[u] === 1 && u !== source) continue;
       const du = dist[u];
       const end = firstOut[u + 1];
-      for (let a = firstOut[u]; a < end; a++) {
-        const w = weight[a];
+      for (let a0 = firstOut[u]; a0 < end; a0++) {
+        const w = weight[a0];
         if (w === INF_WEIGHT) continue;
-        const v = head[a];
+        // the arc, and the chain it enters up to its next core or opened node
+        let a = a0;
+        let v = head[a];
+        let dv = du + w;
+        while (interior[v] === 1 && opened[v] !== openRound) {
+          a = chainNext[a];
+          dv += weight[a];
+          v = head[a];
+        }
+        if (dv === INF_WEIGHT) continue;
         const h = potential[v];
         if (h === INF_WEIGHT || (noThrough !== undefined && noThrough[v] === 1 && v !== target)) continue;
-        const dv = du + w;
+        const key = dv + h;
         if (stamp[v] !== round) {
           stamp[v] = round;
           dist[v] = dv;
           pred[v] = a;
-          heap.pushOrDecrease(v, dv + h);
+          heap.pushOrDecrease(v, key);
           continue;
         }
         const old = dist[v];
@@ -206,7 +391,7 @@ export class GuidedQuery {
         if (dv < old) {
           dist[v] = dv;
           pred[v] = a;
-          heap.pushOrDecrease(v, dv + h);
+          heap.pushOrDecrease(v, key);
         }
       }
     }
@@ -218,7 +403,8 @@ export class GuidedQuery {
   private searchBackward(weight: Float64Array, potential: Float64Array): number {
     const { tail } = this.graph;
     const { firstIn, inArc } = this.reverse;
-    const { dist, pred, stamp, done, tie, heap, noThrough, source, target } = this;
+    const { dist, pred, stamp, done, tie, heap, noThrough, source, target, opened, openRound } = this;
+    const { interior, chainPrev } = this.chains;
     const round = this.nextRound();
     heap.clear();
     if (potential[target] === INF_WEIGHT) return INF_WEIGHT;
@@ -240,18 +426,26 @@ export class GuidedQuery {
       const du = dist[u];
       const end = firstIn[u + 1];
       for (let s = firstIn[u]; s < end; s++) {
-        const a = inArc[s];
+        let a = inArc[s];
         const w = weight[a];
         if (w === INF_WEIGHT) continue;
-        const v = tail[a];
+        // the arc, and the chain it leaves, back to the chain's core or opened node
+        let v = tail[a];
+        let dv = du + w;
+        while (interior[v] === 1 && opened[v] !== openRound) {
+          a = chainPrev[a];
+          dv += weight[a];
+          v = tail[a];
+        }
+        if (dv === INF_WEIGHT) continue;
         const h = potential[v];
         if (h === INF_WEIGHT || (noThrough !== undefined && noThrough[v] === 1 && v !== source)) continue;
-        const dv = du + w;
+        const key = dv + h;
         if (stamp[v] !== round) {
           stamp[v] = round;
           dist[v] = dv;
           pred[v] = a;
-          heap.pushOrDecrease(v, dv + h);
+          heap.pushOrDecrease(v, key);
           continue;
         }
         const old = dist[v];
@@ -259,7 +453,7 @@ export class GuidedQuery {
         if (dv < old) {
           dist[v] = dv;
           pred[v] = a;
-          heap.pushOrDecrease(v, dv + h);
+          heap.pushOrDecrease(v, key);
         }
       }
     }
@@ -267,25 +461,36 @@ export class GuidedQuery {
     return limit;
   }
 
-  /** The path of the last search, source to target, or "ambiguous" when a node on it is marked tied. */
+  /** The path of the last search, source to target, or "ambiguous" when a node on it that has a label is marked tied. */
   private pathOf(forward: boolean): ArcIndex[] | "ambiguous" {
     const { tail, head } = this.graph;
-    const { pred, tie, round, source, target } = this;
+    const { pred, tie, round, source, target, opened, openRound } = this;
+    const { interior, chainNext, chainPrev } = this.chains;
     const arcs: ArcIndex[] = [];
     if (forward) {
       for (let v = target; v !== source; ) {
         if (tie[v] === round) return "ambiguous";
-        const a = pred[v];
+        let a = pred[v];
         arcs.push(a);
         v = tail[a];
+        while (interior[v] === 1 && opened[v] !== openRound) {
+          a = chainPrev[a];
+          arcs.push(a);
+          v = tail[a];
+        }
       }
       return arcs.reverse();
     }
     for (let v = source; v !== target; ) {
       if (tie[v] === round) return "ambiguous";
-      const a = pred[v];
+      let a = pred[v];
       arcs.push(a);
       v = head[a];
+      while (interior[v] === 1 && opened[v] !== openRound) {
+        a = chainNext[a];
+        arcs.push(a);
+        v = head[a];
+      }
     }
     return arcs;
   }

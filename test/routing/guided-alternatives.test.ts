@@ -14,7 +14,7 @@ import { openNetwork } from "../../src/network/open";
 import { BidirectionalDijkstraQuery } from "../../src/routing/bidirectional";
 import { RoutingContext } from "../../src/routing/context";
 import { planJson } from "../../src/routing/format";
-import { GuidedQuery } from "../../src/routing/guided";
+import { buildChainIndex, GuidedQuery } from "../../src/routing/guided";
 import { resolveRouteOptions } from "../../src/routing/options";
 import { planRoutes } from "../../src/routing/plan";
 import { ratesRequestOf } from "../../src/routing/query-choices";
@@ -113,6 +113,100 @@ describe("GuidedQuery against bidirectional Dijkstra", () => {
     );
     // the comparison is not vacuous: most searches have one shortest path
     expect(answered).toBeGreaterThan(100);
+  });
+
+  it("walks chains: the reference's path from and to nodes inside chains, over rising penalised columns (random subdivided graphs)", () => {
+    let answered = 0;
+    let interiorNodes = 0;
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 2, max: 6 }),
+        fc.array(fc.tuple(fc.nat(5), fc.nat(5), fc.integer({ min: 0, max: 3 })), { minLength: 2, maxLength: 10 }),
+        fc.array(fc.integer({ min: 1, max: 6 }), { minLength: 60, maxLength: 60 }),
+        fc.tuple(fc.nat(200), fc.nat(200)),
+        fc.array(fc.nat(199), { minLength: 1, maxLength: 8 }),
+        (coreCount, edges, weights, [fromPick, toPick], penalised) => {
+          // core nodes 0..coreCount-1; each edge a two-way chain through `inner` new nodes; then one noThrough access
+          // node (with arcs both ways) for the origin and one for the destination, attached anywhere (also inside a chain)
+          const tails: number[] = [];
+          const heads: number[] = [];
+          const w: number[] = [];
+          let next = coreCount;
+          let k = 0;
+          const arc = (t: number, h: number) => {
+            tails.push(t);
+            heads.push(h);
+            w.push(weights[k++ % weights.length]);
+          };
+          for (const [x, y, inner] of edges) {
+            const a = x % coreCount;
+            const b = y % coreCount;
+            if (a === b && inner === 0) continue;
+            const nodes = [a, ...Array.from({ length: inner }, () => next++), b];
+            for (let i = 0; i + 1 < nodes.length; i++) {
+              arc(nodes[i], nodes[i + 1]);
+              arc(nodes[i + 1], nodes[i]);
+            }
+          }
+          const layerCount = next;
+          const origin = next++;
+          const destination = next++;
+          const n = next;
+          const from = fromPick % layerCount;
+          const to = toPick % layerCount;
+          arc(origin, from);
+          arc(from, origin);
+          arc(destination, to);
+          arc(to, destination);
+          const graph = buildCsr(n, tails, heads);
+          const reverse = buildReverse(graph);
+          const weight = new Float64Array(graph.arcCount);
+          for (let a = 0; a < graph.arcCount; a++) weight[a] = w[graph.inputArc[a]];
+          const noThrough = new Uint8Array(n);
+          noThrough[origin] = 1;
+          noThrough[destination] = 1;
+          const chains = buildChainIndex(graph, reverse, noThrough);
+          for (let v = 0; v < n; v++) interiorNodes += chains.interior[v];
+          const reference = new BidirectionalDijkstraQuery(graph, reverse, weight, { noThrough });
+          const guided = new GuidedQuery(graph, reverse, { noThrough, chains });
+          guided.prepare(origin, destination, weight);
+          const column = Float64Array.from(weight);
+          for (const p of [-1, ...penalised]) {
+            if (p >= 0) column[p % graph.arcCount] *= 1.25;
+            reference.setWeight(column);
+            const value = reference.oneToOne(origin, destination);
+            const found = guided.shortest(column, p >= 0);
+            if (value === INF_WEIGHT) expect(found).toBeNull();
+            else if (found !== "ambiguous") {
+              expect(found).toEqual(reference.pathArcs(destination));
+              answered++;
+            }
+          }
+        },
+      ),
+      { numRuns: 400, seed: 11 },
+    );
+    expect(interiorNodes).toBeGreaterThan(500);
+    expect(answered).toBeGreaterThan(500);
+  });
+
+  it("keeps one node of a cycle of interior nodes as a core node", () => {
+    // a ring 0 → 1 → 2 → 3 → 0 and back: every node has two neighbours, one arc to and from each
+    const tails = [0, 1, 1, 2, 2, 3, 3, 0];
+    const heads = [1, 0, 2, 1, 3, 2, 0, 3];
+    const graph = buildCsr(4, tails, heads);
+    const reverse = buildReverse(graph);
+    const chains = buildChainIndex(graph, reverse);
+    expect([...chains.interior]).toEqual([0, 1, 1, 1]);
+    expect([...chains.coreNodes]).toEqual([0]);
+    // forward round the ring 1, back 2 (input order; CSR order through inputArc)
+    const input = [1, 2, 1, 2, 1, 2, 1, 2];
+    const weight = Float64Array.from(graph.inputArc, (i) => input[i]);
+    const guided = new GuidedQuery(graph, reverse, { chains });
+    guided.prepare(1, 3, weight);
+    const path = guided.shortest(weight);
+    expect(path).not.toBe("ambiguous");
+    expect((path as number[]).map((a) => `${graph.tail[a]}>${graph.head[a]}`)).toEqual(["1>2", "2>3"]);
   });
 });
 
