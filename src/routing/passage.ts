@@ -99,11 +99,25 @@ export function passageOfCountries(state: NetworkState, origin: string | null, d
     if (allOff || state.rulesOff.includes(rule.id)) off.push(rule.id);
     else rules.push(rule);
   }
-  const forbidding = rules.filter((r) => r.kind !== "permit" && r.kind !== "tariff_discount");
+  const forbidding = rules.filter(isForbidding);
   const discounts = rules.filter((r) => r.kind === "tariff_discount");
-  // the forbidden arcs depend on the rules and, through a transit ban, on which of its countries are the shipment's
-  // origin or destination (never transit for it): shipments alike in both share the key, and with it the forbidden
-  // arcs (built once per arc columns and key: they read nothing else of the state), the weight set and what is cached on it (the state is keyed apart)
+  const { blocked, ruleKey } = forbiddenOf(state, forbidding, origin, destination);
+  const key = [blocked === null ? "" : ruleKey, discountKey(discounts, origin, destination)].filter((k) => k !== "").join("#");
+  return { date, rules, off, blocked, key, discounts, tripEnds: [origin, destination] };
+}
+
+/** true for the rules that forbid something (transit bans and closures), not permits or tariff discounts. */
+export function isForbidding(rule: PassageRule): boolean {
+  return rule.kind !== "permit" && rule.kind !== "tariff_discount";
+}
+
+/**
+ * The arcs `forbidding` rules close to a shipment between two countries, and their key. They depend on the rules and,
+ * through a transit ban, on which of its countries are the shipment's origin or destination (never transit for it):
+ * shipments alike in both share the key, and with it the forbidden arcs (built once per arc columns and key: they
+ * read nothing else of the state), the weight set and what is cached on it (the state is keyed apart).
+ */
+function forbiddenOf(state: NetworkState, forbidding: readonly PassageRule[], origin: string | null, destination: string | null): { blocked: Uint8Array | null; ruleKey: string } {
   const tripEnd = (c: string | null) => (c !== null && forbidding.some((r) => r.kind === "transit_ban" && r.countries.includes(c)) ? c : "");
   const ruleKey = `${forbidding.map((r) => r.id).join(",")}|${tripEnd(origin)}>${tripEnd(destination)}`;
   let byKey = forbiddenCache.get(state.arcs);
@@ -113,12 +127,22 @@ export function passageOfCountries(state: NetworkState, origin: string | null, d
   }
   let blocked = byKey.get(ruleKey);
   if (blocked === undefined) {
-    blocked = forbidding.length > 0 ? forbiddenArcs(net, state, forbidding, origin, destination) : null;
+    blocked = forbidding.length > 0 ? forbiddenArcs(state.net, state, forbidding, origin, destination) : null;
     if (blocked !== null && !blocked.includes(1)) blocked = null;
     byKey.set(ruleKey, blocked);
   }
-  const key = [blocked === null ? "" : ruleKey, discountKey(discounts, origin, destination)].filter((k) => k !== "").join("#");
-  return { date, rules, off, blocked, key, discounts, tripEnds: [origin, destination] };
+  return { blocked, ruleKey };
+}
+
+/**
+ * The block with only the forbidding rules of `block` named in `ids` (no permits, no discounts): the state of a
+ * counterfactual search that keeps some of the shipment's bans and lifts the others.
+ */
+export function forbiddingSubset(state: NetworkState, block: PassageBlock, ids: ReadonlySet<string>): PassageBlock {
+  const rules = block.rules.filter((r) => isForbidding(r) && ids.has(r.id));
+  const [origin, destination] = block.tripEnds;
+  const { blocked, ruleKey } = forbiddenOf(state, rules, origin, destination);
+  return { date: block.date, rules, off: [], blocked, key: blocked === null ? "" : ruleKey, discounts: [], tripEnds: block.tripEnds };
 }
 
 /**
@@ -265,7 +289,7 @@ function pathConcerns(net: CompiledNetwork, state: NetworkState, rule: PassageRu
 }
 
 /** Countries and crossings of a path that a forbidding rule names (to say how a rule changed the route). */
-function pathUses(net: CompiledNetwork, state: NetworkState, rule: PassageRule, path: readonly number[], origin: string | null, destination: string | null): string[] {
+export function pathUses(net: CompiledNetwork, state: NetworkState, rule: PassageRule, path: readonly number[], origin: string | null, destination: string | null): string[] {
   const arcs = state.arcs;
   const used = new Set<string>();
   const modes = rule.modes.map((m) => MODE_CODES.indexOf(m));
@@ -294,16 +318,16 @@ function pathUses(net: CompiledNetwork, state: NetworkState, rule: PassageRule, 
 }
 
 /**
- * The notes a route report names the rules of passage with: each transit ban in force for the shipment and each
- * closure the route had to avoid (with, when `unrestricted` — the best path without the rules — used what the rule
- * forbids, what it would have used), each permit
+ * The notes a route report names the rules of passage with: each forbidding rule (transit ban or closure) the route
+ * had to avoid, with what the best path without it would have used (`avoidedBy`: rule id → the countries, crossings
+ * or ferries it forbids that such a path used; routing/passage-report.ts); each tariff discount the route pays; each permit
  * whose crossings or countries the route uses, and the rules switched off that the route would otherwise break.
  */
 export function passageNotes(
   state: NetworkState,
   passage: PassageBlock,
   path: readonly number[],
-  unrestricted: readonly number[] | null,
+  avoidedBy: ReadonlyMap<string, readonly string[]>,
   originPlace: number,
   destinationPlace: number,
   profileId: string | null = null,
@@ -327,12 +351,12 @@ export function passageNotes(
       if (used.length > 0) notes.push({ text: `rule of passage in force on ${passage.date}: ${rule.name} [${rule.id}]: ${rule.what}; this route pays ${100 - pct} % of the ${rule.modes.join("/") || "moving"} tariff in ${used.join(", ")} (${pct} % off)`, rule });
       continue;
     }
-    const avoided = unrestricted === null ? [] : pathUses(net, state, rule, unrestricted, origin, destination);
-    // a closure (crossing_ban, service_ban) concerns every shipment: it is named only on routes it shaped, those whose
-    // best path without the rules would use what it closes; a transit ban is named on every shipment it concerns
-    if (rule.kind !== "transit_ban" && avoided.length === 0) continue;
-    const effect = avoided.length > 0 ? `; without it the best route would use ${avoided.join(", ")}` : "";
-    notes.push({ text: `rule of passage in force on ${passage.date}: ${rule.name} [${rule.id}]: ${rule.what}${effect}`, rule });
+    // a forbidding rule (transit_ban, crossing_ban, service_ban) is named only on the routes it shaped (`avoidedBy`,
+    // routing/passage-report.ts): a ban on transit across Nepal says nothing about a route from China to Germany,
+    // although it concerns the shipment's goods
+    const avoided = avoidedBy.get(rule.id) ?? [];
+    if (avoided.length === 0) continue;
+    notes.push({ text: `rule of passage in force on ${passage.date}: ${rule.name} [${rule.id}]: ${rule.what}; without it the best route would use ${avoided.join(", ")}`, rule });
   }
   for (const id of passage.off) {
     const rule = passageRules(net).find((r) => r.id === id)!;

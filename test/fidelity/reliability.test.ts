@@ -57,6 +57,19 @@ describe.skipIf(!existsSync(DATA))("reliability and seasons on data/eurasia", ()
     console.info(`Alashankou → Dostyk rail: timeH ${r.timeH.toFixed(1)} h, timeP90H ${r.timeP90H.toFixed(1)} h`);
   });
 
+  it("every crossing's dwell has a high figure: the no-clearance borders (EU internal, customs unions) are 0 h at median and high, so Xi'an → Duisburg names no crossing without one", () => {
+    const missing = net.network.crossings.flatMap((c) => c.dwell.filter((d) => d.highH === null || d.highH === undefined).map((d) => `${c.id} from ${d.fromCountry}`));
+    expect(missing).toEqual([]);
+    const noClearance = net.network.crossings.flatMap((c) =>
+      c.dwell.filter((d) => d.source.some((s) => s === "estimate:west-eu-internal-border" || s === "estimate:world-customs-union-border")),
+    );
+    expect(noClearance.length).toBeGreaterThan(30);
+    expect(noClearance.every((d) => d.medianH === 0 && d.highH === 0)).toBe(true);
+    const r = route("xian", "duisburg");
+    expect(r.events.some((e) => e.type === "border" && e.ref === "frankfurt-oder-rzepin")).toBe(true);
+    expect(r.notes.join("\n")).not.toMatch(/no high dwell figure/);
+  });
+
   it("Xi'an → Duisburg by rail: timeP90H = moving time + Σ event P90s, and every event's P90 ≥ its expected time", () => {
     const r = route("xian", "duisburg", { modes: ["rail"] });
     expect(r.timeP90H).toBeCloseTo(sum(r.legs.map((l) => l.timeH)) + sum(r.events.map((e) => e.timeP90H)), 6);

@@ -97,6 +97,29 @@ describe.skipIf(!existsSync(DATA))("rules of passage on data/eurasia", () => {
     expect(named(2024, ["rail"])).toBe(false);
   });
 
+  it("a route names the forbidding rules that shaped it, not every rule that concerns its goods", () => {
+    const ruleIds = (notes: readonly string[]) => notes.filter((n) => n.startsWith("rule of passage in force")).map((n) => /\[([a-z0-9-]+)\]/.exec(n)![1]);
+    // the Nepal rule concerns every shipment of Chinese goods, and APTTA every shipment of Indian goods: neither
+    // changes a route from Xi'an to Duisburg or from Delhi to Rotterdam, so neither is named there
+    const xian = plan("Xi'an", "Duisburg", { year: 2024 });
+    expect(xian.passage.rules).toContain("nepal-china-ports-bilateral");
+    expect(ruleIds(xian.routes[0].notes)).toEqual([]);
+    const rotterdam = plan("Delhi", "Rotterdam", { year: 2025, month: 6 });
+    expect(rotterdam.passage.rules).toEqual(expect.arrayContaining(["aptta-no-indian-transit", "pakistan-india-trade-suspension-2025"]));
+    expect(ruleIds(rotterdam.routes[0].notes)).toEqual([]);
+    // Delhi → Urumqi by time: without the rules by Pakistan; with the Pakistan rule by Nepal; with that one too by
+    // Myanmar or over a border-trade pass: each rule closing one of those ways is named with what it closed
+    const urumqi = plan("Delhi", "Urumqi", { year: 2024, criterion: "time" });
+    const named = ruleIds(urumqi.routes[0].notes);
+    expect(named).toEqual(expect.arrayContaining(["aptta-no-indian-transit", "nepal-china-ports-bilateral"]));
+    expect(named.length).toBeGreaterThanOrEqual(3);
+    for (const n of urumqi.routes[0].notes.filter((x) => x.startsWith("rule of passage in force"))) expect(n).toMatch(/; without it the best route would use [A-Za-z]/);
+    const nepal = urumqi.routes[0].notes.find((n) => n.includes("[nepal-china-ports-bilateral]"))!;
+    expect(nepal).toMatch(/would use NPL$/);
+    expect(urumqi.routes[0].countries).not.toContain("NPL");
+    expect(urumqi.routes[0].countries).not.toContain("PAK");
+  });
+
   it("an unknown rule id is refused with a suggestion", () => {
     expect(() => plan("Delhi", "Kabul", { rulesOff: ["aptta"] })).toThrow(expect.objectContaining({ code: "E_USAGE", didYouMean: expect.arrayContaining(["aptta-no-indian-transit"]) }));
   });
