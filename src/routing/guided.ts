@@ -28,6 +28,14 @@ export interface ChainIndex {
   readonly chainPrev: Int32Array;
   /** The nodes that are neither interior nor noThrough, ascending (the through nodes a search labels). */
   readonly coreNodes: Uint32Array;
+  /**
+   * [node] 1 = in a dead-end tree: removed by repeatedly removing the through nodes with at most one through
+   * neighbour. A simple path enters such a tree and leaves it at the one node that joins it to the rest, so only a
+   * path that starts or ends inside it goes in: a query keeps the nodes from its opened nodes up to that node.
+   */
+  readonly dead: Uint8Array;
+  /** [node] the neighbour a dead node was joined to when it was removed (towards the rest of the graph), −1 for none. */
+  readonly deadParent: Int32Array;
 }
 
 /** Build the ChainIndex of a graph (O(nodes + arcs)). */
@@ -115,7 +123,39 @@ export function buildChainIndex(graph: CsrGraph, reverse: CsrReverse, noThrough?
   for (let v = 0; v < n; v++) if (interior[v] !== 1 && through(v)) cores++;
   const coreNodes = new Uint32Array(cores);
   for (let v = 0, k = 0; v < n; v++) if (interior[v] !== 1 && through(v)) coreNodes[k++] = v;
-  return { interior, chainNext, chainPrev, coreNodes };
+  // dead-end trees: leaf removal over the distinct through neighbours
+  const dead = new Uint8Array(n);
+  const deadParent = new Int32Array(n).fill(-1);
+  const degree = new Int32Array(n);
+  const neighbours = (v: number, visit: (u: number) => void) => {
+    for (let a = firstOut[v]; a < firstOut[v + 1]; a++) if (head[a] !== v && through(head[a])) visit(head[a]);
+    for (let s = firstIn[v]; s < firstIn[v + 1]; s++) if (tail[inArc[s]] !== v && through(tail[inArc[s]])) visit(tail[inArc[s]]);
+  };
+  const mark = new Int32Array(n).fill(-1);
+  for (let v = 0; v < n; v++) {
+    if (!through(v)) continue;
+    neighbours(v, (u) => {
+      if (mark[u] !== v) {
+        mark[u] = v;
+        degree[v]++;
+      }
+    });
+  }
+  const leaves: number[] = [];
+  for (let v = 0; v < n; v++) if (through(v) && degree[v] <= 1) leaves.push(v);
+  mark.fill(-1);
+  while (leaves.length > 0) {
+    const v = leaves.pop() as number;
+    if (dead[v] === 1) continue;
+    dead[v] = 1;
+    neighbours(v, (u) => {
+      if (dead[u] === 1 || mark[u] === v) return;
+      mark[u] = v;
+      deadParent[v] = u;
+      if (--degree[u] <= 1) leaves.push(u);
+    });
+  }
+  return { interior, chainNext, chainPrev, coreNodes, dead, deadParent };
 }
 
 /**
@@ -135,7 +175,9 @@ export function buildChainIndex(graph: CsrGraph, reverse: CsrReverse, noThrough?
  * target, the heads of the source's out-arcs and the tails of the target's in-arcs): relaxing an arc into a chain
  * walks it, adding its arcs' weights in order, to the next such node, whose label (and predecessor, the walk's last
  * arc) it sets. The labels of those nodes are their distances, as in a search over every node; the interior nodes
- * get none (a path through one enters and leaves its chain at the two ends).
+ * get none (a path through one enters and leaves its chain at the two ends). Nor do the nodes of dead-end trees
+ * (ChainIndex.dead) other than those between an opened node and the rest of the graph: no simple path between the
+ * source and the target goes through them.
  *
  * A search goes on after the goal is settled until its keys exceed the path's length by TIE_SHARE, marking every node
  * reached by two different arcs (walks) with labels that close. Two paths of (nearly) equal length part at some node
@@ -155,6 +197,8 @@ export class GuidedQuery {
   /** [node] query number of the last query that opened the node (see the class comment). */
   private readonly opened: Uint32Array;
   private openRound = 0;
+  /** [node] query number of the last query that kept the (dead) node: on the way from an opened node out of its tree. */
+  private readonly alive: Uint32Array;
   /** The source, the target and the interior nodes the current query opened. */
   private openedNodes: number[] = [];
   /** [node] base distance to the target / from the source; INF_WEIGHT where out of reach. */
@@ -189,6 +233,7 @@ export class GuidedQuery {
     this.chains = options.chains ?? buildChainIndex(graph, reverse, options.noThrough);
     if (this.chains.interior.length !== n || this.chains.chainNext.length !== graph.arcCount) throw new RangeError("GuidedQuery: the chain index belongs to another graph");
     this.opened = new Uint32Array(n);
+    this.alive = new Uint32Array(n);
     this.baseToTarget = new Float64Array(n);
     this.baseFromSource = new Float64Array(n);
     this.seqToTarget = new Float64Array(n);
@@ -218,6 +263,7 @@ export class GuidedQuery {
     this.openRound++;
     if (this.openRound === 0xffffffff) {
       this.opened.fill(0);
+      this.alive.fill(0);
       this.openRound = 1;
     }
     const { opened, openRound, source, target } = this;
@@ -236,12 +282,22 @@ export class GuidedQuery {
     for (let a = firstOut[source]; a < firstOut[source + 1]; a++) open(head[a]);
     for (let s = firstIn[target]; s < firstIn[target + 1]; s++) open(tail[inArc[s]]);
     this.openedNodes = list;
+    // the dead nodes from an opened node to the rest of the graph stay in
+    const { dead, deadParent } = this.chains;
+    const alive = this.alive;
+    const keep = (v: number) => {
+      for (let u = v; u >= 0 && dead[u] === 1 && alive[u] !== openRound; u = deadParent[u]) alive[u] = openRound;
+    };
+    for (let a = firstOut[source]; a < firstOut[source + 1]; a++) keep(head[a]);
+    for (let s = firstIn[target]; s < firstIn[target + 1]; s++) keep(tail[inArc[s]]);
+    keep(source);
+    keep(target);
   }
 
   /** Plain Dijkstra from the source (forward) or the target over every core and opened node, labels into `out`. */
   private fullSearch(forward: boolean, weight: Float64Array, out: Float64Array): void {
-    const { heap, noThrough, source, target, opened, openRound } = this;
-    const { interior, chainNext, chainPrev } = this.chains;
+    const { heap, noThrough, source, target, opened, openRound, alive } = this;
+    const { interior, chainNext, chainPrev, dead } = this.chains;
     const start = forward ? source : target;
     out.fill(INF_WEIGHT);
     heap.clear();
@@ -263,6 +319,7 @@ export class GuidedQuery {
             dv += weight[b];
             v = head[b];
           }
+          if (dead[v] === 1 && alive[v] !== openRound) continue;
           if (dv < out[v]) {
             out[v] = dv;
             heap.pushOrDecrease(v, dv);
@@ -282,7 +339,7 @@ export class GuidedQuery {
             dv += weight[b];
             v = tail[b];
           }
-          if (noThrough !== undefined && noThrough[v] === 1 && v !== source) continue;
+          if ((noThrough !== undefined && noThrough[v] === 1 && v !== source) || (dead[v] === 1 && alive[v] !== openRound)) continue;
           if (dv < out[v]) {
             out[v] = dv;
             heap.pushOrDecrease(v, dv);
@@ -340,8 +397,8 @@ export class GuidedQuery {
   /** A* from the source; returns the key limit it settled up to (INF_WEIGHT when the target is out of reach). */
   private searchForward(weight: Float64Array, potential: Float64Array): number {
     const { firstOut, head } = this.graph;
-    const { dist, pred, stamp, done, tie, heap, noThrough, source, target, opened, openRound } = this;
-    const { interior, chainNext } = this.chains;
+    const { dist, pred, stamp, done, tie, heap, noThrough, source, target, opened, openRound, alive } = this;
+    const { interior, chainNext, dead } = this.chains;
     const round = this.nextRound();
     heap.clear();
     if (potential[source] === INF_WEIGHT) return INF_WEIGHT;
@@ -375,7 +432,7 @@ export class GuidedQuery {
           dv += weight[a];
           v = head[a];
         }
-        if (dv === INF_WEIGHT) continue;
+        if (dv === INF_WEIGHT || (dead[v] === 1 && alive[v] !== openRound)) continue;
         const h = potential[v];
         if (h === INF_WEIGHT || (noThrough !== undefined && noThrough[v] === 1 && v !== target)) continue;
         const key = dv + h;
@@ -403,8 +460,8 @@ export class GuidedQuery {
   private searchBackward(weight: Float64Array, potential: Float64Array): number {
     const { tail } = this.graph;
     const { firstIn, inArc } = this.reverse;
-    const { dist, pred, stamp, done, tie, heap, noThrough, source, target, opened, openRound } = this;
-    const { interior, chainPrev } = this.chains;
+    const { dist, pred, stamp, done, tie, heap, noThrough, source, target, opened, openRound, alive } = this;
+    const { interior, chainPrev, dead } = this.chains;
     const round = this.nextRound();
     heap.clear();
     if (potential[target] === INF_WEIGHT) return INF_WEIGHT;
@@ -437,7 +494,7 @@ export class GuidedQuery {
           dv += weight[a];
           v = tail[a];
         }
-        if (dv === INF_WEIGHT) continue;
+        if (dv === INF_WEIGHT || (dead[v] === 1 && alive[v] !== openRound)) continue;
         const h = potential[v];
         if (h === INF_WEIGHT || (noThrough !== undefined && noThrough[v] === 1 && v !== source)) continue;
         const key = dv + h;

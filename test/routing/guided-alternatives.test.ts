@@ -115,9 +115,10 @@ describe("GuidedQuery against bidirectional Dijkstra", () => {
     expect(answered).toBeGreaterThan(100);
   });
 
-  it("walks chains: the reference's path from and to nodes inside chains, over rising penalised columns (random subdivided graphs)", () => {
+  it("walks chains and skips dead-end trees: the reference's path from and to nodes inside them, over rising penalised columns (random subdivided graphs with trees)", () => {
     let answered = 0;
     let interiorNodes = 0;
+    let deadNodes = 0;
     fc.assert(
       fc.property(
         fc.integer({ min: 2, max: 6 }),
@@ -125,7 +126,8 @@ describe("GuidedQuery against bidirectional Dijkstra", () => {
         fc.array(fc.integer({ min: 1, max: 6 }), { minLength: 60, maxLength: 60 }),
         fc.tuple(fc.nat(200), fc.nat(200)),
         fc.array(fc.nat(199), { minLength: 1, maxLength: 8 }),
-        (coreCount, edges, weights, [fromPick, toPick], penalised) => {
+        fc.array(fc.nat(99), { maxLength: 8 }),
+        (coreCount, edges, weights, [fromPick, toPick], penalised, hanging) => {
           // core nodes 0..coreCount-1; each edge a two-way chain through `inner` new nodes; then one noThrough access
           // node (with arcs both ways) for the origin and one for the destination, attached anywhere (also inside a chain)
           const tails: number[] = [];
@@ -148,6 +150,12 @@ describe("GuidedQuery against bidirectional Dijkstra", () => {
               arc(nodes[i + 1], nodes[i]);
             }
           }
+          // trees hanging off: each new node joined both ways to one node before it
+          for (const at of hanging) {
+            const v = next++;
+            arc(at % v, v);
+            arc(v, at % v);
+          }
           const layerCount = next;
           const origin = next++;
           const destination = next++;
@@ -166,7 +174,10 @@ describe("GuidedQuery against bidirectional Dijkstra", () => {
           noThrough[origin] = 1;
           noThrough[destination] = 1;
           const chains = buildChainIndex(graph, reverse, noThrough);
-          for (let v = 0; v < n; v++) interiorNodes += chains.interior[v];
+          for (let v = 0; v < n; v++) {
+            interiorNodes += chains.interior[v];
+            deadNodes += chains.dead[v];
+          }
           const reference = new BidirectionalDijkstraQuery(graph, reverse, weight, { noThrough });
           const guided = new GuidedQuery(graph, reverse, { noThrough, chains });
           guided.prepare(origin, destination, weight);
@@ -187,6 +198,7 @@ describe("GuidedQuery against bidirectional Dijkstra", () => {
       { numRuns: 400, seed: 11 },
     );
     expect(interiorNodes).toBeGreaterThan(500);
+    expect(deadNodes).toBeGreaterThan(500);
     expect(answered).toBeGreaterThan(500);
   });
 
