@@ -859,6 +859,14 @@ export function validateNetwork(dir: string): ValidationResult {
     operations.map((r) => r.value),
     (i, field, message) => problems.on(operations[i], field, message),
   );
+  const cargoIds = cargo.map((r) => r.value.id);
+  for (const rec of operations) {
+    rec.value.cargo.forEach((id, k) => {
+      if (cargoIds.includes(id)) return;
+      const hint = suggest(id, cargoIds, 2);
+      problems.on(rec, `cargo.${k}`, `unknown cargo profile "${id}"; cargo.yaml defines ${cargoIds.join(", ")}${hint.length ? ` (did you mean ${hint.map((h) => `"${h}"`).join(", ")}?)` : ""}`);
+    });
+  }
 
   // provenance references
   const checkRefs = <T>(rec: Rec<T> | null): void => {

@@ -72,6 +72,11 @@ export const operationSchema = z
     default: z.boolean().default(false),
     /** Sea: the operation of legs over the sea feeder records, timed by those records (not chosen, not the default). */
     feeder: z.boolean().default(false),
+    /**
+     * The cargo profiles (cargo.yaml ids) whose shipments the operation's speed sources describe; [] = every profile.
+     * A route of another profile still runs at the operation's speed (the dataset has nothing else) and says so.
+     */
+    cargo: z.array(idSchema).default([]),
     source: provenanceSchema,
     notes: z.string().default(""),
   })

@@ -161,7 +161,7 @@ export function timeBasisNote(endDwell: boolean | "origin" | "destination"): str
  * time basis. Every trip end pays a non-zero handling when trip-end dwell is charged (routing/trip-ends.ts), so a
  * route lists terminal_dwell events exactly when it was; datasets without operation types get neither note.
  */
-export function withOperations(net: CompiledNetwork, chosen: readonly string[], reports: RouteReport[]): RouteReport[] {
+export function withOperations(net: CompiledNetwork, chosen: readonly string[], reports: RouteReport[], profileId: string | null = null): RouteReport[] {
   const assumed = assumedOperations(net, chosen);
   if (assumed.length === 0) return reports;
   const feeder = feederOperation(net);
@@ -172,7 +172,9 @@ export function withOperations(net: CompiledNetwork, chosen: readonly string[], 
     for (const o of ops) {
       const legs = r.legs.flatMap((l, i) => (l.operation === o.id ? [i + 1] : []));
       if (legs.length === 0) continue;
-      parts.push(`${o.mode}: ${o.name} [${o.id}${operationTerms(o)}] (leg${legs.length > 1 ? "s" : ""} ${legs.join(", ")})`);
+      // an operation whose speed sources describe other cargo than the shipment's: its speed is taken, and said to be
+      const borrowed = profileId !== null && o.cargo.length > 0 && !o.cargo.includes(profileId) ? `; ${profileId} at its speed: the dataset has no ${o.mode} speed of its own for ${profileId}` : "";
+      parts.push(`${o.mode}: ${o.name} [${o.id}${operationTerms(o)}${borrowed}] (leg${legs.length > 1 ? "s" : ""} ${legs.join(", ")})`);
     }
     const timed = withDrivingRules(assumed.find((o) => o.driving !== undefined), r);
     const notes = [...r.notes];

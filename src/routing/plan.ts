@@ -70,7 +70,7 @@ export function planRoutes(ctx: RoutingContext, request: RouteRequest): RoutePla
     valueOfTimeBasis: options.valueOfTimeBasis,
     costBasis: basis.costBasis,
     ratesMonth: basis.ratesMonth,
-    routes: withOperations(net, options.operations, withPassage(ctx, base, passage, request.from, request.to, via, paths.map(report))),
+    routes: withOperations(net, options.operations, withPassage(ctx, base, passage, request.from, request.to, via, paths.map(report)), options.profile.id),
     passage: { date: passage.date, rules: passage.rules.map((r) => r.id), off: passage.off },
   };
 }

@@ -43,6 +43,21 @@ describe.skipIf(!existsSync(DATA))("operation types on data/eurasia", () => {
     }
   });
 
+  it("a bulk route says it runs at the container trains' and ships' speeds, which no source gives for bulk", () => {
+    const block = net.network.operations!.find((o) => o.id === "rail-block-train")!;
+    expect(block.cargo).toEqual(["feu", "teu"]);
+    const bulk = route("Tashkent", "Bandar Abbas", { cargo: "bulk", modes: ["rail"] });
+    expect(opsNote(bulk)).toBe("operations assumed: rail: scheduled container block train [rail-block-train; bulk at its speed: the dataset has no rail speed of its own for bulk] (leg 1)");
+    // the same legs in the same time as a box: the speed is the block train's
+    const box = route("Tashkent", "Bandar Abbas", { cargo: "feu", modes: ["rail"] });
+    expect(opsNote(box)).toBe("operations assumed: rail: scheduled container block train [rail-block-train] (leg 1)");
+    expect(bulk.legs.map((l) => l.timeH)).toEqual(box.legs.map((l) => l.timeH));
+    // an operation without a cargo list (wagonload: RZD's figure for every consignment) adds nothing
+    const wagonload = route("Tashkent", "Bandar Abbas", { cargo: "bulk", modes: ["rail"], operations: ["rail-wagonload"] });
+    expect(opsNote(wagonload)).toMatch(/\[rail-wagonload, speed × 0\.66[^\]]*\] \(leg 1\)/);
+    expect(opsNote(wagonload)).not.toMatch(/bulk at its speed/);
+  });
+
   it("states the time basis: line haul without end dwell by default, trip ends included with the trip-end dwell", () => {
     const basis = (r: RouteReport) => r.notes.filter((n) => n.startsWith("time basis:"));
     expect(basis(route("Xi'an", "Duisburg", { modes: ["rail"] }))).toEqual([expect.stringContaining("line haul")]);
@@ -149,6 +164,7 @@ describe.skipIf(!existsSync(DATA))("operation types on data/eurasia", () => {
       "  - id: road-a",
       "    mode: road",
       "    name: a",
+      "    cargo: [feu, bulky]",
       "    speedFactor: 1",
       "    default: true",
       "    source: [src:core-iru-nelti-2010]",
@@ -174,8 +190,9 @@ describe.skipIf(!existsSync(DATA))("operation types on data/eurasia", () => {
     writeFileSync(join(dir, "operations.yaml"), lines.join("\n"));
     const { problems } = validateNetwork(dir);
     const mine = problems.filter((p) => p.file === "operations.yaml");
-    expect(mine.find((p) => p.field === "default" && p.line === 12)?.message).toMatch(/exactly one road operation/);
-    expect(mine.find((p) => p.field === "speedFactor" && p.line === 17)?.message).toMatch(/factor is 1/);
-    expect(mine.find((p) => p.field === "driving" && p.line === 23)?.message).toMatch(/road operations only/);
+    expect(mine.find((p) => p.field === "default" && p.line === 13)?.message).toMatch(/exactly one road operation/);
+    expect(mine.find((p) => p.field === "speedFactor" && p.line === 18)?.message).toMatch(/factor is 1/);
+    expect(mine.find((p) => p.field === "driving" && p.line === 24)?.message).toMatch(/road operations only/);
+    expect(mine.find((p) => p.field === "cargo.1" && p.line === 5)?.message).toMatch(/unknown cargo profile "bulky".*did you mean "bulk"/);
   });
 });
