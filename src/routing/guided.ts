@@ -26,7 +26,7 @@ export interface ChainIndex {
   readonly chainNext: Int32Array;
   /** [arc] the arc before the arc in its chain (its tail is interior, its head one of the tail's two neighbours), else NO_ARC. */
   readonly chainPrev: Int32Array;
-  /** The nodes that are neither interior nor noThrough, ascending (the through nodes a search labels). */
+  /** The nodes that are neither interior, dead nor noThrough, ascending (the through nodes every search may label). */
   readonly coreNodes: Uint32Array;
   /**
    * [node] 1 = in a dead-end tree: removed by repeatedly removing the through nodes with at most one through
@@ -119,10 +119,6 @@ export function buildChainIndex(graph: CsrGraph, reverse: CsrReverse, noThrough?
     }
   }
   if (broke) link();
-  let cores = 0;
-  for (let v = 0; v < n; v++) if (interior[v] !== 1 && through(v)) cores++;
-  const coreNodes = new Uint32Array(cores);
-  for (let v = 0, k = 0; v < n; v++) if (interior[v] !== 1 && through(v)) coreNodes[k++] = v;
   // dead-end trees: leaf removal over the distinct through neighbours
   const dead = new Uint8Array(n);
   const deadParent = new Int32Array(n).fill(-1);
@@ -155,6 +151,10 @@ export function buildChainIndex(graph: CsrGraph, reverse: CsrReverse, noThrough?
       if (--degree[u] <= 1) leaves.push(u);
     });
   }
+  let cores = 0;
+  for (let v = 0; v < n; v++) if (interior[v] !== 1 && dead[v] !== 1 && through(v)) cores++;
+  const coreNodes = new Uint32Array(cores);
+  for (let v = 0, k = 0; v < n; v++) if (interior[v] !== 1 && dead[v] !== 1 && through(v)) coreNodes[k++] = v;
   return { interior, chainNext, chainPrev, coreNodes, dead, deadParent };
 }
 
@@ -199,7 +199,7 @@ export class GuidedQuery {
   private openRound = 0;
   /** [node] query number of the last query that kept the (dead) node: on the way from an opened node out of its tree. */
   private readonly alive: Uint32Array;
-  /** The source, the target and the interior nodes the current query opened. */
+  /** The source, the target, the interior nodes the current query opened and the dead nodes it kept that are not interior. */
   private openedNodes: number[] = [];
   /** [node] base distance to the target / from the source; INF_WEIGHT where out of reach. */
   private readonly baseToTarget: Float64Array;
@@ -286,7 +286,11 @@ export class GuidedQuery {
     const { dead, deadParent } = this.chains;
     const alive = this.alive;
     const keep = (v: number) => {
-      for (let u = v; u >= 0 && dead[u] === 1 && alive[u] !== openRound; u = deadParent[u]) alive[u] = openRound;
+      for (let u = v; u >= 0 && dead[u] === 1 && alive[u] !== openRound; u = deadParent[u]) {
+        alive[u] = openRound;
+        // (the opened nodes in the list are interior ones, the source and the target, which are never dead)
+        if (interior[u] !== 1) list.push(u);
+      }
     };
     for (let a = firstOut[source]; a < firstOut[source + 1]; a++) keep(head[a]);
     for (let s = firstIn[target]; s < firstIn[target + 1]; s++) keep(tail[inArc[s]]);

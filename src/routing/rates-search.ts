@@ -57,6 +57,9 @@ interface EdgeTable {
   readonly layer: RatesLayer;
   /** Lanes with tariff edges in some direction. */
   readonly laneIds: Set<string>;
+  /** The edges by node as the searches read them: node v's are edgeAt[firstEdge[v] .. firstEdge[v + 1] − 1], in `edges` order. */
+  firstEdge: Uint32Array;
+  edgeAt: TariffEdge[];
 }
 
 /** How a run is priced: a rate (runUsd) or, without one, the cost model's tariff × the lane's imbalance factor. */
@@ -138,7 +141,7 @@ export function tariffEdges(ctx: RoutingContext, set: WeightSet, query: PricingQ
   const key = `${queryKey(query)}|${[...excluded].sort().join(",")}`;
   const cached = byQuery.get(key);
   if (cached) return cached;
-  const table: EdgeTable = { edges: new Map(), blocked: new Uint8Array(0), layer: query.layer, laneIds: new Set() };
+  const table: EdgeTable = { edges: new Map(), blocked: new Uint8Array(0), layer: query.layer, laneIds: new Set(), firstEdge: new Uint32Array(0), edgeAt: [] };
   const blocked = new Uint8Array(ctx.net.graph.arcCount);
   const arcs = set.options.state.arcs;
   // the rules of passage of a shipment only block arcs: the edges are built once without them (shared by every
@@ -170,6 +173,13 @@ export function tariffEdges(ctx: RoutingContext, set: WeightSet, query: PricingQ
     }
   }
   table.blocked = blocked;
+  const firstEdge = new Uint32Array(ctx.net.graph.nodeCount + 1);
+  for (const [node, list] of table.edges) firstEdge[node + 1] = list.length;
+  for (let v = 0; v < ctx.net.graph.nodeCount; v++) firstEdge[v + 1] += firstEdge[v];
+  const edgeAt: TariffEdge[] = new Array(firstEdge[ctx.net.graph.nodeCount]);
+  for (const [node, list] of table.edges) list.forEach((e, k) => { edgeAt[firstEdge[node] + k] = e; });
+  table.firstEdge = firstEdge;
+  table.edgeAt = edgeAt;
   byQuery.set(key, table);
   return table;
 }
@@ -298,7 +308,7 @@ export function ratedShortestPaths(ctx: RoutingContext, set: WeightSet, query: P
   const blocked = Uint8Array.from(table.blocked);
   const out: RatedSearchResult[] = [];
   for (let round = 0; round <= RUN_REPAIRS; round++) {
-    const found = searchOnce(ctx, set, table.edges, blocked, fromPlace, toPlace);
+    const found = searchOnce(ctx, set, table, blocked, fromPlace, toPlace);
     if (found === null) break;
     let repaired = false;
     for (const index of lanes) {
@@ -356,7 +366,7 @@ export interface Span {
 }
 
 /** One Dijkstra over the unblocked arcs and the tariff edges; null when the target is not reached. */
-function searchOnce(ctx: RoutingContext, set: WeightSet, edges: Map<number, TariffEdge[]>, blocked: Uint8Array, fromPlace: number, toPlace: number): { arcs: ArcPath; value: number; spans: Span[] } | null {
+function searchOnce(ctx: RoutingContext, set: WeightSet, edges: EdgeTable, blocked: Uint8Array, fromPlace: number, toPlace: number): { arcs: ArcPath; value: number; spans: Span[] } | null {
   const target = accessNode(toPlace);
   return ratedTree(ctx, set, edges, blocked, accessNode(fromPlace), target, scratchOf(ctx)).pathTo(target);
 }
@@ -394,9 +404,12 @@ export interface RatedTree {
  * Dijkstra from `source` over the unblocked arcs and the tariff edges, to every node (or until `target` is settled).
  * Its labels live in `scratch` (fresh arrays by default): a tree on shared scratch is valid until the next search on it.
  */
-function ratedTree(ctx: RoutingContext, set: WeightSet, edges: Map<number, TariffEdge[]>, blocked: Uint8Array, source: number, target = -1, scratch = newScratch(ctx.net.graph.nodeCount)): RatedTree {
+function ratedTree(ctx: RoutingContext, set: WeightSet, table: EdgeTable, blocked: Uint8Array, source: number, target = -1, scratch = newScratch(ctx.net.graph.nodeCount)): RatedTree {
   const net = ctx.net;
   const graph = net.graph;
+  const { firstOut, head } = graph;
+  const noThrough = net.noThrough;
+  const { firstEdge, edgeAt } = table;
   const { dist, pred, heap, edgeList } = scratch;
   dist.fill(INF_WEIGHT);
   /** [node] arc or −(2 + tariff edge number) it was reached by; NO_ARC (−1) at the source. */
@@ -409,19 +422,21 @@ function ratedTree(ctx: RoutingContext, set: WeightSet, edges: Map<number, Tarif
   while (!heap.isEmpty()) {
     const v = heap.pop();
     if (v === target) break;
-    if (v !== source && net.noThrough[v] === 1) continue;
-    for (let a = graph.firstOut[v]; a < graph.firstOut[v + 1]; a++) {
+    if (v !== source && noThrough[v] === 1) continue;
+    const dv = dist[v];
+    for (let a = firstOut[v], end = firstOut[v + 1]; a < end; a++) {
       if (blocked[a] === 1) continue;
-      const d = dist[v] + weight[a];
-      const h = graph.head[a];
+      const d = dv + weight[a];
+      const h = head[a];
       if (d < dist[h]) {
         dist[h] = d;
         pred[h] = a;
         heap.pushOrDecrease(h, d);
       }
     }
-    for (const e of edges.get(v) ?? []) {
-      const d = dist[v] + e.weight;
+    for (let k = firstEdge[v], end = firstEdge[v + 1]; k < end; k++) {
+      const e = edgeAt[k];
+      const d = dv + e.weight;
       if (d < dist[e.toNode]) {
         dist[e.toNode] = d;
         edgeList.push(e);
@@ -467,7 +482,7 @@ function ratedTree(ctx: RoutingContext, set: WeightSet, edges: Map<number, Tarif
  */
 export function ratedTreeFrom(ctx: RoutingContext, set: WeightSet, query: PricingQuery, sourceNode: number, blocked = true): RatedTree {
   const table = tariffEdges(ctx, set, query);
-  return ratedTree(ctx, set, table.edges, blocked ? table.blocked : new Uint8Array(table.blocked.length), sourceNode);
+  return ratedTree(ctx, set, table, blocked ? table.blocked : new Uint8Array(table.blocked.length), sourceNode);
 }
 
 /**
@@ -476,7 +491,7 @@ export function ratedTreeFrom(ctx: RoutingContext, set: WeightSet, query: Pricin
  */
 export function ratedPathBetween(ctx: RoutingContext, set: WeightSet, query: PricingQuery, sourceNode: number, targetNode: number, blocked = true): { arcs: ArcPath; value: number; spans: Span[] } | null {
   const table = tariffEdges(ctx, set, query);
-  return ratedTree(ctx, set, table.edges, blocked ? table.blocked : unblocked(table), sourceNode, targetNode, scratchOf(ctx)).pathTo(targetNode);
+  return ratedTree(ctx, set, table, blocked ? table.blocked : unblocked(table), sourceNode, targetNode, scratchOf(ctx)).pathTo(targetNode);
 }
 
 const noneBlocked = new WeakMap<EdgeTable, Uint8Array>();

@@ -80,6 +80,18 @@ function tollsOf(net: CompiledNetwork): Map<string, LinkToll> {
   return m;
 }
 
+const placeIndexCache = new WeakMap<CompiledNetwork, ReadonlyMap<string, number>>();
+
+/** [place id] place index of a network, built once per network. */
+function placeIndexes(net: CompiledNetwork): ReadonlyMap<string, number> {
+  let index = placeIndexCache.get(net);
+  if (!index) {
+    index = new Map(net.network.places.map((p, i) => [p.id, i]));
+    placeIndexCache.set(net, index);
+  }
+  return index;
+}
+
 /** Build the report of one path under a weight set. */
 export function buildRouteReport(ctx: RoutingContext, set: WeightSet, arcsOfPath: ArcPath, rank: number): RouteReport {
   const net = ctx.net;
@@ -116,7 +128,7 @@ export function buildRouteReport(ctx: RoutingContext, set: WeightSet, arcsOfPath
     leg = null;
     coords = [];
   };
-  const placeIndexOf = new Map(places.map((p, i) => [p.id, i]));
+  const placeIndexOf = placeIndexes(net);
   const month = set.options.month;
   let noSpreadCrossings = 0;
   const tolled = new Set<string>();
