@@ -234,6 +234,8 @@ export class RoutingContext {
   private readonly hopArcs: Uint32Array;
   /** [hop] scratch marks for overlap computation. */
   private readonly hopMark: Uint32Array;
+  /** [arc] the weight columns alternatives() changes (penalised; countries forbidden), allocated on first use. */
+  private readonly scratchColumns: Float64Array[] = [];
   private markRound = 0;
 
   /**
@@ -344,6 +346,17 @@ export class RoutingContext {
     return best;
   }
 
+  /** Scratch weight column `slot` of the context, set to `from` (no allocation per query). */
+  private scratchColumn(slot: number, from: Float64Array): Float64Array {
+    let column = this.scratchColumns[slot];
+    if (!column) {
+      column = new Float64Array(from.length);
+      this.scratchColumns[slot] = column;
+    }
+    column.set(from);
+    return column;
+  }
+
   /** Sum of a per-arc column over a path. */
   static sum(column: Float64Array, arcs: ArcPath): number {
     let total = 0;
@@ -383,7 +396,7 @@ export class RoutingContext {
     const bestValue = RoutingContext.sum(set.weight, first);
     // 1. generate a pool of candidates by repeated penalised searches
     const pool: { arcs: ArcPath; value: number }[] = [{ arcs: first, value: bestValue }];
-    const penalized = Float64Array.from(set.weight);
+    const penalized = this.scratchColumn(0, set.weight);
     const factor = 1 + p.penalty;
     let last = first;
     for (let iteration = 0; iteration < p.maxIterations; iteration++) {
@@ -473,7 +486,7 @@ export class RoutingContext {
     };
     enqueue([], first);
     // set.weight with the arcs touching the avoided countries at +Infinity, set and reset country by country
-    const weight = Float64Array.from(set.weight);
+    const weight = this.scratchColumn(1, set.weight);
     const { countryFirst, countryArcs } = this.index;
     const setCountries = (countries: readonly number[], forbid: boolean) => {
       for (const c of countries) {

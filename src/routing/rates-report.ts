@@ -123,12 +123,28 @@ export function pricePathOf(ctx: RoutingContext, set: WeightSet, path: ArrayLike
   return pricePath(ctx.net, set.options.state.arcs, set.columns.costUsd, set.columns.eventCostUsd, path, query, detail);
 }
 
+const pricedScratch = new WeakMap<RoutingContext, { costUsd: Float64Array; eventCostUsd: Float64Array }>();
+
+/**
+ * The cost columns of a weight set copied into the context's scratch, for one report's priced arcs (a report keeps
+ * no column: the next report's copy overwrites them).
+ */
+function pricedColumns(ctx: RoutingContext, set: WeightSet): { costUsd: Float64Array; eventCostUsd: Float64Array } {
+  let scratch = pricedScratch.get(ctx);
+  if (!scratch || scratch.costUsd.length !== set.columns.costUsd.length) {
+    scratch = { costUsd: new Float64Array(set.columns.costUsd.length), eventCostUsd: new Float64Array(set.columns.eventCostUsd.length) };
+    pricedScratch.set(ctx, scratch);
+  }
+  scratch.costUsd.set(set.columns.costUsd);
+  scratch.eventCostUsd.set(set.columns.eventCostUsd);
+  return scratch;
+}
+
 /** The route report of a path on the rates basis (Σ legs + Σ events = costUsd still holds). */
 export function pricedRouteReport(ctx: RoutingContext, set: WeightSet, path: ArcPath, rank: number, query: PricingQuery): RouteReport {
   const pricing = pricePathOf(ctx, set, path, query);
   const arcs = set.options.state.arcs;
-  const costUsd = Float64Array.from(set.columns.costUsd);
-  const eventCostUsd = Float64Array.from(set.columns.eventCostUsd);
+  const { costUsd, eventCostUsd } = pricedColumns(ctx, set);
   path.forEach((a, i) => {
     const moving = arcs.kind[a] === ARC_LINK || arcs.kind[a] === ARC_FERRY;
     costUsd[a] = pricing.movingUsd[i] + pricing.eventUsd[i];
