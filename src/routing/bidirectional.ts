@@ -1,6 +1,14 @@
-import { type ArcIndex, type CsrGraph, type CsrReverse, INF_WEIGHT, NO_ARC, NO_NODE, type NodeIndex } from "../graph/csr";
+import type { ArcIndex, CsrGraph, CsrReverse, NodeIndex } from "../graph/csr";
 import { IndexedMinHeap } from "../graph/heap";
 import type { DijkstraOptions, ReweightableQuery } from "./dijkstra";
+
+/**
+ * INF_WEIGHT, NO_ARC and NO_NODE of graph/csr.ts as this module's own constants: the search loop reads them per arc,
+ * and an imported binding is read through a getter call where the module is loaded as CommonJS (tsx, vitest).
+ */
+const INF_WEIGHT = Number.POSITIVE_INFINITY;
+const NO_ARC = -1;
+const NO_NODE = -1;
 
 /**
  * Bidirectional Dijkstra: a forward search from the source over out-arcs and a backward search from the target over

@@ -31,11 +31,14 @@
  * search returns is therefore priced again by pricePath, and the caller (rates-report.ts) ranks it with the cost
  * model's alternatives by that price; `searchValue` beside it says what the search believed.
  */
-import { INF_WEIGHT, NO_ARC } from "../graph/csr";
 import { IndexedMinHeap } from "../graph/heap";
 import { ARC_ACCESS_ARRIVE, ARC_ACCESS_DEPART, accessNode } from "../network/compiled";
 import type { ArcPath, RoutingContext, WeightSet } from "./context";
 import { END_EAST, END_WEST, imbalanceFactors, isMoving, type LaneIndex, laneIndexes, matchesLane, memoLaneRate, pricePath, type PricingQuery, type RateDirection, type RatesLayer, runsOfLane } from "./rates";
+
+/** INF_WEIGHT and NO_ARC of graph/csr.ts as module constants (an imported binding is a getter call where the module is loaded as CommonJS). */
+const INF_WEIGHT = Number.POSITIVE_INFINITY;
+const NO_ARC = -1;
 
 /** One tariff edge: a run of a lane from `fromNode` to `toNode` for a flat charge. */
 export interface TariffEdge {
