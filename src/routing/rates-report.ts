@@ -50,7 +50,11 @@ export function effectiveBasis(set: WeightSet, request: RatesRequest | undefined
   return { costBasis: "rates", ratesMonth: formatMonth(month), query, note: null };
 }
 
-/** Routes drawn (at least) to rank by rated charges when the criterion involves cost. */
+/**
+ * Routes drawn (at least) to rank by rated charges when the criterion involves cost. Drawing them is most of the time
+ * of a route on the rates basis, one route asked or several: RoutingContext.alternatives runs about 45 searches (40
+ * penalised, the corridor branches) by GuidedQuery (routing/guided.ts), against one search on the cost basis.
+ */
 export const RATED_POOL = 6;
 
 /**
