@@ -120,11 +120,11 @@ export interface Equilibrium {
 
 /**
  * [compiled arc] reliability buffer of the arc in the state, hours: (P90 − expected) of its border dwell, closure wait
- * or ferry wait in the state's month — the buffer the routing stage's generalized criterion prices
+ * or ferry wait in the state's month, and a liner's arrival delay for the profiles it concerns — the buffer the routing stage's generalized criterion prices
  * (routing/reliability.ts arcEventBufferH), so route choice, equilibria and benefits count the same spread.
  */
-export function arcBufferH(state: NetworkState): Float64Array {
-  return arcEventBufferH(state.net, state.arcs, state.month);
+export function arcBufferH(state: NetworkState, profileId: string): Float64Array {
+  return arcEventBufferH(state.net, state.arcs, state.month, profileId);
 }
 
 /**
@@ -169,14 +169,14 @@ function equilibriumProblem(
   const cp = corridorProblem(ctx.net, table, { state, demandScale, ...(valueOfTimeUsdPerH ? { valueOfTimeUsdPerH } : {}) });
   const chargeH = cp.problem.classes.map((cl) => Float64Array.from(cl.fixedCost));
   if (reliabilityRatio > 0) {
-    const bufferOf = arcBufferH(state);
-    for (const cl of cp.problem.classes) {
+    cp.problem.classes.forEach((cl, k) => {
+      const bufferOf = arcBufferH(state, cp.classProfiles[k]);
       const fixed = cl.fixedCost;
       for (let a = 0; a < fixed.length; a++) {
         const ca = cp.compiledArcOf[a];
         if (ca >= 0 && bufferOf[ca] > 0) fixed[a] += reliabilityRatio * bufferOf[ca];
       }
-    }
+    });
   }
   return { cp, chargeH };
 }
@@ -269,19 +269,18 @@ function equilibriumCosts(
   };
   const arcs = state.arcs;
   // the transit-ban classes of a profile share its value of time and columns: resolved once per profile
-  const byProfile = new Map<string, { readonly vot: number; readonly columns: ReturnType<typeof profileColumns> }>();
+  const byProfile = new Map<string, { readonly vot: number; readonly columns: ReturnType<typeof profileColumns>; readonly bufferH: Float64Array }>();
   const perClass = cp.classProfiles.map((profileId) => {
     let pc = byProfile.get(profileId);
     if (!pc) {
       const resolved = resolveRouteOptions(net, { cargo: profileId, state });
       // the value of time the assignment used: its fixed cost is charges / value of time, hours
       const vot = valueOfTimeUsdPerH?.[resolved.profile.id] ?? resolved.profile.valueOfTimeUsdPerH.value;
-      pc = { vot, columns: profileColumns(net, resolved.profile, arcs) };
+      pc = { vot, columns: profileColumns(net, resolved.profile, arcs), bufferH: arcBufferH(state, resolved.profile.id) };
       byProfile.set(profileId, pc);
     }
     return pc;
   });
-  const bufferOf = arcBufferH(state);
   // the comparison builds its problems without value-of-time segments (equilibriumProblem): more is a bug
   if (cp.vot.count !== 1) {
     throw new CaravanError("E_INTERNAL", `congested comparison: the demand classes have one value of time each (no value-of-time segments), but the equilibrium has ${cp.vot.count}`);
@@ -298,7 +297,7 @@ function equilibriumCosts(
     if (list) list.push(r);
     else rowsOf.set(key, [r]);
   }
-  decomposeFlows(eq, perClass, bufferOf, mask, rowsOf, out);
+  decomposeFlows(eq, perClass, mask, rowsOf, out);
   // rows the equilibrium loads no flow for (zero demand): the least-cost path under the equilibrium times, on the
   // costs of the row's class and with what the rules of passage of its pair forbid (the transit bans that concern it:
   // its group of routing/passage-groups.ts, as corridor.ts builds the ban classes), hours
@@ -338,6 +337,7 @@ function equilibriumCosts(
     let co2Kg = 0;
     let uses = 0;
     const cols = perClass[c].columns;
+    const bufferOf = perClass[c].bufferH;
     while (v !== row.originPlace) {
       const a = tree.pred[v];
       if (a < 0) break;
@@ -375,8 +375,7 @@ function equilibriumCosts(
  */
 function decomposeFlows(
   eq: Equilibrium,
-  perClass: readonly { readonly vot: number; readonly columns: { readonly co2Kg: ArrayLike<number> } }[],
-  bufferOf: Float64Array,
+  perClass: readonly { readonly vot: number; readonly columns: { readonly co2Kg: ArrayLike<number> }; readonly bufferH: Float64Array }[],
   mask: Uint8Array | null,
   rowsOf: ReadonlyMap<string, readonly number[]>,
   out: StateCosts,
@@ -405,6 +404,7 @@ function decomposeFlows(
     const origin = commodities.origin[k];
     const fixed = eq.chargeH[c];
     const co2 = perClass[c].columns.co2Kg;
+    const bufferOf = perClass[c].bufferH;
     for (let a = 0; a < m; a++) if (cf[base + a] > 0) indeg[head[a]]++;
     let qh = 0;
     let qt = 0;

@@ -119,7 +119,7 @@ export function computeEffects(
   // buffer the routes' generalized cost prices (routing/reliability.ts), in the state's own columns and month
   const buffer = (path: readonly number[], set: WeightSet): number => {
     const st = set.options.state;
-    const column = arcEventBufferH(st.net, st.arcs, st.month);
+    const column = arcEventBufferH(st.net, st.arcs, st.month, set.options.profile.id);
     let b = 0;
     for (const a of path) b += column[a];
     return b;

@@ -77,12 +77,28 @@ export const operationSchema = z
      * A route of another profile still runs at the operation's speed (the dataset has nothing else) and says so.
      */
     cargo: z.array(idSchema).default([]),
+    /**
+     * Sea (mainline): how often a liner arrives at a port call on time and the mean delay of the late arrivals, from
+     * which a route's P90 takes the arrival delay at each port call where the box leaves the sea
+     * (routing/reliability.ts, seaArrivalDelayP90H). Absent = no arrival delay known.
+     */
+    arrivalDelay: z
+      .object({
+        /** Share of arrivals on time (within a day of the schedule, 0–1]. */
+        onTimeShare: z.number().gt(0).max(1),
+        /** Mean delay of the late arrivals, hours. */
+        lateMeanDelayH: positiveHours,
+        source: provenanceSchema,
+      })
+      .strict()
+      .optional(),
     source: provenanceSchema,
     notes: z.string().default(""),
   })
   .superRefine((o, ctx) => {
     if (o.default && o.speedFactor !== 1) ctx.addIssue({ code: "custom", path: ["speedFactor"], message: "the default operation is what modes.yaml describes: its factor is 1" });
     if (o.driving && o.mode !== "road") ctx.addIssue({ code: "custom", path: ["driving"], message: "driving-time rules apply to road operations only" });
+    if (o.arrivalDelay && (o.mode !== "sea" || o.feeder)) ctx.addIssue({ code: "custom", path: ["arrivalDelay"], message: "an arrival delay is a mainline sea operation's (feeder legs are timed by their records)" });
     if (o.driving && o.speedFactor !== 1) ctx.addIssue({ code: "custom", path: ["speedFactor"], message: "an operation with driving-time rules takes its speed from driving.drivingSpeedKmh: leave speedFactor out" });
     if (o.driving && o.default) ctx.addIssue({ code: "custom", path: ["driving"], message: "the default operation is what modes.yaml's speed describes: it has no driving-time rules" });
     if (o.feeder && o.mode !== "sea") ctx.addIssue({ code: "custom", path: ["feeder"], message: "a feeder operation is a sea operation (the sea feeder records carry [sea])" });

@@ -307,7 +307,7 @@ export function criterionWeights(columns: ProfileColumns, o: ResolvedRouteOption
   const vot = o.valueOfTimeUsdPerH;
   const co2Usd = o.co2PriceUsdPerT / 1000; // USD per kg
   // ρ × event buffer, hours per arc (generalized criterion only; none when ρ = 0)
-  const rhoBuffer = o.criterion === "generalized" && o.reliabilityRatio > 0 ? arcEventBufferH(o.state.net, o.state.arcs, o.state.month) : null;
+  const rhoBuffer = o.criterion === "generalized" && o.reliabilityRatio > 0 ? arcEventBufferH(o.state.net, o.state.arcs, o.state.month, o.profile.id) : null;
   const rho = o.reliabilityRatio;
   for (let a = 0; a < n; a++) {
     if ((blocked[a] & mask) !== 0) {

@@ -15,6 +15,11 @@
  *                so P90 = max(0, 0.9 H − d), H the feeder's headwayH (its sourced frequency), stretched as above.
  *   link season  in a month of a link's seasonal delay (links/*.yaml) the arc waits delayH on average (its time)
  *                and delayP90H at P90 (a closure_wait event on the link).
+ *   sea_arrival  where a box leaves the sea at a port (a transshipment arc or the trip's end out of the sea layer),
+ *                the liner's arrival delay (rule ops-sea-arrival-delay-p90): on time with probability s, else late by
+ *                an exponential delay of mean m, so P90 = m ln((1 − s) / 0.1) (0 when 1 − s ≤ 0.1); its expected time
+ *                is 0 (the sea speed is the services' scheduled speed). s and m: the default sea operation's
+ *                `arrivalDelay` (operations.yaml). A box that came by feeder is counted as a liner's.
  *   terminals    gauge change, transshipment and port handling have one figure in the data: P90 = that figure.
  *   moving time  legs have no spread in the data: P90 = moving time.
  *
@@ -22,11 +27,44 @@
  * delays the route's true P90 lies below it, so it is a pessimistic planning figure, not a forecast.
  */
 import { monthMaskOfRange } from "../network/build";
-import { ARC_FERRY, ARC_LINK, type CompiledArcs, type CompiledNetwork, LAYER_ACCESS, NO_INDEX } from "../network/compiled";
+import { ARC_ACCESS_ARRIVE, ARC_FERRY, ARC_LINK, ARC_TRANSSHIPMENT, type CompiledArcs, type CompiledNetwork, LAYER_ACCESS, LAYER_SEA, NO_INDEX } from "../network/compiled";
 import type { Crossing, LinkSeason } from "../network/schema";
 
 /** Share of time a uniform arrival waits beyond its P90. */
 const P90_TAIL = 0.1;
+
+/** The default sea operation's arrival delay (operations.yaml `arrivalDelay`), or null. */
+export function seaArrivalDelay(net: CompiledNetwork): { onTimeShare: number; lateMeanDelayH: number; source: readonly string[]; operation: string } | null {
+  const op = (net.network.operations ?? []).find((o) => o.mode === "sea" && o.default);
+  return op?.arrivalDelay ? { ...op.arrivalDelay, operation: op.id } : null;
+}
+
+/**
+ * P90 of a liner's arrival delay at a port call, hours (rule ops-sea-arrival-delay-p90): late with probability
+ * 1 − s by an exponential delay of mean m, P(delay > d) = (1 − s) e^(−d/m), so P90 = m ln((1 − s) / 0.1); 0 when
+ * 1 − s ≤ 0.1 or the dataset gives no arrival delay.
+ */
+export function seaArrivalDelayP90H(net: CompiledNetwork): number {
+  const d = seaArrivalDelay(net);
+  if (d === null) return 0;
+  const late = 1 - d.onTimeShare;
+  return late > P90_TAIL ? d.lateMeanDelayH * Math.log(late / P90_TAIL) : 0;
+}
+
+/**
+ * true when the arrival delay concerns a shipment of cargo profile `profileId`: the default sea operation's `cargo`
+ * names it or is empty (a liner's schedule; bulk carriers sail on no schedule the figure measures).
+ */
+export function seaArrivalDelayApplies(net: CompiledNetwork, profileId: string): boolean {
+  const op = (net.network.operations ?? []).find((o) => o.mode === "sea" && o.default);
+  return op?.arrivalDelay !== undefined && (op.cargo.length === 0 || op.cargo.includes(profileId));
+}
+
+/** true where a box leaves the sea at a port: a transshipment arc or a trip-end arrival out of a sea-layer node. */
+export function isSeaArrivalArc(net: CompiledNetwork, arcs: CompiledArcs, arc: number): boolean {
+  const kind = arcs.kind[arc];
+  return (kind === ARC_TRANSSHIPMENT || kind === ARC_ACCESS_ARRIVE) && net.nodeLayer[net.graph.tail[arc]] === LAYER_SEA;
+}
 
 /** Month mask of each ferry's seasonal delay ([ferry] 0 = none), cached per network. */
 const delayMasks = new WeakMap<CompiledNetwork, Uint16Array>();
@@ -196,23 +234,30 @@ const bufferColumns = new WeakMap<CompiledArcs, Map<number, Float64Array>>();
  *   border crossing  (P90 dwell − median dwell) + (P90 closure wait − mean closure wait);
  *   link season      delayP90H − delayH in a month of the link's seasonal delay;
  *   ferry            P90 wait − mean wait (seasonally stretched in `month`; a sea feeder's by rule feeder-wait-p90);
+ *   sea arrival      the liner's P90 arrival delay where a box leaves the sea (seaArrivalDelayP90H; mean 0), for the
+ *                    cargo profiles it concerns (`profileId`; null = every profile);
  *   other arcs       0 (moving time and terminals have no spread in the data).
  * The generalized criterion prices it at ρ × value of time (RouteOptions.reliabilityRatio).
  */
-export function arcEventBufferH(net: CompiledNetwork, arcs: CompiledArcs, month: number | null): Float64Array {
+export function arcEventBufferH(net: CompiledNetwork, arcs: CompiledArcs, month: number | null, profileId: string | null = null): Float64Array {
   let byMonth = bufferColumns.get(arcs);
   if (!byMonth) {
     byMonth = new Map();
     bufferColumns.set(arcs, byMonth);
   }
-  const cached = byMonth.get(month ?? 0);
+  // the liner's arrival delay concerns the profiles of the sea operation's cargo (all when no profile is named)
+  const withSea = profileId === null || seaArrivalDelayApplies(net, profileId);
+  const key = (month ?? 0) + (withSea ? 0 : 100);
+  const cached = byMonth.get(key);
   if (cached) return cached;
   const n = arcs.kind.length;
   const buffer = new Float64Array(n);
   const crossings = net.network.crossings;
   const closureP90 = crossings.map((c) => crossingWaitP90H(c));
+  const seaArrivalP90H = withSea ? seaArrivalDelayP90H(net) : 0;
   for (let a = 0; a < n; a++) {
     const kind = arcs.kind[a];
+    if (seaArrivalP90H > 0 && isSeaArrivalArc(net, arcs, a)) buffer[a] += seaArrivalP90H;
     if (kind === ARC_LINK) {
       const season = linkDelayInMonth(net, arcs, a, month);
       if (season !== null) buffer[a] += season.delayP90H - season.delayH;
@@ -229,6 +274,6 @@ export function arcEventBufferH(net: CompiledNetwork, arcs: CompiledArcs, month:
       buffer[a] = Math.max(0, p90 - arcs.waitTimeH[a] - seasonalExtraWaitH(net, arcs, a, month));
     }
   }
-  byMonth.set(month ?? 0, buffer);
+  byMonth.set(key, buffer);
   return buffer;
 }

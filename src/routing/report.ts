@@ -24,7 +24,7 @@ import { monthMaskOfRange } from "../network/build";
 import type { LinkToll } from "../network/schema";
 import { assumedOperations, feederOperation } from "./operations";
 import { isPortHandling } from "./options";
-import { borderDwellP90H, crossingWaitP90H, feederLoadingDwellH, feederWaitP90H, ferryWaitP90H, headwayFactor, linkDelayOfArc, seasonalExtraWaitH } from "./reliability";
+import { borderDwellP90H, crossingWaitP90H, feederLoadingDwellH, feederWaitP90H, ferryWaitP90H, headwayFactor, isSeaArrivalArc, linkDelayOfArc, seaArrivalDelay, seaArrivalDelayApplies, seaArrivalDelayP90H, seasonalExtraWaitH } from "./reliability";
 import { tripEndTable } from "./trip-ends";
 import type { EventType, RouteEvent, RouteLeg, RouteSummary, SourceRef } from "./wire";
 
@@ -137,8 +137,15 @@ export function buildRouteReport(ctx: RoutingContext, set: WeightSet, arcsOfPath
     events.push({ type, at: places[p].id, atName: places[p].name, timeH: eventTimeH, timeP90H: p90H, costUsd: eventCost, ref });
   };
 
+  const seaDelay = seaArrivalDelayApplies(net, set.options.profile.id) ? seaArrivalDelay(net) : null;
+  const seaArrivalP90H = seaArrivalDelayP90H(net);
   for (const a of arcsOfPath) {
     const kind = arcs.kind[a];
+    if (seaDelay !== null && seaArrivalP90H > 0 && isSeaArrivalArc(net, arcs, a)) {
+      // the liner's arrival at the port where the box leaves the sea: no expected time (the schedule), a P90 delay
+      refs.add(seaDelay.source.join("|"));
+      event("sea_arrival", a, 0, 0, seaDelay.operation, arcs.fromPlace[a], seaArrivalP90H);
+    }
     if (kind === ARC_ACCESS_DEPART || kind === ARC_ACCESS_ARRIVE) {
       // trip-end terminal dwell: all of the arc is an event (none where the trip starts or ends by road)
       if (timeH[a] > 0 || costUsd[a] > 0) {

@@ -4,7 +4,7 @@
  */
 
 /** terminal_dwell: the handling where the trip starts or ends in a mode other than road (routing/trip-ends.ts). */
-export const EVENT_TYPES = ["border", "gauge_change", "transshipment", "port_handling", "ferry_wait", "closure_wait", "terminal_dwell"] as const;
+export const EVENT_TYPES = ["border", "gauge_change", "transshipment", "port_handling", "ferry_wait", "closure_wait", "terminal_dwell", "sea_arrival"] as const;
 export type EventType = (typeof EVENT_TYPES)[number];
 
 /** Direction of a rate lane: westbound (Asia → Europe) or eastbound. */

@@ -57,6 +57,26 @@ describe.skipIf(!existsSync(DATA))("reliability and seasons on data/eurasia", ()
     console.info(`Alashankou → Dostyk rail: timeH ${r.timeH.toFixed(1)} h, timeP90H ${r.timeP90H.toFixed(1)} h`);
   });
 
+  it("a liner's arrival delay is in the P90 where a box leaves the sea (Sea-Intelligence 2024: 53.8 % on time, late by 5.28 d on average)", () => {
+    const op = net.network.operations!.find((o) => o.id === "sea-mainline")!;
+    const d = op.arrivalDelay!;
+    expect(d.onTimeShare).toBe(0.538);
+    // rule ops-sea-arrival-delay-p90: P(delay > x) = (1 − s) e^(−x/m), so P90 = m ln((1 − s) / 0.1) = 193.9 h
+    const p90 = d.lateMeanDelayH * Math.log((1 - d.onTimeShare) / 0.1);
+    expect(p90).toBeCloseTo(193.93, 1);
+    const r = route("shanghai", "rotterdam", { modes: ["sea"] });
+    const arrivals = r.events.filter((e) => e.type === "sea_arrival");
+    expect(arrivals.map((e) => e.at)).toEqual(["rotterdam"]);
+    expect(arrivals[0].timeH).toBe(0);
+    expect(arrivals[0].timeP90H).toBeCloseTo(p90, 6);
+    expect(arrivals[0].ref).toBe("sea-mainline");
+    expect(r.timeP90H - r.timeH).toBeCloseTo(sum(r.events.map((e) => e.timeP90H - e.timeH)), 6);
+    expect(r.timeP90H - r.timeH).toBeGreaterThanOrEqual(p90 - 1e-9);
+    expect(r.sources.map((s) => s.ref)).toContain("src:ops-portnews-seaintel-glp-dec-2024");
+    // a rail route never meets it
+    expect(route("xian", "duisburg", { modes: ["rail"] }).events.some((e) => e.type === "sea_arrival")).toBe(false);
+  });
+
   it("every crossing's dwell has a high figure: the no-clearance borders (EU internal, customs unions) are 0 h at median and high, so Xi'an → Duisburg names no crossing without one", () => {
     const missing = net.network.crossings.flatMap((c) => c.dwell.filter((d) => d.highH === null || d.highH === undefined).map((d) => `${c.id} from ${d.fromCountry}`));
     expect(missing).toEqual([]);

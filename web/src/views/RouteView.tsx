@@ -183,6 +183,8 @@ const EVENT_LAYERS: LayerSpecification[] = [
         EVENT_COLORS.ferry_wait,
         "closure_wait",
         EVENT_COLORS.closure_wait,
+        "sea_arrival",
+        EVENT_COLORS.sea_arrival,
         "#777777",
       ],
       "circle-stroke-color": "#ffffff",
@@ -293,7 +295,7 @@ function RouteDetails(props: { route: Route; selected: boolean; onSelect: () => 
             cumulativeH += ev.timeH;
             return (
               <li key={`${ev.at}-${ev.type}-${i}`} style={{ borderLeftColor: EVENT_COLORS[ev.type] ?? "#777" }}>
-                <strong>{EVENT_LABELS[ev.type] ?? ev.type}</strong> at {ev.atName}: {fmt1(ev.timeH)} h, {fmtUsd(ev.costUsd)}
+                <strong>{EVENT_LABELS[ev.type] ?? ev.type}</strong> at {ev.atName}: {fmt1(ev.timeH)} h{ev.timeP90H > ev.timeH ? ` (P90 ${fmt1(ev.timeP90H)} h)` : ""}, {fmtUsd(ev.costUsd)}
                 <span class="muted"> (stops so far {fmtDuration(cumulativeH)})</span>
               </li>
             );

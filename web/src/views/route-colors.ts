@@ -20,6 +20,7 @@ export const EVENT_COLORS: Record<string, string> = {
   port_handling: "#1b9e77",
   ferry_wait: "#17becf",
   closure_wait: "#7f7f7f",
+  sea_arrival: "#2c7fb8",
 };
 
 export const EVENT_LABELS: Record<string, string> = {
@@ -29,4 +30,5 @@ export const EVENT_LABELS: Record<string, string> = {
   port_handling: "port handling",
   ferry_wait: "ferry wait",
   closure_wait: "waiting for opening days",
+  sea_arrival: "liner arrival delay (in P90 only)",
 };
