@@ -4,16 +4,17 @@
  * JSON and the text name the basis and the month; the option needs the mode-share rule. Run on data/eurasia with a
  * small trade matrix (China, Germany, Kazakhstan, Uzbekistan; invented values).
  */
-import { existsSync, mkdtempSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { describe, expect, it } from "vitest";
+import { afterAll, describe, expect, it } from "vitest";
 import { runCli } from "../../src/cli/main";
 
 const real = join(import.meta.dirname, "..", "..", "data", "eurasia");
 const HAS = existsSync(join(real, "rates"));
 if (!HAS) console.warn("skipping the study rates-basis test: data/eurasia/rates is absent");
 const dir = mkdtempSync(join(tmpdir(), "caravan-bri-rates-"));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
 const trade = join(dir, "trade.csv");
 writeFileSync(
   trade,
@@ -32,16 +33,17 @@ describe.skipIf(!HAS)("study belt-and-road on the rates basis (data/eurasia)", (
     const cost = await study("--json");
     expect(cost.code, cost.err).toBe(0);
     expect(JSON.parse(cost.out).parameters).toMatchObject({ costBasis: "cost", ratesMonth: null });
-    const rates = await study("--json", "--rates", "2024-07");
-    expect(rates.code, rates.err).toBe(0);
-    expect(JSON.parse(rates.out).parameters).toMatchObject({ costBasis: "rates", ratesMonth: "2024-07" });
-    const text = await study("--cost-basis", "rates", "--rates", "2024-07");
+    // one run on the rates basis gives both: the text on stdout and the JSON in --out's study.json (--rates alone
+    // implies the basis)
+    const outDir = join(dir, "rates-out");
+    const text = await study("--rates", "2024-07", "--out", outDir);
     expect(text.code, text.err).toBe(0);
     expect(text.out).toMatch(/money cost on the rate layers of 2024-07/);
+    expect(JSON.parse(readFileSync(join(outDir, "study.json"), "utf8")).parameters).toMatchObject({ costBasis: "rates", ratesMonth: "2024-07" });
   }, 180_000);
 
   it("--rates with --pair-times fastest, an unknown basis and a malformed month are E_USAGE", async () => {
-    expect((await study("--pair-times", "fastest", "--rates", "2024-07")).err).toMatch(/^caravan: E_USAGE: --cost-basis rates and --rates apply to --pair-times mode-share only/);
+    expect((await study("--pair-times", "fastest", "--cost-basis", "rates", "--rates", "2024-07")).err).toMatch(/^caravan: E_USAGE: --cost-basis rates and --rates apply to --pair-times mode-share only/);
     expect((await study("--cost-basis", "rate")).err).toMatch(/^caravan: E_USAGE: unknown cost basis "rate"/);
     expect((await study("--rates", "2024-13")).err).toMatch(/^caravan: E_USAGE: --rates must be a month YYYY-MM/);
   }, 60_000);
