@@ -28,14 +28,20 @@
  */
 import { monthMaskOfRange } from "../network/build";
 import { ARC_ACCESS_ARRIVE, ARC_FERRY, ARC_LINK, ARC_TRANSSHIPMENT, type CompiledArcs, type CompiledNetwork, LAYER_ACCESS, LAYER_SEA, NO_INDEX } from "../network/compiled";
+import type { Operation } from "../network/operations";
 import type { Crossing, LinkSeason } from "../network/schema";
 
 /** Share of time a uniform arrival waits beyond its P90. */
 const P90_TAIL = 0.1;
 
+/** The dataset's default sea operation (operations.yaml), whose `arrivalDelay` and `cargo` the sea arrival takes. */
+function defaultSeaOperation(net: CompiledNetwork): Operation | undefined {
+  return (net.network.operations ?? []).find((o) => o.mode === "sea" && o.default);
+}
+
 /** The default sea operation's arrival delay (operations.yaml `arrivalDelay`), or null. */
 export function seaArrivalDelay(net: CompiledNetwork): { onTimeShare: number; lateMeanDelayH: number; source: readonly string[]; operation: string } | null {
-  const op = (net.network.operations ?? []).find((o) => o.mode === "sea" && o.default);
+  const op = defaultSeaOperation(net);
   return op?.arrivalDelay ? { ...op.arrivalDelay, operation: op.id } : null;
 }
 
@@ -56,7 +62,7 @@ export function seaArrivalDelayP90H(net: CompiledNetwork): number {
  * names it or is empty (a liner's schedule; bulk carriers sail on no schedule the figure measures).
  */
 export function seaArrivalDelayApplies(net: CompiledNetwork, profileId: string): boolean {
-  const op = (net.network.operations ?? []).find((o) => o.mode === "sea" && o.default);
+  const op = defaultSeaOperation(net);
   return op?.arrivalDelay !== undefined && (op.cargo.length === 0 || op.cargo.includes(profileId));
 }
 
