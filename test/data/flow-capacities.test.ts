@@ -3,9 +3,9 @@
  * port and ferry with flow in the 2024 corridor assignment of data/eurasia has a capacity in the assignment (a
  * sourced figure or a documented estimate rule, sources/capacity.yaml), so its flow meets a delay and a v/c.
  *
- * An element may stay without capacity only when it is listed in UNKNOWN_ALLOWED with the reason neither a source
- * nor a rule applies; its record must then say "Capacity unknown (null)" in its notes, and an allowed element that
- * no longer carries flow without capacity fails the test (the list cannot go stale).
+ * The last four crossings to carry flow without one (Tobol–Kartaly, Kara-Suu–Dustlik, Termez–Hairatan road,
+ * Fotehobod–Oybek) take theirs from rules capacity-line-track-unknown and capacity-road-post-regional; the records
+ * that cite those rules must hold the rule's figure and fall inside its scope.
  */
 import { existsSync } from "node:fs";
 import { join, resolve } from "node:path";
@@ -20,21 +20,6 @@ import { openNetwork } from "../../src/network/index";
 const eurasiaDir = resolve(__dirname, "../../data/eurasia");
 const demandFile = join(eurasiaDir, "demand/corridors-2024.csv");
 if (!existsSync(demandFile)) console.warn(`skipping the flow-capacity check: ${demandFile} is absent`);
-
-/**
- * Elements allowed to carry flow without a capacity, `kind:id` → why neither a published figure nor a documented
- * rule gives one.
- */
-const UNKNOWN_ALLOWED: Readonly<Record<string, string>> = {
-  "crossing:tobol-kartaly":
-    "no published figure for the crossing and no source found on the number of main tracks of the Kartaly–Tobol line (searched again: station track counts and trains through stations whose line is not named), so rule capacity-line-tracks has nothing to apply to; the rule takes the single-track figure only where a source gives the tracks, not where none does",
-  "crossing:fotehobod-oybek":
-    "a road crossing with no published tonnage, truck count or throughput (searched again: only other crossings' truck figures; searched a third time: one truck count for the whole Uzbek–Tajik border in February 2014, 10–12 → 90–110 trucks a day, no crossing named and no tonnage, src:cap-knews-uzb-tjk-trucks-2014), and the dataset has no rule that gives a road crossing a capacity from another crossing's or from a truck count; it carries the part of block C's containers to Dushanbe that Kulma–Karasu's capacity turns away",
-  "crossing:termez-hairatan-road":
-    "the road over the Friendship Bridge: no published capacity, annual tonnage or daily vehicle count of the road crossing (the bridge's single-track railway has its own capacity); it carries block C's containers to Mazar-i-Sharif by truck since they travel as containers (rule demand-ca-containers)",
-  "crossing:kara-suu-dustlik":
-    "a road crossing whose published figures count people, not goods or trucks (and a share: the Uchkurgan post opened in 2024 was to take 30–40 % of its traffic); no tonnage or truck count for rule capacity-demonstrated-throughput",
-};
 
 /** Flow below this (t/yr) is numerical noise of the equilibrium, not an element carrying flow. */
 const MIN_FLOW_T = 1;
@@ -81,18 +66,47 @@ describe.skipIf(!existsSync(demandFile))("capacities on every element with flow 
 
   it("every crossing, gauge-change terminal, port and ferry with flow has a capacity", () => {
     const missing = [...elements.entries()]
-      .filter(([key, e]) => e.missingT > MIN_FLOW_T && !(key in UNKNOWN_ALLOWED))
+      .filter(([, e]) => e.missingT > MIN_FLOW_T)
       .map(([key, e]) => `${key} (${(e.missingT / 1e6).toFixed(2)} Mt without capacity)`)
       .sort();
     expect(missing).toEqual([]);
   });
 
-  it("an element allowed without capacity carries flow without one and says so in its notes", () => {
-    for (const [key, why] of Object.entries(UNKNOWN_ALLOWED)) {
-      expect(why.length, key).toBeGreaterThan(20);
-      const e = elements.get(key);
-      expect((e?.missingT ?? 0) > MIN_FLOW_T, `${key} no longer carries flow without capacity: drop it from UNKNOWN_ALLOWED`).toBe(true);
-      expect(e?.notes, key).toMatch(/Capacity unknown \(null\)/);
+  it("the crossings that cite a capacity rule hold its figure and fall inside its scope", () => {
+    const regional = new Set(["UZB", "KGZ", "TJK", "TKM", "AFG"]);
+    const cites = (rule: string) => network.crossings.filter((x) => (x.source ?? []).includes(`estimate:${rule}`));
+    const road = cites("capacity-road-post-regional");
+    expect(road.map((x) => x.id).sort()).toEqual(
+      [
+        "alat-farap-road",
+        "aqina-imamnazar",
+        "fotehobod-oybek",
+        "kara-suu-dustlik",
+        "kyzyl-bel",
+        "sariasiya-pakhtaabad-road",
+        "sher-khan-bandar-panji-poyon",
+        "termez-hairatan-road",
+        "torghundi-serhetabat",
+      ].sort(),
+    );
+    for (const x of road) {
+      expect(x.modes, x.id).toEqual(["road"]);
+      expect(x.countries.every((c) => regional.has(c)), x.id).toBe(true);
+      expect(x.capacityTonnesPerYear, x.id).toBe(1_000_000);
+    }
+    // Every road post of scope without a figure of its own cites the rule (none is left out).
+    const inScope = network.crossings.filter(
+      (x) => x.modes.length === 1 && x.modes[0] === "road" && x.countries.every((c) => regional.has(c)),
+    );
+    for (const x of inScope) expect(x.capacityTonnesPerYear, x.id).not.toBeNull();
+    const rail = cites("capacity-line-track-unknown");
+    expect(rail.map((x) => x.id).sort()).toEqual(["gudogai-kena", "oasis-karakalpakiya", "tobol-kartaly"]);
+    for (const x of rail) {
+      expect(x.modes, x.id).toEqual(["rail"]);
+      expect(x.capacityTonnesPerYear, x.id).toBe(13_200_000);
+    }
+    for (const id of ["crossing:tobol-kartaly", "crossing:kara-suu-dustlik", "crossing:termez-hairatan-road", "crossing:fotehobod-oybek"]) {
+      expect(elements.get(id)?.flowT ?? 0, `${id} carries flow in the 2024 assignment`).toBeGreaterThan(MIN_FLOW_T);
     }
   });
 });
