@@ -352,7 +352,21 @@ export function formatCorridorSummary(s: CorridorSummary, topCrossings = 12): st
   out.push(kv.map(([k, v]) => `${k.padEnd(w)}  ${v}`).join("\n"));
 
   out.push("\nMode choice (share of tonne-km by mode; per value-of-time segment with segments; VOT per FEU, TEU or tonne)");
-  const modes = MODE_CODES.filter((k) => s.choice.classes.some((c) => (c.tkmByMode[k] ?? 0) > 0));
+  // the classes a rule of passage splits off for the equilibrium (`<class>|<rules>`) are added back to their class
+  // and segment: the rows are what the demand's classes chose
+  const rows = new Map<string, { vot: number; share: number; tkm: Record<string, number> }>();
+  const split: string[] = [];
+  for (const c of s.choice.classes) {
+    const label = s.choice.votSegments === 1 ? c.demandClass : `${c.demandClass}@vot${c.segment + 1}`;
+    if (c.classId !== label) split.push(c.classId);
+    let row = rows.get(label);
+    if (row === undefined) {
+      row = { vot: c.valueOfTimeUsdPerH, share: c.share, tkm: {} };
+      rows.set(label, row);
+    }
+    for (const [k, v] of Object.entries(c.tkmByMode)) row.tkm[k] = (row.tkm[k] ?? 0) + v;
+  }
+  const modes = MODE_CODES.filter((k) => [...rows.values()].some((r) => (r.tkm[k] ?? 0) > 0));
   const shareRow = (tkm: Readonly<Record<string, number>>) => {
     const total = Object.values(tkm).reduce((x, y) => x + y, 0);
     return modes.map((k) => (total > 0 ? `${((100 * (tkm[k] ?? 0)) / total).toFixed(1)} %` : "-"));
@@ -360,10 +374,15 @@ export function formatCorridorSummary(s: CorridorSummary, topCrossings = 12): st
   out.push(
     table(
       ["class", "VOT USD/h", "share", ...modes],
-      s.choice.classes.map((c) => [c.classId, c.valueOfTimeUsdPerH.toPrecision(4), `${(100 * c.share).toFixed(1)} %`, ...shareRow(c.tkmByMode)]),
+      [...rows.entries()].map(([label, r]) => [label, r.vot.toPrecision(4), `${(100 * r.share).toFixed(1)} %`, ...shareRow(r.tkm)]),
       [false, true, true, ...modes.map(() => true)],
     ),
   );
+  if (split.length > 0) {
+    out.push(
+      `(rules of passage give the shipments they concern classes of their own in the equilibrium, counted above in their class: ${split.join(", ")}; by class in --json)`,
+    );
+  }
 
   if (s.lanes !== null) {
     const l = s.lanes;

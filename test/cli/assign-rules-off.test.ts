@@ -85,6 +85,23 @@ describe("caravan assign --rules-off", () => {
     expect((JSON.parse(off.out) as Summary).totalTravelTime).toBeLessThan((JSON.parse(on.out) as Summary).totalTravelTime);
   }, 60_000);
 
+  it("the text's mode choice has one row per demand class: the classes a rule splits off are counted in theirs and named below", async () => {
+    const r = await assign("--no-store");
+    expect(r.code, r.err).toBe(0);
+    const table = r.out.slice(r.out.indexOf("\nMode choice"), r.out.indexOf("\nLanes by sea"));
+    const rows = table
+      .split("\n")
+      .slice(3)
+      .filter((line) => line.trim() !== "" && !line.startsWith("("));
+    expect(rows.map((line) => line.split(/\s+/)[0])).toEqual(["container", "bulk"]);
+    expect(table).toMatch(/counted above in their class: [^)]*container\|no-chinese-transit-rus/);
+    // the row adds the split class's tonne-km to its class: 100 % of the class's tonne-km in its mode columns
+    const shares = rows[0].match(/(\d+\.\d) %/g)?.slice(1).map((x) => Number.parseFloat(x)) ?? [];
+    expect(shares.reduce((x, y) => x + y, 0)).toBeCloseTo(100, 0);
+    const off = await assign("--no-store", "--rules-off", "all");
+    expect(off.out).not.toContain("counted above in their class");
+  });
+
   it("an id that is no rule of the dataset is E_USAGE with did-you-mean", async () => {
     const r = await assign("--no-store", "--rules-off", "no-chinese-transit-ru");
     expect(r.code).not.toBe(0);
