@@ -81,8 +81,12 @@ describe.skipIf(!existsSync(DATA))("rates basis against published rates (data/eu
       expect(back.costUsd).toBeLessThan(cost("shanghai", "rotterdam", month, sea));
       expect(seaUsd("rotterdam", "shanghai", month)).toBeLessThan(seaUsd("shanghai", "rotterdam", month));
     }
-    // WCI Rotterdam → Shanghai: USD 975 (18 Jan 2024), USD 475 (10 Apr 2025)
-    for (const [month, usd, source] of [["2024-01", 975, "src:rates-drewry-wci-18-jan-2024"], ["2025-04", 475, "src:rates-drewry-wci-apr-2025"]] as const) {
+    // WCI Rotterdam → Shanghai: USD 975 (18 Jan 2024), USD 475 (10 Apr 2025), USD 570–579 (1 and 15 Jun 2023: the midpoint)
+    for (const [month, usd, source] of [
+      ["2024-01", 975, "src:rates-drewry-wci-18-jan-2024"],
+      ["2025-04", 475, "src:rates-drewry-wci-apr-2025"],
+      ["2023-06", 574.5, "src:rates-drewry-wci-15-jun-2023"],
+    ] as const) {
       const rate = plan("rotterdam", "shanghai", month, sea).routes[0].legs.find((l) => l.mode === "sea")?.rates?.[0];
       expect(rate).toMatchObject({ direction: "eastbound", basis: "rate", runRateUsd: usd });
       expect(rate?.source).toContain(source);
