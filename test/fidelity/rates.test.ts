@@ -75,6 +75,15 @@ describe.skipIf(!existsSync(DATA))("rates basis against published rates (data/eu
     expect(usd).toBeLessThan(7961 * 1.05);
   });
 
+  it("Shanghai → Rotterdam in June 2023 is the WCI of 1 and 15 June (USD 1,349–1,543), not the vaguer mid-2023 range, which July keeps", () => {
+    const june = plan("shanghai", "rotterdam", "2023-06", sea).routes[0].legs.find((l) => l.mode === "sea")?.rates?.[0];
+    expect(june).toMatchObject({ direction: "westbound", basis: "rate", runRateUsd: 1446 });
+    expect(june?.source).toContain("src:rates-drewry-wci-1-jun-2023");
+    const july = plan("shanghai", "rotterdam", "2023-07", sea).routes[0].legs.find((l) => l.mode === "sea")?.rates?.[0];
+    expect(july).toMatchObject({ direction: "westbound", basis: "rate", runRateUsd: 1555 });
+    expect(july?.source).toContain("src:rates-drewry-wci-mid-2023");
+  });
+
   it("Rotterdam → Shanghai (backhaul) is a fraction of the headhaul: Drewry's own Rotterdam–Shanghai figure where a report gives it, else the cost model's light direction", () => {
     for (const month of ["2024-01", "2024-07", "2023-03", "2025-04"]) {
       const back = plan("rotterdam", "shanghai", month, sea).routes[0];
