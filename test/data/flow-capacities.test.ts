@@ -92,7 +92,7 @@ describe.skipIf(!existsSync(demandFile))("capacities on every element with flow 
     for (const x of road) {
       expect(x.modes, x.id).toEqual(["road"]);
       expect(x.countries.every((c) => regional.has(c)), x.id).toBe(true);
-      expect(x.capacityTonnesPerYear, x.id).toBe(1_000_000);
+      expect(x.capacityTonnesPerYear, x.id).toBe(2_500_000);
     }
     // Every road post of scope without a figure of its own cites the rule (none is left out).
     const inScope = network.crossings.filter(
