@@ -4,7 +4,9 @@
  * https://en.trend.az/casia/tajikistan/4047913.html; a share of tonne-km, where the model gives tonnes crossing the
  * border, so the check is "most by rail", not the figure). Before the Dushanbe–Chanak road's toll (links/tolls.yaml:
  * 590 somoni a heavy truck, Asia-Plus 2021) every tonne went by truck through Fotehobod–Oybek; with it the rail
- * through Sariasiya–Pakhtaabad takes most of them, with one value of time and with five segments.
+ * through Sariasiya–Pakhtaabad takes most of them, with one value of time and with five segments. Since Fotehobod–Oybek
+ * has an estimated capacity (rule capacity-road-post-regional, 2.5 Mt/yr) its queue sends a third to rail even
+ * without the toll (1.72 Mt by road, 0.86 by rail), so the check without the toll is "most by road".
  */
 import { cpSync, existsSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -52,13 +54,13 @@ describe.skipIf(!existsSync(DATA))("Tajikistan's imports by mode (corridor assig
     }
   });
 
-  it("without the Dushanbe–Chanak toll every tonne goes by road (the near tie the toll breaks)", () => {
+  it("without the Dushanbe–Chanak toll most tonnes go by road (the near tie the toll breaks; Fotehobod–Oybek's queue at its estimated capacity turns a third to rail)", () => {
     const dir = mkdtempSync(join(tmpdir(), "caravan-no-toll-"));
     tmp.push(dir);
     cpSync(DATA, dir, { recursive: true });
     rmSync(join(dir, "links/tolls.yaml"));
     const { railT, roadT } = intoTajikistan(openNetwork(dir, { cacheDir: false }), 1);
-    expect(roadT).toBeGreaterThan(2e6);
-    expect(railT).toBeLessThan(0.01 * roadT);
+    expect(roadT).toBeGreaterThan(1.5e6);
+    expect(roadT).toBeGreaterThan(1.5 * railT);
   });
 });
