@@ -109,6 +109,18 @@ describe.skipIf(!existsSync(DATA))("rates basis against published rates (data/eu
     expect(seaUsd("rotterdam", "shanghai", "2024-01") / seaUsd("shanghai", "rotterdam", "2024-01")).toBeLessThan(0.5);
   });
 
+  it("Xi'an → Duisburg by rail in the default month is on the 2025 through-tariff (ERAI and forwarders, March 2025: USD 5,250–6,100), above ERAI's 1520 mm segment", () => {
+    const p = plan("xian", "duisburg", undefined, rail);
+    const rate = p.routes[0].legs.find((l) => l.mode === "rail")?.rates?.[0];
+    expect(rate).toMatchObject({ lane: "china-europe-northern-through", direction: "westbound", basis: "rate-carried", period: "2025-03", runRateUsd: 5675 });
+    expect(rate?.source).toContain("src:rates-erai-h1-2025");
+    expect(p.routes[0].costUsd).toBeGreaterThan(3250);
+    // the 1520 mm segment alone (Dostyk → Brest) is ERAI's first-half 2025 average
+    const segment = plan("dostyk", "brest", undefined, rail).routes[0].legs.find((l) => l.mode === "rail")?.rates?.[0];
+    expect(segment).toMatchObject({ lane: "erai-1520-segment", direction: "westbound", basis: "rate", runRateUsd: 3250 });
+    expect(segment?.source).toContain("src:rates-erai-h1-2025");
+  });
+
   it("Xi'an → Duisburg by rail in 2024-07 costs at least ERAI's USD 3,289/FEU for the 1520 mm segment alone", () => {
     const r = plan("xian", "duisburg", "2024-07", rail).routes[0];
     expect(r.costUsd).toBeGreaterThanOrEqual(3289);
@@ -160,8 +172,11 @@ describe.skipIf(!existsSync(DATA))("rates basis against published rates (data/eu
     expect(r.notes.join("\n")).toMatch(/no rate observed for 2030-01/);
   });
 
-  it("without --rates the latest month with data applies", () => {
-    expect(plan("shanghai", "rotterdam", undefined, sea).ratesMonth).toBe("2025-04");
+  it("without --rates the latest month with data applies (June 2025: the end of ERAI's first-half 2025 average)", () => {
+    const p = plan("shanghai", "rotterdam", undefined, sea);
+    expect(p.ratesMonth).toBe("2025-06");
+    // the WCI of 10 Apr 2025 carried forward two months
+    expect(p.routes[0].legs[0].rates?.[0]).toMatchObject({ basis: "rate-carried", period: "2025-04", runRateUsd: 2392 });
   });
 
   it("bulk cargo stays on the cost model (container rates), and says so", () => {
@@ -229,8 +244,8 @@ describe.skipIf(!existsSync(DATA))("rates basis against published rates (data/eu
     const costBasis = planRoutes(ctx, { from: resolver.resolve("shanghai"), to: resolver.resolve("genoa"), modes: ["sea"], rates: { basis: "cost", layer } }).routes[0];
     expect(unknown.costUsd).toBeCloseTo(costBasis.costUsd, 6);
     const latest = plan("shanghai", "genoa", undefined, sea);
-    expect(latest.ratesMonth).toBe("2025-04");
-    expect(latest.routes[0].legs[0].rates?.[0]).toMatchObject({ lane: "far-east-mediterranean-sea", asPublished: "10 Apr 2025", runRateUsd: 3071 });
+    expect(latest.ratesMonth).toBe("2025-06");
+    expect(latest.routes[0].legs[0].rates?.[0]).toMatchObject({ lane: "far-east-mediterranean-sea", basis: "rate-carried", asPublished: "10 Apr 2025", runRateUsd: 3071 });
   });
 
   it("Genoa → Shanghai has no WCI quote: the backhaul is the cost model's light direction, a fraction of the headhaul", () => {
