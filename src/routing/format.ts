@@ -43,7 +43,7 @@ export function formatRoute(r: RouteReport, cargoUnit: string): string {
   for (const [k, leg] of r.legs.entries()) {
     for (const x of leg.rates ?? []) {
       const what = x.runRateUsd !== null ? `USD ${fmtInt(x.runRateUsd)}/${x.unit} (${x.asPublished}${x.basis === "rate-carried" ? ", carried forward" : ""}${x.shockMultiplier !== 1 ? `, × ${x.shockMultiplier} closure shock` : ""})` : `cost model × ${x.imbalanceFactor.toFixed(3)}`;
-      out.push(`  rate: leg ${k + 1} ${x.laneName}, ${x.direction}: ${what} [${x.source.join(", ")}]`);
+      out.push(`  rate: leg ${k + 1} ${x.laneName}, ${x.direction}: ${what}${x.source.length > 0 ? ` [${x.source.join(", ")}]` : ""}`);
     }
   }
   for (const note of r.notes) out.push(`  note: ${note}`);
