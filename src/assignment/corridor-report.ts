@@ -411,6 +411,13 @@ export function formatCorridorSummary(s: CorridorSummary, topCrossings = 12): st
     }
     const rest = l.lanes.length - top.length;
     if (rest > 0) out.push(`(${rest} ${top.length > 0 ? "more " : ""}lane(s) with tonnes by sea in --json)`);
+    // a lane between land and sea chosen at the profile's value of time: the split that value gives is not the
+    // observed one (docs/calibration.md, "The lane's split in caravan calibrate")
+    if (l.splitLanes > 0 && s.choice.votMedian === "profile") {
+      out.push(
+        "note: these lanes choose between land and sea at the cargo profile's value of time; the observed split of the China–Europe lane is reproduced at the carrying cost of the goods, --vot-median carrying-cost (`caravan calibrate` measures it: docs/calibration.md, \"The lane's split in caravan calibrate\")",
+      );
+    }
   }
 
   out.push("\nBottlenecks (arcs and shared capacities with a known capacity, by volume/capacity)");

@@ -119,6 +119,23 @@ describe("value-of-time segments", () => {
     expect(text).toMatch(/container@vot3/);
   });
 
+  it("notes where lanes split between land and sea at the profile's value of time, not at the carrying cost", () => {
+    const note = /note: these lanes choose between land and sea at the cargo profile's value of time/;
+    const cp = corridorProblem(net, demand(), { votSegments: 3, votSpread: 1 });
+    const r = solve(cp.problem, "b", { gap: 1e-8 });
+    expect(laneSplits(cp, r)?.splitLanes).toBeGreaterThan(0);
+    expect(formatCorridorSummary(corridorSummary(cp, r, "d.csv", 0))).toMatch(note);
+    // one segment: the lane is not split, nothing to note
+    const one = corridorProblem(net, demand());
+    const oneR = solve(one.problem, "b", { gap: 1e-8 });
+    expect(laneSplits(one, oneR)?.splitLanes).toBe(0);
+    expect(formatCorridorSummary(corridorSummary(one, oneR, "d.csv", 0))).not.toMatch(note);
+    // at the carrying cost the split is the basis the note points to
+    const carrying = corridorProblem(net, demand(), { votSegments: 3, votSpread: 1, votMedian: "carrying-cost" });
+    const carryingR = solve(carrying.problem, "b", { gap: 1e-8 });
+    expect(formatCorridorSummary(corridorSummary(carrying, carryingR, "d.csv", 0))).not.toMatch(note);
+  });
+
   it("assign --vot-segments and --vot-spread reach the JSON summary; a bad count is a usage error", async () => {
     const dir = mkdtempSync(join(tmpdir(), "caravan-vot-"));
     try {
